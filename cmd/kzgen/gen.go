@@ -1,0 +1,70 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/kzgen/kzgen/generator"
+	"github.com/kzgen/kzgen/generator/golang"
+	"github.com/kzgen/kzgen/schemas"
+)
+
+func runGen(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("kzgen gen", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	schemaDir := fl.String("schemas", "", "schema `directory` (default: the callflow schemas embedded in kzgen)")
+	out := fl.String("out", "", "output `directory` for the Go package (required)")
+	pkg := fl.String("pkg", "", "Go package `name` (default: the output directory's name)")
+	match := fl.String("match", "", "only schemas whose id matches this `glob`, plus what they reference (e.g. 'callflows.*')")
+	trim := fl.String("trim-prefix", "", "`prefix` removed from schema ids when naming types (e.g. 'callflows.')")
+	suffix := fl.String("type-suffix", "", "`suffix` added to each schema's root type name (e.g. 'Data')")
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: kzgen gen -out DIR [-schemas DIR] [-pkg NAME] [-match GLOB]")
+		fmt.Fprintln(stderr, "Generates a Go package of typed structs, enums, unions, defaults and validation")
+		fmt.Fprintln(stderr, "from Kazoo JSON schemas: one .kz.go file per schema. Nothing is written unless")
+		fmt.Fprintln(stderr, "every schema loads and generates.")
+		fmt.Fprintln(stderr)
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	if *out == "" || fl.NArg() > 0 {
+		fl.Usage()
+		return 2
+	}
+	if *pkg == "" {
+		abs, err := filepath.Abs(*out)
+		if err != nil {
+			fmt.Fprintf(stderr, "kzgen gen: %v\n", err)
+			return 2
+		}
+		*pkg = filepath.Base(abs)
+	}
+	var fsys fs.FS = schemas.FS
+	name := "embedded schemas"
+	if *schemaDir != "" {
+		fsys, name = os.DirFS(*schemaDir), *schemaDir
+	}
+	res, err := generator.Generate(generator.Config{
+		Schemas: fsys, Name: name, Match: *match,
+		Go: golang.Options{Package: *pkg, TrimPrefix: *trim, TypeSuffix: *suffix},
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "kzgen gen: %v\n", err)
+		return 1
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "kzgen gen: warning: %s\n", w)
+	}
+	if err := generator.WriteDir(*out, res.Files); err != nil {
+		fmt.Fprintf(stderr, "kzgen gen: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "kzgen gen: wrote %d files for %d schemas to %s\n", len(res.Files), len(res.Model.Schemas), *out)
+	return 0
+}

@@ -1,0 +1,325 @@
+package golang
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/kzgen/kzgen/generator/model"
+)
+
+const commentWidth = 76
+
+// emitSchema declares every named type of one schema, root first.
+func (g *generator) emitSchema(s *model.Schema) {
+	g.emitType(s.Root)
+}
+
+// emitType declares t (when it has a name) and then the types below it.
+func (g *generator) emitType(t *model.Type) {
+	if name, ok := g.typeName[t]; ok {
+		switch {
+		case t.Kind == model.Ref:
+			g.emitAlias(name, t)
+		case t.Kind == model.Object:
+			g.emitStruct(name, t)
+		case t.Kind == model.Union:
+			g.emitUnion(name, t)
+		case t.Kind == model.String && len(t.Enum) > 0:
+			g.emitEnum(name, t)
+		default:
+			g.emitNamed(name, t)
+		}
+	}
+	for _, child := range children(t) {
+		g.emitType(child)
+	}
+}
+
+// children lists the types nested directly in t, in declaration order.
+func children(t *model.Type) []*model.Type {
+	var out []*model.Type
+	switch t.Kind {
+	case model.Object, model.Map:
+		for _, f := range t.Fields {
+			out = append(out, f.Type)
+		}
+		for _, p := range t.PatternProps {
+			out = append(out, p.Type)
+		}
+		if t.Additional != nil {
+			out = append(out, t.Additional)
+		}
+	case model.Array:
+		out = append(out, t.Items)
+	case model.Union:
+		out = append(out, t.Variants...)
+		if t.Shared != nil {
+			for _, f := range t.Shared.Fields {
+				out = append(out, f.Type)
+			}
+		}
+	}
+	return out
+}
+
+// comment adds a doc comment of one or more paragraphs to the file, as
+// "//" lines (a block comment would break on "*/" inside a description).
+func (g *generator) comment(paragraphs ...string) {
+	for _, line := range strings.Split(wrap(paragraphs, commentWidth), "\n") {
+		g.file.Comment(line)
+	}
+}
+
+// groupComment is comment for a struct field.
+func groupComment(grp *jen.Group, paragraphs ...string) {
+	text := wrap(paragraphs, commentWidth-4)
+	if text == "" {
+		return
+	}
+	for _, line := range strings.Split(text, "\n") {
+		grp.Comment(line)
+	}
+}
+
+func (g *generator) typeComment(name string, t *model.Type, what string) {
+	g.comment(fmt.Sprintf("%s is %s %s.", name, what, location(t)), sentence(t.Doc), facts(t))
+}
+
+// emitAlias declares a schema that is only a $ref as another name for the
+// referenced type.
+func (g *generator) emitAlias(name string, t *model.Type) {
+	g.typeComment(name, t, "the schema")
+	g.file.Type().Id(name).Op("=").Add(g.goType(t.Target.Root))
+}
+
+// ---------------------------------------------------------------- structs
+
+// field is a struct field as generated: its Go name and the model field.
+type field struct {
+	goName string
+	*model.Field
+}
+
+// reservedNames are the members every generated struct has already.
+var reservedNames = []string{"Extra", "Validate", "MarshalJSON", "UnmarshalJSON"}
+
+func structFields(fs []*model.Field) []field {
+	used := nameSet{}
+	for _, r := range reservedNames {
+		used[r] = true
+	}
+	out := make([]field, len(fs))
+	for i, f := range fs {
+		out[i] = field{goName: used.claim(identifier(f.Name)), Field: f}
+	}
+	return out
+}
+
+func (g *generator) emitStruct(name string, t *model.Type) {
+	fields := structFields(t.Fields)
+	g.typeComment(name, t, "the object")
+	g.file.Type().Id(name).StructFunc(func(grp *jen.Group) {
+		for _, f := range fields {
+			g.fieldDecl(grp, f)
+		}
+		grp.Comment("Extra holds properties the schema does not name, kept verbatim so")
+		grp.Comment("that decoding and encoding again loses nothing.")
+		grp.Id("Extra").Map(jen.String()).Qual(jsonPkg, "RawMessage").Tag(map[string]string{"json": "-"})
+	})
+	g.emitDefaults(name, fields)
+	g.emitGetters(name, fields)
+	g.emitStructMarshal(name, t, fields)
+	g.emitStructUnmarshal(name, t, fields)
+	g.emitValidate(name, true, func(grp *jen.Group) {
+		g.structChecks(grp, jen.Id("x"), t, fields)
+	})
+}
+
+func (g *generator) fieldDecl(grp *jen.Group, f field) {
+	var req string
+	if f.Required {
+		req = "Required."
+	}
+	groupComment(grp, sentence(f.Type.Doc), strings.TrimSpace(req+" "+facts(f.Type)))
+	grp.Id(f.goName).Add(g.fieldType(f.Type)).Tag(map[string]string{"json": f.Name + ",omitempty"})
+}
+
+// ---------------------------------------------------------------- enums
+
+func (g *generator) emitEnum(name string, t *model.Type) {
+	values := enumStrings(t)
+	g.typeComment(name, t, "the set of values of")
+	g.file.Type().Id(name).String()
+	values = dedupe(values)
+	consts := make([]string, len(values))
+	for i, v := range values {
+		consts[i] = g.enumConst[t][v]
+	}
+	g.comment(fmt.Sprintf("The values of %s.", name))
+	g.file.Const().DefsFunc(func(grp *jen.Group) {
+		for i, v := range values {
+			grp.Id(consts[i]).Id(name).Op("=").Lit(v)
+		}
+	})
+	g.comment(fmt.Sprintf("Valid reports whether v is one of the values of %s.", name))
+	g.file.Func().Params(jen.Id("v").Id(name)).Id("Valid").Params().Bool().Block(
+		jen.Switch(jen.Id("v")).Block(
+			jen.CaseFunc(func(grp *jen.Group) {
+				for _, c := range consts {
+					grp.Id(c)
+				}
+			}).Block(jen.Return(jen.True())),
+		),
+		jen.Return(jen.False()),
+	)
+}
+
+// enumStrings lists a string enum's values, in schema order.
+func enumStrings(t *model.Type) []string {
+	var out []string
+	for _, v := range t.Enum {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func dedupe(values []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range values {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// enumList renders allowed values for an error message.
+func enumList(values []any) string {
+	parts := make([]string, len(values))
+	for i, v := range values {
+		if s, ok := v.(string); ok {
+			parts[i] = strconv.Quote(s)
+		} else {
+			parts[i] = fmt.Sprint(v)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ---------------------------------------------------------------- other named types
+
+// emitNamed declares a root schema that is a map, a list or a scalar.
+func (g *generator) emitNamed(name string, t *model.Type) {
+	g.typeComment(name, t, "the schema")
+	g.file.Type().Id(name).Add(g.underlying(t))
+	g.comment("MarshalJSON encodes x as JSON.")
+	g.file.Func().Params(jen.Id("x").Id(name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.Var().Id("e").Qual(kzrt, "Encoder"),
+		jen.Id("x").Dot("encode").Call(jen.Op("&").Id("e")),
+		jen.Return(jen.Id("e").Dot("Bytes").Call()),
+	)
+	g.file.Func().Params(jen.Id("x").Id(name)).Id("encode").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).BlockFunc(func(grp *jen.Group) {
+		underlying := *t
+		g.encodeValue(grp, &underlying, g.convert(t, jen.Id("x")), 0)
+	})
+	g.emitValidate(name, false, func(grp *jen.Group) {
+		underlying := *t
+		g.valueChecks(grp, &underlying, g.convert(t, jen.Id("x")), 0)
+	})
+}
+
+// convert turns a value of a named root type into its underlying type, so
+// the same encoding and checks apply as for an unnamed value.
+func (g *generator) convert(t *model.Type, x *jen.Statement) *jen.Statement {
+	return g.underlying(t).Call(x)
+}
+
+// ---------------------------------------------------------------- defaults and getters
+
+// defaultName is the constant or function holding a field's default.
+func defaultName(structName string, f field) string {
+	return "Default" + structName + f.goName
+}
+
+func (g *generator) emitDefaults(structName string, fields []field) {
+	for _, f := range fields {
+		if f.Type.Default == nil {
+			continue
+		}
+		g.emitDefault(defaultName(structName, f), f)
+	}
+}
+
+func (g *generator) emitDefault(name string, f field) {
+	t := f.Type
+	if lit, ok := g.defaultLiteral(t); ok {
+		g.comment(fmt.Sprintf("%s is the default of %s.", name, location(t)))
+		g.file.Const().Id(name).Op("=").Add(lit)
+		return
+	}
+	if !g.defaultFits(t) {
+		return
+	}
+	g.comment(fmt.Sprintf("%s returns the default of %s: %s.", name, location(t), compactJSON(t.Default)))
+	g.file.Func().Id(name).Params().Add(g.goType(t)).Block(
+		jen.Return(jen.Qual(kzrt, "DefaultValue").Types(g.goType(t)).Call(jen.Lit(compactJSON(t.Default)))),
+	)
+}
+
+// hasDefaultConst reports whether a field's default is a Go constant.
+func (g *generator) hasDefaultConst(t *model.Type) bool {
+	_, ok := g.defaultLiteral(t)
+	return t.Default != nil && ok
+}
+
+// emitGetters adds GetX methods for scalar fields: the value, else the
+// default, else the zero value.
+func (g *generator) emitGetters(structName string, fields []field) {
+	taken := map[string]bool{}
+	for _, f := range fields {
+		taken[f.goName] = true
+	}
+	for _, f := range fields {
+		switch g.shapeOf(f.Type) {
+		case shapeBool, shapeInt, shapeFloat, shapeString, shapeEnum:
+		default:
+			continue
+		}
+		getter := "Get" + f.goName
+		if taken[getter] {
+			continue
+		}
+		fallback := jen.Id(defaultName(structName, f))
+		what := "its default"
+		if !g.hasDefaultConst(f.Type) {
+			fallback = zeroValue(g.shapeOf(f.Type), g.goType(f.Type))
+			what = "the zero value"
+		}
+		g.comment(fmt.Sprintf("%s returns %s, or %s when it is unset.", getter, f.goName, what))
+		g.file.Func().Params(jen.Id("x").Op("*").Id(structName)).Id(getter).Params().Add(g.goType(f.Type)).Block(
+			jen.If(jen.Id("x").Op("!=").Nil().Op("&&").Id("x").Dot(f.goName).Op("!=").Nil()).Block(
+				jen.Return(jen.Op("*").Id("x").Dot(f.goName)),
+			),
+			jen.Return(fallback),
+		)
+	}
+}
+
+func zeroValue(s shape, typ *jen.Statement) *jen.Statement {
+	switch s {
+	case shapeBool:
+		return jen.False()
+	case shapeInt, shapeFloat:
+		return jen.Lit(0)
+	case shapeEnum:
+		return typ.Call(jen.Lit(""))
+	}
+	return jen.Lit("")
+}

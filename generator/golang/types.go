@@ -1,0 +1,140 @@
+package golang
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/kzgen/kzgen/generator/model"
+)
+
+// decl returns the declared type a value of t is written with: t itself
+// when it has a name, the referenced schema's root for a $ref, nil for an
+// unnamed type (slices, maps, scalars).
+func (g *generator) decl(t *model.Type) *model.Type {
+	for {
+		if _, ok := g.typeName[t]; ok && t.Kind != model.Ref {
+			return t
+		}
+		if t.Kind != model.Ref {
+			return nil
+		}
+		t = t.Target.Root
+	}
+}
+
+// goType is the Go type of a value of t (not a pointer).
+func (g *generator) goType(t *model.Type) *jen.Statement {
+	if d := g.decl(t); d != nil {
+		return jen.Id(g.typeName[d])
+	}
+	return g.underlying(t)
+}
+
+// underlying is the Go type t would have without a name of its own.
+func (g *generator) underlying(t *model.Type) *jen.Statement {
+	switch t.Kind {
+	case model.Ref:
+		return g.goType(t.Target.Root)
+	case model.Bool:
+		return jen.Bool()
+	case model.Integer:
+		return jen.Int64()
+	case model.Number:
+		return jen.Float64()
+	case model.String:
+		return jen.String()
+	case model.Array:
+		return jen.Index().Add(g.goType(t.Items))
+	case model.Map:
+		return jen.Map(jen.String()).Add(g.goType(mapValue(t)))
+	}
+	return jen.Qual(jsonPkg, "RawMessage")
+}
+
+// anyType stands for a JSON value with no constraints.
+var anyType = &model.Type{Kind: model.Any, MinLength: -1, MaxLength: -1, MinItems: -1, MaxItems: -1, MinProperties: -1, MaxProperties: -1}
+
+// mapValue is the type of a Map's values: its single patternProperties or
+// additionalProperties schema, or raw JSON when several could apply.
+func mapValue(t *model.Type) *model.Type {
+	switch {
+	case len(t.PatternProps) == 1 && t.Additional == nil:
+		return t.PatternProps[0].Type
+	case len(t.PatternProps) == 0 && t.Additional != nil:
+		return t.Additional
+	}
+	return anyType
+}
+
+// shape is how a value of some type is represented in Go.
+type shape int
+
+const (
+	shapeStruct shape = iota // a generated struct or union: has encode/validate methods
+	shapeEnum                // a generated string type with constants
+	shapeNamed               // another generated named type (map, slice, scalar)
+	shapeBool
+	shapeInt
+	shapeFloat
+	shapeString
+	shapeRaw
+	shapeSlice
+	shapeMap
+)
+
+func (g *generator) shapeOf(t *model.Type) shape {
+	if d := g.decl(t); d != nil {
+		switch {
+		case d.Kind == model.Object || d.Kind == model.Union:
+			return shapeStruct
+		case d.Kind == model.String && len(d.Enum) > 0:
+			return shapeEnum
+		}
+		return shapeNamed
+	}
+	switch t.Kind {
+	case model.Bool:
+		return shapeBool
+	case model.Integer:
+		return shapeInt
+	case model.Number:
+		return shapeFloat
+	case model.String:
+		return shapeString
+	case model.Array:
+		return shapeSlice
+	case model.Map:
+		return shapeMap
+	}
+	return shapeRaw
+}
+
+// nilable reports whether a value of t can itself be nil (slices, maps,
+// raw JSON), so a struct field holds it directly rather than by pointer.
+func (g *generator) nilable(t *model.Type) bool {
+	if d := g.decl(t); d != nil {
+		if d.Kind == model.Object || d.Kind == model.Union || d.Kind == model.String && len(d.Enum) > 0 {
+			return false
+		}
+		switch d.Kind {
+		case model.Array, model.Map, model.Any:
+			return true
+		case model.Ref:
+			return g.nilable(d.Target.Root)
+		}
+		return false
+	}
+	switch t.Kind {
+	case model.Array, model.Map, model.Any:
+		return true
+	}
+	return false
+}
+
+// fieldType is the Go type of a struct field or union alternative holding
+// t: a pointer unless the value is nilable, so "absent" is nil.
+func (g *generator) fieldType(t *model.Type) *jen.Statement {
+	if g.nilable(t) {
+		return g.goType(t)
+	}
+	return jen.Op("*").Add(g.goType(t))
+}

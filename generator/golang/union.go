@@ -1,0 +1,299 @@
+package golang
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/kzgen/kzgen/generator/model"
+)
+
+// alternative is one variant of a union as generated.
+type alternative struct {
+	goName string
+	t      *model.Type
+}
+
+func (g *generator) unionParts(t *model.Type) ([]field, []alternative) {
+	used := nameSet{}
+	for _, r := range reservedNames {
+		used[r] = true
+	}
+	var shared []field
+	if t.Shared != nil {
+		for _, f := range t.Shared.Fields {
+			shared = append(shared, field{goName: used.claim(identifier(f.Name)), Field: f})
+		}
+	}
+	labels := variantLabels(t)
+	alts := make([]alternative, len(t.Variants))
+	for i, v := range t.Variants {
+		alts[i] = alternative{goName: used.claim(labels[i]), t: v}
+	}
+	return shared, alts
+}
+
+// emitUnion declares a struct with one field per alternative; exactly one
+// is set. Properties declared beside the alternatives (Shared) are fields
+// too, merged into the same JSON object.
+func (g *generator) emitUnion(name string, t *model.Type) {
+	shared, alts := g.unionParts(t)
+	rule := "at least one of"
+	if t.OneOf {
+		rule = "exactly one of"
+	}
+	var labels []string
+	for _, a := range alts {
+		labels = append(labels, a.goName)
+	}
+	g.comment(fmt.Sprintf("%s is a value matching %s several alternatives, at %s. Set exactly one of its fields %s.",
+		name, rule, location(t), strings.Join(labels, ", ")), sentence(t.Doc), facts(t))
+	g.file.Type().Id(name).StructFunc(func(grp *jen.Group) {
+		for _, f := range shared {
+			g.fieldDecl(grp, f)
+		}
+		for _, a := range alts {
+			doc := sentence(a.t.Doc)
+			if doc == "" {
+				doc = fmt.Sprintf("%s holds the value when it is %s.", a.goName, withArticle(describeKind(a.t)))
+			}
+			groupComment(grp, doc, facts(a.t))
+			grp.Id(a.goName).Add(g.fieldType(a.t))
+		}
+	})
+	g.emitMarshalJSON(name)
+	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encode").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).BlockFunc(func(grp *jen.Group) {
+		grp.Id("x").Dot("encodeAlternative").Call(enc)
+		if len(shared) > 0 {
+			grp.If(enc.Clone().Dot("ReopenObject").Call()).BlockFunc(func(body *jen.Group) {
+				g.encodeFields(body, jen.Id("x"), shared)
+				body.Add(enc).Dot("CloseObject").Call()
+			})
+		}
+	})
+	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encodeAlternative").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).Block(
+		jen.Switch().BlockFunc(func(grp *jen.Group) {
+			for _, a := range alts {
+				ref := jen.Id("x").Dot(a.goName)
+				grp.Case(ref.Clone().Op("!=").Nil()).BlockFunc(func(body *jen.Group) {
+					g.encodeValueP(body, a.t, ref, !g.nilable(a.t), 0)
+				})
+			}
+			grp.Default().Block(
+				enc.Clone().Dot("Fail").Call(jen.Qual("errors", "New").Call(jen.Lit(name+": no alternative is set"))),
+				enc.Clone().Dot("Null").Call(),
+			)
+		}),
+	)
+	g.emitUnionUnmarshal(name, t, shared, alts)
+	g.emitValidate(name, true, func(grp *jen.Group) {
+		g.unionChecks(grp, name, t, shared, alts)
+	})
+}
+
+func describeKind(t *model.Type) string {
+	t = t.Resolve()
+	switch t.Kind {
+	case model.Bool:
+		return "boolean"
+	case model.Integer:
+		return "integer"
+	case model.Number:
+		return "number"
+	case model.String:
+		return "string"
+	case model.Array:
+		return "list"
+	case model.Object, model.Map:
+		return "JSON object"
+	}
+	return "JSON value"
+}
+
+func withArticle(noun string) string {
+	if strings.IndexByte("aeiou", noun[0]) >= 0 {
+		return "an " + noun
+	}
+	return "a " + noun
+}
+
+// kindCase maps a JSON kind to the bytes kzrt.Kind returns for it.
+func kindCase(k byte) []jen.Code {
+	if k == 't' {
+		return []jen.Code{jen.LitRune('t'), jen.LitRune('f')}
+	}
+	return []jen.Code{jen.LitRune(rune(k))}
+}
+
+// candidates groups alternatives by the JSON kinds they accept, in a fixed
+// kind order.
+func (g *generator) candidates(alts []alternative) (kinds []byte, byKind map[byte][]alternative) {
+	byKind = map[byte][]alternative{}
+	for _, k := range []byte{'{', '[', '"', 't', '0', 'n'} {
+		for _, a := range alts {
+			for _, ak := range g.jsonKinds(a.t) {
+				if ak == k {
+					byKind[k] = append(byKind[k], a)
+				}
+			}
+		}
+		if len(byKind[k]) > 0 {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds, byKind
+}
+
+// ambiguous reports whether two alternatives accept the same JSON kind, in
+// which case only validation can tell them apart.
+func (g *generator) ambiguous(alts []alternative) bool {
+	_, byKind := g.candidates(alts)
+	for _, as := range byKind {
+		if len(as) > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeAlternative tries one alternative on data. With several candidates
+// for the JSON kind, the first that decodes and validates wins, and the
+// first that merely decodes is the fallback.
+func (g *generator) decodeAlternative(grp *jen.Group, a alternative, several bool) {
+	assign := jen.Id("x").Dot(a.goName).Op("=").Op("&").Id("c")
+	if g.nilable(a.t) {
+		assign = jen.Id("x").Dot(a.goName).Op("=").Id("c")
+	}
+	cond := jen.Qual(kzrt, "Decode").Call(jen.Id("data"), jen.Op("&").Id("c")).Op("==").Nil()
+	if a.t.Resolve().Kind == model.Integer {
+		cond = jen.Qual(kzrt, "IsInteger").Call(jen.Id("data")).Op("&&").Add(cond)
+	}
+	if g.shapeOf(a.t) == shapeRaw {
+		grp.Id("x").Dot(a.goName).Op("=").Append(jen.Qual(jsonPkg, "RawMessage").Call(jen.Nil()), jen.Id("data").Op("..."))
+		grp.Return(jen.Nil())
+		return
+	}
+	grp.BlockFunc(func(b *jen.Group) {
+		b.Var().Id("c").Add(g.goType(a.t))
+		if !several {
+			b.If(cond).Block(assign, jen.Return(jen.Nil()))
+			return
+		}
+		b.If(cond).Block(
+			jen.If(jen.Qual(kzrt, "Check").Call(jen.Func().Params(jen.Id("v").Op("*").Qual(kzrt, "Validator")).Block(
+				g.checks(a.t, jen.Id("c"), false, 0)...,
+			))).Block(assign.Clone(), jen.Return(jen.Nil())),
+			jen.If(jen.Id("fallback").Op("==").Nil()).Block(
+				jen.Id("fallback").Op("=").Func().Params().Block(assign.Clone()),
+			),
+		)
+	})
+}
+
+func (g *generator) emitUnionUnmarshal(name string, t *model.Type, shared []field, alts []alternative) {
+	kinds, byKind := g.candidates(alts)
+	var want []string
+	for _, a := range alts {
+		want = append(want, describeKind(a.t))
+	}
+	g.comment("UnmarshalJSON decodes the alternative that fits the JSON value. " +
+		"When several could, the first one that is also valid is chosen.")
+	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().BlockFunc(func(grp *jen.Group) {
+		grp.Op("*").Id("x").Op("=").Id(name).Values()
+		if len(shared) > 0 {
+			g.decodeShared(grp, shared)
+		}
+		ambiguous := g.ambiguous(alts)
+		if ambiguous {
+			grp.Var().Id("fallback").Func().Params()
+		}
+		grp.Switch(jen.Qual(kzrt, "Kind").Call(jen.Id("data"))).BlockFunc(func(sw *jen.Group) {
+			for _, k := range kinds {
+				sw.Case(kindCase(k)...).BlockFunc(func(body *jen.Group) {
+					for _, a := range byKind[k] {
+						g.decodeAlternative(body, a, len(byKind[k]) > 1)
+					}
+				})
+			}
+		})
+		if ambiguous {
+			grp.If(jen.Id("fallback").Op("!=").Nil()).Block(jen.Id("fallback").Call(), jen.Return(jen.Nil()))
+		}
+		grp.Return(jen.Qual(kzrt, "NoVariant").Call(jen.Id("data"), jen.Lit(strings.Join(dedupe(want), " or "))))
+	})
+}
+
+// decodeShared takes the shared properties out of the object; the rest is
+// what the alternatives decode.
+func (g *generator) decodeShared(grp *jen.Group, shared []field) {
+	grp.List(jen.Id("members"), jen.Err()).Op(":=").Qual(kzrt, "Members").Call(jen.Id("data"))
+	grp.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+	for _, f := range shared {
+		grp.If(jen.List(jen.Id("raw"), jen.Id("ok")).Op(":=").Id("members").Index(jen.Lit(f.Name)), jen.Id("ok")).Block(
+			jen.Var().Err().Error(),
+			g.decodeMember(f.Type, jen.Id("x").Dot(f.goName)),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(kzrt, "At").Call(jen.Lit(f.Name), jen.Err()))),
+			jen.Delete(jen.Id("members"), jen.Lit(f.Name)),
+		)
+	}
+	grp.If(jen.List(jen.Id("data"), jen.Err()).Op("=").Qual(jsonPkg, "Marshal").Call(jen.Id("members")), jen.Err().Op("!=").Nil()).Block(
+		jen.Return(jen.Err()),
+	)
+}
+
+// unionChecks validates the shared properties and the chosen alternative.
+// When alternatives overlap, the chosen value is re-tested against all of
+// them so oneOf ("exactly one") and anyOf ("at least one") hold as Kazoo's
+// validator sees them.
+func (g *generator) unionChecks(grp *jen.Group, name string, t *model.Type, shared []field, alts []alternative) {
+	if len(shared) > 0 {
+		g.structChecks(grp, jen.Id("x"), nil, shared)
+	}
+	grp.Id("set").Op(":=").Lit(0)
+	for _, a := range alts {
+		grp.If(jen.Id("x").Dot(a.goName).Op("!=").Nil()).Block(jen.Id("set").Op("++"))
+	}
+	grp.Switch().Block(
+		jen.Case(jen.Id("set").Op("==").Lit(0)).Block(val.Clone().Dot("Report").Call(jen.Lit("no alternative is set")), jen.Return()),
+		jen.Case(jen.Id("set").Op(">").Lit(1)).Block(val.Clone().Dot("Report").Call(jen.Lit("more than one alternative is set")), jen.Return()),
+	)
+	if g.ambiguous(alts) {
+		grp.Var().Id("e").Qual(kzrt, "Encoder")
+		grp.Id("x").Dot("encodeAlternative").Call(jen.Op("&").Id("e"))
+		grp.List(jen.Id("data"), jen.Id("_")).Op(":=").Id("e").Dot("Bytes").Call()
+		grp.Id("matches").Op(":=").Lit(0)
+		for _, a := range alts {
+			cond := jen.Qual(kzrt, "Decode").Call(jen.Id("data"), jen.Op("&").Id("c")).Op("==").Nil()
+			if a.t.Resolve().Kind == model.Integer {
+				cond = jen.Qual(kzrt, "IsInteger").Call(jen.Id("data")).Op("&&").Add(cond)
+			}
+			if g.shapeOf(a.t) == shapeRaw {
+				grp.Id("matches").Op("++")
+				continue
+			}
+			grp.Block(
+				jen.Var().Id("c").Add(g.goType(a.t)),
+				jen.If(cond.Op("&&").Qual(kzrt, "Check").Call(jen.Func().Params(jen.Id("v").Op("*").Qual(kzrt, "Validator")).Block(
+					g.checks(a.t, jen.Id("c"), false, 0)...,
+				))).Block(jen.Id("matches").Op("++")),
+			)
+		}
+		if t.OneOf {
+			grp.If(jen.Id("matches").Op(">").Lit(1)).Block(
+				val.Clone().Dot("Report").Call(jen.Lit("value matches more than one alternative; oneOf allows exactly one")),
+				jen.Return(),
+			)
+		}
+		grp.If(jen.Id("matches").Op(">").Lit(0)).Block(jen.Return())
+	}
+	grp.Switch().BlockFunc(func(sw *jen.Group) {
+		for _, a := range alts {
+			ref := jen.Id("x").Dot(a.goName)
+			checks := g.checks(a.t, ref, !g.nilable(a.t), 0)
+			if len(checks) > 0 {
+				sw.Case(ref.Clone().Op("!=").Nil()).Block(checks...)
+			}
+		}
+	})
+}

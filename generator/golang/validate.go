@@ -1,0 +1,250 @@
+package golang
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/kzgen/kzgen/generator/model"
+)
+
+// emitValidate declares Validate and the validate method that nests.
+func (g *generator) emitValidate(name string, ptrReceiver bool, body func(*jen.Group)) {
+	recv := jen.Id("x").Id(name)
+	if ptrReceiver {
+		recv = jen.Id("x").Op("*").Id(name)
+	}
+	g.comment("Validate checks x against its schema. It returns nil, or a kzrt.Errors " +
+		"listing every problem with the JSON pointer of the offending value.")
+	g.file.Func().Params(recv.Clone()).Id("Validate").Params().Error().Block(
+		jen.Var().Id("v").Qual(kzrt, "Validator"),
+		jen.Id("x").Dot("validate").Call(jen.Op("&").Id("v")),
+		jen.Return(jen.Id("v").Dot("Err").Call()),
+	)
+	g.file.Func().Params(recv).Id("validate").Params(jen.Id("v").Op("*").Qual(kzrt, "Validator")).BlockFunc(body)
+}
+
+// structChecks validates every field of an object.
+func (g *generator) structChecks(grp *jen.Group, x *jen.Statement, t *model.Type, fields []field) {
+	for _, f := range fields {
+		ref := x.Clone().Dot(f.goName)
+		checks := g.checks(f.Type, ref, !g.nilable(f.Type), 0)
+		inner := append([]jen.Code{val.Clone().Dot("Push").Call(jen.Lit(f.Name))}, checks...)
+		inner = append(inner, val.Clone().Dot("Pop").Call())
+		switch {
+		case f.Required && len(checks) > 0:
+			grp.If(ref.Clone().Op("==").Nil()).Block(
+				val.Clone().Dot("Missing").Call(jen.Lit(f.Name)),
+			).Else().Block(inner...)
+		case f.Required:
+			grp.If(ref.Clone().Op("==").Nil()).Block(val.Clone().Dot("Missing").Call(jen.Lit(f.Name)))
+		case len(checks) > 0:
+			grp.If(ref.Clone().Op("!=").Nil()).Block(inner...)
+		}
+	}
+	if t != nil && t.NoAdditional {
+		grp.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Qual(kzrt, "SortedKeys").Call(x.Clone().Dot("Extra"))).Block(
+			val.Clone().Dot("Push").Call(jen.Id("k")),
+			val.Clone().Dot("Report").Call(jen.Lit("property is not allowed")),
+			val.Clone().Dot("Pop").Call(),
+		)
+	}
+}
+
+// valueChecks validates x, a value of t.
+func (g *generator) valueChecks(grp *jen.Group, t *model.Type, x *jen.Statement, depth int) {
+	for _, c := range g.checks(t, x, false, depth) {
+		grp.Add(c)
+	}
+}
+
+// checks returns the statements validating x, a value of t or, when ptr
+// is set, a non-nil pointer to one.
+func (g *generator) checks(t *model.Type, x *jen.Statement, ptr bool, depth int) []jen.Code {
+	var out []jen.Code
+	switch g.shapeOf(t) {
+	case shapeStruct, shapeNamed:
+		return []jen.Code{x.Clone().Dot("validate").Call(val)}
+	case shapeEnum:
+		d := g.decl(t)
+		return []jen.Code{jen.If(jen.Op("!").Add(x.Clone()).Dot("Valid").Call()).Block(
+			val.Clone().Dot("Enum").Call(jen.String().Call(deref(x, ptr)), jen.Lit(enumList(d.Enum))),
+		)}
+	case shapeString:
+		v := deref(x, ptr)
+		if t.MinLength >= 0 || t.MaxLength >= 0 {
+			out = append(out, val.Clone().Dot("Length").Call(v.Clone(), jen.Lit(t.MinLength), jen.Lit(t.MaxLength)))
+		}
+		if t.Pattern != "" {
+			out = append(out, val.Clone().Dot("Pattern").Call(v.Clone(), jen.Id(g.patternVar(t.Pattern))))
+		}
+		if t.Format != "" {
+			out = append(out, val.Clone().Dot("Format").Call(v.Clone(), jen.Lit(t.Format)))
+		}
+		out = append(out, g.inlineEnum(t, v)...)
+	case shapeInt, shapeFloat:
+		v := deref(x, ptr)
+		out = append(out, g.bound(t, v, t.Minimum, t.ExclusiveMinimum, true)...)
+		out = append(out, g.bound(t, v, t.Maximum, t.ExclusiveMaximum, false)...)
+		out = append(out, g.inlineEnum(t, v)...)
+	case shapeBool:
+		out = append(out, g.inlineEnum(t, deref(x, ptr))...)
+	case shapeSlice:
+		if t.MinItems >= 0 || t.MaxItems >= 0 {
+			out = append(out, val.Clone().Dot("Count").Call(jen.Len(x.Clone()), jen.Lit(t.MinItems), jen.Lit(t.MaxItems), jen.Lit("items")))
+		}
+		if t.UniqueItems {
+			out = append(out, jen.Qual(kzrt, "Unique").Call(val, x.Clone(), g.encodeFunc(t.Items)))
+		}
+		i, item := loopVar("i", depth), loopVar("item", depth)
+		inner := g.checks(t.Items, jen.Id(item), false, depth+1)
+		if len(inner) > 0 {
+			body := append([]jen.Code{val.Clone().Dot("PushIndex").Call(jen.Id(i))}, inner...)
+			body = append(body, val.Clone().Dot("Pop").Call())
+			out = append(out, jen.For(jen.List(jen.Id(i), jen.Id(item)).Op(":=").Range().Add(x.Clone())).Block(body...))
+		}
+	case shapeMap:
+		out = append(out, g.mapChecks(t, x, depth)...)
+	}
+	return out
+}
+
+// mapChecks validates a map's size, key names and values.
+func (g *generator) mapChecks(t *model.Type, x *jen.Statement, depth int) []jen.Code {
+	var out []jen.Code
+	if t.MinProperties >= 0 || t.MaxProperties >= 0 {
+		out = append(out, val.Clone().Dot("Count").Call(jen.Len(x.Clone()), jen.Lit(t.MinProperties), jen.Lit(t.MaxProperties), jen.Lit("properties")))
+	}
+	k, item := loopVar("k", depth), loopVar("item", depth)
+	var body []jen.Code
+	if t.NoAdditional && t.Additional == nil && len(t.PatternProps) > 0 {
+		// Every key must match one of the patterns.
+		cond := jen.Null()
+		for i, p := range t.PatternProps {
+			m := jen.Id(g.patternVar(p.Pattern)).Dot("MatchString").Call(jen.Id(k))
+			if i == 0 {
+				cond = jen.Op("!").Add(m)
+			} else {
+				cond = cond.Op("&&").Op("!").Add(m)
+			}
+		}
+		body = append(body, jen.If(cond).Block(
+			val.Clone().Dot("Reportf").Call(jen.Lit("property name %q is not allowed"), jen.Id(k)),
+		))
+	}
+	if inner := g.checks(mapValue(t), jen.Id(item), false, depth+1); len(inner) > 0 {
+		body = append(body, jen.Id(item).Op(":=").Add(x.Clone()).Index(jen.Id(k)))
+		body = append(body, inner...)
+	}
+	if len(body) > 0 {
+		loop := append([]jen.Code{val.Clone().Dot("Push").Call(jen.Id(k))}, body...)
+		loop = append(loop, val.Clone().Dot("Pop").Call())
+		out = append(out, jen.For(jen.List(jen.Id("_"), jen.Id(k)).Op(":=").Range().Qual(kzrt, "SortedKeys").Call(x.Clone())).Block(loop...))
+	}
+	return out
+}
+
+// encodeFunc is a function literal encoding one value of t, for
+// kzrt.Unique.
+func (g *generator) encodeFunc(t *model.Type) *jen.Statement {
+	return jen.Func().Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder"), jen.Id("item").Add(g.goType(t))).BlockFunc(func(grp *jen.Group) {
+		g.encodeValue(grp, t, jen.Id("item"), 5)
+	})
+}
+
+// bound checks one side of a numeric range.
+func (g *generator) bound(t *model.Type, x *jen.Statement, limit *big.Rat, exclusive, lower bool) []jen.Code {
+	if limit == nil {
+		return nil
+	}
+	lit := ratLiteral(limit, g.shapeOf(t) == shapeInt)
+	subject := x.Clone()
+	if g.shapeOf(t) == shapeInt && !limit.IsInt() {
+		subject = jen.Float64().Call(x.Clone())
+	}
+	var op, msg string
+	switch {
+	case lower && exclusive:
+		op, msg = "<=", "must be greater than"
+	case lower:
+		op, msg = "<", "is less than the minimum"
+	case exclusive:
+		op, msg = ">=", "must be less than"
+	default:
+		op, msg = ">", "is greater than the maximum"
+	}
+	verb := "%v"
+	return []jen.Code{jen.If(subject.Clone().Op(op).Add(lit)).Block(
+		val.Clone().Dot("Reportf").Call(jen.Lit(verb+" "+msg+" "+limit.RatString()), x.Clone()),
+	)}
+}
+
+func ratLiteral(r *big.Rat, integer bool) *jen.Statement {
+	if r.IsInt() {
+		if integer {
+			return jen.Lit(r.Num().Int64())
+		}
+		f, _ := r.Float64()
+		return jen.Lit(f)
+	}
+	f, _ := r.Float64()
+	return jen.Lit(f)
+}
+
+// inlineEnum checks an unnamed scalar against its enumeration.
+func (g *generator) inlineEnum(t *model.Type, v *jen.Statement) []jen.Code {
+	if len(t.Enum) == 0 {
+		return nil
+	}
+	var cases []jen.Code
+	for _, e := range t.Enum {
+		if lit, ok := enumLiteral(g.shapeOf(t), e); ok {
+			cases = append(cases, lit)
+		}
+	}
+	if len(cases) == 0 {
+		return []jen.Code{val.Clone().Dot("Enum").Call(v.Clone(), jen.Lit(enumList(t.Enum)))}
+	}
+	return []jen.Code{jen.Switch(v.Clone()).Block(
+		jen.Case(cases...),
+		jen.Default().Block(val.Clone().Dot("Enum").Call(v.Clone(), jen.Lit(enumList(t.Enum)))),
+	)}
+}
+
+func enumLiteral(s shape, v any) (jen.Code, bool) {
+	switch x := v.(type) {
+	case bool:
+		return jen.Lit(x), s == shapeBool
+	case string:
+		return jen.Lit(x), s == shapeString
+	case fmt.Stringer: // json.Number
+		r, ok := new(big.Rat).SetString(x.String())
+		if !ok {
+			return nil, false
+		}
+		if s == shapeInt {
+			if !r.IsInt() {
+				return nil, false
+			}
+			return jen.Lit(r.Num().Int64()), true
+		}
+		if s == shapeFloat {
+			f, _ := r.Float64()
+			return jen.Lit(f), true
+		}
+	}
+	return nil, false
+}
+
+// patternVar returns the package variable holding a compiled pattern,
+// declaring it in the current file on first use.
+func (g *generator) patternVar(pattern string) string {
+	if name, ok := g.patterns[pattern]; ok {
+		return name
+	}
+	name := g.patVars.claim(fmt.Sprintf("pattern%d", len(g.patterns)+1))
+	g.patterns[pattern] = name
+	g.file.Var().Id(name).Op("=").Qual(regexPkg, "MustCompile").Call(jen.Lit(pattern))
+	return name
+}

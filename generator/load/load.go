@@ -1,0 +1,280 @@
+// Package load reads a directory of Kazoo JSON schemas and compiles them.
+//
+// Kazoo's schemas are draft-04 documents whose identity is the "_id" key and
+// whose "$ref" values are bare schema ids ("callflows.action"). The loader
+// maps every id to "<id>.json" in the directory; the files are never
+// rewritten. Compilation (meta-schema check, $ref resolution, regular
+// expressions) is done by github.com/santhosh-tekuri/jsonschema/v5, which
+// later also serves as the reference validator in tests.
+package load
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// urlPrefix is the base under which every schema is registered with the
+// compiler. A bare "$ref": "custom_sip_headers" inside "kazoo:///devices"
+// resolves to "kazoo:///custom_sip_headers", which is exactly the schema id.
+const urlPrefix = "kazoo:///"
+
+// Options selects what Load reads.
+type Options struct {
+	// Match is a path.Match glob on schema ids ("callflows.*"). Empty
+	// means every schema. The schemas the matched ones reference are
+	// loaded too, so the set is always closed under $ref.
+	Match string
+	// Name is how errors refer to the directory ("schemas", a path). It
+	// prefixes file names in error messages.
+	Name string
+}
+
+// Set is a compiled, $ref-closed collection of schemas.
+type Set struct {
+	// Name is the directory name used in error messages.
+	Name string
+	// IDs lists every loaded schema id, sorted.
+	IDs []string
+	// Matched lists the ids selected by Options.Match, sorted; the rest of
+	// IDs were loaded only because a matched schema references them.
+	Matched []string
+	// Warnings lists problems that did not stop loading, such as a
+	// pattern Go's regexp engine can only enforce loosely.
+	Warnings []Warning
+	byID     map[string]*Schema
+}
+
+// Schema is one schema file, both as decoded JSON and compiled.
+type Schema struct {
+	// ID is the schema's identity, the file name without ".json".
+	ID string
+	// File is the file name inside the directory.
+	File string
+	// Raw is the decoded document; numbers are json.Number.
+	Raw map[string]any
+	// Compiled is the compiled schema, ready to validate instances.
+	Compiled *jsonschema.Schema
+}
+
+// Get returns the schema with the given id, or nil.
+func (s *Set) Get(id string) *Schema { return s.byID[id] }
+
+// Error is a problem in one schema file, located by JSON pointer (or by
+// line and column for JSON syntax errors).
+type Error struct {
+	File    string // file name, prefixed with the set name when known
+	Pointer string // JSON pointer inside the file; "" for the whole file
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Pointer == "" {
+		return fmt.Sprintf("%s: %v", e.File, e.Err)
+	}
+	return fmt.Sprintf("%s#%s: %v", e.File, e.Pointer, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Load reads, checks and compiles the schemas of fsys (its top-level
+// "*.json" files) selected by opts.
+func Load(fsys fs.FS, opts Options) (*Set, error) {
+	if opts.Match != "" {
+		if _, err := path.Match(opts.Match, ""); err != nil {
+			return nil, fmt.Errorf("bad -match pattern %q: %w", opts.Match, err)
+		}
+	}
+	l := &loader{fsys: fsys, name: opts.Name, docs: map[string]*Schema{}}
+	all, err := l.listIDs()
+	if err != nil {
+		return nil, err
+	}
+	var matched []string
+	for _, id := range all {
+		if opts.Match == "" {
+			matched = append(matched, id)
+		} else if ok, _ := path.Match(opts.Match, id); ok {
+			matched = append(matched, id)
+		}
+	}
+	if len(matched) == 0 {
+		return nil, fmt.Errorf("%s: no schema matches %q", l.display(""), opts.Match)
+	}
+	ids, err := l.closure(matched)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.compile(ids); err != nil {
+		return nil, err
+	}
+	return &Set{Name: opts.Name, IDs: ids, Matched: matched, Warnings: l.warnings, byID: l.docs}, nil
+}
+
+type loader struct {
+	fsys fs.FS
+	name string
+	docs     map[string]*Schema
+	warnings []Warning
+}
+
+func (l *loader) display(file string) string {
+	switch {
+	case l.name == "":
+		return file
+	case file == "":
+		return l.name
+	default:
+		return path.Join(l.name, file)
+	}
+}
+
+func (l *loader) listIDs() ([]string, error) {
+	entries, err := fs.ReadDir(l.fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("reading schema directory %s: %w", l.display(""), err)
+	}
+	var ids []string
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		ids = append(ids, strings.TrimSuffix(e.Name(), ".json"))
+	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("%s: no *.json schema files", l.display(""))
+	}
+	sort.Strings(ids)
+	return ids, nil
+}
+
+// read decodes one schema file, checking that it is a JSON object whose
+// "_id" (when present) agrees with its file name.
+func (l *loader) read(id string) (*Schema, error) {
+	if s, ok := l.docs[id]; ok {
+		return s, nil
+	}
+	file := id + ".json"
+	data, err := fs.ReadFile(l.fsys, file)
+	if err != nil {
+		return nil, &Error{File: l.display(file), Err: err}
+	}
+	raw, err := decode(data)
+	if err != nil {
+		return nil, &Error{File: l.display(file), Err: err}
+	}
+	if got, ok := raw["_id"]; ok {
+		if got != id {
+			return nil, &Error{File: l.display(file), Pointer: "/_id", Err: fmt.Errorf("_id %v does not match the file name", got)}
+		}
+	}
+	s := &Schema{ID: id, File: file, Raw: raw}
+	l.docs[id] = s
+	return s, nil
+}
+
+// closure reads the given schemas and, transitively, every schema they
+// reference. A $ref to a missing schema is an error naming its pointer.
+func (l *loader) closure(roots []string) ([]string, error) {
+	seen := map[string]bool{}
+	queue := append([]string(nil), roots...)
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		s, err := l.read(id)
+		if err != nil {
+			return nil, err
+		}
+		for _, ref := range Refs(s.Raw) {
+			if _, err := fs.Stat(l.fsys, ref.ID+".json"); err != nil {
+				return nil, &Error{File: l.display(s.File), Pointer: ref.Pointer,
+					Err: fmt.Errorf("$ref %q: no schema file %s.json", ref.ID, ref.ID)}
+			}
+			queue = append(queue, ref.ID)
+		}
+	}
+	ids := make([]string, 0, len(seen))
+	for id := range seen {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids, nil
+}
+
+func (l *loader) compile(ids []string) error {
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft4
+	c.ExtractAnnotations = true
+	c.AssertFormat = true
+	// Every file is added up front, so the compiler never loads anything
+	// itself; an unexpected URL is reported rather than fetched.
+	c.LoadURL = func(u string) (io.ReadCloser, error) {
+		return nil, fmt.Errorf("schema %s is not in the set", strings.TrimPrefix(u, urlPrefix))
+	}
+	for _, id := range ids {
+		doc, warnings, err := relaxPatterns(l.display(l.docs[id].File), l.docs[id].Raw)
+		if err != nil {
+			return err
+		}
+		l.warnings = append(l.warnings, warnings...)
+		data, err := json.Marshal(doc)
+		if err != nil {
+			return &Error{File: l.display(l.docs[id].File), Err: err}
+		}
+		if err := c.AddResource(urlPrefix+id, bytes.NewReader(data)); err != nil {
+			return &Error{File: l.display(l.docs[id].File), Err: err}
+		}
+	}
+	for _, id := range ids {
+		s := l.docs[id]
+		compiled, err := c.Compile(urlPrefix + id)
+		if err != nil {
+			return l.compileError(s, err)
+		}
+		s.Compiled = compiled
+	}
+	return nil
+}
+
+// compileError turns a compiler error into an Error naming the file and the
+// JSON pointer of the offending keyword.
+func (l *loader) compileError(s *Schema, err error) error {
+	var se *jsonschema.SchemaError
+	if errors.As(err, &se) {
+		var ve *jsonschema.ValidationError
+		if errors.As(se.Err, &ve) {
+			// The schema does not conform to the draft-04 meta-schema.
+			leaf := deepestCause(ve)
+			return &Error{File: l.display(s.File), Pointer: leaf.InstanceLocation, Err: errors.New(leaf.Message)}
+		}
+		file, ptr := l.locate(se.SchemaURL)
+		return &Error{File: file, Pointer: ptr, Err: se.Err}
+	}
+	return &Error{File: l.display(s.File), Err: err}
+}
+
+// locate maps a compiler URL ("kazoo:///id#/ptr") to a display file and pointer.
+func (l *loader) locate(u string) (file, pointer string) {
+	rest := strings.TrimPrefix(u, urlPrefix)
+	id, ptr, _ := strings.Cut(rest, "#")
+	return l.display(id + ".json"), ptr
+}
+
+func deepestCause(ve *jsonschema.ValidationError) *jsonschema.ValidationError {
+	for len(ve.Causes) > 0 {
+		ve = ve.Causes[0]
+	}
+	return ve
+}

@@ -1,0 +1,64 @@
+// Package kazootest locates Kazoo's real schema set for tests.
+//
+// The schemas live outside this repository (in ../shared/kazoo-schemas next
+// to the module root) because they belong to another project and must not be
+// copied here. Tests that need them call SchemaDir, which skips the test with
+// a clear message when the directory is absent.
+package kazootest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// EnvVar names the environment variable that overrides the schema directory.
+const EnvVar = "KAZOO_SCHEMAS"
+
+// SchemaDir returns the directory holding Kazoo's schema files, or skips the
+// test when it cannot be found.
+func SchemaDir(tb testing.TB) string {
+	tb.Helper()
+	dir, ok := Find()
+	if !ok {
+		tb.Skipf("Kazoo's schema set not found: set %s or place it at ../shared/kazoo-schemas beside the module root", EnvVar)
+	}
+	return dir
+}
+
+// Find returns the schema directory and whether it exists: $KAZOO_SCHEMAS if
+// set, else ../shared/kazoo-schemas relative to the module root.
+func Find() (string, bool) {
+	if dir := os.Getenv(EnvVar); dir != "" {
+		return dir, isDir(dir)
+	}
+	root, ok := ModuleRoot()
+	if !ok {
+		return "", false
+	}
+	dir := filepath.Join(root, "..", "shared", "kazoo-schemas")
+	return dir, isDir(dir)
+}
+
+// ModuleRoot walks up from the working directory to the folder holding go.mod.
+func ModuleRoot() (string, bool) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", false
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}

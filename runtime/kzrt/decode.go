@@ -1,0 +1,152 @@
+package kzrt
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// DecodeError is a JSON value that does not fit its Go type, located by
+// JSON pointer.
+type DecodeError struct {
+	Pointer string
+	Err     error
+}
+
+func (e *DecodeError) Error() string {
+	if e.Pointer == "" {
+		return e.Err.Error()
+	}
+	return e.Pointer + ": " + e.Err.Error()
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// At prefixes the pointer of err (a DecodeError or any error) with one
+// token, so an error from deep inside a document names its full location.
+func At(token string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return &DecodeError{Pointer: "/" + escapeToken(token) + de.Pointer, Err: de.Err}
+	}
+	return &DecodeError{Pointer: "/" + escapeToken(token), Err: simplify(err)}
+}
+
+// simplify shortens encoding/json's type errors to what a user needs.
+func simplify(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Errorf("got %s, want %s", te.Value, goTypeToJSON(te.Type.Kind().String()))
+	}
+	return err
+}
+
+func goTypeToJSON(kind string) string {
+	switch kind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "int64", "int", "int32":
+		return "integer"
+	case "float64", "float32":
+		return "number"
+	case "slice":
+		return "array"
+	case "map", "struct":
+		return "object"
+	}
+	return kind
+}
+
+// Members splits a JSON object into its members. A value that is not an
+// object is a DecodeError naming its JSON type.
+func Members(data []byte) (map[string]json.RawMessage, error) {
+	if k := Kind(data); k != '{' {
+		return nil, &DecodeError{Err: fmt.Errorf("got %s, want object", kindName(k))}
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, &DecodeError{Err: err}
+	}
+	return m, nil
+}
+
+// Decode unmarshals a member value into dst. JSON null is refused: a
+// property that is present must hold a value of its type.
+func Decode(data json.RawMessage, dst any) error {
+	if Kind(data) == 'n' {
+		return errors.New("got null, want a value")
+	}
+	if err := json.Unmarshal(data, dst); err != nil {
+		return simplify(err)
+	}
+	return nil
+}
+
+// Kind classifies a JSON value by its first byte: '{', '[', '"', 't' or
+// 'f' (booleans), 'n' (null), '0' (numbers), or 0 for empty input.
+func Kind(data []byte) byte {
+	data = bytes.TrimLeft(data, " \t\r\n")
+	if len(data) == 0 {
+		return 0
+	}
+	switch c := data[0]; c {
+	case '{', '[', '"', 't', 'f', 'n':
+		return c
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return '0'
+	}
+	return 0
+}
+
+// IsInteger reports whether a JSON number has no fractional part.
+func IsInteger(data []byte) bool {
+	data = bytes.TrimSpace(data)
+	if bytes.ContainsAny(data, ".eE") {
+		var f float64
+		if err := json.Unmarshal(data, &f); err != nil {
+			return false
+		}
+		return f == float64(int64(f))
+	}
+	return true
+}
+
+func kindName(k byte) string {
+	switch k {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	case '0':
+		return "number"
+	}
+	return "invalid JSON"
+}
+
+// NoVariant is the error for a JSON value that fits none of a union's types.
+func NoVariant(data []byte, want string) error {
+	return &DecodeError{Err: fmt.Errorf("got %s, want %s", kindName(Kind(data)), want)}
+}
+
+// DefaultValue decodes a schema default into a T. The generator only emits
+// defaults that decode; should one not, the zero T is returned.
+func DefaultValue[T any](jsonText string) T {
+	var v T
+	if err := json.Unmarshal([]byte(jsonText), &v); err != nil {
+		var zero T
+		return zero
+	}
+	return v
+}

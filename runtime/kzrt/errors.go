@@ -1,0 +1,62 @@
+package kzrt
+
+import (
+	"errors"
+	"strings"
+)
+
+// Error is one validation problem: where it is and what is wrong.
+type Error struct {
+	// Pointer is the RFC 6901 JSON pointer of the offending value ("" for
+	// the whole document).
+	Pointer string
+	// Message says what is wrong, e.g. "length 0, minimum 1".
+	Message string
+}
+
+func (e Error) Error() string {
+	if e.Pointer == "" {
+		return "(root): " + e.Message
+	}
+	return e.Pointer + ": " + e.Message
+}
+
+// Errors is every problem one validation found, in document order.
+type Errors []Error
+
+func (es Errors) Error() string {
+	var b strings.Builder
+	for i, e := range es {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// AsErrors extracts the problem list from an error returned by a generated
+// Validate or UnmarshalJSON method; a plain error becomes one problem at the
+// document root.
+func AsErrors(err error) Errors {
+	if err == nil {
+		return nil
+	}
+	var es Errors
+	if errors.As(err, &es) {
+		return es
+	}
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return Errors{{Pointer: de.Pointer, Message: de.Err.Error()}}
+	}
+	return Errors{{Message: err.Error()}}
+}
+
+// escapeToken escapes one JSON pointer token.
+func escapeToken(s string) string {
+	if !strings.ContainsAny(s, "~/") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}

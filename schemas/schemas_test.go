@@ -1,0 +1,525 @@
+package schemas_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"math/big"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"unicode/utf16"
+
+	"github.com/kzgen/kzgen/internal/kazootest"
+	"github.com/kzgen/kzgen/internal/schemadiff"
+	"github.com/kzgen/kzgen/schemas"
+)
+
+// embeddedNames lists the files of the embedded set.
+func embeddedNames(t *testing.T) []string {
+	t.Helper()
+	names, err := fs.Glob(schemas.FS, "*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) == 0 {
+		t.Fatal("embedded schema set is empty")
+	}
+	return names
+}
+
+func readBoth(t *testing.T, kazoo fs.FS, name string) (ours, theirs any) {
+	t.Helper()
+	ours, err := schemas.ReadFile(schemas.FS, name)
+	if err != nil {
+		t.Fatalf("ours: %v", err)
+	}
+	theirs, err = schemas.ReadFile(kazoo, name)
+	if err != nil {
+		t.Fatalf("Kazoo's: %v", err)
+	}
+	return ours, theirs
+}
+
+// TestEmbeddedIsCallflowClosure checks that the embedded files are exactly
+// the callflow closure computed from Kazoo's own schema directory.
+func TestEmbeddedIsCallflowClosure(t *testing.T) {
+	kazoo := os.DirFS(kazootest.SchemaDir(t))
+	roots, err := schemas.CallflowRoots(kazoo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := schemas.Closure(kazoo, roots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make(map[string]bool)
+	for _, id := range ids {
+		want[id+".json"] = true
+	}
+	got := make(map[string]bool)
+	for _, name := range embeddedNames(t) {
+		got[name] = true
+		if !want[name] {
+			t.Errorf("embedded %s is not in Kazoo's callflow closure", name)
+		}
+	}
+	for _, id := range ids {
+		if !got[id+".json"] {
+			t.Errorf("Kazoo's callflow closure needs %s.json, missing from the embedded set", id)
+		}
+	}
+}
+
+// TestFactsMatchKazoo checks that, descriptions aside, every embedded file
+// equals Kazoo's file of the same name.
+func TestFactsMatchKazoo(t *testing.T) {
+	kazoo := os.DirFS(kazootest.SchemaDir(t))
+	for _, name := range embeddedNames(t) {
+		t.Run(name, func(t *testing.T) {
+			ours, theirs := readBoth(t, kazoo, name)
+			if ptr, ok := firstDiff("", schemadiff.StripDescriptions(ours), schemadiff.StripDescriptions(theirs)); !ok {
+				if ptr == "" {
+					ptr = "(document)"
+				}
+				t.Errorf("facts differ from Kazoo's at %s", ptr)
+			}
+		})
+	}
+}
+
+// TestDescriptionsRewritten checks that every Kazoo description has a
+// non-empty counterpart of our own at the same pointer, and no extra ones.
+func TestDescriptionsRewritten(t *testing.T) {
+	kazoo := os.DirFS(kazootest.SchemaDir(t))
+	total := 0
+	for _, name := range embeddedNames(t) {
+		t.Run(name, func(t *testing.T) {
+			ours, theirs := readBoth(t, kazoo, name)
+			od := schemadiff.Descriptions(ours)
+			td := schemadiff.Descriptions(theirs)
+			for _, ptr := range sortedKeys(td) {
+				text, ok := od[ptr]
+				switch {
+				case !ok:
+					t.Errorf("%s: Kazoo has a description, ours is missing", ptr)
+				case strings.TrimSpace(text) == "":
+					t.Errorf("%s: our description is empty", ptr)
+				case normalize(text) == normalize(td[ptr]):
+					t.Errorf("%s: our description repeats Kazoo's", ptr)
+				}
+			}
+			for _, ptr := range sortedKeys(od) {
+				if _, ok := td[ptr]; !ok {
+					t.Errorf("%s: we have a description where Kazoo has none", ptr)
+				}
+			}
+			total += len(od)
+		})
+	}
+	t.Logf("%d descriptions checked", total)
+}
+
+var spaces = regexp.MustCompile(`\s+`)
+
+func normalize(s string) string {
+	return strings.ToLower(strings.TrimSpace(spaces.ReplaceAllString(s, " ")))
+}
+
+// TestLayout checks that every embedded file is laid out as Kazoo lays out
+// its files: Python's json.dumps(obj, indent=4, sort_keys=True) plus "\n".
+func TestLayout(t *testing.T) {
+	for _, name := range embeddedNames(t) {
+		data, err := fs.ReadFile(schemas.FS, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkLayout(t, name, data)
+	}
+}
+
+// TestCanonicalMatchesKazoo guards the canonical encoder itself: every file
+// of Kazoo's set is in that layout, so encoding must reproduce each byte.
+func TestCanonicalMatchesKazoo(t *testing.T) {
+	kazoo := os.DirFS(kazootest.SchemaDir(t))
+	names, err := fs.Glob(kazoo, "*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		data, err := fs.ReadFile(kazoo, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkLayout(t, name, data)
+	}
+}
+
+func checkLayout(t *testing.T, name string, data []byte) {
+	t.Helper()
+	doc, err := schemas.Decode(data)
+	if err != nil {
+		t.Errorf("%s: %v", name, err)
+		return
+	}
+	want := canonical(doc)
+	if bytes.Equal(data, want) {
+		return
+	}
+	got, exp := strings.Split(string(data), "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < len(got) || i < len(exp); i++ {
+		var g, e string
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(exp) {
+			e = exp[i]
+		}
+		if g != e {
+			t.Errorf("%s:%d: layout differs from json.dumps(indent=4, sort_keys=True):\n got: %q\nwant: %q", name, i+1, g, e)
+			return
+		}
+	}
+	t.Errorf("%s: layout differs from json.dumps(indent=4, sort_keys=True)", name)
+}
+
+func TestCanonicalEncoder(t *testing.T) {
+	in := `{"b":[1,-0.0,1.50,0.00001,1e-4,1E16,1234567890123456.0,2.5e-300,1e5,-0,[],{}],` +
+		`"a":"<a href=\"x\">&amp;</a> é€😀 \u007f\t\n\\ /","c":{"z":null,"y":true,"x":false},` +
+		`"é":1,"big":123456789012345678901234567890}`
+	// What Python's json.dumps(json.loads(in), indent=4, sort_keys=True) prints.
+	want := `{
+    "a": "<a href=\"x\">&amp;</a> \u00e9\u20ac\ud83d\ude00 \u007f\t\n\\ /",
+    "b": [
+        1,
+        -0.0,
+        1.5,
+        1e-05,
+        0.0001,
+        1e+16,
+        1234567890123456.0,
+        2.5e-300,
+        100000.0,
+        0,
+        [],
+        {}
+    ],
+    "big": 123456789012345678901234567890,
+    "c": {
+        "x": false,
+        "y": true,
+        "z": null
+    },
+    "\u00e9": 1
+}
+`
+	doc, err := schemas.Decode([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(canonical(doc)); got != want {
+		t.Errorf("canonical:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// canonical encodes doc exactly as Python's json.dumps(doc, indent=4,
+// sort_keys=True) followed by a newline. Unlike encoding/json it leaves
+// <, > and & alone, escapes every non-ASCII character as \uXXXX (surrogate
+// pairs beyond the BMP), and prints numbers the way Python does: integers
+// verbatim, floats in repr form (1.0, 1e-05, 1e+16).
+func canonical(doc any) []byte {
+	var b bytes.Buffer
+	writeCanonical(&b, doc, 0)
+	b.WriteByte('\n')
+	return b.Bytes()
+}
+
+func writeCanonical(b *bytes.Buffer, v any, depth int) {
+	indent := func(d int) {
+		b.WriteByte('\n')
+		b.WriteString(strings.Repeat("    ", d))
+	}
+	switch t := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		b.WriteString(strconv.FormatBool(t))
+	case json.Number:
+		b.WriteString(pyNumber(string(t)))
+	case string:
+		writePyString(b, t)
+	case []any:
+		if len(t) == 0 {
+			b.WriteString("[]")
+			return
+		}
+		b.WriteByte('[')
+		for i, x := range t {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			indent(depth + 1)
+			writeCanonical(b, x, depth+1)
+		}
+		indent(depth)
+		b.WriteByte(']')
+	case map[string]any:
+		if len(t) == 0 {
+			b.WriteString("{}")
+			return
+		}
+		b.WriteByte('{')
+		for i, k := range sortedKeys(t) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			indent(depth + 1)
+			writePyString(b, k)
+			b.WriteString(": ")
+			writeCanonical(b, t[k], depth+1)
+		}
+		indent(depth)
+		b.WriteByte('}')
+	default:
+		panic(fmt.Sprintf("canonical: unexpected %T", v))
+	}
+}
+
+// pyNumber prints a JSON number literal as Python re-prints it after
+// json.loads: integers as Python ints, everything else as float repr.
+func pyNumber(lit string) string {
+	if !strings.ContainsAny(lit, ".eE") {
+		n, ok := new(big.Int).SetString(lit, 10)
+		if !ok {
+			panic("canonical: bad integer " + lit)
+		}
+		return n.String()
+	}
+	f, err := strconv.ParseFloat(lit, 64)
+	if err != nil {
+		panic("canonical: bad float " + lit)
+	}
+	sign := ""
+	if f < 0 || (f == 0 && strings.HasPrefix(lit, "-")) {
+		sign, f = "-", -f
+	}
+	if f == 0 {
+		return sign + "0.0"
+	}
+	// Shortest round-tripping digits and exponent: d.ddd e X.
+	mant, exp, _ := strings.Cut(strconv.FormatFloat(f, 'e', -1, 64), "e")
+	digits := strings.Replace(mant, ".", "", 1)
+	e, _ := strconv.Atoi(exp)
+	decpt := e + 1 // value = 0.digits × 10^decpt
+	switch {
+	case decpt <= -4 || decpt > 16:
+		s := digits[:1]
+		if len(digits) > 1 {
+			s += "." + digits[1:]
+		}
+		return sign + s + fmt.Sprintf("e%+03d", e)
+	case decpt <= 0:
+		return sign + "0." + strings.Repeat("0", -decpt) + digits
+	case decpt >= len(digits):
+		return sign + digits + strings.Repeat("0", decpt-len(digits)) + ".0"
+	default:
+		return sign + digits[:decpt] + "." + digits[decpt:]
+	}
+}
+
+// writePyString writes s as Python's json module does with ensure_ascii.
+func writePyString(b *bytes.Buffer, s string) {
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		default:
+			switch {
+			case r >= 0x20 && r < 0x7f:
+				b.WriteRune(r)
+			case r > 0xffff:
+				r1, r2 := utf16.EncodeRune(r)
+				fmt.Fprintf(b, `\u%04x\u%04x`, r1, r2)
+			default:
+				fmt.Fprintf(b, `\u%04x`, r)
+			}
+		}
+	}
+	b.WriteByte('"')
+}
+
+// firstDiff compares two decoded documents strictly (numbers by literal)
+// and returns the JSON pointer of the first difference in document order,
+// with ok false; ok is true when they are equal.
+func firstDiff(ptr string, a, b any) (string, bool) {
+	switch av := a.(type) {
+	case map[string]any:
+		bv, isMap := b.(map[string]any)
+		if !isMap {
+			return ptr, false
+		}
+		keys := make(map[string]any, len(av)+len(bv))
+		for k := range av {
+			keys[k] = nil
+		}
+		for k := range bv {
+			keys[k] = nil
+		}
+		for _, k := range sortedKeys(keys) {
+			x, inA := av[k]
+			y, inB := bv[k]
+			p := ptr + "/" + schemas.PointerToken(k)
+			if inA != inB {
+				return p, false
+			}
+			if at, ok := firstDiff(p, x, y); !ok {
+				return at, false
+			}
+		}
+		return "", true
+	case []any:
+		bv, isList := b.([]any)
+		if !isList {
+			return ptr, false
+		}
+		for i := 0; i < len(av) || i < len(bv); i++ {
+			p := fmt.Sprintf("%s/%d", ptr, i)
+			if i >= len(av) || i >= len(bv) {
+				return p, false
+			}
+			if at, ok := firstDiff(p, av[i], bv[i]); !ok {
+				return at, false
+			}
+		}
+		return "", true
+	case json.Number, string, bool, nil:
+		if a != b {
+			return ptr, false
+		}
+		return "", true
+	}
+	return ptr, false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func TestCallflowRoots(t *testing.T) {
+	fsys := fstest.MapFS{
+		"callflows.json":       {Data: []byte(`{}`)},
+		"callflows.b.json":     {Data: []byte(`{}`)},
+		"callflows.a.json":     {Data: []byte(`{}`)},
+		"callflowsx.json":      {Data: []byte(`{}`)},
+		"conferences.json":     {Data: []byte(`{}`)},
+		"sub/callflows.c.json": {Data: []byte(`{}`)},
+	}
+	got, err := schemas.CallflowRoots(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "callflows,callflows.a,callflows.b"; strings.Join(got, ",") != want {
+		t.Errorf("CallflowRoots = %v, want %s", got, want)
+	}
+}
+
+func TestClosure(t *testing.T) {
+	fsys := fstest.MapFS{
+		"root.json": {Data: []byte(`{"properties": {
+			"a": {"$ref": "a"},
+			"local": {"$ref": "#/definitions/x"},
+			"$ref": {"type": "string"},
+			"d": {"default": {"$ref": "not-a-schema"}, "enum": [{"$ref": "nor-this"}]},
+			"l": {"oneOf": [{"$ref": "b#/properties/x"}]}
+		}}`)},
+		"a.json":      {Data: []byte(`{"items": {"$ref": "b"}}`)},
+		"b.json":      {Data: []byte(`{"properties": {"self": {"$ref": "b"}, "back": {"$ref": "root"}}}`)},
+		"unused.json": {Data: []byte(`{}`)},
+	}
+	got, err := schemas.Closure(fsys, []string{"root"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "a,b,root"; strings.Join(got, ",") != want {
+		t.Errorf("Closure = %v, want %s", got, want)
+	}
+}
+
+func TestClosureErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string // substrings the error must contain
+	}{
+		{
+			name:  "missing root",
+			files: map[string]string{},
+			want:  []string{"root.json"},
+		},
+		{
+			name:  "dangling ref",
+			files: map[string]string{"root.json": `{"properties": {"x": {"anyOf": [{}, {"$ref": "nope"}]}}}`},
+			want:  []string{"root.json", "/properties/x/anyOf/1/$ref", `"nope"`},
+		},
+		{
+			name:  "ref not a string",
+			files: map[string]string{"root.json": `{"items": {"$ref": 7}}`},
+			want:  []string{"root.json", "/items/$ref", "a number"},
+		},
+		{
+			name:  "empty ref",
+			files: map[string]string{"root.json": `{"not": {"$ref": ""}}`},
+			want:  []string{"root.json", "/not/$ref", "empty"},
+		},
+		{
+			name:  "ref escaping the directory",
+			files: map[string]string{"root.json": `{"properties": {"a/b": {"$ref": "../x"}}}`},
+			want:  []string{"root.json", "/properties/a~1b/$ref", `"../x"`},
+		},
+		{
+			name:  "malformed referenced file",
+			files: map[string]string{"root.json": `{"$ref": "bad"}`, "bad.json": "{\n  \"type\": ,\n}"},
+			want:  []string{"bad.json", "line 2, column 11"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for name, data := range tt.files {
+				fsys[name] = &fstest.MapFile{Data: []byte(data)}
+			}
+			_, err := schemas.Closure(fsys, []string{"root"})
+			if err == nil {
+				t.Fatal("Closure succeeded, want an error")
+			}
+			for _, s := range tt.want {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error %q does not mention %q", err, s)
+				}
+			}
+		})
+	}
+}
