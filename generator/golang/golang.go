@@ -42,6 +42,8 @@ type Options struct {
 type File struct {
 	Name     string // base name, e.g. "callflows_tts.kz.go"
 	SchemaID string
+	// RootType is the Go type declared for the schema as a whole.
+	RootType string
 	Content  []byte
 }
 
@@ -63,7 +65,7 @@ func Generate(set *model.Set, opts Options) ([]File, error) {
 		if err := f.Render(&buf); err != nil {
 			return nil, fmt.Errorf("rendering %s: %w", s.ID, err)
 		}
-		files = append(files, File{Name: FileName(s.ID), SchemaID: s.ID, Content: buf.Bytes()})
+		files = append(files, File{Name: FileName(s.ID), SchemaID: s.ID, RootType: g.typeName[s.Root], Content: buf.Bytes()})
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return files, nil
