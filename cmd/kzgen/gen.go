@@ -21,7 +21,8 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	pkg := fl.String("pkg", "", "Go package `name` (default: the output directory's name)")
 	match := fl.String("match", "", "only schemas whose id matches this `glob`, plus what they reference (e.g. 'callflows.*')")
 	trim := fl.String("trim-prefix", "", "`prefix` removed from schema ids when naming types (e.g. 'callflows.')")
-	suffix := fl.String("type-suffix", "", "`suffix` added to each schema's root type name (e.g. 'Data')")
+	suffix := fl.String("type-suffix", "", "`suffix` added to the root type names of schemas with -trim-prefix (e.g. 'Data')")
+	nodes := fl.Bool("nodes", false, "also generate the callflow module registry and fluent builders (for a package shaped like gen/callflow)")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: kzgen gen -out DIR [-schemas DIR] [-pkg NAME] [-match GLOB]")
 		fmt.Fprintln(stderr, "Generates a Go package of typed structs, enums, unions, defaults and validation")
@@ -52,7 +53,7 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	}
 	res, err := generator.Generate(generator.Config{
 		Schemas: fsys, Name: name, Match: *match,
-		Go: golang.Options{Package: *pkg, TrimPrefix: *trim, TypeSuffix: *suffix},
+		Go: golang.Options{Package: *pkg, TrimPrefix: *trim, TypeSuffix: *suffix, Nodes: *nodes},
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "kzgen gen: %v\n", err)

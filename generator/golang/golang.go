@@ -31,11 +31,15 @@ type Options struct {
 	// TrimPrefix is removed from schema ids before naming root types
 	// ("callflows." turns callflows.tts into TTS).
 	TrimPrefix string
-	// TypeSuffix is appended to root type names (e.g. "Data").
+	// TypeSuffix is appended to the root type names of schemas whose id
+	// starts with TrimPrefix (all schemas when TrimPrefix is empty), e.g.
+	// "Data" to leave the bare name free for a builder.
 	TypeSuffix string
-	// Selected limits output to selected schemas; the rest still get
-	// declarations when something selected references them.
-	SelectedOnly bool
+	// Nodes adds NodesFile: the callflow module registry and a fluent
+	// builder per module (schemas named TrimPrefix + module name). The
+	// package must declare Node, Data, Builder and DefaultChild itself, as
+	// gen/callflow does.
+	Nodes bool
 }
 
 // File is one generated Go file.
@@ -67,6 +71,16 @@ func Generate(set *model.Set, opts Options) ([]File, error) {
 		}
 		files = append(files, File{Name: FileName(s.ID), SchemaID: s.ID, RootType: g.typeName[s.Root], Content: buf.Bytes()})
 	}
+	if opts.Nodes {
+		f := jen.NewFile(opts.Package)
+		f.HeaderComment(Header)
+		g.emitNodes(f)
+		var buf bytes.Buffer
+		if err := f.Render(&buf); err != nil {
+			return nil, fmt.Errorf("rendering %s: %w", NodesFile, err)
+		}
+		files = append(files, File{Name: NodesFile, Content: buf.Bytes()})
+	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return files, nil
 }
@@ -91,6 +105,8 @@ type generator struct {
 	file     *jen.File
 	patterns map[string]string // regexp source → package variable
 	patVars  nameSet
+	// mods lists the callflow modules when Options.Nodes is set.
+	mods []module
 	// enumConst maps each enum type's values to their constant names.
 	enumConst map[*model.Type]map[string]string
 }
@@ -101,7 +117,16 @@ func newGenerator(set *model.Set, opts Options) *generator {
 	// Root names first, so a schema keeps its natural name even when some
 	// nested type elsewhere would produce the same one.
 	for _, s := range set.Schemas {
-		g.typeName[s.Root] = g.names.claim(g.rootBase(s) + opts.TypeSuffix)
+		name := g.rootBase(s)
+		if opts.TrimPrefix == "" || strings.HasPrefix(s.ID, opts.TrimPrefix) {
+			name += opts.TypeSuffix
+		}
+		g.typeName[s.Root] = g.names.claim(name)
+	}
+	if opts.Nodes {
+		// Constructors are what users type most: they come before nested
+		// type names.
+		g.mods = g.modules()
 	}
 	for _, s := range set.Schemas {
 		g.nameNested(s.Root, g.rootBase(s), true)

@@ -1,0 +1,406 @@
+package callflow
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
+)
+
+// DefaultChild is the key of the branch Kazoo takes when a module asks for
+// no particular one, or asks for one the node does not have: "_".
+const DefaultChild = "_"
+
+// Data is the typed data of one callflow node: *TTSData for module "tts",
+// *PivotData for "pivot", and so on; *RawData for a module without a schema.
+type Data interface {
+	// ModuleName is the module this data belongs to.
+	ModuleName() string
+	// Validate checks the data against the module's schema.
+	Validate() error
+	json.Marshaler
+
+	encode(*kzrt.Encoder)
+	validate(*kzrt.Validator)
+}
+
+// Builder is anything that yields a callflow node: every module builder
+// (TTS, Pivot, Menu, …) and *Node itself.
+type Builder interface {
+	Node() *Node
+}
+
+// Node is one step of a callflow: a module, its data, and the children
+// Kazoo may continue with. Its JSON is exactly what Kazoo reads, and what a
+// pivot server answers: {"module":"tts","data":{…},"children":{"_":{…}}}.
+type Node struct {
+	// Module names the callflow action, e.g. "tts" or "pivot".
+	Module string
+	// Data holds the module's arguments. Nil encodes no "data" key, which
+	// Kazoo rejects; constructors always set it.
+	Data Data
+	// Children maps branch keys to the next node: DefaultChild ("_"),
+	// menu digits, "match"/"nomatch", "sip:486", variable values…
+	Children map[string]*Node
+	// Extra holds node keys other than module, data and children, kept
+	// verbatim so that a round trip loses nothing.
+	Extra map[string]json.RawMessage
+}
+
+// NewNode makes a node of any module from its typed data.
+func NewNode(data Data) *Node {
+	return &Node{Module: data.ModuleName(), Data: data}
+}
+
+// Node returns n, so a *Node can be passed wherever a Builder is expected.
+func (n *Node) Node() *Node { return n }
+
+// SetChild sets the child under key; a nil next removes it.
+func (n *Node) SetChild(key string, next Builder) {
+	if next == nil || next.Node() == nil {
+		delete(n.Children, key)
+		return
+	}
+	if n.Children == nil {
+		n.Children = map[string]*Node{}
+	}
+	n.Children[key] = next.Node()
+}
+
+// Next returns the child Kazoo continues with when the module asks for
+// key: that child if present, else the default "_" child, else nil (the
+// call hangs up).
+func (n *Node) Next(key string) *Node {
+	if c, ok := n.Children[key]; ok && c != nil {
+		return c
+	}
+	return n.Children[DefaultChild]
+}
+
+// Root returns n; it lets a Node and a Document be handled alike.
+func (n *Node) Root() *Node { return n }
+
+// MarshalJSON encodes the node and its subtree.
+func (n *Node) MarshalJSON() ([]byte, error) {
+	var e kzrt.Encoder
+	n.encode(&e)
+	return e.Bytes()
+}
+
+func (n *Node) encode(e *kzrt.Encoder) {
+	e.OpenObject()
+	e.Key("module")
+	e.String(n.Module)
+	if n.Data != nil {
+		e.Key("data")
+		n.Data.encode(e)
+	}
+	if n.Children != nil {
+		e.Key("children")
+		e.OpenObject()
+		for _, k := range kzrt.SortedKeys(n.Children) {
+			e.Key(k)
+			if c := n.Children[k]; c != nil {
+				c.encode(e)
+			} else {
+				e.Null()
+			}
+		}
+		e.CloseObject()
+	}
+	e.Extra(n.Extra)
+	e.CloseObject()
+}
+
+// UnmarshalJSON decodes a node and its subtree, typing each node's data by
+// its module. Data of a module without a schema is kept as RawData.
+func (n *Node) UnmarshalJSON(b []byte) error {
+	members, err := kzrt.Members(b)
+	if err != nil {
+		return err
+	}
+	*n = Node{}
+	if raw, ok := members["module"]; ok {
+		if err := kzrt.Decode(raw, &n.Module); err != nil {
+			return kzrt.At("module", err)
+		}
+	}
+	for _, key := range kzrt.SortedKeys(members) {
+		raw := members[key]
+		switch key {
+		case "module":
+		case "data":
+			data, err := decodeData(n.Module, raw)
+			if err != nil {
+				return kzrt.At("data", err)
+			}
+			n.Data = data
+		case "children":
+			children, err := decodeChildren(raw)
+			if err != nil {
+				return kzrt.At("children", err)
+			}
+			n.Children = children
+		default:
+			if n.Extra == nil {
+				n.Extra = map[string]json.RawMessage{}
+			}
+			n.Extra[key] = raw
+		}
+	}
+	return nil
+}
+
+func decodeData(module string, raw json.RawMessage) (Data, error) {
+	newData, ok := moduleData[module]
+	if !ok {
+		if kzrt.Kind(raw) != '{' {
+			return nil, &kzrt.DecodeError{Err: errors.New("data must be an object")}
+		}
+		return &RawData{Module: module, JSON: raw}, nil
+	}
+	d := newData()
+	if err := json.Unmarshal(raw, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func decodeChildren(raw json.RawMessage) (map[string]*Node, error) {
+	members, err := kzrt.Members(raw)
+	if err != nil {
+		return nil, err
+	}
+	children := make(map[string]*Node, len(members))
+	for _, key := range kzrt.SortedKeys(members) {
+		child := new(Node)
+		if err := child.UnmarshalJSON(members[key]); err != nil {
+			return nil, kzrt.At(key, err)
+		}
+		children[key] = child
+	}
+	return children, nil
+}
+
+// Validate checks the whole tree as Kazoo does: each node against
+// callflows.action (a module name of 1 to 64 characters, data present)
+// and each node's data against its module's schema, at every depth. A
+// module without a schema is an error, as in Kazoo. It returns nil or
+// kzrt.Errors, each with a JSON pointer such as /children/_/data/text.
+func (n *Node) Validate() error {
+	var v kzrt.Validator
+	n.validate(&v)
+	return v.Err()
+}
+
+func (n *Node) validate(v *kzrt.Validator) {
+	// The node itself, against the generated callflows.action type.
+	action := ActionData{Module: &n.Module}
+	if n.Data != nil {
+		action.Data = map[string]json.RawMessage{}
+	}
+	action.validate(v)
+	if _, known := moduleData[n.Module]; !known && n.Module != "" {
+		v.Push("module")
+		v.Reportf("unable to find callflow schema for module %q", n.Module)
+		v.Pop()
+	}
+	if n.Data != nil {
+		v.Push("data")
+		if _, known := moduleData[n.Module]; known && n.Data.ModuleName() != n.Module {
+			v.Reportf("data is for module %q, but the node runs %q", n.Data.ModuleName(), n.Module)
+		} else {
+			n.Data.validate(v)
+		}
+		v.Pop()
+	}
+	if len(n.Children) > 0 {
+		v.Push("children")
+		for _, k := range kzrt.SortedKeys(n.Children) {
+			v.Push(k)
+			switch c := n.Children[k]; {
+			case k == "":
+				v.Report("a child key must not be empty")
+			case c == nil:
+				v.Report("a child must be a node, not null")
+			default:
+				c.validate(v)
+			}
+			v.Pop()
+		}
+		v.Pop()
+	}
+}
+
+// Walk calls fn for n and every node below it, depth first, children in
+// key order, with the JSON pointer of each node.
+func (n *Node) Walk(fn func(pointer string, node *Node)) {
+	n.walk("", fn)
+}
+
+func (n *Node) walk(ptr string, fn func(string, *Node)) {
+	fn(ptr, n)
+	keys := make([]string, 0, len(n.Children))
+	for k := range n.Children {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if c := n.Children[k]; c != nil {
+			c.walk(ptr+"/children/"+escapeToken(k), fn)
+		}
+	}
+}
+
+// Modules lists the modules Kazoo has a schema for, sorted.
+func Modules() []string {
+	return kzrt.SortedKeys(moduleData)
+}
+
+// NewData returns empty typed data for a module, or false when Kazoo has
+// no schema for it.
+func NewData(module string) (Data, bool) {
+	newData, ok := moduleData[module]
+	if !ok {
+		return nil, false
+	}
+	return newData(), true
+}
+
+// RawData is the data of a node whose module has no schema, kept as
+// the JSON object it was. Kazoo rejects such nodes; Validate says so.
+type RawData struct {
+	Module string
+	JSON   json.RawMessage
+}
+
+// ModuleName returns the node's module.
+func (d *RawData) ModuleName() string { return d.Module }
+
+// Validate accepts any object: the unknown module is reported by
+// Node.Validate.
+func (d *RawData) Validate() error { return nil }
+
+// MarshalJSON returns the data as it was read.
+func (d *RawData) MarshalJSON() ([]byte, error) {
+	var e kzrt.Encoder
+	d.encode(&e)
+	return e.Bytes()
+}
+
+func (d *RawData) encode(e *kzrt.Encoder)   { e.Raw(d.JSON) }
+func (d *RawData) validate(*kzrt.Validator) {}
+
+func escapeToken(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '~':
+			out = append(out, '~', '0')
+		case '/':
+			out = append(out, '~', '1')
+		default:
+			out = append(out, s[i])
+		}
+	}
+	return string(out)
+}
+
+// Tree is what Parse returns: a bare *Node, as a pivot server
+// answers, or a stored *Document with its routing fields.
+type Tree interface {
+	json.Marshaler
+	Validate() error
+	// Root is the first node of the tree.
+	Root() *Node
+}
+
+// Parse reads callflow JSON: a bare node ({"module":…}), or a callflow
+// document ({"flow":…, "numbers":[…]}). The tree is typed module by module;
+// unknown modules and properties are kept, so Parse followed by
+// json.Marshal gives back the same JSON value.
+func Parse(data []byte) (Tree, error) {
+	members, err := kzrt.Members(data)
+	if err != nil {
+		return nil, err
+	}
+	_, hasFlow := members["flow"]
+	_, hasModule := members["module"]
+	if hasFlow && !hasModule {
+		doc := new(Document)
+		if err := doc.UnmarshalJSON(data); err != nil {
+			return nil, err
+		}
+		return doc, nil
+	}
+	node := new(Node)
+	if err := node.UnmarshalJSON(data); err != nil {
+		return nil, err
+	}
+	return node, nil
+}
+
+// Document is a stored callflow (the callflows schema): how calls reach it
+// (numbers, patterns, feature code…) and its tree in Flow. The embedded
+// Callflows holds every other property, typed; its own Flow field is not
+// used.
+type Document struct {
+	Callflows
+	// Flow is the first node of the tree.
+	Flow *Node
+}
+
+// Root returns the first node.
+func (d *Document) Root() *Node { return d.Flow }
+
+// MarshalJSON encodes the document, the tree under "flow".
+func (d *Document) MarshalJSON() ([]byte, error) {
+	var e kzrt.Encoder
+	rest := d.Callflows
+	rest.Flow = nil
+	rest.encode(&e)
+	if d.Flow != nil && e.ReopenObject() {
+		e.Key("flow")
+		d.Flow.encode(&e)
+		e.CloseObject()
+	}
+	return e.Bytes()
+}
+
+// UnmarshalJSON decodes a document, typing the tree under "flow".
+func (d *Document) UnmarshalJSON(data []byte) error {
+	members, err := kzrt.Members(data)
+	if err != nil {
+		return err
+	}
+	*d = Document{}
+	if raw, ok := members["flow"]; ok {
+		d.Flow = new(Node)
+		if err := d.Flow.UnmarshalJSON(raw); err != nil {
+			return kzrt.At("flow", err)
+		}
+		delete(members, "flow")
+	}
+	rest, err := json.Marshal(members)
+	if err != nil {
+		return fmt.Errorf("re-encoding callflow document: %w", err)
+	}
+	return d.Callflows.UnmarshalJSON(rest)
+}
+
+// Validate checks the document's own properties against the callflows
+// schema and the tree under /flow as Node.Validate does.
+func (d *Document) Validate() error {
+	var v kzrt.Validator
+	rest := d.Callflows
+	rest.Flow = nil
+	rest.validate(&v)
+	if d.Flow != nil {
+		v.Push("flow")
+		d.Flow.validate(&v)
+		v.Pop()
+	}
+	return v.Err()
+}
