@@ -120,8 +120,8 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 }
 
 type loader struct {
-	fsys fs.FS
-	name string
+	fsys     fs.FS
+	name     string
 	docs     map[string]*Schema
 	warnings []Warning
 }
