@@ -24,7 +24,9 @@ var commands []command
 func init() {
 	commands = []command{
 		{"gen", "generate a Go package from JSON schemas", runGen},
-		{"schemas", "inspect the embedded schema set (schemas diff)", runSchemas},
+		{"validate", "check callflow JSON files as Kazoo would", runValidate},
+		{"fmt", "print the canonical JSON of a callflow", runFmt},
+		{"schemas", "inspect the embedded schema set (schemas list, schemas diff)", runSchemas},
 		{"version", "print kzgen's version", runVersion},
 	}
 }

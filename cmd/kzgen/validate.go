@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/kzgen/kzgen/gen/callflow"
+	"github.com/kzgen/kzgen/runtime/kzrt"
+)
+
+// readInput reads a file, or standard input for "-".
+func readInput(name string) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(os.Stdin)
+	}
+	return os.ReadFile(name)
+}
+
+// parseCallflow reads callflow JSON into the typed tree. Problems in the
+// JSON itself come back as located problems, not as an error.
+func parseCallflow(data []byte) (callflow.Tree, kzrt.Errors) {
+	if !json.Valid(data) {
+		var v any
+		err := json.Unmarshal(data, &v)
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, kzrt.Errors{{Message: fmt.Sprintf("invalid JSON at %s: %v", position(data, se.Offset), se)}}
+		}
+		return nil, kzrt.Errors{{Message: "invalid JSON: " + err.Error()}}
+	}
+	tree, err := callflow.Parse(data)
+	if err != nil {
+		return nil, kzrt.AsErrors(err)
+	}
+	return tree, nil
+}
+
+func position(data []byte, offset int64) string {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	before := data[:offset]
+	return fmt.Sprintf("line %d, column %d", bytes.Count(before, []byte("\n"))+1, int(offset)-bytes.LastIndexByte(before, '\n'))
+}
+
+func runValidate(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("kzgen validate", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: kzgen validate FILE... (- reads standard input)")
+		fmt.Fprintln(stderr, "Checks callflow JSON as Kazoo does: a bare node (what a pivot server returns)")
+		fmt.Fprintln(stderr, "or a callflow document with \"flow\". Each node is checked against")
+		fmt.Fprintln(stderr, "callflows.action and its data against callflows.<module>, at every depth.")
+		fmt.Fprintln(stderr, "Prints one line per problem, FILE:/json/pointer: message.")
+		fmt.Fprintln(stderr, "Exit status: 0 all valid, 1 problems found, 2 usage or read error.")
+	}
+	if err := fl.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	if fl.NArg() == 0 {
+		fl.Usage()
+		return 2
+	}
+	status := 0
+	for _, name := range fl.Args() {
+		data, err := readInput(name)
+		if err != nil {
+			fmt.Fprintf(stderr, "kzgen validate: %v\n", err)
+			return 2
+		}
+		label := name
+		if name == "-" {
+			label = "<stdin>"
+		}
+		tree, problems := parseCallflow(data)
+		if tree != nil {
+			problems = kzrt.AsErrors(tree.Validate())
+		}
+		printProblems(stdout, label, problems)
+		if len(problems) > 0 {
+			status = 1
+		}
+	}
+	return status
+}
+
+func runFmt(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("kzgen fmt", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: kzgen fmt FILE (- reads standard input)")
+		fmt.Fprintln(stderr, "Prints the canonical JSON of a callflow: parsed into the typed tree and")
+		fmt.Fprintln(stderr, "written back with Kazoo's layout (sorted data keys, 4-space indent).")
+		fmt.Fprintln(stderr, "Unknown modules and properties are kept.")
+	}
+	if err := fl.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	if fl.NArg() != 1 {
+		fl.Usage()
+		return 2
+	}
+	data, err := readInput(fl.Arg(0))
+	if err != nil {
+		fmt.Fprintf(stderr, "kzgen fmt: %v\n", err)
+		return 2
+	}
+	tree, problems := parseCallflow(data)
+	if tree == nil {
+		printProblems(stderr, fl.Arg(0), problems)
+		return 1
+	}
+	out, err := json.Marshal(tree)
+	if err != nil {
+		fmt.Fprintf(stderr, "kzgen fmt: %v\n", err)
+		return 1
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, out, "", "    "); err != nil {
+		fmt.Fprintf(stderr, "kzgen fmt: %v\n", err)
+		return 1
+	}
+	buf.WriteByte('\n')
+	stdout.Write(buf.Bytes())
+	return 0
+}
+
+// printProblems writes one line per problem: FILE:/pointer: message, or
+// FILE: message for the document as a whole.
+func printProblems(w io.Writer, file string, problems kzrt.Errors) {
+	for _, p := range problems {
+		if p.Pointer == "" {
+			fmt.Fprintf(w, "%s: %s\n", file, p.Message)
+		} else {
+			fmt.Fprintf(w, "%s:%s: %s\n", file, p.Pointer, p.Message)
+		}
+	}
+}
