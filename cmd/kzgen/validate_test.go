@@ -26,7 +26,7 @@ func validTrees(t *testing.T) map[string][]byte {
 			Branch("1", callflow.User().ID("4b1a1f61ac2e35ab7d7ba9a8d3c10e4c").Timeout(20)).
 			Branch("2", callflow.Voicemail().ID("e3b0c44298fc1c149afbf4c8996fb924")).
 			Then(callflow.Hangup()),
-		"carrier": callflow.Resources().UseLocalResources(false).ToDID("+14155550123"),
+		"carrier":  callflow.Resources().UseLocalResources(false).ToDID("+14155550123"),
 		"presence": callflow.ManualPresence("1001@example.com").Status(callflow.ManualPresenceStatusBusy),
 	}
 	out := map[string][]byte{}
