@@ -223,8 +223,12 @@ func (x *Callflows) validate(v *kzrt.Validator) {
 // Set when this callflow implements a star code: records the feature's name
 // and the dialled number it answers to.
 type CallflowsFeaturecode struct {
+	// Name is the "name" property.
+	//
 	// Length 1 to 128 characters.
 	Name *string `json:"name,omitempty"`
+	// Number is the "number" property.
+	//
 	// Length 1 to 30 characters.
 	Number *string `json:"number,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so

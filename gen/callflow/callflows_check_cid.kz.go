@@ -12,6 +12,7 @@ import (
 // Data for the check_cid callflow action, which inspects the caller ID and
 // sends the call down the matching child branch.
 type CheckCIDData struct {
+	// CallerID is the "caller_id" property.
 	CallerID *CheckCIDCallerID `json:"caller_id,omitempty"`
 	// Regular expression tested against the caller ID to choose the "match" or
 	// "nomatch" branch; used only when use_absolute_mode is false. Defaults to
@@ -159,6 +160,7 @@ func (x *CheckCIDData) validate(v *kzrt.Validator) {
 
 // CheckCIDCallerID is the object "caller_id" in callflows.check_cid.
 type CheckCIDCallerID struct {
+	// External is the "external" property.
 	External *CheckCIDCallerIDExternal `json:"external,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing.

@@ -16,7 +16,8 @@ type FaxboxData struct {
 	// ID of the faxbox that receives the fax.
 	FaxboxID *string `json:"faxbox_id,omitempty"`
 	// ID of the faxbox that receives the fax (same meaning as faxbox_id).
-	ID    *string      `json:"id,omitempty"`
+	ID *string `json:"id,omitempty"`
+	// Media is the "media" property.
 	Media *FaxboxMedia `json:"media,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.

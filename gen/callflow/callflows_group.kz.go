@@ -31,7 +31,8 @@ type GroupData struct {
 	// Default: 1.
 	Repeats *int64 `json:"repeats,omitempty"`
 	// Ringback the caller hears while the group is being rung.
-	Ringback  *string         `json:"ringback,omitempty"`
+	Ringback *string `json:"ringback,omitempty"`
+	// Ringtones is the "ringtones" property.
 	Ringtones *GroupRingtones `json:"ringtones,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.

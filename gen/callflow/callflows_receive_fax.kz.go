@@ -13,6 +13,7 @@ import (
 // Data for the receive_fax module: answers the call as a fax and stores the
 // received document for a user.
 type ReceiveFaxData struct {
+	// Media is the "media" property.
 	Media *ReceiveFaxMedia `json:"media,omitempty"`
 	// ID of the user who receives the fax document (and its email
 	// notification).

@@ -31,7 +31,8 @@ type RingGroupData struct {
 	// At least 1. Default: 1.
 	Repeats *int64 `json:"repeats,omitempty"`
 	// Tone string or media the caller hears while the members are ringing.
-	Ringback  *string             `json:"ringback,omitempty"`
+	Ringback *string `json:"ringback,omitempty"`
+	// Ringtones is the "ringtones" property.
 	Ringtones *RingGroupRingtones `json:"ringtones,omitempty"`
 	// If true, the callflow engine does not execute this node and moves
 	// straight on to its "_" (default) child, if one exists.

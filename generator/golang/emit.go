@@ -143,7 +143,11 @@ func (g *generator) fieldDecl(grp *jen.Group, f field) {
 	if f.Required {
 		req = "Required."
 	}
-	groupComment(grp, sentence(f.Type.Doc), strings.TrimSpace(req+" "+facts(f.Type)))
+	doc := sentence(f.Type.Doc)
+	if doc == "" {
+		doc = fmt.Sprintf("%s is the %q property.", f.goName, f.Name)
+	}
+	groupComment(grp, doc, strings.TrimSpace(req+" "+facts(f.Type)))
 	grp.Id(f.goName).Add(g.fieldType(f.Type)).Tag(map[string]string{"json": f.Name + ",omitempty"})
 }
 

@@ -13,6 +13,11 @@ import (
 // decode parses a schema document, keeping numbers exact (json.Number) and
 // reporting syntax errors by line and column.
 func decode(data []byte) (map[string]any, error) {
+	if !json.Valid(data) {
+		// Unmarshal reports where the syntax breaks, even at end of input.
+		var v any
+		return nil, syntaxError(data, json.Unmarshal(data, &v))
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
@@ -32,10 +37,11 @@ func decode(data []byte) (map[string]any, error) {
 func syntaxError(data []byte, err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Errorf("%s: invalid JSON: %v", position(data, se.Offset), se)
-	}
-	if errors.Is(err, errors.New("EOF")) || err.Error() == "EOF" || err.Error() == "unexpected EOF" {
-		return fmt.Errorf("invalid JSON: unexpected end of file")
+		offset := se.Offset
+		if strings.HasPrefix(se.Error(), "invalid character") && offset > 0 {
+			offset-- // point at the offending character, not past it
+		}
+		return fmt.Errorf("%s: invalid JSON: %v", position(data, offset), se)
 	}
 	return fmt.Errorf("invalid JSON: %w", err)
 }
