@@ -6,9 +6,12 @@ package golang
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/dave/jennifer/jen"
 
@@ -58,31 +61,60 @@ func Generate(set *model.Set, opts Options) ([]File, error) {
 		return nil, fmt.Errorf("golang: no package name")
 	}
 	g := newGenerator(set, opts)
+	// Building the syntax trees shares naming state, so it runs in order;
+	// rendering (printing and gofmt) is independent per file and runs on
+	// every core.
 	var files []File
+	var sources []*jen.File
 	for _, s := range set.Schemas {
 		f := jen.NewFile(opts.Package)
 		f.HeaderComment(Header)
 		f.ImportName(kzrt, "kzrt")
 		g.file = f
 		g.emitSchema(s)
-		var buf bytes.Buffer
-		if err := f.Render(&buf); err != nil {
-			return nil, fmt.Errorf("rendering %s: %w", s.ID, err)
-		}
-		files = append(files, File{Name: FileName(s.ID), SchemaID: s.ID, RootType: g.typeName[s.Root], Content: buf.Bytes()})
+		files = append(files, File{Name: FileName(s.ID), SchemaID: s.ID, RootType: g.typeName[s.Root]})
+		sources = append(sources, f)
 	}
 	if opts.Nodes {
 		f := jen.NewFile(opts.Package)
 		f.HeaderComment(Header)
 		g.emitNodes(f)
-		var buf bytes.Buffer
-		if err := f.Render(&buf); err != nil {
-			return nil, fmt.Errorf("rendering %s: %w", NodesFile, err)
-		}
-		files = append(files, File{Name: NodesFile, Content: buf.Bytes()})
+		files = append(files, File{Name: NodesFile})
+		sources = append(sources, f)
+	}
+	if err := renderAll(files, sources); err != nil {
+		return nil, err
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return files, nil
+}
+
+// renderAll prints and formats sources[i] into files[i].Content, in
+// parallel, and returns every rendering error.
+func renderAll(files []File, sources []*jen.File) error {
+	errs := make([]error, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				var buf bytes.Buffer
+				if err := sources[i].Render(&buf); err != nil {
+					errs[i] = fmt.Errorf("rendering %s: %w", files[i].Name, err)
+					continue
+				}
+				files[i].Content = buf.Bytes()
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // FileName maps a schema id to its Go file: dots become underscores and the

@@ -1,0 +1,39 @@
+package generator_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/kzgen/kzgen/generator"
+	"github.com/kzgen/kzgen/generator/golang"
+	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/internal/kazootest"
+)
+
+// BenchmarkLoadAll is the baseline: reading and compiling all of Kazoo's
+// schemas with santhosh-tekuri/jsonschema, which every run needs anyway.
+func BenchmarkLoadAll(b *testing.B) {
+	fsys := os.DirFS(kazootest.SchemaDir(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := load.Load(fsys, load.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGenerateAll is the whole pipeline on all of Kazoo's schemas:
+// load, model and emit gofmt-ed Go for every file (not written to disk).
+func BenchmarkGenerateAll(b *testing.B) {
+	fsys := os.DirFS(kazootest.SchemaDir(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := generator.Generate(generator.Config{Schemas: fsys, Go: golang.Options{Package: "kazoo"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Files) != 777 {
+			b.Fatalf("%d files", len(res.Files))
+		}
+	}
+}
