@@ -233,6 +233,16 @@ func (g *generator) emitNamed(name string, t *model.Type) {
 		underlying := *t
 		g.encodeValue(grp, &underlying, g.convert(t, jen.Id("x")), 0)
 	})
+	g.comment("UnmarshalJSON decodes x from JSON. A value of the wrong JSON type, " +
+		"null included, is an error naming its JSON pointer; constraints are checked by Validate.")
+	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
+		jen.Var().Id("v").Add(g.underlying(t)),
+		jen.If(jen.Err().Op(":=").Qual(kzrt, "Decode").Call(jen.Id("data"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Err()),
+		),
+		jen.Op("*").Id("x").Op("=").Id(name).Call(jen.Id("v")),
+		jen.Return(jen.Nil()),
+	)
 	g.emitValidate(name, false, func(grp *jen.Group) {
 		underlying := *t
 		g.valueChecks(grp, &underlying, g.convert(t, jen.Id("x")), 0)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"strconv"
 )
 
 // DecodeError is a JSON value that does not fit its Go type, located by
@@ -76,14 +78,82 @@ func Members(data []byte) (map[string]json.RawMessage, error) {
 	return m, nil
 }
 
-// Decode unmarshals a member value into dst. JSON null is refused: a
-// property that is present must hold a value of its type.
+// Decode unmarshals a member value into dst, a pointer. JSON null is
+// refused: a property that is present must hold a value of its type. Lists
+// and maps are decoded item by item, so a null item is refused too (it
+// would otherwise become a zero value), and an error is a *DecodeError
+// whose pointer names the offending item. Items of raw JSON
+// (json.RawMessage) may be anything, null included.
 func Decode(data json.RawMessage, dst any) error {
-	if Kind(data) == 'n' {
-		return errors.New("got null, want a value")
+	return decodeValue(data, reflect.ValueOf(dst).Elem())
+}
+
+var (
+	rawMessageType  = reflect.TypeFor[json.RawMessage]()
+	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+)
+
+func decodeValue(data []byte, v reflect.Value) error {
+	t := v.Type()
+	if t == rawMessageType {
+		v.SetBytes(append(json.RawMessage(nil), data...))
+		return nil
 	}
-	if err := json.Unmarshal(data, dst); err != nil {
-		return simplify(err)
+	if Kind(data) == 'n' {
+		return &DecodeError{Err: errors.New("got null, want a value")}
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		if err := v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(data); err != nil {
+			var de *DecodeError
+			if errors.As(err, &de) {
+				return err
+			}
+			return &DecodeError{Err: err}
+		}
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		p := reflect.New(t.Elem())
+		if err := decodeValue(data, p.Elem()); err != nil {
+			return err
+		}
+		v.Set(p)
+		return nil
+	case reflect.Slice:
+		if k := Kind(data); k != '[' {
+			return &DecodeError{Err: fmt.Errorf("got %s, want array", kindName(k))}
+		}
+		var items []json.RawMessage
+		if err := json.Unmarshal(data, &items); err != nil {
+			return &DecodeError{Err: err}
+		}
+		s := reflect.MakeSlice(t, len(items), len(items))
+		for i, item := range items {
+			if err := decodeValue(item, s.Index(i)); err != nil {
+				return At(strconv.Itoa(i), err)
+			}
+		}
+		v.Set(s)
+		return nil
+	case reflect.Map:
+		members, err := Members(data)
+		if err != nil {
+			return err
+		}
+		m := reflect.MakeMapWithSize(t, len(members))
+		for _, k := range SortedKeys(members) {
+			item := reflect.New(t.Elem()).Elem()
+			if err := decodeValue(members[k], item); err != nil {
+				return At(k, err)
+			}
+			m.SetMapIndex(reflect.ValueOf(k).Convert(t.Key()), item)
+		}
+		v.Set(m)
+		return nil
+	}
+	if err := json.Unmarshal(data, v.Addr().Interface()); err != nil {
+		return &DecodeError{Err: simplify(err)}
 	}
 	return nil
 }
