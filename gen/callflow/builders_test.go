@@ -242,7 +242,7 @@ func moduleCases() []struct {
 			Branch("high", callflow.RingGroup([]callflow.RingGroupEndpointsItem{{
 				EndpointType: ptr(callflow.RingGroupEndpointsItemEndpointTypeGroup),
 				ID:           ptr(groupID),
-			}})).
+			}}...)).
 			Then(callflow.Voicemail().ID(vmboxID))},
 		{"call_forward", callflow.CallForward().Action(callflow.CallForwardActionToggle)},
 		{"call_waiting", callflow.CallWaiting().
@@ -351,7 +351,7 @@ func moduleCases() []struct {
 			Then(callflow.Device().ID(deviceID))},
 		{"language", callflow.Language("fr-ca").
 			Then(callflow.TTS("Bienvenue").Language("fr-ca"))},
-		{"lookupcidname", callflow.Lookupcidname([]string{listID}).
+		{"lookupcidname", callflow.Lookupcidname([]string{listID}...).
 			Then(callflow.User().ID(userID))},
 		{"manual_presence", callflow.ManualPresence("1001@pbx.example.com").
 			Status(callflow.ManualPresenceStatusBusy)},
@@ -372,7 +372,7 @@ func moduleCases() []struct {
 					List: []string{"owner@example.com", "manager@example.com"},
 				},
 			},
-		})},
+		}...)},
 		{"move", callflow.Move()},
 		{"nomorobo", callflow.Nomorobo("acme-voice").Password("n0m0r0b0-api-token").
 			Then(callflow.User().ID(userID))},
@@ -380,7 +380,7 @@ func moduleCases() []struct {
 		{"notification", callflow.Notification([]callflow.NotificationRecipientsItem{{
 			Type: ptr(callflow.NotificationRecipientsItemTypeEmail),
 			ID:   &callflow.NotificationRecipientsItemID{String: ptr("support-leads@example.com")},
-		}}).
+		}}...).
 			Comments("Caller reached the after-hours line").
 			NotificationMedia(callflow.NotificationNotificationMediaItemEmail, callflow.NotificationNotificationMediaItemSMS).
 			SendAt(callflow.NotificationSendAtCallflowExec).
@@ -396,7 +396,7 @@ func moduleCases() []struct {
 		{"page_group", callflow.PageGroup(callflow.PageGroupAudioOneWay, []callflow.PageGroupEndpointsItem{
 			{EndpointType: ptr(callflow.PageGroupEndpointsItemEndpointTypeDevice), ID: ptr(deviceID)},
 			{EndpointType: ptr(callflow.PageGroupEndpointsItemEndpointTypeGroup), ID: ptr(groupID), Delay: ptr(int64(2))},
-		}).BargeCalls(false).Timeout(10)},
+		}...).BargeCalls(false).Timeout(10)},
 		{"park", callflow.Park().
 			Action(callflow.ParkActionPark).
 			Slot("100").
@@ -452,7 +452,7 @@ func moduleCases() []struct {
 		{"ring_group", callflow.RingGroup([]callflow.RingGroupEndpointsItem{
 			{EndpointType: ptr(callflow.RingGroupEndpointsItemEndpointTypeUser), ID: ptr(userID), Timeout: ptr(int64(20))},
 			{EndpointType: ptr(callflow.RingGroupEndpointsItemEndpointTypeDevice), ID: ptr(deviceID), Delay: ptr(int64(5)), Weight: ptr(int64(50))},
-		}).
+		}...).
 			Strategy(callflow.RingGroupStrategySingle).
 			Timeout(40).
 			Repeats(2).
@@ -618,10 +618,10 @@ func TestBuilderRejections(t *testing.T) {
 		{"pivot method out of enum", callflow.Pivot("https://ivr.example.com/kazoo").Method("put"), "/data/method"},
 		{"voicemail id not 32 chars", callflow.Voicemail().ID("vm-1001"), "/data/id"},
 		{"language pattern", callflow.Language("english"), "/data/language"},
-		{"ring_group no endpoints (minItems 1)", callflow.RingGroup([]callflow.RingGroupEndpointsItem{}), "/data/endpoints"},
+		{"ring_group no endpoints (minItems 1)", callflow.RingGroup([]callflow.RingGroupEndpointsItem{}...), "/data/endpoints"},
 		{"ring_group endpoint weight over 100", callflow.RingGroup([]callflow.RingGroupEndpointsItem{{
 			EndpointType: ptr(callflow.RingGroupEndpointsItemEndpointTypeUser), ID: ptr(userID), Weight: ptr(int64(101)),
-		}}), "/data/endpoints/0/weight"},
+		}}...), "/data/endpoints/0/weight"},
 		{"collect_dtmf max_digits 0", callflow.CollectDTMF().MaxDigits(0), "/data/max_digits"},
 		{"sleep negative", callflow.Sleep().Duration(-1), "/data/duration"},
 		{"record_call time_limit under 5", callflow.RecordCall(callflow.RecordCallActionStart).TimeLimit(4), "/data/time_limit"},
@@ -632,7 +632,7 @@ func TestBuilderRejections(t *testing.T) {
 		{"missed_call_alert recipient not an email", callflow.MissedCallAlert([]callflow.MissedCallAlertRecipientsItem{{
 			Type: ptr(callflow.MissedCallAlertRecipientsItemTypeEmail),
 			ID:   &callflow.MissedCallAlertRecipientsItemID{String: ptr("not-an-address")},
-		}}), "/data/recipients/0/id"},
+		}}...), "/data/recipients/0/id"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

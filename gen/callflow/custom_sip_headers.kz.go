@@ -30,6 +30,18 @@ func (x CustomSIPHeaders) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
+// UnmarshalJSON decodes x from JSON. A value of the wrong JSON type, null
+// included, is an error naming its JSON pointer; constraints are checked by
+// Validate.
+func (x *CustomSIPHeaders) UnmarshalJSON(data []byte) error {
+	var v map[string]string
+	if err := kzrt.Decode(data, &v); err != nil {
+		return err
+	}
+	*x = CustomSIPHeaders(v)
+	return nil
+}
+
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
 func (x CustomSIPHeaders) Validate() error {

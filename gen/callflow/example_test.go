@@ -173,7 +173,7 @@ func ExampleMenu() {
 		Branch("0", callflow.RingGroup([]callflow.RingGroupEndpointsItem{{
 			EndpointType: ptr(callflow.RingGroupEndpointsItemEndpointTypeGroup),
 			ID:           ptr("9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"),
-		}})).
+		}}...)).
 		Then(callflow.TTS("Goodbye.").Then(callflow.Hangup())))
 	// Output:
 	// {

@@ -655,8 +655,8 @@ func (*WebhookData) ModuleName() string {
 // ACDCAgentBuilder builds a "acdc_agent" callflow node; start one with
 // ACDCAgent. Setters return the builder, so calls chain.
 type ACDCAgentBuilder struct {
-	node *Node
-	data *ACDCAgentData
+	node Node
+	data ACDCAgentData
 }
 
 // ACDCAgent starts a "acdc_agent" node.
@@ -664,14 +664,12 @@ type ACDCAgentBuilder struct {
 // Data for the acdc_agent callflow action, which changes the calling ACDc
 // agent's status (log in, log out, pause or resume).
 func ACDCAgent() *ACDCAgentBuilder {
-	d := &ACDCAgentData{}
-	return &ACDCAgentBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "acdc_agent",
-		},
+	b := &ACDCAgentBuilder{data: ACDCAgentData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "acdc_agent",
 	}
+	return b
 }
 
 // Action sets "action": status change to apply to the agent: login, logout,
@@ -724,7 +722,7 @@ func (b *ACDCAgentBuilder) Branch(key string, next Builder) *ACDCAgentBuilder {
 
 // Node returns the node built so far.
 func (b *ACDCAgentBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -740,8 +738,8 @@ func (b *ACDCAgentBuilder) Validate() error {
 // ACDCMemberBuilder builds a "acdc_member" callflow node; start one with
 // ACDCMember. Setters return the builder, so calls chain.
 type ACDCMemberBuilder struct {
-	node *Node
-	data *ACDCMemberData
+	node Node
+	data ACDCMemberData
 }
 
 // ACDCMember starts a "acdc_member" node.
@@ -749,14 +747,12 @@ type ACDCMemberBuilder struct {
 // Data for the acdc_member callflow action, which puts the caller into an ACDc
 // queue to wait for an agent.
 func ACDCMember() *ACDCMemberBuilder {
-	d := &ACDCMemberData{}
-	return &ACDCMemberBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "acdc_member",
-		},
+	b := &ACDCMemberBuilder{data: ACDCMemberData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "acdc_member",
 	}
+	return b
 }
 
 // ID sets "id": identifier of the ACDc queue the caller is placed in.
@@ -794,7 +790,7 @@ func (b *ACDCMemberBuilder) Branch(key string, next Builder) *ACDCMemberBuilder 
 
 // Node returns the node built so far.
 func (b *ACDCMemberBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -810,8 +806,8 @@ func (b *ACDCMemberBuilder) Validate() error {
 // ACDCQueueBuilder builds a "acdc_queue" callflow node; start one with
 // ACDCQueue. Setters return the builder, so calls chain.
 type ACDCQueueBuilder struct {
-	node *Node
-	data *ACDCQueueData
+	node Node
+	data ACDCQueueData
 }
 
 // ACDCQueue starts a "acdc_queue" node.
@@ -819,14 +815,12 @@ type ACDCQueueBuilder struct {
 // Data for the acdc_queue callflow action, which signs the calling agent in to
 // or out of one specific ACDc queue.
 func ACDCQueue() *ACDCQueueBuilder {
-	d := &ACDCQueueData{}
-	return &ACDCQueueBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "acdc_queue",
-		},
+	b := &ACDCQueueBuilder{data: ACDCQueueData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "acdc_queue",
 	}
+	return b
 }
 
 // Action sets "action": whether the calling agent is logged in to ("login") or
@@ -864,7 +858,7 @@ func (b *ACDCQueueBuilder) Branch(key string, next Builder) *ACDCQueueBuilder {
 
 // Node returns the node built so far.
 func (b *ACDCQueueBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -880,8 +874,8 @@ func (b *ACDCQueueBuilder) Validate() error {
 // ACDCWaitTimeBuilder builds a "acdc_wait_time" callflow node; start one with
 // ACDCWaitTime. Setters return the builder, so calls chain.
 type ACDCWaitTimeBuilder struct {
-	node *Node
-	data *ACDCWaitTimeData
+	node Node
+	data ACDCWaitTimeData
 }
 
 // ACDCWaitTime starts a "acdc_wait_time" node.
@@ -889,14 +883,12 @@ type ACDCWaitTimeBuilder struct {
 // Data for the acdc_wait_time callflow action, which picks the next branch
 // from the current average wait time of an ACDc queue.
 func ACDCWaitTime() *ACDCWaitTimeBuilder {
-	d := &ACDCWaitTimeData{}
-	return &ACDCWaitTimeBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "acdc_wait_time",
-		},
+	b := &ACDCWaitTimeBuilder{data: ACDCWaitTimeData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "acdc_wait_time",
 	}
+	return b
 }
 
 // ID sets "id": identifier of the ACDc queue whose average wait time is
@@ -935,7 +927,7 @@ func (b *ACDCWaitTimeBuilder) Branch(key string, next Builder) *ACDCWaitTimeBuil
 
 // Node returns the node built so far.
 func (b *ACDCWaitTimeBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -951,8 +943,8 @@ func (b *ACDCWaitTimeBuilder) Validate() error {
 // AfterBridgeBuilder builds a "after_bridge" callflow node; start one with
 // AfterBridge. Setters return the builder, so calls chain.
 type AfterBridgeBuilder struct {
-	node *Node
-	data *AfterBridgeData
+	node Node
+	data AfterBridgeData
 }
 
 // AfterBridge starts a "after_bridge" node.
@@ -960,14 +952,12 @@ type AfterBridgeBuilder struct {
 // Data for the after_bridge callflow action, which decides what happens to the
 // caller once a later bridged call ends.
 func AfterBridge() *AfterBridgeBuilder {
-	d := &AfterBridgeData{}
-	return &AfterBridgeBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "after_bridge",
-		},
+	b := &AfterBridgeBuilder{data: AfterBridgeData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "after_bridge",
 	}
+	return b
 }
 
 // Action sets "action": what happens to the caller when the bridged call ends:
@@ -1006,7 +996,7 @@ func (b *AfterBridgeBuilder) Branch(key string, next Builder) *AfterBridgeBuilde
 
 // Node returns the node built so far.
 func (b *AfterBridgeBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -1022,8 +1012,8 @@ func (b *AfterBridgeBuilder) Validate() error {
 // AnswerBuilder builds a "answer" callflow node; start one with Answer.
 // Setters return the builder, so calls chain.
 type AnswerBuilder struct {
-	node *Node
-	data *AnswerData
+	node Node
+	data AnswerData
 }
 
 // Answer starts a "answer" node.
@@ -1031,14 +1021,12 @@ type AnswerBuilder struct {
 // Data for the answer callflow action, which answers the call so that media
 // can flow before the next actions run.
 func Answer() *AnswerBuilder {
-	d := &AnswerData{}
-	return &AnswerBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "answer",
-		},
+	b := &AnswerBuilder{data: AnswerData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "answer",
 	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
@@ -1063,7 +1051,7 @@ func (b *AnswerBuilder) Branch(key string, next Builder) *AnswerBuilder {
 
 // Node returns the node built so far.
 func (b *AnswerBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -1079,8 +1067,8 @@ func (b *AnswerBuilder) Validate() error {
 // AudioMacroBuilder builds a "audio_macro" callflow node; start one with
 // AudioMacro. Setters return the builder, so calls chain.
 type AudioMacroBuilder struct {
-	node *Node
-	data *AudioMacroData
+	node Node
+	data AudioMacroData
 }
 
 // AudioMacro starts a "audio_macro" node.
@@ -1088,14 +1076,12 @@ type AudioMacroBuilder struct {
 // Data for the audio_macro callflow action, which plays a sequence of audio
 // items (files, tones, prompts, spoken values, TTS) as one playback.
 func AudioMacro() *AudioMacroBuilder {
-	d := &AudioMacroData{}
-	return &AudioMacroBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "audio_macro",
-		},
+	b := &AudioMacroBuilder{data: AudioMacroData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "audio_macro",
 	}
+	return b
 }
 
 // Language sets "language": language used for the spoken items of the macro,
@@ -1145,7 +1131,7 @@ func (b *AudioMacroBuilder) Branch(key string, next Builder) *AudioMacroBuilder 
 
 // Node returns the node built so far.
 func (b *AudioMacroBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -1161,8 +1147,8 @@ func (b *AudioMacroBuilder) Validate() error {
 // BranchBnumberBuilder builds a "branch_bnumber" callflow node; start one with
 // BranchBnumber. Setters return the builder, so calls chain.
 type BranchBnumberBuilder struct {
-	node *Node
-	data *BranchBnumberData
+	node Node
+	data BranchBnumberData
 }
 
 // BranchBnumber starts a "branch_bnumber" node.
@@ -1170,14 +1156,12 @@ type BranchBnumberBuilder struct {
 // Data for the branch_bnumber callflow action, which routes the call using the
 // number captured from the dialed feature code.
 func BranchBnumber() *BranchBnumberBuilder {
-	d := &BranchBnumberData{}
-	return &BranchBnumberBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "branch_bnumber",
-		},
+	b := &BranchBnumberBuilder{data: BranchBnumberData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "branch_bnumber",
 	}
+	return b
 }
 
 // Hunt sets "hunt": if true, the captured number is looked up as a callflow of
@@ -1225,7 +1209,7 @@ func (b *BranchBnumberBuilder) Branch(key string, next Builder) *BranchBnumberBu
 
 // Node returns the node built so far.
 func (b *BranchBnumberBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -1241,8 +1225,8 @@ func (b *BranchBnumberBuilder) Validate() error {
 // BranchVariableBuilder builds a "branch_variable" callflow node; start one
 // with BranchVariable. Setters return the builder, so calls chain.
 type BranchVariableBuilder struct {
-	node *Node
-	data *BranchVariableData
+	node Node
+	data BranchVariableData
 }
 
 // BranchVariable starts a "branch_variable" node.
@@ -1252,14 +1236,12 @@ type BranchVariableBuilder struct {
 //
 // The arguments are the required "variable".
 func BranchVariable(variable string) *BranchVariableBuilder {
-	d := &BranchVariableData{Variable: &variable}
-	return &BranchVariableBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "branch_variable",
-		},
+	b := &BranchVariableBuilder{data: BranchVariableData{Variable: &variable}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "branch_variable",
 	}
+	return b
 }
 
 // Scope sets "scope": where the variable is read from: the account, the call's
@@ -1294,7 +1276,7 @@ func (b *BranchVariableBuilder) Branch(key string, next Builder) *BranchVariable
 
 // Node returns the node built so far.
 func (b *BranchVariableBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -1310,8 +1292,8 @@ func (b *BranchVariableBuilder) Validate() error {
 // CallForwardBuilder builds a "call_forward" callflow node; start one with
 // CallForward. Setters return the builder, so calls chain.
 type CallForwardBuilder struct {
-	node *Node
-	data *CallForwardData
+	node Node
+	data CallForwardData
 }
 
 // CallForward starts a "call_forward" node.
@@ -1319,14 +1301,12 @@ type CallForwardBuilder struct {
 // Data for the call_forward callflow action, a feature code that lets callers
 // manage their own call forwarding.
 func CallForward() *CallForwardBuilder {
-	d := &CallForwardData{}
-	return &CallForwardBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "call_forward",
-		},
+	b := &CallForwardBuilder{data: CallForwardData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "call_forward",
 	}
+	return b
 }
 
 // Action sets "action": change made to the caller's call forwarding: turn it
@@ -1358,7 +1338,7 @@ func (b *CallForwardBuilder) Branch(key string, next Builder) *CallForwardBuilde
 
 // Node returns the node built so far.
 func (b *CallForwardBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -1374,8 +1354,8 @@ func (b *CallForwardBuilder) Validate() error {
 // CallWaitingBuilder builds a "call_waiting" callflow node; start one with
 // CallWaiting. Setters return the builder, so calls chain.
 type CallWaitingBuilder struct {
-	node *Node
-	data *CallWaitingData
+	node Node
+	data CallWaitingData
 }
 
 // CallWaiting starts a "call_waiting" node.
@@ -1383,14 +1363,12 @@ type CallWaitingBuilder struct {
 // Data for the call_waiting callflow action, which lets the caller turn call
 // waiting on or off.
 func CallWaiting() *CallWaitingBuilder {
-	d := &CallWaitingData{}
-	return &CallWaitingBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "call_waiting",
-		},
+	b := &CallWaitingBuilder{data: CallWaitingData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "call_waiting",
 	}
+	return b
 }
 
 // Action sets "action": turn call waiting on ("activate"), off ("deactivate"),
@@ -1433,7 +1411,7 @@ func (b *CallWaitingBuilder) Branch(key string, next Builder) *CallWaitingBuilde
 
 // Node returns the node built so far.
 func (b *CallWaitingBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -1449,8 +1427,8 @@ func (b *CallWaitingBuilder) Validate() error {
 // CallflowBuilder builds a "callflow" callflow node; start one with Callflow.
 // Setters return the builder, so calls chain.
 type CallflowBuilder struct {
-	node *Node
-	data *CallflowData
+	node Node
+	data CallflowData
 }
 
 // Callflow starts a "callflow" node.
@@ -1458,14 +1436,12 @@ type CallflowBuilder struct {
 // Data for the callflow callflow action, which hands the call over to another
 // stored callflow.
 func Callflow() *CallflowBuilder {
-	d := &CallflowData{}
-	return &CallflowBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "callflow",
-		},
+	b := &CallflowBuilder{data: CallflowData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "callflow",
 	}
+	return b
 }
 
 // ID sets "id": ID of the callflow the call continues in.
@@ -1496,7 +1472,7 @@ func (b *CallflowBuilder) Branch(key string, next Builder) *CallflowBuilder {
 
 // Node returns the node built so far.
 func (b *CallflowBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -1512,8 +1488,8 @@ func (b *CallflowBuilder) Validate() error {
 // CampingFeatureBuilder builds a "camping_feature" callflow node; start one
 // with CampingFeature. Setters return the builder, so calls chain.
 type CampingFeatureBuilder struct {
-	node *Node
-	data *CampingFeatureData
+	node Node
+	data CampingFeatureData
 }
 
 // CampingFeature starts a "camping_feature" node.
@@ -1521,14 +1497,12 @@ type CampingFeatureBuilder struct {
 // Data for the camping_feature callflow action, which lets a caller camp on a
 // busy extension and be called back once it is free.
 func CampingFeature() *CampingFeatureBuilder {
-	d := &CampingFeatureData{}
-	return &CampingFeatureBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "camping_feature",
-		},
+	b := &CampingFeatureBuilder{data: CampingFeatureData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "camping_feature",
 	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
@@ -1553,7 +1527,7 @@ func (b *CampingFeatureBuilder) Branch(key string, next Builder) *CampingFeature
 
 // Node returns the node built so far.
 func (b *CampingFeatureBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -1569,8 +1543,8 @@ func (b *CampingFeatureBuilder) Validate() error {
 // CheckCIDBuilder builds a "check_cid" callflow node; start one with CheckCID.
 // Setters return the builder, so calls chain.
 type CheckCIDBuilder struct {
-	node *Node
-	data *CheckCIDData
+	node Node
+	data CheckCIDData
 }
 
 // CheckCID starts a "check_cid" node.
@@ -1578,14 +1552,12 @@ type CheckCIDBuilder struct {
 // Data for the check_cid callflow action, which inspects the caller ID and
 // sends the call down the matching child branch.
 func CheckCID() *CheckCIDBuilder {
-	d := &CheckCIDData{}
-	return &CheckCIDBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "check_cid",
-		},
+	b := &CheckCIDBuilder{data: CheckCIDData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "check_cid",
 	}
+	return b
 }
 
 // CallerID sets "caller_id".
@@ -1643,7 +1615,7 @@ func (b *CheckCIDBuilder) Branch(key string, next Builder) *CheckCIDBuilder {
 
 // Node returns the node built so far.
 func (b *CheckCIDBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -1659,8 +1631,8 @@ func (b *CheckCIDBuilder) Validate() error {
 // CidlistmatchBuilder builds a "cidlistmatch" callflow node; start one with
 // Cidlistmatch. Setters return the builder, so calls chain.
 type CidlistmatchBuilder struct {
-	node *Node
-	data *CidlistmatchData
+	node Node
+	data CidlistmatchData
 }
 
 // Cidlistmatch starts a "cidlistmatch" node.
@@ -1668,14 +1640,12 @@ type CidlistmatchBuilder struct {
 // Data for the cidlistmatch callflow action, which checks whether the caller's
 // number is in a caller ID list and branches on the result.
 func Cidlistmatch() *CidlistmatchBuilder {
-	d := &CidlistmatchData{}
-	return &CidlistmatchBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "cidlistmatch",
-		},
+	b := &CidlistmatchBuilder{data: CidlistmatchData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "cidlistmatch",
 	}
+	return b
 }
 
 // ID sets "id": ID of the caller ID list the caller's number is compared with.
@@ -1706,7 +1676,7 @@ func (b *CidlistmatchBuilder) Branch(key string, next Builder) *CidlistmatchBuil
 
 // Node returns the node built so far.
 func (b *CidlistmatchBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -1722,8 +1692,8 @@ func (b *CidlistmatchBuilder) Validate() error {
 // CollectDTMFBuilder builds a "collect_dtmf" callflow node; start one with
 // CollectDTMF. Setters return the builder, so calls chain.
 type CollectDTMFBuilder struct {
-	node *Node
-	data *CollectDTMFData
+	node Node
+	data CollectDTMFData
 }
 
 // CollectDTMF starts a "collect_dtmf" node.
@@ -1731,14 +1701,12 @@ type CollectDTMFBuilder struct {
 // Data for the collect_dtmf callflow action, which gathers keypad digits from
 // the caller and stores them for later actions.
 func CollectDTMF() *CollectDTMFBuilder {
-	d := &CollectDTMFData{}
-	return &CollectDTMFBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "collect_dtmf",
-		},
+	b := &CollectDTMFBuilder{data: CollectDTMFData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "collect_dtmf",
 	}
+	return b
 }
 
 // CollectionName sets "collection_name": name of the key under which the
@@ -1815,7 +1783,7 @@ func (b *CollectDTMFBuilder) Branch(key string, next Builder) *CollectDTMFBuilde
 
 // Node returns the node built so far.
 func (b *CollectDTMFBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -1831,8 +1799,8 @@ func (b *CollectDTMFBuilder) Validate() error {
 // ConferenceBuilder builds a "conference" callflow node; start one with
 // Conference. Setters return the builder, so calls chain.
 type ConferenceBuilder struct {
-	node *Node
-	data *ConferenceData
+	node Node
+	data ConferenceData
 }
 
 // Conference starts a "conference" node.
@@ -1840,14 +1808,12 @@ type ConferenceBuilder struct {
 // Data for the conference callflow action, which places the caller into a
 // conference.
 func Conference() *ConferenceBuilder {
-	d := &ConferenceData{}
-	return &ConferenceBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "conference",
-		},
+	b := &ConferenceBuilder{data: ConferenceData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "conference",
 	}
+	return b
 }
 
 // Config sets "config": inline conference settings, checked against the
@@ -1919,7 +1885,7 @@ func (b *ConferenceBuilder) Branch(key string, next Builder) *ConferenceBuilder 
 
 // Node returns the node built so far.
 func (b *ConferenceBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -1935,8 +1901,8 @@ func (b *ConferenceBuilder) Validate() error {
 // ConferenceFeatureBuilder builds a "conference_feature" callflow node; start
 // one with ConferenceFeature. Setters return the builder, so calls chain.
 type ConferenceFeatureBuilder struct {
-	node *Node
-	data *ConferenceFeatureData
+	node Node
+	data ConferenceFeatureData
 }
 
 // ConferenceFeature starts a "conference_feature" node.
@@ -1944,14 +1910,12 @@ type ConferenceFeatureBuilder struct {
 // Data for the conference feature code, which places the caller into a
 // conference.
 func ConferenceFeature() *ConferenceFeatureBuilder {
-	d := &ConferenceFeatureData{}
-	return &ConferenceFeatureBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "conference_feature",
-		},
+	b := &ConferenceFeatureBuilder{data: ConferenceFeatureData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "conference_feature",
 	}
+	return b
 }
 
 // Config sets "config": inline conference settings, checked against the
@@ -2023,7 +1987,7 @@ func (b *ConferenceFeatureBuilder) Branch(key string, next Builder) *ConferenceF
 
 // Node returns the node built so far.
 func (b *ConferenceFeatureBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -2039,8 +2003,8 @@ func (b *ConferenceFeatureBuilder) Validate() error {
 // DeadAirBuilder builds a "dead_air" callflow node; start one with DeadAir.
 // Setters return the builder, so calls chain.
 type DeadAirBuilder struct {
-	node *Node
-	data *DeadAirData
+	node Node
+	data DeadAirData
 }
 
 // DeadAir starts a "dead_air" node.
@@ -2048,14 +2012,12 @@ type DeadAirBuilder struct {
 // Data for the dead_air callflow action, which answers the call, turns its
 // audio off and holds it until hangup.
 func DeadAir() *DeadAirBuilder {
-	d := &DeadAirData{}
-	return &DeadAirBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "dead_air",
-		},
+	b := &DeadAirBuilder{data: DeadAirData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "dead_air",
 	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
@@ -2080,7 +2042,7 @@ func (b *DeadAirBuilder) Branch(key string, next Builder) *DeadAirBuilder {
 
 // Node returns the node built so far.
 func (b *DeadAirBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -2096,20 +2058,18 @@ func (b *DeadAirBuilder) Validate() error {
 // DeviceBuilder builds a "device" callflow node; start one with Device.
 // Setters return the builder, so calls chain.
 type DeviceBuilder struct {
-	node *Node
-	data *DeviceData
+	node Node
+	data DeviceData
 }
 
 // Device starts a "device" node.
 func Device() *DeviceBuilder {
-	d := &DeviceData{}
-	return &DeviceBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "device",
-		},
+	b := &DeviceBuilder{data: DeviceData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "device",
 	}
+	return b
 }
 
 // CanCallSelf sets "can_call_self": if true, devices that share an owner are
@@ -2206,7 +2166,7 @@ func (b *DeviceBuilder) Branch(key string, next Builder) *DeviceBuilder {
 
 // Node returns the node built so far.
 func (b *DeviceBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -2222,8 +2182,8 @@ func (b *DeviceBuilder) Validate() error {
 // DirectoryBuilder builds a "directory" callflow node; start one with
 // Directory. Setters return the builder, so calls chain.
 type DirectoryBuilder struct {
-	node *Node
-	data *DirectoryData
+	node Node
+	data DirectoryData
 }
 
 // Directory starts a "directory" node.
@@ -2231,14 +2191,12 @@ type DirectoryBuilder struct {
 // Data for the directory callflow action, which lets the caller find a user by
 // name and be connected.
 func Directory() *DirectoryBuilder {
-	d := &DirectoryData{}
-	return &DirectoryBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "directory",
-		},
+	b := &DirectoryBuilder{data: DirectoryData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "directory",
 	}
+	return b
 }
 
 // ID sets "id": ID of the dial-by-name directory presented to the caller.
@@ -2269,7 +2227,7 @@ func (b *DirectoryBuilder) Branch(key string, next Builder) *DirectoryBuilder {
 
 // Node returns the node built so far.
 func (b *DirectoryBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -2285,8 +2243,8 @@ func (b *DirectoryBuilder) Validate() error {
 // DisaBuilder builds a "disa" callflow node; start one with Disa. Setters
 // return the builder, so calls chain.
 type DisaBuilder struct {
-	node *Node
-	data *DisaData
+	node Node
+	data DisaData
 }
 
 // Disa starts a "disa" node.
@@ -2294,14 +2252,12 @@ type DisaBuilder struct {
 // Data for the DISA (direct inward system access) callflow action, which lets
 // an outside caller place calls through the account.
 func Disa() *DisaBuilder {
-	d := &DisaData{}
-	return &DisaBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "disa",
-		},
+	b := &DisaBuilder{data: DisaData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "disa",
 	}
+	return b
 }
 
 // EnforceCallRestriction sets "enforce_call_restriction": if true, the caller
@@ -2397,7 +2353,7 @@ func (b *DisaBuilder) Branch(key string, next Builder) *DisaBuilder {
 
 // Node returns the node built so far.
 func (b *DisaBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -2413,8 +2369,8 @@ func (b *DisaBuilder) Validate() error {
 // DoNotDisturbBuilder builds a "do_not_disturb" callflow node; start one with
 // DoNotDisturb. Setters return the builder, so calls chain.
 type DoNotDisturbBuilder struct {
-	node *Node
-	data *DoNotDisturbData
+	node Node
+	data DoNotDisturbData
 }
 
 // DoNotDisturb starts a "do_not_disturb" node.
@@ -2422,14 +2378,12 @@ type DoNotDisturbBuilder struct {
 // Data for the do_not_disturb callflow action, which lets the caller turn do
 // not disturb on or off.
 func DoNotDisturb() *DoNotDisturbBuilder {
-	d := &DoNotDisturbData{}
-	return &DoNotDisturbBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "do_not_disturb",
-		},
+	b := &DoNotDisturbBuilder{data: DoNotDisturbData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "do_not_disturb",
 	}
+	return b
 }
 
 // Action sets "action": turn do not disturb on ("activate"), off
@@ -2467,7 +2421,7 @@ func (b *DoNotDisturbBuilder) Branch(key string, next Builder) *DoNotDisturbBuil
 
 // Node returns the node built so far.
 func (b *DoNotDisturbBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -2483,8 +2437,8 @@ func (b *DoNotDisturbBuilder) Validate() error {
 // DynamicCIDBuilder builds a "dynamic_cid" callflow node; start one with
 // DynamicCID. Setters return the builder, so calls chain.
 type DynamicCIDBuilder struct {
-	node *Node
-	data *DynamicCIDData
+	node Node
+	data DynamicCIDData
 }
 
 // DynamicCID starts a "dynamic_cid" node.
@@ -2492,14 +2446,12 @@ type DynamicCIDBuilder struct {
 // Data for the dynamic_cid callflow action, which sets the caller ID shown for
 // this one outgoing call.
 func DynamicCID() *DynamicCIDBuilder {
-	d := &DynamicCIDData{}
-	return &DynamicCIDBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "dynamic_cid",
-		},
+	b := &DynamicCIDBuilder{data: DynamicCIDData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "dynamic_cid",
 	}
+	return b
 }
 
 // Action sets "action": how the new caller ID is chosen: typed in by the
@@ -2608,7 +2560,7 @@ func (b *DynamicCIDBuilder) Branch(key string, next Builder) *DynamicCIDBuilder 
 
 // Node returns the node built so far.
 func (b *DynamicCIDBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -2624,8 +2576,8 @@ func (b *DynamicCIDBuilder) Validate() error {
 // EavesdropBuilder builds a "eavesdrop" callflow node; start one with
 // Eavesdrop. Setters return the builder, so calls chain.
 type EavesdropBuilder struct {
-	node *Node
-	data *EavesdropData
+	node Node
+	data EavesdropData
 }
 
 // Eavesdrop starts a "eavesdrop" node.
@@ -2633,14 +2585,12 @@ type EavesdropBuilder struct {
 // Data for the eavesdrop callflow action, which lets the caller listen in on
 // another party's active call.
 func Eavesdrop() *EavesdropBuilder {
-	d := &EavesdropData{}
-	return &EavesdropBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "eavesdrop",
-		},
+	b := &EavesdropBuilder{data: EavesdropData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "eavesdrop",
 	}
+	return b
 }
 
 // ApprovedDeviceID sets "approved_device_id": ID of the only device allowed to
@@ -2698,7 +2648,7 @@ func (b *EavesdropBuilder) Branch(key string, next Builder) *EavesdropBuilder {
 
 // Node returns the node built so far.
 func (b *EavesdropBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -2714,8 +2664,8 @@ func (b *EavesdropBuilder) Validate() error {
 // EavesdropFeatureBuilder builds a "eavesdrop_feature" callflow node; start
 // one with EavesdropFeature. Setters return the builder, so calls chain.
 type EavesdropFeatureBuilder struct {
-	node *Node
-	data *EavesdropFeatureData
+	node Node
+	data EavesdropFeatureData
 }
 
 // EavesdropFeature starts a "eavesdrop_feature" node.
@@ -2723,14 +2673,12 @@ type EavesdropFeatureBuilder struct {
 // Data for the eavesdrop feature code, which lets the caller listen in on a
 // call of the target they dial.
 func EavesdropFeature() *EavesdropFeatureBuilder {
-	d := &EavesdropFeatureData{}
-	return &EavesdropFeatureBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "eavesdrop_feature",
-		},
+	b := &EavesdropFeatureBuilder{data: EavesdropFeatureData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "eavesdrop_feature",
 	}
+	return b
 }
 
 // ApprovedDeviceID sets "approved_device_id": ID of the only device allowed to
@@ -2783,7 +2731,7 @@ func (b *EavesdropFeatureBuilder) Branch(key string, next Builder) *EavesdropFea
 
 // Node returns the node built so far.
 func (b *EavesdropFeatureBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -2799,8 +2747,8 @@ func (b *EavesdropFeatureBuilder) Validate() error {
 // EDRBuilder builds a "edr" callflow node; start one with EDR. Setters return
 // the builder, so calls chain.
 type EDRBuilder struct {
-	node *Node
-	data *EDRData
+	node Node
+	data EDRData
 }
 
 // EDR starts a "edr" node.
@@ -2808,14 +2756,12 @@ type EDRBuilder struct {
 // Data for the edr callflow action, which emits an event data record (EDR)
 // about the call, including this data, and then continues.
 func EDR() *EDRBuilder {
-	d := &EDRData{}
-	return &EDRBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "edr",
-		},
+	b := &EDRBuilder{data: EDRData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "edr",
 	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
@@ -2840,7 +2786,7 @@ func (b *EDRBuilder) Branch(key string, next Builder) *EDRBuilder {
 
 // Node returns the node built so far.
 func (b *EDRBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -2856,8 +2802,8 @@ func (b *EDRBuilder) Validate() error {
 // FaxDetectBuilder builds a "fax_detect" callflow node; start one with
 // FaxDetect. Setters return the builder, so calls chain.
 type FaxDetectBuilder struct {
-	node *Node
-	data *FaxDetectData
+	node Node
+	data FaxDetectData
 }
 
 // FaxDetect starts a "fax_detect" node.
@@ -2865,14 +2811,12 @@ type FaxDetectBuilder struct {
 // Data for the fax_detect callflow action, which listens for fax tones and
 // branches on whether the call is a fax.
 func FaxDetect() *FaxDetectBuilder {
-	d := &FaxDetectData{}
-	return &FaxDetectBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "fax_detect",
-		},
+	b := &FaxDetectBuilder{data: FaxDetectData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "fax_detect",
 	}
+	return b
 }
 
 // Duration sets "duration": seconds to listen for fax tones before giving up.
@@ -2903,7 +2847,7 @@ func (b *FaxDetectBuilder) Branch(key string, next Builder) *FaxDetectBuilder {
 
 // Node returns the node built so far.
 func (b *FaxDetectBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -2919,8 +2863,8 @@ func (b *FaxDetectBuilder) Validate() error {
 // FaxboxBuilder builds a "faxbox" callflow node; start one with Faxbox.
 // Setters return the builder, so calls chain.
 type FaxboxBuilder struct {
-	node *Node
-	data *FaxboxData
+	node Node
+	data FaxboxData
 }
 
 // Faxbox starts a "faxbox" node.
@@ -2928,14 +2872,12 @@ type FaxboxBuilder struct {
 // Data for the faxbox callflow action, which delivers an incoming fax call to
 // a faxbox.
 func Faxbox() *FaxboxBuilder {
-	d := &FaxboxData{}
-	return &FaxboxBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "faxbox",
-		},
+	b := &FaxboxBuilder{data: FaxboxData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "faxbox",
 	}
+	return b
 }
 
 // FaxboxID sets "faxbox_id": ID of the faxbox that receives the fax.
@@ -2979,7 +2921,7 @@ func (b *FaxboxBuilder) Branch(key string, next Builder) *FaxboxBuilder {
 
 // Node returns the node built so far.
 func (b *FaxboxBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -2995,8 +2937,8 @@ func (b *FaxboxBuilder) Validate() error {
 // FlushDTMFBuilder builds a "flush_dtmf" callflow node; start one with
 // FlushDTMF. Setters return the builder, so calls chain.
 type FlushDTMFBuilder struct {
-	node *Node
-	data *FlushDTMFData
+	node Node
+	data FlushDTMFData
 }
 
 // FlushDTMF starts a "flush_dtmf" node.
@@ -3004,14 +2946,12 @@ type FlushDTMFBuilder struct {
 // Data for the flush_dtmf callflow action, which clears digits stored earlier
 // by collect_dtmf.
 func FlushDTMF() *FlushDTMFBuilder {
-	d := &FlushDTMFData{}
-	return &FlushDTMFBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "flush_dtmf",
-		},
+	b := &FlushDTMFBuilder{data: FlushDTMFData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "flush_dtmf",
 	}
+	return b
 }
 
 // CollectionName sets "collection_name": name of the collection whose stored
@@ -3045,7 +2985,7 @@ func (b *FlushDTMFBuilder) Branch(key string, next Builder) *FlushDTMFBuilder {
 
 // Node returns the node built so far.
 func (b *FlushDTMFBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -3061,8 +3001,8 @@ func (b *FlushDTMFBuilder) Validate() error {
 // FunctionBuilder builds a "function" callflow node; start one with Function.
 // Setters return the builder, so calls chain.
 type FunctionBuilder struct {
-	node *Node
-	data *FunctionData
+	node Node
+	data FunctionData
 }
 
 // Function starts a "function" node.
@@ -3070,14 +3010,12 @@ type FunctionBuilder struct {
 // Data for the function callflow action, which runs a stored function that
 // produces the callflow to continue with.
 func Function() *FunctionBuilder {
-	d := &FunctionData{}
-	return &FunctionBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "function",
-		},
+	b := &FunctionBuilder{data: FunctionData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "function",
 	}
+	return b
 }
 
 // ID sets "id": ID of the function document to run.
@@ -3108,7 +3046,7 @@ func (b *FunctionBuilder) Branch(key string, next Builder) *FunctionBuilder {
 
 // Node returns the node built so far.
 func (b *FunctionBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -3124,8 +3062,8 @@ func (b *FunctionBuilder) Validate() error {
 // GroupBuilder builds a "group" callflow node; start one with Group. Setters
 // return the builder, so calls chain.
 type GroupBuilder struct {
-	node *Node
-	data *GroupData
+	node Node
+	data GroupData
 }
 
 // Group starts a "group" node.
@@ -3133,14 +3071,12 @@ type GroupBuilder struct {
 // Data for the group callflow action, which rings the members of a group or a
 // list of endpoints.
 func Group() *GroupBuilder {
-	d := &GroupData{}
-	return &GroupBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "group",
-		},
+	b := &GroupBuilder{data: GroupData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "group",
 	}
+	return b
 }
 
 // Endpoints sets "endpoints": IDs of the devices, users or groups to ring;
@@ -3236,7 +3172,7 @@ func (b *GroupBuilder) Branch(key string, next Builder) *GroupBuilder {
 
 // Node returns the node built so far.
 func (b *GroupBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -3252,8 +3188,8 @@ func (b *GroupBuilder) Validate() error {
 // GroupPickupBuilder builds a "group_pickup" callflow node; start one with
 // GroupPickup. Setters return the builder, so calls chain.
 type GroupPickupBuilder struct {
-	node *Node
-	data *GroupPickupData
+	node Node
+	data GroupPickupData
 }
 
 // GroupPickup starts a "group_pickup" node.
@@ -3261,14 +3197,12 @@ type GroupPickupBuilder struct {
 // Data for the group_pickup callflow action, which lets the caller answer a
 // call that is ringing elsewhere.
 func GroupPickup() *GroupPickupBuilder {
-	d := &GroupPickupData{}
-	return &GroupPickupBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "group_pickup",
-		},
+	b := &GroupPickupBuilder{data: GroupPickupData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "group_pickup",
 	}
+	return b
 }
 
 // ApprovedDeviceID sets "approved_device_id": ID of the only device allowed to
@@ -3334,7 +3268,7 @@ func (b *GroupPickupBuilder) Branch(key string, next Builder) *GroupPickupBuilde
 
 // Node returns the node built so far.
 func (b *GroupPickupBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -3351,8 +3285,8 @@ func (b *GroupPickupBuilder) Validate() error {
 // start one with GroupPickupFeature. Setters return the builder, so calls
 // chain.
 type GroupPickupFeatureBuilder struct {
-	node *Node
-	data *GroupPickupFeatureData
+	node Node
+	data GroupPickupFeatureData
 }
 
 // GroupPickupFeature starts a "group_pickup_feature" node.
@@ -3362,14 +3296,12 @@ type GroupPickupFeatureBuilder struct {
 //
 // The arguments are the required "type".
 func GroupPickupFeature(typeValue GroupPickupFeatureType) *GroupPickupFeatureBuilder {
-	d := &GroupPickupFeatureData{Type: &typeValue}
-	return &GroupPickupFeatureBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "group_pickup_feature",
-		},
+	b := &GroupPickupFeatureBuilder{data: GroupPickupFeatureData{Type: &typeValue}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "group_pickup_feature",
 	}
+	return b
 }
 
 // ApprovedDeviceID sets "approved_device_id": ID of the only device allowed to
@@ -3435,7 +3367,7 @@ func (b *GroupPickupFeatureBuilder) Branch(key string, next Builder) *GroupPicku
 
 // Node returns the node built so far.
 func (b *GroupPickupFeatureBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -3451,22 +3383,20 @@ func (b *GroupPickupFeatureBuilder) Validate() error {
 // HangupBuilder builds a "hangup" callflow node; start one with Hangup.
 // Setters return the builder, so calls chain.
 type HangupBuilder struct {
-	node *Node
-	data *HangupData
+	node Node
+	data HangupData
 }
 
 // Hangup starts a "hangup" node.
 //
 // Data for the hangup callflow action, which ends the call.
 func Hangup() *HangupBuilder {
-	d := &HangupData{}
-	return &HangupBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "hangup",
-		},
+	b := &HangupBuilder{data: HangupData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "hangup",
 	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
@@ -3491,7 +3421,7 @@ func (b *HangupBuilder) Branch(key string, next Builder) *HangupBuilder {
 
 // Node returns the node built so far.
 func (b *HangupBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -3507,8 +3437,8 @@ func (b *HangupBuilder) Validate() error {
 // HotdeskBuilder builds a "hotdesk" callflow node; start one with Hotdesk.
 // Setters return the builder, so calls chain.
 type HotdeskBuilder struct {
-	node *Node
-	data *HotdeskData
+	node Node
+	data HotdeskData
 }
 
 // Hotdesk starts a "hotdesk" node.
@@ -3516,14 +3446,12 @@ type HotdeskBuilder struct {
 // Data for the hotdesk callflow action, which lets a user log in to or out of
 // a shared phone.
 func Hotdesk() *HotdeskBuilder {
-	d := &HotdeskData{}
-	return &HotdeskBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "hotdesk",
-		},
+	b := &HotdeskBuilder{data: HotdeskData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "hotdesk",
 	}
+	return b
 }
 
 // Action sets "action": hotdesk operation to perform: log in, log out, flip
@@ -3568,7 +3496,7 @@ func (b *HotdeskBuilder) Branch(key string, next Builder) *HotdeskBuilder {
 
 // Node returns the node built so far.
 func (b *HotdeskBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -3584,8 +3512,8 @@ func (b *HotdeskBuilder) Validate() error {
 // InterceptBuilder builds a "intercept" callflow node; start one with
 // Intercept. Setters return the builder, so calls chain.
 type InterceptBuilder struct {
-	node *Node
-	data *InterceptData
+	node Node
+	data InterceptData
 }
 
 // Intercept starts a "intercept" node.
@@ -3593,14 +3521,12 @@ type InterceptBuilder struct {
 // Data for the intercept callflow action, which lets the caller take over a
 // call ringing on another device, user or group.
 func Intercept() *InterceptBuilder {
-	d := &InterceptData{}
-	return &InterceptBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "intercept",
-		},
+	b := &InterceptBuilder{data: InterceptData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "intercept",
 	}
+	return b
 }
 
 // ApprovedDeviceID sets "approved_device_id": ID of the only device allowed to
@@ -3667,7 +3593,7 @@ func (b *InterceptBuilder) Branch(key string, next Builder) *InterceptBuilder {
 
 // Node returns the node built so far.
 func (b *InterceptBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -3683,8 +3609,8 @@ func (b *InterceptBuilder) Validate() error {
 // InterceptFeatureBuilder builds a "intercept_feature" callflow node; start
 // one with InterceptFeature. Setters return the builder, so calls chain.
 type InterceptFeatureBuilder struct {
-	node *Node
-	data *InterceptFeatureData
+	node Node
+	data InterceptFeatureData
 }
 
 // InterceptFeature starts a "intercept_feature" node.
@@ -3692,14 +3618,12 @@ type InterceptFeatureBuilder struct {
 // Data for the intercept feature code, which lets the caller take over a call
 // ringing on the target they dial.
 func InterceptFeature() *InterceptFeatureBuilder {
-	d := &InterceptFeatureData{}
-	return &InterceptFeatureBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "intercept_feature",
-		},
+	b := &InterceptFeatureBuilder{data: InterceptFeatureData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "intercept_feature",
 	}
+	return b
 }
 
 // ApprovedDeviceID sets "approved_device_id": ID of the only device allowed to
@@ -3752,7 +3676,7 @@ func (b *InterceptFeatureBuilder) Branch(key string, next Builder) *InterceptFea
 
 // Node returns the node built so far.
 func (b *InterceptFeatureBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -3768,8 +3692,8 @@ func (b *InterceptFeatureBuilder) Validate() error {
 // IntercomBuilder builds a "intercom" callflow node; start one with Intercom.
 // Setters return the builder, so calls chain.
 type IntercomBuilder struct {
-	node *Node
-	data *IntercomData
+	node Node
+	data IntercomData
 }
 
 // Intercom starts a "intercom" node.
@@ -3777,14 +3701,12 @@ type IntercomBuilder struct {
 // Data for the intercom callflow action, which calls the target and has its
 // phone answer automatically.
 func Intercom() *IntercomBuilder {
-	d := &IntercomData{}
-	return &IntercomBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "intercom",
-		},
+	b := &IntercomBuilder{data: IntercomData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "intercom",
 	}
+	return b
 }
 
 // BargeCalls sets "barge_calls": if true, the intercom call is put through
@@ -3816,7 +3738,7 @@ func (b *IntercomBuilder) Branch(key string, next Builder) *IntercomBuilder {
 
 // Node returns the node built so far.
 func (b *IntercomBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -3832,8 +3754,8 @@ func (b *IntercomBuilder) Validate() error {
 // LanguageBuilder builds a "language" callflow node; start one with Language.
 // Setters return the builder, so calls chain.
 type LanguageBuilder struct {
-	node *Node
-	data *LanguageData
+	node Node
+	data LanguageData
 }
 
 // Language starts a "language" node.
@@ -3843,14 +3765,12 @@ type LanguageBuilder struct {
 //
 // The arguments are the required "language".
 func Language(language string) *LanguageBuilder {
-	d := &LanguageData{Language: &language}
-	return &LanguageBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "language",
-		},
+	b := &LanguageBuilder{data: LanguageData{Language: &language}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "language",
 	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
@@ -3875,7 +3795,7 @@ func (b *LanguageBuilder) Branch(key string, next Builder) *LanguageBuilder {
 
 // Node returns the node built so far.
 func (b *LanguageBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -3891,8 +3811,8 @@ func (b *LanguageBuilder) Validate() error {
 // LookupcidnameBuilder builds a "lookupcidname" callflow node; start one with
 // Lookupcidname. Setters return the builder, so calls chain.
 type LookupcidnameBuilder struct {
-	node *Node
-	data *LookupcidnameData
+	node Node
+	data LookupcidnameData
 }
 
 // Lookupcidname starts a "lookupcidname" node.
@@ -3901,15 +3821,13 @@ type LookupcidnameBuilder struct {
 // the caller's number in match lists.
 //
 // The arguments are the required "lists".
-func Lookupcidname(lists []string) *LookupcidnameBuilder {
-	d := &LookupcidnameData{Lists: lists}
-	return &LookupcidnameBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "lookupcidname",
-		},
+func Lookupcidname(lists ...string) *LookupcidnameBuilder {
+	b := &LookupcidnameBuilder{data: LookupcidnameData{Lists: lists}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "lookupcidname",
 	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
@@ -3934,7 +3852,7 @@ func (b *LookupcidnameBuilder) Branch(key string, next Builder) *LookupcidnameBu
 
 // Node returns the node built so far.
 func (b *LookupcidnameBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -3950,8 +3868,8 @@ func (b *LookupcidnameBuilder) Validate() error {
 // ManualPresenceBuilder builds a "manual_presence" callflow node; start one
 // with ManualPresence. Setters return the builder, so calls chain.
 type ManualPresenceBuilder struct {
-	node *Node
-	data *ManualPresenceData
+	node Node
+	data ManualPresenceData
 }
 
 // ManualPresence starts a "manual_presence" node.
@@ -3961,14 +3879,12 @@ type ManualPresenceBuilder struct {
 //
 // The arguments are the required "presence_id".
 func ManualPresence(presenceID string) *ManualPresenceBuilder {
-	d := &ManualPresenceData{PresenceID: &presenceID}
-	return &ManualPresenceBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "manual_presence",
-		},
+	b := &ManualPresenceBuilder{data: ManualPresenceData{PresenceID: &presenceID}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "manual_presence",
 	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
@@ -4002,7 +3918,7 @@ func (b *ManualPresenceBuilder) Branch(key string, next Builder) *ManualPresence
 
 // Node returns the node built so far.
 func (b *ManualPresenceBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -4018,8 +3934,8 @@ func (b *ManualPresenceBuilder) Validate() error {
 // MenuBuilder builds a "menu" callflow node; start one with Menu. Setters
 // return the builder, so calls chain.
 type MenuBuilder struct {
-	node *Node
-	data *MenuData
+	node Node
+	data MenuData
 }
 
 // Menu starts a "menu" node.
@@ -4027,14 +3943,12 @@ type MenuBuilder struct {
 // Data for the menu callflow action, which plays an IVR menu and routes the
 // call by the key the caller presses.
 func Menu() *MenuBuilder {
-	d := &MenuData{}
-	return &MenuBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "menu",
-		},
+	b := &MenuBuilder{data: MenuData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "menu",
 	}
+	return b
 }
 
 // ID sets "id": ID of the IVR menu document to play.
@@ -4072,7 +3986,7 @@ func (b *MenuBuilder) Branch(key string, next Builder) *MenuBuilder {
 
 // Node returns the node built so far.
 func (b *MenuBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -4088,8 +4002,8 @@ func (b *MenuBuilder) Validate() error {
 // MissedCallAlertBuilder builds a "missed_call_alert" callflow node; start one
 // with MissedCallAlert. Setters return the builder, so calls chain.
 type MissedCallAlertBuilder struct {
-	node *Node
-	data *MissedCallAlertData
+	node Node
+	data MissedCallAlertData
 }
 
 // MissedCallAlert starts a "missed_call_alert" node.
@@ -4098,15 +4012,13 @@ type MissedCallAlertBuilder struct {
 // the call ends without being answered.
 //
 // The arguments are the required "recipients".
-func MissedCallAlert(recipients []MissedCallAlertRecipientsItem) *MissedCallAlertBuilder {
-	d := &MissedCallAlertData{Recipients: recipients}
-	return &MissedCallAlertBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "missed_call_alert",
-		},
+func MissedCallAlert(recipients ...MissedCallAlertRecipientsItem) *MissedCallAlertBuilder {
+	b := &MissedCallAlertBuilder{data: MissedCallAlertData{Recipients: recipients}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "missed_call_alert",
 	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
@@ -4131,7 +4043,7 @@ func (b *MissedCallAlertBuilder) Branch(key string, next Builder) *MissedCallAle
 
 // Node returns the node built so far.
 func (b *MissedCallAlertBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -4147,8 +4059,8 @@ func (b *MissedCallAlertBuilder) Validate() error {
 // MoveBuilder builds a "move" callflow node; start one with Move. Setters
 // return the builder, so calls chain.
 type MoveBuilder struct {
-	node *Node
-	data *MoveData
+	node Node
+	data MoveData
 }
 
 // Move starts a "move" node.
@@ -4156,14 +4068,12 @@ type MoveBuilder struct {
 // Data for the move module, which pulls a call already in progress on another
 // of the caller owner's devices onto the calling device.
 func Move() *MoveBuilder {
-	d := &MoveData{}
-	return &MoveBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "move",
-		},
+	b := &MoveBuilder{data: MoveData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "move",
 	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
@@ -4188,7 +4098,7 @@ func (b *MoveBuilder) Branch(key string, next Builder) *MoveBuilder {
 
 // Node returns the node built so far.
 func (b *MoveBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -4204,8 +4114,8 @@ func (b *MoveBuilder) Validate() error {
 // NomoroboBuilder builds a "nomorobo" callflow node; start one with Nomorobo.
 // Setters return the builder, so calls chain.
 type NomoroboBuilder struct {
-	node *Node
-	data *NomoroboData
+	node Node
+	data NomoroboData
 }
 
 // Nomorobo starts a "nomorobo" node.
@@ -4215,14 +4125,12 @@ type NomoroboBuilder struct {
 //
 // The arguments are the required "username".
 func Nomorobo(username string) *NomoroboBuilder {
-	d := &NomoroboData{Username: &username}
-	return &NomoroboBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "nomorobo",
-		},
+	b := &NomoroboBuilder{data: NomoroboData{Username: &username}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "nomorobo",
 	}
+	return b
 }
 
 // Password sets "password": account password sent with each lookup to the
@@ -4256,7 +4164,7 @@ func (b *NomoroboBuilder) Branch(key string, next Builder) *NomoroboBuilder {
 
 // Node returns the node built so far.
 func (b *NomoroboBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -4272,8 +4180,8 @@ func (b *NomoroboBuilder) Validate() error {
 // NoopBuilder builds a "noop" callflow node; start one with Noop. Setters
 // return the builder, so calls chain.
 type NoopBuilder struct {
-	node *Node
-	data *NoopData
+	node Node
+	data NoopData
 }
 
 // Noop starts a "noop" node.
@@ -4281,14 +4189,12 @@ type NoopBuilder struct {
 // Data for the noop module, which does nothing and simply continues to its
 // child; useful as a placeholder node.
 func Noop() *NoopBuilder {
-	d := &NoopData{}
-	return &NoopBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "noop",
-		},
+	b := &NoopBuilder{data: NoopData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "noop",
 	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
@@ -4313,7 +4219,7 @@ func (b *NoopBuilder) Branch(key string, next Builder) *NoopBuilder {
 
 // Node returns the node built so far.
 func (b *NoopBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -4329,8 +4235,8 @@ func (b *NoopBuilder) Validate() error {
 // NotificationBuilder builds a "notification" callflow node; start one with
 // Notification. Setters return the builder, so calls chain.
 type NotificationBuilder struct {
-	node *Node
-	data *NotificationData
+	node Node
+	data NotificationData
 }
 
 // Notification starts a "notification" node.
@@ -4339,15 +4245,13 @@ type NotificationBuilder struct {
 // template by email or SMS to chosen recipients.
 //
 // The arguments are the required "recipients".
-func Notification(recipients []NotificationRecipientsItem) *NotificationBuilder {
-	d := &NotificationData{Recipients: recipients}
-	return &NotificationBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "notification",
-		},
+func Notification(recipients ...NotificationRecipientsItem) *NotificationBuilder {
+	b := &NotificationBuilder{data: NotificationData{Recipients: recipients}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "notification",
 	}
+	return b
 }
 
 // Comments sets "comments": free text added to the notification body as extra
@@ -4396,7 +4300,7 @@ func (b *NotificationBuilder) Branch(key string, next Builder) *NotificationBuil
 
 // Node returns the node built so far.
 func (b *NotificationBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -4412,8 +4316,8 @@ func (b *NotificationBuilder) Validate() error {
 // OffnetBuilder builds a "offnet" callflow node; start one with Offnet.
 // Setters return the builder, so calls chain.
 type OffnetBuilder struct {
-	node *Node
-	data *OffnetData
+	node Node
+	data OffnetData
 }
 
 // Offnet starts a "offnet" node.
@@ -4421,14 +4325,12 @@ type OffnetBuilder struct {
 // Data for the offnet module, which sends the call out to the PSTN through the
 // system-wide carriers.
 func Offnet() *OffnetBuilder {
-	d := &OffnetData{}
-	return &OffnetBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "offnet",
-		},
+	b := &OffnetBuilder{data: OffnetData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "offnet",
 	}
+	return b
 }
 
 // BypassE164 sets "bypass_e164": if true, the dialled number is sent to the
@@ -4580,7 +4482,7 @@ func (b *OffnetBuilder) Branch(key string, next Builder) *OffnetBuilder {
 
 // Node returns the node built so far.
 func (b *OffnetBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -4596,8 +4498,8 @@ func (b *OffnetBuilder) Validate() error {
 // PageGroupBuilder builds a "page_group" callflow node; start one with
 // PageGroup. Setters return the builder, so calls chain.
 type PageGroupBuilder struct {
-	node *Node
-	data *PageGroupData
+	node Node
+	data PageGroupData
 }
 
 // PageGroup starts a "page_group" node.
@@ -4606,18 +4508,16 @@ type PageGroupBuilder struct {
 // auto-answers them for a one- or two-way intercom page.
 //
 // The arguments are the required "audio", "endpoints".
-func PageGroup(audio PageGroupAudio, endpoints []PageGroupEndpointsItem) *PageGroupBuilder {
-	d := &PageGroupData{
+func PageGroup(audio PageGroupAudio, endpoints ...PageGroupEndpointsItem) *PageGroupBuilder {
+	b := &PageGroupBuilder{data: PageGroupData{
 		Audio:     &audio,
 		Endpoints: endpoints,
+	}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "page_group",
 	}
-	return &PageGroupBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "page_group",
-		},
-	}
+	return b
 }
 
 // BargeCalls sets "barge_calls": if true, members already on a call are still
@@ -4658,7 +4558,7 @@ func (b *PageGroupBuilder) Branch(key string, next Builder) *PageGroupBuilder {
 
 // Node returns the node built so far.
 func (b *PageGroupBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -4674,8 +4574,8 @@ func (b *PageGroupBuilder) Validate() error {
 // ParkBuilder builds a "park" callflow node; start one with Park. Setters
 // return the builder, so calls chain.
 type ParkBuilder struct {
-	node *Node
-	data *ParkData
+	node Node
+	data ParkData
 }
 
 // Park starts a "park" node.
@@ -4683,14 +4583,12 @@ type ParkBuilder struct {
 // Data for the park module: places the call in a numbered parking slot, or
 // retrieves a call already parked there.
 func Park() *ParkBuilder {
-	d := &ParkData{}
-	return &ParkBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "park",
-		},
+	b := &ParkBuilder{data: ParkData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "park",
 	}
+	return b
 }
 
 // Action sets "action": what to do: "park" parks the call (typically reached
@@ -4792,7 +4690,7 @@ func (b *ParkBuilder) Branch(key string, next Builder) *ParkBuilder {
 
 // Node returns the node built so far.
 func (b *ParkBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -4808,8 +4706,8 @@ func (b *ParkBuilder) Validate() error {
 // PivotBuilder builds a "pivot" callflow node; start one with Pivot. Setters
 // return the builder, so calls chain.
 type PivotBuilder struct {
-	node *Node
-	data *PivotData
+	node Node
+	data PivotData
 }
 
 // Pivot starts a "pivot" node.
@@ -4819,14 +4717,12 @@ type PivotBuilder struct {
 //
 // The arguments are the required "voice_url".
 func Pivot(voiceURL string) *PivotBuilder {
-	d := &PivotData{VoiceURL: &voiceURL}
-	return &PivotBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "pivot",
-		},
+	b := &PivotBuilder{data: PivotData{VoiceURL: &voiceURL}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "pivot",
 	}
+	return b
 }
 
 // CDRURL sets "cdr_url": http(s) URL that receives the call detail record once
@@ -4905,7 +4801,7 @@ func (b *PivotBuilder) Branch(key string, next Builder) *PivotBuilder {
 
 // Node returns the node built so far.
 func (b *PivotBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -4921,22 +4817,20 @@ func (b *PivotBuilder) Validate() error {
 // PlayBuilder builds a "play" callflow node; start one with Play. Setters
 // return the builder, so calls chain.
 type PlayBuilder struct {
-	node *Node
-	data *PlayData
+	node Node
+	data PlayData
 }
 
 // Play starts a "play" node.
 //
 // Data for the play module: plays a media file or URL to the caller.
 func Play() *PlayBuilder {
-	d := &PlayData{}
-	return &PlayBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "play",
-		},
+	b := &PlayBuilder{data: PlayData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "play",
 	}
+	return b
 }
 
 // Answer sets "answer": if true and the call is still ringing, it is answered
@@ -5002,7 +4896,7 @@ func (b *PlayBuilder) Branch(key string, next Builder) *PlayBuilder {
 
 // Node returns the node built so far.
 func (b *PlayBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -5018,8 +4912,8 @@ func (b *PlayBuilder) Validate() error {
 // PrependCIDBuilder builds a "prepend_cid" callflow node; start one with
 // PrependCID. Setters return the builder, so calls chain.
 type PrependCIDBuilder struct {
-	node *Node
-	data *PrependCIDData
+	node Node
+	data PrependCIDData
 }
 
 // PrependCID starts a "prepend_cid" node.
@@ -5027,14 +4921,12 @@ type PrependCIDBuilder struct {
 // Data for the prepend_cid module: adds a prefix to the caller ID name and
 // number, or puts them back as they were.
 func PrependCID() *PrependCIDBuilder {
-	d := &PrependCIDData{}
-	return &PrependCIDBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "prepend_cid",
-		},
+	b := &PrependCIDBuilder{data: PrependCIDData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "prepend_cid",
 	}
+	return b
 }
 
 // Action sets "action": "prepend" adds the prefixes below; "reset" undoes
@@ -5096,7 +4988,7 @@ func (b *PrependCIDBuilder) Branch(key string, next Builder) *PrependCIDBuilder 
 
 // Node returns the node built so far.
 func (b *PrependCIDBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -5112,8 +5004,8 @@ func (b *PrependCIDBuilder) Validate() error {
 // PrivacyBuilder builds a "privacy" callflow node; start one with Privacy.
 // Setters return the builder, so calls chain.
 type PrivacyBuilder struct {
-	node *Node
-	data *PrivacyData
+	node Node
+	data PrivacyData
 }
 
 // Privacy starts a "privacy" node.
@@ -5121,14 +5013,12 @@ type PrivacyBuilder struct {
 // Data for the privacy module, which hides all or part of the caller ID for
 // the rest of the call.
 func Privacy() *PrivacyBuilder {
-	d := &PrivacyData{}
-	return &PrivacyBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "privacy",
-		},
+	b := &PrivacyBuilder{data: PrivacyData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "privacy",
 	}
+	return b
 }
 
 // EndpointStrategy sets "endpoint_strategy": how the privacy setting combines
@@ -5172,7 +5062,7 @@ func (b *PrivacyBuilder) Branch(key string, next Builder) *PrivacyBuilder {
 
 // Node returns the node built so far.
 func (b *PrivacyBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -5188,8 +5078,8 @@ func (b *PrivacyBuilder) Validate() error {
 // ReceiveFaxBuilder builds a "receive_fax" callflow node; start one with
 // ReceiveFax. Setters return the builder, so calls chain.
 type ReceiveFaxBuilder struct {
-	node *Node
-	data *ReceiveFaxData
+	node Node
+	data ReceiveFaxData
 }
 
 // ReceiveFax starts a "receive_fax" node.
@@ -5197,14 +5087,12 @@ type ReceiveFaxBuilder struct {
 // Data for the receive_fax module: answers the call as a fax and stores the
 // received document for a user.
 func ReceiveFax() *ReceiveFaxBuilder {
-	d := &ReceiveFaxData{}
-	return &ReceiveFaxBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "receive_fax",
-		},
+	b := &ReceiveFaxBuilder{data: ReceiveFaxData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "receive_fax",
 	}
+	return b
 }
 
 // Media sets "media".
@@ -5242,7 +5130,7 @@ func (b *ReceiveFaxBuilder) Branch(key string, next Builder) *ReceiveFaxBuilder 
 
 // Node returns the node built so far.
 func (b *ReceiveFaxBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -5258,8 +5146,8 @@ func (b *ReceiveFaxBuilder) Validate() error {
 // RecordCallBuilder builds a "record_call" callflow node; start one with
 // RecordCall. Setters return the builder, so calls chain.
 type RecordCallBuilder struct {
-	node *Node
-	data *RecordCallData
+	node Node
+	data RecordCallData
 }
 
 // RecordCall starts a "record_call" node.
@@ -5269,14 +5157,12 @@ type RecordCallBuilder struct {
 //
 // The arguments are the required "action".
 func RecordCall(action RecordCallAction) *RecordCallBuilder {
-	d := &RecordCallData{Action: &action}
-	return &RecordCallBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "record_call",
-		},
+	b := &RecordCallBuilder{data: RecordCallData{Action: &action}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "record_call",
 	}
+	return b
 }
 
 // Format sets "format": audio file format of the saved recording: "mp3" or
@@ -5398,7 +5284,7 @@ func (b *RecordCallBuilder) Branch(key string, next Builder) *RecordCallBuilder 
 
 // Node returns the node built so far.
 func (b *RecordCallBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -5414,8 +5300,8 @@ func (b *RecordCallBuilder) Validate() error {
 // RecordCallerBuilder builds a "record_caller" callflow node; start one with
 // RecordCaller. Setters return the builder, so calls chain.
 type RecordCallerBuilder struct {
-	node *Node
-	data *RecordCallerData
+	node Node
+	data RecordCallerData
 }
 
 // RecordCaller starts a "record_caller" node.
@@ -5423,14 +5309,12 @@ type RecordCallerBuilder struct {
 // Data for the record_caller module, which records only the audio the caller
 // sends (their side of the call).
 func RecordCaller() *RecordCallerBuilder {
-	d := &RecordCallerData{}
-	return &RecordCallerBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "record_caller",
-		},
+	b := &RecordCallerBuilder{data: RecordCallerData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "record_caller",
 	}
+	return b
 }
 
 // Format sets "format": audio file format of the saved recording: "mp3" or
@@ -5488,7 +5372,7 @@ func (b *RecordCallerBuilder) Branch(key string, next Builder) *RecordCallerBuil
 
 // Node returns the node built so far.
 func (b *RecordCallerBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -5504,8 +5388,8 @@ func (b *RecordCallerBuilder) Validate() error {
 // ResourcesBuilder builds a "resources" callflow node; start one with
 // Resources. Setters return the builder, so calls chain.
 type ResourcesBuilder struct {
-	node *Node
-	data *ResourcesData
+	node Node
+	data ResourcesData
 }
 
 // Resources starts a "resources" node.
@@ -5513,14 +5397,12 @@ type ResourcesBuilder struct {
 // Data for the resources module, which sends the call out through carriers;
 // unlike offnet it defaults to the account's own carriers.
 func Resources() *ResourcesBuilder {
-	d := &ResourcesData{}
-	return &ResourcesBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "resources",
-		},
+	b := &ResourcesBuilder{data: ResourcesData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "resources",
 	}
+	return b
 }
 
 // BypassE164 sets "bypass_e164": if true, the dialled number is sent to the
@@ -5672,7 +5554,7 @@ func (b *ResourcesBuilder) Branch(key string, next Builder) *ResourcesBuilder {
 
 // Node returns the node built so far.
 func (b *ResourcesBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -5688,8 +5570,8 @@ func (b *ResourcesBuilder) Validate() error {
 // ResponseBuilder builds a "response" callflow node; start one with Response.
 // Setters return the builder, so calls chain.
 type ResponseBuilder struct {
-	node *Node
-	data *ResponseData
+	node Node
+	data ResponseData
 }
 
 // Response starts a "response" node.
@@ -5699,14 +5581,12 @@ type ResponseBuilder struct {
 //
 // The arguments are the required "code".
 func Response(code int64) *ResponseBuilder {
-	d := &ResponseData{Code: &code}
-	return &ResponseBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "response",
-		},
+	b := &ResponseBuilder{data: ResponseData{Code: &code}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "response",
 	}
+	return b
 }
 
 // Media sets "media": media ID or URL played to the caller (as early media)
@@ -5747,7 +5627,7 @@ func (b *ResponseBuilder) Branch(key string, next Builder) *ResponseBuilder {
 
 // Node returns the node built so far.
 func (b *ResponseBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -5763,8 +5643,8 @@ func (b *ResponseBuilder) Validate() error {
 // RingGroupBuilder builds a "ring_group" callflow node; start one with
 // RingGroup. Setters return the builder, so calls chain.
 type RingGroupBuilder struct {
-	node *Node
-	data *RingGroupData
+	node Node
+	data RingGroupData
 }
 
 // RingGroup starts a "ring_group" node.
@@ -5773,15 +5653,13 @@ type RingGroupBuilder struct {
 // together or in turn until one answers.
 //
 // The arguments are the required "endpoints".
-func RingGroup(endpoints []RingGroupEndpointsItem) *RingGroupBuilder {
-	d := &RingGroupData{Endpoints: endpoints}
-	return &RingGroupBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "ring_group",
-		},
+func RingGroup(endpoints ...RingGroupEndpointsItem) *RingGroupBuilder {
+	b := &RingGroupBuilder{data: RingGroupData{Endpoints: endpoints}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "ring_group",
 	}
+	return b
 }
 
 // FailOnSingleReject sets "fail_on_single_reject": if true, a rejection by any
@@ -5863,7 +5741,7 @@ func (b *RingGroupBuilder) Branch(key string, next Builder) *RingGroupBuilder {
 
 // Node returns the node built so far.
 func (b *RingGroupBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -5879,8 +5757,8 @@ func (b *RingGroupBuilder) Validate() error {
 // RingGroupToggleBuilder builds a "ring_group_toggle" callflow node; start one
 // with RingGroupToggle. Setters return the builder, so calls chain.
 type RingGroupToggleBuilder struct {
-	node *Node
-	data *RingGroupToggleData
+	node Node
+	data RingGroupToggleData
 }
 
 // RingGroupToggle starts a "ring_group_toggle" node.
@@ -5890,17 +5768,15 @@ type RingGroupToggleBuilder struct {
 //
 // The arguments are the required "action", "callflow_id".
 func RingGroupToggle(action RingGroupToggleAction, callflowID string) *RingGroupToggleBuilder {
-	d := &RingGroupToggleData{
+	b := &RingGroupToggleBuilder{data: RingGroupToggleData{
 		Action:     &action,
 		CallflowID: &callflowID,
+	}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "ring_group_toggle",
 	}
-	return &RingGroupToggleBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "ring_group_toggle",
-		},
-	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
@@ -5925,7 +5801,7 @@ func (b *RingGroupToggleBuilder) Branch(key string, next Builder) *RingGroupTogg
 
 // Node returns the node built so far.
 func (b *RingGroupToggleBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -5941,8 +5817,8 @@ func (b *RingGroupToggleBuilder) Validate() error {
 // RouteToCIDBuilder builds a "route_to_cid" callflow node; start one with
 // RouteToCID. Setters return the builder, so calls chain.
 type RouteToCIDBuilder struct {
-	node *Node
-	data *RouteToCIDData
+	node Node
+	data RouteToCIDData
 }
 
 // RouteToCID starts a "route_to_cid" node.
@@ -5951,14 +5827,12 @@ type RouteToCIDBuilder struct {
 // number equals the dialled number and rings them, so no per-extension
 // callflow is needed.
 func RouteToCID() *RouteToCIDBuilder {
-	d := &RouteToCIDData{}
-	return &RouteToCIDBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "route_to_cid",
-		},
+	b := &RouteToCIDBuilder{data: RouteToCIDData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "route_to_cid",
 	}
+	return b
 }
 
 // CanCallSelf sets "can_call_self": if true, a device may ring other devices
@@ -6048,7 +5922,7 @@ func (b *RouteToCIDBuilder) Branch(key string, next Builder) *RouteToCIDBuilder 
 
 // Node returns the node built so far.
 func (b *RouteToCIDBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -6064,8 +5938,8 @@ func (b *RouteToCIDBuilder) Validate() error {
 // SendDTMFBuilder builds a "send_dtmf" callflow node; start one with SendDTMF.
 // Setters return the builder, so calls chain.
 type SendDTMFBuilder struct {
-	node *Node
-	data *SendDTMFData
+	node Node
+	data SendDTMFData
 }
 
 // SendDTMF starts a "send_dtmf" node.
@@ -6075,14 +5949,12 @@ type SendDTMFBuilder struct {
 //
 // The arguments are the required "digits".
 func SendDTMF(digits string) *SendDTMFBuilder {
-	d := &SendDTMFData{Digits: &digits}
-	return &SendDTMFBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "send_dtmf",
-		},
+	b := &SendDTMFBuilder{data: SendDTMFData{Digits: &digits}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "send_dtmf",
 	}
+	return b
 }
 
 // DurationMS sets "duration_ms": length of each tone in milliseconds; accepts
@@ -6116,7 +5988,7 @@ func (b *SendDTMFBuilder) Branch(key string, next Builder) *SendDTMFBuilder {
 
 // Node returns the node built so far.
 func (b *SendDTMFBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -6132,8 +6004,8 @@ func (b *SendDTMFBuilder) Validate() error {
 // SetBuilder builds a "set" callflow node; start one with Set. Setters return
 // the builder, so calls chain.
 type SetBuilder struct {
-	node *Node
-	data *SetData
+	node Node
+	data SetData
 }
 
 // Set starts a "set" node.
@@ -6141,14 +6013,12 @@ type SetBuilder struct {
 // Data for the set module; it defines no settings of its own apart from
 // skip_module.
 func Set() *SetBuilder {
-	d := &SetData{}
-	return &SetBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "set",
-		},
+	b := &SetBuilder{data: SetData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "set",
 	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
@@ -6173,7 +6043,7 @@ func (b *SetBuilder) Branch(key string, next Builder) *SetBuilder {
 
 // Node returns the node built so far.
 func (b *SetBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -6189,8 +6059,8 @@ func (b *SetBuilder) Validate() error {
 // SetAlertInfoBuilder builds a "set_alert_info" callflow node; start one with
 // SetAlertInfo. Setters return the builder, so calls chain.
 type SetAlertInfoBuilder struct {
-	node *Node
-	data *SetAlertInfoData
+	node Node
+	data SetAlertInfoData
 }
 
 // SetAlertInfo starts a "set_alert_info" node.
@@ -6200,14 +6070,12 @@ type SetAlertInfoBuilder struct {
 //
 // The arguments are the required "alert_info".
 func SetAlertInfo(alertInfo string) *SetAlertInfoBuilder {
-	d := &SetAlertInfoData{AlertInfo: &alertInfo}
-	return &SetAlertInfoBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "set_alert_info",
-		},
+	b := &SetAlertInfoBuilder{data: SetAlertInfoData{AlertInfo: &alertInfo}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "set_alert_info",
 	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
@@ -6232,7 +6100,7 @@ func (b *SetAlertInfoBuilder) Branch(key string, next Builder) *SetAlertInfoBuil
 
 // Node returns the node built so far.
 func (b *SetAlertInfoBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -6248,8 +6116,8 @@ func (b *SetAlertInfoBuilder) Validate() error {
 // SetCIDBuilder builds a "set_cid" callflow node; start one with SetCID.
 // Setters return the builder, so calls chain.
 type SetCIDBuilder struct {
-	node *Node
-	data *SetCIDData
+	node Node
+	data SetCIDData
 }
 
 // SetCID starts a "set_cid" node.
@@ -6257,14 +6125,12 @@ type SetCIDBuilder struct {
 // Data for the set_cid module, which replaces the caller ID name and/or number
 // for the rest of the call.
 func SetCID() *SetCIDBuilder {
-	d := &SetCIDData{}
-	return &SetCIDBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "set_cid",
-		},
+	b := &SetCIDBuilder{data: SetCIDData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "set_cid",
 	}
+	return b
 }
 
 // CallerIDName sets "caller_id_name": caller ID name to present from here on;
@@ -6307,7 +6173,7 @@ func (b *SetCIDBuilder) Branch(key string, next Builder) *SetCIDBuilder {
 
 // Node returns the node built so far.
 func (b *SetCIDBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -6323,8 +6189,8 @@ func (b *SetCIDBuilder) Validate() error {
 // SetVariableBuilder builds a "set_variable" callflow node; start one with
 // SetVariable. Setters return the builder, so calls chain.
 type SetVariableBuilder struct {
-	node *Node
-	data *SetVariableData
+	node Node
+	data SetVariableData
 }
 
 // SetVariable starts a "set_variable" node.
@@ -6332,14 +6198,12 @@ type SetVariableBuilder struct {
 // Data for the set_variable module, which stores one named variable on the
 // call's channel.
 func SetVariable() *SetVariableBuilder {
-	d := &SetVariableData{}
-	return &SetVariableBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "set_variable",
-		},
+	b := &SetVariableBuilder{data: SetVariableData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "set_variable",
 	}
+	return b
 }
 
 // Channel sets "channel": where the variable is set: "a" only on the caller's
@@ -6386,7 +6250,7 @@ func (b *SetVariableBuilder) Branch(key string, next Builder) *SetVariableBuilde
 
 // Node returns the node built so far.
 func (b *SetVariableBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -6402,8 +6266,8 @@ func (b *SetVariableBuilder) Validate() error {
 // SetVariablesBuilder builds a "set_variables" callflow node; start one with
 // SetVariables. Setters return the builder, so calls chain.
 type SetVariablesBuilder struct {
-	node *Node
-	data *SetVariablesData
+	node Node
+	data SetVariablesData
 }
 
 // SetVariables starts a "set_variables" node.
@@ -6413,14 +6277,12 @@ type SetVariablesBuilder struct {
 //
 // The arguments are the required "custom_application_vars".
 func SetVariables(customApplicationVars map[string]json.RawMessage) *SetVariablesBuilder {
-	d := &SetVariablesData{CustomApplicationVars: customApplicationVars}
-	return &SetVariablesBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "set_variables",
-		},
+	b := &SetVariablesBuilder{data: SetVariablesData{CustomApplicationVars: customApplicationVars}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "set_variables",
 	}
+	return b
 }
 
 // Export sets "export": if true, the variables are also copied to every
@@ -6452,7 +6314,7 @@ func (b *SetVariablesBuilder) Branch(key string, next Builder) *SetVariablesBuil
 
 // Node returns the node built so far.
 func (b *SetVariablesBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -6468,8 +6330,8 @@ func (b *SetVariablesBuilder) Validate() error {
 // SkelBuilder builds a "skel" callflow node; start one with Skel. Setters
 // return the builder, so calls chain.
 type SkelBuilder struct {
-	node *Node
-	data *SkelData
+	node Node
+	data SkelData
 }
 
 // Skel starts a "skel" node.
@@ -6477,14 +6339,12 @@ type SkelBuilder struct {
 // Data for the skel module, the empty template that new callflow modules are
 // started from.
 func Skel() *SkelBuilder {
-	d := &SkelData{}
-	return &SkelBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "skel",
-		},
+	b := &SkelBuilder{data: SkelData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "skel",
 	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
@@ -6509,7 +6369,7 @@ func (b *SkelBuilder) Branch(key string, next Builder) *SkelBuilder {
 
 // Node returns the node built so far.
 func (b *SkelBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -6525,8 +6385,8 @@ func (b *SkelBuilder) Validate() error {
 // SleepBuilder builds a "sleep" callflow node; start one with Sleep. Setters
 // return the builder, so calls chain.
 type SleepBuilder struct {
-	node *Node
-	data *SleepData
+	node Node
+	data SleepData
 }
 
 // Sleep starts a "sleep" node.
@@ -6534,14 +6394,12 @@ type SleepBuilder struct {
 // Data for the sleep module, which waits for a while before moving on to the
 // next node.
 func Sleep() *SleepBuilder {
-	d := &SleepData{}
-	return &SleepBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "sleep",
-		},
+	b := &SleepBuilder{data: SleepData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "sleep",
 	}
+	return b
 }
 
 // Duration sets "duration": length of the pause, counted in unit; 0 to
@@ -6583,7 +6441,7 @@ func (b *SleepBuilder) Branch(key string, next Builder) *SleepBuilder {
 
 // Node returns the node built so far.
 func (b *SleepBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -6599,8 +6457,8 @@ func (b *SleepBuilder) Validate() error {
 // TemporalRouteBuilder builds a "temporal_route" callflow node; start one with
 // TemporalRoute. Setters return the builder, so calls chain.
 type TemporalRouteBuilder struct {
-	node *Node
-	data *TemporalRouteData
+	node Node
+	data TemporalRouteData
 }
 
 // TemporalRoute starts a "temporal_route" node.
@@ -6608,14 +6466,12 @@ type TemporalRouteBuilder struct {
 // Data for the temporal_route module: branches by date and time rules, or lets
 // the caller switch the rules on and off.
 func TemporalRoute() *TemporalRouteBuilder {
-	d := &TemporalRouteData{}
-	return &TemporalRouteBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "temporal_route",
-		},
+	b := &TemporalRouteBuilder{data: TemporalRouteData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "temporal_route",
 	}
+	return b
 }
 
 // Action sets "action": omit to route by time; "menu" lets the caller toggle
@@ -6678,7 +6534,7 @@ func (b *TemporalRouteBuilder) Branch(key string, next Builder) *TemporalRouteBu
 
 // Node returns the node built so far.
 func (b *TemporalRouteBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -6694,8 +6550,8 @@ func (b *TemporalRouteBuilder) Validate() error {
 // TransferBuilder builds a "transfer" callflow node; start one with Transfer.
 // Setters return the builder, so calls chain.
 type TransferBuilder struct {
-	node *Node
-	data *TransferData
+	node Node
+	data TransferData
 }
 
 // Transfer starts a "transfer" node.
@@ -6703,14 +6559,12 @@ type TransferBuilder struct {
 // Data for the transfer module: moves the call to another extension or DID,
 // blind or attended.
 func Transfer() *TransferBuilder {
-	d := &TransferData{}
-	return &TransferBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "transfer",
-		},
+	b := &TransferBuilder{data: TransferData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "transfer",
 	}
+	return b
 }
 
 // Captures sets "captures": fallback destination when target is unset: the
@@ -6766,7 +6620,7 @@ func (b *TransferBuilder) Branch(key string, next Builder) *TransferBuilder {
 
 // Node returns the node built so far.
 func (b *TransferBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -6782,8 +6636,8 @@ func (b *TransferBuilder) Validate() error {
 // TTSBuilder builds a "tts" callflow node; start one with TTS. Setters return
 // the builder, so calls chain.
 type TTSBuilder struct {
-	node *Node
-	data *TTSData
+	node Node
+	data TTSData
 }
 
 // TTS starts a "tts" node.
@@ -6793,14 +6647,12 @@ type TTSBuilder struct {
 //
 // The arguments are the required "text".
 func TTS(text string) *TTSBuilder {
-	d := &TTSData{Text: &text}
-	return &TTSBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "tts",
-		},
+	b := &TTSBuilder{data: TTSData{Text: &text}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "tts",
 	}
+	return b
 }
 
 // EndlessPlayback sets "endless_playback": if true, the spoken text repeats
@@ -6864,7 +6716,7 @@ func (b *TTSBuilder) Branch(key string, next Builder) *TTSBuilder {
 
 // Node returns the node built so far.
 func (b *TTSBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -6880,22 +6732,20 @@ func (b *TTSBuilder) Validate() error {
 // UserBuilder builds a "user" callflow node; start one with User. Setters
 // return the builder, so calls chain.
 type UserBuilder struct {
-	node *Node
-	data *UserData
+	node Node
+	data UserData
 }
 
 // User starts a "user" node.
 //
 // Data for the user module, which rings every device owned by a user.
 func User() *UserBuilder {
-	d := &UserData{}
-	return &UserBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "user",
-		},
+	b := &UserBuilder{data: UserData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "user",
 	}
+	return b
 }
 
 // CanCallSelf sets "can_call_self": if true, one of the user's own devices
@@ -6994,7 +6844,7 @@ func (b *UserBuilder) Branch(key string, next Builder) *UserBuilder {
 
 // Node returns the node built so far.
 func (b *UserBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -7010,8 +6860,8 @@ func (b *UserBuilder) Validate() error {
 // VoicemailBuilder builds a "voicemail" callflow node; start one with
 // Voicemail. Setters return the builder, so calls chain.
 type VoicemailBuilder struct {
-	node *Node
-	data *VoicemailData
+	node Node
+	data VoicemailData
 }
 
 // Voicemail starts a "voicemail" node.
@@ -7019,14 +6869,12 @@ type VoicemailBuilder struct {
 // Data for the voicemail module, which lets a caller leave a message or lets
 // the owner listen to and manage the box.
 func Voicemail() *VoicemailBuilder {
-	d := &VoicemailData{}
-	return &VoicemailBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "voicemail",
-		},
+	b := &VoicemailBuilder{data: VoicemailData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "voicemail",
 	}
+	return b
 }
 
 // Action sets "action": "compose" (default) records a new message in the box;
@@ -7107,7 +6955,7 @@ func (b *VoicemailBuilder) Branch(key string, next Builder) *VoicemailBuilder {
 
 // Node returns the node built so far.
 func (b *VoicemailBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -7123,8 +6971,8 @@ func (b *VoicemailBuilder) Validate() error {
 // WaitForHangupBuilder builds a "wait_for_hangup" callflow node; start one
 // with WaitForHangup. Setters return the builder, so calls chain.
 type WaitForHangupBuilder struct {
-	node *Node
-	data *WaitForHangupData
+	node Node
+	data WaitForHangupData
 }
 
 // WaitForHangup starts a "wait_for_hangup" node.
@@ -7132,14 +6980,12 @@ type WaitForHangupBuilder struct {
 // Data for the wait_for_hangup module, which keeps the call in place doing
 // nothing until a party hangs up.
 func WaitForHangup() *WaitForHangupBuilder {
-	d := &WaitForHangupData{}
-	return &WaitForHangupBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "wait_for_hangup",
-		},
+	b := &WaitForHangupBuilder{data: WaitForHangupData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "wait_for_hangup",
 	}
+	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
@@ -7164,7 +7010,7 @@ func (b *WaitForHangupBuilder) Branch(key string, next Builder) *WaitForHangupBu
 
 // Node returns the node built so far.
 func (b *WaitForHangupBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -7180,8 +7026,8 @@ func (b *WaitForHangupBuilder) Validate() error {
 // WebhookBuilder builds a "webhook" callflow node; start one with Webhook.
 // Setters return the builder, so calls chain.
 type WebhookBuilder struct {
-	node *Node
-	data *WebhookData
+	node Node
+	data WebhookData
 }
 
 // Webhook starts a "webhook" node.
@@ -7189,14 +7035,12 @@ type WebhookBuilder struct {
 // Data for the webhook module: fires an HTTP request carrying call details,
 // then continues the callflow without waiting for the result.
 func Webhook() *WebhookBuilder {
-	d := &WebhookData{}
-	return &WebhookBuilder{
-		data: d,
-		node: &Node{
-			Data:   d,
-			Module: "webhook",
-		},
+	b := &WebhookBuilder{data: WebhookData{}}
+	b.node = Node{
+		Data:   &b.data,
+		Module: "webhook",
 	}
+	return b
 }
 
 // CustomData sets "custom_data": arbitrary JSON object copied into the request
@@ -7247,7 +7091,7 @@ func (b *WebhookBuilder) Branch(key string, next Builder) *WebhookBuilder {
 
 // Node returns the node built so far.
 func (b *WebhookBuilder) Node() *Node {
-	return b.node
+	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.

@@ -85,6 +85,7 @@ func (n *Node) Root() *Node { return n }
 // MarshalJSON encodes the node and its subtree.
 func (n *Node) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
+	e.Grow(1024) // a typical callflow fits without reallocating
 	n.encode(&e)
 	return e.Bytes()
 }
@@ -405,3 +406,7 @@ func (d *Document) Validate() error {
 	}
 	return v.Err()
 }
+
+// Ptr returns a pointer to v, for filling optional fields of nested data
+// types: RingGroupEndpointsItem{ID: callflow.Ptr("4b1…")}.
+func Ptr[T any](v T) *T { return &v }

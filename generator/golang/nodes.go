@@ -82,9 +82,10 @@ func (g *generator) emitBuilder(m module) {
 
 	g.comment(fmt.Sprintf("%s builds a %q callflow node; start one with %s. Setters return the builder, so calls chain.", m.build, m.name, m.ctor))
 	f := g.file
+	// One allocation holds the builder, its node and the node's data.
 	f.Type().Id(m.build).Struct(
-		jen.Id("node").Op("*").Id("Node"),
-		jen.Id("data").Op("*").Id(m.data),
+		jen.Id("node").Id("Node"),
+		jen.Id("data").Id(m.data),
 	)
 
 	// Constructor: required fields as arguments, in schema order.
@@ -94,6 +95,10 @@ func (g *generator) emitBuilder(m module) {
 	for i, r := range required {
 		arg := argNames.claim(argName(r.Name))
 		args[i] = jen.Id(arg).Add(g.setterType(r.Type))
+		if i == len(required)-1 && g.shapeOf(r.Type) == shapeSlice {
+			// A trailing list argument reads best variadic: RingGroup(a, b).
+			args[i] = jen.Id(arg).Op("...").Add(g.goType(r.Type.Resolve().Items))
+		}
 		assigns[jen.Id(r.goName)] = g.setterValue(r.Type, jen.Id(arg))
 	}
 	doc := []string{fmt.Sprintf("%s starts a %q node.", m.ctor, m.name)}
@@ -109,11 +114,9 @@ func (g *generator) emitBuilder(m module) {
 	}
 	g.comment(doc...)
 	f.Func().Id(m.ctor).Params(args...).Op("*").Id(m.build).Block(
-		jen.Id("d").Op(":=").Op("&").Id(m.data).Values(assigns),
-		jen.Return(jen.Op("&").Id(m.build).Values(jen.Dict{
-			jen.Id("node"): jen.Op("&").Id("Node").Values(jen.Dict{jen.Id("Module"): jen.Lit(m.name), jen.Id("Data"): jen.Id("d")}),
-			jen.Id("data"): jen.Id("d"),
-		})),
+		jen.Id("b").Op(":=").Op("&").Id(m.build).Values(jen.Dict{jen.Id("data"): jen.Id(m.data).Values(assigns)}),
+		jen.Id("b").Dot("node").Op("=").Id("Node").Values(jen.Dict{jen.Id("Module"): jen.Lit(m.name), jen.Id("Data"): jen.Op("&").Id("b").Dot("data")}),
+		jen.Return(jen.Id("b")),
 	)
 
 	taken := nameSet{}
@@ -151,7 +154,7 @@ func (g *generator) emitBuilder(m module) {
 		jen.Return(b.Clone()),
 	)
 	g.comment("Node returns the node built so far.")
-	f.Func().Params(recv.Clone()).Id("Node").Params().Op("*").Id("Node").Block(jen.Return(b.Clone().Dot("node")))
+	f.Func().Params(recv.Clone()).Id("Node").Params().Op("*").Id("Node").Block(jen.Return(jen.Op("&").Add(b.Clone()).Dot("node")))
 	g.comment("MarshalJSON encodes the node built so far, with its children.")
 	f.Func().Params(recv.Clone()).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
 		jen.Return(b.Clone().Dot("node").Dot("MarshalJSON").Call()))

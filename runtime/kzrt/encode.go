@@ -27,6 +27,16 @@ func (e *Encoder) Bytes() ([]byte, error) {
 	return e.buf, nil
 }
 
+// Grow makes room for n more bytes, saving reallocations when the caller
+// knows roughly how large the output will be.
+func (e *Encoder) Grow(n int) {
+	if cap(e.buf)-len(e.buf) < n {
+		buf := make([]byte, len(e.buf), len(e.buf)+n)
+		copy(buf, e.buf)
+		e.buf = buf
+	}
+}
+
 // Fail records an error; the first one wins.
 func (e *Encoder) Fail(err error) {
 	if e.err == nil {
