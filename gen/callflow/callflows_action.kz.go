@@ -5,6 +5,7 @@ package callflow
 import (
 	"encoding/json"
 	"github.com/kzgen/kzgen/runtime/kzrt"
+	"regexp"
 )
 
 // ActionData is the object callflows.action.
@@ -141,3 +142,5 @@ func (x *ActionData) validate(v *kzrt.Validator) {
 		v.Pop()
 	}
 }
+
+var pattern1 = regexp.MustCompile(".+")

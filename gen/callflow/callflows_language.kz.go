@@ -104,9 +104,9 @@ func (x *LanguageData) validate(v *kzrt.Validator) {
 		v.Missing("language")
 	} else {
 		v.Push("language")
-		v.Pattern(*x.Language, pattern1)
+		v.Pattern(*x.Language, pattern2)
 		v.Pop()
 	}
 }
 
-var pattern1 = regexp.MustCompile("^[A-Za-z]{2}(-[A-Za-z]{2})?$")
+var pattern2 = regexp.MustCompile("^[A-Za-z]{2}(-[A-Za-z]{2})?$")

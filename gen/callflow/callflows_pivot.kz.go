@@ -229,7 +229,7 @@ func (x *PivotData) Validate() error {
 func (x *PivotData) validate(v *kzrt.Validator) {
 	if x.CDRURL != nil {
 		v.Push("cdr_url")
-		v.Pattern(*x.CDRURL, pattern2)
+		v.Pattern(*x.CDRURL, pattern3)
 		v.Pop()
 	}
 	if x.Method != nil {
@@ -264,12 +264,10 @@ func (x *PivotData) validate(v *kzrt.Validator) {
 		v.Missing("voice_url")
 	} else {
 		v.Push("voice_url")
-		v.Pattern(*x.VoiceURL, pattern2)
+		v.Pattern(*x.VoiceURL, pattern3)
 		v.Pop()
 	}
 }
-
-var pattern2 = regexp.MustCompile("^https?://")
 
 // PivotMethod is the set of values of "method" in callflows.pivot.
 //
@@ -342,3 +340,5 @@ func (v PivotReqFormat) Valid() bool {
 	}
 	return false
 }
+
+var pattern3 = regexp.MustCompile("^https?://")

@@ -469,7 +469,7 @@ func (x *Conferences) validate(v *kzrt.Validator) {
 		})
 		for i, item := range x.ConferenceNumbers {
 			v.PushIndex(i)
-			v.Pattern(item, pattern3)
+			v.Pattern(item, pattern4)
 			v.Pop()
 		}
 		v.Pop()
@@ -510,8 +510,6 @@ func (x *Conferences) validate(v *kzrt.Validator) {
 		v.Pop()
 	}
 }
-
-var pattern3 = regexp.MustCompile("^[0-9]+$")
 
 // ConferencesMember is the object "member" in conferences.
 //
@@ -684,7 +682,7 @@ func (x *ConferencesMember) validate(v *kzrt.Validator) {
 		})
 		for i, item := range x.Numbers {
 			v.PushIndex(i)
-			v.Pattern(item, pattern3)
+			v.Pattern(item, pattern4)
 			v.Pop()
 		}
 		v.Pop()
@@ -693,7 +691,7 @@ func (x *ConferencesMember) validate(v *kzrt.Validator) {
 		v.Push("pins")
 		for i, item := range x.Pins {
 			v.PushIndex(i)
-			v.Pattern(item, pattern3)
+			v.Pattern(item, pattern4)
 			v.Pop()
 		}
 		v.Pop()
@@ -852,7 +850,7 @@ func (x *ConferencesModerator) validate(v *kzrt.Validator) {
 		})
 		for i, item := range x.Numbers {
 			v.PushIndex(i)
-			v.Pattern(item, pattern3)
+			v.Pattern(item, pattern4)
 			v.Pop()
 		}
 		v.Pop()
@@ -861,7 +859,7 @@ func (x *ConferencesModerator) validate(v *kzrt.Validator) {
 		v.Push("pins")
 		for i, item := range x.Pins {
 			v.PushIndex(i)
-			v.Pattern(item, pattern3)
+			v.Pattern(item, pattern4)
 			v.Pop()
 		}
 		v.Pop()
@@ -1043,3 +1041,5 @@ func (x *ConferencesPlayExitTone) validate(v *kzrt.Validator) {
 	switch {
 	}
 }
+
+var pattern4 = regexp.MustCompile("^[0-9]+$")

@@ -52,11 +52,11 @@ func (x CustomSIPHeaders) Validate() error {
 func (x CustomSIPHeaders) validate(v *kzrt.Validator) {
 	for _, k := range kzrt.SortedKeys(map[string]string(x)) {
 		v.Push(k)
-		if !pattern4.MatchString(k) {
+		if !pattern5.MatchString(k) {
 			v.Reportf("property name %q is not allowed", k)
 		}
 		v.Pop()
 	}
 }
 
-var pattern4 = regexp.MustCompile("^[a-zA-z0-9_\\-]+$")
+var pattern5 = regexp.MustCompile("^[a-zA-z0-9_\\-]+$")

@@ -5,7 +5,6 @@ package callflow
 import (
 	"encoding/json"
 	"github.com/kzgen/kzgen/runtime/kzrt"
-	"regexp"
 )
 
 // Metaflows is the object metaflows.
@@ -176,7 +175,7 @@ func (x *Metaflows) validate(v *kzrt.Validator) {
 		v.Push("numbers")
 		for _, k := range kzrt.SortedKeys(x.Numbers) {
 			v.Push(k)
-			if !pattern3.MatchString(k) {
+			if !pattern4.MatchString(k) {
 				v.Reportf("property name %q is not allowed", k)
 			}
 			item := x.Numbers[k]
@@ -189,7 +188,7 @@ func (x *Metaflows) validate(v *kzrt.Validator) {
 		v.Push("patterns")
 		for _, k := range kzrt.SortedKeys(x.Patterns) {
 			v.Push(k)
-			if !pattern5.MatchString(k) {
+			if !pattern1.MatchString(k) {
 				v.Reportf("property name %q is not allowed", k)
 			}
 			item := x.Patterns[k]
@@ -199,8 +198,6 @@ func (x *Metaflows) validate(v *kzrt.Validator) {
 		v.Pop()
 	}
 }
-
-var pattern5 = regexp.MustCompile(".+")
 
 // MetaflowsBindingDigit is the set of values of "binding_digit" in metaflows.
 //

@@ -12,9 +12,12 @@ import (
 
 const commentWidth = 76
 
-// emitSchema declares every named type of one schema, root first.
-func (g *generator) emitSchema(s *model.Schema) {
+// emitSchema declares every named type of one schema, root first, and
+// returns the file.
+func (g *generator) emitSchema(s *model.Schema) *jen.File {
 	g.emitType(s.Root)
+	g.declarePatterns(s)
+	return g.file
 }
 
 // emitType declares t (when it has a name) and then the types below it.

@@ -60,38 +60,39 @@ func Generate(set *model.Set, opts Options) ([]File, error) {
 	if opts.Package == "" {
 		return nil, fmt.Errorf("golang: no package name")
 	}
+	// Every name is decided up front; after that, each file is emitted
+	// and rendered (printed and gofmt-ed) independently, on every core.
 	g := newGenerator(set, opts)
-	// Building the syntax trees shares naming state, so it runs in order;
-	// rendering (printing and gofmt) is independent per file and runs on
-	// every core.
+	var jobs []func() *jen.File
 	var files []File
-	var sources []*jen.File
 	for _, s := range set.Schemas {
-		f := jen.NewFile(opts.Package)
-		f.HeaderComment(Header)
-		f.ImportName(kzrt, "kzrt")
-		g.file = f
-		g.emitSchema(s)
 		files = append(files, File{Name: FileName(s.ID), SchemaID: s.ID, RootType: g.typeName[s.Root]})
-		sources = append(sources, f)
+		jobs = append(jobs, func() *jen.File { return g.forFile().emitSchema(s) })
 	}
 	if opts.Nodes {
-		f := jen.NewFile(opts.Package)
-		f.HeaderComment(Header)
-		g.emitNodes(f)
 		files = append(files, File{Name: NodesFile})
-		sources = append(sources, f)
+		jobs = append(jobs, func() *jen.File { return g.forFile().emitNodes() })
 	}
-	if err := renderAll(files, sources); err != nil {
+	if err := renderAll(files, jobs); err != nil {
 		return nil, err
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return files, nil
 }
 
-// renderAll prints and formats sources[i] into files[i].Content, in
-// parallel, and returns every rendering error.
-func renderAll(files []File, sources []*jen.File) error {
+// forFile returns a copy of g that emits into a new file. The naming maps
+// it shares are only read from here on.
+func (g *generator) forFile() *generator {
+	fg := *g
+	fg.file = jen.NewFile(g.opts.Package)
+	fg.file.HeaderComment(Header)
+	fg.file.ImportName(kzrt, "kzrt")
+	return &fg
+}
+
+// renderAll runs jobs[i] and prints and formats the file it builds into
+// files[i].Content, in parallel, and returns every rendering error.
+func renderAll(files []File, jobs []func() *jen.File) error {
 	errs := make([]error, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -101,7 +102,7 @@ func renderAll(files []File, sources []*jen.File) error {
 			defer wg.Done()
 			for i := range next {
 				var buf bytes.Buffer
-				if err := sources[i].Render(&buf); err != nil {
+				if err := jobs[i]().Render(&buf); err != nil {
 					errs[i] = fmt.Errorf("rendering %s: %w", files[i].Name, err)
 					continue
 				}
@@ -135,8 +136,10 @@ type generator struct {
 	names    nameSet
 	typeName map[*model.Type]string
 	file     *jen.File
-	patterns map[string]string // regexp source → package variable
-	patVars  nameSet
+	// patterns maps each regular expression to its package variable;
+	// patternOwner says which schema's file declares it.
+	patterns     map[string]string
+	patternOwner map[string]*model.Schema
 	// mods lists the callflow modules when Options.Nodes is set.
 	mods []module
 	// enumConst maps each enum type's values to their constant names.
@@ -144,8 +147,8 @@ type generator struct {
 }
 
 func newGenerator(set *model.Set, opts Options) *generator {
-	g := &generator{set: set, opts: opts, names: nameSet{}, typeName: map[*model.Type]string{}, patVars: nameSet{},
-		enumConst: map[*model.Type]map[string]string{}, patterns: map[string]string{}}
+	g := &generator{set: set, opts: opts, names: nameSet{}, typeName: map[*model.Type]string{},
+		enumConst: map[*model.Type]map[string]string{}, patterns: map[string]string{}, patternOwner: map[string]*model.Schema{}}
 	// Root names first, so a schema keeps its natural name even when some
 	// nested type elsewhere would produce the same one.
 	for _, s := range set.Schemas {
@@ -166,6 +169,9 @@ func newGenerator(set *model.Set, opts Options) *generator {
 	// Enum constants last: type names win over constant names.
 	for _, s := range set.Schemas {
 		g.nameConstants(s.Root)
+	}
+	for _, s := range set.Schemas {
+		g.namePatterns(s, s.Root)
 	}
 	return g
 }
@@ -232,6 +238,26 @@ func (g *generator) nameConstants(t *model.Type) {
 	}
 	for _, c := range children(t) {
 		g.nameConstants(c)
+	}
+}
+
+// namePatterns gives every distinct regular expression below t a package
+// variable, declared in the file of the first schema that uses it.
+func (g *generator) namePatterns(s *model.Schema, t *model.Type) {
+	add := func(p string) {
+		if _, ok := g.patterns[p]; !ok {
+			g.patterns[p] = fmt.Sprintf("pattern%d", len(g.patterns)+1)
+			g.patternOwner[p] = s
+		}
+	}
+	if t.Pattern != "" {
+		add(t.Pattern)
+	}
+	for _, p := range t.PatternProps {
+		add(p.Pattern)
+	}
+	for _, c := range children(t) {
+		g.namePatterns(s, c)
 	}
 }
 

@@ -46,8 +46,8 @@ func (g *generator) modules() []module {
 // emitNodes writes the module registry and one fluent builder per module.
 // The package must declare Node, Data and Builder by hand (see
 // gen/callflow/node.go); this file only adds what depends on the schemas.
-func (g *generator) emitNodes(f *jen.File) {
-	g.file = f
+func (g *generator) emitNodes() *jen.File {
+	f := g.file
 	mods := g.mods
 	g.comment("moduleData makes an empty data value for each module Kazoo has a schema for.")
 	f.Var().Id("moduleData").Op("=").Map(jen.String()).Func().Params().Id("Data").Values(jen.DictFunc(func(d jen.Dict) {
@@ -62,6 +62,7 @@ func (g *generator) emitNodes(f *jen.File) {
 	for _, m := range mods {
 		g.emitBuilder(m)
 	}
+	return f
 }
 
 // builderMembers are the builder methods that setters must not shadow.

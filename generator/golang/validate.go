@@ -3,6 +3,7 @@ package golang
 import (
 	"fmt"
 	"math/big"
+	"sort"
 
 	"github.com/dave/jennifer/jen"
 
@@ -237,14 +238,21 @@ func enumLiteral(s shape, v any) (jen.Code, bool) {
 	return nil, false
 }
 
-// patternVar returns the package variable holding a compiled pattern,
-// declaring it in the current file on first use.
+// patternVar returns the package variable holding a compiled pattern.
 func (g *generator) patternVar(pattern string) string {
-	if name, ok := g.patterns[pattern]; ok {
-		return name
+	return g.patterns[pattern]
+}
+
+// declarePatterns declares the pattern variables owned by schema s.
+func (g *generator) declarePatterns(s *model.Schema) {
+	var owned []string
+	for p, owner := range g.patternOwner {
+		if owner == s {
+			owned = append(owned, p)
+		}
 	}
-	name := g.patVars.claim(fmt.Sprintf("pattern%d", len(g.patterns)+1))
-	g.patterns[pattern] = name
-	g.file.Var().Id(name).Op("=").Qual(regexPkg, "MustCompile").Call(jen.Lit(pattern))
-	return name
+	sort.Slice(owned, func(i, j int) bool { return g.patterns[owned[i]] < g.patterns[owned[j]] })
+	for _, p := range owned {
+		g.file.Var().Id(g.patterns[p]).Op("=").Qual(regexPkg, "MustCompile").Call(jen.Lit(p))
+	}
 }
