@@ -182,6 +182,30 @@ func (g *generator) emitEnum(name string, t *model.Type) {
 		),
 		jen.Return(jen.False()),
 	)
+	if t.Schema != nil && t.Schema.Root == t {
+		g.emitEnumRoot(name, t)
+	}
+}
+
+// emitEnumRoot gives an enum that is a whole schema the methods every root
+// type has: MarshalJSON, UnmarshalJSON and Validate.
+func (g *generator) emitEnumRoot(name string, t *model.Type) {
+	g.comment("MarshalJSON encodes x as a JSON string.")
+	g.file.Func().Params(jen.Id("x").Id(name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.Var().Id("e").Qual(kzrt, "Encoder"),
+		jen.Id("e").Dot("String").Call(jen.String().Call(jen.Id("x"))),
+		jen.Return(jen.Id("e").Dot("Bytes").Call()),
+	)
+	g.comment("UnmarshalJSON decodes x from a JSON string. A value of another JSON type, " +
+		"null included, is an error; whether the string is one of the values is checked by Validate.")
+	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
+		jen.Return(jen.Qual(kzrt, "Decode").Call(jen.Id("data"), jen.Parens(jen.Op("*").String()).Call(jen.Id("x")))),
+	)
+	g.emitValidate(name, false, func(grp *jen.Group) {
+		grp.If(jen.Op("!").Id("x").Dot("Valid").Call()).Block(
+			val.Clone().Dot("Enum").Call(jen.String().Call(jen.Id("x")), jen.Lit(enumList(t.Enum))),
+		)
+	})
 }
 
 // enumStrings lists a string enum's values, in schema order.

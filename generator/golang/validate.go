@@ -44,13 +44,68 @@ func (g *generator) structChecks(grp *jen.Group, x *jen.Statement, t *model.Type
 			grp.If(ref.Clone().Op("!=").Nil()).Block(inner...)
 		}
 	}
-	if t != nil && t.NoAdditional {
-		grp.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Qual(kzrt, "SortedKeys").Call(x.Clone().Dot("Extra"))).Block(
-			val.Clone().Dot("Push").Call(jen.Id("k")),
-			val.Clone().Dot("Report").Call(jen.Lit("property is not allowed")),
-			val.Clone().Dot("Pop").Call(),
-		)
+	if t == nil {
+		return
 	}
+	// Properties the struct does not name are kept raw in Extra; those the
+	// schema still constrains (patternProperties, additionalProperties)
+	// are checked here.
+	if body := g.rawMemberChecks(t, jen.Id("k"), x.Clone().Dot("Extra").Index(jen.Id("k")), true, 0); len(body) > 0 {
+		loop := append([]jen.Code{val.Clone().Dot("Push").Call(jen.Id("k"))}, body...)
+		loop = append(loop, val.Clone().Dot("Pop").Call())
+		grp.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Qual(kzrt, "SortedKeys").Call(x.Clone().Dot("Extra"))).Block(loop...)
+	}
+}
+
+// rawMemberChecks validates raw, the JSON of member k of an object of
+// type t that is held as raw JSON: against the schema of every pattern k
+// matches, else against additionalProperties; unknown reports a member no
+// schema allows.
+func (g *generator) rawMemberChecks(t *model.Type, k, raw *jen.Statement, unknown bool, depth int) []jen.Code {
+	var rest []jen.Code
+	switch {
+	case t.Additional != nil:
+		rest = g.rawChecks(t.Additional, raw, depth)
+	case t.NoAdditional && unknown:
+		rest = []jen.Code{val.Clone().Dot("Report").Call(jen.Lit("property is not allowed"))}
+	}
+	if len(t.PatternProps) == 0 {
+		return rest
+	}
+	var out []jen.Code
+	matched := loopVar("matched", depth)
+	if len(rest) > 0 {
+		out = append(out, jen.Id(matched).Op(":=").False())
+	}
+	for _, p := range t.PatternProps {
+		var body []jen.Code
+		if len(rest) > 0 {
+			body = append(body, jen.Id(matched).Op("=").True())
+		}
+		body = append(body, g.rawChecks(p.Type, raw, depth)...)
+		if len(body) > 0 {
+			out = append(out, jen.If(jen.Id(g.patternVar(p.Pattern)).Dot("MatchString").Call(k.Clone())).Block(body...))
+		}
+	}
+	if len(rest) > 0 {
+		out = append(out, jen.If(jen.Op("!").Id(matched)).Block(rest...))
+	}
+	return out
+}
+
+// rawChecks decodes raw JSON into a value of t and validates it; a value
+// of the wrong JSON type is a problem.
+func (g *generator) rawChecks(t *model.Type, raw *jen.Statement, depth int) []jen.Code {
+	if g.shapeOf(t) == shapeRaw {
+		return nil // any JSON value
+	}
+	c := loopVar("c", depth)
+	decode := val.Clone().Dot("Decode").Call(raw.Clone(), jen.Op("&").Id(c))
+	checks := g.checks(t, jen.Id(c), false, depth+1)
+	if len(checks) == 0 {
+		return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), decode)}
+	}
+	return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), jen.If(decode).Block(checks...))}
 }
 
 // valueChecks validates x, a value of t.
@@ -133,10 +188,16 @@ func (g *generator) mapChecks(t *model.Type, x *jen.Statement, depth int) []jen.
 		body = append(body, jen.If(cond).Block(
 			val.Clone().Dot("Reportf").Call(jen.Lit("property name %q is not allowed"), jen.Id(k)),
 		))
+	} else if t.NoAdditional && t.Additional == nil {
+		// No properties at all are allowed.
+		body = append(body, val.Clone().Dot("Reportf").Call(jen.Lit("property name %q is not allowed"), jen.Id(k)))
 	}
 	if inner := g.checks(mapValue(t), jen.Id(item), false, depth+1); len(inner) > 0 {
 		body = append(body, jen.Id(item).Op(":=").Add(x.Clone()).Index(jen.Id(k)))
 		body = append(body, inner...)
+	} else if mapValue(t) == anyType {
+		// Values are raw JSON when several schemas may apply to them.
+		body = append(body, g.rawMemberChecks(t, jen.Id(k), x.Clone().Index(jen.Id(k)), false, depth)...)
 	}
 	if len(body) > 0 {
 		loop := append([]jen.Code{val.Clone().Dot("Push").Call(jen.Id(k))}, body...)

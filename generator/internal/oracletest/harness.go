@@ -26,6 +26,9 @@ func Harness(tmpl string, importPath string, files []golang.File) ([]byte, error
 		Roots  []Root
 	}{Import: importPath}
 	for _, f := range files {
+		if f.SchemaID == "" {
+			continue // not a schema's file
+		}
 		data.Roots = append(data.Roots, Root{ID: f.SchemaID, Type: f.RootType})
 	}
 	var b bytes.Buffer

@@ -22,7 +22,7 @@ type Mutation struct {
 
 // Mutator derives mutations from a valid instance by walking it together
 // with its schema: at every position it removes required properties, puts
-// values of every other JSON type, leaves enumerations, breaks string
+// values of every other JSON type and values outside enumerations, breaks string
 // length, pattern and format, numeric bounds, item counts and uniqueness,
 // adds unknown properties and switches union alternatives. It descends
 // into properties, map entries, array items, $ref targets and the chosen
@@ -105,19 +105,16 @@ var typeSamples = []struct {
 
 func (m *Mutator) walk(l Loc, v any, path []string, depth int) {
 	node := m.s().Node(l)
-	if node == nil {
+	if node == nil || depth > 40 {
 		return
 	}
 	if ref, ok := node["$ref"].(string); ok {
 		m.walk(Loc{ID: ref}, v, path, depth+1)
 		return
 	}
-	if depth > 40 {
-		return
-	}
 	kind := kindOf(v)
 	for _, ts := range typeSamples {
-		if ts.kind != kind {
+		if ts.kind != kind && !inferredType(node) {
 			m.replace(path, "type "+ts.kind, ts.value())
 		}
 	}
@@ -135,10 +132,17 @@ func (m *Mutator) walk(l Loc, v any, path []string, depth int) {
 			if chosen < 0 && m.s().Valid(bl, v) {
 				chosen = i
 			}
-			// The value of every other alternative, as it would be
-			// written on its own.
+			// The value of every alternative, as it would be written on
+			// its own, and as fitted to the union (shared properties,
+			// other alternatives excluded).
 			if alt, ok := m.Synth.Value(bl, depth+1, false); ok {
-				m.replace(path, fmt.Sprintf("%s alternative %d", key, i), alt)
+				m.replace(path, fmt.Sprintf("%s alternative %d on its own", key, i), alt)
+			}
+			for c := range m.Synth.Alternative(l, key, i, depth+1, true) {
+				if m.s().Valid(l, c) {
+					m.replace(path, fmt.Sprintf("%s alternative %d", key, i), c)
+					break
+				}
 			}
 		}
 		if chosen >= 0 {
@@ -155,6 +159,27 @@ func (m *Mutator) walk(l Loc, v any, path []string, depth int) {
 	case []any:
 		m.arrayMutations(l, node, path, v, depth)
 	}
+}
+
+// inferredType reports whether a schema without "type" is one kzgen gives a
+// type from its keywords: "properties" and the like make it a struct,
+// "items" a slice. JSON Schema applies those keywords only to values of
+// that type and accepts any other, which a Go struct or slice cannot hold;
+// the generated code rejects them by design, so values of other types are
+// not generated there. (Kazoo's callflow schemas all say "type"; a few
+// others, such as system_config.* and account_config.*, do not.)
+func inferredType(node map[string]any) bool {
+	if _, ok := node["type"]; ok {
+		return false
+	}
+	if _, ok := node["oneOf"]; ok {
+		return false
+	}
+	if _, ok := node["anyOf"]; ok {
+		return false
+	}
+	t := Types(node)
+	return len(t) == 1 && (t[0] == "object" || t[0] == "array")
 }
 
 func (m *Mutator) enumMutations(path []string, enum []any) {
@@ -178,13 +203,19 @@ func (m *Mutator) enumMutations(path []string, enum []any) {
 	}
 }
 
-// violations of string formats.
-var badFormats = map[string][]string{
-	"email":    {"not-an-email", "user@", "@example.com"},
-	"uri":      {"not a uri", "example.com/no-scheme"},
-	"ipv4":     {"256.1.1.1", "1.2.3"},
-	"ipv6":     {"2001:db8:::1", "1.2.3.4"},
-	"hostname": {"-bad-.example", "a..b"},
+// formatProbes are strings put where a format applies: plain violations
+// and corner cases on which validators tend to differ (the oracle decides
+// which are valid).
+var formatProbes = map[string][]string{
+	"email": {"not-an-email", "user@", "@example.com", "a@b", "user@[192.0.2.1]", "user@[IPv6:2001:db8::1]",
+		"user@-bad.example", "user@example..com", `"quoted local"@example.com`, "first.last@example.com",
+		"a b@example.com", "user@example.com.", strings.Repeat("x", 65) + "@example.com", "user@exa_mple.com"},
+	"uri": {"not a uri", "example.com/no-scheme", "mailto:user@example.com", "urn:isbn:0451450523",
+		"http://[::1]:80/", "http://example.com/%zz", "http://exa mple.com", "//example.com/relative",
+		"1http://example.com", "http:", "HTTP://EXAMPLE.COM"},
+	"ipv4":     {"256.1.1.1", "1.2.3", "01.2.3.4", "1.2.3.4"},
+	"ipv6":     {"2001:db8:::1", "1.2.3.4", "::1", "::ffff:1.2.3.4"},
+	"hostname": {"-bad-.example", "a..b", "example.com", "ex_ample.com"},
 }
 
 // patternBreakers are tried as strings that do not match a pattern.
@@ -199,6 +230,11 @@ func (m *Mutator) stringMutations(node map[string]any, path []string, s string) 
 		m.replace(path, fmt.Sprintf("length %d (maxLength %d)", max+1, max), FitLength(s, max+1, -1))
 		if max < n+5 {
 			m.replace(path, fmt.Sprintf("length %d (maxLength %d)", max, max), FitLength(s, max, -1))
+		}
+		if max > 0 && max < 5000 {
+			// Lengths count code points, not bytes or UTF-16 units.
+			m.replace(path, fmt.Sprintf("%d emoji (maxLength %d)", max, max), strings.Repeat("😀", max))
+			m.replace(path, fmt.Sprintf("%d emoji (maxLength %d)", max+1, max), strings.Repeat("😀", max+1))
 		}
 	}
 	if n > 0 {
@@ -220,8 +256,8 @@ func (m *Mutator) stringMutations(node map[string]any, path []string, s string) 
 		}
 	}
 	if f, ok := node["format"].(string); ok {
-		for _, b := range badFormats[f] {
-			m.replace(path, fmt.Sprintf("%q is not a %s", b, f), b)
+		for _, b := range formatProbes[f] {
+			m.replace(path, fmt.Sprintf("%s probe %q", f, b), b)
 		}
 	}
 }
@@ -278,7 +314,7 @@ func (m *Mutator) objectMutations(l Loc, node map[string]any, path []string, obj
 		key string
 		v   any
 	}{{"zz_unknown", "x"}, {"zz-unknown/with~chars", json.Number("1")}, {"", nil}} {
-		if _, taken := obj[extra.key]; !taken {
+		if _, taken := obj[extra.key]; !taken && !untypedMapKey(node, extra.key) {
 			m.replace(childPath(path, extra.key), "unknown property added", extra.v)
 		}
 	}
@@ -298,6 +334,29 @@ func (m *Mutator) objectMutations(l Loc, node map[string]any, path []string, obj
 			m.walk(pl, obj[name], child, depth+1)
 		}
 	}
+}
+
+// untypedMapKey reports whether key is one the generated code cannot hold
+// faithfully: in an object with patternProperties that allows other
+// properties, a key that matches no pattern may hold any value, but the
+// generated map (map[string]T for a single pattern) gives every key the
+// pattern's type. This is a deliberate limitation of the Go types (it keeps
+// callflow children typed), so such keys are not generated; in Kazoo's
+// callflow schemas only the empty key escapes the pattern ".+".
+func untypedMapKey(node map[string]any, key string) bool {
+	pp, ok := node["patternProperties"].(map[string]any)
+	if !ok || len(pp) == 0 {
+		return false
+	}
+	if ap, ok := node["additionalProperties"].(bool); ok && !ap {
+		return false
+	}
+	for p := range pp {
+		if re, err := regexp.Compile(p); err == nil && re.MatchString(key) {
+			return false
+		}
+	}
+	return true
 }
 
 func trimObject(obj map[string]any, n int) map[string]any {

@@ -160,6 +160,19 @@ func (s *Schemas) Node(l Loc) map[string]any {
 	return m
 }
 
+// Resolve follows $ref from l to the location of a schema that is not a
+// reference.
+func (s *Schemas) Resolve(l Loc) Loc {
+	for i := 0; i < 100; i++ {
+		ref, ok := s.Node(l)["$ref"].(string)
+		if !ok {
+			return l
+		}
+		l = Loc{ID: ref}
+	}
+	return l
+}
+
 // Compiled returns the compiled sub-schema at l.
 func (s *Schemas) Compiled(l Loc) (*jsonschema.Schema, error) {
 	if sch, ok := s.cache[l]; ok {

@@ -68,6 +68,9 @@ func (y *Synth) candidates(l Loc, depth int, full bool) iter.Seq[any] {
 			yield("abc")
 			return
 		}
+		if depth > 4*y.MaxDepth+8 {
+			return // a recursion only required properties keep going
+		}
 		if ref, ok := node["$ref"].(string); ok {
 			for c := range y.candidates(Loc{ID: ref}, depth+1, full) {
 				if !yield(c) {
@@ -92,18 +95,8 @@ func (y *Synth) candidates(l Loc, depth int, full bool) iter.Seq[any] {
 			if !ok {
 				continue
 			}
-			// Keywords beside the combinator (shared properties)
-			// apply to the same value: merge their object into each
-			// alternative's.
-			var base map[string]any
-			if hasObjectKeywords(node) {
-				base, _ = y.object(l, node, depth, full)
-			}
 			for i := range list {
-				for c := range y.candidates(l.Child(key, strconv.Itoa(i)), depth, full) {
-					if m, ok := c.(map[string]any); ok && base != nil {
-						c = merge(base, m)
-					}
+				for c := range y.Alternative(l, key, i, depth, full) {
 					if !yield(c) {
 						return
 					}
@@ -116,6 +109,14 @@ func (y *Synth) candidates(l Loc, depth int, full bool) iter.Seq[any] {
 			case "object":
 				if obj, ok := y.object(l, node, depth, full); ok && !yield(obj) {
 					return
+				}
+				if !full && depth <= y.MaxDepth {
+					// When no minimal object will do (a oneOf of
+					// objects without required properties), a fuller one
+					// may.
+					if obj, ok := y.object(l, node, depth, true); ok && !yield(obj) {
+						return
+					}
 				}
 			case "array":
 				if arr, ok := y.array(l, node, depth, full); ok && !yield(arr) {
@@ -149,6 +150,78 @@ func (y *Synth) candidates(l Loc, depth int, full bool) iter.Seq[any] {
 			}
 		}
 	}
+}
+
+// Alternative yields candidates for the oneOf or anyOf (key) at l taken
+// from its alternative i. Keywords beside the combinator (shared
+// properties) apply to the same value, so their object is merged into the
+// alternative's; for oneOf, each object is also offered poisoned so that it
+// fails the other alternatives.
+func (y *Synth) Alternative(l Loc, key string, i, depth int, full bool) iter.Seq[any] {
+	return func(yield func(any) bool) {
+		node := y.S.Node(l)
+		list, _ := node[key].([]any)
+		var base map[string]any
+		if hasObjectKeywords(node) {
+			base, _ = y.object(l, node, depth, full)
+		}
+		for c := range y.candidates(l.Child(key, strconv.Itoa(i)), depth, full) {
+			m, isObj := c.(map[string]any)
+			if isObj && base != nil {
+				m = merge(base, m)
+				c = m
+			}
+			if !yield(c) {
+				return
+			}
+			if isObj && key == "oneOf" {
+				if p, ok := y.poison(l, list, i, m); ok && !yield(p) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// poison makes obj, a value of alternative i of the oneOf at l, fail the
+// other alternatives it also matches, so that it matches exactly one: for
+// each such alternative it adds a property that alternative declares (and
+// alternative i does not) with a value that property's schema rejects.
+// Kazoo's oneOf lists of $refs to objects without required properties
+// (audio_macro's macros) accept no object at all without this.
+func (y *Synth) poison(l Loc, list []any, i int, obj map[string]any) (map[string]any, bool) {
+	own := y.S.Resolve(l.Child("oneOf", strconv.Itoa(i)))
+	ownProps, _ := y.S.Node(own)["properties"].(map[string]any)
+	out := merge(obj, nil)
+	changed := false
+	for j := range list {
+		bl := l.Child("oneOf", strconv.Itoa(j))
+		if j == i || !y.S.Valid(bl, out) {
+			continue
+		}
+		other := y.S.Resolve(bl)
+		props, _ := y.S.Node(other)["properties"].(map[string]any)
+		for _, p := range sortedKeys(props) {
+			if _, mine := ownProps[p]; mine {
+				continue
+			}
+			if _, taken := out[p]; taken {
+				continue
+			}
+			pl := other.Child("properties", p)
+			for _, bad := range []any{"zz", json.Number("7"), true, map[string]any{}, []any{}} {
+				if !y.S.Valid(pl, bad) {
+					out[p] = bad
+					changed = true
+					break
+				}
+			}
+			if !y.S.Valid(bl, out) {
+				break
+			}
+		}
+	}
+	return out, changed
 }
 
 // Types lists the JSON types a schema node allows by its "type" keyword,
@@ -258,6 +331,26 @@ func (y *Synth) object(l Loc, node map[string]any, depth int, full bool) (map[st
 		}
 		obj[name] = v
 	}
+	// Entries of patternProperties (one per pattern) when wanted, or
+	// needed to reach minProperties.
+	patternEntries := func() {
+		pp, _ := node["patternProperties"].(map[string]any)
+		for _, p := range sortedKeys(pp) {
+			re, err := regexp.Compile(p)
+			if err != nil {
+				continue
+			}
+			for _, k := range keySamples {
+				if _, taken := obj[k]; taken || !re.MatchString(k) {
+					continue
+				}
+				if v, ok := y.Value(l.Child("patternProperties", p), depth+1, full); ok {
+					obj[k] = v
+				}
+				break
+			}
+		}
+	}
 	if full {
 		for _, name := range sortedKeys(props) {
 			if _, done := obj[name]; done {
@@ -267,29 +360,32 @@ func (y *Synth) object(l Loc, node map[string]any, depth int, full bool) (map[st
 				obj[name] = v
 			}
 		}
-		if pp, ok := node["patternProperties"].(map[string]any); ok {
-			for _, p := range sortedKeys(pp) {
-				re, err := regexp.Compile(p)
-				if err != nil {
-					continue
-				}
-				for _, k := range keySamples {
-					if _, taken := obj[k]; taken || !re.MatchString(k) {
-						continue
-					}
-					if v, ok := y.Value(l.Child("patternProperties", p), depth+1, full); ok {
-						obj[k] = v
-					}
-					break
-				}
-			}
-		}
+		patternEntries()
 		if _, ok := node["additionalProperties"].(map[string]any); ok {
 			if _, ok := y.S.PropLoc(l, node, "zz_additional"); ok {
 				if v, ok := y.Value(l.Child("additionalProperties"), depth+1, full); ok {
 					obj["zz_additional"] = v
 				}
 			}
+		}
+	}
+	if min := intKeyword(node, "minProperties", 0); len(obj) < min {
+		patternEntries()
+		for i := 0; len(obj) < min; i++ {
+			k := "zz_extra" + strconv.Itoa(i)
+			pl, ok := y.S.PropLoc(l, node, k)
+			if !ok {
+				if ap, isBool := node["additionalProperties"].(bool); isBool && !ap {
+					break
+				}
+				obj[k] = "abc"
+				continue
+			}
+			v, ok := y.Value(pl, depth+1, full)
+			if !ok {
+				break
+			}
+			obj[k] = v
 		}
 	}
 	return obj, true
@@ -355,6 +451,7 @@ var patternSamples = map[string][]string{
 	"^\\+?[0-9]+$":                   {"+15555550123"},
 	"^[a-zA-Z0-9\\-_]+$":             {"abc-1_2"},
 	"^(\\+?[0-9]+)|(\\*[0-9]{1,2})$": {"+15555550123"},
+	"^[a-fA-F0-9]{40,250}$":          {strings.Repeat("0123456789abcdef", 3)},
 }
 
 // genericStrings are tried for every string schema after the specific
