@@ -89,7 +89,7 @@ func TestGoldenCompilesAndBehaves(t *testing.T) {
 		t.Skip("builds a module; skipped in -short mode")
 	}
 	res := generateGolden(t)
-	dir := tempmod.New(t)
+	dir := tempmod.NewModule(t, "example.com/gen")
 	for _, f := range res.Files {
 		tempmod.WriteFile(t, dir, "demo/"+f.Name, f.Content)
 	}
@@ -98,8 +98,8 @@ func TestGoldenCompilesAndBehaves(t *testing.T) {
 		t.Fatal(err)
 	}
 	tempmod.WriteFile(t, dir, "demo/demo_test.go", exercise)
-	tempmod.Go(t, dir, "vet", "./...")
-	out := tempmod.Go(t, dir, "test", "-count=1", "-v", "./...")
+	tempmod.MustGo(t, dir, "vet", "./...")
+	out := tempmod.MustGo(t, dir, "test", "-trimpath", "-count=1", "-v", "./...")
 	if !strings.Contains(out, "PASS") {
 		t.Fatalf("exercise did not pass:\n%s", out)
 	}

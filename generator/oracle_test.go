@@ -24,6 +24,7 @@ import (
 	"github.com/kzgen/kzgen/generator/internal/oracletest"
 	"github.com/kzgen/kzgen/generator/load"
 	"github.com/kzgen/kzgen/internal/kazootest"
+	"github.com/kzgen/kzgen/internal/tempmod"
 )
 
 // TestGenerateAllKazooSchemasCompile generates Go for every schema of
@@ -90,16 +91,16 @@ func TestGenerateAllKazooSchemasCompile(t *testing.T) {
 	}
 	genTime := time.Since(start)
 
-	mod := oracletest.NewModule(t, "kzgen.test/all")
+	mod := tempmod.NewModule(t, "kzgen.test/all")
 	for _, f := range res.Files {
-		oracletest.WriteFile(t, mod, "kazoo/"+f.Name, f.Content)
+		tempmod.WriteFile(t, mod, "kazoo/"+f.Name, f.Content)
 	}
 	if out, err := exec.Command(gofmtPath(t), "-l", filepath.Join(mod, "kazoo")).CombinedOutput(); err != nil || len(out) > 0 {
 		t.Errorf("gofmt -l (%v) lists files that are not formatted:\n%s", err, out)
 	}
 
 	buildStart := time.Now()
-	_, stderr, err := oracletest.Go(mod, nil, "build", "-trimpath", "./...")
+	_, stderr, err := tempmod.Go(mod, nil, "build", "-trimpath", "./...")
 	failing := filesInErrors(stderr)
 	t.Logf("%d schemas, %d files generated; %d/%d compile", len(names), len(res.Files), len(res.Files)-len(failing), len(res.Files))
 	if err != nil {
@@ -107,7 +108,7 @@ func TestGenerateAllKazooSchemasCompile(t *testing.T) {
 	}
 	buildTime := time.Since(buildStart)
 	vetStart := time.Now()
-	if _, stderr, err := oracletest.Go(mod, nil, "vet", "./..."); err != nil {
+	if _, stderr, err := tempmod.Go(mod, nil, "vet", "./..."); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
 	t.Logf("vet clean; generate x2 %v, build %v, vet %v", genTime.Round(time.Millisecond),
@@ -434,17 +435,17 @@ func sortedIDs(m map[string]int) []string {
 func runHarness(t *testing.T, tmpl string, files []golang.File, cases []*oracleCase) []harnessVerdict {
 	t.Helper()
 	const modPath = "kzgen.test/oracle"
-	mod := oracletest.NewModule(t, modPath)
+	mod := tempmod.NewModule(t, modPath)
 	for _, f := range files {
-		oracletest.WriteFile(t, mod, "kz/"+f.Name, f.Content)
+		tempmod.WriteFile(t, mod, "kz/"+f.Name, f.Content)
 	}
 	main, err := oracletest.Harness(tmpl, modPath+"/kz", files)
 	if err != nil {
 		t.Fatal(err)
 	}
-	oracletest.WriteFile(t, mod, "main.go", main)
+	tempmod.WriteFile(t, mod, "main.go", main)
 	exe := filepath.Join(mod, "harness")
-	if _, stderr, err := oracletest.Go(mod, nil, "build", "-trimpath", "-o", exe, "."); err != nil {
+	if _, stderr, err := tempmod.Go(mod, nil, "build", "-trimpath", "-o", exe, "."); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
 	input, err := json.Marshal(cases)

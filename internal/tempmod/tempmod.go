@@ -3,37 +3,48 @@
 package tempmod
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/kzgen/kzgen/internal/kazootest"
 )
 
-// New creates a module named example.com/gen in a temporary directory that
-// depends on this repository through a replace directive, with this
-// repository's go.sum so no download is needed beyond its own
-// dependencies.
-func New(tb testing.TB) string {
+// goDirective reads the "go" line of a go.mod file.
+var goDirective = regexp.MustCompile(`(?m)^go\s+(\S+)\s*$`)
+
+// NewModule creates a scratch module named path in a temporary directory.
+// It requires github.com/kzgen/kzgen, replaced by this repository, and
+// has this repository's go.sum, so nothing is downloaded beyond what the
+// repository itself needs.
+func NewModule(tb testing.TB, path string) string {
 	tb.Helper()
 	root, ok := kazootest.ModuleRoot()
 	if !ok {
-		tb.Fatal("cannot find the module root")
+		tb.Fatal("cannot find the module root (no go.mod above the working directory)")
 	}
-	dir := tb.TempDir()
-	gomod := "module example.com/gen\n\ngo 1.26\n\nrequire github.com/kzgen/kzgen v0.0.0\n\nreplace github.com/kzgen/kzgen => " + root + "\n"
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644); err != nil {
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
 		tb.Fatal(err)
 	}
+	version := "1.26"
+	if m := goDirective.FindSubmatch(gomod); m != nil {
+		version = string(m[1])
+	}
+	dir := tb.TempDir()
+	mod := fmt.Sprintf("module %s\n\ngo %s\n\nrequire github.com/kzgen/kzgen v0.0.0\n\nreplace github.com/kzgen/kzgen => %s\n",
+		path, version, root)
+	WriteFile(tb, dir, "go.mod", []byte(mod))
 	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644); err != nil {
-		tb.Fatal(err)
-	}
+	WriteFile(tb, dir, "go.sum", sum)
 	return dir
 }
 
@@ -49,16 +60,34 @@ func WriteFile(tb testing.TB, dir, name string, content []byte) {
 	}
 }
 
-// Go runs the go command in dir and fails the test with its output when it
-// fails. It returns the combined output.
-func Go(tb testing.TB, dir string, args ...string) string {
-	tb.Helper()
+// Go runs the go command in dir and returns its combined output. Module
+// mode is -mod=mod (the scratch go.sum may lack lines) and workspaces are
+// off. Builds should pass -trimpath: the build cache then serves packages
+// compiled in an earlier scratch directory, as their file paths no longer
+// enter the cache key.
+func Go(dir string, stdin []byte, args ...string) (stdout, stderr []byte, err error) {
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		tb.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
 	}
-	return string(out)
+	err = cmd.Run()
+	if err != nil {
+		err = fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
+	}
+	return out.Bytes(), errb.Bytes(), err
+}
+
+// MustGo is Go that fails the test, showing the output, when the command
+// fails; it returns standard output and error combined.
+func MustGo(tb testing.TB, dir string, args ...string) string {
+	tb.Helper()
+	out, errOut, err := Go(dir, nil, args...)
+	if err != nil {
+		tb.Fatalf("%v\n%s%s", err, out, errOut)
+	}
+	return string(out) + string(errOut)
 }
