@@ -26,7 +26,10 @@ func init() {
 		{"gen", "generate a Go package from JSON schemas", runGen},
 		{"validate", "check callflow JSON files as Kazoo would", runValidate},
 		{"fmt", "print the canonical JSON of a callflow", runFmt},
+		{"simulate", "play Kazoo's part against a pivot server and walk its callflows", runSimulate},
 		{"schemas", "inspect the embedded schema set (schemas list, schemas diff)", runSchemas},
+		{"docs", "render the callflow reference pages (Markdown) from the schemas", runDocs},
+		{"graph", "draw a callflow as a Mermaid or Graphviz DOT diagram", runGraph},
 		{"version", "print kzgen's version", runVersion},
 	}
 }

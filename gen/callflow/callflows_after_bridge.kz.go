@@ -182,11 +182,14 @@ func (x *AfterBridgeData2) encodeAlternative(e *kzrt.Encoder) {
 // could, the first one that is also valid is chosen.
 func (x *AfterBridgeData2) UnmarshalJSON(data []byte) error {
 	*x = AfterBridgeData2{}
+	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
 		{
 			var c string
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.String = &c
 				return nil
 			}
@@ -194,11 +197,16 @@ func (x *AfterBridgeData2) UnmarshalJSON(data []byte) error {
 	case 't', 'f':
 		{
 			var c bool
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.Bool = &c
 				return nil
 			}
 		}
+	}
+	if decodeErr != nil {
+		return decodeErr
 	}
 	return kzrt.NoVariant(data, "boolean or string")
 }

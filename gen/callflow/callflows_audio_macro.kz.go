@@ -229,11 +229,14 @@ func (x *AudioMacroMacrosItem) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	var fallback func()
+	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '{':
 		{
 			var c PlayData
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
@@ -249,7 +252,9 @@ func (x *AudioMacroMacrosItem) UnmarshalJSON(data []byte) error {
 		}
 		{
 			var c AudioMacroToneData
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
@@ -265,7 +270,9 @@ func (x *AudioMacroMacrosItem) UnmarshalJSON(data []byte) error {
 		}
 		{
 			var c AudioMacroPromptData
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
@@ -281,7 +288,9 @@ func (x *AudioMacroMacrosItem) UnmarshalJSON(data []byte) error {
 		}
 		{
 			var c AudioMacroSayData
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
@@ -297,7 +306,9 @@ func (x *AudioMacroMacrosItem) UnmarshalJSON(data []byte) error {
 		}
 		{
 			var c TTSData
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
@@ -315,6 +326,9 @@ func (x *AudioMacroMacrosItem) UnmarshalJSON(data []byte) error {
 	if fallback != nil {
 		fallback()
 		return nil
+	}
+	if decodeErr != nil {
+		return decodeErr
 	}
 	return kzrt.NoVariant(data, "JSON object")
 }

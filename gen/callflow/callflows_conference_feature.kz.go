@@ -216,11 +216,14 @@ func (x *ConferenceFeaturePlayEntryTone) encodeAlternative(e *kzrt.Encoder) {
 // could, the first one that is also valid is chosen.
 func (x *ConferenceFeaturePlayEntryTone) UnmarshalJSON(data []byte) error {
 	*x = ConferenceFeaturePlayEntryTone{}
+	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
 		{
 			var c string
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.String = &c
 				return nil
 			}
@@ -228,11 +231,16 @@ func (x *ConferenceFeaturePlayEntryTone) UnmarshalJSON(data []byte) error {
 	case 't', 'f':
 		{
 			var c bool
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.Bool = &c
 				return nil
 			}
 		}
+	}
+	if decodeErr != nil {
+		return decodeErr
 	}
 	return kzrt.NoVariant(data, "boolean or string")
 }
@@ -302,11 +310,14 @@ func (x *ConferenceFeaturePlayExitTone) encodeAlternative(e *kzrt.Encoder) {
 // could, the first one that is also valid is chosen.
 func (x *ConferenceFeaturePlayExitTone) UnmarshalJSON(data []byte) error {
 	*x = ConferenceFeaturePlayExitTone{}
+	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
 		{
 			var c string
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.String = &c
 				return nil
 			}
@@ -314,11 +325,16 @@ func (x *ConferenceFeaturePlayExitTone) UnmarshalJSON(data []byte) error {
 	case 't', 'f':
 		{
 			var c bool
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.Bool = &c
 				return nil
 			}
 		}
+	}
+	if decodeErr != nil {
+		return decodeErr
 	}
 	return kzrt.NoVariant(data, "boolean or string")
 }

@@ -235,11 +235,14 @@ func (x *FaxboxMediaFaxOption) encodeAlternative(e *kzrt.Encoder) {
 // could, the first one that is also valid is chosen.
 func (x *FaxboxMediaFaxOption) UnmarshalJSON(data []byte) error {
 	*x = FaxboxMediaFaxOption{}
+	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
 		{
 			var c FaxboxMediaFaxOptionString
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.String = &c
 				return nil
 			}
@@ -247,11 +250,16 @@ func (x *FaxboxMediaFaxOption) UnmarshalJSON(data []byte) error {
 	case 't', 'f':
 		{
 			var c bool
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.Bool = &c
 				return nil
 			}
 		}
+	}
+	if decodeErr != nil {
+		return decodeErr
 	}
 	return kzrt.NoVariant(data, "boolean or string")
 }

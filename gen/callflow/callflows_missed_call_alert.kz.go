@@ -257,11 +257,14 @@ func (x *MissedCallAlertRecipientsItemID) encodeAlternative(e *kzrt.Encoder) {
 // could, the first one that is also valid is chosen.
 func (x *MissedCallAlertRecipientsItemID) UnmarshalJSON(data []byte) error {
 	*x = MissedCallAlertRecipientsItemID{}
+	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '[':
 		{
 			var c []string
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.List = c
 				return nil
 			}
@@ -269,11 +272,16 @@ func (x *MissedCallAlertRecipientsItemID) UnmarshalJSON(data []byte) error {
 	case '"':
 		{
 			var c string
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.String = &c
 				return nil
 			}
 		}
+	}
+	if decodeErr != nil {
+		return decodeErr
 	}
 	return kzrt.NoVariant(data, "string or list")
 }

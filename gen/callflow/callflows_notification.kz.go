@@ -354,11 +354,14 @@ func (x *NotificationRecipientsItemID) encodeAlternative(e *kzrt.Encoder) {
 // could, the first one that is also valid is chosen.
 func (x *NotificationRecipientsItemID) UnmarshalJSON(data []byte) error {
 	*x = NotificationRecipientsItemID{}
+	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '[':
 		{
 			var c []string
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.List = c
 				return nil
 			}
@@ -366,11 +369,16 @@ func (x *NotificationRecipientsItemID) UnmarshalJSON(data []byte) error {
 	case '"':
 		{
 			var c string
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.String = &c
 				return nil
 			}
 		}
+	}
+	if decodeErr != nil {
+		return decodeErr
 	}
 	return kzrt.NoVariant(data, "string or list")
 }

@@ -413,11 +413,14 @@ func (x *OffnetCustomSIPHeaders) encodeAlternative(e *kzrt.Encoder) {
 func (x *OffnetCustomSIPHeaders) UnmarshalJSON(data []byte) error {
 	*x = OffnetCustomSIPHeaders{}
 	var fallback func()
+	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '{':
 		{
 			var c CustomSIPHeaders
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
@@ -433,7 +436,9 @@ func (x *OffnetCustomSIPHeaders) UnmarshalJSON(data []byte) error {
 		}
 		{
 			var c OffnetCustomSIPHeadersObject
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
@@ -451,6 +456,9 @@ func (x *OffnetCustomSIPHeaders) UnmarshalJSON(data []byte) error {
 	if fallback != nil {
 		fallback()
 		return nil
+	}
+	if decodeErr != nil {
+		return decodeErr
 	}
 	return kzrt.NoVariant(data, "JSON object")
 }

@@ -220,11 +220,14 @@ func (x *ReceiveFaxMediaFaxOption) encodeAlternative(e *kzrt.Encoder) {
 // could, the first one that is also valid is chosen.
 func (x *ReceiveFaxMediaFaxOption) UnmarshalJSON(data []byte) error {
 	*x = ReceiveFaxMediaFaxOption{}
+	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
 		{
 			var c ReceiveFaxMediaFaxOptionString
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.String = &c
 				return nil
 			}
@@ -232,11 +235,16 @@ func (x *ReceiveFaxMediaFaxOption) UnmarshalJSON(data []byte) error {
 	case 't', 'f':
 		{
 			var c bool
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.Bool = &c
 				return nil
 			}
 		}
+	}
+	if decodeErr != nil {
+		return decodeErr
 	}
 	return kzrt.NoVariant(data, "string or boolean")
 }

@@ -413,11 +413,14 @@ func (x *ResourcesCustomSIPHeaders) encodeAlternative(e *kzrt.Encoder) {
 func (x *ResourcesCustomSIPHeaders) UnmarshalJSON(data []byte) error {
 	*x = ResourcesCustomSIPHeaders{}
 	var fallback func()
+	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '{':
 		{
 			var c CustomSIPHeaders
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
@@ -433,7 +436,9 @@ func (x *ResourcesCustomSIPHeaders) UnmarshalJSON(data []byte) error {
 		}
 		{
 			var c ResourcesCustomSIPHeadersObject
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
@@ -451,6 +456,9 @@ func (x *ResourcesCustomSIPHeaders) UnmarshalJSON(data []byte) error {
 	if fallback != nil {
 		fallback()
 		return nil
+	}
+	if decodeErr != nil {
+		return decodeErr
 	}
 	return kzrt.NoVariant(data, "JSON object")
 }

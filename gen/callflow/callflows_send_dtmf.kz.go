@@ -166,23 +166,31 @@ func (x *SendDTMFDurationMS) encodeAlternative(e *kzrt.Encoder) {
 // could, the first one that is also valid is chosen.
 func (x *SendDTMFDurationMS) UnmarshalJSON(data []byte) error {
 	*x = SendDTMFDurationMS{}
+	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
 		{
 			var c string
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.String = &c
 				return nil
 			}
 		}
 	case '0':
-		{
+		if kzrt.IsInteger(data) {
 			var c int64
-			if kzrt.IsInteger(data) && kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.Int = &c
 				return nil
 			}
 		}
+	}
+	if decodeErr != nil {
+		return decodeErr
 	}
 	return kzrt.NoVariant(data, "integer or string")
 }

@@ -906,11 +906,14 @@ func (x *ConferencesPlayEntryTone) encodeAlternative(e *kzrt.Encoder) {
 // could, the first one that is also valid is chosen.
 func (x *ConferencesPlayEntryTone) UnmarshalJSON(data []byte) error {
 	*x = ConferencesPlayEntryTone{}
+	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
 		{
 			var c string
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.String = &c
 				return nil
 			}
@@ -918,11 +921,16 @@ func (x *ConferencesPlayEntryTone) UnmarshalJSON(data []byte) error {
 	case 't', 'f':
 		{
 			var c bool
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.Bool = &c
 				return nil
 			}
 		}
+	}
+	if decodeErr != nil {
+		return decodeErr
 	}
 	return kzrt.NoVariant(data, "boolean or string")
 }
@@ -994,11 +1002,14 @@ func (x *ConferencesPlayExitTone) encodeAlternative(e *kzrt.Encoder) {
 // could, the first one that is also valid is chosen.
 func (x *ConferencesPlayExitTone) UnmarshalJSON(data []byte) error {
 	*x = ConferencesPlayExitTone{}
+	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
 		{
 			var c string
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.String = &c
 				return nil
 			}
@@ -1006,11 +1017,16 @@ func (x *ConferencesPlayExitTone) UnmarshalJSON(data []byte) error {
 	case 't', 'f':
 		{
 			var c bool
-			if kzrt.Decode(data, &c) == nil {
+			if err := kzrt.Decode(data, &c); err != nil {
+				decodeErr = kzrt.Deeper(decodeErr, err)
+			} else {
 				x.Bool = &c
 				return nil
 			}
 		}
+	}
+	if decodeErr != nil {
+		return decodeErr
 	}
 	return kzrt.NoVariant(data, "boolean or string")
 }

@@ -7103,3 +7103,189 @@ func (b *WebhookBuilder) MarshalJSON() ([]byte, error) {
 func (b *WebhookBuilder) Validate() error {
 	return b.node.Validate()
 }
+
+// Example returns a small node of module built with the module's constructor,
+// and false when module is not a callflow module Kazoo has a schema for.
+//
+// The constructor gets sample values for the required properties, chosen by
+// kzgen when it generated this file so that they meet the schema: an enum's
+// default or first value (or the value naming a sibling's format, such as
+// "email"), a string of the allowed length, pattern and format, a number
+// within bounds, lists with at least one item, nested objects with their own
+// required properties. Optional properties are left unset and the node has no
+// children.
+//
+// The reference pages in docs/ref show these nodes as JSON.
+func Example(module string) (*Node, bool) {
+	switch module {
+	case "acdc_agent":
+		return ACDCAgent().Node(), true
+	case "acdc_member":
+		return ACDCMember().Node(), true
+	case "acdc_queue":
+		return ACDCQueue().Node(), true
+	case "acdc_wait_time":
+		return ACDCWaitTime().Node(), true
+	case "after_bridge":
+		return AfterBridge().Node(), true
+	case "answer":
+		return Answer().Node(), true
+	case "audio_macro":
+		return AudioMacro().Node(), true
+	case "branch_bnumber":
+		return BranchBnumber().Node(), true
+	case "branch_variable":
+		return BranchVariable("department").Node(), true
+	case "call_forward":
+		return CallForward().Node(), true
+	case "call_waiting":
+		return CallWaiting().Node(), true
+	case "callflow":
+		return Callflow().Node(), true
+	case "camping_feature":
+		return CampingFeature().Node(), true
+	case "check_cid":
+		return CheckCID().Node(), true
+	case "cidlistmatch":
+		return Cidlistmatch().Node(), true
+	case "collect_dtmf":
+		return CollectDTMF().Node(), true
+	case "conference":
+		return Conference().Node(), true
+	case "conference_feature":
+		return ConferenceFeature().Node(), true
+	case "dead_air":
+		return DeadAir().Node(), true
+	case "device":
+		return Device().Node(), true
+	case "directory":
+		return Directory().Node(), true
+	case "disa":
+		return Disa().Node(), true
+	case "do_not_disturb":
+		return DoNotDisturb().Node(), true
+	case "dynamic_cid":
+		return DynamicCID().Node(), true
+	case "eavesdrop":
+		return Eavesdrop().Node(), true
+	case "eavesdrop_feature":
+		return EavesdropFeature().Node(), true
+	case "edr":
+		return EDR().Node(), true
+	case "fax_detect":
+		return FaxDetect().Node(), true
+	case "faxbox":
+		return Faxbox().Node(), true
+	case "flush_dtmf":
+		return FlushDTMF().Node(), true
+	case "function":
+		return Function().Node(), true
+	case "group":
+		return Group().Node(), true
+	case "group_pickup":
+		return GroupPickup().Node(), true
+	case "group_pickup_feature":
+		return GroupPickupFeature(GroupPickupFeatureTypeExtension).Node(), true
+	case "hangup":
+		return Hangup().Node(), true
+	case "hotdesk":
+		return Hotdesk().Node(), true
+	case "intercept":
+		return Intercept().Node(), true
+	case "intercept_feature":
+		return InterceptFeature().Node(), true
+	case "intercom":
+		return Intercom().Node(), true
+	case "language":
+		return Language("en-US").Node(), true
+	case "lookupcidname":
+		return Lookupcidname("71a7ce267d79752232e752e26c8c9cac").Node(), true
+	case "manual_presence":
+		return ManualPresence("1000").Node(), true
+	case "menu":
+		return Menu().Node(), true
+	case "missed_call_alert":
+		return MissedCallAlert(MissedCallAlertRecipientsItem{
+			ID:   &MissedCallAlertRecipientsItemID{String: new("user@example.com")},
+			Type: new(MissedCallAlertRecipientsItemTypeEmail),
+		}).Node(), true
+	case "move":
+		return Move().Node(), true
+	case "nomorobo":
+		return Nomorobo("kzgen").Node(), true
+	case "noop":
+		return Noop().Node(), true
+	case "notification":
+		return Notification(NotificationRecipientsItem{
+			ID:   &NotificationRecipientsItemID{String: new("user@example.com")},
+			Type: new(NotificationRecipientsItemTypeEmail),
+		}).Node(), true
+	case "offnet":
+		return Offnet().Node(), true
+	case "page_group":
+		return PageGroup(PageGroupAudioOneWay, PageGroupEndpointsItem{
+			EndpointType: new(PageGroupEndpointsItemEndpointTypeDevice),
+			ID:           new("19c1f59b8bdc9b9164827089209c1c05"),
+		}).Node(), true
+	case "park":
+		return Park().Node(), true
+	case "pivot":
+		return Pivot("https://example.com/pivot").Node(), true
+	case "play":
+		return Play().Node(), true
+	case "prepend_cid":
+		return PrependCID().Node(), true
+	case "privacy":
+		return Privacy().Node(), true
+	case "receive_fax":
+		return ReceiveFax().Node(), true
+	case "record_call":
+		return RecordCall(RecordCallActionStart).Node(), true
+	case "record_caller":
+		return RecordCaller().Node(), true
+	case "resources":
+		return Resources().Node(), true
+	case "response":
+		return Response(486).Node(), true
+	case "ring_group":
+		return RingGroup(RingGroupEndpointsItem{
+			EndpointType: new(RingGroupEndpointsItemEndpointTypeDevice),
+			ID:           new("0162ee01cb0ce585328219e7f376af75"),
+		}).Node(), true
+	case "ring_group_toggle":
+		return RingGroupToggle(RingGroupToggleActionLogin, "d949f2cf34e2a7db6e3b5314c1ae1dd3").Node(), true
+	case "route_to_cid":
+		return RouteToCID().Node(), true
+	case "send_dtmf":
+		return SendDTMF("1234").Node(), true
+	case "set":
+		return Set().Node(), true
+	case "set_alert_info":
+		return SetAlertInfo("internal").Node(), true
+	case "set_cid":
+		return SetCID().Node(), true
+	case "set_variable":
+		return SetVariable().Node(), true
+	case "set_variables":
+		return SetVariables(map[string]json.RawMessage{}).Node(), true
+	case "skel":
+		return Skel().Node(), true
+	case "sleep":
+		return Sleep().Node(), true
+	case "temporal_route":
+		return TemporalRoute().Node(), true
+	case "transfer":
+		return Transfer().Node(), true
+	case "tts":
+		return TTS("Thank you for calling.").Node(), true
+	case "user":
+		return User().Node(), true
+	case "voicemail":
+		return Voicemail().Node(), true
+	case "wait_for_hangup":
+		return WaitForHangup().Node(), true
+	case "webhook":
+		return Webhook().Node(), true
+	}
+	return nil, false
+}

@@ -37,86 +37,15 @@ func wrap(paragraphs []string, width int) string {
 	return strings.Join(lines, "\n")
 }
 
-// sentence makes sure text ends like a sentence.
-func sentence(text string) string {
-	text = strings.TrimSpace(text)
-	if text == "" || strings.HasSuffix(text, ".") || strings.HasSuffix(text, "?") || strings.HasSuffix(text, "!") {
-		return text
-	}
-	return text + "."
-}
+// sentence makes sure text ends like a sentence (model.Sentence).
+func sentence(text string) string { return model.Sentence(text) }
 
 // facts summarises t's constraints, default and support level in one
-// paragraph, in the words the reference docs use too.
-func facts(t *model.Type) string {
-	var parts []string
-	switch {
-	case t.MinLength >= 0 && t.MaxLength >= 0:
-		parts = append(parts, fmt.Sprintf("Length %d to %d characters.", t.MinLength, t.MaxLength))
-	case t.MinLength >= 0:
-		parts = append(parts, fmt.Sprintf("At least %d characters.", t.MinLength))
-	case t.MaxLength >= 0:
-		parts = append(parts, fmt.Sprintf("At most %d characters.", t.MaxLength))
-	}
-	if t.Pattern != "" {
-		parts = append(parts, fmt.Sprintf("Must match %s.", quotePattern(t)))
-	}
-	if t.Format != "" {
-		parts = append(parts, fmt.Sprintf("Format: %s.", t.Format))
-	}
-	if t.Minimum != nil {
-		op := "At least"
-		if t.ExclusiveMinimum {
-			op = "Greater than"
-		}
-		parts = append(parts, fmt.Sprintf("%s %s.", op, t.Minimum.RatString()))
-	}
-	if t.Maximum != nil {
-		op := "At most"
-		if t.ExclusiveMaximum {
-			op = "Less than"
-		}
-		parts = append(parts, fmt.Sprintf("%s %s.", op, t.Maximum.RatString()))
-	}
-	switch {
-	case t.MinItems >= 0 && t.MaxItems >= 0:
-		parts = append(parts, fmt.Sprintf("%d to %d items.", t.MinItems, t.MaxItems))
-	case t.MinItems >= 0:
-		parts = append(parts, fmt.Sprintf("At least %d items.", t.MinItems))
-	case t.MaxItems >= 0:
-		parts = append(parts, fmt.Sprintf("At most %d items.", t.MaxItems))
-	}
-	if t.UniqueItems {
-		parts = append(parts, "Items must be unique.")
-	}
-	if t.Default != nil {
-		parts = append(parts, fmt.Sprintf("Default: %s.", compactJSON(t.Default)))
-	}
-	if t.SupportLevel != "" {
-		parts = append(parts, fmt.Sprintf("Support level: %s.", t.SupportLevel))
-	}
-	return strings.Join(parts, " ")
-}
-
-func quotePattern(t *model.Type) string {
-	if t.PatternSource != "" {
-		return fmt.Sprintf("%q (checked as %q: Go's regexp lacks lookaround)", t.PatternSource, t.Pattern)
-	}
-	return fmt.Sprintf("%q", t.Pattern)
-}
+// paragraph, in the words the reference docs use too (model.Facts).
+func facts(t *model.Type) string { return model.Facts(t) }
 
 // compactJSON renders a default for a doc comment.
-func compactJSON(raw json.RawMessage) string {
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return string(raw)
-	}
-	out, err := json.Marshal(v)
-	if err != nil {
-		return string(raw)
-	}
-	return string(out)
-}
+func compactJSON(raw json.RawMessage) string { return model.CompactJSON(raw) }
 
 // location names where a type is declared, for doc comments:
 // `"voice" in callflows.tts`.

@@ -62,22 +62,65 @@ func (g *generator) emitNodes() *jen.File {
 	for _, m := range mods {
 		g.emitBuilder(m)
 	}
+	g.emitExamples()
 	return f
 }
 
 // builderMembers are the builder methods that setters must not shadow.
 var builderMembers = []string{"Then", "Branch", "Node", "MarshalJSON", "Validate"}
 
-func (g *generator) emitBuilder(m module) {
-	fields := structFields(m.schema.Root.Fields)
-	var required, optional []field
-	for _, f := range fields {
+// builderParam is one value a builder takes: a constructor argument (a
+// required property) or a setter's parameter (an optional one).
+type builderParam struct {
+	field
+	// name is the argument's name (constructor) or the method's (setter).
+	name string
+	// variadic is set for a list taken as "v ...T".
+	variadic bool
+}
+
+// builderParams decides the Go API of m's builder: required properties
+// become constructor arguments in schema order, a trailing list one
+// variadic; optional properties become setters, variadic for lists.
+func (g *generator) builderParams(m module) (args, setters []builderParam) {
+	argNames := nameSet{"d": true, "b": true}
+	taken := nameSet{}
+	for _, n := range builderMembers {
+		taken[n] = true
+	}
+	for _, f := range structFields(m.schema.Root.Fields) {
 		if f.Required {
-			required = append(required, f)
+			args = append(args, builderParam{field: f, name: argNames.claim(argName(f.Name))})
 		} else {
-			optional = append(optional, f)
+			setters = append(setters, builderParam{field: f, name: taken.claim(f.goName), variadic: g.shapeOf(f.Type) == shapeSlice})
 		}
 	}
+	// A trailing list argument reads best variadic: RingGroup(a, b).
+	if n := len(args); n > 0 && g.shapeOf(args[n-1].Type) == shapeSlice {
+		args[n-1].variadic = true
+	}
+	return args, setters
+}
+
+// paramType is the type a parameter is declared with: the item type of a
+// variadic list.
+func (g *generator) paramType(p builderParam) *jen.Statement {
+	if p.variadic {
+		return g.goType(p.Type.Resolve().Items)
+	}
+	return g.setterType(p.Type)
+}
+
+// paramDecl declares parameter p under the name id.
+func (g *generator) paramDecl(id string, p builderParam) *jen.Statement {
+	if p.variadic {
+		return jen.Id(id).Op("...").Add(g.paramType(p))
+	}
+	return jen.Id(id).Add(g.paramType(p))
+}
+
+func (g *generator) emitBuilder(m module) {
+	required, optional := g.builderParams(m)
 	b := jen.Id("b")
 	recv := jen.Id("b").Op("*").Id(m.build)
 
@@ -92,15 +135,9 @@ func (g *generator) emitBuilder(m module) {
 	// Constructor: required fields as arguments, in schema order.
 	args := make([]jen.Code, len(required))
 	assigns := jen.Dict{}
-	argNames := nameSet{"d": true, "b": true}
 	for i, r := range required {
-		arg := argNames.claim(argName(r.Name))
-		args[i] = jen.Id(arg).Add(g.setterType(r.Type))
-		if i == len(required)-1 && g.shapeOf(r.Type) == shapeSlice {
-			// A trailing list argument reads best variadic: RingGroup(a, b).
-			args[i] = jen.Id(arg).Op("...").Add(g.goType(r.Type.Resolve().Items))
-		}
-		assigns[jen.Id(r.goName)] = g.setterValue(r.Type, jen.Id(arg))
+		args[i] = g.paramDecl(r.name, r)
+		assigns[jen.Id(r.goName)] = g.setterValue(r.Type, jen.Id(r.name))
 	}
 	doc := []string{fmt.Sprintf("%s starts a %q node.", m.ctor, m.name)}
 	if m.schema.Root.Doc != "" {
@@ -120,12 +157,8 @@ func (g *generator) emitBuilder(m module) {
 		jen.Return(jen.Id("b")),
 	)
 
-	taken := nameSet{}
-	for _, n := range builderMembers {
-		taken[n] = true
-	}
 	for _, o := range optional {
-		name := taken.claim(o.goName)
+		name := o.name
 		var text []string
 		if o.Type.Doc != "" {
 			text = append(text, fmt.Sprintf("%s sets %q: %s", name, o.Name, lowerSentence(sentence(o.Type.Doc))))
@@ -134,10 +167,7 @@ func (g *generator) emitBuilder(m module) {
 		}
 		text = append(text, facts(o.Type))
 		g.comment(text...)
-		param := jen.Id("v").Add(g.setterType(o.Type))
-		if g.shapeOf(o.Type) == shapeSlice {
-			param = jen.Id("v").Op("...").Add(g.goType(o.Type.Resolve().Items))
-		}
+		param := g.paramDecl("v", o)
 		f.Func().Params(recv.Clone()).Id(name).Params(param).Op("*").Id(m.build).Block(
 			b.Clone().Dot("data").Dot(o.goName).Op("=").Add(g.setterValue(o.Type, jen.Id("v"))),
 			jen.Return(b.Clone()),

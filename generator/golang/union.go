@@ -165,30 +165,37 @@ func (g *generator) decodeAlternative(grp *jen.Group, a alternative, several boo
 	if g.nilable(a.t) {
 		assign = jen.Id("x").Dot(a.goName).Op("=").Id("c")
 	}
-	cond := jen.Qual(kzrt, "Decode").Call(jen.Id("data"), jen.Op("&").Id("c")).Op("==").Nil()
-	if a.t.Resolve().Kind == model.Integer {
-		cond = jen.Qual(kzrt, "IsInteger").Call(jen.Id("data")).Op("&&").Add(cond)
-	}
 	if g.shapeOf(a.t) == shapeRaw {
 		grp.Id("x").Dot(a.goName).Op("=").Append(jen.Qual(jsonPkg, "RawMessage").Call(jen.Nil()), jen.Id("data").Op("..."))
 		grp.Return(jen.Nil())
 		return
 	}
-	grp.BlockFunc(func(b *jen.Group) {
-		b.Var().Id("c").Add(g.goType(a.t))
-		if !several {
-			b.If(cond).Block(assign, jen.Return(jen.Nil()))
-			return
-		}
-		b.If(cond).Block(
+	decode := jen.Id("err").Op(":=").Qual(kzrt, "Decode").Call(jen.Id("data"), jen.Op("&").Id("c"))
+	// When the value fits the alternative's JSON kind but not its shape,
+	// the error from the alternative that got deepest is the one returned.
+	var onErr jen.Code = jen.Id("decodeErr").Op("=").Qual(kzrt, "Deeper").Call(jen.Id("decodeErr"), jen.Id("err"))
+	var onOK []jen.Code
+	if several {
+		onOK = []jen.Code{
 			jen.If(jen.Qual(kzrt, "Check").Call(jen.Func().Params(jen.Id("v").Op("*").Qual(kzrt, "Validator")).Block(
 				g.checks(a.t, jen.Id("c"), false, 0)...,
 			))).Block(assign.Clone(), jen.Return(jen.Nil())),
 			jen.If(jen.Id("fallback").Op("==").Nil()).Block(
 				jen.Id("fallback").Op("=").Func().Params().Block(assign.Clone()),
 			),
-		)
-	})
+		}
+	} else {
+		onOK = []jen.Code{assign, jen.Return(jen.Nil())}
+	}
+	body := []jen.Code{
+		jen.Var().Id("c").Add(g.goType(a.t)),
+		jen.If(decode, jen.Id("err").Op("!=").Nil()).Block(onErr).Else().Block(onOK...),
+	}
+	if a.t.Resolve().Kind == model.Integer {
+		grp.If(jen.Qual(kzrt, "IsInteger").Call(jen.Id("data"))).Block(body...)
+		return
+	}
+	grp.Block(body...)
 }
 
 func (g *generator) emitUnionUnmarshal(name string, t *model.Type, shared []field, alts []alternative) {
@@ -208,6 +215,7 @@ func (g *generator) emitUnionUnmarshal(name string, t *model.Type, shared []fiel
 		if ambiguous {
 			grp.Var().Id("fallback").Func().Params()
 		}
+		grp.Var().Id("decodeErr").Error()
 		grp.Switch(jen.Qual(kzrt, "Kind").Call(jen.Id("data"))).BlockFunc(func(sw *jen.Group) {
 			for _, k := range kinds {
 				sw.Case(kindCase(k)...).BlockFunc(func(body *jen.Group) {
@@ -220,6 +228,7 @@ func (g *generator) emitUnionUnmarshal(name string, t *model.Type, shared []fiel
 		if ambiguous {
 			grp.If(jen.Id("fallback").Op("!=").Nil()).Block(jen.Id("fallback").Call(), jen.Return(jen.Nil()))
 		}
+		grp.If(jen.Id("decodeErr").Op("!=").Nil()).Block(jen.Return(jen.Id("decodeErr")))
 		grp.Return(jen.Qual(kzrt, "NoVariant").Call(jen.Id("data"), jen.Lit(strings.Join(dedupe(want), " or "))))
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"strings"
 )
 
 // DecodeError is a JSON value that does not fit its Go type, located by
@@ -219,4 +220,28 @@ func DefaultValue[T any](jsonText string) T {
 		return zero
 	}
 	return v
+}
+
+// Deeper returns whichever of two decoding errors points deeper into the
+// value (nil counts as shallowest), so a union reports the problem of the
+// alternative that matched the most.
+func Deeper(a, b error) error {
+	if a == nil {
+		return b
+	}
+	if b == nil {
+		return a
+	}
+	if depth(b) > depth(a) {
+		return b
+	}
+	return a
+}
+
+func depth(err error) int {
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return strings.Count(de.Pointer, "/")
+	}
+	return 0
 }

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata from the current output")
+
+// TestGraphGolden draws testdata/graph/nested.json, a callflow document
+// whose temporal route leads to a menu with digit branches, in both
+// formats and compares with the golden files. Run with -update to accept
+// a deliberate change, then review the diff.
+func TestGraphGolden(t *testing.T) {
+	in := filepath.Join("testdata", "graph", "nested.json")
+	for _, tc := range []struct{ format, golden string }{
+		{"mermaid", "nested.mmd"},
+		{"dot", "nested.dot"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"graph", "-format", tc.format, in}, &stdout, &stderr); code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.format, code, stderr.String())
+		}
+		path := filepath.Join("testdata", "graph", tc.golden)
+		if *update {
+			if err := os.WriteFile(path, stdout.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run with -update)", err)
+		}
+		if !bytes.Equal(stdout.Bytes(), want) {
+			t.Errorf("%s output differs from %s (go test ./cmd/kzgen -run TestGraphGolden -update, then review):\n%s", tc.format, path, stdout.String())
+		}
+	}
+}
+
+func TestGraphDefaultsToMermaidAndIsDeterministic(t *testing.T) {
+	in := filepath.Join("testdata", "graph", "nested.json")
+	var first string
+	for i := range 5 {
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"graph", in}, &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		if i == 0 {
+			first = stdout.String()
+			if !strings.HasPrefix(first, "flowchart TD\n") {
+				t.Fatalf("default format is not Mermaid:\n%s", first)
+			}
+		} else if stdout.String() != first {
+			t.Fatal("two runs drew the same callflow differently")
+		}
+	}
+}
+
+func TestGraphBareNode(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "node.json")
+	node := `{"module":"check_cid","data":{"regex":"^\\+1"},"children":{"match":{"module":"user","data":{"id":"u1"}},"nomatch":{"module":"hangup","data":{}}}}`
+	if err := os.WriteFile(path, []byte(node), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"graph", "-format", "dot", path}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	for _, want := range []string{
+		`n0 [label="check_cid\nregex: ^\\+1"];`,
+		`n0 -> n1 [label="match"];`,
+		`n0 -> n2 [label="nomatch"];`,
+	} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %s:\n%s", want, stdout.String())
+		}
+	}
+}
+
+func TestGraphErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"module": "tts", "data": `), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	noFlow := filepath.Join(dir, "doc.json")
+	if err := os.WriteFile(noFlow, []byte(`{"flow": null, "numbers": ["1"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"graph"}, 2, "Usage"},
+		{[]string{"graph", "-format", "svg", bad}, 2, "unknown format"},
+		{[]string{"graph", filepath.Join(dir, "missing.json")}, 2, "missing.json"},
+		{[]string{"graph", bad}, 1, "invalid JSON"},
+		{[]string{"graph", noFlow}, 1, "/flow"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(tc.args, &stdout, &stderr); code != tc.code || !strings.Contains(stderr.String(), tc.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", tc.args, code, stderr.String(), tc.code, tc.msg)
+		}
+	}
+}

@@ -1,0 +1,122 @@
+package golang
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/kzgen/kzgen/generator/model"
+)
+
+// Module is the Go API Generate emits for one callflow module with
+// Options.Nodes: its data type and its fluent builder. Other emitters (the
+// reference docs) use it to show the exact names users type.
+type Module struct {
+	// Name is the module, as in a node's "module" key ("tts").
+	Name string
+	// SchemaID is the schema of the module's data ("callflows.tts").
+	SchemaID string
+	// DataType is the Go type of the data ("TTSData").
+	DataType string
+	// Builder is the builder type ("TTSBuilder").
+	Builder string
+	// Constructor starts a builder ("TTS").
+	Constructor string
+	// Args are the constructor's arguments: the required properties, in
+	// schema order.
+	Args []Param
+	// Setters are the builder's methods for the optional properties.
+	Setters []Param
+}
+
+// Param is one constructor argument or one setter of a builder.
+type Param struct {
+	// Name is the argument's name, or the setter's method name.
+	Name string
+	// Property is the JSON property the value is stored in.
+	Property string
+	// Type is the Go type the parameter is declared with, as source text
+	// ("string", "[]string", "json.RawMessage"); for a variadic parameter
+	// it is the item type.
+	Type string
+	// Variadic is set for a list taken as "...Type".
+	Variadic bool
+	// Consts are the constants of Type when it is a generated enum (for a
+	// variadic parameter, of the item type), in schema order.
+	Consts []Const
+}
+
+// Const is one constant of a generated enum type.
+type Const struct {
+	// Name is the Go constant ("TTSEngineFlite"); Value its string.
+	Name, Value string
+}
+
+// Decl is the parameter as declared in a signature: "text string",
+// "endpoints ...RingGroupEndpointsItem".
+func (p Param) Decl(name string) string {
+	if p.Variadic {
+		return name + " ..." + p.Type
+	}
+	return name + " " + p.Type
+}
+
+// Signature is the constructor's Go signature:
+// "func TTS(text string) *TTSBuilder".
+func (m Module) Signature() string {
+	args := make([]string, len(m.Args))
+	for i, a := range m.Args {
+		args[i] = a.Decl(a.Name)
+	}
+	return fmt.Sprintf("func %s(%s) *%s", m.Constructor, strings.Join(args, ", "), m.Builder)
+}
+
+// SetterSignature is a setter's Go signature:
+// "func (b *TTSBuilder) Voice(v string) *TTSBuilder".
+func (m Module) SetterSignature(s Param) string {
+	return fmt.Sprintf("func (b *%s) %s(%s) *%s", m.Builder, s.Name, s.Decl("v"), m.Builder)
+}
+
+// API returns the Go API Generate emits for the callflow modules of set
+// with the same options, sorted by module name. It decides every name
+// exactly as Generate does, so the two never disagree. opts must have
+// Nodes and a TrimPrefix, as for a package shaped like gen/callflow.
+func API(set *model.Set, opts Options) ([]Module, error) {
+	if !opts.Nodes || opts.TrimPrefix == "" {
+		return nil, errors.New("golang: API needs Options.Nodes and a TrimPrefix")
+	}
+	g := newGenerator(set, opts)
+	out := make([]Module, 0, len(g.mods))
+	for _, m := range g.mods {
+		args, setters := g.builderParams(m)
+		mod := Module{Name: m.name, SchemaID: m.schema.ID, DataType: m.data, Builder: m.build, Constructor: m.ctor}
+		for _, a := range args {
+			mod.Args = append(mod.Args, g.apiParam(a))
+		}
+		for _, s := range setters {
+			mod.Setters = append(mod.Setters, g.apiParam(s))
+		}
+		out = append(out, mod)
+	}
+	return out, nil
+}
+
+func (g *generator) apiParam(p builderParam) Param {
+	out := Param{Name: p.name, Property: p.Name, Type: goSource(g.paramType(p)), Variadic: p.variadic}
+	t := p.Type
+	if p.variadic {
+		t = t.Resolve().Items
+	}
+	if d := g.decl(t); d != nil && d.Kind == model.String && len(d.Enum) > 0 {
+		for _, v := range dedupe(enumStrings(d)) {
+			out.Consts = append(out.Consts, Const{Name: g.enumConst[d][v], Value: v})
+		}
+	}
+	return out
+}
+
+// goSource renders a type expression as Go source, imported names
+// qualified by their package name ("json.RawMessage").
+func goSource(s *jen.Statement) string { return fmt.Sprintf("%#v", s) }
