@@ -129,42 +129,8 @@ func (x *Callflows) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *Callflows) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = Callflows{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "featurecode":
-			err = kzrt.Decode(raw, &x.Featurecode)
-		case "flags":
-			err = kzrt.Decode(raw, &x.Flags)
-		case "flow":
-			err = kzrt.Decode(raw, &x.Flow)
-		case "metaflow":
-			err = kzrt.Decode(raw, &x.Metaflow)
-		case "name":
-			err = kzrt.Decode(raw, &x.Name)
-		case "numbers":
-			err = kzrt.Decode(raw, &x.Numbers)
-		case "patterns":
-			err = kzrt.Decode(raw, &x.Patterns)
-		case "ringback":
-			err = kzrt.Decode(raw, &x.Ringback)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -276,30 +242,8 @@ func (x *CallflowsFeaturecode) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *CallflowsFeaturecode) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = CallflowsFeaturecode{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "name":
-			err = kzrt.Decode(raw, &x.Name)
-		case "number":
-			err = kzrt.Decode(raw, &x.Number)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -378,30 +322,8 @@ func (x *CallflowsRingback) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *CallflowsRingback) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = CallflowsRingback{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "early":
-			err = kzrt.Decode(raw, &x.Early)
-		case "transfer":
-			err = kzrt.Decode(raw, &x.Transfer)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

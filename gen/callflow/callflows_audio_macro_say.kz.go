@@ -126,38 +126,8 @@ func (x *AudioMacroSayData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *AudioMacroSayData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = AudioMacroSayData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "gender":
-			err = kzrt.Decode(raw, &x.Gender)
-		case "language":
-			err = kzrt.Decode(raw, &x.Language)
-		case "method":
-			err = kzrt.Decode(raw, &x.Method)
-		case "terminators":
-			err = kzrt.Decode(raw, &x.Terminators)
-		case "text":
-			err = kzrt.Decode(raw, &x.Text)
-		case "type":
-			err = kzrt.Decode(raw, &x.Type)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

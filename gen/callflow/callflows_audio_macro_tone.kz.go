@@ -102,36 +102,8 @@ func (x *AudioMacroToneData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *AudioMacroToneData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = AudioMacroToneData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "duration_off":
-			err = kzrt.Decode(raw, &x.DurationOff)
-		case "duration_on":
-			err = kzrt.Decode(raw, &x.DurationOn)
-		case "frequencies":
-			err = kzrt.Decode(raw, &x.Frequencies)
-		case "repeat":
-			err = kzrt.Decode(raw, &x.Repeat)
-		case "volume":
-			err = kzrt.Decode(raw, &x.Volume)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -157,40 +157,8 @@ func (x *CollectDTMFData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *CollectDTMFData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = CollectDTMFData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "collection_name":
-			err = kzrt.Decode(raw, &x.CollectionName)
-		case "interdigit_timeout":
-			err = kzrt.Decode(raw, &x.InterdigitTimeout)
-		case "max_digits":
-			err = kzrt.Decode(raw, &x.MaxDigits)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "terminator":
-			err = kzrt.Decode(raw, &x.Terminator)
-		case "terminators":
-			err = kzrt.Decode(raw, &x.Terminators)
-		case "timeout":
-			err = kzrt.Decode(raw, &x.Timeout)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

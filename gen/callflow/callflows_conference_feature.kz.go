@@ -107,40 +107,8 @@ func (x *ConferenceFeatureData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *ConferenceFeatureData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = ConferenceFeatureData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "config":
-			err = kzrt.Decode(raw, &x.Config)
-		case "id":
-			err = kzrt.Decode(raw, &x.ID)
-		case "moderator":
-			err = kzrt.Decode(raw, &x.Moderator)
-		case "play_entry_tone":
-			err = kzrt.Decode(raw, &x.PlayEntryTone)
-		case "play_exit_tone":
-			err = kzrt.Decode(raw, &x.PlayExitTone)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "welcome_prompt":
-			err = kzrt.Decode(raw, &x.WelcomePrompt)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -426,30 +394,8 @@ func (x *ConferenceFeatureWelcomePrompt) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *ConferenceFeatureWelcomePrompt) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = ConferenceFeatureWelcomePrompt{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "media_id":
-			err = kzrt.Decode(raw, &x.MediaID)
-		case "play":
-			err = kzrt.Decode(raw, &x.Play)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -203,44 +203,8 @@ func (x *DisaData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *DisaData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = DisaData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "enforce_call_restriction":
-			err = kzrt.Decode(raw, &x.EnforceCallRestriction)
-		case "interdigit":
-			err = kzrt.Decode(raw, &x.Interdigit)
-		case "max_digits":
-			err = kzrt.Decode(raw, &x.MaxDigits)
-		case "pin":
-			err = kzrt.Decode(raw, &x.PIN)
-		case "preconnect_audio":
-			err = kzrt.Decode(raw, &x.PreconnectAudio)
-		case "retries":
-			err = kzrt.Decode(raw, &x.Retries)
-		case "ring_repeat_count":
-			err = kzrt.Decode(raw, &x.RingRepeatCount)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "use_account_caller_id":
-			err = kzrt.Decode(raw, &x.UseAccountCallerID)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -218,50 +218,8 @@ func (x *DynamicCIDData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *DynamicCIDData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = DynamicCIDData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "action":
-			err = kzrt.Decode(raw, &x.Action)
-		case "caller_id":
-			err = kzrt.Decode(raw, &x.CallerID)
-		case "enforce_call_restriction":
-			err = kzrt.Decode(raw, &x.EnforceCallRestriction)
-		case "id":
-			err = kzrt.Decode(raw, &x.ID)
-		case "idx_name":
-			err = kzrt.Decode(raw, &x.IdxName)
-		case "interdigit_timeout":
-			err = kzrt.Decode(raw, &x.InterdigitTimeout)
-		case "max_digits":
-			err = kzrt.Decode(raw, &x.MaxDigits)
-		case "media_id":
-			err = kzrt.Decode(raw, &x.MediaID)
-		case "min_digits":
-			err = kzrt.Decode(raw, &x.MinDigits)
-		case "permit_custom_callflow":
-			err = kzrt.Decode(raw, &x.PermitCustomCallflow)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "whitelist_regex":
-			err = kzrt.Decode(raw, &x.WhitelistRegex)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -363,30 +321,8 @@ func (x *DynamicCIDCallerID) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *DynamicCIDCallerID) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = DynamicCIDCallerID{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "name":
-			err = kzrt.Decode(raw, &x.Name)
-		case "number":
-			err = kzrt.Decode(raw, &x.Number)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -121,38 +121,8 @@ func (x *EavesdropData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *EavesdropData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = EavesdropData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "approved_device_id":
-			err = kzrt.Decode(raw, &x.ApprovedDeviceID)
-		case "approved_group_id":
-			err = kzrt.Decode(raw, &x.ApprovedGroupID)
-		case "approved_user_id":
-			err = kzrt.Decode(raw, &x.ApprovedUserID)
-		case "device_id":
-			err = kzrt.Decode(raw, &x.DeviceID)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "user_id":
-			err = kzrt.Decode(raw, &x.UserID)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

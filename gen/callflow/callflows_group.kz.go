@@ -196,46 +196,8 @@ func (x *GroupData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *GroupData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = GroupData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "endpoints":
-			err = kzrt.Decode(raw, &x.Endpoints)
-		case "fail_on_single_reject":
-			err = kzrt.Decode(raw, &x.FailOnSingleReject)
-		case "id":
-			err = kzrt.Decode(raw, &x.ID)
-		case "ignore_forward":
-			err = kzrt.Decode(raw, &x.IgnoreForward)
-		case "repeats":
-			err = kzrt.Decode(raw, &x.Repeats)
-		case "ringback":
-			err = kzrt.Decode(raw, &x.Ringback)
-		case "ringtones":
-			err = kzrt.Decode(raw, &x.Ringtones)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "strategy":
-			err = kzrt.Decode(raw, &x.Strategy)
-		case "timeout":
-			err = kzrt.Decode(raw, &x.Timeout)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -311,30 +273,8 @@ func (x *GroupRingtones) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *GroupRingtones) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = GroupRingtones{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "external":
-			err = kzrt.Decode(raw, &x.External)
-		case "internal":
-			err = kzrt.Decode(raw, &x.Internal)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -116,36 +116,8 @@ func (x *NotificationData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *NotificationData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = NotificationData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "comments":
-			err = kzrt.Decode(raw, &x.Comments)
-		case "notification_media":
-			err = kzrt.Decode(raw, &x.NotificationMedia)
-		case "recipients":
-			err = kzrt.Decode(raw, &x.Recipients)
-		case "send_at":
-			err = kzrt.Decode(raw, &x.SendAt)
-		case "template_id":
-			err = kzrt.Decode(raw, &x.TemplateID)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -257,30 +229,8 @@ func (x *NotificationRecipientsItem) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *NotificationRecipientsItem) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = NotificationRecipientsItem{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "id":
-			err = kzrt.Decode(raw, &x.ID)
-		case "type":
-			err = kzrt.Decode(raw, &x.Type)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

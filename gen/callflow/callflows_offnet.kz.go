@@ -303,60 +303,8 @@ func (x *OffnetData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *OffnetData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = OffnetData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "bypass_e164":
-			err = kzrt.Decode(raw, &x.BypassE164)
-		case "caller_id_type":
-			err = kzrt.Decode(raw, &x.CallerIDType)
-		case "custom_sip_headers":
-			err = kzrt.Decode(raw, &x.CustomSIPHeaders)
-		case "do_not_normalize":
-			err = kzrt.Decode(raw, &x.DoNotNormalize)
-		case "dynamic_flags":
-			err = kzrt.Decode(raw, &x.DynamicFlags)
-		case "emit_account_id":
-			err = kzrt.Decode(raw, &x.EmitAccountID)
-		case "format_from_uri":
-			err = kzrt.Decode(raw, &x.FormatFromURI)
-		case "from_uri_realm":
-			err = kzrt.Decode(raw, &x.FromURIRealm)
-		case "hunt_account_id":
-			err = kzrt.Decode(raw, &x.HuntAccountID)
-		case "ignore_early_media":
-			err = kzrt.Decode(raw, &x.IgnoreEarlyMedia)
-		case "outbound_flags":
-			err = kzrt.Decode(raw, &x.OutboundFlags)
-		case "resource_type":
-			err = kzrt.Decode(raw, &x.ResourceType)
-		case "ringback":
-			err = kzrt.Decode(raw, &x.Ringback)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "timeout":
-			err = kzrt.Decode(raw, &x.Timeout)
-		case "to_did":
-			err = kzrt.Decode(raw, &x.ToDID)
-		case "use_local_resources":
-			err = kzrt.Decode(raw, &x.UseLocalResources)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -553,30 +501,8 @@ func (x *OffnetCustomSIPHeadersObject) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *OffnetCustomSIPHeadersObject) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = OffnetCustomSIPHeadersObject{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "in":
-			err = kzrt.Decode(raw, &x.In)
-		case "out":
-			err = kzrt.Decode(raw, &x.Out)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -117,36 +117,8 @@ func (x *PageGroupData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *PageGroupData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = PageGroupData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "audio":
-			err = kzrt.Decode(raw, &x.Audio)
-		case "barge_calls":
-			err = kzrt.Decode(raw, &x.BargeCalls)
-		case "endpoints":
-			err = kzrt.Decode(raw, &x.Endpoints)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "timeout":
-			err = kzrt.Decode(raw, &x.Timeout)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -320,36 +292,8 @@ func (x *PageGroupEndpointsItem) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *PageGroupEndpointsItem) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = PageGroupEndpointsItem{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "delay":
-			err = kzrt.Decode(raw, &x.Delay)
-		case "endpoint_type":
-			err = kzrt.Decode(raw, &x.EndpointType)
-		case "id":
-			err = kzrt.Decode(raw, &x.ID)
-		case "timeout":
-			err = kzrt.Decode(raw, &x.Timeout)
-		case "weight":
-			err = kzrt.Decode(raw, &x.Weight)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -207,46 +207,8 @@ func (x *ParkData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *ParkData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = ParkData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "action":
-			err = kzrt.Decode(raw, &x.Action)
-		case "custom_presence_id":
-			err = kzrt.Decode(raw, &x.CustomPresenceID)
-		case "default_callback_timeout":
-			err = kzrt.Decode(raw, &x.DefaultCallbackTimeout)
-		case "default_presence_type":
-			err = kzrt.Decode(raw, &x.DefaultPresenceType)
-		case "default_ringback_timeout":
-			err = kzrt.Decode(raw, &x.DefaultRingbackTimeout)
-		case "max_slot_number":
-			err = kzrt.Decode(raw, &x.MaxSlotNumber)
-		case "presence_id":
-			err = kzrt.Decode(raw, &x.PresenceID)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "slot":
-			err = kzrt.Decode(raw, &x.Slot)
-		case "slots":
-			err = kzrt.Decode(raw, &x.Slots)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

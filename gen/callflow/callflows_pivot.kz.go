@@ -181,42 +181,8 @@ func (x *PivotData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *PivotData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = PivotData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "cdr_url":
-			err = kzrt.Decode(raw, &x.CDRURL)
-		case "debug":
-			err = kzrt.Decode(raw, &x.Debug)
-		case "method":
-			err = kzrt.Decode(raw, &x.Method)
-		case "req_body_format":
-			err = kzrt.Decode(raw, &x.ReqBodyFormat)
-		case "req_format":
-			err = kzrt.Decode(raw, &x.ReqFormat)
-		case "req_timeout_ms":
-			err = kzrt.Decode(raw, &x.ReqTimeoutMS)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "voice_url":
-			err = kzrt.Decode(raw, &x.VoiceURL)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -134,38 +134,8 @@ func (x *PlayData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *PlayData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = PlayData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "answer":
-			err = kzrt.Decode(raw, &x.Answer)
-		case "endless_playback":
-			err = kzrt.Decode(raw, &x.EndlessPlayback)
-		case "id":
-			err = kzrt.Decode(raw, &x.ID)
-		case "loop_count":
-			err = kzrt.Decode(raw, &x.LoopCount)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "terminators":
-			err = kzrt.Decode(raw, &x.Terminators)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -280,54 +280,8 @@ func (x *RecordCallData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *RecordCallData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = RecordCallData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "action":
-			err = kzrt.Decode(raw, &x.Action)
-		case "format":
-			err = kzrt.Decode(raw, &x.Format)
-		case "label":
-			err = kzrt.Decode(raw, &x.Label)
-		case "media_name":
-			err = kzrt.Decode(raw, &x.MediaName)
-		case "method":
-			err = kzrt.Decode(raw, &x.Method)
-		case "origin":
-			err = kzrt.Decode(raw, &x.Origin)
-		case "record_min_sec":
-			err = kzrt.Decode(raw, &x.RecordMinSec)
-		case "record_on_answer":
-			err = kzrt.Decode(raw, &x.RecordOnAnswer)
-		case "record_on_bridge":
-			err = kzrt.Decode(raw, &x.RecordOnBridge)
-		case "record_sample_rate":
-			err = kzrt.Decode(raw, &x.RecordSampleRate)
-		case "should_follow_transfer":
-			err = kzrt.Decode(raw, &x.ShouldFollowTransfer)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "time_limit":
-			err = kzrt.Decode(raw, &x.TimeLimit)
-		case "url":
-			err = kzrt.Decode(raw, &x.URL)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

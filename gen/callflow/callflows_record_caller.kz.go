@@ -120,36 +120,8 @@ func (x *RecordCallerData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *RecordCallerData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = RecordCallerData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "format":
-			err = kzrt.Decode(raw, &x.Format)
-		case "method":
-			err = kzrt.Decode(raw, &x.Method)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "time_limit":
-			err = kzrt.Decode(raw, &x.TimeLimit)
-		case "url":
-			err = kzrt.Decode(raw, &x.URL)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

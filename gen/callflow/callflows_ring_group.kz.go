@@ -182,44 +182,8 @@ func (x *RingGroupData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *RingGroupData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = RingGroupData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "endpoints":
-			err = kzrt.Decode(raw, &x.Endpoints)
-		case "fail_on_single_reject":
-			err = kzrt.Decode(raw, &x.FailOnSingleReject)
-		case "ignore_forward":
-			err = kzrt.Decode(raw, &x.IgnoreForward)
-		case "repeats":
-			err = kzrt.Decode(raw, &x.Repeats)
-		case "ringback":
-			err = kzrt.Decode(raw, &x.Ringback)
-		case "ringtones":
-			err = kzrt.Decode(raw, &x.Ringtones)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "strategy":
-			err = kzrt.Decode(raw, &x.Strategy)
-		case "timeout":
-			err = kzrt.Decode(raw, &x.Timeout)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -380,36 +344,8 @@ func (x *RingGroupEndpointsItem) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *RingGroupEndpointsItem) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = RingGroupEndpointsItem{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "delay":
-			err = kzrt.Decode(raw, &x.Delay)
-		case "endpoint_type":
-			err = kzrt.Decode(raw, &x.EndpointType)
-		case "id":
-			err = kzrt.Decode(raw, &x.ID)
-		case "timeout":
-			err = kzrt.Decode(raw, &x.Timeout)
-		case "weight":
-			err = kzrt.Decode(raw, &x.Weight)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -525,30 +461,8 @@ func (x *RingGroupRingtones) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *RingGroupRingtones) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = RingGroupRingtones{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "external":
-			err = kzrt.Decode(raw, &x.External)
-		case "internal":
-			err = kzrt.Decode(raw, &x.Internal)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -130,38 +130,8 @@ func (x *TemporalRouteData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *TemporalRouteData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = TemporalRouteData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "action":
-			err = kzrt.Decode(raw, &x.Action)
-		case "interdigit_timeout":
-			err = kzrt.Decode(raw, &x.InterdigitTimeout)
-		case "rule_set":
-			err = kzrt.Decode(raw, &x.RuleSet)
-		case "rules":
-			err = kzrt.Decode(raw, &x.Rules)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "timezone":
-			err = kzrt.Decode(raw, &x.Timezone)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -150,40 +150,8 @@ func (x *TTSData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *TTSData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = TTSData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "endless_playback":
-			err = kzrt.Decode(raw, &x.EndlessPlayback)
-		case "engine":
-			err = kzrt.Decode(raw, &x.Engine)
-		case "language":
-			err = kzrt.Decode(raw, &x.Language)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "terminators":
-			err = kzrt.Decode(raw, &x.Terminators)
-		case "text":
-			err = kzrt.Decode(raw, &x.Text)
-		case "voice":
-			err = kzrt.Decode(raw, &x.Voice)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -207,48 +207,8 @@ func (x *UserData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *UserData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = UserData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "can_call_self":
-			err = kzrt.Decode(raw, &x.CanCallSelf)
-		case "can_text_self":
-			err = kzrt.Decode(raw, &x.CanTextSelf)
-		case "custom_sip_headers":
-			err = kzrt.Decode(raw, &x.CustomSIPHeaders)
-		case "delay":
-			err = kzrt.Decode(raw, &x.Delay)
-		case "fail_on_single_reject":
-			err = kzrt.Decode(raw, &x.FailOnSingleReject)
-		case "id":
-			err = kzrt.Decode(raw, &x.ID)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		case "static_invite":
-			err = kzrt.Decode(raw, &x.StaticInvite)
-		case "strategy":
-			err = kzrt.Decode(raw, &x.Strategy)
-		case "suppress_clid":
-			err = kzrt.Decode(raw, &x.SuppressClid)
-		case "timeout":
-			err = kzrt.Decode(raw, &x.Timeout)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -173,40 +173,8 @@ func (x *VoicemailData) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *VoicemailData) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = VoicemailData{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "action":
-			err = kzrt.Decode(raw, &x.Action)
-		case "callerid_match_login":
-			err = kzrt.Decode(raw, &x.CalleridMatchLogin)
-		case "id":
-			err = kzrt.Decode(raw, &x.ID)
-		case "interdigit_timeout":
-			err = kzrt.Decode(raw, &x.InterdigitTimeout)
-		case "max_message_length":
-			err = kzrt.Decode(raw, &x.MaxMessageLength)
-		case "single_mailbox_login":
-			err = kzrt.Decode(raw, &x.SingleMailboxLogin)
-		case "skip_module":
-			err = kzrt.Decode(raw, &x.SkipModule)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -384,74 +384,8 @@ func (x *Conferences) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *Conferences) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = Conferences{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "bridge_password":
-			err = kzrt.Decode(raw, &x.BridgePassword)
-		case "bridge_username":
-			err = kzrt.Decode(raw, &x.BridgeUsername)
-		case "caller_controls":
-			err = kzrt.Decode(raw, &x.CallerControls)
-		case "conference_numbers":
-			err = kzrt.Decode(raw, &x.ConferenceNumbers)
-		case "controls":
-			err = kzrt.Decode(raw, &x.Controls)
-		case "domain":
-			err = kzrt.Decode(raw, &x.Domain)
-		case "flags":
-			err = kzrt.Decode(raw, &x.Flags)
-		case "focus":
-			err = kzrt.Decode(raw, &x.Focus)
-		case "language":
-			err = kzrt.Decode(raw, &x.Language)
-		case "max_members_media":
-			err = kzrt.Decode(raw, &x.MaxMembersMedia)
-		case "max_participants":
-			err = kzrt.Decode(raw, &x.MaxParticipants)
-		case "member":
-			err = kzrt.Decode(raw, &x.Member)
-		case "moderator":
-			err = kzrt.Decode(raw, &x.Moderator)
-		case "moderator_controls":
-			err = kzrt.Decode(raw, &x.ModeratorControls)
-		case "name":
-			err = kzrt.Decode(raw, &x.Name)
-		case "owner_id":
-			err = kzrt.Decode(raw, &x.OwnerID)
-		case "play_entry_tone":
-			err = kzrt.Decode(raw, &x.PlayEntryTone)
-		case "play_exit_tone":
-			err = kzrt.Decode(raw, &x.PlayExitTone)
-		case "play_name":
-			err = kzrt.Decode(raw, &x.PlayName)
-		case "play_welcome":
-			err = kzrt.Decode(raw, &x.PlayWelcome)
-		case "profile":
-			err = kzrt.Decode(raw, &x.Profile)
-		case "profile_name":
-			err = kzrt.Decode(raw, &x.ProfileName)
-		case "require_moderator":
-			err = kzrt.Decode(raw, &x.RequireModerator)
-		case "wait_for_moderator":
-			err = kzrt.Decode(raw, &x.WaitForModerator)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -634,36 +568,8 @@ func (x *ConferencesMember) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *ConferencesMember) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = ConferencesMember{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "join_deaf":
-			err = kzrt.Decode(raw, &x.JoinDeaf)
-		case "join_muted":
-			err = kzrt.Decode(raw, &x.JoinMuted)
-		case "numbers":
-			err = kzrt.Decode(raw, &x.Numbers)
-		case "pins":
-			err = kzrt.Decode(raw, &x.Pins)
-		case "play_entry_prompt":
-			err = kzrt.Decode(raw, &x.PlayEntryPrompt)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -805,34 +711,8 @@ func (x *ConferencesModerator) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *ConferencesModerator) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = ConferencesModerator{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "join_deaf":
-			err = kzrt.Decode(raw, &x.JoinDeaf)
-		case "join_muted":
-			err = kzrt.Decode(raw, &x.JoinMuted)
-		case "numbers":
-			err = kzrt.Decode(raw, &x.Numbers)
-		case "pins":
-			err = kzrt.Decode(raw, &x.Pins)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -273,58 +273,8 @@ func (x *ConferencesProfile) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *ConferencesProfile) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = ConferencesProfile{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "alone-sound":
-			err = kzrt.Decode(raw, &x.AloneSound)
-		case "announce-count":
-			err = kzrt.Decode(raw, &x.AnnounceCount)
-		case "caller-controls":
-			err = kzrt.Decode(raw, &x.CallerControls)
-		case "comfort-noise":
-			err = kzrt.Decode(raw, &x.ComfortNoise)
-		case "energy-level":
-			err = kzrt.Decode(raw, &x.EnergyLevel)
-		case "enter-sound":
-			err = kzrt.Decode(raw, &x.EnterSound)
-		case "exit-sound":
-			err = kzrt.Decode(raw, &x.ExitSound)
-		case "interval":
-			err = kzrt.Decode(raw, &x.Interval)
-		case "locked-sound":
-			err = kzrt.Decode(raw, &x.LockedSound)
-		case "max-members":
-			err = kzrt.Decode(raw, &x.MaxMembers)
-		case "max-members-sound":
-			err = kzrt.Decode(raw, &x.MaxMembersSound)
-		case "moderator-controls":
-			err = kzrt.Decode(raw, &x.ModeratorControls)
-		case "moh-sound":
-			err = kzrt.Decode(raw, &x.MOHSound)
-		case "muted-sound":
-			err = kzrt.Decode(raw, &x.MutedSound)
-		case "rate":
-			err = kzrt.Decode(raw, &x.Rate)
-		case "unmuted-sound":
-			err = kzrt.Decode(raw, &x.UnmutedSound)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

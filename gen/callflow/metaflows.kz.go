@@ -110,36 +110,8 @@ func (x *Metaflows) encode(e *kzrt.Encoder) {
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
 func (x *Metaflows) UnmarshalJSON(data []byte) error {
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
 	*x = Metaflows{}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		var err error
-		switch key {
-		case "binding_digit":
-			err = kzrt.Decode(raw, &x.BindingDigit)
-		case "digit_timeout":
-			err = kzrt.Decode(raw, &x.DigitTimeout)
-		case "listen_on":
-			err = kzrt.Decode(raw, &x.ListenOn)
-		case "numbers":
-			err = kzrt.Decode(raw, &x.Numbers)
-		case "patterns":
-			err = kzrt.Decode(raw, &x.Patterns)
-		default:
-			if x.Extra == nil {
-				x.Extra = map[string]json.RawMessage{}
-			}
-			x.Extra[key] = raw
-		}
-		if err != nil {
-			return kzrt.At(key, err)
-		}
-	}
-	return nil
+	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -116,26 +116,8 @@ func (g *generator) emitStructUnmarshal(name string, t *model.Type, fields []fie
 		"does not name are kept in Extra. A value of the wrong JSON type is an " +
 		"error naming its JSON pointer; constraints are checked by Validate.")
 	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
-		jen.List(jen.Id("members"), jen.Err()).Op(":=").Qual(kzrt, "Members").Call(jen.Id("data")),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		jen.Op("*").Id("x").Op("=").Id(name).Values(),
-		jen.For(jen.List(jen.Id("_"), jen.Id("key")).Op(":=").Range().Qual(kzrt, "SortedKeys").Call(jen.Id("members"))).Block(
-			jen.Id("raw").Op(":=").Id("members").Index(jen.Id("key")),
-			jen.Var().Err().Error(),
-			jen.Switch(jen.Id("key")).BlockFunc(func(grp *jen.Group) {
-				for _, f := range fields {
-					grp.Case(jen.Lit(f.Name)).Add(g.decodeMember(f.Type, jen.Id("x").Dot(f.goName)))
-				}
-				grp.Default().Block(
-					jen.If(jen.Id("x").Dot("Extra").Op("==").Nil()).Block(
-						jen.Id("x").Dot("Extra").Op("=").Map(jen.String()).Qual(jsonPkg, "RawMessage").Values(),
-					),
-					jen.Id("x").Dot("Extra").Index(jen.Id("key")).Op("=").Id("raw"),
-				)
-			}),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(kzrt, "At").Call(jen.Id("key"), jen.Err()))),
-		),
-		jen.Return(jen.Nil()),
+		jen.Return(jen.Qual(kzrt, "DecodeObject").Call(jen.Id("data"), jen.Id("x"), jen.Op("&").Id("x").Dot("Extra"))),
 	)
 }
 

@@ -65,13 +65,15 @@ func Generate(set *model.Set, opts Options) ([]File, error) {
 	g := newGenerator(set, opts)
 	var jobs []func() *jen.File
 	var files []File
+	if opts.Nodes {
+		// The builders file is the largest: start it first so it does not
+		// finish alone at the end.
+		files = append(files, File{Name: NodesFile})
+		jobs = append(jobs, func() *jen.File { return g.forFile().emitNodes() })
+	}
 	for _, s := range set.Schemas {
 		files = append(files, File{Name: FileName(s.ID), SchemaID: s.ID, RootType: g.typeName[s.Root]})
 		jobs = append(jobs, func() *jen.File { return g.forFile().emitSchema(s) })
-	}
-	if opts.Nodes {
-		files = append(files, File{Name: NodesFile})
-		jobs = append(jobs, func() *jen.File { return g.forFile().emitNodes() })
 	}
 	if err := renderAll(files, jobs); err != nil {
 		return nil, err

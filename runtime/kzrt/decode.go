@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // DecodeError is a JSON value that does not fit its Go type, located by
@@ -244,4 +245,49 @@ func depth(err error) int {
 		return strings.Count(de.Pointer, "/")
 	}
 	return 0
+}
+
+// DecodeObject decodes a JSON object into the struct dst points to, one
+// member at a time: a member goes to the field whose json tag names it,
+// decoded as Decode does (null refused, errors located by pointer); members
+// no field names are kept in *extra. Generated UnmarshalJSON methods call it.
+func DecodeObject(data []byte, dst any, extra *map[string]json.RawMessage) error {
+	members, err := Members(data)
+	if err != nil {
+		return err
+	}
+	v := reflect.ValueOf(dst).Elem()
+	fields := fieldIndex(v.Type())
+	for _, key := range SortedKeys(members) {
+		raw := members[key]
+		if i, ok := fields[key]; ok {
+			if err := decodeValue(raw, v.Field(i)); err != nil {
+				return At(key, err)
+			}
+			continue
+		}
+		if *extra == nil {
+			*extra = map[string]json.RawMessage{}
+		}
+		(*extra)[key] = raw
+	}
+	return nil
+}
+
+// fieldIndexes caches, per struct type, the field index of each JSON name.
+var fieldIndexes sync.Map
+
+func fieldIndex(t reflect.Type) map[string]int {
+	if m, ok := fieldIndexes.Load(t); ok {
+		return m.(map[string]int)
+	}
+	m := map[string]int{}
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			m[name] = i
+		}
+	}
+	fieldIndexes.Store(t, m)
+	return m
 }
