@@ -385,17 +385,27 @@ func onlyIn(fields []field, others ...[]field) []string {
 // the keys rather than assumed because which one a pivot node without
 // req_format produces is unverified: the schema default is kazoo, but
 // pivot_call falls back to twiml when no Request-Format reaches it.
-func detectFormat(p Params) Format {
-	count := func(names []string) int {
-		n := 0
-		for _, name := range names {
-			if p.Has(name) {
-				n++
-			}
-		}
-		return n
+var onlyNames = func() map[string]Format {
+	m := map[string]Format{}
+	for _, n := range kazooOnly {
+		m[n] = FormatKazoo
 	}
-	kazoo, twiml := count(kazooOnly), count(twimlOnly)
+	for _, n := range twimlOnly {
+		m[n] = FormatTwiML
+	}
+	return m
+}()
+
+func detectFormat(p Params) Format {
+	kazoo, twiml := 0, 0
+	for _, kv := range p {
+		switch onlyNames[kv.Key] {
+		case FormatKazoo:
+			kazoo++
+		case FormatTwiML:
+			twiml++
+		}
+	}
 	switch {
 	case kazoo > 0 && kazoo >= twiml:
 		return FormatKazoo
@@ -416,11 +426,29 @@ func fieldsFor(f Format) (base, vars []field) {
 }
 
 // fill sets the typed fields from Raw, reading the names of r.Format.
+var (
+	kazooSetters = setters(kazooFields, kazooVars)
+	twimlSetters = setters(twimlFields, twimlVars)
+)
+
+func setters(lists ...[]field) map[string]func(*Request, Value) {
+	m := map[string]func(*Request, Value){}
+	for _, l := range lists {
+		for _, f := range l {
+			m[f.name] = f.set
+		}
+	}
+	return m
+}
+
 func (r *Request) fill() {
-	base, vars := fieldsFor(r.Format)
-	for _, f := range slices.Concat(base, vars) {
-		if v, ok := r.Raw.member(f.name); ok {
-			f.set(r, v)
+	set := twimlSetters
+	if r.Format == FormatKazoo {
+		set = kazooSetters
+	}
+	for _, kv := range r.Raw {
+		if f := set[kv.Key]; f != nil {
+			f(r, kv.Value)
 		}
 	}
 }

@@ -385,8 +385,10 @@ func EscapeValue(s string) string {
 //     pair wins and the parameter keeps its first position. With GET this
 //     lets Kazoo's parameters, which follow the voice_url's own, win.
 func DecodeForm(s string) (Params, url.Values) {
-	values := url.Values{}
-	root := newFormObject()
+	n := min(strings.Count(s, "&")+1, 64) // preallocation only; bounded against hostile input
+	values := make(url.Values, n)
+	backing := make([]string, 0, n)
+	root := &formObject{order: make([]string, 0, n), nodes: make([]formNode, 0, n)}
 	for piece := range strings.SplitSeq(s, "&") {
 		if piece == "" {
 			continue
@@ -397,7 +399,16 @@ func DecodeForm(s string) (Params, url.Values) {
 			continue
 		}
 		val := unescapeComponent(v)
-		values.Add(key, val)
+		if vs, ok := values[key]; ok {
+			values[key] = append(vs, val)
+		} else {
+			backing = append(backing, val)
+			values[key] = backing[len(backing)-1 : len(backing) : len(backing)]
+		}
+		if strings.IndexByte(key, '[') < 0 {
+			root.insert1(key, val)
+			continue
+		}
 		path, isList := splitKey(key)
 		root.insert(path, isList, val)
 	}
@@ -474,8 +485,14 @@ func splitKey(key string) (path []string, isList bool) {
 // decoding linear in the number of pairs, order keeps first positions.
 type formObject struct {
 	order []string
-	nodes map[string]*formNode
+	nodes []formNode
+	index map[string]int // built once the object outgrows a linear scan
 }
+
+// formIndexAt is the member count from which a formObject indexes its keys
+// in a map: small objects (all of Kazoo's) scan, large hostile ones stay
+// linear in the number of pairs.
+const formIndexAt = 16
 
 // formNode is one member of a formObject: a string, a list of strings or an
 // object, as form pairs can only produce those.
@@ -487,18 +504,35 @@ type formNode struct {
 }
 
 func newFormObject() *formObject {
-	return &formObject{nodes: map[string]*formNode{}}
+	return &formObject{}
 }
 
 // node returns the member named key, creating an empty one in last position.
+// The pointer is valid until the next call.
 func (o *formObject) node(key string) *formNode {
-	n, ok := o.nodes[key]
-	if !ok {
-		n = &formNode{}
-		o.nodes[key] = n
-		o.order = append(o.order, key)
+	if o.index != nil {
+		if i, ok := o.index[key]; ok {
+			return &o.nodes[i]
+		}
+	} else {
+		for i := range o.order {
+			if o.order[i] == key {
+				return &o.nodes[i]
+			}
+		}
 	}
-	return n
+	o.nodes = append(o.nodes, formNode{})
+	o.order = append(o.order, key)
+	switch n := len(o.order); {
+	case o.index != nil:
+		o.index[key] = n - 1
+	case n >= formIndexAt:
+		o.index = make(map[string]int, 2*n)
+		for i, k := range o.order {
+			o.index[k] = i
+		}
+	}
+	return &o.nodes[len(o.nodes)-1]
 }
 
 // insert stores val at path, appending to a list when isList is set. Members
@@ -522,14 +556,20 @@ func (o *formObject) insert(path []string, isList bool, val string) {
 	n.list = append(n.list, val)
 }
 
+// insert1 stores a plain top-level scalar.
+func (o *formObject) insert1(key, val string) {
+	n := o.node(key)
+	*n = formNode{kind: KindString, str: val}
+}
+
 // params converts the decoded object into Params.
 func (o *formObject) params() Params {
 	if len(o.order) == 0 {
 		return nil
 	}
 	p := make(Params, 0, len(o.order))
-	for _, key := range o.order {
-		n := o.nodes[key]
+	for i, key := range o.order {
+		n := &o.nodes[i]
 		var v Value
 		switch n.kind {
 		case KindObject:

@@ -1,0 +1,374 @@
+package pivot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/kzgen/kzgen/gen/callflow"
+	"github.com/kzgen/kzgen/runtime/kzrt"
+)
+
+// HandlerFunc answers one Pivot request with the callflow Kazoo runs next.
+// Any module builder (callflow.TTS(…), callflow.Pivot(…), …) or a
+// *callflow.Node is a callflow.Builder, so a builder chain can be returned
+// as it is. ctx is the HTTP request's context: it is cancelled when Kazoo
+// gives up (its request timeout is 5 s by default) or the connection closes.
+//
+// A non-nil error, a nil callflow, a callflow that fails Validate and a panic
+// are all logged and answered with the fallback (see WithFallback and
+// WithFailureStatus), never with the half-built callflow.
+type HandlerFunc func(ctx context.Context, r *Request) (callflow.Builder, error)
+
+// DefaultMaxBodyBytes is the default bound on a POST body. Kazoo's
+// parameters take a few hundred bytes to a few KiB; a larger body is not a
+// Pivot request.
+const DefaultMaxBodyBytes = 64 << 10
+
+// DefaultTTL is how long a continuation made by Router.Next stays valid by
+// default.
+const DefaultTTL = time.Hour
+
+// DefaultApology is the text of the default fallback callflow.
+const DefaultApology = "We are sorry, we cannot take your call right now. Please try again later."
+
+// DefaultFallback returns the default fallback callflow: DefaultApology spoken
+// with tts, then hangup.
+func DefaultFallback() *callflow.Node {
+	return callflow.TTS(DefaultApology).Then(callflow.Hangup()).Node()
+}
+
+// Option configures Handler and NewRouter. Options that only concern a
+// Router (WithTTL, WithClock, WithFollowUp) are ignored by Handler.
+type Option func(*config)
+
+// config is the settings shared by Handler and Router.
+type config struct {
+	logger  *slog.Logger
+	maxBody int64
+
+	// The fallback: fallbackStatus 200 answers fallbackBody as a callflow;
+	// any other status answers that status with no callflow.
+	fallbackStatus int
+	fallbackBody   []byte
+
+	// Router only.
+	ttl          time.Duration
+	now          func() time.Time
+	followMethod callflow.PivotMethod
+	followBody   callflow.PivotReqBodyFormat
+
+	err error // first invalid option
+}
+
+// defaultFallbackBody is DefaultFallback encoded once.
+var defaultFallbackBody = func() []byte {
+	b, err := DefaultFallback().MarshalJSON()
+	if err != nil {
+		panic("pivot: encoding the default fallback: " + err.Error())
+	}
+	return b
+}()
+
+func newConfig(opts []Option) *config {
+	c := &config{
+		maxBody:        DefaultMaxBodyBytes,
+		fallbackStatus: http.StatusOK,
+		fallbackBody:   defaultFallbackBody,
+		ttl:            DefaultTTL,
+		now:            time.Now,
+		followMethod:   callflow.PivotMethodPost,
+		followBody:     callflow.PivotReqBodyFormatForm,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(c)
+		}
+	}
+	if c.logger == nil {
+		c.logger = slog.Default()
+	}
+	return c
+}
+
+func (c *config) fail(err error) {
+	if c.err == nil {
+		c.err = err
+	}
+}
+
+// WithLogger sets the logger for failed requests; the default is
+// slog.Default(). Successful requests are not logged: wrap the handler for
+// access logs.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) { c.logger = l }
+}
+
+// WithMaxBodyBytes bounds POST bodies (default DefaultMaxBodyBytes); a larger
+// body is answered 413 without calling the handler. n must be positive.
+func WithMaxBodyBytes(n int64) Option {
+	return func(c *config) {
+		if n <= 0 {
+			c.fail(fmt.Errorf("pivot: WithMaxBodyBytes(%d): the bound must be positive", n))
+			return
+		}
+		c.maxBody = n
+	}
+}
+
+// WithFallback sets the callflow answered, with status 200, when a request
+// cannot be answered with the handler's callflow: a handler error or panic,
+// an invalid callflow, an unreadable request, a refused continuation. The
+// default is DefaultFallback: an apology, then hangup.
+//
+// Kazoo runs the fallback in place of the current callflow, like any other
+// answer, so the caller hears it whatever children the pivot node has.
+// WithFallback and WithFailureStatus replace each other; the last one wins.
+// The callflow is validated and encoded once, when the handler is built.
+func WithFallback(b callflow.Builder) Option {
+	return func(c *config) {
+		var n *callflow.Node
+		if b != nil {
+			n = b.Node()
+		}
+		if n == nil {
+			c.fail(errors.New("pivot: WithFallback: nil callflow"))
+			return
+		}
+		if err := n.Validate(); err != nil {
+			c.fail(fmt.Errorf("pivot: WithFallback: invalid callflow: %w", err))
+			return
+		}
+		body, err := n.MarshalJSON()
+		if err != nil {
+			c.fail(fmt.Errorf("pivot: WithFallback: %w", err))
+			return
+		}
+		c.fallbackStatus, c.fallbackBody = http.StatusOK, body
+	}
+}
+
+// WithFailureStatus makes failures answer the HTTP status code, 400 to 599
+// (e.g. 503), with no callflow, instead of a fallback callflow.
+//
+// Kazoo's pivot_call treats any status other than 200 and 206 as a failed
+// request: it publishes pivot.failed, and cf_pivot continues with the pivot
+// node's "_" child, or hangs up when the node has none. Use this when the
+// static callflow that holds the pivot node has its own plan for failures
+// (a "_" child playing a message, ringing a queue, …).
+//
+// Only 4xx and 5xx are accepted: Kazoo's HTTP client might follow a 3xx
+// redirect rather than fail (unverified).
+//
+// Contrast with answering a broken callflow: an empty body, invalid JSON or
+// a callflow that fails Kazoo's schemas publishes no pivot.failed and ends
+// the call. That is why this package validates every callflow before
+// answering it and never sends a broken one.
+func WithFailureStatus(code int) Option {
+	return func(c *config) {
+		if code < 400 || code > 599 {
+			c.fail(fmt.Errorf("pivot: WithFailureStatus(%d): the status must be 400 to 599", code))
+			return
+		}
+		c.fallbackStatus, c.fallbackBody = code, nil
+	}
+}
+
+// ---------------------------------------------------------------------------
+// The handler
+
+// Handler returns an http.Handler that answers Kazoo's Pivot requests with
+// the callflows fn returns. For each request it:
+//
+//  1. refuses methods other than GET, HEAD and POST with 405 (Kazoo sends
+//     only GET and POST);
+//  2. bounds a POST body with http.MaxBytesReader (WithMaxBodyBytes); a
+//     larger body is answered 413;
+//  3. parses the request with ParseRequest; a request that does not parse
+//     (e.g. a malformed JSON body) gets the fallback;
+//  4. calls fn with the request's context, recovering a panic;
+//  5. validates the callflow with Validate, as Kazoo will;
+//  6. answers status 200 with the bare node as JSON and the header
+//     "Content-Type: application/json", exactly: Kazoo compares the media
+//     type case-sensitively and reads a response with no Content-Type as
+//     TwiML.
+//
+// Failures in steps 3 to 5 are logged (WithLogger) and answered with the
+// fallback: by default an apology then hangup with status 200 (WithFallback),
+// or a bare error status so that Kazoo takes the pivot node's "_" child
+// (WithFailureStatus). The 405 and 413 answers are non-200 too, so if Kazoo
+// ever met one it would also take the "_" child.
+//
+// Handler panics if an option is invalid, as the options are fixed when the
+// program is written.
+func Handler(fn HandlerFunc, opts ...Option) http.Handler {
+	if fn == nil {
+		panic("pivot: Handler: nil HandlerFunc")
+	}
+	c := newConfig(opts)
+	if c.err != nil {
+		panic(c.err)
+	}
+	return &handler{cfg: c, fn: fn}
+}
+
+type handler struct {
+	cfg *config
+	fn  HandlerFunc
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.cfg.serve(w, r, func(ctx context.Context, _ *http.Request, req *Request) (callflow.Builder, error) {
+		return h.fn(ctx, req)
+	})
+}
+
+// answerFunc is the per-request work of a handler or router step: it gets
+// both the HTTP request (for the URL) and the parsed Pivot request.
+type answerFunc func(ctx context.Context, hr *http.Request, r *Request) (callflow.Builder, error)
+
+// refusal is an error an answerFunc returns for a request it refuses before
+// any user code ran (a bad continuation); it is logged at warning level under
+// msg and answered with the fallback.
+type refusal struct {
+	msg string
+	err error
+}
+
+func (e *refusal) Error() string { return e.msg + ": " + e.err.Error() }
+func (e *refusal) Unwrap() error { return e.err }
+
+// panicError is a recovered panic.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+
+// serve runs one request through the pipeline Handler documents.
+func (c *config) serve(w http.ResponseWriter, r *http.Request, answer answerFunc) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPost:
+	default:
+		c.log(r, nil, slog.LevelWarn, "pivot: method not allowed", nil)
+		w.Header().Set("Allow", "GET, HEAD, POST")
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return
+	}
+	if r.Method == http.MethodPost && r.Body != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, c.maxBody)
+	}
+	req, err := ParseRequest(r)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			c.log(r, nil, slog.LevelWarn, "pivot: request body too large", err, slog.Int64("limit", tooBig.Limit))
+			http.Error(w, http.StatusText(http.StatusRequestEntityTooLarge), http.StatusRequestEntityTooLarge)
+			return
+		}
+		c.log(r, nil, slog.LevelWarn, "pivot: unreadable request", err)
+		c.writeFallback(w)
+		return
+	}
+
+	b, err := call(r.Context(), answer, r, req)
+	if err != nil {
+		var ref *refusal
+		var pe *panicError
+		switch {
+		case errors.As(err, &ref):
+			c.log(r, req, slog.LevelWarn, ref.msg, ref.err)
+		case errors.As(err, &pe):
+			c.log(r, req, slog.LevelError, "pivot: handler panicked", err, slog.String("stack", string(pe.stack)))
+		default:
+			c.log(r, req, slog.LevelError, "pivot: handler failed", err)
+		}
+		c.writeFallback(w)
+		return
+	}
+	var node *callflow.Node
+	if b != nil {
+		node = b.Node()
+	}
+	if node == nil {
+		c.log(r, req, slog.LevelError, "pivot: handler returned no callflow", nil)
+		c.writeFallback(w)
+		return
+	}
+	if err := node.Validate(); err != nil {
+		c.log(r, req, slog.LevelError, "pivot: handler returned an invalid callflow", err,
+			slog.Int("problems", len(kzrt.AsErrors(err))))
+		c.writeFallback(w)
+		return
+	}
+	body, err := node.MarshalJSON()
+	if err != nil {
+		c.log(r, req, slog.LevelError, "pivot: encoding the callflow", err)
+		c.writeFallback(w)
+		return
+	}
+	writeCallflow(w, body)
+}
+
+// call runs answer, turning a panic into a *panicError. http.ErrAbortHandler
+// is re-raised, as net/http expects.
+func call(ctx context.Context, answer answerFunc, hr *http.Request, r *Request) (b callflow.Builder, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			b, err = nil, &panicError{value: v, stack: debug.Stack()}
+		}
+	}()
+	return answer(ctx, hr, r)
+}
+
+// writeCallflow answers a callflow: status 200, Content-Type exactly
+// "application/json" (Kazoo compares it case-sensitively; a missing one is
+// read as text/xml).
+func writeCallflow(w http.ResponseWriter, body []byte) {
+	h := w.Header()
+	h["Content-Type"] = []string{ContentTypeJSON}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// writeFallback answers the configured fallback.
+func (c *config) writeFallback(w http.ResponseWriter) {
+	if c.fallbackStatus != http.StatusOK {
+		http.Error(w, http.StatusText(c.fallbackStatus), c.fallbackStatus)
+		return
+	}
+	writeCallflow(w, c.fallbackBody)
+}
+
+// log logs a failed request. The URL's query is never logged: it may hold a
+// token or a continuation (and, for GET, every call parameter).
+func (c *config) log(r *http.Request, req *Request, level slog.Level, msg string, err error, extra ...slog.Attr) {
+	ctx := r.Context()
+	if !c.logger.Enabled(ctx, level) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 6+len(extra))
+	attrs = append(attrs,
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.String("remote", r.RemoteAddr),
+	)
+	if req != nil && req.CallID != "" {
+		attrs = append(attrs, slog.String("call_id", req.CallID))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	attrs = append(attrs, extra...)
+	c.logger.LogAttrs(ctx, level, msg, attrs...)
+}

@@ -1,0 +1,327 @@
+package pivot_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/kzgen/kzgen/gen/callflow"
+	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/pivot/pivottest"
+)
+
+// logBuffer is a concurrency-safe log sink for asserting on log output.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// testLogger returns a logger writing text to the returned buffer.
+func testLogger() (*slog.Logger, *logBuffer) {
+	buf := new(logBuffer)
+	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug})), buf
+}
+
+// aliceCall is a typical first request in the kazoo naming.
+var aliceCall = pivottest.Call{
+	CallID: "call-1", AccountID: "acc1",
+	From: "1001", FromRealm: "example.com", To: "2000", ToRealm: "example.com",
+	CallerIDName: "Alice", CallerIDNumber: "+15551234567",
+	UserIDs: []string{"u1"},
+}
+
+func greet(ctx context.Context, r *pivot.Request) (callflow.Builder, error) {
+	return callflow.TTS("Hello " + r.CallerIDName).Then(callflow.Hangup()), nil
+}
+
+func TestHandlerAnswersCallflow(t *testing.T) {
+	h := pivot.Handler(greet)
+	for _, method := range []string{"GET", "POST"} {
+		t.Run(method, func(t *testing.T) {
+			c := aliceCall
+			c.Method = method
+			res, err := c.Send(h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := res.Err(); err != nil {
+				t.Fatal(err, string(res.Body))
+			}
+			if res.Status != http.StatusOK {
+				t.Errorf("status %d, want 200", res.Status)
+			}
+			if got := res.Header["Content-Type"]; !reflect.DeepEqual(got, []string{"application/json"}) {
+				t.Errorf("Content-Type %q, want exactly [\"application/json\"]", got)
+			}
+			if len(res.Warnings) > 0 {
+				t.Errorf("warnings: %q", res.Warnings)
+			}
+			want, _ := callflow.TTS("Hello Alice").Then(callflow.Hangup()).MarshalJSON()
+			if !bytes.Equal(res.Body, want) {
+				t.Errorf("body\n got %s\nwant %s", res.Body, want)
+			}
+		})
+	}
+}
+
+// TestHandlerContentTypeExact checks the Content-Type is exactly
+// application/json even when a wrapper set another one first.
+func TestHandlerContentTypeExact(t *testing.T) {
+	inner := pivot.Handler(greet)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "Application/JSON; charset=utf-8")
+		w.Header().Add("Content-Type", "text/plain")
+		inner.ServeHTTP(w, r)
+	})
+	res, err := aliceCall.Send(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Header["Content-Type"]; !reflect.DeepEqual(got, []string{"application/json"}) {
+		t.Errorf("Content-Type %q, want exactly [\"application/json\"]", got)
+	}
+	if res.Verdict != pivottest.VerdictRun || len(res.Warnings) > 0 {
+		t.Errorf("verdict %v %q %q", res.Verdict, res.Reason, res.Warnings)
+	}
+}
+
+func TestHandlerContext(t *testing.T) {
+	type key struct{}
+	var got any
+	h := pivot.Handler(func(ctx context.Context, r *pivot.Request) (callflow.Builder, error) {
+		got = ctx.Value(key{})
+		return callflow.Hangup(), nil
+	})
+	wrapped := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), key{}, "marker")))
+	})
+	if _, err := aliceCall.Send(wrapped); err != nil {
+		t.Fatal(err)
+	}
+	if got != "marker" {
+		t.Errorf("handler's context lacks the request's value: %v", got)
+	}
+}
+
+// TestHandlerFallback covers every failure answered with the fallback, in
+// both fallback modes.
+func TestHandlerFallback(t *testing.T) {
+	failing := map[string]struct {
+		fn      pivot.HandlerFunc
+		request func() *http.Request // nil: aliceCall as GET
+		log     string
+	}{
+		"handler error": {
+			fn:  func(context.Context, *pivot.Request) (callflow.Builder, error) { return nil, errors.New("db down") },
+			log: "db down",
+		},
+		"nil callflow": {
+			fn:  func(context.Context, *pivot.Request) (callflow.Builder, error) { return nil, nil },
+			log: "handler returned no callflow",
+		},
+		"nil node": {
+			fn:  func(context.Context, *pivot.Request) (callflow.Builder, error) { return (*callflow.Node)(nil), nil },
+			log: "handler returned no callflow",
+		},
+		"invalid node": {
+			fn: func(context.Context, *pivot.Request) (callflow.Builder, error) {
+				return callflow.TTS("hi").Then(callflow.TTS("")), nil // text: minLength 1
+			},
+			log: "/children/_/data/text",
+		},
+		"unknown module": {
+			fn: func(context.Context, *pivot.Request) (callflow.Builder, error) {
+				return &callflow.Node{Module: "say", Data: &callflow.RawData{Module: "say", JSON: []byte(`{}`)}}, nil
+			},
+			log: "unable to find callflow schema",
+		},
+		"panic": {
+			fn: func(context.Context, *pivot.Request) (callflow.Builder, error) {
+				var m map[string]int
+				m["boom"]++ // assignment to entry in nil map
+				return nil, nil
+			},
+			log: "handler panicked",
+		},
+		"unreadable request": {
+			fn: greet,
+			request: func() *http.Request {
+				r := httptest.NewRequest("POST", "/", strings.NewReader(`{"Call-ID": `))
+				r.Header.Set("Content-Type", "application/json")
+				return r
+			},
+			log: "unreadable request",
+		},
+	}
+	custom := callflow.Play().ID("https://media.example.com/sorry.mp3")
+	customBody, _ := custom.MarshalJSON()
+	defaultBody, _ := pivot.DefaultFallback().MarshalJSON()
+	modes := []struct {
+		name   string
+		opt    pivot.Option
+		status int
+		body   []byte
+	}{
+		{"default", nil, 200, defaultBody},
+		{"WithFallback", pivot.WithFallback(custom), 200, customBody},
+		{"WithFailureStatus", pivot.WithFailureStatus(503), 503, nil},
+	}
+	for name, tc := range failing {
+		for _, mode := range modes {
+			t.Run(name+"/"+mode.name, func(t *testing.T) {
+				logger, logs := testLogger()
+				h := pivot.Handler(tc.fn, pivot.WithLogger(logger), mode.opt)
+				var res *pivottest.Result
+				if tc.request != nil {
+					rec := httptest.NewRecorder()
+					h.ServeHTTP(rec, tc.request())
+					res = pivottest.Interpret(rec.Code, rec.Header(), rec.Body.Bytes())
+				} else {
+					var err error
+					if res, err = aliceCall.Send(h); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if res.Status != mode.status {
+					t.Errorf("status %d, want %d", res.Status, mode.status)
+				}
+				if mode.status == 200 {
+					if err := res.Err(); err != nil {
+						t.Errorf("fallback not run by Kazoo: %v", err)
+					}
+					if !bytes.Equal(res.Body, mode.body) {
+						t.Errorf("body %s, want %s", res.Body, mode.body)
+					}
+				} else if res.Verdict != pivottest.VerdictFailed {
+					t.Errorf("verdict %v, want failed (Kazoo takes the \"_\" child)", res.Verdict)
+				}
+				if !strings.Contains(logs.String(), tc.log) {
+					t.Errorf("log lacks %q:\n%s", tc.log, logs)
+				}
+			})
+		}
+	}
+}
+
+func TestHandlerPanicLogsStackAndCallID(t *testing.T) {
+	logger, logs := testLogger()
+	h := pivot.Handler(func(context.Context, *pivot.Request) (callflow.Builder, error) {
+		panic("kaboom")
+	}, pivot.WithLogger(logger))
+	if _, err := aliceCall.Send(h); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"level=ERROR", "panic: kaboom", "call_id=call-1", "stack=", "handler_test.go"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, logs)
+		}
+	}
+}
+
+func TestHandlerAbortHandlerPanics(t *testing.T) {
+	h := pivot.Handler(func(context.Context, *pivot.Request) (callflow.Builder, error) {
+		panic(http.ErrAbortHandler)
+	})
+	defer func() {
+		if v := recover(); v != http.ErrAbortHandler {
+			t.Errorf("recovered %v, want http.ErrAbortHandler re-raised", v)
+		}
+	}()
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/?Call-ID=c", nil))
+}
+
+func TestHandlerBodyLimit(t *testing.T) {
+	called := false
+	logger, logs := testLogger()
+	h := pivot.Handler(func(ctx context.Context, r *pivot.Request) (callflow.Builder, error) {
+		called = true
+		return greet(ctx, r)
+	}, pivot.WithMaxBodyBytes(100), pivot.WithLogger(logger))
+
+	body := "Call-ID=c1&Caller-ID-Name=" + strings.Repeat("x", 100-len("Call-ID=c1&Caller-ID-Name="))
+	for _, tc := range []struct {
+		name   string
+		body   string
+		status int
+		called bool
+	}{
+		{"at the limit", body, 200, true},
+		{"over the limit", body + "x", 413, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			called = false
+			r := httptest.NewRequest("POST", "/", strings.NewReader(tc.body))
+			r.Header.Set("Content-Type", pivot.ContentTypeForm)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			if rec.Code != tc.status || called != tc.called {
+				t.Errorf("status %d, handler called %v; want %d, %v", rec.Code, called, tc.status, tc.called)
+			}
+		})
+	}
+	if !strings.Contains(logs.String(), "request body too large") {
+		t.Errorf("log lacks the refusal:\n%s", logs)
+	}
+}
+
+func TestHandlerMethodNotAllowed(t *testing.T) {
+	h := pivot.Handler(greet, pivot.WithLogger(slog.New(slog.DiscardHandler)))
+	for _, m := range []string{"PUT", "DELETE", "OPTIONS"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(m, "/", nil))
+		if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") == "" {
+			t.Errorf("%s: status %d, Allow %q", m, rec.Code, rec.Header().Get("Allow"))
+		}
+	}
+	// HEAD is read like GET.
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("HEAD", "/?Call-ID=c1", nil))
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/json" {
+		t.Errorf("HEAD: status %d, Content-Type %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+}
+
+func TestHandlerInvalidOptionsPanic(t *testing.T) {
+	for name, opt := range map[string]pivot.Option{
+		"WithFailureStatus(200)":  pivot.WithFailureStatus(200),
+		"WithFailureStatus(302)":  pivot.WithFailureStatus(302),
+		"WithMaxBodyBytes(0)":     pivot.WithMaxBodyBytes(0),
+		"WithFallback(nil)":       pivot.WithFallback(nil),
+		"WithFallback(invalid)":   pivot.WithFallback(callflow.TTS("")),
+		"WithFallback(nil *Node)": pivot.WithFallback((*callflow.Node)(nil)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Error("no panic")
+				}
+			}()
+			pivot.Handler(greet, opt)
+		})
+	}
+}
+
+func TestDefaultFallbackIsValid(t *testing.T) {
+	if err := pivot.DefaultFallback().Validate(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,264 @@
+package pivot
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+)
+
+// This file holds optional access-control middleware for Pivot servers.
+//
+// Kazoo does not sign Pivot requests, and it sends no credential of its own.
+// All a Pivot server can check is what the voice_url carries (user info, a
+// query token) and where the request comes from (its IP address). Each check
+// below raises the bar; none proves that a request comes from Kazoo:
+//
+//   - The voice_url, credentials included, is stored in the callflow. Anyone
+//     who can read the account's callflows through Crossbar can read it, and
+//     pivot debug records (debug: true) store the requested URI.
+//   - Over plain http, credentials and tokens cross the network in clear
+//     text. Use https.
+//   - Query strings are routinely written to access logs (proxies, load
+//     balancers, this server's own): keep tokens out of logs and rotate them.
+//   - Kazoo's outbound address may be shared (NAT, a hosted Kazoo), so an IP
+//     allowlist admits everything behind it.
+//
+// A refused request gets 401 or 403. Kazoo treats any status but 200 and 206
+// as a failed pivot: it continues with the pivot node's "_" child, or hangs
+// up when there is none.
+
+// Middleware wraps an http.Handler.
+type Middleware func(http.Handler) http.Handler
+
+// Chain wraps h in the middleware, the first one outermost:
+// Chain(h, a, b) is a(b(h)).
+func Chain(h http.Handler, m ...Middleware) http.Handler {
+	for i := len(m) - 1; i >= 0; i-- {
+		h = m[i](h)
+	}
+	return h
+}
+
+// BasicAuth admits requests with HTTP Basic credentials username and
+// password, compared in constant time, and answers others 401 with a
+// WWW-Authenticate challenge.
+//
+// Kazoo takes the credentials from the voice_url's user info,
+// "https://username:password@pivot.example.com/…": its HTTP client (Erlang's
+// httpc) turns the user info into an "Authorization: Basic" header. That is
+// how Pivot servers are commonly protected, but it is unverified against
+// Kazoo's source, and so are the details: whether percent-encoded user info
+// is decoded first, and how a password holding ":" is split. Use user names
+// and passwords of letters, digits, "-", ".", "_" and "~" only. To carry
+// the credentials into follow-up steps, give them in the Router's base URL.
+//
+// BasicAuth panics if username or password is empty.
+func BasicAuth(username, password string) Middleware {
+	if username == "" || password == "" {
+		panic("pivot: BasicAuth: empty user name or password")
+	}
+	wantUser, wantPass := sha256.Sum256([]byte(username)), sha256.Sum256([]byte(password))
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			user, pass, _ := r.BasicAuth()
+			gotUser, gotPass := sha256.Sum256([]byte(user)), sha256.Sum256([]byte(pass))
+			// Both comparisons always run; hashing first makes their time
+			// independent of the lengths.
+			okUser := subtle.ConstantTimeCompare(gotUser[:], wantUser[:])
+			okPass := subtle.ConstantTimeCompare(gotPass[:], wantPass[:])
+			if okUser&okPass != 1 {
+				w.Header().Set("WWW-Authenticate", `Basic realm="pivot", charset="UTF-8"`)
+				http.Error(w, http.StatusText(http.StatusUnauthorized), http.StatusUnauthorized)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// TokenAuth admits requests whose URL query parameter param equals one of
+// tokens (several allow rotation), compared in constant time, and answers
+// others 403. Put the token in the voice_url, e.g.
+// "https://pivot.example.com/ivr?token=…"; for GET, Kazoo appends its
+// parameters after the voice_url's own query, and the first value of param
+// is the one checked. The parameter is removed from the request's URL before
+// the next handler sees it, so it does not reach Request.Raw, Request.Values
+// or Request.URLQuery.
+//
+// The token travels in the URL: it is visible wherever URLs are logged, in
+// the stored callflow, and in pivot debug records. Use a long random token
+// (at least 128 bits), https, and rotate it. To carry it into follow-up
+// steps, give it in the Router's base URL.
+//
+// TokenAuth panics if param is empty, if no token is given, or if a token is
+// empty.
+func TokenAuth(param string, tokens ...string) Middleware {
+	if param == "" || len(tokens) == 0 {
+		panic("pivot: TokenAuth: need a parameter name and at least one token")
+	}
+	want := make([][sha256.Size]byte, len(tokens))
+	for i, t := range tokens {
+		if t == "" {
+			panic("pivot: TokenAuth: empty token")
+		}
+		want[i] = sha256.Sum256([]byte(t))
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			got := sha256.Sum256([]byte(queryValue(r.URL.RawQuery, param)))
+			ok := 0
+			for i := range want {
+				ok |= subtle.ConstantTimeCompare(got[:], want[i][:])
+			}
+			if ok != 1 {
+				http.Error(w, http.StatusText(http.StatusForbidden), http.StatusForbidden)
+				return
+			}
+			next.ServeHTTP(w, withoutQueryParam(r, param))
+		})
+	}
+}
+
+// withoutQueryParam returns a shallow copy of r whose URL query lacks every
+// pair named name; the other pairs keep their order and encoding.
+func withoutQueryParam(r *http.Request, name string) *http.Request {
+	var kept []string
+	for _, pair := range strings.Split(r.URL.RawQuery, "&") {
+		if k, _, _ := strings.Cut(pair, "="); k != name {
+			kept = append(kept, pair)
+		}
+	}
+	r2 := new(http.Request)
+	*r2 = *r
+	u := new(url.URL)
+	*u = *r.URL
+	u.RawQuery = strings.Join(kept, "&")
+	r2.URL = u
+	if r.RequestURI != "" {
+		r2.RequestURI = u.RequestURI()
+	}
+	return r2
+}
+
+// ParsePrefixes parses IP prefixes in CIDR notation ("10.0.0.0/8",
+// "2001:db8::/32") or single addresses ("192.0.2.7", a /32 or /128), for
+// AllowIPs.
+func ParsePrefixes(list ...string) ([]netip.Prefix, error) {
+	out := make([]netip.Prefix, 0, len(list))
+	for _, s := range list {
+		s = strings.TrimSpace(s)
+		if strings.Contains(s, "/") {
+			p, err := netip.ParsePrefix(s)
+			if err != nil {
+				return nil, fmt.Errorf("pivot: %w", err)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return nil, fmt.Errorf("pivot: %w", err)
+		}
+		a = a.Unmap().WithZone("")
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
+
+// AllowIPs admits requests whose client address is in one of the allow
+// prefixes (the addresses Kazoo's pivot application sends from) and answers
+// others 403.
+//
+// The client address is the connection's remote address, unless that
+// address is in trustedProxies: then the X-Forwarded-For header is read from
+// right to left, skipping addresses that are themselves trusted proxies, and
+// the first untrusted address is the client (when every address is trusted,
+// the leftmost is). X-Forwarded-For from anyone else is ignored, since
+// clients can write it. A malformed X-Forwarded-For from a trusted proxy is
+// refused. The Forwarded header (RFC 7239) is not read.
+//
+// An allowlist admits everything behind an allowed address: a shared NAT, or
+// a Kazoo cluster that also serves other tenants.
+func AllowIPs(allow []netip.Prefix, trustedProxies ...netip.Prefix) Middleware {
+	allow, trustedProxies = unmapPrefixes(allow), unmapPrefixes(trustedProxies)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			client, ok := clientAddr(r, trustedProxies)
+			if !ok || !inPrefixes(client, allow) {
+				http.Error(w, http.StatusText(http.StatusForbidden), http.StatusForbidden)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// clientAddr finds the client address as AllowIPs documents.
+func clientAddr(r *http.Request, trusted []netip.Prefix) (netip.Addr, bool) {
+	remote, ok := parseHostAddr(r.RemoteAddr)
+	if !ok {
+		return netip.Addr{}, false
+	}
+	if !inPrefixes(remote, trusted) {
+		return remote, true
+	}
+	var hops []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	if len(hops) == 0 {
+		return remote, true // the proxy itself
+	}
+	var addr netip.Addr
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, ok := parseHostAddr(strings.TrimSpace(hops[i]))
+		if !ok {
+			return netip.Addr{}, false
+		}
+		addr = a
+		if !inPrefixes(a, trusted) {
+			return a, true
+		}
+	}
+	return addr, true
+}
+
+// parseHostAddr parses "ip", "ip:port" or "[ipv6]:port", unmapping IPv4 in
+// IPv6 and dropping a zone.
+func parseHostAddr(s string) (netip.Addr, bool) {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap().WithZone(""), true
+	}
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return a.Unmap().WithZone(""), true
+}
+
+func inPrefixes(a netip.Addr, ps []netip.Prefix) bool {
+	for _, p := range ps {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// unmapPrefixes turns IPv4-in-IPv6 prefixes (::ffff:10.0.0.0/104) into IPv4
+// ones, since addresses are unmapped before the check.
+func unmapPrefixes(ps []netip.Prefix) []netip.Prefix {
+	out := make([]netip.Prefix, 0, len(ps))
+	for _, p := range ps {
+		if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
+			p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+		}
+		out = append(out, p.Masked())
+	}
+	return out
+}

@@ -1,0 +1,498 @@
+package pivot
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"log/slog"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kzgen/kzgen/gen/callflow"
+)
+
+// This file holds the Router: multi-step IVRs where each step is its own
+// handler, and the signed continuations that carry per-call state from one
+// step to the next through Kazoo, without a shared store.
+
+// ContinuationParam is the voice_url query parameter that carries a signed
+// continuation, e.g. https://ivr.example.com/ivr/menu?kzc=v1.k1.1767225600.bGFuZz1lbg.3q2-…
+const ContinuationParam = "kzc"
+
+// MinSecretLen is the shortest secret a Key may have, in bytes.
+const MinSecretLen = 32
+
+// maxTokenLen bounds a continuation: it travels in a URL, which Kazoo, proxies
+// and servers all limit.
+const maxTokenLen = 4096
+
+// The ways a continuation can be refused. Router wraps them with detail; test
+// with errors.Is.
+var (
+	// ErrContinuationMissing: a step other than an entry was requested
+	// without a continuation.
+	ErrContinuationMissing = errors.New("pivot: no continuation")
+	// ErrContinuationInvalid: the continuation is malformed, names an unknown
+	// key, or its signature does not match: tampered with, or made for
+	// another call (Call-ID) or another step.
+	ErrContinuationInvalid = errors.New("pivot: invalid continuation")
+	// ErrContinuationExpired: the signature matches but the expiry has passed.
+	ErrContinuationExpired = errors.New("pivot: continuation expired")
+)
+
+// Key is one secret continuations are signed with. Its ID travels in the
+// clear in every continuation, so a verifier knows which key to use: this
+// allows rotation (sign with the new key, keep verifying with the old one
+// until the longest TTL has passed).
+type Key struct {
+	// ID names the key: 1 to 16 letters, digits, "-" or "_".
+	ID string
+	// Secret is at least MinSecretLen random bytes, shared by every replica.
+	Secret []byte
+}
+
+// State is the per-call state a Router carries from one step to the next,
+// signed (not encrypted) inside the continuation: keep it small (it travels
+// in a URL) and keep secrets out of it (it can be read by anyone who sees
+// the URL, e.g. in Kazoo's pivot debug records).
+type State map[string]string
+
+// With returns a copy of s with key set to value.
+func (s State) With(key, value string) State {
+	c := make(State, len(s)+1)
+	for k, v := range s {
+		c[k] = v
+	}
+	c[key] = value
+	return c
+}
+
+// StepFunc answers one step of a Router.
+type StepFunc func(ctx context.Context, s *Step) (callflow.Builder, error)
+
+// Step is one request to a Router step: the parsed Pivot request, the step's
+// name, and the verified state.
+type Step struct {
+	*Request
+	// Name is the step requested.
+	Name string
+	// State is the state the previous step passed to Next or Gather,
+	// verified; empty (not nil) at an entry step reached without a
+	// continuation.
+	State State
+
+	router *Router
+}
+
+// Next returns a pivot node to step carrying state for this call; see
+// Router.Next.
+func (s *Step) Next(step string, state State) *callflow.PivotBuilder {
+	return s.router.Next(s.Request, step, state)
+}
+
+// Gather returns a collect_dtmf node whose "_" child is Next(step, state);
+// see Router.Gather.
+func (s *Step) Gather(collection, step string, state State) *callflow.CollectDTMFBuilder {
+	return s.router.Gather(s.Request, collection, step, state)
+}
+
+// Router serves a multi-step IVR. Each step is a handler reached at
+// baseURL/NAME. Entry steps (Entry) are the voice_urls a static callflow
+// points at; the other steps (Step) are reached only through a pivot node
+// made by Next or Gather, whose voice_url carries a signed continuation:
+//
+//	kzc=v1.KEYID.EXPIRY.STATE.MAC
+//
+// where EXPIRY is Unix seconds, STATE is the State form-encoded (sorted
+// keys) then base64url-encoded, and MAC is the base64url HMAC-SHA256, under
+// the key KEYID, of the version, key ID, step name, the call's Call-ID,
+// EXPIRY and STATE (each length-prefixed). On arrival the Router recomputes
+// the MAC with the step requested and the request's Call-ID, so a tampered,
+// expired, cross-step or cross-call (different Call-ID) continuation is
+// refused: logged, and answered with the fallback. Any number of replicas
+// sharing the keys can serve the steps of one call.
+//
+// A continuation proves that this server issued that state for that Call-ID
+// and step, not that the request comes from Kazoo, which signs nothing; it
+// can also be replayed within its TTL for the same Call-ID. Pair the Router
+// with the middleware of this package (BasicAuth, TokenAuth, AllowIPs): put
+// their credentials in baseURL, which Next copies into every follow-up URL.
+//
+// The follow-up pivot node Next makes sets req_format "kazoo" and, by
+// default, method POST with req_body_format "form" (WithFollowUp), so the
+// next request is read exactly like the first. The Router dispatches on the
+// last segment of the request path, so it may be mounted at any path of a
+// ServeMux, under http.StripPrefix, or behind a proxy that rewrites the
+// prefix; an unknown step is answered 404.
+type Router struct {
+	cfg    *config
+	prefix string // base URL without query or trailing slash
+	query  string // base URL's raw query, copied into every step URL
+	keys   []Key
+	byID   map[string][]byte
+
+	mu    sync.RWMutex
+	steps map[string]*route
+}
+
+type route struct {
+	fn    StepFunc
+	entry bool
+}
+
+// NewRouter returns a Router whose steps live under baseURL, the public
+// http(s) URL Kazoo reaches this server at, e.g. "https://ivr.example.com/ivr".
+// baseURL may hold credentials for the middleware ("https://user:pass@host/…"
+// or a "?token=…" query); they are copied into every follow-up voice_url.
+// keys[0] signs new continuations; every key verifies. Options set the
+// logger, the fallback, the body bound (as for Handler), the continuation
+// TTL (WithTTL), the clock (WithClock) and the follow-up request
+// (WithFollowUp).
+func NewRouter(baseURL string, keys []Key, opts ...Option) (*Router, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return nil, fmt.Errorf("pivot: NewRouter: base URL: %w", err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("pivot: NewRouter: base URL %q: want an absolute http or https URL, as Kazoo's voice_url requires", u.Redacted())
+	}
+	if u.Fragment != "" {
+		return nil, fmt.Errorf("pivot: NewRouter: base URL %q: a fragment is not allowed", u.Redacted())
+	}
+	query := u.RawQuery
+	u.RawQuery, u.ForceQuery = "", false
+	u.Path, u.RawPath = strings.TrimRight(u.Path, "/"), strings.TrimRight(u.RawPath, "/")
+
+	if len(keys) == 0 {
+		return nil, errors.New("pivot: NewRouter: no key")
+	}
+	rt := &Router{
+		prefix: u.String(),
+		query:  query,
+		byID:   make(map[string][]byte, len(keys)),
+		steps:  map[string]*route{},
+	}
+	for _, k := range keys {
+		if !validName(k.ID, 16) {
+			return nil, fmt.Errorf("pivot: NewRouter: key ID %q: want 1 to 16 letters, digits, '-' or '_'", k.ID)
+		}
+		if len(k.Secret) < MinSecretLen {
+			return nil, fmt.Errorf("pivot: NewRouter: key %q: secret of %d bytes, want at least %d", k.ID, len(k.Secret), MinSecretLen)
+		}
+		if _, dup := rt.byID[k.ID]; dup {
+			return nil, fmt.Errorf("pivot: NewRouter: key ID %q used twice", k.ID)
+		}
+		secret := slices.Clone(k.Secret)
+		rt.byID[k.ID] = secret
+		rt.keys = append(rt.keys, Key{ID: k.ID, Secret: secret})
+	}
+	rt.cfg = newConfig(opts)
+	if rt.cfg.err != nil {
+		return nil, rt.cfg.err
+	}
+	return rt, nil
+}
+
+// WithTTL sets how long a continuation made by Router.Next stays valid
+// (default DefaultTTL). Make it longer than the longest gap between two
+// steps of a call, including any bridge that runs before a follow-up pivot.
+func WithTTL(d time.Duration) Option {
+	return func(c *config) {
+		if d <= 0 {
+			c.fail(fmt.Errorf("pivot: WithTTL(%v): the TTL must be positive", d))
+			return
+		}
+		c.ttl = d
+	}
+}
+
+// WithClock sets the clock continuations are signed and checked with
+// (default time.Now); for tests.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) {
+		if now == nil {
+			c.fail(errors.New("pivot: WithClock: nil clock"))
+			return
+		}
+		c.now = now
+	}
+}
+
+// WithFollowUp sets the method and body format of the pivot nodes
+// Router.Next makes (default POST and form, Kazoo's default body format).
+// The body format only matters for POST; GET puts the parameters in the
+// query string. Either way the Router reads the continuation from the URL.
+func WithFollowUp(method callflow.PivotMethod, body callflow.PivotReqBodyFormat) Option {
+	return func(c *config) {
+		if !method.Valid() || !body.Valid() {
+			c.fail(fmt.Errorf("pivot: WithFollowUp(%q, %q): want get or post, and form or json", method, body))
+			return
+		}
+		c.followMethod, c.followBody = method, body
+	}
+}
+
+// Entry registers an entry step: one reachable without a continuation, the
+// voice_url (see URL) that a static callflow's pivot node points at. Its
+// Step.State is empty unless it was reached through Next, whose continuation
+// is then verified as for any step. Entry panics if name is not 1 to 64
+// letters, digits, "-" or "_", if fn is nil, or if name is already used.
+func (rt *Router) Entry(name string, fn StepFunc) { rt.register(name, fn, true) }
+
+// Step registers a step reachable only through a continuation made by Next
+// or Gather. It panics as Entry does.
+func (rt *Router) Step(name string, fn StepFunc) { rt.register(name, fn, false) }
+
+func (rt *Router) register(name string, fn StepFunc, entry bool) {
+	if !validName(name, 64) {
+		panic(fmt.Sprintf("pivot: Router: step name %q: want 1 to 64 letters, digits, '-' or '_'", name))
+	}
+	if fn == nil {
+		panic(fmt.Sprintf("pivot: Router: step %q: nil StepFunc", name))
+	}
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if _, dup := rt.steps[name]; dup {
+		panic(fmt.Sprintf("pivot: Router: step %q registered twice", name))
+	}
+	rt.steps[name] = &route{fn: fn, entry: entry}
+}
+
+// URL returns the URL of a step, with baseURL's credentials and query: for
+// an entry step, the voice_url to configure in Kazoo.
+func (rt *Router) URL(step string) string {
+	u := rt.prefix + "/" + step
+	if rt.query != "" {
+		u += "?" + rt.query
+	}
+	return u
+}
+
+// Next returns a pivot node that sends this call's next request to step,
+// carrying state, signed for r's Call-ID and valid for the TTL. The node
+// sets voice_url, req_format "kazoo", method and, for POST, req_body_format
+// (WithFollowUp); further settings (req_timeout_ms, …) may be chained.
+//
+// Next panics if step is not registered or if the encoded state exceeds
+// 4 KiB: inside a handler the panic is recovered, logged and answered with
+// the fallback.
+func (rt *Router) Next(r *Request, step string, state State) *callflow.PivotBuilder {
+	if r == nil {
+		panic("pivot: Router.Next: nil *Request")
+	}
+	rt.mu.RLock()
+	_, ok := rt.steps[step]
+	rt.mu.RUnlock()
+	if !ok {
+		panic(fmt.Sprintf("pivot: Router.Next: no step %q", step))
+	}
+	token := rt.sign(step, r.CallID, rt.cfg.now().Add(rt.cfg.ttl), state)
+	if len(token) > maxTokenLen {
+		panic(fmt.Sprintf("pivot: Router.Next: state too large: continuation of %d bytes, at most %d", len(token), maxTokenLen))
+	}
+	sep := "?"
+	if rt.query != "" {
+		sep = "&"
+	}
+	b := callflow.Pivot(rt.URL(step) + sep + ContinuationParam + "=" + token).
+		Method(rt.cfg.followMethod).
+		ReqFormat(callflow.PivotReqFormatKazoo)
+	if strings.EqualFold(string(rt.cfg.followMethod), http.MethodPost) {
+		b.ReqBodyFormat(rt.cfg.followBody)
+	}
+	return b
+}
+
+// Gather returns a collect_dtmf node that collects digits into collection
+// ("" leaves collection_name unset: Kazoo then uses "default") and whose "_"
+// child is Next(r, step, state); step reads the digits with
+// s.Digits.Collection(collection). Chain MaxDigits, Timeout, Terminators…
+// on the result, and put the prompt before it:
+//
+//	callflow.TTS("Press 1 for sales").Then(s.Gather("dept", "department", nil).MaxDigits(1))
+func (rt *Router) Gather(r *Request, collection, step string, state State) *callflow.CollectDTMFBuilder {
+	b := callflow.CollectDTMF()
+	if collection != "" {
+		b.CollectionName(collection)
+	}
+	return b.Then(rt.Next(r, step, state))
+}
+
+// ServeHTTP dispatches a request to the step named by the last segment of
+// its path, verifying the continuation, then answers as Handler does.
+func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+	rt.mu.RLock()
+	rte := rt.steps[name]
+	rt.mu.RUnlock()
+	if rte == nil {
+		rt.cfg.log(r, nil, slog.LevelWarn, "pivot: no such step", nil, slog.String("step", name))
+		http.NotFound(w, r)
+		return
+	}
+	rt.cfg.serve(w, r, func(ctx context.Context, hr *http.Request, req *Request) (callflow.Builder, error) {
+		token := queryValue(hr.URL.RawQuery, ContinuationParam)
+		state := State{}
+		if token != "" || !rte.entry {
+			var err error
+			if state, err = rt.verify(token, name, req.CallID); err != nil {
+				return nil, &refusal{msg: "pivot: continuation refused", err: err}
+			}
+		}
+		return rte.fn(ctx, &Step{Request: req, Name: name, State: state, router: rt})
+	})
+}
+
+// ---------------------------------------------------------------------------
+// Continuations
+
+// continuationVersion is the first field of every continuation.
+const continuationVersion = "v1"
+
+// sign makes a continuation with the signing key.
+func (rt *Router) sign(step, callID string, expires time.Time, state State) string {
+	key := rt.keys[0]
+	exp := strconv.FormatInt(expires.Unix(), 10)
+	st := encodeState(state)
+	mac := continuationMAC(key.Secret, key.ID, step, callID, exp, st)
+	return continuationVersion + "." + key.ID + "." + exp + "." + st + "." + base64.RawURLEncoding.EncodeToString(mac)
+}
+
+// verify checks a continuation for step and callID and returns its state.
+func (rt *Router) verify(token, step, callID string) (State, error) {
+	if token == "" {
+		return nil, fmt.Errorf("%w for step %q", ErrContinuationMissing, step)
+	}
+	if len(token) > maxTokenLen {
+		return nil, fmt.Errorf("%w: %d bytes long", ErrContinuationInvalid, len(token))
+	}
+	parts := strings.Split(token, ".")
+	if len(parts) != 5 || parts[0] != continuationVersion {
+		return nil, fmt.Errorf("%w: malformed", ErrContinuationInvalid)
+	}
+	kid, exp, st := parts[1], parts[2], parts[3]
+	secret, ok := rt.byID[kid]
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown key ID %q", ErrContinuationInvalid, kid)
+	}
+	if callID == "" {
+		return nil, fmt.Errorf("%w: the request has no Call-ID", ErrContinuationInvalid)
+	}
+	mac, err := base64.RawURLEncoding.DecodeString(parts[4])
+	if err != nil || !hmac.Equal(mac, continuationMAC(secret, kid, step, callID, exp, st)) {
+		return nil, fmt.Errorf("%w: signature mismatch (tampered with, or made for another call or step)", ErrContinuationInvalid)
+	}
+	expires, err := strconv.ParseInt(exp, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%w: expiry %q", ErrContinuationInvalid, exp)
+	}
+	if now := rt.cfg.now().Unix(); now > expires {
+		return nil, fmt.Errorf("%w %ds ago", ErrContinuationExpired, now-expires)
+	}
+	state, err := decodeState(st)
+	if err != nil {
+		return nil, fmt.Errorf("%w: state: %v", ErrContinuationInvalid, err)
+	}
+	return state, nil
+}
+
+// continuationMAC is HMAC-SHA256 over a domain label then each field,
+// length-prefixed so that no two field lists give the same input.
+func continuationMAC(secret []byte, fields ...string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("kzgen pivot continuation " + continuationVersion + "\x00"))
+	for _, f := range fields {
+		writeField(m, f)
+	}
+	return m.Sum(nil)
+}
+
+func writeField(m hash.Hash, f string) {
+	var n [binary.MaxVarintLen64]byte
+	m.Write(n[:binary.PutUvarint(n[:], uint64(len(f)))])
+	m.Write([]byte(f))
+}
+
+// encodeState form-encodes s, keys sorted, then base64url-encodes it
+// (unpadded): the result is URL-safe and holds no ".".
+func encodeState(s State) string {
+	if len(s) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for i, k := range slices.Sorted(maps.Keys(s)) {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(k))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(s[k]))
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(b.String()))
+}
+
+// decodeState reverses encodeState.
+func decodeState(s string) (State, error) {
+	state := State{}
+	if s == "" {
+		return state, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := url.ParseQuery(string(raw))
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range vals {
+		state[k] = v[0]
+	}
+	return state, nil
+}
+
+// queryValue returns the first value of name in a raw query string, or "".
+// For GET the voice_url's own query comes first and Kazoo's parameters after
+// it, so the first value is the voice_url's.
+func queryValue(rawQuery, name string) string {
+	for rawQuery != "" {
+		var pair string
+		pair, rawQuery, _ = strings.Cut(rawQuery, "&")
+		k, v, _ := strings.Cut(pair, "=")
+		if k != name {
+			continue
+		}
+		if strings.ContainsAny(v, "%+") {
+			if u, err := url.QueryUnescape(v); err == nil {
+				v = u
+			}
+		}
+		return v
+	}
+	return ""
+}
+
+// validName reports whether s is 1 to max letters, digits, "-" or "_".
+func validName(s string, max int) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
