@@ -200,7 +200,7 @@ func (n *Node) validate(v *kzrt.Validator) {
 	// The node itself, against the generated callflows.action type.
 	action := ActionData{Module: &n.Module}
 	if n.Data != nil {
-		action.Data = map[string]json.RawMessage{}
+		action.Data = dataPresent
 	}
 	action.validate(v)
 	if _, known := moduleData[n.Module]; !known && n.Module != "" {
@@ -235,6 +235,10 @@ func (n *Node) validate(v *kzrt.Validator) {
 		v.Pop()
 	}
 }
+
+// dataPresent stands for a node's data when checking the node itself
+// against callflows.action: only its presence matters there.
+var dataPresent = map[string]json.RawMessage{}
 
 // Walk calls fn for n and every node below it, depth first, children in
 // key order, with the JSON pointer of each node.

@@ -15,14 +15,20 @@ import (
 // allocations.
 type Validator struct {
 	path []string
+	buf  [16]string // backing store for path, so shallow walks do not allocate
 	errs Errors
 }
 
 // Push enters a property or map key.
-func (v *Validator) Push(token string) { v.path = append(v.path, token) }
+func (v *Validator) Push(token string) {
+	if v.path == nil {
+		v.path = v.buf[:0]
+	}
+	v.path = append(v.path, token)
+}
 
 // PushIndex enters an array element.
-func (v *Validator) PushIndex(i int) { v.path = append(v.path, strconv.Itoa(i)) }
+func (v *Validator) PushIndex(i int) { v.Push(strconv.Itoa(i)) }
 
 // Pop leaves the innermost property, key or element.
 func (v *Validator) Pop() { v.path = v.path[:len(v.path)-1] }
