@@ -10,31 +10,30 @@ import (
 
 // wrap formats paragraphs as comment text of at most width columns.
 func wrap(paragraphs []string, width int) string {
-	var lines []string
-	for i, p := range paragraphs {
+	var b strings.Builder
+	for _, p := range paragraphs {
 		if p == "" {
 			continue
 		}
-		if i > 0 && len(lines) > 0 {
-			lines = append(lines, "")
+		if b.Len() > 0 {
+			b.WriteString("\n\n") // a blank line between paragraphs
 		}
-		line := ""
+		lineLen := 0
 		for _, w := range strings.Fields(p) {
-			if line != "" && len(line)+1+len(w) > width {
-				lines = append(lines, line)
-				line = w
-				continue
+			switch {
+			case lineLen == 0:
+			case lineLen+1+len(w) > width:
+				b.WriteByte('\n')
+				lineLen = 0
+			default:
+				b.WriteByte(' ')
+				lineLen++
 			}
-			if line != "" {
-				line += " "
-			}
-			line += w
-		}
-		if line != "" {
-			lines = append(lines, line)
+			b.WriteString(w)
+			lineLen += len(w)
 		}
 	}
-	return strings.Join(lines, "\n")
+	return b.String()
 }
 
 // sentence makes sure text ends like a sentence (model.Sentence).

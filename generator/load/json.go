@@ -13,19 +13,20 @@ import (
 // decode parses a schema document, keeping numbers exact (json.Number) and
 // reporting syntax errors by line and column.
 func decode(data []byte) (map[string]any, error) {
-	if !json.Valid(data) {
-		// Unmarshal reports where the syntax breaks, even at end of input.
-		var v any
-		return nil, syntaxError(data, json.Unmarshal(data, &v))
-	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
+		// Unmarshal says where the syntax breaks, even at end of input.
+		var any any
+		if uerr := json.Unmarshal(data, &any); uerr != nil {
+			err = uerr
+		}
 		return nil, syntaxError(data, err)
 	}
 	if dec.More() {
-		return nil, fmt.Errorf("%s: trailing data after the schema object", position(data, dec.InputOffset()))
+		var any any
+		return nil, syntaxError(data, json.Unmarshal(data, &any))
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
