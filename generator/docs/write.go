@@ -2,65 +2,30 @@ package docs
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/kzgen/kzgen/internal/outdir"
 )
 
-// WriteDir replaces the generated pages in dir with files. It writes every
-// file into a temporary directory beside dir first and renames them into
-// place only when all were written, so a failure leaves dir as it was.
-// Markdown files in dir that an earlier run generated (they start with
-// Header) but this one does not are removed, so a module that disappears
-// loses its page; other files are left alone.
+// WriteDir replaces the generated pages in dir with files, all at once: a
+// failure leaves dir as it was. Markdown files in dir that an earlier run
+// generated (they start with Header) but this one does not are removed, so
+// a module that disappears loses its page; other files are left alone.
 func WriteDir(dir string, files []File) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("creating output directory: %w", err)
+	out := make([]outdir.File, len(files))
+	for i, f := range files {
+		out[i] = outdir.File{Name: f.Name, Content: f.Content}
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(dir)), ".kzgen-docs-")
-	if err != nil {
-		return fmt.Errorf("creating temporary directory: %w", err)
-	}
-	defer os.RemoveAll(tmp)
-	keep := map[string]bool{}
-	for _, f := range files {
-		if f.Name == "" || strings.ContainsAny(f.Name, `/\`) {
-			return fmt.Errorf("bad page name %q", f.Name)
+	return outdir.Replace(dir, out, func(path string, e fs.DirEntry) (bool, error) {
+		if !strings.HasSuffix(e.Name(), ".md") {
+			return false, nil
 		}
-		if err := os.WriteFile(filepath.Join(tmp, f.Name), f.Content, 0o644); err != nil {
-			return fmt.Errorf("writing %s: %w", f.Name, err)
-		}
-		keep[f.Name] = true
-	}
-	old, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("reading output directory: %w", err)
-	}
-	for _, f := range files {
-		if err := os.Rename(filepath.Join(tmp, f.Name), filepath.Join(dir, f.Name)); err != nil {
-			return fmt.Errorf("moving %s into place: %w", f.Name, err)
-		}
-	}
-	var errs []error
-	for _, e := range old {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".md") || keep[e.Name()] {
-			continue
-		}
-		path := filepath.Join(dir, e.Name())
-		generated, err := isGenerated(path)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if generated {
-			if err := os.Remove(path); err != nil {
-				errs = append(errs, fmt.Errorf("removing stale page: %w", err))
-			}
-		}
-	}
-	return errors.Join(errs...)
+		return isGenerated(path)
+	})
 }
 
 // isGenerated reports whether the file at path starts with Header.
