@@ -46,10 +46,15 @@ func newHandler(number, carriers string, timeout int64, log *slog.Logger) (http.
 		return nil, fmt.Errorf("-carriers %q: want local or global", carriers)
 	}
 	return pivot.Handler(func(ctx context.Context, r *pivot.Request) (callflow.Builder, error) {
+		// When the carrier call fails, Kazoo's resources module continues
+		// only with a child named after the cause ("USER_BUSY",
+		// "NO_ANSWER") or the SIP code ("sip:486"); it never takes "_".
+		sorry := callflow.TTS("Sorry, the call could not be connected.").Then(callflow.Hangup())
 		return callflow.Resources().
 			ToDID(number).
 			UseLocalResources(local).
 			Timeout(timeout).
-			Then(callflow.TTS("Sorry, the call could not be connected.").Then(callflow.Hangup())), nil
+			Branch("USER_BUSY", sorry).
+			Branch("NO_ANSWER", sorry), nil
 	}, pivot.WithLogger(log)), nil
 }

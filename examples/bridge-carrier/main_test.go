@@ -32,8 +32,10 @@ func TestBridgeCarrier(t *testing.T) {
 			if res.GetToDID() != "+15555550100" || res.GetUseLocalResources() != tc.local || res.GetTimeout() != 45 {
 				t.Errorf("resources data %s", must(res.MarshalJSON()))
 			}
-			if got := exampletest.Path(node); len(got) != 3 || got[1] != "tts" {
-				t.Errorf("path %v", got)
+			for _, cause := range []string{"USER_BUSY", "NO_ANSWER"} {
+				if got := exampletest.Path(node.Children[cause]); len(got) != 2 || got[0] != "tts" {
+					t.Errorf("%s branch: %v", cause, got)
+				}
 			}
 		})
 	}

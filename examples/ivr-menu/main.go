@@ -104,6 +104,13 @@ func newHandler(cfg config, log *slog.Logger) (http.Handler, error) {
 		d, _ := s.Digits.Collection("dept")
 		i, err := strconv.Atoi(d)
 		if err != nil || i < 1 || i > 2 {
+			// Ask again, at most twice more, then give up politely. The
+			// count has its own key: "tries" belongs to the language step.
+			tries, _ := strconv.Atoi(s.State["dept_tries"])
+			if tries >= 2 {
+				return callflow.TTS(l.invalid).Language(l.code).Then(callflow.Hangup()), nil
+			}
+			s.State = s.State.With("dept_tries", strconv.Itoa(tries+1))
 			return callflow.TTS(l.invalid).Language(l.code).Then(deptMenu(s, choice, l)), nil
 		}
 		return callflow.TTS(fmt.Sprintf(l.connecting, l.depts[i-1])).Language(l.code).Then(

@@ -430,7 +430,7 @@ func (w *walker) collectDTMF(n *callflow.Node, d *callflow.CollectDTMFData, ev *
 		want := maxDigits - len(already)
 		entry, ok := w.nextEntry(fmt.Sprintf("collect_dtmf into %q: up to %d %s, ended by %s", name, want, plural(want, "digit", "digits"), listChars(terms)))
 		switch {
-		case !ok:
+		case !ok || entry == "":
 			ev.note("no entry: the collection times out after %d ms", d.GetTimeout())
 		default:
 			got, rest := cutEntry(entry, terms, want)
