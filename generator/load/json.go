@@ -18,15 +18,15 @@ func decode(data []byte) (map[string]any, error) {
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		// Unmarshal says where the syntax breaks, even at end of input.
-		var any any
-		if uerr := json.Unmarshal(data, &any); uerr != nil {
+		var scratch any
+		if uerr := json.Unmarshal(data, &scratch); uerr != nil {
 			err = uerr
 		}
 		return nil, syntaxError(data, err)
 	}
 	if dec.More() {
-		var any any
-		return nil, syntaxError(data, json.Unmarshal(data, &any))
+		var scratch any
+		return nil, syntaxError(data, json.Unmarshal(data, &scratch))
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
