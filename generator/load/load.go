@@ -51,6 +51,7 @@ type Set struct {
 	// pattern Go's regexp engine can only enforce loosely.
 	Warnings []Warning
 	byID     map[string]*Schema
+	loader   *loader
 }
 
 // Schema is one schema file, both as decoded JSON and compiled.
@@ -61,8 +62,10 @@ type Schema struct {
 	File string
 	// Raw is the decoded document; numbers are json.Number.
 	Raw map[string]any
-	// Compiled is the compiled schema, ready to validate instances.
+	// Compiled is the compiled schema, ready to validate instances (nil
+	// until Set.Compile has run).
 	Compiled *jsonschema.Schema
+	source   []byte // the file as read
 }
 
 // Get returns the schema with the given id, or nil.
@@ -86,8 +89,23 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Load reads, checks and compiles the schemas of fsys (its top-level
-// "*.json" files) selected by opts.
+// "*.json" files) selected by opts: Read followed by Compile.
 func Load(fsys fs.FS, opts Options) (*Set, error) {
+	set, err := Read(fsys, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := set.Compile(); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// Read reads and checks the schemas selected by opts and every schema they
+// reference: JSON syntax, "_id" and "$ref" targets. The Compiled field of
+// each schema stays nil until Compile runs; Raw is complete, which is all
+// the model needs, so the two can run at the same time.
+func Read(fsys fs.FS, opts Options) (*Set, error) {
 	if opts.Match != "" {
 		if _, err := path.Match(opts.Match, ""); err != nil {
 			return nil, fmt.Errorf("bad -match pattern %q: %w", opts.Match, err)
@@ -113,17 +131,26 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := l.compile(ids); err != nil {
-		return nil, err
+	return &Set{Name: opts.Name, IDs: ids, Matched: matched, byID: l.docs, loader: l}, nil
+}
+
+// Compile compiles every schema of the set with the reference validator:
+// the draft-04 meta-schema check, $ref resolution and regular expressions.
+// It fills each schema's Compiled field and the set's Warnings. It only
+// reads Raw, so it may run while other goroutines read the set too.
+func (s *Set) Compile() error {
+	warnings, err := s.loader.compile(s.IDs)
+	if err != nil {
+		return err
 	}
-	return &Set{Name: opts.Name, IDs: ids, Matched: matched, Warnings: l.warnings, byID: l.docs}, nil
+	s.Warnings = warnings
+	return nil
 }
 
 type loader struct {
-	fsys     fs.FS
-	name     string
-	docs     map[string]*Schema
-	warnings []Warning
+	fsys fs.FS
+	name string
+	docs map[string]*Schema
 }
 
 func (l *loader) display(file string) string {
@@ -176,7 +203,7 @@ func (l *loader) read(id string) (*Schema, error) {
 			return nil, &Error{File: l.display(file), Pointer: "/_id", Err: fmt.Errorf("_id %v does not match the file name", got)}
 		}
 	}
-	s := &Schema{ID: id, File: file, Raw: raw}
+	s := &Schema{ID: id, File: file, Raw: raw, source: data}
 	l.docs[id] = s
 	return s, nil
 }
@@ -213,7 +240,8 @@ func (l *loader) closure(roots []string) ([]string, error) {
 	return ids, nil
 }
 
-func (l *loader) compile(ids []string) error {
+func (l *loader) compile(ids []string) ([]Warning, error) {
+	var all []Warning
 	c := jsonschema.NewCompiler()
 	c.Draft = jsonschema.Draft4
 	c.ExtractAnnotations = true
@@ -224,28 +252,31 @@ func (l *loader) compile(ids []string) error {
 		return nil, fmt.Errorf("schema %s is not in the set", strings.TrimPrefix(u, urlPrefix))
 	}
 	for _, id := range ids {
-		doc, warnings, err := relaxPatterns(l.display(l.docs[id].File), l.docs[id].Raw)
-		if err != nil {
-			return err
-		}
-		l.warnings = append(l.warnings, warnings...)
-		data, err := json.Marshal(doc)
-		if err != nil {
-			return &Error{File: l.display(l.docs[id].File), Err: err}
+		s := l.docs[id]
+		data := s.source
+		if needsRelaxing(s.Raw) {
+			doc, warnings, err := relaxPatterns(l.display(s.File), s.Raw)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, warnings...)
+			if data, err = json.Marshal(doc); err != nil {
+				return nil, &Error{File: l.display(s.File), Err: err}
+			}
 		}
 		if err := c.AddResource(urlPrefix+id, bytes.NewReader(data)); err != nil {
-			return &Error{File: l.display(l.docs[id].File), Err: err}
+			return nil, &Error{File: l.display(s.File), Err: err}
 		}
 	}
 	for _, id := range ids {
 		s := l.docs[id]
 		compiled, err := c.Compile(urlPrefix + id)
 		if err != nil {
-			return l.compileError(s, err)
+			return nil, l.compileError(s, err)
 		}
 		s.Compiled = compiled
 	}
-	return nil
+	return all, nil
 }
 
 // compileError turns a compiler error into an Error naming the file and the

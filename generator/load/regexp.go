@@ -35,6 +35,44 @@ func RelaxPattern(p string) (string, bool, error) {
 	return relaxed, true, nil
 }
 
+// needsRelaxing reports whether any "pattern" value or "patternProperties"
+// key of a schema document is a regular expression Go cannot compile.
+func needsRelaxing(doc any) bool {
+	switch v := doc.(type) {
+	case map[string]any:
+		for k, val := range v {
+			switch k {
+			case "enum", "default", "examples":
+				continue
+			case "pattern":
+				if p, ok := val.(string); ok {
+					if _, err := regexp.Compile(p); err != nil {
+						return true
+					}
+				}
+			case "patternProperties":
+				if m, ok := val.(map[string]any); ok {
+					for p := range m {
+						if _, err := regexp.Compile(p); err != nil {
+							return true
+						}
+					}
+				}
+			}
+			if needsRelaxing(val) {
+				return true
+			}
+		}
+	case []any:
+		for _, item := range v {
+			if needsRelaxing(item) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // relaxPatterns copies a schema document, replacing every "pattern" value and
 // "patternProperties" key that Go's regexp cannot compile by its relaxed form.
 // It returns the copy and one warning per relaxed pattern.
