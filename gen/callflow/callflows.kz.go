@@ -60,10 +60,7 @@ func DefaultCallflowsPatterns() []string {
 
 // GetName returns Name, or the zero value when it is unset.
 func (x *Callflows) GetName() string {
-	if x != nil && x.Name != nil {
-		return *x.Name
-	}
-	return ""
+	return kzrt.ValueOr(x.Name, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -204,18 +201,12 @@ type CallflowsFeaturecode struct {
 
 // GetName returns Name, or the zero value when it is unset.
 func (x *CallflowsFeaturecode) GetName() string {
-	if x != nil && x.Name != nil {
-		return *x.Name
-	}
-	return ""
+	return kzrt.ValueOr(x.Name, "")
 }
 
 // GetNumber returns Number, or the zero value when it is unset.
 func (x *CallflowsFeaturecode) GetNumber() string {
-	if x != nil && x.Number != nil {
-		return *x.Number
-	}
-	return ""
+	return kzrt.ValueOr(x.Number, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -284,18 +275,12 @@ type CallflowsRingback struct {
 
 // GetEarly returns Early, or the zero value when it is unset.
 func (x *CallflowsRingback) GetEarly() string {
-	if x != nil && x.Early != nil {
-		return *x.Early
-	}
-	return ""
+	return kzrt.ValueOr(x.Early, "")
 }
 
 // GetTransfer returns Transfer, or the zero value when it is unset.
 func (x *CallflowsRingback) GetTransfer() string {
-	if x != nil && x.Transfer != nil {
-		return *x.Transfer
-	}
-	return ""
+	return kzrt.ValueOr(x.Transfer, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -32,42 +32,27 @@ type ACDCAgentData struct {
 
 // GetAction returns Action, or the zero value when it is unset.
 func (x *ACDCAgentData) GetAction() ACDCAgentAction {
-	if x != nil && x.Action != nil {
-		return *x.Action
-	}
-	return ACDCAgentAction("")
+	return kzrt.ValueOr(x.Action, ACDCAgentAction(""))
 }
 
 // GetPresenceID returns PresenceID, or the zero value when it is unset.
 func (x *ACDCAgentData) GetPresenceID() string {
-	if x != nil && x.PresenceID != nil {
-		return *x.PresenceID
-	}
-	return ""
+	return kzrt.ValueOr(x.PresenceID, "")
 }
 
 // GetPresenceState returns PresenceState, or the zero value when it is unset.
 func (x *ACDCAgentData) GetPresenceState() ACDCAgentPresenceState {
-	if x != nil && x.PresenceState != nil {
-		return *x.PresenceState
-	}
-	return ACDCAgentPresenceState("")
+	return kzrt.ValueOr(x.PresenceState, ACDCAgentPresenceState(""))
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *ACDCAgentData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetTimeout returns Timeout, or the zero value when it is unset.
 func (x *ACDCAgentData) GetTimeout() int64 {
-	if x != nil && x.Timeout != nil {
-		return *x.Timeout
-	}
-	return 0
+	return kzrt.ValueOr(x.Timeout, 0)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -26,26 +26,17 @@ type ACDCMemberData struct {
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *ACDCMemberData) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetPriority returns Priority, or the zero value when it is unset.
 func (x *ACDCMemberData) GetPriority() int64 {
-	if x != nil && x.Priority != nil {
-		return *x.Priority
-	}
-	return 0
+	return kzrt.ValueOr(x.Priority, 0)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *ACDCMemberData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -27,26 +27,17 @@ type ACDCWaitTimeData struct {
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *ACDCWaitTimeData) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *ACDCWaitTimeData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetWindow returns Window, or the zero value when it is unset.
 func (x *ACDCWaitTimeData) GetWindow() int64 {
-	if x != nil && x.Window != nil {
-		return *x.Window
-	}
-	return 0
+	return kzrt.ValueOr(x.Window, 0)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

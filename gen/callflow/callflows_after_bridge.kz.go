@@ -29,18 +29,12 @@ type AfterBridgeData struct {
 
 // GetAction returns Action, or the zero value when it is unset.
 func (x *AfterBridgeData) GetAction() AfterBridgeAction {
-	if x != nil && x.Action != nil {
-		return *x.Action
-	}
-	return AfterBridgeAction("")
+	return kzrt.ValueOr(x.Action, AfterBridgeAction(""))
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *AfterBridgeData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

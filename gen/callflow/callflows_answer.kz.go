@@ -22,10 +22,7 @@ type AnswerData struct {
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *AnswerData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -35,18 +35,12 @@ func DefaultAudioMacroPromptDataTerminators() []string {
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *AudioMacroPromptData) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetLanguage returns Language, or the zero value when it is unset.
 func (x *AudioMacroPromptData) GetLanguage() string {
-	if x != nil && x.Language != nil {
-		return *x.Language
-	}
-	return ""
+	return kzrt.ValueOr(x.Language, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

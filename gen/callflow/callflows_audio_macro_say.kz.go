@@ -43,42 +43,27 @@ func DefaultAudioMacroSayDataTerminators() []string {
 
 // GetGender returns Gender, or the zero value when it is unset.
 func (x *AudioMacroSayData) GetGender() AudioMacroSayGender {
-	if x != nil && x.Gender != nil {
-		return *x.Gender
-	}
-	return AudioMacroSayGender("")
+	return kzrt.ValueOr(x.Gender, AudioMacroSayGender(""))
 }
 
 // GetLanguage returns Language, or the zero value when it is unset.
 func (x *AudioMacroSayData) GetLanguage() string {
-	if x != nil && x.Language != nil {
-		return *x.Language
-	}
-	return ""
+	return kzrt.ValueOr(x.Language, "")
 }
 
 // GetMethod returns Method, or the zero value when it is unset.
 func (x *AudioMacroSayData) GetMethod() AudioMacroSayMethod {
-	if x != nil && x.Method != nil {
-		return *x.Method
-	}
-	return AudioMacroSayMethod("")
+	return kzrt.ValueOr(x.Method, AudioMacroSayMethod(""))
 }
 
 // GetText returns Text, or the zero value when it is unset.
 func (x *AudioMacroSayData) GetText() string {
-	if x != nil && x.Text != nil {
-		return *x.Text
-	}
-	return ""
+	return kzrt.ValueOr(x.Text, "")
 }
 
 // GetType returns Type, or the zero value when it is unset.
 func (x *AudioMacroSayData) GetType() AudioMacroSayType {
-	if x != nil && x.Type != nil {
-		return *x.Type
-	}
-	return AudioMacroSayType("")
+	return kzrt.ValueOr(x.Type, AudioMacroSayType(""))
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -31,34 +31,22 @@ type AudioMacroToneData struct {
 
 // GetDurationOff returns DurationOff, or the zero value when it is unset.
 func (x *AudioMacroToneData) GetDurationOff() int64 {
-	if x != nil && x.DurationOff != nil {
-		return *x.DurationOff
-	}
-	return 0
+	return kzrt.ValueOr(x.DurationOff, 0)
 }
 
 // GetDurationOn returns DurationOn, or the zero value when it is unset.
 func (x *AudioMacroToneData) GetDurationOn() int64 {
-	if x != nil && x.DurationOn != nil {
-		return *x.DurationOn
-	}
-	return 0
+	return kzrt.ValueOr(x.DurationOn, 0)
 }
 
 // GetRepeat returns Repeat, or the zero value when it is unset.
 func (x *AudioMacroToneData) GetRepeat() int64 {
-	if x != nil && x.Repeat != nil {
-		return *x.Repeat
-	}
-	return 0
+	return kzrt.ValueOr(x.Repeat, 0)
 }
 
 // GetVolume returns Volume, or the zero value when it is unset.
 func (x *AudioMacroToneData) GetVolume() int64 {
-	if x != nil && x.Volume != nil {
-		return *x.Volume
-	}
-	return 0
+	return kzrt.ValueOr(x.Volume, 0)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -37,34 +37,22 @@ const DefaultBranchBnumberDataHunt = false
 
 // GetHunt returns Hunt, or its default when it is unset.
 func (x *BranchBnumberData) GetHunt() bool {
-	if x != nil && x.Hunt != nil {
-		return *x.Hunt
-	}
-	return DefaultBranchBnumberDataHunt
+	return kzrt.ValueOr(x.Hunt, DefaultBranchBnumberDataHunt)
 }
 
 // GetHuntAllow returns HuntAllow, or the zero value when it is unset.
 func (x *BranchBnumberData) GetHuntAllow() string {
-	if x != nil && x.HuntAllow != nil {
-		return *x.HuntAllow
-	}
-	return ""
+	return kzrt.ValueOr(x.HuntAllow, "")
 }
 
 // GetHuntDeny returns HuntDeny, or the zero value when it is unset.
 func (x *BranchBnumberData) GetHuntDeny() string {
-	if x != nil && x.HuntDeny != nil {
-		return *x.HuntDeny
-	}
-	return ""
+	return kzrt.ValueOr(x.HuntDeny, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *BranchBnumberData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -40,26 +40,17 @@ const DefaultBranchVariableDataVariable = ""
 
 // GetScope returns Scope, or its default when it is unset.
 func (x *BranchVariableData) GetScope() BranchVariableScope {
-	if x != nil && x.Scope != nil {
-		return *x.Scope
-	}
-	return DefaultBranchVariableDataScope
+	return kzrt.ValueOr(x.Scope, DefaultBranchVariableDataScope)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *BranchVariableData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetVariable returns Variable, or its default when it is unset.
 func (x *BranchVariableData) GetVariable() string {
-	if x != nil && x.Variable != nil {
-		return *x.Variable
-	}
-	return DefaultBranchVariableDataVariable
+	return kzrt.ValueOr(x.Variable, DefaultBranchVariableDataVariable)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -25,18 +25,12 @@ type CallForwardData struct {
 
 // GetAction returns Action, or the zero value when it is unset.
 func (x *CallForwardData) GetAction() CallForwardAction {
-	if x != nil && x.Action != nil {
-		return *x.Action
-	}
-	return CallForwardAction("")
+	return kzrt.ValueOr(x.Action, CallForwardAction(""))
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *CallForwardData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

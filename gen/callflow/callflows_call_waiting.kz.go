@@ -40,26 +40,17 @@ const DefaultCallWaitingDataScope = CallWaitingScopeDevice
 
 // GetAction returns Action, or its default when it is unset.
 func (x *CallWaitingData) GetAction() CallWaitingAction {
-	if x != nil && x.Action != nil {
-		return *x.Action
-	}
-	return DefaultCallWaitingDataAction
+	return kzrt.ValueOr(x.Action, DefaultCallWaitingDataAction)
 }
 
 // GetScope returns Scope, or its default when it is unset.
 func (x *CallWaitingData) GetScope() CallWaitingScope {
-	if x != nil && x.Scope != nil {
-		return *x.Scope
-	}
-	return DefaultCallWaitingDataScope
+	return kzrt.ValueOr(x.Scope, DefaultCallWaitingDataScope)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *CallWaitingData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -45,34 +45,22 @@ const DefaultCheckCIDDataUseAbsoluteMode = false
 
 // GetRegex returns Regex, or its default when it is unset.
 func (x *CheckCIDData) GetRegex() string {
-	if x != nil && x.Regex != nil {
-		return *x.Regex
-	}
-	return DefaultCheckCIDDataRegex
+	return kzrt.ValueOr(x.Regex, DefaultCheckCIDDataRegex)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *CheckCIDData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetUseAbsoluteMode returns UseAbsoluteMode, or its default when it is unset.
 func (x *CheckCIDData) GetUseAbsoluteMode() bool {
-	if x != nil && x.UseAbsoluteMode != nil {
-		return *x.UseAbsoluteMode
-	}
-	return DefaultCheckCIDDataUseAbsoluteMode
+	return kzrt.ValueOr(x.UseAbsoluteMode, DefaultCheckCIDDataUseAbsoluteMode)
 }
 
 // GetUserID returns UserID, or the zero value when it is unset.
 func (x *CheckCIDData) GetUserID() string {
-	if x != nil && x.UserID != nil {
-		return *x.UserID
-	}
-	return ""
+	return kzrt.ValueOr(x.UserID, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -192,18 +180,12 @@ type CheckCIDCallerIDExternal struct {
 
 // GetName returns Name, or the zero value when it is unset.
 func (x *CheckCIDCallerIDExternal) GetName() string {
-	if x != nil && x.Name != nil {
-		return *x.Name
-	}
-	return ""
+	return kzrt.ValueOr(x.Name, "")
 }
 
 // GetNumber returns Number, or the zero value when it is unset.
 func (x *CheckCIDCallerIDExternal) GetNumber() string {
-	if x != nil && x.Number != nil {
-		return *x.Number
-	}
-	return ""
+	return kzrt.ValueOr(x.Number, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

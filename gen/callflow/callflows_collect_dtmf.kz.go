@@ -61,51 +61,33 @@ const DefaultCollectDTMFDataTimeout = int64(5000)
 // GetCollectionName returns CollectionName, or the zero value when it is
 // unset.
 func (x *CollectDTMFData) GetCollectionName() string {
-	if x != nil && x.CollectionName != nil {
-		return *x.CollectionName
-	}
-	return ""
+	return kzrt.ValueOr(x.CollectionName, "")
 }
 
 // GetInterdigitTimeout returns InterdigitTimeout, or the zero value when it is
 // unset.
 func (x *CollectDTMFData) GetInterdigitTimeout() int64 {
-	if x != nil && x.InterdigitTimeout != nil {
-		return *x.InterdigitTimeout
-	}
-	return 0
+	return kzrt.ValueOr(x.InterdigitTimeout, 0)
 }
 
 // GetMaxDigits returns MaxDigits, or its default when it is unset.
 func (x *CollectDTMFData) GetMaxDigits() int64 {
-	if x != nil && x.MaxDigits != nil {
-		return *x.MaxDigits
-	}
-	return DefaultCollectDTMFDataMaxDigits
+	return kzrt.ValueOr(x.MaxDigits, DefaultCollectDTMFDataMaxDigits)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *CollectDTMFData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetTerminator returns Terminator, or its default when it is unset.
 func (x *CollectDTMFData) GetTerminator() CollectDTMFTerminator {
-	if x != nil && x.Terminator != nil {
-		return *x.Terminator
-	}
-	return DefaultCollectDTMFDataTerminator
+	return kzrt.ValueOr(x.Terminator, DefaultCollectDTMFDataTerminator)
 }
 
 // GetTimeout returns Timeout, or its default when it is unset.
 func (x *CollectDTMFData) GetTimeout() int64 {
-	if x != nil && x.Timeout != nil {
-		return *x.Timeout
-	}
-	return DefaultCollectDTMFDataTimeout
+	return kzrt.ValueOr(x.Timeout, DefaultCollectDTMFDataTimeout)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -41,26 +41,17 @@ type ConferenceFeatureData struct {
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *ConferenceFeatureData) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetModerator returns Moderator, or the zero value when it is unset.
 func (x *ConferenceFeatureData) GetModerator() bool {
-	if x != nil && x.Moderator != nil {
-		return *x.Moderator
-	}
-	return false
+	return kzrt.ValueOr(x.Moderator, false)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *ConferenceFeatureData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -356,18 +347,12 @@ const DefaultConferenceFeatureWelcomePromptPlay = true
 
 // GetMediaID returns MediaID, or the zero value when it is unset.
 func (x *ConferenceFeatureWelcomePrompt) GetMediaID() string {
-	if x != nil && x.MediaID != nil {
-		return *x.MediaID
-	}
-	return ""
+	return kzrt.ValueOr(x.MediaID, "")
 }
 
 // GetPlay returns Play, or its default when it is unset.
 func (x *ConferenceFeatureWelcomePrompt) GetPlay() bool {
-	if x != nil && x.Play != nil {
-		return *x.Play
-	}
-	return DefaultConferenceFeatureWelcomePromptPlay
+	return kzrt.ValueOr(x.Play, DefaultConferenceFeatureWelcomePromptPlay)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

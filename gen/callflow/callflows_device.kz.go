@@ -62,74 +62,47 @@ const DefaultDeviceDataTimeout = int64(0)
 
 // GetCanCallSelf returns CanCallSelf, or the zero value when it is unset.
 func (x *DeviceData) GetCanCallSelf() bool {
-	if x != nil && x.CanCallSelf != nil {
-		return *x.CanCallSelf
-	}
-	return false
+	return kzrt.ValueOr(x.CanCallSelf, false)
 }
 
 // GetCanTextSelf returns CanTextSelf, or the zero value when it is unset.
 func (x *DeviceData) GetCanTextSelf() bool {
-	if x != nil && x.CanTextSelf != nil {
-		return *x.CanTextSelf
-	}
-	return false
+	return kzrt.ValueOr(x.CanTextSelf, false)
 }
 
 // GetDelay returns Delay, or its default when it is unset.
 func (x *DeviceData) GetDelay() int64 {
-	if x != nil && x.Delay != nil {
-		return *x.Delay
-	}
-	return DefaultDeviceDataDelay
+	return kzrt.ValueOr(x.Delay, DefaultDeviceDataDelay)
 }
 
 // GetDialStrategy returns DialStrategy, or its default when it is unset.
 func (x *DeviceData) GetDialStrategy() DeviceDialStrategy {
-	if x != nil && x.DialStrategy != nil {
-		return *x.DialStrategy
-	}
-	return DefaultDeviceDataDialStrategy
+	return kzrt.ValueOr(x.DialStrategy, DefaultDeviceDataDialStrategy)
 }
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *DeviceData) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *DeviceData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetStaticInvite returns StaticInvite, or the zero value when it is unset.
 func (x *DeviceData) GetStaticInvite() string {
-	if x != nil && x.StaticInvite != nil {
-		return *x.StaticInvite
-	}
-	return ""
+	return kzrt.ValueOr(x.StaticInvite, "")
 }
 
 // GetSuppressClid returns SuppressClid, or the zero value when it is unset.
 func (x *DeviceData) GetSuppressClid() bool {
-	if x != nil && x.SuppressClid != nil {
-		return *x.SuppressClid
-	}
-	return false
+	return kzrt.ValueOr(x.SuppressClid, false)
 }
 
 // GetTimeout returns Timeout, or its default when it is unset.
 func (x *DeviceData) GetTimeout() int64 {
-	if x != nil && x.Timeout != nil {
-		return *x.Timeout
-	}
-	return DefaultDeviceDataTimeout
+	return kzrt.ValueOr(x.Timeout, DefaultDeviceDataTimeout)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

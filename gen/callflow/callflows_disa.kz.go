@@ -80,75 +80,48 @@ const DefaultDisaDataRingRepeatCount = int64(1)
 // GetEnforceCallRestriction returns EnforceCallRestriction, or its default
 // when it is unset.
 func (x *DisaData) GetEnforceCallRestriction() bool {
-	if x != nil && x.EnforceCallRestriction != nil {
-		return *x.EnforceCallRestriction
-	}
-	return DefaultDisaDataEnforceCallRestriction
+	return kzrt.ValueOr(x.EnforceCallRestriction, DefaultDisaDataEnforceCallRestriction)
 }
 
 // GetInterdigit returns Interdigit, or the zero value when it is unset.
 func (x *DisaData) GetInterdigit() int64 {
-	if x != nil && x.Interdigit != nil {
-		return *x.Interdigit
-	}
-	return 0
+	return kzrt.ValueOr(x.Interdigit, 0)
 }
 
 // GetMaxDigits returns MaxDigits, or its default when it is unset.
 func (x *DisaData) GetMaxDigits() int64 {
-	if x != nil && x.MaxDigits != nil {
-		return *x.MaxDigits
-	}
-	return DefaultDisaDataMaxDigits
+	return kzrt.ValueOr(x.MaxDigits, DefaultDisaDataMaxDigits)
 }
 
 // GetPIN returns PIN, or its default when it is unset.
 func (x *DisaData) GetPIN() string {
-	if x != nil && x.PIN != nil {
-		return *x.PIN
-	}
-	return DefaultDisaDataPIN
+	return kzrt.ValueOr(x.PIN, DefaultDisaDataPIN)
 }
 
 // GetPreconnectAudio returns PreconnectAudio, or its default when it is unset.
 func (x *DisaData) GetPreconnectAudio() DisaPreconnectAudio {
-	if x != nil && x.PreconnectAudio != nil {
-		return *x.PreconnectAudio
-	}
-	return DefaultDisaDataPreconnectAudio
+	return kzrt.ValueOr(x.PreconnectAudio, DefaultDisaDataPreconnectAudio)
 }
 
 // GetRetries returns Retries, or its default when it is unset.
 func (x *DisaData) GetRetries() int64 {
-	if x != nil && x.Retries != nil {
-		return *x.Retries
-	}
-	return DefaultDisaDataRetries
+	return kzrt.ValueOr(x.Retries, DefaultDisaDataRetries)
 }
 
 // GetRingRepeatCount returns RingRepeatCount, or its default when it is unset.
 func (x *DisaData) GetRingRepeatCount() int64 {
-	if x != nil && x.RingRepeatCount != nil {
-		return *x.RingRepeatCount
-	}
-	return DefaultDisaDataRingRepeatCount
+	return kzrt.ValueOr(x.RingRepeatCount, DefaultDisaDataRingRepeatCount)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *DisaData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetUseAccountCallerID returns UseAccountCallerID, or the zero value when it
 // is unset.
 func (x *DisaData) GetUseAccountCallerID() bool {
-	if x != nil && x.UseAccountCallerID != nil {
-		return *x.UseAccountCallerID
-	}
-	return false
+	return kzrt.ValueOr(x.UseAccountCallerID, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

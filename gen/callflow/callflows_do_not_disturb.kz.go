@@ -27,26 +27,17 @@ type DoNotDisturbData struct {
 
 // GetAction returns Action, or the zero value when it is unset.
 func (x *DoNotDisturbData) GetAction() DoNotDisturbAction {
-	if x != nil && x.Action != nil {
-		return *x.Action
-	}
-	return DoNotDisturbAction("")
+	return kzrt.ValueOr(x.Action, DoNotDisturbAction(""))
 }
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *DoNotDisturbData) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *DoNotDisturbData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -64,94 +64,61 @@ const DefaultDynamicCIDDataPermitCustomCallflow = false
 
 // GetAction returns Action, or the zero value when it is unset.
 func (x *DynamicCIDData) GetAction() DynamicCIDAction {
-	if x != nil && x.Action != nil {
-		return *x.Action
-	}
-	return DynamicCIDAction("")
+	return kzrt.ValueOr(x.Action, DynamicCIDAction(""))
 }
 
 // GetEnforceCallRestriction returns EnforceCallRestriction, or its default
 // when it is unset.
 func (x *DynamicCIDData) GetEnforceCallRestriction() bool {
-	if x != nil && x.EnforceCallRestriction != nil {
-		return *x.EnforceCallRestriction
-	}
-	return DefaultDynamicCIDDataEnforceCallRestriction
+	return kzrt.ValueOr(x.EnforceCallRestriction, DefaultDynamicCIDDataEnforceCallRestriction)
 }
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *DynamicCIDData) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetIdxName returns IdxName, or the zero value when it is unset.
 func (x *DynamicCIDData) GetIdxName() string {
-	if x != nil && x.IdxName != nil {
-		return *x.IdxName
-	}
-	return ""
+	return kzrt.ValueOr(x.IdxName, "")
 }
 
 // GetInterdigitTimeout returns InterdigitTimeout, or the zero value when it is
 // unset.
 func (x *DynamicCIDData) GetInterdigitTimeout() int64 {
-	if x != nil && x.InterdigitTimeout != nil {
-		return *x.InterdigitTimeout
-	}
-	return 0
+	return kzrt.ValueOr(x.InterdigitTimeout, 0)
 }
 
 // GetMaxDigits returns MaxDigits, or the zero value when it is unset.
 func (x *DynamicCIDData) GetMaxDigits() int64 {
-	if x != nil && x.MaxDigits != nil {
-		return *x.MaxDigits
-	}
-	return 0
+	return kzrt.ValueOr(x.MaxDigits, 0)
 }
 
 // GetMediaID returns MediaID, or the zero value when it is unset.
 func (x *DynamicCIDData) GetMediaID() string {
-	if x != nil && x.MediaID != nil {
-		return *x.MediaID
-	}
-	return ""
+	return kzrt.ValueOr(x.MediaID, "")
 }
 
 // GetMinDigits returns MinDigits, or the zero value when it is unset.
 func (x *DynamicCIDData) GetMinDigits() int64 {
-	if x != nil && x.MinDigits != nil {
-		return *x.MinDigits
-	}
-	return 0
+	return kzrt.ValueOr(x.MinDigits, 0)
 }
 
 // GetPermitCustomCallflow returns PermitCustomCallflow, or its default when it
 // is unset.
 func (x *DynamicCIDData) GetPermitCustomCallflow() bool {
-	if x != nil && x.PermitCustomCallflow != nil {
-		return *x.PermitCustomCallflow
-	}
-	return DefaultDynamicCIDDataPermitCustomCallflow
+	return kzrt.ValueOr(x.PermitCustomCallflow, DefaultDynamicCIDDataPermitCustomCallflow)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *DynamicCIDData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetWhitelistRegex returns WhitelistRegex, or the zero value when it is
 // unset.
 func (x *DynamicCIDData) GetWhitelistRegex() string {
-	if x != nil && x.WhitelistRegex != nil {
-		return *x.WhitelistRegex
-	}
-	return ""
+	return kzrt.ValueOr(x.WhitelistRegex, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -283,18 +250,12 @@ type DynamicCIDCallerID struct {
 
 // GetName returns Name, or the zero value when it is unset.
 func (x *DynamicCIDCallerID) GetName() string {
-	if x != nil && x.Name != nil {
-		return *x.Name
-	}
-	return ""
+	return kzrt.ValueOr(x.Name, "")
 }
 
 // GetNumber returns Number, or the zero value when it is unset.
 func (x *DynamicCIDCallerID) GetNumber() string {
-	if x != nil && x.Number != nil {
-		return *x.Number
-	}
-	return ""
+	return kzrt.ValueOr(x.Number, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

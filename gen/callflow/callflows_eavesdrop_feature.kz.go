@@ -31,44 +31,29 @@ type EavesdropFeatureData struct {
 // GetApprovedDeviceID returns ApprovedDeviceID, or the zero value when it is
 // unset.
 func (x *EavesdropFeatureData) GetApprovedDeviceID() string {
-	if x != nil && x.ApprovedDeviceID != nil {
-		return *x.ApprovedDeviceID
-	}
-	return ""
+	return kzrt.ValueOr(x.ApprovedDeviceID, "")
 }
 
 // GetApprovedGroupID returns ApprovedGroupID, or the zero value when it is
 // unset.
 func (x *EavesdropFeatureData) GetApprovedGroupID() string {
-	if x != nil && x.ApprovedGroupID != nil {
-		return *x.ApprovedGroupID
-	}
-	return ""
+	return kzrt.ValueOr(x.ApprovedGroupID, "")
 }
 
 // GetApprovedUserID returns ApprovedUserID, or the zero value when it is
 // unset.
 func (x *EavesdropFeatureData) GetApprovedUserID() string {
-	if x != nil && x.ApprovedUserID != nil {
-		return *x.ApprovedUserID
-	}
-	return ""
+	return kzrt.ValueOr(x.ApprovedUserID, "")
 }
 
 // GetGroupID returns GroupID, or the zero value when it is unset.
 func (x *EavesdropFeatureData) GetGroupID() string {
-	if x != nil && x.GroupID != nil {
-		return *x.GroupID
-	}
-	return ""
+	return kzrt.ValueOr(x.GroupID, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *EavesdropFeatureData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

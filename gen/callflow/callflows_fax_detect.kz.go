@@ -24,18 +24,12 @@ type FaxDetectData struct {
 
 // GetDuration returns Duration, or the zero value when it is unset.
 func (x *FaxDetectData) GetDuration() int64 {
-	if x != nil && x.Duration != nil {
-		return *x.Duration
-	}
-	return 0
+	return kzrt.ValueOr(x.Duration, 0)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *FaxDetectData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

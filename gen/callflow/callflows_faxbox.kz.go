@@ -29,26 +29,17 @@ type FaxboxData struct {
 
 // GetFaxboxID returns FaxboxID, or the zero value when it is unset.
 func (x *FaxboxData) GetFaxboxID() string {
-	if x != nil && x.FaxboxID != nil {
-		return *x.FaxboxID
-	}
-	return ""
+	return kzrt.ValueOr(x.FaxboxID, "")
 }
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *FaxboxData) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *FaxboxData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -31,18 +31,12 @@ const DefaultFlushDTMFDataCollectionName = "default"
 
 // GetCollectionName returns CollectionName, or its default when it is unset.
 func (x *FlushDTMFData) GetCollectionName() string {
-	if x != nil && x.CollectionName != nil {
-		return *x.CollectionName
-	}
-	return DefaultFlushDTMFDataCollectionName
+	return kzrt.ValueOr(x.CollectionName, DefaultFlushDTMFDataCollectionName)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *FlushDTMFData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -24,18 +24,12 @@ type FunctionData struct {
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *FunctionData) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *FunctionData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -73,66 +73,42 @@ const DefaultGroupDataTimeout = int64(20)
 // GetFailOnSingleReject returns FailOnSingleReject, or the zero value when it
 // is unset.
 func (x *GroupData) GetFailOnSingleReject() bool {
-	if x != nil && x.FailOnSingleReject != nil {
-		return *x.FailOnSingleReject
-	}
-	return false
+	return kzrt.ValueOr(x.FailOnSingleReject, false)
 }
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *GroupData) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetIgnoreForward returns IgnoreForward, or its default when it is unset.
 func (x *GroupData) GetIgnoreForward() bool {
-	if x != nil && x.IgnoreForward != nil {
-		return *x.IgnoreForward
-	}
-	return DefaultGroupDataIgnoreForward
+	return kzrt.ValueOr(x.IgnoreForward, DefaultGroupDataIgnoreForward)
 }
 
 // GetRepeats returns Repeats, or its default when it is unset.
 func (x *GroupData) GetRepeats() int64 {
-	if x != nil && x.Repeats != nil {
-		return *x.Repeats
-	}
-	return DefaultGroupDataRepeats
+	return kzrt.ValueOr(x.Repeats, DefaultGroupDataRepeats)
 }
 
 // GetRingback returns Ringback, or the zero value when it is unset.
 func (x *GroupData) GetRingback() string {
-	if x != nil && x.Ringback != nil {
-		return *x.Ringback
-	}
-	return ""
+	return kzrt.ValueOr(x.Ringback, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *GroupData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetStrategy returns Strategy, or its default when it is unset.
 func (x *GroupData) GetStrategy() GroupStrategy {
-	if x != nil && x.Strategy != nil {
-		return *x.Strategy
-	}
-	return DefaultGroupDataStrategy
+	return kzrt.ValueOr(x.Strategy, DefaultGroupDataStrategy)
 }
 
 // GetTimeout returns Timeout, or its default when it is unset.
 func (x *GroupData) GetTimeout() int64 {
-	if x != nil && x.Timeout != nil {
-		return *x.Timeout
-	}
-	return DefaultGroupDataTimeout
+	return kzrt.ValueOr(x.Timeout, DefaultGroupDataTimeout)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -235,18 +211,12 @@ type GroupRingtones struct {
 
 // GetExternal returns External, or the zero value when it is unset.
 func (x *GroupRingtones) GetExternal() string {
-	if x != nil && x.External != nil {
-		return *x.External
-	}
-	return ""
+	return kzrt.ValueOr(x.External, "")
 }
 
 // GetInternal returns Internal, or the zero value when it is unset.
 func (x *GroupRingtones) GetInternal() string {
-	if x != nil && x.Internal != nil {
-		return *x.Internal
-	}
-	return ""
+	return kzrt.ValueOr(x.Internal, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

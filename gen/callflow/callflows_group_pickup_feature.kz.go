@@ -44,68 +44,44 @@ const DefaultGroupPickupFeatureDataType = GroupPickupFeatureTypeExtension
 // GetApprovedDeviceID returns ApprovedDeviceID, or the zero value when it is
 // unset.
 func (x *GroupPickupFeatureData) GetApprovedDeviceID() string {
-	if x != nil && x.ApprovedDeviceID != nil {
-		return *x.ApprovedDeviceID
-	}
-	return ""
+	return kzrt.ValueOr(x.ApprovedDeviceID, "")
 }
 
 // GetApprovedGroupID returns ApprovedGroupID, or the zero value when it is
 // unset.
 func (x *GroupPickupFeatureData) GetApprovedGroupID() string {
-	if x != nil && x.ApprovedGroupID != nil {
-		return *x.ApprovedGroupID
-	}
-	return ""
+	return kzrt.ValueOr(x.ApprovedGroupID, "")
 }
 
 // GetApprovedUserID returns ApprovedUserID, or the zero value when it is
 // unset.
 func (x *GroupPickupFeatureData) GetApprovedUserID() string {
-	if x != nil && x.ApprovedUserID != nil {
-		return *x.ApprovedUserID
-	}
-	return ""
+	return kzrt.ValueOr(x.ApprovedUserID, "")
 }
 
 // GetDeviceID returns DeviceID, or the zero value when it is unset.
 func (x *GroupPickupFeatureData) GetDeviceID() string {
-	if x != nil && x.DeviceID != nil {
-		return *x.DeviceID
-	}
-	return ""
+	return kzrt.ValueOr(x.DeviceID, "")
 }
 
 // GetGroupID returns GroupID, or the zero value when it is unset.
 func (x *GroupPickupFeatureData) GetGroupID() string {
-	if x != nil && x.GroupID != nil {
-		return *x.GroupID
-	}
-	return ""
+	return kzrt.ValueOr(x.GroupID, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *GroupPickupFeatureData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetType returns Type, or its default when it is unset.
 func (x *GroupPickupFeatureData) GetType() GroupPickupFeatureType {
-	if x != nil && x.Type != nil {
-		return *x.Type
-	}
-	return DefaultGroupPickupFeatureDataType
+	return kzrt.ValueOr(x.Type, DefaultGroupPickupFeatureDataType)
 }
 
 // GetUserID returns UserID, or the zero value when it is unset.
 func (x *GroupPickupFeatureData) GetUserID() string {
-	if x != nil && x.UserID != nil {
-		return *x.UserID
-	}
-	return ""
+	return kzrt.ValueOr(x.UserID, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

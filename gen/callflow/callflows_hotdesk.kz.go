@@ -30,35 +30,23 @@ type HotdeskData struct {
 
 // GetAction returns Action, or the zero value when it is unset.
 func (x *HotdeskData) GetAction() HotdeskAction {
-	if x != nil && x.Action != nil {
-		return *x.Action
-	}
-	return HotdeskAction("")
+	return kzrt.ValueOr(x.Action, HotdeskAction(""))
 }
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *HotdeskData) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetInterdigitTimeout returns InterdigitTimeout, or the zero value when it is
 // unset.
 func (x *HotdeskData) GetInterdigitTimeout() int64 {
-	if x != nil && x.InterdigitTimeout != nil {
-		return *x.InterdigitTimeout
-	}
-	return 0
+	return kzrt.ValueOr(x.InterdigitTimeout, 0)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *HotdeskData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

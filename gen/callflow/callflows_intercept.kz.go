@@ -36,60 +36,39 @@ type InterceptData struct {
 // GetApprovedDeviceID returns ApprovedDeviceID, or the zero value when it is
 // unset.
 func (x *InterceptData) GetApprovedDeviceID() string {
-	if x != nil && x.ApprovedDeviceID != nil {
-		return *x.ApprovedDeviceID
-	}
-	return ""
+	return kzrt.ValueOr(x.ApprovedDeviceID, "")
 }
 
 // GetApprovedGroupID returns ApprovedGroupID, or the zero value when it is
 // unset.
 func (x *InterceptData) GetApprovedGroupID() string {
-	if x != nil && x.ApprovedGroupID != nil {
-		return *x.ApprovedGroupID
-	}
-	return ""
+	return kzrt.ValueOr(x.ApprovedGroupID, "")
 }
 
 // GetApprovedUserID returns ApprovedUserID, or the zero value when it is
 // unset.
 func (x *InterceptData) GetApprovedUserID() string {
-	if x != nil && x.ApprovedUserID != nil {
-		return *x.ApprovedUserID
-	}
-	return ""
+	return kzrt.ValueOr(x.ApprovedUserID, "")
 }
 
 // GetDeviceID returns DeviceID, or the zero value when it is unset.
 func (x *InterceptData) GetDeviceID() string {
-	if x != nil && x.DeviceID != nil {
-		return *x.DeviceID
-	}
-	return ""
+	return kzrt.ValueOr(x.DeviceID, "")
 }
 
 // GetGroupID returns GroupID, or the zero value when it is unset.
 func (x *InterceptData) GetGroupID() string {
-	if x != nil && x.GroupID != nil {
-		return *x.GroupID
-	}
-	return ""
+	return kzrt.ValueOr(x.GroupID, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *InterceptData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetUserID returns UserID, or the zero value when it is unset.
 func (x *InterceptData) GetUserID() string {
-	if x != nil && x.UserID != nil {
-		return *x.UserID
-	}
-	return ""
+	return kzrt.ValueOr(x.UserID, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

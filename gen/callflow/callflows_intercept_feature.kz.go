@@ -31,44 +31,29 @@ type InterceptFeatureData struct {
 // GetApprovedDeviceID returns ApprovedDeviceID, or the zero value when it is
 // unset.
 func (x *InterceptFeatureData) GetApprovedDeviceID() string {
-	if x != nil && x.ApprovedDeviceID != nil {
-		return *x.ApprovedDeviceID
-	}
-	return ""
+	return kzrt.ValueOr(x.ApprovedDeviceID, "")
 }
 
 // GetApprovedGroupID returns ApprovedGroupID, or the zero value when it is
 // unset.
 func (x *InterceptFeatureData) GetApprovedGroupID() string {
-	if x != nil && x.ApprovedGroupID != nil {
-		return *x.ApprovedGroupID
-	}
-	return ""
+	return kzrt.ValueOr(x.ApprovedGroupID, "")
 }
 
 // GetApprovedUserID returns ApprovedUserID, or the zero value when it is
 // unset.
 func (x *InterceptFeatureData) GetApprovedUserID() string {
-	if x != nil && x.ApprovedUserID != nil {
-		return *x.ApprovedUserID
-	}
-	return ""
+	return kzrt.ValueOr(x.ApprovedUserID, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *InterceptFeatureData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetType returns Type, or the zero value when it is unset.
 func (x *InterceptFeatureData) GetType() InterceptFeatureType {
-	if x != nil && x.Type != nil {
-		return *x.Type
-	}
-	return InterceptFeatureType("")
+	return kzrt.ValueOr(x.Type, InterceptFeatureType(""))
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

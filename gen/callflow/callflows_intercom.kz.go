@@ -25,18 +25,12 @@ type IntercomData struct {
 
 // GetBargeCalls returns BargeCalls, or the zero value when it is unset.
 func (x *IntercomData) GetBargeCalls() bool {
-	if x != nil && x.BargeCalls != nil {
-		return *x.BargeCalls
-	}
-	return false
+	return kzrt.ValueOr(x.BargeCalls, false)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *IntercomData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

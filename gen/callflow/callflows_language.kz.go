@@ -28,18 +28,12 @@ type LanguageData struct {
 
 // GetLanguage returns Language, or the zero value when it is unset.
 func (x *LanguageData) GetLanguage() string {
-	if x != nil && x.Language != nil {
-		return *x.Language
-	}
-	return ""
+	return kzrt.ValueOr(x.Language, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *LanguageData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

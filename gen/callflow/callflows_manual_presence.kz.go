@@ -34,26 +34,17 @@ const DefaultManualPresenceDataStatus = ManualPresenceStatusIdle
 
 // GetPresenceID returns PresenceID, or the zero value when it is unset.
 func (x *ManualPresenceData) GetPresenceID() string {
-	if x != nil && x.PresenceID != nil {
-		return *x.PresenceID
-	}
-	return ""
+	return kzrt.ValueOr(x.PresenceID, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *ManualPresenceData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetStatus returns Status, or its default when it is unset.
 func (x *ManualPresenceData) GetStatus() ManualPresenceStatus {
-	if x != nil && x.Status != nil {
-		return *x.Status
-	}
-	return DefaultManualPresenceDataStatus
+	return kzrt.ValueOr(x.Status, DefaultManualPresenceDataStatus)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

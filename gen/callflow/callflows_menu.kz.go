@@ -26,27 +26,18 @@ type MenuData struct {
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *MenuData) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetInterdigitTimeout returns InterdigitTimeout, or the zero value when it is
 // unset.
 func (x *MenuData) GetInterdigitTimeout() int64 {
-	if x != nil && x.InterdigitTimeout != nil {
-		return *x.InterdigitTimeout
-	}
-	return 0
+	return kzrt.ValueOr(x.InterdigitTimeout, 0)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *MenuData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -28,10 +28,7 @@ type MissedCallAlertData struct {
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *MissedCallAlertData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -108,10 +105,7 @@ type MissedCallAlertRecipientsItem struct {
 
 // GetType returns Type, or the zero value when it is unset.
 func (x *MissedCallAlertRecipientsItem) GetType() MissedCallAlertRecipientsItemType {
-	if x != nil && x.Type != nil {
-		return *x.Type
-	}
-	return MissedCallAlertRecipientsItemType("")
+	return kzrt.ValueOr(x.Type, MissedCallAlertRecipientsItemType(""))
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -32,26 +32,17 @@ type NomoroboData struct {
 
 // GetPassword returns Password, or the zero value when it is unset.
 func (x *NomoroboData) GetPassword() string {
-	if x != nil && x.Password != nil {
-		return *x.Password
-	}
-	return ""
+	return kzrt.ValueOr(x.Password, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *NomoroboData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetUsername returns Username, or the zero value when it is unset.
 func (x *NomoroboData) GetUsername() string {
-	if x != nil && x.Username != nil {
-		return *x.Username
-	}
-	return ""
+	return kzrt.ValueOr(x.Username, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

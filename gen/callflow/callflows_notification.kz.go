@@ -48,26 +48,17 @@ const DefaultNotificationDataSendAt = NotificationSendAtChannelDestroy
 
 // GetComments returns Comments, or the zero value when it is unset.
 func (x *NotificationData) GetComments() string {
-	if x != nil && x.Comments != nil {
-		return *x.Comments
-	}
-	return ""
+	return kzrt.ValueOr(x.Comments, "")
 }
 
 // GetSendAt returns SendAt, or its default when it is unset.
 func (x *NotificationData) GetSendAt() NotificationSendAt {
-	if x != nil && x.SendAt != nil {
-		return *x.SendAt
-	}
-	return DefaultNotificationDataSendAt
+	return kzrt.ValueOr(x.SendAt, DefaultNotificationDataSendAt)
 }
 
 // GetTemplateID returns TemplateID, or the zero value when it is unset.
 func (x *NotificationData) GetTemplateID() string {
-	if x != nil && x.TemplateID != nil {
-		return *x.TemplateID
-	}
-	return ""
+	return kzrt.ValueOr(x.TemplateID, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -199,10 +190,7 @@ type NotificationRecipientsItem struct {
 
 // GetType returns Type, or the zero value when it is unset.
 func (x *NotificationRecipientsItem) GetType() NotificationRecipientsItemType {
-	if x != nil && x.Type != nil {
-		return *x.Type
-	}
-	return NotificationRecipientsItemType("")
+	return kzrt.ValueOr(x.Type, NotificationRecipientsItemType(""))
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -96,117 +96,75 @@ const DefaultOffnetDataUseLocalResources = true
 
 // GetBypassE164 returns BypassE164, or the zero value when it is unset.
 func (x *OffnetData) GetBypassE164() bool {
-	if x != nil && x.BypassE164 != nil {
-		return *x.BypassE164
-	}
-	return false
+	return kzrt.ValueOr(x.BypassE164, false)
 }
 
 // GetCallerIDType returns CallerIDType, or its default when it is unset.
 func (x *OffnetData) GetCallerIDType() string {
-	if x != nil && x.CallerIDType != nil {
-		return *x.CallerIDType
-	}
-	return DefaultOffnetDataCallerIDType
+	return kzrt.ValueOr(x.CallerIDType, DefaultOffnetDataCallerIDType)
 }
 
 // GetDoNotNormalize returns DoNotNormalize, or the zero value when it is
 // unset.
 func (x *OffnetData) GetDoNotNormalize() bool {
-	if x != nil && x.DoNotNormalize != nil {
-		return *x.DoNotNormalize
-	}
-	return false
+	return kzrt.ValueOr(x.DoNotNormalize, false)
 }
 
 // GetEmitAccountID returns EmitAccountID, or the zero value when it is unset.
 func (x *OffnetData) GetEmitAccountID() bool {
-	if x != nil && x.EmitAccountID != nil {
-		return *x.EmitAccountID
-	}
-	return false
+	return kzrt.ValueOr(x.EmitAccountID, false)
 }
 
 // GetFormatFromURI returns FormatFromURI, or the zero value when it is unset.
 func (x *OffnetData) GetFormatFromURI() bool {
-	if x != nil && x.FormatFromURI != nil {
-		return *x.FormatFromURI
-	}
-	return false
+	return kzrt.ValueOr(x.FormatFromURI, false)
 }
 
 // GetFromURIRealm returns FromURIRealm, or the zero value when it is unset.
 func (x *OffnetData) GetFromURIRealm() string {
-	if x != nil && x.FromURIRealm != nil {
-		return *x.FromURIRealm
-	}
-	return ""
+	return kzrt.ValueOr(x.FromURIRealm, "")
 }
 
 // GetHuntAccountID returns HuntAccountID, or the zero value when it is unset.
 func (x *OffnetData) GetHuntAccountID() string {
-	if x != nil && x.HuntAccountID != nil {
-		return *x.HuntAccountID
-	}
-	return ""
+	return kzrt.ValueOr(x.HuntAccountID, "")
 }
 
 // GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or its default when it is
 // unset.
 func (x *OffnetData) GetIgnoreEarlyMedia() bool {
-	if x != nil && x.IgnoreEarlyMedia != nil {
-		return *x.IgnoreEarlyMedia
-	}
-	return DefaultOffnetDataIgnoreEarlyMedia
+	return kzrt.ValueOr(x.IgnoreEarlyMedia, DefaultOffnetDataIgnoreEarlyMedia)
 }
 
 // GetResourceType returns ResourceType, or the zero value when it is unset.
 func (x *OffnetData) GetResourceType() string {
-	if x != nil && x.ResourceType != nil {
-		return *x.ResourceType
-	}
-	return ""
+	return kzrt.ValueOr(x.ResourceType, "")
 }
 
 // GetRingback returns Ringback, or the zero value when it is unset.
 func (x *OffnetData) GetRingback() string {
-	if x != nil && x.Ringback != nil {
-		return *x.Ringback
-	}
-	return ""
+	return kzrt.ValueOr(x.Ringback, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *OffnetData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetTimeout returns Timeout, or the zero value when it is unset.
 func (x *OffnetData) GetTimeout() int64 {
-	if x != nil && x.Timeout != nil {
-		return *x.Timeout
-	}
-	return 0
+	return kzrt.ValueOr(x.Timeout, 0)
 }
 
 // GetToDID returns ToDID, or the zero value when it is unset.
 func (x *OffnetData) GetToDID() string {
-	if x != nil && x.ToDID != nil {
-		return *x.ToDID
-	}
-	return ""
+	return kzrt.ValueOr(x.ToDID, "")
 }
 
 // GetUseLocalResources returns UseLocalResources, or its default when it is
 // unset.
 func (x *OffnetData) GetUseLocalResources() bool {
-	if x != nil && x.UseLocalResources != nil {
-		return *x.UseLocalResources
-	}
-	return DefaultOffnetDataUseLocalResources
+	return kzrt.ValueOr(x.UseLocalResources, DefaultOffnetDataUseLocalResources)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

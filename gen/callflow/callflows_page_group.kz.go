@@ -46,34 +46,22 @@ const DefaultPageGroupDataTimeout = int64(5)
 
 // GetAudio returns Audio, or its default when it is unset.
 func (x *PageGroupData) GetAudio() PageGroupAudio {
-	if x != nil && x.Audio != nil {
-		return *x.Audio
-	}
-	return DefaultPageGroupDataAudio
+	return kzrt.ValueOr(x.Audio, DefaultPageGroupDataAudio)
 }
 
 // GetBargeCalls returns BargeCalls, or the zero value when it is unset.
 func (x *PageGroupData) GetBargeCalls() bool {
-	if x != nil && x.BargeCalls != nil {
-		return *x.BargeCalls
-	}
-	return false
+	return kzrt.ValueOr(x.BargeCalls, false)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *PageGroupData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetTimeout returns Timeout, or its default when it is unset.
 func (x *PageGroupData) GetTimeout() int64 {
-	if x != nil && x.Timeout != nil {
-		return *x.Timeout
-	}
-	return DefaultPageGroupDataTimeout
+	return kzrt.ValueOr(x.Timeout, DefaultPageGroupDataTimeout)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -218,42 +206,27 @@ const DefaultPageGroupEndpointsItemTimeout = int64(20)
 
 // GetDelay returns Delay, or its default when it is unset.
 func (x *PageGroupEndpointsItem) GetDelay() int64 {
-	if x != nil && x.Delay != nil {
-		return *x.Delay
-	}
-	return DefaultPageGroupEndpointsItemDelay
+	return kzrt.ValueOr(x.Delay, DefaultPageGroupEndpointsItemDelay)
 }
 
 // GetEndpointType returns EndpointType, or the zero value when it is unset.
 func (x *PageGroupEndpointsItem) GetEndpointType() PageGroupEndpointsItemEndpointType {
-	if x != nil && x.EndpointType != nil {
-		return *x.EndpointType
-	}
-	return PageGroupEndpointsItemEndpointType("")
+	return kzrt.ValueOr(x.EndpointType, PageGroupEndpointsItemEndpointType(""))
 }
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *PageGroupEndpointsItem) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetTimeout returns Timeout, or its default when it is unset.
 func (x *PageGroupEndpointsItem) GetTimeout() int64 {
-	if x != nil && x.Timeout != nil {
-		return *x.Timeout
-	}
-	return DefaultPageGroupEndpointsItemTimeout
+	return kzrt.ValueOr(x.Timeout, DefaultPageGroupEndpointsItemTimeout)
 }
 
 // GetWeight returns Weight, or the zero value when it is unset.
 func (x *PageGroupEndpointsItem) GetWeight() int64 {
-	if x != nil && x.Weight != nil {
-		return *x.Weight
-	}
-	return 0
+	return kzrt.ValueOr(x.Weight, 0)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

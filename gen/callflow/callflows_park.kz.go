@@ -71,78 +71,51 @@ func DefaultParkDataSlots() map[string]json.RawMessage {
 
 // GetAction returns Action, or its default when it is unset.
 func (x *ParkData) GetAction() ParkAction {
-	if x != nil && x.Action != nil {
-		return *x.Action
-	}
-	return DefaultParkDataAction
+	return kzrt.ValueOr(x.Action, DefaultParkDataAction)
 }
 
 // GetCustomPresenceID returns CustomPresenceID, or its default when it is
 // unset.
 func (x *ParkData) GetCustomPresenceID() bool {
-	if x != nil && x.CustomPresenceID != nil {
-		return *x.CustomPresenceID
-	}
-	return DefaultParkDataCustomPresenceID
+	return kzrt.ValueOr(x.CustomPresenceID, DefaultParkDataCustomPresenceID)
 }
 
 // GetDefaultCallbackTimeout returns DefaultCallbackTimeout, or the zero value
 // when it is unset.
 func (x *ParkData) GetDefaultCallbackTimeout() int64 {
-	if x != nil && x.DefaultCallbackTimeout != nil {
-		return *x.DefaultCallbackTimeout
-	}
-	return 0
+	return kzrt.ValueOr(x.DefaultCallbackTimeout, 0)
 }
 
 // GetDefaultPresenceType returns DefaultPresenceType, or the zero value when
 // it is unset.
 func (x *ParkData) GetDefaultPresenceType() ParkDefaultPresenceType {
-	if x != nil && x.DefaultPresenceType != nil {
-		return *x.DefaultPresenceType
-	}
-	return ParkDefaultPresenceType("")
+	return kzrt.ValueOr(x.DefaultPresenceType, ParkDefaultPresenceType(""))
 }
 
 // GetDefaultRingbackTimeout returns DefaultRingbackTimeout, or the zero value
 // when it is unset.
 func (x *ParkData) GetDefaultRingbackTimeout() int64 {
-	if x != nil && x.DefaultRingbackTimeout != nil {
-		return *x.DefaultRingbackTimeout
-	}
-	return 0
+	return kzrt.ValueOr(x.DefaultRingbackTimeout, 0)
 }
 
 // GetMaxSlotNumber returns MaxSlotNumber, or the zero value when it is unset.
 func (x *ParkData) GetMaxSlotNumber() int64 {
-	if x != nil && x.MaxSlotNumber != nil {
-		return *x.MaxSlotNumber
-	}
-	return 0
+	return kzrt.ValueOr(x.MaxSlotNumber, 0)
 }
 
 // GetPresenceID returns PresenceID, or the zero value when it is unset.
 func (x *ParkData) GetPresenceID() string {
-	if x != nil && x.PresenceID != nil {
-		return *x.PresenceID
-	}
-	return ""
+	return kzrt.ValueOr(x.PresenceID, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *ParkData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetSlot returns Slot, or the zero value when it is unset.
 func (x *ParkData) GetSlot() string {
-	if x != nil && x.Slot != nil {
-		return *x.Slot
-	}
-	return ""
+	return kzrt.ValueOr(x.Slot, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

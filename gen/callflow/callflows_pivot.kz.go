@@ -71,66 +71,42 @@ const DefaultPivotDataReqFormat = PivotReqFormatKazoo
 
 // GetCDRURL returns CDRURL, or the zero value when it is unset.
 func (x *PivotData) GetCDRURL() string {
-	if x != nil && x.CDRURL != nil {
-		return *x.CDRURL
-	}
-	return ""
+	return kzrt.ValueOr(x.CDRURL, "")
 }
 
 // GetDebug returns Debug, or its default when it is unset.
 func (x *PivotData) GetDebug() bool {
-	if x != nil && x.Debug != nil {
-		return *x.Debug
-	}
-	return DefaultPivotDataDebug
+	return kzrt.ValueOr(x.Debug, DefaultPivotDataDebug)
 }
 
 // GetMethod returns Method, or its default when it is unset.
 func (x *PivotData) GetMethod() PivotMethod {
-	if x != nil && x.Method != nil {
-		return *x.Method
-	}
-	return DefaultPivotDataMethod
+	return kzrt.ValueOr(x.Method, DefaultPivotDataMethod)
 }
 
 // GetReqBodyFormat returns ReqBodyFormat, or its default when it is unset.
 func (x *PivotData) GetReqBodyFormat() PivotReqBodyFormat {
-	if x != nil && x.ReqBodyFormat != nil {
-		return *x.ReqBodyFormat
-	}
-	return DefaultPivotDataReqBodyFormat
+	return kzrt.ValueOr(x.ReqBodyFormat, DefaultPivotDataReqBodyFormat)
 }
 
 // GetReqFormat returns ReqFormat, or its default when it is unset.
 func (x *PivotData) GetReqFormat() PivotReqFormat {
-	if x != nil && x.ReqFormat != nil {
-		return *x.ReqFormat
-	}
-	return DefaultPivotDataReqFormat
+	return kzrt.ValueOr(x.ReqFormat, DefaultPivotDataReqFormat)
 }
 
 // GetReqTimeoutMS returns ReqTimeoutMS, or the zero value when it is unset.
 func (x *PivotData) GetReqTimeoutMS() int64 {
-	if x != nil && x.ReqTimeoutMS != nil {
-		return *x.ReqTimeoutMS
-	}
-	return 0
+	return kzrt.ValueOr(x.ReqTimeoutMS, 0)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *PivotData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetVoiceURL returns VoiceURL, or the zero value when it is unset.
 func (x *PivotData) GetVoiceURL() string {
-	if x != nil && x.VoiceURL != nil {
-		return *x.VoiceURL
-	}
-	return ""
+	return kzrt.ValueOr(x.VoiceURL, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -51,42 +51,27 @@ func DefaultPlayDataTerminators() []string {
 
 // GetAnswer returns Answer, or the zero value when it is unset.
 func (x *PlayData) GetAnswer() bool {
-	if x != nil && x.Answer != nil {
-		return *x.Answer
-	}
-	return false
+	return kzrt.ValueOr(x.Answer, false)
 }
 
 // GetEndlessPlayback returns EndlessPlayback, or its default when it is unset.
 func (x *PlayData) GetEndlessPlayback() bool {
-	if x != nil && x.EndlessPlayback != nil {
-		return *x.EndlessPlayback
-	}
-	return DefaultPlayDataEndlessPlayback
+	return kzrt.ValueOr(x.EndlessPlayback, DefaultPlayDataEndlessPlayback)
 }
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *PlayData) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetLoopCount returns LoopCount, or the zero value when it is unset.
 func (x *PlayData) GetLoopCount() int64 {
-	if x != nil && x.LoopCount != nil {
-		return *x.LoopCount
-	}
-	return 0
+	return kzrt.ValueOr(x.LoopCount, 0)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *PlayData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

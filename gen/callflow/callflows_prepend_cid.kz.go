@@ -57,44 +57,29 @@ const DefaultPrependCIDDataCallerIDNumberPrefix = ""
 
 // GetAction returns Action, or its default when it is unset.
 func (x *PrependCIDData) GetAction() PrependCIDAction {
-	if x != nil && x.Action != nil {
-		return *x.Action
-	}
-	return DefaultPrependCIDDataAction
+	return kzrt.ValueOr(x.Action, DefaultPrependCIDDataAction)
 }
 
 // GetApplyTo returns ApplyTo, or its default when it is unset.
 func (x *PrependCIDData) GetApplyTo() PrependCIDApplyTo {
-	if x != nil && x.ApplyTo != nil {
-		return *x.ApplyTo
-	}
-	return DefaultPrependCIDDataApplyTo
+	return kzrt.ValueOr(x.ApplyTo, DefaultPrependCIDDataApplyTo)
 }
 
 // GetCallerIDNamePrefix returns CallerIDNamePrefix, or its default when it is
 // unset.
 func (x *PrependCIDData) GetCallerIDNamePrefix() string {
-	if x != nil && x.CallerIDNamePrefix != nil {
-		return *x.CallerIDNamePrefix
-	}
-	return DefaultPrependCIDDataCallerIDNamePrefix
+	return kzrt.ValueOr(x.CallerIDNamePrefix, DefaultPrependCIDDataCallerIDNamePrefix)
 }
 
 // GetCallerIDNumberPrefix returns CallerIDNumberPrefix, or its default when it
 // is unset.
 func (x *PrependCIDData) GetCallerIDNumberPrefix() string {
-	if x != nil && x.CallerIDNumberPrefix != nil {
-		return *x.CallerIDNumberPrefix
-	}
-	return DefaultPrependCIDDataCallerIDNumberPrefix
+	return kzrt.ValueOr(x.CallerIDNumberPrefix, DefaultPrependCIDDataCallerIDNumberPrefix)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *PrependCIDData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -40,26 +40,17 @@ const DefaultPrivacyDataMode = PrivacyModeFull
 // GetEndpointStrategy returns EndpointStrategy, or its default when it is
 // unset.
 func (x *PrivacyData) GetEndpointStrategy() PrivacyEndpointStrategy {
-	if x != nil && x.EndpointStrategy != nil {
-		return *x.EndpointStrategy
-	}
-	return DefaultPrivacyDataEndpointStrategy
+	return kzrt.ValueOr(x.EndpointStrategy, DefaultPrivacyDataEndpointStrategy)
 }
 
 // GetMode returns Mode, or its default when it is unset.
 func (x *PrivacyData) GetMode() PrivacyMode {
-	if x != nil && x.Mode != nil {
-		return *x.Mode
-	}
-	return DefaultPrivacyDataMode
+	return kzrt.ValueOr(x.Mode, DefaultPrivacyDataMode)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *PrivacyData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

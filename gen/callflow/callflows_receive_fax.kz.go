@@ -28,18 +28,12 @@ type ReceiveFaxData struct {
 
 // GetOwnerID returns OwnerID, or the zero value when it is unset.
 func (x *ReceiveFaxData) GetOwnerID() string {
-	if x != nil && x.OwnerID != nil {
-		return *x.OwnerID
-	}
-	return ""
+	return kzrt.ValueOr(x.OwnerID, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *ReceiveFaxData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

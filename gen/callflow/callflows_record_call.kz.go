@@ -96,116 +96,74 @@ const DefaultRecordCallDataTimeLimit = int64(3600)
 
 // GetAction returns Action, or its default when it is unset.
 func (x *RecordCallData) GetAction() RecordCallAction {
-	if x != nil && x.Action != nil {
-		return *x.Action
-	}
-	return DefaultRecordCallDataAction
+	return kzrt.ValueOr(x.Action, DefaultRecordCallDataAction)
 }
 
 // GetFormat returns Format, or the zero value when it is unset.
 func (x *RecordCallData) GetFormat() RecordCallFormat {
-	if x != nil && x.Format != nil {
-		return *x.Format
-	}
-	return RecordCallFormat("")
+	return kzrt.ValueOr(x.Format, RecordCallFormat(""))
 }
 
 // GetLabel returns Label, or the zero value when it is unset.
 func (x *RecordCallData) GetLabel() string {
-	if x != nil && x.Label != nil {
-		return *x.Label
-	}
-	return ""
+	return kzrt.ValueOr(x.Label, "")
 }
 
 // GetMediaName returns MediaName, or the zero value when it is unset.
 func (x *RecordCallData) GetMediaName() string {
-	if x != nil && x.MediaName != nil {
-		return *x.MediaName
-	}
-	return ""
+	return kzrt.ValueOr(x.MediaName, "")
 }
 
 // GetMethod returns Method, or its default when it is unset.
 func (x *RecordCallData) GetMethod() RecordCallMethod {
-	if x != nil && x.Method != nil {
-		return *x.Method
-	}
-	return DefaultRecordCallDataMethod
+	return kzrt.ValueOr(x.Method, DefaultRecordCallDataMethod)
 }
 
 // GetOrigin returns Origin, or the zero value when it is unset.
 func (x *RecordCallData) GetOrigin() string {
-	if x != nil && x.Origin != nil {
-		return *x.Origin
-	}
-	return ""
+	return kzrt.ValueOr(x.Origin, "")
 }
 
 // GetRecordMinSec returns RecordMinSec, or the zero value when it is unset.
 func (x *RecordCallData) GetRecordMinSec() int64 {
-	if x != nil && x.RecordMinSec != nil {
-		return *x.RecordMinSec
-	}
-	return 0
+	return kzrt.ValueOr(x.RecordMinSec, 0)
 }
 
 // GetRecordOnAnswer returns RecordOnAnswer, or its default when it is unset.
 func (x *RecordCallData) GetRecordOnAnswer() bool {
-	if x != nil && x.RecordOnAnswer != nil {
-		return *x.RecordOnAnswer
-	}
-	return DefaultRecordCallDataRecordOnAnswer
+	return kzrt.ValueOr(x.RecordOnAnswer, DefaultRecordCallDataRecordOnAnswer)
 }
 
 // GetRecordOnBridge returns RecordOnBridge, or its default when it is unset.
 func (x *RecordCallData) GetRecordOnBridge() bool {
-	if x != nil && x.RecordOnBridge != nil {
-		return *x.RecordOnBridge
-	}
-	return DefaultRecordCallDataRecordOnBridge
+	return kzrt.ValueOr(x.RecordOnBridge, DefaultRecordCallDataRecordOnBridge)
 }
 
 // GetRecordSampleRate returns RecordSampleRate, or the zero value when it is
 // unset.
 func (x *RecordCallData) GetRecordSampleRate() int64 {
-	if x != nil && x.RecordSampleRate != nil {
-		return *x.RecordSampleRate
-	}
-	return 0
+	return kzrt.ValueOr(x.RecordSampleRate, 0)
 }
 
 // GetShouldFollowTransfer returns ShouldFollowTransfer, or its default when it
 // is unset.
 func (x *RecordCallData) GetShouldFollowTransfer() bool {
-	if x != nil && x.ShouldFollowTransfer != nil {
-		return *x.ShouldFollowTransfer
-	}
-	return DefaultRecordCallDataShouldFollowTransfer
+	return kzrt.ValueOr(x.ShouldFollowTransfer, DefaultRecordCallDataShouldFollowTransfer)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *RecordCallData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetTimeLimit returns TimeLimit, or its default when it is unset.
 func (x *RecordCallData) GetTimeLimit() int64 {
-	if x != nil && x.TimeLimit != nil {
-		return *x.TimeLimit
-	}
-	return DefaultRecordCallDataTimeLimit
+	return kzrt.ValueOr(x.TimeLimit, DefaultRecordCallDataTimeLimit)
 }
 
 // GetURL returns URL, or the zero value when it is unset.
 func (x *RecordCallData) GetURL() string {
-	if x != nil && x.URL != nil {
-		return *x.URL
-	}
-	return ""
+	return kzrt.ValueOr(x.URL, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

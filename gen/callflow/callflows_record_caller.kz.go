@@ -46,42 +46,27 @@ const DefaultRecordCallerDataTimeLimit = int64(3600)
 
 // GetFormat returns Format, or the zero value when it is unset.
 func (x *RecordCallerData) GetFormat() RecordCallerFormat {
-	if x != nil && x.Format != nil {
-		return *x.Format
-	}
-	return RecordCallerFormat("")
+	return kzrt.ValueOr(x.Format, RecordCallerFormat(""))
 }
 
 // GetMethod returns Method, or its default when it is unset.
 func (x *RecordCallerData) GetMethod() RecordCallerMethod {
-	if x != nil && x.Method != nil {
-		return *x.Method
-	}
-	return DefaultRecordCallerDataMethod
+	return kzrt.ValueOr(x.Method, DefaultRecordCallerDataMethod)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *RecordCallerData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetTimeLimit returns TimeLimit, or its default when it is unset.
 func (x *RecordCallerData) GetTimeLimit() int64 {
-	if x != nil && x.TimeLimit != nil {
-		return *x.TimeLimit
-	}
-	return DefaultRecordCallerDataTimeLimit
+	return kzrt.ValueOr(x.TimeLimit, DefaultRecordCallerDataTimeLimit)
 }
 
 // GetURL returns URL, or the zero value when it is unset.
 func (x *RecordCallerData) GetURL() string {
-	if x != nil && x.URL != nil {
-		return *x.URL
-	}
-	return ""
+	return kzrt.ValueOr(x.URL, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

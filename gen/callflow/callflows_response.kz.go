@@ -37,34 +37,22 @@ const DefaultResponseDataCode = int64(486)
 
 // GetCode returns Code, or its default when it is unset.
 func (x *ResponseData) GetCode() int64 {
-	if x != nil && x.Code != nil {
-		return *x.Code
-	}
-	return DefaultResponseDataCode
+	return kzrt.ValueOr(x.Code, DefaultResponseDataCode)
 }
 
 // GetMedia returns Media, or the zero value when it is unset.
 func (x *ResponseData) GetMedia() string {
-	if x != nil && x.Media != nil {
-		return *x.Media
-	}
-	return ""
+	return kzrt.ValueOr(x.Media, "")
 }
 
 // GetMessage returns Message, or the zero value when it is unset.
 func (x *ResponseData) GetMessage() string {
-	if x != nil && x.Message != nil {
-		return *x.Message
-	}
-	return ""
+	return kzrt.ValueOr(x.Message, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *ResponseData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

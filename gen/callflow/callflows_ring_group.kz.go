@@ -71,58 +71,37 @@ const DefaultRingGroupDataTimeout = int64(20)
 // GetFailOnSingleReject returns FailOnSingleReject, or the zero value when it
 // is unset.
 func (x *RingGroupData) GetFailOnSingleReject() bool {
-	if x != nil && x.FailOnSingleReject != nil {
-		return *x.FailOnSingleReject
-	}
-	return false
+	return kzrt.ValueOr(x.FailOnSingleReject, false)
 }
 
 // GetIgnoreForward returns IgnoreForward, or its default when it is unset.
 func (x *RingGroupData) GetIgnoreForward() bool {
-	if x != nil && x.IgnoreForward != nil {
-		return *x.IgnoreForward
-	}
-	return DefaultRingGroupDataIgnoreForward
+	return kzrt.ValueOr(x.IgnoreForward, DefaultRingGroupDataIgnoreForward)
 }
 
 // GetRepeats returns Repeats, or its default when it is unset.
 func (x *RingGroupData) GetRepeats() int64 {
-	if x != nil && x.Repeats != nil {
-		return *x.Repeats
-	}
-	return DefaultRingGroupDataRepeats
+	return kzrt.ValueOr(x.Repeats, DefaultRingGroupDataRepeats)
 }
 
 // GetRingback returns Ringback, or the zero value when it is unset.
 func (x *RingGroupData) GetRingback() string {
-	if x != nil && x.Ringback != nil {
-		return *x.Ringback
-	}
-	return ""
+	return kzrt.ValueOr(x.Ringback, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *RingGroupData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetStrategy returns Strategy, or its default when it is unset.
 func (x *RingGroupData) GetStrategy() RingGroupStrategy {
-	if x != nil && x.Strategy != nil {
-		return *x.Strategy
-	}
-	return DefaultRingGroupDataStrategy
+	return kzrt.ValueOr(x.Strategy, DefaultRingGroupDataStrategy)
 }
 
 // GetTimeout returns Timeout, or its default when it is unset.
 func (x *RingGroupData) GetTimeout() int64 {
-	if x != nil && x.Timeout != nil {
-		return *x.Timeout
-	}
-	return DefaultRingGroupDataTimeout
+	return kzrt.ValueOr(x.Timeout, DefaultRingGroupDataTimeout)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -270,42 +249,27 @@ const DefaultRingGroupEndpointsItemTimeout = int64(20)
 
 // GetDelay returns Delay, or its default when it is unset.
 func (x *RingGroupEndpointsItem) GetDelay() int64 {
-	if x != nil && x.Delay != nil {
-		return *x.Delay
-	}
-	return DefaultRingGroupEndpointsItemDelay
+	return kzrt.ValueOr(x.Delay, DefaultRingGroupEndpointsItemDelay)
 }
 
 // GetEndpointType returns EndpointType, or the zero value when it is unset.
 func (x *RingGroupEndpointsItem) GetEndpointType() RingGroupEndpointsItemEndpointType {
-	if x != nil && x.EndpointType != nil {
-		return *x.EndpointType
-	}
-	return RingGroupEndpointsItemEndpointType("")
+	return kzrt.ValueOr(x.EndpointType, RingGroupEndpointsItemEndpointType(""))
 }
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *RingGroupEndpointsItem) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetTimeout returns Timeout, or its default when it is unset.
 func (x *RingGroupEndpointsItem) GetTimeout() int64 {
-	if x != nil && x.Timeout != nil {
-		return *x.Timeout
-	}
-	return DefaultRingGroupEndpointsItemTimeout
+	return kzrt.ValueOr(x.Timeout, DefaultRingGroupEndpointsItemTimeout)
 }
 
 // GetWeight returns Weight, or the zero value when it is unset.
 func (x *RingGroupEndpointsItem) GetWeight() int64 {
-	if x != nil && x.Weight != nil {
-		return *x.Weight
-	}
-	return 0
+	return kzrt.ValueOr(x.Weight, 0)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -423,18 +387,12 @@ type RingGroupRingtones struct {
 
 // GetExternal returns External, or the zero value when it is unset.
 func (x *RingGroupRingtones) GetExternal() string {
-	if x != nil && x.External != nil {
-		return *x.External
-	}
-	return ""
+	return kzrt.ValueOr(x.External, "")
 }
 
 // GetInternal returns Internal, or the zero value when it is unset.
 func (x *RingGroupRingtones) GetInternal() string {
-	if x != nil && x.Internal != nil {
-		return *x.Internal
-	}
-	return ""
+	return kzrt.ValueOr(x.Internal, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

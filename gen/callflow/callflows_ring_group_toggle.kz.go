@@ -31,26 +31,17 @@ type RingGroupToggleData struct {
 
 // GetAction returns Action, or the zero value when it is unset.
 func (x *RingGroupToggleData) GetAction() RingGroupToggleAction {
-	if x != nil && x.Action != nil {
-		return *x.Action
-	}
-	return RingGroupToggleAction("")
+	return kzrt.ValueOr(x.Action, RingGroupToggleAction(""))
 }
 
 // GetCallflowID returns CallflowID, or the zero value when it is unset.
 func (x *RingGroupToggleData) GetCallflowID() string {
-	if x != nil && x.CallflowID != nil {
-		return *x.CallflowID
-	}
-	return ""
+	return kzrt.ValueOr(x.CallflowID, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *RingGroupToggleData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

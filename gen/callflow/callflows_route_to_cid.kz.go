@@ -72,58 +72,37 @@ const DefaultRouteToCIDDataTimeout = int64(0)
 
 // GetCanCallSelf returns CanCallSelf, or the zero value when it is unset.
 func (x *RouteToCIDData) GetCanCallSelf() bool {
-	if x != nil && x.CanCallSelf != nil {
-		return *x.CanCallSelf
-	}
-	return false
+	return kzrt.ValueOr(x.CanCallSelf, false)
 }
 
 // GetCanTextSelf returns CanTextSelf, or the zero value when it is unset.
 func (x *RouteToCIDData) GetCanTextSelf() bool {
-	if x != nil && x.CanTextSelf != nil {
-		return *x.CanTextSelf
-	}
-	return false
+	return kzrt.ValueOr(x.CanTextSelf, false)
 }
 
 // GetDelay returns Delay, or its default when it is unset.
 func (x *RouteToCIDData) GetDelay() int64 {
-	if x != nil && x.Delay != nil {
-		return *x.Delay
-	}
-	return DefaultRouteToCIDDataDelay
+	return kzrt.ValueOr(x.Delay, DefaultRouteToCIDDataDelay)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *RouteToCIDData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetStaticInvite returns StaticInvite, or the zero value when it is unset.
 func (x *RouteToCIDData) GetStaticInvite() string {
-	if x != nil && x.StaticInvite != nil {
-		return *x.StaticInvite
-	}
-	return ""
+	return kzrt.ValueOr(x.StaticInvite, "")
 }
 
 // GetSuppressClid returns SuppressClid, or the zero value when it is unset.
 func (x *RouteToCIDData) GetSuppressClid() bool {
-	if x != nil && x.SuppressClid != nil {
-		return *x.SuppressClid
-	}
-	return false
+	return kzrt.ValueOr(x.SuppressClid, false)
 }
 
 // GetTimeout returns Timeout, or its default when it is unset.
 func (x *RouteToCIDData) GetTimeout() int64 {
-	if x != nil && x.Timeout != nil {
-		return *x.Timeout
-	}
-	return DefaultRouteToCIDDataTimeout
+	return kzrt.ValueOr(x.Timeout, DefaultRouteToCIDDataTimeout)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -38,18 +38,12 @@ func DefaultSendDTMFDataDurationMS() SendDTMFDurationMS {
 
 // GetDigits returns Digits, or the zero value when it is unset.
 func (x *SendDTMFData) GetDigits() string {
-	if x != nil && x.Digits != nil {
-		return *x.Digits
-	}
-	return ""
+	return kzrt.ValueOr(x.Digits, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *SendDTMFData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

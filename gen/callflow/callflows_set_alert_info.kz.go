@@ -27,18 +27,12 @@ type SetAlertInfoData struct {
 
 // GetAlertInfo returns AlertInfo, or the zero value when it is unset.
 func (x *SetAlertInfoData) GetAlertInfo() string {
-	if x != nil && x.AlertInfo != nil {
-		return *x.AlertInfo
-	}
-	return ""
+	return kzrt.ValueOr(x.AlertInfo, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *SetAlertInfoData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -39,26 +39,17 @@ const DefaultSetCIDDataCallerIDNumber = ""
 
 // GetCallerIDName returns CallerIDName, or its default when it is unset.
 func (x *SetCIDData) GetCallerIDName() string {
-	if x != nil && x.CallerIDName != nil {
-		return *x.CallerIDName
-	}
-	return DefaultSetCIDDataCallerIDName
+	return kzrt.ValueOr(x.CallerIDName, DefaultSetCIDDataCallerIDName)
 }
 
 // GetCallerIDNumber returns CallerIDNumber, or its default when it is unset.
 func (x *SetCIDData) GetCallerIDNumber() string {
-	if x != nil && x.CallerIDNumber != nil {
-		return *x.CallerIDNumber
-	}
-	return DefaultSetCIDDataCallerIDNumber
+	return kzrt.ValueOr(x.CallerIDNumber, DefaultSetCIDDataCallerIDNumber)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *SetCIDData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -35,34 +35,22 @@ const DefaultSetVariableDataChannel = SetVariableChannelA
 
 // GetChannel returns Channel, or its default when it is unset.
 func (x *SetVariableData) GetChannel() SetVariableChannel {
-	if x != nil && x.Channel != nil {
-		return *x.Channel
-	}
-	return DefaultSetVariableDataChannel
+	return kzrt.ValueOr(x.Channel, DefaultSetVariableDataChannel)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *SetVariableData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetValue returns Value, or the zero value when it is unset.
 func (x *SetVariableData) GetValue() string {
-	if x != nil && x.Value != nil {
-		return *x.Value
-	}
-	return ""
+	return kzrt.ValueOr(x.Value, "")
 }
 
 // GetVariable returns Variable, or the zero value when it is unset.
 func (x *SetVariableData) GetVariable() string {
-	if x != nil && x.Variable != nil {
-		return *x.Variable
-	}
-	return ""
+	return kzrt.ValueOr(x.Variable, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -36,18 +36,12 @@ func DefaultSetVariablesDataCustomApplicationVars() map[string]json.RawMessage {
 
 // GetExport returns Export, or the zero value when it is unset.
 func (x *SetVariablesData) GetExport() bool {
-	if x != nil && x.Export != nil {
-		return *x.Export
-	}
-	return false
+	return kzrt.ValueOr(x.Export, false)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *SetVariablesData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

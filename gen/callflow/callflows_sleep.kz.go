@@ -36,26 +36,17 @@ const DefaultSleepDataUnit = SleepUnitS
 
 // GetDuration returns Duration, or its default when it is unset.
 func (x *SleepData) GetDuration() int64 {
-	if x != nil && x.Duration != nil {
-		return *x.Duration
-	}
-	return DefaultSleepDataDuration
+	return kzrt.ValueOr(x.Duration, DefaultSleepDataDuration)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *SleepData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetUnit returns Unit, or its default when it is unset.
 func (x *SleepData) GetUnit() SleepUnit {
-	if x != nil && x.Unit != nil {
-		return *x.Unit
-	}
-	return DefaultSleepDataUnit
+	return kzrt.ValueOr(x.Unit, DefaultSleepDataUnit)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

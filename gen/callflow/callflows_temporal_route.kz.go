@@ -46,43 +46,28 @@ func DefaultTemporalRouteDataRules() []string {
 
 // GetAction returns Action, or the zero value when it is unset.
 func (x *TemporalRouteData) GetAction() TemporalRouteAction {
-	if x != nil && x.Action != nil {
-		return *x.Action
-	}
-	return TemporalRouteAction("")
+	return kzrt.ValueOr(x.Action, TemporalRouteAction(""))
 }
 
 // GetInterdigitTimeout returns InterdigitTimeout, or the zero value when it is
 // unset.
 func (x *TemporalRouteData) GetInterdigitTimeout() int64 {
-	if x != nil && x.InterdigitTimeout != nil {
-		return *x.InterdigitTimeout
-	}
-	return 0
+	return kzrt.ValueOr(x.InterdigitTimeout, 0)
 }
 
 // GetRuleSet returns RuleSet, or the zero value when it is unset.
 func (x *TemporalRouteData) GetRuleSet() string {
-	if x != nil && x.RuleSet != nil {
-		return *x.RuleSet
-	}
-	return ""
+	return kzrt.ValueOr(x.RuleSet, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *TemporalRouteData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetTimezone returns Timezone, or the zero value when it is unset.
 func (x *TemporalRouteData) GetTimezone() string {
-	if x != nil && x.Timezone != nil {
-		return *x.Timezone
-	}
-	return ""
+	return kzrt.ValueOr(x.Timezone, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -47,34 +47,22 @@ const DefaultTransferDataTransferType = TransferTransferTypeBlind
 
 // GetLeg returns Leg, or the zero value when it is unset.
 func (x *TransferData) GetLeg() TransferLeg {
-	if x != nil && x.Leg != nil {
-		return *x.Leg
-	}
-	return TransferLeg("")
+	return kzrt.ValueOr(x.Leg, TransferLeg(""))
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *TransferData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetTarget returns Target, or the zero value when it is unset.
 func (x *TransferData) GetTarget() string {
-	if x != nil && x.Target != nil {
-		return *x.Target
-	}
-	return ""
+	return kzrt.ValueOr(x.Target, "")
 }
 
 // GetTransferType returns TransferType, or its default when it is unset.
 func (x *TransferData) GetTransferType() TransferTransferType {
-	if x != nil && x.TransferType != nil {
-		return *x.TransferType
-	}
-	return DefaultTransferDataTransferType
+	return kzrt.ValueOr(x.TransferType, DefaultTransferDataTransferType)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

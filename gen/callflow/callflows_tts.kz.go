@@ -55,50 +55,32 @@ const DefaultTTSDataVoice = "female"
 // GetEndlessPlayback returns EndlessPlayback, or the zero value when it is
 // unset.
 func (x *TTSData) GetEndlessPlayback() bool {
-	if x != nil && x.EndlessPlayback != nil {
-		return *x.EndlessPlayback
-	}
-	return false
+	return kzrt.ValueOr(x.EndlessPlayback, false)
 }
 
 // GetEngine returns Engine, or the zero value when it is unset.
 func (x *TTSData) GetEngine() TTSEngine {
-	if x != nil && x.Engine != nil {
-		return *x.Engine
-	}
-	return TTSEngine("")
+	return kzrt.ValueOr(x.Engine, TTSEngine(""))
 }
 
 // GetLanguage returns Language, or the zero value when it is unset.
 func (x *TTSData) GetLanguage() string {
-	if x != nil && x.Language != nil {
-		return *x.Language
-	}
-	return ""
+	return kzrt.ValueOr(x.Language, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *TTSData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetText returns Text, or the zero value when it is unset.
 func (x *TTSData) GetText() string {
-	if x != nil && x.Text != nil {
-		return *x.Text
-	}
-	return ""
+	return kzrt.ValueOr(x.Text, "")
 }
 
 // GetVoice returns Voice, or its default when it is unset.
 func (x *TTSData) GetVoice() string {
-	if x != nil && x.Voice != nil {
-		return *x.Voice
-	}
-	return DefaultTTSDataVoice
+	return kzrt.ValueOr(x.Voice, DefaultTTSDataVoice)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

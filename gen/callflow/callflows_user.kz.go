@@ -62,83 +62,53 @@ const DefaultUserDataTimeout = int64(20)
 
 // GetCanCallSelf returns CanCallSelf, or the zero value when it is unset.
 func (x *UserData) GetCanCallSelf() bool {
-	if x != nil && x.CanCallSelf != nil {
-		return *x.CanCallSelf
-	}
-	return false
+	return kzrt.ValueOr(x.CanCallSelf, false)
 }
 
 // GetCanTextSelf returns CanTextSelf, or the zero value when it is unset.
 func (x *UserData) GetCanTextSelf() bool {
-	if x != nil && x.CanTextSelf != nil {
-		return *x.CanTextSelf
-	}
-	return false
+	return kzrt.ValueOr(x.CanTextSelf, false)
 }
 
 // GetDelay returns Delay, or its default when it is unset.
 func (x *UserData) GetDelay() int64 {
-	if x != nil && x.Delay != nil {
-		return *x.Delay
-	}
-	return DefaultUserDataDelay
+	return kzrt.ValueOr(x.Delay, DefaultUserDataDelay)
 }
 
 // GetFailOnSingleReject returns FailOnSingleReject, or the zero value when it
 // is unset.
 func (x *UserData) GetFailOnSingleReject() bool {
-	if x != nil && x.FailOnSingleReject != nil {
-		return *x.FailOnSingleReject
-	}
-	return false
+	return kzrt.ValueOr(x.FailOnSingleReject, false)
 }
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *UserData) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *UserData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetStaticInvite returns StaticInvite, or the zero value when it is unset.
 func (x *UserData) GetStaticInvite() string {
-	if x != nil && x.StaticInvite != nil {
-		return *x.StaticInvite
-	}
-	return ""
+	return kzrt.ValueOr(x.StaticInvite, "")
 }
 
 // GetStrategy returns Strategy, or its default when it is unset.
 func (x *UserData) GetStrategy() UserStrategy {
-	if x != nil && x.Strategy != nil {
-		return *x.Strategy
-	}
-	return DefaultUserDataStrategy
+	return kzrt.ValueOr(x.Strategy, DefaultUserDataStrategy)
 }
 
 // GetSuppressClid returns SuppressClid, or the zero value when it is unset.
 func (x *UserData) GetSuppressClid() bool {
-	if x != nil && x.SuppressClid != nil {
-		return *x.SuppressClid
-	}
-	return false
+	return kzrt.ValueOr(x.SuppressClid, false)
 }
 
 // GetTimeout returns Timeout, or its default when it is unset.
 func (x *UserData) GetTimeout() int64 {
-	if x != nil && x.Timeout != nil {
-		return *x.Timeout
-	}
-	return DefaultUserDataTimeout
+	return kzrt.ValueOr(x.Timeout, DefaultUserDataTimeout)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

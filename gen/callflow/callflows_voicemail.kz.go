@@ -71,62 +71,41 @@ const DefaultVoicemailDataSingleMailboxLogin = false
 
 // GetAction returns Action, or its default when it is unset.
 func (x *VoicemailData) GetAction() VoicemailAction {
-	if x != nil && x.Action != nil {
-		return *x.Action
-	}
-	return DefaultVoicemailDataAction
+	return kzrt.ValueOr(x.Action, DefaultVoicemailDataAction)
 }
 
 // GetCalleridMatchLogin returns CalleridMatchLogin, or its default when it is
 // unset.
 func (x *VoicemailData) GetCalleridMatchLogin() bool {
-	if x != nil && x.CalleridMatchLogin != nil {
-		return *x.CalleridMatchLogin
-	}
-	return DefaultVoicemailDataCalleridMatchLogin
+	return kzrt.ValueOr(x.CalleridMatchLogin, DefaultVoicemailDataCalleridMatchLogin)
 }
 
 // GetID returns ID, or the zero value when it is unset.
 func (x *VoicemailData) GetID() string {
-	if x != nil && x.ID != nil {
-		return *x.ID
-	}
-	return ""
+	return kzrt.ValueOr(x.ID, "")
 }
 
 // GetInterdigitTimeout returns InterdigitTimeout, or its default when it is
 // unset.
 func (x *VoicemailData) GetInterdigitTimeout() int64 {
-	if x != nil && x.InterdigitTimeout != nil {
-		return *x.InterdigitTimeout
-	}
-	return DefaultVoicemailDataInterdigitTimeout
+	return kzrt.ValueOr(x.InterdigitTimeout, DefaultVoicemailDataInterdigitTimeout)
 }
 
 // GetMaxMessageLength returns MaxMessageLength, or its default when it is
 // unset.
 func (x *VoicemailData) GetMaxMessageLength() int64 {
-	if x != nil && x.MaxMessageLength != nil {
-		return *x.MaxMessageLength
-	}
-	return DefaultVoicemailDataMaxMessageLength
+	return kzrt.ValueOr(x.MaxMessageLength, DefaultVoicemailDataMaxMessageLength)
 }
 
 // GetSingleMailboxLogin returns SingleMailboxLogin, or its default when it is
 // unset.
 func (x *VoicemailData) GetSingleMailboxLogin() bool {
-	if x != nil && x.SingleMailboxLogin != nil {
-		return *x.SingleMailboxLogin
-	}
-	return DefaultVoicemailDataSingleMailboxLogin
+	return kzrt.ValueOr(x.SingleMailboxLogin, DefaultVoicemailDataSingleMailboxLogin)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *VoicemailData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -31,34 +31,22 @@ type WebhookData struct {
 
 // GetHTTPVerb returns HTTPVerb, or the zero value when it is unset.
 func (x *WebhookData) GetHTTPVerb() WebhookHTTPVerb {
-	if x != nil && x.HTTPVerb != nil {
-		return *x.HTTPVerb
-	}
-	return WebhookHTTPVerb("")
+	return kzrt.ValueOr(x.HTTPVerb, WebhookHTTPVerb(""))
 }
 
 // GetRetries returns Retries, or the zero value when it is unset.
 func (x *WebhookData) GetRetries() int64 {
-	if x != nil && x.Retries != nil {
-		return *x.Retries
-	}
-	return 0
+	return kzrt.ValueOr(x.Retries, 0)
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
 func (x *WebhookData) GetSkipModule() bool {
-	if x != nil && x.SkipModule != nil {
-		return *x.SkipModule
-	}
-	return false
+	return kzrt.ValueOr(x.SkipModule, false)
 }
 
 // GetURI returns URI, or the zero value when it is unset.
 func (x *WebhookData) GetURI() string {
-	if x != nil && x.URI != nil {
-		return *x.URI
-	}
-	return ""
+	return kzrt.ValueOr(x.URI, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -123,137 +123,89 @@ const DefaultConferencesPlayName = false
 // GetBridgePassword returns BridgePassword, or the zero value when it is
 // unset.
 func (x *Conferences) GetBridgePassword() string {
-	if x != nil && x.BridgePassword != nil {
-		return *x.BridgePassword
-	}
-	return ""
+	return kzrt.ValueOr(x.BridgePassword, "")
 }
 
 // GetBridgeUsername returns BridgeUsername, or the zero value when it is
 // unset.
 func (x *Conferences) GetBridgeUsername() string {
-	if x != nil && x.BridgeUsername != nil {
-		return *x.BridgeUsername
-	}
-	return ""
+	return kzrt.ValueOr(x.BridgeUsername, "")
 }
 
 // GetCallerControls returns CallerControls, or the zero value when it is
 // unset.
 func (x *Conferences) GetCallerControls() string {
-	if x != nil && x.CallerControls != nil {
-		return *x.CallerControls
-	}
-	return ""
+	return kzrt.ValueOr(x.CallerControls, "")
 }
 
 // GetDomain returns Domain, or the zero value when it is unset.
 func (x *Conferences) GetDomain() string {
-	if x != nil && x.Domain != nil {
-		return *x.Domain
-	}
-	return ""
+	return kzrt.ValueOr(x.Domain, "")
 }
 
 // GetFocus returns Focus, or the zero value when it is unset.
 func (x *Conferences) GetFocus() string {
-	if x != nil && x.Focus != nil {
-		return *x.Focus
-	}
-	return ""
+	return kzrt.ValueOr(x.Focus, "")
 }
 
 // GetLanguage returns Language, or the zero value when it is unset.
 func (x *Conferences) GetLanguage() string {
-	if x != nil && x.Language != nil {
-		return *x.Language
-	}
-	return ""
+	return kzrt.ValueOr(x.Language, "")
 }
 
 // GetMaxMembersMedia returns MaxMembersMedia, or the zero value when it is
 // unset.
 func (x *Conferences) GetMaxMembersMedia() string {
-	if x != nil && x.MaxMembersMedia != nil {
-		return *x.MaxMembersMedia
-	}
-	return ""
+	return kzrt.ValueOr(x.MaxMembersMedia, "")
 }
 
 // GetMaxParticipants returns MaxParticipants, or the zero value when it is
 // unset.
 func (x *Conferences) GetMaxParticipants() int64 {
-	if x != nil && x.MaxParticipants != nil {
-		return *x.MaxParticipants
-	}
-	return 0
+	return kzrt.ValueOr(x.MaxParticipants, 0)
 }
 
 // GetModeratorControls returns ModeratorControls, or the zero value when it is
 // unset.
 func (x *Conferences) GetModeratorControls() string {
-	if x != nil && x.ModeratorControls != nil {
-		return *x.ModeratorControls
-	}
-	return ""
+	return kzrt.ValueOr(x.ModeratorControls, "")
 }
 
 // GetName returns Name, or the zero value when it is unset.
 func (x *Conferences) GetName() string {
-	if x != nil && x.Name != nil {
-		return *x.Name
-	}
-	return ""
+	return kzrt.ValueOr(x.Name, "")
 }
 
 // GetOwnerID returns OwnerID, or the zero value when it is unset.
 func (x *Conferences) GetOwnerID() string {
-	if x != nil && x.OwnerID != nil {
-		return *x.OwnerID
-	}
-	return ""
+	return kzrt.ValueOr(x.OwnerID, "")
 }
 
 // GetPlayName returns PlayName, or its default when it is unset.
 func (x *Conferences) GetPlayName() bool {
-	if x != nil && x.PlayName != nil {
-		return *x.PlayName
-	}
-	return DefaultConferencesPlayName
+	return kzrt.ValueOr(x.PlayName, DefaultConferencesPlayName)
 }
 
 // GetPlayWelcome returns PlayWelcome, or the zero value when it is unset.
 func (x *Conferences) GetPlayWelcome() bool {
-	if x != nil && x.PlayWelcome != nil {
-		return *x.PlayWelcome
-	}
-	return false
+	return kzrt.ValueOr(x.PlayWelcome, false)
 }
 
 // GetProfileName returns ProfileName, or the zero value when it is unset.
 func (x *Conferences) GetProfileName() string {
-	if x != nil && x.ProfileName != nil {
-		return *x.ProfileName
-	}
-	return ""
+	return kzrt.ValueOr(x.ProfileName, "")
 }
 
 // GetRequireModerator returns RequireModerator, or the zero value when it is
 // unset.
 func (x *Conferences) GetRequireModerator() bool {
-	if x != nil && x.RequireModerator != nil {
-		return *x.RequireModerator
-	}
-	return false
+	return kzrt.ValueOr(x.RequireModerator, false)
 }
 
 // GetWaitForModerator returns WaitForModerator, or the zero value when it is
 // unset.
 func (x *Conferences) GetWaitForModerator() bool {
-	if x != nil && x.WaitForModerator != nil {
-		return *x.WaitForModerator
-	}
-	return false
+	return kzrt.ValueOr(x.WaitForModerator, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -499,27 +451,18 @@ func DefaultConferencesMemberPins() []string {
 
 // GetJoinDeaf returns JoinDeaf, or its default when it is unset.
 func (x *ConferencesMember) GetJoinDeaf() bool {
-	if x != nil && x.JoinDeaf != nil {
-		return *x.JoinDeaf
-	}
-	return DefaultConferencesMemberJoinDeaf
+	return kzrt.ValueOr(x.JoinDeaf, DefaultConferencesMemberJoinDeaf)
 }
 
 // GetJoinMuted returns JoinMuted, or its default when it is unset.
 func (x *ConferencesMember) GetJoinMuted() bool {
-	if x != nil && x.JoinMuted != nil {
-		return *x.JoinMuted
-	}
-	return DefaultConferencesMemberJoinMuted
+	return kzrt.ValueOr(x.JoinMuted, DefaultConferencesMemberJoinMuted)
 }
 
 // GetPlayEntryPrompt returns PlayEntryPrompt, or the zero value when it is
 // unset.
 func (x *ConferencesMember) GetPlayEntryPrompt() bool {
-	if x != nil && x.PlayEntryPrompt != nil {
-		return *x.PlayEntryPrompt
-	}
-	return false
+	return kzrt.ValueOr(x.PlayEntryPrompt, false)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -655,18 +598,12 @@ func DefaultConferencesModeratorPins() []string {
 
 // GetJoinDeaf returns JoinDeaf, or its default when it is unset.
 func (x *ConferencesModerator) GetJoinDeaf() bool {
-	if x != nil && x.JoinDeaf != nil {
-		return *x.JoinDeaf
-	}
-	return DefaultConferencesModeratorJoinDeaf
+	return kzrt.ValueOr(x.JoinDeaf, DefaultConferencesModeratorJoinDeaf)
 }
 
 // GetJoinMuted returns JoinMuted, or its default when it is unset.
 func (x *ConferencesModerator) GetJoinMuted() bool {
-	if x != nil && x.JoinMuted != nil {
-		return *x.JoinMuted
-	}
-	return DefaultConferencesModeratorJoinMuted
+	return kzrt.ValueOr(x.JoinMuted, DefaultConferencesModeratorJoinMuted)
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -64,133 +64,85 @@ type ConferencesProfile struct {
 
 // GetAloneSound returns AloneSound, or the zero value when it is unset.
 func (x *ConferencesProfile) GetAloneSound() string {
-	if x != nil && x.AloneSound != nil {
-		return *x.AloneSound
-	}
-	return ""
+	return kzrt.ValueOr(x.AloneSound, "")
 }
 
 // GetAnnounceCount returns AnnounceCount, or the zero value when it is unset.
 func (x *ConferencesProfile) GetAnnounceCount() int64 {
-	if x != nil && x.AnnounceCount != nil {
-		return *x.AnnounceCount
-	}
-	return 0
+	return kzrt.ValueOr(x.AnnounceCount, 0)
 }
 
 // GetCallerControls returns CallerControls, or the zero value when it is
 // unset.
 func (x *ConferencesProfile) GetCallerControls() string {
-	if x != nil && x.CallerControls != nil {
-		return *x.CallerControls
-	}
-	return ""
+	return kzrt.ValueOr(x.CallerControls, "")
 }
 
 // GetComfortNoise returns ComfortNoise, or the zero value when it is unset.
 func (x *ConferencesProfile) GetComfortNoise() int64 {
-	if x != nil && x.ComfortNoise != nil {
-		return *x.ComfortNoise
-	}
-	return 0
+	return kzrt.ValueOr(x.ComfortNoise, 0)
 }
 
 // GetEnergyLevel returns EnergyLevel, or the zero value when it is unset.
 func (x *ConferencesProfile) GetEnergyLevel() int64 {
-	if x != nil && x.EnergyLevel != nil {
-		return *x.EnergyLevel
-	}
-	return 0
+	return kzrt.ValueOr(x.EnergyLevel, 0)
 }
 
 // GetEnterSound returns EnterSound, or the zero value when it is unset.
 func (x *ConferencesProfile) GetEnterSound() string {
-	if x != nil && x.EnterSound != nil {
-		return *x.EnterSound
-	}
-	return ""
+	return kzrt.ValueOr(x.EnterSound, "")
 }
 
 // GetExitSound returns ExitSound, or the zero value when it is unset.
 func (x *ConferencesProfile) GetExitSound() string {
-	if x != nil && x.ExitSound != nil {
-		return *x.ExitSound
-	}
-	return ""
+	return kzrt.ValueOr(x.ExitSound, "")
 }
 
 // GetInterval returns Interval, or the zero value when it is unset.
 func (x *ConferencesProfile) GetInterval() int64 {
-	if x != nil && x.Interval != nil {
-		return *x.Interval
-	}
-	return 0
+	return kzrt.ValueOr(x.Interval, 0)
 }
 
 // GetLockedSound returns LockedSound, or the zero value when it is unset.
 func (x *ConferencesProfile) GetLockedSound() string {
-	if x != nil && x.LockedSound != nil {
-		return *x.LockedSound
-	}
-	return ""
+	return kzrt.ValueOr(x.LockedSound, "")
 }
 
 // GetMaxMembers returns MaxMembers, or the zero value when it is unset.
 func (x *ConferencesProfile) GetMaxMembers() int64 {
-	if x != nil && x.MaxMembers != nil {
-		return *x.MaxMembers
-	}
-	return 0
+	return kzrt.ValueOr(x.MaxMembers, 0)
 }
 
 // GetMaxMembersSound returns MaxMembersSound, or the zero value when it is
 // unset.
 func (x *ConferencesProfile) GetMaxMembersSound() string {
-	if x != nil && x.MaxMembersSound != nil {
-		return *x.MaxMembersSound
-	}
-	return ""
+	return kzrt.ValueOr(x.MaxMembersSound, "")
 }
 
 // GetModeratorControls returns ModeratorControls, or the zero value when it is
 // unset.
 func (x *ConferencesProfile) GetModeratorControls() string {
-	if x != nil && x.ModeratorControls != nil {
-		return *x.ModeratorControls
-	}
-	return ""
+	return kzrt.ValueOr(x.ModeratorControls, "")
 }
 
 // GetMOHSound returns MOHSound, or the zero value when it is unset.
 func (x *ConferencesProfile) GetMOHSound() string {
-	if x != nil && x.MOHSound != nil {
-		return *x.MOHSound
-	}
-	return ""
+	return kzrt.ValueOr(x.MOHSound, "")
 }
 
 // GetMutedSound returns MutedSound, or the zero value when it is unset.
 func (x *ConferencesProfile) GetMutedSound() string {
-	if x != nil && x.MutedSound != nil {
-		return *x.MutedSound
-	}
-	return ""
+	return kzrt.ValueOr(x.MutedSound, "")
 }
 
 // GetRate returns Rate, or the zero value when it is unset.
 func (x *ConferencesProfile) GetRate() int64 {
-	if x != nil && x.Rate != nil {
-		return *x.Rate
-	}
-	return 0
+	return kzrt.ValueOr(x.Rate, 0)
 }
 
 // GetUnmutedSound returns UnmutedSound, or the zero value when it is unset.
 func (x *ConferencesProfile) GetUnmutedSound() string {
-	if x != nil && x.UnmutedSound != nil {
-		return *x.UnmutedSound
-	}
-	return ""
+	return kzrt.ValueOr(x.UnmutedSound, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

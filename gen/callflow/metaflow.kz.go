@@ -36,10 +36,7 @@ func DefaultMetaflowData() map[string]json.RawMessage {
 
 // GetModule returns Module, or the zero value when it is unset.
 func (x *Metaflow) GetModule() string {
-	if x != nil && x.Module != nil {
-		return *x.Module
-	}
-	return ""
+	return kzrt.ValueOr(x.Module, "")
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -40,26 +40,17 @@ const DefaultMetaflowsBindingDigit = MetaflowsBindingDigitStar
 
 // GetBindingDigit returns BindingDigit, or its default when it is unset.
 func (x *Metaflows) GetBindingDigit() MetaflowsBindingDigit {
-	if x != nil && x.BindingDigit != nil {
-		return *x.BindingDigit
-	}
-	return DefaultMetaflowsBindingDigit
+	return kzrt.ValueOr(x.BindingDigit, DefaultMetaflowsBindingDigit)
 }
 
 // GetDigitTimeout returns DigitTimeout, or the zero value when it is unset.
 func (x *Metaflows) GetDigitTimeout() int64 {
-	if x != nil && x.DigitTimeout != nil {
-		return *x.DigitTimeout
-	}
-	return 0
+	return kzrt.ValueOr(x.DigitTimeout, 0)
 }
 
 // GetListenOn returns ListenOn, or the zero value when it is unset.
 func (x *Metaflows) GetListenOn() MetaflowsListenOn {
-	if x != nil && x.ListenOn != nil {
-		return *x.ListenOn
-	}
-	return MetaflowsListenOn("")
+	return kzrt.ValueOr(x.ListenOn, MetaflowsListenOn(""))
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

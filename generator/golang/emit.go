@@ -345,10 +345,7 @@ func (g *generator) emitGetters(structName string, fields []field) {
 		}
 		g.comment(fmt.Sprintf("%s returns %s, or %s when it is unset.", getter, f.goName, what))
 		g.file.Func().Params(jen.Id("x").Op("*").Id(structName)).Id(getter).Params().Add(g.goType(f.Type)).Block(
-			jen.If(jen.Id("x").Op("!=").Nil().Op("&&").Id("x").Dot(f.goName).Op("!=").Nil()).Block(
-				jen.Return(jen.Op("*").Id("x").Dot(f.goName)),
-			),
-			jen.Return(fallback),
+			jen.Return(jen.Qual(kzrt, "ValueOr").Call(jen.Id("x").Dot(f.goName), fallback)),
 		)
 	}
 }

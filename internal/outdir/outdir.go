@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // File is one file to write: a base name and its content.
@@ -36,19 +37,27 @@ func Replace(dir string, files []File, stale func(path string, entry fs.DirEntry
 		if f.Name == "" || strings.ContainsAny(f.Name, `/\`) {
 			return fmt.Errorf("bad output file name %q", f.Name)
 		}
+		keep[f.Name] = true
+	}
+	if err := each(files, func(f File) error {
 		if err := os.WriteFile(filepath.Join(tmp, f.Name), f.Content, 0o644); err != nil {
 			return fmt.Errorf("writing %s: %w", f.Name, err)
 		}
-		keep[f.Name] = true
+		return nil
+	}); err != nil {
+		return err
 	}
 	old, err := os.ReadDir(dir)
 	if err != nil {
 		return fmt.Errorf("reading output directory: %w", err)
 	}
-	for _, f := range files {
+	if err := each(files, func(f File) error {
 		if err := os.Rename(filepath.Join(tmp, f.Name), filepath.Join(dir, f.Name)); err != nil {
 			return fmt.Errorf("moving %s into place: %w", f.Name, err)
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	var errs []error
 	for _, e := range old {
@@ -67,5 +76,29 @@ func Replace(dir string, files []File, stale func(path string, entry fs.DirEntry
 			}
 		}
 	}
+	return errors.Join(errs...)
+}
+
+// each runs fn on every file with a few goroutines (file operations spend
+// their time waiting on the kernel) and returns the errors joined.
+func each(files []File, fn func(File) error) error {
+	const workers = 8
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = fn(files[i])
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	return errors.Join(errs...)
 }

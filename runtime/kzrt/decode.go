@@ -291,3 +291,12 @@ func fieldIndex(t reflect.Type) map[string]int {
 	fieldIndexes.Store(t, m)
 	return m
 }
+
+// ValueOr returns *p, or fallback when p is nil: the body of every
+// generated GetX method, which reads an optional field or its default.
+func ValueOr[T any](p *T, fallback T) T {
+	if p != nil {
+		return *p
+	}
+	return fallback
+}
