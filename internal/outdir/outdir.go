@@ -3,6 +3,7 @@
 package outdir
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -20,7 +21,9 @@ type File struct {
 
 // Replace writes files into dir. Every file goes first into a temporary
 // directory beside dir, and all are renamed into place only once all were
-// written. Afterwards, each file already in dir that is not among files is
+// written. A file whose content is already in dir is left untouched, so
+// its modification time, and build caches keyed on it, survive a
+// regeneration that changes nothing. Afterwards, each file already in dir that is not among files is
 // passed to stale, and removed when stale says an earlier run generated it;
 // other files are left alone.
 func Replace(dir string, files []File, stale func(path string, entry fs.DirEntry) (bool, error)) error {
@@ -39,7 +42,12 @@ func Replace(dir string, files []File, stale func(path string, entry fs.DirEntry
 		}
 		keep[f.Name] = true
 	}
-	if err := each(files, func(f File) error {
+	changed := make([]bool, len(files))
+	if err := each(files, func(i int, f File) error {
+		if old, err := os.ReadFile(filepath.Join(dir, f.Name)); err == nil && bytes.Equal(old, f.Content) {
+			return nil
+		}
+		changed[i] = true
 		if err := os.WriteFile(filepath.Join(tmp, f.Name), f.Content, 0o644); err != nil {
 			return fmt.Errorf("writing %s: %w", f.Name, err)
 		}
@@ -51,7 +59,10 @@ func Replace(dir string, files []File, stale func(path string, entry fs.DirEntry
 	if err != nil {
 		return fmt.Errorf("reading output directory: %w", err)
 	}
-	if err := each(files, func(f File) error {
+	if err := each(files, func(i int, f File) error {
+		if !changed[i] {
+			return nil
+		}
 		if err := os.Rename(filepath.Join(tmp, f.Name), filepath.Join(dir, f.Name)); err != nil {
 			return fmt.Errorf("moving %s into place: %w", f.Name, err)
 		}
@@ -81,7 +92,7 @@ func Replace(dir string, files []File, stale func(path string, entry fs.DirEntry
 
 // each runs fn on every file with a few goroutines (file operations spend
 // their time waiting on the kernel) and returns the errors joined.
-func each(files []File, fn func(File) error) error {
+func each(files []File, fn func(int, File) error) error {
 	const workers = 8
 	errs := make([]error, len(files))
 	var wg sync.WaitGroup
@@ -91,7 +102,7 @@ func each(files []File, fn func(File) error) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				errs[i] = fn(files[i])
+				errs[i] = fn(i, files[i])
 			}
 		}()
 	}
