@@ -27,19 +27,25 @@ type File struct {
 // passed to stale, and removed when stale says an earlier run generated it;
 // other files are left alone.
 func Replace(dir string, files []File, stale func(path string, entry fs.DirEntry) (bool, error)) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return fmt.Errorf("creating output directory: %w", err)
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(dir)), ".kzgen-")
+	tmp, err := os.MkdirTemp(parent, ".kzgen-")
 	if err != nil {
 		return fmt.Errorf("creating temporary directory: %w", err)
 	}
 	defer os.RemoveAll(tmp)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		// A new output directory: fill the temporary one and rename it
+		// into place whole.
+		return create(dir, tmp, files)
+	}
+	if err := checkNames(files); err != nil {
+		return err
+	}
 	keep := map[string]bool{}
 	for _, f := range files {
-		if f.Name == "" || strings.ContainsAny(f.Name, `/\`) {
-			return fmt.Errorf("bad output file name %q", f.Name)
-		}
 		keep[f.Name] = true
 	}
 	changed := make([]bool, len(files))
@@ -88,6 +94,38 @@ func Replace(dir string, files []File, stale func(path string, entry fs.DirEntry
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// create writes files into tmp and renames tmp to dir.
+func create(dir, tmp string, files []File) error {
+	if err := checkNames(files); err != nil {
+		return err
+	}
+	if err := each(files, func(_ int, f File) error {
+		if err := os.WriteFile(filepath.Join(tmp, f.Name), f.Content, 0o644); err != nil {
+			return fmt.Errorf("writing %s: %w", f.Name, err)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("creating output directory: %w", err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return fmt.Errorf("moving the output directory into place: %w", err)
+	}
+	return nil
+}
+
+// checkNames refuses file names that are empty or hold a path separator.
+func checkNames(files []File) error {
+	for _, f := range files {
+		if f.Name == "" || strings.ContainsAny(f.Name, `/\`) {
+			return fmt.Errorf("bad output file name %q", f.Name)
+		}
+	}
+	return nil
 }
 
 // each runs fn on every file with a few goroutines (file operations spend
