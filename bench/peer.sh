@@ -23,20 +23,35 @@ cp schemas/*.json "$work/"
 mkdir -p "$work/out-kzgen" "$work/out-peer"
 files=$(cd "$work" && ls callflows*.json)
 
-kzgen_cmd() { "$work/kzgen" gen -schemas "$work" -match 'callflows*' -out "$work/out-kzgen" -pkg callflow >/dev/null; }
-peer_cmd() { (cd "$work" && ./go-jsonschema -p callflow --resolve-extension .json -o out-peer/callflow.go $files); }
+# Two situations: regenerating over the previous output (what go generate
+# does all day; kzgen leaves unchanged files alone), and generating into a
+# directory that does not exist yet.
+fresh=0
+kzgen_cmd() {
+  local out="$work/out-kzgen"
+  if [ "$mode" = fresh ]; then fresh=$((fresh + 1)); out="$work/fresh-kzgen-$fresh"; fi
+  "$work/kzgen" gen -schemas "$work" -match 'callflows*' -out "$out" -pkg callflow >/dev/null
+}
+peer_cmd() {
+  local out=out-peer/callflow.go
+  if [ "$mode" = fresh ]; then out="out-peer/fresh-$fresh.go"; fi
+  (cd "$work" && ./go-jsonschema -p callflow --resolve-extension .json -o "$out" $files)
+}
 
 now_ns() { date +%s%N; }
-kz=(); pe=()
-kzgen_cmd; peer_cmd # warm-up: page cache, first-run costs
-for ((i = 0; i < runs; i++)); do
-  t0=$(now_ns); kzgen_cmd; t1=$(now_ns); peer_cmd; t2=$(now_ns)
-  kz+=($(( (t1 - t0) / 1000 ))); pe+=($(( (t2 - t1) / 1000 )))
-done
-
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-mk=$(median "${kz[@]}"); mp=$(median "${pe[@]}")
-echo "files: $(echo "$files" | wc -w) callflow schemas, $runs alternating runs each"
-printf 'kzgen gen       median %7.1f ms  (%s files, %s bytes)\n' "$(echo "$mk/1000" | bc -l)" "$(ls "$work/out-kzgen" | wc -l)" "$(cat "$work"/out-kzgen/* | wc -c)"
-printf 'go-jsonschema   median %7.1f ms  (1 file, %s bytes)\n' "$(echo "$mp/1000" | bc -l)" "$(wc -c < "$work/out-peer/callflow.go")"
-printf 'ratio kzgen/peer: %.2f\n' "$(echo "$mk/$mp" | bc -l)"
+
+echo "files: $(echo "$files" | wc -w) callflow schemas, $runs alternating runs per mode"
+for mode in regenerate fresh; do
+  kz=(); pe=()
+  kzgen_cmd; peer_cmd # warm-up: page cache, first-run costs
+  for ((i = 0; i < runs; i++)); do
+    t0=$(now_ns); kzgen_cmd; t1=$(now_ns); peer_cmd; t2=$(now_ns)
+    kz+=($(( (t1 - t0) / 1000 ))); pe+=($(( (t2 - t1) / 1000 )))
+  done
+  mk=$(median "${kz[@]}"); mp=$(median "${pe[@]}")
+  printf '%-10s kzgen gen %6.1f ms   go-jsonschema %6.1f ms   ratio %.2f\n' "$mode" \
+    "$(echo "$mk/1000" | bc -l)" "$(echo "$mp/1000" | bc -l)" "$(echo "$mk/$mp" | bc -l)"
+done
+printf 'output: kzgen %s files, %s bytes; go-jsonschema 1 file, %s bytes\n' \
+  "$(ls "$work/out-kzgen" | wc -l)" "$(cat "$work"/out-kzgen/* | wc -c)" "$(wc -c < "$work/out-peer/callflow.go")"
