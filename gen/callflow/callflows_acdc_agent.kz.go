@@ -141,6 +141,12 @@ func (v ACDCAgentAction) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of
+// ACDCAgentAction.
+func (v ACDCAgentAction) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"login\", \"logout\", \"paused\", \"resume\"")
+}
+
 // ACDCAgentPresenceState is the set of values of "presence_state" in
 // callflows.acdc_agent.
 //
@@ -165,4 +171,10 @@ func (v ACDCAgentPresenceState) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of
+// ACDCAgentPresenceState.
+func (v ACDCAgentPresenceState) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"early\", \"confirmed\", \"terminated\", \"red_flash\", \"red_solid\", \"green\"")
 }

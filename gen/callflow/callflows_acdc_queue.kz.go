@@ -109,3 +109,9 @@ func (v ACDCQueueAction) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// ACDCQueueAction.
+func (v ACDCQueueAction) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"login\", \"logout\"")
+}

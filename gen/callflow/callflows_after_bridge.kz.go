@@ -114,6 +114,12 @@ func (v AfterBridgeAction) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of
+// AfterBridgeAction.
+func (v AfterBridgeAction) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"park\", \"transfer\", \"hangup\"")
+}
+
 // AfterBridgeData2 is a value matching exactly one of several alternatives, at
 // "data" in callflows.after_bridge. Set exactly one of its fields Bool,
 // String.

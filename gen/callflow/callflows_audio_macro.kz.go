@@ -430,3 +430,9 @@ func (v AudioMacroMacrosItemMacro) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// AudioMacroMacrosItemMacro.
+func (v AudioMacroMacrosItemMacro) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"play\", \"prompt\", \"say\", \"tts\", \"tone\"")
+}

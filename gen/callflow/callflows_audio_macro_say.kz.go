@@ -168,6 +168,12 @@ func (v AudioMacroSayGender) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of
+// AudioMacroSayGender.
+func (v AudioMacroSayGender) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"masculine\", \"feminine\", \"neuter\"")
+}
+
 // AudioMacroSayMethod is the set of values of "method" in
 // callflows.audio_macro.say.
 //
@@ -190,6 +196,12 @@ func (v AudioMacroSayMethod) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of
+// AudioMacroSayMethod.
+func (v AudioMacroSayMethod) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"none\", \"pronounced\", \"iterated\", \"counted\"")
 }
 
 // AudioMacroSayType is the set of values of "type" in
@@ -229,4 +241,10 @@ func (v AudioMacroSayType) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of
+// AudioMacroSayType.
+func (v AudioMacroSayType) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"number\", \"items\", \"persons\", \"messages\", \"currency\", \"time_measurement\", \"current_date\", \"current_time\", \"current_date_time\", \"telephone_number\", \"telephone_extension\", \"url\", \"ip_address\", \"e-mail_address\", \"postal_address\", \"account_number\", \"name_spelled\", \"name_phonetic\", \"short_date_time\"")
 }

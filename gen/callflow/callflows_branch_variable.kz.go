@@ -131,3 +131,9 @@ func (v BranchVariableScope) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// BranchVariableScope.
+func (v BranchVariableScope) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"account\", \"custom_channel_vars\", \"device\", \"merged\", \"user\"")
+}

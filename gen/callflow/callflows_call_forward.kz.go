@@ -102,3 +102,9 @@ func (v CallForwardAction) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// CallForwardAction.
+func (v CallForwardAction) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"activate\", \"deactivate\", \"update\", \"toggle\", \"menu\"")
+}

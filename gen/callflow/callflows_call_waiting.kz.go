@@ -134,6 +134,12 @@ func (v CallWaitingAction) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of
+// CallWaitingAction.
+func (v CallWaitingAction) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"activate\", \"deactivate\", \"toggle\"")
+}
+
 // CallWaitingScope is the set of values of "scope" in callflows.call_waiting.
 //
 // Whose setting is changed: the calling device (the default) or the user who
@@ -155,4 +161,10 @@ func (v CallWaitingScope) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of
+// CallWaitingScope.
+func (v CallWaitingScope) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"device\", \"user\"")
 }

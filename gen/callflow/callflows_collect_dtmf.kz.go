@@ -228,6 +228,12 @@ func (v CollectDTMFTerminator) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of
+// CollectDTMFTerminator.
+func (v CollectDTMFTerminator) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"0\", \"#\", \"*\"")
+}
+
 // CollectDTMFTerminatorsItem is the set of values of "terminators.item" in
 // callflows.collect_dtmf.
 type CollectDTMFTerminatorsItem string
@@ -255,4 +261,10 @@ func (v CollectDTMFTerminatorsItem) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of
+// CollectDTMFTerminatorsItem.
+func (v CollectDTMFTerminatorsItem) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"0\", \"#\", \"*\"")
 }

@@ -211,3 +211,9 @@ func (v DeviceDialStrategy) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// DeviceDialStrategy.
+func (v DeviceDialStrategy) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"simultaneous\", \"single\"")
+}

@@ -220,3 +220,9 @@ func (v DisaPreconnectAudio) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// DisaPreconnectAudio.
+func (v DisaPreconnectAudio) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"dialtone\", \"ringing\"")
+}

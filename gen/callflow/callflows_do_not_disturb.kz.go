@@ -111,3 +111,9 @@ func (v DoNotDisturbAction) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// DoNotDisturbAction.
+func (v DoNotDisturbAction) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"activate\", \"deactivate\", \"toggle\"")
+}

@@ -235,6 +235,12 @@ func (v DynamicCIDAction) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of
+// DynamicCIDAction.
+func (v DynamicCIDAction) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"list\", \"lists\", \"manual\", \"static\"")
+}
+
 // DynamicCIDCallerID is the object "caller_id" in callflows.dynamic_cid.
 //
 // Fixed caller ID to present when action is "static".

@@ -259,3 +259,9 @@ func (v FaxboxMediaFaxOptionString) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// FaxboxMediaFaxOptionString.
+func (v FaxboxMediaFaxOptionString) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"auto\", \"true\", \"false\"")
+}

@@ -278,3 +278,8 @@ func (v GroupStrategy) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of GroupStrategy.
+func (v GroupStrategy) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"single\", \"simultaneous\"")
+}

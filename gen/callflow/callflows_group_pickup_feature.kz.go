@@ -180,3 +180,9 @@ func (v GroupPickupFeatureType) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// GroupPickupFeatureType.
+func (v GroupPickupFeatureType) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"group\", \"user\", \"device\", \"extension\"")
+}

@@ -124,3 +124,8 @@ func (v HotdeskAction) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of HotdeskAction.
+func (v HotdeskAction) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"logout\", \"login\", \"toggle\", \"bridge\"")
+}

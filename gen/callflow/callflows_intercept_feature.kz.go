@@ -134,3 +134,9 @@ func (v InterceptFeatureType) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// InterceptFeatureType.
+func (v InterceptFeatureType) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"user\", \"device\", \"extension\"")
+}

@@ -122,3 +122,9 @@ func (v ManualPresenceStatus) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// ManualPresenceStatus.
+func (v ManualPresenceStatus) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"idle\", \"ringing\", \"busy\"")
+}

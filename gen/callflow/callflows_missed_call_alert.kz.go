@@ -293,3 +293,9 @@ func (v MissedCallAlertRecipientsItemType) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// MissedCallAlertRecipientsItemType.
+func (v MissedCallAlertRecipientsItemType) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"user\", \"email\"")
+}

@@ -170,6 +170,12 @@ func (v NotificationNotificationMediaItem) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of
+// NotificationNotificationMediaItem.
+func (v NotificationNotificationMediaItem) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"email\", \"sms\"")
+}
+
 // NotificationRecipientsItem is the object "recipients.item" in
 // callflows.notification.
 type NotificationRecipientsItem struct {
@@ -379,6 +385,12 @@ func (v NotificationRecipientsItemType) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of
+// NotificationRecipientsItemType.
+func (v NotificationRecipientsItemType) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"user\", \"email\"")
+}
+
 // NotificationSendAt is the set of values of "send_at" in
 // callflows.notification.
 //
@@ -402,4 +414,10 @@ func (v NotificationSendAt) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of
+// NotificationSendAt.
+func (v NotificationSendAt) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"callflow_exec\", \"channel_destroy\"")
 }

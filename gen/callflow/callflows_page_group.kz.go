@@ -163,6 +163,11 @@ func (v PageGroupAudio) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of PageGroupAudio.
+func (v PageGroupAudio) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"one-way\", \"two-way\"")
+}
+
 // PageGroupEndpointsItem is the object "endpoints.item" in
 // callflows.page_group.
 //
@@ -327,4 +332,10 @@ func (v PageGroupEndpointsItemEndpointType) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of
+// PageGroupEndpointsItemEndpointType.
+func (v PageGroupEndpointsItemEndpointType) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"device\", \"user\", \"group\"")
 }

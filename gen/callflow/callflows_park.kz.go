@@ -235,6 +235,11 @@ func (v ParkAction) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of ParkAction.
+func (v ParkAction) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"direct_park\", \"park\", \"retrieve\", \"auto\"")
+}
+
 // ParkDefaultPresenceType is the set of values of "default_presence_type" in
 // callflows.park.
 //
@@ -256,4 +261,10 @@ func (v ParkDefaultPresenceType) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of
+// ParkDefaultPresenceType.
+func (v ParkDefaultPresenceType) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"early\", \"terminated\", \"confirmed\"")
 }

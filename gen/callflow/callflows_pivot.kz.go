@@ -236,6 +236,11 @@ func (v PivotMethod) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of PivotMethod.
+func (v PivotMethod) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"get\", \"post\", \"GET\", \"POST\"")
+}
+
 // PivotReqBodyFormat is the set of values of "req_body_format" in
 // callflows.pivot.
 //
@@ -260,6 +265,12 @@ func (v PivotReqBodyFormat) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of
+// PivotReqBodyFormat.
+func (v PivotReqBodyFormat) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"form\", \"json\"")
+}
+
 // PivotReqFormat is the set of values of "req_format" in callflows.pivot.
 //
 // Dialect your server answers in: "kazoo" for callflow JSON or "twiml" for
@@ -281,6 +292,11 @@ func (v PivotReqFormat) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of PivotReqFormat.
+func (v PivotReqFormat) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"kazoo\", \"twiml\"")
 }
 
 var pattern3 = regexp.MustCompile("^https?://")

@@ -169,6 +169,12 @@ func (v PrependCIDAction) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of
+// PrependCIDAction.
+func (v PrependCIDAction) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"reset\", \"prepend\"")
+}
+
 // PrependCIDApplyTo is the set of values of "apply_to" in
 // callflows.prepend_cid.
 //
@@ -191,4 +197,10 @@ func (v PrependCIDApplyTo) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of
+// PrependCIDApplyTo.
+func (v PrependCIDApplyTo) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"original\", \"current\"")
 }

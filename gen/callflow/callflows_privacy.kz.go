@@ -133,6 +133,12 @@ func (v PrivacyEndpointStrategy) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of
+// PrivacyEndpointStrategy.
+func (v PrivacyEndpointStrategy) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"overwrite\", \"merge\"")
+}
+
 // PrivacyMode is the set of values of "mode" in callflows.privacy.
 //
 // What to hide: "full" (name and number), "name" only, "number" only, or "yes"
@@ -156,4 +162,9 @@ func (v PrivacyMode) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of PrivacyMode.
+func (v PrivacyMode) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"full\", \"name\", \"number\", \"yes\"")
 }

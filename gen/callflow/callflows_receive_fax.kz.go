@@ -250,3 +250,9 @@ func (v ReceiveFaxMediaFaxOptionString) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// ReceiveFaxMediaFaxOptionString.
+func (v ReceiveFaxMediaFaxOptionString) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"auto\", \"false\", \"true\"")
+}

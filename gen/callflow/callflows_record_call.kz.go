@@ -312,6 +312,12 @@ func (v RecordCallAction) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of
+// RecordCallAction.
+func (v RecordCallAction) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"start\", \"stop\"")
+}
+
 // RecordCallFormat is the set of values of "format" in callflows.record_call.
 //
 // Audio file format of the saved recording: "mp3" or "wav".
@@ -330,6 +336,12 @@ func (v RecordCallFormat) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of
+// RecordCallFormat.
+func (v RecordCallFormat) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"mp3\", \"wav\"")
 }
 
 // RecordCallMethod is the set of values of "method" in callflows.record_call.
@@ -352,4 +364,10 @@ func (v RecordCallMethod) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of
+// RecordCallMethod.
+func (v RecordCallMethod) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"put\", \"post\"")
 }

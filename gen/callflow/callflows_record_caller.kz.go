@@ -169,6 +169,12 @@ func (v RecordCallerFormat) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of
+// RecordCallerFormat.
+func (v RecordCallerFormat) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"mp3\", \"wav\"")
+}
+
 // RecordCallerMethod is the set of values of "method" in
 // callflows.record_caller.
 //
@@ -190,4 +196,10 @@ func (v RecordCallerMethod) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of
+// RecordCallerMethod.
+func (v RecordCallerMethod) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"put\", \"post\"")
 }

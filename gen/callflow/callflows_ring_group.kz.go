@@ -372,6 +372,12 @@ func (v RingGroupEndpointsItemEndpointType) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of
+// RingGroupEndpointsItemEndpointType.
+func (v RingGroupEndpointsItemEndpointType) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"device\", \"user\", \"group\"")
+}
+
 // RingGroupRingtones is the object "ringtones" in callflows.ring_group.
 type RingGroupRingtones struct {
 	// Distinctive ring (Alert-Info value) members' phones use for calls
@@ -455,4 +461,10 @@ func (v RingGroupStrategy) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of
+// RingGroupStrategy.
+func (v RingGroupStrategy) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"simultaneous\", \"single\", \"weighted_random\"")
 }

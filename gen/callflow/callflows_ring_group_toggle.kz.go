@@ -119,3 +119,9 @@ func (v RingGroupToggleAction) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// RingGroupToggleAction.
+func (v RingGroupToggleAction) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"login\", \"logout\"")
+}

@@ -129,3 +129,9 @@ func (v SetVariableChannel) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// SetVariableChannel.
+func (v SetVariableChannel) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"a\", \"both\"")
+}

@@ -131,3 +131,8 @@ func (v SleepUnit) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of SleepUnit.
+func (v SleepUnit) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"ms\", \"s\", \"m\", \"h\"")
+}

@@ -160,3 +160,9 @@ func (v TemporalRouteAction) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// TemporalRouteAction.
+func (v TemporalRouteAction) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"menu\", \"enable\", \"disable\", \"reset\"")
+}

@@ -155,6 +155,11 @@ func (v TransferLeg) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of TransferLeg.
+func (v TransferLeg) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"self\", \"bleg\"")
+}
+
 // TransferTransferType is the set of values of "transfer_type" in
 // callflows.transfer.
 //
@@ -177,4 +182,10 @@ func (v TransferTransferType) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of
+// TransferTransferType.
+func (v TransferTransferType) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"attended\", \"blind\"")
 }

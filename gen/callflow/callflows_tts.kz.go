@@ -182,3 +182,8 @@ func (v TTSEngine) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of TTSEngine.
+func (v TTSEngine) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"flite\", \"google\", \"ispeech\", \"voicefabric\"")
+}

@@ -220,3 +220,8 @@ func (v UserStrategy) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of UserStrategy.
+func (v UserStrategy) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"simultaneous\", \"single\"")
+}

@@ -200,3 +200,9 @@ func (v VoicemailAction) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// VoicemailAction.
+func (v VoicemailAction) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"check\", \"compose\"")
+}

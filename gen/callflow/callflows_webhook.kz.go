@@ -131,3 +131,9 @@ func (v WebhookHTTPVerb) Valid() bool {
 	}
 	return false
 }
+
+// Validate returns an error when v is not one of the values of
+// WebhookHTTPVerb.
+func (v WebhookHTTPVerb) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"post\", \"get\"")
+}

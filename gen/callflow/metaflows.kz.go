@@ -195,6 +195,12 @@ func (v MetaflowsBindingDigit) Valid() bool {
 	return false
 }
 
+// Validate returns an error when v is not one of the values of
+// MetaflowsBindingDigit.
+func (v MetaflowsBindingDigit) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"0\", \"*\", \"#\"")
+}
+
 // MetaflowsListenOn is the set of values of "listen_on" in metaflows.
 //
 // Which side's keypresses are watched: "self", "peer" or "both".
@@ -214,4 +220,10 @@ func (v MetaflowsListenOn) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Validate returns an error when v is not one of the values of
+// MetaflowsListenOn.
+func (v MetaflowsListenOn) Validate() error {
+	return kzrt.CheckEnum(v.Valid(), string(v), "\"both\", \"self\", \"peer\"")
 }

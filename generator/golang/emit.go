@@ -184,7 +184,12 @@ func (g *generator) emitEnum(name string, t *model.Type) {
 	)
 	if t.Schema != nil && t.Schema.Root == t {
 		g.emitEnumRoot(name, t)
+		return
 	}
+	g.comment(fmt.Sprintf("Validate returns an error when v is not one of the values of %s.", name))
+	g.file.Func().Params(jen.Id("v").Id(name)).Id("Validate").Params().Error().Block(
+		jen.Return(jen.Qual(kzrt, "CheckEnum").Call(jen.Id("v").Dot("Valid").Call(), jen.String().Call(jen.Id("v")), jen.Lit(enumList(t.Enum)))),
+	)
 }
 
 // emitEnumRoot gives an enum that is a whole schema the methods every root

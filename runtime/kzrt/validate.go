@@ -138,6 +138,17 @@ func (v *Validator) Enum(value any, allowed string) {
 	v.Reportf("%v is not one of %s", quoteIfString(value), allowed)
 }
 
+// CheckEnum is the Validate of a generated enum type: nil when valid,
+// else one problem naming the value and the allowed ones.
+func CheckEnum(valid bool, value, allowed string) error {
+	if valid {
+		return nil
+	}
+	var v Validator
+	v.Enum(value, allowed)
+	return v.Err()
+}
+
 func quoteIfString(value any) any {
 	if s, ok := value.(string); ok {
 		return strconv.Quote(s)

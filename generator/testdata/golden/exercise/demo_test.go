@@ -204,3 +204,13 @@ func TestDecodeErrorsNamePointers(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestEnumValidate(t *testing.T) {
+	if err := DemoPromptMethodGET.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	err := DemoPromptMethod("put").Validate()
+	if err == nil || err.Error() != `(root): "put" is not one of "get", "post", "GET", "POST"` {
+		t.Fatalf("got %v", err)
+	}
+}
