@@ -50,12 +50,12 @@ type Callflows struct {
 
 // DefaultCallflowsNumbers returns the default of "numbers" in callflows: [].
 func DefaultCallflowsNumbers() []string {
-	return kzrt.DefaultValue[[]string]("[]")
+	return []string{}
 }
 
 // DefaultCallflowsPatterns returns the default of "patterns" in callflows: [].
 func DefaultCallflowsPatterns() []string {
-	return kzrt.DefaultValue[[]string]("[]")
+	return []string{}
 }
 
 // GetName returns Name, or the zero value when it is unset.
@@ -69,6 +69,8 @@ func (x Callflows) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *Callflows) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Featurecode != nil {
@@ -137,6 +139,8 @@ func (x *Callflows) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *Callflows) validate(v *kzrt.Validator) {
 	if x.Featurecode != nil {
 		v.Push("featurecode")
@@ -215,6 +219,8 @@ func (x CallflowsFeaturecode) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *CallflowsFeaturecode) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Name != nil {
@@ -244,6 +250,8 @@ func (x *CallflowsFeaturecode) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *CallflowsFeaturecode) validate(v *kzrt.Validator) {
 	if x.Name != nil {
 		v.Push("name")
@@ -289,6 +297,8 @@ func (x CallflowsRingback) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *CallflowsRingback) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Early != nil {
@@ -318,4 +328,6 @@ func (x *CallflowsRingback) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *CallflowsRingback) validate(v *kzrt.Validator) {}

@@ -61,6 +61,8 @@ func (x ACDCAgentData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ACDCAgentData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -102,6 +104,8 @@ func (x *ACDCAgentData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ACDCAgentData) validate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")

@@ -45,6 +45,8 @@ func (x ACDCMemberData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ACDCMemberData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
@@ -78,4 +80,6 @@ func (x *ACDCMemberData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ACDCMemberData) validate(v *kzrt.Validator) {}

@@ -46,6 +46,8 @@ func (x ACDCWaitTimeData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ACDCWaitTimeData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
@@ -79,4 +81,6 @@ func (x *ACDCWaitTimeData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ACDCWaitTimeData) validate(v *kzrt.Validator) {}

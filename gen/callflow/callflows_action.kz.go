@@ -48,6 +48,8 @@ func (x ActionData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ActionData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Children != nil {
@@ -93,6 +95,8 @@ func (x *ActionData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ActionData) validate(v *kzrt.Validator) {
 	if x.Children != nil {
 		v.Push("children")

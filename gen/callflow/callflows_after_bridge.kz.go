@@ -43,6 +43,8 @@ func (x AfterBridgeData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *AfterBridgeData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -76,6 +78,8 @@ func (x *AfterBridgeData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *AfterBridgeData) validate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")
@@ -139,9 +143,14 @@ func (x AfterBridgeData2) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON: the alternative that is set, with the shared
+// properties.
 func (x *AfterBridgeData2) encode(e *kzrt.Encoder) {
 	x.encodeAlternative(e)
 }
+
+// encodeAlternative appends the alternative that is set to e.
 func (x *AfterBridgeData2) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
@@ -194,6 +203,8 @@ func (x *AfterBridgeData2) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *AfterBridgeData2) validate(v *kzrt.Validator) {
 	set := 0
 	if x.Bool != nil {

@@ -35,13 +35,13 @@ type AudioMacroData struct {
 // DefaultAudioMacroDataMacros returns the default of "macros" in
 // callflows.audio_macro: [].
 func DefaultAudioMacroDataMacros() []AudioMacroMacrosItem {
-	return kzrt.DefaultValue[[]AudioMacroMacrosItem]("[]")
+	return []AudioMacroMacrosItem{}
 }
 
 // DefaultAudioMacroDataTerminators returns the default of "terminators" in
 // callflows.audio_macro: ["1","2","3","4","5","6","7","8","9","*","0","#"].
 func DefaultAudioMacroDataTerminators() []string {
-	return kzrt.DefaultValue[[]string]("[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"*\",\"0\",\"#\"]")
+	return []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"}
 }
 
 // GetLanguage returns Language, or the zero value when it is unset.
@@ -60,6 +60,8 @@ func (x AudioMacroData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *AudioMacroData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Language != nil {
@@ -107,6 +109,8 @@ func (x *AudioMacroData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *AudioMacroData) validate(v *kzrt.Validator) {
 	if x.Macros != nil {
 		v.Push("macros")
@@ -149,6 +153,9 @@ func (x AudioMacroMacrosItem) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON: the alternative that is set, with the shared
+// properties.
 func (x *AudioMacroMacrosItem) encode(e *kzrt.Encoder) {
 	x.encodeAlternative(e)
 	if e.ReopenObject() {
@@ -159,6 +166,8 @@ func (x *AudioMacroMacrosItem) encode(e *kzrt.Encoder) {
 		e.CloseObject()
 	}
 }
+
+// encodeAlternative appends the alternative that is set to e.
 func (x *AudioMacroMacrosItem) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Play != nil:
@@ -308,6 +317,8 @@ func (x *AudioMacroMacrosItem) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 	if x.Macro == nil {
 		v.Missing("macro")

@@ -30,7 +30,7 @@ type AudioMacroPromptData struct {
 // in callflows.audio_macro.prompt:
 // ["1","2","3","4","5","6","7","8","9","*","0","#"].
 func DefaultAudioMacroPromptDataTerminators() []string {
-	return kzrt.DefaultValue[[]string]("[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"*\",\"0\",\"#\"]")
+	return []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"}
 }
 
 // GetID returns ID, or the zero value when it is unset.
@@ -49,6 +49,8 @@ func (x AudioMacroPromptData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *AudioMacroPromptData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
@@ -87,4 +89,6 @@ func (x *AudioMacroPromptData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *AudioMacroPromptData) validate(v *kzrt.Validator) {}

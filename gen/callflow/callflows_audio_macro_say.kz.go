@@ -38,7 +38,7 @@ type AudioMacroSayData struct {
 // callflows.audio_macro.say:
 // ["1","2","3","4","5","6","7","8","9","*","0","#"].
 func DefaultAudioMacroSayDataTerminators() []string {
-	return kzrt.DefaultValue[[]string]("[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"*\",\"0\",\"#\"]")
+	return []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"}
 }
 
 // GetGender returns Gender, or the zero value when it is unset.
@@ -72,6 +72,8 @@ func (x AudioMacroSayData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *AudioMacroSayData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Gender != nil {
@@ -122,6 +124,8 @@ func (x *AudioMacroSayData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *AudioMacroSayData) validate(v *kzrt.Validator) {
 	if x.Gender != nil {
 		v.Push("gender")

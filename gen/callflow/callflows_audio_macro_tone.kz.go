@@ -55,6 +55,8 @@ func (x AudioMacroToneData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *AudioMacroToneData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.DurationOff != nil {
@@ -101,6 +103,8 @@ func (x *AudioMacroToneData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *AudioMacroToneData) validate(v *kzrt.Validator) {
 	if x.Volume != nil {
 		v.Push("volume")

@@ -61,6 +61,8 @@ func (x BranchBnumberData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *BranchBnumberData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Hunt != nil {
@@ -98,4 +100,6 @@ func (x *BranchBnumberData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *BranchBnumberData) validate(v *kzrt.Validator) {}

@@ -59,6 +59,8 @@ func (x BranchVariableData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *BranchVariableData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Scope != nil {
@@ -92,6 +94,8 @@ func (x *BranchVariableData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *BranchVariableData) validate(v *kzrt.Validator) {
 	if x.Scope != nil {
 		v.Push("scope")

@@ -39,6 +39,8 @@ func (x CallForwardData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *CallForwardData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -68,6 +70,8 @@ func (x *CallForwardData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *CallForwardData) validate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")

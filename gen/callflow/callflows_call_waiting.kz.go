@@ -59,6 +59,8 @@ func (x CallWaitingData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *CallWaitingData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -92,6 +94,8 @@ func (x *CallWaitingData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *CallWaitingData) validate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")

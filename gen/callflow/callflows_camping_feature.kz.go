@@ -31,6 +31,8 @@ func (x CampingFeatureData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *CampingFeatureData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.SkipModule != nil {
@@ -56,4 +58,6 @@ func (x *CampingFeatureData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *CampingFeatureData) validate(v *kzrt.Validator) {}

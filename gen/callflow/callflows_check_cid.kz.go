@@ -69,6 +69,8 @@ func (x CheckCIDData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *CheckCIDData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CallerID != nil {
@@ -110,6 +112,8 @@ func (x *CheckCIDData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *CheckCIDData) validate(v *kzrt.Validator) {
 	if x.CallerID != nil {
 		v.Push("caller_id")
@@ -133,6 +137,8 @@ func (x CheckCIDCallerID) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *CheckCIDCallerID) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.External != nil {
@@ -158,6 +164,8 @@ func (x *CheckCIDCallerID) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *CheckCIDCallerID) validate(v *kzrt.Validator) {
 	if x.External != nil {
 		v.Push("external")
@@ -194,6 +202,8 @@ func (x CheckCIDCallerIDExternal) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *CheckCIDCallerIDExternal) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Name != nil {
@@ -223,4 +233,6 @@ func (x *CheckCIDCallerIDExternal) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *CheckCIDCallerIDExternal) validate(v *kzrt.Validator) {}

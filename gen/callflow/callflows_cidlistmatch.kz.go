@@ -38,6 +38,8 @@ func (x CidlistmatchData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *CidlistmatchData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
@@ -67,4 +69,6 @@ func (x *CidlistmatchData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *CidlistmatchData) validate(v *kzrt.Validator) {}

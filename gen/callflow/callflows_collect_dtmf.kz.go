@@ -96,6 +96,8 @@ func (x CollectDTMFData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *CollectDTMFData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CollectionName != nil {
@@ -150,6 +152,8 @@ func (x *CollectDTMFData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *CollectDTMFData) validate(v *kzrt.Validator) {
 	if x.InterdigitTimeout != nil {
 		v.Push("interdigit_timeout")

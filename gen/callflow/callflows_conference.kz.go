@@ -60,6 +60,8 @@ func (x ConferenceData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ConferenceData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Config != nil {
@@ -109,6 +111,8 @@ func (x *ConferenceData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ConferenceData) validate(v *kzrt.Validator) {
 	if x.Config != nil {
 		v.Push("config")
@@ -156,9 +160,14 @@ func (x ConferencePlayEntryTone) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON: the alternative that is set, with the shared
+// properties.
 func (x *ConferencePlayEntryTone) encode(e *kzrt.Encoder) {
 	x.encodeAlternative(e)
 }
+
+// encodeAlternative appends the alternative that is set to e.
 func (x *ConferencePlayEntryTone) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
@@ -211,6 +220,8 @@ func (x *ConferencePlayEntryTone) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ConferencePlayEntryTone) validate(v *kzrt.Validator) {
 	set := 0
 	if x.Bool != nil {
@@ -250,9 +261,14 @@ func (x ConferencePlayExitTone) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON: the alternative that is set, with the shared
+// properties.
 func (x *ConferencePlayExitTone) encode(e *kzrt.Encoder) {
 	x.encodeAlternative(e)
 }
+
+// encodeAlternative appends the alternative that is set to e.
 func (x *ConferencePlayExitTone) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
@@ -305,6 +321,8 @@ func (x *ConferencePlayExitTone) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ConferencePlayExitTone) validate(v *kzrt.Validator) {
 	set := 0
 	if x.Bool != nil {
@@ -361,6 +379,8 @@ func (x ConferenceWelcomePrompt) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ConferenceWelcomePrompt) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.MediaID != nil {
@@ -390,4 +410,6 @@ func (x *ConferenceWelcomePrompt) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ConferenceWelcomePrompt) validate(v *kzrt.Validator) {}

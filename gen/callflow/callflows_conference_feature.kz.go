@@ -60,6 +60,8 @@ func (x ConferenceFeatureData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ConferenceFeatureData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Config != nil {
@@ -109,6 +111,8 @@ func (x *ConferenceFeatureData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ConferenceFeatureData) validate(v *kzrt.Validator) {
 	if x.Config != nil {
 		v.Push("config")
@@ -156,9 +160,14 @@ func (x ConferenceFeaturePlayEntryTone) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON: the alternative that is set, with the shared
+// properties.
 func (x *ConferenceFeaturePlayEntryTone) encode(e *kzrt.Encoder) {
 	x.encodeAlternative(e)
 }
+
+// encodeAlternative appends the alternative that is set to e.
 func (x *ConferenceFeaturePlayEntryTone) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
@@ -211,6 +220,8 @@ func (x *ConferenceFeaturePlayEntryTone) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ConferenceFeaturePlayEntryTone) validate(v *kzrt.Validator) {
 	set := 0
 	if x.Bool != nil {
@@ -250,9 +261,14 @@ func (x ConferenceFeaturePlayExitTone) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON: the alternative that is set, with the shared
+// properties.
 func (x *ConferenceFeaturePlayExitTone) encode(e *kzrt.Encoder) {
 	x.encodeAlternative(e)
 }
+
+// encodeAlternative appends the alternative that is set to e.
 func (x *ConferenceFeaturePlayExitTone) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
@@ -305,6 +321,8 @@ func (x *ConferenceFeaturePlayExitTone) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ConferenceFeaturePlayExitTone) validate(v *kzrt.Validator) {
 	set := 0
 	if x.Bool != nil {
@@ -361,6 +379,8 @@ func (x ConferenceFeatureWelcomePrompt) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ConferenceFeatureWelcomePrompt) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.MediaID != nil {
@@ -390,4 +410,6 @@ func (x *ConferenceFeatureWelcomePrompt) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ConferenceFeatureWelcomePrompt) validate(v *kzrt.Validator) {}

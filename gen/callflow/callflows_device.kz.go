@@ -111,6 +111,8 @@ func (x DeviceData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *DeviceData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CanCallSelf != nil {
@@ -178,6 +180,8 @@ func (x *DeviceData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *DeviceData) validate(v *kzrt.Validator) {
 	if x.DialStrategy != nil {
 		v.Push("dial_strategy")

@@ -130,6 +130,8 @@ func (x DisaData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *DisaData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.EnforceCallRestriction != nil {
@@ -187,6 +189,8 @@ func (x *DisaData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *DisaData) validate(v *kzrt.Validator) {
 	if x.PreconnectAudio != nil {
 		v.Push("preconnect_audio")

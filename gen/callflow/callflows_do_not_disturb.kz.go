@@ -46,6 +46,8 @@ func (x DoNotDisturbData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *DoNotDisturbData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -79,6 +81,8 @@ func (x *DoNotDisturbData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *DoNotDisturbData) validate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")

@@ -127,6 +127,8 @@ func (x DynamicCIDData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *DynamicCIDData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -196,6 +198,8 @@ func (x *DynamicCIDData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *DynamicCIDData) validate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")
@@ -270,6 +274,8 @@ func (x DynamicCIDCallerID) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *DynamicCIDCallerID) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Name != nil {
@@ -299,4 +305,6 @@ func (x *DynamicCIDCallerID) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *DynamicCIDCallerID) validate(v *kzrt.Validator) {}

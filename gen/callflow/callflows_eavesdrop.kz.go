@@ -69,6 +69,8 @@ func (x EavesdropData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *EavesdropData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ApprovedDeviceID != nil {
@@ -114,4 +116,6 @@ func (x *EavesdropData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *EavesdropData) validate(v *kzrt.Validator) {}

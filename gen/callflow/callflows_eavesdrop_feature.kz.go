@@ -62,6 +62,8 @@ func (x EavesdropFeatureData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *EavesdropFeatureData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ApprovedDeviceID != nil {
@@ -103,4 +105,6 @@ func (x *EavesdropFeatureData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *EavesdropFeatureData) validate(v *kzrt.Validator) {}

@@ -38,6 +38,8 @@ func (x FaxDetectData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *FaxDetectData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Duration != nil {
@@ -67,4 +69,6 @@ func (x *FaxDetectData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *FaxDetectData) validate(v *kzrt.Validator) {}

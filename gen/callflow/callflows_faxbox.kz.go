@@ -48,6 +48,8 @@ func (x FaxboxData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *FaxboxData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.FaxboxID != nil {
@@ -85,6 +87,8 @@ func (x *FaxboxData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *FaxboxData) validate(v *kzrt.Validator) {
 	if x.Media != nil {
 		v.Push("media")
@@ -109,6 +113,8 @@ func (x FaxboxMedia) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *FaxboxMedia) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.FaxOption != nil {
@@ -134,6 +140,8 @@ func (x *FaxboxMedia) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *FaxboxMedia) validate(v *kzrt.Validator) {
 	if x.FaxOption != nil {
 		v.Push("fax_option")
@@ -161,9 +169,14 @@ func (x FaxboxMediaFaxOption) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON: the alternative that is set, with the shared
+// properties.
 func (x *FaxboxMediaFaxOption) encode(e *kzrt.Encoder) {
 	x.encodeAlternative(e)
 }
+
+// encodeAlternative appends the alternative that is set to e.
 func (x *FaxboxMediaFaxOption) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
@@ -216,6 +229,8 @@ func (x *FaxboxMediaFaxOption) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *FaxboxMediaFaxOption) validate(v *kzrt.Validator) {
 	set := 0
 	if x.Bool != nil {

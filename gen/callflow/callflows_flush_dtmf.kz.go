@@ -45,6 +45,8 @@ func (x FlushDTMFData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *FlushDTMFData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CollectionName != nil {
@@ -74,4 +76,6 @@ func (x *FlushDTMFData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *FlushDTMFData) validate(v *kzrt.Validator) {}

@@ -38,6 +38,8 @@ func (x FunctionData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *FunctionData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
@@ -67,4 +69,6 @@ func (x *FunctionData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *FunctionData) validate(v *kzrt.Validator) {}

@@ -54,7 +54,7 @@ type GroupData struct {
 // DefaultGroupDataEndpoints returns the default of "endpoints" in
 // callflows.group: [].
 func DefaultGroupDataEndpoints() []string {
-	return kzrt.DefaultValue[[]string]("[]")
+	return []string{}
 }
 
 // DefaultGroupDataIgnoreForward is the default of "ignore_forward" in
@@ -117,6 +117,8 @@ func (x GroupData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *GroupData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Endpoints != nil {
@@ -183,6 +185,8 @@ func (x *GroupData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *GroupData) validate(v *kzrt.Validator) {
 	if x.Ringtones != nil {
 		v.Push("ringtones")
@@ -225,6 +229,8 @@ func (x GroupRingtones) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *GroupRingtones) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.External != nil {
@@ -254,6 +260,8 @@ func (x *GroupRingtones) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *GroupRingtones) validate(v *kzrt.Validator) {}
 
 // GroupStrategy is the set of values of "strategy" in callflows.group.

@@ -76,6 +76,8 @@ func (x GroupPickupData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *GroupPickupData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ApprovedDeviceID != nil {
@@ -125,4 +127,6 @@ func (x *GroupPickupData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *GroupPickupData) validate(v *kzrt.Validator) {}

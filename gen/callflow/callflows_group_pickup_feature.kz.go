@@ -90,6 +90,8 @@ func (x GroupPickupFeatureData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *GroupPickupFeatureData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ApprovedDeviceID != nil {
@@ -143,6 +145,8 @@ func (x *GroupPickupFeatureData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *GroupPickupFeatureData) validate(v *kzrt.Validator) {
 	if x.Type == nil {
 		v.Missing("type")

@@ -30,6 +30,8 @@ func (x HangupData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *HangupData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.SkipModule != nil {
@@ -55,4 +57,6 @@ func (x *HangupData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *HangupData) validate(v *kzrt.Validator) {}

@@ -55,6 +55,8 @@ func (x HotdeskData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *HotdeskData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -92,6 +94,8 @@ func (x *HotdeskData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *HotdeskData) validate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")

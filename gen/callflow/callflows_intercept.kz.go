@@ -77,6 +77,8 @@ func (x InterceptData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *InterceptData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ApprovedDeviceID != nil {
@@ -126,4 +128,6 @@ func (x *InterceptData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *InterceptData) validate(v *kzrt.Validator) {}

@@ -62,6 +62,8 @@ func (x InterceptFeatureData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *InterceptFeatureData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ApprovedDeviceID != nil {
@@ -103,6 +105,8 @@ func (x *InterceptFeatureData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *InterceptFeatureData) validate(v *kzrt.Validator) {
 	if x.Type != nil {
 		v.Push("type")

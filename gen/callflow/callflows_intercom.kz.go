@@ -39,6 +39,8 @@ func (x IntercomData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *IntercomData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.BargeCalls != nil {
@@ -68,4 +70,6 @@ func (x *IntercomData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *IntercomData) validate(v *kzrt.Validator) {}

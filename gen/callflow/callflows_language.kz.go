@@ -42,6 +42,8 @@ func (x LanguageData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *LanguageData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Language != nil {
@@ -71,6 +73,8 @@ func (x *LanguageData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *LanguageData) validate(v *kzrt.Validator) {
 	if x.Language == nil {
 		v.Missing("language")

@@ -27,7 +27,7 @@ type LookupcidnameData struct {
 // DefaultLookupcidnameDataLists returns the default of "lists" in
 // callflows.lookupcidname: [].
 func DefaultLookupcidnameDataLists() []string {
-	return kzrt.DefaultValue[[]string]("[]")
+	return []string{}
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset.
@@ -41,6 +41,8 @@ func (x LookupcidnameData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *LookupcidnameData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Lists != nil {
@@ -75,6 +77,8 @@ func (x *LookupcidnameData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *LookupcidnameData) validate(v *kzrt.Validator) {
 	if x.Lists == nil {
 		v.Missing("lists")

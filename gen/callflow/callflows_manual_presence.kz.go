@@ -53,6 +53,8 @@ func (x ManualPresenceData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ManualPresenceData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.PresenceID != nil {
@@ -86,6 +88,8 @@ func (x *ManualPresenceData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ManualPresenceData) validate(v *kzrt.Validator) {
 	if x.PresenceID == nil {
 		v.Missing("presence_id")

@@ -37,6 +37,8 @@ func (x MissedCallAlertData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *MissedCallAlertData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Recipients != nil {
@@ -71,6 +73,8 @@ func (x *MissedCallAlertData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *MissedCallAlertData) validate(v *kzrt.Validator) {
 	if x.Recipients == nil {
 		v.Missing("recipients")
@@ -114,6 +118,8 @@ func (x MissedCallAlertRecipientsItem) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *MissedCallAlertRecipientsItem) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
@@ -143,6 +149,8 @@ func (x *MissedCallAlertRecipientsItem) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *MissedCallAlertRecipientsItem) validate(v *kzrt.Validator) {
 	if x.ID == nil {
 		v.Missing("id")
@@ -183,9 +191,14 @@ func (x MissedCallAlertRecipientsItemID) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON: the alternative that is set, with the shared
+// properties.
 func (x *MissedCallAlertRecipientsItemID) encode(e *kzrt.Encoder) {
 	x.encodeAlternative(e)
 }
+
+// encodeAlternative appends the alternative that is set to e.
 func (x *MissedCallAlertRecipientsItemID) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.String != nil:
@@ -243,6 +256,8 @@ func (x *MissedCallAlertRecipientsItemID) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *MissedCallAlertRecipientsItemID) validate(v *kzrt.Validator) {
 	set := 0
 	if x.String != nil {

@@ -51,6 +51,8 @@ func (x NomoroboData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *NomoroboData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Password != nil {
@@ -84,6 +86,8 @@ func (x *NomoroboData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *NomoroboData) validate(v *kzrt.Validator) {
 	if x.Password != nil {
 		v.Push("password")

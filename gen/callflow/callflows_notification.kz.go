@@ -39,7 +39,7 @@ type NotificationData struct {
 // DefaultNotificationDataRecipients returns the default of "recipients" in
 // callflows.notification: [].
 func DefaultNotificationDataRecipients() []NotificationRecipientsItem {
-	return kzrt.DefaultValue[[]NotificationRecipientsItem]("[]")
+	return []NotificationRecipientsItem{}
 }
 
 // DefaultNotificationDataSendAt is the default of "send_at" in
@@ -67,6 +67,8 @@ func (x NotificationData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *NotificationData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Comments != nil {
@@ -118,6 +120,8 @@ func (x *NotificationData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *NotificationData) validate(v *kzrt.Validator) {
 	if x.NotificationMedia != nil {
 		v.Push("notification_media")
@@ -205,6 +209,8 @@ func (x NotificationRecipientsItem) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *NotificationRecipientsItem) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
@@ -234,6 +240,8 @@ func (x *NotificationRecipientsItem) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *NotificationRecipientsItem) validate(v *kzrt.Validator) {
 	if x.ID == nil {
 		v.Missing("id")
@@ -274,9 +282,14 @@ func (x NotificationRecipientsItemID) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON: the alternative that is set, with the shared
+// properties.
 func (x *NotificationRecipientsItemID) encode(e *kzrt.Encoder) {
 	x.encodeAlternative(e)
 }
+
+// encodeAlternative appends the alternative that is set to e.
 func (x *NotificationRecipientsItemID) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.String != nil:
@@ -334,6 +347,8 @@ func (x *NotificationRecipientsItemID) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *NotificationRecipientsItemID) validate(v *kzrt.Validator) {
 	set := 0
 	if x.String != nil {

@@ -87,7 +87,7 @@ const DefaultOffnetDataIgnoreEarlyMedia = false
 // DefaultOffnetDataOutboundFlags returns the default of "outbound_flags" in
 // callflows.offnet: [].
 func DefaultOffnetDataOutboundFlags() []string {
-	return kzrt.DefaultValue[[]string]("[]")
+	return []string{}
 }
 
 // DefaultOffnetDataUseLocalResources is the default of "use_local_resources"
@@ -173,6 +173,8 @@ func (x OffnetData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *OffnetData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.BypassE164 != nil {
@@ -272,6 +274,8 @@ func (x *OffnetData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *OffnetData) validate(v *kzrt.Validator) {
 	if x.CustomSIPHeaders != nil {
 		v.Push("custom_sip_headers")
@@ -299,9 +303,14 @@ func (x OffnetCustomSIPHeaders) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON: the alternative that is set, with the shared
+// properties.
 func (x *OffnetCustomSIPHeaders) encode(e *kzrt.Encoder) {
 	x.encodeAlternative(e)
 }
+
+// encodeAlternative appends the alternative that is set to e.
 func (x *OffnetCustomSIPHeaders) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.CustomSIPHeaders != nil:
@@ -376,6 +385,8 @@ func (x *OffnetCustomSIPHeaders) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *OffnetCustomSIPHeaders) validate(v *kzrt.Validator) {
 	set := 0
 	if x.CustomSIPHeaders != nil {
@@ -441,6 +452,8 @@ func (x OffnetCustomSIPHeadersObject) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *OffnetCustomSIPHeadersObject) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.In != nil {
@@ -470,6 +483,8 @@ func (x *OffnetCustomSIPHeadersObject) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *OffnetCustomSIPHeadersObject) validate(v *kzrt.Validator) {
 	if x.In != nil {
 		v.Push("in")

@@ -70,6 +70,8 @@ func (x PageGroupData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *PageGroupData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Audio != nil {
@@ -116,6 +118,8 @@ func (x *PageGroupData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *PageGroupData) validate(v *kzrt.Validator) {
 	if x.Audio == nil {
 		v.Missing("audio")
@@ -240,6 +244,8 @@ func (x PageGroupEndpointsItem) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *PageGroupEndpointsItem) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Delay != nil {
@@ -281,6 +287,8 @@ func (x *PageGroupEndpointsItem) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *PageGroupEndpointsItem) validate(v *kzrt.Validator) {
 	if x.EndpointType == nil {
 		v.Missing("endpoint_type")

@@ -124,6 +124,8 @@ func (x ParkData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ParkData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -191,6 +193,8 @@ func (x *ParkData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ParkData) validate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")

@@ -115,6 +115,8 @@ func (x PivotData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *PivotData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CDRURL != nil {
@@ -168,6 +170,8 @@ func (x *PivotData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *PivotData) validate(v *kzrt.Validator) {
 	if x.CDRURL != nil {
 		v.Push("cdr_url")

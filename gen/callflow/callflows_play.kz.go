@@ -46,7 +46,7 @@ const DefaultPlayDataEndlessPlayback = false
 // DefaultPlayDataTerminators returns the default of "terminators" in
 // callflows.play: ["1","2","3","4","5","6","7","8","9","*","0","#"].
 func DefaultPlayDataTerminators() []string {
-	return kzrt.DefaultValue[[]string]("[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"*\",\"0\",\"#\"]")
+	return []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"}
 }
 
 // GetAnswer returns Answer, or the zero value when it is unset.
@@ -80,6 +80,8 @@ func (x PlayData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *PlayData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Answer != nil {
@@ -130,6 +132,8 @@ func (x *PlayData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *PlayData) validate(v *kzrt.Validator) {
 	if x.LoopCount != nil {
 		v.Push("loop_count")

@@ -88,6 +88,8 @@ func (x PrependCIDData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *PrependCIDData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -129,6 +131,8 @@ func (x *PrependCIDData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *PrependCIDData) validate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")

@@ -59,6 +59,8 @@ func (x PrivacyData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *PrivacyData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.EndpointStrategy != nil {
@@ -92,6 +94,8 @@ func (x *PrivacyData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *PrivacyData) validate(v *kzrt.Validator) {
 	if x.EndpointStrategy != nil {
 		v.Push("endpoint_strategy")

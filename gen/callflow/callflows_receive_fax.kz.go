@@ -42,6 +42,8 @@ func (x ReceiveFaxData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ReceiveFaxData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Media != nil {
@@ -75,6 +77,8 @@ func (x *ReceiveFaxData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ReceiveFaxData) validate(v *kzrt.Validator) {
 	if x.Media != nil {
 		v.Push("media")
@@ -99,6 +103,8 @@ func (x ReceiveFaxMedia) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ReceiveFaxMedia) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.FaxOption != nil {
@@ -124,6 +130,8 @@ func (x *ReceiveFaxMedia) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ReceiveFaxMedia) validate(v *kzrt.Validator) {
 	if x.FaxOption != nil {
 		v.Push("fax_option")
@@ -151,9 +159,14 @@ func (x ReceiveFaxMediaFaxOption) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON: the alternative that is set, with the shared
+// properties.
 func (x *ReceiveFaxMediaFaxOption) encode(e *kzrt.Encoder) {
 	x.encodeAlternative(e)
 }
+
+// encodeAlternative appends the alternative that is set to e.
 func (x *ReceiveFaxMediaFaxOption) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.String != nil:
@@ -206,6 +219,8 @@ func (x *ReceiveFaxMediaFaxOption) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ReceiveFaxMediaFaxOption) validate(v *kzrt.Validator) {
 	set := 0
 	if x.String != nil {

@@ -172,6 +172,8 @@ func (x RecordCallData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *RecordCallData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -249,6 +251,8 @@ func (x *RecordCallData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *RecordCallData) validate(v *kzrt.Validator) {
 	if x.Action == nil {
 		v.Missing("action")

@@ -75,6 +75,8 @@ func (x RecordCallerData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *RecordCallerData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Format != nil {
@@ -116,6 +118,8 @@ func (x *RecordCallerData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *RecordCallerData) validate(v *kzrt.Validator) {
 	if x.Format != nil {
 		v.Push("format")

@@ -87,7 +87,7 @@ const DefaultResourcesDataIgnoreEarlyMedia = false
 // DefaultResourcesDataOutboundFlags returns the default of "outbound_flags" in
 // callflows.resources: [].
 func DefaultResourcesDataOutboundFlags() []string {
-	return kzrt.DefaultValue[[]string]("[]")
+	return []string{}
 }
 
 // DefaultResourcesDataUseLocalResources is the default of
@@ -173,6 +173,8 @@ func (x ResourcesData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ResourcesData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.BypassE164 != nil {
@@ -272,6 +274,8 @@ func (x *ResourcesData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ResourcesData) validate(v *kzrt.Validator) {
 	if x.CustomSIPHeaders != nil {
 		v.Push("custom_sip_headers")
@@ -299,9 +303,14 @@ func (x ResourcesCustomSIPHeaders) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON: the alternative that is set, with the shared
+// properties.
 func (x *ResourcesCustomSIPHeaders) encode(e *kzrt.Encoder) {
 	x.encodeAlternative(e)
 }
+
+// encodeAlternative appends the alternative that is set to e.
 func (x *ResourcesCustomSIPHeaders) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.CustomSIPHeaders != nil:
@@ -376,6 +385,8 @@ func (x *ResourcesCustomSIPHeaders) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ResourcesCustomSIPHeaders) validate(v *kzrt.Validator) {
 	set := 0
 	if x.CustomSIPHeaders != nil {
@@ -441,6 +452,8 @@ func (x ResourcesCustomSIPHeadersObject) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ResourcesCustomSIPHeadersObject) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.In != nil {
@@ -470,6 +483,8 @@ func (x *ResourcesCustomSIPHeadersObject) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ResourcesCustomSIPHeadersObject) validate(v *kzrt.Validator) {
 	if x.In != nil {
 		v.Push("in")

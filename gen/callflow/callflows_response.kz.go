@@ -61,6 +61,8 @@ func (x ResponseData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ResponseData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Code != nil {
@@ -98,6 +100,8 @@ func (x *ResponseData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ResponseData) validate(v *kzrt.Validator) {
 	if x.Code == nil {
 		v.Missing("code")

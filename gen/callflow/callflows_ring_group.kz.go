@@ -110,6 +110,8 @@ func (x RingGroupData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *RingGroupData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Endpoints != nil {
@@ -172,6 +174,8 @@ func (x *RingGroupData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *RingGroupData) validate(v *kzrt.Validator) {
 	if x.Endpoints == nil {
 		v.Missing("endpoints")
@@ -278,6 +282,8 @@ func (x RingGroupEndpointsItem) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *RingGroupEndpointsItem) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Delay != nil {
@@ -319,6 +325,8 @@ func (x *RingGroupEndpointsItem) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *RingGroupEndpointsItem) validate(v *kzrt.Validator) {
 	if x.EndpointType == nil {
 		v.Missing("endpoint_type")
@@ -407,6 +415,8 @@ func (x RingGroupRingtones) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *RingGroupRingtones) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.External != nil {
@@ -436,6 +446,8 @@ func (x *RingGroupRingtones) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *RingGroupRingtones) validate(v *kzrt.Validator) {}
 
 // RingGroupStrategy is the set of values of "strategy" in

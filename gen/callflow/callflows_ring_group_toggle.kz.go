@@ -50,6 +50,8 @@ func (x RingGroupToggleData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *RingGroupToggleData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -83,6 +85,8 @@ func (x *RingGroupToggleData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *RingGroupToggleData) validate(v *kzrt.Validator) {
 	if x.Action == nil {
 		v.Missing("action")

@@ -53,7 +53,7 @@ type RouteToCIDData struct {
 // DefaultRouteToCIDDataCIDTypes returns the default of "cid_types" in
 // callflows.route_to_cid: ["internal"].
 func DefaultRouteToCIDDataCIDTypes() []string {
-	return kzrt.DefaultValue[[]string]("[\"internal\"]")
+	return []string{"internal"}
 }
 
 // DefaultRouteToCIDDataDelay is the default of "delay" in
@@ -63,7 +63,7 @@ const DefaultRouteToCIDDataDelay = int64(0)
 // DefaultRouteToCIDDataEndpointTypes returns the default of "endpoint_types"
 // in callflows.route_to_cid: [].
 func DefaultRouteToCIDDataEndpointTypes() []string {
-	return kzrt.DefaultValue[[]string]("[]")
+	return []string{}
 }
 
 // DefaultRouteToCIDDataTimeout is the default of "timeout" in
@@ -111,6 +111,8 @@ func (x RouteToCIDData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *RouteToCIDData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CanCallSelf != nil {
@@ -178,6 +180,8 @@ func (x *RouteToCIDData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *RouteToCIDData) validate(v *kzrt.Validator) {
 	if x.CIDTypes != nil {
 		v.Push("cid_types")

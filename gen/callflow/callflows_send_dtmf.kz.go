@@ -52,6 +52,8 @@ func (x SendDTMFData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *SendDTMFData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Digits != nil {
@@ -85,6 +87,8 @@ func (x *SendDTMFData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *SendDTMFData) validate(v *kzrt.Validator) {
 	if x.Digits == nil {
 		v.Missing("digits")
@@ -117,9 +121,14 @@ func (x SendDTMFDurationMS) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON: the alternative that is set, with the shared
+// properties.
 func (x *SendDTMFDurationMS) encode(e *kzrt.Encoder) {
 	x.encodeAlternative(e)
 }
+
+// encodeAlternative appends the alternative that is set to e.
 func (x *SendDTMFDurationMS) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Int != nil:
@@ -172,6 +181,8 @@ func (x *SendDTMFDurationMS) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *SendDTMFDurationMS) validate(v *kzrt.Validator) {
 	set := 0
 	if x.Int != nil {

@@ -41,6 +41,8 @@ func (x SetAlertInfoData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *SetAlertInfoData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.AlertInfo != nil {
@@ -70,6 +72,8 @@ func (x *SetAlertInfoData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *SetAlertInfoData) validate(v *kzrt.Validator) {
 	if x.AlertInfo == nil {
 		v.Missing("alert_info")

@@ -58,6 +58,8 @@ func (x SetCIDData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *SetCIDData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CallerIDName != nil {
@@ -91,4 +93,6 @@ func (x *SetCIDData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *SetCIDData) validate(v *kzrt.Validator) {}

@@ -59,6 +59,8 @@ func (x SetVariableData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *SetVariableData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Channel != nil {
@@ -96,6 +98,8 @@ func (x *SetVariableData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *SetVariableData) validate(v *kzrt.Validator) {
 	if x.Channel != nil {
 		v.Push("channel")

@@ -50,6 +50,8 @@ func (x SetVariablesData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *SetVariablesData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CustomApplicationVars != nil {
@@ -89,6 +91,8 @@ func (x *SetVariablesData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *SetVariablesData) validate(v *kzrt.Validator) {
 	if x.CustomApplicationVars == nil {
 		v.Missing("custom_application_vars")

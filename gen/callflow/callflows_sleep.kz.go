@@ -55,6 +55,8 @@ func (x SleepData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *SleepData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Duration != nil {
@@ -88,6 +90,8 @@ func (x *SleepData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *SleepData) validate(v *kzrt.Validator) {
 	if x.Duration != nil {
 		v.Push("duration")

@@ -41,7 +41,7 @@ type TemporalRouteData struct {
 // DefaultTemporalRouteDataRules returns the default of "rules" in
 // callflows.temporal_route: [].
 func DefaultTemporalRouteDataRules() []string {
-	return kzrt.DefaultValue[[]string]("[]")
+	return []string{}
 }
 
 // GetAction returns Action, or the zero value when it is unset.
@@ -76,6 +76,8 @@ func (x TemporalRouteData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *TemporalRouteData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -126,6 +128,8 @@ func (x *TemporalRouteData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *TemporalRouteData) validate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")

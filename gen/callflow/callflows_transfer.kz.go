@@ -38,7 +38,7 @@ type TransferData struct {
 // DefaultTransferDataCaptures returns the default of "captures" in
 // callflows.transfer: ["no_match"].
 func DefaultTransferDataCaptures() []string {
-	return kzrt.DefaultValue[[]string]("[\"no_match\"]")
+	return []string{"no_match"}
 }
 
 // DefaultTransferDataTransferType is the default of "transfer_type" in
@@ -71,6 +71,8 @@ func (x TransferData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *TransferData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Captures != nil {
@@ -117,6 +119,8 @@ func (x *TransferData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *TransferData) validate(v *kzrt.Validator) {
 	if x.Leg != nil {
 		v.Push("leg")

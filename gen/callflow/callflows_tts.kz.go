@@ -46,7 +46,7 @@ type TTSData struct {
 // DefaultTTSDataTerminators returns the default of "terminators" in
 // callflows.tts: ["1","2","3","4","5","6","7","8","9","*","0","#"].
 func DefaultTTSDataTerminators() []string {
-	return kzrt.DefaultValue[[]string]("[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"*\",\"0\",\"#\"]")
+	return []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"}
 }
 
 // DefaultTTSDataVoice is the default of "voice" in callflows.tts.
@@ -89,6 +89,8 @@ func (x TTSData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *TTSData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.EndlessPlayback != nil {
@@ -143,6 +145,8 @@ func (x *TTSData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *TTSData) validate(v *kzrt.Validator) {
 	if x.Engine != nil {
 		v.Push("engine")

@@ -117,6 +117,8 @@ func (x UserData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *UserData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CanCallSelf != nil {
@@ -188,6 +190,8 @@ func (x *UserData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *UserData) validate(v *kzrt.Validator) {
 	if x.Strategy != nil {
 		v.Push("strategy")

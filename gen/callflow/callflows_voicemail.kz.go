@@ -114,6 +114,8 @@ func (x VoicemailData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *VoicemailData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -163,6 +165,8 @@ func (x *VoicemailData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *VoicemailData) validate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")

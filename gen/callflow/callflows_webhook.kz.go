@@ -55,6 +55,8 @@ func (x WebhookData) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *WebhookData) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CustomData != nil {
@@ -102,6 +104,8 @@ func (x *WebhookData) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *WebhookData) validate(v *kzrt.Validator) {
 	if x.HTTPVerb != nil {
 		v.Push("http_verb")

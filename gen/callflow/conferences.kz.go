@@ -103,7 +103,7 @@ type Conferences struct {
 // DefaultConferencesConferenceNumbers returns the default of
 // "conference_numbers" in conferences: [].
 func DefaultConferencesConferenceNumbers() []string {
-	return kzrt.DefaultValue[[]string]("[]")
+	return []string{}
 }
 
 // DefaultConferencesMember returns the default of "member" in conferences: {}.
@@ -214,6 +214,8 @@ func (x Conferences) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *Conferences) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.BridgePassword != nil {
@@ -347,6 +349,8 @@ func (x *Conferences) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *Conferences) validate(v *kzrt.Validator) {
 	if x.ConferenceNumbers != nil {
 		v.Push("conference_numbers")
@@ -440,13 +444,13 @@ const DefaultConferencesMemberJoinMuted = true
 // DefaultConferencesMemberNumbers returns the default of "member.numbers" in
 // conferences: [].
 func DefaultConferencesMemberNumbers() []string {
-	return kzrt.DefaultValue[[]string]("[]")
+	return []string{}
 }
 
 // DefaultConferencesMemberPins returns the default of "member.pins" in
 // conferences: [].
 func DefaultConferencesMemberPins() []string {
-	return kzrt.DefaultValue[[]string]("[]")
+	return []string{}
 }
 
 // GetJoinDeaf returns JoinDeaf, or its default when it is unset.
@@ -471,6 +475,8 @@ func (x ConferencesMember) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ConferencesMember) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.JoinDeaf != nil {
@@ -522,6 +528,8 @@ func (x *ConferencesMember) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ConferencesMember) validate(v *kzrt.Validator) {
 	if x.Numbers != nil {
 		v.Push("numbers")
@@ -587,13 +595,13 @@ const DefaultConferencesModeratorJoinMuted = false
 // DefaultConferencesModeratorNumbers returns the default of
 // "moderator.numbers" in conferences: [].
 func DefaultConferencesModeratorNumbers() []string {
-	return kzrt.DefaultValue[[]string]("[]")
+	return []string{}
 }
 
 // DefaultConferencesModeratorPins returns the default of "moderator.pins" in
 // conferences: [].
 func DefaultConferencesModeratorPins() []string {
-	return kzrt.DefaultValue[[]string]("[]")
+	return []string{}
 }
 
 // GetJoinDeaf returns JoinDeaf, or its default when it is unset.
@@ -612,6 +620,8 @@ func (x ConferencesModerator) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ConferencesModerator) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.JoinDeaf != nil {
@@ -659,6 +669,8 @@ func (x *ConferencesModerator) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ConferencesModerator) validate(v *kzrt.Validator) {
 	if x.Numbers != nil {
 		v.Push("numbers")
@@ -704,9 +716,14 @@ func (x ConferencesPlayEntryTone) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON: the alternative that is set, with the shared
+// properties.
 func (x *ConferencesPlayEntryTone) encode(e *kzrt.Encoder) {
 	x.encodeAlternative(e)
 }
+
+// encodeAlternative appends the alternative that is set to e.
 func (x *ConferencesPlayEntryTone) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
@@ -759,6 +776,8 @@ func (x *ConferencesPlayEntryTone) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ConferencesPlayEntryTone) validate(v *kzrt.Validator) {
 	set := 0
 	if x.Bool != nil {
@@ -800,9 +819,14 @@ func (x ConferencesPlayExitTone) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON: the alternative that is set, with the shared
+// properties.
 func (x *ConferencesPlayExitTone) encode(e *kzrt.Encoder) {
 	x.encodeAlternative(e)
 }
+
+// encodeAlternative appends the alternative that is set to e.
 func (x *ConferencesPlayExitTone) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
@@ -855,6 +879,8 @@ func (x *ConferencesPlayExitTone) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ConferencesPlayExitTone) validate(v *kzrt.Validator) {
 	set := 0
 	if x.Bool != nil {

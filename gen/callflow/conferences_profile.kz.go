@@ -151,6 +151,8 @@ func (x ConferencesProfile) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *ConferencesProfile) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.AloneSound != nil {
@@ -236,6 +238,8 @@ func (x *ConferencesProfile) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *ConferencesProfile) validate(v *kzrt.Validator) {
 	if x.ComfortNoise != nil {
 		v.Push("comfort-noise")

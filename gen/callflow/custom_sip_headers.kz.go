@@ -20,6 +20,8 @@ func (x CustomSIPHeaders) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x CustomSIPHeaders) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	for _, k := range kzrt.SortedKeys(map[string]string(x)) {
@@ -49,6 +51,8 @@ func (x CustomSIPHeaders) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x CustomSIPHeaders) validate(v *kzrt.Validator) {
 	for _, k := range kzrt.SortedKeys(map[string]string(x)) {
 		v.Push(k)

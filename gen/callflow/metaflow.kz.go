@@ -45,6 +45,8 @@ func (x Metaflow) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *Metaflow) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Children != nil {
@@ -90,6 +92,8 @@ func (x *Metaflow) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *Metaflow) validate(v *kzrt.Validator) {
 	if x.Children != nil {
 		v.Push("children")

@@ -59,6 +59,8 @@ func (x Metaflows) MarshalJSON() ([]byte, error) {
 	x.encode(&e)
 	return e.Bytes()
 }
+
+// encode appends x to e as JSON.
 func (x *Metaflows) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.BindingDigit != nil {
@@ -112,6 +114,8 @@ func (x *Metaflows) Validate() error {
 	x.validate(&v)
 	return v.Err()
 }
+
+// validate records every problem of x in v, at v's current location.
 func (x *Metaflows) validate(v *kzrt.Validator) {
 	if x.BindingDigit != nil {
 		v.Push("binding_digit")

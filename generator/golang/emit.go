@@ -261,6 +261,7 @@ func (g *generator) emitNamed(name string, t *model.Type) {
 		jen.Id("x").Dot("encode").Call(jen.Op("&").Id("e")),
 		jen.Return(jen.Id("e").Dot("Bytes").Call()),
 	)
+	g.comment("encode appends x to e as JSON.")
 	g.file.Func().Params(jen.Id("x").Id(name)).Id("encode").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).BlockFunc(func(grp *jen.Group) {
 		underlying := *t
 		g.encodeValue(grp, &underlying, g.convert(t, jen.Id("x")), 0)
@@ -314,6 +315,10 @@ func (g *generator) emitDefault(name string, f field) {
 		return
 	}
 	g.comment(fmt.Sprintf("%s returns the default of %s: %s.", name, location(t), compactJSON(t.Default)))
+	if list, ok := g.listLiteral(t); ok {
+		g.file.Func().Id(name).Params().Add(g.goType(t)).Block(jen.Return(list))
+		return
+	}
 	g.file.Func().Id(name).Params().Add(g.goType(t)).Block(
 		jen.Return(jen.Qual(kzrt, "DefaultValue").Types(g.goType(t)).Call(jen.Lit(compactJSON(t.Default)))),
 	)

@@ -95,6 +95,7 @@ func (g *generator) emitMarshalJSON(name string) {
 
 func (g *generator) emitStructMarshal(name string, t *model.Type, fields []field) {
 	g.emitMarshalJSON(name)
+	g.comment("encode appends x to e as JSON.")
 	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encode").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).BlockFunc(func(grp *jen.Group) {
 		grp.Add(enc).Dot("OpenObject").Call()
 		g.encodeFields(grp, jen.Id("x"), fields)
@@ -128,12 +129,25 @@ func (g *generator) defaultLiteral(t *model.Type) (*jen.Statement, bool) {
 	if t.Default == nil {
 		return nil, false
 	}
+	v, ok := decodeDefault(t.Default)
+	if !ok {
+		return nil, false
+	}
+	return g.scalarLiteral(t, v)
+}
+
+func decodeDefault(raw []byte) (any, bool) {
 	var v any
-	dec := json.NewDecoder(bytesReader(t.Default))
+	dec := json.NewDecoder(bytesReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil {
 		return nil, false
 	}
+	return v, true
+}
+
+// scalarLiteral renders a decoded JSON value as a Go constant of t's type.
+func (g *generator) scalarLiteral(t *model.Type, v any) (*jen.Statement, bool) {
 	switch g.shapeOf(t) {
 	case shapeBool:
 		if b, ok := v.(bool); ok {
@@ -165,6 +179,29 @@ func (g *generator) defaultLiteral(t *model.Type) (*jen.Statement, bool) {
 		}
 	}
 	return nil, false
+}
+
+// listLiteral renders a list default whose items are scalars as a slice
+// literal ([]string{"1", "2"}).
+func (g *generator) listLiteral(t *model.Type) (*jen.Statement, bool) {
+	if t.Default == nil || g.shapeOf(t) != shapeSlice {
+		return nil, false
+	}
+	v, ok := decodeDefault(t.Default)
+	items, isList := v.([]any)
+	if !ok || !isList {
+		return nil, false
+	}
+	itemType := t.Resolve().Items
+	lits := make([]jen.Code, len(items))
+	for i, item := range items {
+		lit, ok := g.scalarLiteral(itemType, item)
+		if !ok {
+			return nil, false
+		}
+		lits[i] = lit
+	}
+	return g.goType(t).Values(lits...), true
 }
 
 // defaultFits reports whether a non-scalar default has the JSON shape of

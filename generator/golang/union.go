@@ -63,6 +63,7 @@ func (g *generator) emitUnion(name string, t *model.Type) {
 		}
 	})
 	g.emitMarshalJSON(name)
+	g.comment("encode appends x to e as JSON: the alternative that is set, with the shared properties.")
 	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encode").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).BlockFunc(func(grp *jen.Group) {
 		grp.Id("x").Dot("encodeAlternative").Call(enc)
 		if len(shared) > 0 {
@@ -72,6 +73,7 @@ func (g *generator) emitUnion(name string, t *model.Type) {
 			})
 		}
 	})
+	g.comment("encodeAlternative appends the alternative that is set to e.")
 	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encodeAlternative").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).Block(
 		jen.Switch().BlockFunc(func(grp *jen.Group) {
 			for _, a := range alts {

@@ -23,6 +23,7 @@ func (g *generator) emitValidate(name string, ptrReceiver bool, body func(*jen.G
 		jen.Id("x").Dot("validate").Call(jen.Op("&").Id("v")),
 		jen.Return(jen.Id("v").Dot("Err").Call()),
 	)
+	g.comment("validate records every problem of x in v, at v's current location.")
 	g.file.Func().Params(recv).Id("validate").Params(jen.Id("v").Op("*").Qual(kzrt, "Validator")).BlockFunc(body)
 }
 
