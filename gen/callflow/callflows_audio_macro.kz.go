@@ -17,7 +17,7 @@ type AudioMacroData struct {
 	Language *string `json:"language,omitempty"`
 	// Ordered list of audio items to play; it must contain at least one item.
 	//
-	// At least 1 items. Default: [].
+	// At least 1 item. Default: [].
 	Macros []AudioMacroMacrosItem `json:"macros,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.

@@ -22,7 +22,7 @@ type PageGroupData struct {
 	BargeCalls *bool `json:"barge_calls,omitempty"`
 	// Devices, users and groups to page; at least one entry is required.
 	//
-	// Required. At least 1 items.
+	// Required. At least 1 item.
 	Endpoints []PageGroupEndpointsItem `json:"endpoints,omitempty"`
 	// If true, the callflow engine does not execute this node and moves
 	// straight on to its "_" (default) child, if one exists.

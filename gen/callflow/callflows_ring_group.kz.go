@@ -15,7 +15,7 @@ type RingGroupData struct {
 	// Members of the ring group (devices, users, groups); at least one entry
 	// is required.
 	//
-	// Required. At least 1 items.
+	// Required. At least 1 item.
 	Endpoints []RingGroupEndpointsItem `json:"endpoints,omitempty"`
 	// If true, a rejection by any one member ends the whole attempt and the
 	// other members stop ringing.

@@ -21,7 +21,7 @@ type RouteToCIDData struct {
 	// Which caller ID entries to search for the dialled number, e.g.
 	// "internal", "external" or a custom type; defaults to internal only.
 	//
-	// At least 1 items. Default: ["internal"].
+	// At least 1 item. Default: ["internal"].
 	CIDTypes []string `json:"cid_types,omitempty"`
 	// Seconds to wait before the matched endpoints begin to ring.
 	//

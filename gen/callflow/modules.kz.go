@@ -1094,7 +1094,7 @@ func (b *AudioMacroBuilder) Language(v string) *AudioMacroBuilder {
 // Macros sets "macros": ordered list of audio items to play; it must contain
 // at least one item.
 //
-// At least 1 items. Default: [].
+// At least 1 item. Default: [].
 func (b *AudioMacroBuilder) Macros(v ...AudioMacroMacrosItem) *AudioMacroBuilder {
 	b.data.Macros = v
 	return b
@@ -5853,7 +5853,7 @@ func (b *RouteToCIDBuilder) CanTextSelf(v bool) *RouteToCIDBuilder {
 // number, e.g. "internal", "external" or a custom type; defaults to internal
 // only.
 //
-// At least 1 items. Default: ["internal"].
+// At least 1 item. Default: ["internal"].
 func (b *RouteToCIDBuilder) CIDTypes(v ...string) *RouteToCIDBuilder {
 	b.data.CIDTypes = v
 	return b

@@ -47,9 +47,9 @@ func constraintParts(t *Type) []string {
 	case t.MinLength >= 0 && t.MaxLength >= 0:
 		parts = append(parts, fmt.Sprintf("Length %d to %d characters.", t.MinLength, t.MaxLength))
 	case t.MinLength >= 0:
-		parts = append(parts, fmt.Sprintf("At least %d characters.", t.MinLength))
+		parts = append(parts, fmt.Sprintf("At least %d %s.", t.MinLength, plural(t.MinLength, "character", "characters")))
 	case t.MaxLength >= 0:
-		parts = append(parts, fmt.Sprintf("At most %d characters.", t.MaxLength))
+		parts = append(parts, fmt.Sprintf("At most %d %s.", t.MaxLength, plural(t.MaxLength, "character", "characters")))
 	}
 	if t.Pattern != "" {
 		parts = append(parts, fmt.Sprintf("Must match %s.", QuotePattern(t)))
@@ -75,9 +75,9 @@ func constraintParts(t *Type) []string {
 	case t.MinItems >= 0 && t.MaxItems >= 0:
 		parts = append(parts, fmt.Sprintf("%d to %d items.", t.MinItems, t.MaxItems))
 	case t.MinItems >= 0:
-		parts = append(parts, fmt.Sprintf("At least %d items.", t.MinItems))
+		parts = append(parts, fmt.Sprintf("At least %d %s.", t.MinItems, plural(t.MinItems, "item", "items")))
 	case t.MaxItems >= 0:
-		parts = append(parts, fmt.Sprintf("At most %d items.", t.MaxItems))
+		parts = append(parts, fmt.Sprintf("At most %d %s.", t.MaxItems, plural(t.MaxItems, "item", "items")))
 	}
 	if t.UniqueItems {
 		parts = append(parts, "Items must be unique.")
@@ -193,4 +193,11 @@ func scalarNotation(t *Type) string {
 		}
 	}
 	return name + "()"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
