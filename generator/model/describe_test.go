@@ -85,7 +85,7 @@ func TestFactsAndConstraints(t *testing.T) {
 	a := typ(Array)
 	a.MinItems, a.UniqueItems = 1, true
 	a.Default = json.RawMessage(`[ "a", "b" ]`)
-	if got, want := Facts(a), `At least 1 items. Items must be unique. Default: ["a","b"].`; got != want {
+	if got, want := Facts(a), `At least 1 item. Items must be unique. Default: ["a","b"].`; got != want {
 		t.Errorf("Facts = %q, want %q", got, want)
 	}
 }
