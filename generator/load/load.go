@@ -79,6 +79,7 @@ type Error struct {
 	Err     error
 }
 
+// Error describes the problem, with its location.
 func (e *Error) Error() string {
 	if e.Pointer == "" {
 		return fmt.Sprintf("%s: %v", e.File, e.Err)
@@ -86,6 +87,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s#%s: %v", e.File, e.Pointer, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Load reads, checks and compiles the schemas of fsys (its top-level

@@ -14,6 +14,7 @@ type Warning struct {
 	Message string
 }
 
+// String renders the value for messages.
 func (w Warning) String() string { return fmt.Sprintf("%s#%s: %s", w.File, w.Pointer, w.Message) }
 
 // lookaround matches a PCRE lookahead or lookbehind group without nested

@@ -17,6 +17,7 @@ type Error struct {
 	Msg           string
 }
 
+// Error describes the problem, with its location.
 func (e *Error) Error() string { return fmt.Sprintf("%s#%s: %s", e.File, e.Pointer, e.Msg) }
 
 // Build turns a loaded schema set into the model.

@@ -44,6 +44,7 @@ const (
 
 var kindNames = [...]string{"any", "boolean", "integer", "number", "string", "object", "map", "array", "union", "ref"}
 
+// String renders the value for messages.
 func (k Kind) String() string { return kindNames[k] }
 
 // Set is the model of a whole schema set.

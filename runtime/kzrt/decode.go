@@ -18,6 +18,7 @@ type DecodeError struct {
 	Err     error
 }
 
+// Error describes the problem, with its location.
 func (e *DecodeError) Error() string {
 	if e.Pointer == "" {
 		return e.Err.Error()
@@ -25,6 +26,7 @@ func (e *DecodeError) Error() string {
 	return e.Pointer + ": " + e.Err.Error()
 }
 
+// Unwrap returns the underlying error.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // At prefixes the pointer of err (a DecodeError or any error) with one

@@ -14,6 +14,7 @@ type Error struct {
 	Message string
 }
 
+// Error describes the problem, with its location.
 func (e Error) Error() string {
 	if e.Pointer == "" {
 		return "(root): " + e.Message
@@ -24,6 +25,7 @@ func (e Error) Error() string {
 // Errors is every problem one validation found, in document order.
 type Errors []Error
 
+// Error describes the problem, with its location.
 func (es Errors) Error() string {
 	var b strings.Builder
 	for i, e := range es {

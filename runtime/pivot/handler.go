@@ -222,6 +222,7 @@ type handler struct {
 	fn  HandlerFunc
 }
 
+// ServeHTTP answers one Kazoo request.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.cfg.serve(w, r, func(ctx context.Context, _ *http.Request, req *Request) (callflow.Builder, error) {
 		return h.fn(ctx, req)
@@ -240,7 +241,10 @@ type refusal struct {
 	err error
 }
 
+// Error describes the problem, with its location.
 func (e *refusal) Error() string { return e.msg + ": " + e.err.Error() }
+
+// Unwrap returns the underlying error.
 func (e *refusal) Unwrap() error { return e.err }
 
 // panicError is a recovered panic.
@@ -249,6 +253,7 @@ type panicError struct {
 	stack []byte
 }
 
+// Error describes the problem, with its location.
 func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
 
 // serve runs one request through the pipeline Handler documents.

@@ -136,9 +136,11 @@ type statusWriter struct {
 	status int
 }
 
+// WriteHeader records the status code and passes it on.
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap returns the underlying error.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

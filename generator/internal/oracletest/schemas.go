@@ -37,6 +37,7 @@ func (l Loc) Child(tokens ...string) Loc {
 	return Loc{ID: l.ID, Ptr: ptr}
 }
 
+// String renders the value for messages.
 func (l Loc) String() string { return l.ID + "#" + l.Ptr }
 
 // Schemas gives access to the documents of a loaded set by location and

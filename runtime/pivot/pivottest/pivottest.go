@@ -292,6 +292,7 @@ type VerdictError struct {
 	Reason  string
 }
 
+// Error describes the problem, with its location.
 func (e *VerdictError) Error() string {
 	return "pivottest: Kazoo's verdict: " + e.Verdict.String() + ": " + e.Reason
 }
