@@ -184,6 +184,24 @@ func TestValidateReportsPointers(t *testing.T) {
 	}
 }
 
+// TestValidateReportsTypeErrorsWithTheRest: data of the wrong JSON type
+// does not hide the other problems of the tree.
+func TestValidateReportsTypeErrorsWithTheRest(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "types.json")
+	bad := `{"module":"user","data":{"id":"6f0c1d5a8b2e4c7d9e3f1a2b3c4d5e6f","timeout":"20"},"children":{"_":{"module":"tts","data":{"text":""}}}}`
+	if err := os.WriteFile(path, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"validate", path}, &stdout, &stderr); code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	want := fmt.Sprintf("%[1]s:/data/timeout: got string, want integer\n%[1]s:/children/_/data/text: length 0, minimum 1\n", path)
+	if stdout.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", stdout.String(), want)
+	}
+}
+
 func TestValidateUsageAndIOErrors(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"validate"}, &stdout, &stderr); code != 2 {

@@ -164,7 +164,10 @@ func decodeData(module string, raw json.RawMessage) (Data, error) {
 	}
 	d := newData()
 	if err := json.Unmarshal(raw, d); err != nil {
-		return nil, err
+		// Data of the wrong shape (a string where the schema wants a
+		// number…) is kept as it was, and Validate reports it, together
+		// with every other problem of the tree.
+		return &RawData{Module: module, JSON: raw, Problems: kzrt.AsErrors(err)}, nil
 	}
 	return d, nil
 }
@@ -275,19 +278,28 @@ func NewData(module string) (Data, bool) {
 	return newData(), true
 }
 
-// RawData is the data of a node whose module has no schema, kept as
-// the JSON object it was. Kazoo rejects such nodes; Validate says so.
+// RawData is node data kept as the JSON it was: the data of a module
+// without a schema (Kazoo rejects the node; Node.Validate says so), or data
+// that does not fit its module's Go type, whose problems Parse recorded in
+// Problems.
 type RawData struct {
 	Module string
 	JSON   json.RawMessage
+	// Problems lists why the data does not fit its module's type, with
+	// pointers relative to the data; empty for an unknown module.
+	Problems kzrt.Errors
 }
 
 // ModuleName returns the node's module.
 func (d *RawData) ModuleName() string { return d.Module }
 
-// Validate accepts any object: the unknown module is reported by
-// Node.Validate.
-func (d *RawData) Validate() error { return nil }
+// Validate returns the problems found when the data was parsed, if any.
+func (d *RawData) Validate() error {
+	if len(d.Problems) == 0 {
+		return nil
+	}
+	return d.Problems
+}
 
 // MarshalJSON returns the data as it was read.
 func (d *RawData) MarshalJSON() ([]byte, error) {
@@ -296,8 +308,8 @@ func (d *RawData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-func (d *RawData) encode(e *kzrt.Encoder)   { e.Raw(d.JSON) }
-func (d *RawData) validate(*kzrt.Validator) {}
+func (d *RawData) encode(e *kzrt.Encoder)     { e.Raw(d.JSON) }
+func (d *RawData) validate(v *kzrt.Validator) { v.Merge(d.Problems) }
 
 func escapeToken(s string) string {
 	out := make([]byte, 0, len(s))
@@ -326,7 +338,10 @@ type Tree interface {
 // Parse reads callflow JSON: a bare node ({"module":…}), or a callflow
 // document ({"flow":…, "numbers":[…]}). The tree is typed module by module;
 // unknown modules and properties are kept, so Parse followed by
-// json.Marshal gives back the same JSON value.
+// json.Marshal gives back the same JSON value. Parse fails only on JSON
+// that is not a callflow at all (not an object, children that are not
+// nodes…); data that does not fit its module is kept as RawData, and
+// Validate reports it with every other problem.
 func Parse(data []byte) (Tree, error) {
 	members, err := kzrt.Members(data)
 	if err != nil {
