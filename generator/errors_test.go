@@ -24,7 +24,7 @@ func TestBadInputErrors(t *testing.T) {
 		{"malformed JSON", map[string]string{"bad.json": "{\n  \"type\": \"object\",\n  \"properties\": {\n}"},
 			"schemas/bad.json: line 4, column 2: invalid JSON"},
 		{"trailing data", map[string]string{"bad.json": `{"type":"object"} {}`},
-			"schemas/bad.json: line 1, column 19: invalid JSON: invalid character"},
+			"schemas/bad.json: line 1, column 19: invalid JSON: unexpected data after the top-level value"},
 		{"not an object", map[string]string{"bad.json": `["type"]`},
 			"schemas/bad.json: a schema must be a JSON object, found an array"},
 		{"missing $ref target", map[string]string{"bad.json": `{"type":"object","properties":{"h":{"$ref":"custom_sip_headers"}}}`},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/kzgen/kzgen/generator/load"
 	"io/fs"
 	"math/big"
 	"os"
@@ -12,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"unicode/utf16"
 
 	"github.com/kzgen/kzgen/internal/kazootest"
@@ -35,11 +35,11 @@ func embeddedNames(t *testing.T) []string {
 
 func readBoth(t *testing.T, kazoo fs.FS, name string) (ours, theirs any) {
 	t.Helper()
-	ours, err := schemas.ReadFile(schemas.FS, name)
+	ours, err := load.ReadFile(schemas.FS, name)
 	if err != nil {
 		t.Fatalf("ours: %v", err)
 	}
-	theirs, err = schemas.ReadFile(kazoo, name)
+	theirs, err = load.ReadFile(kazoo, name)
 	if err != nil {
 		t.Fatalf("Kazoo's: %v", err)
 	}
@@ -50,14 +50,11 @@ func readBoth(t *testing.T, kazoo fs.FS, name string) (ours, theirs any) {
 // the callflow closure computed from Kazoo's own schema directory.
 func TestEmbeddedIsCallflowClosure(t *testing.T) {
 	kazoo := os.DirFS(kazootest.SchemaDir(t))
-	roots, err := schemas.CallflowRoots(kazoo)
+	set, err := load.Read(kazoo, load.Options{Match: schemas.CallflowMatch})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, err := schemas.Closure(kazoo, roots)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ids := set.IDs
 	want := make(map[string]bool)
 	for _, id := range ids {
 		want[id+".json"] = true
@@ -162,7 +159,7 @@ func TestCanonicalMatchesKazoo(t *testing.T) {
 
 func checkLayout(t *testing.T, name string, data []byte) {
 	t.Helper()
-	doc, err := schemas.Decode(data)
+	doc, err := load.Decode(data)
 	if err != nil {
 		t.Errorf("%s: %v", name, err)
 		return
@@ -218,7 +215,7 @@ func TestCanonicalEncoder(t *testing.T) {
     "\u00e9": 1
 }
 `
-	doc, err := schemas.Decode([]byte(in))
+	doc, err := load.Decode([]byte(in))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,7 +383,7 @@ func firstDiff(ptr string, a, b any) (string, bool) {
 		for _, k := range sortedKeys(keys) {
 			x, inA := av[k]
 			y, inB := bv[k]
-			p := ptr + "/" + schemas.PointerToken(k)
+			p := ptr + "/" + load.EscapePointer(k)
 			if inA != inB {
 				return p, false
 			}
@@ -426,100 +423,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func TestCallflowRoots(t *testing.T) {
-	fsys := fstest.MapFS{
-		"callflows.json":       {Data: []byte(`{}`)},
-		"callflows.b.json":     {Data: []byte(`{}`)},
-		"callflows.a.json":     {Data: []byte(`{}`)},
-		"callflowsx.json":      {Data: []byte(`{}`)},
-		"conferences.json":     {Data: []byte(`{}`)},
-		"sub/callflows.c.json": {Data: []byte(`{}`)},
-	}
-	got, err := schemas.CallflowRoots(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "callflows,callflows.a,callflows.b"; strings.Join(got, ",") != want {
-		t.Errorf("CallflowRoots = %v, want %s", got, want)
-	}
-}
-
-func TestClosure(t *testing.T) {
-	fsys := fstest.MapFS{
-		"root.json": {Data: []byte(`{"properties": {
-			"a": {"$ref": "a"},
-			"local": {"$ref": "#/definitions/x"},
-			"$ref": {"type": "string"},
-			"d": {"default": {"$ref": "not-a-schema"}, "enum": [{"$ref": "nor-this"}]},
-			"l": {"oneOf": [{"$ref": "b#/properties/x"}]}
-		}}`)},
-		"a.json":      {Data: []byte(`{"items": {"$ref": "b"}}`)},
-		"b.json":      {Data: []byte(`{"properties": {"self": {"$ref": "b"}, "back": {"$ref": "root"}}}`)},
-		"unused.json": {Data: []byte(`{}`)},
-	}
-	got, err := schemas.Closure(fsys, []string{"root"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "a,b,root"; strings.Join(got, ",") != want {
-		t.Errorf("Closure = %v, want %s", got, want)
-	}
-}
-
-func TestClosureErrors(t *testing.T) {
-	tests := []struct {
-		name  string
-		files map[string]string
-		want  []string // substrings the error must contain
-	}{
-		{
-			name:  "missing root",
-			files: map[string]string{},
-			want:  []string{"root.json"},
-		},
-		{
-			name:  "dangling ref",
-			files: map[string]string{"root.json": `{"properties": {"x": {"anyOf": [{}, {"$ref": "nope"}]}}}`},
-			want:  []string{"root.json", "/properties/x/anyOf/1/$ref", `"nope"`},
-		},
-		{
-			name:  "ref not a string",
-			files: map[string]string{"root.json": `{"items": {"$ref": 7}}`},
-			want:  []string{"root.json", "/items/$ref", "a number"},
-		},
-		{
-			name:  "empty ref",
-			files: map[string]string{"root.json": `{"not": {"$ref": ""}}`},
-			want:  []string{"root.json", "/not/$ref", "empty"},
-		},
-		{
-			name:  "ref escaping the directory",
-			files: map[string]string{"root.json": `{"properties": {"a/b": {"$ref": "../x"}}}`},
-			want:  []string{"root.json", "/properties/a~1b/$ref", `"../x"`},
-		},
-		{
-			name:  "malformed referenced file",
-			files: map[string]string{"root.json": `{"$ref": "bad"}`, "bad.json": "{\n  \"type\": ,\n}"},
-			want:  []string{"bad.json", "line 2, column 11"},
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			fsys := fstest.MapFS{}
-			for name, data := range tt.files {
-				fsys[name] = &fstest.MapFile{Data: []byte(data)}
-			}
-			_, err := schemas.Closure(fsys, []string{"root"})
-			if err == nil {
-				t.Fatal("Closure succeeded, want an error")
-			}
-			for _, s := range tt.want {
-				if !strings.Contains(err.Error(), s) {
-					t.Errorf("error %q does not mention %q", err, s)
-				}
-			}
-		})
-	}
 }

@@ -48,9 +48,9 @@ func runDocs(args []string, stdout, stderr io.Writer) int {
 }
 
 // docsFiles renders the pages from the schemas gen/callflow is generated
-// from: the embedded callflows* schemas and what they reference.
+// from: the embedded callflow schemas and what they reference.
 func docsFiles() ([]docs.File, error) {
-	set, err := load.Load(schemas.FS, load.Options{Match: "callflows*", Name: "embedded schemas"})
+	set, err := load.Load(schemas.FS, load.Options{Match: schemas.CallflowMatch, Name: "embedded schemas"})
 	if err != nil {
 		return nil, fmt.Errorf("loading schemas: %w", err)
 	}

@@ -20,7 +20,7 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	schemaDir := fl.String("schemas", "", "schema `directory` (default: the callflow schemas embedded in kzgen)")
 	out := fl.String("out", "", "output `directory` for the Go package (required)")
 	pkg := fl.String("pkg", "", "Go package `name` (default: the output directory's name)")
-	match := fl.String("match", "", "only schemas whose id matches this `glob`, plus what they reference (e.g. 'callflows.*')")
+	match := fl.String("match", "", "only schemas whose id matches one of these comma-separated `globs`, plus what they reference (e.g. 'callflows,callflows.*')")
 	trim := fl.String("trim-prefix", "", "`prefix` removed from schema ids when naming types (e.g. 'callflows.')")
 	suffix := fl.String("type-suffix", "", "`suffix` added to the root type names of schemas with -trim-prefix (e.g. 'Data')")
 	nodes := fl.Bool("nodes", false, "also generate the callflow module registry and fluent builders (for a package shaped like gen/callflow)")

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/kzgen/kzgen/generator/load"
 	"io"
 	"io/fs"
 	"os"
@@ -133,19 +134,12 @@ func diffAgainst(dir string) (*schemadiff.Report, error) {
 		return nil, fmt.Errorf("%s is not a directory", dir)
 	}
 	theirs := os.DirFS(dir)
-	roots, err := schemas.CallflowRoots(theirs)
+	set, err := load.Read(theirs, load.Options{Match: schemas.CallflowMatch, Name: dir})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+		return nil, err
 	}
-	if len(roots) == 0 {
-		return nil, fmt.Errorf("%s: no callflows.json or callflows.*.json files", dir)
-	}
-	ids, err := schemas.Closure(theirs, roots)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
-	}
-	theirNames := make([]string, len(ids))
-	for i, id := range ids {
+	theirNames := make([]string, len(set.IDs))
+	for i, id := range set.IDs {
 		theirNames[i] = id + ".json"
 	}
 	ourNames, err := fs.Glob(schemas.FS, "*.json")

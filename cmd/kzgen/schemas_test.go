@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/kzgen/kzgen/generator/load"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -48,7 +49,7 @@ func rewrite(t *testing.T, dir, name string, edit func(doc map[string]any)) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := schemas.Decode(data)
+	doc, err := load.Decode(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestSchemasUsage(t *testing.T) {
 		{[]string{"diff"}, 2, "-against DIR is required"},
 		{[]string{"diff", "-nope"}, 2, "flag provided but not defined"},
 		{[]string{"diff", "-against", filepath.Join(t.TempDir(), "missing")}, 2, "missing"},
-		{[]string{"diff", "-against", t.TempDir()}, 2, "no callflows.json"},
+		{[]string{"diff", "-against", t.TempDir()}, 2, "no *.json schema files"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

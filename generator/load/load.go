@@ -29,7 +29,8 @@ const urlPrefix = "kazoo:///"
 
 // Options selects what Load reads.
 type Options struct {
-	// Match is a path.Match glob on schema ids ("callflows.*"). Empty
+	// Match selects schema ids by path.Match globs, several separated by
+	// commas ("callflows,callflows.*"). Empty
 	// means every schema. The schemas the matched ones reference are
 	// loaded too, so the set is always closed under $ref.
 	Match string
@@ -108,9 +109,13 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 // each schema stays nil until Compile runs; Raw is complete, which is all
 // the model needs, so the two can run at the same time.
 func Read(fsys fs.FS, opts Options) (*Set, error) {
+	var globs []string
 	if opts.Match != "" {
-		if _, err := path.Match(opts.Match, ""); err != nil {
-			return nil, fmt.Errorf("bad -match pattern %q: %w", opts.Match, err)
+		globs = strings.Split(opts.Match, ",")
+		for _, g := range globs {
+			if _, err := path.Match(g, ""); err != nil {
+				return nil, fmt.Errorf("bad -match pattern %q: %w", g, err)
+			}
 		}
 	}
 	l := &loader{fsys: fsys, name: opts.Name, docs: map[string]*Schema{}}
@@ -120,9 +125,7 @@ func Read(fsys fs.FS, opts Options) (*Set, error) {
 	}
 	var matched []string
 	for _, id := range all {
-		if opts.Match == "" {
-			matched = append(matched, id)
-		} else if ok, _ := path.Match(opts.Match, id); ok {
+		if opts.Match == "" || matchAny(globs, id) {
 			matched = append(matched, id)
 		}
 	}
@@ -147,6 +150,16 @@ func (s *Set) Compile() error {
 	}
 	s.Warnings = warnings
 	return nil
+}
+
+// matchAny reports whether id matches one of the globs.
+func matchAny(globs []string, id string) bool {
+	for _, g := range globs {
+		if ok, _ := path.Match(g, id); ok {
+			return true
+		}
+	}
+	return false
 }
 
 type loader struct {
@@ -226,7 +239,11 @@ func (l *loader) closure(roots []string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, ref := range Refs(s.Raw) {
+		refs, err := Refs(s.Raw)
+		if err != nil {
+			return nil, &Error{File: l.display(s.File), Err: err}
+		}
+		for _, ref := range refs {
 			if _, err := fs.Stat(l.fsys, ref.ID+".json"); err != nil {
 				return nil, &Error{File: l.display(s.File), Pointer: ref.Pointer,
 					Err: fmt.Errorf("$ref %q: no schema file %s.json", ref.ID, ref.ID)}

@@ -8,13 +8,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/kzgen/kzgen/generator/load"
 	"io/fs"
 	"math/big"
 	"path"
 	"sort"
 	"strings"
-
-	"github.com/kzgen/kzgen/schemas"
 )
 
 // Kind says how a fact changed.
@@ -167,11 +166,11 @@ func CompareFiles(oldFS fs.FS, oldNames []string, newFS fs.FS, newNames []string
 			r.Removed = append(r.Removed, name)
 			continue
 		}
-		oldDoc, err := schemas.ReadFile(oldFS, name)
+		oldDoc, err := load.ReadFile(oldFS, name)
 		if err != nil {
 			return nil, fmt.Errorf("schemadiff: old set: %w", err)
 		}
-		newDoc, err := schemas.ReadFile(newFS, name)
+		newDoc, err := load.ReadFile(newFS, name)
 		if err != nil {
 			return nil, fmt.Errorf("schemadiff: new set: %w", err)
 		}
@@ -237,7 +236,7 @@ func (d *differ) diffObjects(ptr string, a, b map[string]any) {
 		keys[k] = true
 	}
 	for _, k := range sortedSet(keys) {
-		p := ptr + "/" + schemas.PointerToken(k)
+		p := ptr + "/" + load.EscapePointer(k)
 		av, inA := a[k]
 		bv, inB := b[k]
 		switch {
@@ -333,12 +332,12 @@ func equal(a, b any) bool {
 }
 
 // StripDescriptions returns a copy of doc without the string-valued
-// "description" keyword of any schema in it (see schemas.WalkSchemas).
+// "description" keyword of any schema in it (see load.WalkSchemas).
 // Data that merely looks like a description, such as a property named
 // "description" or a "description" key inside a default value, is kept.
 func StripDescriptions(doc any) any {
 	doc = deepCopy(doc)
-	_ = schemas.WalkSchemas(doc, func(_ string, s map[string]any) error {
+	_ = load.WalkSchemas(doc, func(_ string, s map[string]any) error {
 		if _, ok := s["description"].(string); ok {
 			delete(s, "description")
 		}
@@ -352,7 +351,7 @@ func StripDescriptions(doc any) any {
 // "/properties/id/description").
 func Descriptions(doc any) map[string]string {
 	out := make(map[string]string)
-	_ = schemas.WalkSchemas(doc, func(ptr string, s map[string]any) error {
+	_ = load.WalkSchemas(doc, func(ptr string, s map[string]any) error {
 		if text, ok := s["description"].(string); ok {
 			out[ptr+"/description"] = text
 		}

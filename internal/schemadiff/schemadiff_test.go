@@ -3,6 +3,7 @@ package schemadiff_test
 import (
 	"encoding/json"
 	"errors"
+	"github.com/kzgen/kzgen/generator/load"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -45,7 +46,7 @@ func editJSON(t *testing.T, dir, name string, edit func(doc map[string]any)) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := schemas.Decode(data)
+	doc, err := load.Decode(data)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -155,14 +156,14 @@ func TestCompareMalformedJSON(t *testing.T) {
 	if !strings.Contains(err.Error(), "callflows.play.json") {
 		t.Errorf("error %q does not name the file", err)
 	}
-	var de *schemas.DecodeError
+	var de *load.DecodeError
 	if !errors.As(err, &de) {
-		t.Errorf("error %q is not a *schemas.DecodeError", err)
+		t.Errorf("error %q is not a *load.DecodeError", err)
 	}
 }
 
 func TestDescriptionsAndStrip(t *testing.T) {
-	doc, err := schemas.Decode([]byte(`{
+	doc, err := load.Decode([]byte(`{
 		"description": "root",
 		"default": {"description": "data"},
 		"properties": {
