@@ -1,6 +1,7 @@
 package callflow
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -117,33 +118,56 @@ func (n *Node) encode(e *kzrt.Encoder) {
 
 // UnmarshalJSON decodes a node and its subtree, typing each node's data by
 // its module. Data of a module without a schema is kept as RawData.
+//
+// The tree is read in one pass over a single token stream, so the cost
+// grows with the size of the JSON, not with its size times its depth.
 func (n *Node) UnmarshalJSON(b []byte) error {
-	members, err := kzrt.Members(b)
+	if !json.Valid(b) {
+		_, err := kzrt.Members(b) // for encoding/json's syntax error
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	node, err := decodeNode(dec)
 	if err != nil {
 		return err
 	}
-	*n = Node{}
-	if raw, ok := members["module"]; ok {
-		if err := kzrt.Decode(raw, &n.Module); err != nil {
-			return kzrt.At("module", err)
-		}
+	*n = *node
+	return nil
+}
+
+// decodeNode reads one node from dec, whose input is valid JSON.
+func decodeNode(dec *json.Decoder) (*Node, error) {
+	if err := openObject(dec); err != nil {
+		return nil, err
 	}
-	for _, key := range kzrt.SortedKeys(members) {
-		raw := members[key]
-		switch key {
-		case "module":
-		case "data":
-			data, err := decodeData(n.Module, raw)
+	n := &Node{}
+	var data json.RawMessage
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, &kzrt.DecodeError{Err: err}
+		}
+		key, _ := tok.(string)
+		if key == "children" {
+			children, err := decodeChildren(dec)
 			if err != nil {
-				return kzrt.At("data", err)
-			}
-			n.Data = data
-		case "children":
-			children, err := decodeChildren(raw)
-			if err != nil {
-				return kzrt.At("children", err)
+				return nil, kzrt.At(key, err)
 			}
 			n.Children = children
+			continue
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, kzrt.At(key, err)
+		}
+		switch key {
+		case "module":
+			if err := kzrt.Decode(raw, &n.Module); err != nil {
+				return nil, kzrt.At(key, err)
+			}
+		case "data":
+			data = raw
 		default:
 			if n.Extra == nil {
 				n.Extra = map[string]json.RawMessage{}
@@ -151,7 +175,42 @@ func (n *Node) UnmarshalJSON(b []byte) error {
 			n.Extra[key] = raw
 		}
 	}
-	return nil
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return nil, &kzrt.DecodeError{Err: err}
+	}
+	if data != nil { // typed once the module is known, wherever its key was
+		d, err := decodeData(n.Module, data)
+		if err != nil {
+			return nil, kzrt.At("data", err)
+		}
+		n.Data = d
+	}
+	return n, nil
+}
+
+// openObject reads the "{" that must start the next value of dec.
+func openObject(dec *json.Decoder) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return &kzrt.DecodeError{Err: err}
+	}
+	if d, ok := tok.(json.Delim); ok && d == '{' {
+		return nil
+	}
+	kind := "a " + fmt.Sprintf("%T", tok)
+	switch tok.(type) {
+	case nil:
+		kind = "null"
+	case string:
+		kind = "string"
+	case bool:
+		kind = "boolean"
+	case json.Number:
+		kind = "number"
+	case json.Delim:
+		kind = "array"
+	}
+	return &kzrt.DecodeError{Err: fmt.Errorf("got %s, want object", kind)}
 }
 
 func decodeData(module string, raw json.RawMessage) (Data, error) {
@@ -163,7 +222,7 @@ func decodeData(module string, raw json.RawMessage) (Data, error) {
 		return &RawData{Module: module, JSON: raw}, nil
 	}
 	d := newData()
-	if err := json.Unmarshal(raw, d); err != nil {
+	if err := d.(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
 		// Data of the wrong shape (a string where the schema wants a
 		// number…) is kept as it was, and Validate reports it, together
 		// with every other problem of the tree.
@@ -172,18 +231,26 @@ func decodeData(module string, raw json.RawMessage) (Data, error) {
 	return d, nil
 }
 
-func decodeChildren(raw json.RawMessage) (map[string]*Node, error) {
-	members, err := kzrt.Members(raw)
-	if err != nil {
+// decodeChildren reads a node's children object from dec.
+func decodeChildren(dec *json.Decoder) (map[string]*Node, error) {
+	if err := openObject(dec); err != nil {
 		return nil, err
 	}
-	children := make(map[string]*Node, len(members))
-	for _, key := range kzrt.SortedKeys(members) {
-		child := new(Node)
-		if err := child.UnmarshalJSON(members[key]); err != nil {
+	children := map[string]*Node{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, &kzrt.DecodeError{Err: err}
+		}
+		key, _ := tok.(string)
+		child, err := decodeNode(dec)
+		if err != nil {
 			return nil, kzrt.At(key, err)
 		}
 		children[key] = child
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, &kzrt.DecodeError{Err: err}
 	}
 	return children, nil
 }

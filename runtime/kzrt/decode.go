@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // DecodeError is a JSON value that does not fit its Go type, located by
@@ -156,10 +157,55 @@ func decodeValue(data []byte, v reflect.Value) error {
 		v.Set(m)
 		return nil
 	}
+	if decodeScalar(data, v) {
+		return nil
+	}
 	if err := json.Unmarshal(data, v.Addr().Interface()); err != nil {
 		return &DecodeError{Err: simplify(err)}
 	}
 	return nil
+}
+
+// decodeScalar is the fast path for the common leaves: strings without
+// escapes, integers, booleans. It reports false, changing nothing, for
+// anything else, which encoding/json then decodes (and reports on).
+func decodeScalar(data []byte, v reflect.Value) bool {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.String:
+		if len(data) < 2 || data[0] != '"' || data[len(data)-1] != '"' {
+			return false
+		}
+		body := data[1 : len(data)-1]
+		for _, c := range body {
+			if c == '\\' || c == '"' || c < 0x20 || c >= utf8.RuneSelf {
+				return false // escapes and non-ASCII go the careful way
+			}
+		}
+		v.SetString(string(body))
+		return true
+	case reflect.Bool:
+		switch string(data) {
+		case "true":
+			v.SetBool(true)
+			return true
+		case "false":
+			v.SetBool(false)
+			return true
+		}
+	case reflect.Int64, reflect.Int:
+		if data[0] == '-' || data[0] >= '0' && data[0] <= '9' {
+			n, err := strconv.ParseInt(string(data), 10, 64)
+			if err == nil {
+				v.SetInt(n)
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Kind classifies a JSON value by its first byte: '{', '[', '"', 't' or
