@@ -25,18 +25,8 @@ func runSchemasCmd(args ...string) (code int, stdout, stderr string) {
 func embeddedCopy(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	names, err := fs.Glob(schemas.FS, "*.json")
-	if err != nil {
+	if err := os.CopyFS(dir, schemas.FS); err != nil {
 		t.Fatal(err)
-	}
-	for _, name := range names {
-		data, err := fs.ReadFile(schemas.FS, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	return dir
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/kzgen/kzgen/generator/load"
 	"io"
 	"os"
 
@@ -25,27 +26,18 @@ func readInput(name string) ([]byte, error) {
 // JSON itself come back as located problems, not as an error.
 func parseCallflow(data []byte) (callflow.Tree, kzrt.Errors) {
 	if !json.Valid(data) {
-		var v any
-		err := json.Unmarshal(data, &v)
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return nil, kzrt.Errors{{Message: fmt.Sprintf("invalid JSON at %s: %v", position(data, se.Offset), se)}}
+		_, err := load.Decode(data) // says where the syntax breaks
+		var de *load.DecodeError
+		if errors.As(err, &de) {
+			return nil, kzrt.Errors{{Message: fmt.Sprintf("invalid JSON at line %d, column %d: %v", de.Line, de.Column, de.Err)}}
 		}
-		return nil, kzrt.Errors{{Message: "invalid JSON: " + err.Error()}}
+		return nil, kzrt.Errors{{Message: fmt.Sprintf("invalid JSON: %v", err)}}
 	}
 	tree, err := callflow.Parse(data)
 	if err != nil {
 		return nil, kzrt.AsErrors(err)
 	}
 	return tree, nil
-}
-
-func position(data []byte, offset int64) string {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
-	before := data[:offset]
-	return fmt.Sprintf("line %d, column %d", bytes.Count(before, []byte("\n"))+1, int(offset)-bytes.LastIndexByte(before, '\n'))
 }
 
 func runValidate(args []string, stdout, stderr io.Writer) int {

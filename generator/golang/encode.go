@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -138,7 +139,7 @@ func (g *generator) defaultLiteral(t *model.Type) (*jen.Statement, bool) {
 
 func decodeDefault(raw []byte) (any, bool) {
 	var v any
-	dec := json.NewDecoder(bytesReader(raw))
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil {
 		return nil, false

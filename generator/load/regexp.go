@@ -36,6 +36,14 @@ func RelaxPattern(p string) (string, bool, error) {
 	return relaxed, true, nil
 }
 
+// RelaxedDocument copies a schema document with every pattern turned into
+// the form Go's regexp runs (see RelaxPattern), as Compile hands it to the
+// reference validator.
+func RelaxedDocument(doc map[string]any) (map[string]any, error) {
+	out, _, err := relaxPatterns("", doc)
+	return out, err
+}
+
 // needsRelaxing reports whether any "pattern" value or "patternProperties"
 // key of a schema document is a regular expression Go cannot compile.
 func needsRelaxing(doc any) bool {

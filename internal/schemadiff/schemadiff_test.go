@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"github.com/kzgen/kzgen/generator/load"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,21 +18,8 @@ import (
 func copyEmbedded(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	names, err := fs.Glob(schemas.FS, "*.json")
-	if err != nil {
+	if err := os.CopyFS(dir, schemas.FS); err != nil {
 		t.Fatal(err)
-	}
-	if len(names) == 0 {
-		t.Fatal("embedded schema set is empty")
-	}
-	for _, name := range names {
-		data, err := fs.ReadFile(schemas.FS, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	return dir
 }

@@ -62,11 +62,11 @@ func NewSchemas(set *load.Set) (*Schemas, error) {
 		return nil, fmt.Errorf("schema %s is not in the set", strings.TrimPrefix(u, urlPrefix))
 	}
 	for _, id := range set.IDs {
-		doc, err := relax(set.Get(id).Raw)
+		doc, err := load.RelaxedDocument(set.Get(id).Raw)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", id, err)
 		}
-		s.docs[id] = doc.(map[string]any)
+		s.docs[id] = doc
 		data, err := json.Marshal(doc)
 		if err != nil {
 			return nil, err
@@ -77,63 +77,6 @@ func NewSchemas(set *load.Set) (*Schemas, error) {
 	}
 	s.c = c
 	return s, nil
-}
-
-// relax copies a schema document with every pattern turned into the form
-// Go's regexp runs (see load.RelaxPattern), as package load compiles it.
-func relax(v any) (any, error) {
-	switch v := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, val := range v {
-			switch k {
-			case "enum", "default", "examples":
-				out[k] = val
-				continue
-			case "pattern":
-				if p, ok := val.(string); ok {
-					r, _, err := load.RelaxPattern(p)
-					if err != nil {
-						return nil, err
-					}
-					out[k] = r
-					continue
-				}
-			case "patternProperties":
-				if m, ok := val.(map[string]any); ok {
-					pp := make(map[string]any, len(m))
-					for p, sub := range m {
-						r, _, err := load.RelaxPattern(p)
-						if err != nil {
-							return nil, err
-						}
-						if pp[r], err = relax(sub); err != nil {
-							return nil, err
-						}
-					}
-					out[k] = pp
-					continue
-				}
-			}
-			sub, err := relax(val)
-			if err != nil {
-				return nil, err
-			}
-			out[k] = sub
-		}
-		return out, nil
-	case []any:
-		out := make([]any, len(v))
-		for i, item := range v {
-			sub, err := relax(item)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = sub
-		}
-		return out, nil
-	}
-	return v, nil
 }
 
 // Node returns the schema object at l, or nil when there is none (or the
