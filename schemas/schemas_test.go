@@ -4,17 +4,19 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/kzgen/kzgen/generator/load"
 	"io/fs"
+	"maps"
 	"math/big"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf16"
 
+	"github.com/kzgen/kzgen/generator/load"
 	"github.com/kzgen/kzgen/internal/kazootest"
 	"github.com/kzgen/kzgen/internal/schemadiff"
 	"github.com/kzgen/kzgen/schemas"
@@ -46,29 +48,69 @@ func readBoth(t *testing.T, kazoo fs.FS, name string) (ours, theirs any) {
 	return ours, theirs
 }
 
-// TestEmbeddedIsCallflowClosure checks that the embedded files are exactly
-// the callflow closure computed from Kazoo's own schema directory.
-func TestEmbeddedIsCallflowClosure(t *testing.T) {
-	kazoo := os.DirFS(kazootest.SchemaDir(t))
-	set, err := load.Read(kazoo, load.Options{Match: schemas.CallflowMatch})
+// closureFiles returns the file names of the $ref closure that match
+// selects in fsys, with the ids the globs matched themselves.
+func closureFiles(t *testing.T, fsys fs.FS, match string) (files map[string]bool, matched []string) {
+	t.Helper()
+	set, err := load.Read(fsys, load.Options{Match: match})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("closure of %q: %v", match, err)
 	}
-	ids := set.IDs
-	want := make(map[string]bool)
-	for _, id := range ids {
-		want[id+".json"] = true
+	files = make(map[string]bool, len(set.IDs))
+	for _, id := range set.IDs {
+		files[id+".json"] = true
 	}
+	return files, set.Matched
+}
+
+// TestEmbeddedIsClosureUnion checks that the embedded files are exactly the
+// union of the callflow closure and the document closure, both computed
+// from Kazoo's own schema directory, and that EmbeddedMatch selects that
+// same union.
+func TestEmbeddedIsClosureUnion(t *testing.T) {
+	kazoo := os.DirFS(kazootest.SchemaDir(t))
+	callflow, _ := closureFiles(t, kazoo, schemas.CallflowMatch)
+	document, _ := closureFiles(t, kazoo, schemas.DocumentMatch)
+	want := maps.Clone(callflow)
+	maps.Copy(want, document)
+
 	got := make(map[string]bool)
 	for _, name := range embeddedNames(t) {
 		got[name] = true
 		if !want[name] {
-			t.Errorf("embedded %s is not in Kazoo's callflow closure", name)
+			t.Errorf("embedded %s is in neither Kazoo's callflow closure nor its document closure", name)
 		}
 	}
-	for _, id := range ids {
-		if !got[id+".json"] {
-			t.Errorf("Kazoo's callflow closure needs %s.json, missing from the embedded set", id)
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		if !got[name] {
+			t.Errorf("Kazoo's closures need %s, missing from the embedded set", name)
+		}
+	}
+	union, _ := closureFiles(t, kazoo, schemas.EmbeddedMatch)
+	if !maps.Equal(union, want) {
+		t.Errorf("EmbeddedMatch selects %d files, the union of the two closures has %d", len(union), len(want))
+	}
+	t.Logf("%d embedded files: callflow closure %d, document closure %d", len(got), len(callflow), len(document))
+}
+
+// TestDocumentMatch checks that each glob of DocumentMatch names exactly one
+// existing Crossbar document schema, so a typo cannot silently drop one.
+func TestDocumentMatch(t *testing.T) {
+	for _, glob := range strings.Split(schemas.DocumentMatch, ",") {
+		_, matched := closureFiles(t, schemas.FS, glob)
+		if len(matched) != 1 || matched[0] != glob {
+			t.Errorf("DocumentMatch glob %q selects %v, want exactly the schema %q", glob, matched, glob)
+		}
+	}
+}
+
+// TestEmbeddedIsClosed checks, without Kazoo's directory, that the embedded
+// set is closed under $ref and holds nothing EmbeddedMatch does not reach.
+func TestEmbeddedIsClosed(t *testing.T) {
+	reached, _ := closureFiles(t, schemas.FS, schemas.EmbeddedMatch)
+	for _, name := range embeddedNames(t) {
+		if !reached[name] {
+			t.Errorf("embedded %s is not reached from EmbeddedMatch", name)
 		}
 	}
 }

@@ -17,7 +17,7 @@ import (
 func runGen(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("kzgen gen", flag.ContinueOnError)
 	fl.SetOutput(stderr)
-	schemaDir := fl.String("schemas", "", "schema `directory` (default: the callflow schemas embedded in kzgen)")
+	schemaDir := fl.String("schemas", "", "schema `directory` (default: the schemas embedded in kzgen)")
 	out := fl.String("out", "", "output `directory` for the Go package (required)")
 	pkg := fl.String("pkg", "", "Go package `name` (default: the output directory's name)")
 	match := fl.String("match", "", "only schemas whose id matches one of these comma-separated `globs`, plus what they reference (e.g. 'callflows,callflows.*')")

@@ -18,7 +18,8 @@ func schemasUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: kzgen schemas <subcommand> [flags]")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Inspect the schema set embedded in kzgen: our copy of Kazoo's callflow")
-	fmt.Fprintln(w, "schemas and everything they reference, with our own descriptions.")
+	fmt.Fprintln(w, "and Crossbar document schemas and everything they reference, with our")
+	fmt.Fprintln(w, "own descriptions.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Subcommands:")
 	fmt.Fprintln(w, "  list       print the embedded schema ids, one per line")
@@ -82,10 +83,11 @@ func runSchemasDiff(args []string, stdout, stderr io.Writer) int {
 	fset.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: kzgen schemas diff -against DIR")
 		fmt.Fprintln(stderr)
-		fmt.Fprintln(stderr, "Compares the embedded schema set with the callflow closure of DIR")
-		fmt.Fprintln(stderr, "(callflows.json, every callflows.*.json and all they $ref), ignoring")
-		fmt.Fprintln(stderr, "descriptions. Prints files added in DIR, files of the embedded set")
-		fmt.Fprintln(stderr, "missing from it (removed), and each changed fact by JSON pointer.")
+		fmt.Fprintln(stderr, "Compares the embedded schema set with the same closure of DIR")
+		fmt.Fprintln(stderr, "(callflows.json, every callflows.*.json, the Crossbar document schemas")
+		fmt.Fprintln(stderr, "and all they $ref), ignoring descriptions. Prints files added in DIR,")
+		fmt.Fprintln(stderr, "files of the embedded set missing from it (removed), and each changed")
+		fmt.Fprintln(stderr, "fact by JSON pointer.")
 		fmt.Fprintln(stderr)
 		fmt.Fprintln(stderr, "Exit status: 0 when the facts match, 1 when they differ, 2 on a usage")
 		fmt.Fprintln(stderr, "or I/O error.")
@@ -123,8 +125,8 @@ func runSchemasDiff(args []string, stdout, stderr io.Writer) int {
 	return 1
 }
 
-// diffAgainst compares the embedded set (old) with the callflow closure of
-// dir (new).
+// diffAgainst compares the embedded set (old) with the same closure of dir
+// (new): the schemas schemas.EmbeddedMatch selects and all they reference.
 func diffAgainst(dir string) (*schemadiff.Report, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
@@ -134,7 +136,7 @@ func diffAgainst(dir string) (*schemadiff.Report, error) {
 		return nil, fmt.Errorf("%s is not a directory", dir)
 	}
 	theirs := os.DirFS(dir)
-	set, err := load.Read(theirs, load.Options{Match: schemas.CallflowMatch, Name: dir})
+	set, err := load.Read(theirs, load.Options{Match: schemas.EmbeddedMatch, Name: dir})
 	if err != nil {
 		return nil, err
 	}
