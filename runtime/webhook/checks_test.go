@@ -173,3 +173,12 @@ func TestChecksTogether(t *testing.T) {
 		t.Errorf("status %d, want 403", got.Code)
 	}
 }
+
+func TestChecksWithBoundedBody(t *testing.T) {
+	h := Handler(&recorder{}, WithBasicAuth("kazoo", "pw-0123456789"), WithMaxBytes(64))
+	r := formPost("hook_event=channel_create&note=" + strings.Repeat("x", 64))
+	r.SetBasicAuth("kazoo", "pw-0123456789")
+	if got := serve(h, r); got.Code != 413 {
+		t.Errorf("status %d, want 413", got.Code)
+	}
+}

@@ -158,7 +158,7 @@ type Call struct {
 	From           string // from: user@realm of the SIP From
 	To             string // to: user@realm of the SIP To
 	Request        string // request: user@realm of the SIP Request-URI
-	Inception      string // inception: where the call started ("on-net", "off-net" or a SIP URI)
+	Inception      string // inception: the call's origin as Kazoo recorded it
 
 	AuthorizingID   string // authorizing_id: the device, user, resource… that authorised the call
 	AuthorizingType string // authorizing_type: its document type, e.g. "device"
@@ -179,7 +179,7 @@ type ChannelEvent struct {
 	Call
 
 	ResellerID    string // reseller_id
-	CallDirection string // call_direction: "inbound" or "outbound", from the switch's view of this leg
+	CallDirection string // call_direction: "inbound" or "outbound"
 	CallForwarded bool   // call_forwarded
 
 	// CustomChannelVars are the leg's custom_channel_vars, the ones Kazoo

@@ -99,8 +99,8 @@ func (o On) Receive(ctx context.Context, ev Event) error {
 var ErrRetry = errors.New("webhook: retry the delivery")
 
 // DefaultMaxBytes is the default bound on a delivery: a POST or PUT body, or
-// a GET query string. Channel events take one to three KiB; notifications
-// with template previews take more.
+// a GET query string. Channel events take a few KiB; notifications with
+// template previews can take more.
 const DefaultMaxBytes = 1 << 20
 
 // Option configures Handler.
@@ -265,8 +265,9 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // serve runs steps 2 to 7 of Handler.
 func (h *handler) serve(w http.ResponseWriter, r *http.Request) {
+	bodyWriter := w // the server's own writer, which MaxBytesReader tells to close the connection
 	if sw, ok := w.(*statusWriter); ok {
-		sw.reached = true
+		sw.reached, bodyWriter = true, sw.ResponseWriter
 	}
 	c := h.cfg
 	switch r.Method {
@@ -283,7 +284,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method != http.MethodGet && r.Body != nil {
-		r.Body = http.MaxBytesReader(w, r.Body, c.maxBytes)
+		r.Body = http.MaxBytesReader(bodyWriter, r.Body, c.maxBytes)
 	}
 	d, err := readDelivery(r)
 	if err != nil {
