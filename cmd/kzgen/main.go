@@ -27,6 +27,7 @@ func init() {
 		{"validate", "check callflow JSON files as Kazoo would", runValidate},
 		{"fmt", "print the canonical JSON of a callflow", runFmt},
 		{"simulate", "play Kazoo's part against a pivot server and walk its callflows", runSimulate},
+		{"trigger", "send a Kazoo-shaped webhook event to a receiver and read Kazoo's verdict", runTrigger},
 		{"schemas", "inspect the embedded schema set (schemas list, schemas diff)", runSchemas},
 		{"docs", "render the callflow reference pages (Markdown) from the schemas", runDocs},
 		{"graph", "draw a callflow as a Mermaid or Graphviz DOT diagram", runGraph},
