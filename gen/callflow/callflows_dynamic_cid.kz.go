@@ -28,8 +28,8 @@ type DynamicCIDData struct {
 	ID *string `json:"id,omitempty"`
 	// Name of the regex capture group whose value is used.
 	IdxName *string `json:"idx_name,omitempty"`
-	// Seconds to wait for each keypress while the caller types a caller ID
-	// number.
+	// Milliseconds to wait for each keypress while the caller types a caller
+	// ID number; Kazoo's digit collection waits 2000 ms when unset.
 	InterdigitTimeout *int64 `json:"interdigit_timeout,omitempty"`
 	// Longest caller ID number, in digits, that the caller may type.
 	MaxDigits *int64 `json:"max_digits,omitempty"`

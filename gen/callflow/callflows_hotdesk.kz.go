@@ -17,8 +17,8 @@ type HotdeskData struct {
 	Action *HotdeskAction `json:"action,omitempty"`
 	// ID identifying the hotdesk this action applies to.
 	ID *string `json:"id,omitempty"`
-	// Seconds to wait between keypresses while the caller enters hotdesk
-	// digits.
+	// Milliseconds to wait between keypresses while the caller enters hotdesk
+	// digits; Kazoo's digit collection waits 2000 ms when unset.
 	InterdigitTimeout *int64 `json:"interdigit_timeout,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.

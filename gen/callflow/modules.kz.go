@@ -2493,8 +2493,9 @@ func (b *DynamicCIDBuilder) IdxName(v string) *DynamicCIDBuilder {
 	return b
 }
 
-// InterdigitTimeout sets "interdigit_timeout": seconds to wait for each
-// keypress while the caller types a caller ID number.
+// InterdigitTimeout sets "interdigit_timeout": milliseconds to wait for each
+// keypress while the caller types a caller ID number; Kazoo's digit collection
+// waits 2000 ms when unset.
 func (b *DynamicCIDBuilder) InterdigitTimeout(v int64) *DynamicCIDBuilder {
 	b.data.InterdigitTimeout = &v
 	return b
@@ -3467,8 +3468,9 @@ func (b *HotdeskBuilder) ID(v string) *HotdeskBuilder {
 	return b
 }
 
-// InterdigitTimeout sets "interdigit_timeout": seconds to wait between
-// keypresses while the caller enters hotdesk digits.
+// InterdigitTimeout sets "interdigit_timeout": milliseconds to wait between
+// keypresses while the caller enters hotdesk digits; Kazoo's digit collection
+// waits 2000 ms when unset.
 func (b *HotdeskBuilder) InterdigitTimeout(v int64) *HotdeskBuilder {
 	b.data.InterdigitTimeout = &v
 	return b
