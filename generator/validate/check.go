@@ -20,6 +20,10 @@ type run struct {
 	v        *Validator
 	path     []string
 	problems kzrt.Errors
+	// quiet runs only want a verdict: they record that something failed,
+	// not what, and stop at the first problem.
+	quiet  bool
+	failed bool
 	// fixes records type errors on the walk's own value (not inside a
 	// oneOf/anyOf alternative, whose errors Kazoo does not list).
 	fixes  *[]typeFix
@@ -30,9 +34,11 @@ type run struct {
 // runShared is what a walk and the sub-walks of its union alternatives
 // share.
 type runShared struct {
-	// memo keeps the verdict of each (alternative, value) pair already
-	// tried, so that nested unions cannot make a walk exponential.
-	memo map[memoKey]kzrt.Errors
+	// verdicts keeps the verdict of each (alternative, value) pair already
+	// tried, and problems the problems of those whose problems a message
+	// needed, so that nested unions cannot make a walk exponential.
+	verdicts map[memoKey]bool
+	problems map[memoKey]kzrt.Errors
 }
 
 type memoKey struct {
@@ -64,6 +70,10 @@ func (r *run) pop()              { r.path = r.path[:len(r.path)-1] }
 
 // report records a problem at the current pointer.
 func (r *run) report(code, format string, args ...any) {
+	if r.quiet {
+		r.failed = true
+		return
+	}
 	r.problems = append(r.problems, kzrt.Error{Pointer: pointer(r.path), Code: code, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -81,6 +91,9 @@ func pointer(path []string) string {
 // declared type, then each keyword that applies to val's JSON type, then
 // Kazoo's stability check.
 func (r *run) check(n *node, val *value) {
+	if r.failed {
+		return // a quiet run has its verdict
+	}
 	r.depth++
 	defer func() { r.depth-- }()
 	if r.depth > r.maxSteps() {
@@ -97,8 +110,11 @@ func (r *run) check(n *node, val *value) {
 		}
 	}
 	if n.ref != nil {
+		if n.also != nil && r.quiet {
+			r.check(n.also, val) // often a discriminator: the cheaper test first
+		}
 		r.check(n.ref, val)
-		if n.also != nil {
+		if n.also != nil && !r.quiet {
 			r.check(n.also, val)
 		}
 	}
@@ -338,56 +354,80 @@ func (r *run) checkUnion(n *node, val *value) {
 		}
 		return // the declared type was reported
 	}
-	results := make([]kzrt.Errors, len(n.variants))
 	valid := 0
-	for i, vn := range n.variants {
-		results[i] = r.alternative(vn, val)
-		if len(results[i]) == 0 {
+	for _, vn := range n.variants {
+		if r.alternative(vn, val) {
 			valid++
 		}
 	}
 	switch {
 	case n.oneOf && valid > 1:
 		r.report(model.CodeSeveralOf, "more than one alternative matches (%d of %d)", valid, len(n.variants))
+	case valid == 0 && r.quiet:
+		r.failed = true
 	case valid == 0 && n.oneOf:
-		r.report(model.CodeNoneOf, "%s", r.noneMessage(n, val, results))
+		r.report(model.CodeNoneOf, "%s", r.noneMessage(n, val))
 	case valid == 0:
-		r.report(model.CodeNoneOfAny, "%s", r.noneMessage(n, val, results))
+		r.report(model.CodeNoneOfAny, "%s", r.noneMessage(n, val))
 	}
 }
 
-// alternative validates val against one union alternative on the side:
-// its problems are returned, not recorded.
-func (r *run) alternative(n *node, val *value) kzrt.Errors {
+// alternative reports whether val passes one union alternative, checked
+// on the side (quietly) and remembered.
+func (r *run) alternative(n *node, val *value) bool {
 	key := memoKey{n, val}
+	if ok, seen := r.shared.verdicts[key]; seen && !val.shared {
+		return ok
+	}
+	sub := &run{v: r.v, path: r.path, depth: r.depth, shared: r.shared, quiet: true}
+	sub.check(n, val)
 	if !val.shared {
-		if errs, ok := r.shared.memo[key]; ok {
-			return errs
+		if r.shared.verdicts == nil {
+			r.shared.verdicts = map[memoKey]bool{}
 		}
+		r.shared.verdicts[key] = !sub.failed
+	}
+	return !sub.failed
+}
+
+// alternativeProblems returns what one union alternative finds in val, for
+// the message of a union that no alternative passes.
+func (r *run) alternativeProblems(n *node, val *value) kzrt.Errors {
+	key := memoKey{n, val}
+	if errs, seen := r.shared.problems[key]; seen && !val.shared {
+		return errs
 	}
 	sub := &run{v: r.v, path: slices.Clone(r.path), depth: r.depth, shared: r.shared}
 	sub.check(n, val)
 	if !val.shared {
-		if r.shared.memo == nil {
-			r.shared.memo = map[memoKey]kzrt.Errors{}
+		if r.shared.problems == nil {
+			r.shared.problems = map[memoKey]kzrt.Errors{}
 		}
-		r.shared.memo[key] = sub.problems
+		r.shared.problems[key] = sub.problems
 	}
 	return sub.problems
 }
 
-func (r *run) noneMessage(n *node, val *value, results []kzrt.Errors) string {
+// noneMessage says why no alternative of union n passes val: for a
+// discriminated union what the selected alternative found, else the first
+// problem of each.
+func (r *run) noneMessage(n *node, val *value) string {
 	if n.disc != nil && val.kind == kindObject {
 		if d := val.get(n.disc.Property); d != nil && d.kind == kindString {
 			for i, c := range n.disc.Cases {
 				if c.Value == d.s {
-					return fmt.Sprintf("no alternative matches; as a %s %q item: %s", n.disc.Property, c.Value, brief(results[i].Error()))
+					errs := r.alternativeProblems(n.variants[i], val)
+					return fmt.Sprintf("no alternative matches; as a %s %q item: %s", n.disc.Property, c.Value, brief(errs.Error()))
 				}
 			}
 		}
 	}
 	var parts []string
-	for i, errs := range results {
+	for i, vn := range n.variants {
+		errs := r.alternativeProblems(vn, val)
+		if len(errs) == 0 { // cannot happen: the alternative failed
+			continue
+		}
 		parts = append(parts, fmt.Sprintf("(%d) %s", i+1, brief(errs[0].Error())))
 	}
 	return "no alternative matches: " + strings.Join(parts, "; ")
