@@ -95,7 +95,14 @@ func newValidator(schemaDir, blacklist, stability string) (*validate.Validator, 
 	if fi, err := os.Stat(schemaDir); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("-schemas: %s is not a directory", schemaDir)
 	}
-	return validate.FromFS(os.DirFS(schemaDir), append(opts, validate.WithName(schemaDir))...)
+	v, err := validate.FromFS(os.DirFS(schemaDir), append(opts, validate.WithName(schemaDir))...)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.CheckModes(); err != nil {
+		return nil, fmt.Errorf("-schemas %s: %w", schemaDir, err)
+	}
+	return v, nil
 }
 
 // modeReason says why a mode was picked when the user did not choose it.

@@ -248,9 +248,9 @@ func FromFS(fsys fs.FS, opts ...Option) (*Validator, error) {
 	return FromSet(m, opts...)
 }
 
-// FromSet returns a validator over a schema set's model. The set must hold
-// callflows.action (for Pivot answers) and callflows (for callflow
-// documents).
+// FromSet returns a validator over a schema set's model. Pivot answers
+// need callflows.action in the set and callflow documents need callflows
+// (see CheckModes); ValidateSchema works with any set.
 func FromSet(set *model.Set, opts ...Option) (*Validator, error) {
 	v := &Validator{set: set, cfg: config{blacklist: DefaultBlacklist(), maxDepth: 1000}}
 	for _, o := range opts {
@@ -258,22 +258,34 @@ func FromSet(set *model.Set, opts ...Option) (*Validator, error) {
 			return nil, err
 		}
 	}
-	var missing []string
-	for _, id := range []string{"callflows.action", "callflows"} {
-		if set.Schema(id) == nil {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("the schema set has no %s", strings.Join(missing, " and no "))
-	}
 	if err := v.compile(); err != nil {
 		return nil, err
 	}
-	v.action = v.nodes[set.Schema("callflows.action").Root]
-	v.document = v.nodes[set.Schema("callflows").Root]
+	if s := set.Schema("callflows.action"); s != nil {
+		v.action = v.nodes[s.Root]
+	}
+	if s := set.Schema("callflows"); s != nil {
+		v.document = v.nodes[s.Root]
+	}
 	v.metaflows = set.HasFamily(model.MetaflowFamily)
 	return v, nil
+}
+
+// CheckModes reports whether the set holds the schemas both modes check
+// against: callflows.action for Pivot answers, callflows for callflow
+// documents. Without them Validate reports a problem instead.
+func (v *Validator) CheckModes() error {
+	var missing []string
+	if v.action == nil {
+		missing = append(missing, "callflows.action")
+	}
+	if v.document == nil {
+		missing = append(missing, "callflows")
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("the schema set has no %s", strings.Join(missing, " and no "))
+	}
+	return nil
 }
 
 // Blacklist returns the client blacklist the validator checks URLs with.
@@ -311,11 +323,13 @@ func (v *Validator) Validate(data []byte, mode Mode) *Result {
 		mode = detect(root)
 	}
 	res.Mode = mode
-	switch mode {
-	case Callflow:
+	switch {
+	case mode == Callflow && v.document != nil:
 		v.validateDocument(root, res)
-	default:
+	case mode == Pivot && v.action != nil:
 		res.Problems = v.run(v.action, root).problems
+	default:
+		res.Problems = kzrt.Errors{{Code: model.CodeError, Message: v.CheckModes().Error()}}
 	}
 	return res
 }

@@ -316,9 +316,15 @@ func TestOptionsAndModes(t *testing.T) {
 			t.Error("a bad option must fail")
 		}
 	}
-	if _, err := validate.FromFS(fstest.MapFS{"callflows.json": {Data: []byte(`{"_id":"callflows"}`)}}); err == nil ||
-		!strings.Contains(err.Error(), "no callflows.action") {
-		t.Errorf("a set without callflows.action: %v", err)
+	partial := mustFS(t, fstest.MapFS{"callflows.json": {Data: []byte(`{"_id":"callflows"}`)}})
+	if err := partial.CheckModes(); err == nil || err.Error() != "the schema set has no callflows.action" {
+		t.Errorf("CheckModes on a set without callflows.action: %v", err)
+	}
+	if res := partial.Validate([]byte(`{"module":"x"}`), validate.Pivot); res.Valid() || res.Problems[0].Code != "error" {
+		t.Errorf("a Pivot answer without callflows.action: %v", res.Problems)
+	}
+	if res := partial.Validate([]byte(`{"numbers":["1"],"flow":{}}`), validate.Callflow); !res.Valid() {
+		t.Errorf("a document: %v", res.Problems)
 	}
 	if _, err := validate.FromFS(fstest.MapFS{"x.json": {Data: []byte(`{`)}}); err == nil {
 		t.Error("a broken schema directory must fail")
