@@ -24,6 +24,9 @@ type run struct {
 	// not what, and stop at the first problem.
 	quiet  bool
 	failed bool
+	// stability is the system's stability level a stored callflow is
+	// checked with (0: none; Pivot answers are never checked for it).
+	stability int
 	// fixes records type errors on the walk's own value (not inside a
 	// oneOf/anyOf alternative, whose errors Kazoo does not list).
 	fixes  *[]typeFix
@@ -134,9 +137,9 @@ func (r *run) check(n *node, val *value) {
 	if n.union {
 		r.checkUnion(n, val)
 	}
-	if n.stability > 0 && r.v.cfg.stability > n.stability {
+	if n.stability > 0 && r.stability > n.stability {
 		r.report(model.CodeError, "Disallowed parameter: its stability level (%s) is lower than the system's (%s)",
-			n.t.StabilityLevel, levelName(r.v.cfg.stability))
+			n.t.StabilityLevel, levelName(r.stability))
 	}
 }
 
@@ -195,8 +198,9 @@ func (r *run) checkNumber(n *node, val *value) {
 		return
 	}
 	x, ok := val.rat()
-	if !ok { // beyond float64: Kazoo's decoder cannot read it either
-		r.report(model.CodeType, "number %s is out of range", val.s)
+	if !ok {
+		// Beyond float64: whether Kazoo's decoder reads it at all is
+		// unverified, so the bounds are not checked (the lenient choice).
 		return
 	}
 	if n.min != nil {
@@ -379,7 +383,7 @@ func (r *run) alternative(n *node, val *value) bool {
 	if ok, seen := r.shared.verdicts[key]; seen && !val.shared {
 		return ok
 	}
-	sub := &run{v: r.v, path: r.path, depth: r.depth, shared: r.shared, quiet: true}
+	sub := &run{v: r.v, path: r.path, depth: r.depth, shared: r.shared, quiet: true, stability: r.stability}
 	sub.check(n, val)
 	if !val.shared {
 		if r.shared.verdicts == nil {
@@ -397,7 +401,7 @@ func (r *run) alternativeProblems(n *node, val *value) kzrt.Errors {
 	if errs, seen := r.shared.problems[key]; seen && !val.shared {
 		return errs
 	}
-	sub := &run{v: r.v, path: slices.Clone(r.path), depth: r.depth, shared: r.shared}
+	sub := &run{v: r.v, path: slices.Clone(r.path), depth: r.depth, shared: r.shared, stability: r.stability}
 	sub.check(n, val)
 	if !val.shared {
 		if r.shared.problems == nil {

@@ -24,7 +24,7 @@ import (
 // more: the second verdict stands.
 func (v *Validator) validateDocument(root *value, res *Result) {
 	res.Problems = append(res.Problems, numbersOrPatterns(root)...)
-	first := v.run(v.document, root)
+	first := v.runDocument(root)
 	if len(first.problems) == 0 || v.cfg.strict {
 		res.Problems = append(res.Problems, first.problems...)
 		return
@@ -46,9 +46,17 @@ func (v *Validator) validateDocument(root *value, res *Result) {
 		return
 	}
 	fixed := applyFixes(root, fixes)
-	second := v.run(v.document, fixed)
+	second := v.runDocument(fixed)
 	res.Problems = append(res.Problems, second.problems...)
 	res.Warnings = append(res.Warnings, notes...)
+}
+
+// runDocument checks a callflow document against callflows, with the
+// system's stability level.
+func (v *Validator) runDocument(root *value) *run {
+	r := &run{v: v, fixes: new([]typeFix), shared: &runShared{}, stability: v.cfg.stability}
+	r.check(v.document, root)
+	return r
 }
 
 // numbersOrPatterns is Crossbar's first check of a callflow: it must

@@ -17,7 +17,18 @@
 // of two modes: a Pivot answer (one bare node, against callflows.action)
 // or a callflow document as Crossbar stores it (against callflows, with
 // Crossbar's lenient second pass). Every problem is reported with its JSON
-// pointer and the error code Kazoo reports for it.
+// pointer and the error code Kazoo reports for it, in the order Kazoo's
+// validator meets them (schema order, not document order).
+//
+// Where the facts are unverified, the lenient choice is made: formats
+// "ipv4", "ipv6" and "regex" are not checked; numbers beyond float64 are
+// not compared with bounds; an escaped lone surrogate decodes to U+FFFD;
+// hosts such as "127.1" or "::ffff:127.0.0.1" are compared as written;
+// jesse's apply_defaults_to_empty_objects is not modelled; Kazoo's checks
+// that need its database (storage references) are not run. Kazoo's
+// validator also crashes on a non-string "module" where kzgen reports a
+// type problem, and Crossbar stops at a missing number or pattern where
+// kzgen also reports the schema's problems.
 package validate
 
 import (
