@@ -1,61 +1,55 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"github.com/kzgen/kzgen/generator/load"
 	"io"
 	"os"
+	"strconv"
+	"strings"
+	"unicode"
 
-	"github.com/kzgen/kzgen/gen/callflow"
+	"github.com/kzgen/kzgen/generator/validate"
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
-
-// readInput reads a file, or standard input for "-".
-func readInput(name string) ([]byte, error) {
-	if name == "-" {
-		return io.ReadAll(os.Stdin)
-	}
-	return os.ReadFile(name)
-}
-
-// parseCallflow reads callflow JSON into the typed tree. Problems in the
-// JSON itself come back as located problems, not as an error.
-func parseCallflow(data []byte) (callflow.Tree, kzrt.Errors) {
-	if !json.Valid(data) {
-		_, err := load.Decode(data) // says where the syntax breaks
-		var de *load.DecodeError
-		if errors.As(err, &de) {
-			return nil, kzrt.Errors{{Message: fmt.Sprintf("invalid JSON at line %d, column %d: %v", de.Line, de.Column, de.Err)}}
-		}
-		return nil, kzrt.Errors{{Message: fmt.Sprintf("invalid JSON: %v", err)}}
-	}
-	tree, err := callflow.Parse(data)
-	if err != nil {
-		return nil, kzrt.AsErrors(err)
-	}
-	return tree, nil
-}
 
 func runValidate(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("kzgen validate", flag.ContinueOnError)
 	fl.SetOutput(stderr)
+	as := fl.String("as", "", "check every file as `MODE`: pivot (an answer) or callflow (a stored document); default: from each file's shape")
+	schemaDir := fl.String("schemas", "", "check against the Kazoo schema directory `DIR` (custom modules included) instead of the embedded callflow schemas")
+	blacklist := fl.String("url-blacklist", "", "`LIST` of hosts, IP addresses and CIDR networks, comma-separated, added to Kazoo's default client blacklist")
+	stability := fl.String("stability-level", "", "the system's stability `LEVEL` (stable, beta, alpha) Crossbar checks callflow documents with")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: kzgen validate FILE... (- reads standard input)")
-		fmt.Fprintln(stderr, "Checks callflow JSON as Kazoo does: a bare node (what a pivot server returns)")
-		fmt.Fprintln(stderr, "or a callflow document with \"flow\". Each node is checked against")
-		fmt.Fprintln(stderr, "callflows.action and its data against callflows.<module>, at every depth.")
-		fmt.Fprintln(stderr, "Prints one line per problem, FILE:/json/pointer: message.")
+		fmt.Fprintln(stderr, "Usage: kzgen validate [flags] FILE... (- reads standard input)")
+		fmt.Fprintln(stderr, "Checks callflow JSON exactly as Kazoo does. A file holding one node is checked as")
+		fmt.Fprintln(stderr, "a Pivot answer (the node against callflows.action, every node's data against")
+		fmt.Fprintln(stderr, "callflows.<module>); an object with \"flow\" as a callflow document as Crossbar")
+		fmt.Fprintln(stderr, "stores it (against callflows, with Crossbar's type conversions). Kazoo's semantics")
+		fmt.Fprintln(stderr, "apply: defaults are filled in before required is checked, patterns are PCRE,")
+		fmt.Fprintln(stderr, "duplicate keys keep their first copy, client URLs are checked against the blacklist")
+		fmt.Fprintln(stderr, "(default: localhost, 127.0.0.1/32, 0.0.0.0/32).")
+		fmt.Fprintln(stderr, "Prints one line per problem, FILE:/json/pointer: message [Kazoo's error code], in")
+		fmt.Fprintln(stderr, "the order Kazoo's validator meets them; the mode used and warnings go to standard error.")
 		fmt.Fprintln(stderr, "Exit status: 0 all valid, 1 problems found, 2 usage or read error.")
+		fmt.Fprintln(stderr)
+		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
 		return flagExit(err)
 	}
 	if fl.NArg() == 0 {
 		fl.Usage()
+		return 2
+	}
+	mode, err := validate.ParseMode(*as)
+	if err != nil {
+		fmt.Fprintf(stderr, "kzgen validate: -as: %v\n", err)
+		return 2
+	}
+	v, err := newValidator(*schemaDir, *blacklist, *stability)
+	if err != nil {
+		fmt.Fprintf(stderr, "kzgen validate: %v\n", err)
 		return 2
 	}
 	status := 0
@@ -69,67 +63,78 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		if name == "-" {
 			label = "<stdin>"
 		}
-		tree, problems := parseCallflow(data)
-		if tree != nil {
-			problems = kzrt.AsErrors(tree.Validate())
+		res := v.Validate(data, mode)
+		fmt.Fprintf(stderr, "%s: checked as a %s%s\n", label, res.Mode, modeReason(mode, res.Mode))
+		for _, w := range res.Warnings {
+			fmt.Fprintf(stderr, "%s: warning: %s\n", label, w)
 		}
-		printProblems(stdout, label, problems)
-		if len(problems) > 0 {
+		printProblems(stdout, label, res.Problems)
+		if !res.Valid() {
 			status = 1
 		}
 	}
 	return status
 }
 
-func runFmt(args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("kzgen fmt", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: kzgen fmt FILE (- reads standard input)")
-		fmt.Fprintln(stderr, "Prints the canonical JSON of a callflow: parsed into the typed tree and")
-		fmt.Fprintln(stderr, "written back with Kazoo's layout (sorted data keys, 4-space indent).")
-		fmt.Fprintln(stderr, "Unknown modules and properties are kept.")
+// newValidator builds the validator the flags ask for.
+func newValidator(schemaDir, blacklist, stability string) (*validate.Validator, error) {
+	var opts []validate.Option
+	if blacklist != "" {
+		b, err := validate.DefaultBlacklist().With(strings.Split(blacklist, ",")...)
+		if err != nil {
+			return nil, fmt.Errorf("-url-blacklist: %w", err)
+		}
+		opts = append(opts, validate.WithBlacklist(b))
 	}
-	if err := fl.Parse(args); err != nil {
-		return flagExit(err)
+	if stability != "" {
+		opts = append(opts, validate.WithStabilityLevel(stability))
 	}
-	if fl.NArg() != 1 {
-		fl.Usage()
-		return 2
+	if schemaDir == "" {
+		return validate.New(opts...)
 	}
-	data, err := readInput(fl.Arg(0))
+	if fi, err := os.Stat(schemaDir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("-schemas: %s is not a directory", schemaDir)
+	}
+	v, err := validate.FromFS(os.DirFS(schemaDir), append(opts, validate.WithName(schemaDir))...)
 	if err != nil {
-		fmt.Fprintf(stderr, "kzgen fmt: %v\n", err)
-		return 2
+		return nil, err
 	}
-	tree, problems := parseCallflow(data)
-	if tree == nil {
-		printProblems(stderr, fl.Arg(0), problems)
-		return 1
+	if err := v.CheckModes(); err != nil {
+		return nil, fmt.Errorf("-schemas %s: %w", schemaDir, err)
 	}
-	out, err := json.Marshal(tree)
-	if err != nil {
-		fmt.Fprintf(stderr, "kzgen fmt: %v\n", err)
-		return 1
-	}
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, out, "", "    "); err != nil {
-		fmt.Fprintf(stderr, "kzgen fmt: %v\n", err)
-		return 1
-	}
-	buf.WriteByte('\n')
-	stdout.Write(buf.Bytes())
-	return 0
+	return v, nil
 }
 
-// printProblems writes one line per problem: FILE:/pointer: message, or
-// FILE: message for the document as a whole.
+// modeReason says why a mode was picked when the user did not choose it.
+func modeReason(asked, used validate.Mode) string {
+	switch {
+	case asked != validate.Auto:
+		return " (-as)"
+	case used == validate.Callflow:
+		return ` (it has "flow" and no "module"; -as pivot checks it as an answer)`
+	default:
+		return ""
+	}
+}
+
+// printProblems writes one line per problem: FILE:/pointer: message
+// [code], or FILE: message [code] for the document as a whole. A pointer
+// holding a control character (a key "1\n") is printed as a quoted Go
+// string, so that each problem stays on one line.
 func printProblems(w io.Writer, file string, problems kzrt.Errors) {
 	for _, p := range problems {
-		if p.Pointer == "" {
-			fmt.Fprintf(w, "%s: %s\n", file, p.Message)
+		msg := strings.ReplaceAll(p.Message, "\n", `\n`)
+		if p.Code != "" {
+			msg += " [" + p.Code + "]"
+		}
+		ptr := p.Pointer
+		if strings.ContainsFunc(ptr, unicode.IsControl) {
+			ptr = strconv.Quote(ptr)
+		}
+		if ptr == "" {
+			fmt.Fprintf(w, "%s: %s\n", file, msg)
 		} else {
-			fmt.Fprintf(w, "%s:%s: %s\n", file, p.Pointer, p.Message)
+			fmt.Fprintf(w, "%s:%s: %s\n", file, ptr, msg)
 		}
 	}
 }

@@ -85,4 +85,4 @@ func (x *LanguageData) validate(v *kzrt.Validator) {
 	}
 }
 
-var pattern2 = regexp.MustCompile("^[A-Za-z]{2}(-[A-Za-z]{2})?$")
+var pattern2 = regexp.MustCompile("^[A-Za-z]{2}(-[A-Za-z]{2})?(?:\\n?\\z)")

@@ -901,4 +901,4 @@ func (x *ConferencesPlayExitTone) validate(v *kzrt.Validator) {
 	}
 }
 
-var pattern4 = regexp.MustCompile("^[0-9]+$")
+var pattern4 = regexp.MustCompile("^[0-9]+(?:\\n?\\z)")

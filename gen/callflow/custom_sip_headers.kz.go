@@ -63,4 +63,4 @@ func (x CustomSIPHeaders) validate(v *kzrt.Validator) {
 	}
 }
 
-var pattern5 = regexp.MustCompile("^[a-zA-z0-9_\\-]+$")
+var pattern5 = regexp.MustCompile("^[a-zA-z0-9_\\-]+(?:\\n?\\z)")

@@ -57,6 +57,35 @@ type builder struct {
 	file   string
 }
 
+// newType returns a Type of s at ptr with no limits set.
+func newType(s *Schema, ptr string, path []string) *Type {
+	return &Type{
+		Schema: s, Pointer: ptr, Path: path,
+		MinLength: -1, MaxLength: -1, MinItems: -1, MaxItems: -1,
+		MinProperties: -1, MaxProperties: -1,
+	}
+}
+
+// pattern translates a schema pattern at ptr (see load.TranslatePattern),
+// recording a warning when it had to be relaxed.
+func (b *builder) pattern(p, ptr string) (load.Pattern, error) {
+	tp, err := load.TranslatePattern(p)
+	if err != nil {
+		return load.Pattern{}, b.errorf(ptr, "%v", err)
+	}
+	if tp.Relaxed {
+		b.set.Warnings = append(b.set.Warnings, tp.Warning(b.file, ptr))
+	}
+	return tp, nil
+}
+
+// annotations are keywords that never constrain a value; a "$ref" with
+// nothing else beside it has no Also.
+var annotations = map[string]bool{
+	"$ref": true, "$schema": true, "_id": true, "id": true, "description": true, "default": true,
+	"support_level": true, "name": true, "title": true, "examples": true,
+}
+
 func (b *builder) errorf(ptr, format string, args ...any) error {
 	return &Error{File: b.file, Pointer: ptr, Msg: fmt.Sprintf(format, args...)}
 }
@@ -64,11 +93,7 @@ func (b *builder) errorf(ptr, format string, args ...any) error {
 // build models one schema position. inherited is the JSON type a union
 // variant without its own "type" takes from the union ("" for none).
 func (b *builder) build(node map[string]any, ptr string, path []string, inherited string) (*Type, error) {
-	t := &Type{
-		Schema: b.schema, Pointer: ptr, Path: path,
-		MinLength: -1, MaxLength: -1, MinItems: -1, MaxItems: -1,
-		MinProperties: -1, MaxProperties: -1,
-	}
+	t := newType(b.schema, ptr, path)
 	t.Doc, _ = node["description"].(string)
 	t.SupportLevel, _ = node["support_level"].(string)
 	if d, ok := node["default"]; ok {
@@ -79,7 +104,12 @@ func (b *builder) build(node map[string]any, ptr string, path []string, inherite
 		t.Default = raw
 	}
 
-	// Draft-04: a "$ref" replaces every sibling keyword (annotations aside).
+	t.KazooValidation, _ = node["kazoo-validation"].(bool)
+	t.StabilityLevel, _ = node["stability_level"].(string)
+
+	// Draft-04 says a "$ref" replaces every sibling keyword; Kazoo applies
+	// the siblings too. The Ref keeps them in Also, which emitters that
+	// follow draft-04 ignore.
 	if ref, ok := node["$ref"]; ok {
 		id, _ := ref.(string)
 		target := b.set.byID[id]
@@ -87,6 +117,19 @@ func (b *builder) build(node map[string]any, ptr string, path []string, inherite
 			return nil, b.errorf(ptr+"/$ref", "$ref %q: no such schema", ref)
 		}
 		t.Kind, t.Target = Ref, target
+		rest := map[string]any{}
+		for k, v := range node {
+			if !annotations[k] {
+				rest[k] = v
+			}
+		}
+		if len(rest) > 0 {
+			also, err := b.build(rest, ptr, path, "")
+			if err != nil {
+				return nil, err
+			}
+			t.Also = also
+		}
 		return t, nil
 	}
 
@@ -94,6 +137,7 @@ func (b *builder) build(node map[string]any, ptr string, path []string, inherite
 	if err != nil {
 		return nil, err
 	}
+	t.Declared = types
 	if len(types) == 0 && inherited != "" {
 		types = []string{inherited}
 	}
@@ -184,12 +228,12 @@ func (b *builder) fill(t *Type, kind string, node map[string]any, ptr string, pa
 		t.MaxLength = intKeyword(node, "maxLength")
 		t.Format, _ = node["format"].(string)
 		if p, ok := node["pattern"].(string); ok {
-			goPattern, relaxed, err := load.RelaxPattern(p)
+			tp, err := b.pattern(p, ptr+"/pattern")
 			if err != nil {
-				return b.errorf(ptr+"/pattern", "%v", err)
+				return err
 			}
-			t.Pattern = goPattern
-			if relaxed {
+			t.Pattern, t.PatternRelaxed = tp.Go, tp.Relaxed
+			if tp.Go != p {
 				t.PatternSource = p
 			}
 		}
@@ -251,13 +295,13 @@ func (b *builder) object(t *Type, node map[string]any, ptr string, path []string
 		if err != nil {
 			return err
 		}
+		ft.Check = kazooCheck(b.schema.ID, name, ft.KazooValidation)
 		t.Fields = append(t.Fields, &Field{Name: name, Type: ft, Required: required[name]})
 	}
 	// A required name with no property schema still has to be present.
 	for _, name := range sortedKeys(required) {
 		if _, ok := props[name]; !ok {
-			ft := &Type{Kind: Any, Schema: b.schema, Pointer: ptr + "/required", Path: appendPath(path, name),
-				MinLength: -1, MaxLength: -1, MinItems: -1, MaxItems: -1, MinProperties: -1, MaxProperties: -1}
+			ft := newType(b.schema, ptr+"/required", appendPath(path, name))
 			t.Fields = append(t.Fields, &Field{Name: name, Type: ft, Required: true})
 		}
 	}
@@ -267,9 +311,9 @@ func (b *builder) object(t *Type, node map[string]any, ptr string, path []string
 		for i, pattern := range sortedKeys(pp) {
 			sub, _ := pp[pattern].(map[string]any)
 			pptr := ptr + "/patternProperties/" + load.EscapePointer(pattern)
-			goPattern, relaxed, err := load.RelaxPattern(pattern)
+			tp, err := b.pattern(pattern, pptr)
 			if err != nil {
-				return b.errorf(pptr, "%v", err)
+				return err
 			}
 			name := "value"
 			if len(pp) > 1 {
@@ -279,8 +323,8 @@ func (b *builder) object(t *Type, node map[string]any, ptr string, path []string
 			if err != nil {
 				return err
 			}
-			p := &PatternProp{Pattern: goPattern, Type: vt}
-			if relaxed {
+			p := &PatternProp{Pattern: tp.Go, Relaxed: tp.Relaxed, Type: vt}
+			if tp.Go != pattern {
 				p.Source = pattern
 			}
 			t.PatternProps = append(t.PatternProps, p)
@@ -332,9 +376,11 @@ func (b *builder) union(t *Type, node map[string]any, ptr string, path []string,
 		t.Variants = append(t.Variants, vt)
 	}
 	if hasObjectKeywords(node) {
+		// The union checks the declared type itself; Shared takes the
+		// union's object type like an inherited one.
 		rest := map[string]any{}
 		for k, v := range node {
-			if k != key && k != "description" && k != "default" {
+			if k != key && k != "description" && k != "default" && k != "type" {
 				rest[k] = v
 			}
 		}
@@ -359,10 +405,9 @@ func hasObjectKeywords(node map[string]any) bool {
 // typeList models "type": ["string", "integer"] as a union with one
 // variant per type, each keeping the keywords that apply to it.
 func (b *builder) typeList(t *Type, node map[string]any, ptr string, path []string, types []string) (*Type, error) {
-	t.Kind = Union
+	t.Kind, t.TypeList = Union, true
 	for _, name := range types {
-		vt := &Type{Schema: b.schema, Pointer: ptr, Path: appendPath(path, name),
-			MinLength: -1, MaxLength: -1, MinItems: -1, MaxItems: -1, MinProperties: -1, MaxProperties: -1}
+		vt := newType(b.schema, ptr, appendPath(path, name))
 		if err := b.fill(vt, name, node, ptr, vt.Path); err != nil {
 			return nil, err
 		}

@@ -85,13 +85,17 @@ func constraintParts(t *Type) []string {
 	return parts
 }
 
-// QuotePattern quotes t's pattern for prose; a pattern Go's regexp could
-// only run relaxed shows both forms.
+// QuotePattern quotes t's pattern for prose, as the schema writes it; a
+// pattern Go's regexp can only run relaxed shows both forms.
 func QuotePattern(t *Type) string {
+	source := t.Pattern
 	if t.PatternSource != "" {
-		return fmt.Sprintf("%q (checked as %q: Go's regexp lacks lookaround)", t.PatternSource, t.Pattern)
+		source = t.PatternSource
 	}
-	return fmt.Sprintf("%q", t.Pattern)
+	if t.PatternRelaxed {
+		return fmt.Sprintf("%q (checked as %q: Go's regexp lacks lookaround)", source, t.Pattern)
+	}
+	return fmt.Sprintf("%q", source)
 }
 
 // CompactJSON renders a JSON value (a default) on one line without

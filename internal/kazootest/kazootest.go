@@ -1,4 +1,6 @@
-// Package kazootest locates Kazoo's real schema set for tests.
+// Package kazootest locates Kazoo's real schema set for tests and checks
+// callflow JSON against it, with Kazoo's semantics or, as a second opinion,
+// with a draft-04 validator.
 //
 // The schemas live outside this repository (in ../shared/kazoo-schemas next
 // to the module root) because they belong to another project and must not be

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/generator/model"
+	"github.com/kzgen/kzgen/generator/validate"
 )
 
 var (
@@ -18,8 +20,11 @@ var (
 	oracleErr  error
 )
 
-// Oracle returns Kazoo's schema set compiled by santhosh-tekuri/jsonschema,
-// the reference validator, loading it once per test binary.
+// Oracle returns Kazoo's schema set, loaded once per test binary and
+// compiled by santhosh-tekuri/jsonschema, a draft-04 validator. KazooTree
+// checks flows against it the way Kazoo does; ValidateTree and Draft04Tree
+// give the draft-04 verdict, a second opinion only where the fact sheet
+// says draft-04 and Kazoo agree.
 func Oracle(tb testing.TB) *load.Set {
 	tb.Helper()
 	dir := SchemaDir(tb)
@@ -32,23 +37,84 @@ func Oracle(tb testing.TB) *load.Set {
 	return oracleSet
 }
 
-// ValidateTree checks callflow JSON the way Kazoo does, with the reference
-// validator: a node against callflows.action and its data against
-// callflows.<module>, at every depth; a document (an object with "flow")
-// against callflows first. It returns one line per problem, empty when
-// the JSON is valid.
+// validators caches the Kazoo-semantics validator of each schema set.
+var validators sync.Map // *load.Set → validatorResult
+
+type validatorResult struct {
+	v   *validate.Validator
+	err error
+}
+
+// Validator returns the schema-driven validator (Kazoo's semantics, its
+// default client blacklist) over set, built once per set.
+func Validator(set *load.Set) (*validate.Validator, error) {
+	if r, ok := validators.Load(set); ok {
+		return r.(validatorResult).v, r.(validatorResult).err
+	}
+	var r validatorResult
+	m, err := model.Build(set)
+	if err == nil {
+		r.v, r.err = validate.FromSet(m)
+	} else {
+		r.err = err
+	}
+	validators.Store(set, r)
+	return r.v, r.err
+}
+
+// KazooTree checks callflow JSON exactly as Kazoo does, with the
+// schema-driven validator over set: a bare node as a Pivot answer, an
+// object with "flow" as a stored callflow document. It returns one line
+// per problem, "pointer: message [code]", empty when Kazoo accepts it.
+func KazooTree(set *load.Set, data []byte) []string {
+	v, err := Validator(set)
+	if err != nil {
+		return []string{"building the validator: " + err.Error()}
+	}
+	var out []string
+	for _, p := range v.Validate(data, validate.Auto).Problems {
+		out = append(out, p.Error())
+	}
+	return out
+}
+
+// ValidateTree is Draft04Tree with the mode taken from data's shape: a
+// document for an object with "flow" and no "module", else a node. It is
+// the draft-04 verdict, not Kazoo's: Kazoo accepts flows it refuses (a
+// required property with a default left out, every audio_macro item) and
+// refuses flows it accepts (a blacklisted voice_url); use KazooTree for
+// Kazoo's verdict.
 func ValidateTree(set *load.Set, data []byte) []string {
+	mode := "pivot"
+	var obj map[string]any
+	if json.Unmarshal(data, &obj) == nil {
+		if _, hasFlow := obj["flow"]; hasFlow && obj["module"] == nil {
+			mode = "callflow"
+		}
+	}
+	return Draft04Tree(set, data, mode)
+}
+
+// Draft04Tree checks callflow JSON with the draft-04 validator, applied
+// the way Kazoo applies its schemas: a node against callflows.action and
+// its data against callflows.<module>, at every depth; in mode "callflow"
+// the document against callflows first, then its flow. It decodes with
+// encoding/json (a duplicate key keeps its last copy) and knows none of
+// Kazoo's own semantics; it returns one line per problem, empty when the
+// draft-04 verdict is valid.
+func Draft04Tree(set *load.Set, data []byte, mode string) []string {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		return []string{"invalid JSON: " + err.Error()}
 	}
-	var problems []string
-	obj, _ := v.(map[string]any)
-	if _, hasFlow := obj["flow"]; hasFlow && obj["module"] == nil {
-		problems = append(problems, check(set, "callflows", "", v)...)
-		problems = append(problems, walkNode(set, "/flow", obj["flow"])...)
+	if mode == "callflow" {
+		obj, _ := v.(map[string]any)
+		problems := check(set, "callflows", "", v)
+		if flow, ok := obj["flow"]; ok {
+			problems = append(problems, walkNode(set, "/flow", flow)...)
+		}
 		return problems
 	}
 	return walkNode(set, "", v)

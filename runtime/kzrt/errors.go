@@ -10,16 +10,26 @@ type Error struct {
 	// Pointer is the RFC 6901 JSON pointer of the offending value ("" for
 	// the whole document).
 	Pointer string
+	// Code is the error code Kazoo's validator reports for the same
+	// problem ("required", "minLength", "enum", "type", "error" for its
+	// extra checks…), as its Pivot debug log shows it in "schema_errors";
+	// empty when the problem has no Kazoo counterpart.
+	Code string
 	// Message says what is wrong, e.g. "length 0, minimum 1".
 	Message string
 }
 
-// Error describes the problem, with its location.
+// Error describes the problem, with its location and, when known, Kazoo's
+// code in brackets: "/data/text: length 0, minimum 1 [minLength]".
 func (e Error) Error() string {
-	if e.Pointer == "" {
-		return "(root): " + e.Message
+	where := e.Pointer
+	if where == "" {
+		where = "(root)"
 	}
-	return e.Pointer + ": " + e.Message
+	if e.Code == "" {
+		return where + ": " + e.Message
+	}
+	return where + ": " + e.Message + " [" + e.Code + "]"
 }
 
 // Errors is every problem one validation found, in document order.

@@ -72,7 +72,7 @@ func (v *Validator) Problems() Errors { return v.errs }
 func (v *Validator) Merge(es Errors) {
 	prefix := v.Pointer()
 	for _, e := range es {
-		v.errs = append(v.errs, Error{Pointer: prefix + e.Pointer, Message: e.Message})
+		v.errs = append(v.errs, Error{Pointer: prefix + e.Pointer, Code: e.Code, Message: e.Message})
 	}
 }
 

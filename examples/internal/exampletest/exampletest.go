@@ -41,7 +41,7 @@ func Check(t *testing.T, res *pivottest.Result) *callflow.Node {
 	}
 	t.Run("kazoo-schemas", func(t *testing.T) {
 		set := kazootest.Oracle(t)
-		if problems := kazootest.ValidateTree(set, res.Body); len(problems) > 0 {
+		if problems := kazootest.KazooTree(set, res.Body); len(problems) > 0 {
 			t.Errorf("Kazoo's schemas reject the answer:\n%s\nbody: %s", strings.Join(problems, "\n"), res.Body)
 		}
 	})

@@ -169,7 +169,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		"/prompt/text":             "length 0, minimum 1",
 		"/prompt/retries":          "11 is greater than the maximum 10",
 		"/prompt/method":           `"put" is not one of "get", "post", "GET", "POST"`,
-		"/prompt/caller_id_number": `"abc" does not match pattern "^\\+?[0-9]+$"`,
+		"/prompt/caller_id_number": `"abc" does not match pattern "^\\+?[0-9]+(?:\\n?\\z)"`,
 		"/prompt/voice_url":        `"not a uri" is not a valid uri`,
 		"/prompt/children/2/text":  "length 38, maximum 20",
 		"/codecs":                  "4 items, maximum 3; items 0 and 1 are equal; items must be unique",
