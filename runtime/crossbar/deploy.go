@@ -23,6 +23,10 @@ func (c *Client) ValidateDocument(ctx context.Context, schema string, doc any) e
 	return err
 }
 
+// ErrNameNotUnique is returned by Deploy when several callflows of the
+// account have the name it deploys under, so that none can be chosen.
+var ErrNameNotUnique = errors.New("callflow name not unique")
+
 // DeploySpec is a callflow as Deploy maintains it: the account's callflow
 // named Name routes Numbers and Patterns to Flow.
 type DeploySpec struct {
@@ -125,7 +129,7 @@ func (c *Client) deploy(ctx context.Context, spec DeploySpec, dryRun bool) (*Dep
 		}
 		dropReadOnly(current)
 	default:
-		return nil, fmt.Errorf("crossbar: %d callflows are named %q (%s): delete or rename all but one", len(named), spec.Name, strings.Join(named, ", "))
+		return nil, fmt.Errorf("crossbar: %w: %d callflows are named %q (%s); delete or rename all but one", ErrNameNotUnique, len(named), spec.Name, strings.Join(named, ", "))
 	}
 	doc, err := spec.document(current)
 	if err != nil {

@@ -88,7 +88,7 @@ func TestDeployRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Deploy(ctx, crossbar.DeploySpec{Name: "main", Numbers: []string{"2002"}, Flow: json.RawMessage(pivotFlow)})
-	if err == nil || !strings.Contains(err.Error(), `2 callflows are named "main"`) {
+	if !errors.Is(err, crossbar.ErrNameNotUnique) || !strings.Contains(err.Error(), `2 callflows are named "main"`) {
 		t.Errorf("two callflows of one name: %v", err)
 	}
 }
