@@ -21,7 +21,7 @@ func runDebug(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("kzgen debug", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	callID := fl.String("call-id", "", "show this call's requests, answers and errors (a call ID or debug ID from the listing)")
-	asJSON := fl.Bool("json", false, "print Crossbar's rows as JSON, for tools")
+	asJSON := fl.Bool("json", false, "print the rows as JSON, with Kazoo's field names, for tools")
 	kz := addKazooFlags(fl)
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: kzgen debug [-call-id ID] [-json]")

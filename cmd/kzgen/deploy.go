@@ -314,7 +314,7 @@ func checkBeforeDeploy(spec crossbar.DeploySpec) (problems, warnings []localProb
 			warnings = append(warnings, localProblem{u.Pointer, fmt.Sprintf("%s is a private address: many clusters refuse it, and Kazoo's servers reach it only on the same network", u.URL)})
 		}
 	}
-	// TODO(validate): call generator/validate's schema check (callflows, callflows.<module>) here.
+	// TODO(validate): call generator/validate's schema check here (callflows, each node's callflows.<module>).
 	return problems, warnings
 }
 

@@ -17,10 +17,9 @@ import (
 )
 
 // The listing rows ls reads: the few fields of each collection's Crossbar
-// listing it shows. Replace them with the listing types of the generated
-// documents (gen/kazoodoc) when those exist; note that some row fields are
-// counts where the document has the list (a group's endpoints, a voicemail
-// box's messages).
+// listing it shows. Some row fields are counts where the document has the
+// list (a group's endpoints, a voicemail box's messages).
+// TODO(kazoodoc): replace these views with gen/kazoodoc's listing types once they exist.
 type (
 	lsUserRow struct {
 		ID        string `json:"id"`

@@ -39,6 +39,7 @@ type DeploySpec struct {
 	Patterns []string
 	// Flow is the tree's root node as JSON: one bare node
 	// {"module": …, "data": {…}, "children": {…}}.
+	// TODO(kazoodoc): *kzrt.Node, the callflow document's flow type, once gen/kazoodoc exists.
 	Flow json.RawMessage
 	// Fields are other top-level fields of the document ("ringback",
 	// "flags", …), set as given. Name, Numbers, Patterns and Flow win over
@@ -72,8 +73,8 @@ type Deployment struct {
 	Changed []string
 }
 
-// callflowRow is the part of a callflow listing row Deploy reads. Replace
-// with the listing type of the generated documents when they exist.
+// callflowRow is the part of a callflow listing row Deploy reads.
+// TODO(kazoodoc): replace with gen/kazoodoc's callflow listing row once it exists.
 type callflowRow struct {
 	ID       string   `json:"id"`
 	Name     string   `json:"name"`

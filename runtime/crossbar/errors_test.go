@@ -166,3 +166,86 @@ func TestNumberTaken(t *testing.T) {
 		})
 	}
 }
+
+func TestSystemErrorShapes(t *testing.T) {
+	srv, acct := fake(t, crossbartest.Options{})
+	c := client(t, srv, crossbar.APIKey(acct.APIKey))
+	if _, err := c.Login(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		status  int
+		message string
+		is      error
+	}{
+		{400, "parse_error", nil},
+		{402, "no_credit", nil},
+		{404, "faulty_request", crossbar.ErrNotFound},
+		{416, "", nil},
+		{423, "locked", nil},
+		{500, "datastore_fault", nil},
+		{501, "not_implemented", nil},
+	} {
+		srv.FailNext(tc.status, tc.message, map[string]string{"message": "details " + tc.message})
+		_, err := crossbar.ListAll[user](ctx, c, crossbar.Users, nil)
+		var e *crossbar.Error
+		if !errors.As(err, &e) || e.StatusCode != tc.status || e.Problems != nil || errors.Is(err, crossbar.ErrValidation) {
+			t.Errorf("%d %s: %v", tc.status, tc.message, err)
+			continue
+		}
+		if tc.message != "" && (e.Message != tc.message || !strings.Contains(err.Error(), "details "+tc.message)) {
+			t.Errorf("%d: message %q, error %v", tc.status, e.Message, err)
+		}
+		if tc.message == "" && e.Message != http.StatusText(tc.status) {
+			t.Errorf("%d without a message: %q", tc.status, e.Message)
+		}
+		if tc.is != nil && !errors.Is(err, tc.is) {
+			t.Errorf("%d is not %v", tc.status, tc.is)
+		}
+	}
+}
+
+func TestNumberTakenWordings(t *testing.T) {
+	srv, acct := fake(t, crossbartest.Options{})
+	c := client(t, srv, crossbar.APIKey(acct.APIKey))
+	if _, err := c.Login(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		message, cause string
+		want           crossbar.NumberTakenError
+	}{
+		{"Number +14155550100 exists in callflow abc123 Main (old)", "+14155550100", crossbar.NumberTakenError{Number: "+14155550100", CallflowID: "abc123", CallflowName: "Main (old)"}},
+		{"+14155550100 exists in callflow abc123 ((a) b)", "", crossbar.NumberTakenError{Number: "+14155550100", CallflowID: "abc123", CallflowName: "(a) b"}},
+		{"Number 1001 exists in callflow abc123 ", "1001", crossbar.NumberTakenError{Number: "1001", CallflowID: "abc123"}},
+		{"1001 exists in callflow abc123 (undefined)", "1001", crossbar.NumberTakenError{Number: "1001", CallflowID: "abc123"}},
+		{"number in use", "1001", crossbar.NumberTakenError{Number: "1001"}},
+	} {
+		detail := map[string]any{"message": tc.message}
+		if tc.cause != "" {
+			detail["cause"] = tc.cause
+		}
+		srv.FailNext(400, "validation error", map[string]any{"numbers": map[string]any{"unique": detail}})
+		_, err := crossbar.Create(ctx, c, crossbar.Callflows, map[string]any{})
+		var taken *crossbar.NumberTakenError
+		if !errors.As(err, &taken) {
+			t.Errorf("%q: %v", tc.message, err)
+			continue
+		}
+		got := *taken
+		got.Pointer, got.Message = "", ""
+		if got != tc.want {
+			t.Errorf("%q: %+v, want %+v", tc.message, got, tc.want)
+		}
+	}
+}
+
+func TestMultiFactorLogin(t *testing.T) {
+	srv, acct := fake(t, crossbartest.Options{})
+	c := client(t, srv, crossbar.APIKey(acct.APIKey))
+	srv.FailNext(401, "invalid_credentials", map[string]any{"multi_factor_request": map[string]any{"provider_name": "duo"}})
+	_, err := c.Login(ctx)
+	if !errors.Is(err, crossbar.ErrMFARequired) || !errors.Is(err, crossbar.ErrUnauthorized) {
+		t.Errorf("err = %v", err)
+	}
+}
