@@ -31,6 +31,9 @@ func init() {
 		{"schemas", "inspect the embedded schema set (schemas list, schemas diff)", runSchemas},
 		{"docs", "render the callflow reference pages (Markdown) from the schemas", runDocs},
 		{"graph", "draw a callflow as a Mermaid or Graphviz DOT diagram", runGraph},
+		{"deploy", "create or update a callflow in Kazoo through Crossbar", runDeploy},
+		{"ls", "list the account's users, devices, groups, callflows… with their IDs", runLs},
+		{"debug", "read Kazoo's Pivot debug log: calls, requests, answers, errors", runDebug},
 		{"version", "print kzgen's version", runVersion},
 	}
 }

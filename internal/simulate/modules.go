@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
-	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kzgen/kzgen/gen/callflow"
+	"github.com/kzgen/kzgen/runtime/crossbar"
 	"github.com/kzgen/kzgen/runtime/pivot"
 )
 
@@ -283,15 +282,10 @@ func (w *walker) pivotNode(ctx context.Context, n *callflow.Node, d *callflow.Pi
 	return step{end: &ending{OutcomeFailed, fmt.Sprintf("call failed: %s, and the pivot node has no \"_\" child", x.why)}}, nil
 }
 
-// blacklisted reports whether a voice_url's host is on Kazoo's default IP
-// blacklist.
+// blacklisted reports whether a voice_url's host is on Kazoo's default
+// blacklist (the scheme is CheckURL's concern).
 func blacklisted(u string) bool {
-	parsed, err := url.Parse(u)
-	if err != nil {
-		return false
-	}
-	ip := net.ParseIP(parsed.Hostname())
-	return ip != nil && (ip.Equal(net.IPv4(127, 0, 0, 1)) || ip.Equal(net.IPv4zero))
+	return CheckURL(u) == nil && crossbar.DefaultURLBlacklist.Check(u) != nil
 }
 
 // bridge reports a bridge attempt and follows the configured outcome.
