@@ -36,8 +36,10 @@
 //
 // # Failures and the fallback
 //
-// A handler error, a panic (recovered), a callflow that fails Validate, a
-// request that does not parse, and a refused continuation are logged with
+// A handler error, a nil callflow (typed nils included), a panic (recovered
+// in the handler and in everything done with its callflow afterwards: Node,
+// Validate, encoding), a callflow that fails Validate or cannot be encoded,
+// a request that does not parse, and a refused continuation are logged with
 // log/slog (WithLogger) and answered with the fallback, never with a broken
 // callflow. What Kazoo does with an answer decides the choice:
 //

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"runtime/debug"
 	"strconv"
 	"time"
@@ -20,9 +21,10 @@ import (
 // as it is. ctx is the HTTP request's context: it is cancelled when Kazoo
 // gives up (its request timeout is 5 s by default) or the connection closes.
 //
-// A non-nil error, a nil callflow, a callflow that fails Validate and a panic
-// are all logged and answered with the fallback (see WithFallback and
-// WithFailureStatus), never with the half-built callflow.
+// A non-nil error, a nil callflow (a nil interface, or a typed nil such as a
+// nil *callflow.TTSBuilder), a callflow that fails Validate or cannot be
+// encoded, and a panic are all logged and answered with the fallback (see
+// WithFallback and WithFailureStatus), never with the half-built callflow.
 type HandlerFunc func(ctx context.Context, r *Request) (callflow.Builder, error)
 
 // DefaultMaxBodyBytes is the default bound on a POST body. Kazoo's
@@ -191,13 +193,16 @@ func WithFailureStatus(code int) Option {
 //     larger body is answered 413;
 //  3. parses the request with ParseRequest; a request that does not parse
 //     (e.g. a malformed JSON body) gets the fallback;
-//  4. calls fn with the request's context, recovering a panic;
-//  5. validates the callflow with Validate, as Kazoo will;
+//  4. calls fn with the request's context;
+//  5. takes the callflow's Node and validates it with Validate, as Kazoo
+//     will, then encodes it;
 //  6. answers status 200 with the bare node as JSON and the header
 //     "Content-Type: application/json", exactly: Kazoo compares the media
 //     type case-sensitively and reads a response with no Content-Type as
 //     TwiML.
 //
+// Steps 4 and 5 run under one recover: a panic in fn, in a Builder's Node
+// method, in Validate or in the encoding is a failure like any other.
 // Failures in steps 3 to 5 are logged (WithLogger) and answered with the
 // fallback: by default an apology then hangup with status 200 (WithFallback),
 // or a bare error status so that Kazoo takes the pivot node's "_" child
@@ -256,6 +261,15 @@ type panicError struct {
 // Error describes the problem, with its location.
 func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
 
+// failure is why a request is answered with the fallback: what to log, and
+// at which level.
+type failure struct {
+	level slog.Level
+	msg   string
+	err   error
+	attrs []slog.Attr
+}
+
 // serve runs one request through the pipeline Handler documents.
 func (c *config) serve(w http.ResponseWriter, r *http.Request, answer answerFunc) {
 	switch r.Method {
@@ -282,57 +296,81 @@ func (c *config) serve(w http.ResponseWriter, r *http.Request, answer answerFunc
 		return
 	}
 
-	b, err := call(r.Context(), answer, r, req)
-	if err != nil {
-		var ref *refusal
-		var pe *panicError
-		switch {
-		case errors.As(err, &ref):
-			c.log(r, req, slog.LevelWarn, ref.msg, ref.err)
-		case errors.As(err, &pe):
-			c.log(r, req, slog.LevelError, "pivot: handler panicked", err, slog.String("stack", string(pe.stack)))
-		default:
-			c.log(r, req, slog.LevelError, "pivot: handler failed", err)
-		}
-		c.writeFallback(w)
-		return
-	}
-	var node *callflow.Node
-	if b != nil {
-		node = b.Node()
-	}
-	if node == nil {
-		c.log(r, req, slog.LevelError, "pivot: handler returned no callflow", nil)
-		c.writeFallback(w)
-		return
-	}
-	if err := node.Validate(); err != nil {
-		c.log(r, req, slog.LevelError, "pivot: handler returned an invalid callflow", err,
-			slog.Int("problems", len(kzrt.AsErrors(err))))
-		c.writeFallback(w)
-		return
-	}
-	body, err := node.MarshalJSON()
-	if err != nil {
-		c.log(r, req, slog.LevelError, "pivot: encoding the callflow", err)
+	body, f := produce(r.Context(), answer, r, req)
+	if f != nil {
+		c.log(r, req, f.level, f.msg, f.err, f.attrs...)
 		c.writeFallback(w)
 		return
 	}
 	writeCallflow(w, body)
 }
 
-// call runs answer, turning a panic into a *panicError. http.ErrAbortHandler
-// is re-raised, as net/http expects.
-func call(ctx context.Context, answer answerFunc, hr *http.Request, r *Request) (b callflow.Builder, err error) {
+// produce runs answer and turns the callflow it returns into the JSON
+// answer: the builder's Node, Validate, MarshalJSON. All of it runs under
+// one recover, since every step after the handler returns also runs the
+// developer's values (a typed-nil builder, a Builder of their own, a tree
+// they assembled by hand): a panic anywhere becomes a failure, never a
+// dropped connection. http.ErrAbortHandler is re-raised, as net/http
+// expects.
+func produce(ctx context.Context, answer answerFunc, hr *http.Request, r *Request) (body []byte, f *failure) {
+	stage := "handler"
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			b, err = nil, &panicError{value: v, stack: debug.Stack()}
+			pe := &panicError{value: v, stack: debug.Stack()}
+			msg := "pivot: handler panicked"
+			if stage != "handler" {
+				msg = "pivot: the handler's callflow panicked in " + stage
+			}
+			body, f = nil, &failure{level: slog.LevelError, msg: msg, err: pe,
+				attrs: []slog.Attr{slog.String("stack", string(pe.stack))}}
 		}
 	}()
-	return answer(ctx, hr, r)
+	b, err := answer(ctx, hr, r)
+	if err != nil {
+		if ref, ok := errors.AsType[*refusal](err); ok {
+			return nil, &failure{level: slog.LevelWarn, msg: ref.msg, err: ref.err}
+		}
+		return nil, &failure{level: slog.LevelError, msg: "pivot: handler failed", err: err}
+	}
+	stage = "Node"
+	node, err := nodeOf(b)
+	if err != nil {
+		return nil, &failure{level: slog.LevelError, msg: "pivot: handler returned no callflow", err: err}
+	}
+	stage = "Validate"
+	if err := node.Validate(); err != nil {
+		return nil, &failure{level: slog.LevelError, msg: "pivot: handler returned an invalid callflow", err: err,
+			attrs: []slog.Attr{slog.Int("problems", len(kzrt.AsErrors(err)))}}
+	}
+	stage = "MarshalJSON"
+	body, err = node.MarshalJSON()
+	if err != nil {
+		return nil, &failure{level: slog.LevelError, msg: "pivot: encoding the callflow", err: err}
+	}
+	return body, nil
+}
+
+// nodeOf returns b's node, or an error when there is none: a nil Builder, a
+// typed nil (a nil *callflow.TTSBuilder, whose Node method would
+// dereference it), or a Builder whose Node returns nil.
+func nodeOf(b callflow.Builder) (*callflow.Node, error) {
+	if b == nil {
+		return nil, errors.New("nil callflow.Builder")
+	}
+	switch v := reflect.ValueOf(b); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		if v.IsNil() {
+			return nil, fmt.Errorf("nil %T", b)
+		}
+	}
+	n := b.Node()
+	if n == nil {
+		return nil, fmt.Errorf("%T.Node() returned nil", b)
+	}
+	return n, nil
 }
 
 // writeCallflow answers a callflow: status 200, Content-Type exactly

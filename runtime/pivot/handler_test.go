@@ -3,6 +3,7 @@ package pivot_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -148,6 +149,36 @@ func TestHandlerFallback(t *testing.T) {
 			},
 			log: "/children/_/data/text",
 		},
+		"typed nil builder": {
+			fn: func(context.Context, *pivot.Request) (callflow.Builder, error) {
+				var b *callflow.TTSBuilder
+				return b, nil
+			},
+			log: "handler returned no callflow",
+		},
+		"Node panics": {
+			fn: func(context.Context, *pivot.Request) (callflow.Builder, error) {
+				return panickyBuilder{}, nil
+			},
+			log: "callflow panicked in Node",
+		},
+		"Validate panics": {
+			fn: func(context.Context, *pivot.Request) (callflow.Builder, error) {
+				// Typed-nil data: the tree code dereferences it.
+				return &callflow.Node{Module: "tts", Data: (*callflow.TTSData)(nil)}, nil
+			},
+			log: "level=ERROR",
+		},
+		"encoding fails": {
+			fn: func(context.Context, *pivot.Request) (callflow.Builder, error) {
+				// Valid for Validate, which does not read Extra; the encoder
+				// refuses the broken raw JSON.
+				n := callflow.Hangup().Node()
+				n.Extra = map[string]json.RawMessage{"x": json.RawMessage(`{`)}
+				return n, nil
+			},
+			log: "encoding the callflow",
+		},
 		"unknown module": {
 			fn: func(context.Context, *pivot.Request) (callflow.Builder, error) {
 				return &callflow.Node{Module: "say", Data: &callflow.RawData{Module: "say", JSON: []byte(`{}`)}}, nil
@@ -219,6 +250,56 @@ func TestHandlerFallback(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// panickyBuilder is a Builder of the developer's own whose Node panics.
+type panickyBuilder struct{}
+
+func (panickyBuilder) Node() *callflow.Node { panic("no node today") }
+
+// TestHandlerTypedNilNamesTheType checks the log says which typed nil the
+// handler returned.
+func TestHandlerTypedNilNamesTheType(t *testing.T) {
+	logger, logs := testLogger()
+	h := pivot.Handler(func(context.Context, *pivot.Request) (callflow.Builder, error) {
+		var b *callflow.MenuBuilder
+		return b, nil
+	}, pivot.WithLogger(logger))
+	res, err := aliceCall.Send(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != pivottest.VerdictRun || !strings.Contains(logs.String(), "nil *callflow.MenuBuilder") {
+		t.Errorf("verdict %v\nlog %s", res.Verdict, logs)
+	}
+}
+
+// TestHandlerLoopingCallflow: a callflow that loops back on itself cannot be
+// encoded for Kazoo; the handler answers the fallback instead of recursing
+// until the runtime kills the process with a stack overflow.
+func TestHandlerLoopingCallflow(t *testing.T) {
+	// TODO: remove this Skip once the tree code reports a cycle as an error:
+	// (*callflow.Node).Validate must return an error (and MarshalJSON must
+	// fail) for a node that is its own descendant, instead of recursing.
+	// The handler's side is tested by "encoding fails" in TestHandlerFallback.
+	t.Skip("needs loop detection in the tree: Node.Validate and Node.MarshalJSON recurse forever on a cycle")
+
+	logger, logs := testLogger()
+	h := pivot.Handler(func(context.Context, *pivot.Request) (callflow.Builder, error) {
+		menu := callflow.Menu()
+		menu.Branch("1", callflow.TTS("Once more.").Then(menu)) // 1 → tts → the menu again
+		return callflow.TTS("Welcome.").Then(menu), nil
+	}, pivot.WithLogger(logger))
+	res, err := aliceCall.Send(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spoken := string(res.Body); res.Err() != nil || !strings.Contains(spoken, pivot.DefaultApology) {
+		t.Errorf("a looping callflow was not answered with the fallback: %v %s", res.Err(), res.Body)
+	}
+	if !strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("the looping callflow was not logged:\n%s", logs)
 	}
 }
 
