@@ -58,10 +58,29 @@
 // pivot node's "_" child: use it when the static callflow has its own plan
 // for failures.
 //
-// Two answers are not the fallback, because they concern requests Kazoo does
-// not send: a method other than GET, HEAD or POST gets 405, and a POST body
-// over the bound (WithMaxBodyBytes, DefaultMaxBodyBytes by default) gets 413.
-// Both are non-200, so Kazoo would take the "_" child.
+// Three answers are not the fallback, because they concern requests Kazoo
+// does not send: a method other than GET, HEAD or POST gets 405, a URL
+// whose query is over the parameter bound (WithMaxBodyBytes,
+// DefaultMaxBodyBytes by default) gets 414, and a POST body over it 413.
+// All are non-200, so Kazoo would take the "_" child.
+//
+// # Serving
+//
+// NewServer returns an http.Server hardened for the open internet: read,
+// write and idle timeouts sized for Kazoo's 5 s request timeout, a bound on
+// the request line and headers (beyond it net/http answers 431 having read
+// no more), and errors logged through slog. ListenAndServe and Serve run
+// it until a context is cancelled, then shut down gracefully:
+//
+//	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+//	defer stop()
+//	if err := pivot.ListenAndServe(ctx, ":8080", h); err != nil {
+//		log.Fatal(err)
+//	}
+//
+// A bare http.ListenAndServe has no timeouts and reads request lines of up
+// to 1 MiB: a handful of slow or oversized clients can hold its memory and
+// connections.
 //
 // # Multi-step IVRs
 //

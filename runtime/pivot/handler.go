@@ -27,9 +27,10 @@ import (
 // WithFallback and WithFailureStatus), never with the half-built callflow.
 type HandlerFunc func(ctx context.Context, r *Request) (callflow.Builder, error)
 
-// DefaultMaxBodyBytes is the default bound on a POST body. Kazoo's
-// parameters take a few hundred bytes to a few KiB; a larger body is not a
-// Pivot request.
+// DefaultMaxBodyBytes is the default bound on a request's parameters: a POST
+// body, and the URL's query (where a GET carries them all). Kazoo's
+// parameters take a few hundred bytes to a few KiB; more is not a Pivot
+// request.
 const DefaultMaxBodyBytes = 64 << 10
 
 // DefaultTTL is how long a continuation made by Router.Next stays valid by
@@ -45,8 +46,11 @@ func DefaultFallback() *callflow.Node {
 	return callflow.TTS(DefaultApology).Then(callflow.Hangup()).Node()
 }
 
-// Option configures Handler and NewRouter. Options that only concern a
-// Router (WithTTL, WithClock, WithFollowUp) are ignored by Handler.
+// Option configures Handler, NewRouter, NewServer, ListenAndServe and
+// Serve. Each takes the options that concern it and ignores the others:
+// options that only concern a Router (WithTTL, WithClock, WithFollowUp) are
+// ignored by Handler, and a server only reads WithLogger, WithMaxBodyBytes
+// and WithShutdownTimeout.
 type Option func(*config)
 
 // config is the settings shared by Handler and Router.
@@ -64,6 +68,9 @@ type config struct {
 	now          func() time.Time
 	followMethod callflow.PivotMethod
 	followBody   callflow.PivotReqBodyFormat
+
+	// Servers only.
+	shutdownTimeout time.Duration
 
 	err error // first invalid option
 }
@@ -86,6 +93,8 @@ func newConfig(opts []Option) *config {
 		now:            time.Now,
 		followMethod:   callflow.PivotMethodPost,
 		followBody:     callflow.PivotReqBodyFormatForm,
+
+		shutdownTimeout: DefaultShutdownTimeout,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -111,8 +120,12 @@ func WithLogger(l *slog.Logger) Option {
 	return func(c *config) { c.logger = l }
 }
 
-// WithMaxBodyBytes bounds POST bodies (default DefaultMaxBodyBytes); a larger
-// body is answered 413 without calling the handler. n must be positive.
+// WithMaxBodyBytes bounds a request's parameters (default
+// DefaultMaxBodyBytes), without calling the handler: a POST body over n
+// bytes is answered 413 (Request Entity Too Large), and a URL whose query is
+// over n bytes 414 (URI Too Long), whatever the method, since a GET carries
+// every parameter in its query. n must be positive. Give a server from
+// NewServer the same option, so that its header bound fits the query bound.
 func WithMaxBodyBytes(n int64) Option {
 	return func(c *config) {
 		if n <= 0 {
@@ -189,8 +202,9 @@ func WithFailureStatus(code int) Option {
 //
 //  1. refuses methods other than GET, HEAD and POST with 405 (Kazoo sends
 //     only GET and POST);
-//  2. bounds a POST body with http.MaxBytesReader (WithMaxBodyBytes); a
-//     larger body is answered 413;
+//  2. bounds the parameters (WithMaxBodyBytes): a URL query over the bound
+//     is answered 414, and a POST body is read through
+//     http.MaxBytesReader, a larger one answered 413;
 //  3. parses the request with ParseRequest; a request that does not parse
 //     (e.g. a malformed JSON body) gets the fallback;
 //  4. calls fn with the request's context;
@@ -206,8 +220,8 @@ func WithFailureStatus(code int) Option {
 // Failures in steps 3 to 5 are logged (WithLogger) and answered with the
 // fallback: by default an apology then hangup with status 200 (WithFallback),
 // or a bare error status so that Kazoo takes the pivot node's "_" child
-// (WithFailureStatus). The 405 and 413 answers are non-200 too, so if Kazoo
-// ever met one it would also take the "_" child.
+// (WithFailureStatus). The 405, 413 and 414 answers are non-200 too, so if
+// Kazoo ever met one it would also take the "_" child.
 //
 // Handler panics if an option is invalid, as the options are fixed when the
 // program is written.
@@ -278,6 +292,12 @@ func (c *config) serve(w http.ResponseWriter, r *http.Request, answer answerFunc
 		c.log(r, nil, slog.LevelWarn, "pivot: method not allowed", nil)
 		w.Header().Set("Allow", "GET, HEAD, POST")
 		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return
+	}
+	if n := len(r.URL.RawQuery); int64(n) > c.maxBody {
+		c.log(r, nil, slog.LevelWarn, "pivot: request URL too long", nil,
+			slog.Int("query_bytes", n), slog.Int64("limit", c.maxBody))
+		http.Error(w, http.StatusText(http.StatusRequestURITooLong), http.StatusRequestURITooLong)
 		return
 	}
 	if r.Method == http.MethodPost && r.Body != nil {

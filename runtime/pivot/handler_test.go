@@ -359,8 +359,33 @@ func TestHandlerBodyLimit(t *testing.T) {
 			}
 		})
 	}
-	if !strings.Contains(logs.String(), "request body too large") {
-		t.Errorf("log lacks the refusal:\n%s", logs)
+	// The same bound applies to the URL's query, where a GET carries every
+	// parameter (and a POST its voice_url's own).
+	for _, tc := range []struct {
+		name   string
+		method string
+		query  string
+		status int
+		called bool
+	}{
+		{"GET at the limit", "GET", body, 200, true},
+		{"GET over the limit", "GET", body + "x", 414, false},
+		{"HEAD over the limit", "HEAD", body + "x", 414, false},
+		{"POST query over the limit", "POST", body + "x", 414, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			called = false
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(tc.method, "/?"+tc.query, nil))
+			if rec.Code != tc.status || called != tc.called {
+				t.Errorf("status %d, handler called %v; want %d, %v", rec.Code, called, tc.status, tc.called)
+			}
+		})
+	}
+	for _, want := range []string{"request body too large", "request URL too long", "query_bytes=101"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, logs)
+		}
 	}
 }
 

@@ -1,13 +1,12 @@
-// Package serve is the server boilerplate the examples share: command-line
-// flags, slog logging, an access log, http.Server timeouts and graceful
-// shutdown on SIGINT or SIGTERM.
+// Package serve is the command-line boilerplate the examples share: flags,
+// slog logging and an access log around pivot.Serve, which provides the
+// hardened server (timeouts, header bound, graceful shutdown on SIGINT or
+// SIGTERM).
 package serve
 
 import (
 	"context"
-	"errors"
 	"flag"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,22 +14,14 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/kzgen/kzgen/runtime/pivot"
 )
 
 var (
 	addr      = flag.String("addr", "127.0.0.1:8080", "listen address")
 	publicURL = flag.String("public-url", "", "URL at which Kazoo reaches this server, for follow-up requests (default http://ADDR)")
 	verbose   = flag.Bool("v", false, "log at debug level")
-)
-
-// Timeouts of the http.Server. Kazoo gives up on a Pivot request after
-// req_timeout_ms, 5 s by default and at most, so nothing here needs longer.
-const (
-	ReadHeaderTimeout = 2 * time.Second
-	ReadTimeout       = 5 * time.Second
-	WriteTimeout      = 10 * time.Second
-	IdleTimeout       = 60 * time.Second
-	ShutdownTimeout   = 10 * time.Second
 )
 
 // PublicURL returns the -public-url flag, or http://ADDR when it is unset.
@@ -54,63 +45,32 @@ func Main(name string, newHandler func(log *slog.Logger) (http.Handler, error)) 
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})).With("app", name)
 	slog.SetDefault(log)
 
-	if err := run(log, newHandler); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, log, newHandler); err != nil {
 		log.Error("exiting", "error", err)
+		stop()
 		os.Exit(1)
 	}
 }
 
-func run(log *slog.Logger, newHandler func(*slog.Logger) (http.Handler, error)) error {
+func run(ctx context.Context, log *slog.Logger, newHandler func(*slog.Logger) (http.Handler, error)) error {
 	h, err := newHandler(log)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", *addr)
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return Run(ctx, NewServer(AccessLog(log, h), log), ln, log)
+	return Serve(ctx, ln, h, log)
 }
 
-// NewServer returns an http.Server for h with the package's timeouts and
-// errors logged through log.
-func NewServer(h http.Handler, log *slog.Logger) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		ReadTimeout:       ReadTimeout,
-		WriteTimeout:      WriteTimeout,
-		IdleTimeout:       IdleTimeout,
-		MaxHeaderBytes:    64 << 10, // a GET carries every parameter in its URL
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-}
-
-// Run serves srv on ln until ctx is done, then shuts it down, waiting up to
-// ShutdownTimeout for requests in flight.
-func Run(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger) error {
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	log.Info("listening", "addr", ln.Addr().String())
-
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	log.Info("stopped")
-	return nil
+// Serve serves h on ln with pivot.Serve, behind the access log, until ctx
+// is done.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	return pivot.Serve(ctx, ln, AccessLog(log, h), pivot.WithLogger(log))
 }
 
 // AccessLog logs each request's method, path, status and duration. It never
