@@ -41,7 +41,10 @@
 // Validate, encoding), a callflow that fails Validate or cannot be encoded,
 // a request that does not parse, and a refused continuation are logged with
 // log/slog (WithLogger) and answered with the fallback, never with a broken
-// callflow. What Kazoo does with an answer decides the choice:
+// callflow. The log never holds the URL's query (tokens, continuations,
+// every GET parameter), and values the client controls are clipped: the
+// method, path, remote address, user agent, Call-ID and step name to
+// MaxLogValueBytes, error texts to MaxLogErrorBytes. What Kazoo does with an answer decides the choice:
 //
 //   - status 200 with a valid callflow: Kazoo runs it in place of the
 //     current callflow;
@@ -80,7 +83,8 @@
 //
 // A bare http.ListenAndServe has no timeouts and reads request lines of up
 // to 1 MiB: a handful of slow or oversized clients can hold its memory and
-// connections.
+// connections. AccessLog adds one log line per request, without the query
+// and without allocating.
 //
 // # Multi-step IVRs
 //
@@ -110,7 +114,9 @@
 // it against the step requested and the request's Call-ID, and refuses a
 // tampered, expired, cross-step or cross-call continuation with the
 // fallback. Any number of replicas sharing the keys can serve one call; keys
-// have IDs, so they can be rotated. The state is signed, not encrypted, and
+// have IDs, so they can be rotated. A follow-up that cannot be made (state
+// over 4 KiB, an unknown step) is an error: Router.Next returns it,
+// Step.Next records it for Step.Err, and the request gets the fallback. The state is signed, not encrypted, and
 // a continuation can be replayed for the same Call-ID until it expires.
 //
 // # Security

@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -414,24 +415,54 @@ func (c *config) writeFallback(w http.ResponseWriter) {
 }
 
 // log logs a failed request. The URL's query is never logged: it may hold a
-// token or a continuation (and, for GET, every call parameter).
+// token or a continuation (and, for GET, every call parameter). Values the
+// client controls are clipped (see MaxLogValueBytes), and so is the error.
 func (c *config) log(r *http.Request, req *Request, level slog.Level, msg string, err error, extra ...slog.Attr) {
 	ctx := r.Context()
 	if !c.logger.Enabled(ctx, level) {
 		return
 	}
-	attrs := make([]slog.Attr, 0, 6+len(extra))
+	attrs := make([]slog.Attr, 0, 7+len(extra))
 	attrs = append(attrs,
-		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
-		slog.String("remote", r.RemoteAddr),
+		clippedString("method", r.Method),
+		clippedString("path", r.URL.Path),
+		clippedString("remote", r.RemoteAddr),
+		clippedString("user_agent", r.UserAgent()),
 	)
 	if req != nil && req.CallID != "" {
-		attrs = append(attrs, slog.String("call_id", req.CallID))
+		attrs = append(attrs, clippedString("call_id", req.CallID))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+		attrs = append(attrs, slog.String("error", clip(err.Error(), MaxLogErrorBytes)))
 	}
 	attrs = append(attrs, extra...)
 	c.logger.LogAttrs(ctx, level, msg, attrs...)
+}
+
+// How much of a value the client controls this package logs: the method,
+// path, remote address, user agent, Call-ID and step name of a request
+// (MaxLogValueBytes), and the text of an error (MaxLogErrorBytes), which may
+// quote the request. A longer value is cut on a UTF-8 boundary and ends with
+// "…(N bytes)", N being its whole length, so a client cannot fill the logs.
+const (
+	MaxLogValueBytes = 128
+	MaxLogErrorBytes = 2048
+)
+
+// clip returns s, or its first max bytes (fewer, to end on a whole UTF-8
+// character) marked as cut.
+func clip(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…(" + strconv.Itoa(len(s)) + " bytes)"
+}
+
+// clippedString is slog.String with the value clipped to MaxLogValueBytes.
+func clippedString(key, value string) slog.Attr {
+	return slog.String(key, clip(value, MaxLogValueBytes))
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/pivot"
@@ -429,5 +430,33 @@ func TestHandlerInvalidOptionsPanic(t *testing.T) {
 func TestDefaultFallbackIsValid(t *testing.T) {
 	if err := pivot.DefaultFallback().Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHandlerClipsLoggedValues: values a client controls are logged cut to
+// MaxLogValueBytes, the error to MaxLogErrorBytes, never whole.
+func TestHandlerClipsLoggedValues(t *testing.T) {
+	logger, logs := testLogger()
+	h := pivot.Handler(func(ctx context.Context, r *pivot.Request) (callflow.Builder, error) {
+		return nil, errors.New("no account for caller " + r.CallerIDName)
+	}, pivot.WithLogger(logger), pivot.WithMaxBodyBytes(1<<20))
+	huge := strings.Repeat("é", 22500) // 45 000 bytes
+	body := "Call-ID=" + huge + "&Caller-ID-Name=" + huge
+	r := httptest.NewRequest("POST", "/"+strings.Repeat("p", 5000), strings.NewReader(body))
+	r.Header.Set("Content-Type", pivot.ContentTypeForm)
+	r.Header.Set("User-Agent", strings.Repeat("u", 5000))
+	h.ServeHTTP(httptest.NewRecorder(), r)
+
+	out := logs.String()
+	if len(out) > 4*pivot.MaxLogValueBytes+pivot.MaxLogErrorBytes+1000 {
+		t.Errorf("%d bytes logged for one request:\n%.3000s", len(out), out)
+	}
+	for _, want := range []string{"call_id=", "…(45000 bytes)", "…(5001 bytes)", "…(5000 bytes)", "no account for caller"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%.3000s", want, out)
+		}
+	}
+	if !utf8.ValidString(out) {
+		t.Error("a value was cut inside a UTF-8 character")
 	}
 }

@@ -51,6 +51,16 @@ var (
 	ErrContinuationExpired = errors.New("pivot: continuation expired")
 )
 
+// The ways Router.Next (and Gather) can fail to build a follow-up. Test with
+// errors.Is.
+var (
+	// ErrUnknownStep: the follow-up names a step that is not registered.
+	ErrUnknownStep = errors.New("pivot: no such step")
+	// ErrStateTooLarge: the continuation, state included, is over 4 KiB; it
+	// travels in a URL, which Kazoo, proxies and servers all limit.
+	ErrStateTooLarge = errors.New("pivot: continuation state too large")
+)
+
 // Key is one secret continuations are signed with. Its ID travels in the
 // clear in every continuation, so a verifier knows which key to use: this
 // allows rotation (sign with the new key, keep verifying with the old one
@@ -93,18 +103,45 @@ type Step struct {
 	State State
 
 	router *Router
+	err    error // the first error of Next or Gather
 }
 
 // Next returns a pivot node to step carrying state for this call; see
-// Router.Next.
+// Router.Next. So that it chains, Next returns no error: when the node
+// cannot be made (ErrUnknownStep, ErrStateTooLarge) it records the error,
+// which Err returns, and returns a pivot node with no voice_url, which fails
+// Validate. After the step function returns, the Router answers the
+// fallback and logs the error, whatever the function returned.
 func (s *Step) Next(step string, state State) *callflow.PivotBuilder {
-	return s.router.Next(s.Request, step, state)
+	b, err := s.router.Next(s.Request, step, state)
+	if err != nil {
+		s.fail(err)
+		return callflow.Pivot("")
+	}
+	return b
 }
 
 // Gather returns a collect_dtmf node whose "_" child is Next(step, state);
-// see Router.Gather.
+// see Router.Gather. Errors are recorded as for Next, and the node returned
+// then has no child.
 func (s *Step) Gather(collection, step string, state State) *callflow.CollectDTMFBuilder {
-	return s.router.Gather(s.Request, collection, step, state)
+	b, err := s.router.Gather(s.Request, collection, step, state)
+	if err != nil {
+		s.fail(err)
+		return callflow.CollectDTMF()
+	}
+	return b
+}
+
+// Err returns the first error of Next or Gather in this step, or nil. A
+// step function may check it to answer differently (with smaller state, for
+// instance); otherwise the Router answers the fallback.
+func (s *Step) Err() error { return s.err }
+
+func (s *Step) fail(err error) {
+	if s.err == nil {
+		s.err = err
+	}
 }
 
 // Router serves a multi-step IVR. Each step is a handler reached at
@@ -284,22 +321,23 @@ func (rt *Router) URL(step string) string {
 // sets voice_url, req_format "kazoo", method and, for POST, req_body_format
 // (WithFollowUp); further settings (req_timeout_ms, …) may be chained.
 //
-// Next panics if step is not registered or if the encoded state exceeds
-// 4 KiB: inside a handler the panic is recovered, logged and answered with
-// the fallback.
-func (rt *Router) Next(r *Request, step string, state State) *callflow.PivotBuilder {
+// Next fails with ErrUnknownStep if step is not registered, and with
+// ErrStateTooLarge if the continuation, state included, exceeds 4 KiB.
+// Inside a step function, Step.Next is the shorter form.
+func (rt *Router) Next(r *Request, step string, state State) (*callflow.PivotBuilder, error) {
 	if r == nil {
-		panic("pivot: Router.Next: nil *Request")
+		return nil, errors.New("pivot: Router.Next: nil *Request")
 	}
 	rt.mu.RLock()
 	_, ok := rt.steps[step]
 	rt.mu.RUnlock()
 	if !ok {
-		panic(fmt.Sprintf("pivot: Router.Next: no step %q", step))
+		return nil, fmt.Errorf("pivot: Router.Next: %w: %q", ErrUnknownStep, step)
 	}
 	token := rt.sign(step, r.CallID, rt.cfg.now().Add(rt.cfg.ttl), state)
 	if len(token) > maxTokenLen {
-		panic(fmt.Sprintf("pivot: Router.Next: state too large: continuation of %d bytes, at most %d", len(token), maxTokenLen))
+		return nil, fmt.Errorf("pivot: Router.Next to step %q: %w: continuation of %d bytes, at most %d",
+			step, ErrStateTooLarge, len(token), maxTokenLen)
 	}
 	sep := "?"
 	if rt.query != "" {
@@ -311,22 +349,28 @@ func (rt *Router) Next(r *Request, step string, state State) *callflow.PivotBuil
 	if strings.EqualFold(string(rt.cfg.followMethod), http.MethodPost) {
 		b.ReqBodyFormat(rt.cfg.followBody)
 	}
-	return b
+	return b, nil
 }
 
 // Gather returns a collect_dtmf node that collects digits into collection
 // ("" leaves collection_name unset: Kazoo then uses "default") and whose "_"
 // child is Next(r, step, state); step reads the digits with
 // s.Digits.Collection(collection). Chain MaxDigits, Timeout, Terminators…
-// on the result, and put the prompt before it:
+// on the result, and put the prompt before it, as with Step.Gather:
 //
 //	callflow.TTS("Press 1 for sales").Then(s.Gather("dept", "department", nil).MaxDigits(1))
-func (rt *Router) Gather(r *Request, collection, step string, state State) *callflow.CollectDTMFBuilder {
+//
+// It fails as Next does.
+func (rt *Router) Gather(r *Request, collection, step string, state State) (*callflow.CollectDTMFBuilder, error) {
+	next, err := rt.Next(r, step, state)
+	if err != nil {
+		return nil, err
+	}
 	b := callflow.CollectDTMF()
 	if collection != "" {
 		b.CollectionName(collection)
 	}
-	return b.Then(rt.Next(r, step, state))
+	return b.Then(next), nil
 }
 
 // ServeHTTP dispatches a request to the step named by the last segment of
@@ -337,7 +381,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rte := rt.steps[name]
 	rt.mu.RUnlock()
 	if rte == nil {
-		rt.cfg.log(r, nil, slog.LevelWarn, "pivot: no such step", nil, slog.String("step", name))
+		rt.cfg.log(r, nil, slog.LevelWarn, "pivot: no such step", nil, clippedString("step", name))
 		http.NotFound(w, r)
 		return
 	}
@@ -350,7 +394,12 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return nil, &refusal{msg: "pivot: continuation refused", err: err}
 			}
 		}
-		return rte.fn(ctx, &Step{Request: req, Name: name, State: state, router: rt})
+		step := &Step{Request: req, Name: name, State: state, router: rt}
+		b, err := rte.fn(ctx, step)
+		if step.err != nil {
+			return nil, errors.Join(err, step.err)
+		}
+		return b, err
 	})
 }
 
@@ -462,23 +511,19 @@ func decodeState(s string) (State, error) {
 	return state, nil
 }
 
-// queryValue returns the first value of name in a raw query string, or "".
-// For GET the voice_url's own query comes first and Kazoo's parameters after
-// it, so the first value is the voice_url's.
+// queryValue returns the first value of the parameter name in a raw query
+// string, or "". Names and values are decoded as DecodeForm decodes them;
+// only a pair named exactly name counts (not "name[x]"). For GET the
+// voice_url's own query comes first and Kazoo's parameters after it, so the
+// first value is the voice_url's.
 func queryValue(rawQuery, name string) string {
 	for rawQuery != "" {
 		var pair string
 		pair, rawQuery, _ = strings.Cut(rawQuery, "&")
 		k, v, _ := strings.Cut(pair, "=")
-		if k != name {
-			continue
+		if unescapeComponent(k) == name {
+			return unescapeComponent(v)
 		}
-		if strings.ContainsAny(v, "%+") {
-			if u, err := url.QueryUnescape(v); err == nil {
-				v = u
-			}
-		}
-		return v
 	}
 	return ""
 }

@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/kzgen/kzgen/runtime/pivot"
 )
@@ -67,40 +66,8 @@ func run(ctx context.Context, log *slog.Logger, newHandler func(*slog.Logger) (h
 	return Serve(ctx, ln, h, log)
 }
 
-// Serve serves h on ln with pivot.Serve, behind the access log, until ctx
+// Serve serves h on ln with pivot.Serve, behind pivot.AccessLog, until ctx
 // is done.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
-	return pivot.Serve(ctx, ln, AccessLog(log, h), pivot.WithLogger(log))
+	return pivot.Serve(ctx, ln, pivot.AccessLog(log)(h), pivot.WithLogger(log))
 }
-
-// AccessLog logs each request's method, path, status and duration. It never
-// logs the query string: with GET it holds every call parameter, and it may
-// hold a token or a continuation.
-func AccessLog(log *slog.Logger, h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		h.ServeHTTP(sw, r)
-		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.Int("status", sw.status),
-			slog.Duration("duration", time.Since(start)),
-			slog.String("remote", r.RemoteAddr),
-		)
-	})
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-// WriteHeader records the status code and passes it on.
-func (w *statusWriter) WriteHeader(code int) {
-	w.status = code
-	w.ResponseWriter.WriteHeader(code)
-}
-
-// Unwrap returns the underlying error.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
