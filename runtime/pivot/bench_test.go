@@ -118,3 +118,88 @@ func BenchmarkBareHandler(b *testing.B) {
 	b.Run("loopback", func(b *testing.B) { benchLoopback(b, bare, req) })
 	b.Run("inprocess", func(b *testing.B) { benchInProcess(b, bare, req) })
 }
+
+// benchRouter is a two-step IVR like the ivr-menu example: the entry step
+// asks for a language, the "menu" step reads it and the signed state and
+// asks for a department.
+func benchRouter(b *testing.B) *pivot.Router {
+	rt, err := pivot.NewRouter("http://127.0.0.1/ivr", []pivot.Key{{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")}},
+		pivot.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rt.Entry("start", func(ctx context.Context, s *pivot.Step) (callflow.Builder, error) {
+		return callflow.TTS("Welcome. For English, press 1.").Language("en-US").Then(
+			callflow.TTS("Para español, oprima 2.").Language("es-ES").Then(
+				s.Gather("lang", "menu", s.State).MaxDigits(1).Timeout(5000))), nil
+	})
+	rt.Step("menu", func(ctx context.Context, s *pivot.Step) (callflow.Builder, error) {
+		lang, _ := s.Digits.Collection("lang")
+		return callflow.TTS("For sales, press 1. For support, press 2.").Language("en-US").Then(
+			s.Gather("dept", "menu", s.State.With("lang", lang)).MaxDigits(1).Timeout(5000)), nil
+	})
+	return rt
+}
+
+// routerRequests returns the server-side requests of the entry step (GET,
+// as a static pivot node sends it) and of the follow-up (POST form with a
+// continuation, as the Router's pivot node makes Kazoo send it).
+func routerRequests(b *testing.B, rt *pivot.Router) (entry, followUp *http.Request) {
+	call := benchCall
+	call.VoiceURL = rt.URL("start")
+	call.Format = pivot.FormatKazoo
+	res, err := call.Send(rt)
+	if err != nil || res.Err() != nil {
+		b.Fatalf("entry: %v %v", err, res.Err())
+	}
+	next, err := call.Next(res, "1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	serverRequest := func(c pivottest.Call) *http.Request {
+		cr, err := c.HTTPRequest(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		var body []byte
+		if cr.Body != nil {
+			body, _ = io.ReadAll(cr.Body)
+		}
+		r := httptest.NewRequest(cr.Method, cr.URL.RequestURI(), bytes.NewReader(body))
+		r.Header = cr.Header.Clone()
+		return r
+	}
+	return serverRequest(call), serverRequest(next)
+}
+
+// BenchmarkRouterRound serves the two steps of benchRouter in process: a
+// request's whole cost in this package (parse, continuation check, the
+// step, the follow-up's signature, Validate, encoding, writing).
+func BenchmarkRouterRound(b *testing.B) {
+	rt := benchRouter(b)
+	entry, followUp := routerRequests(b, rt)
+	for name, req := range map[string]*http.Request{"entry": entry, "followup": followUp} {
+		b.Run(name, func(b *testing.B) {
+			body, _ := io.ReadAll(req.Body)
+			w := &discard{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				req.Body = io.NopCloser(bytes.NewReader(body))
+				rt.ServeHTTP(w, req)
+			}
+		})
+	}
+}
+
+// BenchmarkAccessLog is the access log's cost per request around a handler
+// that does nothing, logging as text to io.Discard.
+func BenchmarkAccessLog(b *testing.B) {
+	h := pivot.AccessLog(slog.New(slog.NewTextHandler(io.Discard, nil)))(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	req := httptest.NewRequest("GET", "/ivr/start?Call-ID=c1", nil)
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		h.ServeHTTP(w, req)
+	}
+}

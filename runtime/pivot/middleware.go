@@ -164,6 +164,23 @@ func formParamName(rawKey string) string {
 	return path[0]
 }
 
+// queryValue returns the first value of the parameter name in a raw query
+// string, or "". Names and values are decoded as DecodeForm decodes them;
+// only a pair named exactly name counts (not "name[x]"). For GET the
+// voice_url's own query comes first and Kazoo's parameters after it, so the
+// first value is the voice_url's.
+func queryValue(rawQuery, name string) string {
+	for rawQuery != "" {
+		var pair string
+		pair, rawQuery, _ = strings.Cut(rawQuery, "&")
+		k, v, _ := strings.Cut(pair, "=")
+		if unescapeComponent(k) == name {
+			return unescapeComponent(v)
+		}
+	}
+	return ""
+}
+
 // ParsePrefixes parses IP prefixes in CIDR notation ("10.0.0.0/8",
 // "2001:db8::/32") or single addresses ("192.0.2.7", a /32 or /128), for
 // AllowIPs.

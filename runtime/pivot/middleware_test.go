@@ -328,6 +328,9 @@ func TestAccessLog(t *testing.T) {
 // TestAccessLogAllocations: the access log adds no allocation of its own
 // to a request, at info level and below it.
 func TestAccessLogAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	ok := []byte("ok")
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(ok) })
 	req := httptest.NewRequest("GET", "/pivot?Call-ID=c1", nil)

@@ -174,10 +174,10 @@ func (s *Step) fail(err error) {
 // prefix; an unknown step is answered 404.
 type Router struct {
 	cfg    *config
-	prefix string // base URL without query or trailing slash
-	query  string // base URL's raw query, copied into every step URL
-	keys   []Key
-	byID   map[string][]byte
+	prefix string    // base URL without query or trailing slash
+	query  string    // base URL's raw query, copied into every step URL
+	keys   []*macKey // keys[0] signs
+	byID   map[string]*macKey
 
 	mu    sync.RWMutex
 	steps map[string]*route
@@ -217,7 +217,7 @@ func NewRouter(baseURL string, keys []Key, opts ...Option) (*Router, error) {
 	rt := &Router{
 		prefix: u.String(),
 		query:  query,
-		byID:   make(map[string][]byte, len(keys)),
+		byID:   make(map[string]*macKey, len(keys)),
 		steps:  map[string]*route{},
 	}
 	for _, k := range keys {
@@ -230,9 +230,9 @@ func NewRouter(baseURL string, keys []Key, opts ...Option) (*Router, error) {
 		if _, dup := rt.byID[k.ID]; dup {
 			return nil, fmt.Errorf("pivot: NewRouter: key ID %q used twice", k.ID)
 		}
-		secret := slices.Clone(k.Secret)
-		rt.byID[k.ID] = secret
-		rt.keys = append(rt.keys, Key{ID: k.ID, Secret: secret})
+		mk := newMACKey(k.ID, k.Secret)
+		rt.byID[k.ID] = mk
+		rt.keys = append(rt.keys, mk)
 	}
 	rt.cfg = newConfig(opts)
 	if rt.cfg.err != nil {
@@ -339,11 +339,13 @@ func (rt *Router) Next(r *Request, step string, state State) (*callflow.PivotBui
 		return nil, fmt.Errorf("pivot: Router.Next to step %q: %w: continuation of %d bytes, at most %d",
 			step, ErrStateTooLarge, len(token), maxTokenLen)
 	}
-	sep := "?"
+	var voiceURL string
 	if rt.query != "" {
-		sep = "&"
+		voiceURL = rt.prefix + "/" + step + "?" + rt.query + "&" + ContinuationParam + "=" + token
+	} else {
+		voiceURL = rt.prefix + "/" + step + "?" + ContinuationParam + "=" + token
 	}
-	b := callflow.Pivot(rt.URL(step) + sep + ContinuationParam + "=" + token).
+	b := callflow.Pivot(voiceURL).
 		Method(rt.cfg.followMethod).
 		ReqFormat(callflow.PivotReqFormatKazoo)
 	if strings.EqualFold(string(rt.cfg.followMethod), http.MethodPost) {
@@ -386,7 +388,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt.cfg.serve(w, r, func(ctx context.Context, hr *http.Request, req *Request) (callflow.Builder, error) {
-		token := queryValue(hr.URL.RawQuery, ContinuationParam)
+		token := continuationOf(req)
 		state := State{}
 		if token != "" || !rte.entry {
 			var err error
@@ -414,8 +416,20 @@ func (rt *Router) sign(step, callID string, expires time.Time, state State) stri
 	key := rt.keys[0]
 	exp := strconv.FormatInt(expires.Unix(), 10)
 	st := encodeState(state)
-	mac := continuationMAC(key.Secret, key.ID, step, callID, exp, st)
-	return continuationVersion + "." + key.ID + "." + exp + "." + st + "." + base64.RawURLEncoding.EncodeToString(mac)
+	var mac [macTextLen]byte
+	key.sumText(&mac, step, callID, exp, st)
+	return continuationVersion + "." + key.id + "." + exp + "." + st + "." + string(mac[:])
+}
+
+// continuationOf returns the continuation of a parsed request: the first
+// value of ContinuationParam in the URL's query, which for GET is among the
+// parameters (the voice_url's own query comes first, Kazoo's parameters
+// after it).
+func continuationOf(r *Request) string {
+	if r.BodyFormat == BodyQuery {
+		return r.Values.Get(ContinuationParam)
+	}
+	return r.URLQuery.Get(ContinuationParam)
 }
 
 // verify checks a continuation for step and callID and returns its state.
@@ -426,20 +440,23 @@ func (rt *Router) verify(token, step, callID string) (State, error) {
 	if len(token) > maxTokenLen {
 		return nil, fmt.Errorf("%w: %d bytes long", ErrContinuationInvalid, len(token))
 	}
-	parts := strings.Split(token, ".")
-	if len(parts) != 5 || parts[0] != continuationVersion {
+	version, rest, _ := strings.Cut(token, ".")
+	kid, rest, _ := strings.Cut(rest, ".")
+	exp, rest, _ := strings.Cut(rest, ".")
+	st, macText, ok := strings.Cut(rest, ".")
+	if !ok || version != continuationVersion || strings.Contains(macText, ".") {
 		return nil, fmt.Errorf("%w: malformed", ErrContinuationInvalid)
 	}
-	kid, exp, st := parts[1], parts[2], parts[3]
-	secret, ok := rt.byID[kid]
+	key, ok := rt.byID[kid]
 	if !ok {
 		return nil, fmt.Errorf("%w: unknown key ID %q", ErrContinuationInvalid, kid)
 	}
 	if callID == "" {
 		return nil, fmt.Errorf("%w: the request has no Call-ID", ErrContinuationInvalid)
 	}
-	mac, err := base64.RawURLEncoding.DecodeString(parts[4])
-	if err != nil || !hmac.Equal(mac, continuationMAC(secret, kid, step, callID, exp, st)) {
+	var want [macTextLen]byte
+	key.sumText(&want, step, callID, exp, st)
+	if !hmac.Equal(want[:], []byte(macText)) {
 		return nil, fmt.Errorf("%w: signature mismatch (tampered with, or made for another call or step)", ErrContinuationInvalid)
 	}
 	expires, err := strconv.ParseInt(exp, 10, 64)
@@ -456,21 +473,61 @@ func (rt *Router) verify(token, step, callID string) (State, error) {
 	return state, nil
 }
 
-// continuationMAC is HMAC-SHA256 over a domain label then each field,
-// length-prefixed so that no two field lists give the same input.
-func continuationMAC(secret []byte, fields ...string) []byte {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte("kzgen pivot continuation " + continuationVersion + "\x00"))
-	for _, f := range fields {
-		writeField(m, f)
-	}
-	return m.Sum(nil)
+// macLabel starts every MAC input: the domain of the signature.
+const macLabel = "kzgen pivot continuation " + continuationVersion + "\x00"
+
+// macTextLen is the length of a MAC in a continuation: 32 bytes of
+// HMAC-SHA256, base64url-encoded without padding (the value of
+// base64.RawURLEncoding.EncodedLen(sha256.Size)).
+const macTextLen = (sha256.Size*8 + 5) / 6
+
+// macKey is one key, ready to sign and verify. hmac.New hashes the key into
+// two SHA-256 states and allocates; doing that for each request cost a
+// measurable share of a Router's time. So each key keeps a pool of HMACs
+// made once: Reset restores an HMAC to its keyed state.
+type macKey struct {
+	id   string
+	pool sync.Pool // of *macState
 }
 
-func writeField(m hash.Hash, f string) {
-	var n [binary.MaxVarintLen64]byte
-	m.Write(n[:binary.PutUvarint(n[:], uint64(len(f)))])
-	m.Write([]byte(f))
+// macState is one reusable HMAC with its input and output buffers.
+type macState struct {
+	mac hash.Hash
+	in  []byte
+	out []byte
+}
+
+func newMACKey(id string, secret []byte) *macKey {
+	secret = slices.Clone(secret) // the caller's slice may change
+	k := &macKey{id: id}
+	k.pool.New = func() any {
+		return &macState{mac: hmac.New(sha256.New, secret), in: make([]byte, 0, 256), out: make([]byte, 0, sha256.Size)}
+	}
+	return k
+}
+
+// sumText writes to dst the base64url MAC, under the key, of its ID and the
+// fields: HMAC-SHA256 over macLabel then each field length-prefixed, so that
+// no two field lists give the same input.
+func (k *macKey) sumText(dst *[macTextLen]byte, fields ...string) {
+	s := k.pool.Get().(*macState)
+	in := appendField(append(s.in[:0], macLabel...), k.id)
+	for _, f := range fields {
+		in = appendField(in, f)
+	}
+	s.mac.Reset()
+	s.mac.Write(in)
+	s.out = s.mac.Sum(s.out[:0])
+	base64.RawURLEncoding.Encode(dst[:], s.out)
+	if cap(in) <= 64<<10 { // keep the pool's buffers small
+		s.in = in
+	}
+	k.pool.Put(s)
+}
+
+// appendField appends f to a MAC input, prefixed with its length.
+func appendField(in []byte, f string) []byte {
+	return append(binary.AppendUvarint(in, uint64(len(f))), f...)
 }
 
 // encodeState form-encodes s, keys sorted, then base64url-encodes it
@@ -509,23 +566,6 @@ func decodeState(s string) (State, error) {
 		state[k] = v[0]
 	}
 	return state, nil
-}
-
-// queryValue returns the first value of the parameter name in a raw query
-// string, or "". Names and values are decoded as DecodeForm decodes them;
-// only a pair named exactly name counts (not "name[x]"). For GET the
-// voice_url's own query comes first and Kazoo's parameters after it, so the
-// first value is the voice_url's.
-func queryValue(rawQuery, name string) string {
-	for rawQuery != "" {
-		var pair string
-		pair, rawQuery, _ = strings.Cut(rawQuery, "&")
-		k, v, _ := strings.Cut(pair, "=")
-		if unescapeComponent(k) == name {
-			return unescapeComponent(v)
-		}
-	}
-	return ""
 }
 
 // validName reports whether s is 1 to max letters, digits, "-" or "_".

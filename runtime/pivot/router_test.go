@@ -133,6 +133,27 @@ func TestRouterMultiStep(t *testing.T) {
 	}
 }
 
+// TestRouterConcurrentCalls walks calls in parallel through one Router,
+// with two keys, so that the pooled MAC states are shared between
+// goroutines (run with -race).
+func TestRouterConcurrentCalls(t *testing.T) {
+	key2 := pivot.Key{ID: "k2", Secret: []byte("another secret of at least 32 bytes.")}
+	rt := newMenu(t, []pivot.Key{key1, key2})
+	for i := range 16 {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			t.Parallel()
+			c := aliceCall
+			c.CallID = fmt.Sprintf("call-%d", i)
+			c.CallerIDNumber = fmt.Sprintf("+1555000%04d", i)
+			c.VoiceURL = rt.URL("start")
+			res, _ := walk(t, rt, c, "1", "2")
+			if got, want := spoken(t, res), "lang=en dept=2 caller="+c.CallerIDNumber; got != want {
+				t.Errorf("said %q, want %q", got, want)
+			}
+		})
+	}
+}
+
 func TestRouterInvalidChoiceLoopsToEntry(t *testing.T) {
 	rt := newMenu(t, []pivot.Key{key1})
 	c := aliceCall

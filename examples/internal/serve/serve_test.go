@@ -78,3 +78,27 @@ func TestPublicURLDefault(t *testing.T) {
 		t.Errorf("PublicURL() = %q", got)
 	}
 }
+
+func TestLogWriterFlushes(t *testing.T) {
+	var out syncBuffer
+	w := newLogWriter(&out)
+	io.WriteString(w, "line 1\n")
+	if out.String() != "" {
+		t.Errorf("written before a flush: %q", out.String())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go w.flushEvery(ctx, time.Millisecond)
+	deadline := time.Now().Add(5 * time.Second)
+	for out.String() != "line 1\n" {
+		if time.Now().After(deadline) {
+			t.Fatalf("not flushed by the ticker: %q", out.String())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	io.WriteString(w, "line 2\n")
+	if err := w.Flush(); err != nil || out.String() != "line 1\nline 2\n" {
+		t.Errorf("Flush: %v, %q", err, out.String())
+	}
+}
