@@ -220,6 +220,7 @@ func load(args []string) error {
 	conns := fs.Int("c", 64, "concurrent connections")
 	duration := fs.Duration("d", 5*time.Second, "measured duration")
 	warmup := fs.Duration("warmup", time.Second, "unmeasured warm-up before it")
+	only := fs.Int("only", 0, "send only the first N requests of the mix (0: all)")
 	fs.Parse(args)
 	if *duration <= 0 || *duration > 5*time.Minute || *conns < 1 || *conns > 1024 {
 		return errors.New("load: want 0 < -d <= 5m and 1 <= -c <= 1024")
@@ -230,6 +231,9 @@ func load(args []string) error {
 	mix, err := readMix(*mixFile)
 	if err != nil {
 		return err
+	}
+	if *only > 0 && *only < len(mix) {
+		mix = mix[:*only]
 	}
 	requests := make([][]byte, len(mix))
 	for i, x := range mix {
