@@ -6,8 +6,12 @@
 # that answers the same requests with the same bytes, recorded from the
 # example. Both are loaded with the same requests on the same number of
 # keep-alive connections, alternately (ivr, bare, ivr, bare, ...) so that
-# drift in the machine's speed hits both. Prints requests/s of each round,
-# the medians, and the median of the per-round ratios ivr/bare.
+# drift in the machine's speed hits both. Prints, for each round and server,
+# the requests/s and the CPU time per request (the server's, from /proc,
+# plus the load generator's), then the medians and the medians of the
+# per-round ratios to bare: requests/s, and requests per CPU-second. The
+# second ratio is the one to read on a machine shared with other work: it
+# does not depend on how much of the machine the run got.
 #
 # Usage: bench/pivot.sh [ROUNDS] [SECONDS] [CONNECTIONS] [MIX]
 #   defaults 5 5 64 call
@@ -17,8 +21,8 @@
 #        "entry" - the first request only.
 # With BASELINE_REV set (a git revision, e.g. main), the ivr-menu example as
 # of that revision runs too, in the same alternation (ivr, baseline, bare).
-# Needs only the Go toolchain (and git for BASELINE_REV); everything runs on
-# 127.0.0.1 and stops at exit.
+# Needs Linux and the Go toolchain (and git for BASELINE_REV); everything
+# runs on 127.0.0.1 and stops at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5}
@@ -57,11 +61,13 @@ wait_port() {
 secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 servers=()
 ports=()
+spids=()
 start() { # name, command...: starts a server on a free port, appended to ports
   local name=$1 port; shift
   port=$("$work/pivotload" port)
   "$@" -addr "127.0.0.1:$port" >/dev/null 2>"$work/$name.log" &
   pids+=($!)
+  spids+=($!)
   wait_port "$port"
   servers+=("$name")
   ports+=("$port")
@@ -76,31 +82,35 @@ fi
 start bare "$work/pivotload" bare -mix "$work/mix.json"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-load() { "$work/pivotload" load -addr "127.0.0.1:$1" -mix "$work/mix.json" -only "$only" -c "$conns" -d "${seconds}s"; }
+load() { "$work/pivotload" load -addr "127.0.0.1:${ports[$1]}" -pid "${spids[$1]}" -mix "$work/mix.json" -only "$only" -c "$conns" -d "${seconds}s"; }
 
 echo "$(nproc) cores, mix $mix, $conns connections, $rounds alternating rounds of ${seconds}s (1s warm-up each)"
-declare -A rps ratios
+echo "per server: requests/s, then CPU µs per request (server + load generator)"
+declare -A rps cpu rps_ratio cpu_ratio
 n=${#servers[@]}
+last=$((n - 1))
 for ((i = 1; i <= rounds; i++)); do
   line="round $i:"
-  declare -a got=()
+  declare -a r=() c=()
   for ((s = 0; s < n; s++)); do
-    got[s]=$(load "${ports[s]}")
-    rps[$s]+="${got[s]} "
-    line+=$(printf '  %s %7.0f req/s' "${servers[s]}" "${got[s]}")
+    read -r got client server < <(load "$s")
+    r[s]=$got
+    c[s]=$(echo "$client + $server" | bc -l)
+    rps[$s]+="${r[s]} "
+    cpu[$s]+="${c[s]} "
+    line+=$(printf '  %s %6.0f/s %5.1fµs' "${servers[s]}" "${r[s]}" "${c[s]}")
   done
-  for ((s = 0; s < n - 1; s++)); do
-    r=$(echo "${got[s]} / ${got[n-1]}" | bc -l)
-    ratios[$s]+="$r "
-    line+=$(printf '  %s/bare %.3f' "${servers[s]}" "$r")
+  for ((s = 0; s < last; s++)); do
+    rps_ratio[$s]+="$(echo "${r[s]} / ${r[last]}" | bc -l) "
+    cpu_ratio[$s]+="$(echo "${c[last]} / ${c[s]}" | bc -l) "
   done
   echo "$line"
 done
-line="median: "
+echo "medians:"
 for ((s = 0; s < n; s++)); do
-  line+=$(printf '  %s %7.0f req/s' "${servers[s]}" "$(median ${rps[$s]})")
+  printf '  %-10s %7.0f requests/s  %6.1f µs CPU per request\n' "${servers[s]}" "$(median ${rps[$s]})" "$(median ${cpu[$s]})"
 done
-for ((s = 0; s < n - 1; s++)); do
-  line+=$(printf '  %s/bare %.3f' "${servers[s]}" "$(median ${ratios[$s]})")
+for ((s = 0; s < last; s++)); do
+  printf '  %s / bare: requests/s %.3f, requests per CPU-second %.3f (medians of the per-round ratios)\n' \
+    "${servers[s]}" "$(median ${rps_ratio[$s]})" "$(median ${cpu_ratio[$s]})"
 done
-echo "$line   (ratios: medians of the per-round ratios)"

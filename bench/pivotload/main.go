@@ -21,8 +21,9 @@
 // load sends the mix round robin on -c connections for -d after a warm-up,
 // each connection waiting for its answer before the next request (like
 // Kazoo, which sends one request per call at a time), and prints the
-// completed requests per second. Any answer other than the recorded status
-// is an error. Requests are encoded once, before the clock starts, and
+// completed requests per second, then the CPU time per request, in
+// microseconds, of the load generator itself and of the server (-pid; 0
+// without it). Any answer other than the recorded status is an error. Requests are encoded once, before the clock starts, and
 // answers are read with a minimal HTTP/1.1 reader, so that the load
 // generator takes as little of the machine as it can.
 //
@@ -45,6 +46,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/pivot"
@@ -221,6 +223,7 @@ func load(args []string) error {
 	duration := fs.Duration("d", 5*time.Second, "measured duration")
 	warmup := fs.Duration("warmup", time.Second, "unmeasured warm-up before it")
 	only := fs.Int("only", 0, "send only the first N requests of the mix (0: all)")
+	pid := fs.Int("pid", 0, "server process ID, to report its CPU time per request (Linux)")
 	fs.Parse(args)
 	if *duration <= 0 || *duration > 5*time.Minute || *conns < 1 || *conns > 1024 {
 		return errors.New("load: want 0 < -d <= 5m and 1 <= -c <= 1024")
@@ -254,16 +257,51 @@ func load(args []string) error {
 		})
 	}
 	time.Sleep(*warmup)
-	start, startCount := time.Now(), done.Load()
+	start, startCount, startCPU, startServer := time.Now(), done.Load(), cpuTime(), processCPU(*pid)
 	<-ctx.Done()
-	elapsed, count := time.Since(start), done.Load()-startCount
+	elapsed, count, cpu, server := time.Since(start), done.Load()-startCount, cpuTime()-startCPU, processCPU(*pid)-startServer
 	wg.Wait()
 	close(errc)
 	if err := <-errc; err != nil {
 		return err
 	}
-	fmt.Printf("%.0f\n", float64(count)/elapsed.Seconds())
+	if count == 0 {
+		return errors.New("load: no answer in the measured time")
+	}
+	perRequest := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 / float64(count) }
+	fmt.Printf("%.0f %.2f %.2f\n", float64(count)/elapsed.Seconds(), perRequest(cpu), perRequest(server))
 	return nil
+}
+
+// processCPU returns the CPU time, user and system, used by process pid so
+// far, read from /proc; 0 when pid is 0 or the file cannot be read.
+func processCPU(pid int) time.Duration {
+	if pid == 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses: utime and
+	// stime are the 12th and 13th, in clock ticks (USER_HZ, 100 on Linux).
+	_, rest, _ := bytes.Cut(b, []byte(") "))
+	fields := bytes.Fields(rest)
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(string(fields[11]), 10, 64)
+	stime, _ := strconv.ParseInt(string(fields[12]), 10, 64)
+	return time.Duration(utime+stime) * (time.Second / 100)
+}
+
+// cpuTime returns the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func isLoopback(host string) bool {
