@@ -72,7 +72,9 @@ start() { # name, command...: starts a server on a free port, appended to ports
   servers+=("$name")
   ports+=("$port")
 }
-export PIVOT_KEYS="bench:$secret" PIVOT_SECRET="$secret" # the baseline may read either
+# The same key for every ivr-menu, in each revision's spelling, so that a
+# continuation recorded from one is verified by the other.
+export PIVOT_KEYS="bench:$secret" PIVOT_SECRET="$secret" PIVOT_KEY_ID=bench
 
 start ivr-menu "$work/ivr-menu"
 "$work/pivotload" record -url "http://127.0.0.1:${ports[0]}/ivr/start" -out "$work/mix.json"

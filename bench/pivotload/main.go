@@ -23,7 +23,8 @@
 // Kazoo, which sends one request per call at a time), and prints the
 // completed requests per second, then the CPU time per request, in
 // microseconds, of the load generator itself and of the server (-pid; 0
-// without it). Any answer other than the recorded status is an error. Requests are encoded once, before the clock starts, and
+// without it). An answer whose status or length differs from the recorded
+// one (a fallback instead of the step's callflow, say) is an error. Requests are encoded once, before the clock starts, and
 // answers are read with a minimal HTTP/1.1 reader, so that the load
 // generator takes as little of the machine as it can.
 //
@@ -340,12 +341,13 @@ func worker(ctx context.Context, addr string, requests [][]byte, mix []exchange,
 		if _, err := conn.Write(requests[x]); err != nil {
 			return ignoreEnd(ctx, err)
 		}
-		status, err := readAnswer(r)
+		status, length, err := readAnswer(r)
 		if err != nil {
 			return ignoreEnd(ctx, err)
 		}
-		if status != mix[x].Status {
-			return fmt.Errorf("%s %s: status %d, want %d", mix[x].Method, mix[x].Target, status, mix[x].Status)
+		if status != mix[x].Status || length != len(mix[x].AnswerBody) {
+			return fmt.Errorf("%s %s: status %d with %d bytes, recorded %d with %d bytes: not the same answer (a fallback?)",
+				mix[x].Method, mix[x].Target, status, length, mix[x].Status, len(mix[x].AnswerBody))
 		}
 		done.Add(1)
 	}
@@ -361,42 +363,41 @@ func ignoreEnd(ctx context.Context, err error) error {
 }
 
 // readAnswer reads one response with a Content-Length body and returns its
-// status.
-func readAnswer(r *bufio.Reader) (int, error) {
+// status and body length.
+func readAnswer(r *bufio.Reader) (status, length int, err error) {
 	line, err := r.ReadSlice('\n')
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	// "HTTP/1.1 200 OK\r\n"
 	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) {
-		return 0, fmt.Errorf("bad status line %q", line)
+		return 0, 0, fmt.Errorf("bad status line %q", line)
 	}
-	status, err := strconv.Atoi(string(line[9:12]))
-	if err != nil {
-		return 0, fmt.Errorf("bad status line %q", line)
+	if status, err = strconv.Atoi(string(line[9:12])); err != nil {
+		return 0, 0, fmt.Errorf("bad status line %q", line)
 	}
-	length := -1
+	length = -1
 	for {
 		line, err = r.ReadSlice('\n')
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		if len(line) <= 2 { // the blank line
 			break
 		}
 		if name, value, ok := bytes.Cut(line, []byte(":")); ok && bytes.EqualFold(name, []byte("Content-Length")) {
 			if length, err = strconv.Atoi(string(bytes.TrimSpace(value))); err != nil {
-				return 0, fmt.Errorf("bad Content-Length %q", value)
+				return 0, 0, fmt.Errorf("bad Content-Length %q", value)
 			}
 		}
 	}
 	if length < 0 {
-		return 0, errors.New("answer without Content-Length")
+		return 0, 0, errors.New("answer without Content-Length")
 	}
 	if _, err := r.Discard(length); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return status, nil
+	return status, length, nil
 }
 
 // ---------------------------------------------------------------------------

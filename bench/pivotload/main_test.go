@@ -61,19 +61,19 @@ func TestRecordAndLoad(t *testing.T) {
 
 func TestReadAnswer(t *testing.T) {
 	for _, tc := range []struct {
-		in     string
-		status int
-		ok     bool
+		in             string
+		status, length int
+		ok             bool
 	}{
-		{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length: 2\r\n\r\n{}", 200, true},
-		{"HTTP/1.1 414 URI Too Long\r\nContent-Length: 0\r\n\r\n", 414, true},
-		{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 0, false},
-		{"SSH-2.0\r\n", 0, false},
-		{"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{}", 0, false},
+		{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length: 2\r\n\r\n{}", 200, 2, true},
+		{"HTTP/1.1 414 URI Too Long\r\nContent-Length: 0\r\n\r\n", 414, 0, true},
+		{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 0, 0, false},
+		{"SSH-2.0\r\n", 0, 0, false},
+		{"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{}", 0, 0, false},
 	} {
-		status, err := readAnswer(bufio.NewReader(strings.NewReader(tc.in)))
-		if (err == nil) != tc.ok || status != tc.status {
-			t.Errorf("%q: %d, %v", tc.in, status, err)
+		status, length, err := readAnswer(bufio.NewReader(strings.NewReader(tc.in)))
+		if (err == nil) != tc.ok || status != tc.status || length != tc.length {
+			t.Errorf("%q: %d, %d, %v", tc.in, status, length, err)
 		}
 	}
 }
