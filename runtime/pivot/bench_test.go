@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/kzgen/kzgen/gen/callflow"
@@ -141,10 +142,24 @@ func benchRouter(b *testing.B) *pivot.Router {
 	return rt
 }
 
-// routerRequests returns the server-side requests of the entry step (GET,
-// as a static pivot node sends it) and of the follow-up (POST form with a
+// routerRequest is a server-side request and its body, which the handler
+// consumes, so that it can be sent again.
+type routerRequest struct {
+	req  *http.Request
+	body []byte
+	want string // text the step's answer holds
+}
+
+// send serves the request once more.
+func (rr routerRequest) send(h http.Handler, w http.ResponseWriter) {
+	rr.req.Body = io.NopCloser(bytes.NewReader(rr.body))
+	h.ServeHTTP(w, rr.req)
+}
+
+// routerRequests returns the requests of the entry step (GET, as a static
+// pivot node sends it) and of the follow-up (POST form with a
 // continuation, as the Router's pivot node makes Kazoo send it).
-func routerRequests(b *testing.B, rt *pivot.Router) (entry, followUp *http.Request) {
+func routerRequests(b *testing.B, rt *pivot.Router) (entry, followUp routerRequest) {
 	call := benchCall
 	call.VoiceURL = rt.URL("start")
 	call.Format = pivot.FormatKazoo
@@ -156,7 +171,7 @@ func routerRequests(b *testing.B, rt *pivot.Router) (entry, followUp *http.Reque
 	if err != nil {
 		b.Fatal(err)
 	}
-	serverRequest := func(c pivottest.Call) *http.Request {
+	serverRequest := func(c pivottest.Call, want string) routerRequest {
 		cr, err := c.HTTPRequest(context.Background())
 		if err != nil {
 			b.Fatal(err)
@@ -165,11 +180,17 @@ func routerRequests(b *testing.B, rt *pivot.Router) (entry, followUp *http.Reque
 		if cr.Body != nil {
 			body, _ = io.ReadAll(cr.Body)
 		}
-		r := httptest.NewRequest(cr.Method, cr.URL.RequestURI(), bytes.NewReader(body))
+		r := httptest.NewRequest(cr.Method, cr.URL.RequestURI(), nil)
 		r.Header = cr.Header.Clone()
-		return r
+		rr := routerRequest{req: r, body: body, want: want}
+		rec := httptest.NewRecorder()
+		rr.send(rt, rec)
+		if !strings.Contains(rec.Body.String(), want) {
+			b.Fatalf("%s %s: the step did not answer: %s", cr.Method, cr.URL, rec.Body)
+		}
+		return rr
 	}
-	return serverRequest(call), serverRequest(next)
+	return serverRequest(call, "Welcome"), serverRequest(next, "For sales")
 }
 
 // BenchmarkRouterRound serves the two steps of benchRouter in process: a
@@ -178,15 +199,13 @@ func routerRequests(b *testing.B, rt *pivot.Router) (entry, followUp *http.Reque
 func BenchmarkRouterRound(b *testing.B) {
 	rt := benchRouter(b)
 	entry, followUp := routerRequests(b, rt)
-	for name, req := range map[string]*http.Request{"entry": entry, "followup": followUp} {
+	for name, rr := range map[string]routerRequest{"entry": entry, "followup": followUp} {
 		b.Run(name, func(b *testing.B) {
-			body, _ := io.ReadAll(req.Body)
 			w := &discard{h: http.Header{}}
 			b.ReportAllocs()
 			for b.Loop() {
 				clear(w.h)
-				req.Body = io.NopCloser(bytes.NewReader(body))
-				rt.ServeHTTP(w, req)
+				rr.send(rt, w)
 			}
 		})
 	}
