@@ -68,7 +68,7 @@ func main() {
 		}
 		if len(keys) == 0 {
 			log.Warn("PIVOT_KEYS is not set: using a random key; other replicas and restarts cannot verify this one's continuations")
-			keys = []pivot.Key{{ID: "random", Secret: []byte(rand.Text() + rand.Text())}}
+			keys = []pivot.Key{{ID: "1", Secret: []byte(rand.Text() + rand.Text())}}
 		}
 		cfg := config{PublicURL: serve.PublicURL(), Keys: keys, Departments: [2]string{*sales, *support}}
 		h, err := newHandler(cfg, log)

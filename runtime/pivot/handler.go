@@ -54,7 +54,7 @@ func DefaultFallback() *callflow.Node {
 // and WithShutdownTimeout.
 type Option func(*config)
 
-// config is the settings shared by Handler and Router.
+// config is the settings shared by Handler, Router and the servers.
 type config struct {
 	logger  *slog.Logger
 	maxBody int64

@@ -133,9 +133,11 @@ func (s *Step) Gather(collection, step string, state State) *callflow.CollectDTM
 	return b
 }
 
-// Err returns the first error of Next or Gather in this step, or nil. A
-// step function may check it to answer differently (with smaller state, for
-// instance); otherwise the Router answers the fallback.
+// Err returns the first error of Next or Gather in this step, or nil, so
+// that a step function can stop early. Once there is one, the Router
+// answers the fallback whatever the function returns; to handle such an
+// error (retry with smaller state, say), call Router.Next or Router.Gather
+// with s.Request, which return it instead.
 func (s *Step) Err() error { return s.err }
 
 func (s *Step) fail(err error) {
