@@ -4,12 +4,21 @@
 // as signed state in the follow-up voice_url, so any replica sharing the
 // secret can serve any step of a call, with no shared store.
 //
-//	PIVOT_SECRET=$(openssl rand -hex 32) go run ./examples/ivr-menu -addr 127.0.0.1:8080 -public-url https://ivr.example.com
+//	PIVOT_KEYS=k2:$(openssl rand -hex 32) go run ./examples/ivr-menu -addr 127.0.0.1:8080 -public-url https://ivr.example.com
 //
 // Point the static callflow's pivot node at PUBLIC-URL/ivr/start (logged at
-// start-up). PIVOT_SECRET is at least 32 bytes shared by every replica, and
-// PIVOT_KEY_ID names it (default "1"); change both together to rotate. With
-// no PIVOT_SECRET a random one is used, which only suits a single replica.
+// start-up).
+//
+// PIVOT_KEYS holds the keys continuations are signed with, shared by every
+// replica: comma-separated ID:SECRET pairs, e.g. "k2:SECRET2,k1:SECRET1".
+// An ID is 1 to 16 letters, digits, "-" or "_"; a secret is at least 32
+// bytes, taken as written (so 64 hex digits are 64 bytes), and holds no
+// comma. The first key signs; every key verifies. To rotate without
+// breaking calls in progress: put the new key first and keep the old one
+// after it, deploy to every replica, then drop the old key once the
+// continuation TTL (pivot.DefaultTTL) has passed. With no PIVOT_KEYS a
+// random key is used, which only suits a single replica that never
+// restarts mid-call.
 package main
 
 import (
@@ -30,9 +39,9 @@ import (
 
 // config is what newHandler needs.
 type config struct {
-	PublicURL   string    // where Kazoo reaches this server
-	Key         pivot.Key // signs continuations
-	Departments [2]string // user IDs rung for departments 1 and 2
+	PublicURL   string      // where Kazoo reaches this server
+	Keys        []pivot.Key // the first signs continuations, all verify
+	Departments [2]string   // user IDs rung for departments 1 and 2
 }
 
 // lang holds a language's tts code, prompts and department names, by the
@@ -53,25 +62,48 @@ func main() {
 	sales := flag.String("sales-user", "00000000000000000000000000000001", "Kazoo user ID rung for sales")
 	support := flag.String("support-user", "00000000000000000000000000000002", "Kazoo user ID rung for support")
 	serve.Main("ivr-menu", func(log *slog.Logger) (http.Handler, error) {
-		key := pivot.Key{ID: os.Getenv("PIVOT_KEY_ID"), Secret: []byte(os.Getenv("PIVOT_SECRET"))}
-		if key.ID == "" {
-			key.ID = "1"
+		keys, err := parseKeys(os.Getenv("PIVOT_KEYS"))
+		if err != nil {
+			return nil, fmt.Errorf("PIVOT_KEYS: %w", err)
 		}
-		if len(key.Secret) == 0 {
-			log.Warn("PIVOT_SECRET is not set: using a random secret; other replicas and restarts cannot verify this one's continuations")
-			key.Secret = []byte(rand.Text() + rand.Text())
+		if len(keys) == 0 {
+			log.Warn("PIVOT_KEYS is not set: using a random key; other replicas and restarts cannot verify this one's continuations")
+			keys = []pivot.Key{{ID: "1", Secret: []byte(rand.Text() + rand.Text())}}
 		}
-		cfg := config{PublicURL: serve.PublicURL(), Key: key, Departments: [2]string{*sales, *support}}
+		cfg := config{PublicURL: serve.PublicURL(), Keys: keys, Departments: [2]string{*sales, *support}}
 		h, err := newHandler(cfg, log)
 		if err == nil {
-			log.Info("entry voice_url", "url", strings.TrimRight(cfg.PublicURL, "/")+"/ivr/start")
+			log.Info("entry voice_url", "url", strings.TrimRight(cfg.PublicURL, "/")+"/ivr/start",
+				"signing_key", keys[0].ID, "keys", len(keys))
 		}
 		return h, err
 	})
 }
 
+// parseKeys reads PIVOT_KEYS: comma-separated ID:SECRET pairs, the first
+// one signing; "" gives no key. Errors name the key by position and ID,
+// never show a secret, and leave the checks of IDs and secret lengths to
+// pivot.NewRouter.
+func parseKeys(s string) ([]pivot.Key, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var keys []pivot.Key
+	for i, entry := range strings.Split(s, ",") {
+		id, secret, ok := strings.Cut(strings.TrimSpace(entry), ":")
+		switch {
+		case !ok: // perhaps a bare secret: show none of it
+			return nil, fmt.Errorf("key %d: want ID:SECRET, found no ':'", i+1)
+		case id == "" || secret == "":
+			return nil, fmt.Errorf("key %d (ID %q): want ID:SECRET, both non-empty", i+1, id)
+		}
+		keys = append(keys, pivot.Key{ID: id, Secret: []byte(secret)})
+	}
+	return keys, nil
+}
+
 func newHandler(cfg config, log *slog.Logger) (http.Handler, error) {
-	rt, err := pivot.NewRouter(strings.TrimRight(cfg.PublicURL, "/")+"/ivr", []pivot.Key{cfg.Key}, pivot.WithLogger(log))
+	rt, err := pivot.NewRouter(strings.TrimRight(cfg.PublicURL, "/")+"/ivr", cfg.Keys, pivot.WithLogger(log))
 	if err != nil {
 		return nil, err
 	}

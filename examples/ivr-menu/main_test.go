@@ -14,7 +14,7 @@ import (
 
 var testConfig = config{
 	PublicURL:   "https://ivr.example.com/",
-	Key:         pivot.Key{ID: "1", Secret: []byte("0123456789abcdef0123456789abcdef")},
+	Keys:        []pivot.Key{{ID: "1", Secret: []byte("0123456789abcdef0123456789abcdef")}},
 	Departments: [2]string{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"},
 }
 
@@ -118,6 +118,67 @@ func TestIVRMenuRefusesForeignContinuation(t *testing.T) {
 	next.CallID = "call-2"
 	_, node := exampletest.Send(t, h, next)
 	if got := texts(node); len(got) == 0 || !strings.HasPrefix(got[0], pivot.DefaultApology) {
+		t.Errorf("said %q, want the fallback", got)
+	}
+}
+
+func TestParseKeys(t *testing.T) {
+	secret1, secret2 := strings.Repeat("a", 64), strings.Repeat("b", 32)
+	keys, err := parseKeys(" k2:" + secret2 + " , k1:" + secret1 + ":with-colon")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 2 || keys[0].ID != "k2" || string(keys[0].Secret) != secret2 ||
+		keys[1].ID != "k1" || string(keys[1].Secret) != secret1+":with-colon" {
+		t.Errorf("keys %+v", keys)
+	}
+	if keys, err := parseKeys(""); keys != nil || err != nil {
+		t.Errorf(`parseKeys("") = %v, %v`, keys, err)
+	}
+	for _, bad := range []string{secret1, "k1:" + secret1 + ",", "k1:", ":" + secret1} {
+		_, err := parseKeys(bad)
+		if err == nil {
+			t.Errorf("parseKeys(%q): no error", bad)
+		} else if strings.Contains(err.Error(), "aaaa") {
+			t.Errorf("parseKeys(%q): the error shows the secret: %v", bad, err)
+		}
+	}
+}
+
+// TestIVRMenuKeyRotation rotates the signing key while a call is in
+// progress: the call starts on a replica that knows only the old key,
+// continues on replicas that sign with the new key and still verify the
+// old one, and a replica that dropped the old key too early refuses the
+// old continuation.
+func TestIVRMenuKeyRotation(t *testing.T) {
+	replica := func(pivotKeys string) http.Handler {
+		t.Helper()
+		keys, err := parseKeys(pivotKeys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := testConfig
+		cfg.Keys = keys
+		h, err := newHandler(cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	oldKey, newKey := "old:"+strings.Repeat("o", 32), "new:"+strings.Repeat("n", 32)
+	before, during, after := replica(oldKey), replica(newKey+","+oldKey), replica(newKey)
+
+	// The call's first answer is signed with the old key; the rotated
+	// replica verifies it and signs the next with the new key, which the
+	// replica without the old key verifies.
+	nodes := press(t, []http.Handler{before, during, after}, caller, "2", "1")
+	if got := texts(nodes[2]); got[0] != "Le comunicamos con ventas. [es-ES]" {
+		t.Errorf("said %q", got)
+	}
+
+	// The old key dropped too early: its continuations are refused.
+	nodes = press(t, []http.Handler{before, after}, caller, "2")
+	if got := texts(nodes[1]); len(got) == 0 || !strings.HasPrefix(got[0], pivot.DefaultApology) {
 		t.Errorf("said %q, want the fallback", got)
 	}
 }

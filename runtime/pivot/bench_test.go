@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/kzgen/kzgen/gen/callflow"
@@ -117,4 +118,107 @@ func BenchmarkBareHandler(b *testing.B) {
 	_, bare, req := benchHandlers(b)
 	b.Run("loopback", func(b *testing.B) { benchLoopback(b, bare, req) })
 	b.Run("inprocess", func(b *testing.B) { benchInProcess(b, bare, req) })
+}
+
+// benchRouter is a two-step IVR like the ivr-menu example: the entry step
+// asks for a language, the "menu" step reads it and the signed state and
+// asks for a department.
+func benchRouter(b *testing.B) *pivot.Router {
+	rt, err := pivot.NewRouter("http://127.0.0.1/ivr", []pivot.Key{{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")}},
+		pivot.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rt.Entry("start", func(ctx context.Context, s *pivot.Step) (callflow.Builder, error) {
+		return callflow.TTS("Welcome. For English, press 1.").Language("en-US").Then(
+			callflow.TTS("Para español, oprima 2.").Language("es-ES").Then(
+				s.Gather("lang", "menu", s.State).MaxDigits(1).Timeout(5000))), nil
+	})
+	rt.Step("menu", func(ctx context.Context, s *pivot.Step) (callflow.Builder, error) {
+		lang, _ := s.Digits.Collection("lang")
+		return callflow.TTS("For sales, press 1. For support, press 2.").Language("en-US").Then(
+			s.Gather("dept", "menu", s.State.With("lang", lang)).MaxDigits(1).Timeout(5000)), nil
+	})
+	return rt
+}
+
+// routerRequest is a server-side request and its body, which the handler
+// consumes, so that it can be sent again.
+type routerRequest struct {
+	req  *http.Request
+	body []byte
+	want string // text the step's answer holds
+}
+
+// send serves the request once more.
+func (rr routerRequest) send(h http.Handler, w http.ResponseWriter) {
+	rr.req.Body = io.NopCloser(bytes.NewReader(rr.body))
+	h.ServeHTTP(w, rr.req)
+}
+
+// routerRequests returns the requests of the entry step (GET, as a static
+// pivot node sends it) and of the follow-up (POST form with a
+// continuation, as the Router's pivot node makes Kazoo send it).
+func routerRequests(b *testing.B, rt *pivot.Router) (entry, followUp routerRequest) {
+	call := benchCall
+	call.VoiceURL = rt.URL("start")
+	call.Format = pivot.FormatKazoo
+	res, err := call.Send(rt)
+	if err != nil || res.Err() != nil {
+		b.Fatalf("entry: %v %v", err, res.Err())
+	}
+	next, err := call.Next(res, "1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	serverRequest := func(c pivottest.Call, want string) routerRequest {
+		cr, err := c.HTTPRequest(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		var body []byte
+		if cr.Body != nil {
+			body, _ = io.ReadAll(cr.Body)
+		}
+		r := httptest.NewRequest(cr.Method, cr.URL.RequestURI(), nil)
+		r.Header = cr.Header.Clone()
+		rr := routerRequest{req: r, body: body, want: want}
+		rec := httptest.NewRecorder()
+		rr.send(rt, rec)
+		if !strings.Contains(rec.Body.String(), want) {
+			b.Fatalf("%s %s: the step did not answer: %s", cr.Method, cr.URL, rec.Body)
+		}
+		return rr
+	}
+	return serverRequest(call, "Welcome"), serverRequest(next, "For sales")
+}
+
+// BenchmarkRouterRound serves the two steps of benchRouter in process: a
+// request's whole cost in this package (parse, continuation check, the
+// step, the follow-up's signature, Validate, encoding, writing).
+func BenchmarkRouterRound(b *testing.B) {
+	rt := benchRouter(b)
+	entry, followUp := routerRequests(b, rt)
+	for name, rr := range map[string]routerRequest{"entry": entry, "followup": followUp} {
+		b.Run(name, func(b *testing.B) {
+			w := &discard{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				rr.send(rt, w)
+			}
+		})
+	}
+}
+
+// BenchmarkAccessLog is the access log's cost per request around a handler
+// that does nothing, logging as text to io.Discard.
+func BenchmarkAccessLog(b *testing.B) {
+	h := pivot.AccessLog(slog.New(slog.NewTextHandler(io.Discard, nil)))(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	req := httptest.NewRequest("GET", "/ivr/start?Call-ID=c1", nil)
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		h.ServeHTTP(w, req)
+	}
 }

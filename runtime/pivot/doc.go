@@ -36,10 +36,15 @@
 //
 // # Failures and the fallback
 //
-// A handler error, a panic (recovered), a callflow that fails Validate, a
-// request that does not parse, and a refused continuation are logged with
+// A handler error, a nil callflow (typed nils included), a panic (recovered
+// in the handler and in everything done with its callflow afterwards: Node,
+// Validate, encoding), a callflow that fails Validate or cannot be encoded,
+// a request that does not parse, and a refused continuation are logged with
 // log/slog (WithLogger) and answered with the fallback, never with a broken
-// callflow. What Kazoo does with an answer decides the choice:
+// callflow. The log never holds the URL's query (tokens, continuations,
+// every GET parameter), and values the client controls are clipped: the
+// method, path, remote address, user agent, Call-ID and step name to
+// MaxLogValueBytes, error texts to MaxLogErrorBytes. What Kazoo does with an answer decides the choice:
 //
 //   - status 200 with a valid callflow: Kazoo runs it in place of the
 //     current callflow;
@@ -56,10 +61,30 @@
 // pivot node's "_" child: use it when the static callflow has its own plan
 // for failures.
 //
-// Two answers are not the fallback, because they concern requests Kazoo does
-// not send: a method other than GET, HEAD or POST gets 405, and a POST body
-// over the bound (WithMaxBodyBytes, DefaultMaxBodyBytes by default) gets 413.
-// Both are non-200, so Kazoo would take the "_" child.
+// Three answers are not the fallback, because they concern requests Kazoo
+// does not send: a method other than GET, HEAD or POST gets 405, a URL
+// whose query is over the parameter bound (WithMaxBodyBytes,
+// DefaultMaxBodyBytes by default) gets 414, and a POST body over it 413.
+// All are non-200, so Kazoo would take the "_" child.
+//
+// # Serving
+//
+// NewServer returns an http.Server hardened for the open internet: read,
+// write and idle timeouts sized for Kazoo's 5 s request timeout, a bound on
+// the request line and headers (beyond it net/http answers 431 having read
+// no more), and errors logged through slog. ListenAndServe and Serve run
+// it until a context is cancelled, then shut down gracefully:
+//
+//	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+//	defer stop()
+//	if err := pivot.ListenAndServe(ctx, ":8080", h); err != nil {
+//		log.Fatal(err)
+//	}
+//
+// A bare http.ListenAndServe has no timeouts and reads request lines of up
+// to 1 MiB: a handful of slow or oversized clients can hold its memory and
+// connections. AccessLog adds one log line per request, without the query
+// and without allocating.
 //
 // # Multi-step IVRs
 //
@@ -89,7 +114,9 @@
 // it against the step requested and the request's Call-ID, and refuses a
 // tampered, expired, cross-step or cross-call continuation with the
 // fallback. Any number of replicas sharing the keys can serve one call; keys
-// have IDs, so they can be rotated. The state is signed, not encrypted, and
+// have IDs, so they can be rotated. A follow-up that cannot be made (state
+// over 4 KiB, an unknown step) is an error: Router.Next returns it,
+// Step.Next records it for Step.Err, and the request gets the fallback. The state is signed, not encrypted, and
 // a continuation can be replayed for the same Call-ID until it expires.
 //
 // # Security

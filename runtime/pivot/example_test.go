@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/pivot"
@@ -52,4 +55,17 @@ func ExampleRouter() {
 	fmt.Println(res.Node.Data.(*callflow.TTSData).GetText())
 	// Output:
 	// PIN 1234, attempt 1
+}
+
+// The README's server: a handler behind the hardened server, stopped
+// gracefully on Ctrl-C or SIGTERM.
+func ExampleListenAndServe() {
+	h := pivot.Handler(func(ctx context.Context, r *pivot.Request) (callflow.Builder, error) {
+		return callflow.TTS("Hello " + r.CallerIDName).Then(callflow.Hangup()), nil
+	})
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := pivot.ListenAndServe(ctx, ":8080", h); err != nil {
+		log.Fatal(err)
+	}
 }

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"runtime/debug"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -20,14 +22,16 @@ import (
 // as it is. ctx is the HTTP request's context: it is cancelled when Kazoo
 // gives up (its request timeout is 5 s by default) or the connection closes.
 //
-// A non-nil error, a nil callflow, a callflow that fails Validate and a panic
-// are all logged and answered with the fallback (see WithFallback and
-// WithFailureStatus), never with the half-built callflow.
+// A non-nil error, a nil callflow (a nil interface, or a typed nil such as a
+// nil *callflow.TTSBuilder), a callflow that fails Validate or cannot be
+// encoded, and a panic are all logged and answered with the fallback (see
+// WithFallback and WithFailureStatus), never with the half-built callflow.
 type HandlerFunc func(ctx context.Context, r *Request) (callflow.Builder, error)
 
-// DefaultMaxBodyBytes is the default bound on a POST body. Kazoo's
-// parameters take a few hundred bytes to a few KiB; a larger body is not a
-// Pivot request.
+// DefaultMaxBodyBytes is the default bound on a request's parameters: a POST
+// body, and the URL's query (where a GET carries them all). Kazoo's
+// parameters take a few hundred bytes to a few KiB; more is not a Pivot
+// request.
 const DefaultMaxBodyBytes = 64 << 10
 
 // DefaultTTL is how long a continuation made by Router.Next stays valid by
@@ -43,11 +47,14 @@ func DefaultFallback() *callflow.Node {
 	return callflow.TTS(DefaultApology).Then(callflow.Hangup()).Node()
 }
 
-// Option configures Handler and NewRouter. Options that only concern a
-// Router (WithTTL, WithClock, WithFollowUp) are ignored by Handler.
+// Option configures Handler, NewRouter, NewServer, ListenAndServe and
+// Serve. Each takes the options that concern it and ignores the others:
+// options that only concern a Router (WithTTL, WithClock, WithFollowUp) are
+// ignored by Handler, and a server only reads WithLogger, WithMaxBodyBytes
+// and WithShutdownTimeout.
 type Option func(*config)
 
-// config is the settings shared by Handler and Router.
+// config is the settings shared by Handler, Router and the servers.
 type config struct {
 	logger  *slog.Logger
 	maxBody int64
@@ -62,6 +69,9 @@ type config struct {
 	now          func() time.Time
 	followMethod callflow.PivotMethod
 	followBody   callflow.PivotReqBodyFormat
+
+	// Servers only.
+	shutdownTimeout time.Duration
 
 	err error // first invalid option
 }
@@ -84,6 +94,8 @@ func newConfig(opts []Option) *config {
 		now:            time.Now,
 		followMethod:   callflow.PivotMethodPost,
 		followBody:     callflow.PivotReqBodyFormatForm,
+
+		shutdownTimeout: DefaultShutdownTimeout,
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -109,8 +121,12 @@ func WithLogger(l *slog.Logger) Option {
 	return func(c *config) { c.logger = l }
 }
 
-// WithMaxBodyBytes bounds POST bodies (default DefaultMaxBodyBytes); a larger
-// body is answered 413 without calling the handler. n must be positive.
+// WithMaxBodyBytes bounds a request's parameters (default
+// DefaultMaxBodyBytes), without calling the handler: a POST body over n
+// bytes is answered 413 (Request Entity Too Large), and a URL whose query is
+// over n bytes 414 (URI Too Long), whatever the method, since a GET carries
+// every parameter in its query. n must be positive. Give a server from
+// NewServer the same option, so that its header bound fits the query bound.
 func WithMaxBodyBytes(n int64) Option {
 	return func(c *config) {
 		if n <= 0 {
@@ -187,22 +203,26 @@ func WithFailureStatus(code int) Option {
 //
 //  1. refuses methods other than GET, HEAD and POST with 405 (Kazoo sends
 //     only GET and POST);
-//  2. bounds a POST body with http.MaxBytesReader (WithMaxBodyBytes); a
-//     larger body is answered 413;
+//  2. bounds the parameters (WithMaxBodyBytes): a URL query over the bound
+//     is answered 414, and a POST body is read through
+//     http.MaxBytesReader, a larger one answered 413;
 //  3. parses the request with ParseRequest; a request that does not parse
 //     (e.g. a malformed JSON body) gets the fallback;
-//  4. calls fn with the request's context, recovering a panic;
-//  5. validates the callflow with Validate, as Kazoo will;
+//  4. calls fn with the request's context;
+//  5. takes the callflow's Node and validates it with Validate, as Kazoo
+//     will, then encodes it;
 //  6. answers status 200 with the bare node as JSON and the header
 //     "Content-Type: application/json", exactly: Kazoo compares the media
 //     type case-sensitively and reads a response with no Content-Type as
 //     TwiML.
 //
+// Steps 4 and 5 run under one recover: a panic in fn, in a Builder's Node
+// method, in Validate or in the encoding is a failure like any other.
 // Failures in steps 3 to 5 are logged (WithLogger) and answered with the
 // fallback: by default an apology then hangup with status 200 (WithFallback),
 // or a bare error status so that Kazoo takes the pivot node's "_" child
-// (WithFailureStatus). The 405 and 413 answers are non-200 too, so if Kazoo
-// ever met one it would also take the "_" child.
+// (WithFailureStatus). The 405, 413 and 414 answers are non-200 too, so if
+// Kazoo ever met one it would also take the "_" child.
 //
 // Handler panics if an option is invalid, as the options are fixed when the
 // program is written.
@@ -256,6 +276,15 @@ type panicError struct {
 // Error describes the problem, with its location.
 func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
 
+// failure is why a request is answered with the fallback: what to log, and
+// at which level.
+type failure struct {
+	level slog.Level
+	msg   string
+	err   error
+	attrs []slog.Attr
+}
+
 // serve runs one request through the pipeline Handler documents.
 func (c *config) serve(w http.ResponseWriter, r *http.Request, answer answerFunc) {
 	switch r.Method {
@@ -264,6 +293,12 @@ func (c *config) serve(w http.ResponseWriter, r *http.Request, answer answerFunc
 		c.log(r, nil, slog.LevelWarn, "pivot: method not allowed", nil)
 		w.Header().Set("Allow", "GET, HEAD, POST")
 		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return
+	}
+	if n := len(r.URL.RawQuery); int64(n) > c.maxBody {
+		c.log(r, nil, slog.LevelWarn, "pivot: request URL too long", nil,
+			slog.Int("query_bytes", n), slog.Int64("limit", c.maxBody))
+		http.Error(w, http.StatusText(http.StatusRequestURITooLong), http.StatusRequestURITooLong)
 		return
 	}
 	if r.Method == http.MethodPost && r.Body != nil {
@@ -282,57 +317,81 @@ func (c *config) serve(w http.ResponseWriter, r *http.Request, answer answerFunc
 		return
 	}
 
-	b, err := call(r.Context(), answer, r, req)
-	if err != nil {
-		var ref *refusal
-		var pe *panicError
-		switch {
-		case errors.As(err, &ref):
-			c.log(r, req, slog.LevelWarn, ref.msg, ref.err)
-		case errors.As(err, &pe):
-			c.log(r, req, slog.LevelError, "pivot: handler panicked", err, slog.String("stack", string(pe.stack)))
-		default:
-			c.log(r, req, slog.LevelError, "pivot: handler failed", err)
-		}
-		c.writeFallback(w)
-		return
-	}
-	var node *callflow.Node
-	if b != nil {
-		node = b.Node()
-	}
-	if node == nil {
-		c.log(r, req, slog.LevelError, "pivot: handler returned no callflow", nil)
-		c.writeFallback(w)
-		return
-	}
-	if err := node.Validate(); err != nil {
-		c.log(r, req, slog.LevelError, "pivot: handler returned an invalid callflow", err,
-			slog.Int("problems", len(kzrt.AsErrors(err))))
-		c.writeFallback(w)
-		return
-	}
-	body, err := node.MarshalJSON()
-	if err != nil {
-		c.log(r, req, slog.LevelError, "pivot: encoding the callflow", err)
+	body, f := produce(r.Context(), answer, r, req)
+	if f != nil {
+		c.log(r, req, f.level, f.msg, f.err, f.attrs...)
 		c.writeFallback(w)
 		return
 	}
 	writeCallflow(w, body)
 }
 
-// call runs answer, turning a panic into a *panicError. http.ErrAbortHandler
-// is re-raised, as net/http expects.
-func call(ctx context.Context, answer answerFunc, hr *http.Request, r *Request) (b callflow.Builder, err error) {
+// produce runs answer and turns the callflow it returns into the JSON
+// answer: the builder's Node, Validate, MarshalJSON. All of it runs under
+// one recover, since every step after the handler returns also runs the
+// developer's values (a typed-nil builder, a Builder of their own, a tree
+// they assembled by hand): a panic anywhere becomes a failure, never a
+// dropped connection. http.ErrAbortHandler is re-raised, as net/http
+// expects.
+func produce(ctx context.Context, answer answerFunc, hr *http.Request, r *Request) (body []byte, f *failure) {
+	stage := "handler"
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			b, err = nil, &panicError{value: v, stack: debug.Stack()}
+			pe := &panicError{value: v, stack: debug.Stack()}
+			msg := "pivot: handler panicked"
+			if stage != "handler" {
+				msg = "pivot: the handler's callflow panicked in " + stage
+			}
+			body, f = nil, &failure{level: slog.LevelError, msg: msg, err: pe,
+				attrs: []slog.Attr{slog.String("stack", string(pe.stack))}}
 		}
 	}()
-	return answer(ctx, hr, r)
+	b, err := answer(ctx, hr, r)
+	if err != nil {
+		if ref, ok := errors.AsType[*refusal](err); ok {
+			return nil, &failure{level: slog.LevelWarn, msg: ref.msg, err: ref.err}
+		}
+		return nil, &failure{level: slog.LevelError, msg: "pivot: handler failed", err: err}
+	}
+	stage = "Node"
+	node, err := nodeOf(b)
+	if err != nil {
+		return nil, &failure{level: slog.LevelError, msg: "pivot: handler returned no callflow", err: err}
+	}
+	stage = "Validate"
+	if err := node.Validate(); err != nil {
+		return nil, &failure{level: slog.LevelError, msg: "pivot: handler returned an invalid callflow", err: err,
+			attrs: []slog.Attr{slog.Int("problems", len(kzrt.AsErrors(err)))}}
+	}
+	stage = "MarshalJSON"
+	body, err = node.MarshalJSON()
+	if err != nil {
+		return nil, &failure{level: slog.LevelError, msg: "pivot: encoding the callflow", err: err}
+	}
+	return body, nil
+}
+
+// nodeOf returns b's node, or an error when there is none: a nil Builder, a
+// typed nil (a nil *callflow.TTSBuilder, whose Node method would
+// dereference it), or a Builder whose Node returns nil.
+func nodeOf(b callflow.Builder) (*callflow.Node, error) {
+	if b == nil {
+		return nil, errors.New("nil callflow.Builder")
+	}
+	switch v := reflect.ValueOf(b); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		if v.IsNil() {
+			return nil, fmt.Errorf("nil %T", b)
+		}
+	}
+	n := b.Node()
+	if n == nil {
+		return nil, fmt.Errorf("%T.Node() returned nil", b)
+	}
+	return n, nil
 }
 
 // writeCallflow answers a callflow: status 200, Content-Type exactly
@@ -356,24 +415,54 @@ func (c *config) writeFallback(w http.ResponseWriter) {
 }
 
 // log logs a failed request. The URL's query is never logged: it may hold a
-// token or a continuation (and, for GET, every call parameter).
+// token or a continuation (and, for GET, every call parameter). Values the
+// client controls are clipped (see MaxLogValueBytes), and so is the error.
 func (c *config) log(r *http.Request, req *Request, level slog.Level, msg string, err error, extra ...slog.Attr) {
 	ctx := r.Context()
 	if !c.logger.Enabled(ctx, level) {
 		return
 	}
-	attrs := make([]slog.Attr, 0, 6+len(extra))
+	attrs := make([]slog.Attr, 0, 7+len(extra))
 	attrs = append(attrs,
-		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
-		slog.String("remote", r.RemoteAddr),
+		clippedString("method", r.Method),
+		clippedString("path", r.URL.Path),
+		clippedString("remote", r.RemoteAddr),
+		clippedString("user_agent", r.UserAgent()),
 	)
 	if req != nil && req.CallID != "" {
-		attrs = append(attrs, slog.String("call_id", req.CallID))
+		attrs = append(attrs, clippedString("call_id", req.CallID))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", err.Error()))
+		attrs = append(attrs, slog.String("error", clip(err.Error(), MaxLogErrorBytes)))
 	}
 	attrs = append(attrs, extra...)
 	c.logger.LogAttrs(ctx, level, msg, attrs...)
+}
+
+// How much of a value the client controls this package logs: the method,
+// path, remote address, user agent, Call-ID and step name of a request
+// (MaxLogValueBytes), and the text of an error (MaxLogErrorBytes), which may
+// quote the request. A longer value is cut on a UTF-8 boundary and ends with
+// "…(N bytes)", N being its whole length, so a client cannot fill the logs.
+const (
+	MaxLogValueBytes = 128
+	MaxLogErrorBytes = 2048
+)
+
+// clip returns s, or its first max bytes (fewer, to end on a whole UTF-8
+// character) marked as cut.
+func clip(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…(" + strconv.Itoa(len(s)) + " bytes)"
+}
+
+// clippedString is slog.String with the value clipped to MaxLogValueBytes.
+func clippedString(key, value string) slog.Attr {
+	return slog.String(key, clip(value, MaxLogValueBytes))
 }

@@ -3,6 +3,7 @@ package pivot_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/pivot"
@@ -148,6 +150,36 @@ func TestHandlerFallback(t *testing.T) {
 			},
 			log: "/children/_/data/text",
 		},
+		"typed nil builder": {
+			fn: func(context.Context, *pivot.Request) (callflow.Builder, error) {
+				var b *callflow.TTSBuilder
+				return b, nil
+			},
+			log: "handler returned no callflow",
+		},
+		"Node panics": {
+			fn: func(context.Context, *pivot.Request) (callflow.Builder, error) {
+				return panickyBuilder{}, nil
+			},
+			log: "callflow panicked in Node",
+		},
+		"Validate panics": {
+			fn: func(context.Context, *pivot.Request) (callflow.Builder, error) {
+				// Typed-nil data: the tree code dereferences it.
+				return &callflow.Node{Module: "tts", Data: (*callflow.TTSData)(nil)}, nil
+			},
+			log: "level=ERROR",
+		},
+		"encoding fails": {
+			fn: func(context.Context, *pivot.Request) (callflow.Builder, error) {
+				// Valid for Validate, which does not read Extra; the encoder
+				// refuses the broken raw JSON.
+				n := callflow.Hangup().Node()
+				n.Extra = map[string]json.RawMessage{"x": json.RawMessage(`{`)}
+				return n, nil
+			},
+			log: "encoding the callflow",
+		},
 		"unknown module": {
 			fn: func(context.Context, *pivot.Request) (callflow.Builder, error) {
 				return &callflow.Node{Module: "say", Data: &callflow.RawData{Module: "say", JSON: []byte(`{}`)}}, nil
@@ -222,6 +254,56 @@ func TestHandlerFallback(t *testing.T) {
 	}
 }
 
+// panickyBuilder is a Builder of the developer's own whose Node panics.
+type panickyBuilder struct{}
+
+func (panickyBuilder) Node() *callflow.Node { panic("no node today") }
+
+// TestHandlerTypedNilNamesTheType checks the log says which typed nil the
+// handler returned.
+func TestHandlerTypedNilNamesTheType(t *testing.T) {
+	logger, logs := testLogger()
+	h := pivot.Handler(func(context.Context, *pivot.Request) (callflow.Builder, error) {
+		var b *callflow.MenuBuilder
+		return b, nil
+	}, pivot.WithLogger(logger))
+	res, err := aliceCall.Send(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != pivottest.VerdictRun || !strings.Contains(logs.String(), "nil *callflow.MenuBuilder") {
+		t.Errorf("verdict %v\nlog %s", res.Verdict, logs)
+	}
+}
+
+// TestHandlerLoopingCallflow: a callflow that loops back on itself cannot be
+// encoded for Kazoo; the handler answers the fallback instead of recursing
+// until the runtime kills the process with a stack overflow.
+func TestHandlerLoopingCallflow(t *testing.T) {
+	// TODO: remove this Skip once the tree code reports a cycle as an error:
+	// (*callflow.Node).Validate must return an error (and MarshalJSON must
+	// fail) for a node that is its own descendant, instead of recursing.
+	// The handler's side is tested by "encoding fails" in TestHandlerFallback.
+	t.Skip("needs loop detection in the tree: Node.Validate and Node.MarshalJSON recurse forever on a cycle")
+
+	logger, logs := testLogger()
+	h := pivot.Handler(func(context.Context, *pivot.Request) (callflow.Builder, error) {
+		menu := callflow.Menu()
+		menu.Branch("1", callflow.TTS("Once more.").Then(menu)) // 1 → tts → the menu again
+		return callflow.TTS("Welcome.").Then(menu), nil
+	}, pivot.WithLogger(logger))
+	res, err := aliceCall.Send(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spoken := string(res.Body); res.Err() != nil || !strings.Contains(spoken, pivot.DefaultApology) {
+		t.Errorf("a looping callflow was not answered with the fallback: %v %s", res.Err(), res.Body)
+	}
+	if !strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("the looping callflow was not logged:\n%s", logs)
+	}
+}
+
 func TestHandlerPanicLogsStackAndCallID(t *testing.T) {
 	logger, logs := testLogger()
 	h := pivot.Handler(func(context.Context, *pivot.Request) (callflow.Builder, error) {
@@ -278,8 +360,33 @@ func TestHandlerBodyLimit(t *testing.T) {
 			}
 		})
 	}
-	if !strings.Contains(logs.String(), "request body too large") {
-		t.Errorf("log lacks the refusal:\n%s", logs)
+	// The same bound applies to the URL's query, where a GET carries every
+	// parameter (and a POST its voice_url's own).
+	for _, tc := range []struct {
+		name   string
+		method string
+		query  string
+		status int
+		called bool
+	}{
+		{"GET at the limit", "GET", body, 200, true},
+		{"GET over the limit", "GET", body + "x", 414, false},
+		{"HEAD over the limit", "HEAD", body + "x", 414, false},
+		{"POST query over the limit", "POST", body + "x", 414, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			called = false
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(tc.method, "/?"+tc.query, nil))
+			if rec.Code != tc.status || called != tc.called {
+				t.Errorf("status %d, handler called %v; want %d, %v", rec.Code, called, tc.status, tc.called)
+			}
+		})
+	}
+	for _, want := range []string{"request body too large", "request URL too long", "query_bytes=101"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, logs)
+		}
 	}
 }
 
@@ -323,5 +430,33 @@ func TestHandlerInvalidOptionsPanic(t *testing.T) {
 func TestDefaultFallbackIsValid(t *testing.T) {
 	if err := pivot.DefaultFallback().Validate(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHandlerClipsLoggedValues: values a client controls are logged cut to
+// MaxLogValueBytes, the error to MaxLogErrorBytes, never whole.
+func TestHandlerClipsLoggedValues(t *testing.T) {
+	logger, logs := testLogger()
+	h := pivot.Handler(func(ctx context.Context, r *pivot.Request) (callflow.Builder, error) {
+		return nil, errors.New("no account for caller " + r.CallerIDName)
+	}, pivot.WithLogger(logger), pivot.WithMaxBodyBytes(1<<20))
+	huge := strings.Repeat("é", 22500) // 45 000 bytes
+	body := "Call-ID=" + huge + "&Caller-ID-Name=" + huge
+	r := httptest.NewRequest("POST", "/"+strings.Repeat("p", 5000), strings.NewReader(body))
+	r.Header.Set("Content-Type", pivot.ContentTypeForm)
+	r.Header.Set("User-Agent", strings.Repeat("u", 5000))
+	h.ServeHTTP(httptest.NewRecorder(), r)
+
+	out := logs.String()
+	if len(out) > 4*pivot.MaxLogValueBytes+pivot.MaxLogErrorBytes+1000 {
+		t.Errorf("%d bytes logged for one request:\n%.3000s", len(out), out)
+	}
+	for _, want := range []string{"call_id=", "…(45000 bytes)", "…(5001 bytes)", "…(5000 bytes)", "no account for caller"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%.3000s", want, out)
+		}
+	}
+	if !utf8.ValidString(out) {
+		t.Error("a value was cut inside a UTF-8 character")
 	}
 }

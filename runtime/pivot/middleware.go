@@ -4,13 +4,17 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
+	"time"
 )
 
-// This file holds optional access-control middleware for Pivot servers.
+// This file holds optional middleware for Pivot servers: access control,
+// and an access log.
 //
 // Kazoo does not sign Pivot requests, and it sends no credential of its own.
 // All a Pivot server can check is what the voice_url carries (user info, a
@@ -85,9 +89,16 @@ func BasicAuth(username, password string) Middleware {
 // others 403. Put the token in the voice_url, e.g.
 // "https://pivot.example.com/ivr?token=…"; for GET, Kazoo appends its
 // parameters after the voice_url's own query, and the first value of param
-// is the one checked. The parameter is removed from the request's URL before
-// the next handler sees it, so it does not reach Request.Raw, Request.Values
-// or Request.URLQuery.
+// is the one checked.
+//
+// Names and values are decoded as ParseRequest decodes them ("+" is a
+// space, %XX a byte, in names too), so "%74oken=…" is the parameter token.
+// Every pair ParseRequest would read as the parameter param, however its
+// name is encoded and with any bracketed suffix ("token[]", "token[x]"), is
+// removed from the request's URL before the next handler sees it, so none
+// reaches Request.Raw, Request.Values or Request.URLQuery. Names are
+// case-sensitive, as in ParseRequest. A POST body is not touched: the token
+// travels in the URL.
 //
 // The token travels in the URL: it is visible wherever URLs are logged, in
 // the stored callflow, and in pivot debug records. Use a long random token
@@ -124,11 +135,12 @@ func TokenAuth(param string, tokens ...string) Middleware {
 }
 
 // withoutQueryParam returns a shallow copy of r whose URL query lacks every
-// pair named name; the other pairs keep their order and encoding.
+// pair that ParseRequest would read as the parameter name; the other pairs
+// keep their order and encoding.
 func withoutQueryParam(r *http.Request, name string) *http.Request {
 	var kept []string
-	for _, pair := range strings.Split(r.URL.RawQuery, "&") {
-		if k, _, _ := strings.Cut(pair, "="); k != name {
+	for pair := range strings.SplitSeq(r.URL.RawQuery, "&") {
+		if k, _, _ := strings.Cut(pair, "="); formParamName(k) != name {
 			kept = append(kept, pair)
 		}
 	}
@@ -142,6 +154,31 @@ func withoutQueryParam(r *http.Request, name string) *http.Request {
 		r2.RequestURI = u.RequestURI()
 	}
 	return r2
+}
+
+// formParamName returns the name of the parameter a form pair's raw key
+// sets, decoded by DecodeForm's own rules: "%74oken" and "token[x]" both
+// set "token".
+func formParamName(rawKey string) string {
+	path, _ := splitKey(unescapeComponent(rawKey))
+	return path[0]
+}
+
+// queryValue returns the first value of the parameter name in a raw query
+// string, or "". Names and values are decoded as DecodeForm decodes them;
+// only a pair named exactly name counts (not "name[x]"). For GET the
+// voice_url's own query comes first and Kazoo's parameters after it, so the
+// first value is the voice_url's.
+func queryValue(rawQuery, name string) string {
+	for rawQuery != "" {
+		var pair string
+		pair, rawQuery, _ = strings.Cut(rawQuery, "&")
+		k, v, _ := strings.Cut(pair, "=")
+		if unescapeComponent(k) == name {
+			return unescapeComponent(v)
+		}
+	}
+	return ""
 }
 
 // ParsePrefixes parses IP prefixes in CIDR notation ("10.0.0.0/8",
@@ -262,3 +299,71 @@ func unmapPrefixes(ps []netip.Prefix) []netip.Prefix {
 	}
 	return out
 }
+
+// AccessLog logs one line per request at info level through log: the
+// method, the path, the status, the duration and the remote address, each
+// value the client controls clipped to MaxLogValueBytes. It never logs the
+// query string: with GET it holds every call parameter, and it may hold a
+// token or a continuation. When log is not enabled at info level, requests
+// pass straight through.
+//
+// It is cheap enough for every request: it allocates nothing of its own per
+// request (its status-recording writer is pooled), and the line is one
+// slog LogAttrs call with five attributes, which slog keeps inline.
+func AccessLog(log *slog.Logger) Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := r.Context()
+			if !log.Enabled(ctx, slog.LevelInfo) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			start := time.Now()
+			sw := statusWriters.Get().(*statusWriter)
+			sw.ResponseWriter, sw.status = w, 0
+			defer func() {
+				sw.ResponseWriter = nil
+				statusWriters.Put(sw)
+			}()
+			next.ServeHTTP(sw, r)
+			status := sw.status
+			if status == 0 {
+				status = http.StatusOK // nothing written: net/http sends 200
+			}
+			log.LogAttrs(ctx, slog.LevelInfo, "request",
+				clippedString("method", r.Method),
+				clippedString("path", r.URL.Path),
+				slog.Int("status", status),
+				slog.Duration("duration", time.Since(start)),
+				clippedString("remote", r.RemoteAddr),
+			)
+		})
+	}
+}
+
+// statusWriter records the status an http.ResponseWriter answers.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+var statusWriters = sync.Pool{New: func() any { return new(statusWriter) }}
+
+// WriteHeader records the first final status code and passes it on.
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 && code >= 200 { // 1xx are interim
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Write records the implicit 200 of a write with no WriteHeader.
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap returns the underlying ResponseWriter, for http.ResponseController.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -2,6 +2,8 @@ package pivot_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -98,6 +100,64 @@ func TestTokenAuth(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestTokenAuthDecodesLikeTheParser: the token parameter is whatever
+// ParseRequest reads as "token", however its name or value is encoded, and
+// all of it is removed before the handler runs.
+func TestTokenAuthDecodesLikeTheParser(t *testing.T) {
+	const tok = "tok-0123456789abcdef"
+	var seen *pivot.Request
+	h := pivot.TokenAuth("token", tok)(pivot.Handler(func(ctx context.Context, r *pivot.Request) (callflow.Builder, error) {
+		seen = r
+		return callflow.Hangup(), nil
+	}))
+	for _, tc := range []struct {
+		name, query string
+		status      int
+		kept        []string // parameters that must reach the handler
+	}{
+		{"encoded name", "%74oken=" + tok, 200, nil},
+		{"encoded value", "token=tok%2D0123456789abcdef", 200, nil},
+		{"every encoding removed", "%74oken=" + tok + "&to%6Ben[x]=y&token[]=z&token%5Ba%5D=w&tenant=a&Token=b", 200,
+			[]string{"tenant", "Token"}},
+		{"first value checked", "token=wrong&%74oken=" + tok, 403, nil},
+		{"plus is a space", "tok+en=" + tok, 403, nil},
+		{"names are case-sensitive", "Token=" + tok, 403, nil},
+		{"bracketed name is not the token", "token[]=" + tok, 403, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			seen = nil
+			c := aliceCall
+			c.VoiceURL = "https://p.example.com/ivr?" + tc.query
+			res, err := c.Send(h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != tc.status {
+				t.Fatalf("status %d, want %d", res.Status, tc.status)
+			}
+			if tc.status != 200 {
+				return
+			}
+			if _, ok := seen.Lookup("token"); ok {
+				t.Errorf("the token reached Request.Raw: %v", seen.Raw)
+			}
+			for k := range seen.Values {
+				if strings.HasPrefix(k, "token") {
+					t.Errorf("the token reached Request.Values: %q", k)
+				}
+			}
+			for _, k := range tc.kept {
+				if _, ok := seen.Lookup(k); !ok {
+					t.Errorf("parameter %q lost", k)
+				}
+			}
+			if seen.CallID != "call-1" {
+				t.Errorf("Call-ID %q", seen.CallID)
+			}
+		})
 	}
 }
 
@@ -236,5 +296,51 @@ func TestMiddlewarePanicsOnEmptySecrets(t *testing.T) {
 			}()
 			f()
 		})
+	}
+}
+
+func TestAccessLog(t *testing.T) {
+	logger, logs := testLogger()
+	h := pivot.AccessLog(logger)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/teapot" {
+			w.WriteHeader(http.StatusTeapot)
+		}
+		io.WriteString(w, "ok")
+	}))
+	longPath := "/" + strings.Repeat("p", 10000)
+	for _, target := range []string{"/teapot?token=secret-token&Call-ID=c1", "/plain", longPath} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", target, nil))
+	}
+	out := logs.String()
+	for _, want := range []string{"path=/teapot status=418", "path=/plain status=200", "…(10001 bytes)", "duration=", "remote="} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "secret-token") || strings.Contains(out, "Call-ID") {
+		t.Errorf("the query string was logged:\n%s", out)
+	}
+	if strings.Contains(out, strings.Repeat("p", pivot.MaxLogValueBytes)) {
+		t.Errorf("the long path was logged whole:\n%s", out)
+	}
+}
+
+// TestAccessLogAllocations: the access log adds no allocation of its own
+// to a request, at info level and below it.
+func TestAccessLogAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	ok := []byte("ok")
+	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(ok) })
+	req := httptest.NewRequest("GET", "/pivot?Call-ID=c1", nil)
+	w := &discard{h: http.Header{}}
+	base := testing.AllocsPerRun(200, func() { inner.ServeHTTP(w, req) })
+	for name, level := range map[string]slog.Level{"logging": slog.LevelInfo, "disabled": slog.LevelWarn} {
+		log := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: level}))
+		h := pivot.AccessLog(log)(inner)
+		if got := testing.AllocsPerRun(200, func() { h.ServeHTTP(w, req) }); got > base {
+			t.Errorf("%s: %v allocations per request, the handler alone %v", name, got, base)
+		}
 	}
 }

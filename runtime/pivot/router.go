@@ -51,6 +51,16 @@ var (
 	ErrContinuationExpired = errors.New("pivot: continuation expired")
 )
 
+// The ways Router.Next (and Gather) can fail to build a follow-up. Test with
+// errors.Is.
+var (
+	// ErrUnknownStep: the follow-up names a step that is not registered.
+	ErrUnknownStep = errors.New("pivot: no such step")
+	// ErrStateTooLarge: the continuation, state included, is over 4 KiB; it
+	// travels in a URL, which Kazoo, proxies and servers all limit.
+	ErrStateTooLarge = errors.New("pivot: continuation state too large")
+)
+
 // Key is one secret continuations are signed with. Its ID travels in the
 // clear in every continuation, so a verifier knows which key to use: this
 // allows rotation (sign with the new key, keep verifying with the old one
@@ -93,18 +103,47 @@ type Step struct {
 	State State
 
 	router *Router
+	err    error // the first error of Next or Gather
 }
 
 // Next returns a pivot node to step carrying state for this call; see
-// Router.Next.
+// Router.Next. So that it chains, Next returns no error: when the node
+// cannot be made (ErrUnknownStep, ErrStateTooLarge) it records the error,
+// which Err returns, and returns a pivot node with no voice_url, which fails
+// Validate. After the step function returns, the Router answers the
+// fallback and logs the error, whatever the function returned.
 func (s *Step) Next(step string, state State) *callflow.PivotBuilder {
-	return s.router.Next(s.Request, step, state)
+	b, err := s.router.Next(s.Request, step, state)
+	if err != nil {
+		s.fail(err)
+		return callflow.Pivot("")
+	}
+	return b
 }
 
 // Gather returns a collect_dtmf node whose "_" child is Next(step, state);
-// see Router.Gather.
+// see Router.Gather. Errors are recorded as for Next, and the node returned
+// then has no child.
 func (s *Step) Gather(collection, step string, state State) *callflow.CollectDTMFBuilder {
-	return s.router.Gather(s.Request, collection, step, state)
+	b, err := s.router.Gather(s.Request, collection, step, state)
+	if err != nil {
+		s.fail(err)
+		return callflow.CollectDTMF()
+	}
+	return b
+}
+
+// Err returns the first error of Next or Gather in this step, or nil, so
+// that a step function can stop early. Once there is one, the Router
+// answers the fallback whatever the function returns; to handle such an
+// error (retry with smaller state, say), call Router.Next or Router.Gather
+// with s.Request, which return it instead.
+func (s *Step) Err() error { return s.err }
+
+func (s *Step) fail(err error) {
+	if s.err == nil {
+		s.err = err
+	}
 }
 
 // Router serves a multi-step IVR. Each step is a handler reached at
@@ -137,10 +176,10 @@ func (s *Step) Gather(collection, step string, state State) *callflow.CollectDTM
 // prefix; an unknown step is answered 404.
 type Router struct {
 	cfg    *config
-	prefix string // base URL without query or trailing slash
-	query  string // base URL's raw query, copied into every step URL
-	keys   []Key
-	byID   map[string][]byte
+	prefix string    // base URL without query or trailing slash
+	query  string    // base URL's raw query, copied into every step URL
+	keys   []*macKey // keys[0] signs
+	byID   map[string]*macKey
 
 	mu    sync.RWMutex
 	steps map[string]*route
@@ -180,7 +219,7 @@ func NewRouter(baseURL string, keys []Key, opts ...Option) (*Router, error) {
 	rt := &Router{
 		prefix: u.String(),
 		query:  query,
-		byID:   make(map[string][]byte, len(keys)),
+		byID:   make(map[string]*macKey, len(keys)),
 		steps:  map[string]*route{},
 	}
 	for _, k := range keys {
@@ -193,9 +232,9 @@ func NewRouter(baseURL string, keys []Key, opts ...Option) (*Router, error) {
 		if _, dup := rt.byID[k.ID]; dup {
 			return nil, fmt.Errorf("pivot: NewRouter: key ID %q used twice", k.ID)
 		}
-		secret := slices.Clone(k.Secret)
-		rt.byID[k.ID] = secret
-		rt.keys = append(rt.keys, Key{ID: k.ID, Secret: secret})
+		mk := newMACKey(k.ID, k.Secret)
+		rt.byID[k.ID] = mk
+		rt.keys = append(rt.keys, mk)
 	}
 	rt.cfg = newConfig(opts)
 	if rt.cfg.err != nil {
@@ -284,49 +323,58 @@ func (rt *Router) URL(step string) string {
 // sets voice_url, req_format "kazoo", method and, for POST, req_body_format
 // (WithFollowUp); further settings (req_timeout_ms, …) may be chained.
 //
-// Next panics if step is not registered or if the encoded state exceeds
-// 4 KiB: inside a handler the panic is recovered, logged and answered with
-// the fallback.
-func (rt *Router) Next(r *Request, step string, state State) *callflow.PivotBuilder {
+// Next fails with ErrUnknownStep if step is not registered, and with
+// ErrStateTooLarge if the continuation, state included, exceeds 4 KiB.
+// Inside a step function, Step.Next is the shorter form.
+func (rt *Router) Next(r *Request, step string, state State) (*callflow.PivotBuilder, error) {
 	if r == nil {
-		panic("pivot: Router.Next: nil *Request")
+		return nil, errors.New("pivot: Router.Next: nil *Request")
 	}
 	rt.mu.RLock()
 	_, ok := rt.steps[step]
 	rt.mu.RUnlock()
 	if !ok {
-		panic(fmt.Sprintf("pivot: Router.Next: no step %q", step))
+		return nil, fmt.Errorf("pivot: Router.Next: %w: %q", ErrUnknownStep, step)
 	}
 	token := rt.sign(step, r.CallID, rt.cfg.now().Add(rt.cfg.ttl), state)
 	if len(token) > maxTokenLen {
-		panic(fmt.Sprintf("pivot: Router.Next: state too large: continuation of %d bytes, at most %d", len(token), maxTokenLen))
+		return nil, fmt.Errorf("pivot: Router.Next to step %q: %w: continuation of %d bytes, at most %d",
+			step, ErrStateTooLarge, len(token), maxTokenLen)
 	}
-	sep := "?"
+	var voiceURL string
 	if rt.query != "" {
-		sep = "&"
+		voiceURL = rt.prefix + "/" + step + "?" + rt.query + "&" + ContinuationParam + "=" + token
+	} else {
+		voiceURL = rt.prefix + "/" + step + "?" + ContinuationParam + "=" + token
 	}
-	b := callflow.Pivot(rt.URL(step) + sep + ContinuationParam + "=" + token).
+	b := callflow.Pivot(voiceURL).
 		Method(rt.cfg.followMethod).
 		ReqFormat(callflow.PivotReqFormatKazoo)
 	if strings.EqualFold(string(rt.cfg.followMethod), http.MethodPost) {
 		b.ReqBodyFormat(rt.cfg.followBody)
 	}
-	return b
+	return b, nil
 }
 
 // Gather returns a collect_dtmf node that collects digits into collection
 // ("" leaves collection_name unset: Kazoo then uses "default") and whose "_"
 // child is Next(r, step, state); step reads the digits with
 // s.Digits.Collection(collection). Chain MaxDigits, Timeout, Terminators…
-// on the result, and put the prompt before it:
+// on the result, and put the prompt before it, as with Step.Gather:
 //
 //	callflow.TTS("Press 1 for sales").Then(s.Gather("dept", "department", nil).MaxDigits(1))
-func (rt *Router) Gather(r *Request, collection, step string, state State) *callflow.CollectDTMFBuilder {
+//
+// It fails as Next does.
+func (rt *Router) Gather(r *Request, collection, step string, state State) (*callflow.CollectDTMFBuilder, error) {
+	next, err := rt.Next(r, step, state)
+	if err != nil {
+		return nil, err
+	}
 	b := callflow.CollectDTMF()
 	if collection != "" {
 		b.CollectionName(collection)
 	}
-	return b.Then(rt.Next(r, step, state))
+	return b.Then(next), nil
 }
 
 // ServeHTTP dispatches a request to the step named by the last segment of
@@ -337,12 +385,12 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rte := rt.steps[name]
 	rt.mu.RUnlock()
 	if rte == nil {
-		rt.cfg.log(r, nil, slog.LevelWarn, "pivot: no such step", nil, slog.String("step", name))
+		rt.cfg.log(r, nil, slog.LevelWarn, "pivot: no such step", nil, clippedString("step", name))
 		http.NotFound(w, r)
 		return
 	}
 	rt.cfg.serve(w, r, func(ctx context.Context, hr *http.Request, req *Request) (callflow.Builder, error) {
-		token := queryValue(hr.URL.RawQuery, ContinuationParam)
+		token := continuationOf(req)
 		state := State{}
 		if token != "" || !rte.entry {
 			var err error
@@ -350,7 +398,12 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				return nil, &refusal{msg: "pivot: continuation refused", err: err}
 			}
 		}
-		return rte.fn(ctx, &Step{Request: req, Name: name, State: state, router: rt})
+		step := &Step{Request: req, Name: name, State: state, router: rt}
+		b, err := rte.fn(ctx, step)
+		if step.err != nil {
+			return nil, errors.Join(err, step.err)
+		}
+		return b, err
 	})
 }
 
@@ -365,8 +418,20 @@ func (rt *Router) sign(step, callID string, expires time.Time, state State) stri
 	key := rt.keys[0]
 	exp := strconv.FormatInt(expires.Unix(), 10)
 	st := encodeState(state)
-	mac := continuationMAC(key.Secret, key.ID, step, callID, exp, st)
-	return continuationVersion + "." + key.ID + "." + exp + "." + st + "." + base64.RawURLEncoding.EncodeToString(mac)
+	var mac [macTextLen]byte
+	key.sumText(&mac, step, callID, exp, st)
+	return continuationVersion + "." + key.id + "." + exp + "." + st + "." + string(mac[:])
+}
+
+// continuationOf returns the continuation of a parsed request: the first
+// value of ContinuationParam in the URL's query, which for GET is among the
+// parameters (the voice_url's own query comes first, Kazoo's parameters
+// after it).
+func continuationOf(r *Request) string {
+	if r.BodyFormat == BodyQuery {
+		return r.Values.Get(ContinuationParam)
+	}
+	return r.URLQuery.Get(ContinuationParam)
 }
 
 // verify checks a continuation for step and callID and returns its state.
@@ -377,20 +442,23 @@ func (rt *Router) verify(token, step, callID string) (State, error) {
 	if len(token) > maxTokenLen {
 		return nil, fmt.Errorf("%w: %d bytes long", ErrContinuationInvalid, len(token))
 	}
-	parts := strings.Split(token, ".")
-	if len(parts) != 5 || parts[0] != continuationVersion {
+	version, rest, _ := strings.Cut(token, ".")
+	kid, rest, _ := strings.Cut(rest, ".")
+	exp, rest, _ := strings.Cut(rest, ".")
+	st, macText, ok := strings.Cut(rest, ".")
+	if !ok || version != continuationVersion || strings.Contains(macText, ".") {
 		return nil, fmt.Errorf("%w: malformed", ErrContinuationInvalid)
 	}
-	kid, exp, st := parts[1], parts[2], parts[3]
-	secret, ok := rt.byID[kid]
+	key, ok := rt.byID[kid]
 	if !ok {
 		return nil, fmt.Errorf("%w: unknown key ID %q", ErrContinuationInvalid, kid)
 	}
 	if callID == "" {
 		return nil, fmt.Errorf("%w: the request has no Call-ID", ErrContinuationInvalid)
 	}
-	mac, err := base64.RawURLEncoding.DecodeString(parts[4])
-	if err != nil || !hmac.Equal(mac, continuationMAC(secret, kid, step, callID, exp, st)) {
+	var want [macTextLen]byte
+	key.sumText(&want, step, callID, exp, st)
+	if !hmac.Equal(want[:], []byte(macText)) {
 		return nil, fmt.Errorf("%w: signature mismatch (tampered with, or made for another call or step)", ErrContinuationInvalid)
 	}
 	expires, err := strconv.ParseInt(exp, 10, 64)
@@ -407,21 +475,61 @@ func (rt *Router) verify(token, step, callID string) (State, error) {
 	return state, nil
 }
 
-// continuationMAC is HMAC-SHA256 over a domain label then each field,
-// length-prefixed so that no two field lists give the same input.
-func continuationMAC(secret []byte, fields ...string) []byte {
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte("kzgen pivot continuation " + continuationVersion + "\x00"))
-	for _, f := range fields {
-		writeField(m, f)
-	}
-	return m.Sum(nil)
+// macLabel starts every MAC input: the domain of the signature.
+const macLabel = "kzgen pivot continuation " + continuationVersion + "\x00"
+
+// macTextLen is the length of a MAC in a continuation: 32 bytes of
+// HMAC-SHA256, base64url-encoded without padding (the value of
+// base64.RawURLEncoding.EncodedLen(sha256.Size)).
+const macTextLen = (sha256.Size*8 + 5) / 6
+
+// macKey is one key, ready to sign and verify. hmac.New hashes the key into
+// two SHA-256 states and allocates; doing that for each request cost a
+// measurable share of a Router's time. So each key keeps a pool of HMACs
+// made once: Reset restores an HMAC to its keyed state.
+type macKey struct {
+	id   string
+	pool sync.Pool // of *macState
 }
 
-func writeField(m hash.Hash, f string) {
-	var n [binary.MaxVarintLen64]byte
-	m.Write(n[:binary.PutUvarint(n[:], uint64(len(f)))])
-	m.Write([]byte(f))
+// macState is one reusable HMAC with its input and output buffers.
+type macState struct {
+	mac hash.Hash
+	in  []byte
+	out []byte
+}
+
+func newMACKey(id string, secret []byte) *macKey {
+	secret = slices.Clone(secret) // the caller's slice may change
+	k := &macKey{id: id}
+	k.pool.New = func() any {
+		return &macState{mac: hmac.New(sha256.New, secret), in: make([]byte, 0, 256), out: make([]byte, 0, sha256.Size)}
+	}
+	return k
+}
+
+// sumText writes to dst the base64url MAC, under the key, of its ID and the
+// fields: HMAC-SHA256 over macLabel then each field length-prefixed, so that
+// no two field lists give the same input.
+func (k *macKey) sumText(dst *[macTextLen]byte, fields ...string) {
+	s := k.pool.Get().(*macState)
+	in := appendField(append(s.in[:0], macLabel...), k.id)
+	for _, f := range fields {
+		in = appendField(in, f)
+	}
+	s.mac.Reset()
+	s.mac.Write(in)
+	s.out = s.mac.Sum(s.out[:0])
+	base64.RawURLEncoding.Encode(dst[:], s.out)
+	if cap(in) <= 64<<10 { // keep the pool's buffers small
+		s.in = in
+	}
+	k.pool.Put(s)
+}
+
+// appendField appends f to a MAC input, prefixed with its length.
+func appendField(in []byte, f string) []byte {
+	return append(binary.AppendUvarint(in, uint64(len(f))), f...)
 }
 
 // encodeState form-encodes s, keys sorted, then base64url-encodes it
@@ -460,27 +568,6 @@ func decodeState(s string) (State, error) {
 		state[k] = v[0]
 	}
 	return state, nil
-}
-
-// queryValue returns the first value of name in a raw query string, or "".
-// For GET the voice_url's own query comes first and Kazoo's parameters after
-// it, so the first value is the voice_url's.
-func queryValue(rawQuery, name string) string {
-	for rawQuery != "" {
-		var pair string
-		pair, rawQuery, _ = strings.Cut(rawQuery, "&")
-		k, v, _ := strings.Cut(pair, "=")
-		if k != name {
-			continue
-		}
-		if strings.ContainsAny(v, "%+") {
-			if u, err := url.QueryUnescape(v); err == nil {
-				v = u
-			}
-		}
-		return v
-	}
-	return ""
 }
 
 // validName reports whether s is 1 to max letters, digits, "-" or "_".

@@ -133,6 +133,27 @@ func TestRouterMultiStep(t *testing.T) {
 	}
 }
 
+// TestRouterConcurrentCalls walks calls in parallel through one Router,
+// with two keys, so that the pooled MAC states are shared between
+// goroutines (run with -race).
+func TestRouterConcurrentCalls(t *testing.T) {
+	key2 := pivot.Key{ID: "k2", Secret: []byte("another secret of at least 32 bytes.")}
+	rt := newMenu(t, []pivot.Key{key1, key2})
+	for i := range 16 {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			t.Parallel()
+			c := aliceCall
+			c.CallID = fmt.Sprintf("call-%d", i)
+			c.CallerIDNumber = fmt.Sprintf("+1555000%04d", i)
+			c.VoiceURL = rt.URL("start")
+			res, _ := walk(t, rt, c, "1", "2")
+			if got, want := spoken(t, res), "lang=en dept=2 caller="+c.CallerIDNumber; got != want {
+				t.Errorf("said %q, want %q", got, want)
+			}
+		})
+	}
+}
+
 func TestRouterInvalidChoiceLoopsToEntry(t *testing.T) {
 	rt := newMenu(t, []pivot.Key{key1})
 	c := aliceCall
@@ -153,7 +174,10 @@ func TestRouterNextNode(t *testing.T) {
 	if got, want := rt.URL("start"), "https://user:pa55@ivr.example.com/app/ivr/start?token=abc"; got != want {
 		t.Errorf("URL = %q, want %q", got, want)
 	}
-	p := rt.Next(&pivot.Request{CallID: "c1"}, "dept", pivot.State{"lang": "en"})
+	p, err := rt.Next(&pivot.Request{CallID: "c1"}, "dept", pivot.State{"lang": "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	d := p.Node().Data.(*callflow.PivotData)
 	u, err := url.Parse(d.GetVoiceURL())
 	if err != nil {
@@ -182,7 +206,11 @@ func TestRouterNextNode(t *testing.T) {
 
 	g, _ := pivot.NewRouter(ivrBase, []pivot.Key{key1}, pivot.WithFollowUp(callflow.PivotMethodGet, callflow.PivotReqBodyFormatJSON))
 	g.Step("dept", func(context.Context, *pivot.Step) (callflow.Builder, error) { return callflow.Hangup(), nil })
-	gd := g.Next(&pivot.Request{CallID: "c1"}, "dept", nil).Node().Data.(*callflow.PivotData)
+	gp, err := g.Next(&pivot.Request{CallID: "c1"}, "dept", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gd := gp.Node().Data.(*callflow.PivotData)
 	if gd.GetMethod() != callflow.PivotMethodGet || gd.ReqBodyFormat != nil {
 		t.Errorf("GET follow-up: %s", must(gd.MarshalJSON()))
 	}
@@ -373,20 +401,53 @@ func TestRouterNextUnknownStepFallsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if spoken(t, res) != pivot.DefaultApology || !strings.Contains(logs.String(), `no step \"typo\"`) {
+	if spoken(t, res) != pivot.DefaultApology || !strings.Contains(logs.String(), `no such step: \"typo\"`) {
 		t.Errorf("body %s\nlog %s", res.Body, logs)
 	}
 }
 
+// TestRouterStateTooLarge: state over the bound is an error the step
+// function can see, and the request is answered with the fallback, whatever
+// the function returns.
 func TestRouterStateTooLarge(t *testing.T) {
-	rt, _ := pivot.NewRouter(ivrBase, []pivot.Key{key1}, pivot.WithLogger(slog.New(slog.DiscardHandler)))
+	logger, logs := testLogger()
+	rt, _ := pivot.NewRouter(ivrBase, []pivot.Key{key1}, pivot.WithLogger(logger))
+	big := pivot.State{"big": strings.Repeat("x", 4000)}
+	var seen error
 	rt.Entry("start", func(ctx context.Context, s *pivot.Step) (callflow.Builder, error) {
-		return s.Next("start", pivot.State{"big": strings.Repeat("x", 4000)}), nil
+		b := callflow.TTS("Hi").Then(s.Gather("pin", "start", big).MaxDigits(4))
+		seen = s.Err()
+		return b, nil
 	})
 	c := aliceCall
 	c.VoiceURL = rt.URL("start")
-	if res, _ := c.Send(rt); spoken(t, res) != pivot.DefaultApology {
+	res, err := c.Send(rt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spoken(t, res) != pivot.DefaultApology {
 		t.Errorf("body %s", res.Body)
+	}
+	if !errors.Is(seen, pivot.ErrStateTooLarge) {
+		t.Errorf("Step.Err() = %v, want ErrStateTooLarge", seen)
+	}
+	if !strings.Contains(logs.String(), "continuation state too large") || !strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("log lacks the error:\n%s", logs)
+	}
+
+	// Outside a step, Router.Next and Gather return the error.
+	r := &pivot.Request{CallID: "c1"}
+	if _, err := rt.Next(r, "start", big); !errors.Is(err, pivot.ErrStateTooLarge) {
+		t.Errorf("Router.Next: %v", err)
+	}
+	if _, err := rt.Gather(r, "pin", "start", big); !errors.Is(err, pivot.ErrStateTooLarge) {
+		t.Errorf("Router.Gather: %v", err)
+	}
+	if _, err := rt.Next(r, "nowhere", nil); !errors.Is(err, pivot.ErrUnknownStep) {
+		t.Errorf("Router.Next to an unknown step: %v", err)
+	}
+	if _, err := rt.Next(nil, "start", nil); err == nil {
+		t.Error("Router.Next with a nil request: no error")
 	}
 }
 
@@ -427,7 +488,11 @@ func TestNewRouterErrors(t *testing.T) {
 	})
 	verifier := newMenu(t, []pivot.Key{key1})
 	c := aliceCall
-	c.VoiceURL = ivrBase + "/start?kzc=" + strings.Split(rt.Next(&pivot.Request{CallID: c.CallID}, "start", nil).Node().Data.(*callflow.PivotData).GetVoiceURL(), "kzc=")[1]
+	next, err := rt.Next(&pivot.Request{CallID: c.CallID}, "start", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.VoiceURL = ivrBase + "/start?kzc=" + strings.Split(next.Node().Data.(*callflow.PivotData).GetVoiceURL(), "kzc=")[1]
 	if res, _ := c.Send(verifier); spoken(t, res) == pivot.DefaultApology {
 		t.Error("the router kept a reference to the caller's secret")
 	}

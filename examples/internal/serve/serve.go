@@ -1,36 +1,30 @@
-// Package serve is the server boilerplate the examples share: command-line
-// flags, slog logging, an access log, http.Server timeouts and graceful
-// shutdown on SIGINT or SIGTERM.
+// Package serve is the command-line boilerplate the examples share: flags,
+// slog logging to stderr (buffered, flushed every 100 ms and at exit) and
+// pivot.AccessLog around pivot.Serve, which provides the hardened server
+// (timeouts, header bound, graceful shutdown on SIGINT or SIGTERM).
 package serve
 
 import (
+	"bufio"
 	"context"
-	"errors"
 	"flag"
-	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
+
+	"github.com/kzgen/kzgen/runtime/pivot"
 )
 
 var (
 	addr      = flag.String("addr", "127.0.0.1:8080", "listen address")
 	publicURL = flag.String("public-url", "", "URL at which Kazoo reaches this server, for follow-up requests (default http://ADDR)")
 	verbose   = flag.Bool("v", false, "log at debug level")
-)
-
-// Timeouts of the http.Server. Kazoo gives up on a Pivot request after
-// req_timeout_ms, 5 s by default and at most, so nothing here needs longer.
-const (
-	ReadHeaderTimeout = 2 * time.Second
-	ReadTimeout       = 5 * time.Second
-	WriteTimeout      = 10 * time.Second
-	IdleTimeout       = 60 * time.Second
-	ShutdownTimeout   = 10 * time.Second
 )
 
 // PublicURL returns the -public-url flag, or http://ADDR when it is unset.
@@ -51,96 +45,81 @@ func Main(name string, newHandler func(log *slog.Logger) (http.Handler, error)) 
 	if *verbose {
 		level = slog.LevelDebug
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})).With("app", name)
+	out := newLogWriter(os.Stderr)
+	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: level})).With("app", name)
 	slog.SetDefault(log)
 
-	if err := run(log, newHandler); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go out.flushEvery(ctx, logFlushInterval)
+	err := run(ctx, log, newHandler)
+	if err != nil {
 		log.Error("exiting", "error", err)
+	}
+	stop()
+	out.Flush()
+	if err != nil {
 		os.Exit(1)
 	}
 }
 
-func run(log *slog.Logger, newHandler func(*slog.Logger) (http.Handler, error)) error {
+// logFlushInterval is how long a log line may wait in the buffer.
+const logFlushInterval = 100 * time.Millisecond
+
+// logWriter buffers log output and writes it out when the buffer is full
+// and on every tick of flushEvery: one write system call per access log line
+// was a measurable share of a request's cost under load.
+type logWriter struct {
+	mu  sync.Mutex
+	buf *bufio.Writer
+}
+
+func newLogWriter(w io.Writer) *logWriter {
+	return &logWriter{buf: bufio.NewWriterSize(w, 64<<10)}
+}
+
+// Write buffers p.
+func (l *logWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// Flush writes out what is buffered.
+func (l *logWriter) Flush() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Flush()
+}
+
+// flushEvery flushes every interval until ctx is done.
+func (l *logWriter) flushEvery(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			l.Flush()
+		}
+	}
+}
+
+func run(ctx context.Context, log *slog.Logger, newHandler func(*slog.Logger) (http.Handler, error)) error {
 	h, err := newHandler(log)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", *addr)
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	return Run(ctx, NewServer(AccessLog(log, h), log), ln, log)
+	return Serve(ctx, ln, h, log)
 }
 
-// NewServer returns an http.Server for h with the package's timeouts and
-// errors logged through log.
-func NewServer(h http.Handler, log *slog.Logger) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		ReadTimeout:       ReadTimeout,
-		WriteTimeout:      WriteTimeout,
-		IdleTimeout:       IdleTimeout,
-		MaxHeaderBytes:    64 << 10, // a GET carries every parameter in its URL
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+// Serve serves h on ln with pivot.Serve, behind pivot.AccessLog, until ctx
+// is done.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	return pivot.Serve(ctx, ln, pivot.AccessLog(log)(h), pivot.WithLogger(log))
 }
-
-// Run serves srv on ln until ctx is done, then shuts it down, waiting up to
-// ShutdownTimeout for requests in flight.
-func Run(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger) error {
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	log.Info("listening", "addr", ln.Addr().String())
-
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	log.Info("stopped")
-	return nil
-}
-
-// AccessLog logs each request's method, path, status and duration. It never
-// logs the query string: with GET it holds every call parameter, and it may
-// hold a token or a continuation.
-func AccessLog(log *slog.Logger, h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		h.ServeHTTP(sw, r)
-		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.Int("status", sw.status),
-			slog.Duration("duration", time.Since(start)),
-			slog.String("remote", r.RemoteAddr),
-		)
-	})
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-// WriteHeader records the status code and passes it on.
-func (w *statusWriter) WriteHeader(code int) {
-	w.status = code
-	w.ResponseWriter.WriteHeader(code)
-}
-
-// Unwrap returns the underlying error.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -30,7 +30,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func TestRunServesAndShutsDown(t *testing.T) {
+func TestServeServesAndShutsDown(t *testing.T) {
 	var logs syncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -41,13 +41,9 @@ func TestRunServesAndShutsDown(t *testing.T) {
 		w.WriteHeader(http.StatusTeapot)
 		io.WriteString(w, "ok")
 	})
-	srv := NewServer(AccessLog(log, h), log)
-	if srv.ReadHeaderTimeout == 0 || srv.ReadTimeout == 0 || srv.WriteTimeout == 0 || srv.IdleTimeout == 0 {
-		t.Errorf("timeouts not all set: %+v", srv)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Run(ctx, srv, ln, log) }()
+	go func() { done <- Serve(ctx, ln, h, log) }()
 
 	resp, err := http.Get("http://" + ln.Addr().String() + "/pivot?token=secret-token&Call-ID=c1")
 	if err != nil {
@@ -61,10 +57,10 @@ func TestRunServesAndShutsDown(t *testing.T) {
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("Run: %v", err)
+			t.Fatalf("Serve: %v", err)
 		}
 	case <-time.After(5 * time.Second):
-		t.Fatal("Run did not return after cancel")
+		t.Fatal("Serve did not return after cancel")
 	}
 	out := logs.String()
 	for _, want := range []string{"listening", "path=/pivot", "status=418", "stopped"} {
@@ -80,5 +76,29 @@ func TestRunServesAndShutsDown(t *testing.T) {
 func TestPublicURLDefault(t *testing.T) {
 	if got := PublicURL(); got != "http://127.0.0.1:8080" {
 		t.Errorf("PublicURL() = %q", got)
+	}
+}
+
+func TestLogWriterFlushes(t *testing.T) {
+	var out syncBuffer
+	w := newLogWriter(&out)
+	io.WriteString(w, "line 1\n")
+	if out.String() != "" {
+		t.Errorf("written before a flush: %q", out.String())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go w.flushEvery(ctx, time.Millisecond)
+	deadline := time.Now().Add(5 * time.Second)
+	for out.String() != "line 1\n" {
+		if time.Now().After(deadline) {
+			t.Fatalf("not flushed by the ticker: %q", out.String())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	io.WriteString(w, "line 2\n")
+	if err := w.Flush(); err != nil || out.String() != "line 1\nline 2\n" {
+		t.Errorf("Flush: %v, %q", err, out.String())
 	}
 }

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kzgen/kzgen/gen/callflow"
+	"github.com/kzgen/kzgen/runtime/pivot"
+)
+
+// TestRecordAndLoad records a two-step IVR's mix and loads the IVR with it
+// briefly: every answer must come back with the recorded status.
+func TestRecordAndLoad(t *testing.T) {
+	ivr := httptest.NewUnstartedServer(nil)
+	rt, err := pivot.NewRouter("http://"+ivr.Listener.Addr().String()+"/ivr", []pivot.Key{{ID: "k", Secret: []byte(strings.Repeat("s", 32))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt.Entry("start", func(ctx context.Context, s *pivot.Step) (callflow.Builder, error) {
+		return callflow.TTS("Press 1").Then(s.Gather("lang", "menu", nil).MaxDigits(1)), nil
+	})
+	rt.Step("menu", func(ctx context.Context, s *pivot.Step) (callflow.Builder, error) {
+		d, _ := s.Digits.Collection("lang")
+		return callflow.TTS("You pressed " + d).Then(callflow.Hangup()), nil
+	})
+	ivr.Config.Handler = rt
+	ivr.Start()
+	defer ivr.Close()
+
+	mixFile := filepath.Join(t.TempDir(), "mix.json")
+	if err := record([]string{"-url", ivr.URL + "/ivr/start", "-out", mixFile}); err != nil {
+		t.Fatal(err)
+	}
+	mix, err := readMix(mixFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mix) != 2 || mix[0].Method != "GET" || mix[1].Method != "POST" ||
+		!strings.Contains(mix[1].Target, "/ivr/menu?kzc=") || !strings.Contains(mix[1].AnswerBody, "You pressed 1") {
+		t.Fatalf("mix %+v", mix)
+	}
+
+	addr := strings.TrimPrefix(ivr.URL, "http://")
+	requests := [][]byte{encodeRequest(mix[0], addr), encodeRequest(mix[1], addr)}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	var done atomic.Int64
+	if err := worker(ctx, addr, requests, mix, 0, &done); err != nil {
+		t.Fatal(err)
+	}
+	if done.Load() < 2 {
+		t.Errorf("%d answers", done.Load())
+	}
+}
+
+func TestReadAnswer(t *testing.T) {
+	for _, tc := range []struct {
+		in             string
+		status, length int
+		ok             bool
+	}{
+		{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length: 2\r\n\r\n{}", 200, 2, true},
+		{"HTTP/1.1 414 URI Too Long\r\nContent-Length: 0\r\n\r\n", 414, 0, true},
+		{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 0, 0, false},
+		{"SSH-2.0\r\n", 0, 0, false},
+		{"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{}", 0, 0, false},
+	} {
+		status, length, err := readAnswer(bufio.NewReader(strings.NewReader(tc.in)))
+		if (err == nil) != tc.ok || status != tc.status || length != tc.length {
+			t.Errorf("%q: %d, %d, %v", tc.in, status, length, err)
+		}
+	}
+}
