@@ -93,6 +93,9 @@ func (g *generator) exampleCall(m module) (*jen.Statement, error) {
 // needs.
 func (g *generator) sample(t *model.Type, prop, seed string, typed bool) (*jen.Statement, error) {
 	r := t.Resolve()
+	if g.holdsNode(t) {
+		return nil, fmt.Errorf("cannot sample a callflow node")
+	}
 	switch g.shapeOf(t) {
 	case shapeEnum:
 		d := g.decl(t)

@@ -62,8 +62,7 @@ func (g *generator) emitUnion(name string, t *model.Type) {
 			grp.Id(a.goName).Add(g.fieldType(a.t))
 		}
 	})
-	g.emitMarshalJSON(name)
-	g.comment("encode appends x to e as JSON: the alternative that is set, with the shared properties.")
+	g.emitMarshalJSON(name, t, true, ": the alternative that is set, with the shared properties")
 	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encode").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).BlockFunc(func(grp *jen.Group) {
 		grp.Id("x").Dot("encodeAlternative").Call(enc)
 		if len(shared) > 0 {
@@ -89,7 +88,7 @@ func (g *generator) emitUnion(name string, t *model.Type) {
 		}),
 	)
 	g.emitUnionUnmarshal(name, t, shared, alts)
-	g.emitValidate(name, true, func(grp *jen.Group) {
+	g.emitValidate(name, t, true, func(grp *jen.Group) {
 		g.unionChecks(grp, name, t, shared, alts)
 	})
 }
@@ -172,7 +171,7 @@ func (g *generator) decodeAlternative(grp *jen.Group, a alternative, several boo
 		grp.Return(jen.Nil())
 		return
 	}
-	decode := jen.Id("err").Op(":=").Qual(kzrt, "Decode").Call(jen.Id("data"), jen.Op("&").Id("c"))
+	decode := jen.Id("err").Op(":=").Add(g.decodeFunc(a.t)).Call(jen.Id("data"), jen.Op("&").Id("c"))
 	// When the value fits the alternative's JSON kind but not its shape,
 	// the error from the alternative that got deepest is the one returned.
 	var onErr jen.Code = jen.Id("decodeErr").Op("=").Qual(kzrt, "Deeper").Call(jen.Id("decodeErr"), jen.Id("err"))
@@ -275,7 +274,7 @@ func (g *generator) unionChecks(grp *jen.Group, name string, t *model.Type, shar
 		grp.List(jen.Id("data"), jen.Id("_")).Op(":=").Id("e").Dot("Bytes").Call()
 		grp.Id("matches").Op(":=").Lit(0)
 		for _, a := range alts {
-			cond := jen.Qual(kzrt, "Decode").Call(jen.Id("data"), jen.Op("&").Id("c")).Op("==").Nil()
+			cond := g.decodeFunc(a.t).Call(jen.Id("data"), jen.Op("&").Id("c")).Op("==").Nil()
 			if a.t.Resolve().Kind == model.Integer {
 				cond = jen.Qual(kzrt, "IsInteger").Call(jen.Id("data")).Op("&&").Add(cond)
 			}

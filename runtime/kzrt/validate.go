@@ -34,14 +34,15 @@ func (v *Validator) PushIndex(i int) { v.Push(strconv.Itoa(i)) }
 func (v *Validator) Pop() { v.path = v.path[:len(v.path)-1] }
 
 // Pointer renders the current location as a JSON pointer.
-func (v *Validator) Pointer() string {
-	if len(v.path) == 0 {
-		return ""
-	}
+func (v *Validator) Pointer() string { return v.pointerTo(len(v.path)) }
+
+// pointerTo renders the JSON pointer of the first n tokens of the path:
+// where the walk was when the path was n tokens long.
+func (v *Validator) pointerTo(n int) string {
 	var b strings.Builder
-	for _, t := range v.path {
+	for _, t := range v.path[:n] {
 		b.WriteByte('/')
-		b.WriteString(escapeToken(t))
+		b.WriteString(EscapeToken(t))
 	}
 	return b.String()
 }
