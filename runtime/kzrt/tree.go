@@ -196,12 +196,12 @@ func (n *Node) Walk(fn func(pointer string, node *Node)) error {
 // trail closes a loop. The backing arrays hold typical trees without
 // allocating.
 type trail struct {
-	nodes    []*Node
-	keys     []string // keys[i] leads from nodes[i] to nodes[i+1]
-	marks    []int    // the validator's path length at each node
-	nodeBuf  [16]*Node
-	keyBuf   [16]string
-	markBuf  [16]int
+	nodes   []*Node
+	keys    []string // keys[i] leads from nodes[i] to nodes[i+1]
+	marks   []int    // the validator's path length at each node
+	nodeBuf [16]*Node
+	keyBuf  [16]string
+	markBuf [16]int
 }
 
 func (t *trail) push(n *Node) {
