@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -160,7 +158,7 @@ func decodeValue(data []byte, v reflect.Value, modules *Modules) error {
 			return err
 		}
 		m := reflect.MakeMapWithSize(t, len(members))
-		for _, k := range slices.Sorted(maps.Keys(members)) {
+		for _, k := range sortedKeys(make([]string, 0, len(members)), members) {
 			item := reflect.New(t.Elem()).Elem()
 			if err := decodeValue(members[k], item, modules); err != nil {
 				return At(k, err)
@@ -325,7 +323,7 @@ func decodeObject(data []byte, dst any, extra *map[string]json.RawMessage, modul
 	}
 	v := reflect.ValueOf(dst).Elem()
 	fields := fieldIndex(v.Type())
-	for _, key := range slices.Sorted(maps.Keys(members)) {
+	for _, key := range sortedKeys(make([]string, 0, len(members)), members) {
 		raw := members[key]
 		if i, ok := fields[key]; ok {
 			if err := decodeValue(raw, v.Field(i), modules); err != nil {

@@ -139,8 +139,9 @@ func (n *Node) UnmarshalJSON([]byte) error {
 // applications (use MarshalJSON): it appends the tree under n to e as
 // JSON, failing e at a loop or beyond MaxDepth.
 func (n *Node) KzrtEncode(e *Encoder) {
-	var t trail
-	t.encode(e, n)
+	var nodes [16]*Node
+	var keys [16]string
+	encodeTree(e, n, trail{nodes: nodes[:0], keys: keys[:0]})
 }
 
 // Validate checks the whole tree as Kazoo does: each node against
@@ -169,8 +170,9 @@ func (n *Node) Validate() error {
 // applications (use Validate): it records every problem of the tree under
 // n in v, at v's current location.
 func (n *Node) KzrtValidate(v *Validator) {
-	var t trail
-	t.validate(v, n)
+	var nodes [16]*Node
+	var marks [16]int
+	validateTree(v, n, trail{nodes: nodes[:0], marks: marks[:0]})
 }
 
 // Walk calls fn for n and every node below it, depth first, children in
@@ -182,46 +184,38 @@ func (n *Node) Walk(fn func(pointer string, node *Node)) error {
 	if n == nil {
 		return nil
 	}
-	var t trail
+	var nodes [16]*Node
+	var keys [16]string
 	var errs Errors
-	t.walk(n, "", fn, &errs)
+	walkTree(n, "", fn, trail{nodes: nodes[:0], keys: keys[:0]}, &errs)
 	if len(errs) == 0 {
 		return nil
 	}
 	return errs
 }
 
-// trail is the chain of nodes from where a walk started to the node it is
-// at, with the branch keys taken between them. A child already on the
-// trail closes a loop. The backing arrays hold typical trees without
-// allocating.
+// trail is the way from where a walk started down to the node it is at:
+// the nodes, the branch keys between them (keys[i] leads from nodes[i] to
+// nodes[i+1]) and, when validating, the validator's path length at each
+// node. A child already on the trail closes a loop. Each level of the
+// walk gets the trail by value and appends to it, so the arrays behind it
+// are shared and a typical tree needs no allocation.
 type trail struct {
-	nodes   []*Node
-	keys    []string // keys[i] leads from nodes[i] to nodes[i+1]
-	marks   []int    // the validator's path length at each node
-	nodeBuf [16]*Node
-	keyBuf  [16]string
-	markBuf [16]int
+	nodes []*Node
+	keys  []string
+	marks []int
 }
 
-func (t *trail) push(n *Node) {
-	if t.nodes == nil {
-		t.nodes, t.keys, t.marks = t.nodeBuf[:0], t.keyBuf[:0], t.markBuf[:0]
-	}
-	t.nodes = append(t.nodes, n)
-}
+// loop returns the depth on the trail (0 for the first node) of c, or -1.
+func (t trail) loop(c *Node) int { return slices.Index(t.nodes, c) }
 
-func (t *trail) pop() { t.nodes = t.nodes[:len(t.nodes)-1] }
+// tooDeep reports whether a child of the last node would be deeper than
+// MaxDepth.
+func (t trail) tooDeep() bool { return len(t.nodes) >= MaxDepth }
 
-// loop returns the depth (index in the trail) of c when c is already on
-// the trail, else -1.
-func (t *trail) loop(c *Node) int {
-	return slices.Index(t.nodes, c)
-}
-
-// pointer renders the JSON pointer of the node at depth d of the trail,
-// relative to where the walk started.
-func (t *trail) pointer(d int) string {
+// pointer renders the JSON pointer of the node at depth d, relative to
+// where the walk started, from the keys.
+func (t trail) pointer(d int) string {
 	var b strings.Builder
 	for _, k := range t.keys[:d] {
 		b.WriteString("/children/")
@@ -230,10 +224,20 @@ func (t *trail) pointer(d int) string {
 	return b.String()
 }
 
-// encode appends the tree under n to e.
-func (t *trail) encode(e *Encoder, n *Node) {
-	t.push(n)
-	defer t.pop()
+// loopMessage says that a child closes a loop back to the node at pointer
+// back.
+func loopMessage(back string) string {
+	if back == "" {
+		back = "the root"
+	}
+	return "loop back to " + back + "; a callflow is a tree, a node cannot be its own descendant"
+}
+
+var depthMessage = fmt.Sprintf("the tree is deeper than %d nodes (kzrt.MaxDepth)", MaxDepth)
+
+// encodeTree appends the tree under n to e.
+func encodeTree(e *Encoder, n *Node, t trail) {
+	t.nodes = append(t.nodes, n)
 	e.OpenObject()
 	e.Key("module")
 	e.String(n.Module)
@@ -248,20 +252,20 @@ func (t *trail) encode(e *Encoder, n *Node) {
 		for _, k := range sortedKeys(buf[:0], n.Children) {
 			e.Key(k)
 			c := n.Children[k]
-			t.keys = append(t.keys, k)
+			down := t
+			down.keys = append(down.keys, k)
 			switch d := t.loop(c); {
 			case c == nil:
 				e.Null()
 			case d >= 0:
-				e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", t.pointer(len(t.keys)), loopMessage(t.pointer(d))))
+				e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), loopMessage(t.pointer(d))))
 				e.Null()
-			case len(t.nodes) >= MaxDepth:
-				e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", t.pointer(len(t.keys)), depthMessage))
+			case t.tooDeep():
+				e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), depthMessage))
 				e.Null()
 			default:
-				t.encode(e, c)
+				encodeTree(e, c, down)
 			}
-			t.keys = t.keys[:len(t.keys)-1]
 		}
 		e.CloseObject()
 	}
@@ -269,23 +273,10 @@ func (t *trail) encode(e *Encoder, n *Node) {
 	e.CloseObject()
 }
 
-func loopMessage(back string) string {
-	if back == "" {
-		back = "the root"
-	}
-	return "loop back to " + back + "; a callflow is a tree, a node cannot be its own descendant"
-}
-
-var depthMessage = fmt.Sprintf("the tree is deeper than %d nodes (kzrt.MaxDepth)", MaxDepth)
-
-// validate records the problems of the tree under n in v.
-func (t *trail) validate(v *Validator, n *Node) {
-	t.push(n)
+// validateTree records the problems of the tree under n in v.
+func validateTree(v *Validator, n *Node, t trail) {
+	t.nodes = append(t.nodes, n)
 	t.marks = append(t.marks, len(v.path))
-	defer func() {
-		t.pop()
-		t.marks = t.marks[:len(t.marks)-1]
-	}()
 	validateAction(v, n)
 	if len(n.Children) == 0 {
 		return
@@ -303,10 +294,10 @@ func (t *trail) validate(v *Validator, n *Node) {
 			v.Report("a child must be a node, not null")
 		case d >= 0:
 			v.Report(loopMessage(v.pointerTo(t.marks[d])))
-		case len(t.nodes) >= MaxDepth:
+		case t.tooDeep():
 			v.Report(depthMessage)
 		default:
-			t.validate(v, c)
+			validateTree(v, c, t)
 		}
 		v.Pop()
 	}
@@ -334,10 +325,9 @@ func validateAction(v *Validator, n *Node) {
 	v.Pop()
 }
 
-// walk calls fn for the tree under n, at pointer ptr.
-func (t *trail) walk(n *Node, ptr string, fn func(string, *Node), errs *Errors) {
-	t.push(n)
-	defer t.pop()
+// walkTree calls fn for the tree under n, at pointer ptr.
+func walkTree(n *Node, ptr string, fn func(string, *Node), t trail, errs *Errors) {
+	t.nodes = append(t.nodes, n)
 	fn(ptr, n)
 	var buf [8]string
 	for _, k := range sortedKeys(buf[:0], n.Children) {
@@ -345,17 +335,17 @@ func (t *trail) walk(n *Node, ptr string, fn func(string, *Node), errs *Errors) 
 		if c == nil {
 			continue
 		}
-		t.keys = append(t.keys, k)
 		childPtr := ptr + "/children/" + EscapeToken(k)
 		switch d := t.loop(c); {
 		case d >= 0:
 			*errs = append(*errs, Error{Pointer: childPtr, Message: loopMessage(t.pointer(d))})
-		case len(t.nodes) >= MaxDepth:
+		case t.tooDeep():
 			*errs = append(*errs, Error{Pointer: childPtr, Message: depthMessage})
 		default:
-			t.walk(c, childPtr, fn, errs)
+			down := t
+			down.keys = append(down.keys, k)
+			walkTree(c, childPtr, fn, down, errs)
 		}
-		t.keys = t.keys[:len(t.keys)-1]
 	}
 }
 
