@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -104,4 +105,37 @@ func TestGoldenCompilesAndBehaves(t *testing.T) {
 		t.Fatalf("exercise did not pass:\n%s", out)
 	}
 	t.Logf("%d exercise tests passed", strings.Count(out, "--- PASS"))
+}
+
+// TestVersionGuard: code generated for a kzrt that does not support it
+// (here, as if from a newer kzgen) fails to build, and the compiler's
+// message names the missing guard constant; the line it points to says
+// how to fix it.
+func TestVersionGuard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a module; skipped in -short mode")
+	}
+	res := generateGolden(t)
+	const future = "SupportsGeneratedCodeV999"
+	dir := tempmod.NewModule(t, "example.com/guard")
+	for _, f := range res.Files {
+		guard := "const _ = kzrt." + golang.VersionGuard + " // "
+		if !bytes.Contains(f.Content, []byte(guard)) {
+			t.Fatalf("%s lacks the line %q", f.Name, guard)
+		}
+		content := bytes.ReplaceAll(f.Content, []byte(golang.VersionGuard), []byte(future))
+		tempmod.WriteFile(t, dir, "demo/"+f.Name, content)
+	}
+	_, stderr, err := tempmod.Go(dir, nil, "build", "-trimpath", "./...")
+	if err == nil {
+		t.Fatal("code guarded by an unknown version builds")
+	}
+	if !strings.Contains(string(stderr), "undefined: kzrt."+future) {
+		t.Fatalf("the build error does not name the guard:\n%s", stderr)
+	}
+	line := regexp.MustCompile(`(?m)^const _ = kzrt\.` + golang.VersionGuard + ` // (.*)$`).FindSubmatch(res.Files[0].Content)
+	if line == nil || !strings.Contains(string(line[1]), "regenerate") {
+		t.Fatalf("the guard line does not say how to fix it: %q", line)
+	}
+	t.Logf("build error: %s", strings.TrimSpace(strings.SplitN(string(stderr), "\n", 3)[1]))
 }
