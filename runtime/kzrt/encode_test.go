@@ -118,7 +118,7 @@ func TestEncoderGrow(t *testing.T) {
 var stringSeeds = []string{
 	"", "plain", `quote " backslash \ slash /`, "\b\f\n\r\t", "\x00\x01\x1f\x7f",
 	"<script>&amp;</script>", "\u2028\u2029", "é ü 日本 🎉", "\xff", "\xc3", "a\xe2\x82b",
-	"\xed\xa0\x80" /* a UTF-16 surrogate, invalid in UTF-8 */, "\xf4\x90\x80\x80" /* beyond U+10FFFF */,
+	"\xed\xa0\x80" /* a UTF-16 surrogate, invalid in UTF-8 */, "\xf4\x90\x80\x80", /* beyond U+10FFFF */
 	"\ufffd", "mixed \"\x01\xff\u2028é",
 }
 
