@@ -21,9 +21,9 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	out := fl.String("out", "", "output `directory` for the Go package (required)")
 	pkg := fl.String("pkg", "", "Go package `name` (default: the output directory's name)")
 	match := fl.String("match", "", "only schemas whose id matches one of these comma-separated `globs`, plus what they reference (e.g. 'callflows,callflows.*')")
-	trim := fl.String("trim-prefix", "", "`prefix` removed from schema ids when naming types (e.g. 'callflows.')")
-	suffix := fl.String("type-suffix", "", "`suffix` added to the root type names of schemas with -trim-prefix (e.g. 'Data')")
-	nodes := fl.Bool("nodes", false, "also generate the callflow module registry and fluent builders (for a package shaped like gen/callflow)")
+	trim := fl.String("trim-prefix", golang.DefaultTrimPrefix, "`prefix` removed from schema ids when naming types")
+	suffix := fl.String("type-suffix", golang.DefaultTypeSuffix, "`suffix` added to the root type names of schemas with -trim-prefix")
+	nodes := fl.Bool("nodes", true, "when the set has the node schema (<trim-prefix>action), generate a callflow package like gen/callflow: the tree, a builder per module, Parse, the module registry")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: kzgen gen -out DIR [-schemas DIR] [-pkg NAME] [-match GLOB]")
 		fmt.Fprintln(stderr, "Generates a Go package of typed structs, enums, unions, defaults and validation")

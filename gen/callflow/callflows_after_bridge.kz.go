@@ -6,6 +6,7 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
@@ -155,8 +156,7 @@ type AfterBridgeData2 struct {
 	String *string
 }
 
-// MarshalJSON encodes x as JSON: the alternative that is set, with the shared
-// properties.
+// MarshalJSON encodes x as JSON: the alternative that is set.
 func (x *AfterBridgeData2) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
@@ -165,11 +165,6 @@ func (x *AfterBridgeData2) MarshalJSON() ([]byte, error) {
 
 // encode appends x to e as JSON.
 func (x *AfterBridgeData2) encode(e *kzrt.Encoder) {
-	x.encodeAlternative(e)
-}
-
-// encodeAlternative appends the alternative that is set to e.
-func (x *AfterBridgeData2) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
 		e.Bool(*x.Bool)
@@ -188,24 +183,20 @@ func (x *AfterBridgeData2) UnmarshalJSON(data []byte) error {
 	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
-		{
-			var c string
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.String = &c
-				return nil
-			}
+		var c string
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.String = &c
+			return nil
 		}
 	case 't', 'f':
-		{
-			var c bool
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.Bool = &c
-				return nil
-			}
+		var c bool
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.Bool = &c
+			return nil
 		}
 	}
 	if decodeErr != nil {
@@ -238,8 +229,6 @@ func (x *AfterBridgeData2) validate(v *kzrt.Validator) {
 	case set > 1:
 		v.Report("more than one alternative is set")
 		return
-	}
-	switch {
 	}
 }
 

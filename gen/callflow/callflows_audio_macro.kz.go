@@ -6,6 +6,7 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
@@ -214,9 +215,7 @@ func (x *AudioMacroMacrosItem) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	if raw, ok := members["macro"]; ok {
-		var err error
-		err = kzrt.Decode(raw, &x.Macro)
-		if err != nil {
+		if err := kzrt.Decode(raw, &x.Macro); err != nil {
 			return kzrt.At("macro", err)
 		}
 		delete(members, "macro")

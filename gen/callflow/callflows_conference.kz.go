@@ -6,6 +6,7 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
@@ -176,8 +177,7 @@ type ConferencePlayEntryTone struct {
 	String *string
 }
 
-// MarshalJSON encodes x as JSON: the alternative that is set, with the shared
-// properties.
+// MarshalJSON encodes x as JSON: the alternative that is set.
 func (x *ConferencePlayEntryTone) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
@@ -186,11 +186,6 @@ func (x *ConferencePlayEntryTone) MarshalJSON() ([]byte, error) {
 
 // encode appends x to e as JSON.
 func (x *ConferencePlayEntryTone) encode(e *kzrt.Encoder) {
-	x.encodeAlternative(e)
-}
-
-// encodeAlternative appends the alternative that is set to e.
-func (x *ConferencePlayEntryTone) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
 		e.Bool(*x.Bool)
@@ -209,24 +204,20 @@ func (x *ConferencePlayEntryTone) UnmarshalJSON(data []byte) error {
 	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
-		{
-			var c string
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.String = &c
-				return nil
-			}
+		var c string
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.String = &c
+			return nil
 		}
 	case 't', 'f':
-		{
-			var c bool
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.Bool = &c
-				return nil
-			}
+		var c bool
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.Bool = &c
+			return nil
 		}
 	}
 	if decodeErr != nil {
@@ -260,8 +251,6 @@ func (x *ConferencePlayEntryTone) validate(v *kzrt.Validator) {
 		v.Report("more than one alternative is set")
 		return
 	}
-	switch {
-	}
 }
 
 // ConferencePlayExitTone is a value matching exactly one of several
@@ -277,8 +266,7 @@ type ConferencePlayExitTone struct {
 	String *string
 }
 
-// MarshalJSON encodes x as JSON: the alternative that is set, with the shared
-// properties.
+// MarshalJSON encodes x as JSON: the alternative that is set.
 func (x *ConferencePlayExitTone) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
@@ -287,11 +275,6 @@ func (x *ConferencePlayExitTone) MarshalJSON() ([]byte, error) {
 
 // encode appends x to e as JSON.
 func (x *ConferencePlayExitTone) encode(e *kzrt.Encoder) {
-	x.encodeAlternative(e)
-}
-
-// encodeAlternative appends the alternative that is set to e.
-func (x *ConferencePlayExitTone) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
 		e.Bool(*x.Bool)
@@ -310,24 +293,20 @@ func (x *ConferencePlayExitTone) UnmarshalJSON(data []byte) error {
 	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
-		{
-			var c string
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.String = &c
-				return nil
-			}
+		var c string
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.String = &c
+			return nil
 		}
 	case 't', 'f':
-		{
-			var c bool
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.Bool = &c
-				return nil
-			}
+		var c bool
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.Bool = &c
+			return nil
 		}
 	}
 	if decodeErr != nil {
@@ -360,8 +339,6 @@ func (x *ConferencePlayExitTone) validate(v *kzrt.Validator) {
 	case set > 1:
 		v.Report("more than one alternative is set")
 		return
-	}
-	switch {
 	}
 }
 

@@ -6,6 +6,7 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
@@ -177,8 +178,7 @@ type ConferenceFeaturePlayEntryTone struct {
 	String *string
 }
 
-// MarshalJSON encodes x as JSON: the alternative that is set, with the shared
-// properties.
+// MarshalJSON encodes x as JSON: the alternative that is set.
 func (x *ConferenceFeaturePlayEntryTone) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
@@ -187,11 +187,6 @@ func (x *ConferenceFeaturePlayEntryTone) MarshalJSON() ([]byte, error) {
 
 // encode appends x to e as JSON.
 func (x *ConferenceFeaturePlayEntryTone) encode(e *kzrt.Encoder) {
-	x.encodeAlternative(e)
-}
-
-// encodeAlternative appends the alternative that is set to e.
-func (x *ConferenceFeaturePlayEntryTone) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
 		e.Bool(*x.Bool)
@@ -210,24 +205,20 @@ func (x *ConferenceFeaturePlayEntryTone) UnmarshalJSON(data []byte) error {
 	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
-		{
-			var c string
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.String = &c
-				return nil
-			}
+		var c string
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.String = &c
+			return nil
 		}
 	case 't', 'f':
-		{
-			var c bool
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.Bool = &c
-				return nil
-			}
+		var c bool
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.Bool = &c
+			return nil
 		}
 	}
 	if decodeErr != nil {
@@ -261,8 +252,6 @@ func (x *ConferenceFeaturePlayEntryTone) validate(v *kzrt.Validator) {
 		v.Report("more than one alternative is set")
 		return
 	}
-	switch {
-	}
 }
 
 // ConferenceFeaturePlayExitTone is a value matching exactly one of several
@@ -278,8 +267,7 @@ type ConferenceFeaturePlayExitTone struct {
 	String *string
 }
 
-// MarshalJSON encodes x as JSON: the alternative that is set, with the shared
-// properties.
+// MarshalJSON encodes x as JSON: the alternative that is set.
 func (x *ConferenceFeaturePlayExitTone) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
@@ -288,11 +276,6 @@ func (x *ConferenceFeaturePlayExitTone) MarshalJSON() ([]byte, error) {
 
 // encode appends x to e as JSON.
 func (x *ConferenceFeaturePlayExitTone) encode(e *kzrt.Encoder) {
-	x.encodeAlternative(e)
-}
-
-// encodeAlternative appends the alternative that is set to e.
-func (x *ConferenceFeaturePlayExitTone) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
 		e.Bool(*x.Bool)
@@ -311,24 +294,20 @@ func (x *ConferenceFeaturePlayExitTone) UnmarshalJSON(data []byte) error {
 	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
-		{
-			var c string
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.String = &c
-				return nil
-			}
+		var c string
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.String = &c
+			return nil
 		}
 	case 't', 'f':
-		{
-			var c bool
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.Bool = &c
-				return nil
-			}
+		var c bool
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.Bool = &c
+			return nil
 		}
 	}
 	if decodeErr != nil {
@@ -361,8 +340,6 @@ func (x *ConferenceFeaturePlayExitTone) validate(v *kzrt.Validator) {
 	case set > 1:
 		v.Report("more than one alternative is set")
 		return
-	}
-	switch {
 	}
 }
 

@@ -6,6 +6,7 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
@@ -185,8 +186,7 @@ type FaxboxMediaFaxOption struct {
 	String *FaxboxMediaFaxOptionString
 }
 
-// MarshalJSON encodes x as JSON: the alternative that is set, with the shared
-// properties.
+// MarshalJSON encodes x as JSON: the alternative that is set.
 func (x *FaxboxMediaFaxOption) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
@@ -195,11 +195,6 @@ func (x *FaxboxMediaFaxOption) MarshalJSON() ([]byte, error) {
 
 // encode appends x to e as JSON.
 func (x *FaxboxMediaFaxOption) encode(e *kzrt.Encoder) {
-	x.encodeAlternative(e)
-}
-
-// encodeAlternative appends the alternative that is set to e.
-func (x *FaxboxMediaFaxOption) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
 		e.Bool(*x.Bool)
@@ -218,24 +213,20 @@ func (x *FaxboxMediaFaxOption) UnmarshalJSON(data []byte) error {
 	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
-		{
-			var c FaxboxMediaFaxOptionString
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.String = &c
-				return nil
-			}
+		var c FaxboxMediaFaxOptionString
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.String = &c
+			return nil
 		}
 	case 't', 'f':
-		{
-			var c bool
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.Bool = &c
-				return nil
-			}
+		var c bool
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.Bool = &c
+			return nil
 		}
 	}
 	if decodeErr != nil {

@@ -5,8 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
-	"github.com/kzgen/kzgen/runtime/kzrt"
 	"regexp"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
@@ -161,4 +162,4 @@ func (b *LanguageBuilder) Validate() error {
 	return b.node.Validate()
 }
 
-var languageDataLanguagePattern = regexp.MustCompile("^[A-Za-z]{2}(-[A-Za-z]{2})?$")
+var languageDataLanguagePattern = regexp.MustCompile(`^[A-Za-z]{2}(-[A-Za-z]{2})?$`)

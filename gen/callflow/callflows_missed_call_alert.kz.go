@@ -6,6 +6,7 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
@@ -204,8 +205,7 @@ type MissedCallAlertRecipientsItemID struct {
 	List []string
 }
 
-// MarshalJSON encodes x as JSON: the alternative that is set, with the shared
-// properties.
+// MarshalJSON encodes x as JSON: the alternative that is set.
 func (x *MissedCallAlertRecipientsItemID) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
@@ -214,11 +214,6 @@ func (x *MissedCallAlertRecipientsItemID) MarshalJSON() ([]byte, error) {
 
 // encode appends x to e as JSON.
 func (x *MissedCallAlertRecipientsItemID) encode(e *kzrt.Encoder) {
-	x.encodeAlternative(e)
-}
-
-// encodeAlternative appends the alternative that is set to e.
-func (x *MissedCallAlertRecipientsItemID) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.String != nil:
 		e.String(*x.String)
@@ -242,24 +237,20 @@ func (x *MissedCallAlertRecipientsItemID) UnmarshalJSON(data []byte) error {
 	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '[':
-		{
-			var c []string
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.List = c
-				return nil
-			}
+		var c []string
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.List = c
+			return nil
 		}
 	case '"':
-		{
-			var c string
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.String = &c
-				return nil
-			}
+		var c string
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.String = &c
+			return nil
 		}
 	}
 	if decodeErr != nil {

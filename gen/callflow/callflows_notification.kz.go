@@ -6,6 +6,7 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
@@ -302,8 +303,7 @@ type NotificationRecipientsItemID struct {
 	List []string
 }
 
-// MarshalJSON encodes x as JSON: the alternative that is set, with the shared
-// properties.
+// MarshalJSON encodes x as JSON: the alternative that is set.
 func (x *NotificationRecipientsItemID) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
@@ -312,11 +312,6 @@ func (x *NotificationRecipientsItemID) MarshalJSON() ([]byte, error) {
 
 // encode appends x to e as JSON.
 func (x *NotificationRecipientsItemID) encode(e *kzrt.Encoder) {
-	x.encodeAlternative(e)
-}
-
-// encodeAlternative appends the alternative that is set to e.
-func (x *NotificationRecipientsItemID) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.String != nil:
 		e.String(*x.String)
@@ -340,24 +335,20 @@ func (x *NotificationRecipientsItemID) UnmarshalJSON(data []byte) error {
 	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '[':
-		{
-			var c []string
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.List = c
-				return nil
-			}
+		var c []string
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.List = c
+			return nil
 		}
 	case '"':
-		{
-			var c string
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.String = &c
-				return nil
-			}
+		var c string
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.String = &c
+			return nil
 		}
 	}
 	if decodeErr != nil {

@@ -5,8 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
-	"github.com/kzgen/kzgen/runtime/kzrt"
 	"regexp"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
@@ -453,5 +454,5 @@ func (b *PivotBuilder) Validate() error {
 	return b.node.Validate()
 }
 
-var pivotDataCDRURLPattern = regexp.MustCompile("^https?://")
-var pivotDataVoiceURLPattern = regexp.MustCompile("^https?://")
+var pivotDataCDRURLPattern = regexp.MustCompile(`^https?://`)
+var pivotDataVoiceURLPattern = regexp.MustCompile(`^https?://`)

@@ -6,6 +6,7 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
@@ -171,8 +172,7 @@ type ReceiveFaxMediaFaxOption struct {
 	Bool *bool
 }
 
-// MarshalJSON encodes x as JSON: the alternative that is set, with the shared
-// properties.
+// MarshalJSON encodes x as JSON: the alternative that is set.
 func (x *ReceiveFaxMediaFaxOption) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
@@ -181,11 +181,6 @@ func (x *ReceiveFaxMediaFaxOption) MarshalJSON() ([]byte, error) {
 
 // encode appends x to e as JSON.
 func (x *ReceiveFaxMediaFaxOption) encode(e *kzrt.Encoder) {
-	x.encodeAlternative(e)
-}
-
-// encodeAlternative appends the alternative that is set to e.
-func (x *ReceiveFaxMediaFaxOption) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.String != nil:
 		e.String(string(*x.String))
@@ -204,24 +199,20 @@ func (x *ReceiveFaxMediaFaxOption) UnmarshalJSON(data []byte) error {
 	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
-		{
-			var c ReceiveFaxMediaFaxOptionString
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.String = &c
-				return nil
-			}
+		var c ReceiveFaxMediaFaxOptionString
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.String = &c
+			return nil
 		}
 	case 't', 'f':
-		{
-			var c bool
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.Bool = &c
-				return nil
-			}
+		var c bool
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.Bool = &c
+			return nil
 		}
 	}
 	if decodeErr != nil {

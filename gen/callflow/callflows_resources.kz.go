@@ -6,6 +6,7 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
@@ -359,8 +360,7 @@ type ResourcesCustomSIPHeaders struct {
 	Object *ResourcesCustomSIPHeadersObject
 }
 
-// MarshalJSON encodes x as JSON: the alternative that is set, with the shared
-// properties.
+// MarshalJSON encodes x as JSON: the alternative that is set.
 func (x *ResourcesCustomSIPHeaders) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
@@ -369,11 +369,6 @@ func (x *ResourcesCustomSIPHeaders) MarshalJSON() ([]byte, error) {
 
 // encode appends x to e as JSON.
 func (x *ResourcesCustomSIPHeaders) encode(e *kzrt.Encoder) {
-	x.encodeAlternative(e)
-}
-
-// encodeAlternative appends the alternative that is set to e.
-func (x *ResourcesCustomSIPHeaders) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.CustomSIPHeaders != nil:
 		x.CustomSIPHeaders.encode(e)
@@ -466,7 +461,7 @@ func (x *ResourcesCustomSIPHeaders) validate(v *kzrt.Validator) {
 		return
 	}
 	var e kzrt.Encoder
-	x.encodeAlternative(&e)
+	x.encode(&e)
 	data, _ := e.Bytes()
 	matches := 0
 	{

@@ -6,6 +6,7 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
@@ -133,8 +134,7 @@ type SendDTMFDurationMS struct {
 	String *string
 }
 
-// MarshalJSON encodes x as JSON: the alternative that is set, with the shared
-// properties.
+// MarshalJSON encodes x as JSON: the alternative that is set.
 func (x *SendDTMFDurationMS) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
@@ -143,11 +143,6 @@ func (x *SendDTMFDurationMS) MarshalJSON() ([]byte, error) {
 
 // encode appends x to e as JSON.
 func (x *SendDTMFDurationMS) encode(e *kzrt.Encoder) {
-	x.encodeAlternative(e)
-}
-
-// encodeAlternative appends the alternative that is set to e.
-func (x *SendDTMFDurationMS) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Int != nil:
 		e.Int(*x.Int)
@@ -166,14 +161,12 @@ func (x *SendDTMFDurationMS) UnmarshalJSON(data []byte) error {
 	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
-		{
-			var c string
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.String = &c
-				return nil
-			}
+		var c string
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.String = &c
+			return nil
 		}
 	case '0':
 		if kzrt.IsInteger(data) {
@@ -216,8 +209,6 @@ func (x *SendDTMFDurationMS) validate(v *kzrt.Validator) {
 	case set > 1:
 		v.Report("more than one alternative is set")
 		return
-	}
-	switch {
 	}
 }
 

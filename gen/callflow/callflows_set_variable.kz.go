@@ -5,6 +5,7 @@ package callflow
 
 import (
 	"encoding/json"
+
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 

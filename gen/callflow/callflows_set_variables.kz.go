@@ -5,9 +5,10 @@ package callflow
 
 import (
 	"encoding/json"
-	"github.com/kzgen/kzgen/runtime/kzrt"
 	"maps"
 	"slices"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen

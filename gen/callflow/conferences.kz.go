@@ -6,10 +6,11 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
-	"github.com/kzgen/kzgen/runtime/kzrt"
 	"maps"
 	"regexp"
 	"slices"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
@@ -781,8 +782,7 @@ type ConferencesPlayEntryTone struct {
 	String *string
 }
 
-// MarshalJSON encodes x as JSON: the alternative that is set, with the shared
-// properties.
+// MarshalJSON encodes x as JSON: the alternative that is set.
 func (x *ConferencesPlayEntryTone) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
@@ -791,11 +791,6 @@ func (x *ConferencesPlayEntryTone) MarshalJSON() ([]byte, error) {
 
 // encode appends x to e as JSON.
 func (x *ConferencesPlayEntryTone) encode(e *kzrt.Encoder) {
-	x.encodeAlternative(e)
-}
-
-// encodeAlternative appends the alternative that is set to e.
-func (x *ConferencesPlayEntryTone) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
 		e.Bool(*x.Bool)
@@ -814,24 +809,20 @@ func (x *ConferencesPlayEntryTone) UnmarshalJSON(data []byte) error {
 	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
-		{
-			var c string
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.String = &c
-				return nil
-			}
+		var c string
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.String = &c
+			return nil
 		}
 	case 't', 'f':
-		{
-			var c bool
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.Bool = &c
-				return nil
-			}
+		var c bool
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.Bool = &c
+			return nil
 		}
 	}
 	if decodeErr != nil {
@@ -865,8 +856,6 @@ func (x *ConferencesPlayEntryTone) validate(v *kzrt.Validator) {
 		v.Report("more than one alternative is set")
 		return
 	}
-	switch {
-	}
 }
 
 // ConferencesPlayExitTone is a value matching exactly one of several
@@ -884,8 +873,7 @@ type ConferencesPlayExitTone struct {
 	String *string
 }
 
-// MarshalJSON encodes x as JSON: the alternative that is set, with the shared
-// properties.
+// MarshalJSON encodes x as JSON: the alternative that is set.
 func (x *ConferencesPlayExitTone) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
@@ -894,11 +882,6 @@ func (x *ConferencesPlayExitTone) MarshalJSON() ([]byte, error) {
 
 // encode appends x to e as JSON.
 func (x *ConferencesPlayExitTone) encode(e *kzrt.Encoder) {
-	x.encodeAlternative(e)
-}
-
-// encodeAlternative appends the alternative that is set to e.
-func (x *ConferencesPlayExitTone) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
 		e.Bool(*x.Bool)
@@ -917,24 +900,20 @@ func (x *ConferencesPlayExitTone) UnmarshalJSON(data []byte) error {
 	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
-		{
-			var c string
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.String = &c
-				return nil
-			}
+		var c string
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.String = &c
+			return nil
 		}
 	case 't', 'f':
-		{
-			var c bool
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.Bool = &c
-				return nil
-			}
+		var c bool
+		if err := kzrt.Decode(data, &c); err != nil {
+			decodeErr = kzrt.Deeper(decodeErr, err)
+		} else {
+			x.Bool = &c
+			return nil
 		}
 	}
 	if decodeErr != nil {
@@ -968,12 +947,10 @@ func (x *ConferencesPlayExitTone) validate(v *kzrt.Validator) {
 		v.Report("more than one alternative is set")
 		return
 	}
-	switch {
-	}
 }
 
-var conferencesConferenceNumbersItemPattern = regexp.MustCompile("^[0-9]+$")
-var conferencesMemberNumbersItemPattern = regexp.MustCompile("^[0-9]+$")
-var conferencesMemberPinsItemPattern = regexp.MustCompile("^[0-9]+$")
-var conferencesModeratorNumbersItemPattern = regexp.MustCompile("^[0-9]+$")
-var conferencesModeratorPinsItemPattern = regexp.MustCompile("^[0-9]+$")
+var conferencesConferenceNumbersItemPattern = regexp.MustCompile(`^[0-9]+$`)
+var conferencesMemberNumbersItemPattern = regexp.MustCompile(`^[0-9]+$`)
+var conferencesMemberPinsItemPattern = regexp.MustCompile(`^[0-9]+$`)
+var conferencesModeratorNumbersItemPattern = regexp.MustCompile(`^[0-9]+$`)
+var conferencesModeratorPinsItemPattern = regexp.MustCompile(`^[0-9]+$`)

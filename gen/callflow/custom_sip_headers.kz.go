@@ -4,10 +4,11 @@
 package callflow
 
 import (
-	"github.com/kzgen/kzgen/runtime/kzrt"
 	"maps"
 	"regexp"
 	"slices"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
@@ -29,9 +30,9 @@ func (x CustomSIPHeaders) MarshalJSON() ([]byte, error) {
 // encode appends x to e as JSON.
 func (x CustomSIPHeaders) encode(e *kzrt.Encoder) {
 	e.OpenObject()
-	for _, k := range slices.Sorted(maps.Keys(map[string]string(x))) {
+	for _, k := range slices.Sorted(maps.Keys(x)) {
 		e.Key(k)
-		item := map[string]string(x)[k]
+		item := x[k]
 		e.String(item)
 	}
 	e.CloseObject()
@@ -47,7 +48,7 @@ func (x CustomSIPHeaders) Validate() error {
 
 // validate records every problem of x in v, at v's current location.
 func (x CustomSIPHeaders) validate(v *kzrt.Validator) {
-	for _, k := range slices.Sorted(maps.Keys(map[string]string(x))) {
+	for _, k := range slices.Sorted(maps.Keys(x)) {
 		v.Push(k)
 		if !customSIPHeadersKeyPattern.MatchString(k) {
 			v.Reportf("property name %q is not allowed", k)
@@ -56,4 +57,4 @@ func (x CustomSIPHeaders) validate(v *kzrt.Validator) {
 	}
 }
 
-var customSIPHeadersKeyPattern = regexp.MustCompile("^[a-zA-z0-9_\\-]+$")
+var customSIPHeadersKeyPattern = regexp.MustCompile(`^[a-zA-z0-9_\-]+$`)

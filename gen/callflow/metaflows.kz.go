@@ -5,10 +5,11 @@ package callflow
 
 import (
 	"encoding/json"
-	"github.com/kzgen/kzgen/runtime/kzrt"
 	"maps"
 	"regexp"
 	"slices"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
@@ -250,5 +251,5 @@ func (v MetaflowsListenOn) Validate() error {
 	return kzrt.CheckEnum(v.Valid(), string(v), "\"both\", \"self\", \"peer\"")
 }
 
-var metaflowsNumbersKeyPattern = regexp.MustCompile("^[0-9]+$")
-var metaflowsPatternsKeyPattern = regexp.MustCompile(".+")
+var metaflowsNumbersKeyPattern = regexp.MustCompile(`^[0-9]+$`)
+var metaflowsPatternsKeyPattern = regexp.MustCompile(`.+`)

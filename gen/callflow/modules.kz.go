@@ -4,6 +4,7 @@ package callflow
 
 import (
 	"encoding/json"
+
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
@@ -142,7 +143,8 @@ func NewData(module string) (Data, bool) {
 }
 
 // Example returns a small node of module built with the module's constructor,
-// and false when module is not a callflow module Kazoo has a schema for.
+// and false when module is not a callflow module this package has a schema
+// for.
 //
 // The constructor gets sample values for the required properties, chosen by
 // kzgen when it generated this file so that they meet the schema: an enum's
@@ -152,7 +154,7 @@ func NewData(module string) (Data, bool) {
 // required properties. Optional properties are left unset and the node has no
 // children.
 //
-// The reference pages in docs/ref show these nodes as JSON.
+// kzgen docs shows these nodes as JSON in its module reference pages.
 func Example(module string) (*Node, bool) {
 	switch module {
 	case "acdc_agent":

@@ -283,8 +283,13 @@ func (g *generator) emitNamed(name string, t *model.Type) {
 }
 
 // convert turns a value of a named root type into its underlying type, so
-// the same encoding and checks apply as for an unnamed value.
+// the same encoding and checks apply as for an unnamed value. Maps and
+// slices are ranged over and indexed as they are; scalars are converted
+// (string(x)), as the encoder's methods take the basic types.
 func (g *generator) convert(t *model.Type, x *jen.Statement) *jen.Statement {
+	if t.Kind == model.Map || t.Kind == model.Array {
+		return x
+	}
 	return g.underlying(t).Call(x)
 }
 

@@ -118,14 +118,6 @@ func (g *generator) emitStructMarshal(name string, t *model.Type, fields []field
 	})
 }
 
-// decodeMember assigns one decoded member to dst, setting err.
-func (g *generator) decodeMember(t *model.Type, dst *jen.Statement) jen.Code {
-	if g.shapeOf(t) == shapeRaw {
-		return dst.Clone().Op("=").Id("raw")
-	}
-	return jen.Id("err").Op("=").Add(g.decodeFunc(t)).Call(jen.Id("raw"), jen.Op("&").Add(dst.Clone()))
-}
-
 func (g *generator) emitStructUnmarshal(name string, t *model.Type, fields []field) {
 	g.comment("UnmarshalJSON decodes a JSON object into x. Properties the schema " +
 		"does not name are kept in Extra. A value of the wrong JSON type is an " +

@@ -1,7 +1,12 @@
 // Package golang emits Go source for a schema model with jennifer: one file
 // per schema, each declaring the schema's types with their JSON encoding,
-// decoding, defaults and validation. The generated code calls the small
-// runtime in github.com/kzgen/kzgen/runtime/kzrt.
+// decoding, defaults and validation, formatted as goimports formats it.
+// For a set with Kazoo's node schema (Options.Nodes) the package is a
+// callflow package: its tree is kzrt's Node, each module gets a builder,
+// and NodesFile adds the module registry and Parse. The generated code
+// calls the runtime in github.com/kzgen/kzgen/runtime/kzrt, and refers to
+// its VersionGuard constant so that it does not compile against a kzrt
+// that does not support it.
 package golang
 
 import (
@@ -15,6 +20,7 @@ import (
 	"sync"
 
 	"github.com/dave/jennifer/jen"
+	"golang.org/x/tools/imports"
 
 	"github.com/kzgen/kzgen/generator/model"
 	kzrtpkg "github.com/kzgen/kzgen/runtime/kzrt"
@@ -120,6 +126,11 @@ func (g *generator) forFile(source string) *generator {
 // to: the one that says kzrt supports this kzgen's generated code.
 var VersionGuard = fmt.Sprintf("SupportsGeneratedCodeV%d", kzrtpkg.GeneratedCodeVersion)
 
+// formatOptions format a rendered file as goimports does, without adding
+// or removing imports (jennifer declares exactly those the code uses):
+// gofmt, and imports in goimports' groups, the standard library first.
+var formatOptions = &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: true}
+
 // renderAll runs jobs[i] and prints and formats the file it builds into
 // files[i].Content, in parallel, and returns every rendering error.
 func renderAll(files []File, jobs []func() *jen.File) error {
@@ -136,7 +147,12 @@ func renderAll(files []File, jobs []func() *jen.File) error {
 					errs[i] = fmt.Errorf("rendering %s: %w", files[i].Name, err)
 					continue
 				}
-				files[i].Content = buf.Bytes()
+				content, err := imports.Process(files[i].Name, buf.Bytes(), formatOptions)
+				if err != nil {
+					errs[i] = fmt.Errorf("formatting %s: %w", files[i].Name, err)
+					continue
+				}
+				files[i].Content = content
 			}
 		}()
 	}

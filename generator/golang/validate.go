@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math/big"
 	"slices"
+	"strconv"
 
 	"github.com/dave/jennifer/jen"
 
@@ -324,6 +325,15 @@ func (g *generator) patternVar(t *model.Type, index int) string {
 // declarePatterns declares the pattern variables the file uses, by name.
 func (g *generator) declarePatterns() {
 	for _, name := range slices.Sorted(maps.Keys(g.usedPatterns)) {
-		g.file.Var().Id(name).Op("=").Qual(regexPkg, "MustCompile").Call(jen.Lit(g.usedPatterns[name]))
+		g.file.Var().Id(name).Op("=").Qual(regexPkg, "MustCompile").Call(stringLit(g.usedPatterns[name]))
 	}
+}
+
+// stringLit renders s as a raw string literal when it can be one, so a
+// regular expression reads as written (`^\+?[0-9]+$`), else quoted.
+func stringLit(s string) jen.Code {
+	if strconv.CanBackquote(s) {
+		return jen.Op("`" + s + "`")
+	}
+	return jen.Lit(s)
 }

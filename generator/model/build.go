@@ -3,7 +3,9 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -242,7 +244,7 @@ func (b *builder) object(t *Type, node map[string]any, ptr string, path []string
 			}
 		}
 	}
-	for _, name := range sortedKeys(props) {
+	for _, name := range slices.Sorted(maps.Keys(props)) {
 		sub, ok := props[name].(map[string]any)
 		if !ok {
 			return b.errorf(ptr+"/properties/"+load.EscapePointer(name), "a property schema must be an object")
@@ -254,7 +256,7 @@ func (b *builder) object(t *Type, node map[string]any, ptr string, path []string
 		t.Fields = append(t.Fields, &Field{Name: name, Type: ft, Required: required[name]})
 	}
 	// A required name with no property schema still has to be present.
-	for _, name := range sortedKeys(required) {
+	for _, name := range slices.Sorted(maps.Keys(required)) {
 		if _, ok := props[name]; !ok {
 			ft := &Type{Kind: Any, Schema: b.schema, Pointer: ptr + "/required", Path: appendPath(path, name),
 				MinLength: -1, MaxLength: -1, MinItems: -1, MaxItems: -1, MinProperties: -1, MaxProperties: -1}
@@ -264,7 +266,7 @@ func (b *builder) object(t *Type, node map[string]any, ptr string, path []string
 	sort.Slice(t.Fields, func(i, j int) bool { return t.Fields[i].Name < t.Fields[j].Name })
 
 	if pp, ok := node["patternProperties"].(map[string]any); ok {
-		for i, pattern := range sortedKeys(pp) {
+		for i, pattern := range slices.Sorted(maps.Keys(pp)) {
 			sub, _ := pp[pattern].(map[string]any)
 			pptr := ptr + "/patternProperties/" + load.EscapePointer(pattern)
 			goPattern, relaxed, err := load.RelaxPattern(pattern)
@@ -404,13 +406,4 @@ func appendPath(path []string, elem string) []string {
 	copy(out, path)
 	out[len(path)] = elem
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -145,7 +145,7 @@ func FuzzEncoderNumber(f *testing.F) {
 		i int64
 		f float64
 	}{
-		{0, 0}, {-1, -0.0}, {math.MaxInt64, 1e21}, {math.MinInt64, 1e20}, {42, 1e-6}, {7, 1e-7},
+		{0, 0}, {-1, math.Copysign(0, -1)}, {math.MaxInt64, 1e21}, {math.MinInt64, 1e20}, {42, 1e-6}, {7, 1e-7},
 		{1, 123456789.125}, {2, 5e-324}, {3, math.MaxFloat64}, {4, -1.5e-10}, {5, 0.000001234},
 	} {
 		f.Add(v.i, v.f)

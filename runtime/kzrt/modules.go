@@ -205,7 +205,13 @@ func (p *nodeParser) data(module string, raw json.RawMessage) (Data, error) {
 		}
 		return &RawData{Module: module, JSON: raw, Unknown: true}, nil
 	}
-	if err := d.(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
+	var err error
+	if u, ok := d.(json.Unmarshaler); ok {
+		err = u.UnmarshalJSON(raw)
+	} else {
+		err = Decode(raw, d)
+	}
+	if err != nil {
 		// Data of the wrong shape (a string where the schema wants a
 		// number…) is kept as it was, and Validate reports it, together
 		// with every other problem of the tree.

@@ -1,7 +1,7 @@
 package demo
 
 // This file is copied next to the package generated from
-// testdata/golden/schemas and run by TestGoldenCompilesAndBehaves.
+// testdata/golden/types/schemas and run by TestGoldenCompilesAndBehaves.
 
 import (
 	"encoding/json"
