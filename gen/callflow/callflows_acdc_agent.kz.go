@@ -166,19 +166,19 @@ const (
 	ACDCAgentActionResume ACDCAgentAction = "resume"
 )
 
-// Valid reports whether v is one of the values of ACDCAgentAction.
-func (v ACDCAgentAction) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of ACDCAgentAction.
+func (x ACDCAgentAction) Valid() bool {
+	switch x {
 	case ACDCAgentActionLogin, ACDCAgentActionLogout, ACDCAgentActionPaused, ACDCAgentActionResume:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // ACDCAgentAction.
-func (v ACDCAgentAction) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"login\", \"logout\", \"paused\", \"resume\"")
+func (x ACDCAgentAction) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"login\", \"logout\", \"paused\", \"resume\"")
 }
 
 // ACDCAgentPresenceState is the set of values of "presence_state" in
@@ -198,19 +198,19 @@ const (
 	ACDCAgentPresenceStateGreen      ACDCAgentPresenceState = "green"
 )
 
-// Valid reports whether v is one of the values of ACDCAgentPresenceState.
-func (v ACDCAgentPresenceState) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of ACDCAgentPresenceState.
+func (x ACDCAgentPresenceState) Valid() bool {
+	switch x {
 	case ACDCAgentPresenceStateEarly, ACDCAgentPresenceStateConfirmed, ACDCAgentPresenceStateTerminated, ACDCAgentPresenceStateRedFlash, ACDCAgentPresenceStateRedSolid, ACDCAgentPresenceStateGreen:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // ACDCAgentPresenceState.
-func (v ACDCAgentPresenceState) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"early\", \"confirmed\", \"terminated\", \"red_flash\", \"red_solid\", \"green\"")
+func (x ACDCAgentPresenceState) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"early\", \"confirmed\", \"terminated\", \"red_flash\", \"red_solid\", \"green\"")
 }
 
 // ACDCAgentBuilder builds a "acdc_agent" callflow node; start one with

@@ -127,19 +127,19 @@ const (
 	ACDCQueueActionLogout ACDCQueueAction = "logout"
 )
 
-// Valid reports whether v is one of the values of ACDCQueueAction.
-func (v ACDCQueueAction) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of ACDCQueueAction.
+func (x ACDCQueueAction) Valid() bool {
+	switch x {
 	case ACDCQueueActionLogin, ACDCQueueActionLogout:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // ACDCQueueAction.
-func (v ACDCQueueAction) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"login\", \"logout\"")
+func (x ACDCQueueAction) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"login\", \"logout\"")
 }
 
 // ACDCQueueBuilder builds a "acdc_queue" callflow node; start one with

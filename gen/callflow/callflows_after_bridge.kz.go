@@ -128,19 +128,19 @@ const (
 	AfterBridgeActionHangup   AfterBridgeAction = "hangup"
 )
 
-// Valid reports whether v is one of the values of AfterBridgeAction.
-func (v AfterBridgeAction) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of AfterBridgeAction.
+func (x AfterBridgeAction) Valid() bool {
+	switch x {
 	case AfterBridgeActionPark, AfterBridgeActionTransfer, AfterBridgeActionHangup:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // AfterBridgeAction.
-func (v AfterBridgeAction) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"park\", \"transfer\", \"hangup\"")
+func (x AfterBridgeAction) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"park\", \"transfer\", \"hangup\"")
 }
 
 // AfterBridgeData2 is a value matching exactly one of several alternatives, at

@@ -451,19 +451,19 @@ const (
 	AudioMacroMacrosItemMacroTone   AudioMacroMacrosItemMacro = "tone"
 )
 
-// Valid reports whether v is one of the values of AudioMacroMacrosItemMacro.
-func (v AudioMacroMacrosItemMacro) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of AudioMacroMacrosItemMacro.
+func (x AudioMacroMacrosItemMacro) Valid() bool {
+	switch x {
 	case AudioMacroMacrosItemMacroPlay, AudioMacroMacrosItemMacroPrompt, AudioMacroMacrosItemMacroSay, AudioMacroMacrosItemMacroTTS, AudioMacroMacrosItemMacroTone:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // AudioMacroMacrosItemMacro.
-func (v AudioMacroMacrosItemMacro) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"play\", \"prompt\", \"say\", \"tts\", \"tone\"")
+func (x AudioMacroMacrosItemMacro) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"play\", \"prompt\", \"say\", \"tts\", \"tone\"")
 }
 
 // AudioMacroBuilder builds a "audio_macro" callflow node; start one with

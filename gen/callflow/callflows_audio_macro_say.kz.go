@@ -39,8 +39,7 @@ type AudioMacroSayData struct {
 }
 
 // DefaultAudioMacroSayDataTerminators returns the default of "terminators" in
-// callflows.audio_macro.say:
-// ["1","2","3","4","5","6","7","8","9","*","0","#"].
+// callflows.audio_macro.say: ["1","2","3","4","5","6","7","8","9","*","0","#"].
 func DefaultAudioMacroSayDataTerminators() []string {
 	return []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"}
 }
@@ -183,19 +182,19 @@ const (
 	AudioMacroSayGenderNeuter    AudioMacroSayGender = "neuter"
 )
 
-// Valid reports whether v is one of the values of AudioMacroSayGender.
-func (v AudioMacroSayGender) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of AudioMacroSayGender.
+func (x AudioMacroSayGender) Valid() bool {
+	switch x {
 	case AudioMacroSayGenderMasculine, AudioMacroSayGenderFeminine, AudioMacroSayGenderNeuter:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // AudioMacroSayGender.
-func (v AudioMacroSayGender) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"masculine\", \"feminine\", \"neuter\"")
+func (x AudioMacroSayGender) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"masculine\", \"feminine\", \"neuter\"")
 }
 
 // AudioMacroSayMethod is the set of values of "method" in
@@ -213,19 +212,19 @@ const (
 	AudioMacroSayMethodCounted    AudioMacroSayMethod = "counted"
 )
 
-// Valid reports whether v is one of the values of AudioMacroSayMethod.
-func (v AudioMacroSayMethod) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of AudioMacroSayMethod.
+func (x AudioMacroSayMethod) Valid() bool {
+	switch x {
 	case AudioMacroSayMethodNone, AudioMacroSayMethodPronounced, AudioMacroSayMethodIterated, AudioMacroSayMethodCounted:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // AudioMacroSayMethod.
-func (v AudioMacroSayMethod) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"none\", \"pronounced\", \"iterated\", \"counted\"")
+func (x AudioMacroSayMethod) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"none\", \"pronounced\", \"iterated\", \"counted\"")
 }
 
 // AudioMacroSayType is the set of values of "type" in
@@ -258,17 +257,17 @@ const (
 	AudioMacroSayTypeShortDateTime      AudioMacroSayType = "short_date_time"
 )
 
-// Valid reports whether v is one of the values of AudioMacroSayType.
-func (v AudioMacroSayType) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of AudioMacroSayType.
+func (x AudioMacroSayType) Valid() bool {
+	switch x {
 	case AudioMacroSayTypeNumber, AudioMacroSayTypeItems, AudioMacroSayTypePersons, AudioMacroSayTypeMessages, AudioMacroSayTypeCurrency, AudioMacroSayTypeTimeMeasurement, AudioMacroSayTypeCurrentDate, AudioMacroSayTypeCurrentTime, AudioMacroSayTypeCurrentDateTime, AudioMacroSayTypeTelephoneNumber, AudioMacroSayTypeTelephoneExtension, AudioMacroSayTypeURL, AudioMacroSayTypeIPAddress, AudioMacroSayTypeEMailAddress, AudioMacroSayTypePostalAddress, AudioMacroSayTypeAccountNumber, AudioMacroSayTypeNameSpelled, AudioMacroSayTypeNamePhonetic, AudioMacroSayTypeShortDateTime:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // AudioMacroSayType.
-func (v AudioMacroSayType) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"number\", \"items\", \"persons\", \"messages\", \"currency\", \"time_measurement\", \"current_date\", \"current_time\", \"current_date_time\", \"telephone_number\", \"telephone_extension\", \"url\", \"ip_address\", \"e-mail_address\", \"postal_address\", \"account_number\", \"name_spelled\", \"name_phonetic\", \"short_date_time\"")
+func (x AudioMacroSayType) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"number\", \"items\", \"persons\", \"messages\", \"currency\", \"time_measurement\", \"current_date\", \"current_time\", \"current_date_time\", \"telephone_number\", \"telephone_extension\", \"url\", \"ip_address\", \"e-mail_address\", \"postal_address\", \"account_number\", \"name_spelled\", \"name_phonetic\", \"short_date_time\"")
 }

@@ -150,19 +150,19 @@ const (
 	BranchVariableScopeUser              BranchVariableScope = "user"
 )
 
-// Valid reports whether v is one of the values of BranchVariableScope.
-func (v BranchVariableScope) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of BranchVariableScope.
+func (x BranchVariableScope) Valid() bool {
+	switch x {
 	case BranchVariableScopeAccount, BranchVariableScopeCustomChannelVars, BranchVariableScopeDevice, BranchVariableScopeMerged, BranchVariableScopeUser:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // BranchVariableScope.
-func (v BranchVariableScope) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"account\", \"custom_channel_vars\", \"device\", \"merged\", \"user\"")
+func (x BranchVariableScope) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"account\", \"custom_channel_vars\", \"device\", \"merged\", \"user\"")
 }
 
 // BranchVariableBuilder builds a "branch_variable" callflow node; start one

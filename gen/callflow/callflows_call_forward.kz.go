@@ -117,19 +117,19 @@ const (
 	CallForwardActionMenu       CallForwardAction = "menu"
 )
 
-// Valid reports whether v is one of the values of CallForwardAction.
-func (v CallForwardAction) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of CallForwardAction.
+func (x CallForwardAction) Valid() bool {
+	switch x {
 	case CallForwardActionActivate, CallForwardActionDeactivate, CallForwardActionUpdate, CallForwardActionToggle, CallForwardActionMenu:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // CallForwardAction.
-func (v CallForwardAction) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"activate\", \"deactivate\", \"update\", \"toggle\", \"menu\"")
+func (x CallForwardAction) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"activate\", \"deactivate\", \"update\", \"toggle\", \"menu\"")
 }
 
 // CallForwardBuilder builds a "call_forward" callflow node; start one with

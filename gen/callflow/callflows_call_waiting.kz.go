@@ -151,19 +151,19 @@ const (
 	CallWaitingActionToggle     CallWaitingAction = "toggle"
 )
 
-// Valid reports whether v is one of the values of CallWaitingAction.
-func (v CallWaitingAction) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of CallWaitingAction.
+func (x CallWaitingAction) Valid() bool {
+	switch x {
 	case CallWaitingActionActivate, CallWaitingActionDeactivate, CallWaitingActionToggle:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // CallWaitingAction.
-func (v CallWaitingAction) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"activate\", \"deactivate\", \"toggle\"")
+func (x CallWaitingAction) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"activate\", \"deactivate\", \"toggle\"")
 }
 
 // CallWaitingScope is the set of values of "scope" in callflows.call_waiting.
@@ -180,19 +180,19 @@ const (
 	CallWaitingScopeUser   CallWaitingScope = "user"
 )
 
-// Valid reports whether v is one of the values of CallWaitingScope.
-func (v CallWaitingScope) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of CallWaitingScope.
+func (x CallWaitingScope) Valid() bool {
+	switch x {
 	case CallWaitingScopeDevice, CallWaitingScopeUser:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // CallWaitingScope.
-func (v CallWaitingScope) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"device\", \"user\"")
+func (x CallWaitingScope) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"device\", \"user\"")
 }
 
 // CallWaitingBuilder builds a "call_waiting" callflow node; start one with

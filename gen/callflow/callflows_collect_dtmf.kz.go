@@ -255,19 +255,19 @@ const (
 	CollectDTMFTerminatorStar CollectDTMFTerminator = "*"
 )
 
-// Valid reports whether v is one of the values of CollectDTMFTerminator.
-func (v CollectDTMFTerminator) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of CollectDTMFTerminator.
+func (x CollectDTMFTerminator) Valid() bool {
+	switch x {
 	case CollectDTMFTerminator1, CollectDTMFTerminator2, CollectDTMFTerminator3, CollectDTMFTerminator4, CollectDTMFTerminator5, CollectDTMFTerminator6, CollectDTMFTerminator7, CollectDTMFTerminator8, CollectDTMFTerminator9, CollectDTMFTerminator0, CollectDTMFTerminatorHash, CollectDTMFTerminatorStar:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // CollectDTMFTerminator.
-func (v CollectDTMFTerminator) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"0\", \"#\", \"*\"")
+func (x CollectDTMFTerminator) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"0\", \"#\", \"*\"")
 }
 
 // CollectDTMFTerminatorsItem is the set of values of "terminators.item" in
@@ -290,19 +290,19 @@ const (
 	CollectDTMFTerminatorsItemStar CollectDTMFTerminatorsItem = "*"
 )
 
-// Valid reports whether v is one of the values of CollectDTMFTerminatorsItem.
-func (v CollectDTMFTerminatorsItem) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of CollectDTMFTerminatorsItem.
+func (x CollectDTMFTerminatorsItem) Valid() bool {
+	switch x {
 	case CollectDTMFTerminatorsItem1, CollectDTMFTerminatorsItem2, CollectDTMFTerminatorsItem3, CollectDTMFTerminatorsItem4, CollectDTMFTerminatorsItem5, CollectDTMFTerminatorsItem6, CollectDTMFTerminatorsItem7, CollectDTMFTerminatorsItem8, CollectDTMFTerminatorsItem9, CollectDTMFTerminatorsItem0, CollectDTMFTerminatorsItemHash, CollectDTMFTerminatorsItemStar:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // CollectDTMFTerminatorsItem.
-func (v CollectDTMFTerminatorsItem) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"0\", \"#\", \"*\"")
+func (x CollectDTMFTerminatorsItem) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"0\", \"#\", \"*\"")
 }
 
 // CollectDTMFBuilder builds a "collect_dtmf" callflow node; start one with

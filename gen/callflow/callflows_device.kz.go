@@ -254,19 +254,19 @@ const (
 	DeviceDialStrategySingle       DeviceDialStrategy = "single"
 )
 
-// Valid reports whether v is one of the values of DeviceDialStrategy.
-func (v DeviceDialStrategy) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of DeviceDialStrategy.
+func (x DeviceDialStrategy) Valid() bool {
+	switch x {
 	case DeviceDialStrategySimultaneous, DeviceDialStrategySingle:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // DeviceDialStrategy.
-func (v DeviceDialStrategy) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"simultaneous\", \"single\"")
+func (x DeviceDialStrategy) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"simultaneous\", \"single\"")
 }
 
 // DeviceBuilder builds a "device" callflow node; start one with Device.

@@ -259,19 +259,19 @@ const (
 	DisaPreconnectAudioRinging  DisaPreconnectAudio = "ringing"
 )
 
-// Valid reports whether v is one of the values of DisaPreconnectAudio.
-func (v DisaPreconnectAudio) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of DisaPreconnectAudio.
+func (x DisaPreconnectAudio) Valid() bool {
+	switch x {
 	case DisaPreconnectAudioDialtone, DisaPreconnectAudioRinging:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // DisaPreconnectAudio.
-func (v DisaPreconnectAudio) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"dialtone\", \"ringing\"")
+func (x DisaPreconnectAudio) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"dialtone\", \"ringing\"")
 }
 
 // DisaBuilder builds a "disa" callflow node; start one with Disa. Setters

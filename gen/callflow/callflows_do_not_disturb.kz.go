@@ -130,19 +130,19 @@ const (
 	DoNotDisturbActionToggle     DoNotDisturbAction = "toggle"
 )
 
-// Valid reports whether v is one of the values of DoNotDisturbAction.
-func (v DoNotDisturbAction) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of DoNotDisturbAction.
+func (x DoNotDisturbAction) Valid() bool {
+	switch x {
 	case DoNotDisturbActionActivate, DoNotDisturbActionDeactivate, DoNotDisturbActionToggle:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // DoNotDisturbAction.
-func (v DoNotDisturbAction) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"activate\", \"deactivate\", \"toggle\"")
+func (x DoNotDisturbAction) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"activate\", \"deactivate\", \"toggle\"")
 }
 
 // DoNotDisturbBuilder builds a "do_not_disturb" callflow node; start one with

@@ -278,19 +278,19 @@ const (
 	DynamicCIDActionStatic DynamicCIDAction = "static"
 )
 
-// Valid reports whether v is one of the values of DynamicCIDAction.
-func (v DynamicCIDAction) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of DynamicCIDAction.
+func (x DynamicCIDAction) Valid() bool {
+	switch x {
 	case DynamicCIDActionList, DynamicCIDActionLists, DynamicCIDActionManual, DynamicCIDActionStatic:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // DynamicCIDAction.
-func (v DynamicCIDAction) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"list\", \"lists\", \"manual\", \"static\"")
+func (x DynamicCIDAction) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"list\", \"lists\", \"manual\", \"static\"")
 }
 
 // DynamicCIDCallerID is the object "caller_id" in callflows.dynamic_cid.

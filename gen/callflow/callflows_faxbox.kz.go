@@ -279,19 +279,19 @@ const (
 	FaxboxMediaFaxOptionStringFalse FaxboxMediaFaxOptionString = "false"
 )
 
-// Valid reports whether v is one of the values of FaxboxMediaFaxOptionString.
-func (v FaxboxMediaFaxOptionString) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of FaxboxMediaFaxOptionString.
+func (x FaxboxMediaFaxOptionString) Valid() bool {
+	switch x {
 	case FaxboxMediaFaxOptionStringAuto, FaxboxMediaFaxOptionStringTrue, FaxboxMediaFaxOptionStringFalse:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // FaxboxMediaFaxOptionString.
-func (v FaxboxMediaFaxOptionString) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"auto\", \"true\", \"false\"")
+func (x FaxboxMediaFaxOptionString) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"auto\", \"true\", \"false\"")
 }
 
 // FaxboxBuilder builds a "faxbox" callflow node; start one with Faxbox.

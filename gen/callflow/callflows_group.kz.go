@@ -325,18 +325,18 @@ const (
 	GroupStrategySimultaneous GroupStrategy = "simultaneous"
 )
 
-// Valid reports whether v is one of the values of GroupStrategy.
-func (v GroupStrategy) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of GroupStrategy.
+func (x GroupStrategy) Valid() bool {
+	switch x {
 	case GroupStrategySingle, GroupStrategySimultaneous:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of GroupStrategy.
-func (v GroupStrategy) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"single\", \"simultaneous\"")
+// Validate returns an error when x is not one of the values of GroupStrategy.
+func (x GroupStrategy) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"single\", \"simultaneous\"")
 }
 
 // GroupBuilder builds a "group" callflow node; start one with Group. Setters

@@ -215,19 +215,19 @@ const (
 	GroupPickupFeatureTypeExtension GroupPickupFeatureType = "extension"
 )
 
-// Valid reports whether v is one of the values of GroupPickupFeatureType.
-func (v GroupPickupFeatureType) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of GroupPickupFeatureType.
+func (x GroupPickupFeatureType) Valid() bool {
+	switch x {
 	case GroupPickupFeatureTypeGroup, GroupPickupFeatureTypeUser, GroupPickupFeatureTypeDevice, GroupPickupFeatureTypeExtension:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // GroupPickupFeatureType.
-func (v GroupPickupFeatureType) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"group\", \"user\", \"device\", \"extension\"")
+func (x GroupPickupFeatureType) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"group\", \"user\", \"device\", \"extension\"")
 }
 
 // GroupPickupFeatureBuilder builds a "group_pickup_feature" callflow node;

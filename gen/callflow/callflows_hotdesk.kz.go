@@ -145,18 +145,18 @@ const (
 	HotdeskActionBridge HotdeskAction = "bridge"
 )
 
-// Valid reports whether v is one of the values of HotdeskAction.
-func (v HotdeskAction) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of HotdeskAction.
+func (x HotdeskAction) Valid() bool {
+	switch x {
 	case HotdeskActionLogout, HotdeskActionLogin, HotdeskActionToggle, HotdeskActionBridge:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of HotdeskAction.
-func (v HotdeskAction) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"logout\", \"login\", \"toggle\", \"bridge\"")
+// Validate returns an error when x is not one of the values of HotdeskAction.
+func (x HotdeskAction) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"logout\", \"login\", \"toggle\", \"bridge\"")
 }
 
 // HotdeskBuilder builds a "hotdesk" callflow node; start one with Hotdesk.

@@ -159,19 +159,19 @@ const (
 	InterceptFeatureTypeExtension InterceptFeatureType = "extension"
 )
 
-// Valid reports whether v is one of the values of InterceptFeatureType.
-func (v InterceptFeatureType) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of InterceptFeatureType.
+func (x InterceptFeatureType) Valid() bool {
+	switch x {
 	case InterceptFeatureTypeUser, InterceptFeatureTypeDevice, InterceptFeatureTypeExtension:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // InterceptFeatureType.
-func (v InterceptFeatureType) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"user\", \"device\", \"extension\"")
+func (x InterceptFeatureType) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"user\", \"device\", \"extension\"")
 }
 
 // InterceptFeatureBuilder builds a "intercept_feature" callflow node; start

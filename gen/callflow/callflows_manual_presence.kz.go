@@ -142,19 +142,19 @@ const (
 	ManualPresenceStatusBusy    ManualPresenceStatus = "busy"
 )
 
-// Valid reports whether v is one of the values of ManualPresenceStatus.
-func (v ManualPresenceStatus) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of ManualPresenceStatus.
+func (x ManualPresenceStatus) Valid() bool {
+	switch x {
 	case ManualPresenceStatusIdle, ManualPresenceStatusRinging, ManualPresenceStatusBusy:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // ManualPresenceStatus.
-func (v ManualPresenceStatus) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"idle\", \"ringing\", \"busy\"")
+func (x ManualPresenceStatus) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"idle\", \"ringing\", \"busy\"")
 }
 
 // ManualPresenceBuilder builds a "manual_presence" callflow node; start one

@@ -309,20 +309,20 @@ const (
 	MissedCallAlertRecipientsItemTypeEmail MissedCallAlertRecipientsItemType = "email"
 )
 
-// Valid reports whether v is one of the values of
+// Valid reports whether x is one of the values of
 // MissedCallAlertRecipientsItemType.
-func (v MissedCallAlertRecipientsItemType) Valid() bool {
-	switch v {
+func (x MissedCallAlertRecipientsItemType) Valid() bool {
+	switch x {
 	case MissedCallAlertRecipientsItemTypeUser, MissedCallAlertRecipientsItemTypeEmail:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // MissedCallAlertRecipientsItemType.
-func (v MissedCallAlertRecipientsItemType) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"user\", \"email\"")
+func (x MissedCallAlertRecipientsItemType) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"user\", \"email\"")
 }
 
 // MissedCallAlertBuilder builds a "missed_call_alert" callflow node; start one

@@ -188,20 +188,20 @@ const (
 	NotificationNotificationMediaItemSMS   NotificationNotificationMediaItem = "sms"
 )
 
-// Valid reports whether v is one of the values of
+// Valid reports whether x is one of the values of
 // NotificationNotificationMediaItem.
-func (v NotificationNotificationMediaItem) Valid() bool {
-	switch v {
+func (x NotificationNotificationMediaItem) Valid() bool {
+	switch x {
 	case NotificationNotificationMediaItemEmail, NotificationNotificationMediaItemSMS:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // NotificationNotificationMediaItem.
-func (v NotificationNotificationMediaItem) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"email\", \"sms\"")
+func (x NotificationNotificationMediaItem) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"email\", \"sms\"")
 }
 
 // NotificationRecipientsItem is the object "recipients.item" in
@@ -407,20 +407,20 @@ const (
 	NotificationRecipientsItemTypeEmail NotificationRecipientsItemType = "email"
 )
 
-// Valid reports whether v is one of the values of
+// Valid reports whether x is one of the values of
 // NotificationRecipientsItemType.
-func (v NotificationRecipientsItemType) Valid() bool {
-	switch v {
+func (x NotificationRecipientsItemType) Valid() bool {
+	switch x {
 	case NotificationRecipientsItemTypeUser, NotificationRecipientsItemTypeEmail:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // NotificationRecipientsItemType.
-func (v NotificationRecipientsItemType) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"user\", \"email\"")
+func (x NotificationRecipientsItemType) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"user\", \"email\"")
 }
 
 // NotificationSendAt is the set of values of "send_at" in
@@ -439,19 +439,19 @@ const (
 	NotificationSendAtChannelDestroy NotificationSendAt = "channel_destroy"
 )
 
-// Valid reports whether v is one of the values of NotificationSendAt.
-func (v NotificationSendAt) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of NotificationSendAt.
+func (x NotificationSendAt) Valid() bool {
+	switch x {
 	case NotificationSendAtCallflowExec, NotificationSendAtChannelDestroy:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // NotificationSendAt.
-func (v NotificationSendAt) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"callflow_exec\", \"channel_destroy\"")
+func (x NotificationSendAt) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"callflow_exec\", \"channel_destroy\"")
 }
 
 // NotificationBuilder builds a "notification" callflow node; start one with

@@ -184,18 +184,18 @@ const (
 	PageGroupAudioTwoWay PageGroupAudio = "two-way"
 )
 
-// Valid reports whether v is one of the values of PageGroupAudio.
-func (v PageGroupAudio) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of PageGroupAudio.
+func (x PageGroupAudio) Valid() bool {
+	switch x {
 	case PageGroupAudioOneWay, PageGroupAudioTwoWay:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of PageGroupAudio.
-func (v PageGroupAudio) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"one-way\", \"two-way\"")
+// Validate returns an error when x is not one of the values of PageGroupAudio.
+func (x PageGroupAudio) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"one-way\", \"two-way\"")
 }
 
 // PageGroupEndpointsItem is the object "endpoints.item" in
@@ -374,20 +374,20 @@ const (
 	PageGroupEndpointsItemEndpointTypeGroup  PageGroupEndpointsItemEndpointType = "group"
 )
 
-// Valid reports whether v is one of the values of
+// Valid reports whether x is one of the values of
 // PageGroupEndpointsItemEndpointType.
-func (v PageGroupEndpointsItemEndpointType) Valid() bool {
-	switch v {
+func (x PageGroupEndpointsItemEndpointType) Valid() bool {
+	switch x {
 	case PageGroupEndpointsItemEndpointTypeDevice, PageGroupEndpointsItemEndpointTypeUser, PageGroupEndpointsItemEndpointTypeGroup:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // PageGroupEndpointsItemEndpointType.
-func (v PageGroupEndpointsItemEndpointType) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"device\", \"user\", \"group\"")
+func (x PageGroupEndpointsItemEndpointType) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"device\", \"user\", \"group\"")
 }
 
 // PageGroupBuilder builds a "page_group" callflow node; start one with

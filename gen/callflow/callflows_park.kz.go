@@ -274,18 +274,18 @@ const (
 	ParkActionAuto       ParkAction = "auto"
 )
 
-// Valid reports whether v is one of the values of ParkAction.
-func (v ParkAction) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of ParkAction.
+func (x ParkAction) Valid() bool {
+	switch x {
 	case ParkActionDirectPark, ParkActionPark, ParkActionRetrieve, ParkActionAuto:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of ParkAction.
-func (v ParkAction) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"direct_park\", \"park\", \"retrieve\", \"auto\"")
+// Validate returns an error when x is not one of the values of ParkAction.
+func (x ParkAction) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"direct_park\", \"park\", \"retrieve\", \"auto\"")
 }
 
 // ParkDefaultPresenceType is the set of values of "default_presence_type" in
@@ -302,19 +302,19 @@ const (
 	ParkDefaultPresenceTypeConfirmed  ParkDefaultPresenceType = "confirmed"
 )
 
-// Valid reports whether v is one of the values of ParkDefaultPresenceType.
-func (v ParkDefaultPresenceType) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of ParkDefaultPresenceType.
+func (x ParkDefaultPresenceType) Valid() bool {
+	switch x {
 	case ParkDefaultPresenceTypeEarly, ParkDefaultPresenceTypeTerminated, ParkDefaultPresenceTypeConfirmed:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // ParkDefaultPresenceType.
-func (v ParkDefaultPresenceType) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"early\", \"terminated\", \"confirmed\"")
+func (x ParkDefaultPresenceType) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"early\", \"terminated\", \"confirmed\"")
 }
 
 // ParkBuilder builds a "park" callflow node; start one with Park. Setters

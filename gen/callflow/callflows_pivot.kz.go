@@ -271,18 +271,18 @@ const (
 	PivotMethodPOST PivotMethod = "POST"
 )
 
-// Valid reports whether v is one of the values of PivotMethod.
-func (v PivotMethod) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of PivotMethod.
+func (x PivotMethod) Valid() bool {
+	switch x {
 	case PivotMethodGet, PivotMethodPost, PivotMethodGET, PivotMethodPOST:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of PivotMethod.
-func (v PivotMethod) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"get\", \"post\", \"GET\", \"POST\"")
+// Validate returns an error when x is not one of the values of PivotMethod.
+func (x PivotMethod) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"get\", \"post\", \"GET\", \"POST\"")
 }
 
 // PivotReqBodyFormat is the set of values of "req_body_format" in
@@ -300,19 +300,19 @@ const (
 	PivotReqBodyFormatJSON PivotReqBodyFormat = "json"
 )
 
-// Valid reports whether v is one of the values of PivotReqBodyFormat.
-func (v PivotReqBodyFormat) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of PivotReqBodyFormat.
+func (x PivotReqBodyFormat) Valid() bool {
+	switch x {
 	case PivotReqBodyFormatForm, PivotReqBodyFormatJSON:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // PivotReqBodyFormat.
-func (v PivotReqBodyFormat) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"form\", \"json\"")
+func (x PivotReqBodyFormat) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"form\", \"json\"")
 }
 
 // PivotReqFormat is the set of values of "req_format" in callflows.pivot.
@@ -329,18 +329,18 @@ const (
 	PivotReqFormatTwiml PivotReqFormat = "twiml"
 )
 
-// Valid reports whether v is one of the values of PivotReqFormat.
-func (v PivotReqFormat) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of PivotReqFormat.
+func (x PivotReqFormat) Valid() bool {
+	switch x {
 	case PivotReqFormatKazoo, PivotReqFormatTwiml:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of PivotReqFormat.
-func (v PivotReqFormat) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"kazoo\", \"twiml\"")
+// Validate returns an error when x is not one of the values of PivotReqFormat.
+func (x PivotReqFormat) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"kazoo\", \"twiml\"")
 }
 
 // PivotBuilder builds a "pivot" callflow node; start one with Pivot. Setters

@@ -192,19 +192,19 @@ const (
 	PrependCIDActionPrepend PrependCIDAction = "prepend"
 )
 
-// Valid reports whether v is one of the values of PrependCIDAction.
-func (v PrependCIDAction) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of PrependCIDAction.
+func (x PrependCIDAction) Valid() bool {
+	switch x {
 	case PrependCIDActionReset, PrependCIDActionPrepend:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // PrependCIDAction.
-func (v PrependCIDAction) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"reset\", \"prepend\"")
+func (x PrependCIDAction) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"reset\", \"prepend\"")
 }
 
 // PrependCIDApplyTo is the set of values of "apply_to" in
@@ -222,19 +222,19 @@ const (
 	PrependCIDApplyToCurrent  PrependCIDApplyTo = "current"
 )
 
-// Valid reports whether v is one of the values of PrependCIDApplyTo.
-func (v PrependCIDApplyTo) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of PrependCIDApplyTo.
+func (x PrependCIDApplyTo) Valid() bool {
+	switch x {
 	case PrependCIDApplyToOriginal, PrependCIDApplyToCurrent:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // PrependCIDApplyTo.
-func (v PrependCIDApplyTo) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"original\", \"current\"")
+func (x PrependCIDApplyTo) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"original\", \"current\"")
 }
 
 // PrependCIDBuilder builds a "prepend_cid" callflow node; start one with

@@ -150,19 +150,19 @@ const (
 	PrivacyEndpointStrategyMerge     PrivacyEndpointStrategy = "merge"
 )
 
-// Valid reports whether v is one of the values of PrivacyEndpointStrategy.
-func (v PrivacyEndpointStrategy) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of PrivacyEndpointStrategy.
+func (x PrivacyEndpointStrategy) Valid() bool {
+	switch x {
 	case PrivacyEndpointStrategyOverwrite, PrivacyEndpointStrategyMerge:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // PrivacyEndpointStrategy.
-func (v PrivacyEndpointStrategy) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"overwrite\", \"merge\"")
+func (x PrivacyEndpointStrategy) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"overwrite\", \"merge\"")
 }
 
 // PrivacyMode is the set of values of "mode" in callflows.privacy.
@@ -181,18 +181,18 @@ const (
 	PrivacyModeYes    PrivacyMode = "yes"
 )
 
-// Valid reports whether v is one of the values of PrivacyMode.
-func (v PrivacyMode) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of PrivacyMode.
+func (x PrivacyMode) Valid() bool {
+	switch x {
 	case PrivacyModeFull, PrivacyModeName, PrivacyModeNumber, PrivacyModeYes:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of PrivacyMode.
-func (v PrivacyMode) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"full\", \"name\", \"number\", \"yes\"")
+// Validate returns an error when x is not one of the values of PrivacyMode.
+func (x PrivacyMode) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"full\", \"name\", \"number\", \"yes\"")
 }
 
 // PrivacyBuilder builds a "privacy" callflow node; start one with Privacy.

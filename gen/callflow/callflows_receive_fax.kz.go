@@ -265,20 +265,20 @@ const (
 	ReceiveFaxMediaFaxOptionStringTrue  ReceiveFaxMediaFaxOptionString = "true"
 )
 
-// Valid reports whether v is one of the values of
+// Valid reports whether x is one of the values of
 // ReceiveFaxMediaFaxOptionString.
-func (v ReceiveFaxMediaFaxOptionString) Valid() bool {
-	switch v {
+func (x ReceiveFaxMediaFaxOptionString) Valid() bool {
+	switch x {
 	case ReceiveFaxMediaFaxOptionStringAuto, ReceiveFaxMediaFaxOptionStringFalse, ReceiveFaxMediaFaxOptionStringTrue:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // ReceiveFaxMediaFaxOptionString.
-func (v ReceiveFaxMediaFaxOptionString) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"auto\", \"false\", \"true\"")
+func (x ReceiveFaxMediaFaxOptionString) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"auto\", \"false\", \"true\"")
 }
 
 // ReceiveFaxBuilder builds a "receive_fax" callflow node; start one with

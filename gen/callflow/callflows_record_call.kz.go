@@ -366,19 +366,19 @@ const (
 	RecordCallActionStop  RecordCallAction = "stop"
 )
 
-// Valid reports whether v is one of the values of RecordCallAction.
-func (v RecordCallAction) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of RecordCallAction.
+func (x RecordCallAction) Valid() bool {
+	switch x {
 	case RecordCallActionStart, RecordCallActionStop:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // RecordCallAction.
-func (v RecordCallAction) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"start\", \"stop\"")
+func (x RecordCallAction) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"start\", \"stop\"")
 }
 
 // RecordCallFormat is the set of values of "format" in callflows.record_call.
@@ -392,19 +392,19 @@ const (
 	RecordCallFormatWav RecordCallFormat = "wav"
 )
 
-// Valid reports whether v is one of the values of RecordCallFormat.
-func (v RecordCallFormat) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of RecordCallFormat.
+func (x RecordCallFormat) Valid() bool {
+	switch x {
 	case RecordCallFormatMp3, RecordCallFormatWav:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // RecordCallFormat.
-func (v RecordCallFormat) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"mp3\", \"wav\"")
+func (x RecordCallFormat) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"mp3\", \"wav\"")
 }
 
 // RecordCallMethod is the set of values of "method" in callflows.record_call.
@@ -420,19 +420,19 @@ const (
 	RecordCallMethodPost RecordCallMethod = "post"
 )
 
-// Valid reports whether v is one of the values of RecordCallMethod.
-func (v RecordCallMethod) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of RecordCallMethod.
+func (x RecordCallMethod) Valid() bool {
+	switch x {
 	case RecordCallMethodPut, RecordCallMethodPost:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // RecordCallMethod.
-func (v RecordCallMethod) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"put\", \"post\"")
+func (x RecordCallMethod) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"put\", \"post\"")
 }
 
 // RecordCallBuilder builds a "record_call" callflow node; start one with

@@ -193,19 +193,19 @@ const (
 	RecordCallerFormatWav RecordCallerFormat = "wav"
 )
 
-// Valid reports whether v is one of the values of RecordCallerFormat.
-func (v RecordCallerFormat) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of RecordCallerFormat.
+func (x RecordCallerFormat) Valid() bool {
+	switch x {
 	case RecordCallerFormatMp3, RecordCallerFormatWav:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // RecordCallerFormat.
-func (v RecordCallerFormat) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"mp3\", \"wav\"")
+func (x RecordCallerFormat) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"mp3\", \"wav\"")
 }
 
 // RecordCallerMethod is the set of values of "method" in
@@ -222,19 +222,19 @@ const (
 	RecordCallerMethodPost RecordCallerMethod = "post"
 )
 
-// Valid reports whether v is one of the values of RecordCallerMethod.
-func (v RecordCallerMethod) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of RecordCallerMethod.
+func (x RecordCallerMethod) Valid() bool {
+	switch x {
 	case RecordCallerMethodPut, RecordCallerMethodPost:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // RecordCallerMethod.
-func (v RecordCallerMethod) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"put\", \"post\"")
+func (x RecordCallerMethod) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"put\", \"post\"")
 }
 
 // RecordCallerBuilder builds a "record_caller" callflow node; start one with

@@ -422,20 +422,20 @@ const (
 	RingGroupEndpointsItemEndpointTypeGroup  RingGroupEndpointsItemEndpointType = "group"
 )
 
-// Valid reports whether v is one of the values of
+// Valid reports whether x is one of the values of
 // RingGroupEndpointsItemEndpointType.
-func (v RingGroupEndpointsItemEndpointType) Valid() bool {
-	switch v {
+func (x RingGroupEndpointsItemEndpointType) Valid() bool {
+	switch x {
 	case RingGroupEndpointsItemEndpointTypeDevice, RingGroupEndpointsItemEndpointTypeUser, RingGroupEndpointsItemEndpointTypeGroup:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // RingGroupEndpointsItemEndpointType.
-func (v RingGroupEndpointsItemEndpointType) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"device\", \"user\", \"group\"")
+func (x RingGroupEndpointsItemEndpointType) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"device\", \"user\", \"group\"")
 }
 
 // RingGroupRingtones is the object "ringtones" in callflows.ring_group.
@@ -526,19 +526,19 @@ const (
 	RingGroupStrategyWeightedRandom RingGroupStrategy = "weighted_random"
 )
 
-// Valid reports whether v is one of the values of RingGroupStrategy.
-func (v RingGroupStrategy) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of RingGroupStrategy.
+func (x RingGroupStrategy) Valid() bool {
+	switch x {
 	case RingGroupStrategySimultaneous, RingGroupStrategySingle, RingGroupStrategyWeightedRandom:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // RingGroupStrategy.
-func (v RingGroupStrategy) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"simultaneous\", \"single\", \"weighted_random\"")
+func (x RingGroupStrategy) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"simultaneous\", \"single\", \"weighted_random\"")
 }
 
 // RingGroupBuilder builds a "ring_group" callflow node; start one with

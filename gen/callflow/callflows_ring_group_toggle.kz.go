@@ -139,19 +139,19 @@ const (
 	RingGroupToggleActionLogout RingGroupToggleAction = "logout"
 )
 
-// Valid reports whether v is one of the values of RingGroupToggleAction.
-func (v RingGroupToggleAction) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of RingGroupToggleAction.
+func (x RingGroupToggleAction) Valid() bool {
+	switch x {
 	case RingGroupToggleActionLogin, RingGroupToggleActionLogout:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // RingGroupToggleAction.
-func (v RingGroupToggleAction) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"login\", \"logout\"")
+func (x RingGroupToggleAction) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"login\", \"logout\"")
 }
 
 // RingGroupToggleBuilder builds a "ring_group_toggle" callflow node; start one

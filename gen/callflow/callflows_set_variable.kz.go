@@ -151,19 +151,19 @@ const (
 	SetVariableChannelBoth SetVariableChannel = "both"
 )
 
-// Valid reports whether v is one of the values of SetVariableChannel.
-func (v SetVariableChannel) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of SetVariableChannel.
+func (x SetVariableChannel) Valid() bool {
+	switch x {
 	case SetVariableChannelA, SetVariableChannelBoth:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // SetVariableChannel.
-func (v SetVariableChannel) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"a\", \"both\"")
+func (x SetVariableChannel) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"a\", \"both\"")
 }
 
 // SetVariableBuilder builds a "set_variable" callflow node; start one with

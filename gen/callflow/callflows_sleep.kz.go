@@ -149,18 +149,18 @@ const (
 	SleepUnitH  SleepUnit = "h"
 )
 
-// Valid reports whether v is one of the values of SleepUnit.
-func (v SleepUnit) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of SleepUnit.
+func (x SleepUnit) Valid() bool {
+	switch x {
 	case SleepUnitMS, SleepUnitS, SleepUnitM, SleepUnitH:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of SleepUnit.
-func (v SleepUnit) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"ms\", \"s\", \"m\", \"h\"")
+// Validate returns an error when x is not one of the values of SleepUnit.
+func (x SleepUnit) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"ms\", \"s\", \"m\", \"h\"")
 }
 
 // SleepBuilder builds a "sleep" callflow node; start one with Sleep. Setters

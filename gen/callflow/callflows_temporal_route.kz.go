@@ -186,19 +186,19 @@ const (
 	TemporalRouteActionReset   TemporalRouteAction = "reset"
 )
 
-// Valid reports whether v is one of the values of TemporalRouteAction.
-func (v TemporalRouteAction) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of TemporalRouteAction.
+func (x TemporalRouteAction) Valid() bool {
+	switch x {
 	case TemporalRouteActionMenu, TemporalRouteActionEnable, TemporalRouteActionDisable, TemporalRouteActionReset:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // TemporalRouteAction.
-func (v TemporalRouteAction) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"menu\", \"enable\", \"disable\", \"reset\"")
+func (x TemporalRouteAction) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"menu\", \"enable\", \"disable\", \"reset\"")
 }
 
 // TemporalRouteBuilder builds a "temporal_route" callflow node; start one with

@@ -176,18 +176,18 @@ const (
 	TransferLegBleg TransferLeg = "bleg"
 )
 
-// Valid reports whether v is one of the values of TransferLeg.
-func (v TransferLeg) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of TransferLeg.
+func (x TransferLeg) Valid() bool {
+	switch x {
 	case TransferLegSelf, TransferLegBleg:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of TransferLeg.
-func (v TransferLeg) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"self\", \"bleg\"")
+// Validate returns an error when x is not one of the values of TransferLeg.
+func (x TransferLeg) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"self\", \"bleg\"")
 }
 
 // TransferTransferType is the set of values of "transfer_type" in
@@ -205,19 +205,19 @@ const (
 	TransferTransferTypeBlind    TransferTransferType = "blind"
 )
 
-// Valid reports whether v is one of the values of TransferTransferType.
-func (v TransferTransferType) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of TransferTransferType.
+func (x TransferTransferType) Valid() bool {
+	switch x {
 	case TransferTransferTypeAttended, TransferTransferTypeBlind:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // TransferTransferType.
-func (v TransferTransferType) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"attended\", \"blind\"")
+func (x TransferTransferType) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"attended\", \"blind\"")
 }
 
 // TransferBuilder builds a "transfer" callflow node; start one with Transfer.

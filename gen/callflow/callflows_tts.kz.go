@@ -210,18 +210,18 @@ const (
 	TTSEngineVoicefabric TTSEngine = "voicefabric"
 )
 
-// Valid reports whether v is one of the values of TTSEngine.
-func (v TTSEngine) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of TTSEngine.
+func (x TTSEngine) Valid() bool {
+	switch x {
 	case TTSEngineFlite, TTSEngineGoogle, TTSEngineIspeech, TTSEngineVoicefabric:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of TTSEngine.
-func (v TTSEngine) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"flite\", \"google\", \"ispeech\", \"voicefabric\"")
+// Validate returns an error when x is not one of the values of TTSEngine.
+func (x TTSEngine) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"flite\", \"google\", \"ispeech\", \"voicefabric\"")
 }
 
 // TTSBuilder builds a "tts" callflow node; start one with TTS. Setters return

@@ -265,18 +265,18 @@ const (
 	UserStrategySingle       UserStrategy = "single"
 )
 
-// Valid reports whether v is one of the values of UserStrategy.
-func (v UserStrategy) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of UserStrategy.
+func (x UserStrategy) Valid() bool {
+	switch x {
 	case UserStrategySimultaneous, UserStrategySingle:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of UserStrategy.
-func (v UserStrategy) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"simultaneous\", \"single\"")
+// Validate returns an error when x is not one of the values of UserStrategy.
+func (x UserStrategy) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"simultaneous\", \"single\"")
 }
 
 // UserBuilder builds a "user" callflow node; start one with User. Setters

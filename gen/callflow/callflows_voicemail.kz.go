@@ -230,19 +230,19 @@ const (
 	VoicemailActionCompose VoicemailAction = "compose"
 )
 
-// Valid reports whether v is one of the values of VoicemailAction.
-func (v VoicemailAction) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of VoicemailAction.
+func (x VoicemailAction) Valid() bool {
+	switch x {
 	case VoicemailActionCheck, VoicemailActionCompose:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // VoicemailAction.
-func (v VoicemailAction) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"check\", \"compose\"")
+func (x VoicemailAction) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"check\", \"compose\"")
 }
 
 // VoicemailBuilder builds a "voicemail" callflow node; start one with

@@ -155,19 +155,19 @@ const (
 	WebhookHTTPVerbGet  WebhookHTTPVerb = "get"
 )
 
-// Valid reports whether v is one of the values of WebhookHTTPVerb.
-func (v WebhookHTTPVerb) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of WebhookHTTPVerb.
+func (x WebhookHTTPVerb) Valid() bool {
+	switch x {
 	case WebhookHTTPVerbPost, WebhookHTTPVerbGet:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // WebhookHTTPVerb.
-func (v WebhookHTTPVerb) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"post\", \"get\"")
+func (x WebhookHTTPVerb) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"post\", \"get\"")
 }
 
 // WebhookBuilder builds a "webhook" callflow node; start one with Webhook.

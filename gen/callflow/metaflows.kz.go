@@ -209,19 +209,19 @@ const (
 	MetaflowsBindingDigitHash MetaflowsBindingDigit = "#"
 )
 
-// Valid reports whether v is one of the values of MetaflowsBindingDigit.
-func (v MetaflowsBindingDigit) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of MetaflowsBindingDigit.
+func (x MetaflowsBindingDigit) Valid() bool {
+	switch x {
 	case MetaflowsBindingDigit1, MetaflowsBindingDigit2, MetaflowsBindingDigit3, MetaflowsBindingDigit4, MetaflowsBindingDigit5, MetaflowsBindingDigit6, MetaflowsBindingDigit7, MetaflowsBindingDigit8, MetaflowsBindingDigit9, MetaflowsBindingDigit0, MetaflowsBindingDigitStar, MetaflowsBindingDigitHash:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // MetaflowsBindingDigit.
-func (v MetaflowsBindingDigit) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"0\", \"*\", \"#\"")
+func (x MetaflowsBindingDigit) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"0\", \"*\", \"#\"")
 }
 
 // MetaflowsListenOn is the set of values of "listen_on" in metaflows.
@@ -236,19 +236,19 @@ const (
 	MetaflowsListenOnPeer MetaflowsListenOn = "peer"
 )
 
-// Valid reports whether v is one of the values of MetaflowsListenOn.
-func (v MetaflowsListenOn) Valid() bool {
-	switch v {
+// Valid reports whether x is one of the values of MetaflowsListenOn.
+func (x MetaflowsListenOn) Valid() bool {
+	switch x {
 	case MetaflowsListenOnBoth, MetaflowsListenOnSelf, MetaflowsListenOnPeer:
 		return true
 	}
 	return false
 }
 
-// Validate returns an error when v is not one of the values of
+// Validate returns an error when x is not one of the values of
 // MetaflowsListenOn.
-func (v MetaflowsListenOn) Validate() error {
-	return kzrt.CheckEnum(v.Valid(), string(v), "\"both\", \"self\", \"peer\"")
+func (x MetaflowsListenOn) Validate() error {
+	return kzrt.CheckEnum(x.Valid(), string(x), "\"both\", \"self\", \"peer\"")
 }
 
 var metaflowsNumbersKeyPattern = regexp.MustCompile(`^[0-9]+$`)

@@ -185,9 +185,9 @@ func (g *generator) emitEnum(name string, t *model.Type) {
 			grp.Id(consts[i]).Id(name).Op("=").Lit(v)
 		}
 	})
-	g.comment(fmt.Sprintf("Valid reports whether v is one of the values of %s.", name))
-	g.file.Func().Params(jen.Id("v").Id(name)).Id("Valid").Params().Bool().Block(
-		jen.Switch(jen.Id("v")).Block(
+	g.comment(fmt.Sprintf("Valid reports whether x is one of the values of %s.", name))
+	g.file.Func().Params(jen.Id("x").Id(name)).Id("Valid").Params().Bool().Block(
+		jen.Switch(jen.Id("x")).Block(
 			jen.CaseFunc(func(grp *jen.Group) {
 				for _, c := range consts {
 					grp.Id(c)
@@ -200,9 +200,9 @@ func (g *generator) emitEnum(name string, t *model.Type) {
 		g.emitEnumRoot(name, t)
 		return
 	}
-	g.comment(fmt.Sprintf("Validate returns an error when v is not one of the values of %s.", name))
-	g.file.Func().Params(jen.Id("v").Id(name)).Id("Validate").Params().Error().Block(
-		jen.Return(jen.Qual(kzrt, "CheckEnum").Call(jen.Id("v").Dot("Valid").Call(), jen.String().Call(jen.Id("v")), jen.Lit(enumList(t.Enum)))),
+	g.comment(fmt.Sprintf("Validate returns an error when x is not one of the values of %s.", name))
+	g.file.Func().Params(jen.Id("x").Id(name)).Id("Validate").Params().Error().Block(
+		jen.Return(jen.Qual(kzrt, "CheckEnum").Call(jen.Id("x").Dot("Valid").Call(), jen.String().Call(jen.Id("x")), jen.Lit(enumList(t.Enum)))),
 	)
 }
 
