@@ -5,25 +5,49 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"golang.org/x/tools/imports"
+
 	"github.com/kzgen/kzgen/generator"
 	"github.com/kzgen/kzgen/generator/golang"
 	"github.com/kzgen/kzgen/internal/tempmod"
+	"github.com/kzgen/kzgen/schemas"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files from the current output")
 
 const goldenDir = "testdata/golden"
 
-func generateGolden(t *testing.T) *generator.Result {
+// goldenCase is one schema set of testdata/golden/<name>: its schemas,
+// the files generated from them (want) and a test run next to the
+// generated package, alone in a scratch module (exercise).
+type goldenCase struct {
+	name string
+	opts golang.Options
+}
+
+var goldenCases = []goldenCase{
+	// Every mapping rule, on a set without the node schema.
+	{"types", golang.Options{Package: "demo"}},
+	// A made-up callflow set (callflows.action, a stored document, three
+	// modules) with kzgen gen's defaults: a callflow package.
+	{"callflow", golang.Options{Package: "flows", TrimPrefix: golang.DefaultTrimPrefix, TypeSuffix: golang.DefaultTypeSuffix, Nodes: true}},
+}
+
+func (c goldenCase) dir(parts ...string) string {
+	return filepath.Join(append([]string{goldenDir, c.name}, parts...)...)
+}
+
+func (c goldenCase) generate(t *testing.T) *generator.Result {
 	t.Helper()
 	res, err := generator.Generate(generator.Config{
-		Schemas: os.DirFS(filepath.Join(goldenDir, "schemas")),
+		Schemas: os.DirFS(c.dir("schemas")),
 		Name:    "schemas",
-		Go:      golang.Options{Package: "demo"},
+		Go:      c.opts,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -31,41 +55,76 @@ func generateGolden(t *testing.T) *generator.Result {
 	return res
 }
 
+// generateGolden is the "types" case's package.
+func generateGolden(t *testing.T) *generator.Result { return goldenCases[0].generate(t) }
+
 // TestGolden compares the Go generated for the hand-written schemas in
-// testdata/golden/schemas with testdata/golden/want. Run with -update to
-// accept a deliberate change, then review the diff.
+// testdata/golden/<case>/schemas with testdata/golden/<case>/want. Run with
+// -update to accept a deliberate change, then review the diff.
 func TestGolden(t *testing.T) {
-	res := generateGolden(t)
-	wantDir := filepath.Join(goldenDir, "want")
-	if *update {
-		os.RemoveAll(wantDir)
-		os.MkdirAll(wantDir, 0o755)
-		for _, f := range res.Files {
-			if err := os.WriteFile(filepath.Join(wantDir, f.Name+".golden"), f.Content, 0o644); err != nil {
+	for _, c := range goldenCases {
+		t.Run(c.name, func(t *testing.T) {
+			res := c.generate(t)
+			wantDir := c.dir("want")
+			if *update {
+				os.RemoveAll(wantDir)
+				os.MkdirAll(wantDir, 0o755)
+				for _, f := range res.Files {
+					if err := os.WriteFile(filepath.Join(wantDir, f.Name+".golden"), f.Content, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			entries, err := os.ReadDir(wantDir)
+			if err != nil {
 				t.Fatal(err)
 			}
-		}
+			if len(entries) != len(res.Files) {
+				t.Errorf("%d golden files, %d generated (run go test ./generator -run TestGolden -update)", len(entries), len(res.Files))
+			}
+			for _, f := range res.Files {
+				want, err := os.ReadFile(filepath.Join(wantDir, f.Name+".golden"))
+				if err != nil {
+					t.Errorf("%s: %v (run with -update)", f.Name, err)
+					continue
+				}
+				if !bytes.Equal(f.Content, want) {
+					t.Errorf("%s differs from its golden file; run go test ./generator -run TestGolden -update and review the diff\n%s", f.Name, firstDiff(string(want), string(f.Content)))
+				}
+				if !bytes.HasPrefix(f.Content, []byte("// "+golang.Header+"\n")) {
+					t.Errorf("%s does not start with the generated-code header", f.Name)
+				}
+			}
+		})
 	}
-	entries, err := os.ReadDir(wantDir)
+}
+
+// TestGeneratedCodeIsGoimportsClean: goimports (golang.org/x/tools/imports,
+// with its default options, which may also add and remove imports) leaves
+// every generated file as it is, for the golden sets and for the callflow
+// package of the embedded schemas.
+func TestGeneratedCodeIsGoimportsClean(t *testing.T) {
+	var files []golang.File
+	for _, c := range goldenCases {
+		files = append(files, c.generate(t).Files...)
+	}
+	res, err := generator.Generate(generator.Config{Schemas: schemas.FS, Name: "embedded",
+		Go: golang.Options{Package: "callflow", TrimPrefix: golang.DefaultTrimPrefix, TypeSuffix: golang.DefaultTypeSuffix, Nodes: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != len(res.Files) {
-		t.Errorf("%d golden files, %d generated (run go test ./generator -run TestGolden -update)", len(entries), len(res.Files))
-	}
-	for _, f := range res.Files {
-		want, err := os.ReadFile(filepath.Join(wantDir, f.Name+".golden"))
+	files = append(files, res.Files...)
+	for _, f := range files {
+		out, err := imports.Process(f.Name, f.Content, nil)
 		if err != nil {
-			t.Errorf("%s: %v (run with -update)", f.Name, err)
+			t.Errorf("%s: %v", f.Name, err)
 			continue
 		}
-		if !bytes.Equal(f.Content, want) {
-			t.Errorf("%s differs from its golden file; run go test ./generator -run TestGolden -update and review the diff\n%s", f.Name, firstDiff(string(want), string(f.Content)))
-		}
-		if !bytes.HasPrefix(f.Content, []byte("// "+golang.Header+"\n")) {
-			t.Errorf("%s does not start with the generated-code header", f.Name)
+		if !bytes.Equal(out, f.Content) {
+			t.Errorf("goimports changes %s:\n%s", f.Name, firstDiff(string(f.Content), string(out)))
 		}
 	}
+	t.Logf("%d files", len(files))
 }
 
 func firstDiff(want, got string) string {
@@ -80,28 +139,74 @@ func firstDiff(want, got string) string {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// TestGoldenCompilesAndBehaves builds the golden package in a scratch
-// module, vets it, and runs testdata/golden/exercise: round trips that keep
-// false and 0, enums, unions, maps, recursive refs, defaults and the
-// problems Validate reports.
+// TestGoldenCompilesAndBehaves builds each golden package alone in a
+// scratch module, vets it, and runs testdata/golden/<case>/exercise next to
+// it: for "types", round trips that keep false and 0, enums, unions, maps,
+// recursive refs, defaults and the problems Validate reports; for
+// "callflow", a tree built with the builders, validated, encoded and
+// parsed back, a stored document, unknown modules and loops.
 func TestGoldenCompilesAndBehaves(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a module; skipped in -short mode")
 	}
+	for _, c := range goldenCases {
+		t.Run(c.name, func(t *testing.T) {
+			res := c.generate(t)
+			dir := tempmod.NewModule(t, "example.com/gen")
+			pkg := c.opts.Package
+			for _, f := range res.Files {
+				tempmod.WriteFile(t, dir, pkg+"/"+f.Name, f.Content)
+			}
+			tests, err := filepath.Glob(c.dir("exercise", "*_test.go"))
+			if err != nil || len(tests) == 0 {
+				t.Fatalf("no exercise in %s (%v)", c.dir("exercise"), err)
+			}
+			for _, name := range tests {
+				exercise, err := os.ReadFile(name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				tempmod.WriteFile(t, dir, pkg+"/"+filepath.Base(name), exercise)
+			}
+			tempmod.MustGo(t, dir, "vet", "./...")
+			out := tempmod.MustGo(t, dir, "test", "-trimpath", "-count=1", "-v", "./...")
+			if !strings.Contains(out, "PASS") {
+				t.Fatalf("exercise did not pass:\n%s", out)
+			}
+			t.Logf("%d exercise tests passed", strings.Count(out, "--- PASS"))
+		})
+	}
+}
+
+// TestVersionGuard: code generated for a kzrt that does not support it
+// (here, as if from a newer kzgen) fails to build, and the compiler's
+// message names the missing guard constant; the line it points to says
+// how to fix it.
+func TestVersionGuard(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a module; skipped in -short mode")
+	}
 	res := generateGolden(t)
-	dir := tempmod.NewModule(t, "example.com/gen")
+	const future = "SupportsGeneratedCodeV999"
+	dir := tempmod.NewModule(t, "example.com/guard")
 	for _, f := range res.Files {
-		tempmod.WriteFile(t, dir, "demo/"+f.Name, f.Content)
+		guard := "const _ = kzrt." + golang.VersionGuard + " // "
+		if !bytes.Contains(f.Content, []byte(guard)) {
+			t.Fatalf("%s lacks the line %q", f.Name, guard)
+		}
+		content := bytes.ReplaceAll(f.Content, []byte(golang.VersionGuard), []byte(future))
+		tempmod.WriteFile(t, dir, "demo/"+f.Name, content)
 	}
-	exercise, err := os.ReadFile(filepath.Join(goldenDir, "exercise", "demo_test.go"))
-	if err != nil {
-		t.Fatal(err)
+	_, stderr, err := tempmod.Go(dir, nil, "build", "-trimpath", "./...")
+	if err == nil {
+		t.Fatal("code guarded by an unknown version builds")
 	}
-	tempmod.WriteFile(t, dir, "demo/demo_test.go", exercise)
-	tempmod.MustGo(t, dir, "vet", "./...")
-	out := tempmod.MustGo(t, dir, "test", "-trimpath", "-count=1", "-v", "./...")
-	if !strings.Contains(out, "PASS") {
-		t.Fatalf("exercise did not pass:\n%s", out)
+	if !strings.Contains(string(stderr), "undefined: kzrt."+future) {
+		t.Fatalf("the build error does not name the guard:\n%s", stderr)
 	}
-	t.Logf("%d exercise tests passed", strings.Count(out, "--- PASS"))
+	line := regexp.MustCompile(`(?m)^const _ = kzrt\.` + golang.VersionGuard + ` // (.*)$`).FindSubmatch(res.Files[0].Content)
+	if line == nil || !strings.Contains(string(line[1]), "regenerate") {
+		t.Fatalf("the guard line does not say how to fix it: %q", line)
+	}
+	t.Logf("build error: %s", strings.TrimSpace(strings.SplitN(string(stderr), "\n", 3)[1]))
 }

@@ -29,7 +29,8 @@ import (
 )
 
 // TestGenerateAllKazooSchemasCompile generates Go for every schema of
-// Kazoo's set and checks the package: one file per schema, each with the
+// Kazoo's set, with kzgen gen's defaults (a callflow package), and checks
+// the package: one file per schema plus the module registry, each with the
 // generated-code header, gofmt-clean, byte-identical when the schemas are
 // read in another order, and compiling and vetting cleanly in a scratch
 // module.
@@ -43,13 +44,15 @@ func TestGenerateAllKazooSchemasCompile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := generator.Config{Schemas: os.DirFS(dir), Name: "kazoo", Go: golang.Options{Package: "kazoo"}}
+	// With kzgen gen's defaults: a callflow package, as a user gets it.
+	cfg := generator.Config{Schemas: os.DirFS(dir), Name: "kazoo", Go: golang.Options{Package: "kazoo",
+		TrimPrefix: golang.DefaultTrimPrefix, TypeSuffix: golang.DefaultTypeSuffix, Nodes: true}}
 	res, err := generator.Generate(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Files) != len(names) {
-		t.Errorf("%d schema files, %d generated files; want one per schema", len(names), len(res.Files))
+	if len(res.Files) != len(names)+1 {
+		t.Errorf("%d schema files, %d generated files; want one per schema and %s", len(names), len(res.Files), golang.NodesFile)
 	}
 	ids := map[string]bool{}
 	for _, f := range res.Files {

@@ -20,9 +20,6 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-// ptr returns a pointer to v, for the optional fields of data structs.
-func ptr[T any](v T) *T { return &v }
-
 // raw is shorthand for a json.RawMessage literal.
 func raw(s string) json.RawMessage { return json.RawMessage(s) }
 
@@ -227,7 +224,7 @@ func moduleCases() []struct {
 			Then(callflow.ACDCMember().ID(queueID))},
 		{"after_bridge", callflow.AfterBridge().
 			Action(callflow.AfterBridgeActionTransfer).
-			Data(callflow.AfterBridgeData2{String: ptr("+14155550199")})},
+			Data(callflow.AfterBridgeData2{String: new("+14155550199")})},
 		{"answer", callflow.Answer().SkipModule(false).
 			Then(callflow.Play().ID(mediaID))},
 		// audio_macro: macros is left out on purpose; see
@@ -240,8 +237,8 @@ func moduleCases() []struct {
 		{"branch_variable", callflow.BranchVariable("call_priority").
 			Scope(callflow.BranchVariableScopeCustomChannelVars).
 			Branch("high", callflow.RingGroup([]callflow.RingGroupEndpointsItem{{
-				EndpointType: ptr(callflow.RingGroupEndpointsItemEndpointTypeGroup),
-				ID:           ptr(groupID),
+				EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeGroup),
+				ID:           new(groupID),
 			}}...)).
 			Then(callflow.Voicemail().ID(vmboxID))},
 		{"call_forward", callflow.CallForward().Action(callflow.CallForwardActionToggle)},
@@ -254,8 +251,8 @@ func moduleCases() []struct {
 			Regex(`^\+?1?415\d{7}$`).
 			UseAbsoluteMode(false).
 			CallerID(callflow.CheckCIDCallerID{External: &callflow.CheckCIDCallerIDExternal{
-				Name:   ptr("Bay Area"),
-				Number: ptr("+14155550100"),
+				Name:   new("Bay Area"),
+				Number: new("+14155550100"),
 			}}).
 			Branch("match", callflow.User().ID(userID)).
 			Branch("nomatch", callflow.Voicemail().ID(vmboxID))},
@@ -274,22 +271,22 @@ func moduleCases() []struct {
 		{"conference", callflow.Conference().
 			ID(confID).
 			Moderator(false).
-			PlayEntryTone(callflow.ConferencePlayEntryTone{Bool: ptr(true)}).
-			PlayExitTone(callflow.ConferencePlayExitTone{String: ptr("tone_stream://%(200,0,500,600,700)")}).
-			WelcomePrompt(callflow.ConferenceWelcomePrompt{MediaID: ptr(mediaID), Play: ptr(true)})},
+			PlayEntryTone(callflow.ConferencePlayEntryTone{Bool: new(true)}).
+			PlayExitTone(callflow.ConferencePlayExitTone{String: new("tone_stream://%(200,0,500,600,700)")}).
+			WelcomePrompt(callflow.ConferenceWelcomePrompt{MediaID: new(mediaID), Play: new(true)})},
 		{"conference_feature", callflow.ConferenceFeature().
 			Moderator(true).
-			PlayEntryTone(callflow.ConferenceFeaturePlayEntryTone{Bool: ptr(false)}).
+			PlayEntryTone(callflow.ConferenceFeaturePlayEntryTone{Bool: new(false)}).
 			Config(callflow.Conferences{
-				Name:              ptr("Weekly sales sync"),
+				Name:              new("Weekly sales sync"),
 				ConferenceNumbers: []string{"3000", "3001"},
-				MaxParticipants:   ptr(int64(25)),
+				MaxParticipants:   new(int64(25)),
 				Member: &callflow.ConferencesMember{
-					JoinMuted: ptr(true),
+					JoinMuted: new(true),
 					Pins:      []string{"4321"},
 				},
 				Moderator: &callflow.ConferencesModerator{Pins: []string{"9876"}},
-				PlayName:  ptr(true),
+				PlayName:  new(true),
 			})},
 		{"dead_air", callflow.DeadAir()},
 		{"device", callflow.Device().
@@ -315,7 +312,7 @@ func moduleCases() []struct {
 			MinDigits(10).
 			MaxDigits(10).
 			WhitelistRegex(`^\d{10}$`).
-			CallerID(callflow.DynamicCIDCallerID{Name: ptr("Acme Support")}).
+			CallerID(callflow.DynamicCIDCallerID{Name: new("Acme Support")}).
 			MediaID(mediaID)},
 		{"eavesdrop", callflow.Eavesdrop().UserID(userID).ApprovedGroupID(groupID)},
 		{"eavesdrop_feature", callflow.EavesdropFeature().GroupID(groupID).ApprovedUserID(user2ID)},
@@ -326,7 +323,7 @@ func moduleCases() []struct {
 		{"faxbox", callflow.Faxbox().
 			ID(faxboxID).
 			Media(callflow.FaxboxMedia{FaxOption: &callflow.FaxboxMediaFaxOption{
-				String: ptr(callflow.FaxboxMediaFaxOptionStringAuto),
+				String: new(callflow.FaxboxMediaFaxOptionStringAuto),
 			}})},
 		{"flush_dtmf", callflow.FlushDTMF().CollectionName("account_number")},
 		{"function", callflow.Function().ID(functionID)},
@@ -337,7 +334,7 @@ func moduleCases() []struct {
 			Repeats(1).
 			IgnoreForward(true).
 			Endpoints(deviceID, userID).
-			Ringtones(callflow.GroupRingtones{Internal: ptr("ring2"), External: ptr("ring1")})},
+			Ringtones(callflow.GroupRingtones{Internal: new("ring2"), External: new("ring1")})},
 		{"group_pickup", callflow.GroupPickup().GroupID(groupID).ApprovedUserID(userID)},
 		{"group_pickup_feature", callflow.GroupPickupFeature(callflow.GroupPickupFeatureTypeExtension).
 			ApprovedGroupID(groupID)},
@@ -363,11 +360,11 @@ func moduleCases() []struct {
 			Then(goodbye)},
 		{"missed_call_alert", callflow.MissedCallAlert([]callflow.MissedCallAlertRecipientsItem{
 			{
-				Type: ptr(callflow.MissedCallAlertRecipientsItemTypeEmail),
-				ID:   &callflow.MissedCallAlertRecipientsItemID{String: ptr("frontdesk@example.com")},
+				Type: new(callflow.MissedCallAlertRecipientsItemTypeEmail),
+				ID:   &callflow.MissedCallAlertRecipientsItemID{String: new("frontdesk@example.com")},
 			},
 			{
-				Type: ptr(callflow.MissedCallAlertRecipientsItemTypeEmail),
+				Type: new(callflow.MissedCallAlertRecipientsItemTypeEmail),
 				ID: &callflow.MissedCallAlertRecipientsItemID{
 					List: []string{"owner@example.com", "manager@example.com"},
 				},
@@ -378,8 +375,8 @@ func moduleCases() []struct {
 			Then(callflow.User().ID(userID))},
 		{"noop", callflow.Noop()},
 		{"notification", callflow.Notification([]callflow.NotificationRecipientsItem{{
-			Type: ptr(callflow.NotificationRecipientsItemTypeEmail),
-			ID:   &callflow.NotificationRecipientsItemID{String: ptr("support-leads@example.com")},
+			Type: new(callflow.NotificationRecipientsItemTypeEmail),
+			ID:   &callflow.NotificationRecipientsItemID{String: new("support-leads@example.com")},
 		}}...).
 			Comments("Caller reached the after-hours line").
 			NotificationMedia(callflow.NotificationNotificationMediaItemEmail, callflow.NotificationNotificationMediaItemSMS).
@@ -394,8 +391,8 @@ func moduleCases() []struct {
 				Out: callflow.CustomSIPHeaders{"X-Billing-Code": "4421"},
 			}})},
 		{"page_group", callflow.PageGroup(callflow.PageGroupAudioOneWay, []callflow.PageGroupEndpointsItem{
-			{EndpointType: ptr(callflow.PageGroupEndpointsItemEndpointTypeDevice), ID: ptr(deviceID)},
-			{EndpointType: ptr(callflow.PageGroupEndpointsItemEndpointTypeGroup), ID: ptr(groupID), Delay: ptr(int64(2))},
+			{EndpointType: new(callflow.PageGroupEndpointsItemEndpointTypeDevice), ID: new(deviceID)},
+			{EndpointType: new(callflow.PageGroupEndpointsItemEndpointTypeGroup), ID: new(groupID), Delay: new(int64(2))},
 		}...).BargeCalls(false).Timeout(10)},
 		{"park", callflow.Park().
 			Action(callflow.ParkActionPark).
@@ -426,7 +423,7 @@ func moduleCases() []struct {
 			EndpointStrategy(callflow.PrivacyEndpointStrategyOverwrite)},
 		{"receive_fax", callflow.ReceiveFax().
 			OwnerID(userID).
-			Media(callflow.ReceiveFaxMedia{FaxOption: &callflow.ReceiveFaxMediaFaxOption{Bool: ptr(true)}})},
+			Media(callflow.ReceiveFaxMedia{FaxOption: &callflow.ReceiveFaxMediaFaxOption{Bool: new(true)}})},
 		{"record_call", callflow.RecordCall(callflow.RecordCallActionStart).
 			Format(callflow.RecordCallFormatMp3).
 			TimeLimit(3600).
@@ -450,8 +447,8 @@ func moduleCases() []struct {
 			})},
 		{"response", callflow.Response(503).Message("Service Unavailable").Media(mediaID)},
 		{"ring_group", callflow.RingGroup([]callflow.RingGroupEndpointsItem{
-			{EndpointType: ptr(callflow.RingGroupEndpointsItemEndpointTypeUser), ID: ptr(userID), Timeout: ptr(int64(20))},
-			{EndpointType: ptr(callflow.RingGroupEndpointsItemEndpointTypeDevice), ID: ptr(deviceID), Delay: ptr(int64(5)), Weight: ptr(int64(50))},
+			{EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeUser), ID: new(userID), Timeout: new(int64(20))},
+			{EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeDevice), ID: new(deviceID), Delay: new(int64(5)), Weight: new(int64(50))},
 		}...).
 			Strategy(callflow.RingGroupStrategySingle).
 			Timeout(40).
@@ -466,7 +463,7 @@ func moduleCases() []struct {
 			Timeout(20).
 			CanCallSelf(false)},
 		{"send_dtmf", callflow.SendDTMF("1234#").
-			DurationMS(callflow.SendDTMFDurationMS{Int: ptr(int64(250))})},
+			DurationMS(callflow.SendDTMFDurationMS{Int: new(int64(250))})},
 		{"set", callflow.Set()},
 		{"set_alert_info", callflow.SetAlertInfo("<http://www.notused.com>;info=ring2")},
 		{"set_cid", callflow.SetCID().CallerIDName("Acme Support").CallerIDNumber("+14155550100")},
@@ -522,7 +519,7 @@ func TestEveryModuleBuilderPassesKazoo(t *testing.T) {
 	set := kazooSchemas(t)
 	cases := moduleCases()
 
-	modules := callflow.Modules()
+	modules := callflow.Modules().Names()
 	known := map[string]bool{}
 	for _, m := range modules {
 		known[m] = true
@@ -530,7 +527,7 @@ func TestEveryModuleBuilderPassesKazoo(t *testing.T) {
 	seen := map[string]bool{}
 	for _, c := range cases {
 		if !known[c.module] {
-			t.Errorf("case %q: not in callflow.Modules()", c.module)
+			t.Errorf("case %q: not in callflow.Modules().Names()", c.module)
 		}
 		if seen[c.module] {
 			t.Errorf("case %q: listed twice", c.module)
@@ -620,7 +617,7 @@ func TestBuilderRejections(t *testing.T) {
 		{"language pattern", callflow.Language("english"), "/data/language"},
 		{"ring_group no endpoints (minItems 1)", callflow.RingGroup([]callflow.RingGroupEndpointsItem{}...), "/data/endpoints"},
 		{"ring_group endpoint weight over 100", callflow.RingGroup([]callflow.RingGroupEndpointsItem{{
-			EndpointType: ptr(callflow.RingGroupEndpointsItemEndpointTypeUser), ID: ptr(userID), Weight: ptr(int64(101)),
+			EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeUser), ID: new(userID), Weight: new(int64(101)),
 		}}...), "/data/endpoints/0/weight"},
 		{"collect_dtmf max_digits 0", callflow.CollectDTMF().MaxDigits(0), "/data/max_digits"},
 		{"sleep negative", callflow.Sleep().Duration(-1), "/data/duration"},
@@ -630,8 +627,8 @@ func TestBuilderRejections(t *testing.T) {
 			callflow.CollectDTMF().Then(callflow.Pivot("https://ivr.example.com").ReqTimeoutMS(10000))),
 			"/children/_/children/_/data/req_timeout_ms"},
 		{"missed_call_alert recipient not an email", callflow.MissedCallAlert([]callflow.MissedCallAlertRecipientsItem{{
-			Type: ptr(callflow.MissedCallAlertRecipientsItemTypeEmail),
-			ID:   &callflow.MissedCallAlertRecipientsItemID{String: ptr("not-an-address")},
+			Type: new(callflow.MissedCallAlertRecipientsItemTypeEmail),
+			ID:   &callflow.MissedCallAlertRecipientsItemID{String: new("not-an-address")},
 		}}...), "/data/recipients/0/id"},
 	}
 	for _, c := range cases {
@@ -663,24 +660,24 @@ func TestAudioMacroItemsNeverMatchExactlyOneAlternative(t *testing.T) {
 	set := kazooSchemas(t)
 	items := map[string]callflow.AudioMacroMacrosItem{
 		"tts": {
-			Macro: ptr(callflow.AudioMacroMacrosItemMacroTTS),
-			TTS:   &callflow.TTSData{Text: ptr("Your balance is")},
+			Macro: new(callflow.AudioMacroMacrosItemMacroTTS),
+			TTS:   &callflow.TTSData{Text: new("Your balance is")},
 		},
 		"say": {
-			Macro: ptr(callflow.AudioMacroMacrosItemMacroSay),
+			Macro: new(callflow.AudioMacroMacrosItemMacroSay),
 			Say: &callflow.AudioMacroSayData{
-				Text:   ptr("42"),
-				Type:   ptr(callflow.AudioMacroSayTypeCurrency),
-				Method: ptr(callflow.AudioMacroSayMethodPronounced),
+				Text:   new("42"),
+				Type:   new(callflow.AudioMacroSayTypeCurrency),
+				Method: new(callflow.AudioMacroSayMethodPronounced),
 			},
 		},
 		"tone": {
-			Macro: ptr(callflow.AudioMacroMacrosItemMacroTone),
-			Tone:  &callflow.AudioMacroToneData{Frequencies: []int64{440, 480}, DurationOn: ptr(int64(2000)), DurationOff: ptr(int64(4000))},
+			Macro: new(callflow.AudioMacroMacrosItemMacroTone),
+			Tone:  &callflow.AudioMacroToneData{Frequencies: []int64{440, 480}, DurationOn: new(int64(2000)), DurationOff: new(int64(4000))},
 		},
 		"play": {
-			Macro: ptr(callflow.AudioMacroMacrosItemMacroPlay),
-			Play:  &callflow.PlayData{ID: ptr(mediaID)},
+			Macro: new(callflow.AudioMacroMacrosItemMacroPlay),
+			Play:  &callflow.PlayData{ID: new(mediaID)},
 		},
 	}
 	for name, item := range items {

@@ -171,8 +171,8 @@ func ExampleMenu() {
 		Branch("1", callflow.User().ID("6f0c1d5a8b2e4c7d9e3f1a2b3c4d5e6f")).
 		Branch("2", callflow.Voicemail().ID("b1c2d3e4f5a60718293a4b5c6d7e8f90")).
 		Branch("0", callflow.RingGroup([]callflow.RingGroupEndpointsItem{{
-			EndpointType: ptr(callflow.RingGroupEndpointsItemEndpointTypeGroup),
-			ID:           ptr("9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"),
+			EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeGroup),
+			ID:           new("9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"),
 		}}...)).
 		Then(callflow.TTS("Goodbye.").Then(callflow.Hangup())))
 	// Output:
@@ -240,8 +240,8 @@ func ExampleParse() {
 	}
 
 	root := tree.Root()
-	root.Data.(*callflow.PivotData).ReqTimeoutMS = ptr(int64(3000))
-	root.Next("_").Data.(*callflow.TTSData).Text = ptr("One moment, please.")
+	root.Data.(*callflow.PivotData).ReqTimeoutMS = new(int64(3000))
+	root.Next("_").Data.(*callflow.TTSData).Text = new("One moment, please.")
 	if err := tree.Validate(); err != nil {
 		fmt.Println("still invalid:", err)
 		return

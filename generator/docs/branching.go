@@ -37,8 +37,8 @@ var BranchingExamples = map[string]Branching{
 				Branch("1", callflow.User().ID(salesUserID)).
 				Branch("2", callflow.RingGroup(
 					callflow.RingGroupEndpointsItem{
-						EndpointType: callflow.Ptr(callflow.RingGroupEndpointsItemEndpointTypeGroup),
-						ID:           callflow.Ptr(supportGroupID),
+						EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeGroup),
+						ID:           new(supportGroupID),
 					},
 				)).
 				Branch("0", callflow.Device().ID(operatorDevice)).

@@ -63,7 +63,7 @@ func generate(t *testing.T) map[string][]byte {
 
 func TestEveryModuleIsInExactlyOneGroup(t *testing.T) {
 	modules := map[string]bool{}
-	for _, m := range callflow.Modules() {
+	for _, m := range callflow.Modules().Names() {
 		modules[m] = true
 	}
 	seen := map[string]string{}
@@ -87,7 +87,7 @@ func TestEveryModuleIsInExactlyOneGroup(t *testing.T) {
 
 func TestOnePagePerModule(t *testing.T) {
 	files := generate(t)
-	modules := callflow.Modules()
+	modules := callflow.Modules().Names()
 	if len(modules) != 78 {
 		t.Errorf("%d callflow modules, want Kazoo's 78", len(modules))
 	}
@@ -118,7 +118,7 @@ func TestCheckedInReference(t *testing.T) {
 		}
 	}
 	sort.Strings(names)
-	if want := callflow.Modules(); !reflect.DeepEqual(names, want) {
+	if want := callflow.Modules().Names(); !reflect.DeepEqual(names, want) {
 		t.Errorf("docs/ref has pages for %d modules, want %d: run go generate ./gen/callflow", len(names), len(want))
 	}
 }

@@ -18,19 +18,22 @@ func wrap(paragraphs []string, width int) string {
 		if b.Len() > 0 {
 			b.WriteString("\n\n") // a blank line between paragraphs
 		}
-		lineLen := 0
+		lineLen, lineWords := 0, 0
 		for _, w := range strings.Fields(p) {
 			switch {
-			case lineLen == 0:
-			case lineLen+1+len(w) > width:
+			case lineWords == 0:
+			case lineLen+1+len(w) > width && lineWords > 1:
+				// A line keeps at least two words, so a doc comment
+				// starting with a long name reads "Name is …".
 				b.WriteByte('\n')
-				lineLen = 0
+				lineLen, lineWords = 0, 0
 			default:
 				b.WriteByte(' ')
 				lineLen++
 			}
 			b.WriteString(w)
 			lineLen += len(w)
+			lineWords++
 		}
 	}
 	return b.String()

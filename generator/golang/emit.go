@@ -12,11 +12,22 @@ import (
 
 const commentWidth = 76
 
-// emitSchema declares every named type of one schema, root first, and
+// emitSchema declares every named type of one schema, root first, with
+// what a callflow package adds to its module and document schemas, and
 // returns the file.
 func (g *generator) emitSchema(s *model.Schema) *jen.File {
+	if s == g.action {
+		g.emitTree()
+		return g.file
+	}
 	g.emitType(s.Root)
-	g.declarePatterns(s)
+	if m, ok := g.moduleOf[s]; ok {
+		g.emitBuilder(m)
+	}
+	if s == g.document {
+		g.emitDocument()
+	}
+	g.declarePatterns()
 	return g.file
 }
 
@@ -136,9 +147,12 @@ func (g *generator) emitStruct(name string, t *model.Type) {
 	g.emitGetters(name, fields)
 	g.emitStructMarshal(name, t, fields)
 	g.emitStructUnmarshal(name, t, fields)
-	g.emitValidate(name, true, func(grp *jen.Group) {
+	g.emitValidate(name, t, true, func(grp *jen.Group) {
 		g.structChecks(grp, jen.Id("x"), t, fields)
 	})
+	if m, ok := g.moduleOf[t.Schema]; ok && t == t.Schema.Root {
+		g.emitModuleName(m)
+	}
 }
 
 func (g *generator) fieldDecl(grp *jen.Group, f field) {
@@ -171,9 +185,9 @@ func (g *generator) emitEnum(name string, t *model.Type) {
 			grp.Id(consts[i]).Id(name).Op("=").Lit(v)
 		}
 	})
-	g.comment(fmt.Sprintf("Valid reports whether v is one of the values of %s.", name))
-	g.file.Func().Params(jen.Id("v").Id(name)).Id("Valid").Params().Bool().Block(
-		jen.Switch(jen.Id("v")).Block(
+	g.comment(fmt.Sprintf("Valid reports whether x is one of the values of %s.", name))
+	g.file.Func().Params(jen.Id("x").Id(name)).Id("Valid").Params().Bool().Block(
+		jen.Switch(jen.Id("x")).Block(
 			jen.CaseFunc(func(grp *jen.Group) {
 				for _, c := range consts {
 					grp.Id(c)
@@ -186,14 +200,16 @@ func (g *generator) emitEnum(name string, t *model.Type) {
 		g.emitEnumRoot(name, t)
 		return
 	}
-	g.comment(fmt.Sprintf("Validate returns an error when v is not one of the values of %s.", name))
-	g.file.Func().Params(jen.Id("v").Id(name)).Id("Validate").Params().Error().Block(
-		jen.Return(jen.Qual(kzrt, "CheckEnum").Call(jen.Id("v").Dot("Valid").Call(), jen.String().Call(jen.Id("v")), jen.Lit(enumList(t.Enum)))),
+	g.comment(fmt.Sprintf("Validate returns an error when x is not one of the values of %s.", name))
+	g.file.Func().Params(jen.Id("x").Id(name)).Id("Validate").Params().Error().Block(
+		jen.Return(jen.Qual(kzrt, "CheckEnum").Call(jen.Id("x").Dot("Valid").Call(), jen.String().Call(jen.Id("x")), jen.Lit(enumList(t.Enum)))),
 	)
 }
 
-// emitEnumRoot gives an enum that is a whole schema the methods every root
-// type has: MarshalJSON, UnmarshalJSON and Validate.
+// emitEnumRoot gives an enum that is a whole schema MarshalJSON and
+// Validate, with value receivers like Valid. As for emitNamed's types,
+// there is no UnmarshalJSON: a JSON string decodes into it as into any
+// string type.
 func (g *generator) emitEnumRoot(name string, t *model.Type) {
 	g.comment("MarshalJSON encodes x as a JSON string.")
 	g.file.Func().Params(jen.Id("x").Id(name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
@@ -201,12 +217,7 @@ func (g *generator) emitEnumRoot(name string, t *model.Type) {
 		jen.Id("e").Dot("String").Call(jen.String().Call(jen.Id("x"))),
 		jen.Return(jen.Id("e").Dot("Bytes").Call()),
 	)
-	g.comment("UnmarshalJSON decodes x from a JSON string. A value of another JSON type, " +
-		"null included, is an error; whether the string is one of the values is checked by Validate.")
-	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
-		jen.Return(jen.Qual(kzrt, "Decode").Call(jen.Id("data"), jen.Parens(jen.Op("*").String()).Call(jen.Id("x")))),
-	)
-	g.emitValidate(name, false, func(grp *jen.Group) {
+	g.emitValidate(name, t, false, func(grp *jen.Group) {
 		grp.If(jen.Op("!").Id("x").Dot("Valid").Call()).Block(
 			val.Clone().Dot("Enum").Call(jen.String().Call(jen.Id("x")), jen.Lit(enumList(t.Enum))),
 		)
@@ -251,40 +262,34 @@ func enumList(values []any) string {
 
 // ---------------------------------------------------------------- other named types
 
-// emitNamed declares a root schema that is a map, a list or a scalar.
+// emitNamed declares a root schema that is a map, a list or a scalar. Its
+// methods have value receivers, so a literal can be validated
+// (Headers{…}.Validate()), and it has no UnmarshalJSON, which would need a
+// pointer receiver: it decodes as its underlying type does, and
+// kzrt.Decode, which generated code decodes with, refuses null items and
+// values of the wrong JSON type.
 func (g *generator) emitNamed(name string, t *model.Type) {
 	g.typeComment(name, t, "the schema")
 	g.file.Type().Id(name).Add(g.underlying(t))
-	g.comment("MarshalJSON encodes x as JSON.")
-	g.file.Func().Params(jen.Id("x").Id(name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
-		jen.Var().Id("e").Qual(kzrt, "Encoder"),
-		jen.Id("x").Dot("encode").Call(jen.Op("&").Id("e")),
-		jen.Return(jen.Id("e").Dot("Bytes").Call()),
-	)
-	g.comment("encode appends x to e as JSON.")
-	g.file.Func().Params(jen.Id("x").Id(name)).Id("encode").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).BlockFunc(func(grp *jen.Group) {
+	g.emitMarshalJSON(name, t, false, "")
+	g.file.Func().Params(jen.Id("x").Id(name)).Id(g.encodeMethod(t)).Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).BlockFunc(func(grp *jen.Group) {
 		underlying := *t
 		g.encodeValue(grp, &underlying, g.convert(t, jen.Id("x")), 0)
 	})
-	g.comment("UnmarshalJSON decodes x from JSON. A value of the wrong JSON type, " +
-		"null included, is an error naming its JSON pointer; constraints are checked by Validate.")
-	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
-		jen.Var().Id("v").Add(g.underlying(t)),
-		jen.If(jen.Err().Op(":=").Qual(kzrt, "Decode").Call(jen.Id("data"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Err()),
-		),
-		jen.Op("*").Id("x").Op("=").Id(name).Call(jen.Id("v")),
-		jen.Return(jen.Nil()),
-	)
-	g.emitValidate(name, false, func(grp *jen.Group) {
+	g.emitValidate(name, t, false, func(grp *jen.Group) {
 		underlying := *t
 		g.valueChecks(grp, &underlying, g.convert(t, jen.Id("x")), 0)
 	})
 }
 
 // convert turns a value of a named root type into its underlying type, so
-// the same encoding and checks apply as for an unnamed value.
+// the same encoding and checks apply as for an unnamed value. Maps and
+// slices are ranged over and indexed as they are; scalars are converted
+// (string(x)), as the encoder's methods take the basic types.
 func (g *generator) convert(t *model.Type, x *jen.Statement) *jen.Statement {
+	if t.Kind == model.Map || t.Kind == model.Array {
+		return x
+	}
 	return g.underlying(t).Call(x)
 }
 
@@ -331,7 +336,8 @@ func (g *generator) hasDefaultConst(t *model.Type) bool {
 }
 
 // emitGetters adds GetX methods for scalar fields: the value, else the
-// default, else the zero value.
+// default, else the zero value. They are nil-safe, like protobuf's: a nil
+// *T gives defaults.
 func (g *generator) emitGetters(structName string, fields []field) {
 	taken := map[string]bool{}
 	for _, f := range fields {
@@ -350,24 +356,27 @@ func (g *generator) emitGetters(structName string, fields []field) {
 		fallback := jen.Id(defaultName(structName, f))
 		what := "its default"
 		if !g.hasDefaultConst(f.Type) {
-			fallback = zeroValue(g.shapeOf(f.Type), g.goType(f.Type))
+			fallback = zeroValue(g.shapeOf(f.Type))
 			what = "the zero value"
 		}
-		g.comment(fmt.Sprintf("%s returns %s, or %s when it is unset.", getter, f.goName, what))
+		g.comment(fmt.Sprintf("%s returns %s, or %s when it is unset or x is nil.", getter, f.goName, what))
+		ref := jen.Id("x").Dot(f.goName)
 		g.file.Func().Params(jen.Id("x").Op("*").Id(structName)).Id(getter).Params().Add(g.goType(f.Type)).Block(
-			jen.Return(jen.Qual(kzrt, "ValueOr").Call(jen.Id("x").Dot(f.goName), fallback)),
+			jen.If(jen.Id("x").Op("!=").Nil().Op("&&").Add(ref.Clone()).Op("!=").Nil()).Block(
+				jen.Return(jen.Op("*").Add(ref.Clone())),
+			),
+			jen.Return(fallback),
 		)
 	}
 }
 
-func zeroValue(s shape, typ *jen.Statement) *jen.Statement {
+// zeroValue is the zero value of a scalar, as an untyped constant.
+func zeroValue(s shape) *jen.Statement {
 	switch s {
 	case shapeBool:
 		return jen.False()
 	case shapeInt, shapeFloat:
 		return jen.Lit(0)
-	case shapeEnum:
-		return typ.Call(jen.Lit(""))
 	}
 	return jen.Lit("")
 }

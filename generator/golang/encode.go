@@ -36,7 +36,7 @@ func deref(x *jen.Statement, ptr bool) *jen.Statement {
 func (g *generator) encodeValueP(grp *jen.Group, t *model.Type, x *jen.Statement, ptr bool, depth int) {
 	switch g.shapeOf(t) {
 	case shapeStruct, shapeNamed:
-		grp.Add(x.Clone()).Dot("encode").Call(enc)
+		grp.Add(x.Clone()).Dot(g.encodeMethod(g.decl(t))).Call(enc)
 	case shapeEnum:
 		grp.Add(enc).Dot("String").Call(jen.String().Call(deref(x, ptr)))
 	case shapeBool:
@@ -60,7 +60,7 @@ func (g *generator) encodeValueP(grp *jen.Group, t *model.Type, x *jen.Statement
 	case shapeMap:
 		k, item := loopVar("k", depth), loopVar("item", depth)
 		grp.Add(enc).Dot("OpenObject").Call()
-		grp.For(jen.List(jen.Id("_"), jen.Id(k)).Op(":=").Range().Qual(kzrt, "SortedKeys").Call(x.Clone())).BlockFunc(func(body *jen.Group) {
+		grp.For(jen.List(jen.Id("_"), jen.Id(k)).Op(":=").Range().Add(sortedKeys(x.Clone()))).BlockFunc(func(body *jen.Group) {
 			body.Add(enc).Dot("Key").Call(jen.Id(k))
 			body.Id(item).Op(":=").Add(x.Clone()).Index(jen.Id(k))
 			g.encodeValueP(body, mapValue(t), jen.Id(item), false, depth+1)
@@ -85,19 +85,32 @@ func (g *generator) encodeFields(grp *jen.Group, x *jen.Statement, fields []fiel
 	}
 }
 
-func (g *generator) emitMarshalJSON(name string) {
-	g.comment("MarshalJSON encodes x as JSON, with properties in name order.")
-	g.file.Func().Params(jen.Id("x").Id(name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+// emitMarshalJSON declares MarshalJSON for the type t, named name, with a
+// pointer or value receiver, and the doc comment of its encode method,
+// which the caller declares next.
+func (g *generator) emitMarshalJSON(name string, t *model.Type, ptrReceiver bool, what string) {
+	method := g.encodeMethod(t)
+	recv := jen.Id("x").Id(name)
+	if ptrReceiver {
+		recv = jen.Id("x").Op("*").Id(name)
+	}
+	g.comment(fmt.Sprintf("MarshalJSON encodes x as JSON%s.", what))
+	g.file.Func().Params(recv).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
 		jen.Var().Id("e").Qual(kzrt, "Encoder"),
-		jen.Id("x").Dot("encode").Call(jen.Op("&").Id("e")),
+		jen.Id("x").Dot(method).Call(jen.Op("&").Id("e")),
 		jen.Return(jen.Id("e").Dot("Bytes").Call()),
 	)
+	if g.isHook(t) {
+		g.comment(method + " is an implementation hook for kzrt, not meant to be called by applications " +
+			"(use MarshalJSON): it appends x to e as JSON.")
+	} else {
+		g.comment(method + " appends x to e as JSON.")
+	}
 }
 
 func (g *generator) emitStructMarshal(name string, t *model.Type, fields []field) {
-	g.emitMarshalJSON(name)
-	g.comment("encode appends x to e as JSON.")
-	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encode").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).BlockFunc(func(grp *jen.Group) {
+	g.emitMarshalJSON(name, t, true, ", with properties in name order")
+	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id(g.encodeMethod(t)).Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).BlockFunc(func(grp *jen.Group) {
 		grp.Add(enc).Dot("OpenObject").Call()
 		g.encodeFields(grp, jen.Id("x"), fields)
 		grp.Add(enc).Dot("Extra").Call(jen.Id("x").Dot("Extra"))
@@ -105,21 +118,19 @@ func (g *generator) emitStructMarshal(name string, t *model.Type, fields []field
 	})
 }
 
-// decodeMember assigns one decoded member to dst, setting err.
-func (g *generator) decodeMember(t *model.Type, dst *jen.Statement) jen.Code {
-	if g.shapeOf(t) == shapeRaw {
-		return dst.Clone().Op("=").Id("raw")
-	}
-	return jen.Id("err").Op("=").Qual(kzrt, "Decode").Call(jen.Id("raw"), jen.Op("&").Add(dst.Clone()))
-}
-
 func (g *generator) emitStructUnmarshal(name string, t *model.Type, fields []field) {
 	g.comment("UnmarshalJSON decodes a JSON object into x. Properties the schema " +
 		"does not name are kept in Extra. A value of the wrong JSON type is an " +
 		"error naming its JSON pointer; constraints are checked by Validate.")
+	decode := jen.Qual(kzrt, "DecodeObject")
+	for _, f := range fields {
+		if g.holdsNode(f.Type) {
+			decode = jen.Id("modules").Dot("DecodeObject")
+		}
+	}
 	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
 		jen.Op("*").Id("x").Op("=").Id(name).Values(),
-		jen.Return(jen.Qual(kzrt, "DecodeObject").Call(jen.Id("data"), jen.Id("x"), jen.Op("&").Id("x").Dot("Extra"))),
+		jen.Return(decode.Call(jen.Id("data"), jen.Id("x"), jen.Op("&").Id("x").Dot("Extra"))),
 	)
 }
 
@@ -157,7 +168,7 @@ func (g *generator) scalarLiteral(t *model.Type, v any) (*jen.Statement, bool) {
 	case shapeInt:
 		if n, ok := v.(json.Number); ok {
 			if i, err := n.Int64(); err == nil {
-				return jen.Lit(i), true
+				return intLit(i), true
 			}
 		}
 	case shapeFloat:

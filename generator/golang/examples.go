@@ -41,14 +41,14 @@ func (g *generator) emitExamples() {
 		cases[i] = exampleCase{module: m.name, call: call, err: err}
 	}
 	g.comment("Example returns a small node of module built with the module's constructor, "+
-		"and false when module is not a callflow module Kazoo has a schema for.",
+		"and false when module is not a callflow module this package has a schema for.",
 		"The constructor gets sample values for the required properties, chosen by kzgen "+
 			"when it generated this file so that they meet the schema: an enum's default or first value "+
 			"(or the value naming a sibling's format, such as \"email\"), "+
 			"a string of the allowed length, pattern and format, a number within bounds, lists with "+
 			"at least one item, nested objects with their own required properties. Optional properties "+
 			"are left unset and the node has no children.",
-		"The reference pages in docs/ref show these nodes as JSON.")
+		"kzgen docs shows these nodes as JSON in its module reference pages.")
 	g.file.Func().Id("Example").Params(jen.Id("module").String()).Params(jen.Op("*").Id("Node"), jen.Bool()).Block(
 		jen.Switch(jen.Id("module")).BlockFunc(func(sw *jen.Group) {
 			for _, c := range cases {
@@ -93,6 +93,9 @@ func (g *generator) exampleCall(m module) (*jen.Statement, error) {
 // needs.
 func (g *generator) sample(t *model.Type, prop, seed string, typed bool) (*jen.Statement, error) {
 	r := t.Resolve()
+	if g.holdsNode(t) {
+		return nil, fmt.Errorf("cannot sample a callflow node")
+	}
 	switch g.shapeOf(t) {
 	case shapeEnum:
 		d := g.decl(t)

@@ -1,21 +1,32 @@
 // Package golang emits Go source for a schema model with jennifer: one file
 // per schema, each declaring the schema's types with their JSON encoding,
-// decoding, defaults and validation. The generated code calls the small
-// runtime in github.com/kzgen/kzgen/runtime/kzrt.
+// decoding, defaults and validation, formatted as goimports formats it.
+// For a set with Kazoo's node schema (Options.Nodes) the package is a
+// callflow package: its tree is kzrt's Node, each module gets a builder,
+// and NodesFile adds the module registry and Parse. The generated code
+// calls the runtime in github.com/kzgen/kzgen/runtime/kzrt, and refers to
+// its VersionGuard constant so that it does not compile against a kzrt
+// that does not support it.
 package golang
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"runtime"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/dave/jennifer/jen"
+	"golang.org/x/tools/imports"
 
 	"github.com/kzgen/kzgen/generator/model"
+	kzrtpkg "github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // Header starts every generated file.
@@ -38,12 +49,26 @@ type Options struct {
 	// starts with TrimPrefix (all schemas when TrimPrefix is empty), e.g.
 	// "Data" to leave the bare name free for a builder.
 	TypeSuffix string
-	// Nodes adds NodesFile: the callflow module registry and a fluent
-	// builder per module (schemas named TrimPrefix + module name). The
-	// package must declare Node, Data, Builder and DefaultChild itself, as
-	// gen/callflow does.
+	// Nodes makes the package a callflow package when the set has the
+	// node schema, TrimPrefix + "action" ("callflows.action"); without it,
+	// Nodes has no effect. The node schema's type is then kzrt.Node, under
+	// the name Node, and every schema referencing it holds *Node; each
+	// module (a schema TrimPrefix + name, an object) gets a ModuleName
+	// method and a fluent builder in its file; the stored callflow schema
+	// (TrimPrefix without its final dot, "callflows"), when present, is
+	// named Document; and NodesFile adds the module registry, Parse,
+	// NewNode, NewData and Example. The package then compiles on its own,
+	// against runtime/kzrt only.
 	Nodes bool
 }
+
+// The options kzgen gen uses unless told otherwise: with them, Kazoo's
+// callflow schemas give a package shaped like gen/callflow, and other
+// schemas are named as they are.
+const (
+	DefaultTrimPrefix = "callflows."
+	DefaultTypeSuffix = "Data"
+)
 
 // File is one generated Go file.
 type File struct {
@@ -65,15 +90,13 @@ func Generate(set *model.Set, opts Options) ([]File, error) {
 	g := newGenerator(set, opts)
 	var jobs []func() *jen.File
 	var files []File
-	if opts.Nodes {
-		// The builders file is the largest: start it first so it does not
-		// finish alone at the end.
+	if g.action != nil {
 		files = append(files, File{Name: NodesFile})
-		jobs = append(jobs, func() *jen.File { return g.forFile().emitNodes() })
+		jobs = append(jobs, func() *jen.File { return g.forFile("").emitNodes() })
 	}
 	for _, s := range set.Schemas {
 		files = append(files, File{Name: FileName(s.ID), SchemaID: s.ID, RootType: g.typeName[s.Root]})
-		jobs = append(jobs, func() *jen.File { return g.forFile().emitSchema(s) })
+		jobs = append(jobs, func() *jen.File { return g.forFile(s.File).emitSchema(s) })
 	}
 	if err := renderAll(files, jobs); err != nil {
 		return nil, err
@@ -82,14 +105,58 @@ func Generate(set *model.Set, opts Options) ([]File, error) {
 	return files, nil
 }
 
-// forFile returns a copy of g that emits into a new file. The naming maps
-// it shares are only read from here on.
-func (g *generator) forFile() *generator {
+// forFile returns a copy of g that emits into a new file, generated from
+// the schema file source ("" for a file of the whole package). The naming
+// maps it shares are only read from here on.
+func (g *generator) forFile(source string) *generator {
 	fg := *g
 	fg.file = jen.NewFile(g.opts.Package)
 	fg.file.HeaderComment(Header)
+	if source != "" {
+		fg.file.HeaderComment("source: " + source)
+	}
 	fg.file.ImportName(kzrt, "kzrt")
+	fg.usedPatterns = map[string]string{}
+	// The version guard: code generated for a kzrt that does not support
+	// it does not compile, and the error names this constant.
+	fg.file.Const().Id("_").Op("=").Qual(kzrt, VersionGuard).Comment(
+		"if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen")
+	fg.file.Line()
 	return &fg
+}
+
+// VersionGuard is the constant of runtime/kzrt every generated file refers
+// to: the one that says kzrt supports this kzgen's generated code.
+var VersionGuard = fmt.Sprintf("SupportsGeneratedCodeV%d", kzrtpkg.GeneratedCodeVersion)
+
+// formatOptions format imports as goimports does, without adding or
+// removing any (jennifer declares exactly those the code uses): sorted, in
+// goimports' groups, the standard library first.
+var formatOptions = &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: true}
+
+// formatImports formats the imports of src, a rendered file, as goimports
+// does. jennifer has formatted the file with gofmt but lists every import
+// in one group; on gofmt-clean code, grouping the imports is all goimports
+// changes, so only the import declarations go through
+// golang.org/x/tools/imports and are spliced back, which costs a fraction
+// of formatting the whole file again. TestGeneratedCodeIsGoimportsClean
+// checks that goimports leaves the result unchanged.
+func formatImports(name string, src []byte) ([]byte, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.ImportsOnly)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.Decls) == 0 {
+		return src, nil
+	}
+	start, end := int(f.Decls[0].Pos())-1, int(f.Decls[len(f.Decls)-1].End())-1
+	const pkg = "package p\n\n"
+	decls, err := imports.Process(name, append([]byte(pkg), src[start:end]...), formatOptions)
+	if err != nil {
+		return nil, err
+	}
+	decls = bytes.TrimSuffix(bytes.TrimPrefix(decls, []byte(pkg)), []byte("\n"))
+	return slices.Concat(src[:start], decls, src[end:]), nil
 }
 
 // renderAll runs jobs[i] and prints and formats the file it builds into
@@ -108,7 +175,12 @@ func renderAll(files []File, jobs []func() *jen.File) error {
 					errs[i] = fmt.Errorf("rendering %s: %w", files[i].Name, err)
 					continue
 				}
-				files[i].Content = buf.Bytes()
+				content, err := formatImports(files[i].Name, buf.Bytes())
+				if err != nil {
+					errs[i] = fmt.Errorf("formatting %s: %w", files[i].Name, err)
+					continue
+				}
+				files[i].Content = content
 			}
 		}()
 	}
@@ -138,44 +210,105 @@ type generator struct {
 	names    nameSet
 	typeName map[*model.Type]string
 	file     *jen.File
-	// patterns maps each regular expression to its package variable;
-	// patternOwner says which schema's file declares it.
-	patterns     map[string]string
-	patternOwner map[string]*model.Schema
-	// mods lists the callflow modules when Options.Nodes is set.
-	mods []module
+	// patterns names the package variable of each regular expression, by
+	// the type that has it (index -1) or by the type and the position of
+	// its patternProperties entry; patternNames hands the names out.
+	patterns     map[patternUse]string
+	patternNames nameSet
+	// usedPatterns collects the pattern variables the file being emitted
+	// uses (name → expression), so it declares exactly those.
+	usedPatterns map[string]string
+	// action is the node schema of a callflow package (Options.Nodes),
+	// document its stored callflow schema; nil when absent.
+	action, document *model.Schema
+	// mods lists the callflow modules of a callflow package; moduleOf
+	// finds a module by its schema.
+	mods     []module
+	moduleOf map[*model.Schema]module
 	// enumConst maps each enum type's values to their constant names.
 	enumConst map[*model.Type]map[string]string
 }
 
+// patternUse is where a regular expression is used: a type's own pattern
+// (index -1) or its patternProperties entry at index. Types are known by
+// their place, so a copy of a type finds the same variable.
+type patternUse struct {
+	schema  *model.Schema
+	pointer string
+	index   int
+}
+
+// patternOf is the use of t's own pattern (index -1) or of its
+// patternProperties entry at index.
+func patternOf(t *model.Type, index int) patternUse {
+	return patternUse{t.Schema, t.Pointer, index}
+}
+
+// treeNames are the names a callflow package declares besides its schema
+// types; they are claimed first, so no schema takes them.
+var treeNames = []string{"Node", "Data", "Builder", "RawData", "Tree", "DefaultChild",
+	"Document", "Modules", "Parse", "NewNode", "NewData", "Example"}
+
 func newGenerator(set *model.Set, opts Options) *generator {
 	g := &generator{set: set, opts: opts, names: nameSet{}, typeName: map[*model.Type]string{},
-		enumConst: map[*model.Type]map[string]string{}, patterns: map[string]string{}, patternOwner: map[string]*model.Schema{}}
+		enumConst: map[*model.Type]map[string]string{}, patterns: map[patternUse]string{}, patternNames: nameSet{},
+		moduleOf: map[*model.Schema]module{}}
+	if opts.Nodes && opts.TrimPrefix != "" {
+		g.action = set.Schema(opts.TrimPrefix + "action")
+	}
+	if g.action != nil {
+		g.document = set.Schema(strings.TrimSuffix(opts.TrimPrefix, "."))
+		for _, n := range treeNames {
+			g.names.claim(n)
+		}
+		g.typeName[g.action.Root] = "Node"
+		if g.document != nil {
+			g.typeName[g.document.Root] = "Document"
+		}
+	}
 	// Root names first, so a schema keeps its natural name even when some
 	// nested type elsewhere would produce the same one.
 	for _, s := range set.Schemas {
+		if _, named := g.typeName[s.Root]; named {
+			continue
+		}
 		name := g.rootBase(s)
 		if opts.TrimPrefix == "" || strings.HasPrefix(s.ID, opts.TrimPrefix) {
 			name += opts.TypeSuffix
 		}
 		g.typeName[s.Root] = g.names.claim(name)
 	}
-	if opts.Nodes {
+	if g.action != nil {
 		// Constructors are what users type most: they come before nested
 		// type names.
 		g.mods = g.modules()
+		for _, m := range g.mods {
+			g.moduleOf[m.schema] = m
+		}
 	}
-	for _, s := range set.Schemas {
+	for _, s := range g.schemas() {
 		g.nameNested(s.Root, g.rootBase(s), true)
 	}
 	// Enum constants last: type names win over constant names.
-	for _, s := range set.Schemas {
+	for _, s := range g.schemas() {
 		g.nameConstants(s.Root)
 	}
-	for _, s := range set.Schemas {
-		g.namePatterns(s, s.Root)
+	for _, s := range g.schemas() {
+		g.namePatterns(s.Root)
 	}
 	return g
+}
+
+// schemas lists the schemas whose types are generated: all of them but
+// the node schema of a callflow package, which is kzrt.Node.
+func (g *generator) schemas() []*model.Schema {
+	out := make([]*model.Schema, 0, len(g.set.Schemas))
+	for _, s := range g.set.Schemas {
+		if s != g.action {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (g *generator) rootBase(s *model.Schema) string {
@@ -243,24 +376,36 @@ func (g *generator) nameConstants(t *model.Type) {
 	}
 }
 
-// namePatterns gives every distinct regular expression below t a package
-// variable, declared in the file of the first schema that uses it.
-func (g *generator) namePatterns(s *model.Schema, t *model.Type) {
-	add := func(p string) {
-		if _, ok := g.patterns[p]; !ok {
-			g.patterns[p] = fmt.Sprintf("pattern%d", len(g.patterns)+1)
-			g.patternOwner[p] = s
-		}
-	}
+// namePatterns gives every regular expression below t a package
+// variable named after where it is used: the type and property that has
+// it ("pivotDataVoiceURLPattern"), so names do not depend on other
+// schemas. Each is declared in the file of the schema that uses it.
+func (g *generator) namePatterns(t *model.Type) {
 	if t.Pattern != "" {
-		add(t.Pattern)
+		g.patterns[patternOf(t, -1)] = g.patternNames.claim(lowerFirst(g.pathName(t)) + "Pattern")
 	}
-	for _, p := range t.PatternProps {
-		add(p.Pattern)
+	for i := range t.PatternProps {
+		key := "Key"
+		if len(t.PatternProps) > 1 {
+			key += strconv.Itoa(i + 1)
+		}
+		g.patterns[patternOf(t, i)] = g.patternNames.claim(lowerFirst(g.pathName(t)) + key + "Pattern")
 	}
 	for _, c := range children(t) {
-		g.namePatterns(s, c)
+		g.namePatterns(c)
 	}
+}
+
+// pathName names a type by its place: its schema's root type followed by
+// the property names, "Item", "Value" or variant number leading to it
+// ("PivotDataVoiceURL").
+func (g *generator) pathName(t *model.Type) string {
+	var b strings.Builder
+	b.WriteString(g.typeName[t.Schema.Root])
+	for _, p := range t.Path[1:] {
+		b.WriteString(goName(p))
+	}
+	return b.String()
 }
 
 // variantLabels names the alternatives of a union: by referenced schema,

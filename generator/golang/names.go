@@ -9,8 +9,8 @@ import (
 // initialisms are words Go style writes in capitals (CallerIDNumber,
 // VoiceURL). Keys are lower case.
 var initialisms = map[string]string{
-	"acl": "ACL", "acdc": "ACDC", "api": "API", "ascii": "ASCII", "cdr": "CDR", "cid": "CID",
-	"cnam": "CNAM", "cpu": "CPU", "css": "CSS", "did": "DID", "dnd": "DND", "dns": "DNS",
+	"acl": "ACL", "acdc": "ACDC", "amqp": "AMQP", "api": "API", "ascii": "ASCII", "cdr": "CDR", "cid": "CID",
+	"cnam": "CNAM", "cpu": "CPU", "css": "CSS", "db": "DB", "did": "DID", "dnd": "DND", "dns": "DNS",
 	"dtmf": "DTMF", "e164": "E164", "edr": "EDR", "eof": "EOF", "guid": "GUID", "html": "HTML",
 	"http": "HTTP", "https": "HTTPS", "id": "ID", "ids": "IDs", "ip": "IP", "ivr": "IVR",
 	"json": "JSON", "moh": "MOH", "ms": "MS", "mwi": "MWI", "pin": "PIN", "qps": "QPS",
@@ -38,6 +38,14 @@ func goName(s string) string {
 		if up, ok := initialisms[strings.ToLower(w)]; ok && (w == strings.ToLower(w) || w == up || isTitle(w)) {
 			b.WriteString(up)
 			continue
+		}
+		// An initialism followed by digits inside a word: "html2pdf" →
+		// "HTML2pdf", as Go style writes it.
+		if i := strings.IndexAny(w, "0123456789"); i > 0 && w == strings.ToLower(w) {
+			if up, ok := initialisms[w[:i]]; ok {
+				b.WriteString(up + w[i:])
+				continue
+			}
 		}
 		r := []rune(w)
 		r[0] = unicode.ToUpper(r[0])

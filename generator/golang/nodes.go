@@ -11,7 +11,8 @@ import (
 	"github.com/kzgen/kzgen/generator/model"
 )
 
-// NodesFile is the file Options.Nodes adds.
+// NodesFile is the file a callflow package (Options.Nodes) adds: the
+// module registry and the functions over all modules.
 const NodesFile = "modules.kz.go"
 
 // module is a callflow module: a schema "callflows.<name>" whose data a
@@ -24,16 +25,13 @@ type module struct {
 	ctor   string // constructor, "TTS"
 }
 
-// modules lists the callflow modules of the set: schemas whose id is
-// TrimPrefix + a name without dots, except the node schema itself.
+// modules lists the callflow modules of the set: object schemas whose id
+// is TrimPrefix + a name without dots, except the node schema itself.
 func (g *generator) modules() []module {
 	var out []module
 	for _, s := range g.set.Schemas {
 		name, ok := strings.CutPrefix(s.ID, g.opts.TrimPrefix)
-		if !ok || g.opts.TrimPrefix == "" || name == "action" || strings.Contains(name, ".") {
-			continue
-		}
-		if s.Root.Kind != model.Object {
+		if !ok || s == g.action || strings.Contains(name, ".") || s.Root.Kind != model.Object {
 			continue
 		}
 		ctor := g.names.claim(identifier(name))
@@ -43,27 +41,105 @@ func (g *generator) modules() []module {
 	return out
 }
 
-// emitNodes writes the module registry and one fluent builder per module.
-// The package must declare Node, Data and Builder by hand (see
-// gen/callflow/node.go); this file only adds what depends on the schemas.
+// emitTree fills the node schema's file: the tree types, which are
+// kzrt's, so that trees of every generated package compose.
+func (g *generator) emitTree() {
+	f := g.file
+	alias := func(name, doc string) {
+		g.comment(doc)
+		f.Type().Id(name).Op("=").Qual(kzrt, name)
+	}
+	alias("Node", fmt.Sprintf("Node is one step of a callflow, the Go form of %s: a module, its data "+
+		"(one of this package's module data types, or RawData), and the children Kazoo may continue with. "+
+		"It is kzrt.Node, shared by every package kzgen generates.", g.action.ID))
+	alias("Data", "Data is the typed data of a node: a pointer to one of this package's module data types, or RawData.")
+	alias("Builder", "Builder is anything that yields a node: every module builder, and *Node itself.")
+	alias("RawData", "RawData is node data kept as JSON: the data of a module this package has no schema for, "+
+		"or data that does not fit its module's type, as Parse found them.")
+	alias("Tree", "Tree is what Parse returns: a bare *Node, or a stored callflow document.")
+	g.comment(`DefaultChild is the key of the branch Kazoo takes when a module asks for no particular one: "_".`)
+	f.Const().Id("DefaultChild").Op("=").Qual(kzrt, "DefaultChild")
+}
+
+// emitModuleName adds the method that, with the hooks every module data
+// type has, makes it kzrt.Data.
+func (g *generator) emitModuleName(m module) {
+	g.comment(fmt.Sprintf("ModuleName returns %q, the module whose data %s is.", m.name, m.data))
+	g.file.Func().Params(jen.Id("x").Op("*").Id(m.data)).Id("ModuleName").Params().String().Block(jen.Return(jen.Lit(m.name)))
+}
+
+// emitDocument makes the stored callflow a kzrt.Tree.
+func (g *generator) emitDocument() {
+	g.comment("Root returns the first node of the callflow, Flow.")
+	g.file.Func().Params(jen.Id("x").Op("*").Id("Document")).Id("Root").Params().Op("*").Id("Node").Block(
+		jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Return(jen.Nil())),
+		jen.Return(jen.Id("x").Dot("Flow")),
+	)
+}
+
+// emitNodes writes the module registry and the functions over all
+// modules: Modules, Parse, NewNode, NewData and Example.
 func (g *generator) emitNodes() *jen.File {
 	f := g.file
-	mods := g.mods
-	g.comment("moduleData makes an empty data value for each module Kazoo has a schema for.")
-	f.Var().Id("moduleData").Op("=").Map(jen.String()).Func().Params().Id("Data").Values(jen.DictFunc(func(d jen.Dict) {
-		for _, m := range mods {
-			d[jen.Lit(m.name)] = jen.Func().Params().Id("Data").Block(jen.Return(jen.New(jen.Id(m.data))))
+	g.comment("modules are the callflow modules this package has a schema for.")
+	f.Var().Id("modules").Op("=").Qual(kzrt, "NewModules").CallFunc(func(grp *jen.Group) {
+		for _, m := range g.mods {
+			grp.Line().New(jen.Id(m.data))
 		}
-	}))
-	for _, m := range mods {
-		g.comment(fmt.Sprintf("ModuleName returns %q, the module whose data %s is.", m.name, m.data))
-		f.Func().Params(jen.Op("*").Id(m.data)).Id("ModuleName").Params().String().Block(jen.Return(jen.Lit(m.name)))
-	}
-	for _, m := range mods {
-		g.emitBuilder(m)
-	}
+		grp.Line()
+	})
+	g.comment("Modules returns the callflow modules this package has a schema for, each with its data type: "+
+		"their names, empty data for one of them, and the typed reading of a node (Modules().ParseNode).",
+		"Runtime packages that work with callflows of any generated package take it as a parameter.")
+	f.Func().Id("Modules").Params().Op("*").Qual(kzrt, "Modules").Block(jen.Return(jen.Id("modules")))
+
+	g.emitParse()
+
+	g.comment("NewNode makes a node of any module from its typed data.")
+	f.Func().Id("NewNode").Params(jen.Id("data").Id("Data")).Op("*").Id("Node").Block(
+		jen.Return(jen.Qual(kzrt, "NewNode").Call(jen.Id("data"))))
+	g.comment("NewData returns empty typed data for a module, or false when this package has no schema for it.")
+	f.Func().Id("NewData").Params(jen.Id("module").String()).Params(jen.Id("Data"), jen.Bool()).Block(
+		jen.Return(jen.Id("modules").Dot("NewData").Call(jen.Id("module"))))
 	g.emitExamples()
 	return f
+}
+
+// emitParse declares Parse: a bare node, or a stored callflow document
+// when the set has its schema.
+func (g *generator) emitParse() {
+	f := g.file
+	parseNode := []jen.Code{
+		jen.List(jen.Id("node"), jen.Err()).Op(":=").Id("modules").Dot("ParseNode").Call(jen.Id("data")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+		jen.Return(jen.Id("node"), jen.Nil()),
+	}
+	parseFails := "Parse fails only on JSON that is not a callflow at all (invalid JSON, a node or children " +
+		"that are not objects…), with a *kzrt.DecodeError naming the JSON pointer; data that does not fit its " +
+		"module is kept as RawData, and Validate reports it with every other problem."
+	if g.document == nil {
+		g.comment("Parse reads one callflow node and its subtree ({\"module\":…,\"data\":…,\"children\":…}), "+
+			"typing each node's data by its module. Unknown modules and properties are kept, so Parse followed "+
+			"by json.Marshal gives back the same JSON value.", parseFails)
+		f.Func().Id("Parse").Params(jen.Id("data").Index().Byte()).Params(jen.Id("Tree"), jen.Error()).Block(parseNode...)
+		return
+	}
+	g.comment("Parse reads callflow JSON: a bare node ({\"module\":…}), or a stored callflow document "+
+		"({\"flow\":…, \"numbers\":[…]}), which it returns as a *Document. The tree is typed module by module; "+
+		"unknown modules and properties are kept, so Parse followed by json.Marshal gives back the same JSON value.",
+		parseFails)
+	f.Func().Id("Parse").Params(jen.Id("data").Index().Byte()).Params(jen.Id("Tree"), jen.Error()).Block(
+		append([]jen.Code{
+			jen.List(jen.Id("isDocument"), jen.Err()).Op(":=").Qual(kzrt, "IsDocument").Call(jen.Id("data")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+			jen.If(jen.Id("isDocument")).Block(
+				jen.Id("doc").Op(":=").New(jen.Id("Document")),
+				jen.If(jen.Err().Op(":=").Id("doc").Dot("UnmarshalJSON").Call(jen.Id("data")), jen.Err().Op("!=").Nil()).Block(
+					jen.Return(jen.Nil(), jen.Err())),
+				jen.Return(jen.Id("doc"), jen.Nil()),
+			),
+		}, parseNode...)...,
+	)
 }
 
 // builderMembers are the builder methods that setters must not shadow.

@@ -1,6 +1,8 @@
 package golang
 
 import (
+	"strconv"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/kzgen/kzgen/generator/model"
@@ -138,3 +140,81 @@ func (g *generator) fieldType(t *model.Type) *jen.Statement {
 	}
 	return jen.Op("*").Add(g.goType(t))
 }
+
+// isHook reports whether d, a declared type, is one kzrt calls across
+// packages: a module's data (kzrt.Data) or the node (kzrt.Node). Its
+// encode and validate methods are then kzrt's exported hooks.
+func (g *generator) isHook(d *model.Type) bool {
+	if g.action == nil || d == nil {
+		return false
+	}
+	_, module := g.moduleOf[d.Schema]
+	return d == g.action.Root || module && d == d.Schema.Root
+}
+
+// encodeMethod names the method that appends a value of the declared type
+// d to an encoder.
+func (g *generator) encodeMethod(d *model.Type) string {
+	if g.isHook(d) {
+		return "KzrtEncode"
+	}
+	return "encode"
+}
+
+// validateMethod names the method that records the problems of a value of
+// the declared type d in a validator.
+func (g *generator) validateMethod(d *model.Type) string {
+	if g.isHook(d) {
+		return "KzrtValidate"
+	}
+	return "validate"
+}
+
+// holdsNode reports whether a value of t is or holds callflow nodes, other
+// than through a struct or union, which decodes its own.
+func (g *generator) holdsNode(t *model.Type) bool {
+	if g.action == nil {
+		return false
+	}
+	return g.holdsNodeSeen(t, map[*model.Schema]bool{})
+}
+
+func (g *generator) holdsNodeSeen(t *model.Type, seen map[*model.Schema]bool) bool {
+	switch t.Kind {
+	case model.Ref:
+		root := t.Target.Root
+		if t.Target == g.action {
+			return true
+		}
+		if seen[t.Target] || root.Kind == model.Object || root.Kind == model.Union {
+			return false
+		}
+		seen[t.Target] = true
+		return g.holdsNodeSeen(root, seen)
+	case model.Array:
+		return g.holdsNodeSeen(t.Items, seen)
+	case model.Map:
+		return g.holdsNodeSeen(mapValue(t), seen)
+	}
+	return false
+}
+
+// decodeFunc is the function that decodes a value of t from JSON:
+// kzrt.Decode, or the package's modules.Decode when the value holds
+// callflow nodes, whose data only the package's modules can type.
+func (g *generator) decodeFunc(t *model.Type) *jen.Statement {
+	if g.holdsNode(t) {
+		return jen.Id("modules").Dot("Decode")
+	}
+	return jen.Qual(kzrt, "Decode")
+}
+
+// sortedKeys is the expression listing the keys of map m in order, for
+// deterministic output: slices.Sorted(maps.Keys(m)).
+func sortedKeys(m *jen.Statement) *jen.Statement {
+	return jen.Qual("slices", "Sorted").Call(jen.Qual("maps", "Keys").Call(m))
+}
+
+// intLit renders an integer as an untyped constant (5, not int64(5)), which
+// converts to the field's type where it is used.
+func intLit(i int64) *jen.Statement { return jen.Id(strconv.FormatInt(i, 10)) }

@@ -62,34 +62,37 @@ func (g *generator) emitUnion(name string, t *model.Type) {
 			grp.Id(a.goName).Add(g.fieldType(a.t))
 		}
 	})
-	g.emitMarshalJSON(name)
-	g.comment("encode appends x to e as JSON: the alternative that is set, with the shared properties.")
-	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encode").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).BlockFunc(func(grp *jen.Group) {
-		grp.Id("x").Dot("encodeAlternative").Call(enc)
-		if len(shared) > 0 {
+	// encodeAlternative writes the alternative that is set; with shared
+	// properties, encode adds them to the object it wrote.
+	alternative := jen.Switch().BlockFunc(func(grp *jen.Group) {
+		for _, a := range alts {
+			ref := jen.Id("x").Dot(a.goName)
+			grp.Case(ref.Clone().Op("!=").Nil()).BlockFunc(func(body *jen.Group) {
+				g.encodeValueP(body, a.t, ref, !g.nilable(a.t), 0)
+			})
+		}
+		grp.Default().Block(
+			enc.Clone().Dot("Fail").Call(jen.Qual("errors", "New").Call(jen.Lit(name+": no alternative is set"))),
+			enc.Clone().Dot("Null").Call(),
+		)
+	})
+	if len(shared) == 0 {
+		g.emitMarshalJSON(name, t, true, ": the alternative that is set")
+		g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encode").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).Block(alternative)
+	} else {
+		g.emitMarshalJSON(name, t, true, ": the alternative that is set, with the shared properties")
+		g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encode").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).BlockFunc(func(grp *jen.Group) {
+			grp.Id("x").Dot("encodeAlternative").Call(enc)
 			grp.If(enc.Clone().Dot("ReopenObject").Call()).BlockFunc(func(body *jen.Group) {
 				g.encodeFields(body, jen.Id("x"), shared)
 				body.Add(enc).Dot("CloseObject").Call()
 			})
-		}
-	})
-	g.comment("encodeAlternative appends the alternative that is set to e.")
-	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encodeAlternative").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).Block(
-		jen.Switch().BlockFunc(func(grp *jen.Group) {
-			for _, a := range alts {
-				ref := jen.Id("x").Dot(a.goName)
-				grp.Case(ref.Clone().Op("!=").Nil()).BlockFunc(func(body *jen.Group) {
-					g.encodeValueP(body, a.t, ref, !g.nilable(a.t), 0)
-				})
-			}
-			grp.Default().Block(
-				enc.Clone().Dot("Fail").Call(jen.Qual("errors", "New").Call(jen.Lit(name+": no alternative is set"))),
-				enc.Clone().Dot("Null").Call(),
-			)
-		}),
-	)
+		})
+		g.comment("encodeAlternative appends the alternative that is set to e.")
+		g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encodeAlternative").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).Block(alternative)
+	}
 	g.emitUnionUnmarshal(name, t, shared, alts)
-	g.emitValidate(name, true, func(grp *jen.Group) {
+	g.emitValidate(name, t, true, func(grp *jen.Group) {
 		g.unionChecks(grp, name, t, shared, alts)
 	})
 }
@@ -172,7 +175,7 @@ func (g *generator) decodeAlternative(grp *jen.Group, a alternative, several boo
 		grp.Return(jen.Nil())
 		return
 	}
-	decode := jen.Id("err").Op(":=").Qual(kzrt, "Decode").Call(jen.Id("data"), jen.Op("&").Id("c"))
+	decode := jen.Id("err").Op(":=").Add(g.decodeFunc(a.t)).Call(jen.Id("data"), jen.Op("&").Id("c"))
 	// When the value fits the alternative's JSON kind but not its shape,
 	// the error from the alternative that got deepest is the one returned.
 	var onErr jen.Code = jen.Id("decodeErr").Op("=").Qual(kzrt, "Deeper").Call(jen.Id("decodeErr"), jen.Id("err"))
@@ -193,11 +196,16 @@ func (g *generator) decodeAlternative(grp *jen.Group, a alternative, several boo
 		jen.Var().Id("c").Add(g.goType(a.t)),
 		jen.If(decode, jen.Id("err").Op("!=").Nil()).Block(onErr).Else().Block(onOK...),
 	}
-	if a.t.Resolve().Kind == model.Integer {
+	switch {
+	case a.t.Resolve().Kind == model.Integer:
 		grp.If(jen.Qual(kzrt, "IsInteger").Call(jen.Id("data"))).Block(body...)
-		return
+	case several:
+		grp.Block(body...) // each alternative declares its own c
+	default:
+		for _, c := range body {
+			grp.Add(c)
+		}
 	}
-	grp.Block(body...)
 }
 
 func (g *generator) emitUnionUnmarshal(name string, t *model.Type, shared []field, alts []alternative) {
@@ -241,10 +249,16 @@ func (g *generator) decodeShared(grp *jen.Group, shared []field) {
 	grp.List(jen.Id("members"), jen.Err()).Op(":=").Qual(kzrt, "Members").Call(jen.Id("data"))
 	grp.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
 	for _, f := range shared {
+		dst := jen.Id("x").Dot(f.goName)
+		var decode jen.Code
+		if g.shapeOf(f.Type) == shapeRaw {
+			decode = dst.Op("=").Id("raw")
+		} else {
+			decode = jen.If(jen.Err().Op(":=").Add(g.decodeFunc(f.Type)).Call(jen.Id("raw"), jen.Op("&").Add(dst)), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Qual(kzrt, "At").Call(jen.Lit(f.Name), jen.Err())))
+		}
 		grp.If(jen.List(jen.Id("raw"), jen.Id("ok")).Op(":=").Id("members").Index(jen.Lit(f.Name)), jen.Id("ok")).Block(
-			jen.Var().Err().Error(),
-			g.decodeMember(f.Type, jen.Id("x").Dot(f.goName)),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Qual(kzrt, "At").Call(jen.Lit(f.Name), jen.Err()))),
+			decode,
 			jen.Delete(jen.Id("members"), jen.Lit(f.Name)),
 		)
 	}
@@ -271,11 +285,15 @@ func (g *generator) unionChecks(grp *jen.Group, name string, t *model.Type, shar
 	)
 	if g.ambiguous(alts) {
 		grp.Var().Id("e").Qual(kzrt, "Encoder")
-		grp.Id("x").Dot("encodeAlternative").Call(jen.Op("&").Id("e"))
+		encodeAlternative := "encodeAlternative"
+		if len(shared) == 0 {
+			encodeAlternative = "encode"
+		}
+		grp.Id("x").Dot(encodeAlternative).Call(jen.Op("&").Id("e"))
 		grp.List(jen.Id("data"), jen.Id("_")).Op(":=").Id("e").Dot("Bytes").Call()
 		grp.Id("matches").Op(":=").Lit(0)
 		for _, a := range alts {
-			cond := jen.Qual(kzrt, "Decode").Call(jen.Id("data"), jen.Op("&").Id("c")).Op("==").Nil()
+			cond := g.decodeFunc(a.t).Call(jen.Id("data"), jen.Op("&").Id("c")).Op("==").Nil()
 			if a.t.Resolve().Kind == model.Integer {
 				cond = jen.Qual(kzrt, "IsInteger").Call(jen.Id("data")).Op("&&").Add(cond)
 			}
@@ -298,13 +316,14 @@ func (g *generator) unionChecks(grp *jen.Group, name string, t *model.Type, shar
 		}
 		grp.If(jen.Id("matches").Op(">").Lit(0)).Block(jen.Return())
 	}
-	grp.Switch().BlockFunc(func(sw *jen.Group) {
-		for _, a := range alts {
-			ref := jen.Id("x").Dot(a.goName)
-			checks := g.checks(a.t, ref, !g.nilable(a.t), 0)
-			if len(checks) > 0 {
-				sw.Case(ref.Clone().Op("!=").Nil()).Block(checks...)
-			}
+	var cases []jen.Code
+	for _, a := range alts {
+		ref := jen.Id("x").Dot(a.goName)
+		if checks := g.checks(a.t, ref, !g.nilable(a.t), 0); len(checks) > 0 {
+			cases = append(cases, jen.Case(ref.Clone().Op("!=").Nil()).Block(checks...))
 		}
-	})
+	}
+	if len(cases) > 0 {
+		grp.Switch().Block(cases...)
+	}
 }

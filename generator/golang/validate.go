@@ -2,29 +2,38 @@ package golang
 
 import (
 	"fmt"
+	"maps"
 	"math/big"
-	"sort"
+	"slices"
+	"strconv"
 
 	"github.com/dave/jennifer/jen"
 
 	"github.com/kzgen/kzgen/generator/model"
 )
 
-// emitValidate declares Validate and the validate method that nests.
-func (g *generator) emitValidate(name string, ptrReceiver bool, body func(*jen.Group)) {
+// emitValidate declares Validate and the validate method that nests for
+// the type t, named name, with pointer or value receivers.
+func (g *generator) emitValidate(name string, t *model.Type, ptrReceiver bool, body func(*jen.Group)) {
 	recv := jen.Id("x").Id(name)
 	if ptrReceiver {
 		recv = jen.Id("x").Op("*").Id(name)
 	}
+	method := g.validateMethod(t)
 	g.comment("Validate checks x against its schema. It returns nil, or a kzrt.Errors " +
 		"listing every problem with the JSON pointer of the offending value.")
 	g.file.Func().Params(recv.Clone()).Id("Validate").Params().Error().Block(
 		jen.Var().Id("v").Qual(kzrt, "Validator"),
-		jen.Id("x").Dot("validate").Call(jen.Op("&").Id("v")),
+		jen.Id("x").Dot(method).Call(jen.Op("&").Id("v")),
 		jen.Return(jen.Id("v").Dot("Err").Call()),
 	)
-	g.comment("validate records every problem of x in v, at v's current location.")
-	g.file.Func().Params(recv).Id("validate").Params(jen.Id("v").Op("*").Qual(kzrt, "Validator")).BlockFunc(body)
+	if g.isHook(t) {
+		g.comment(method + " is an implementation hook for kzrt, not meant to be called by applications " +
+			"(use Validate): it records every problem of x in v, at v's current location.")
+	} else {
+		g.comment(method + " records every problem of x in v, at v's current location.")
+	}
+	g.file.Func().Params(recv).Id(method).Params(jen.Id("v").Op("*").Qual(kzrt, "Validator")).BlockFunc(body)
 }
 
 // structChecks validates every field of an object.
@@ -54,7 +63,7 @@ func (g *generator) structChecks(grp *jen.Group, x *jen.Statement, t *model.Type
 	if body := g.rawMemberChecks(t, jen.Id("k"), x.Clone().Dot("Extra").Index(jen.Id("k")), true, 0); len(body) > 0 {
 		loop := append([]jen.Code{val.Clone().Dot("Push").Call(jen.Id("k"))}, body...)
 		loop = append(loop, val.Clone().Dot("Pop").Call())
-		grp.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Qual(kzrt, "SortedKeys").Call(x.Clone().Dot("Extra"))).Block(loop...)
+		grp.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Add(sortedKeys(x.Clone().Dot("Extra")))).Block(loop...)
 	}
 }
 
@@ -78,14 +87,14 @@ func (g *generator) rawMemberChecks(t *model.Type, k, raw *jen.Statement, unknow
 	if len(rest) > 0 {
 		out = append(out, jen.Id(matched).Op(":=").False())
 	}
-	for _, p := range t.PatternProps {
+	for i, p := range t.PatternProps {
 		var body []jen.Code
 		if len(rest) > 0 {
 			body = append(body, jen.Id(matched).Op("=").True())
 		}
 		body = append(body, g.rawChecks(p.Type, raw, depth)...)
 		if len(body) > 0 {
-			out = append(out, jen.If(jen.Id(g.patternVar(p.Pattern)).Dot("MatchString").Call(k.Clone())).Block(body...))
+			out = append(out, jen.If(jen.Id(g.patternVar(t, i)).Dot("MatchString").Call(k.Clone())).Block(body...))
 		}
 	}
 	if len(rest) > 0 {
@@ -122,7 +131,7 @@ func (g *generator) checks(t *model.Type, x *jen.Statement, ptr bool, depth int)
 	var out []jen.Code
 	switch g.shapeOf(t) {
 	case shapeStruct, shapeNamed:
-		return []jen.Code{x.Clone().Dot("validate").Call(val)}
+		return []jen.Code{x.Clone().Dot(g.validateMethod(g.decl(t))).Call(val)}
 	case shapeEnum:
 		d := g.decl(t)
 		return []jen.Code{jen.If(jen.Op("!").Add(x.Clone()).Dot("Valid").Call()).Block(
@@ -134,7 +143,11 @@ func (g *generator) checks(t *model.Type, x *jen.Statement, ptr bool, depth int)
 			out = append(out, val.Clone().Dot("Length").Call(v.Clone(), jen.Lit(t.MinLength), jen.Lit(t.MaxLength)))
 		}
 		if t.Pattern != "" {
-			out = append(out, val.Clone().Dot("Pattern").Call(v.Clone(), jen.Id(g.patternVar(t.Pattern))))
+			source := t.PatternSource
+			if source == "" {
+				source = t.Pattern
+			}
+			out = append(out, val.Clone().Dot("Pattern").Call(v.Clone(), jen.Id(g.patternVar(t, -1)), jen.Lit(source)))
 		}
 		if t.Format != "" {
 			out = append(out, val.Clone().Dot("Format").Call(v.Clone(), jen.Lit(t.Format)))
@@ -178,8 +191,8 @@ func (g *generator) mapChecks(t *model.Type, x *jen.Statement, depth int) []jen.
 	if t.NoAdditional && t.Additional == nil && len(t.PatternProps) > 0 {
 		// Every key must match one of the patterns.
 		cond := jen.Null()
-		for i, p := range t.PatternProps {
-			m := jen.Id(g.patternVar(p.Pattern)).Dot("MatchString").Call(jen.Id(k))
+		for i := range t.PatternProps {
+			m := jen.Id(g.patternVar(t, i)).Dot("MatchString").Call(jen.Id(k))
 			if i == 0 {
 				cond = jen.Op("!").Add(m)
 			} else {
@@ -203,7 +216,7 @@ func (g *generator) mapChecks(t *model.Type, x *jen.Statement, depth int) []jen.
 	if len(body) > 0 {
 		loop := append([]jen.Code{val.Clone().Dot("Push").Call(jen.Id(k))}, body...)
 		loop = append(loop, val.Clone().Dot("Pop").Call())
-		out = append(out, jen.For(jen.List(jen.Id("_"), jen.Id(k)).Op(":=").Range().Qual(kzrt, "SortedKeys").Call(x.Clone())).Block(loop...))
+		out = append(out, jen.For(jen.List(jen.Id("_"), jen.Id(k)).Op(":=").Range().Add(sortedKeys(x.Clone()))).Block(loop...))
 	}
 	return out
 }
@@ -246,7 +259,7 @@ func (g *generator) bound(t *model.Type, x *jen.Statement, limit *big.Rat, exclu
 func ratLiteral(r *big.Rat, integer bool) *jen.Statement {
 	if r.IsInt() {
 		if integer {
-			return jen.Lit(r.Num().Int64())
+			return intLit(r.Num().Int64())
 		}
 		f, _ := r.Float64()
 		return jen.Lit(f)
@@ -290,7 +303,7 @@ func enumLiteral(s shape, v any) (jen.Code, bool) {
 			if !r.IsInt() {
 				return nil, false
 			}
-			return jen.Lit(r.Num().Int64()), true
+			return intLit(r.Num().Int64()), true
 		}
 		if s == shapeFloat {
 			f, _ := r.Float64()
@@ -300,21 +313,31 @@ func enumLiteral(s shape, v any) (jen.Code, bool) {
 	return nil, false
 }
 
-// patternVar returns the package variable holding a compiled pattern.
-func (g *generator) patternVar(pattern string) string {
-	return g.patterns[pattern]
+// patternVar returns the package variable holding the pattern of t (index
+// -1) or of its patternProperties entry at index, and records that the
+// file uses it.
+func (g *generator) patternVar(t *model.Type, index int) string {
+	name := g.patterns[patternOf(t, index)]
+	if index < 0 {
+		g.usedPatterns[name] = t.Pattern
+	} else {
+		g.usedPatterns[name] = t.PatternProps[index].Pattern
+	}
+	return name
 }
 
-// declarePatterns declares the pattern variables owned by schema s.
-func (g *generator) declarePatterns(s *model.Schema) {
-	var owned []string
-	for p, owner := range g.patternOwner {
-		if owner == s {
-			owned = append(owned, p)
-		}
+// declarePatterns declares the pattern variables the file uses, by name.
+func (g *generator) declarePatterns() {
+	for _, name := range slices.Sorted(maps.Keys(g.usedPatterns)) {
+		g.file.Var().Id(name).Op("=").Qual(regexPkg, "MustCompile").Call(stringLit(g.usedPatterns[name]))
 	}
-	sort.Slice(owned, func(i, j int) bool { return g.patterns[owned[i]] < g.patterns[owned[j]] })
-	for _, p := range owned {
-		g.file.Var().Id(g.patterns[p]).Op("=").Qual(regexPkg, "MustCompile").Call(jen.Lit(p))
+}
+
+// stringLit renders s as a raw string literal when it can be one, so a
+// regular expression reads as written (`^\+?[0-9]+$`), else quoted.
+func stringLit(s string) jen.Code {
+	if strconv.CanBackquote(s) {
+		return jen.Op("`" + s + "`")
 	}
+	return jen.Lit(s)
 }

@@ -3,7 +3,9 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -286,7 +288,7 @@ func (b *builder) object(t *Type, node map[string]any, ptr string, path []string
 			}
 		}
 	}
-	for _, name := range sortedKeys(props) {
+	for _, name := range slices.Sorted(maps.Keys(props)) {
 		sub, ok := props[name].(map[string]any)
 		if !ok {
 			return b.errorf(ptr+"/properties/"+load.EscapePointer(name), "a property schema must be an object")
@@ -299,7 +301,7 @@ func (b *builder) object(t *Type, node map[string]any, ptr string, path []string
 		t.Fields = append(t.Fields, &Field{Name: name, Type: ft, Required: required[name]})
 	}
 	// A required name with no property schema still has to be present.
-	for _, name := range sortedKeys(required) {
+	for _, name := range slices.Sorted(maps.Keys(required)) {
 		if _, ok := props[name]; !ok {
 			ft := newType(b.schema, ptr+"/required", appendPath(path, name))
 			t.Fields = append(t.Fields, &Field{Name: name, Type: ft, Required: true})
@@ -308,7 +310,7 @@ func (b *builder) object(t *Type, node map[string]any, ptr string, path []string
 	sort.Slice(t.Fields, func(i, j int) bool { return t.Fields[i].Name < t.Fields[j].Name })
 
 	if pp, ok := node["patternProperties"].(map[string]any); ok {
-		for i, pattern := range sortedKeys(pp) {
+		for i, pattern := range slices.Sorted(maps.Keys(pp)) {
 			sub, _ := pp[pattern].(map[string]any)
 			pptr := ptr + "/patternProperties/" + load.EscapePointer(pattern)
 			tp, err := b.pattern(pattern, pptr)
@@ -449,13 +451,4 @@ func appendPath(path []string, elem string) []string {
 	copy(out, path)
 	out[len(path)] = elem
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -306,8 +306,7 @@ func position(data []byte, offset int64) string {
 // schema. Decode errors (a value of the wrong type) are schema problems
 // too.
 func parseFlow(body []byte) (*callflow.Node, []Problem) {
-	node := new(callflow.Node)
-	err := node.UnmarshalJSON(body)
+	node, err := callflow.Modules().ParseNode(body)
 	if err == nil {
 		err = node.Validate()
 	}

@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/kzgen/kzgen/gen/callflow"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 	"github.com/kzgen/kzgen/runtime/pivot"
 )
 
@@ -456,16 +457,11 @@ func (w *walker) run(ctx context.Context, first request) (ending, error) {
 			node, path = st.flow, ""
 		default:
 			if st.next != nil {
-				path += "/children/" + escapeToken(st.key)
+				path += "/children/" + kzrt.EscapeToken(st.key)
 			}
 			node = st.next
 		}
 	}
-}
-
-// escapeToken escapes one JSON pointer token.
-func escapeToken(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
 // child returns n's child under key, nil when absent or null.

@@ -417,7 +417,7 @@ func TestSkipModuleTakesDefault(t *testing.T) {
 // TestEveryModuleHasALine runs each of Kazoo's modules, with empty data,
 // through the node executor: each gets a transcript line and a decision.
 func TestEveryModuleHasALine(t *testing.T) {
-	names := callflow.Modules()
+	names := callflow.Modules().Names()
 	if len(names) != 78 {
 		t.Errorf("%d modules, want Kazoo's 78", len(names))
 	}

@@ -17,7 +17,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -194,7 +195,7 @@ func Details(n *callflow.Node) []string {
 		return pick(data, keys...)
 	}
 	var lines []string
-	for _, k := range sortedKeys(data) {
+	for _, k := range slices.Sorted(maps.Keys(data)) {
 		if len(lines) == maxFields {
 			break
 		}
@@ -308,13 +309,4 @@ func truncate(s string) string {
 		return s
 	}
 	return string([]rune(s)[:MaxValue-1]) + "…"
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

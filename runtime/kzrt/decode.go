@@ -38,9 +38,9 @@ func At(token string, err error) error {
 	}
 	var de *DecodeError
 	if errors.As(err, &de) {
-		return &DecodeError{Pointer: "/" + escapeToken(token) + de.Pointer, Err: de.Err}
+		return &DecodeError{Pointer: "/" + EscapeToken(token) + de.Pointer, Err: de.Err}
 	}
-	return &DecodeError{Pointer: "/" + escapeToken(token), Err: simplify(err)}
+	return &DecodeError{Pointer: "/" + EscapeToken(token), Err: simplify(err)}
 }
 
 // simplify shortens encoding/json's type errors to what a user needs.
@@ -90,15 +90,18 @@ func Members(data []byte) (map[string]json.RawMessage, error) {
 // whose pointer names the offending item. Items of raw JSON
 // (json.RawMessage) may be anything, null included.
 func Decode(data json.RawMessage, dst any) error {
-	return decodeValue(data, reflect.ValueOf(dst).Elem())
+	return decodeValue(data, reflect.ValueOf(dst).Elem(), nil)
 }
 
 var (
 	rawMessageType  = reflect.TypeFor[json.RawMessage]()
 	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+	nodeType        = reflect.TypeFor[Node]()
 )
 
-func decodeValue(data []byte, v reflect.Value) error {
+// decodeValue decodes data into v. Callflow nodes found on the way are
+// typed by modules; without modules they cannot be decoded.
+func decodeValue(data []byte, v reflect.Value, modules *Modules) error {
 	t := v.Type()
 	if t == rawMessageType {
 		v.SetBytes(append(json.RawMessage(nil), data...))
@@ -106,6 +109,14 @@ func decodeValue(data []byte, v reflect.Value) error {
 	}
 	if Kind(data) == 'n' {
 		return &DecodeError{Err: errors.New("got null, want a value")}
+	}
+	if t == nodeType && modules != nil {
+		n, err := modules.ParseNode(data)
+		if err != nil {
+			return err
+		}
+		v.Set(reflect.ValueOf(n).Elem())
+		return nil
 	}
 	if reflect.PointerTo(t).Implements(unmarshalerType) {
 		if err := v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(data); err != nil {
@@ -120,7 +131,7 @@ func decodeValue(data []byte, v reflect.Value) error {
 	switch t.Kind() {
 	case reflect.Pointer:
 		p := reflect.New(t.Elem())
-		if err := decodeValue(data, p.Elem()); err != nil {
+		if err := decodeValue(data, p.Elem(), modules); err != nil {
 			return err
 		}
 		v.Set(p)
@@ -135,7 +146,7 @@ func decodeValue(data []byte, v reflect.Value) error {
 		}
 		s := reflect.MakeSlice(t, len(items), len(items))
 		for i, item := range items {
-			if err := decodeValue(item, s.Index(i)); err != nil {
+			if err := decodeValue(item, s.Index(i), modules); err != nil {
 				return At(strconv.Itoa(i), err)
 			}
 		}
@@ -147,9 +158,9 @@ func decodeValue(data []byte, v reflect.Value) error {
 			return err
 		}
 		m := reflect.MakeMapWithSize(t, len(members))
-		for _, k := range SortedKeys(members) {
+		for _, k := range sortedKeys(make([]string, 0, len(members)), members) {
 			item := reflect.New(t.Elem()).Elem()
-			if err := decodeValue(members[k], item); err != nil {
+			if err := decodeValue(members[k], item, modules); err != nil {
 				return At(k, err)
 			}
 			m.SetMapIndex(reflect.ValueOf(k).Convert(t.Key()), item)
@@ -300,16 +311,22 @@ func depth(err error) int {
 // decoded as Decode does (null refused, errors located by pointer); members
 // no field names are kept in *extra. Generated UnmarshalJSON methods call it.
 func DecodeObject(data []byte, dst any, extra *map[string]json.RawMessage) error {
+	return decodeObject(data, dst, extra, nil)
+}
+
+// decodeObject is DecodeObject, with the modules that type the callflow
+// nodes among the fields, if any.
+func decodeObject(data []byte, dst any, extra *map[string]json.RawMessage, modules *Modules) error {
 	members, err := Members(data)
 	if err != nil {
 		return err
 	}
 	v := reflect.ValueOf(dst).Elem()
 	fields := fieldIndex(v.Type())
-	for _, key := range SortedKeys(members) {
+	for _, key := range sortedKeys(make([]string, 0, len(members)), members) {
 		raw := members[key]
 		if i, ok := fields[key]; ok {
-			if err := decodeValue(raw, v.Field(i)); err != nil {
+			if err := decodeValue(raw, v.Field(i), modules); err != nil {
 				return At(key, err)
 			}
 			continue
@@ -338,13 +355,4 @@ func fieldIndex(t reflect.Type) map[string]int {
 	}
 	fieldIndexes.Store(t, m)
 	return m
-}
-
-// ValueOr returns *p, or fallback when p is nil: the body of every
-// generated GetX method, which reads an optional field or its default.
-func ValueOr[T any](p *T, fallback T) T {
-	if p != nil {
-		return *p
-	}
-	return fallback
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"unicode/utf8"
 )
@@ -94,7 +93,8 @@ func (e *Encoder) Bool(v bool) { e.buf = strconv.AppendBool(e.buf, v) }
 // Int writes an integer.
 func (e *Encoder) Int(v int64) { e.buf = strconv.AppendInt(e.buf, v, 10) }
 
-// Float writes a number the way encoding/json does.
+// Float writes a number exactly as encoding/json writes a float64; NaN
+// and infinities, which JSON cannot hold, are an error.
 func (e *Encoder) Float(v float64) {
 	if math.IsInf(v, 0) || math.IsNaN(v) {
 		e.Fail(fmt.Errorf("kzrt: unsupported number %v", v))
@@ -107,33 +107,29 @@ func (e *Encoder) Float(v float64) {
 		format = 'e'
 	}
 	e.buf = strconv.AppendFloat(e.buf, v, format, -1, 64)
+	if format == 'e' {
+		// "1e-07" → "1e-7", as encoding/json writes it.
+		if n := len(e.buf); n >= 4 && e.buf[n-4] == 'e' && e.buf[n-3] == '-' && e.buf[n-2] == '0' {
+			e.buf[n-2] = e.buf[n-1]
+			e.buf = e.buf[:n-1]
+		}
+	}
 }
 
-// Raw writes already-encoded JSON, compacted; invalid JSON is an error.
+// Raw writes already-encoded JSON, compacted as encoding/json does with
+// HTML escaping off; empty input is null, invalid JSON an error.
 func (e *Encoder) Raw(v json.RawMessage) {
 	if len(v) == 0 {
 		e.Null()
 		return
 	}
-	var b bytes.Buffer
-	if err := json.Compact(&b, v); err != nil {
+	b := bytes.NewBuffer(e.buf) // Compact appends to it, or leaves it as it was
+	if err := json.Compact(b, v); err != nil {
 		e.Fail(fmt.Errorf("kzrt: invalid raw JSON: %w", err))
 		e.Null()
 		return
 	}
-	e.buf = append(e.buf, b.Bytes()...)
-}
-
-// Value writes v with encoding/json, for values of types kzgen did not
-// generate.
-func (e *Encoder) Value(v any) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		e.Fail(err)
-		e.Null()
-		return
-	}
-	e.buf = append(e.buf, data...)
+	e.buf = b.Bytes()
 }
 
 // Extra writes the members of an unknown-properties map, sorted by name.
@@ -141,12 +137,8 @@ func (e *Encoder) Extra(m map[string]json.RawMessage) {
 	if len(m) == 0 {
 		return
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	var buf [8]string
+	for _, k := range sortedKeys(buf[:0], m) {
 		e.Key(k)
 		e.Raw(m[k])
 	}
@@ -154,8 +146,10 @@ func (e *Encoder) Extra(m map[string]json.RawMessage) {
 
 const hexDigits = "0123456789abcdef"
 
-// String writes a JSON string. Unlike encoding/json it does not escape
-// <, > and &, which no Kazoo reader needs.
+// String writes a JSON string exactly as encoding/json does with HTML
+// escaping off: <, > and & are written as they are (no Kazoo reader needs
+// them escaped), invalid UTF-8 becomes U+FFFD, and U+2028 and U+2029 are
+// escaped.
 func (e *Encoder) String(s string) {
 	b := append(e.buf, '"')
 	start := 0
@@ -170,6 +164,10 @@ func (e *Encoder) String(s string) {
 			switch c {
 			case '"', '\\':
 				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
 			case '\n':
 				b = append(b, '\\', 'n')
 			case '\r':
@@ -202,14 +200,4 @@ func (e *Encoder) String(s string) {
 	}
 	b = append(b, s[start:]...)
 	e.buf = append(b, '"')
-}
-
-// SortedKeys returns a map's keys in order, for deterministic output.
-func SortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -65,8 +65,10 @@ func AsErrors(err error) Errors {
 	return Errors{{Message: err.Error()}}
 }
 
-// escapeToken escapes one JSON pointer token.
-func escapeToken(s string) string {
+// EscapeToken escapes one token of a JSON pointer (RFC 6901): "~" becomes
+// "~0" and "/" becomes "~1", so "sip:486" stays as it is and "a/b" becomes
+// "a~1b".
+func EscapeToken(s string) string {
 	if !strings.ContainsAny(s, "~/") {
 		return s
 	}

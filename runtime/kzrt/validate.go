@@ -34,14 +34,15 @@ func (v *Validator) PushIndex(i int) { v.Push(strconv.Itoa(i)) }
 func (v *Validator) Pop() { v.path = v.path[:len(v.path)-1] }
 
 // Pointer renders the current location as a JSON pointer.
-func (v *Validator) Pointer() string {
-	if len(v.path) == 0 {
-		return ""
-	}
+func (v *Validator) Pointer() string { return v.pointerTo(len(v.path)) }
+
+// pointerTo renders the JSON pointer of the first n tokens of the path:
+// where the walk was when the path was n tokens long.
+func (v *Validator) pointerTo(n int) string {
 	var b strings.Builder
-	for _, t := range v.path {
+	for _, t := range v.path[:n] {
 		b.WriteByte('/')
-		b.WriteString(escapeToken(t))
+		b.WriteString(EscapeToken(t))
 	}
 	return b.String()
 }
@@ -97,10 +98,12 @@ func (v *Validator) Length(s string, min, max int) {
 }
 
 // Pattern checks that s contains a match of re (JSON Schema patterns are
-// not anchored).
-func (v *Validator) Pattern(s string, re *regexp.Regexp) {
+// not anchored). re is the schema's pattern translated to Go's syntax with
+// PCRE's verdicts; source is the pattern as the schema writes it, which the
+// message quotes.
+func (v *Validator) Pattern(s string, re *regexp.Regexp, source string) {
 	if !re.MatchString(s) {
-		v.Reportf("%q does not match pattern %q", s, re.String())
+		v.Reportf("%q does not match pattern %q", s, source)
 	}
 }
 

@@ -182,7 +182,8 @@ func TestHandlerFallback(t *testing.T) {
 		},
 		"unknown module": {
 			fn: func(context.Context, *pivot.Request) (callflow.Builder, error) {
-				return &callflow.Node{Module: "say", Data: &callflow.RawData{Module: "say", JSON: []byte(`{}`)}}, nil
+				// Data of a module without a schema, as Parse marks it.
+				return &callflow.Node{Module: "say", Data: &callflow.RawData{Module: "say", JSON: []byte(`{}`), Unknown: true}}, nil
 			},
 			log: "unable to find callflow schema",
 		},

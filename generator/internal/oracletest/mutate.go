@@ -3,8 +3,10 @@ package oracletest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -304,7 +306,7 @@ func (m *Mutator) objectMutations(l Loc, node map[string]any, path []string, obj
 		}
 	}
 	// Every optional property left out.
-	for _, name := range sortedKeys(obj) {
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
 		if !required[name] {
 			m.emit(path, fmt.Sprintf("property %q removed", name), deleteAt(m.root, childPath(path, name)))
 		}
@@ -328,7 +330,7 @@ func (m *Mutator) objectMutations(l Loc, node map[string]any, path []string, obj
 		}
 		m.replace(path, "more properties than maxProperties", padded)
 	}
-	for _, name := range sortedKeys(obj) {
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
 		child := childPath(path, name)
 		if pl, ok := m.s().PropLoc(l, node, name); ok {
 			m.walk(pl, obj[name], child, depth+1)
@@ -361,7 +363,7 @@ func untypedMapKey(node map[string]any, key string) bool {
 
 func trimObject(obj map[string]any, n int) map[string]any {
 	out := map[string]any{}
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		if len(out) == n {
 			break
 		}

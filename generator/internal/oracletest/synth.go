@@ -3,9 +3,10 @@ package oracletest
 import (
 	"encoding/json"
 	"iter"
+	"maps"
 	"math/big"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -201,7 +202,7 @@ func (y *Synth) poison(l Loc, list []any, i int, obj map[string]any) (map[string
 		}
 		other := y.S.Resolve(bl)
 		props, _ := y.S.Node(other)["properties"].(map[string]any)
-		for _, p := range sortedKeys(props) {
+		for _, p := range slices.Sorted(maps.Keys(props)) {
 			if _, mine := ownProps[p]; mine {
 				continue
 			}
@@ -298,7 +299,7 @@ func (s *Schemas) PropLoc(l Loc, node map[string]any, name string) (Loc, bool) {
 		}
 	}
 	if pp, ok := node["patternProperties"].(map[string]any); ok {
-		for _, p := range sortedKeys(pp) {
+		for _, p := range slices.Sorted(maps.Keys(pp)) {
 			if re, err := regexp.Compile(p); err == nil && re.MatchString(name) {
 				return l.Child("patternProperties", p), true
 			}
@@ -335,7 +336,7 @@ func (y *Synth) object(l Loc, node map[string]any, depth int, full bool) (map[st
 	// needed to reach minProperties.
 	patternEntries := func() {
 		pp, _ := node["patternProperties"].(map[string]any)
-		for _, p := range sortedKeys(pp) {
+		for _, p := range slices.Sorted(maps.Keys(pp)) {
 			re, err := regexp.Compile(p)
 			if err != nil {
 				continue
@@ -352,7 +353,7 @@ func (y *Synth) object(l Loc, node map[string]any, depth int, full bool) (map[st
 		}
 	}
 	if full {
-		for _, name := range sortedKeys(props) {
+		for _, name := range slices.Sorted(maps.Keys(props)) {
 			if _, done := obj[name]; done {
 				continue
 			}
@@ -592,15 +593,6 @@ func ratKeyword(node map[string]any, key string) *big.Rat {
 		}
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func mustJSON(v any) []byte {

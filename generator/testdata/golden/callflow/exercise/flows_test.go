@@ -1,0 +1,216 @@
+package flows
+
+// This file is copied next to the package generated from
+// testdata/golden/callflow/schemas and run by TestGoldenCompilesAndBehaves:
+// the package must compile on its own and behave as a callflow package.
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
+)
+
+// The tree types are kzrt's, so trees of every generated package compose.
+var (
+	_ *kzrt.Node   = Say("x").Node()
+	_ kzrt.Data    = (*SayData)(nil)
+	_ kzrt.Builder = (*GatherBuilder)(nil)
+	_ kzrt.Tree    = (*Document)(nil)
+)
+
+// problemsOf maps each problem's pointer to its message.
+func problemsOf(err error) map[string]string {
+	out := map[string]string{}
+	for _, e := range kzrt.AsErrors(err) {
+		out[e.Pointer] = e.Message
+	}
+	return out
+}
+
+func flow() *SayBuilder {
+	return Say("Welcome.").Voice(SayVoiceMale).Then(
+		Gather("pin").MaxDigits(4).Prompt(SayData{Text: new("Enter your PIN.")}).
+			Branch("1", Say("One.").Then(Bye())).
+			Then(Bye().Cause("normal")))
+}
+
+const flowJSON = `{"module":"say","data":{"text":"Welcome.","voice":"male"},"children":{"_":` +
+	`{"module":"gather","data":{"collection":"pin","max_digits":4,"prompt":{"text":"Enter your PIN."}},"children":{` +
+	`"1":{"module":"say","data":{"text":"One."},"children":{"_":{"module":"bye","data":{}}}},` +
+	`"_":{"module":"bye","data":{"cause":"normal"}}}}}}`
+
+func TestBuildValidateEncodeParse(t *testing.T) {
+	f := flow()
+	if err := f.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	got, err := json.Marshal(f)
+	if err != nil || string(got) != flowJSON {
+		t.Fatalf("json.Marshal: %v\n got %s\nwant %s", err, got, flowJSON)
+	}
+	tree, err := Parse(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, ok := tree.(*Node)
+	if !ok {
+		t.Fatalf("Parse returned %T", tree)
+	}
+	gather, ok := root.Next("_").Data.(*GatherData)
+	if !ok || gather.GetCollection() != "pin" || gather.Prompt.GetText() != "Enter your PIN." {
+		t.Fatalf("gather: %+v", root.Next("_").Data)
+	}
+	if _, ok := root.Next("_").Next("1").Data.(*SayData); !ok {
+		t.Fatal("digit 1 is not a say node")
+	}
+	again, _ := json.Marshal(tree)
+	if string(again) != flowJSON {
+		t.Fatalf("round trip:\n%s", again)
+	}
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	f := Say("").Then(Gather("PIN").MaxDigits(11).Terminators("#", "x").Then(Say(strings.Repeat("a", 101)).Repeat(0)))
+	want := map[string]string{
+		"/data/text":                         "length 0, minimum 1",
+		"/children/_/data/collection":        `"PIN" does not match pattern "^[a-z_]+$"`,
+		"/children/_/data/max_digits":        "11 is greater than the maximum 10",
+		"/children/_/data/terminators/1":     `"x" is not one of "#", "*"`,
+		"/children/_/children/_/data/text":   "length 101, maximum 100",
+		"/children/_/children/_/data/repeat": "0 is less than the minimum 1",
+	}
+	got := problemsOf(f.Validate())
+	if len(got) != len(want) {
+		t.Errorf("got %d problems: %v", len(got), got)
+	}
+	for p, msg := range want {
+		if got[p] != msg {
+			t.Errorf("%s: got %q, want %q", p, got[p], msg)
+		}
+	}
+}
+
+func TestParseKeepsWhatItCannotType(t *testing.T) {
+	in := `{"module":"say","data":{"text":"Hi.","x_hint":1},"x_editor":{"pos":2},"children":{` +
+		`"_":{"module":"hold","data":{"music":"jazz"}},` +
+		`"1":{"module":"gather","data":{"collection":"pin","max_digits":"four"}}}}`
+	tree, err := Parse([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := tree.Root()
+	if raw, ok := root.Next("_").Data.(*RawData); !ok || !raw.Unknown {
+		t.Errorf("unknown module: %T", root.Next("_").Data)
+	}
+	want := map[string]string{
+		"/children/_/module":          `unable to find callflow schema for module "hold"`,
+		"/children/1/data/max_digits": "got string, want integer",
+	}
+	if got := problemsOf(tree.Validate()); len(got) != 2 || got["/children/_/module"] != want["/children/_/module"] || got["/children/1/data/max_digits"] != want["/children/1/data/max_digits"] {
+		t.Errorf("Validate: %v", got)
+	}
+	out, _ := json.Marshal(tree)
+	var a, b any
+	json.Unmarshal([]byte(in), &a)
+	json.Unmarshal(out, &b)
+	if ja, _ := json.Marshal(a); string(ja) != mustJSON(b) {
+		t.Errorf("round trip lost something:\n in %s\nout %s", in, out)
+	}
+	_, err = Parse([]byte(`{"module":"say","data":{},"children":{"_":7}}`))
+	var de *kzrt.DecodeError
+	if !errors.As(err, &de) || de.Pointer != "/children/_" {
+		t.Errorf("a child that is not a node: %v", err)
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestDocument(t *testing.T) {
+	in := `{"name":"Main","numbers":["+15555550100","100"],"flow":` + flowJSON + `}`
+	tree, err := Parse([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, ok := tree.(*Document)
+	if !ok || doc.GetName() != "Main" || doc.Root().Module != "say" {
+		t.Fatalf("Parse: %T %+v", tree, tree)
+	}
+	if err := doc.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := json.Marshal(doc)
+	if want := `{"flow":` + flowJSON + `,"name":"Main","numbers":["+15555550100","100"]}`; string(out) != want {
+		t.Fatalf("got  %s\nwant %s", out, want)
+	}
+	doc.Numbers = []string{"100", "100", "ext"}
+	doc.Flow.Next("_").Data.(*GatherData).MaxDigits = new(int64(0))
+	got := problemsOf(doc.Validate())
+	for _, p := range []string{"/numbers", "/numbers/2", "/flow/children/_/data/max_digits"} {
+		if _, ok := got[p]; !ok {
+			t.Errorf("no problem at %s: %v", p, got)
+		}
+	}
+	var nilDoc *Document
+	if nilDoc.Root() != nil {
+		t.Error("Root of a nil document")
+	}
+}
+
+func TestLoopsAndDepth(t *testing.T) {
+	again := Say("Again.")
+	again.Then(again)
+	if got := problemsOf(again.Validate()); !strings.HasPrefix(got["/children/_"], "loop back to the root") {
+		t.Errorf("Validate: %v", got)
+	}
+	if _, err := json.Marshal(again); err == nil {
+		t.Error("a looping tree encoded")
+	}
+	deep := strings.Repeat(`{"module":"bye","data":{},"children":{"_":`, kzrt.MaxDepth) + `{"module":"bye","data":{}}` + strings.Repeat("}}", kzrt.MaxDepth)
+	if _, err := Parse([]byte(deep)); err == nil {
+		t.Error("a tree deeper than kzrt.MaxDepth parsed")
+	}
+}
+
+func TestGettersAreNilSafe(t *testing.T) {
+	var d *SayData
+	if d.GetText() != "" || d.GetVoice() != DefaultSayDataVoice || d.GetRepeat() != DefaultSayDataRepeat || DefaultSayDataRepeat != 1 {
+		t.Errorf("nil getters: %q %q %d", d.GetText(), d.GetVoice(), d.GetRepeat())
+	}
+	var g *GatherData
+	if g.GetMaxDigits() != 4 {
+		t.Error("GetMaxDigits on nil")
+	}
+}
+
+func TestRegistry(t *testing.T) {
+	if names := Modules().Names(); !slices.Equal(names, []string{"bye", "gather", "say"}) {
+		t.Fatalf("Modules: %v", names)
+	}
+	d, ok := NewData("gather")
+	if _, typed := d.(*GatherData); !ok || !typed {
+		t.Fatalf("NewData: %T", d)
+	}
+	if _, ok := NewData("hold"); ok {
+		t.Error("NewData of an unknown module")
+	}
+	if n := NewNode(&ByeData{}); n.Module != "bye" || n.Validate() != nil {
+		t.Errorf("NewNode: %+v", n)
+	}
+	for _, m := range Modules().Names() {
+		n, ok := Example(m)
+		if !ok || n.Module != m {
+			t.Errorf("Example(%q): %v %v", m, n, ok)
+			continue
+		}
+		if err := n.Validate(); err != nil {
+			t.Errorf("Example(%q): %v", m, err)
+		}
+	}
+}

@@ -1,0 +1,184 @@
+package kzrt_test
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
+)
+
+func TestModules(t *testing.T) {
+	names := testModules.Names()
+	if !slices.Equal(names, []string{"bye", "say"}) {
+		t.Fatalf("Names: %v", names)
+	}
+	names[0] = "changed"
+	if testModules.Names()[0] != "bye" {
+		t.Fatal("Names shares its slice")
+	}
+	if !testModules.Has("say") || testModules.Has("hold") {
+		t.Fatal("Has")
+	}
+	d, ok := testModules.NewData("say")
+	if _, typed := d.(*sayData); !ok || !typed {
+		t.Fatalf("NewData(say) = %T", d)
+	}
+	if again, _ := testModules.NewData("say"); again == d {
+		t.Fatal("NewData returns the same value twice")
+	}
+	if d, ok := testModules.NewData("hold"); ok || d != nil {
+		t.Fatalf("NewData(hold) = %v, %v", d, ok)
+	}
+}
+
+func TestNewModulesRefusesMistakes(t *testing.T) {
+	for name, protos := range map[string][]kzrt.Data{
+		"nil pointer": {(*sayData)(nil)},
+		"twice":       {new(sayData), new(sayData)},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			kzrt.NewModules(protos...)
+		}()
+	}
+}
+
+func TestParseNode(t *testing.T) {
+	in := `{"x_editor":{"pos":1},"data":{"text":"hi","x_hint":true},"module":"say","children":{
+		"_":{"module":"bye","data":{}},
+		"1":{"module":"hold","data":{"music":"jazz"},"comment":"kept"},
+		"2":{"module":"say","data":{"text":5}},
+		"3":{"module":"say"}}}`
+	n, err := testModules.ParseNode([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	say, ok := n.Data.(*sayData)
+	if !ok || *say.Text != "hi" || say.Extra["x_hint"] == nil || n.Extra["x_editor"] == nil {
+		t.Fatalf("root: %+v %+v", n, n.Data)
+	}
+	if _, ok := n.Children["_"].Data.(*byeData); !ok {
+		t.Errorf("child _: %T", n.Children["_"].Data)
+	}
+	unknown, ok := n.Children["1"].Data.(*kzrt.RawData)
+	if !ok || !unknown.Unknown || unknown.Module != "hold" || string(unknown.JSON) != `{"music":"jazz"}` || n.Children["1"].Extra["comment"] == nil {
+		t.Errorf("unknown module: %+v", n.Children["1"])
+	}
+	misfit, ok := n.Children["2"].Data.(*kzrt.RawData)
+	if !ok || misfit.Unknown || len(misfit.Problems) != 1 || misfit.Problems[0].Pointer != "/text" {
+		t.Errorf("data of the wrong shape: %+v", n.Children["2"].Data)
+	}
+	if n.Children["3"].Data != nil {
+		t.Errorf("no data: %v", n.Children["3"].Data)
+	}
+
+	// Everything Parse kept is reported by Validate, at once.
+	want := []string{"/children/1/module", "/children/2/data/text", "/children/3/data"}
+	if got := pointers(n.Validate()); !slices.Equal(got, want) {
+		t.Errorf("Validate: %v, want %v", got, want)
+	}
+
+	// And encoding gives the same JSON value back.
+	out, err := json.Marshal(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b any
+	json.Unmarshal([]byte(in), &a)
+	json.Unmarshal(out, &b)
+	if ja, jb := mustJSON(a), mustJSON(b); ja != jb {
+		t.Errorf("round trip:\n in %s\nout %s", ja, jb)
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestParseNodeRefusesWhatIsNotATree(t *testing.T) {
+	cases := []struct{ in, pointer, msg string }{
+		{`[1]`, "", "got array, want object"},
+		{`{"module":"say","data":{},"children":[]}`, "/children", "got array, want object"},
+		{`{"module":"say","data":{},"children":{"_":"bye"}}`, "/children/_", "got string, want object"},
+		{`{"module":"say","data":{},"children":{"_":{"module":"bye","data":{},"children":{"a/b":null}}}}`, "/children/_/children/a~1b", "got null, want object"},
+		{`{"module":5,"data":{}}`, "/module", "got number, want string"},
+		{`{"module":"hold","data":[]}`, "/data", "got array, want object"},
+		{`{"module":"say","data":{},"children":{"_":{"module":"hold","data":"x"}}}`, "/children/_/data", "got string, want object"},
+	}
+	for _, c := range cases {
+		_, err := testModules.ParseNode([]byte(c.in))
+		de := decodeErr(t, err)
+		if de.Pointer != c.pointer || !strings.Contains(de.Err.Error(), c.msg) {
+			t.Errorf("%s: %q %q, want %q %q", c.in, de.Pointer, de.Err, c.pointer, c.msg)
+		}
+	}
+	if _, err := testModules.ParseNode([]byte(`{"module":"say",`)); err == nil || !strings.Contains(err.Error(), "unexpected end of JSON input") {
+		t.Errorf("invalid JSON: %v", err)
+	}
+	// Data nested past encoding/json's own limit is refused, not a crash.
+	deep := `{"module":"hold","data":{"x":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}}`
+	if _, err := testModules.ParseNode([]byte(deep)); err == nil {
+		t.Error("data nested 20000 deep parsed")
+	}
+}
+
+func TestIsDocument(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"flow":{"module":"say"},"numbers":["1"]}`: true,
+		`{"module":"say","flow":{}}`:                false,
+		`{"module":"say"}`:                          false,
+	} {
+		if got, err := kzrt.IsDocument([]byte(in)); err != nil || got != want {
+			t.Errorf("IsDocument(%s) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := kzrt.IsDocument([]byte(`"flow"`)); err == nil {
+		t.Error("IsDocument of a string")
+	}
+}
+
+// doc is a struct holding nodes, as a generated stored-callflow document
+// does; its UnmarshalJSON decodes them with the modules.
+type doc struct {
+	Flow    *kzrt.Node                 `json:"flow,omitempty"`
+	Options []kzrt.Node                `json:"options,omitempty"`
+	Extra   map[string]json.RawMessage `json:"-"`
+}
+
+func (x *doc) UnmarshalJSON(data []byte) error {
+	*x = doc{}
+	return testModules.DecodeObject(data, x, &x.Extra)
+}
+
+func TestModulesDecodeObject(t *testing.T) {
+	var d doc
+	err := json.Unmarshal([]byte(`{"flow":{"module":"say","data":{"text":"hi"}},"options":[{"module":"bye","data":{}}],"name":"x"}`), &d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := d.Flow.Data.(*sayData); !ok || len(d.Options) != 1 || d.Extra["name"] == nil {
+		t.Fatalf("%+v", d)
+	}
+	if _, ok := d.Options[0].Data.(*byeData); !ok {
+		t.Fatalf("options: %T", d.Options[0].Data)
+	}
+	err = json.Unmarshal([]byte(`{"flow":{"module":"say","data":{},"children":{"_":[]}}}`), &d)
+	if de := decodeErr(t, err); de.Pointer != "/flow/children/_" {
+		t.Errorf("pointer %q", de.Pointer)
+	}
+	var n *kzrt.Node
+	if err := testModules.Decode(json.RawMessage(`{"module":"bye","data":{}}`), &n); err != nil || n.Module != "bye" {
+		t.Errorf("Decode: %v %v", n, err)
+	}
+	// Without modules, a node cannot be decoded, and the error says why.
+	if err := kzrt.Decode(json.RawMessage(`{"module":"bye","data":{}}`), &n); err == nil || !strings.Contains(err.Error(), "Parse function") {
+		t.Errorf("kzrt.Decode of a node: %v", err)
+	}
+}

@@ -1,0 +1,411 @@
+package kzrt
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// DefaultChild is the key of the branch Kazoo takes when a module asks for
+// no particular one, or asks for one the node does not have: "_".
+const DefaultChild = "_"
+
+// MaxDepth is the deepest callflow tree kzrt handles, counted in nodes from
+// the root (a lone node has depth 1). Parsing, validating, encoding and
+// walking a deeper tree is an error at the first node beyond the limit;
+// real callflows are a few dozen nodes deep at most.
+const MaxDepth = 1000
+
+// Data is the typed data of one callflow node: *TTSData for module "tts",
+// *PivotData for "pivot" and so on in a generated package, or *RawData for
+// data kept as JSON. Every generated module data type implements it.
+type Data interface {
+	// ModuleName is the module this data belongs to.
+	ModuleName() string
+	// Validate checks the data against the module's schema.
+	Validate() error
+	json.Marshaler
+
+	// KzrtEncode is an implementation hook, not meant to be called by
+	// applications (use MarshalJSON): it appends the data to e as JSON.
+	KzrtEncode(e *Encoder)
+	// KzrtValidate is an implementation hook, not meant to be called by
+	// applications (use Validate): it records every problem of the data
+	// in v, at v's current location.
+	KzrtValidate(v *Validator)
+}
+
+// Builder is anything that yields a callflow node: every generated module
+// builder (TTS(…), Pivot(…), Menu(), …) and *Node itself.
+type Builder interface {
+	Node() *Node
+}
+
+// Tree is a callflow as a whole: a bare *Node, as a pivot server answers,
+// or a stored callflow document of a generated package, whose tree sits
+// under "flow".
+type Tree interface {
+	json.Marshaler
+	// Validate checks the whole tree as Kazoo does.
+	Validate() error
+	// Root is the first node of the tree.
+	Root() *Node
+}
+
+// Node is one step of a callflow: a module, its data, and the children
+// Kazoo may continue with. It is the Go form of Kazoo's callflows.action
+// schema, shared by every package kzgen generates, so trees built with two
+// such packages compose. Its JSON is exactly what Kazoo runs and what a
+// pivot server answers: {"module":"tts","data":{…},"children":{"_":{…}}}.
+//
+// A tree must not loop: a node that is its own descendant (a menu whose
+// child is the menu itself) is reported by Validate, MarshalJSON and Walk,
+// never followed. The same node under two parents is fine; it is encoded
+// once under each.
+type Node struct {
+	// Module names the callflow action, e.g. "tts" or "pivot".
+	Module string
+	// Data holds the module's arguments. Nil encodes no "data" key, which
+	// Kazoo rejects; builders and NewNode always set it.
+	Data Data
+	// Children maps branch keys to the next node: DefaultChild ("_"),
+	// menu digits, "match"/"nomatch", "sip:486", variable values…
+	Children map[string]*Node
+	// Extra holds node keys other than module, data and children, kept
+	// verbatim so that a round trip loses nothing.
+	Extra map[string]json.RawMessage
+}
+
+// NewNode makes a node of any module from its typed data.
+func NewNode(data Data) *Node {
+	return &Node{Module: data.ModuleName(), Data: data}
+}
+
+// Node returns n, so a *Node can be passed wherever a Builder is expected.
+func (n *Node) Node() *Node { return n }
+
+// Root returns n; it makes *Node a Tree.
+func (n *Node) Root() *Node { return n }
+
+// SetChild sets the child under key; a nil next removes it.
+func (n *Node) SetChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	if child == nil {
+		delete(n.Children, key)
+		return
+	}
+	if n.Children == nil {
+		n.Children = map[string]*Node{}
+	}
+	n.Children[key] = child
+}
+
+// Next returns the child Kazoo continues with when the module asks for
+// key: that child if present, else the default "_" child, else nil (the
+// call hangs up).
+func (n *Node) Next(key string) *Node {
+	if c, ok := n.Children[key]; ok && c != nil {
+		return c
+	}
+	return n.Children[DefaultChild]
+}
+
+// MarshalJSON encodes the node and its subtree. A loop in the tree or a
+// tree deeper than MaxDepth is an error naming the JSON pointer, relative
+// to n, where it is found.
+func (n *Node) MarshalJSON() ([]byte, error) {
+	if n == nil {
+		return []byte("null"), nil
+	}
+	var e Encoder
+	e.Grow(1024) // a typical callflow fits without reallocating
+	n.KzrtEncode(&e)
+	return e.Bytes()
+}
+
+// UnmarshalJSON refuses to decode: a node's data is typed by its module,
+// and only a generated package knows its modules. Decode callflow JSON
+// with that package's Parse, or with its Modules().ParseNode.
+func (n *Node) UnmarshalJSON([]byte) error {
+	return errors.New("kzrt: a callflow node cannot be decoded without its modules; use the Parse function of the generated package")
+}
+
+// KzrtEncode is an implementation hook, not meant to be called by
+// applications (use MarshalJSON): it appends the tree under n to e as
+// JSON, failing e at a loop or beyond MaxDepth.
+func (n *Node) KzrtEncode(e *Encoder) {
+	var nodes [16]*Node
+	var keys [16]string
+	encodeTree(e, n, trail{nodes: nodes[:0], keys: keys[:0]})
+}
+
+// Validate checks the whole tree as Kazoo does: each node against
+// callflows.action (a module name of 1 to 64 characters, data present)
+// and each node's data against its module's schema, at every depth. It
+// returns nil or Errors, each with a JSON pointer such as
+// /children/_/data/text.
+//
+// Validate needs no list of modules: Parse records in the tree what only
+// the generated package knew. Data of a module it had no schema for is
+// *RawData marked Unknown, reported at /module as Kazoo reports it; data
+// that did not fit its module's type is *RawData carrying its Problems.
+// A loop, a tree deeper than MaxDepth, a nil child, nil Data and Data of
+// another module than the node's are problems too.
+func (n *Node) Validate() error {
+	var v Validator
+	if n == nil {
+		v.Report("no callflow node (nil *Node)")
+		return v.Err()
+	}
+	n.KzrtValidate(&v)
+	return v.Err()
+}
+
+// KzrtValidate is an implementation hook, not meant to be called by
+// applications (use Validate): it records every problem of the tree under
+// n in v, at v's current location.
+func (n *Node) KzrtValidate(v *Validator) {
+	var nodes [16]*Node
+	var marks [16]int
+	validateTree(v, n, trail{nodes: nodes[:0], marks: marks[:0]})
+}
+
+// Walk calls fn for n and every node below it, depth first, children in
+// key order, with the JSON pointer of each node relative to n ("" for n
+// itself). It does not descend into a child that closes a loop or lies
+// deeper than MaxDepth; it returns those as Errors, nil when there are
+// none. The same node under two parents is visited under each.
+func (n *Node) Walk(fn func(pointer string, node *Node)) error {
+	if n == nil {
+		return nil
+	}
+	var nodes [16]*Node
+	var keys [16]string
+	var errs Errors
+	walkTree(n, "", fn, trail{nodes: nodes[:0], keys: keys[:0]}, &errs)
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}
+
+// trail is the way from where a walk started down to the node it is at:
+// the nodes, the branch keys between them (keys[i] leads from nodes[i] to
+// nodes[i+1]) and, when validating, the validator's path length at each
+// node. A child already on the trail closes a loop. Each level of the
+// walk gets the trail by value and appends to it, so the arrays behind it
+// are shared and a typical tree needs no allocation.
+type trail struct {
+	nodes []*Node
+	keys  []string
+	marks []int
+}
+
+// loop returns the depth on the trail (0 for the first node) of c, or -1.
+func (t trail) loop(c *Node) int { return slices.Index(t.nodes, c) }
+
+// tooDeep reports whether a child of the last node would be deeper than
+// MaxDepth.
+func (t trail) tooDeep() bool { return len(t.nodes) >= MaxDepth }
+
+// pointer renders the JSON pointer of the node at depth d, relative to
+// where the walk started, from the keys.
+func (t trail) pointer(d int) string {
+	var b strings.Builder
+	for _, k := range t.keys[:d] {
+		b.WriteString("/children/")
+		b.WriteString(EscapeToken(k))
+	}
+	return b.String()
+}
+
+// loopMessage says that a child closes a loop back to the node at pointer
+// back.
+func loopMessage(back string) string {
+	if back == "" {
+		back = "the root"
+	}
+	return "loop back to " + back + "; a callflow is a tree, a node cannot be its own descendant"
+}
+
+var depthMessage = fmt.Sprintf("the tree is deeper than %d nodes (kzrt.MaxDepth)", MaxDepth)
+
+// encodeTree appends the tree under n to e.
+func encodeTree(e *Encoder, n *Node, t trail) {
+	t.nodes = append(t.nodes, n)
+	e.OpenObject()
+	e.Key("module")
+	e.String(n.Module)
+	if n.Data != nil {
+		e.Key("data")
+		n.Data.KzrtEncode(e)
+	}
+	if n.Children != nil {
+		e.Key("children")
+		e.OpenObject()
+		var buf [8]string
+		for _, k := range sortedKeys(buf[:0], n.Children) {
+			e.Key(k)
+			c := n.Children[k]
+			down := t
+			down.keys = append(down.keys, k)
+			switch d := t.loop(c); {
+			case c == nil:
+				e.Null()
+			case d >= 0:
+				e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), loopMessage(t.pointer(d))))
+				e.Null()
+			case t.tooDeep():
+				e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), depthMessage))
+				e.Null()
+			default:
+				encodeTree(e, c, down)
+			}
+		}
+		e.CloseObject()
+	}
+	e.Extra(n.Extra)
+	e.CloseObject()
+}
+
+// validateTree records the problems of the tree under n in v.
+func validateTree(v *Validator, n *Node, t trail) {
+	t.nodes = append(t.nodes, n)
+	t.marks = append(t.marks, len(v.path))
+	validateAction(v, n)
+	if len(n.Children) == 0 {
+		return
+	}
+	v.Push("children")
+	var buf [8]string
+	for _, k := range sortedKeys(buf[:0], n.Children) {
+		v.Push(k)
+		// Kazoo's schema types children under keys matching ".+"; an
+		// empty key is not matched, so it is not checked either.
+		c := n.Children[k]
+		switch d := t.loop(c); {
+		case k == "":
+		case c == nil:
+			v.Report("a child must be a node, not null")
+		case d >= 0:
+			v.Report(loopMessage(v.pointerTo(t.marks[d])))
+		case t.tooDeep():
+			v.Report(depthMessage)
+		default:
+			validateTree(v, c, t)
+		}
+		v.Pop()
+	}
+	v.Pop()
+}
+
+// validateAction checks one node, without its children, against Kazoo's
+// callflows.action schema, and its data against its module's schema.
+func validateAction(v *Validator, n *Node) {
+	v.Push("module")
+	v.Length(n.Module, 1, 64)
+	if raw, ok := n.Data.(*RawData); ok && raw.Unknown && n.Module != "" {
+		v.Reportf("unable to find callflow schema for module %q", n.Module)
+	}
+	v.Pop()
+	v.Push("data")
+	switch {
+	case n.Data == nil:
+		v.Report("required property is missing: a node needs data, {} at least (Node.Data is nil)")
+	case n.Data.ModuleName() != n.Module:
+		v.Reportf("data is for module %q, but the node runs %q", n.Data.ModuleName(), n.Module)
+	default:
+		n.Data.KzrtValidate(v)
+	}
+	v.Pop()
+}
+
+// walkTree calls fn for the tree under n, at pointer ptr.
+func walkTree(n *Node, ptr string, fn func(string, *Node), t trail, errs *Errors) {
+	t.nodes = append(t.nodes, n)
+	fn(ptr, n)
+	var buf [8]string
+	for _, k := range sortedKeys(buf[:0], n.Children) {
+		c := n.Children[k]
+		if c == nil {
+			continue
+		}
+		childPtr := ptr + "/children/" + EscapeToken(k)
+		switch d := t.loop(c); {
+		case d >= 0:
+			*errs = append(*errs, Error{Pointer: childPtr, Message: loopMessage(t.pointer(d))})
+		case t.tooDeep():
+			*errs = append(*errs, Error{Pointer: childPtr, Message: depthMessage})
+		default:
+			down := t
+			down.keys = append(down.keys, k)
+			walkTree(c, childPtr, fn, down, errs)
+		}
+	}
+}
+
+// sortedKeys appends the keys of m to buf, sorted; with a buf of enough
+// capacity it does not allocate.
+func sortedKeys[V any](buf []string, m map[string]V) []string {
+	for k := range m {
+		buf = append(buf, k)
+	}
+	slices.Sort(buf)
+	return buf
+}
+
+// RawData is node data kept as the JSON it was. Parse makes it for the
+// data of a module the generated package has no schema for (Unknown is
+// set; Validate reports the node as Kazoo does), and for data that does
+// not fit its module's type (Problems lists why). A RawData built by hand
+// is sent as it is: Validate only checks that JSON is an object, so it
+// suits a module kzgen does not know but the Kazoo server does.
+type RawData struct {
+	// Module is the module the data belongs to.
+	Module string
+	// JSON is the data, an object.
+	JSON json.RawMessage
+	// Problems lists why the data does not fit its module's type, with
+	// pointers relative to the data; empty for an unknown module.
+	Problems Errors
+	// Unknown is set when no schema is known for Module.
+	Unknown bool
+}
+
+// ModuleName returns the node's module.
+func (d *RawData) ModuleName() string { return d.Module }
+
+// Validate returns the problems found when the data was parsed, if any.
+func (d *RawData) Validate() error {
+	var v Validator
+	d.KzrtValidate(&v)
+	return v.Err()
+}
+
+// MarshalJSON returns the data as it was read.
+func (d *RawData) MarshalJSON() ([]byte, error) {
+	var e Encoder
+	d.KzrtEncode(&e)
+	return e.Bytes()
+}
+
+// KzrtEncode is an implementation hook, not meant to be called by
+// applications (use MarshalJSON): it appends the data to e.
+func (d *RawData) KzrtEncode(e *Encoder) { e.Raw(d.JSON) }
+
+// KzrtValidate is an implementation hook, not meant to be called by
+// applications (use Validate): it records the data's problems in v.
+func (d *RawData) KzrtValidate(v *Validator) {
+	if len(d.Problems) > 0 {
+		v.Merge(d.Problems)
+		return
+	}
+	if k := Kind(d.JSON); k != '{' {
+		v.Reportf("got %s, want object", kindName(k))
+	}
+}

@@ -1,0 +1,312 @@
+package kzrt_test
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
+)
+
+func TestNodeChildren(t *testing.T) {
+	menu := say("menu")
+	one, other := bye(), say("other")
+	menu.SetChild("1", one)
+	menu.SetChild(kzrt.DefaultChild, other)
+	if menu.Next("1") != one || menu.Next("9") != other || menu.Next(kzrt.DefaultChild) != other {
+		t.Fatalf("Next: %v %v", menu.Next("1"), menu.Next("9"))
+	}
+	menu.SetChild("1", nil)
+	menu.SetChild("2", (*kzrt.Node)(nil))
+	if _, ok := menu.Children["1"]; ok || len(menu.Children) != 1 {
+		t.Fatalf("SetChild(nil) should remove: %v", menu.Children)
+	}
+	if leaf := bye(); leaf.Next("_") != nil {
+		t.Fatal("a leaf has no next node")
+	}
+	var b kzrt.Builder = menu
+	if b.Node() != menu || menu.Root() != menu {
+		t.Fatal("a *Node is its own Builder and Tree root")
+	}
+}
+
+func TestNodeMarshalJSON(t *testing.T) {
+	n := then(say("hi"), bye())
+	n.SetChild("b", bye())
+	n.Children["a"] = nil
+	n.Extra = map[string]json.RawMessage{"x_editor": json.RawMessage(` { "pos" : 1 } `)}
+	got, err := json.Marshal(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"module":"say","data":{"text":"hi"},"children":{"_":{"module":"bye","data":{}},"a":null,"b":{"module":"bye","data":{}}},"x_editor":{"pos":1}}`
+	if string(got) != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got, err := (*kzrt.Node)(nil).MarshalJSON(); err != nil || string(got) != "null" {
+		t.Errorf("nil node: %s, %v", got, err)
+	}
+	// No data: no "data" key, which Validate reports.
+	if got, _ := json.Marshal(&kzrt.Node{Module: "bye"}); string(got) != `{"module":"bye"}` {
+		t.Errorf("no data: %s", got)
+	}
+}
+
+func TestNodeUnmarshalJSONNeedsModules(t *testing.T) {
+	var n kzrt.Node
+	err := json.Unmarshal([]byte(`{"module":"say","data":{}}`), &n)
+	if err == nil || !strings.Contains(err.Error(), "Parse function of the generated package") {
+		t.Fatalf("err = %v, want a pointer to Parse", err)
+	}
+}
+
+func TestNodeValidate(t *testing.T) {
+	cases := []struct {
+		name string
+		node *kzrt.Node
+		want map[string]string // pointer → message, exactly
+	}{
+		{"valid", then(say("hi"), bye()), nil},
+		{"data problem at depth", then(say("hi"), then(bye(), say(""))), map[string]string{
+			"/children/_/children/_/data/text": "length 0, minimum 1",
+		}},
+		{"module empty", &kzrt.Node{Data: &byeData{}}, map[string]string{
+			"/module": "length 0, minimum 1",
+			"/data":   `data is for module "bye", but the node runs ""`,
+		}},
+		{"module too long", &kzrt.Node{Module: strings.Repeat("m", 65), Data: &kzrt.RawData{Module: strings.Repeat("m", 65), JSON: json.RawMessage(`{}`)}}, map[string]string{
+			"/module": "length 65, maximum 64",
+		}},
+		{"nil data", &kzrt.Node{Module: "say"}, map[string]string{
+			"/data": "required property is missing: a node needs data, {} at least (Node.Data is nil)",
+		}},
+		{"data of another module", &kzrt.Node{Module: "say", Data: &byeData{}}, map[string]string{
+			"/data": `data is for module "bye", but the node runs "say"`,
+		}},
+		{"unknown module, as Parse marks it", kzrt.NewNode(&kzrt.RawData{Module: "hold", JSON: json.RawMessage(`{}`), Unknown: true}), map[string]string{
+			"/module": `unable to find callflow schema for module "hold"`,
+		}},
+		{"raw data built by hand is sent as it is", kzrt.NewNode(&kzrt.RawData{Module: "hold", JSON: json.RawMessage(`{"music":"x"}`)}), nil},
+		{"raw data must be an object", kzrt.NewNode(&kzrt.RawData{Module: "hold", JSON: json.RawMessage(`[1]`)}), map[string]string{
+			"/data": "got array, want object",
+		}},
+		{"raw data problems, as Parse records them", kzrt.NewNode(&kzrt.RawData{Module: "say", JSON: json.RawMessage(`{"text":5}`),
+			Problems: kzrt.Errors{{Pointer: "/text", Message: "got number, want string"}}}), map[string]string{
+			"/data/text": "got number, want string",
+		}},
+		{"null child", &kzrt.Node{Module: "bye", Data: &byeData{}, Children: map[string]*kzrt.Node{"x/y": nil}}, map[string]string{
+			"/children/x~1y": "a child must be a node, not null",
+		}},
+		{"empty key is not checked, as in Kazoo's schema", &kzrt.Node{Module: "bye", Data: &byeData{}, Children: map[string]*kzrt.Node{"": {}}}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.node.Validate()
+			got := map[string]string{}
+			for _, e := range kzrt.AsErrors(err) {
+				got[e.Pointer] = e.Message
+			}
+			if len(c.want) == 0 && err != nil {
+				t.Fatalf("Validate: %v", err)
+			}
+			if len(got) != len(c.want) {
+				t.Errorf("got %v, want %v", got, c.want)
+			}
+			for p, msg := range c.want {
+				if got[p] != msg {
+					t.Errorf("%s: got %q, want %q", p, got[p], msg)
+				}
+			}
+			if err != nil {
+				var es kzrt.Errors
+				if !errors.As(err, &es) {
+					t.Errorf("Validate returned %T, not kzrt.Errors", err)
+				}
+			}
+		})
+	}
+	if err := (*kzrt.Node)(nil).Validate(); err == nil {
+		t.Error("a nil node validates")
+	}
+}
+
+// loopMenu builds what a user might write by mistake: a menu whose digit
+// 9 leads to a prompt that repeats the menu.
+func loopMenu() *kzrt.Node {
+	menu := say("menu")
+	again := say("again")
+	menu.SetChild("1", bye())
+	menu.SetChild("9", again)
+	again.SetChild(kzrt.DefaultChild, menu)
+	return then(say("welcome"), menu)
+}
+
+func TestLoopsAreFoundNotFollowed(t *testing.T) {
+	const loopAt, backTo = "/children/_/children/9/children/_", "/children/_"
+	root := loopMenu()
+
+	err := root.Validate()
+	es := kzrt.AsErrors(err)
+	if len(es) != 1 || es[0].Pointer != loopAt || !strings.HasPrefix(es[0].Message, "loop back to "+backTo+";") {
+		t.Fatalf("Validate: %v", err)
+	}
+	if _, err := json.Marshal(root); err == nil || !strings.Contains(err.Error(), loopAt+": loop back to "+backTo) {
+		t.Fatalf("MarshalJSON: %v", err)
+	}
+	var visited []string
+	err = root.Walk(func(p string, _ *kzrt.Node) { visited = append(visited, p) })
+	want := []string{"", "/children/_", "/children/_/children/1", "/children/_/children/9"}
+	if !slices.Equal(visited, want) {
+		t.Errorf("Walk visited %v, want %v", visited, want)
+	}
+	if es := kzrt.AsErrors(err); len(es) != 1 || es[0].Pointer != loopAt {
+		t.Errorf("Walk: %v", err)
+	}
+
+	// A node that is its own child loops back to the root.
+	self := say("self")
+	self.SetChild("_", self)
+	if es := kzrt.AsErrors(self.Validate()); len(es) != 1 || es[0].Pointer != "/children/_" || !strings.HasPrefix(es[0].Message, "loop back to the root") {
+		t.Errorf("self loop: %v", es)
+	}
+}
+
+func TestLoopPointerIncludesWhereTheTreeSits(t *testing.T) {
+	var v kzrt.Validator
+	v.Push("flow")
+	loopMenu().KzrtValidate(&v)
+	v.Pop()
+	es := v.Problems()
+	if len(es) != 1 || es[0].Pointer != "/flow/children/_/children/9/children/_" || !strings.HasPrefix(es[0].Message, "loop back to /flow/children/_;") {
+		t.Fatalf("%v", es)
+	}
+}
+
+func TestSharedNodeIsNotALoop(t *testing.T) {
+	shared := then(say("goodbye"), bye())
+	root := say("menu")
+	root.SetChild("1", shared)
+	root.SetChild("2", shared)
+	if err := root.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	got, err := json.Marshal(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(got), `"goodbye"`); n != 2 {
+		t.Errorf("shared node encoded %d times, want 2: %s", n, got)
+	}
+	count := 0
+	if err := root.Walk(func(string, *kzrt.Node) { count++ }); err != nil || count != 5 {
+		t.Errorf("Walk: %d nodes, %v", count, err)
+	}
+}
+
+// chain is a tree of depth nodes, each the "_" child of the one before.
+func chain(depth int) *kzrt.Node {
+	root := bye()
+	n := root
+	for range depth - 1 {
+		c := bye()
+		n.SetChild(kzrt.DefaultChild, c)
+		n = c
+	}
+	return root
+}
+
+func TestDepthLimit(t *testing.T) {
+	ok := chain(kzrt.MaxDepth)
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("a tree of MaxDepth nodes: %v", err)
+	}
+	data, err := json.Marshal(ok)
+	if err != nil {
+		t.Fatalf("MarshalJSON at MaxDepth: %v", err)
+	}
+	if _, err := testModules.ParseNode(data); err != nil {
+		t.Fatalf("ParseNode at MaxDepth: %v", err)
+	}
+
+	deep := chain(kzrt.MaxDepth + 1)
+	deepest := strings.Repeat("/children/_", kzrt.MaxDepth)
+	es := kzrt.AsErrors(deep.Validate())
+	if len(es) != 1 || es[0].Pointer != deepest || !strings.Contains(es[0].Message, "deeper than 1000 nodes") {
+		t.Fatalf("Validate: %d problems, first %.200v", len(es), es)
+	}
+	if _, err := json.Marshal(deep); err == nil || !strings.Contains(err.Error(), "deeper than 1000 nodes") {
+		t.Errorf("MarshalJSON: %.200v", err)
+	}
+	count := 0
+	err = deep.Walk(func(string, *kzrt.Node) { count++ })
+	if count != kzrt.MaxDepth || err == nil {
+		t.Errorf("Walk: %d nodes, %.200v", count, err)
+	}
+	// The same tree as JSON: Parse refuses it at the same pointer.
+	deepJSON := strings.Repeat(`{"module":"bye","data":{},"children":{"_":`, kzrt.MaxDepth) +
+		`{"module":"bye","data":{}}` + strings.Repeat(`}}`, kzrt.MaxDepth)
+	_, err = testModules.ParseNode([]byte(deepJSON))
+	var de *kzrt.DecodeError
+	if !errors.As(err, &de) || de.Pointer != deepest || !strings.Contains(de.Err.Error(), "deeper than 1000 nodes") {
+		t.Errorf("ParseNode: %.300v", err)
+	}
+}
+
+func TestWalk(t *testing.T) {
+	root := say("root")
+	root.SetChild("b", bye())
+	root.SetChild("a/b~c", then(say("x"), bye()))
+	root.Children["nil"] = nil
+	var got []string
+	if err := root.Walk(func(p string, n *kzrt.Node) { got = append(got, p+"="+n.Module) }); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"=say", "/children/a~1b~0c=say", "/children/a~1b~0c/children/_=bye", "/children/b=bye"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if err := (*kzrt.Node)(nil).Walk(func(string, *kzrt.Node) { t.Error("called") }); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestRawData(t *testing.T) {
+	d := &kzrt.RawData{Module: "hold", JSON: json.RawMessage(`{ "a" : [1, 2] }`)}
+	if got, err := d.MarshalJSON(); err != nil || string(got) != `{"a":[1,2]}` {
+		t.Errorf("MarshalJSON: %s %v", got, err)
+	}
+	if d.ModuleName() != "hold" || d.Validate() != nil {
+		t.Errorf("ModuleName %q, Validate %v", d.ModuleName(), d.Validate())
+	}
+	d.Problems = kzrt.Errors{{Pointer: "/a/0", Message: "bad"}}
+	if err := d.Validate(); err == nil || err.Error() != "/a/0: bad" {
+		t.Errorf("Validate with problems: %v", err)
+	}
+}
+
+// TestValidateAllocations: loop and depth bookkeeping allocate nothing on
+// a typical tree. Validate allocates only its Validator, which escapes
+// through the data's KzrtValidate hook (an interface call).
+func TestValidateAllocations(t *testing.T) {
+	root := then(say("hi"), then(bye(), bye()))
+	root.SetChild("1", then(say("one"), bye()))
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := root.Validate(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 1 {
+		t.Errorf("Validate of a valid 6-node tree: %.0f allocations, want 1", allocs)
+	}
+	allocs = testing.AllocsPerRun(100, func() {
+		if err := root.Walk(func(string, *kzrt.Node) {}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	// The pointers handed to fn are built for each of the 5 children.
+	if allocs > 5 {
+		t.Errorf("Walk of a 6-node tree: %.0f allocations, want at most one per child pointer", allocs)
+	}
+}
