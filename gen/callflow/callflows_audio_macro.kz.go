@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // AudioMacroData is the object callflows.audio_macro.
 //
@@ -32,7 +32,10 @@ type AudioMacroData struct {
 	// Default: ["1","2","3","4","5","6","7","8","9","*","0","#"].
 	Terminators []string `json:"terminators,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number too large
+	// for its field (an integer beyond int64, a number beyond float64) is
+	// kept here too, under its property's name, with the field left nil;
+	// Validate checks it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -108,11 +111,48 @@ func (x *AudioMacroData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number too large for its field (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *AudioMacroData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *AudioMacroData) KzrtDecode(d *kzrt.Decoder) {
 	*x = AudioMacroData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "language":
+			x.Language = new(d.String())
+		case "macros":
+			if d.OpenArray() {
+				x.Macros = []AudioMacroMacrosItem{}
+				for d.NextElem() {
+					var item AudioMacroMacrosItem
+					item.decode(d)
+					x.Macros = append(x.Macros, item)
+				}
+			}
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "terminators":
+			if d.OpenArray() {
+				x.Terminators = []string{}
+				for d.NextElem() {
+					x.Terminators = append(x.Terminators, d.String())
+				}
+			}
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -209,123 +249,132 @@ func (x *AudioMacroMacrosItem) encodeAlternative(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *AudioMacroMacrosItem) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *AudioMacroMacrosItem) decode(d *kzrt.Decoder) {
 	*x = AudioMacroMacrosItem{}
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
-	if raw, ok := members["macro"]; ok {
-		if err := kzrt.Decode(raw, &x.Macro); err != nil {
-			return kzrt.At("macro", err)
-		}
-		delete(members, "macro")
-	}
-	if data, err = json.Marshal(members); err != nil {
-		return err
-	}
 	var fallback func()
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	if d.OpenObject() {
+		for d.NextMember() {
+			switch string(d.Key()) {
+			case "macro":
+				x.Macro = new(AudioMacroMacrosItemMacro(d.String()))
+			default:
+				d.Skip()
+			}
+		}
+	}
+	if d.Failed() {
+		return
+	}
+	try.Restart()
+	switch d.Kind() {
 	case '{':
 		{
 			var c PlayData
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
+			c.KzrtDecode(d)
+			if try.Decoded() {
+				delete(c.Extra, "macro")
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.KzrtValidate(v)
 				}) {
 					x.Play = &c
-					return nil
+					return
 				}
 				if fallback == nil {
 					fallback = func() {
 						x.Play = &c
 					}
 				}
+				try.Rewind()
 			}
 		}
 		{
 			var c AudioMacroToneData
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
+			c.decode(d)
+			if try.Decoded() {
+				delete(c.Extra, "macro")
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
 					x.Tone = &c
-					return nil
+					return
 				}
 				if fallback == nil {
 					fallback = func() {
 						x.Tone = &c
 					}
 				}
+				try.Rewind()
 			}
 		}
 		{
 			var c AudioMacroPromptData
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
+			c.decode(d)
+			if try.Decoded() {
+				delete(c.Extra, "macro")
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
 					x.Prompt = &c
-					return nil
+					return
 				}
 				if fallback == nil {
 					fallback = func() {
 						x.Prompt = &c
 					}
 				}
+				try.Rewind()
 			}
 		}
 		{
 			var c AudioMacroSayData
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
+			c.decode(d)
+			if try.Decoded() {
+				delete(c.Extra, "macro")
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
 					x.Say = &c
-					return nil
+					return
 				}
 				if fallback == nil {
 					fallback = func() {
 						x.Say = &c
 					}
 				}
+				try.Rewind()
 			}
 		}
 		{
 			var c TTSData
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
+			c.KzrtDecode(d)
+			if try.Decoded() {
+				delete(c.Extra, "macro")
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.KzrtValidate(v)
 				}) {
 					x.TTS = &c
-					return nil
+					return
 				}
 				if fallback == nil {
 					fallback = func() {
 						x.TTS = &c
 					}
 				}
+				try.Rewind()
 			}
 		}
 	}
 	if fallback != nil {
 		fallback()
-		return nil
+		try.Fallback()
+		return
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "JSON object")
+	try.Fail("JSON object")
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -377,7 +426,7 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 	matches := 0
 	{
 		var c PlayData
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if modules.Unmarshal(data, c.KzrtDecode) == nil && kzrt.Check(func(v *kzrt.Validator) {
 			c.KzrtValidate(v)
 		}) {
 			matches++
@@ -385,7 +434,7 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 	}
 	{
 		var c AudioMacroToneData
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if modules.Unmarshal(data, c.decode) == nil && kzrt.Check(func(v *kzrt.Validator) {
 			c.validate(v)
 		}) {
 			matches++
@@ -393,7 +442,7 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 	}
 	{
 		var c AudioMacroPromptData
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if modules.Unmarshal(data, c.decode) == nil && kzrt.Check(func(v *kzrt.Validator) {
 			c.validate(v)
 		}) {
 			matches++
@@ -401,7 +450,7 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 	}
 	{
 		var c AudioMacroSayData
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if modules.Unmarshal(data, c.decode) == nil && kzrt.Check(func(v *kzrt.Validator) {
 			c.validate(v)
 		}) {
 			matches++
@@ -409,7 +458,7 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 	}
 	{
 		var c TTSData
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if modules.Unmarshal(data, c.KzrtDecode) == nil && kzrt.Check(func(v *kzrt.Validator) {
 			c.KzrtValidate(v)
 		}) {
 			matches++

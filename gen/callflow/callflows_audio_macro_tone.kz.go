@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // AudioMacroToneData is the object callflows.audio_macro.tone.
 //
@@ -29,7 +29,10 @@ type AudioMacroToneData struct {
 	// At least 0. At most 100.
 	Volume *int64 `json:"volume,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number too large
+	// for its field (an integer beyond int64, a number beyond float64) is
+	// kept here too, under its property's name, with the field left nil;
+	// Validate checks it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -107,11 +110,41 @@ func (x *AudioMacroToneData) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number too large for its field (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *AudioMacroToneData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *AudioMacroToneData) decode(d *kzrt.Decoder) {
 	*x = AudioMacroToneData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "duration_off":
+			x.DurationOff = d.IntOrKeep(&x.Extra)
+		case "duration_on":
+			x.DurationOn = d.IntOrKeep(&x.Extra)
+		case "frequencies":
+			if d.OpenArray() {
+				x.Frequencies = []int64{}
+				for d.NextElem() {
+					x.Frequencies = append(x.Frequencies, d.Int())
+				}
+			}
+		case "repeat":
+			x.Repeat = d.IntOrKeep(&x.Extra)
+		case "volume":
+			x.Volume = d.IntOrKeep(&x.Extra)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -132,6 +165,13 @@ func (x *AudioMacroToneData) validate(v *kzrt.Validator) {
 		if *x.Volume > 100 {
 			v.Reportf("%v is greater than the maximum 100", *x.Volume)
 		}
+		v.Pop()
+	} else if raw, kept := x.Extra["volume"]; kept {
+		v.Push("volume")
+		v.KeptNumber(raw, kzrt.Bounds{
+			Max: "100",
+			Min: "0",
+		})
 		v.Pop()
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // DisaData is the object callflows.disa.
 //
@@ -56,7 +56,10 @@ type DisaData struct {
 	// instead of the caller's own.
 	UseAccountCallerID *bool `json:"use_account_caller_id,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number too large
+	// for its field (an integer beyond int64, a number beyond float64) is
+	// kept here too, under its property's name, with the field left nil;
+	// Validate checks it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -211,11 +214,46 @@ func (x *DisaData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number too large for its field (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DisaData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *DisaData) KzrtDecode(d *kzrt.Decoder) {
 	*x = DisaData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "enforce_call_restriction":
+			x.EnforceCallRestriction = new(d.Bool())
+		case "interdigit":
+			x.Interdigit = d.IntOrKeep(&x.Extra)
+		case "max_digits":
+			x.MaxDigits = d.IntOrKeep(&x.Extra)
+		case "pin":
+			x.PIN = new(d.String())
+		case "preconnect_audio":
+			x.PreconnectAudio = new(DisaPreconnectAudio(d.String()))
+		case "retries":
+			x.Retries = d.IntOrKeep(&x.Extra)
+		case "ring_repeat_count":
+			x.RingRepeatCount = d.IntOrKeep(&x.Extra)
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "use_account_caller_id":
+			x.UseAccountCallerID = new(d.Bool())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // PageGroupData is the object callflows.page_group.
 //
@@ -37,7 +37,10 @@ type PageGroupData struct {
 	// Default: 5.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number too large
+	// for its field (an integer beyond int64, a number beyond float64) is
+	// kept here too, under its property's name, with the field left nil;
+	// Validate checks it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -123,11 +126,45 @@ func (x *PageGroupData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number too large for its field (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *PageGroupData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *PageGroupData) KzrtDecode(d *kzrt.Decoder) {
 	*x = PageGroupData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "audio":
+			x.Audio = new(PageGroupAudio(d.String()))
+		case "barge_calls":
+			x.BargeCalls = new(d.Bool())
+		case "endpoints":
+			if d.OpenArray() {
+				x.Endpoints = []PageGroupEndpointsItem{}
+				for d.NextElem() {
+					var item PageGroupEndpointsItem
+					item.decode(d)
+					x.Endpoints = append(x.Endpoints, item)
+				}
+			}
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "timeout":
+			x.Timeout = d.IntOrKeep(&x.Extra)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -227,7 +264,10 @@ type PageGroupEndpointsItem struct {
 	// At least 1. At most 100.
 	Weight *int64 `json:"weight,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number too large
+	// for its field (an integer beyond int64, a number beyond float64) is
+	// kept here too, under its property's name, with the field left nil;
+	// Validate checks it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -315,11 +355,36 @@ func (x *PageGroupEndpointsItem) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number too large for its field (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *PageGroupEndpointsItem) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *PageGroupEndpointsItem) decode(d *kzrt.Decoder) {
 	*x = PageGroupEndpointsItem{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "delay":
+			x.Delay = d.IntOrKeep(&x.Extra)
+		case "endpoint_type":
+			x.EndpointType = new(PageGroupEndpointsItemEndpointType(d.String()))
+		case "id":
+			x.ID = new(d.String())
+		case "timeout":
+			x.Timeout = d.IntOrKeep(&x.Extra)
+		case "weight":
+			x.Weight = d.IntOrKeep(&x.Extra)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -356,6 +421,13 @@ func (x *PageGroupEndpointsItem) validate(v *kzrt.Validator) {
 		if *x.Weight > 100 {
 			v.Reportf("%v is greater than the maximum 100", *x.Weight)
 		}
+		v.Pop()
+	} else if raw, kept := x.Extra["weight"]; kept {
+		v.Push("weight")
+		v.KeptNumber(raw, kzrt.Bounds{
+			Max: "100",
+			Min: "1",
+		})
 		v.Pop()
 	}
 }

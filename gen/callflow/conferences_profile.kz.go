@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // ConferencesProfile is the object conferences.profile.
 //
@@ -62,7 +62,10 @@ type ConferencesProfile struct {
 	// Media played to a participant when they are unmuted.
 	UnmutedSound *string `json:"unmuted-sound,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number too large
+	// for its field (an integer beyond int64, a number beyond float64) is
+	// kept here too, under its property's name, with the field left nil;
+	// Validate checks it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -288,11 +291,58 @@ func (x *ConferencesProfile) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number too large for its field (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *ConferencesProfile) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *ConferencesProfile) decode(d *kzrt.Decoder) {
 	*x = ConferencesProfile{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "alone-sound":
+			x.AloneSound = new(d.String())
+		case "announce-count":
+			x.AnnounceCount = d.IntOrKeep(&x.Extra)
+		case "caller-controls":
+			x.CallerControls = new(d.String())
+		case "comfort-noise":
+			x.ComfortNoise = d.IntOrKeep(&x.Extra)
+		case "energy-level":
+			x.EnergyLevel = d.IntOrKeep(&x.Extra)
+		case "enter-sound":
+			x.EnterSound = new(d.String())
+		case "exit-sound":
+			x.ExitSound = new(d.String())
+		case "interval":
+			x.Interval = d.IntOrKeep(&x.Extra)
+		case "locked-sound":
+			x.LockedSound = new(d.String())
+		case "max-members":
+			x.MaxMembers = d.IntOrKeep(&x.Extra)
+		case "max-members-sound":
+			x.MaxMembersSound = new(d.String())
+		case "moderator-controls":
+			x.ModeratorControls = new(d.String())
+		case "moh-sound":
+			x.MOHSound = new(d.String())
+		case "muted-sound":
+			x.MutedSound = new(d.String())
+		case "rate":
+			x.Rate = d.IntOrKeep(&x.Extra)
+		case "unmuted-sound":
+			x.UnmutedSound = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -314,6 +364,13 @@ func (x *ConferencesProfile) validate(v *kzrt.Validator) {
 			v.Reportf("%v is greater than the maximum 10000", *x.ComfortNoise)
 		}
 		v.Pop()
+	} else if raw, kept := x.Extra["comfort-noise"]; kept {
+		v.Push("comfort-noise")
+		v.KeptNumber(raw, kzrt.Bounds{
+			Max: "10000",
+			Min: "0",
+		})
+		v.Pop()
 	}
 	if x.EnergyLevel != nil {
 		v.Push("energy-level")
@@ -323,6 +380,13 @@ func (x *ConferencesProfile) validate(v *kzrt.Validator) {
 		if *x.EnergyLevel > 1800 {
 			v.Reportf("%v is greater than the maximum 1800", *x.EnergyLevel)
 		}
+		v.Pop()
+	} else if raw, kept := x.Extra["energy-level"]; kept {
+		v.Push("energy-level")
+		v.KeptNumber(raw, kzrt.Bounds{
+			Max: "1800",
+			Min: "0",
+		})
 		v.Pop()
 	}
 	if x.Interval != nil {
@@ -334,12 +398,23 @@ func (x *ConferencesProfile) validate(v *kzrt.Validator) {
 			v.Reportf("%v is greater than the maximum 120", *x.Interval)
 		}
 		v.Pop()
+	} else if raw, kept := x.Extra["interval"]; kept {
+		v.Push("interval")
+		v.KeptNumber(raw, kzrt.Bounds{
+			Max: "120",
+			Min: "10",
+		})
+		v.Pop()
 	}
 	if x.MaxMembers != nil {
 		v.Push("max-members")
 		if *x.MaxMembers < 2 {
 			v.Reportf("%v is less than the minimum 2", *x.MaxMembers)
 		}
+		v.Pop()
+	} else if raw, kept := x.Extra["max-members"]; kept {
+		v.Push("max-members")
+		v.KeptNumber(raw, kzrt.Bounds{Min: "2"})
 		v.Pop()
 	}
 	if x.Rate != nil {
@@ -349,6 +424,10 @@ func (x *ConferencesProfile) validate(v *kzrt.Validator) {
 		default:
 			v.Enum(*x.Rate, "8000, 12000, 16000, 24000, 32000, 44100, 48000")
 		}
+		v.Pop()
+	} else if raw, kept := x.Extra["rate"]; kept {
+		v.Push("rate")
+		v.Enum(string(raw), "8000, 12000, 16000, 24000, 32000, 44100, 48000")
 		v.Pop()
 	}
 }

@@ -84,7 +84,7 @@ func (g *generator) emitNodes() *jen.File {
 	g.comment("modules are the callflow modules this package has a schema for.")
 	f.Var().Id("modules").Op("=").Qual(kzrt, "NewModules").CallFunc(func(grp *jen.Group) {
 		for _, m := range g.mods {
-			grp.Line().New(jen.Id(m.data))
+			grp.Line().Qual(kzrt, "DataType").Types(jen.Id(m.data)).Call()
 		}
 		grp.Line()
 	})
@@ -105,40 +105,34 @@ func (g *generator) emitNodes() *jen.File {
 	return f
 }
 
-// emitParse declares Parse: a bare node, or a stored callflow document
-// when the set has its schema.
+// emitParse declares Parse and ParseWith: a bare node, or a stored
+// callflow document when the set has its schema.
 func (g *generator) emitParse() {
 	f := g.file
-	parseNode := []jen.Code{
-		jen.List(jen.Id("node"), jen.Err()).Op(":=").Id("modules").Dot("ParseNode").Call(jen.Id("data")),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-		jen.Return(jen.Id("node"), jen.Nil()),
+	var document jen.Code = jen.Nil()
+	what := "one callflow node and its subtree ({\"module\":…,\"data\":…,\"children\":…}), " +
+		"typing each node's data by its module."
+	if g.document != nil {
+		document = jen.Func().Params(decoderParam()).Qual(kzrt, "Tree").Block(
+			jen.Id("doc").Op(":=").New(jen.Id("Document")),
+			jen.Id("doc").Dot(g.decodeMethod(g.document.Root)).Call(dec),
+			jen.Return(jen.Id("doc")),
+		)
+		what = "callflow JSON: a bare node ({\"module\":…}), or a stored callflow document " +
+			"({\"flow\":…, \"numbers\":[…]}), which it returns as a *Document. The tree is typed module by module."
 	}
-	parseFails := "Parse fails only on JSON that is not a callflow at all (invalid JSON, a node or children " +
-		"that are not objects…), with a *kzrt.DecodeError naming the JSON pointer; data that does not fit its " +
-		"module is kept as RawData, and Validate reports it with every other problem."
-	if g.document == nil {
-		g.comment("Parse reads one callflow node and its subtree ({\"module\":…,\"data\":…,\"children\":…}), "+
-			"typing each node's data by its module. Unknown modules and properties are kept, so Parse followed "+
-			"by json.Marshal gives back the same JSON value.", parseFails)
-		f.Func().Id("Parse").Params(jen.Id("data").Index().Byte()).Params(jen.Id("Tree"), jen.Error()).Block(parseNode...)
-		return
-	}
-	g.comment("Parse reads callflow JSON: a bare node ({\"module\":…}), or a stored callflow document "+
-		"({\"flow\":…, \"numbers\":[…]}), which it returns as a *Document. The tree is typed module by module; "+
-		"unknown modules and properties are kept, so Parse followed by json.Marshal gives back the same JSON value.",
-		parseFails)
+	g.comment("Parse reads "+what+" Unknown modules and properties are kept, so Parse followed by "+
+		"json.Marshal gives back the same JSON value; a key written twice keeps its first value, as Kazoo reads it.",
+		"Parse fails only on JSON that is not a callflow at all (malformed JSON, a node or children "+
+			"that are not objects…), with a *kzrt.DecodeError naming the JSON pointer; data that does not fit its "+
+			"module is kept as RawData, and Validate reports it with every other problem.")
 	f.Func().Id("Parse").Params(jen.Id("data").Index().Byte()).Params(jen.Id("Tree"), jen.Error()).Block(
-		append([]jen.Code{
-			jen.List(jen.Id("isDocument"), jen.Err()).Op(":=").Qual(kzrt, "IsDocument").Call(jen.Id("data")),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-			jen.If(jen.Id("isDocument")).Block(
-				jen.Id("doc").Op(":=").New(jen.Id("Document")),
-				jen.If(jen.Err().Op(":=").Id("doc").Dot("UnmarshalJSON").Call(jen.Id("data")), jen.Err().Op("!=").Nil()).Block(
-					jen.Return(jen.Nil(), jen.Err())),
-				jen.Return(jen.Id("doc"), jen.Nil()),
-			),
-		}, parseNode...)...,
+		jen.Return(jen.Id("ParseWith").Call(jen.Id("data"), jen.Qual(kzrt, "DecodeOptions").Values())),
+	)
+	g.comment("ParseWith is Parse with options: kzrt.DecodeOptions.OnDuplicate hears of every key written twice, " +
+		"for tools that warn about them.")
+	f.Func().Id("ParseWith").Params(jen.Id("data").Index().Byte(), jen.Id("opts").Qual(kzrt, "DecodeOptions")).Params(jen.Id("Tree"), jen.Error()).Block(
+		jen.Return(jen.Id("modules").Dot("ParseTree").Call(jen.Id("data"), jen.Id("opts"), document)),
 	)
 }
 

@@ -43,13 +43,19 @@ func (g *generator) structChecks(grp *jen.Group, x *jen.Statement, t *model.Type
 		checks := g.checks(f.Type, ref, !g.nilable(f.Type), 0)
 		inner := append([]jen.Code{val.Clone().Dot("Push").Call(jen.Lit(f.Name))}, checks...)
 		inner = append(inner, val.Clone().Dot("Pop").Call())
+		// A number too large for its field is kept in Extra (decode.go).
+		var missing jen.Code
+		if f.Required {
+			missing = val.Clone().Dot("Missing").Call(jen.Lit(f.Name))
+		}
+		absent := g.keptNumberCheck(x, f, missing)
 		switch {
 		case f.Required && len(checks) > 0:
-			grp.If(ref.Clone().Op("==").Nil()).Block(
-				val.Clone().Dot("Missing").Call(jen.Lit(f.Name)),
-			).Else().Block(inner...)
+			grp.If(ref.Clone().Op("==").Nil()).Block(absent).Else().Block(inner...)
 		case f.Required:
-			grp.If(ref.Clone().Op("==").Nil()).Block(val.Clone().Dot("Missing").Call(jen.Lit(f.Name)))
+			grp.If(ref.Clone().Op("==").Nil()).Block(absent)
+		case len(checks) > 0 && absent != nil:
+			grp.If(ref.Clone().Op("!=").Nil()).Block(inner...).Else().Add(absent)
 		case len(checks) > 0:
 			grp.If(ref.Clone().Op("!=").Nil()).Block(inner...)
 		}
@@ -110,10 +116,10 @@ func (g *generator) rawChecks(t *model.Type, raw *jen.Statement, depth int) []je
 		return nil // any JSON value
 	}
 	c := loopVar("c", depth)
-	decode := val.Clone().Dot("Decode").Call(raw.Clone(), jen.Op("&").Id(c))
+	decode := val.Clone().Dot("Decoded").Call(g.unmarshalCall(t, raw, jen.Id(c)))
 	checks := g.checks(t, jen.Id(c), false, depth+1)
 	if len(checks) == 0 {
-		return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), decode)}
+		return []jen.Code{val.Clone().Dot("Decoded").Call(g.unmarshalCall(t, raw, nil))}
 	}
 	return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), jen.If(decode).Block(checks...))}
 }

@@ -13,13 +13,15 @@
 // followed.
 //
 // The module registry: Modules, which a generated package builds once from
-// its module data types; it types callflow JSON module by module
-// (ParseNode) and lists the modules.
+// its module data types; it types callflow JSON module by module, in one
+// pass (ParseNode, ParseTree), and lists the modules.
 //
 // The machinery generated methods call: a reflection-free JSON Encoder
-// whose output is byte for byte encoding/json's (HTML escaping off),
-// decoding helpers that refuse null and keep JSON pointers in their
-// errors (Decode, DecodeObject, DecodeError), and the Validator that
+// whose output is byte for byte encoding/json's (HTML escaping off), a
+// reflection-free Decoder that reads JSON token by token straight into
+// generated types, as Kazoo reads it (the first copy of a repeated key;
+// integers of any size, kept verbatim when int64 cannot hold them), with
+// JSON pointers in its errors (DecodeError), and the Validator that
 // collects every problem with its JSON pointer into Errors.
 //
 // Application code uses the tree types, usually under a generated

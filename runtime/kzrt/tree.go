@@ -35,6 +35,10 @@ type Data interface {
 	// applications (use Validate): it records every problem of the data
 	// in v, at v's current location.
 	KzrtValidate(v *Validator)
+	// KzrtDecode is an implementation hook, not meant to be called by
+	// applications (use the generated package's Parse, or UnmarshalJSON):
+	// it reads the data from d, replacing what it held.
+	KzrtDecode(d *Decoder)
 }
 
 // Builder is anything that yields a callflow node: every generated module
@@ -397,6 +401,13 @@ func (d *RawData) MarshalJSON() ([]byte, error) {
 // KzrtEncode is an implementation hook, not meant to be called by
 // applications (use MarshalJSON): it appends the data to e.
 func (d *RawData) KzrtEncode(e *Encoder) { e.Raw(d.JSON) }
+
+// KzrtDecode is an implementation hook, not meant to be called by
+// applications: it keeps the next JSON value of dec as the data's JSON,
+// leaving Module as it is and clearing Problems and Unknown.
+func (d *RawData) KzrtDecode(dec *Decoder) {
+	*d = RawData{Module: d.Module, JSON: dec.Raw()}
+}
 
 // KzrtValidate is an implementation hook, not meant to be called by
 // applications (use Validate): it records the data's problems in v.

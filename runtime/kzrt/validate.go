@@ -1,7 +1,6 @@
 package kzrt
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -157,18 +156,6 @@ func quoteIfString(value any) any {
 		return strconv.Quote(s)
 	}
 	return value
-}
-
-// Decode decodes raw, a value kept as raw JSON (an unnamed property of a
-// struct, a map value several schemas may govern), into dst so that it can
-// be checked. A value of the wrong JSON type is recorded as a problem at
-// the current location, or below it; Decode reports whether dst was filled.
-func (v *Validator) Decode(raw json.RawMessage, dst any) bool {
-	if err := Decode(raw, dst); err != nil {
-		v.Merge(AsErrors(err))
-		return false
-	}
-	return true
 }
 
 // Check runs fn on a fresh validator and reports whether it found nothing;

@@ -106,12 +106,12 @@ func TestValidatorDecodeMergeCheck(t *testing.T) {
 	var v kzrt.Validator
 	v.Push("data")
 	var n int64
-	if v.Decode(json.RawMessage(`"x"`), &n) {
-		t.Error("Decode of a string into an int64")
+	if v.Decoded(kzrt.Unmarshal(json.RawMessage(`"x"`), func(d *kzrt.Decoder) { n = d.Int() })) || n != 0 {
+		t.Error("Decoded of a string into an int64")
 	}
-	var list []string
-	if !v.Decode(json.RawMessage(`["a"]`), &list) || list[0] != "a" {
-		t.Error("Decode")
+	var s string
+	if !v.Decoded(kzrt.Unmarshal(json.RawMessage(`"a"`), func(d *kzrt.Decoder) { s = d.String() })) || s != "a" {
+		t.Error("Decoded")
 	}
 	v.Merge(kzrt.Errors{{Pointer: "/x", Message: "merged"}, {Message: "at data"}})
 	v.Pop()

@@ -5,11 +5,11 @@ package kzrt
 // meanings of what generated code calls here. It changes whenever
 // generated code would no longer compile against, or behave with, an
 // older or newer kzrt.
-const GeneratedCodeVersion = 1
+const GeneratedCodeVersion = 2
 
 // Every generated file holds the line
 //
-//	const _ = kzrt.SupportsGeneratedCodeV1
+//	const _ = kzrt.SupportsGeneratedCodeV2
 //
 // naming the version it was generated for. This package declares one such
 // constant per version of generated code it supports, so code from a newer
@@ -20,6 +20,8 @@ const GeneratedCodeVersion = 1
 // version as this kzrt, or to update github.com/kzgen/kzgen to the version
 // of the kzgen that generated it.
 
-// SupportsGeneratedCodeV1 is referenced by code generated for
-// GeneratedCodeVersion 1; see GeneratedCodeVersion.
-const SupportsGeneratedCodeV1 = true
+// SupportsGeneratedCodeV2 is referenced by code generated for
+// GeneratedCodeVersion 2 (code that decodes with Decoder); see
+// GeneratedCodeVersion. Version 1 (code that decoded with reflection) is
+// no longer supported.
+const SupportsGeneratedCodeV2 = true
