@@ -409,3 +409,21 @@ func scanKey(data []byte, i int) (int, string) {
 	}
 	return skipSpace(data, i+1), ""
 }
+
+// appendCompact appends value, one well-formed JSON value (skipValue
+// accepted it), to dst without the whitespace between its tokens, as
+// json.Compact does.
+func appendCompact(dst, value []byte) []byte {
+	start := 0
+	for i := 0; i < len(value); i++ {
+		switch c := value[i]; c {
+		case ' ', '\t', '\n', '\r':
+			dst = append(dst, value[start:i]...)
+			start = i + 1
+		case '"':
+			end, _, _, _ := scanString(value, i)
+			i = end - 1
+		}
+	}
+	return append(dst, value[start:]...)
+}

@@ -1,6 +1,7 @@
 package kzrt
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -126,10 +127,51 @@ func (n *Node) MarshalJSON() ([]byte, error) {
 	if n == nil {
 		return []byte("null"), nil
 	}
-	var e Encoder
-	e.Grow(1024) // a typical callflow fits without reallocating
-	n.KzrtEncode(&e)
-	return e.Bytes()
+	e := getEncoder()
+	defer putEncoder(e)
+	n.KzrtEncode(e)
+	out, err := e.Bytes()
+	return bytes.Clone(out), err
+}
+
+// AppendValidJSON validates the tree under n as Validate does and, when it
+// is valid, appends its encoding (MarshalJSON's) to dst, in one walk of
+// the tree: what a pivot server does with every answer, for about the cost
+// of encoding alone. It returns dst unchanged with the problems, as
+// Errors, when the tree is invalid, or with the encoding's error (a
+// number JSON cannot hold). Given a dst with room, it allocates nothing
+// for a valid tree; given nil, it encodes into a pooled buffer and
+// returns a copy of exactly the JSON's size.
+func (n *Node) AppendValidJSON(dst []byte) ([]byte, error) {
+	if n == nil {
+		return dst, Errors{{Message: nilNodeMessage}}
+	}
+	v := getValidator()
+	defer putValidator(v)
+	e := getEncoder()
+	defer putEncoder(e)
+	own := e.buf
+	if dst != nil {
+		e.buf = dst
+	}
+	var nodes [16]*Node
+	var keys [16]string
+	var marks [16]int
+	encodeValidate(e, v, n, trail{nodes: nodes[:0], keys: keys[:0], marks: marks[:0]})
+	out, err := e.Bytes()
+	if dst != nil {
+		e.buf = own // dst is the caller's
+	}
+	if problems := v.take(); problems != nil {
+		return dst, problems
+	}
+	if err != nil {
+		return dst, err
+	}
+	if dst == nil {
+		return bytes.Clone(out), nil
+	}
+	return out, nil
 }
 
 // UnmarshalJSON refuses to decode: a node's data is typed by its module,
@@ -145,7 +187,7 @@ func (n *Node) UnmarshalJSON([]byte) error {
 func (n *Node) KzrtEncode(e *Encoder) {
 	var nodes [16]*Node
 	var keys [16]string
-	encodeTree(e, n, trail{nodes: nodes[:0], keys: keys[:0]})
+	encodeValidate(e, nil, n, trail{nodes: nodes[:0], keys: keys[:0]})
 }
 
 // Validate checks the whole tree as Kazoo does: each node against
@@ -161,22 +203,25 @@ func (n *Node) KzrtEncode(e *Encoder) {
 // A loop, a tree deeper than MaxDepth, a nil child, nil Data and Data of
 // another module than the node's are problems too.
 func (n *Node) Validate() error {
-	var v Validator
 	if n == nil {
-		v.Report("no callflow node (nil *Node)")
-		return v.Err()
+		return Errors{{Message: nilNodeMessage}}
 	}
-	n.KzrtValidate(&v)
-	return v.Err()
+	v := getValidator()
+	defer putValidator(v)
+	n.KzrtValidate(v)
+	return v.take()
 }
+
+const nilNodeMessage = "no callflow node (nil *Node)"
 
 // KzrtValidate is an implementation hook, not meant to be called by
 // applications (use Validate): it records every problem of the tree under
 // n in v, at v's current location.
 func (n *Node) KzrtValidate(v *Validator) {
 	var nodes [16]*Node
+	var keys [16]string
 	var marks [16]int
-	validateTree(v, n, trail{nodes: nodes[:0], marks: marks[:0]})
+	encodeValidate(nil, v, n, trail{nodes: nodes[:0], keys: keys[:0], marks: marks[:0]})
 }
 
 // Walk calls fn for n and every node below it, depth first, children in
@@ -239,73 +284,93 @@ func loopMessage(back string) string {
 
 var depthMessage = fmt.Sprintf("the tree is deeper than %d nodes (kzrt.MaxDepth)", MaxDepth)
 
-// encodeTree appends the tree under n to e.
-func encodeTree(e *Encoder, n *Node, t trail) {
+// encodeValidate walks the tree under n once, appending it to e as JSON
+// and recording its problems in v; either may be nil, for encoding or
+// validating alone. The two follow their own rules on the same walk:
+// encoding writes every child and fails e at a loop or beyond MaxDepth;
+// validation, as Kazoo's, skips a child under the key "" (callflows.action
+// types children under keys matching ".+", which "" does not) and reports
+// nil children, loops and excess depth.
+func encodeValidate(e *Encoder, v *Validator, n *Node, t trail) {
 	t.nodes = append(t.nodes, n)
-	e.OpenObject()
-	e.Key("module")
-	e.String(n.Module)
-	if n.Data != nil {
-		e.Key("data")
-		n.Data.KzrtEncode(e)
+	if v != nil {
+		t.marks = append(t.marks, len(v.path))
+		validateAction(v, n)
 	}
-	if n.Children != nil {
-		e.Key("children")
+	if e != nil {
 		e.OpenObject()
-		var buf [8]string
+		e.Key("module")
+		e.String(n.Module)
+		if n.Data != nil {
+			e.Key("data")
+			n.Data.KzrtEncode(e)
+		}
+	}
+	if e != nil && n.Children != nil || v != nil && len(n.Children) > 0 {
+		if e != nil {
+			e.Key("children")
+			e.OpenObject()
+		}
+		if v != nil {
+			v.Push("children")
+		}
+		var buf [16]string // room for a menu's keys
 		for _, k := range sortedKeys(buf[:0], n.Children) {
-			e.Key(k)
 			c := n.Children[k]
 			down := t
 			down.keys = append(down.keys, k)
+			check := v
+			if k == "" {
+				check = nil // never checked by Kazoo
+			}
+			if e != nil {
+				e.Key(k)
+			}
+			if check != nil {
+				check.Push(k)
+			}
 			switch d := t.loop(c); {
 			case c == nil:
-				e.Null()
+				if check != nil {
+					check.Report("a child must be a node, not null")
+				}
+				if e != nil {
+					e.Null()
+				}
 			case d >= 0:
-				e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), loopMessage(t.pointer(d))))
-				e.Null()
+				if check != nil {
+					check.Report(loopMessage(check.pointerTo(t.marks[d])))
+				}
+				if e != nil {
+					e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), loopMessage(t.pointer(d))))
+					e.Null()
+				}
 			case t.tooDeep():
-				e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), depthMessage))
-				e.Null()
-			default:
-				encodeTree(e, c, down)
+				if check != nil {
+					check.Report(depthMessage)
+				}
+				if e != nil {
+					e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), depthMessage))
+					e.Null()
+				}
+			case e != nil || check != nil:
+				encodeValidate(e, check, c, down)
+			}
+			if check != nil {
+				check.Pop()
 			}
 		}
+		if v != nil {
+			v.Pop()
+		}
+		if e != nil {
+			e.CloseObject()
+		}
+	}
+	if e != nil {
+		e.Extra(n.Extra)
 		e.CloseObject()
 	}
-	e.Extra(n.Extra)
-	e.CloseObject()
-}
-
-// validateTree records the problems of the tree under n in v.
-func validateTree(v *Validator, n *Node, t trail) {
-	t.nodes = append(t.nodes, n)
-	t.marks = append(t.marks, len(v.path))
-	validateAction(v, n)
-	if len(n.Children) == 0 {
-		return
-	}
-	v.Push("children")
-	var buf [8]string
-	for _, k := range sortedKeys(buf[:0], n.Children) {
-		v.Push(k)
-		// Kazoo's schema types children under keys matching ".+"; an
-		// empty key is not matched, so it is not checked either.
-		c := n.Children[k]
-		switch d := t.loop(c); {
-		case k == "":
-		case c == nil:
-			v.Report("a child must be a node, not null")
-		case d >= 0:
-			v.Report(loopMessage(v.pointerTo(t.marks[d])))
-		case t.tooDeep():
-			v.Report(depthMessage)
-		default:
-			validateTree(v, c, t)
-		}
-		v.Pop()
-	}
-	v.Pop()
 }
 
 // validateAction checks one node, without its children, against Kazoo's
