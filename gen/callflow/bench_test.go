@@ -346,3 +346,39 @@ func BenchmarkAnswer(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAnswerRatio states what one walk saves: AppendValidJSON into a
+// reused buffer against Validate then MarshalJSON, on the same trees,
+// measured alternately in the same loop (metric "one/two").
+func BenchmarkAnswerRatio(b *testing.B) {
+	for _, bt := range benchTrees {
+		var nodes []*callflow.Node
+		for _, t := range bt.build() {
+			nodes = append(nodes, t.Node())
+		}
+		b.Run(bt.name, func(b *testing.B) {
+			buf := make([]byte, 0, 64<<10)
+			var one, two time.Duration
+			for b.Loop() {
+				start := time.Now()
+				for _, n := range nodes {
+					if _, err := n.AppendValidJSON(buf[:0]); err != nil {
+						b.Fatal(err)
+					}
+				}
+				mid := time.Now()
+				for _, n := range nodes {
+					if err := n.Validate(); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := n.MarshalJSON(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				one += mid.Sub(start)
+				two += time.Since(mid)
+			}
+			b.ReportMetric(float64(one)/float64(two), "one/two")
+		})
+	}
+}
