@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -237,5 +238,40 @@ func TestHooksUsage(t *testing.T) {
 	}
 	if code, _, stderr := kzgen(t, "hooks", "add", "-h"); code != 0 || !strings.Contains(stderr, "-kazoo-url") || !strings.Contains(stderr, "-include-subaccounts") {
 		t.Errorf("exit %d\n%s", code, stderr)
+	}
+}
+
+// TestReadmeSeeWhatCallersDo runs the kzgen hooks commands of README.md's
+// section "See what callers do", in order, against a fake Crossbar, and
+// checks that each prints every line the README shows (IDs aside). The
+// ivr-analytics example's own test runs the section's other commands.
+func TestReadmeSeeWhatCallersDo(t *testing.T) {
+	_, acct := kazooEnv(t, crossbartest.Options{})
+	ran := 0
+	for _, step := range readmeSection(t, "See what callers do") {
+		rest, ok := strings.CutPrefix(step.command, "go run ./cmd/kzgen hooks ")
+		if !ok {
+			continue
+		}
+		if strings.ContainsAny(rest, `'"\`) {
+			t.Fatalf("README command %q: quoting is not supported by this test", step.command)
+		}
+		code, stdout, stderr := kzgen(t, append([]string{"hooks"}, strings.Fields(rest)...)...)
+		ran++
+		if code != 0 {
+			t.Errorf("$ %s\nexit %d\n%s%s", step.command, code, stdout, stderr)
+		}
+		printed := strings.Split(normalizeIDs(stdout+stderr), "\n")
+		for _, want := range step.output {
+			if !slices.Contains(printed, normalizeIDs(want)) {
+				t.Errorf("$ %s\ndoes not print the README's line\n%s\nit printed:\n%s%s", step.command, want, stdout, stderr)
+			}
+		}
+	}
+	if ran != 2 {
+		t.Errorf("ran %d kzgen hooks commands of the README, want 2", ran)
+	}
+	if ids := acct.IDs(crossbartest.Webhooks); len(ids) != 1 {
+		t.Errorf("%d webhooks after the README's commands, want 1", len(ids))
 	}
 }

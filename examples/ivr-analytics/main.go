@@ -65,6 +65,10 @@ const (
 	defaultMaxCalls    = 100_000
 )
 
+// defaultUser is the user ID the i-th destination rings by default:
+// 000…001 for sales, 000…002 for billing, and so on.
+func defaultUser(i int) string { return fmt.Sprintf("%032x", i+1) }
+
 // config is what newHandler needs.
 type config struct {
 	PublicURL   string            // where Kazoo reaches this server
@@ -79,7 +83,7 @@ type config struct {
 func main() {
 	users := map[string]*string{}
 	for i, d := range destinations {
-		users[d] = flag.String(d+"-user", fmt.Sprintf("%032x", i+1), "Kazoo user ID the "+d+" transfer rings")
+		users[d] = flag.String(d+"-user", defaultUser(i), "Kazoo user ID the "+d+" transfer rings")
 	}
 	callTimeout := flag.Duration("call-timeout", defaultCallTimeout, "drop a call in progress not heard of for this long")
 	maxCalls := flag.Int("max-calls", defaultMaxCalls, "track at most this many calls in progress")
