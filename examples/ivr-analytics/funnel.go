@@ -86,6 +86,9 @@ func newFunnel(ms []*menu, dests []string, timeout time.Duration, maxCalls int, 
 		f.choices = append(f.choices, append(names, choiceInvalid, choiceNone))
 	}
 	f.steps = append(f.steps, dests...)
+	if len(f.steps) > 64 {
+		panic("ivr-analytics: more than 64 steps: call.reached has a bit per step")
+	}
 	for i, s := range f.steps {
 		f.stepIndex[s] = i
 	}
