@@ -34,6 +34,7 @@ func init() {
 		{"deploy", "create or update a callflow in Kazoo through Crossbar", runDeploy},
 		{"ls", "list the account's users, devices, groups, callflows… with their IDs", runLs},
 		{"debug", "read Kazoo's Pivot debug log: calls, requests, answers, errors", runDebug},
+		{"hooks", "manage the account's webhooks: add, ls, rm, reenable, attempts", runHooks},
 		{"version", "print kzgen's version", runVersion},
 	}
 }

@@ -69,6 +69,7 @@ type config struct {
 	now          func() time.Time
 	followMethod callflow.PivotMethod
 	followBody   callflow.PivotReqBodyFormat
+	observer     StepObserver // WithStepObserver
 
 	// Servers only.
 	shutdownTimeout time.Duration

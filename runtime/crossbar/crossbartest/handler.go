@@ -129,6 +129,8 @@ func (s *Server) route(x *exchange) (*result, *apiError) {
 			return refuse(errInvalidMethod(x.method))
 		}
 		return s.login(x, segs[0])
+	case len(segs) == 1 && segs[0] == "webhooks":
+		return s.hookTypes(x) // no token needed (§2.1)
 	case len(segs) == 0 || segs[0] != "accounts" && segs[0] != "token_auth" && segs[0] != "schemas":
 		return refuse(errNotFound("unknown resource " + strings.Join(segs, "/")))
 	}
@@ -167,6 +169,8 @@ func (s *Server) route(x *exchange) (*result, *apiError) {
 		return success(http.StatusOK, map[string]any{"id": a.ID, "name": a.Name, "realm": a.Realm})
 	case rest[0] == "pivot" && len(rest) >= 2 && rest[1] == "debug":
 		return s.pivotDebug(x, a, rest[2:])
+	case rest[0] == string(Webhooks):
+		return s.webhookCollection(x, a, rest[1:])
 	case slices.Contains(collections, crossbar.Resource(rest[0])) && len(rest) <= 2:
 		if len(rest) == 1 {
 			return s.collection(x, a, crossbar.Resource(rest[0]))

@@ -37,6 +37,10 @@
 //     /v2/schemas[/{name}].
 //   - GET /v2/accounts/{ID}/pivot/debug[/{call ID or debug ID}] over seeded
 //     records (Account.AddPivotDebug), or 404 with Options.NoPivotDebug.
+//   - Webhooks (webhooks.go): GET /v2/webhooks without a token, the
+//     account's webhooks with Crossbar's checks (schema, URL blacklist,
+//     offered hooks), the attempt log (Account.AddWebhookAttempts), Kazoo's
+//     auto-disable of failing hooks and the bulk re-enable.
 //
 // Validation errors have Kazoo's shape (dotted key path → code →
 // {message, value…}) with the JSON Schema keyword as code; their message
@@ -161,6 +165,7 @@ type Account struct {
 	docs   map[crossbar.Resource]map[string]*document
 	hashes map[string]userHashes // user ID → password hashes
 	debug  []map[string]any      // pivot debug records
+	hooks  *hookState            // webhook state outside the documents (webhooks.go)
 }
 
 // document is a stored document and its revision.
