@@ -37,6 +37,10 @@ func TestBadInputErrors(t *testing.T) {
 			"schemas/bad.json#/properties/n/type"},
 		{"regex Go cannot run", map[string]string{"bad.json": `{"type":"object","properties":{"n":{"type":"string","pattern":"(a)\\1"}}}`},
 			"schemas/bad.json#/properties/n/pattern"},
+		{"root $ref to itself", map[string]string{"bad.json": `{"_id":"bad","$ref":"bad"}`},
+			"schemas/bad.json#/$ref: $ref cycle with no object or array in between, so checking a value never ends: bad.json#/$ref → bad.json"},
+		{"union of itself through another file", map[string]string{"bad.json": `{"oneOf":[{"type":"string"},{"$ref":"bad2"}]}`, "bad2.json": `{"$ref":"bad"}`},
+			"schemas/bad.json#/oneOf/1/$ref: $ref cycle with no object or array in between, so checking a value never ends: bad.json#/oneOf/1/$ref → bad2.json#/$ref → bad.json"},
 		{"construct the model cannot express", map[string]string{"bad.json": `{"properties":{"n":{"oneOf":[{"type":"string"}],"anyOf":[{"type":"integer"}]}}}`},
 			"schemas/bad.json#/properties/n: both oneOf and anyOf on one schema is not supported"},
 	}

@@ -66,7 +66,8 @@ type Schema struct {
 	// Compiled is the compiled schema, ready to validate instances (nil
 	// until Set.Compile has run).
 	Compiled *jsonschema.Schema
-	source   []byte // the file as read
+	source   []byte      // the file as read
+	refs     []schemaRef // its "$ref"s, same-document ones included
 }
 
 // Get returns the schema with the given id, or nil.
@@ -105,7 +106,12 @@ func Load(fsys fs.FS, opts Options) (*Set, error) {
 }
 
 // Read reads and checks the schemas selected by opts and every schema they
-// reference: JSON syntax, "_id" and "$ref" targets. The Compiled field of
+// reference: JSON syntax, "_id", "$ref" targets, and $ref cycles that no
+// value could match (a schema that is only a "$ref" back to itself, or
+// only a union of itself; see checkRefCycles). Only regular files are
+// read, directly or through a symbolic link: any other "*.json" entry (a
+// named pipe, socket, device or directory) is an error naming it, since
+// reading it could block forever. The Compiled field of
 // each schema stays nil until Compile runs; Raw is complete, which is all
 // the model needs, so the two can run at the same time.
 func Read(fsys fs.FS, opts Options) (*Set, error) {
@@ -136,6 +142,9 @@ func Read(fsys fs.FS, opts Options) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := l.checkRefCycles(ids); err != nil {
+		return nil, err
+	}
 	return &Set{Name: opts.Name, IDs: ids, Matched: matched, byID: l.docs, loader: l}, nil
 }
 
@@ -163,9 +172,10 @@ func matchAny(globs []string, id string) bool {
 }
 
 type loader struct {
-	fsys fs.FS
-	name string
-	docs map[string]*Schema
+	fsys   fs.FS
+	name   string
+	docs   map[string]*Schema
+	listed map[string]bool // the ids of the directory's schema files
 }
 
 func (l *loader) display(file string) string {
@@ -185,17 +195,59 @@ func (l *loader) listIDs() ([]string, error) {
 		return nil, fmt.Errorf("reading schema directory %s: %w", l.display(""), err)
 	}
 	var ids []string
+	l.listed = map[string]bool{}
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+		if !strings.HasSuffix(e.Name(), ".json") {
 			continue
 		}
-		ids = append(ids, strings.TrimSuffix(e.Name(), ".json"))
+		if err := l.checkRegular(e); err != nil {
+			return nil, err
+		}
+		id := strings.TrimSuffix(e.Name(), ".json")
+		ids = append(ids, id)
+		l.listed[id] = true
 	}
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("%s: no *.json schema files", l.display(""))
 	}
 	sort.Strings(ids)
 	return ids, nil
+}
+
+// checkRegular refuses a directory entry that is not a regular file nor a
+// symbolic link to one: opening a named pipe blocks until something writes
+// to it, and a device may never end.
+func (l *loader) checkRegular(e fs.DirEntry) error {
+	mode := e.Type()
+	if mode&fs.ModeSymlink != 0 {
+		info, err := fs.Stat(l.fsys, e.Name())
+		if err != nil {
+			return &Error{File: l.display(e.Name()), Err: err}
+		}
+		mode = info.Mode().Type()
+	}
+	if mode.IsRegular() {
+		return nil
+	}
+	return &Error{File: l.display(e.Name()), Err: fmt.Errorf("not a regular file (%s)", describeMode(mode))}
+}
+
+// describeMode names a file type for messages.
+func describeMode(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	default:
+		return "type " + m.String()
+	}
 }
 
 // read decodes one schema file, checking that it is a JSON object whose
@@ -239,12 +291,16 @@ func (l *loader) closure(roots []string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		refs, err := Refs(s.Raw)
+		refs, err := findRefs(s.Raw)
 		if err != nil {
 			return nil, &Error{File: l.display(s.File), Err: err}
 		}
+		s.refs = refs
 		for _, ref := range refs {
-			if _, err := fs.Stat(l.fsys, ref.ID+".json"); err != nil {
+			if ref.ID == "" {
+				continue // same document
+			}
+			if !l.listed[ref.ID] {
 				return nil, &Error{File: l.display(s.File), Pointer: ref.Pointer,
 					Err: fmt.Errorf("$ref %q: no schema file %s.json", ref.ID, ref.ID)}
 			}
