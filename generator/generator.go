@@ -60,10 +60,11 @@ func Generate(cfg Config) (*Result, error) {
 	return &Result{Files: files, Model: m, Warnings: set.Warnings}, nil
 }
 
-// WriteDir replaces the generated files in dir with files, all at once: a
-// failure leaves dir as it was. Files in dir that kzgen generated earlier
-// (ending in ".kz.go") but no longer produces are removed; other files are
-// left alone.
+// WriteDir replaces the generated files in dir with files as one update
+// (see internal/outdir): a run that fails or is killed part way is undone
+// or finished by the next one, and nothing is left beside dir. Files in dir
+// that kzgen generated earlier (ending in ".kz.go") but no longer produces
+// are removed; other files are left alone.
 func WriteDir(dir string, files []golang.File) error {
 	out := make([]outdir.File, len(files))
 	for i, f := range files {
