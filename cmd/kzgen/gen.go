@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"go/token"
 	"io"
 	"io/fs"
 	"os"
@@ -39,13 +40,9 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return 2
 	}
-	if *pkg == "" {
-		abs, err := filepath.Abs(*out)
-		if err != nil {
-			fmt.Fprintf(stderr, "kzgen gen: %v\n", err)
-			return 2
-		}
-		*pkg = filepath.Base(abs)
+	if err := checkGenFlags(out, pkg, *suffix); err != nil {
+		fmt.Fprintf(stderr, "kzgen gen: %v\n", err)
+		return 2
 	}
 	// kzgen gen is a short batch job that allocates a lot and frees it all
 	// at exit: collecting garbage less often makes it faster for a little
@@ -73,4 +70,27 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "kzgen gen: wrote %d files for %d schemas to %s\n", len(res.Files), len(res.Model.Schemas), *out)
 	return 0
+}
+
+// checkGenFlags checks the flags before any work, so that a bad one is a
+// one-line error rather than a failure of generated code. A missing -pkg
+// becomes the output directory's name, which must then be a package name.
+func checkGenFlags(out, pkg *string, typeSuffix string) error {
+	if *pkg == "" {
+		abs, err := filepath.Abs(*out)
+		if err != nil {
+			return err
+		}
+		*pkg = filepath.Base(abs)
+		if err := generator.CheckPackageName(*pkg); err != nil {
+			return fmt.Errorf("%v (taken from the -out directory's name): name the package with -pkg", err)
+		}
+	}
+	if err := generator.CheckPackageName(*pkg); err != nil {
+		return fmt.Errorf("-pkg: %w", err)
+	}
+	if typeSuffix != "" && !token.IsIdentifier("T"+typeSuffix) {
+		return fmt.Errorf("-type-suffix %q: only letters, digits and underscores can end a type name", typeSuffix)
+	}
+	return nil
 }

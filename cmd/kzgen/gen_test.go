@@ -68,7 +68,7 @@ func TestGenUsage(t *testing.T) {
 	if code := run([]string{"gen", "-h"}, &stdout, &stderr); code != 0 || !strings.Contains(stderr.String(), "-match") {
 		t.Errorf("-h: exit %d, %q", code, stderr.String())
 	}
-	if code := run([]string{"gen", "-out", t.TempDir(), "-match", "["}, &stdout, &stderr); code != 1 {
+	if code := run([]string{"gen", "-out", t.TempDir(), "-pkg", "p", "-match", "["}, &stdout, &stderr); code != 1 {
 		t.Errorf("bad -match: exit %d, want 1", code)
 	}
 	stdout.Reset()
@@ -351,5 +351,33 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestGenBadFlags: a package name or type suffix that cannot be Go is a
+// one-line error before any work, and nothing is written.
+func TestGenBadFlags(t *testing.T) {
+	tests := []struct {
+		args []string // after -out
+		dir  string   // the -out directory's name
+		want string
+	}{
+		{nil, "out-embedded", `kzgen gen: package name "out-embedded" is not a Go identifier (taken from the -out directory's name): name the package with -pkg`},
+		{nil, "type", `kzgen gen: package name "type" is a Go keyword (taken from the -out directory's name): name the package with -pkg`},
+		{[]string{"-pkg", "func"}, "out", `kzgen gen: -pkg: package name "func" is a Go keyword`},
+		{[]string{"-pkg", "_"}, "out", `kzgen gen: -pkg: package name "_" is the blank identifier`},
+		{[]string{"-pkg", "9lives"}, "out", `kzgen gen: -pkg: package name "9lives" is not a Go identifier`},
+		{[]string{"-pkg", "p", "-type-suffix", "-Data"}, "out", `kzgen gen: -type-suffix "-Data": only letters, digits and underscores can end a type name`},
+	}
+	for _, tt := range tests {
+		out := filepath.Join(t.TempDir(), tt.dir)
+		var stdout, stderr bytes.Buffer
+		code := run(append([]string{"gen", "-out", out}, tt.args...), &stdout, &stderr)
+		if code != 2 || stderr.String() != tt.want+"\n" {
+			t.Errorf("%v: exit %d, stderr %q\nwant exit 2, %q", tt.args, code, stderr.String(), tt.want)
+		}
+		if _, err := os.Stat(out); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%v: the output directory was created", tt.args)
+		}
 	}
 }
