@@ -117,13 +117,12 @@ func renderError(err error) error {
 // (see internal/outdir): a run that fails or is killed part way is undone
 // or finished by the next one, and nothing is left beside dir. Files in dir
 // that kzgen generated earlier (ending in ".kz.go") but no longer produces
-// are removed; other files are left alone.
+// are removed, and so is the stamp of an earlier Run, which no longer
+// describes the directory; other files are left alone.
 func WriteDir(dir string, files []golang.File) error {
 	out := make([]outdir.File, len(files))
 	for i, f := range files {
 		out[i] = outdir.File{Name: f.Name, Content: f.Content}
 	}
-	return outdir.Replace(dir, out, func(_ string, e fs.DirEntry) (bool, error) {
-		return strings.HasSuffix(e.Name(), ".kz.go"), nil
-	})
+	return outdir.Replace(dir, out, isGenerated)
 }

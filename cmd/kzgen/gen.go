@@ -25,11 +25,14 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	trim := fl.String("trim-prefix", "", "`prefix` removed from schema ids when naming types (e.g. 'callflows.')")
 	suffix := fl.String("type-suffix", "", "`suffix` added to the root type names of schemas with -trim-prefix (e.g. 'Data')")
 	nodes := fl.Bool("nodes", false, "also generate the callflow module registry and fluent builders (for a package shaped like gen/callflow)")
+	force := fl.Bool("force", false, "generate even when the output directory's "+generator.StampFile+" shows it is up to date")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: kzgen gen -out DIR [-schemas DIR] [-pkg NAME] [-match GLOB]")
 		fmt.Fprintln(stderr, "Generates a Go package of typed structs, enums, unions, defaults and validation")
 		fmt.Fprintln(stderr, "from Kazoo JSON schemas: one .kz.go file per schema. Nothing is written unless")
-		fmt.Fprintln(stderr, "every schema loads and generates.")
+		fmt.Fprintln(stderr, "every schema loads and generates. When the output directory's "+generator.StampFile)
+		fmt.Fprintln(stderr, "shows that this kzgen build, with the same flags and schema files, wrote")
+		fmt.Fprintln(stderr, "the generated files there and they are unchanged, nothing is done.")
 		fmt.Fprintln(stderr)
 		fl.PrintDefaults()
 	}
@@ -53,10 +56,10 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	if *schemaDir != "" {
 		fsys, name = os.DirFS(*schemaDir), *schemaDir
 	}
-	res, err := generator.Generate(generator.Config{
+	res, err := generator.Run(generator.Config{
 		Schemas: fsys, Name: name, Match: *match,
 		Go: golang.Options{Package: *pkg, TrimPrefix: *trim, TypeSuffix: *suffix, Nodes: *nodes},
-	})
+	}, generator.RunOptions{Dir: *out, Args: stampArgs(fl), Force: *force})
 	if err != nil {
 		fmt.Fprintf(stderr, "kzgen gen: %v\n", err)
 		return 1
@@ -64,11 +67,11 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stderr, "kzgen gen: warning: %s\n", w)
 	}
-	if err := generator.WriteDir(*out, res.Files); err != nil {
-		fmt.Fprintf(stderr, "kzgen gen: %v\n", err)
-		return 1
+	if res.UpToDate {
+		fmt.Fprintf(stdout, "kzgen gen: %s is up to date (%d files; -force regenerates)\n", *out, res.Files)
+		return 0
 	}
-	fmt.Fprintf(stdout, "kzgen gen: wrote %d files for %d schemas to %s\n", len(res.Files), len(res.Model.Schemas), *out)
+	fmt.Fprintf(stdout, "kzgen gen: wrote %d files for %d schemas to %s\n", res.Files, res.Schemas, *out)
 	return 0
 }
 
@@ -93,4 +96,16 @@ func checkGenFlags(out, pkg *string, typeSuffix string) error {
 		return fmt.Errorf("-type-suffix %q: only letters, digits and underscores can end a type name", typeSuffix)
 	}
 	return nil
+}
+
+// stampArgs lists the flags that shape the output, defaults included, for
+// the stamp: every flag but -out and -force.
+func stampArgs(fl *flag.FlagSet) []string {
+	var args []string
+	fl.VisitAll(func(f *flag.Flag) {
+		if f.Name != "out" && f.Name != "force" {
+			args = append(args, "-"+f.Name+"="+f.Value.String())
+		}
+	})
+	return args
 }

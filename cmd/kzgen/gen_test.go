@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kzgen/kzgen/generator"
 	"github.com/kzgen/kzgen/internal/outdir"
 )
 
@@ -25,12 +27,15 @@ func TestGenEmbeddedSchemas(t *testing.T) {
 	if code := run([]string{"gen", "-out", out}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	entries, err := os.ReadDir(out)
+	generated, err := filepath.Glob(filepath.Join(out, "*.kz.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 88 {
-		t.Errorf("%d files, want one per embedded schema (88)", len(entries))
+	if len(generated) != 88 {
+		t.Errorf("%d files, want one per embedded schema (88)", len(generated))
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != len(generated)+1 {
+		t.Errorf("%d entries, want the generated files and %s", len(entries), generator.StampFile)
 	}
 	data, err := os.ReadFile(filepath.Join(out, "callflows_tts.kz.go"))
 	if err != nil {
@@ -380,4 +385,103 @@ func TestGenBadFlags(t *testing.T) {
 			t.Errorf("%v: the output directory was created", tt.args)
 		}
 	}
+}
+
+// TestGenSkipsWhenUpToDate: a second run with the same build, flags and
+// schemas does nothing (and repeats the first run's warnings); anything
+// that would change the output makes it regenerate.
+func TestGenSkipsWhenUpToDate(t *testing.T) {
+	schemaDir := t.TempDir()
+	writeFiles(t, schemaDir, map[string]string{
+		"a.json": `{"type":"object","properties":{"name":{"type":"string","pattern":"(?!x)^.+$"},"b":{"$ref":"b"}}}`,
+		"b.json": `{"type":"object","properties":{"n":{"type":"integer"}}}`,
+	})
+	out := filepath.Join(t.TempDir(), "p")
+	args := []string{"gen", "-schemas", schemaDir, "-out", out}
+	gen := func(extra ...string) (stdout, stderr string) {
+		t.Helper()
+		var o, e bytes.Buffer
+		if code := run(append(append([]string(nil), args...), extra...), &o, &e); code != 0 {
+			t.Fatalf("exit %d: %s", code, e.String())
+		}
+		return o.String(), e.String()
+	}
+	upToDate := func(what string, extra ...string) {
+		t.Helper()
+		if stdout, _ := gen(extra...); !strings.Contains(stdout, "is up to date (2 files; -force regenerates)") {
+			t.Errorf("%s: regenerated: %q", what, stdout)
+		}
+	}
+	regenerates := func(what string, extra ...string) {
+		t.Helper()
+		if stdout, _ := gen(extra...); !strings.Contains(stdout, "wrote") {
+			t.Errorf("%s: did not regenerate: %q", what, stdout)
+		}
+	}
+
+	_, firstWarnings := gen()
+	if !strings.Contains(firstWarnings, "lookaround") {
+		t.Fatalf("want a warning about the pattern, got %q", firstWarnings)
+	}
+	first := readTree(t, out)
+	old := time.Now().Add(-time.Hour)
+	for name := range first {
+		os.Chtimes(filepath.Join(out, name), old, old)
+	}
+	stdout, warnings := gen()
+	if !strings.Contains(stdout, "up to date") || warnings != firstWarnings {
+		t.Fatalf("second run: stdout %q, stderr %q; want up to date with the first run's warnings %q", stdout, warnings, firstWarnings)
+	}
+	for name := range first {
+		if fi, _ := os.Stat(filepath.Join(out, name)); !fi.ModTime().Equal(old) {
+			t.Errorf("%s was rewritten by an up-to-date run", name)
+		}
+	}
+	if got := readTree(t, out); !maps.Equal(got, first) {
+		t.Fatalf("an up-to-date run changed the directory:\n%s", treeDiff(got, first))
+	}
+
+	// The user's own files do not matter.
+	writeFiles(t, out, map[string]string{"mine.go": "package p\n"})
+	upToDate("a user's file added")
+
+	// Generated files changed, deleted or added.
+	writeFiles(t, out, map[string]string{"a.kz.go": "package p\n"})
+	regenerates("a generated file edited")
+	must(t, os.Remove(filepath.Join(out, "b.kz.go")))
+	regenerates("a generated file deleted")
+	writeFiles(t, out, map[string]string{"old.kz.go": "package p\n"})
+	regenerates("a generated file no longer produced")
+	if _, err := os.Stat(filepath.Join(out, "old.kz.go")); err == nil {
+		t.Error("old.kz.go survived the regeneration")
+	}
+	upToDate("after regenerating")
+
+	// Flags, schemas, the stamp itself.
+	regenerates("another flag", "-type-suffix", "X")
+	upToDate("the same flag again", "-type-suffix", "X")
+	regenerates("back to the first flags")
+	writeFiles(t, schemaDir, map[string]string{"b.json": `{"type":"object","properties":{"n":{"type":"number"}}}`})
+	regenerates("a schema edited")
+	writeFiles(t, schemaDir, map[string]string{"c.json": `{"type":"string"}`})
+	if stdout, _ := gen(); !strings.Contains(stdout, "wrote 3 files") {
+		t.Errorf("a schema added: %q", stdout)
+	}
+	stampPath := filepath.Join(out, generator.StampFile)
+	data, err := os.ReadFile(stampPath)
+	must(t, err)
+	var stamp map[string]any
+	must(t, json.Unmarshal(data, &stamp))
+	stamp["kzgen"] = "go1.0 another build"
+	edited, _ := json.Marshal(stamp)
+	must(t, os.WriteFile(stampPath, edited, 0o644))
+	regenerates("another kzgen build")
+	if again, _ := os.ReadFile(stampPath); !bytes.Equal(again, data) {
+		t.Error("the stamp is not the same after the same run")
+	}
+	must(t, os.WriteFile(stampPath, []byte("{"), 0o644))
+	regenerates("a damaged stamp")
+	must(t, os.Remove(stampPath))
+	regenerates("no stamp")
+	regenerates("-force", "-force")
 }

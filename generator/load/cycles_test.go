@@ -149,3 +149,61 @@ func withDeadline(t *testing.T, fn func() error) error {
 		return nil
 	}
 }
+
+// TestFingerprint: the fingerprint changes with any schema file added,
+// removed, renamed or edited, and with nothing else.
+func TestFingerprint(t *testing.T) {
+	base := fstest.MapFS{
+		"a.json":     {Data: []byte(`{"type":"string"}`)},
+		"b.json":     {Data: []byte(`{"type":"integer"}`)},
+		"notes.txt":  {Data: []byte("not a schema")},
+		"sub/c.json": {Data: []byte(`{}`)},
+	}
+	fp := func(fsys fstest.MapFS) string {
+		t.Helper()
+		s, err := load.Fingerprint(fsys, "schemas")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	want := fp(base)
+	if !strings.HasSuffix(want, "(2 files)") {
+		t.Errorf("fingerprint %q should count 2 files", want)
+	}
+	variant := func(change func(fstest.MapFS)) fstest.MapFS {
+		fsys := fstest.MapFS{}
+		for k, v := range base {
+			fsys[k] = v
+		}
+		change(fsys)
+		return fsys
+	}
+	same := variant(func(fsys fstest.MapFS) {
+		fsys["notes.txt"] = &fstest.MapFile{Data: []byte("edited")}
+		fsys["sub/c.json"] = &fstest.MapFile{Data: []byte(`{"type":"null"}`)}
+	})
+	if fp(same) != want {
+		t.Error("files Read never reads changed the fingerprint")
+	}
+	for name, change := range map[string]func(fstest.MapFS){
+		"edited":  func(fsys fstest.MapFS) { fsys["a.json"] = &fstest.MapFile{Data: []byte(`{"type":"number"}`)} },
+		"added":   func(fsys fstest.MapFS) { fsys["c.json"] = &fstest.MapFile{Data: []byte(`{}`)} },
+		"removed": func(fsys fstest.MapFS) { delete(fsys, "b.json") },
+		"renamed": func(fsys fstest.MapFS) { fsys["c.json"] = fsys["b.json"]; delete(fsys, "b.json") },
+		"content moved between files": func(fsys fstest.MapFS) {
+			fsys["a.json"] = &fstest.MapFile{Data: []byte(`{"type":"string"}{"type":"integer"}`)}
+			fsys["b.json"] = &fstest.MapFile{Data: []byte(``)}
+		},
+	} {
+		if fp(variant(change)) == want {
+			t.Errorf("a schema file %s: the fingerprint did not change", name)
+		}
+	}
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.json"), 0o644); err == nil {
+		if _, err := load.Fingerprint(os.DirFS(dir), "schemas"); err == nil || !strings.Contains(err.Error(), "schemas/pipe.json: not a regular file") {
+			t.Errorf("a named pipe: %v", err)
+		}
+	}
+}
