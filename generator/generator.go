@@ -37,10 +37,6 @@ type Result struct {
 }
 
 // Generate loads, models and emits.
-//
-// Compiling the schemas with the reference validator only checks them (the
-// model is built from their JSON), so it runs beside modelling and
-// emitting; a schema it rejects still fails the whole run.
 func Generate(cfg Config) (*Result, error) {
 	if err := CheckPackageName(cfg.Go.Package); err != nil {
 		return nil, err
@@ -49,19 +45,11 @@ func Generate(cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	compiled := make(chan error, 1)
-	go func() { compiled <- set.Compile() }()
 	m, err := model.Build(set)
 	if err != nil {
-		if cerr := <-compiled; cerr != nil {
-			return nil, cerr // a schema error is the more useful report
-		}
 		return nil, err
 	}
 	files, err := golang.Generate(m, cfg.Go)
-	if cerr := <-compiled; cerr != nil {
-		return nil, cerr // a schema error is the more useful report
-	}
 	if err != nil {
 		return nil, renderError(err)
 	}
