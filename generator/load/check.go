@@ -51,7 +51,6 @@ func checkKeywords(file string, doc map[string]any) ([]Warning, error) {
 	return c.warnings, nil
 }
 
-
 const draft4URL = "http://json-schema.org/draft-04/schema#"
 
 // isDraft4 reports whether a "$schema" value names draft 04, with or
