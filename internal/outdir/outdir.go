@@ -42,9 +42,8 @@ import (
 	"sync"
 )
 
-// UpdateDir is the name of the directory inside the output directory that
-// holds an update in progress. Its leading dot keeps the go command away
-// from it.
+// UpdateDir, inside the output directory, holds an update in progress.
+// Its leading dot keeps the go command away from it.
 const UpdateDir = ".kzgen-update"
 
 // ErrBusy reports that another process is updating the directory.
