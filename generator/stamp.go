@@ -102,7 +102,7 @@ type RunResult struct {
 // the same kzgen build, with the same options and schema files, wrote the
 // generated files there and that they are still as written (none changed,
 // deleted, or added beside them). The check reads the schema files and
-// the generated files but decodes nothing, so an unchanged run costs a
+// the generated files but parses no schema, so an unchanged run costs a
 // fraction of a generation. Otherwise Run generates, then writes the
 // files and a new stamp as one update of the directory (see WriteDir).
 func Run(cfg Config, opts RunOptions) (*RunResult, error) {

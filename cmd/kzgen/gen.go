@@ -27,7 +27,7 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	nodes := fl.Bool("nodes", false, "also generate the callflow module registry and fluent builders (for a package shaped like gen/callflow)")
 	force := fl.Bool("force", false, "generate even when the output directory's "+generator.StampFile+" shows it is up to date")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: kzgen gen -out DIR [-schemas DIR] [-pkg NAME] [-match GLOB]")
+		fmt.Fprintln(stderr, "Usage: kzgen gen -out DIR [-schemas DIR] [-pkg NAME] [-match GLOB] [-force]")
 		fmt.Fprintln(stderr, "Generates a Go package of typed structs, enums, unions, defaults and validation")
 		fmt.Fprintln(stderr, "from Kazoo JSON schemas: one .kz.go file per schema. Nothing is written unless")
 		fmt.Fprintln(stderr, "every schema loads and generates. When the output directory's "+generator.StampFile)
@@ -79,18 +79,19 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 // one-line error rather than a failure of generated code. A missing -pkg
 // becomes the output directory's name, which must then be a package name.
 func checkGenFlags(out, pkg *string, typeSuffix string) error {
-	if *pkg == "" {
+	if *pkg != "" {
+		if err := generator.CheckPackageName(*pkg); err != nil {
+			return fmt.Errorf("-pkg: %w", err)
+		}
+	} else {
 		abs, err := filepath.Abs(*out)
 		if err != nil {
 			return err
 		}
 		*pkg = filepath.Base(abs)
 		if err := generator.CheckPackageName(*pkg); err != nil {
-			return fmt.Errorf("%v (taken from the -out directory's name): name the package with -pkg", err)
+			return fmt.Errorf("%w (taken from the -out directory's name): name the package with -pkg", err)
 		}
-	}
-	if err := generator.CheckPackageName(*pkg); err != nil {
-		return fmt.Errorf("-pkg: %w", err)
 	}
 	if typeSuffix != "" && !token.IsIdentifier("T"+typeSuffix) {
 		return fmt.Errorf("-type-suffix %q: only letters, digits and underscores can end a type name", typeSuffix)
