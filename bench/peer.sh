@@ -10,7 +10,10 @@
 #                                  vs  go-jsonschema writing a new file
 #
 # so drift in machine speed hits both sides of each pair. It prints the
-# median wall time of each command and the median of the per-round ratios.
+# median wall and CPU (user + system) time of each command and the median
+# of the per-round ratios. On a busy machine, trust the CPU ratio more:
+# kzgen renders on every core, the peer on one, and the wall ratio then
+# depends on how many cores the other load leaves.
 #
 # Usage: bench/peer.sh [ROUNDS]     (default 21)
 # Needs bash 5 (EPOCHREALTIME) and the Go toolchain; installs the peer from
@@ -43,25 +46,59 @@ kzgen_unchanged | grep -q 'is up to date' || { echo "peer.sh: kzgen gen did not 
 kzgen_fresh warmup >/dev/null
 peer "$work/out-peer/callflow.go"
 
-# now_us prints the wall clock in microseconds, without starting a process.
-now_us() { local t=${EPOCHREALTIME/[.,]/}; echo "${t#0}"; }
+# The clocks, read without starting a process or a subshell (either would
+# be timed too): now_us sets REPLY to the wall clock in microseconds,
+# cpu_us to the user + system time of the shell's finished children, from
+# its own `times`.
+now_us() { REPLY=${EPOCHREALTIME/[.,]/}; }
+cpu_us() {
+  local self user sys
+  times >"$work/times"
+  { read -r self; read -r user sys; } <"$work/times"
+  seconds_us "$user"; local u=$REPLY
+  seconds_us "$sys"
+  REPLY=$((u + REPLY))
+}
+# seconds_us sets REPLY to the microseconds of a `times` figure ("1m2.345s").
+seconds_us() {
+  local min=${1%%m*} sec=${1#*m}
+  sec=${sec%s}
+  local frac=${sec#*.}000000
+  REPLY=$(((10#$min * 60 + 10#${sec%.*}) * 1000000 + 10#${frac:0:6}))
+}
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-declare -a ku pu kf pf ru rf
+# timed WALL CPU CMD...: runs CMD, appending its wall and CPU microseconds
+# to the arrays named WALL and CPU.
+timed() {
+  local -n wall=$1 cpu=$2
+  shift 2
+  local w0 c0
+  cpu_us; c0=$REPLY
+  now_us; w0=$REPLY
+  "$@" >/dev/null
+  now_us; wall+=($((REPLY - w0)))
+  cpu_us; cpu+=($((REPLY - c0)))
+}
+
+declare -a kuw kuc puw puc kfw kfc pfw pfc
 for ((i = 0; i < rounds; i++)); do
-  t0=$(now_us); kzgen_unchanged >/dev/null
-  t1=$(now_us); peer "$work/out-peer/callflow.go"
-  t2=$(now_us); kzgen_fresh "$i" >/dev/null
-  t3=$(now_us); peer "$work/out-peer/fresh-$i.go"
-  t4=$(now_us)
-  ku+=($((t1 - t0))); pu+=($((t2 - t1))); kf+=($((t3 - t2))); pf+=($((t4 - t3)))
-  ru+=("$(echo "${ku[i]} / ${pu[i]}" | bc -l)"); rf+=("$(echo "${kf[i]} / ${pf[i]}" | bc -l)")
+  timed kuw kuc kzgen_unchanged
+  timed puw puc peer "$work/out-peer/callflow.go"
+  timed kfw kfc kzgen_fresh "$i"
+  timed pfw pfc peer "$work/out-peer/fresh-$i.go"
 done
 
-ms() { printf '%s\n' "$@" | median | awk '{printf "%6.1f ms", $1 / 1000}'; }
-ratio() { printf '%s\n' "$@" | median | awk '{printf "%.2f", $1}'; }
-echo "${#files[@]} callflow schema files, $rounds alternating rounds, $(nproc) cores, $(date -u +%Y-%m-%d)"
-echo "unchanged inputs:     kzgen gen $(ms "${ku[@]}")   go-jsonschema $(ms "${pu[@]}")   ratio $(ratio "${ru[@]}")"
-echo "-force, new directory: kzgen gen $(ms "${kf[@]}")   go-jsonschema $(ms "${pf[@]}")   ratio $(ratio "${rf[@]}")"
+ms() { printf '%s\n' "$@" | median | awk '{printf "%6.1f", $1 / 1000}'; }
+# ratio A B: the median of the per-round ratios of two arrays (by name).
+ratio() {
+  local -n a=$1 b=$2
+  for ((j = 0; j < ${#a[@]}; j++)); do echo "${a[j]} ${b[j]}"; done |
+    awk '$2 > 0 {print $1 / $2}' | median | awk '{printf "%.2f", $1}'
+}
+echo "${#files[@]} callflow schema files, $rounds alternating rounds, $(nproc) cores, $(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+echo "medians, ms (wall / cpu)    kzgen gen         go-jsonschema     kzgen/peer wall   cpu"
+echo "unchanged inputs            $(ms "${kuw[@]}") / $(ms "${kuc[@]}")   $(ms "${puw[@]}") / $(ms "${puc[@]}")   $(ratio kuw puw)              $(ratio kuc puc)"
+echo "-force, new directory       $(ms "${kfw[@]}") / $(ms "${kfc[@]}")   $(ms "${pfw[@]}") / $(ms "${pfc[@]}")   $(ratio kfw pfw)              $(ratio kfc pfc)"
 printf 'output: kzgen %s files, %s bytes; go-jsonschema 1 file, %s bytes\n' \
   "$(ls "$work"/out-kzgen/*.kz.go | wc -l)" "$(cat "$work"/out-kzgen/*.kz.go | wc -c)" "$(wc -c < "$work/out-peer/callflow.go")"
