@@ -87,9 +87,6 @@ func Open(dir string) (*Dir, error) {
 	return d, nil
 }
 
-// Path returns the directory's path as given to Open.
-func (d *Dir) Path() string { return d.path }
-
 // Close releases the update lock.
 func (d *Dir) Close() error {
 	if d.unlock == nil {
