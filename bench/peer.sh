@@ -25,6 +25,7 @@ rounds=${1:-21}
 peer_version=${PEER_VERSION:-v0.24.1}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+source bench/gen-timing.bash
 
 go build -o "$work/kzgen" ./cmd/kzgen
 GOBIN="$work" go install "github.com/atombender/go-jsonschema@$peer_version"
@@ -46,41 +47,6 @@ kzgen_unchanged | grep -q 'is up to date' || { echo "peer.sh: kzgen gen did not 
 kzgen_fresh warmup >/dev/null
 peer "$work/out-peer/callflow.go"
 
-# The clocks, read without starting a process or a subshell (either would
-# be timed too): now_us sets REPLY to the wall clock in microseconds,
-# cpu_us to the user + system time of the shell's finished children, from
-# its own `times`.
-now_us() { REPLY=${EPOCHREALTIME/[.,]/}; }
-cpu_us() {
-  local self user sys
-  times >"$work/times"
-  { read -r self; read -r user sys; } <"$work/times"
-  seconds_us "$user"; local u=$REPLY
-  seconds_us "$sys"
-  REPLY=$((u + REPLY))
-}
-# seconds_us sets REPLY to the microseconds of a `times` figure ("1m2.345s").
-seconds_us() {
-  local min=${1%%m*} sec=${1#*m}
-  sec=${sec%s}
-  local frac=${sec#*.}000000
-  REPLY=$(((10#$min * 60 + 10#${sec%.*}) * 1000000 + 10#${frac:0:6}))
-}
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
-# timed WALL CPU CMD...: runs CMD, appending its wall and CPU microseconds
-# to the arrays named WALL and CPU.
-timed() {
-  local -n wall=$1 cpu=$2
-  shift 2
-  local w0 c0
-  cpu_us; c0=$REPLY
-  now_us; w0=$REPLY
-  "$@" >/dev/null
-  now_us; wall+=($((REPLY - w0)))
-  cpu_us; cpu+=($((REPLY - c0)))
-}
-
 declare -a kuw kuc puw puc kfw kfc pfw pfc
 for ((i = 0; i < rounds; i++)); do
   timed kuw kuc kzgen_unchanged
@@ -89,14 +55,7 @@ for ((i = 0; i < rounds; i++)); do
   timed pfw pfc peer "$work/out-peer/fresh-$i.go"
 done
 
-ms() { printf '%s\n' "$@" | median | awk '{printf "%6.1f", $1 / 1000}'; }
-# ratio A B: the median of the per-round ratios of two arrays (by name).
-ratio() {
-  local -n a=$1 b=$2
-  for ((j = 0; j < ${#a[@]}; j++)); do echo "${a[j]} ${b[j]}"; done |
-    awk '$2 > 0 {print $1 / $2}' | median | awk '{printf "%.2f", $1}'
-}
-echo "${#files[@]} callflow schema files, $rounds alternating rounds, $(nproc) cores, $(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+echo "${#files[@]} callflow schema files, $rounds alternating rounds, $(machine)"
 echo "medians, ms (wall / cpu)    kzgen gen         go-jsonschema     kzgen/peer wall   cpu"
 echo "unchanged inputs            $(ms "${kuw[@]}") / $(ms "${kuc[@]}")   $(ms "${puw[@]}") / $(ms "${puc[@]}")   $(ratio kuw puw)              $(ratio kuc puc)"
 echo "-force, new directory       $(ms "${kfw[@]}") / $(ms "${kfc[@]}")   $(ms "${pfw[@]}") / $(ms "${pfc[@]}")   $(ratio kfw pfw)              $(ratio kfc pfc)"
