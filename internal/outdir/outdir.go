@@ -203,7 +203,7 @@ func (d *Dir) stale(files []File, isStale func(string, fs.DirEntry) (bool, error
 			remove = append(remove, e.Name())
 		}
 	}
-	return remove, errors.Join(errs...)
+	return remove, summarize(errs)
 }
 
 // stage writes the changed files into the staging directory.
@@ -256,7 +256,7 @@ func (d *Dir) apply(c commit) error {
 	}
 	if len(errs) > 0 {
 		// Keep the update so that the next run finishes it.
-		return errors.Join(errs...)
+		return summarize(errs)
 	}
 	if err := os.RemoveAll(d.update()); err != nil {
 		return fmt.Errorf("removing %s: %w", UpdateDir, err)
@@ -299,7 +299,7 @@ func checkNames(files []File) error {
 }
 
 // each runs fn on every file with a few goroutines (file operations spend
-// their time waiting on the kernel) and returns the errors joined.
+// their time waiting on the kernel) and returns the errors summarized.
 func each(files []File, fn func(int, File) error) error {
 	const workers = 8
 	errs := make([]error, len(files))
@@ -319,5 +319,26 @@ func each(files []File, fn func(int, File) error) error {
 	}
 	close(next)
 	wg.Wait()
-	return errors.Join(errs...)
+	return summarize(errs)
+}
+
+// summarize returns the first non-nil error of errs, with the number of
+// others: when one file cannot be written, usually none can, and one line
+// says it.
+func summarize(errs []error) error {
+	var first error
+	others := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+		case first == nil:
+			first = err
+		default:
+			others++
+		}
+	}
+	if others > 0 {
+		return fmt.Errorf("%w (and %d more like it)", first, others)
+	}
+	return first
 }

@@ -220,3 +220,29 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestOneLineErrors: when no file can be written, the error is one line
+// naming the first and counting the others.
+func TestOneLineErrors(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	write(t, dir, map[string]string{"a.gen": "old"})
+	files := []File{{"a.gen", []byte("new")}}
+	for i := range 5 {
+		// A directory where each file should go: the renames fail.
+		name := fmt.Sprintf("d%d.gen", i)
+		must(t, os.Mkdir(filepath.Join(dir, name), 0o755))
+		must(t, os.WriteFile(filepath.Join(dir, name, "x"), nil, 0o644))
+		files = append(files, File{name, []byte("x")})
+	}
+	err := Replace(dir, files, isGen)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if msg := err.Error(); strings.Contains(msg, "\n") || !strings.Contains(msg, "moving d0.gen into place") || !strings.HasSuffix(msg, "(and 4 more like it)") {
+		t.Errorf("error %q", msg)
+	}
+	// The committed update stays for the next run to finish.
+	if _, err := os.Stat(filepath.Join(dir, UpdateDir, "commit")); err != nil {
+		t.Errorf("the commit file is gone: %v", err)
+	}
+}
