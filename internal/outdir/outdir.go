@@ -118,7 +118,8 @@ func (d *Dir) Replace(files []File, stale func(path string, entry fs.DirEntry) (
 	if err := checkNames(files); err != nil {
 		return err
 	}
-	if d.unlock == nil {
+	created := d.unlock == nil
+	if created {
 		if err := os.MkdirAll(d.path, 0o755); err != nil {
 			return fmt.Errorf("creating output directory: %w", err)
 		}
@@ -128,6 +129,10 @@ func (d *Dir) Replace(files []File, stale func(path string, entry fs.DirEntry) (
 	}
 	changed := make([]bool, len(files))
 	if err := each(files, func(i int, f File) error {
+		if created {
+			changed[i] = true // nothing to compare with
+			return nil
+		}
 		old, err := os.ReadFile(filepath.Join(d.path, f.Name))
 		changed[i] = err != nil || !bytes.Equal(old, f.Content)
 		return nil
