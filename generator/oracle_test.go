@@ -23,6 +23,7 @@ import (
 	"github.com/kzgen/kzgen/generator/golang"
 	"github.com/kzgen/kzgen/generator/internal/oracletest"
 	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/generator/load/reference"
 	"github.com/kzgen/kzgen/generator/validate"
 	"github.com/kzgen/kzgen/internal/kazootest"
 	"github.com/kzgen/kzgen/internal/tempmod"
@@ -296,8 +297,8 @@ func checkAgainstOracle(t *testing.T, fsys fs.FS, name, match string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The oracle: the loader's own compilation of the same schemas.
-	set, err := load.Load(fsys, load.Options{Name: name})
+	// The oracle: the reference compilation of the same schemas.
+	set, err := reference.Load(fsys, load.Options{Name: name})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func runDocs(args []string, stdout, stderr io.Writer) int {
 // docsFiles renders the pages from the schemas gen/callflow is generated
 // from: the embedded callflow schemas and what they reference.
 func docsFiles() ([]docs.File, error) {
-	set, err := load.Load(schemas.FS, load.Options{Match: schemas.CallflowMatch, Name: "embedded schemas"})
+	set, err := load.Read(schemas.FS, load.Options{Match: schemas.CallflowMatch, Name: "embedded schemas"})
 	if err != nil {
 		return nil, fmt.Errorf("loading schemas: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/generator/load/reference"
 	"github.com/kzgen/kzgen/internal/kazootest"
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -58,7 +59,7 @@ func kazooSchemas(t testing.TB) *load.Set {
 	t.Helper()
 	dir := kazootest.SchemaDir(t)
 	kazooOnce.Do(func() {
-		kazooSet, kazooErr = load.Load(os.DirFS(dir), load.Options{Match: "callflows*", Name: dir})
+		kazooSet, kazooErr = reference.Load(os.DirFS(dir), load.Options{Match: "callflows*", Name: dir})
 	})
 	if kazooErr != nil {
 		t.Fatalf("loading Kazoo's schemas: %v", kazooErr)

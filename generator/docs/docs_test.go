@@ -37,7 +37,7 @@ func callflowModel(t *testing.T) *model.Set {
 	t.Helper()
 	modelOnce.Do(func() {
 		var set *load.Set
-		set, modelErr = load.Load(schemas.FS, load.Options{Match: "callflows*", Name: "embedded schemas"})
+		set, modelErr = load.Read(schemas.FS, load.Options{Match: "callflows*", Name: "embedded schemas"})
 		if modelErr == nil {
 			modelSet, modelErr = model.Build(set)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/generator/load/reference"
 	"github.com/kzgen/kzgen/runtime/crossbar"
 	"github.com/kzgen/kzgen/schemas"
 )
@@ -19,7 +20,7 @@ import (
 // validator that generator/load uses.
 // TODO(validate): use generator/validate, kzgen's Kazoo validator, in validateDocument once it exists.
 var schemaSet = sync.OnceValues(func() (*load.Set, error) {
-	return load.Load(schemas.FS, load.Options{Name: "schemas"})
+	return reference.Load(schemas.FS, load.Options{Name: "schemas"})
 })
 
 // hasSchema reports whether the embedded set has the schema id.
