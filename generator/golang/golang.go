@@ -6,10 +6,10 @@
 // and NodesFile adds the module registry and Parse. A set that holds the
 // node schema without the modules (Crossbar's documents: a stored callflow
 // has a flow) takes its trees from a callflow package instead
-// (Options.NodesFrom). The generated code
-// calls the runtime in github.com/kzgen/kzgen/runtime/kzrt, and refers to
-// its VersionGuard constant so that it does not compile against a kzrt
-// that does not support it.
+// (Options.NodesFrom). The generated code calls the runtime in
+// github.com/kzgen/kzgen/runtime/kzrt, and refers to its VersionGuard
+// constant so that it does not compile against a kzrt that does not
+// support it.
 package golang
 
 import (
