@@ -26,13 +26,20 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	suffix := fl.String("type-suffix", golang.DefaultTypeSuffix, "`suffix` added to the root type names of schemas with -trim-prefix")
 	nodes := fl.Bool("nodes", true, "when the set has the node schema (<trim-prefix>action), generate a callflow package like gen/callflow: the tree, a builder per module, Parse, the module registry")
 	force := fl.Bool("force", false, "generate even when the output directory's "+generator.StampFile+" shows it is up to date")
+	nodesFrom := fl.String("nodes-from", "", "import `path` of the callflow package that types the callflow trees, for a set with the node schema that is no callflow package (Crossbar's documents): every $ref to the node schema becomes *kzrt.Node, decoded through that package's Modules(); default: the package itself when the set has callflow modules, else "+golang.DefaultNodesFrom)
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: kzgen gen -out DIR [-schemas DIR] [-pkg NAME] [-match GLOB] [-force]")
+		fmt.Fprintln(stderr, "Usage: kzgen gen -out DIR [-schemas DIR] [-pkg NAME] [-match GLOB] [-nodes-from PATH] [-force]")
 		fmt.Fprintln(stderr, "Generates a Go package of typed structs, enums, unions, defaults and validation")
 		fmt.Fprintln(stderr, "from Kazoo JSON schemas: one .kz.go file per schema. Nothing is written unless")
 		fmt.Fprintln(stderr, "every schema loads and generates. When the output directory's "+generator.StampFile)
 		fmt.Fprintln(stderr, "shows that this kzgen build, with the same flags and schema files, wrote")
 		fmt.Fprintln(stderr, "the generated files there and they are unchanged, nothing is done.")
+		fmt.Fprintln(stderr)
+		fmt.Fprintln(stderr, "The default -match makes a callflow package like gen/callflow. A set of Crossbar")
+		fmt.Fprintln(stderr, "documents, as gen/kazoodoc is generated from,")
+		fmt.Fprintln(stderr, "  -match "+schemas.DocumentMatch)
+		fmt.Fprintln(stderr, "has the node schema but no module: its callflow trees are then gen/callflow's,")
+		fmt.Fprintln(stderr, "each node typed by its module; -nodes-from names another callflow package.")
 		fmt.Fprintln(stderr)
 		fl.PrintDefaults()
 	}
@@ -58,7 +65,7 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	}
 	res, err := generator.Run(generator.Config{
 		Schemas: fsys, Name: name, Match: *match,
-		Go: golang.Options{Package: *pkg, TrimPrefix: *trim, TypeSuffix: *suffix, Nodes: *nodes},
+		Go: golang.Options{Package: *pkg, TrimPrefix: *trim, TypeSuffix: *suffix, Nodes: *nodes, NodesFrom: *nodesFrom},
 	}, generator.RunOptions{Dir: *out, Args: stampArgs(fl), Force: *force})
 	if err != nil {
 		fmt.Fprintf(stderr, "kzgen gen: %v\n", err)

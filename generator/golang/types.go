@@ -23,9 +23,14 @@ func (g *generator) decl(t *model.Type) *model.Type {
 	}
 }
 
-// goType is the Go type of a value of t (not a pointer).
+// goType is the Go type of a value of t (not a pointer). The node schema
+// of a package whose trees come from another callflow package is
+// kzrt.Node itself.
 func (g *generator) goType(t *model.Type) *jen.Statement {
 	if d := g.decl(t); d != nil {
+		if g.action != nil && d == g.action.Root && !g.ownsTree() {
+			return jen.Qual(kzrt, "Node")
+		}
 		return jen.Id(g.typeName[d])
 	}
 	return g.underlying(t)
@@ -201,7 +206,8 @@ func (g *generator) holdsNodeSeen(t *model.Type, seen map[*model.Schema]bool) bo
 
 // decodeFunc is the function that decodes a value of t from JSON:
 // kzrt.Decode, or the package's modules.Decode when the value holds
-// callflow nodes, whose data only the package's modules can type.
+// callflow nodes, whose data only the package's modules (its own, or
+// those of Options.NodesFrom) can type.
 func (g *generator) decodeFunc(t *model.Type) *jen.Statement {
 	if g.holdsNode(t) {
 		return jen.Id("modules").Dot("Decode")
