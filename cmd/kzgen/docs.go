@@ -12,7 +12,7 @@ import (
 )
 
 // runDocs implements `kzgen docs`: the callflow reference pages, rendered
-// from the embedded schemas with examples built by gen/callflow.
+// from the embedded schemas, the examples sampled from the same model.
 func runDocs(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("kzgen docs", flag.ContinueOnError)
 	fl.SetOutput(stderr)
@@ -20,8 +20,8 @@ func runDocs(args []string, stdout, stderr io.Writer) int {
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: kzgen docs [-out DIR]")
 		fmt.Fprintln(stderr, "Renders the callflow reference from the embedded schemas: one Markdown page")
-		fmt.Fprintln(stderr, "per callflow module (schema table in Kazoo's layout, Go builder, an example")
-		fmt.Fprintln(stderr, "node built by gen/callflow) and a README.md index. Pages are replaced")
+		fmt.Fprintln(stderr, "per callflow module (schema table in Kazoo's layout, branch keys, Go builder,")
+		fmt.Fprintln(stderr, "examples Kazoo accepts) and a README.md index. Pages are replaced")
 		fmt.Fprintln(stderr, "atomically; generated pages of modules that no longer exist are removed.")
 		fmt.Fprintln(stderr)
 		fl.PrintDefaults()
