@@ -35,13 +35,18 @@ func (p *page) branches() {
 			p.printf("%s | %s | %s\n", cell(keyCell(k)), cell(when), cell(k.Missing))
 		}
 		var families []string
+		causes := false
 		for _, k := range km.Keys {
 			if f := k.Family; f != nil {
 				families = append(families, fmt.Sprintf("* %s: %s", f.Noun, f.Meaning))
+				causes = causes || f.Arg.Type == kazoo.ArgCause
 			}
 		}
 		if len(families) > 0 {
 			p.printf("\nKey families:\n\n%s\n", strings.Join(families, "\n"))
+		}
+		if causes {
+			p.printf("\nThe common hangup causes, with the SIP codes that usually come with them:\n\n%s\n", p.causes())
 		}
 		p.printf("\n")
 	}
@@ -56,6 +61,23 @@ func (p *page) branches() {
 	if km.DocsDiffer != "" {
 		p.printf("\nWhere Kazoo's own documentation differs: %s\n", km.DocsDiffer)
 	}
+}
+
+// causes lists the table's common hangup causes, one line each.
+func (p *page) causes() string {
+	var lines []string
+	for _, c := range p.opts.Table.Causes {
+		codes := make([]string, len(c.SIPCodes))
+		for i, n := range c.SIPCodes {
+			codes[i] = code(fmt.Sprintf("sip:%d", n))
+		}
+		line := "* " + code(c.Cause)
+		if len(codes) > 0 {
+			line += " (" + strings.Join(codes, ", ") + ")"
+		}
+		lines = append(lines, line+": "+c.Meaning)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // keyCell names a key in the table: the fixed key, or the family's noun,

@@ -162,11 +162,11 @@ func (e *examples) branching(module string, sample *exampleNode) (*branchingExam
 		return nil, fmt.Errorf("reading the branching example back: %w", err)
 	}
 
-	about := fmt.Sprintf("A %s node with a child for each key it reads (one example key of each family)", module)
+	about := fmt.Sprintf("The node below runs `%s` with a child for each key the module reads (one example key of each family)", module)
 	if km.Default.Used {
-		about += ` and the default child "_"`
+		about += ` and the default child "_", which the diagram draws as "next"`
 	}
-	about += `. Each child is a tts node that says when Kazoo takes it, in the words of the table above; the diagram draws "_" as "next".`
+	about += `. Each child is a tts node that says when Kazoo takes it, in the words of the table above.`
 	if len(changed) > 0 {
 		about += fmt.Sprintf(" The data is the example's, changed so that %s, as these keys need.", strings.Join(changed, " and "))
 	}

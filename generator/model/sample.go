@@ -470,7 +470,8 @@ func stringHints(t *Type, prop, seed string) []string {
 	switch {
 	case prop == "presence_id":
 		return []string{"1000"}
-	case prop == "id" || strings.HasSuffix(prop, "_id") || strings.HasSuffix(prop, "_ids") || prop == "lists":
+	case prop == "id" || strings.HasSuffix(prop, "_id") || strings.HasSuffix(prop, "_ids") ||
+		prop == "lists" || prop == "rules" || prop == "rule_set":
 		// Kazoo document ids are 32 hex digits; these differ by place.
 		sum := md5.Sum([]byte(seed))
 		return []string{hex.EncodeToString(sum[:])}
