@@ -28,7 +28,8 @@ const maxSampleDepth = 64
 // an error naming the position (t.Path and the property below it) whose
 // constraints it cannot meet. The value is small and realistic:
 //
-//   - a scalar is its default when that meets the type's constraints, else
+//   - a scalar or a union is its default when that surely meets the type's
+//     constraints (an empty string shows nothing, so it is not taken), else
 //     an enum's first fitting value, a number within the bounds (nearest
 //     to 1), a string of the allowed length, pattern (the RE2 translation
 //     Kazoo's verdicts are checked with) and format, chosen by the
@@ -49,7 +50,8 @@ const maxSampleDepth = 64
 //   - a union is its first alternative that can be sampled, with the
 //     properties shared by all of them; a discriminated union
 //     (Type.Discriminator) sets its discriminating property to the chosen
-//     case's value.
+//     case's value; a oneOf's sample is never one another alternative
+//     surely accepts too (Kazoo would refuse it as matching several).
 //
 // The result is deterministic: ids are derived from the value's place
 // (t.Path, then the property names below it), so two properties get
@@ -229,7 +231,7 @@ func objectSample(t *Type, seed string, depth int) (any, error) {
 		if !mustGive(f) {
 			continue
 		}
-		if f.Type.Resolve() != nil && len(f.Type.Resolve().Enum) > 0 && f.Type.Resolve().Kind == String {
+		if r := f.Type.Resolve(); r.Kind == String && len(r.Enum) > 0 {
 			selectors = append(selectors, f)
 			continue
 		}
