@@ -142,19 +142,16 @@ func NewData(module string) (Data, bool) {
 	return modules.NewData(module)
 }
 
-// Example returns a small node of module built with the module's constructor,
-// and false when module is not a callflow module this package has a schema
-// for.
+// Example returns a small node of module built with the module's builder, and
+// false when module is not a callflow module this package has a schema for.
 //
-// The constructor gets sample values for the required properties, chosen by
-// kzgen when it generated this file so that they meet the schema: an enum's
-// default or first value (or the value naming a sibling's format, such as
-// "email"), a string of the allowed length, pattern and format, a number
-// within bounds, lists with at least one item, nested objects with their own
-// required properties. Optional properties are left unset and the node has no
-// children.
+// The values are samples kzgen chose from the schema when it generated this
+// file, so that Kazoo accepts them: the required properties, and those whose
+// default Kazoo would fill in and then refuse; an enum's default or first
+// value, a string of the allowed length, pattern and format, a number within
+// bounds, lists with at least one item. The node has no children.
 //
-// kzgen docs shows these nodes as JSON in its module reference pages.
+// kzgen docs shows the same samples as JSON in its module reference pages.
 func Example(module string) (*Node, bool) {
 	switch module {
 	case "acdc_agent":
@@ -170,7 +167,10 @@ func Example(module string) (*Node, bool) {
 	case "answer":
 		return Answer().Node(), true
 	case "audio_macro":
-		return AudioMacro().Node(), true
+		return AudioMacro().Macros(AudioMacroMacrosItem{
+			Macro: new(AudioMacroMacrosItemMacroPlay),
+			Play:  &PlayData{},
+		}).Node(), true
 	case "branch_bnumber":
 		return BranchBnumber().Node(), true
 	case "branch_variable":
