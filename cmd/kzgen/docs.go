@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"go/token"
 	"io"
-	"io/fs"
-	"os"
 	"path"
 
 	"github.com/kzgen/kzgen/generator/docs"
@@ -63,13 +61,13 @@ func docsFiles(schemaDir, match, goPackage string) ([]docs.File, error) {
 	if !token.IsIdentifier(pkg) {
 		return nil, fmt.Errorf("-go-package %q: the last element must be the package name, a Go identifier", goPackage)
 	}
-	var fsys fs.FS = schemas.FS
-	name, source := "embedded schemas", ""
+	fsys, name, err := schemaDirFS("-schemas", schemaDir)
+	if err != nil {
+		return nil, err
+	}
+	source := ""
 	if schemaDir != "" {
-		if fi, err := os.Stat(schemaDir); err != nil || !fi.IsDir() {
-			return nil, fmt.Errorf("-schemas: %s is not a directory", schemaDir)
-		}
-		fsys, name, source = os.DirFS(schemaDir), schemaDir, fmt.Sprintf("the schemas in `%s`", schemaDir)
+		source = fmt.Sprintf("the schemas in `%s`", schemaDir)
 	}
 	set, err := load.Read(fsys, load.Options{Match: match, Name: name})
 	if err != nil {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"go/token"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"runtime/debug"
 
@@ -58,10 +56,10 @@ func runGen(args []string, stdout, stderr io.Writer) int {
 	// at exit: collecting garbage less often makes it faster for a little
 	// more peak memory (see BENCHMARKS.md).
 	debug.SetGCPercent(400)
-	var fsys fs.FS = schemas.FS
-	name := "embedded schemas"
-	if *schemaDir != "" {
-		fsys, name = os.DirFS(*schemaDir), *schemaDir
+	fsys, name, err := schemaDirFS("-schemas", *schemaDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "kzgen gen: %v\n", err)
+		return 2
 	}
 	res, err := generator.Run(generator.Config{
 		Schemas: fsys, Name: name, Match: *match,
