@@ -167,14 +167,14 @@ func TestListenAndServeErrors(t *testing.T) {
 	}
 }
 
-// hugeGET sends a GET whose request line carries a query of size bytes over
-// a raw connection, from a buffer built beforehand, and returns the status.
-// The request is written while the answer is read: a server that refuses
-// early stops reading, so the write may never finish.
 // closedWithoutAnswer is hugeGET's status for a connection the server
 // closed before the client could read its answer.
 const closedWithoutAnswer = -1
 
+// hugeGET sends a GET whose request line carries a query of size bytes over
+// a raw connection, from a buffer built beforehand, and returns the status.
+// The request is written while the answer is read: a server that refuses
+// early stops reading, so the write may never finish.
 func hugeGET(addr string, request []byte) (int, error) {
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
