@@ -198,7 +198,7 @@ func TestGoldenCompilesAndBehaves(t *testing.T) {
 				tempmod.WriteFile(t, dir, pkg+"/"+filepath.Base(name), exercise)
 			}
 			tempmod.MustGo(t, dir, "vet", "./...")
-			out := tempmod.MustGo(t, dir, "test", "-trimpath", "-count=1", "-v", "./...")
+			out := tempmod.MustGo(t, dir, "test", "-count=1", "-v", "./...")
 			if !strings.Contains(out, "PASS") {
 				t.Fatalf("exercise did not pass:\n%s", out)
 			}
@@ -226,7 +226,7 @@ func TestVersionGuard(t *testing.T) {
 		content := bytes.ReplaceAll(f.Content, []byte(golang.VersionGuard), []byte(future))
 		tempmod.WriteFile(t, dir, "demo/"+f.Name, content)
 	}
-	_, stderr, err := tempmod.Go(dir, nil, "build", "-trimpath", "./...")
+	_, stderr, err := tempmod.Go(dir, nil, "build", "./...")
 	if err == nil {
 		t.Fatal("code guarded by an unknown version builds")
 	}

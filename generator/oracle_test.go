@@ -105,7 +105,7 @@ func TestGenerateAllKazooSchemasCompile(t *testing.T) {
 	}
 
 	buildStart := time.Now()
-	_, stderr, err := tempmod.Go(mod, nil, "build", "-trimpath", "./...")
+	_, stderr, err := tempmod.Go(mod, nil, "build", "./...")
 	failing := filesInErrors(stderr)
 	t.Logf("%d schemas, %d files generated; %d/%d compile", len(names), len(res.Files), len(res.Files)-len(failing), len(res.Files))
 	if err != nil {
@@ -481,7 +481,7 @@ func runHarness(t *testing.T, tmpl string, files []golang.File, cases []*oracleC
 	}
 	tempmod.WriteFile(t, mod, "main.go", main)
 	exe := filepath.Join(mod, "harness")
-	if _, stderr, err := tempmod.Go(mod, nil, "build", "-trimpath", "-o", exe, "."); err != nil {
+	if _, stderr, err := tempmod.Go(mod, nil, "build", "-o", exe, "."); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
 	input, err := json.Marshal(cases)
