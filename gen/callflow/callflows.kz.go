@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Document is the object callflows.
 //
@@ -73,12 +73,13 @@ func (x *Document) GetName() string {
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *Document) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *Document) encode(e *kzrt.Encoder) {
+// KzrtEncode is an implementation hook for kzrt, not meant to be called by
+// applications (use MarshalJSON): it appends x to e as JSON.
+func (x *Document) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Featurecode != nil {
 		e.Key("featurecode")
@@ -143,12 +144,14 @@ func (x *Document) UnmarshalJSON(data []byte) error {
 // listing every problem with the JSON pointer of the offending value.
 func (x *Document) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *Document) validate(v *kzrt.Validator) {
+// KzrtValidate is an implementation hook for kzrt, not meant to be called by
+// applications (use Validate): it records every problem of x in v, at v's
+// current location.
+func (x *Document) KzrtValidate(v *kzrt.Validator) {
 	if x.Featurecode != nil {
 		v.Push("featurecode")
 		x.Featurecode.validate(v)

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // AudioMacroData is the object callflows.audio_macro.
 //
@@ -129,7 +129,7 @@ func (x *AudioMacroData) Validate() error {
 func (x *AudioMacroData) KzrtValidate(v *kzrt.Validator) {
 	if x.Macros != nil {
 		v.Push("macros")
-		v.Count(len(x.Macros), 1, -1, "items")
+		v.Items(len(x.Macros), 1, -1)
 		for i, item := range x.Macros {
 			v.PushIndex(i)
 			item.validate(v)
@@ -322,10 +322,7 @@ func (x *AudioMacroMacrosItem) UnmarshalJSON(data []byte) error {
 		fallback()
 		return nil
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "JSON object")
+	return kzrt.NoAlternative(data, "JSON object", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -365,10 +362,10 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	var e kzrt.Encoder
@@ -377,46 +374,46 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 	matches := 0
 	{
 		var c PlayData
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.KzrtValidate(v)
-		}) {
+		})) == 0 {
 			matches++
 		}
 	}
 	{
 		var c AudioMacroToneData
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
-		}) {
+		})) == 0 {
 			matches++
 		}
 	}
 	{
 		var c AudioMacroPromptData
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
-		}) {
+		})) == 0 {
 			matches++
 		}
 	}
 	{
 		var c AudioMacroSayData
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
-		}) {
+		})) == 0 {
 			matches++
 		}
 	}
 	{
 		var c TTSData
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.KzrtValidate(v)
-		}) {
+		})) == 0 {
 			matches++
 		}
 	}
 	if matches > 1 {
-		v.Report("value matches more than one alternative; oneOf allows exactly one")
+		v.SeveralOf(matches)
 		return
 	}
 	if matches > 0 {
@@ -424,15 +421,35 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case x.Play != nil:
-		x.Play.KzrtValidate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Play.KzrtValidate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a JSON object (callflows.play)", found)
+		}
 	case x.Tone != nil:
-		x.Tone.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Tone.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a JSON object (callflows.audio_macro.tone)", found)
+		}
 	case x.Prompt != nil:
-		x.Prompt.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Prompt.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a JSON object (callflows.audio_macro.prompt)", found)
+		}
 	case x.Say != nil:
-		x.Say.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Say.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a JSON object (callflows.audio_macro.say)", found)
+		}
 	case x.TTS != nil:
-		x.TTS.KzrtValidate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.TTS.KzrtValidate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a JSON object (callflows.tts)", found)
+		}
 	}
 }
 

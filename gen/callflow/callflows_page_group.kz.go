@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // PageGroupData is the object callflows.page_group.
 //
@@ -155,7 +155,7 @@ func (x *PageGroupData) KzrtValidate(v *kzrt.Validator) {
 		v.Missing("endpoints")
 	} else {
 		v.Push("endpoints")
-		v.Count(len(x.Endpoints), 1, -1, "items")
+		v.Items(len(x.Endpoints), 1, -1)
 		for i, item := range x.Endpoints {
 			v.PushIndex(i)
 			item.validate(v)
@@ -351,10 +351,10 @@ func (x *PageGroupEndpointsItem) validate(v *kzrt.Validator) {
 	if x.Weight != nil {
 		v.Push("weight")
 		if *x.Weight < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.Weight)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Weight)
 		}
 		if *x.Weight > 100 {
-			v.Reportf("%v is greater than the maximum 100", *x.Weight)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 100", *x.Weight)
 		}
 		v.Pop()
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // RouteToCIDData is the object callflows.route_to_cid.
 //
@@ -218,7 +218,7 @@ func (x *RouteToCIDData) Validate() error {
 func (x *RouteToCIDData) KzrtValidate(v *kzrt.Validator) {
 	if x.CIDTypes != nil {
 		v.Push("cid_types")
-		v.Count(len(x.CIDTypes), 1, -1, "items")
+		v.Items(len(x.CIDTypes), 1, -1)
 		v.Pop()
 	}
 }

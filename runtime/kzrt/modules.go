@@ -18,6 +18,9 @@ import (
 type Modules struct {
 	types map[string]reflect.Type // module name → data struct type
 	names []string                // sorted
+	// nonModules are the names of the package's schemas callflows.<name>
+	// that are no callflow module.
+	nonModules map[string]bool
 }
 
 // NewModules lists the modules whose data types the prototypes are, one
@@ -39,6 +42,22 @@ func NewModules(prototypes ...Data) *Modules {
 		m.types[name] = t.Elem()
 	}
 	m.names = slices.Sorted(maps.Keys(m.types))
+	return m
+}
+
+// NonModules records the names under which the package has a schema
+// callflows.<name> that is no callflow module: the node schema ("action")
+// and item schemas ("audio_macro.prompt"). Kazoo's schema check accepts
+// such a module name, since the schema exists, but the call fails when it
+// runs; Parse marks their data NotAModule, so that Validate says so. It
+// returns m, for a generated package's declaration.
+func (m *Modules) NonModules(names ...string) *Modules {
+	if m.nonModules == nil {
+		m.nonModules = make(map[string]bool, len(names))
+	}
+	for _, n := range names {
+		m.nonModules[n] = true
+	}
 	return m
 }
 
@@ -69,10 +88,14 @@ func (m *Modules) NewData(module string) (Data, bool) {
 // It fails only on JSON that is not a callflow tree at all: invalid JSON,
 // a node or children that are not objects, a module that is not a string,
 // a tree deeper than MaxDepth; the error is a *DecodeError naming the JSON
-// pointer. Everything else is recorded in the tree for Validate to report
-// with every other problem: the data of a module without a schema becomes
-// *RawData marked Unknown, data that does not fit its module's type
-// *RawData with its Problems.
+// pointer (AsErrors gives it Kazoo's code). Everything else is recorded in
+// the tree for Validate to report with every other problem: the data of a
+// module without a schema becomes *RawData marked Unknown, data that does
+// not fit its module's type *RawData with its Problems, a node without
+// "module" or "data" is marked NoModuleKey or NoDataKey (its Data is then
+// the module's empty data, which Kazoo fills in and checks), and a child
+// under a key Kazoo never checks (ChildKeyChecked) that is no node is kept
+// in RawChildren.
 //
 // The tree is read in one pass over a single token stream, so the cost
 // grows with the size of the JSON, not with its size times its depth.
@@ -144,7 +167,7 @@ func (p *nodeParser) node() (*Node, error) {
 	if err := p.openObject(); err != nil {
 		return nil, err
 	}
-	n := &Node{}
+	n := &Node{NoModuleKey: true}
 	var data json.RawMessage
 	for p.dec.More() {
 		tok, err := p.dec.Token()
@@ -154,11 +177,9 @@ func (p *nodeParser) node() (*Node, error) {
 		key, _ := tok.(string)
 		p.push(key)
 		if key == "children" {
-			children, err := p.children()
-			if err != nil {
+			if err := p.children(n); err != nil {
 				return nil, err
 			}
-			n.Children = children
 			p.pop()
 			continue
 		}
@@ -171,6 +192,7 @@ func (p *nodeParser) node() (*Node, error) {
 			if err := Decode(raw, &n.Module); err != nil {
 				return nil, p.fail(err)
 			}
+			n.NoModuleKey = false
 		case "data":
 			data = raw
 		default:
@@ -184,15 +206,19 @@ func (p *nodeParser) node() (*Node, error) {
 	if _, err := p.dec.Token(); err != nil { // the closing brace
 		return nil, p.fail(err)
 	}
-	if data != nil { // typed once the module is known, wherever its key was
-		p.push("data")
-		d, err := p.data(n.Module, data)
-		if err != nil {
-			return nil, p.fail(err)
-		}
-		p.pop()
-		n.Data = d
+	if data == nil {
+		// Kazoo fills in data's default, {}, and checks it like any data.
+		n.NoDataKey = true
+		data = json.RawMessage("{}")
 	}
+	// Typed once the module is known, wherever its key was.
+	p.push("data")
+	d, err := p.data(n.Module, data)
+	if err != nil {
+		return nil, p.fail(err)
+	}
+	p.pop()
+	n.Data = d
 	return n, nil
 }
 
@@ -203,7 +229,7 @@ func (p *nodeParser) data(module string, raw json.RawMessage) (Data, error) {
 		if k := Kind(raw); k != '{' {
 			return nil, fmt.Errorf("got %s, want object", kindName(k))
 		}
-		return &RawData{Module: module, JSON: raw, Unknown: true}, nil
+		return &RawData{Module: module, JSON: raw, Unknown: true, NotAModule: p.modules.nonModules[module]}, nil
 	}
 	var err error
 	if u, ok := d.(json.Unmarshaler); ok {
@@ -220,36 +246,61 @@ func (p *nodeParser) data(module string, raw json.RawMessage) (Data, error) {
 	return d, nil
 }
 
-// children reads a node's children object.
-func (p *nodeParser) children() (map[string]*Node, error) {
+// children reads a node's children object into n.
+func (p *nodeParser) children(n *Node) error {
 	if err := p.openObject(); err != nil {
-		return nil, err
+		return err
 	}
 	// The path holds "children" once per level below the root, plus the
 	// key being read.
 	depth := (len(p.path)+1)/2 + 1
-	children := map[string]*Node{}
+	n.Children = map[string]*Node{}
 	for p.dec.More() {
 		tok, err := p.dec.Token()
 		if err != nil {
-			return nil, p.fail(err)
+			return p.fail(err)
 		}
 		key, _ := tok.(string)
 		p.push(key)
 		if depth > MaxDepth {
-			return nil, p.fail(errors.New(depthMessage))
+			return p.fail(errTooDeep)
+		}
+		if !ChildKeyChecked(key) {
+			if err := p.uncheckedChild(n, key); err != nil {
+				return err
+			}
+			p.pop()
+			continue
 		}
 		child, err := p.node()
 		if err != nil {
-			return nil, err
+			return err
 		}
-		children[key] = child
+		n.Children[key] = child
 		p.pop()
 	}
 	if _, err := p.dec.Token(); err != nil {
-		return nil, p.fail(err)
+		return p.fail(err)
 	}
-	return children, nil
+	return nil
+}
+
+// uncheckedChild reads the child under a key Kazoo never checks: as a
+// node when it is one, else kept verbatim in n.RawChildren.
+func (p *nodeParser) uncheckedChild(n *Node, key string) error {
+	var raw json.RawMessage
+	if err := p.dec.Decode(&raw); err != nil {
+		return p.fail(err)
+	}
+	if child, err := p.modules.ParseNode(raw); err == nil {
+		n.Children[key] = child
+		return nil
+	}
+	if n.RawChildren == nil {
+		n.RawChildren = map[string]json.RawMessage{}
+	}
+	n.RawChildren[key] = raw
+	return nil
 }
 
 // openObject reads the "{" that must start the next value.
