@@ -70,6 +70,22 @@ func (x *Document) GetName() string {
 	return ""
 }
 
+// GetNumbers returns Numbers, or its default when it is unset or x is nil.
+func (x *Document) GetNumbers() []string {
+	if x != nil && x.Numbers != nil {
+		return x.Numbers
+	}
+	return DefaultDocumentNumbers()
+}
+
+// GetPatterns returns Patterns, or its default when it is unset or x is nil.
+func (x *Document) GetPatterns() []string {
+	if x != nil && x.Patterns != nil {
+		return x.Patterns
+	}
+	return DefaultDocumentPatterns()
+}
+
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *Document) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
@@ -152,6 +168,7 @@ func (x *Document) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *Document) KzrtValidate(v *kzrt.Validator) {
+	v.NumbersOrPatterns(len(x.Numbers), len(x.Patterns))
 	if x.Featurecode != nil {
 		v.Push("featurecode")
 		x.Featurecode.validate(v)
@@ -354,6 +371,25 @@ func (x *CallflowsRingback) Validate() error {
 
 // validate records every problem of x in v, at v's current location.
 func (x *CallflowsRingback) validate(v *kzrt.Validator) {}
+
+// Conversions lists the values of the flow's node data that Crossbar converts
+// to the type their schema wants before it stores a callflow ("2000" to 2000,
+// 2000.0 to 2000, "true" to true), as decoding the document converted them
+// (kzrt.Node.Converted), with pointers relative to the document.
+//
+// Validate checks the document as Crossbar stores it: a number or a pattern,
+// the schema, and the converted values, as Crossbar's second pass does; a
+// value it cannot convert stays a problem.
+func (x *Document) Conversions() []kzrt.Conversion {
+	if x == nil || x.Flow == nil {
+		return nil
+	}
+	out := x.Flow.Conversions()
+	for i := range out {
+		out[i].Pointer = "/flow" + out[i].Pointer
+	}
+	return out
+}
 
 // Root returns the first node of the callflow, Flow.
 func (x *Document) Root() *Node {

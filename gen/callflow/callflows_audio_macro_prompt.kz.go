@@ -54,6 +54,15 @@ func (x *AudioMacroPromptData) GetLanguage() string {
 	return ""
 }
 
+// GetTerminators returns Terminators, or its default when it is unset or x is
+// nil.
+func (x *AudioMacroPromptData) GetTerminators() []string {
+	if x != nil && x.Terminators != nil {
+		return x.Terminators
+	}
+	return DefaultAudioMacroPromptDataTerminators()
+}
+
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *AudioMacroPromptData) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder

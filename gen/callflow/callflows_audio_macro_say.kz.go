@@ -69,6 +69,15 @@ func (x *AudioMacroSayData) GetMethod() AudioMacroSayMethod {
 	return ""
 }
 
+// GetTerminators returns Terminators, or its default when it is unset or x is
+// nil.
+func (x *AudioMacroSayData) GetTerminators() []string {
+	if x != nil && x.Terminators != nil {
+		return x.Terminators
+	}
+	return DefaultAudioMacroSayDataTerminators()
+}
+
 // GetText returns Text, or the zero value when it is unset or x is nil.
 func (x *AudioMacroSayData) GetText() string {
 	if x != nil && x.Text != nil {

@@ -74,6 +74,14 @@ const DefaultGroupDataStrategy = GroupStrategySimultaneous
 // DefaultGroupDataTimeout is the default of "timeout" in callflows.group.
 const DefaultGroupDataTimeout = 20
 
+// GetEndpoints returns Endpoints, or its default when it is unset or x is nil.
+func (x *GroupData) GetEndpoints() []string {
+	if x != nil && x.Endpoints != nil {
+		return x.Endpoints
+	}
+	return DefaultGroupDataEndpoints()
+}
+
 // GetFailOnSingleReject returns FailOnSingleReject, or the zero value when it
 // is unset or x is nil.
 func (x *GroupData) GetFailOnSingleReject() bool {

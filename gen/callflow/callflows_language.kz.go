@@ -117,7 +117,7 @@ type LanguageBuilder struct {
 // Data for the language callflow action, which sets the language of prompts
 // played later in the call.
 //
-// The arguments are the required "language".
+// The arguments are "language", which must be given.
 func Language(language string) *LanguageBuilder {
 	b := &LanguageBuilder{data: LanguageData{Language: &language}}
 	b.node = Node{

@@ -169,7 +169,7 @@ type ManualPresenceBuilder struct {
 // Data for the manual_presence callflow action, which publishes a fixed
 // presence (BLF) state.
 //
-// The arguments are the required "presence_id".
+// The arguments are "presence_id", which must be given.
 func ManualPresence(presenceID string) *ManualPresenceBuilder {
 	b := &ManualPresenceBuilder{data: ManualPresenceData{PresenceID: &presenceID}}
 	b.node = Node{

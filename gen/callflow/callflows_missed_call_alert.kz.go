@@ -342,7 +342,7 @@ type MissedCallAlertBuilder struct {
 // Data for the missed_call_alert module: arranges for an email to be sent if
 // the call ends without being answered.
 //
-// The arguments are the required "recipients".
+// The arguments are "recipients", which must be given.
 func MissedCallAlert(recipients ...MissedCallAlertRecipientsItem) *MissedCallAlertBuilder {
 	b := &MissedCallAlertBuilder{data: MissedCallAlertData{Recipients: recipients}}
 	b.node = Node{

@@ -139,7 +139,7 @@ type NomoroboBuilder struct {
 // Data for the nomorobo module: asks the NoMoRobo robocall-scoring service
 // about the caller and branches on the returned score.
 //
-// The arguments are the required "username".
+// The arguments are "username", which must be given.
 func Nomorobo(username string) *NomoroboBuilder {
 	b := &NomoroboBuilder{data: NomoroboData{Username: &username}}
 	b.node = Node{

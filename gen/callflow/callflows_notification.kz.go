@@ -25,7 +25,8 @@ type NotificationData struct {
 	// Who receives the notification: a list of entries, each naming either
 	// Kazoo users or email addresses.
 	//
-	// Required. Default: [].
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: [].
 	Recipients []NotificationRecipientsItem `json:"recipients,omitempty"`
 	// When to send: "callflow_exec" sends as soon as this node runs;
 	// "channel_destroy" (the default) waits until the call's channel has been
@@ -57,6 +58,15 @@ func (x *NotificationData) GetComments() string {
 		return *x.Comments
 	}
 	return ""
+}
+
+// GetRecipients returns Recipients, or its default when it is unset or x is
+// nil.
+func (x *NotificationData) GetRecipients() []NotificationRecipientsItem {
+	if x != nil && x.Recipients != nil {
+		return x.Recipients
+	}
+	return DefaultNotificationDataRecipients()
 }
 
 // GetSendAt returns SendAt, or its default when it is unset or x is nil.
@@ -152,9 +162,7 @@ func (x *NotificationData) KzrtValidate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.Recipients == nil {
-		v.Missing("recipients")
-	} else {
+	if x.Recipients != nil {
 		v.Push("recipients")
 		for i, item := range x.Recipients {
 			v.PushIndex(i)
@@ -470,10 +478,8 @@ type NotificationBuilder struct {
 //
 // Data for the notification module: sends an account-defined notification
 // template by email or SMS to chosen recipients.
-//
-// The arguments are the required "recipients".
-func Notification(recipients ...NotificationRecipientsItem) *NotificationBuilder {
-	b := &NotificationBuilder{data: NotificationData{Recipients: recipients}}
+func Notification() *NotificationBuilder {
+	b := &NotificationBuilder{data: NotificationData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "notification",
@@ -492,6 +498,15 @@ func (b *NotificationBuilder) Comments(v string) *NotificationBuilder {
 // notification over: any of "email" and "sms".
 func (b *NotificationBuilder) NotificationMedia(v ...NotificationNotificationMediaItem) *NotificationBuilder {
 	b.data.NotificationMedia = v
+	return b
+}
+
+// Recipients sets "recipients": who receives the notification: a list of
+// entries, each naming either Kazoo users or email addresses.
+//
+// Default: [].
+func (b *NotificationBuilder) Recipients(v ...NotificationRecipientsItem) *NotificationBuilder {
+	b.data.Recipients = v
 	return b
 }
 

@@ -170,6 +170,15 @@ func (x *OffnetData) GetIgnoreEarlyMedia() bool {
 	return DefaultOffnetDataIgnoreEarlyMedia
 }
 
+// GetOutboundFlags returns OutboundFlags, or its default when it is unset or x
+// is nil.
+func (x *OffnetData) GetOutboundFlags() []string {
+	if x != nil && x.OutboundFlags != nil {
+		return x.OutboundFlags
+	}
+	return DefaultOffnetDataOutboundFlags()
+}
+
 // GetResourceType returns ResourceType, or the zero value when it is unset or
 // x is nil.
 func (x *OffnetData) GetResourceType() string {

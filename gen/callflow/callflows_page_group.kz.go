@@ -19,7 +19,8 @@ type PageGroupData struct {
 	// "one-way" lets members only hear the caller; "two-way" also lets the
 	// caller hear them.
 	//
-	// Required. Default: "one-way".
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: "one-way".
 	Audio *PageGroupAudio `json:"audio,omitempty"`
 	// If true, members already on a call are still paged, interrupting their
 	// conversation.
@@ -142,9 +143,7 @@ func (x *PageGroupData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *PageGroupData) KzrtValidate(v *kzrt.Validator) {
-	if x.Audio == nil {
-		v.Missing("audio")
-	} else {
+	if x.Audio != nil {
 		v.Push("audio")
 		if !x.Audio.Valid() {
 			v.Enum(string(*x.Audio), "\"one-way\", \"two-way\"")
@@ -402,16 +401,22 @@ type PageGroupBuilder struct {
 // Data for the page_group module: calls a set of endpoints at once and
 // auto-answers them for a one- or two-way intercom page.
 //
-// The arguments are the required "audio", "endpoints".
-func PageGroup(audio PageGroupAudio, endpoints ...PageGroupEndpointsItem) *PageGroupBuilder {
-	b := &PageGroupBuilder{data: PageGroupData{
-		Audio:     &audio,
-		Endpoints: endpoints,
-	}}
+// The arguments are "endpoints", which must be given.
+func PageGroup(endpoints ...PageGroupEndpointsItem) *PageGroupBuilder {
+	b := &PageGroupBuilder{data: PageGroupData{Endpoints: endpoints}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "page_group",
 	}
+	return b
+}
+
+// Audio sets "audio": "one-way" lets members only hear the caller; "two-way"
+// also lets the caller hear them.
+//
+// Default: "one-way".
+func (b *PageGroupBuilder) Audio(v PageGroupAudio) *PageGroupBuilder {
+	b.data.Audio = &v
 	return b
 }
 

@@ -154,6 +154,14 @@ func (x *ParkData) GetSlot() string {
 	return ""
 }
 
+// GetSlots returns Slots, or its default when it is unset or x is nil.
+func (x *ParkData) GetSlots() map[string]json.RawMessage {
+	if x != nil && x.Slots != nil {
+		return x.Slots
+	}
+	return DefaultParkDataSlots()
+}
+
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *ParkData) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder

@@ -356,7 +356,7 @@ type PivotBuilder struct {
 // Data for the pivot module: fetches further call instructions (Kazoo JSON or
 // TwiML) from your web server over HTTP.
 //
-// The arguments are the required "voice_url".
+// The arguments are "voice_url", which must be given.
 func Pivot(voiceURL string) *PivotBuilder {
 	b := &PivotBuilder{data: PivotData{VoiceURL: &voiceURL}}
 	b.node = Node{

@@ -96,6 +96,15 @@ func (x *PlayData) GetSkipModule() bool {
 	return false
 }
 
+// GetTerminators returns Terminators, or its default when it is unset or x is
+// nil.
+func (x *PlayData) GetTerminators() []string {
+	if x != nil && x.Terminators != nil {
+		return x.Terminators
+	}
+	return DefaultPlayDataTerminators()
+}
+
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *PlayData) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder

@@ -19,7 +19,8 @@ type RecordCallData struct {
 	// "start" begins a recording on this call; "stop" ends one already
 	// running.
 	//
-	// Required. Default: "start".
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: "start".
 	Action *RecordCallAction `json:"action,omitempty"`
 	// Audio file format of the saved recording: "mp3" or "wav".
 	Format *RecordCallFormat `json:"format,omitempty"`
@@ -308,9 +309,7 @@ func (x *RecordCallData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *RecordCallData) KzrtValidate(v *kzrt.Validator) {
-	if x.Action == nil {
-		v.Missing("action")
-	} else {
+	if x.Action != nil {
 		v.Push("action")
 		if !x.Action.Valid() {
 			v.Enum(string(*x.Action), "\"start\", \"stop\"")
@@ -446,14 +445,21 @@ type RecordCallBuilder struct {
 //
 // Data for the record_call module: starts or stops recording the whole call
 // (both parties).
-//
-// The arguments are the required "action".
-func RecordCall(action RecordCallAction) *RecordCallBuilder {
-	b := &RecordCallBuilder{data: RecordCallData{Action: &action}}
+func RecordCall() *RecordCallBuilder {
+	b := &RecordCallBuilder{data: RecordCallData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "record_call",
 	}
+	return b
+}
+
+// Action sets "action": "start" begins a recording on this call; "stop" ends
+// one already running.
+//
+// Default: "start".
+func (b *RecordCallBuilder) Action(v RecordCallAction) *RecordCallBuilder {
+	b.data.Action = &v
 	return b
 }
 

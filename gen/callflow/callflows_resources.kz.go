@@ -170,6 +170,15 @@ func (x *ResourcesData) GetIgnoreEarlyMedia() bool {
 	return DefaultResourcesDataIgnoreEarlyMedia
 }
 
+// GetOutboundFlags returns OutboundFlags, or its default when it is unset or x
+// is nil.
+func (x *ResourcesData) GetOutboundFlags() []string {
+	if x != nil && x.OutboundFlags != nil {
+		return x.OutboundFlags
+	}
+	return DefaultResourcesDataOutboundFlags()
+}
+
 // GetResourceType returns ResourceType, or the zero value when it is unset or
 // x is nil.
 func (x *ResourcesData) GetResourceType() string {

@@ -553,7 +553,7 @@ type RingGroupBuilder struct {
 // Data for the ring_group module: rings a list of devices, users and groups
 // together or in turn until one answers.
 //
-// The arguments are the required "endpoints".
+// The arguments are "endpoints", which must be given.
 func RingGroup(endpoints ...RingGroupEndpointsItem) *RingGroupBuilder {
 	b := &RingGroupBuilder{data: RingGroupData{Endpoints: endpoints}}
 	b.node = Node{

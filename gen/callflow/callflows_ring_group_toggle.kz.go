@@ -166,7 +166,7 @@ type RingGroupToggleBuilder struct {
 // Data for the ring_group_toggle module, which lets the caller add themselves
 // to or remove themselves from a ring group.
 //
-// The arguments are the required "action", "callflow_id".
+// The arguments are "action", "callflow_id", which must be given.
 func RingGroupToggle(action RingGroupToggleAction, callflowID string) *RingGroupToggleBuilder {
 	b := &RingGroupToggleBuilder{data: RingGroupToggleData{
 		Action:     &action,

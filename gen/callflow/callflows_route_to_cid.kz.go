@@ -92,12 +92,29 @@ func (x *RouteToCIDData) GetCanTextSelf() bool {
 	return false
 }
 
+// GetCIDTypes returns CIDTypes, or its default when it is unset or x is nil.
+func (x *RouteToCIDData) GetCIDTypes() []string {
+	if x != nil && x.CIDTypes != nil {
+		return x.CIDTypes
+	}
+	return DefaultRouteToCIDDataCIDTypes()
+}
+
 // GetDelay returns Delay, or its default when it is unset or x is nil.
 func (x *RouteToCIDData) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
 	}
 	return DefaultRouteToCIDDataDelay
+}
+
+// GetEndpointTypes returns EndpointTypes, or its default when it is unset or x
+// is nil.
+func (x *RouteToCIDData) GetEndpointTypes() []string {
+	if x != nil && x.EndpointTypes != nil {
+		return x.EndpointTypes
+	}
+	return DefaultRouteToCIDDataEndpointTypes()
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset or x is

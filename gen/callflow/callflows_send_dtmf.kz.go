@@ -221,7 +221,7 @@ type SendDTMFBuilder struct {
 // Data for the send_dtmf module, which plays DTMF tones onto the call, for
 // example to drive a remote IVR.
 //
-// The arguments are the required "digits".
+// The arguments are "digits", which must be given.
 func SendDTMF(digits string) *SendDTMFBuilder {
 	b := &SendDTMFBuilder{data: SendDTMFData{Digits: &digits}}
 	b.node = Node{

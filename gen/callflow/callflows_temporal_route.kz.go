@@ -73,6 +73,14 @@ func (x *TemporalRouteData) GetRuleSet() string {
 	return ""
 }
 
+// GetRules returns Rules, or its default when it is unset or x is nil.
+func (x *TemporalRouteData) GetRules() []string {
+	if x != nil && x.Rules != nil {
+		return x.Rules
+	}
+	return DefaultTemporalRouteDataRules()
+}
+
 // GetSkipModule returns SkipModule, or the zero value when it is unset or x is
 // nil.
 func (x *TemporalRouteData) GetSkipModule() bool {

@@ -49,6 +49,14 @@ func DefaultTransferDataCaptures() []string {
 // callflows.transfer.
 const DefaultTransferDataTransferType = TransferTransferTypeBlind
 
+// GetCaptures returns Captures, or its default when it is unset or x is nil.
+func (x *TransferData) GetCaptures() []string {
+	if x != nil && x.Captures != nil {
+		return x.Captures
+	}
+	return DefaultTransferDataCaptures()
+}
+
 // GetLeg returns Leg, or the zero value when it is unset or x is nil.
 func (x *TransferData) GetLeg() TransferLeg {
 	if x != nil && x.Leg != nil {

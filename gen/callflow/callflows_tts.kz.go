@@ -91,6 +91,15 @@ func (x *TTSData) GetSkipModule() bool {
 	return false
 }
 
+// GetTerminators returns Terminators, or its default when it is unset or x is
+// nil.
+func (x *TTSData) GetTerminators() []string {
+	if x != nil && x.Terminators != nil {
+		return x.Terminators
+	}
+	return DefaultTTSDataTerminators()
+}
+
 // GetText returns Text, or the zero value when it is unset or x is nil.
 func (x *TTSData) GetText() string {
 	if x != nil && x.Text != nil {
@@ -236,7 +245,7 @@ type TTSBuilder struct {
 // Data for the tts module, which speaks a piece of text to the caller with a
 // speech synthesis engine.
 //
-// The arguments are the required "text".
+// The arguments are "text", which must be given.
 func TTS(text string) *TTSBuilder {
 	b := &TTSBuilder{data: TTSData{Text: &text}}
 	b.node = Node{

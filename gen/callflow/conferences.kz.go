@@ -153,6 +153,15 @@ func (x *Conferences) GetCallerControls() string {
 	return ""
 }
 
+// GetConferenceNumbers returns ConferenceNumbers, or its default when it is
+// unset or x is nil.
+func (x *Conferences) GetConferenceNumbers() []string {
+	if x != nil && x.ConferenceNumbers != nil {
+		return x.ConferenceNumbers
+	}
+	return DefaultConferencesConferenceNumbers()
+}
+
 // GetDomain returns Domain, or the zero value when it is unset or x is nil.
 func (x *Conferences) GetDomain() string {
 	if x != nil && x.Domain != nil {
@@ -526,6 +535,22 @@ func (x *ConferencesMember) GetJoinMuted() bool {
 	return DefaultConferencesMemberJoinMuted
 }
 
+// GetNumbers returns Numbers, or its default when it is unset or x is nil.
+func (x *ConferencesMember) GetNumbers() []string {
+	if x != nil && x.Numbers != nil {
+		return x.Numbers
+	}
+	return DefaultConferencesMemberNumbers()
+}
+
+// GetPins returns Pins, or its default when it is unset or x is nil.
+func (x *ConferencesMember) GetPins() []string {
+	if x != nil && x.Pins != nil {
+		return x.Pins
+	}
+	return DefaultConferencesMemberPins()
+}
+
 // GetPlayEntryPrompt returns PlayEntryPrompt, or the zero value when it is
 // unset or x is nil.
 func (x *ConferencesMember) GetPlayEntryPrompt() bool {
@@ -684,6 +709,22 @@ func (x *ConferencesModerator) GetJoinMuted() bool {
 		return *x.JoinMuted
 	}
 	return DefaultConferencesModeratorJoinMuted
+}
+
+// GetNumbers returns Numbers, or its default when it is unset or x is nil.
+func (x *ConferencesModerator) GetNumbers() []string {
+	if x != nil && x.Numbers != nil {
+		return x.Numbers
+	}
+	return DefaultConferencesModeratorNumbers()
+}
+
+// GetPins returns Pins, or its default when it is unset or x is nil.
+func (x *ConferencesModerator) GetPins() []string {
+	if x != nil && x.Pins != nil {
+		return x.Pins
+	}
+	return DefaultConferencesModeratorPins()
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

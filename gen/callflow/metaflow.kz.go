@@ -40,6 +40,14 @@ func DefaultMetaflowData() map[string]json.RawMessage {
 	return kzrt.DefaultValue[map[string]json.RawMessage]("{}")
 }
 
+// GetData returns Data, or its default when it is unset or x is nil.
+func (x *Metaflow) GetData() map[string]json.RawMessage {
+	if x != nil && x.Data != nil {
+		return x.Data
+	}
+	return DefaultMetaflowData()
+}
+
 // GetModule returns Module, or the zero value when it is unset or x is nil.
 func (x *Metaflow) GetModule() string {
 	if x != nil && x.Module != nil {

@@ -2,11 +2,7 @@
 
 package callflow
 
-import (
-	"encoding/json"
-
-	"github.com/kzgen/kzgen/runtime/kzrt"
-)
+import "github.com/kzgen/kzgen/runtime/kzrt"
 
 const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
@@ -102,15 +98,35 @@ func Modules() *kzrt.Modules {
 	return modules
 }
 
-// Parse reads callflow JSON: a bare node ({"module":…}), or a stored
-// callflow document ({"flow":…, "numbers":[…]}), which it returns as a
-// *Document. The tree is typed module by module; unknown modules and
-// properties are kept, so Parse followed by json.Marshal gives back the same
-// JSON value.
+// ParseAnswer reads a Pivot answer as Kazoo does: one bare callflow node and
+// its subtree, typed module by module (Modules().ParseNode). Unknown modules
+// and properties are kept, so ParseAnswer followed by json.Marshal gives back
+// the same JSON value. Validate then checks it as Kazoo checks an answer. A
+// stored callflow document ({"flow":…}) is no answer: it is read as a node
+// without "module", which Validate refuses as Kazoo does (/module: required).
+//
+// ParseAnswer fails only on JSON that is not a callflow at all (invalid JSON,
+// a node or children that are not objects, a module that is not a string…),
+// with a *kzrt.DecodeError naming the JSON pointer (kzrt.AsErrors gives it
+// Kazoo's error code); data that does not fit its module is kept as RawData,
+// and Validate reports it with every other problem.
+func ParseAnswer(data []byte) (*Node, error) {
+	return modules.ParseNode(data)
+}
+
+// Parse reads callflow JSON of either kind: a bare node ({"module":…}), read
+// as ParseAnswer reads a Pivot answer, or a stored callflow document
+// ({"flow":…, "numbers":[…]}), which it returns as a *Document, read as
+// Crossbar stores it: node data of the wrong JSON type is converted as
+// Crossbar converts it (Document.Conversions), and Document.Validate checks
+// what Crossbar checks. Unknown modules and properties are kept, so Parse
+// followed by json.Marshal gives back the same JSON value, but for converted
+// values.
 //
 // Parse fails only on JSON that is not a callflow at all (invalid JSON, a node
-// or children that are not objects…), with a *kzrt.DecodeError naming the
-// JSON pointer; data that does not fit its module is kept as RawData, and
+// or children that are not objects, a module that is not a string…), with a
+// *kzrt.DecodeError naming the JSON pointer (kzrt.AsErrors gives it Kazoo's
+// error code); data that does not fit its module is kept as RawData, and
 // Validate reports it with every other problem.
 func Parse(data []byte) (Tree, error) {
 	isDocument, err := kzrt.IsDocument(data)
@@ -170,11 +186,11 @@ func Example(module string) (*Node, bool) {
 	case "answer":
 		return Answer().Node(), true
 	case "audio_macro":
-		return AudioMacro().Node(), true
+		return AudioMacro(PlayMacro()).Node(), true
 	case "branch_bnumber":
 		return BranchBnumber().Node(), true
 	case "branch_variable":
-		return BranchVariable("department").Node(), true
+		return BranchVariable().Node(), true
 	case "call_forward":
 		return CallForward().Node(), true
 	case "call_waiting":
@@ -224,7 +240,7 @@ func Example(module string) (*Node, bool) {
 	case "group_pickup":
 		return GroupPickup().Node(), true
 	case "group_pickup_feature":
-		return GroupPickupFeature(GroupPickupFeatureTypeExtension).Node(), true
+		return GroupPickupFeature().Node(), true
 	case "hangup":
 		return Hangup().Node(), true
 	case "hotdesk":
@@ -238,7 +254,7 @@ func Example(module string) (*Node, bool) {
 	case "language":
 		return Language("en-US").Node(), true
 	case "lookupcidname":
-		return Lookupcidname("71a7ce267d79752232e752e26c8c9cac").Node(), true
+		return Lookupcidname().Node(), true
 	case "manual_presence":
 		return ManualPresence("1000").Node(), true
 	case "menu":
@@ -255,14 +271,11 @@ func Example(module string) (*Node, bool) {
 	case "noop":
 		return Noop().Node(), true
 	case "notification":
-		return Notification(NotificationRecipientsItem{
-			ID:   &NotificationRecipientsItemID{String: new("user@example.com")},
-			Type: new(NotificationRecipientsItemTypeEmail),
-		}).Node(), true
+		return Notification().Node(), true
 	case "offnet":
 		return Offnet().Node(), true
 	case "page_group":
-		return PageGroup(PageGroupAudioOneWay, PageGroupEndpointsItem{
+		return PageGroup(PageGroupEndpointsItem{
 			EndpointType: new(PageGroupEndpointsItemEndpointTypeDevice),
 			ID:           new("19c1f59b8bdc9b9164827089209c1c05"),
 		}).Node(), true
@@ -279,13 +292,13 @@ func Example(module string) (*Node, bool) {
 	case "receive_fax":
 		return ReceiveFax().Node(), true
 	case "record_call":
-		return RecordCall(RecordCallActionStart).Node(), true
+		return RecordCall().Node(), true
 	case "record_caller":
 		return RecordCaller().Node(), true
 	case "resources":
 		return Resources().Node(), true
 	case "response":
-		return Response(486).Node(), true
+		return Response().Node(), true
 	case "ring_group":
 		return RingGroup(RingGroupEndpointsItem{
 			EndpointType: new(RingGroupEndpointsItemEndpointTypeDevice),
@@ -306,7 +319,7 @@ func Example(module string) (*Node, bool) {
 	case "set_variable":
 		return SetVariable().Node(), true
 	case "set_variables":
-		return SetVariables(map[string]json.RawMessage{}).Node(), true
+		return SetVariables().Node(), true
 	case "skel":
 		return Skel().Node(), true
 	case "sleep":

@@ -69,7 +69,7 @@ var BranchingExamples = map[string]Branching{
 	"branch_variable": {
 		About: `The child is chosen by the value of the variable; "_" takes any other value.`,
 		Build: func() *callflow.Node {
-			return callflow.BranchVariable("department").
+			return callflow.BranchVariable().Variable("department").
 				Branch("sales", callflow.User().ID(salesUserID)).
 				Branch("support", callflow.Device().ID(operatorDevice)).
 				Then(callflow.Voicemail().ID(voicemailBoxID)).

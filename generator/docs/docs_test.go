@@ -146,7 +146,9 @@ func checkedInPages(t *testing.T) map[string][]byte {
 var jsonBlock = regexp.MustCompile("(?s)```json\n(.*?)\n```")
 
 // TestExamplesPassKazoosSchemas validates every JSON block of the checked-in
-// pages with the reference validator on Kazoo's own schema set.
+// pages as Kazoo does (kazootest.KazooTree) on Kazoo's own schema set: a
+// draft-04 validator would refuse examples Kazoo accepts (a required
+// property left to its default, audio_macro's items).
 func TestExamplesPassKazoosSchemas(t *testing.T) {
 	oracle := kazootest.Oracle(t)
 	pages := checkedInPages(t)
@@ -161,7 +163,7 @@ func TestExamplesPassKazoosSchemas(t *testing.T) {
 		}
 		for i, b := range blocks {
 			checked++
-			for _, p := range kazootest.ValidateTree(oracle, b[1]) {
+			for _, p := range kazootest.KazooTree(oracle, b[1]) {
 				t.Errorf("%s, example %d: %s", name, i+1, p)
 			}
 		}

@@ -69,6 +69,13 @@ func (g *generator) exampleCall(m module) (*jen.Statement, error) {
 	var values []jen.Code
 	for _, a := range args {
 		seed := m.schema.ID + "/" + a.Name
+		if v, ok, err := g.sampleBuilt(a, seed); ok || err != nil {
+			if err != nil {
+				return nil, fmt.Errorf("%q: %w", a.Name, err)
+			}
+			values = append(values, v...)
+			continue
+		}
 		if a.variadic {
 			items, err := g.sampleItems(a.Type.Resolve(), a.Name, seed)
 			if err != nil {
@@ -84,6 +91,63 @@ func (g *generator) exampleCall(m module) (*jen.Statement, error) {
 		values = append(values, v)
 	}
 	return jen.Id(m.ctor).Call(values...), nil
+}
+
+// sampleBuilt samples a parameter that takes a discriminated union's
+// values through its Builder interface (see paramType) with the item
+// builders; ok is false for any other parameter.
+func (g *generator) sampleBuilt(p builderParam, seed string) (values []jen.Code, ok bool, err error) {
+	t := p.Type
+	list := g.shapeOf(t) == shapeSlice
+	if list {
+		t = t.Resolve().Items
+	}
+	d := g.decl(t)
+	if d == nil || g.disc[d] == nil {
+		return nil, false, nil
+	}
+	item, err := g.sampleItemBuilder(g.disc[d], p.Name, seed)
+	if err != nil {
+		return nil, true, err
+	}
+	switch {
+	case p.variadic:
+		return []jen.Code{item}, true, nil
+	case list:
+		return []jen.Code{jen.Index().Id(g.disc[d].builder).Values(item)}, true, nil
+	}
+	return []jen.Code{item}, true, nil
+}
+
+// sampleItemBuilder is a call of the first item builder of u whose
+// arguments can be sampled.
+func (g *generator) sampleItemBuilder(u *discUnion, prop, seed string) (*jen.Statement, error) {
+	var errs []string
+	for _, c := range u.cases {
+		args, _ := g.params(structFields(c.root.Fields))
+		var values []jen.Code
+		var err error
+		for _, a := range args {
+			var v []jen.Code
+			if a.variadic {
+				v, err = g.sampleItems(a.Type.Resolve(), a.Name, seed+"/"+a.Name)
+			} else {
+				var one *jen.Statement
+				one, err = g.sample(a.Type, a.Name, seed+"/"+a.Name, false)
+				v = []jen.Code{one}
+			}
+			if err != nil {
+				break
+			}
+			values = append(values, v...)
+		}
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		return jen.Id(c.ctor).Call(values...), nil
+	}
+	return nil, fmt.Errorf("no kind of %s can be sampled (%s)", prop, strings.Join(errs, "; "))
 }
 
 // sample is a Go expression for a valid value of t. prop is the property
@@ -196,10 +260,11 @@ func (g *generator) sampleStruct(d *model.Type, prop, seed string) (*jen.Stateme
 	name := g.typeName[d]
 	values := jen.Dict{}
 	var fields []field
-	if d.Kind == model.Object {
+	switch {
+	case d.Kind == model.Object:
 		fields = structFields(d.Fields)
-	} else {
-		fields, _ = g.unionParts(d)
+	case g.disc[d] == nil:
+		fields, _ = g.unionParts(d) // a discriminated union implies its property
 	}
 	formats := requiredFormats(fields)
 	for _, f := range fields {

@@ -38,6 +38,10 @@ func (g *generator) unionParts(t *model.Type) ([]field, []alternative) {
 // is set. Properties declared beside the alternatives (Shared) are fields
 // too, merged into the same JSON object.
 func (g *generator) emitUnion(name string, t *model.Type) {
+	if g.disc[t] != nil {
+		g.emitDiscriminated(name, t)
+		return
+	}
 	shared, alts := g.unionParts(t)
 	rule := "at least one of"
 	if t.OneOf {

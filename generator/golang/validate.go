@@ -38,18 +38,28 @@ func (g *generator) emitValidate(name string, t *model.Type, ptrReceiver bool, b
 
 // structChecks validates every field of an object.
 func (g *generator) structChecks(grp *jen.Group, x *jen.Statement, t *model.Type, fields []field) {
+	if g.document != nil && t == g.document.Root {
+		g.documentChecks(grp, x, fields)
+	}
 	for _, f := range fields {
 		ref := x.Clone().Dot(f.goName)
 		checks := g.checks(f.Type, ref, !g.nilable(f.Type), 0)
 		inner := append([]jen.Code{val.Clone().Dot("Push").Call(jen.Lit(f.Name))}, checks...)
 		inner = append(inner, val.Clone().Dot("Pop").Call())
+		// What a missing property is: a problem when it is required and
+		// has no default; else the default, which Kazoo fills in and
+		// checks, a problem only when it breaks its own schema.
+		var missing []jen.Code
+		if !f.MayOmit() {
+			missing = []jen.Code{val.Clone().Dot("Missing").Call(jen.Lit(f.Name))}
+		} else {
+			missing = g.defaultChecks(f.Name, f.Type)
+		}
 		switch {
-		case f.Required && len(checks) > 0:
-			grp.If(ref.Clone().Op("==").Nil()).Block(
-				val.Clone().Dot("Missing").Call(jen.Lit(f.Name)),
-			).Else().Block(inner...)
-		case f.Required:
-			grp.If(ref.Clone().Op("==").Nil()).Block(val.Clone().Dot("Missing").Call(jen.Lit(f.Name)))
+		case len(missing) > 0 && len(checks) > 0:
+			grp.If(ref.Clone().Op("==").Nil()).Block(missing...).Else().Block(inner...)
+		case len(missing) > 0:
+			grp.If(ref.Clone().Op("==").Nil()).Block(missing...)
 		case len(checks) > 0:
 			grp.If(ref.Clone().Op("!=").Nil()).Block(inner...)
 		}
@@ -112,10 +122,31 @@ func (g *generator) rawChecks(t *model.Type, raw *jen.Statement, depth int) []je
 	c := loopVar("c", depth)
 	decode := val.Clone().Dot("Decode").Call(raw.Clone(), jen.Op("&").Id(c))
 	checks := g.checks(t, jen.Id(c), false, depth+1)
-	if len(checks) == 0 {
-		return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), decode)}
+	// Kazoo checks "enum" whatever the value's type: a value of the wrong
+	// type is outside the enum too.
+	var notDecoded []jen.Code
+	if enum := g.enumOf(t); len(enum) > 0 {
+		notDecoded = []jen.Code{val.Clone().Dot("Enum").Call(jen.String().Call(raw.Clone()), jen.Lit(enumList(enum)))}
 	}
-	return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), jen.If(decode).Block(checks...))}
+	switch {
+	case len(checks) == 0 && len(notDecoded) == 0:
+		return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), decode)}
+	case len(notDecoded) == 0:
+		return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), jen.If(decode).Block(checks...))}
+	}
+	return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), jen.If(decode).Block(checks...).Else().Block(notDecoded...))}
+}
+
+// enumOf is the enumeration a value of t is checked against: its own, or
+// that of the enum type it is declared with.
+func (g *generator) enumOf(t *model.Type) []any {
+	if len(t.Enum) > 0 {
+		return t.Enum
+	}
+	if d := g.decl(t); d != nil {
+		return d.Enum
+	}
+	return nil
 }
 
 // valueChecks validates x, a value of t.

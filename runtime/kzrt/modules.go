@@ -21,6 +21,9 @@ type Modules struct {
 	// nonModules are the names of the package's schemas callflows.<name>
 	// that are no callflow module.
 	nonModules map[string]bool
+	// stored is set on the view that reads stored callflow documents:
+	// node data is converted as Crossbar converts it (convertData).
+	stored bool
 }
 
 // NewModules lists the modules whose data types the prototypes are, one
@@ -124,16 +127,28 @@ func IsDocument(data []byte) (bool, error) {
 }
 
 // DecodeObject is the package-level DecodeObject for structs that hold
-// callflow nodes (the stored callflow document's "flow"): the nodes are
-// read by ParseNode, typed by these modules.
+// callflow nodes: the stored callflow document, whose tree is its "flow".
+// The nodes are read by ParseNode, typed by these modules, and their data
+// as Crossbar stores it: data that does not fit its module's type is
+// converted as Crossbar converts it before it stores a callflow ("2000"
+// to 2000 where an integer is wanted, 2000.0 to 2000, "true" to true), and
+// each conversion is recorded in the node (Node.Converted). A Pivot answer
+// (ParseNode) gets no conversion, as in Kazoo.
 func (m *Modules) DecodeObject(data []byte, dst any, extra *map[string]json.RawMessage) error {
-	return decodeObject(data, dst, extra, m)
+	return decodeObject(data, dst, extra, m.storedView())
 }
 
 // Decode is the package-level Decode for values that are or hold callflow
-// nodes: the nodes are read by ParseNode, typed by these modules.
+// nodes of a stored callflow document, read as DecodeObject reads them.
 func (m *Modules) Decode(data json.RawMessage, dst any) error {
-	return decodeValue(data, reflect.ValueOf(dst).Elem(), m)
+	return decodeValue(data, reflect.ValueOf(dst).Elem(), m.storedView())
+}
+
+// storedView is m reading stored callflow documents.
+func (m *Modules) storedView() *Modules {
+	view := *m
+	view.stored = true
+	return &view
 }
 
 // nodeParser reads a callflow tree from a token stream of valid JSON.
@@ -213,37 +228,44 @@ func (p *nodeParser) node() (*Node, error) {
 	}
 	// Typed once the module is known, wherever its key was.
 	p.push("data")
-	d, err := p.data(n.Module, data)
+	d, converted, err := p.data(n.Module, data)
 	if err != nil {
 		return nil, p.fail(err)
 	}
 	p.pop()
-	n.Data = d
+	n.Data, n.Converted = d, converted
 	return n, nil
 }
 
-// data types a node's data by its module.
-func (p *nodeParser) data(module string, raw json.RawMessage) (Data, error) {
+// data types a node's data by its module; in a stored callflow, with the
+// conversions Crossbar makes, which it returns with their pointers
+// relative to the node.
+func (p *nodeParser) data(module string, raw json.RawMessage) (Data, []Conversion, error) {
 	d, known := p.modules.NewData(module)
 	if !known {
 		if k := Kind(raw); k != '{' {
-			return nil, fmt.Errorf("got %s, want object", kindName(k))
+			return nil, nil, fmt.Errorf("got %s, want object", kindName(k))
 		}
-		return &RawData{Module: module, JSON: raw, Unknown: true, NotAModule: p.modules.nonModules[module]}, nil
+		return &RawData{Module: module, JSON: raw, Unknown: true, NotAModule: p.modules.nonModules[module]}, nil, nil
 	}
-	var err error
-	if u, ok := d.(json.Unmarshaler); ok {
-		err = u.UnmarshalJSON(raw)
-	} else {
-		err = Decode(raw, d)
+	err := unmarshalData(d, raw)
+	if err == nil {
+		return d, nil, nil
 	}
-	if err != nil {
-		// Data of the wrong shape (a string where the schema wants a
-		// number…) is kept as it was, and Validate reports it, together
-		// with every other problem of the tree.
-		return &RawData{Module: module, JSON: raw, Problems: AsErrors(err)}, nil
+	if p.modules.stored {
+		converted, conv, lastErr := p.modules.convertData(module, raw, err)
+		if lastErr == nil {
+			for i := range conv {
+				conv[i].Pointer = "/data" + conv[i].Pointer
+			}
+			return converted, conv, nil
+		}
+		err = lastErr
 	}
-	return d, nil
+	// Data of the wrong shape (a string where the schema wants a
+	// number…) is kept as it was, and Validate reports it, together with
+	// every other problem of the tree.
+	return &RawData{Module: module, JSON: raw, Problems: AsErrors(err)}, nil, nil
 }
 
 // children reads a node's children object into n.

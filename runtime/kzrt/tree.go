@@ -102,6 +102,13 @@ type Node struct {
 	// module's empty data, which Validate checks the same way; encoding
 	// leaves "data" out again as long as Data still encodes as {}.
 	NoDataKey bool
+	// Converted lists the values of Data that Crossbar converts to the
+	// type their schema wants before it stores a callflow ("2000" to 2000,
+	// 2000.0 to 2000, "true" to true), as Parse read a stored callflow
+	// document: Data holds the converted values, and encoding writes them.
+	// Pointers are relative to the node (/data/timeout). A Pivot answer is
+	// never converted.
+	Converted []Conversion
 }
 
 // NewNode makes a node of any module from its typed data.
@@ -199,6 +206,20 @@ func (n *Node) KzrtValidate(v *Validator) {
 	var nodes [16]*Node
 	var marks [16]int
 	validateTree(v, n, trail{nodes: nodes[:0], marks: marks[:0]})
+}
+
+// Conversions lists the conversions of every node of the tree under n
+// (Converted), in Walk's order, with pointers relative to n
+// (/children/_/data/timeout).
+func (n *Node) Conversions() []Conversion {
+	var out []Conversion
+	_ = n.Walk(func(pointer string, node *Node) {
+		for _, c := range node.Converted {
+			c.Pointer = pointer + c.Pointer
+			out = append(out, c)
+		}
+	})
+	return out
 }
 
 // Walk calls fn for n and every node below it, depth first, children in
