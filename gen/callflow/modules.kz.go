@@ -6,7 +6,9 @@ import "github.com/kzgen/kzgen/runtime/kzrt"
 
 const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
-// modules are the callflow modules this package has a schema for.
+// modules are the callflow modules this package has a schema for. Its other
+// schemas whose id is a module's ("callflows.<name>") are no module: Kazoo's
+// schema check accepts their names, and the call fails when it runs.
 var modules = kzrt.NewModules(
 	new(ACDCAgentData),
 	new(ACDCMemberData),
@@ -86,7 +88,7 @@ var modules = kzrt.NewModules(
 	new(VoicemailData),
 	new(WaitForHangupData),
 	new(WebhookData),
-)
+).NonModules("action", "audio_macro.prompt", "audio_macro.say", "audio_macro.tone")
 
 // Modules returns the callflow modules this package has a schema for, each
 // with its data type: their names, empty data for one of them, and the typed

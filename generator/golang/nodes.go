@@ -41,6 +41,21 @@ func (g *generator) modules() []module {
 	return out
 }
 
+// nonModules lists, sorted, the names of the schemas whose id has the
+// modules' prefix but that are no module: the node schema ("action") and
+// sub-schemas ("audio_macro.prompt").
+func (g *generator) nonModules() []string {
+	var out []string
+	for _, s := range g.set.Schemas {
+		name, ok := strings.CutPrefix(s.ID, g.opts.TrimPrefix)
+		if _, module := g.moduleOf[s]; ok && !module {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // emitTree fills the node schema's file: the tree types, which are
 // kzrt's, so that trees of every generated package compose.
 func (g *generator) emitTree() {
@@ -110,13 +125,28 @@ func (g *generator) emitDocument() {
 // modules: Modules, Parse, NewNode, NewData and Example.
 func (g *generator) emitNodes() *jen.File {
 	f := g.file
-	g.comment("modules are the callflow modules this package has a schema for.")
-	f.Var().Id("modules").Op("=").Qual(kzrt, "NewModules").CallFunc(func(grp *jen.Group) {
+	nonModules := g.nonModules()
+	if len(nonModules) > 0 {
+		g.comment("modules are the callflow modules this package has a schema for. Its other schemas whose " +
+			"id is a module's (\"" + g.opts.TrimPrefix + "<name>\") are no module: Kazoo's schema check accepts their " +
+			"names, and the call fails when it runs.")
+	} else {
+		g.comment("modules are the callflow modules this package has a schema for.")
+	}
+	call := jen.Qual(kzrt, "NewModules").CallFunc(func(grp *jen.Group) {
 		for _, m := range g.mods {
 			grp.Line().New(jen.Id(m.data))
 		}
 		grp.Line()
 	})
+	if len(nonModules) > 0 {
+		names := make([]jen.Code, len(nonModules))
+		for i, n := range nonModules {
+			names[i] = jen.Lit(n)
+		}
+		call = call.Dot("NonModules").Call(names...)
+	}
+	f.Var().Id("modules").Op("=").Add(call)
 	g.comment("Modules returns the callflow modules this package has a schema for, each with its data type: "+
 		"their names, empty data for one of them, and the typed reading of a node (Modules().ParseNode).",
 		"Runtime packages that work with callflows of any generated package take it as a parameter.")

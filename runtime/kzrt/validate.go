@@ -53,6 +53,10 @@ func Validate(t Tree, opts ...Option) error {
 			o(&v)
 		}
 	}
+	if t == nil {
+		v.Report("", "no callflow (nil Tree)")
+		return v.Err()
+	}
 	t.KzrtValidate(&v)
 	return v.Err()
 }

@@ -205,6 +205,18 @@ func TestValidateWithBlacklist(t *testing.T) {
 	if !d.OK() {
 		t.Errorf("the default blacklist: %v", d.Problems())
 	}
+
+	// kzrt.Validate applies the blacklist to a whole tree; nil is no tree.
+	node := kzrt.NewNode(&kzrt.RawData{Module: "hold", JSON: json.RawMessage(`{}`)})
+	if err := kzrt.Validate(node, kzrt.WithURLBlacklist(b), nil); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+	if err := kzrt.Validate(nil); err == nil {
+		t.Error("Validate(nil): no problem")
+	}
+	if err := kzrt.Validate((*kzrt.Node)(nil)); err == nil {
+		t.Error("Validate of a nil *Node: no problem")
+	}
 }
 
 func TestFormat(t *testing.T) {
