@@ -284,15 +284,15 @@ func (p *nodeParser) children(n *Node) error {
 		}
 		key, _ := tok.(string)
 		p.push(key)
-		if depth > MaxDepth {
-			return p.fail(errTooDeep)
-		}
 		if !ChildKeyChecked(key) {
-			if err := p.uncheckedChild(n, key); err != nil {
+			if err := p.uncheckedChild(n, key, depth <= MaxDepth); err != nil {
 				return err
 			}
 			p.pop()
 			continue
+		}
+		if depth > MaxDepth {
+			return p.fail(errTooDeep)
 		}
 		child, err := p.node()
 		if err != nil {
@@ -308,15 +308,22 @@ func (p *nodeParser) children(n *Node) error {
 }
 
 // uncheckedChild reads the child under a key Kazoo never checks: as a
-// node when it is one, else kept verbatim in n.RawChildren.
-func (p *nodeParser) uncheckedChild(n *Node, key string) error {
+// node when it is one (and the tree may still grow), else kept verbatim in
+// n.RawChildren.
+func (p *nodeParser) uncheckedChild(n *Node, key string, mayGrow bool) error {
 	var raw json.RawMessage
 	if err := p.dec.Decode(&raw); err != nil {
 		return p.fail(err)
 	}
-	if child, err := p.modules.ParseNode(raw); err == nil {
-		n.Children[key] = child
-		return nil
+	if mayGrow {
+		// Read from where the tree is, so that MaxDepth counts from its root.
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		sub := nodeParser{dec: dec, modules: p.modules, path: slices.Clone(p.path)}
+		if child, err := sub.node(); err == nil {
+			n.Children[key] = child
+			return nil
+		}
 	}
 	if n.RawChildren == nil {
 		n.RawChildren = map[string]json.RawMessage{}

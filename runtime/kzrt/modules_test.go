@@ -271,3 +271,27 @@ func TestModulesDecodeObject(t *testing.T) {
 		t.Errorf("kzrt.Decode of a node: %v", err)
 	}
 }
+
+// TestUncheckedChildrenCountTowardsMaxDepth: a chain of children under
+// keys Kazoo never checks is still one tree, bounded by MaxDepth.
+func TestUncheckedChildrenCountTowardsMaxDepth(t *testing.T) {
+	deep := strings.Repeat(`{"module":"bye","children":{"":`, kzrt.MaxDepth+1) + `{"module":"bye"}` + strings.Repeat(`}}`, kzrt.MaxDepth+1)
+	n, err := testModules.ParseNode([]byte(deep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Past MaxDepth the chain is no node any more: it is kept verbatim.
+	depth := 1
+	for c := n; len(c.Children) > 0; c = c.Children[""] {
+		depth++
+	}
+	if depth != kzrt.MaxDepth {
+		t.Errorf("typed depth %d, want %d", depth, kzrt.MaxDepth)
+	}
+	if err := n.Validate(); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+	if _, err := json.Marshal(n); err != nil {
+		t.Errorf("Marshal: %v", err)
+	}
+}
