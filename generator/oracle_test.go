@@ -24,9 +24,11 @@ import (
 	"github.com/kzgen/kzgen/generator/internal/oracletest"
 	"github.com/kzgen/kzgen/generator/load"
 	"github.com/kzgen/kzgen/generator/load/reference"
+	"github.com/kzgen/kzgen/generator/model"
 	"github.com/kzgen/kzgen/generator/validate"
 	"github.com/kzgen/kzgen/internal/kazootest"
 	"github.com/kzgen/kzgen/internal/tempmod"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // TestGenerateAllKazooSchemasCompile generates Go for every schema of
@@ -330,7 +332,7 @@ func checkAgainstOracle(t *testing.T, fsys fs.FS, name, match string) {
 			t.Fatal(err)
 		}
 		c := &oracleCase{Schema: id, Instance: data, label: label, valid: verr == nil, problems: oracletest.Problems(verr),
-			kazoo: kres.Valid()}
+			kazoo: kazooValid(kres.Problems)}
 		cases = append(cases, c)
 		return c
 	}
@@ -455,6 +457,19 @@ func checkAgainstOracle(t *testing.T, fsys fs.FS, name, match string) {
 	}
 	t.Logf("%d cases where Kazoo's verdict differs from draft-04's, not asserted (the generated code gives Kazoo's on %d): %s",
 		kazooDiffers, generatedAgreesWithKazoo, strings.Join(parts, ", "))
+}
+
+// kazooValid is Kazoo's verdict as a package generated without Options.Nodes
+// can give it: such a package has no module registry, so Kazoo's check
+// that a node's module names a callflow module is left out (the callflow
+// package, gen/callflow, runs it; the conformance suite holds it to it).
+func kazooValid(problems kzrt.Errors) bool {
+	for _, p := range problems {
+		if p.Code != model.CodeError || !(p.Pointer == "/module" || strings.HasSuffix(p.Pointer, "/module")) {
+			return false
+		}
+	}
+	return true
 }
 
 func sortedIDs(m map[string]int) []string {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kzgen/kzgen/examples/internal/serve"
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/pivot"
 )
@@ -130,7 +131,7 @@ func tagged(step, choice string, flow callflow.Builder) callflow.Builder {
 	if choice != "" {
 		vars[tagChoice] = jsonString(choice)
 	}
-	return callflow.SetVariables(vars).Then(flow)
+	return callflow.SetVariables().CustomApplicationVars(vars).Then(flow)
 }
 
 // tagsOf reads the tags of an answer: the root set_variables node tagged
@@ -173,7 +174,7 @@ func newRouter(base string, key pivot.Key, users map[string]string, observe pivo
 			return nil, fmt.Errorf("no Kazoo user for the %s transfer", d)
 		}
 	}
-	rt, err := pivot.NewRouter(strings.TrimRight(base, "/"), []pivot.Key{key}, pivot.WithLogger(log), pivot.WithStepObserver(observe))
+	rt, err := pivot.NewRouter(strings.TrimRight(base, "/"), []pivot.Key{key}, pivot.WithLogger(log), pivot.WithStepObserver(observe), serve.URLBlacklist(base))
 	if err != nil {
 		return nil, err
 	}

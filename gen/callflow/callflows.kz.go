@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Document is the object callflows.
 //
@@ -70,15 +70,32 @@ func (x *Document) GetName() string {
 	return ""
 }
 
+// GetNumbers returns Numbers, or its default when it is unset or x is nil.
+func (x *Document) GetNumbers() []string {
+	if x != nil && x.Numbers != nil {
+		return x.Numbers
+	}
+	return DefaultDocumentNumbers()
+}
+
+// GetPatterns returns Patterns, or its default when it is unset or x is nil.
+func (x *Document) GetPatterns() []string {
+	if x != nil && x.Patterns != nil {
+		return x.Patterns
+	}
+	return DefaultDocumentPatterns()
+}
+
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *Document) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *Document) encode(e *kzrt.Encoder) {
+// KzrtEncode is an implementation hook for kzrt, not meant to be called by
+// applications (use MarshalJSON): it appends x to e as JSON.
+func (x *Document) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Featurecode != nil {
 		e.Key("featurecode")
@@ -143,12 +160,15 @@ func (x *Document) UnmarshalJSON(data []byte) error {
 // listing every problem with the JSON pointer of the offending value.
 func (x *Document) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *Document) validate(v *kzrt.Validator) {
+// KzrtValidate is an implementation hook for kzrt, not meant to be called by
+// applications (use Validate): it records every problem of x in v, at v's
+// current location.
+func (x *Document) KzrtValidate(v *kzrt.Validator) {
+	v.NumbersOrPatterns(len(x.Numbers), len(x.Patterns))
 	if x.Featurecode != nil {
 		v.Push("featurecode")
 		x.Featurecode.validate(v)
@@ -351,6 +371,25 @@ func (x *CallflowsRingback) Validate() error {
 
 // validate records every problem of x in v, at v's current location.
 func (x *CallflowsRingback) validate(v *kzrt.Validator) {}
+
+// Conversions lists the values of the flow's node data that Crossbar converts
+// to the type their schema wants before it stores a callflow ("2000" to 2000,
+// 2000.0 to 2000, "true" to true), as decoding the document converted them
+// (kzrt.Node.Converted), with pointers relative to the document.
+//
+// Validate checks the document as Crossbar stores it: a number or a pattern,
+// the schema, and the converted values, as Crossbar's second pass does; a
+// value it cannot convert stays a problem.
+func (x *Document) Conversions() []kzrt.Conversion {
+	if x == nil || x.Flow == nil {
+		return nil
+	}
+	out := x.Flow.Conversions()
+	for i := range out {
+		out[i].Pointer = "/flow" + out[i].Pointer
+	}
+	return out
+}
 
 // Root returns the first node of the callflow, Flow.
 func (x *Document) Root() *Node {

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // AfterBridgeData is the object callflows.after_bridge.
 //
@@ -199,10 +199,7 @@ func (x *AfterBridgeData2) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "boolean or string")
+	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -224,10 +221,10 @@ func (x *AfterBridgeData2) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 }

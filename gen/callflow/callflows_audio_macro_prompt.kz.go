@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // AudioMacroPromptData is the object callflows.audio_macro.prompt.
 //
@@ -52,6 +52,15 @@ func (x *AudioMacroPromptData) GetLanguage() string {
 		return *x.Language
 	}
 	return ""
+}
+
+// GetTerminators returns Terminators, or its default when it is unset or x is
+// nil.
+func (x *AudioMacroPromptData) GetTerminators() []string {
+	if x != nil && x.Terminators != nil {
+		return x.Terminators
+	}
+	return DefaultAudioMacroPromptDataTerminators()
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

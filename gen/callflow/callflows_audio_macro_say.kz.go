@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // AudioMacroSayData is the object callflows.audio_macro.say.
 //
@@ -67,6 +67,15 @@ func (x *AudioMacroSayData) GetMethod() AudioMacroSayMethod {
 		return *x.Method
 	}
 	return ""
+}
+
+// GetTerminators returns Terminators, or its default when it is unset or x is
+// nil.
+func (x *AudioMacroSayData) GetTerminators() []string {
+	if x != nil && x.Terminators != nil {
+		return x.Terminators
+	}
+	return DefaultAudioMacroSayDataTerminators()
 }
 
 // GetText returns Text, or the zero value when it is unset or x is nil.

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // AudioMacroToneData is the object callflows.audio_macro.tone.
 //
@@ -127,10 +127,10 @@ func (x *AudioMacroToneData) validate(v *kzrt.Validator) {
 	if x.Volume != nil {
 		v.Push("volume")
 		if *x.Volume < 0 {
-			v.Reportf("%v is less than the minimum 0", *x.Volume)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.Volume)
 		}
 		if *x.Volume > 100 {
-			v.Reportf("%v is greater than the maximum 100", *x.Volume)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 100", *x.Volume)
 		}
 		v.Pop()
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // BranchVariableData is the object callflows.branch_variable.
 //
@@ -27,7 +27,8 @@ type BranchVariableData struct {
 	// Name of the variable or document property whose value chooses the
 	// branch; required.
 	//
-	// Required. Default: "".
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: "".
 	Variable *string `json:"variable,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing.
@@ -121,9 +122,6 @@ func (x *BranchVariableData) KzrtValidate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.Variable == nil {
-		v.Missing("variable")
-	}
 }
 
 // ModuleName returns "branch_variable", the module whose data
@@ -176,10 +174,8 @@ type BranchVariableBuilder struct {
 //
 // Data for the branch_variable callflow action, which picks the child branch
 // whose key equals the value of a variable.
-//
-// The arguments are the required "variable".
-func BranchVariable(variable string) *BranchVariableBuilder {
-	b := &BranchVariableBuilder{data: BranchVariableData{Variable: &variable}}
+func BranchVariable() *BranchVariableBuilder {
+	b := &BranchVariableBuilder{data: BranchVariableData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "branch_variable",
@@ -201,6 +197,15 @@ func (b *BranchVariableBuilder) Scope(v BranchVariableScope) *BranchVariableBuil
 // instead continues with the default "_" child branch, when one exists.
 func (b *BranchVariableBuilder) SkipModule(v bool) *BranchVariableBuilder {
 	b.data.SkipModule = &v
+	return b
+}
+
+// Variable sets "variable": name of the variable or document property whose
+// value chooses the branch; required.
+//
+// Default: "".
+func (b *BranchVariableBuilder) Variable(v string) *BranchVariableBuilder {
+	b.data.Variable = &v
 	return b
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // CollectDTMFData is the object callflows.collect_dtmf.
 //
@@ -185,14 +185,14 @@ func (x *CollectDTMFData) KzrtValidate(v *kzrt.Validator) {
 	if x.InterdigitTimeout != nil {
 		v.Push("interdigit_timeout")
 		if *x.InterdigitTimeout < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.InterdigitTimeout)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.InterdigitTimeout)
 		}
 		v.Pop()
 	}
 	if x.MaxDigits != nil {
 		v.Push("max_digits")
 		if *x.MaxDigits < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.MaxDigits)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.MaxDigits)
 		}
 		v.Pop()
 	}
@@ -220,7 +220,7 @@ func (x *CollectDTMFData) KzrtValidate(v *kzrt.Validator) {
 	if x.Timeout != nil {
 		v.Push("timeout")
 		if *x.Timeout < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.Timeout)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Timeout)
 		}
 		v.Pop()
 	}

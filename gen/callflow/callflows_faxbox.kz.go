@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // FaxboxData is the object callflows.faxbox.
 //
@@ -229,10 +229,7 @@ func (x *FaxboxMediaFaxOption) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "boolean or string")
+	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -254,16 +251,20 @@ func (x *FaxboxMediaFaxOption) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	switch {
 	case x.String != nil:
-		if !x.String.Valid() {
-			v.Enum(string(*x.String), "\"auto\", \"true\", \"false\"")
+		if found := v.Try(func(v *kzrt.Validator) {
+			if !x.String.Valid() {
+				v.Enum(string(*x.String), "\"auto\", \"true\", \"false\"")
+			}
+		}); len(found) > 0 {
+			v.NoneOf(false, "a string", found)
 		}
 	}
 }

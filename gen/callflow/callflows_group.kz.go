@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // GroupData is the object callflows.group.
 //
@@ -73,6 +73,14 @@ const DefaultGroupDataStrategy = GroupStrategySimultaneous
 
 // DefaultGroupDataTimeout is the default of "timeout" in callflows.group.
 const DefaultGroupDataTimeout = 20
+
+// GetEndpoints returns Endpoints, or its default when it is unset or x is nil.
+func (x *GroupData) GetEndpoints() []string {
+	if x != nil && x.Endpoints != nil {
+		return x.Endpoints
+	}
+	return DefaultGroupDataEndpoints()
+}
 
 // GetFailOnSingleReject returns FailOnSingleReject, or the zero value when it
 // is unset or x is nil.

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // LanguageData is the object callflows.language.
 //
@@ -117,7 +117,7 @@ type LanguageBuilder struct {
 // Data for the language callflow action, which sets the language of prompts
 // played later in the call.
 //
-// The arguments are the required "language".
+// The arguments are "language", which must be given.
 func Language(language string) *LanguageBuilder {
 	b := &LanguageBuilder{data: LanguageData{Language: &language}}
 	b.node = Node{

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // LookupcidnameData is the object callflows.lookupcidname.
 //
@@ -18,7 +18,8 @@ const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzge
 type LookupcidnameData struct {
 	// IDs of the match lists searched for the caller's number; required.
 	//
-	// Required. Default: [].
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: [].
 	Lists []string `json:"lists,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.
@@ -32,6 +33,14 @@ type LookupcidnameData struct {
 // callflows.lookupcidname: [].
 func DefaultLookupcidnameDataLists() []string {
 	return []string{}
+}
+
+// GetLists returns Lists, or its default when it is unset or x is nil.
+func (x *LookupcidnameData) GetLists() []string {
+	if x != nil && x.Lists != nil {
+		return x.Lists
+	}
+	return DefaultLookupcidnameDataLists()
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset or x is
@@ -90,11 +99,7 @@ func (x *LookupcidnameData) Validate() error {
 // KzrtValidate is an implementation hook for kzrt, not meant to be called by
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
-func (x *LookupcidnameData) KzrtValidate(v *kzrt.Validator) {
-	if x.Lists == nil {
-		v.Missing("lists")
-	}
-}
+func (x *LookupcidnameData) KzrtValidate(v *kzrt.Validator) {}
 
 // ModuleName returns "lookupcidname", the module whose data LookupcidnameData
 // is.
@@ -113,14 +118,21 @@ type LookupcidnameBuilder struct {
 //
 // Data for the lookupcidname callflow action, which finds a caller ID name for
 // the caller's number in match lists.
-//
-// The arguments are the required "lists".
-func Lookupcidname(lists ...string) *LookupcidnameBuilder {
-	b := &LookupcidnameBuilder{data: LookupcidnameData{Lists: lists}}
+func Lookupcidname() *LookupcidnameBuilder {
+	b := &LookupcidnameBuilder{data: LookupcidnameData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "lookupcidname",
 	}
+	return b
+}
+
+// Lists sets "lists": IDs of the match lists searched for the caller's number;
+// required.
+//
+// Default: [].
+func (b *LookupcidnameBuilder) Lists(v ...string) *LookupcidnameBuilder {
+	b.data.Lists = v
 	return b
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // ManualPresenceData is the object callflows.manual_presence.
 //
@@ -169,7 +169,7 @@ type ManualPresenceBuilder struct {
 // Data for the manual_presence callflow action, which publishes a fixed
 // presence (BLF) state.
 //
-// The arguments are the required "presence_id".
+// The arguments are "presence_id", which must be given.
 func ManualPresence(presenceID string) *ManualPresenceBuilder {
 	b := &ManualPresenceBuilder{data: ManualPresenceData{PresenceID: &presenceID}}
 	b.node = Node{

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // MissedCallAlertData is the object callflows.missed_call_alert.
 //
@@ -253,10 +253,7 @@ func (x *MissedCallAlertRecipientsItemID) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "string or list")
+	return kzrt.NoAlternative(data, "string or list", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -278,20 +275,28 @@ func (x *MissedCallAlertRecipientsItemID) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	switch {
 	case x.String != nil:
-		v.Format(*x.String, "email")
+		if found := v.Try(func(v *kzrt.Validator) {
+			v.Format(*x.String, "email")
+		}); len(found) > 0 {
+			v.NoneOf(false, "a string", found)
+		}
 	case x.List != nil:
-		for i, item := range x.List {
-			v.PushIndex(i)
-			v.Format(item, "email")
-			v.Pop()
+		if found := v.Try(func(v *kzrt.Validator) {
+			for i, item := range x.List {
+				v.PushIndex(i)
+				v.Format(item, "email")
+				v.Pop()
+			}
+		}); len(found) > 0 {
+			v.NoneOf(false, "a list", found)
 		}
 	}
 }
@@ -337,7 +342,7 @@ type MissedCallAlertBuilder struct {
 // Data for the missed_call_alert module: arranges for an email to be sent if
 // the call ends without being answered.
 //
-// The arguments are the required "recipients".
+// The arguments are "recipients", which must be given.
 func MissedCallAlert(recipients ...MissedCallAlertRecipientsItem) *MissedCallAlertBuilder {
 	b := &MissedCallAlertBuilder{data: MissedCallAlertData{Recipients: recipients}}
 	b.node = Node{

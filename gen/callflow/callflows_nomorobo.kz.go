@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // NomoroboData is the object callflows.nomorobo.
 //
@@ -139,7 +139,7 @@ type NomoroboBuilder struct {
 // Data for the nomorobo module: asks the NoMoRobo robocall-scoring service
 // about the caller and branches on the returned score.
 //
-// The arguments are the required "username".
+// The arguments are "username", which must be given.
 func Nomorobo(username string) *NomoroboBuilder {
 	b := &NomoroboBuilder{data: NomoroboData{Username: &username}}
 	b.node = Node{

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // NotificationData is the object callflows.notification.
 //
@@ -25,7 +25,8 @@ type NotificationData struct {
 	// Who receives the notification: a list of entries, each naming either
 	// Kazoo users or email addresses.
 	//
-	// Required. Default: [].
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: [].
 	Recipients []NotificationRecipientsItem `json:"recipients,omitempty"`
 	// When to send: "callflow_exec" sends as soon as this node runs;
 	// "channel_destroy" (the default) waits until the call's channel has been
@@ -57,6 +58,15 @@ func (x *NotificationData) GetComments() string {
 		return *x.Comments
 	}
 	return ""
+}
+
+// GetRecipients returns Recipients, or its default when it is unset or x is
+// nil.
+func (x *NotificationData) GetRecipients() []NotificationRecipientsItem {
+	if x != nil && x.Recipients != nil {
+		return x.Recipients
+	}
+	return DefaultNotificationDataRecipients()
 }
 
 // GetSendAt returns SendAt, or its default when it is unset or x is nil.
@@ -152,9 +162,7 @@ func (x *NotificationData) KzrtValidate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.Recipients == nil {
-		v.Missing("recipients")
-	} else {
+	if x.Recipients != nil {
 		v.Push("recipients")
 		for i, item := range x.Recipients {
 			v.PushIndex(i)
@@ -351,10 +359,7 @@ func (x *NotificationRecipientsItemID) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "string or list")
+	return kzrt.NoAlternative(data, "string or list", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -376,20 +381,28 @@ func (x *NotificationRecipientsItemID) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	switch {
 	case x.String != nil:
-		v.Format(*x.String, "email")
+		if found := v.Try(func(v *kzrt.Validator) {
+			v.Format(*x.String, "email")
+		}); len(found) > 0 {
+			v.NoneOf(false, "a string", found)
+		}
 	case x.List != nil:
-		for i, item := range x.List {
-			v.PushIndex(i)
-			v.Format(item, "email")
-			v.Pop()
+		if found := v.Try(func(v *kzrt.Validator) {
+			for i, item := range x.List {
+				v.PushIndex(i)
+				v.Format(item, "email")
+				v.Pop()
+			}
+		}); len(found) > 0 {
+			v.NoneOf(false, "a list", found)
 		}
 	}
 }
@@ -465,10 +478,8 @@ type NotificationBuilder struct {
 //
 // Data for the notification module: sends an account-defined notification
 // template by email or SMS to chosen recipients.
-//
-// The arguments are the required "recipients".
-func Notification(recipients ...NotificationRecipientsItem) *NotificationBuilder {
-	b := &NotificationBuilder{data: NotificationData{Recipients: recipients}}
+func Notification() *NotificationBuilder {
+	b := &NotificationBuilder{data: NotificationData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "notification",
@@ -487,6 +498,15 @@ func (b *NotificationBuilder) Comments(v string) *NotificationBuilder {
 // notification over: any of "email" and "sms".
 func (b *NotificationBuilder) NotificationMedia(v ...NotificationNotificationMediaItem) *NotificationBuilder {
 	b.data.NotificationMedia = v
+	return b
+}
+
+// Recipients sets "recipients": who receives the notification: a list of
+// entries, each naming either Kazoo users or email addresses.
+//
+// Default: [].
+func (b *NotificationBuilder) Recipients(v ...NotificationRecipientsItem) *NotificationBuilder {
+	b.data.Recipients = v
 	return b
 }
 

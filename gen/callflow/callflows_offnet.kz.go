@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // OffnetData is the object callflows.offnet.
 //
@@ -168,6 +168,15 @@ func (x *OffnetData) GetIgnoreEarlyMedia() bool {
 		return *x.IgnoreEarlyMedia
 	}
 	return DefaultOffnetDataIgnoreEarlyMedia
+}
+
+// GetOutboundFlags returns OutboundFlags, or its default when it is unset or x
+// is nil.
+func (x *OffnetData) GetOutboundFlags() []string {
+	if x != nil && x.OutboundFlags != nil {
+		return x.OutboundFlags
+	}
+	return DefaultOffnetDataOutboundFlags()
 }
 
 // GetResourceType returns ResourceType, or the zero value when it is unset or
@@ -429,10 +438,7 @@ func (x *OffnetCustomSIPHeaders) UnmarshalJSON(data []byte) error {
 		fallback()
 		return nil
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "JSON object")
+	return kzrt.NoAlternative(data, "JSON object", kzrt.CodeNoneOfAny, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -454,10 +460,10 @@ func (x *OffnetCustomSIPHeaders) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	var e kzrt.Encoder
@@ -466,17 +472,17 @@ func (x *OffnetCustomSIPHeaders) validate(v *kzrt.Validator) {
 	matches := 0
 	{
 		var c CustomSIPHeaders
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
-		}) {
+		})) == 0 {
 			matches++
 		}
 	}
 	{
 		var c OffnetCustomSIPHeadersObject
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
-		}) {
+		})) == 0 {
 			matches++
 		}
 	}
@@ -485,9 +491,17 @@ func (x *OffnetCustomSIPHeaders) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case x.CustomSIPHeaders != nil:
-		x.CustomSIPHeaders.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.CustomSIPHeaders.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(true, "a JSON object (custom_sip_headers)", found)
+		}
 	case x.Object != nil:
-		x.Object.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Object.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(true, "a JSON object", found)
+		}
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // PageGroupData is the object callflows.page_group.
 //
@@ -19,7 +19,8 @@ type PageGroupData struct {
 	// "one-way" lets members only hear the caller; "two-way" also lets the
 	// caller hear them.
 	//
-	// Required. Default: "one-way".
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: "one-way".
 	Audio *PageGroupAudio `json:"audio,omitempty"`
 	// If true, members already on a call are still paged, interrupting their
 	// conversation.
@@ -142,9 +143,7 @@ func (x *PageGroupData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *PageGroupData) KzrtValidate(v *kzrt.Validator) {
-	if x.Audio == nil {
-		v.Missing("audio")
-	} else {
+	if x.Audio != nil {
 		v.Push("audio")
 		if !x.Audio.Valid() {
 			v.Enum(string(*x.Audio), "\"one-way\", \"two-way\"")
@@ -155,7 +154,7 @@ func (x *PageGroupData) KzrtValidate(v *kzrt.Validator) {
 		v.Missing("endpoints")
 	} else {
 		v.Push("endpoints")
-		v.Count(len(x.Endpoints), 1, -1, "items")
+		v.Items(len(x.Endpoints), 1, -1)
 		for i, item := range x.Endpoints {
 			v.PushIndex(i)
 			item.validate(v)
@@ -351,10 +350,10 @@ func (x *PageGroupEndpointsItem) validate(v *kzrt.Validator) {
 	if x.Weight != nil {
 		v.Push("weight")
 		if *x.Weight < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.Weight)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Weight)
 		}
 		if *x.Weight > 100 {
-			v.Reportf("%v is greater than the maximum 100", *x.Weight)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 100", *x.Weight)
 		}
 		v.Pop()
 	}
@@ -402,16 +401,22 @@ type PageGroupBuilder struct {
 // Data for the page_group module: calls a set of endpoints at once and
 // auto-answers them for a one- or two-way intercom page.
 //
-// The arguments are the required "audio", "endpoints".
-func PageGroup(audio PageGroupAudio, endpoints ...PageGroupEndpointsItem) *PageGroupBuilder {
-	b := &PageGroupBuilder{data: PageGroupData{
-		Audio:     &audio,
-		Endpoints: endpoints,
-	}}
+// The arguments are "endpoints", which must be given.
+func PageGroup(endpoints ...PageGroupEndpointsItem) *PageGroupBuilder {
+	b := &PageGroupBuilder{data: PageGroupData{Endpoints: endpoints}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "page_group",
 	}
+	return b
+}
+
+// Audio sets "audio": "one-way" lets members only hear the caller; "two-way"
+// also lets the caller hear them.
+//
+// Default: "one-way".
+func (b *PageGroupBuilder) Audio(v PageGroupAudio) *PageGroupBuilder {
+	b.data.Audio = &v
 	return b
 }
 

@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // ParkData is the object callflows.park.
 //
@@ -152,6 +152,14 @@ func (x *ParkData) GetSlot() string {
 		return *x.Slot
 	}
 	return ""
+}
+
+// GetSlots returns Slots, or its default when it is unset or x is nil.
+func (x *ParkData) GetSlots() map[string]json.RawMessage {
+	if x != nil && x.Slots != nil {
+		return x.Slots
+	}
+	return DefaultParkDataSlots()
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // PivotData is the object callflows.pivot.
 //
@@ -237,7 +237,7 @@ func (x *PivotData) KzrtValidate(v *kzrt.Validator) {
 	if x.ReqTimeoutMS != nil {
 		v.Push("req_timeout_ms")
 		if *x.ReqTimeoutMS > 5000 {
-			v.Reportf("%v is greater than the maximum 5000", *x.ReqTimeoutMS)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 5000", *x.ReqTimeoutMS)
 		}
 		v.Pop()
 	}
@@ -246,6 +246,7 @@ func (x *PivotData) KzrtValidate(v *kzrt.Validator) {
 	} else {
 		v.Push("voice_url")
 		v.Pattern(*x.VoiceURL, pivotDataVoiceURLPattern, "^https?://")
+		v.ClientURL(*x.VoiceURL)
 		v.Pop()
 	}
 }
@@ -355,7 +356,7 @@ type PivotBuilder struct {
 // Data for the pivot module: fetches further call instructions (Kazoo JSON or
 // TwiML) from your web server over HTTP.
 //
-// The arguments are the required "voice_url".
+// The arguments are "voice_url", which must be given.
 func Pivot(voiceURL string) *PivotBuilder {
 	b := &PivotBuilder{data: PivotData{VoiceURL: &voiceURL}}
 	b.node = Node{

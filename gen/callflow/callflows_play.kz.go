@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // PlayData is the object callflows.play.
 //
@@ -96,6 +96,15 @@ func (x *PlayData) GetSkipModule() bool {
 	return false
 }
 
+// GetTerminators returns Terminators, or its default when it is unset or x is
+// nil.
+func (x *PlayData) GetTerminators() []string {
+	if x != nil && x.Terminators != nil {
+		return x.Terminators
+	}
+	return DefaultPlayDataTerminators()
+}
+
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *PlayData) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
@@ -163,7 +172,7 @@ func (x *PlayData) KzrtValidate(v *kzrt.Validator) {
 	if x.LoopCount != nil {
 		v.Push("loop_count")
 		if *x.LoopCount < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.LoopCount)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.LoopCount)
 		}
 		v.Pop()
 	}

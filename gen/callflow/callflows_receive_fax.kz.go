@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // ReceiveFaxData is the object callflows.receive_fax.
 //
@@ -215,10 +215,7 @@ func (x *ReceiveFaxMediaFaxOption) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "string or boolean")
+	return kzrt.NoAlternative(data, "string or boolean", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -240,16 +237,20 @@ func (x *ReceiveFaxMediaFaxOption) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	switch {
 	case x.String != nil:
-		if !x.String.Valid() {
-			v.Enum(string(*x.String), "\"auto\", \"false\", \"true\"")
+		if found := v.Try(func(v *kzrt.Validator) {
+			if !x.String.Valid() {
+				v.Enum(string(*x.String), "\"auto\", \"false\", \"true\"")
+			}
+		}); len(found) > 0 {
+			v.NoneOf(false, "a string", found)
 		}
 	}
 }

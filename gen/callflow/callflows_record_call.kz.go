@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // RecordCallData is the object callflows.record_call.
 //
@@ -19,7 +19,8 @@ type RecordCallData struct {
 	// "start" begins a recording on this call; "stop" ends one already
 	// running.
 	//
-	// Required. Default: "start".
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: "start".
 	Action *RecordCallAction `json:"action,omitempty"`
 	// Audio file format of the saved recording: "mp3" or "wav".
 	Format *RecordCallFormat `json:"format,omitempty"`
@@ -308,9 +309,7 @@ func (x *RecordCallData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *RecordCallData) KzrtValidate(v *kzrt.Validator) {
-	if x.Action == nil {
-		v.Missing("action")
-	} else {
+	if x.Action != nil {
 		v.Push("action")
 		if !x.Action.Valid() {
 			v.Enum(string(*x.Action), "\"start\", \"stop\"")
@@ -334,16 +333,16 @@ func (x *RecordCallData) KzrtValidate(v *kzrt.Validator) {
 	if x.TimeLimit != nil {
 		v.Push("time_limit")
 		if *x.TimeLimit < 5 {
-			v.Reportf("%v is less than the minimum 5", *x.TimeLimit)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 5", *x.TimeLimit)
 		}
 		if *x.TimeLimit > 10800 {
-			v.Reportf("%v is greater than the maximum 10800", *x.TimeLimit)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 10800", *x.TimeLimit)
 		}
 		v.Pop()
 	}
 	if x.URL != nil {
 		v.Push("url")
-		v.Format(*x.URL, "uri")
+		v.ClientURL(*x.URL)
 		v.Pop()
 	}
 }
@@ -446,14 +445,21 @@ type RecordCallBuilder struct {
 //
 // Data for the record_call module: starts or stops recording the whole call
 // (both parties).
-//
-// The arguments are the required "action".
-func RecordCall(action RecordCallAction) *RecordCallBuilder {
-	b := &RecordCallBuilder{data: RecordCallData{Action: &action}}
+func RecordCall() *RecordCallBuilder {
+	b := &RecordCallBuilder{data: RecordCallData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "record_call",
 	}
+	return b
+}
+
+// Action sets "action": "start" begins a recording on this call; "stop" ends
+// one already running.
+//
+// Default: "start".
+func (b *RecordCallBuilder) Action(v RecordCallAction) *RecordCallBuilder {
+	b.data.Action = &v
 	return b
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // RecordCallerData is the object callflows.record_caller.
 //
@@ -161,16 +161,16 @@ func (x *RecordCallerData) KzrtValidate(v *kzrt.Validator) {
 	if x.TimeLimit != nil {
 		v.Push("time_limit")
 		if *x.TimeLimit < 5 {
-			v.Reportf("%v is less than the minimum 5", *x.TimeLimit)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 5", *x.TimeLimit)
 		}
 		if *x.TimeLimit > 10800 {
-			v.Reportf("%v is greater than the maximum 10800", *x.TimeLimit)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 10800", *x.TimeLimit)
 		}
 		v.Pop()
 	}
 	if x.URL != nil {
 		v.Push("url")
-		v.Format(*x.URL, "uri")
+		v.ClientURL(*x.URL)
 		v.Pop()
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // ResponseData is the object callflows.response.
 //
@@ -19,7 +19,8 @@ type ResponseData struct {
 	// SIP response code sent to the caller, such as 486 (Busy Here, the
 	// default) or 503; required.
 	//
-	// Required. Default: 486.
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: 486.
 	Code *int64 `json:"code,omitempty"`
 	// Media ID or URL played to the caller (as early media) before the
 	// response is sent; up to 2048 characters.
@@ -123,9 +124,6 @@ func (x *ResponseData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *ResponseData) KzrtValidate(v *kzrt.Validator) {
-	if x.Code == nil {
-		v.Missing("code")
-	}
 	if x.Media != nil {
 		v.Push("media")
 		v.Length(*x.Media, -1, 2048)
@@ -149,14 +147,21 @@ type ResponseBuilder struct {
 //
 // Data for the response module: ends the call with a chosen SIP response code
 // and reason, optionally after some media.
-//
-// The arguments are the required "code".
-func Response(code int64) *ResponseBuilder {
-	b := &ResponseBuilder{data: ResponseData{Code: &code}}
+func Response() *ResponseBuilder {
+	b := &ResponseBuilder{data: ResponseData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "response",
 	}
+	return b
+}
+
+// Code sets "code": SIP response code sent to the caller, such as 486 (Busy
+// Here, the default) or 503; required.
+//
+// Default: 486.
+func (b *ResponseBuilder) Code(v int64) *ResponseBuilder {
+	b.data.Code = &v
 	return b
 }
 

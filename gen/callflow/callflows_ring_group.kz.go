@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // RingGroupData is the object callflows.ring_group.
 //
@@ -212,7 +212,7 @@ func (x *RingGroupData) KzrtValidate(v *kzrt.Validator) {
 		v.Missing("endpoints")
 	} else {
 		v.Push("endpoints")
-		v.Count(len(x.Endpoints), 1, -1, "items")
+		v.Items(len(x.Endpoints), 1, -1)
 		for i, item := range x.Endpoints {
 			v.PushIndex(i)
 			item.validate(v)
@@ -223,7 +223,7 @@ func (x *RingGroupData) KzrtValidate(v *kzrt.Validator) {
 	if x.Repeats != nil {
 		v.Push("repeats")
 		if *x.Repeats < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.Repeats)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Repeats)
 		}
 		v.Pop()
 	}
@@ -399,10 +399,10 @@ func (x *RingGroupEndpointsItem) validate(v *kzrt.Validator) {
 	if x.Weight != nil {
 		v.Push("weight")
 		if *x.Weight < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.Weight)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Weight)
 		}
 		if *x.Weight > 100 {
-			v.Reportf("%v is greater than the maximum 100", *x.Weight)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 100", *x.Weight)
 		}
 		v.Pop()
 	}
@@ -553,7 +553,7 @@ type RingGroupBuilder struct {
 // Data for the ring_group module: rings a list of devices, users and groups
 // together or in turn until one answers.
 //
-// The arguments are the required "endpoints".
+// The arguments are "endpoints", which must be given.
 func RingGroup(endpoints ...RingGroupEndpointsItem) *RingGroupBuilder {
 	b := &RingGroupBuilder{data: RingGroupData{Endpoints: endpoints}}
 	b.node = Node{

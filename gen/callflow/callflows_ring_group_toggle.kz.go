@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // RingGroupToggleData is the object callflows.ring_group_toggle.
 //
@@ -166,7 +166,7 @@ type RingGroupToggleBuilder struct {
 // Data for the ring_group_toggle module, which lets the caller add themselves
 // to or remove themselves from a ring group.
 //
-// The arguments are the required "action", "callflow_id".
+// The arguments are "action", "callflow_id", which must be given.
 func RingGroupToggle(action RingGroupToggleAction, callflowID string) *RingGroupToggleBuilder {
 	b := &RingGroupToggleBuilder{data: RingGroupToggleData{
 		Action:     &action,

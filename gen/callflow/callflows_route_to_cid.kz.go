@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // RouteToCIDData is the object callflows.route_to_cid.
 //
@@ -92,12 +92,29 @@ func (x *RouteToCIDData) GetCanTextSelf() bool {
 	return false
 }
 
+// GetCIDTypes returns CIDTypes, or its default when it is unset or x is nil.
+func (x *RouteToCIDData) GetCIDTypes() []string {
+	if x != nil && x.CIDTypes != nil {
+		return x.CIDTypes
+	}
+	return DefaultRouteToCIDDataCIDTypes()
+}
+
 // GetDelay returns Delay, or its default when it is unset or x is nil.
 func (x *RouteToCIDData) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
 	}
 	return DefaultRouteToCIDDataDelay
+}
+
+// GetEndpointTypes returns EndpointTypes, or its default when it is unset or x
+// is nil.
+func (x *RouteToCIDData) GetEndpointTypes() []string {
+	if x != nil && x.EndpointTypes != nil {
+		return x.EndpointTypes
+	}
+	return DefaultRouteToCIDDataEndpointTypes()
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset or x is
@@ -218,7 +235,7 @@ func (x *RouteToCIDData) Validate() error {
 func (x *RouteToCIDData) KzrtValidate(v *kzrt.Validator) {
 	if x.CIDTypes != nil {
 		v.Push("cid_types")
-		v.Count(len(x.CIDTypes), 1, -1, "items")
+		v.Items(len(x.CIDTypes), 1, -1)
 		v.Pop()
 	}
 }

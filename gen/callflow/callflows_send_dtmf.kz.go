@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // SendDTMFData is the object callflows.send_dtmf.
 //
@@ -179,10 +179,7 @@ func (x *SendDTMFDurationMS) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "integer or string")
+	return kzrt.NoAlternative(data, "integer or string", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -204,10 +201,10 @@ func (x *SendDTMFDurationMS) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 }
@@ -224,7 +221,7 @@ type SendDTMFBuilder struct {
 // Data for the send_dtmf module, which plays DTMF tones onto the call, for
 // example to drive a remote IVR.
 //
-// The arguments are the required "digits".
+// The arguments are "digits", which must be given.
 func SendDTMF(digits string) *SendDTMFBuilder {
 	b := &SendDTMFBuilder{data: SendDTMFData{Digits: &digits}}
 	b.node = Node{

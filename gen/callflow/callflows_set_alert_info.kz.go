@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // SetAlertInfoData is the object callflows.set_alert_info.
 //
@@ -113,7 +113,7 @@ type SetAlertInfoBuilder struct {
 // Data for the set_alert_info module, which chooses the distinctive ring used
 // on the phones the call rings next.
 //
-// The arguments are the required "alert_info".
+// The arguments are "alert_info", which must be given.
 func SetAlertInfo(alertInfo string) *SetAlertInfoBuilder {
 	b := &SetAlertInfoBuilder{data: SetAlertInfoData{AlertInfo: &alertInfo}}
 	b.node = Node{

@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // SetVariablesData is the object callflows.set_variables.
 //
@@ -21,7 +21,8 @@ type SetVariablesData struct {
 	// Map of variable name to value stored on the channel as custom
 	// application variables; they then appear in events and CDRs. Required.
 	//
-	// Required. Default: {}.
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: {}.
 	CustomApplicationVars map[string]json.RawMessage `json:"custom_application_vars,omitempty"`
 	// If true, the variables are also copied to every channel later bridged to
 	// this one; otherwise they stay on this channel.
@@ -38,6 +39,15 @@ type SetVariablesData struct {
 // "custom_application_vars" in callflows.set_variables: {}.
 func DefaultSetVariablesDataCustomApplicationVars() map[string]json.RawMessage {
 	return kzrt.DefaultValue[map[string]json.RawMessage]("{}")
+}
+
+// GetCustomApplicationVars returns CustomApplicationVars, or its default when
+// it is unset or x is nil.
+func (x *SetVariablesData) GetCustomApplicationVars() map[string]json.RawMessage {
+	if x != nil && x.CustomApplicationVars != nil {
+		return x.CustomApplicationVars
+	}
+	return DefaultSetVariablesDataCustomApplicationVars()
 }
 
 // GetExport returns Export, or the zero value when it is unset or x is nil.
@@ -109,11 +119,7 @@ func (x *SetVariablesData) Validate() error {
 // KzrtValidate is an implementation hook for kzrt, not meant to be called by
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
-func (x *SetVariablesData) KzrtValidate(v *kzrt.Validator) {
-	if x.CustomApplicationVars == nil {
-		v.Missing("custom_application_vars")
-	}
-}
+func (x *SetVariablesData) KzrtValidate(v *kzrt.Validator) {}
 
 // ModuleName returns "set_variables", the module whose data SetVariablesData
 // is.
@@ -132,14 +138,22 @@ type SetVariablesBuilder struct {
 //
 // Data for the set_variables module, which attaches several custom application
 // variables to the call at once.
-//
-// The arguments are the required "custom_application_vars".
-func SetVariables(customApplicationVars map[string]json.RawMessage) *SetVariablesBuilder {
-	b := &SetVariablesBuilder{data: SetVariablesData{CustomApplicationVars: customApplicationVars}}
+func SetVariables() *SetVariablesBuilder {
+	b := &SetVariablesBuilder{data: SetVariablesData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "set_variables",
 	}
+	return b
+}
+
+// CustomApplicationVars sets "custom_application_vars": map of variable name
+// to value stored on the channel as custom application variables; they then
+// appear in events and CDRs. Required.
+//
+// Default: {}.
+func (b *SetVariablesBuilder) CustomApplicationVars(v map[string]json.RawMessage) *SetVariablesBuilder {
+	b.data.CustomApplicationVars = v
 	return b
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // SleepData is the object callflows.sleep.
 //
@@ -113,10 +113,10 @@ func (x *SleepData) KzrtValidate(v *kzrt.Validator) {
 	if x.Duration != nil {
 		v.Push("duration")
 		if *x.Duration < 0 {
-			v.Reportf("%v is less than the minimum 0", *x.Duration)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.Duration)
 		}
 		if *x.Duration > 86400000 {
-			v.Reportf("%v is greater than the maximum 86400000", *x.Duration)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 86400000", *x.Duration)
 		}
 		v.Pop()
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // TemporalRouteData is the object callflows.temporal_route.
 //
@@ -71,6 +71,14 @@ func (x *TemporalRouteData) GetRuleSet() string {
 		return *x.RuleSet
 	}
 	return ""
+}
+
+// GetRules returns Rules, or its default when it is unset or x is nil.
+func (x *TemporalRouteData) GetRules() []string {
+	if x != nil && x.Rules != nil {
+		return x.Rules
+	}
+	return DefaultTemporalRouteDataRules()
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset or x is

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // TransferData is the object callflows.transfer.
 //
@@ -48,6 +48,14 @@ func DefaultTransferDataCaptures() []string {
 // DefaultTransferDataTransferType is the default of "transfer_type" in
 // callflows.transfer.
 const DefaultTransferDataTransferType = TransferTransferTypeBlind
+
+// GetCaptures returns Captures, or its default when it is unset or x is nil.
+func (x *TransferData) GetCaptures() []string {
+	if x != nil && x.Captures != nil {
+		return x.Captures
+	}
+	return DefaultTransferDataCaptures()
+}
 
 // GetLeg returns Leg, or the zero value when it is unset or x is nil.
 func (x *TransferData) GetLeg() TransferLeg {

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // TTSData is the object callflows.tts.
 //
@@ -89,6 +89,15 @@ func (x *TTSData) GetSkipModule() bool {
 		return *x.SkipModule
 	}
 	return false
+}
+
+// GetTerminators returns Terminators, or its default when it is unset or x is
+// nil.
+func (x *TTSData) GetTerminators() []string {
+	if x != nil && x.Terminators != nil {
+		return x.Terminators
+	}
+	return DefaultTTSDataTerminators()
 }
 
 // GetText returns Text, or the zero value when it is unset or x is nil.
@@ -236,7 +245,7 @@ type TTSBuilder struct {
 // Data for the tts module, which speaks a piece of text to the caller with a
 // speech synthesis engine.
 //
-// The arguments are the required "text".
+// The arguments are "text", which must be given.
 func TTS(text string) *TTSBuilder {
 	b := &TTSBuilder{data: TTSData{Text: &text}}
 	b.node = Node{

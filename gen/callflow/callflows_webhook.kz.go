@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // WebhookData is the object callflows.webhook.
 //
@@ -135,6 +135,11 @@ func (x *WebhookData) KzrtValidate(v *kzrt.Validator) {
 		if !x.HTTPVerb.Valid() {
 			v.Enum(string(*x.HTTPVerb), "\"post\", \"get\"")
 		}
+		v.Pop()
+	}
+	if x.URI != nil {
+		v.Push("uri")
+		v.ClientURL(*x.URI)
 		v.Pop()
 	}
 }

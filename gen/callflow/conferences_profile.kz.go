@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // ConferencesProfile is the object conferences.profile.
 //
@@ -308,37 +308,37 @@ func (x *ConferencesProfile) validate(v *kzrt.Validator) {
 	if x.ComfortNoise != nil {
 		v.Push("comfort-noise")
 		if *x.ComfortNoise < 0 {
-			v.Reportf("%v is less than the minimum 0", *x.ComfortNoise)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.ComfortNoise)
 		}
 		if *x.ComfortNoise > 10000 {
-			v.Reportf("%v is greater than the maximum 10000", *x.ComfortNoise)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 10000", *x.ComfortNoise)
 		}
 		v.Pop()
 	}
 	if x.EnergyLevel != nil {
 		v.Push("energy-level")
 		if *x.EnergyLevel < 0 {
-			v.Reportf("%v is less than the minimum 0", *x.EnergyLevel)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.EnergyLevel)
 		}
 		if *x.EnergyLevel > 1800 {
-			v.Reportf("%v is greater than the maximum 1800", *x.EnergyLevel)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 1800", *x.EnergyLevel)
 		}
 		v.Pop()
 	}
 	if x.Interval != nil {
 		v.Push("interval")
 		if *x.Interval < 10 {
-			v.Reportf("%v is less than the minimum 10", *x.Interval)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 10", *x.Interval)
 		}
 		if *x.Interval > 120 {
-			v.Reportf("%v is greater than the maximum 120", *x.Interval)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 120", *x.Interval)
 		}
 		v.Pop()
 	}
 	if x.MaxMembers != nil {
 		v.Push("max-members")
 		if *x.MaxMembers < 2 {
-			v.Reportf("%v is less than the minimum 2", *x.MaxMembers)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 2", *x.MaxMembers)
 		}
 		v.Pop()
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Metaflow is the object metaflow.
 //
@@ -38,6 +38,14 @@ type Metaflow struct {
 // DefaultMetaflowData returns the default of "data" in metaflow: {}.
 func DefaultMetaflowData() map[string]json.RawMessage {
 	return kzrt.DefaultValue[map[string]json.RawMessage]("{}")
+}
+
+// GetData returns Data, or its default when it is unset or x is nil.
+func (x *Metaflow) GetData() map[string]json.RawMessage {
+	if x != nil && x.Data != nil {
+		return x.Data
+	}
+	return DefaultMetaflowData()
 }
 
 // GetModule returns Module, or the zero value when it is unset or x is nil.

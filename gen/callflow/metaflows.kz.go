@@ -12,7 +12,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Metaflows is the object metaflows.
 //
@@ -146,7 +146,7 @@ func (x *Metaflows) validate(v *kzrt.Validator) {
 	if x.DigitTimeout != nil {
 		v.Push("digit_timeout")
 		if *x.DigitTimeout < 0 {
-			v.Reportf("%v is less than the minimum 0", *x.DigitTimeout)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.DigitTimeout)
 		}
 		v.Pop()
 	}
@@ -162,7 +162,7 @@ func (x *Metaflows) validate(v *kzrt.Validator) {
 		for _, k := range slices.Sorted(maps.Keys(x.Numbers)) {
 			v.Push(k)
 			if !metaflowsNumbersKeyPattern.MatchString(k) {
-				v.Reportf("property name %q is not allowed", k)
+				v.Reportf(kzrt.CodeAdditional, "property name %q is not allowed", k)
 			}
 			item := x.Numbers[k]
 			item.validate(v)
@@ -175,7 +175,7 @@ func (x *Metaflows) validate(v *kzrt.Validator) {
 		for _, k := range slices.Sorted(maps.Keys(x.Patterns)) {
 			v.Push(k)
 			if !metaflowsPatternsKeyPattern.MatchString(k) {
-				v.Reportf("property name %q is not allowed", k)
+				v.Reportf(kzrt.CodeAdditional, "property name %q is not allowed", k)
 			}
 			item := x.Patterns[k]
 			item.validate(v)

@@ -8,9 +8,11 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
-// modules are the callflow modules this package has a schema for.
+// modules are the callflow modules this package has a schema for. Its other
+// schemas whose id is a module's ("callflows.<name>") are no module: Kazoo's
+// schema check accepts their names, and the call fails when it runs.
 var modules = kzrt.NewModules(
 	new(ACDCAgentData),
 	new(ACDCMemberData),
@@ -90,7 +92,7 @@ var modules = kzrt.NewModules(
 	new(VoicemailData),
 	new(WaitForHangupData),
 	new(WebhookData),
-)
+).NonModules("action", "audio_macro.prompt", "audio_macro.say", "audio_macro.tone")
 
 // Modules returns the callflow modules this package has a schema for, each
 // with its data type: their names, empty data for one of them, and the typed
@@ -102,15 +104,35 @@ func Modules() *kzrt.Modules {
 	return modules
 }
 
-// Parse reads callflow JSON: a bare node ({"module":…}), or a stored
-// callflow document ({"flow":…, "numbers":[…]}), which it returns as a
-// *Document. The tree is typed module by module; unknown modules and
-// properties are kept, so Parse followed by json.Marshal gives back the same
-// JSON value.
+// ParseAnswer reads a Pivot answer as Kazoo does: one bare callflow node and
+// its subtree, typed module by module (Modules().ParseNode). Unknown modules
+// and properties are kept, so ParseAnswer followed by json.Marshal gives back
+// the same JSON value. Validate then checks it as Kazoo checks an answer. A
+// stored callflow document ({"flow":…}) is no answer: it is read as a node
+// without "module", which Validate refuses as Kazoo does (/module: required).
+//
+// ParseAnswer fails only on JSON that is not a callflow at all (invalid JSON,
+// a node or children that are not objects, a module that is not a string…),
+// with a *kzrt.DecodeError naming the JSON pointer (kzrt.AsErrors gives it
+// Kazoo's error code); data that does not fit its module is kept as RawData,
+// and Validate reports it with every other problem.
+func ParseAnswer(data []byte) (*Node, error) {
+	return modules.ParseNode(data)
+}
+
+// Parse reads callflow JSON of either kind: a bare node ({"module":…}), read
+// as ParseAnswer reads a Pivot answer, or a stored callflow document
+// ({"flow":…, "numbers":[…]}), which it returns as a *Document, read as
+// Crossbar stores it: node data of the wrong JSON type is converted as
+// Crossbar converts it (Document.Conversions), and Document.Validate checks
+// what Crossbar checks. Unknown modules and properties are kept, so Parse
+// followed by json.Marshal gives back the same JSON value, but for converted
+// values.
 //
 // Parse fails only on JSON that is not a callflow at all (invalid JSON, a node
-// or children that are not objects…), with a *kzrt.DecodeError naming the
-// JSON pointer; data that does not fit its module is kept as RawData, and
+// or children that are not objects, a module that is not a string…), with a
+// *kzrt.DecodeError naming the JSON pointer (kzrt.AsErrors gives it Kazoo's
+// error code); data that does not fit its module is kept as RawData, and
 // Validate reports it with every other problem.
 func Parse(data []byte) (Tree, error) {
 	isDocument, err := kzrt.IsDocument(data)
@@ -167,14 +189,11 @@ func Example(module string) (*Node, bool) {
 	case "answer":
 		return Answer().Node(), true
 	case "audio_macro":
-		return AudioMacro().Macros(AudioMacroMacrosItem{
-			Macro: new(AudioMacroMacrosItemMacroPlay),
-			Play:  &PlayData{},
-		}).Node(), true
+		return AudioMacro(PlayMacro()).Node(), true
 	case "branch_bnumber":
 		return BranchBnumber().Node(), true
 	case "branch_variable":
-		return BranchVariable("department").Node(), true
+		return BranchVariable().Variable("department").Node(), true
 	case "call_forward":
 		return CallForward().Node(), true
 	case "call_waiting":
@@ -224,7 +243,7 @@ func Example(module string) (*Node, bool) {
 	case "group_pickup":
 		return GroupPickup().Node(), true
 	case "group_pickup_feature":
-		return GroupPickupFeature(GroupPickupFeatureTypeExtension).Node(), true
+		return GroupPickupFeature().Type(GroupPickupFeatureTypeExtension).Node(), true
 	case "hangup":
 		return Hangup().Node(), true
 	case "hotdesk":
@@ -238,7 +257,7 @@ func Example(module string) (*Node, bool) {
 	case "language":
 		return Language("en-US").Node(), true
 	case "lookupcidname":
-		return Lookupcidname("71a7ce267d79752232e752e26c8c9cac").Node(), true
+		return Lookupcidname().Lists("71a7ce267d79752232e752e26c8c9cac").Node(), true
 	case "manual_presence":
 		return ManualPresence("1000").Node(), true
 	case "menu":
@@ -255,17 +274,17 @@ func Example(module string) (*Node, bool) {
 	case "noop":
 		return Noop().Node(), true
 	case "notification":
-		return Notification(NotificationRecipientsItem{
+		return Notification().Recipients(NotificationRecipientsItem{
 			ID:   &NotificationRecipientsItemID{String: new("user@example.com")},
 			Type: new(NotificationRecipientsItemTypeEmail),
 		}).Node(), true
 	case "offnet":
 		return Offnet().Node(), true
 	case "page_group":
-		return PageGroup(PageGroupAudioOneWay, PageGroupEndpointsItem{
+		return PageGroup(PageGroupEndpointsItem{
 			EndpointType: new(PageGroupEndpointsItemEndpointTypeDevice),
 			ID:           new("19c1f59b8bdc9b9164827089209c1c05"),
-		}).Node(), true
+		}).Audio(PageGroupAudioOneWay).Node(), true
 	case "park":
 		return Park().Node(), true
 	case "pivot":
@@ -279,13 +298,13 @@ func Example(module string) (*Node, bool) {
 	case "receive_fax":
 		return ReceiveFax().Node(), true
 	case "record_call":
-		return RecordCall(RecordCallActionStart).Node(), true
+		return RecordCall().Action(RecordCallActionStart).Node(), true
 	case "record_caller":
 		return RecordCaller().Node(), true
 	case "resources":
 		return Resources().Node(), true
 	case "response":
-		return Response(486).Node(), true
+		return Response().Code(486).Node(), true
 	case "ring_group":
 		return RingGroup(RingGroupEndpointsItem{
 			EndpointType: new(RingGroupEndpointsItemEndpointTypeDevice),
@@ -306,7 +325,7 @@ func Example(module string) (*Node, bool) {
 	case "set_variable":
 		return SetVariable().Node(), true
 	case "set_variables":
-		return SetVariables(map[string]json.RawMessage{}).Node(), true
+		return SetVariables().CustomApplicationVars(map[string]json.RawMessage{}).Node(), true
 	case "skel":
 		return Skel().Node(), true
 	case "sleep":

@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // CallRecording is the object call_recording.
 //
@@ -90,7 +90,7 @@ func (x *CallRecording) validate(v *kzrt.Validator) {
 	}
 	for _, k := range slices.Sorted(maps.Keys(x.Extra)) {
 		v.Push(k)
-		v.Report("property is not allowed")
+		v.Report(kzrt.CodeAdditional, "property is not allowed")
 		v.Pop()
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // CallRecordingParameters is the object call_recording.parameters.
 type CallRecordingParameters struct {
@@ -183,21 +183,21 @@ func (x *CallRecordingParameters) validate(v *kzrt.Validator) {
 	if x.TimeLimit != nil {
 		v.Push("time_limit")
 		if *x.TimeLimit < 5 {
-			v.Reportf("%v is less than the minimum 5", *x.TimeLimit)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 5", *x.TimeLimit)
 		}
 		if *x.TimeLimit > 10800 {
-			v.Reportf("%v is greater than the maximum 10800", *x.TimeLimit)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 10800", *x.TimeLimit)
 		}
 		v.Pop()
 	}
 	if x.URL != nil {
 		v.Push("url")
-		v.Format(*x.URL, "uri")
+		v.ClientURL(*x.URL)
 		v.Pop()
 	}
 	for _, k := range slices.Sorted(maps.Keys(x.Extra)) {
 		v.Push(k)
-		v.Report("property is not allowed")
+		v.Report(kzrt.CodeAdditional, "property is not allowed")
 		v.Pop()
 	}
 }

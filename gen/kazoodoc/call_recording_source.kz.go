@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // CallRecordingSource is the object call_recording.source.
 type CallRecordingSource struct {
@@ -88,7 +88,7 @@ func (x *CallRecordingSource) validate(v *kzrt.Validator) {
 	}
 	for _, k := range slices.Sorted(maps.Keys(x.Extra)) {
 		v.Push(k)
-		v.Report("property is not allowed")
+		v.Report(kzrt.CodeAdditional, "property is not allowed")
 		v.Pop()
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Callflows is the object callflows.
 //
@@ -68,6 +68,22 @@ func (x *Callflows) GetName() string {
 		return *x.Name
 	}
 	return ""
+}
+
+// GetNumbers returns Numbers, or its default when it is unset or x is nil.
+func (x *Callflows) GetNumbers() []string {
+	if x != nil && x.Numbers != nil {
+		return x.Numbers
+	}
+	return DefaultCallflowsNumbers()
+}
+
+// GetPatterns returns Patterns, or its default when it is unset or x is nil.
+func (x *Callflows) GetPatterns() []string {
+	if x != nil && x.Patterns != nil {
+		return x.Patterns
+	}
+	return DefaultCallflowsPatterns()
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

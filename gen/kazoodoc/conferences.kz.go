@@ -13,7 +13,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Conferences is the object conferences.
 //
@@ -151,6 +151,15 @@ func (x *Conferences) GetCallerControls() string {
 		return *x.CallerControls
 	}
 	return ""
+}
+
+// GetConferenceNumbers returns ConferenceNumbers, or its default when it is
+// unset or x is nil.
+func (x *Conferences) GetConferenceNumbers() []string {
+	if x != nil && x.ConferenceNumbers != nil {
+		return x.ConferenceNumbers
+	}
+	return DefaultConferencesConferenceNumbers()
 }
 
 // GetDomain returns Domain, or the zero value when it is unset or x is nil.
@@ -526,6 +535,22 @@ func (x *ConferencesMember) GetJoinMuted() bool {
 	return DefaultConferencesMemberJoinMuted
 }
 
+// GetNumbers returns Numbers, or its default when it is unset or x is nil.
+func (x *ConferencesMember) GetNumbers() []string {
+	if x != nil && x.Numbers != nil {
+		return x.Numbers
+	}
+	return DefaultConferencesMemberNumbers()
+}
+
+// GetPins returns Pins, or its default when it is unset or x is nil.
+func (x *ConferencesMember) GetPins() []string {
+	if x != nil && x.Pins != nil {
+		return x.Pins
+	}
+	return DefaultConferencesMemberPins()
+}
+
 // GetPlayEntryPrompt returns PlayEntryPrompt, or the zero value when it is
 // unset or x is nil.
 func (x *ConferencesMember) GetPlayEntryPrompt() bool {
@@ -599,7 +624,7 @@ func (x *ConferencesMember) Validate() error {
 func (x *ConferencesMember) validate(v *kzrt.Validator) {
 	if x.Numbers != nil {
 		v.Push("numbers")
-		v.Count(len(x.Numbers), 0, -1, "items")
+		v.Items(len(x.Numbers), 0, -1)
 		kzrt.Unique(v, x.Numbers, func(e *kzrt.Encoder, item string) {
 			e.String(item)
 		})
@@ -684,6 +709,22 @@ func (x *ConferencesModerator) GetJoinMuted() bool {
 		return *x.JoinMuted
 	}
 	return DefaultConferencesModeratorJoinMuted
+}
+
+// GetNumbers returns Numbers, or its default when it is unset or x is nil.
+func (x *ConferencesModerator) GetNumbers() []string {
+	if x != nil && x.Numbers != nil {
+		return x.Numbers
+	}
+	return DefaultConferencesModeratorNumbers()
+}
+
+// GetPins returns Pins, or its default when it is unset or x is nil.
+func (x *ConferencesModerator) GetPins() []string {
+	if x != nil && x.Pins != nil {
+		return x.Pins
+	}
+	return DefaultConferencesModeratorPins()
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -825,10 +866,7 @@ func (x *ConferencesPlayEntryTone) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "boolean or string")
+	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -850,10 +888,10 @@ func (x *ConferencesPlayEntryTone) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 }
@@ -916,10 +954,7 @@ func (x *ConferencesPlayExitTone) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "boolean or string")
+	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -941,10 +976,10 @@ func (x *ConferencesPlayExitTone) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 }

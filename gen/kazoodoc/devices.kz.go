@@ -13,7 +13,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Devices is the object devices.
 //
@@ -188,6 +188,15 @@ func DefaultDevicesSIP() DevicesSIP {
 // DefaultDevicesSuppressUnregisterNotifications is the default of
 // "suppress_unregister_notifications" in devices.
 const DefaultDevicesSuppressUnregisterNotifications = false
+
+// GetCallRestriction returns CallRestriction, or its default when it is unset
+// or x is nil.
+func (x *Devices) GetCallRestriction() map[string]DevicesCallRestrictionValue {
+	if x != nil && x.CallRestriction != nil {
+		return x.CallRestriction
+	}
+	return DefaultDevicesCallRestriction()
+}
 
 // GetDeviceType returns DeviceType, or the zero value when it is unset or x is
 // nil.
@@ -1287,10 +1296,7 @@ func (x *DevicesOutboundFlags) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "list or JSON object")
+	return kzrt.NoAlternative(data, "list or JSON object", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1312,15 +1318,19 @@ func (x *DevicesOutboundFlags) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	switch {
 	case x.Object != nil:
-		x.Object.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Object.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a JSON object", found)
+		}
 	}
 }
 
@@ -1589,10 +1599,7 @@ func (x *DevicesProvisionEndpointModel) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "string or list")
+	return kzrt.NoAlternative(data, "string or list", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1614,10 +1621,10 @@ func (x *DevicesProvisionEndpointModel) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 }
@@ -2158,10 +2165,7 @@ func (x *DevicesSIPCustomSIPHeaders) UnmarshalJSON(data []byte) error {
 		fallback()
 		return nil
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "JSON object")
+	return kzrt.NoAlternative(data, "JSON object", kzrt.CodeNoneOfAny, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -2183,10 +2187,10 @@ func (x *DevicesSIPCustomSIPHeaders) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	var e kzrt.Encoder
@@ -2195,17 +2199,17 @@ func (x *DevicesSIPCustomSIPHeaders) validate(v *kzrt.Validator) {
 	matches := 0
 	{
 		var c CustomSIPHeaders
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
-		}) {
+		})) == 0 {
 			matches++
 		}
 	}
 	{
 		var c DevicesSIPCustomSIPHeadersObject
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
-		}) {
+		})) == 0 {
 			matches++
 		}
 	}
@@ -2214,9 +2218,17 @@ func (x *DevicesSIPCustomSIPHeaders) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case x.CustomSIPHeaders != nil:
-		x.CustomSIPHeaders.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.CustomSIPHeaders.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(true, "a JSON object (custom_sip_headers)", found)
+		}
 	case x.Object != nil:
-		x.Object.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Object.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(true, "a JSON object", found)
+		}
 	}
 }
 

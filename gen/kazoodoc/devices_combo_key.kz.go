@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // DevicesComboKey is a value matching exactly one of several alternatives, at
 // devices.combo_key. Set exactly one of its fields Object1, Object2.
@@ -93,10 +93,7 @@ func (x *DevicesComboKey) UnmarshalJSON(data []byte) error {
 		fallback()
 		return nil
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "JSON object")
+	return kzrt.NoAlternative(data, "JSON object", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -118,10 +115,10 @@ func (x *DevicesComboKey) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	var e kzrt.Encoder
@@ -130,22 +127,22 @@ func (x *DevicesComboKey) validate(v *kzrt.Validator) {
 	matches := 0
 	{
 		var c DevicesComboKeyObject1
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
-		}) {
+		})) == 0 {
 			matches++
 		}
 	}
 	{
 		var c DevicesComboKeyObject2
-		if kzrt.Decode(data, &c) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
-		}) {
+		})) == 0 {
 			matches++
 		}
 	}
 	if matches > 1 {
-		v.Report("value matches more than one alternative; oneOf allows exactly one")
+		v.SeveralOf(matches)
 		return
 	}
 	if matches > 0 {
@@ -153,9 +150,17 @@ func (x *DevicesComboKey) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case x.Object1 != nil:
-		x.Object1.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Object1.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a JSON object", found)
+		}
 	case x.Object2 != nil:
-		x.Object2.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Object2.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a JSON object", found)
+		}
 	}
 }
 
@@ -335,10 +340,7 @@ func (x *DevicesComboKeyObject1Value) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "integer or string or JSON object")
+	return kzrt.NoAlternative(data, "integer or string or JSON object", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -363,26 +365,38 @@ func (x *DevicesComboKeyObject1Value) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	switch {
 	case x.Int != nil:
-		if *x.Int < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.Int)
-		}
-		if *x.Int > 10 {
-			v.Reportf("%v is greater than the maximum 10", *x.Int)
+		if found := v.Try(func(v *kzrt.Validator) {
+			if *x.Int < 1 {
+				v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Int)
+			}
+			if *x.Int > 10 {
+				v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 10", *x.Int)
+			}
+		}); len(found) > 0 {
+			v.NoneOf(false, "an integer", found)
 		}
 	case x.String != nil:
-		if !x.String.Valid() {
-			v.Enum(string(*x.String), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"10\"")
+		if found := v.Try(func(v *kzrt.Validator) {
+			if !x.String.Valid() {
+				v.Enum(string(*x.String), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"10\"")
+			}
+		}); len(found) > 0 {
+			v.NoneOf(false, "a string", found)
 		}
 	case x.Object != nil:
-		x.Object.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Object.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a JSON object", found)
+		}
 	}
 }
 
@@ -500,10 +514,10 @@ func (x *DevicesComboKeyObject1ValueObject) validate(v *kzrt.Validator) {
 	} else {
 		v.Push("value")
 		if *x.Value < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.Value)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Value)
 		}
 		if *x.Value > 10 {
-			v.Reportf("%v is greater than the maximum 10", *x.Value)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 10", *x.Value)
 		}
 		v.Pop()
 	}
@@ -672,10 +686,7 @@ func (x *DevicesComboKeyObject2Value) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "string or JSON object")
+	return kzrt.NoAlternative(data, "string or JSON object", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -697,15 +708,19 @@ func (x *DevicesComboKeyObject2Value) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	switch {
 	case x.Object != nil:
-		x.Object.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Object.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a JSON object", found)
+		}
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // EndpointMedia is the object endpoint.media.
 //
@@ -345,10 +345,7 @@ func (x *EndpointMediaBypassMedia) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "boolean or string")
+	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -370,16 +367,20 @@ func (x *EndpointMediaBypassMedia) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	switch {
 	case x.String != nil:
-		if !x.String.Valid() {
-			v.Enum(string(*x.String), "\"auto\", \"false\", \"true\"")
+		if found := v.Try(func(v *kzrt.Validator) {
+			if !x.String.Valid() {
+				v.Enum(string(*x.String), "\"auto\", \"false\", \"true\"")
+			}
+		}); len(found) > 0 {
+			v.NoneOf(false, "a string", found)
 		}
 	}
 }
@@ -449,6 +450,14 @@ func (x *EndpointMediaEncryption) GetEnforceSecurity() bool {
 		return *x.EnforceSecurity
 	}
 	return DefaultEndpointMediaEncryptionEnforceSecurity
+}
+
+// GetMethods returns Methods, or its default when it is unset or x is nil.
+func (x *EndpointMediaEncryption) GetMethods() []EndpointMediaEncryptionMethodsItem {
+	if x != nil && x.Methods != nil {
+		return x.Methods
+	}
+	return DefaultEndpointMediaEncryptionMethods()
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -554,6 +563,14 @@ type EndpointMediaVideo struct {
 // endpoint.media: [].
 func DefaultEndpointMediaVideoCodecs() []EndpointMediaVideoCodecsItem {
 	return []EndpointMediaVideoCodecsItem{}
+}
+
+// GetCodecs returns Codecs, or its default when it is unset or x is nil.
+func (x *EndpointMediaVideo) GetCodecs() []EndpointMediaVideoCodecsItem {
+	if x != nil && x.Codecs != nil {
+		return x.Codecs
+	}
+	return DefaultEndpointMediaVideoCodecs()
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.

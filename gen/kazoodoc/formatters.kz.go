@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Formatters is the schema formatters.
 //
@@ -115,10 +115,7 @@ func (x *FormattersValue) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "list or JSON object")
+	return kzrt.NoAlternative(data, "list or JSON object", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -140,20 +137,28 @@ func (x *FormattersValue) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	switch {
 	case x.List != nil:
-		for i, item := range x.List {
-			v.PushIndex(i)
-			item.validate(v)
-			v.Pop()
+		if found := v.Try(func(v *kzrt.Validator) {
+			for i, item := range x.List {
+				v.PushIndex(i)
+				item.validate(v)
+				v.Pop()
+			}
+		}); len(found) > 0 {
+			v.NoneOf(false, "a list", found)
 		}
 	case x.FormatOptions != nil:
-		x.FormatOptions.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.FormatOptions.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a JSON object (formatters.format_options)", found)
+		}
 	}
 }

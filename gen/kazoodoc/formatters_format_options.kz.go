@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // FormattersFormatOptions is the object formatters.format_options.
 //
@@ -162,11 +162,6 @@ func (x *FormattersFormatOptions) validate(v *kzrt.Validator) {
 		if !x.Direction.Valid() {
 			v.Enum(string(*x.Direction), "\"inbound\", \"outbound\", \"both\"")
 		}
-		v.Pop()
-	}
-	if x.Regex != nil {
-		v.Push("regex")
-		v.Format(*x.Regex, "regex")
 		v.Pop()
 	}
 }

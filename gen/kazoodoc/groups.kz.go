@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Groups is the object groups.
 //
@@ -21,7 +21,8 @@ type Groups struct {
 	// Members of the group, keyed by user or device document ID; required. The
 	// schema does not constrain the values.
 	//
-	// Required. Default: {}. Support level: supported.
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: {}. Support level: supported.
 	Endpoints map[string]json.RawMessage `json:"endpoints,omitempty"`
 	// Free-form string tags that outside applications attach to the document;
 	// Kazoo stores them but does not act on them.
@@ -50,6 +51,14 @@ func DefaultGroupsEndpoints() map[string]json.RawMessage {
 // {}.
 func DefaultGroupsMusicOnHold() GroupsMusicOnHold {
 	return kzrt.DefaultValue[GroupsMusicOnHold]("{}")
+}
+
+// GetEndpoints returns Endpoints, or its default when it is unset or x is nil.
+func (x *Groups) GetEndpoints() map[string]json.RawMessage {
+	if x != nil && x.Endpoints != nil {
+		return x.Endpoints
+	}
+	return DefaultGroupsEndpoints()
 }
 
 // GetName returns Name, or the zero value when it is unset or x is nil.
@@ -119,9 +128,6 @@ func (x *Groups) Validate() error {
 
 // validate records every problem of x in v, at v's current location.
 func (x *Groups) validate(v *kzrt.Validator) {
-	if x.Endpoints == nil {
-		v.Missing("endpoints")
-	}
 	if x.MusicOnHold != nil {
 		v.Push("music_on_hold")
 		x.MusicOnHold.validate(v)

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Media is the object media.
 //
@@ -36,7 +36,8 @@ type Media struct {
 	// Where the audio comes from: "upload" (default), "recording" or "tts";
 	// required.
 	//
-	// Required. Default: "upload". Support level: supported.
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: "upload". Support level: supported.
 	MediaSource *MediaMediaSource `json:"media_source,omitempty"`
 	// Display name of the media, 1 to 128 characters; required.
 	//
@@ -247,10 +248,10 @@ func (x *Media) validate(v *kzrt.Validator) {
 	if x.ContentLength != nil {
 		v.Push("content_length")
 		if *x.ContentLength < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.ContentLength)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.ContentLength)
 		}
 		if *x.ContentLength > 11534336 {
-			v.Reportf("%v is greater than the maximum 11534336", *x.ContentLength)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 11534336", *x.ContentLength)
 		}
 		v.Pop()
 	}
@@ -266,9 +267,7 @@ func (x *Media) validate(v *kzrt.Validator) {
 		v.Length(*x.Description, 1, 128)
 		v.Pop()
 	}
-	if x.MediaSource == nil {
-		v.Missing("media_source")
-	} else {
+	if x.MediaSource != nil {
 		v.Push("media_source")
 		if !x.MediaSource.Valid() {
 			v.Enum(string(*x.MediaSource), "\"recording\", \"upload\", \"tts\"")

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Menus is the object menus.
 //
@@ -303,20 +303,20 @@ func (x *Menus) validate(v *kzrt.Validator) {
 	if x.InterdigitTimeout != nil {
 		v.Push("interdigit_timeout")
 		if *x.InterdigitTimeout < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.InterdigitTimeout)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.InterdigitTimeout)
 		}
 		if *x.InterdigitTimeout > 10000 {
-			v.Reportf("%v is greater than the maximum 10000", *x.InterdigitTimeout)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 10000", *x.InterdigitTimeout)
 		}
 		v.Pop()
 	}
 	if x.MaxExtensionLength != nil {
 		v.Push("max_extension_length")
 		if *x.MaxExtensionLength < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.MaxExtensionLength)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.MaxExtensionLength)
 		}
 		if *x.MaxExtensionLength > 6 {
-			v.Reportf("%v is greater than the maximum 6", *x.MaxExtensionLength)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 6", *x.MaxExtensionLength)
 		}
 		v.Pop()
 	}
@@ -340,20 +340,20 @@ func (x *Menus) validate(v *kzrt.Validator) {
 	if x.Retries != nil {
 		v.Push("retries")
 		if *x.Retries < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.Retries)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Retries)
 		}
 		if *x.Retries > 10 {
-			v.Reportf("%v is greater than the maximum 10", *x.Retries)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 10", *x.Retries)
 		}
 		v.Pop()
 	}
 	if x.Timeout != nil {
 		v.Push("timeout")
 		if *x.Timeout < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.Timeout)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Timeout)
 		}
 		if *x.Timeout > 60000 {
-			v.Reportf("%v is greater than the maximum 60000", *x.Timeout)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 60000", *x.Timeout)
 		}
 		v.Pop()
 	}
@@ -530,10 +530,7 @@ func (x *MenusMediaExitMedia) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "boolean or string")
+	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -555,15 +552,19 @@ func (x *MenusMediaExitMedia) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	switch {
 	case x.String != nil:
-		v.Length(*x.String, 3, 2048)
+		if found := v.Try(func(v *kzrt.Validator) {
+			v.Length(*x.String, 3, 2048)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a string", found)
+		}
 	}
 }
 
@@ -627,10 +628,7 @@ func (x *MenusMediaInvalidMedia) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "boolean or string")
+	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -652,15 +650,19 @@ func (x *MenusMediaInvalidMedia) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	switch {
 	case x.String != nil:
-		v.Length(*x.String, 3, 2048)
+		if found := v.Try(func(v *kzrt.Validator) {
+			v.Length(*x.String, 3, 2048)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a string", found)
+		}
 	}
 }
 
@@ -725,10 +727,7 @@ func (x *MenusMediaTransferMedia) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "boolean or string")
+	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -750,14 +749,18 @@ func (x *MenusMediaTransferMedia) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	switch {
 	case x.String != nil:
-		v.Length(*x.String, 3, 2048)
+		if found := v.Try(func(v *kzrt.Validator) {
+			v.Length(*x.String, 3, 2048)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a string", found)
+		}
 	}
 }

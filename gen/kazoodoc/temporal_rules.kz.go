@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // TemporalRules is the object temporal_rules.
 //
@@ -265,10 +265,10 @@ func (x *TemporalRules) validate(v *kzrt.Validator) {
 		for i, item := range x.Days {
 			v.PushIndex(i)
 			if item < 1 {
-				v.Reportf("%v is less than the minimum 1", item)
+				v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", item)
 			}
 			if item > 31 {
-				v.Reportf("%v is greater than the maximum 31", item)
+				v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 31", item)
 			}
 			v.Pop()
 		}
@@ -277,17 +277,17 @@ func (x *TemporalRules) validate(v *kzrt.Validator) {
 	if x.Interval != nil {
 		v.Push("interval")
 		if *x.Interval < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.Interval)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Interval)
 		}
 		v.Pop()
 	}
 	if x.Month != nil {
 		v.Push("month")
 		if *x.Month < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.Month)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Month)
 		}
 		if *x.Month > 12 {
-			v.Reportf("%v is greater than the maximum 12", *x.Month)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 12", *x.Month)
 		}
 		v.Pop()
 	}
@@ -308,20 +308,20 @@ func (x *TemporalRules) validate(v *kzrt.Validator) {
 	if x.TimeWindowStart != nil {
 		v.Push("time_window_start")
 		if *x.TimeWindowStart < 0 {
-			v.Reportf("%v is less than the minimum 0", *x.TimeWindowStart)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.TimeWindowStart)
 		}
 		if *x.TimeWindowStart > 86400 {
-			v.Reportf("%v is greater than the maximum 86400", *x.TimeWindowStart)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 86400", *x.TimeWindowStart)
 		}
 		v.Pop()
 	}
 	if x.TimeWindowStop != nil {
 		v.Push("time_window_stop")
 		if *x.TimeWindowStop < 0 {
-			v.Reportf("%v is less than the minimum 0", *x.TimeWindowStop)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.TimeWindowStop)
 		}
 		if *x.TimeWindowStop > 86400 {
-			v.Reportf("%v is greater than the maximum 86400", *x.TimeWindowStop)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 86400", *x.TimeWindowStop)
 		}
 		v.Pop()
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // TemporalRulesSets is the object temporal_rules_sets.
 //
@@ -105,7 +105,7 @@ func (x *TemporalRulesSets) validate(v *kzrt.Validator) {
 	}
 	if x.TemporalRules != nil {
 		v.Push("temporal_rules")
-		v.Count(len(x.TemporalRules), 1, -1, "items")
+		v.Items(len(x.TemporalRules), 1, -1)
 		v.Pop()
 	}
 }

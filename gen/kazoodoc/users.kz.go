@@ -12,7 +12,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Users is the object users.
 //
@@ -187,6 +187,15 @@ const DefaultUsersVerified = false
 // DefaultUsersVMToEmailEnabled is the default of "vm_to_email_enabled" in
 // users.
 const DefaultUsersVMToEmailEnabled = true
+
+// GetCallRestriction returns CallRestriction, or its default when it is unset
+// or x is nil.
+func (x *Users) GetCallRestriction() map[string]UsersCallRestrictionValue {
+	if x != nil && x.CallRestriction != nil {
+		return x.CallRestriction
+	}
+	return DefaultUsersCallRestriction()
+}
 
 // GetEmail returns Email, or the zero value when it is unset or x is nil.
 func (x *Users) GetEmail() string {

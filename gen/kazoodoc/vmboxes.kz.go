@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Vmboxes is the object vmboxes.
 //
@@ -311,6 +311,15 @@ func (x *Vmboxes) GetNotConfigurable() bool {
 		return *x.NotConfigurable
 	}
 	return DefaultVmboxesNotConfigurable
+}
+
+// GetNotifyEmailAddresses returns NotifyEmailAddresses, or its default when it
+// is unset or x is nil.
+func (x *Vmboxes) GetNotifyEmailAddresses() []string {
+	if x != nil && x.NotifyEmailAddresses != nil {
+		return x.NotifyEmailAddresses
+	}
+	return DefaultVmboxesNotifyEmailAddresses()
 }
 
 // GetOldestMessageFirst returns OldestMessageFirst, or its default when it is
@@ -618,7 +627,7 @@ func (x *Vmboxes) validate(v *kzrt.Validator) {
 	if x.SeekDurationMS != nil {
 		v.Push("seek_duration_ms")
 		if *x.SeekDurationMS < 0 {
-			v.Reportf("%v is less than the minimum 0", *x.SeekDurationMS)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.SeekDurationMS)
 		}
 		v.Pop()
 	}
@@ -838,10 +847,7 @@ func (x *VmboxesOperatorNumber) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	if decodeErr != nil {
-		return decodeErr
-	}
-	return kzrt.NoVariant(data, "integer or string")
+	return kzrt.NoAlternative(data, "integer or string", kzrt.CodeNoneOf, decodeErr)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -863,10 +869,10 @@ func (x *VmboxesOperatorNumber) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV1 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Webhooks is the object webhooks.
 //
@@ -265,10 +265,10 @@ func (x *Webhooks) validate(v *kzrt.Validator) {
 	if x.Retries != nil {
 		v.Push("retries")
 		if *x.Retries < 0 {
-			v.Reportf("%v is less than the minimum 0", *x.Retries)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.Retries)
 		}
 		if *x.Retries > 4 {
-			v.Reportf("%v is greater than the maximum 4", *x.Retries)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 4", *x.Retries)
 		}
 		v.Pop()
 	}
@@ -276,7 +276,7 @@ func (x *Webhooks) validate(v *kzrt.Validator) {
 		v.Missing("uri")
 	} else {
 		v.Push("uri")
-		v.Format(*x.URI, "uri")
+		v.ClientURL(*x.URI)
 		v.Pop()
 	}
 }

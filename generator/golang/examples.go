@@ -70,7 +70,10 @@ func ExampleCode(set *model.Set, opts Options) (map[string]string, error) {
 	if !opts.Nodes || opts.TrimPrefix == "" {
 		return nil, errors.New("golang: ExampleCode needs Options.Nodes and a TrimPrefix")
 	}
-	g := newGenerator(set, opts)
+	g, err := newGenerator(set, opts)
+	if err != nil {
+		return nil, fmt.Errorf("golang: %w", err)
+	}
 	out := map[string]string{}
 	for _, m := range g.mods {
 		call, err := g.exampleCall(m)
@@ -87,8 +90,7 @@ func ExampleCode(set *model.Set, opts Options) (map[string]string, error) {
 	return out, nil
 }
 
-// exampleCall is the builder chain that makes m's sample: the constructor
-// with the required properties, then a setter per other property.
+// exampleCall is the builder chain that makes m's sample.
 func (g *generator) exampleCall(m module) (*jen.Statement, error) {
 	raw, err := model.Sample(m.schema.Root)
 	if err != nil {
@@ -103,6 +105,14 @@ func (g *generator) exampleCall(m module) (*jen.Statement, error) {
 		return nil, fmt.Errorf("the sample %s is no JSON object", raw)
 	}
 	args, setters := g.builderParams(m)
+	return g.builderChain(m.ctor, args, setters, members)
+}
+
+// builderChain is a call of the constructor ctor with the required
+// properties of the sampled object members, then a setter per other
+// property; args and setters are the builder's API (see params).
+func (g *generator) builderChain(ctor string, args, setters []builderParam, members map[string]any) (*jen.Statement, error) {
+	members = maps.Clone(members)
 	values := make([]jen.Code, 0, len(args))
 	for _, a := range args {
 		v, ok := members[a.Name]
@@ -116,7 +126,7 @@ func (g *generator) exampleCall(m module) (*jen.Statement, error) {
 		}
 		values = append(values, code...)
 	}
-	call := jen.Id(m.ctor).Call(values...)
+	call := jen.Id(ctor).Call(values...)
 	for _, s := range setters {
 		v, ok := members[s.Name]
 		if !ok {
@@ -136,10 +146,22 @@ func (g *generator) exampleCall(m module) (*jen.Statement, error) {
 }
 
 // paramValues is the argument list for one builder parameter: the items
-// of a variadic list, or the value.
+// of a variadic list, or the value. A discriminated union's values are
+// given as calls of its item builders, as paramType takes them.
 func (g *generator) paramValues(p builderParam, v any) ([]jen.Code, error) {
-	if !p.variadic {
-		code, err := g.goValue(p.Type, v, false)
+	item := p.Type
+	list := g.shapeOf(p.Type) == shapeSlice
+	if list {
+		item = p.Type.Resolve().Items
+	}
+	value := func(t *model.Type, v any) (*jen.Statement, error) { return g.goValue(t, v, false) }
+	var u *discUnion
+	if d := g.decl(item); d != nil && g.disc[d] != nil {
+		u = g.disc[d]
+		value = func(_ *model.Type, v any) (*jen.Statement, error) { return g.itemBuilderCall(u, v) }
+	}
+	if !list || (!p.variadic && u == nil) {
+		code, err := value(p.Type, v)
 		return []jen.Code{code}, err
 	}
 	items, ok := v.([]any)
@@ -147,14 +169,36 @@ func (g *generator) paramValues(p builderParam, v any) ([]jen.Code, error) {
 		return nil, fmt.Errorf("the sample is no list")
 	}
 	out := make([]jen.Code, len(items))
-	for i, item := range items {
-		code, err := g.goValue(p.Type.Resolve().Items, item, false)
+	for i, x := range items {
+		code, err := value(item, x)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("item %d: %w", i, err)
 		}
 		out[i] = code
 	}
+	if !p.variadic {
+		return []jen.Code{jen.Index().Id(u.builder).Values(out...)}, nil
+	}
 	return out, nil
+}
+
+// itemBuilderCall is the item builder chain of discriminated union u that
+// makes the sampled value v: the kind its property names.
+func (g *generator) itemBuilderCall(u *discUnion, v any) (*jen.Statement, error) {
+	members, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("sample %v for an object", v)
+	}
+	for _, c := range u.cases {
+		if members[u.Property] != c.Value {
+			continue
+		}
+		members = maps.Clone(members)
+		delete(members, u.Property)
+		args, setters := g.params(structFields(c.root.Fields), u.name)
+		return g.builderChain(c.ctor, args, setters, members)
+	}
+	return nil, fmt.Errorf("the sample's %q names no kind", u.Property)
 }
 
 // goValue is a Go expression of t's Go type for the sampled JSON value v.

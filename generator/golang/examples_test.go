@@ -21,7 +21,10 @@ func exampleCalls(t *testing.T) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := newGenerator(m, Options{Package: "callflow", TrimPrefix: DefaultTrimPrefix, TypeSuffix: DefaultTypeSuffix, Nodes: true})
+	g, err := newGenerator(m, Options{Package: "callflow", TrimPrefix: DefaultTrimPrefix, TypeSuffix: DefaultTypeSuffix, Nodes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	out := map[string]string{}
 	for _, mod := range g.mods {
 		call, err := g.exampleCall(mod)
@@ -45,13 +48,14 @@ func TestExampleCalls(t *testing.T) {
 	for module, want := range map[string]string{
 		// a required string, as the constructor's argument
 		"tts": `TTS("Thank you for calling.")`,
-		// a variadic list of structs, enum fields by constant, pointers by new()
-		"notification": `Notification(NotificationRecipientsItem{ID: &NotificationRecipientsItemID{String: new("user@example.com")}, Type: new(NotificationRecipientsItemTypeEmail)})`,
-		// an optional list Kazoo would fill in with [] and refuse: a setter,
-		// its item a discriminated union's case
-		"audio_macro": `AudioMacro().Macros(AudioMacroMacrosItem{`,
-		// a required property with a default is given, as its default
-		"record_call": `RecordCall(RecordCallActionStart)`,
+		// a list of structs with a valid default: a variadic setter; enum
+		// fields by constant, pointers by new()
+		"notification": `Notification().Recipients(NotificationRecipientsItem{ID: &NotificationRecipientsItemID{String: new("user@example.com")}, Type: new(NotificationRecipientsItemTypeEmail)})`,
+		// a list Kazoo would fill in with [] and refuse: an argument, its
+		// items a discriminated union's, made by their item builders
+		"audio_macro": `AudioMacro(PlayMacro()`,
+		// a required property with a default is a setter: Kazoo fills it in
+		"record_call": `RecordCall().Action(RecordCallActionStart)`,
 	} {
 		if got := calls[module]; !strings.HasPrefix(got, squeeze(want)) {
 			t.Errorf("%s: %s\nwant it to start with %s", module, got, want)

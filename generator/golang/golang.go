@@ -108,7 +108,10 @@ func Generate(set *model.Set, opts Options) ([]File, error) {
 	}
 	// Every name is decided up front; after that, each file is emitted
 	// and rendered (printed and gofmt-ed) independently, on every core.
-	g := newGenerator(set, opts)
+	g, err := newGenerator(set, opts)
+	if err != nil {
+		return nil, err
+	}
 	var jobs []func() *jen.File
 	var files []File
 	switch {
@@ -259,6 +262,11 @@ type generator struct {
 	moduleOf map[*model.Schema]module
 	// enumConst maps each enum type's values to their constant names.
 	enumConst map[*model.Type]map[string]string
+	// defaultProblems lists, by property type, what Kazoo finds in a
+	// default that breaks its own schema (see defaults.go).
+	defaultProblems map[*model.Type]kzrtpkg.Errors
+	// disc holds the discriminated unions (see discriminated.go).
+	disc map[*model.Type]*discUnion
 }
 
 // patternUse is where a regular expression is used: a type's own pattern
@@ -279,12 +287,16 @@ func patternOf(t *model.Type, index int) patternUse {
 // treeNames are the names a callflow package declares besides its schema
 // types; they are claimed first, so no schema takes them.
 var treeNames = []string{"Node", "Data", "Builder", "RawData", "Tree", "DefaultChild",
-	"Document", "Modules", "Parse", "NewNode", "NewData", "Example"}
+	"Document", "Modules", "Parse", "ParseAnswer", "NewNode", "NewData", "Example"}
 
-func newGenerator(set *model.Set, opts Options) *generator {
+func newGenerator(set *model.Set, opts Options) (*generator, error) {
 	g := &generator{set: set, opts: opts, names: nameSet{}, typeName: map[*model.Type]string{},
 		enumConst: map[*model.Type]map[string]string{}, patterns: map[patternUse]string{}, patternNames: nameSet{},
-		moduleOf: map[*model.Schema]module{}}
+		moduleOf: map[*model.Schema]module{}, disc: map[*model.Type]*discUnion{}}
+	var err error
+	if g.defaultProblems, err = defaultProblems(set); err != nil {
+		return nil, err
+	}
 	if opts.Nodes && opts.TrimPrefix != "" {
 		g.action = set.Schema(opts.TrimPrefix + "action")
 	}
@@ -329,9 +341,15 @@ func newGenerator(set *model.Set, opts Options) *generator {
 			g.moduleOf[m.schema] = m
 		}
 	}
+	// Item builders are constructors too.
+	seen := map[*model.Type]bool{}
+	for _, s := range g.schemas() {
+		g.nameDiscriminated(s.Root, seen)
+	}
 	for _, s := range g.schemas() {
 		g.nameNested(s.Root, g.rootBase(s), true)
 	}
+	g.nameDiscBuilders()
 	// Enum constants last: type names win over constant names.
 	for _, s := range g.schemas() {
 		g.nameConstants(s.Root)
@@ -339,7 +357,7 @@ func newGenerator(set *model.Set, opts Options) *generator {
 	for _, s := range g.schemas() {
 		g.namePatterns(s.Root)
 	}
-	return g
+	return g, nil
 }
 
 // ownsTree reports whether the package is a callflow package: it has the

@@ -371,7 +371,7 @@ func TestSetCIDAndVariablesReachLaterRequests(t *testing.T) {
 	next, rec := brokenServer(t, respond(200, "application/json", `{"module":"hangup","data":{}}`))
 	first, _ := brokenServer(t, func(w http.ResponseWriter, r *http.Request) {
 		writeFlow(t, w, callflow.SetCID().CallerIDName("Front Desk").CallerIDNumber("+15550001").Then(
-			callflow.SetVariables(map[string]json.RawMessage{"lang": json.RawMessage(`"fr"`), "tier": json.RawMessage(`2`)}).Then(
+			callflow.SetVariables().CustomApplicationVars(map[string]json.RawMessage{"lang": json.RawMessage(`"fr"`), "tier": json.RawMessage(`2`)}).Then(
 				callflow.Pivot(next.URL).ReqFormat(callflow.PivotReqFormatKazoo))))
 	})
 	res := simulate(t, Config{URL: first.URL})

@@ -79,7 +79,7 @@ func (x *byeData) UnmarshalJSON(data []byte) error {
 func (x *byeData) Validate() error                { return nil }
 func (x *byeData) KzrtValidate(v *kzrt.Validator) {}
 
-var testModules = kzrt.NewModules(new(sayData), new(byeData))
+var testModules = kzrt.NewModules(new(sayData), new(byeData)).NonModules("action", "say.part")
 
 func say(text string) *kzrt.Node { return kzrt.NewNode(&sayData{Text: &text}) }
 

@@ -52,6 +52,11 @@ type Tree interface {
 	Validate() error
 	// Root is the first node of the tree.
 	Root() *Node
+
+	// KzrtValidate is an implementation hook, not meant to be called by
+	// applications (use Validate, or kzrt.Validate for a site's settings):
+	// it records every problem of the tree in v.
+	KzrtValidate(v *Validator)
 }
 
 // Node is one step of a callflow: a module, its data, and the children
@@ -67,8 +72,10 @@ type Tree interface {
 type Node struct {
 	// Module names the callflow action, e.g. "tts" or "pivot".
 	Module string
-	// Data holds the module's arguments. Nil encodes no "data" key, which
-	// Kazoo rejects; builders and NewNode always set it.
+	// Data holds the module's arguments. Builders, NewNode and Parse always
+	// set it. Nil encodes no "data" key, which Kazoo fills in as {} and
+	// checks against the module's schema; Validate cannot (kzrt does not
+	// know the module's schema) and reports nil Data instead.
 	Data Data
 	// Children maps branch keys to the next node: DefaultChild ("_"),
 	// menu digits, "match"/"nomatch", "sip:486", variable values…
@@ -76,6 +83,32 @@ type Node struct {
 	// Extra holds node keys other than module, data and children, kept
 	// verbatim so that a round trip loses nothing.
 	Extra map[string]json.RawMessage
+
+	// RawChildren holds children that are no callflow node (a string, a
+	// node whose module is a number…) under keys Kazoo never validates
+	// (see ChildKeyChecked: "" and keys made only of newlines), kept
+	// verbatim as Parse found them. Kazoo accepts them, so Validate does
+	// too; they are encoded with Children, which win on a shared key.
+	RawChildren map[string]json.RawMessage
+	// NoModuleKey is set by Parse for a node written without "module":
+	// Module is then "", Validate reports the module missing (code
+	// "required"), as Kazoo does, and encoding leaves "module" out while
+	// Module is still "".
+	NoModuleKey bool
+	// NoDataKey is set by Parse for a node written without "data". Kazoo
+	// fills in data's default, {}, and checks it against the module's
+	// schema like any data ({"module":"answer"} is valid,
+	// {"module":"pivot"} lacks voice_url), so Parse sets Data to the
+	// module's empty data, which Validate checks the same way; encoding
+	// leaves "data" out again as long as Data still encodes as {}.
+	NoDataKey bool
+	// Converted lists the values of Data that Crossbar converts to the
+	// type their schema wants before it stores a callflow ("2000" to 2000,
+	// 2000.0 to 2000, "true" to true), as Parse read a stored callflow
+	// document: Data holds the converted values, and encoding writes them.
+	// Pointers are relative to the node (/data/timeout). A Pivot answer is
+	// never converted.
+	Converted []Conversion
 }
 
 // NewNode makes a node of any module from its typed data.
@@ -158,10 +191,6 @@ func (n *Node) KzrtEncode(e *Encoder) {
 // another module than the node's are problems too.
 func (n *Node) Validate() error {
 	var v Validator
-	if n == nil {
-		v.Report("no callflow node (nil *Node)")
-		return v.Err()
-	}
 	n.KzrtValidate(&v)
 	return v.Err()
 }
@@ -170,9 +199,27 @@ func (n *Node) Validate() error {
 // applications (use Validate): it records every problem of the tree under
 // n in v, at v's current location.
 func (n *Node) KzrtValidate(v *Validator) {
+	if n == nil {
+		v.Report("", "no callflow node (nil *Node)")
+		return
+	}
 	var nodes [16]*Node
 	var marks [16]int
 	validateTree(v, n, trail{nodes: nodes[:0], marks: marks[:0]})
+}
+
+// Conversions lists the conversions of every node of the tree under n
+// (Converted), in Walk's order, with pointers relative to n
+// (/children/_/data/timeout).
+func (n *Node) Conversions() []Conversion {
+	var out []Conversion
+	_ = n.Walk(func(pointer string, node *Node) {
+		for _, c := range node.Converted {
+			c.Pointer = pointer + c.Pointer
+			out = append(out, c)
+		}
+	})
+	return out
 }
 
 // Walk calls fn for n and every node below it, depth first, children in
@@ -235,23 +282,37 @@ func loopMessage(back string) string {
 
 var depthMessage = fmt.Sprintf("the tree is deeper than %d nodes (kzrt.MaxDepth)", MaxDepth)
 
+// errTooDeep is the error of Parse for a tree deeper than MaxDepth.
+var errTooDeep = errors.New(depthMessage)
+
 // encodeTree appends the tree under n to e.
 func encodeTree(e *Encoder, n *Node, t trail) {
 	t.nodes = append(t.nodes, n)
 	e.OpenObject()
-	e.Key("module")
-	e.String(n.Module)
-	if n.Data != nil {
-		e.Key("data")
-		n.Data.KzrtEncode(e)
+	if !n.NoModuleKey || n.Module != "" {
+		e.Key("module")
+		e.String(n.Module)
 	}
-	if n.Children != nil {
+	if n.Data != nil {
+		mark := len(e.buf)
+		e.Key("data")
+		start := len(e.buf)
+		n.Data.KzrtEncode(e)
+		if n.NoDataKey && string(e.buf[start:]) == "{}" {
+			e.buf = e.buf[:mark] // the default Kazoo fills in, not written in the input
+		}
+	}
+	if n.Children != nil || n.RawChildren != nil {
 		e.Key("children")
 		e.OpenObject()
 		var buf [8]string
-		for _, k := range sortedKeys(buf[:0], n.Children) {
+		for _, k := range childKeys(buf[:0], n) {
 			e.Key(k)
-			c := n.Children[k]
+			c, ok := n.Children[k]
+			if !ok {
+				e.Raw(n.RawChildren[k])
+				continue
+			}
 			down := t
 			down.keys = append(down.keys, k)
 			switch d := t.loop(c); {
@@ -285,17 +346,16 @@ func validateTree(v *Validator, n *Node, t trail) {
 	var buf [8]string
 	for _, k := range sortedKeys(buf[:0], n.Children) {
 		v.Push(k)
-		// Kazoo's schema types children under keys matching ".+"; an
-		// empty key is not matched, so it is not checked either.
 		c := n.Children[k]
 		switch d := t.loop(c); {
-		case k == "":
+		case !ChildKeyChecked(k):
+			// Kazoo never checks this child; RawChildren are not either.
 		case c == nil:
-			v.Report("a child must be a node, not null")
+			v.Report(CodeType, "a child must be a node, not null")
 		case d >= 0:
-			v.Report(loopMessage(v.pointerTo(t.marks[d])))
+			v.Report("", loopMessage(v.pointerTo(t.marks[d])))
 		case t.tooDeep():
-			v.Report(depthMessage)
+			v.Report("", depthMessage)
 		default:
 			validateTree(v, c, t)
 		}
@@ -308,21 +368,61 @@ func validateTree(v *Validator, n *Node, t trail) {
 // callflows.action schema, and its data against its module's schema.
 func validateAction(v *Validator, n *Node) {
 	v.Push("module")
+	if n.NoModuleKey && n.Module == "" {
+		// Kazoo has no module to check the data against either.
+		if _, wrapped := n.Extra["flow"]; wrapped {
+			v.Report(CodeRequired, `required property is missing: this is a stored callflow document ({"flow": …}); a Pivot answer is the bare node`)
+		} else {
+			v.Report(CodeRequired, "required property is missing")
+		}
+		v.Pop()
+		return
+	}
 	v.Length(n.Module, 1, 64)
-	if raw, ok := n.Data.(*RawData); ok && raw.Unknown && n.Module != "" {
-		v.Reportf("unable to find callflow schema for module %q", n.Module)
+	if raw, ok := n.Data.(*RawData); ok && raw.Unknown {
+		if raw.NotAModule {
+			v.Reportf(CodeError, "%q names the schema callflows.%s, which is no callflow module: "+
+				"Kazoo's schema check accepts it, but the call fails when it runs", n.Module, n.Module)
+		} else {
+			v.Reportf(CodeError, "unable to find callflow schema for module %q", n.Module)
+		}
 	}
 	v.Pop()
 	v.Push("data")
 	switch {
 	case n.Data == nil:
-		v.Report("required property is missing: a node needs data, {} at least (Node.Data is nil)")
+		v.Report("", "Node.Data is nil: set the module's data, its empty data at least (Kazoo fills in {} and checks it against the module's schema)")
 	case n.Data.ModuleName() != n.Module:
-		v.Reportf("data is for module %q, but the node runs %q", n.Data.ModuleName(), n.Module)
+		v.Reportf("", "data is for module %q, but the node runs %q", n.Data.ModuleName(), n.Module)
 	default:
 		n.Data.KzrtValidate(v)
 	}
 	v.Pop()
+}
+
+// ChildKeyChecked reports whether Kazoo validates the child under key.
+// callflows.action types children by "patternProperties" ".+", and PCRE's
+// "." matches any character but a newline, so a key with at least one
+// other character is checked; "" and keys made only of newlines are not,
+// and whatever stands under them passes.
+func ChildKeyChecked(key string) bool {
+	return strings.ContainsFunc(key, func(r rune) bool { return r != '\n' })
+}
+
+// childKeys appends the keys of n's children, typed and raw, to buf,
+// sorted and without repeats.
+func childKeys(buf []string, n *Node) []string {
+	buf = sortedKeys(buf, n.Children)
+	if len(n.RawChildren) == 0 {
+		return buf
+	}
+	for k := range n.RawChildren {
+		if _, typed := n.Children[k]; !typed {
+			buf = append(buf, k)
+		}
+	}
+	slices.Sort(buf)
+	return buf
 }
 
 // walkTree calls fn for the tree under n, at pointer ptr.
@@ -375,6 +475,12 @@ type RawData struct {
 	Problems Errors
 	// Unknown is set when no schema is known for Module.
 	Unknown bool
+	// NotAModule is set with Unknown when the package has a schema
+	// callflows.<Module> that is no callflow module: the node schema
+	// ("action") or an item schema ("audio_macro.prompt"). Kazoo's schema
+	// check accepts such a module, but the call fails when it runs;
+	// Validate reports it, saying so.
+	NotAModule bool
 }
 
 // ModuleName returns the node's module.
@@ -406,6 +512,6 @@ func (d *RawData) KzrtValidate(v *Validator) {
 		return
 	}
 	if k := Kind(d.JSON); k != '{' {
-		v.Reportf("got %s, want object", kindName(k))
+		v.Reportf(CodeType, "got %s, want object", kindName(k))
 	}
 }

@@ -28,8 +28,9 @@
 //	})
 //
 // It parses the request, calls the function with the request's context,
-// validates the callflow with the generated schema checks (Node.Validate),
-// and answers status 200 with the bare node as JSON and the header
+// validates the callflow as Kazoo validates a Pivot answer (Node.Validate,
+// with Kazoo's default client URL blacklist, or a site's with
+// WithURLBlacklist), and answers status 200 with the bare node as JSON and the header
 // "Content-Type: application/json", exactly. Kazoo picks its reader by that
 // header alone, comparing the media type case-sensitively: with no
 // Content-Type it expects TwiML and does not read JSON at all.

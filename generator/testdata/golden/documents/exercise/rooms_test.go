@@ -9,6 +9,7 @@ package rooms
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"example.com/gen/flows"
@@ -76,14 +77,16 @@ func TestValidateReachesIntoTrees(t *testing.T) {
 		"/name":                            "length 0, minimum 1",
 		"/flow/data/text":                  "length 0, minimum 1",
 		"/flow/children/_/data/collection": `"PIN" does not match pattern "^[a-z_]+$"`,
-		"/greeting":                        "length 0, minimum 1",
+		// A union's problem is one, at the union, quoting its
+		// alternatives' (Kazoo reports the oneOf).
+		"/greeting": "length 0, minimum 1",
 	}
 	got := problemsOf(room.Validate())
 	if len(got) != len(want) {
 		t.Errorf("got %d problems: %v", len(got), got)
 	}
 	for p, msg := range want {
-		if got[p] != msg {
+		if got[p] != msg && !(p == "/greeting" && strings.Contains(got[p], msg)) {
 			t.Errorf("%s: got %q, want %q", p, got[p], msg)
 		}
 	}
@@ -99,7 +102,7 @@ func TestWhatTheModulesDoNotKnow(t *testing.T) {
 		t.Fatalf("unknown module: %#v", room.Flow.Data)
 	}
 	got := problemsOf(room.Validate())
-	if got["/flow/module"] != `unable to find callflow schema for module "hold"` || got["/greeting/data/text"] != "got number, want string" || len(got) != 2 {
+	if got["/flow/module"] != `unable to find callflow schema for module "hold"` || !strings.Contains(got["/greeting"], "/data/text: got number, want string") || len(got) != 2 {
 		t.Errorf("Validate: %v", got)
 	}
 	out, _ := json.Marshal(&room)
