@@ -17,6 +17,7 @@ import (
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/kzrt"
 	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // request is one Pivot request to send: the settings of a pivot node.
@@ -58,7 +59,7 @@ func (w *walker) exchange(ctx context.Context, r request, parent *callflow.Node)
 	params := w.params(r.format)
 	rctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	req, err := pivot.NewHTTPRequest(rctx, r.method, r.url, r.body, params)
+	req, err := wire.NewHTTPRequest(rctx, r.method, r.url, r.body, params)
 	if err != nil {
 		return exchanged{}, fmt.Errorf("simulate: request to %s: %w", r.url, err)
 	}
@@ -66,14 +67,14 @@ func (w *walker) exchange(ctx context.Context, r request, parent *callflow.Node)
 
 	ev := Event{Kind: KindRequest, Flow: w.flow, Method: r.method}
 	if r.method == http.MethodGet {
-		ev.URL = pivot.AppendQuery(r.url, pivot.EncodeForm(params))
+		ev.URL = wire.AppendQuery(r.url, wire.EncodeForm(params))
 		ev.Text = fmt.Sprintf("%s %s", r.method, ev.URL)
 	} else {
 		ev.URL = r.url
 		if r.body == pivot.BodyJSON {
-			ev.Body = string(pivot.EncodeJSON(params))
+			ev.Body = string(wire.EncodeJSON(params))
 		} else {
-			ev.Body = pivot.EncodeForm(params)
+			ev.Body = wire.EncodeForm(params)
 		}
 		ev.Text = fmt.Sprintf("%s %s (%s body) %s", r.method, r.url, r.body, ev.Body)
 	}

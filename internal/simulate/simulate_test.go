@@ -15,6 +15,7 @@ import (
 
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata")
@@ -127,7 +128,7 @@ func TestIVRRunsEndToEnd(t *testing.T) {
 	}
 	// The query must be byte-identical to Kazoo's encoding of the same
 	// parameters.
-	wantQuery := pivot.EncodeForm(first.Params(pivot.FormatKazoo))
+	wantQuery := wire.EncodeForm(first.Params(pivot.FormatKazoo))
 	if ev := res.Events[0]; ev.URL != srv.URL+"/ivr?"+wantQuery {
 		t.Errorf("first request URL\n got %s\nwant %s", ev.URL, srv.URL+"/ivr?"+wantQuery)
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // This file holds optional middleware for Pivot servers: access control,
@@ -160,8 +162,7 @@ func withoutQueryParam(r *http.Request, name string) *http.Request {
 // sets, decoded by DecodeForm's own rules: "%74oken" and "token[x]" both
 // set "token".
 func formParamName(rawKey string) string {
-	path, _ := splitKey(unescapeComponent(rawKey))
-	return path[0]
+	return wire.ParamName(wire.Unescape(rawKey))
 }
 
 // queryValue returns the first value of the parameter name in a raw query
@@ -174,8 +175,8 @@ func queryValue(rawQuery, name string) string {
 		var pair string
 		pair, rawQuery, _ = strings.Cut(rawQuery, "&")
 		k, v, _ := strings.Cut(pair, "=")
-		if unescapeComponent(k) == name {
-			return unescapeComponent(v)
+		if wire.Unescape(k) == name {
+			return wire.Unescape(v)
 		}
 	}
 	return ""

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // GregorianUnixOffset is the number of seconds from 0000-01-01 to
@@ -78,7 +79,7 @@ func (e *FieldError) Unwrap() error { return e.Err }
 //     as a form. An empty body has no fields.
 //
 // Forms nest bracketed keys: "a[b][c]=v" is an object in an object,
-// "a[b][]=v" a list in an object; see pivot.DecodeForm for the rules. Form
+// "a[b][]=v" a list in an object; see wire.DecodeForm for the rules. Form
 // decoding cannot fail. A JSON body that does not decode gives a
 // *BodyError naming the byte offset and field.
 //
@@ -129,10 +130,10 @@ func readDelivery(r *http.Request) (*Delivery, error) {
 	switch method {
 	case http.MethodGet:
 		d.Format = FormatQuery
-		d.Raw, d.Values = pivot.DecodeForm(strings.ReplaceAll(rawQuery, "?", "&"))
+		d.Raw, d.Values = wire.DecodeForm(strings.ReplaceAll(rawQuery, "?", "&"))
 	case http.MethodPost, http.MethodPut:
 		if rawQuery != "" {
-			_, d.URLQuery = pivot.DecodeForm(rawQuery)
+			_, d.URLQuery = wire.DecodeForm(rawQuery)
 		}
 		var body []byte
 		if r.Body != nil {
@@ -159,7 +160,7 @@ func (d *Delivery) decodeBody(contentType string, body []byte) error {
 	switch {
 	case mediaType == pivot.ContentTypeForm:
 		d.Format = FormatForm
-		d.Raw, d.Values = pivot.DecodeForm(string(body))
+		d.Raw, d.Values = wire.DecodeForm(string(body))
 		return nil
 	case mediaType == pivot.ContentTypeJSON || strings.HasSuffix(mediaType, "+json"):
 		d.Format = FormatJSON
@@ -172,7 +173,7 @@ func (d *Delivery) decodeBody(contentType string, body []byte) error {
 		}
 	}
 	d.Format = FormatForm
-	d.Raw, d.Values = pivot.DecodeForm(string(body))
+	d.Raw, d.Values = wire.DecodeForm(string(body))
 	return nil
 }
 
@@ -182,7 +183,7 @@ func (d *Delivery) decodeJSON(body []byte) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
-	p, err := pivot.DecodeJSON(body)
+	p, err := wire.DecodeJSON(body)
 	if err != nil {
 		var be *pivot.BodyError
 		if errors.As(err, &be) {

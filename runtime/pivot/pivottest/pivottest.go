@@ -44,6 +44,7 @@ import (
 
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // DefaultVoiceURL is the voice_url of a Call that sets none.
@@ -161,14 +162,14 @@ func (c Call) Params() pivot.Params {
 }
 
 // HTTPRequest returns the client request Kazoo sends for the call
-// (pivot.NewHTTPRequest), with an Authorization header from the voice_url's
+// (wire.NewHTTPRequest), with an Authorization header from the voice_url's
 // user info, which is removed from the URL.
 func (c Call) HTTPRequest(ctx context.Context) (*http.Request, error) {
 	body := pivot.BodyForm
 	if c.Body == pivot.BodyJSON {
 		body = pivot.BodyJSON
 	}
-	req, err := pivot.NewHTTPRequest(ctx, c.method(), c.voiceURL(), body, c.Params())
+	req, err := wire.NewHTTPRequest(ctx, c.method(), c.voiceURL(), body, c.Params())
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package pivot
+package wire
 
 import (
 	"errors"

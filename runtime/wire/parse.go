@@ -1,0 +1,110 @@
+package wire
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+)
+
+// ParseRequest reads a Pivot request as Kazoo sends it:
+//
+//   - GET (and HEAD): the parameters are the URL's query string, form-encoded
+//     (a voice_url's own query parameters arrive among them); the body is
+//     never read.
+//   - POST with Content-Type application/x-www-form-urlencoded: the form
+//     body. With application/json (or any "+json" type): one JSON object.
+//     Media types are compared case-insensitively, parameters (charset)
+//     ignored.
+//   - POST with no or another Content-Type: Kazoo never sends that, so,
+//     leniently, a body that starts with "{" and decodes as a JSON object is
+//     read as JSON, and anything else as a form body (form decoding cannot
+//     fail).
+//
+// An empty POST body gives a request with no parameters. The form decoding
+// rules are DecodeForm's, the JSON ones DecodeJSON's. The body is read once,
+// to its end, and not closed: wrap it in http.MaxBytesReader to bound it;
+// a read error, such as *http.MaxBytesError, is returned wrapped. A JSON body
+// that does not decode gives a *BodyError naming the byte offset and field.
+// Methods other than GET, HEAD and POST give an error wrapping
+// ErrUnsupportedMethod.
+func ParseRequest(r *http.Request) (*Request, error) {
+	if r == nil {
+		return nil, errors.New("pivot: nil *http.Request")
+	}
+	method := strings.ToUpper(r.Method)
+	if method == "" {
+		method = http.MethodGet // net/http's meaning of an empty Method
+	}
+	rawQuery := ""
+	if r.URL != nil {
+		rawQuery = r.URL.RawQuery
+	}
+
+	req := &Request{Method: method}
+	switch method {
+	case http.MethodGet, http.MethodHead:
+		req.BodyFormat = BodyQuery
+		req.Raw, req.Values = DecodeForm(rawQuery)
+	case http.MethodPost:
+		if rawQuery != "" {
+			_, req.URLQuery = DecodeForm(rawQuery)
+		}
+		body, err := readBody(r.Body)
+		if err != nil {
+			return nil, fmt.Errorf("pivot: reading POST body: %w", err)
+		}
+		if err := req.decodeBody(r.Header.Get("Content-Type"), body); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("pivot: method %q: %w", r.Method, ErrUnsupportedMethod)
+	}
+
+	req.Format = detectFormat(req.Raw)
+	req.fill()
+	return req, nil
+}
+
+// readBody reads the whole body; a nil body is empty.
+func readBody(body io.Reader) ([]byte, error) {
+	if body == nil {
+		return nil, nil
+	}
+	return io.ReadAll(body)
+}
+
+// decodeBody decodes a POST body according to its Content-Type.
+func (r *Request) decodeBody(contentType string, body []byte) error {
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mediaType = "" // missing or malformed: decide from the body
+	}
+	switch {
+	case mediaType == ContentTypeForm:
+		r.BodyFormat = BodyForm
+		r.Raw, r.Values = DecodeForm(string(body))
+		return nil
+	case mediaType == ContentTypeJSON || strings.HasSuffix(mediaType, "+json"):
+		r.BodyFormat = BodyJSON
+		if len(bytes.TrimSpace(body)) == 0 {
+			return nil // lenient: an empty body has no parameters
+		}
+		r.Raw, err = DecodeJSON(body)
+		return err
+	}
+	// Unknown content type (Kazoo always sends one of the two above): try
+	// JSON when the body looks like an object, else form.
+	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '{' {
+		if p, err := DecodeJSON(body); err == nil {
+			r.BodyFormat, r.Raw = BodyJSON, p
+			return nil
+		}
+	}
+	r.BodyFormat = BodyForm
+	r.Raw, r.Values = DecodeForm(string(body))
+	return nil
+}
