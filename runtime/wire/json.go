@@ -147,7 +147,9 @@ func isJSONNumber(s string) bool {
 // JSON body decoding
 
 // BodyError reports a request body that could not be decoded, with the byte
-// offset and the parameter being decoded when it failed.
+// offset and the parameter being decoded when it failed. Its text names no
+// receiver ("json body: at byte 12 in \"Call-ID\": …"): ParseRequest and
+// runtime/webhook wrap it with theirs.
 type BodyError struct {
 	Format BodyFormat // the body format being decoded
 	Offset int64      // byte offset in the body of the token that failed
@@ -161,7 +163,7 @@ func (e *BodyError) Error() string {
 	if e.Field != "" {
 		where += " in " + strconv.Quote(e.Field)
 	}
-	return fmt.Sprintf("pivot: %s body: %s: %v", e.Format, where, e.Err)
+	return fmt.Sprintf("%s body: %s: %v", e.Format, where, e.Err)
 }
 
 // Unwrap returns the underlying error.

@@ -1,11 +1,9 @@
 package wire
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strings"
 )
@@ -28,7 +26,8 @@ import (
 // rules are DecodeForm's, the JSON ones DecodeJSON's. The body is read once,
 // to its end, and not closed: wrap it in http.MaxBytesReader to bound it;
 // a read error, such as *http.MaxBytesError, is returned wrapped. A JSON body
-// that does not decode gives a *BodyError naming the byte offset and field.
+// that does not decode gives an error wrapping a *BodyError, which names the
+// byte offset and field.
 // Methods other than GET, HEAD and POST give an error wrapping
 // ErrUnsupportedMethod.
 func ParseRequest(r *http.Request) (*Request, error) {
@@ -57,8 +56,9 @@ func ParseRequest(r *http.Request) (*Request, error) {
 		if err != nil {
 			return nil, fmt.Errorf("pivot: reading POST body: %w", err)
 		}
-		if err := req.decodeBody(r.Header.Get("Content-Type"), body); err != nil {
-			return nil, err
+		req.Raw, req.Values, req.BodyFormat, err = DecodeBody(r.Header.Get("Content-Type"), body)
+		if err != nil {
+			return nil, fmt.Errorf("pivot: %w", err)
 		}
 	default:
 		return nil, fmt.Errorf("pivot: method %q: %w", r.Method, ErrUnsupportedMethod)
@@ -75,36 +75,4 @@ func readBody(body io.Reader) ([]byte, error) {
 		return nil, nil
 	}
 	return io.ReadAll(body)
-}
-
-// decodeBody decodes a POST body according to its Content-Type.
-func (r *Request) decodeBody(contentType string, body []byte) error {
-	mediaType, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		mediaType = "" // missing or malformed: decide from the body
-	}
-	switch {
-	case mediaType == ContentTypeForm:
-		r.BodyFormat = BodyForm
-		r.Raw, r.Values = DecodeForm(string(body))
-		return nil
-	case mediaType == ContentTypeJSON || strings.HasSuffix(mediaType, "+json"):
-		r.BodyFormat = BodyJSON
-		if len(bytes.TrimSpace(body)) == 0 {
-			return nil // lenient: an empty body has no parameters
-		}
-		r.Raw, err = DecodeJSON(body)
-		return err
-	}
-	// Unknown content type (Kazoo always sends one of the two above): try
-	// JSON when the body looks like an object, else form.
-	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '{' {
-		if p, err := DecodeJSON(body); err == nil {
-			r.BodyFormat, r.Raw = BodyJSON, p
-			return nil
-		}
-	}
-	r.BodyFormat = BodyForm
-	r.Raw, r.Values = DecodeForm(string(body))
-	return nil
 }
