@@ -24,11 +24,7 @@ import (
 // JSON) and the body format found. Only a body sent as JSON can fail, with
 // a *BodyError naming the byte offset and the field.
 func DecodeBody(contentType string, body []byte) (Params, url.Values, BodyFormat, error) {
-	mediaType, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		mediaType = "" // missing or malformed: decide from the body
-	}
-	switch {
+	switch mediaType := mediaTypeOf(contentType); {
 	case mediaType == ContentTypeForm:
 		p, values := DecodeForm(string(body))
 		return p, values, BodyForm, nil
@@ -46,4 +42,19 @@ func DecodeBody(contentType string, body []byte) (Params, url.Values, BodyFormat
 	}
 	p, values := DecodeForm(string(body))
 	return p, values, BodyForm, nil
+}
+
+// mediaTypeOf returns the media type of a Content-Type header, lower-case
+// and without parameters; "" when it is missing or malformed. What Kazoo
+// sends is compared as it is; anything else goes to mime.ParseMediaType.
+func mediaTypeOf(contentType string) string {
+	switch contentType {
+	case ContentTypeForm, ContentTypeJSON:
+		return contentType
+	}
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return ""
+	}
+	return mediaType
 }

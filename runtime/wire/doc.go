@@ -33,6 +33,8 @@
 // kz_json:encode (jiffy). EncodeJSON writes it as Kazoo does; DecodeJSON
 // reads any JSON object, keeping member order and number literals, and
 // reports failures as a *BodyError naming the byte offset and the field.
+// DecodeBody picks the decoder by Content-Type, for Pivot requests and
+// webhook deliveries alike.
 //
 // # Requests Kazoo sends
 //
@@ -44,4 +46,15 @@
 // string or DTMF collections by name (cf_collect_dtmf). ParseRequest reads a
 // request as a server receives it; Request.Params and NewHTTPRequest go the
 // other way, sending a request exactly as Kazoo's pivot_call would.
+//
+// # Speed
+//
+// A server parses every request, so ParseRequest does the least work that
+// gives every field: one pass over the query or body building Raw and
+// Values together, Kazoo's exact Content-Types compared before any media
+// type parsing, the JSON Kazoo writes read without encoding/json's token
+// machinery (anything else still goes to encoding/json), and parameter
+// names matched against the field tables without hashing. Its results are
+// those of the straightforward implementation it replaced, which the
+// package's tests keep as a reference and compare with on fuzzed input.
 package wire

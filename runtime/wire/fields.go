@@ -160,30 +160,99 @@ func onlyIn(fields []field, others ...[]field) []string {
 	return names
 }
 
+// fieldsFor returns the base fields and request variables of a naming.
+// FormatUnknown uses the twiml names, Kazoo's own fallback when a pivot
+// callflow has no req_format.
+func fieldsFor(f Format) (base, vars []field) {
+	if f == FormatKazoo {
+		return kazooFields, kazooVars
+	}
+	return twimlFields, twimlVars
+}
+
+// nameInfo is what one parameter name means when received: the setter of
+// its field in each naming (nil when the naming has no such parameter), and
+// the naming it alone belongs to (FormatUnknown when both or neither send
+// it).
+type nameInfo struct {
+	name         string
+	kazoo, twiml func(*Request, Value)
+	only         Format
+}
+
+// nameTable finds a nameInfo by name. The names, from the field tables
+// above, are grouped by length and then compared: for the 40-odd names
+// Kazoo sends that is quicker than hashing, and a request looks up every
+// parameter it carries.
+type nameTable [][]nameInfo
+
+// receivedNames is the nameTable of every name either naming sends.
+var receivedNames = func() nameTable {
+	var infos []nameInfo
+	info := func(name string) *nameInfo {
+		for i := range infos {
+			if infos[i].name == name {
+				return &infos[i]
+			}
+		}
+		infos = append(infos, nameInfo{name: name})
+		return &infos[len(infos)-1]
+	}
+	for _, list := range [][]field{kazooFields, kazooVars} {
+		for _, f := range list {
+			info(f.name).kazoo = f.set
+		}
+	}
+	for _, list := range [][]field{twimlFields, twimlVars} {
+		for _, f := range list {
+			info(f.name).twiml = f.set
+		}
+	}
+	for _, n := range kazooOnly {
+		info(n).only = FormatKazoo
+	}
+	for _, n := range twimlOnly {
+		info(n).only = FormatTwiML
+	}
+	var t nameTable
+	for _, in := range infos {
+		for len(t) <= len(in.name) {
+			t = append(t, nil)
+		}
+		t[len(in.name)] = append(t[len(in.name)], in)
+	}
+	return t
+}()
+
+// lookup returns the nameInfo of name, or nil when no naming sends it.
+func (t nameTable) lookup(name string) *nameInfo {
+	if len(name) >= len(t) {
+		return nil
+	}
+	group := t[len(name)]
+	for i := range group {
+		if group[i].name == name {
+			return &group[i]
+		}
+	}
+	return nil
+}
+
 // detectFormat picks the naming whose distinctive names are most present in
 // p; a tie between two non-zero counts goes to kazoo. The naming is read from
 // the keys rather than assumed because which one a pivot node without
 // req_format produces is unverified: the schema default is kazoo, but
 // pivot_call falls back to twiml when no Request-Format reaches it.
-var onlyNames = func() map[string]Format {
-	m := map[string]Format{}
-	for _, n := range kazooOnly {
-		m[n] = FormatKazoo
-	}
-	for _, n := range twimlOnly {
-		m[n] = FormatTwiML
-	}
-	return m
-}()
-
 func detectFormat(p Params) Format {
 	kazoo, twiml := 0, 0
 	for _, kv := range p {
-		switch onlyNames[kv.Key] {
-		case FormatKazoo:
-			kazoo++
-		case FormatTwiML:
-			twiml++
+		if in := receivedNames.lookup(kv.Key); in != nil {
+			switch in.only {
+			case FormatKazoo:
+				kazoo++
+			case FormatTwiML:
+				twiml++
+			}
 		}
 	}
 	switch {
@@ -195,40 +264,20 @@ func detectFormat(p Params) Format {
 	return FormatUnknown
 }
 
-// fieldsFor returns the base fields and request variables of a naming.
-// FormatUnknown uses the twiml names, Kazoo's own fallback when a pivot
-// callflow has no req_format.
-func fieldsFor(f Format) (base, vars []field) {
-	if f == FormatKazoo {
-		return kazooFields, kazooVars
-	}
-	return twimlFields, twimlVars
-}
-
-// fill sets the typed fields from Raw, reading the names of r.Format.
-var (
-	kazooSetters = setters(kazooFields, kazooVars)
-	twimlSetters = setters(twimlFields, twimlVars)
-)
-
-func setters(lists ...[]field) map[string]func(*Request, Value) {
-	m := map[string]func(*Request, Value){}
-	for _, l := range lists {
-		for _, f := range l {
-			m[f.name] = f.set
-		}
-	}
-	return m
-}
-
+// fill sets the typed fields from Raw, reading the names of r.Format
+// (FormatUnknown reads the twiml names, as fieldsFor does).
 func (r *Request) fill() {
-	set := twimlSetters
-	if r.Format == FormatKazoo {
-		set = kazooSetters
-	}
 	for _, kv := range r.Raw {
-		if f := set[kv.Key]; f != nil {
-			f(r, kv.Value)
+		in := receivedNames.lookup(kv.Key)
+		if in == nil {
+			continue
+		}
+		set := in.twiml
+		if r.Format == FormatKazoo {
+			set = in.kazoo
+		}
+		if set != nil {
+			set(r, kv.Value)
 		}
 	}
 }
@@ -273,7 +322,7 @@ func memberTexts(v Value) map[string]string {
 			continue
 		}
 		if m == nil {
-			m = map[string]string{}
+			m = make(map[string]string, len(v.obj))
 		}
 		m[kv.Key] = kv.Value.Text()
 	}

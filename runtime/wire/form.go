@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"iter"
 	"net/url"
 	"strings"
 )
@@ -113,33 +114,78 @@ func EscapeValue(s string) string {
 //     lets Kazoo's parameters, which follow the voice_url's own, win.
 func DecodeForm(s string) (Params, url.Values) {
 	n := min(strings.Count(s, "&")+1, 64) // preallocation only; bounded against hostile input
-	values := make(url.Values, n)
-	backing := make([]string, 0, n)
-	root := &formObject{order: make([]string, 0, n), nodes: make([]formNode, 0, n)}
-	for piece := range strings.SplitSeq(s, "&") {
-		if piece == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(piece, "=")
-		key := Unescape(k)
-		if key == "" {
-			continue
-		}
-		val := Unescape(v)
-		if vs, ok := values[key]; ok {
-			values[key] = append(vs, val)
-		} else {
-			backing = append(backing, val)
-			values[key] = backing[len(backing)-1 : len(backing) : len(backing)]
-		}
+	root := formObject{members: make(Params, 0, n)}
+	values := newValues(n)
+	var buf [8]string // room for the segments of a bracketed key
+	for key, val := range formPairs(s) {
+		values.add(key, val)
 		if strings.IndexByte(key, '[') < 0 {
-			root.insert1(key, val)
+			root.set(root.find(key), String(val))
 			continue
 		}
-		path, isList := splitKey(key)
+		path, isList := splitKey(buf[:0], key)
 		root.insert(path, isList, val)
 	}
-	return root.params(), values
+	return root.finish(), values.m
+}
+
+// decodeValues decodes a query string into its pairs only, by DecodeForm's
+// rules: the second result of DecodeForm, without building the tree.
+func decodeValues(s string) url.Values {
+	values := newValues(min(strings.Count(s, "&")+1, 64))
+	for key, val := range formPairs(s) {
+		values.add(key, val)
+	}
+	return values.m
+}
+
+// formPairs yields the pairs of a query string or form body, decoded, in
+// order: pairs are separated by "&" and split at their first "="; empty
+// pairs and pairs with an empty key are skipped.
+func formPairs(s string) iter.Seq2[string, string] {
+	return func(yield func(key, val string) bool) {
+		for s != "" {
+			pair := s
+			if i := strings.IndexByte(s, '&'); i >= 0 {
+				pair, s = s[:i], s[i+1:]
+			} else {
+				s = ""
+			}
+			if pair == "" {
+				continue
+			}
+			k, v, _ := strings.Cut(pair, "=")
+			key := Unescape(k)
+			if key == "" {
+				continue
+			}
+			if !yield(key, Unescape(v)) {
+				return
+			}
+		}
+	}
+}
+
+// valuesBuilder builds url.Values, the first value of every key in one
+// shared array.
+type valuesBuilder struct {
+	m       url.Values
+	backing []string
+}
+
+func newValues(n int) valuesBuilder {
+	return valuesBuilder{m: make(url.Values, n), backing: make([]string, 0, n)}
+}
+
+// add appends val to the values of key.
+func (b *valuesBuilder) add(key, val string) {
+	if vs, ok := b.m[key]; ok {
+		b.m[key] = append(vs, val)
+		return
+	}
+	b.backing = append(b.backing, val)
+	n := len(b.backing)
+	b.m[key] = b.backing[n-1 : n : n] // capped: a second value copies
 }
 
 // Unescape decodes one form-encoded key or value as DecodeForm does: "+" is
@@ -147,7 +193,7 @@ func DecodeForm(s string) (Params, url.Values) {
 // literally rather than rejected, because a voice_url's own query string
 // (passed through by Kazoo on GET) may contain a bare "%".
 func Unescape(s string) string {
-	if !strings.ContainsAny(s, "+%") {
+	if strings.IndexByte(s, '+') < 0 && strings.IndexByte(s, '%') < 0 {
 		return s
 	}
 	var b strings.Builder
@@ -185,30 +231,31 @@ func unhex(c byte) byte {
 // and "User-ID"; a key that does not fit the bracketed shape ("odd[") is a
 // name of its own.
 func ParamName(key string) string {
-	path, _ := splitKey(key)
+	var buf [8]string
+	path, _ := splitKey(buf[:0], key)
 	return path[0]
 }
 
-// splitKey splits a form key into its name and bracketed segments:
-// "a[b][c]" gives [a b c]; "a[b][]" gives [a b] with isList set. A key that
-// does not fit that shape is returned whole as a one-element path.
-func splitKey(key string) (path []string, isList bool) {
+// splitKey splits a form key into its name and bracketed segments, appended
+// to dst: "a[b][c]" gives [a b c]; "a[b][]" gives [a b] with isList set. A
+// key that does not fit that shape is returned whole as a one-element path.
+func splitKey(dst []string, key string) (path []string, isList bool) {
 	open := strings.IndexByte(key, '[')
 	if open <= 0 || strings.IndexByte(key[:open], ']') >= 0 {
-		return []string{key}, false
+		return append(dst, key), false
 	}
-	path = []string{key[:open]}
+	path = append(dst, key[:open])
 	rest := key[open:]
 	for rest != "" {
-		end := strings.IndexAny(rest[1:], "[]") + 1 // index of the next bracket
+		end := indexBracket(rest[1:]) + 1 // index of the next bracket
 		if rest[0] != '[' || end == 0 || rest[end] != ']' || len(path) >= maxDepth {
-			return []string{key}, false
+			return append(dst, key), false
 		}
 		seg := rest[1:end]
 		rest = rest[end+1:]
 		if seg == "" {
 			if rest != "" {
-				return []string{key}, false
+				return append(dst, key), false
 			}
 			return path, true
 		}
@@ -217,105 +264,129 @@ func splitKey(key string) (path []string, isList bool) {
 	return path, false
 }
 
-// formObject is a mutable object used while decoding a form: map lookups keep
-// decoding linear in the number of pairs, order keeps first positions.
+// indexBracket returns the index of the first "[" or "]" in s, or -1.
+func indexBracket(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '[' || s[i] == ']' {
+			return i
+		}
+	}
+	return -1
+}
+
+// formObject is an object being decoded from a form: its members in first
+// position order, and the objects among them still open for more pairs.
+// Small objects (all of Kazoo's) find keys by scanning; a large one indexes
+// them in a map, so that decoding stays linear in the number of pairs.
 type formObject struct {
-	order []string
-	nodes []formNode
-	index map[string]int // built once the object outgrows a linear scan
+	members Params
+	// nested[i] holds members[i]'s object while decoding (members[i] is
+	// then an object Value with no members yet); nil until a member is an
+	// object, then as long as members.
+	nested []*formObject
+	index  map[string]int // key → position, once members outgrow a scan
+}
+
+// roomyFormObject is a formObject with room for its first members in the
+// same allocation: Kazoo's nested objects (Digits, Custom-SIP-Headers, …)
+// are small.
+type roomyFormObject struct {
+	formObject
+	room [2]Param
+}
+
+// newFormObject returns an empty nested object.
+func newFormObject() *formObject {
+	o := new(roomyFormObject)
+	o.members = o.room[:0]
+	return &o.formObject
 }
 
 // formIndexAt is the member count from which a formObject indexes its keys
-// in a map: small objects (all of Kazoo's) scan, large hostile ones stay
-// linear in the number of pairs.
-const formIndexAt = 16
+// in a map: up to there, comparing strings beats hashing them.
+const formIndexAt = 32
 
-// formNode is one member of a formObject: a string, a list of strings or an
-// object, as form pairs can only produce those.
-type formNode struct {
-	kind Kind
-	str  string
-	list []string
-	obj  *formObject
-}
-
-func newFormObject() *formObject {
-	return &formObject{}
-}
-
-// node returns the member named key, creating an empty one in last position.
-// The pointer is valid until the next call.
-func (o *formObject) node(key string) *formNode {
+// find returns the position of the member named key, appending a null one
+// when there is none.
+func (o *formObject) find(key string) int {
 	if o.index != nil {
 		if i, ok := o.index[key]; ok {
-			return &o.nodes[i]
+			return i
 		}
 	} else {
-		for i := range o.order {
-			if o.order[i] == key {
-				return &o.nodes[i]
+		for i := range o.members {
+			if o.members[i].Key == key {
+				return i
 			}
 		}
 	}
-	o.nodes = append(o.nodes, formNode{})
-	o.order = append(o.order, key)
-	switch n := len(o.order); {
+	i := len(o.members)
+	o.members = append(o.members, Param{Key: key})
+	if o.nested != nil {
+		o.nested = append(o.nested, nil)
+	}
+	switch {
 	case o.index != nil:
-		o.index[key] = n - 1
-	case n >= formIndexAt:
-		o.index = make(map[string]int, 2*n)
-		for i, k := range o.order {
-			o.index[k] = i
+		o.index[key] = i
+	case i+1 >= formIndexAt:
+		o.index = make(map[string]int, 2*(i+1))
+		for j, kv := range o.members {
+			o.index[kv.Key] = j
 		}
 	}
-	return &o.nodes[len(o.nodes)-1]
+	return i
+}
+
+// set replaces member i's value with a string or a list.
+func (o *formObject) set(i int, v Value) {
+	o.members[i].Value = v
+	if o.nested != nil {
+		o.nested[i] = nil
+	}
+}
+
+// child returns member i's object, first replacing the member with an
+// empty object when it is not one.
+func (o *formObject) child(i int) *formObject {
+	if o.nested != nil && o.nested[i] != nil {
+		return o.nested[i]
+	}
+	if o.nested == nil {
+		o.nested = make([]*formObject, len(o.members), cap(o.members))
+	}
+	c := newFormObject()
+	o.members[i].Value = Value{kind: KindObject}
+	o.nested[i] = c
+	return c
 }
 
 // insert stores val at path, appending to a list when isList is set. Members
 // in the way that are not objects (or not lists) are replaced.
 func (o *formObject) insert(path []string, isList bool, val string) {
 	for _, name := range path[:len(path)-1] {
-		n := o.node(name)
-		if n.kind != KindObject {
-			*n = formNode{kind: KindObject, obj: newFormObject()}
-		}
-		o = n.obj
+		o = o.child(o.find(name))
 	}
-	n := o.node(path[len(path)-1])
-	if !isList {
-		*n = formNode{kind: KindString, str: val}
-		return
+	i := o.find(path[len(path)-1])
+	switch v := &o.members[i].Value; {
+	case !isList:
+		o.set(i, String(val))
+	case v.kind == KindList:
+		v.list = append(v.list, String(val))
+	default:
+		o.set(i, List(String(val)))
 	}
-	if n.kind != KindList {
-		*n = formNode{kind: KindList}
-	}
-	n.list = append(n.list, val)
 }
 
-// insert1 stores a plain top-level scalar.
-func (o *formObject) insert1(key, val string) {
-	n := o.node(key)
-	*n = formNode{kind: KindString, str: val}
-}
-
-// params converts the decoded object into Params.
-func (o *formObject) params() Params {
-	if len(o.order) == 0 {
+// finish returns the decoded members, nested objects filled in; nil when
+// there are none.
+func (o *formObject) finish() Params {
+	if len(o.members) == 0 {
 		return nil
 	}
-	p := make(Params, 0, len(o.order))
-	for i, key := range o.order {
-		n := &o.nodes[i]
-		var v Value
-		switch n.kind {
-		case KindObject:
-			v = Object(n.obj.params())
-		case KindList:
-			v = Strings(n.list...)
-		default:
-			v = String(n.str)
+	for i, c := range o.nested {
+		if c != nil {
+			o.members[i].Value.obj = c.finish()
 		}
-		p = append(p, Param{Key: key, Value: v})
 	}
-	return p
+	return o.members
 }

@@ -174,6 +174,11 @@ func (e *BodyError) Unwrap() error { return e.Err }
 // and its last value. Numbers keep their literal text (Number). Errors are
 // *BodyError values naming the byte offset and the field.
 func DecodeJSON(data []byte) (Params, error) {
+	if p, ok := scanJSON(string(data)); ok {
+		return p, nil
+	}
+	// Not the JSON Kazoo writes, perhaps not JSON at all: encoding/json
+	// decodes it, and reports what is wrong.
 	d := newJSONDecoder(data)
 	tok, err := d.token()
 	if err != nil {

@@ -2,6 +2,9 @@ package wire
 
 import (
 	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -61,4 +64,56 @@ func TestDecodeJSON(t *testing.T) {
 	if _, err := DecodeJSON([]byte(`  `)); err == nil {
 		t.Error("DecodeJSON of blank input: no error")
 	}
+}
+
+// TestScanJSON checks the fast JSON path: it must read the bodies Kazoo
+// writes itself (else DecodeJSON silently falls back to encoding/json's
+// slower decoding), leave everything else to encoding/json, and agree with
+// the reference decoder on both.
+func TestScanJSON(t *testing.T) {
+	call := benchRequest()
+	call.CustomSIPHeaders = map[string]string{"X-Note": "say \"hi\"\\n\t/ Zoë"}
+	call.CustomApplicationVars = map[string]string{"n": "1"}
+	read := []string{
+		string(EncodeJSON(call.Params(FormatKazoo))),
+		string(EncodeJSON(call.Params(FormatTwiML))),
+		`{}`,
+		" {\"a\" : [ ] , \"b\":{},\"c\":[1,-0.5e+7,2E-3,true,false,null,\"\"],\"a\":\"last\"}\r\n",
+		`{"esc":"\"\\\/\b\f\n\r\t","ü":"ü"}`,
+	}
+	leave := []string{
+		``, ` `, `[]`, `"x"`, `{`, `{"a":1,}`, `{"a":1}x`, `{"a":1}{}`, `{"a":01}`, `{"a":1.}`, `{"a":-}`,
+		`{"a":tru}`, `{"a":"\u00e9"}`, `{"a":"` + "\xff" + `"}`, `{"a":"` + "\x01" + `"}`, `{"a":"\x"}`,
+		`{a:1}`, "\ufeff{}", `{"a":` + strings.Repeat("[", 70) + strings.Repeat("]", 70) + `}`,
+		`{` + strings.Repeat(`"k":1,`, 10) + manyMembers(scanMaxMembers) + `}`,
+	}
+	for _, s := range read {
+		p, ok := scanJSON(s)
+		want, err := refDecodeJSON([]byte(s))
+		if !ok || err != nil || !reflect.DeepEqual(p, want) {
+			t.Errorf("scanJSON(%q) = %v, %v; want %v, %v", s, p, ok, want, err)
+		}
+	}
+	for _, s := range leave {
+		if p, ok := scanJSON(s); ok {
+			t.Errorf("scanJSON(%q) read %v, want it left to encoding/json", s, p)
+		}
+		got, gotErr := DecodeJSON([]byte(s))
+		want, wantErr := refDecodeJSON([]byte(s))
+		if !reflect.DeepEqual(got, want) || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Errorf("DecodeJSON(%q) = %v, %v; reference %v, %v", s, got, gotErr, want, wantErr)
+		}
+	}
+}
+
+// manyMembers returns n distinct JSON members, without braces.
+func manyMembers(n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"m%d":%d`, i, i)
+	}
+	return b.String()
 }

@@ -50,9 +50,9 @@ func ParseRequest(r *http.Request) (*Request, error) {
 		req.Raw, req.Values = DecodeForm(rawQuery)
 	case http.MethodPost:
 		if rawQuery != "" {
-			_, req.URLQuery = DecodeForm(rawQuery)
+			req.URLQuery = decodeValues(rawQuery)
 		}
-		body, err := readBody(r.Body)
+		body, err := readBody(r.Body, r.ContentLength)
 		if err != nil {
 			return nil, fmt.Errorf("pivot: reading POST body: %w", err)
 		}
@@ -69,10 +69,33 @@ func ParseRequest(r *http.Request) (*Request, error) {
 	return req, nil
 }
 
-// readBody reads the whole body; a nil body is empty.
-func readBody(body io.Reader) ([]byte, error) {
-	if body == nil {
+// readBody reads the whole body; a nil body is empty. It sizes its buffer
+// from the Content-Length, which it trusts up to maxBodyPrealloc only: the
+// body's reader, not the header, bounds what is read.
+func readBody(body io.Reader, contentLength int64) ([]byte, error) {
+	if body == nil || body == http.NoBody {
 		return nil, nil
 	}
-	return io.ReadAll(body)
+	size := 512 // io.ReadAll's first guess
+	if contentLength > 0 && contentLength < maxBodyPrealloc {
+		size = int(contentLength) + 1 // room for the read that meets the end
+	}
+	b := make([]byte, 0, size)
+	for {
+		n, err := body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow as append does
+		}
+	}
 }
+
+// maxBodyPrealloc bounds the buffer readBody allocates on the word of a
+// Content-Length header.
+const maxBodyPrealloc = 64 << 10

@@ -30,14 +30,15 @@ func (f Format) String() string {
 	return "unknown"
 }
 
-// BodyFormat says where a request's parameters travel.
+// BodyFormat says where a request's parameters travel: a Pivot request's,
+// or a webhook delivery's fields.
 type BodyFormat uint8
 
 // The parameter carriers. The zero value means "not set".
 const (
 	BodyQuery BodyFormat = iota + 1 // GET query string, form-encoded
-	BodyForm                        // POST, application/x-www-form-urlencoded
-	BodyJSON                        // POST, application/json
+	BodyForm                        // body (POST; PUT for webhooks), application/x-www-form-urlencoded
+	BodyJSON                        // body (POST; PUT for webhooks), application/json
 )
 
 // String returns "query", "form", "json" or "unset".

@@ -2,12 +2,14 @@ package wire
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // newServerRequest builds an incoming request as a server sees it.
@@ -479,6 +481,39 @@ func TestFormatAndBodyFormatStrings(t *testing.T) {
 	} {
 		if got := v.String(); got != want {
 			t.Errorf("%#v.String() = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// TestParseRequestLinearInSize sends bodies of many distinct and repeated
+// parameters, flat and nested, in each format. Decoding must stay linear in
+// the number of pairs: at this size a quadratic decoder takes minutes.
+func TestParseRequestLinearInSize(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large bodies")
+	}
+	const n = 100_000
+	var form, nested, dups strings.Builder
+	for i := range n {
+		fmt.Fprintf(&form, "p%d=%d&", i, i)
+		fmt.Fprintf(&nested, "Custom-SIP-Headers[X-%d]=%d&", i, i)
+		fmt.Fprintf(&dups, "Call-ID=%d&User-ID[]=%d&", i, i)
+	}
+	bodies := []struct{ contentType, body string }{
+		{ContentTypeForm, form.String()},
+		{ContentTypeForm, nested.String()},
+		{ContentTypeForm, dups.String()},
+		{ContentTypeJSON, "{" + manyMembers(n) + "}"},
+		{ContentTypeJSON, `{"Custom-SIP-Headers":{` + manyMembers(n) + "}}"},
+	}
+	for _, b := range bodies {
+		start := time.Now()
+		r, err := ParseRequest(newServerRequest("POST", "/", b.contentType, b.body))
+		if err != nil || len(r.Raw) == 0 {
+			t.Fatalf("%.40s…: %v", b.body, err)
+		}
+		if d := time.Since(start); d > 20*time.Second {
+			t.Errorf("%.40s…: %v for %d pairs", b.body, d, n)
 		}
 	}
 }

@@ -193,7 +193,8 @@ func (p Params) Lookup(name string) (Value, bool) {
 	if v, ok := p.member(name); ok {
 		return v, true
 	}
-	path, _ := splitKey(name)
+	var buf [8]string
+	path, _ := splitKey(buf[:0], name)
 	if len(path) == 1 && path[0] == name {
 		return Value{}, false // a plain name, already looked up
 	}
