@@ -43,24 +43,32 @@ type benchCase struct {
 	body []byte
 }
 
-// benchCases returns the realistic requests: GET in each naming, POST form
-// and POST JSON in the kazoo naming.
+// benchEntryURL is the voice_url of a call's first pivot node.
+const benchEntryURL = "http://127.0.0.1:8080/ivr/start"
+
+// benchCases returns the realistic requests: a call's first request (GET,
+// kazoo naming, no digits yet), then follow-ups with digits and a
+// continuation, GET in each naming, POST form and POST JSON in the kazoo
+// naming.
 func benchCases(tb testing.TB) []benchCase {
 	call := benchRequest()
+	entry := benchRequest()
+	entry.Digits = Digits{}
 	twiml := benchRequest()
 	twiml.APIVersion = TwiMLAPIVersion
 	var cases []benchCase
 	for _, c := range []struct {
-		name, method string
-		body         BodyFormat
-		params       Params
+		name, method, url string
+		body              BodyFormat
+		params            Params
 	}{
-		{"get-kazoo", "GET", BodyQuery, call.Params(FormatKazoo)},
-		{"post-form", "POST", BodyForm, call.Params(FormatKazoo)},
-		{"post-json", "POST", BodyJSON, call.Params(FormatKazoo)},
-		{"get-twiml", "GET", BodyQuery, twiml.Params(FormatTwiML)},
+		{"entry-get", "GET", benchEntryURL, BodyQuery, entry.Params(FormatKazoo)},
+		{"get-kazoo", "GET", benchVoiceURL, BodyQuery, call.Params(FormatKazoo)},
+		{"post-form", "POST", benchVoiceURL, BodyForm, call.Params(FormatKazoo)},
+		{"post-json", "POST", benchVoiceURL, BodyJSON, call.Params(FormatKazoo)},
+		{"get-twiml", "GET", benchVoiceURL, BodyQuery, twiml.Params(FormatTwiML)},
 	} {
-		out, err := NewHTTPRequest(context.Background(), c.method, benchVoiceURL, c.body, c.params)
+		out, err := NewHTTPRequest(context.Background(), c.method, c.url, c.body, c.params)
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -118,11 +118,17 @@ func DecodeForm(s string) (Params, url.Values) {
 	values := newValues(n)
 	var buf [8]string // room for the segments of a bracketed key
 	for key, val := range formPairs(s) {
-		values.add(key, val)
 		if strings.IndexByte(key, '[') < 0 {
-			root.set(root.find(key), String(val))
+			i, added := root.find(key)
+			root.set(i, String(val))
+			if added { // so no pair had this key: values need no lookup
+				values.addNew(key, val)
+			} else {
+				values.add(key, val)
+			}
 			continue
 		}
+		values.add(key, val)
 		path, isList := splitKey(buf[:0], key)
 		root.insert(path, isList, val)
 	}
@@ -141,25 +147,45 @@ func decodeValues(s string) url.Values {
 
 // formPairs yields the pairs of a query string or form body, decoded, in
 // order: pairs are separated by "&" and split at their first "="; empty
-// pairs and pairs with an empty key are skipped.
+// pairs and pairs with an empty key are skipped. One scan per pair finds
+// its end, its "=" and whether key or value need Unescape.
 func formPairs(s string) iter.Seq2[string, string] {
 	return func(yield func(key, val string) bool) {
-		for s != "" {
-			pair := s
-			if i := strings.IndexByte(s, '&'); i >= 0 {
-				pair, s = s[:i], s[i+1:]
-			} else {
-				s = ""
+		for i := 0; i < len(s); {
+			start, eq, escKey, escVal := i, -1, false, false
+		scan:
+			for ; i < len(s); i++ {
+				switch s[i] {
+				case '&':
+					break scan
+				case '=':
+					if eq < 0 {
+						eq = i
+					}
+				case '+', '%':
+					if eq < 0 {
+						escKey = true
+					} else {
+						escVal = true
+					}
+				}
 			}
-			if pair == "" {
-				continue
+			pair := s[start:i]
+			i++ // past the "&"
+			key, val := pair, ""
+			if eq >= 0 {
+				key, val = pair[:eq-start], pair[eq-start+1:]
 			}
-			k, v, _ := strings.Cut(pair, "=")
-			key := Unescape(k)
+			if escKey {
+				key = unescape(key)
+			}
 			if key == "" {
 				continue
 			}
-			if !yield(key, Unescape(v)) {
+			if escVal {
+				val = unescape(val)
+			}
+			if !yield(key, val) {
 				return
 			}
 		}
@@ -183,6 +209,11 @@ func (b *valuesBuilder) add(key, val string) {
 		b.m[key] = append(vs, val)
 		return
 	}
+	b.addNew(key, val)
+}
+
+// addNew stores val as the first value of key, which has none yet.
+func (b *valuesBuilder) addNew(key, val string) {
 	b.backing = append(b.backing, val)
 	n := len(b.backing)
 	b.m[key] = b.backing[n-1 : n : n] // capped: a second value copies
@@ -196,6 +227,11 @@ func Unescape(s string) string {
 	if strings.IndexByte(s, '+') < 0 && strings.IndexByte(s, '%') < 0 {
 		return s
 	}
+	return unescape(s)
+}
+
+// unescape is Unescape for a string known to hold "+" or "%".
+func unescape(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
@@ -307,20 +343,20 @@ func newFormObject() *formObject {
 const formIndexAt = 32
 
 // find returns the position of the member named key, appending a null one
-// when there is none.
-func (o *formObject) find(key string) int {
+// (and reporting it added) when there is none.
+func (o *formObject) find(key string) (i int, added bool) {
 	if o.index != nil {
 		if i, ok := o.index[key]; ok {
-			return i
+			return i, false
 		}
 	} else {
 		for i := range o.members {
 			if o.members[i].Key == key {
-				return i
+				return i, false
 			}
 		}
 	}
-	i := len(o.members)
+	i = len(o.members)
 	o.members = append(o.members, Param{Key: key})
 	if o.nested != nil {
 		o.nested = append(o.nested, nil)
@@ -334,7 +370,7 @@ func (o *formObject) find(key string) int {
 			o.index[kv.Key] = j
 		}
 	}
-	return i
+	return i, true
 }
 
 // set replaces member i's value with a string or a list.
@@ -364,9 +400,10 @@ func (o *formObject) child(i int) *formObject {
 // in the way that are not objects (or not lists) are replaced.
 func (o *formObject) insert(path []string, isList bool, val string) {
 	for _, name := range path[:len(path)-1] {
-		o = o.child(o.find(name))
+		i, _ := o.find(name)
+		o = o.child(i)
 	}
-	i := o.find(path[len(path)-1])
+	i, _ := o.find(path[len(path)-1])
 	switch v := &o.members[i].Value; {
 	case !isList:
 		o.set(i, String(val))
