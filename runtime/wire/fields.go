@@ -57,7 +57,7 @@ var userIDField = field{
 		r.UserIDs = nil
 		items := []Value{v}
 		if v.kind == KindList {
-			items = v.list
+			items = v.Items()
 		}
 		for _, item := range items {
 			if item.kind != KindObject && item.Text() != "" {
@@ -317,12 +317,13 @@ func sortedObject(m map[string]string) Params {
 // out; nil for an empty object or any other kind.
 func memberTexts(v Value) map[string]string {
 	var m map[string]string
-	for _, kv := range v.obj {
+	members := v.Members()
+	for _, kv := range members {
 		if kv.Value.kind == KindNull {
 			continue
 		}
 		if m == nil {
-			m = make(map[string]string, len(v.obj))
+			m = make(map[string]string, len(members))
 		}
 		m[kv.Key] = kv.Value.Text()
 	}

@@ -51,9 +51,9 @@ func appendFormValue(b *strings.Builder, key string, v Value) {
 	case KindNull:
 		// No pair: see EncodeForm.
 	case KindObject:
-		appendFormObject(b, key, v.obj)
+		appendFormObject(b, key, v.Members())
 	case KindList:
-		for i, item := range v.list {
+		for i, item := range v.Items() {
 			if i > 0 {
 				b.WriteByte('&')
 			}
@@ -321,6 +321,7 @@ type formObject struct {
 	// object, then as long as members.
 	nested []*formObject
 	index  map[string]int // key → position, once members outgrow a scan
+	comp   composite      // what a nested object's Value points to
 }
 
 // roomyFormObject is a formObject with room for its first members in the
@@ -391,7 +392,7 @@ func (o *formObject) child(i int) *formObject {
 		o.nested = make([]*formObject, len(o.members), cap(o.members))
 	}
 	c := newFormObject()
-	o.members[i].Value = Value{kind: KindObject}
+	o.members[i].Value = Value{kind: KindObject, comp: &c.comp} // members filled in by finish
 	o.nested[i] = c
 	return c
 }
@@ -408,10 +409,22 @@ func (o *formObject) insert(path []string, isList bool, val string) {
 	case !isList:
 		o.set(i, String(val))
 	case v.kind == KindList:
-		v.list = append(v.list, String(val))
+		v.comp.list = append(v.comp.list, String(val))
 	default:
-		o.set(i, List(String(val)))
+		o.set(i, listOf(String(val)))
 	}
+}
+
+// listOf returns a list Value holding item, with room for a second item in
+// the same allocation.
+func listOf(item Value) Value {
+	l := new(struct {
+		composite
+		room [2]Value
+	})
+	l.room[0] = item
+	l.list = l.room[:1]
+	return Value{kind: KindList, comp: &l.composite}
 }
 
 // finish returns the decoded members, nested objects filled in; nil when
@@ -420,9 +433,9 @@ func (o *formObject) finish() Params {
 	if len(o.members) == 0 {
 		return nil
 	}
-	for i, c := range o.nested {
+	for _, c := range o.nested {
 		if c != nil {
-			o.members[i].Value.obj = c.finish()
+			c.comp.obj = c.finish()
 		}
 	}
 	return o.members

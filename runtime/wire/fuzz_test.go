@@ -68,7 +68,7 @@ func wireSafe(p Params) bool {
 		}) {
 			return false
 		}
-		if kv.Value.kind == KindObject && !wireSafe(kv.Value.obj) {
+		if kv.Value.kind == KindObject && !wireSafe(kv.Value.Members()) {
 			return false
 		}
 	}

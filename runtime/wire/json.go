@@ -48,7 +48,7 @@ func appendJSONValue(b []byte, v Value) []byte {
 		return appendJSONString(b, v.text)
 	case KindList:
 		b = append(b, '[')
-		for i, item := range v.list {
+		for i, item := range v.Items() {
 			if i > 0 {
 				b = append(b, ',')
 			}
@@ -56,7 +56,7 @@ func appendJSONValue(b []byte, v Value) []byte {
 		}
 		return append(b, ']')
 	case KindObject:
-		return appendJSONObject(b, v.obj)
+		return appendJSONObject(b, v.Members())
 	}
 	return appendJSONString(b, v.text)
 }

@@ -45,7 +45,14 @@ func (k Kind) String() string {
 // number, a boolean, a list or an object. The zero Value is JSON null.
 type Value struct {
 	kind Kind
-	text string  // string value, number literal, or "true"/"false"
+	text string     // string value, number literal, or "true"/"false"
+	comp *composite // KindList and KindObject; nil for the others
+}
+
+// composite holds a list's items or an object's members. Keeping them
+// behind one pointer keeps Value, and so every Param, small: most values
+// Kazoo sends are strings.
+type composite struct {
 	list []Value // KindList
 	obj  Params  // KindObject
 }
@@ -67,7 +74,7 @@ func Bool(b bool) Value {
 }
 
 // List returns a list Value holding items.
-func List(items ...Value) Value { return Value{kind: KindList, list: items} }
+func List(items ...Value) Value { return Value{kind: KindList, comp: &composite{list: items}} }
 
 // Strings returns a list Value holding one string Value per item.
 func Strings(items ...string) Value {
@@ -79,7 +86,7 @@ func Strings(items ...string) Value {
 }
 
 // Object returns an object Value with the members p, in p's order.
-func Object(p Params) Value { return Value{kind: KindObject, obj: p} }
+func Object(p Params) Value { return Value{kind: KindObject, comp: &composite{obj: p}} }
 
 // Kind reports what v holds.
 func (v Value) Kind() Kind { return v.kind }
@@ -98,10 +105,20 @@ func (v Value) Text() string {
 }
 
 // Items returns the items of a list Value, or nil for any other kind.
-func (v Value) Items() []Value { return v.list }
+func (v Value) Items() []Value {
+	if v.kind != KindList || v.comp == nil {
+		return nil
+	}
+	return v.comp.list
+}
 
 // Members returns the members of an object Value, or nil for any other kind.
-func (v Value) Members() Params { return v.obj }
+func (v Value) Members() Params {
+	if v.kind != KindObject || v.comp == nil {
+		return nil
+	}
+	return v.comp.obj
+}
 
 // Equal reports whether v and w are the same value, member order included.
 func (v Value) Equal(w Value) bool {
@@ -110,17 +127,18 @@ func (v Value) Equal(w Value) bool {
 	}
 	switch v.kind {
 	case KindList:
-		if len(v.list) != len(w.list) {
+		a, b := v.Items(), w.Items()
+		if len(a) != len(b) {
 			return false
 		}
-		for i := range v.list {
-			if !v.list[i].Equal(w.list[i]) {
+		for i := range a {
+			if !a[i].Equal(b[i]) {
 				return false
 			}
 		}
 		return true
 	case KindObject:
-		return v.obj.Equal(w.obj)
+		return v.Members().Equal(w.Members())
 	}
 	return v.text == w.text
 }
@@ -205,12 +223,13 @@ func (p Params) Lookup(name string) (Value, bool) {
 		}
 		switch v.kind {
 		case KindObject:
-			v, ok = v.obj.member(seg)
+			v, ok = v.Members().member(seg)
 		case KindList:
 			i, err := strconv.Atoi(seg)
-			ok = err == nil && i >= 0 && i < len(v.list)
+			items := v.Items()
+			ok = err == nil && i >= 0 && i < len(items)
 			if ok {
-				v = v.list[i]
+				v = items[i]
 			}
 		default:
 			ok = false
