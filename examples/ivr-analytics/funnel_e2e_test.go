@@ -20,6 +20,7 @@ import (
 	"github.com/kzgen/kzgen/examples/internal/exampletest"
 	"github.com/kzgen/kzgen/internal/simulate"
 	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/wire"
 	"github.com/kzgen/kzgen/runtime/webhook"
 	"github.com/kzgen/kzgen/runtime/webhook/webhooktest"
 )
@@ -80,7 +81,7 @@ func destroy(t *testing.T, srv *httptest.Server, callID string, vars map[string]
 	}
 	p.Delete("custom_application_vars")
 	for k, v := range vars {
-		if err := p.Set("custom_application_vars["+k+"]", pivot.String(v)); err != nil {
+		if err := p.Set("custom_application_vars["+k+"]", wire.String(v)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -16,17 +16,17 @@ import (
 
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/kzrt"
-	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // request is one Pivot request to send: the settings of a pivot node.
 type request struct {
 	url     string
-	method  string           // "GET" or "POST"
-	body    pivot.BodyFormat // BodyForm or BodyJSON (POST only)
-	format  pivot.Format     // FormatKazoo or FormatTwiML
-	timeout time.Duration    // req_timeout_ms
-	cdrURL  string           // cdr_url: with one, pivot_call does not hang up on a bad answer
+	method  string          // "GET" or "POST"
+	body    wire.BodyFormat // BodyForm or BodyJSON (POST only)
+	format  wire.Format     // FormatKazoo or FormatTwiML
+	timeout time.Duration   // req_timeout_ms
+	cdrURL  string          // cdr_url: with one, pivot_call does not hang up on a bad answer
 }
 
 // exchanged is what Kazoo makes of one request: a flow to run, or a
@@ -58,7 +58,7 @@ func (w *walker) exchange(ctx context.Context, r request, parent *callflow.Node)
 	params := w.params(r.format)
 	rctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	req, err := pivot.NewHTTPRequest(rctx, r.method, r.url, r.body, params)
+	req, err := wire.NewHTTPRequest(rctx, r.method, r.url, r.body, params)
 	if err != nil {
 		return exchanged{}, fmt.Errorf("simulate: request to %s: %w", r.url, err)
 	}
@@ -66,14 +66,14 @@ func (w *walker) exchange(ctx context.Context, r request, parent *callflow.Node)
 
 	ev := Event{Kind: KindRequest, Flow: w.flow, Method: r.method}
 	if r.method == http.MethodGet {
-		ev.URL = pivot.AppendQuery(r.url, pivot.EncodeForm(params))
+		ev.URL = wire.AppendQuery(r.url, wire.EncodeForm(params))
 		ev.Text = fmt.Sprintf("%s %s", r.method, ev.URL)
 	} else {
 		ev.URL = r.url
-		if r.body == pivot.BodyJSON {
-			ev.Body = string(pivot.EncodeJSON(params))
+		if r.body == wire.BodyJSON {
+			ev.Body = string(wire.EncodeJSON(params))
 		} else {
-			ev.Body = pivot.EncodeForm(params)
+			ev.Body = wire.EncodeForm(params)
 		}
 		ev.Text = fmt.Sprintf("%s %s (%s body) %s", r.method, r.url, r.body, ev.Body)
 	}
@@ -338,9 +338,9 @@ func hasFlowWrapper(body []byte) bool {
 }
 
 // params returns the parameters Kazoo sends for the call in naming f.
-func (w *walker) params(f pivot.Format) pivot.Params {
+func (w *walker) params(f wire.Format) wire.Params {
 	c := w.call
-	r := pivot.Request{
+	r := wire.Request{
 		AccountID:             c.AccountID,
 		CallID:                c.CallID,
 		From:                  c.From,
@@ -353,13 +353,13 @@ func (w *walker) params(f pivot.Format) pivot.Params {
 		CallerIDNumber:        c.CallerIDNumber,
 		UserIDs:               c.UserIDs,
 		Language:              c.Language,
-		Direction:             pivot.DirectionInbound,
-		APIVersion:            pivot.KazooAPIVersion,
-		Digits:                pivot.DigitCollections(c.dtmf),
+		Direction:             wire.DirectionInbound,
+		APIVersion:            wire.KazooAPIVersion,
+		Digits:                wire.DigitCollections(c.dtmf),
 		CustomApplicationVars: c.cavs,
 	}
-	if f != pivot.FormatKazoo {
-		r.APIVersion = pivot.TwiMLAPIVersion
+	if f != wire.FormatKazoo {
+		r.APIVersion = wire.TwiMLAPIVersion
 	}
 	return r.Params(f)
 }
