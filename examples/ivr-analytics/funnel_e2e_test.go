@@ -20,9 +20,9 @@ import (
 	"github.com/kzgen/kzgen/examples/internal/exampletest"
 	"github.com/kzgen/kzgen/internal/simulate"
 	"github.com/kzgen/kzgen/runtime/pivot"
-	"github.com/kzgen/kzgen/runtime/wire"
 	"github.com/kzgen/kzgen/runtime/webhook"
 	"github.com/kzgen/kzgen/runtime/webhook/webhooktest"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 const testHookSecret = "a-shared-secret-for-tests"
