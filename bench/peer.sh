@@ -1,57 +1,63 @@
 #!/usr/bin/env bash
 # Times the whole `kzgen gen` process on the callflow schemas side by side
 # with github.com/atombender/go-jsonschema, the best-known Go generator for
-# JSON Schema, on the same files, in one run. Runs alternate (kzgen, peer,
-# kzgen, peer, ...) so drift in machine speed hits both; medians and their
-# ratio are printed.
+# JSON Schema, on the same files, in one alternating run. Each round runs,
+# in turn:
 #
-# Usage: bench/peer.sh [RUNS]     (default 21)
-# Needs the Go toolchain; installs the peer from the Go module proxy into a
-# temporary directory (nothing is added to this repository).
+#   kzgen gen over its previous output, inputs unchanged (it checks its
+#     stamp and stops)             vs  go-jsonschema regenerating its file
+#   kzgen gen -force into a new directory
+#                                  vs  go-jsonschema writing a new file
+#
+# so drift in machine speed hits both sides of each pair. It prints the
+# median wall and CPU (user + system) time of each command and the median
+# of the per-round ratios. On a busy machine, trust the CPU ratio more:
+# kzgen renders on every core, the peer on one, and the wall ratio then
+# depends on how many cores the other load leaves.
+#
+# Usage: bench/peer.sh [ROUNDS]     (default 21)
+# Needs bash 5 (EPOCHREALTIME) and the Go toolchain; installs the peer from
+# the Go module proxy into a temporary directory (nothing is added to this
+# repository).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs=${1:-21}
+rounds=${1:-21}
 peer_version=${PEER_VERSION:-v0.24.1}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+source bench/gen-timing.bash
 
 go build -o "$work/kzgen" ./cmd/kzgen
 GOBIN="$work" go install "github.com/atombender/go-jsonschema@$peer_version"
 
 # The peer reads files, so give both the same directory: our embedded set.
-cp schemas/*.json "$work/"
-mkdir -p "$work/out-kzgen" "$work/out-peer"
-files=$(cd "$work" && ls callflows*.json)
+mkdir "$work/schemas" "$work/out-peer"
+cp schemas/*.json "$work/schemas/"
+cd "$work/schemas"
+files=(callflows*.json)
 
-# Two situations: regenerating over the previous output (what go generate
-# does all day; kzgen leaves unchanged files alone), and generating into a
-# directory that does not exist yet.
-fresh=0
-kzgen_cmd() {
-  local out="$work/out-kzgen"
-  if [ "$mode" = fresh ]; then fresh=$((fresh + 1)); out="$work/fresh-kzgen-$fresh"; fi
-  "$work/kzgen" gen -schemas "$work" -match 'callflows*' -out "$out" -pkg callflow >/dev/null
-}
-peer_cmd() {
-  local out=out-peer/callflow.go
-  if [ "$mode" = fresh ]; then out="out-peer/fresh-$fresh.go"; fi
-  (cd "$work" && ./go-jsonschema -p callflow --resolve-extension .json -o "$out" $files)
-}
+kzgen_unchanged() { "$work/kzgen" gen -schemas . -match 'callflows*' -out "$work/out-kzgen" -pkg callflow; }
+kzgen_fresh() { "$work/kzgen" gen -force -schemas . -match 'callflows*' -out "$work/fresh-$1/callflow" -pkg callflow; }
+peer() { "$work/go-jsonschema" -p callflow --resolve-extension .json -o "$1" "${files[@]}"; }
 
-now_ns() { date +%s%N; }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# Warm-up (page cache, first-run costs), and the output the unchanged runs
+# find; check that they do find it current.
+kzgen_unchanged >/dev/null
+kzgen_unchanged | grep -q 'is up to date' || { echo "peer.sh: kzgen gen did not find its output current" >&2; exit 1; }
+kzgen_fresh warmup >/dev/null
+peer "$work/out-peer/callflow.go"
 
-echo "files: $(echo "$files" | wc -w) callflow schemas, $runs alternating runs per mode"
-for mode in regenerate fresh; do
-  kz=(); pe=()
-  kzgen_cmd; peer_cmd # warm-up: page cache, first-run costs
-  for ((i = 0; i < runs; i++)); do
-    t0=$(now_ns); kzgen_cmd; t1=$(now_ns); peer_cmd; t2=$(now_ns)
-    kz+=($(( (t1 - t0) / 1000 ))); pe+=($(( (t2 - t1) / 1000 )))
-  done
-  mk=$(median "${kz[@]}"); mp=$(median "${pe[@]}")
-  printf '%-10s kzgen gen %6.1f ms   go-jsonschema %6.1f ms   ratio %.2f\n' "$mode" \
-    "$(echo "$mk/1000" | bc -l)" "$(echo "$mp/1000" | bc -l)" "$(echo "$mk/$mp" | bc -l)"
+declare -a kuw kuc puw puc kfw kfc pfw pfc
+for ((i = 0; i < rounds; i++)); do
+  timed kuw kuc kzgen_unchanged
+  timed puw puc peer "$work/out-peer/callflow.go"
+  timed kfw kfc kzgen_fresh "$i"
+  timed pfw pfc peer "$work/out-peer/fresh-$i.go"
 done
+
+echo "${#files[@]} callflow schema files, $rounds alternating rounds, $(machine)"
+echo "medians, ms (wall / cpu)    kzgen gen         go-jsonschema     kzgen/peer wall   cpu"
+echo "unchanged inputs            $(ms "${kuw[@]}") / $(ms "${kuc[@]}")   $(ms "${puw[@]}") / $(ms "${puc[@]}")   $(ratio kuw puw)              $(ratio kuc puc)"
+echo "-force, new directory       $(ms "${kfw[@]}") / $(ms "${kfc[@]}")   $(ms "${pfw[@]}") / $(ms "${pfc[@]}")   $(ratio kfw pfw)              $(ratio kfc pfc)"
 printf 'output: kzgen %s files, %s bytes; go-jsonschema 1 file, %s bytes\n' \
-  "$(ls "$work/out-kzgen" | wc -l)" "$(cat "$work"/out-kzgen/* | wc -c)" "$(wc -c < "$work/out-peer/callflow.go")"
+  "$(ls "$work"/out-kzgen/*.kz.go | wc -l)" "$(cat "$work"/out-kzgen/*.kz.go | wc -c)" "$(wc -c < "$work/out-peer/callflow.go")"

@@ -4,7 +4,12 @@
 package generator
 
 import (
+	"errors"
+	"fmt"
+	"go/token"
 	"io/fs"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/kzgen/kzgen/generator/golang"
@@ -32,44 +37,80 @@ type Result struct {
 }
 
 // Generate loads, models and emits.
-//
-// Compiling the schemas with the reference validator only checks them (the
-// model is built from their JSON), so it runs beside modelling and
-// emitting; a schema it rejects still fails the whole run.
 func Generate(cfg Config) (*Result, error) {
+	if err := CheckPackageName(cfg.Go.Package); err != nil {
+		return nil, err
+	}
 	set, err := load.Read(cfg.Schemas, load.Options{Match: cfg.Match, Name: cfg.Name})
 	if err != nil {
 		return nil, err
 	}
-	compiled := make(chan error, 1)
-	go func() { compiled <- set.Compile() }()
 	m, err := model.Build(set)
 	if err != nil {
-		if cerr := <-compiled; cerr != nil {
-			return nil, cerr // a schema error is the more useful report
-		}
 		return nil, err
 	}
 	files, err := golang.Generate(m, cfg.Go)
-	if cerr := <-compiled; cerr != nil {
-		return nil, cerr // a schema error is the more useful report
-	}
 	if err != nil {
-		return nil, err
+		return nil, renderError(err)
 	}
 	return &Result{Files: files, Model: m, Warnings: set.Warnings}, nil
 }
 
-// WriteDir replaces the generated files in dir with files, all at once: a
-// failure leaves dir as it was. Files in dir that kzgen generated earlier
-// (ending in ".kz.go") but no longer produces are removed; other files are
-// left alone.
+// CheckPackageName reports whether name can be the package name of the
+// generated files: a Go identifier, not a keyword nor "_".
+func CheckPackageName(name string) error {
+	switch {
+	case token.IsKeyword(name):
+		return fmt.Errorf("package name %q is a Go keyword", name)
+	case name == "_":
+		return errors.New(`package name "_" is the blank identifier`)
+	case !token.IsIdentifier(name):
+		return fmt.Errorf("package name %q is not a Go identifier", name)
+	}
+	return nil
+}
+
+// formatFailure matches the first line of jennifer's error for source that
+// go/format cannot parse; the whole source follows on the next lines.
+var formatFailure = regexp.MustCompile(`^(.*)Error (\d+):(\d+): (.*) while formatting source:$`)
+
+// renderError shortens the error of rendering the files, which carries the
+// whole generated source of every file that failed: it keeps the first
+// failing file, the position and text of the line where formatting
+// stopped, and how many other files failed. Such an error is a bug in
+// kzgen or an option it did not check.
+func renderError(err error) error {
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	first, source, _ := strings.Cut(errs[0].Error(), "\n")
+	msg := first
+	if m := formatFailure.FindStringSubmatch(first); m != nil {
+		msg = fmt.Sprintf("%sthe generated Go does not parse: line %s:%s: %s", m[1], m[2], m[3], m[4])
+		lines := strings.Split(source, "\n")
+		if n, _ := strconv.Atoi(m[2]); n >= 1 && n <= len(lines) {
+			msg += fmt.Sprintf(", in %q", strings.TrimSpace(lines[n-1]))
+		}
+	} else if source != "" {
+		msg += " […]"
+	}
+	if len(errs) > 1 {
+		msg += fmt.Sprintf(" (and %d more files)", len(errs)-1)
+	}
+	return errors.New(msg)
+}
+
+// WriteDir replaces the generated files in dir with files as one update
+// (see internal/outdir): a run that fails or is killed part way is undone
+// or finished by the next one, and nothing is left beside dir. Files in dir
+// that kzgen generated earlier (ending in ".kz.go") but no longer produces
+// are removed, and so is the stamp of an earlier Run, which no longer
+// describes the directory; other files are left alone.
 func WriteDir(dir string, files []golang.File) error {
 	out := make([]outdir.File, len(files))
 	for i, f := range files {
 		out[i] = outdir.File{Name: f.Name, Content: f.Content}
 	}
-	return outdir.Replace(dir, out, func(_ string, e fs.DirEntry) (bool, error) {
-		return strings.HasSuffix(e.Name(), ".kz.go"), nil
-	})
+	return outdir.Replace(dir, out, isGenerated)
 }

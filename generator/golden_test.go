@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,14 +29,37 @@ const goldenDir = "testdata/golden"
 type goldenCase struct {
 	name string
 	opts golang.Options
+	// needs names the cases whose packages this one imports; their
+	// packages are built beside it.
+	needs []string
 }
 
 var goldenCases = []goldenCase{
 	// Every mapping rule, on a set without the node schema.
-	{"types", golang.Options{Package: "demo"}},
+	{"types", golang.Options{Package: "demo"}, nil},
 	// A made-up callflow set (callflows.action, a stored document, three
 	// modules) with kzgen gen's defaults: a callflow package.
-	{"callflow", golang.Options{Package: "flows", TrimPrefix: golang.DefaultTrimPrefix, TypeSuffix: golang.DefaultTypeSuffix, Nodes: true}},
+	{"callflow", golang.Options{Package: "flows", TrimPrefix: golang.DefaultTrimPrefix, TypeSuffix: golang.DefaultTypeSuffix, Nodes: true}, nil},
+	// A made-up document referring to the node schema, with no module:
+	// its trees are the "callflow" case's (NodesFrom), typed by its
+	// modules.
+	{"documents", golang.Options{Package: "rooms", TrimPrefix: golang.DefaultTrimPrefix, TypeSuffix: golang.DefaultTypeSuffix, Nodes: true,
+		NodesFrom: goldenModule + "/flows"}, []string{"callflow"}},
+}
+
+// goldenModule is the scratch module the golden packages are built in.
+const goldenModule = "example.com/gen"
+
+// goldenCaseNamed returns the case called name.
+func goldenCaseNamed(t *testing.T, name string) goldenCase {
+	t.Helper()
+	for _, c := range goldenCases {
+		if c.name == name {
+			return c
+		}
+	}
+	t.Fatalf("no golden case %q", name)
+	return goldenCase{}
 }
 
 func (c goldenCase) dir(parts ...string) string {
@@ -102,18 +126,21 @@ func TestGolden(t *testing.T) {
 // TestGeneratedCodeIsGoimportsClean: goimports (golang.org/x/tools/imports,
 // with its default options, which may also add and remove imports) leaves
 // every generated file as it is, for the golden sets and for the callflow
-// package of the embedded schemas.
+// and document packages of the embedded schemas.
 func TestGeneratedCodeIsGoimportsClean(t *testing.T) {
 	var files []golang.File
 	for _, c := range goldenCases {
 		files = append(files, c.generate(t).Files...)
 	}
-	res, err := generator.Generate(generator.Config{Schemas: schemas.FS, Name: "embedded",
-		Go: golang.Options{Package: "callflow", TrimPrefix: golang.DefaultTrimPrefix, TypeSuffix: golang.DefaultTypeSuffix, Nodes: true}})
-	if err != nil {
-		t.Fatal(err)
+	// gen/callflow and gen/kazoodoc.
+	for pkg, match := range map[string]string{"callflow": schemas.CallflowMatch, "kazoodoc": schemas.DocumentMatch} {
+		res, err := generator.Generate(generator.Config{Schemas: schemas.FS, Name: "embedded", Match: match,
+			Go: golang.Options{Package: pkg, TrimPrefix: golang.DefaultTrimPrefix, TypeSuffix: golang.DefaultTypeSuffix, Nodes: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, res.Files...)
 	}
-	files = append(files, res.Files...)
 	for _, f := range files {
 		out, err := imports.Process(f.Name, f.Content, nil)
 		if err != nil {
@@ -151,12 +178,14 @@ func TestGoldenCompilesAndBehaves(t *testing.T) {
 	}
 	for _, c := range goldenCases {
 		t.Run(c.name, func(t *testing.T) {
-			res := c.generate(t)
-			dir := tempmod.NewModule(t, "example.com/gen")
-			pkg := c.opts.Package
-			for _, f := range res.Files {
-				tempmod.WriteFile(t, dir, pkg+"/"+f.Name, f.Content)
+			dir := tempmod.NewModule(t, goldenModule)
+			for _, name := range append(slices.Clone(c.needs), c.name) {
+				dep := goldenCaseNamed(t, name)
+				for _, f := range dep.generate(t).Files {
+					tempmod.WriteFile(t, dir, dep.opts.Package+"/"+f.Name, f.Content)
+				}
 			}
+			pkg := c.opts.Package
 			tests, err := filepath.Glob(c.dir("exercise", "*_test.go"))
 			if err != nil || len(tests) == 0 {
 				t.Fatalf("no exercise in %s (%v)", c.dir("exercise"), err)
@@ -169,7 +198,7 @@ func TestGoldenCompilesAndBehaves(t *testing.T) {
 				tempmod.WriteFile(t, dir, pkg+"/"+filepath.Base(name), exercise)
 			}
 			tempmod.MustGo(t, dir, "vet", "./...")
-			out := tempmod.MustGo(t, dir, "test", "-trimpath", "-count=1", "-v", "./...")
+			out := tempmod.MustGo(t, dir, "test", "-count=1", "-v", "./...")
 			if !strings.Contains(out, "PASS") {
 				t.Fatalf("exercise did not pass:\n%s", out)
 			}
@@ -197,7 +226,7 @@ func TestVersionGuard(t *testing.T) {
 		content := bytes.ReplaceAll(f.Content, []byte(golang.VersionGuard), []byte(future))
 		tempmod.WriteFile(t, dir, "demo/"+f.Name, content)
 	}
-	_, stderr, err := tempmod.Go(dir, nil, "build", "-trimpath", "./...")
+	_, stderr, err := tempmod.Go(dir, nil, "build", "./...")
 	if err == nil {
 		t.Fatal("code guarded by an unknown version builds")
 	}

@@ -23,9 +23,12 @@ import (
 	"github.com/kzgen/kzgen/generator/golang"
 	"github.com/kzgen/kzgen/generator/internal/oracletest"
 	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/generator/load/reference"
+	"github.com/kzgen/kzgen/generator/model"
 	"github.com/kzgen/kzgen/generator/validate"
 	"github.com/kzgen/kzgen/internal/kazootest"
 	"github.com/kzgen/kzgen/internal/tempmod"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // TestGenerateAllKazooSchemasCompile generates Go for every schema of
@@ -104,7 +107,7 @@ func TestGenerateAllKazooSchemasCompile(t *testing.T) {
 	}
 
 	buildStart := time.Now()
-	_, stderr, err := tempmod.Go(mod, nil, "build", "-trimpath", "./...")
+	_, stderr, err := tempmod.Go(mod, nil, "build", "./...")
 	failing := filesInErrors(stderr)
 	t.Logf("%d schemas, %d files generated; %d/%d compile", len(names), len(res.Files), len(res.Files)-len(failing), len(res.Files))
 	if err != nil {
@@ -296,8 +299,8 @@ func checkAgainstOracle(t *testing.T, fsys fs.FS, name, match string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The oracle: the loader's own compilation of the same schemas.
-	set, err := load.Load(fsys, load.Options{Name: name})
+	// The oracle: the reference compilation of the same schemas.
+	set, err := reference.Load(fsys, load.Options{Name: name})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,7 +332,7 @@ func checkAgainstOracle(t *testing.T, fsys fs.FS, name, match string) {
 			t.Fatal(err)
 		}
 		c := &oracleCase{Schema: id, Instance: data, label: label, valid: verr == nil, problems: oracletest.Problems(verr),
-			kazoo: kres.Valid()}
+			kazoo: kazooValid(kres.Problems)}
 		cases = append(cases, c)
 		return c
 	}
@@ -456,6 +459,19 @@ func checkAgainstOracle(t *testing.T, fsys fs.FS, name, match string) {
 		kazooDiffers, generatedAgreesWithKazoo, strings.Join(parts, ", "))
 }
 
+// kazooValid is Kazoo's verdict as a package generated without Options.Nodes
+// can give it: such a package has no module registry, so Kazoo's check
+// that a node's module names a callflow module is left out (the callflow
+// package, gen/callflow, runs it; the conformance suite holds it to it).
+func kazooValid(problems kzrt.Errors) bool {
+	for _, p := range problems {
+		if p.Code != model.CodeError || !(p.Pointer == "/module" || strings.HasSuffix(p.Pointer, "/module")) {
+			return false
+		}
+	}
+	return true
+}
+
 func sortedIDs(m map[string]int) []string {
 	ids := make([]string, 0, len(m))
 	for id := range m {
@@ -480,7 +496,7 @@ func runHarness(t *testing.T, tmpl string, files []golang.File, cases []*oracleC
 	}
 	tempmod.WriteFile(t, mod, "main.go", main)
 	exe := filepath.Join(mod, "harness")
-	if _, stderr, err := tempmod.Go(mod, nil, "build", "-trimpath", "-o", exe, "."); err != nil {
+	if _, stderr, err := tempmod.Go(mod, nil, "build", "-o", exe, "."); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
 	input, err := json.Marshal(cases)

@@ -11,7 +11,9 @@ import (
 	"strings"
 
 	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/generator/validate"
 	"github.com/kzgen/kzgen/runtime/crossbar"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // commaList is a flag of comma-separated values, repeatable.
@@ -41,9 +43,11 @@ func deployUsage(w io.Writer, fl *flag.FlagSet) {
 	fmt.Fprintln(w, "-pivot-url instead deploys the standard pivot entry flow: one pivot node asking")
 	fmt.Fprintln(w, "URL with GET and kazoo parameter names.")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Before sending, the flow is checked as Crossbar will: a bare node under \"flow\", a")
-	fmt.Fprintln(w, "number or pattern, URLs Kazoo may request (http or https, not on Crossbar's")
-	fmt.Fprintln(w, "blacklist: localhost, 127.0.0.1, 0.0.0.0); a private address gets a warning.")
+	fmt.Fprintln(w, "Before sending, the document is checked as Crossbar will store it (kzgen validate")
+	fmt.Fprintln(w, "in callflow mode): a number or pattern, the callflows schema, every node's data")
+	fmt.Fprintln(w, "against its module's schema, URLs Kazoo may request (http or https, not on the")
+	fmt.Fprintln(w, "client blacklist: localhost, 127.0.0.1, 0.0.0.0, and -url-blacklist); a private")
+	fmt.Fprintln(w, "address gets a warning. Nothing is sent when a check fails.")
 	fmt.Fprintln(w, "Crossbar saves numbers in E.164 (4155550100 → +14155550100).")
 	fmt.Fprintln(w, "-dry-run has Crossbar validate the document (/schemas/callflows/validation) and")
 	fmt.Fprintln(w, "looks for numbers other callflows of the account have; it saves nothing.")
@@ -66,6 +70,9 @@ func runDeploy(args []string, stdout, stderr io.Writer) int {
 		pivotURL   = fl.String("pivot-url", "", "deploy the standard pivot entry flow asking this URL, instead of FILE")
 		pivotDebug = fl.Bool("pivot-debug", false, "with -pivot-url: have Kazoo record each request and answer (see kzgen debug)")
 		dryRun     = fl.Bool("dry-run", false, "validate with Crossbar and say what would change; save nothing")
+		schemaDir  = fl.String("schemas", "", "check against the Kazoo schema directory `DIR` (custom modules included) instead of the embedded callflow schemas")
+		blacklist  = fl.String("url-blacklist", "", "`LIST` of hosts, IP addresses and CIDR networks, comma-separated, added to Kazoo's default client blacklist, as your cluster has them")
+		stability  = fl.String("stability-level", "", "the system's stability `LEVEL` (stable, beta, alpha) Crossbar checks callflows with")
 		numbers    commaList
 		patterns   stringList
 	)
@@ -91,6 +98,12 @@ func runDeploy(args []string, stdout, stderr io.Writer) int {
 		return usageErr("-pivot-debug goes with -pivot-url (in FILE, set \"debug\": true on the pivot node)")
 	}
 
+	v, err := newValidator(*schemaDir, *blacklist, *stability)
+	if err != nil {
+		fmt.Fprintf(stderr, "kzgen deploy: %v\n", err)
+		return 2
+	}
+
 	src := deploySource{numbersFromFlags: len(numbers) > 0, patternsFromFlags: len(patterns) > 0}
 	spec := crossbar.DeploySpec{Name: *name, Numbers: numbers, Patterns: patterns}
 	if *pivotURL != "" {
@@ -108,7 +121,11 @@ func runDeploy(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	problems, warnings := checkBeforeDeploy(spec)
+	problems, warnings, err := checkBeforeDeploy(spec, v)
+	if err != nil {
+		fmt.Fprintf(stderr, "kzgen deploy: %v\n", err)
+		return 1
+	}
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "kzgen deploy: warning: %s: %s\n", src.where(w.pointer), w.message)
 	}
@@ -160,15 +177,22 @@ func isRefusal(err error) bool {
 
 // pivotEntryFlow is the standard pivot entry flow: one pivot node asking
 // voiceURL with GET and kazoo parameter names (set explicitly: without
-// req_format, Kazoo's pivot_call sends twiml names).
-func pivotEntryFlow(voiceURL string, debug bool) json.RawMessage {
+// req_format, Kazoo's pivot_call sends twiml names). Its data is kept as
+// JSON (kzrt.RawData): kzgen's commands do not import the generated
+// callflow package.
+func pivotEntryFlow(voiceURL string, debug bool) *kzrt.Node {
 	data := map[string]any{"voice_url": voiceURL, "method": "get", "req_format": "kazoo"}
 	if debug {
 		data["debug"] = true
 	}
-	flow, _ := json.Marshal(map[string]any{"module": "pivot", "data": data})
-	return flow
+	raw, _ := json.Marshal(data)
+	return &kzrt.Node{Module: "pivot", Data: &kzrt.RawData{Module: "pivot", JSON: raw}}
 }
+
+// untyped reads callflow trees without a generated package: every node's
+// data is kept as JSON (kzrt.RawData), so the tree is sent as written and
+// checked by generator/validate, which knows the modules from the schemas.
+var untyped = kzrt.NewModules()
 
 // deploySource records where the parts of a deployed document came from,
 // so that a problem is shown where the user wrote it.
@@ -199,11 +223,12 @@ func (s *deploySource) read(data []byte, spec *crossbar.DeploySpec) error {
 		if _, isNode := top["module"]; !isNode {
 			return fmt.Errorf("%s: neither a callflow node (no \"module\") nor a callflow document (no \"flow\")", s.file)
 		}
-		spec.Flow = bytes.TrimSpace(data)
-		return nil
+		return s.readFlow(data, spec)
 	}
 	s.document = true
-	spec.Flow = flow
+	if err := s.readFlow(flow, spec); err != nil {
+		return err
+	}
 	var problems []string
 	for key, target := range map[string]*[]string{"numbers": &spec.Numbers, "patterns": &spec.Patterns} {
 		fromFlags := key == "numbers" && s.numbersFromFlags || key == "patterns" && s.patternsFromFlags
@@ -229,6 +254,26 @@ func (s *deploySource) read(data []byte, spec *crossbar.DeploySpec) error {
 			spec.Fields[key] = raw
 		}
 	}
+	return nil
+}
+
+// readFlow reads the tree under "flow" (the whole file for a bare node). A
+// callflow document where a node belongs, and JSON that is no tree (a
+// node or children that are not objects, a module that is no string), are
+// errors naming where they are.
+func (s *deploySource) readFlow(data []byte, spec *crossbar.DeploySpec) error {
+	if nested, err := kzrt.IsDocument(data); err == nil && nested {
+		return fmt.Errorf("%s: a callflow document inside the flow: \"flow\" holds one bare node", s.where("/flow/flow"))
+	}
+	node, err := untyped.ParseNode(data)
+	if err != nil {
+		var de *kzrt.DecodeError
+		if errors.As(err, &de) {
+			return fmt.Errorf("%s: %v", s.where("/flow"+de.Pointer), de.Err)
+		}
+		return fmt.Errorf("%s: %v", s.where("/flow"), err)
+	}
+	spec.Flow = node
 	return nil
 }
 
@@ -283,39 +328,39 @@ type localProblem struct {
 	pointer, message string
 }
 
-// checkBeforeDeploy checks a callflow the way Crossbar will, before sending
-// it: a bare node under "flow" (well-formed JSON is checked on reading),
-// a number or a pattern, and every URL Kazoo would request (the scheme and
-// Crossbar's blacklist). A private address is a warning: many clusters
-// refuse it and Kazoo's servers seldom reach it.
-func checkBeforeDeploy(spec crossbar.DeploySpec) (problems, warnings []localProblem) {
-	var flow any
-	if err := json.Unmarshal(spec.Flow, &flow); err != nil {
-		return []localProblem{{"/flow", "invalid JSON: " + err.Error()}}, nil
+// checkBeforeDeploy checks the document Deploy would send, as Crossbar
+// will store it: generator/validate in callflow mode (a number or a
+// pattern, the callflows schema, every node's data against its module's
+// schema, the client URL blacklist, Crossbar's type conversions). A URL to
+// a private address that the blacklist lets through is a warning: many
+// clusters refuse it, and Kazoo's servers seldom reach it. So are the
+// validator's warnings. An error is a flow that cannot be encoded.
+func checkBeforeDeploy(spec crossbar.DeploySpec, v *validate.Validator) (problems, warnings []localProblem, err error) {
+	doc, err := spec.Document()
+	if err != nil {
+		return nil, nil, err
 	}
-	node, isObject := flow.(map[string]any)
-	switch {
-	case !isObject:
-		problems = append(problems, localProblem{"/flow", "want one node object {\"module\": …, \"data\": {…}}"})
-	case node["flow"] != nil:
-		problems = append(problems, localProblem{"/flow/flow", "a callflow document inside the flow: \"flow\" holds one bare node"})
-	default:
-		if m, ok := node["module"].(string); !ok || m == "" {
-			problems = append(problems, localProblem{"/flow/module", "every node needs a module name"})
+	res := v.Validate(doc, validate.Callflow)
+	for _, p := range res.Problems {
+		msg := fmt.Sprintf("%s (%s)", p.Message, p.Code)
+		if strings.HasPrefix(p.Message, "invalid client URL") && strings.Contains(p.Message, "blacklist") {
+			msg += "; Kazoo must reach your server at a public address (a tunnel, for local development)"
 		}
+		problems = append(problems, localProblem{p.Pointer, msg})
 	}
-	if len(spec.Numbers) == 0 && len(spec.Patterns) == 0 {
-		problems = append(problems, localProblem{"/numbers", "Crossbar needs at least one number or pattern"})
+	for _, w := range res.Warnings {
+		warnings = append(warnings, localProblem{w.Pointer, w.Message})
 	}
-	for _, u := range crossbar.FlowURLs(flow, "/flow") {
-		if err := crossbar.DefaultURLBlacklist.Check(u.URL); err != nil {
-			problems = append(problems, localProblem{u.Pointer, err.Error() + "; Kazoo must reach your server at a public address (a tunnel, for local development)"})
-		} else if crossbar.IsPrivateURL(u.URL) {
+	var sent struct {
+		Flow any `json:"flow"`
+	}
+	json.Unmarshal(doc, &sent) // doc is JSON the client just encoded
+	for _, u := range crossbar.FlowURLs(sent.Flow, "/flow") {
+		if v.Blacklist().CheckURL(u.URL) == nil && crossbar.IsPrivateURL(u.URL) {
 			warnings = append(warnings, localProblem{u.Pointer, fmt.Sprintf("%s is a private address: many clusters refuse it, and Kazoo's servers reach it only on the same network", u.URL)})
 		}
 	}
-	// TODO(validate): call generator/validate's schema check here (callflows, each node's callflows.<module>).
-	return problems, warnings
+	return problems, warnings, nil
 }
 
 // printDeployment says what deploy did or would do.

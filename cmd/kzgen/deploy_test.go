@@ -3,12 +3,15 @@ package main
 import (
 	"encoding/json"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/kzgen/kzgen/runtime/crossbar"
 	"github.com/kzgen/kzgen/runtime/crossbar/crossbartest"
+	"github.com/kzgen/kzgen/schemas"
 )
 
 const helloFlow = `{"module": "pivot", "data": {"voice_url": "https://pivot.example.com/hello", "req_format": "kazoo"}}`
@@ -120,16 +123,79 @@ func TestDeployBlacklistedURL(t *testing.T) {
 	srv, acct := kazooEnv(t, crossbartest.Options{})
 	file := writeFile(t, "local.json", `{"module": "tts", "data": {"text": "hi"}, "children": {"_": {"module": "pivot", "data": {"voice_url": "http://127.0.0.1:8080/"}}}}`)
 	code, _, stderr := kzgen(t, "deploy", "-name", "local", "-numbers", "2000", file)
-	want := file + `:/children/_/data/voice_url: invalid client URL: address 127.0.0.1 is on Crossbar's URL blacklist (127.0.0.1/32)`
+	want := file + `:/children/_/data/voice_url: invalid client URL: host 127.0.0.1 is on the client blacklist (127.0.0.1/32) (error); Kazoo must reach your server at a public address`
 	if code != 1 || !strings.Contains(stderr, want) || !strings.Contains(stderr, "nothing was sent") {
 		t.Errorf("exit %d\n%s\nwant %s", code, stderr, want)
 	}
 	code, _, stderr = kzgen(t, "deploy", "-name", "local", "-numbers", "2000", "-pivot-url", "http://localhost:8080/")
-	if code != 1 || !strings.Contains(stderr, `  -pivot-url: invalid client URL: host "localhost" is on Crossbar's URL blacklist`) {
+	if code != 1 || !strings.Contains(stderr, `  -pivot-url: invalid client URL: host localhost is on the client blacklist (error)`) {
 		t.Errorf("exit %d\n%s", code, stderr)
 	}
-	if srv.Logins() != 0 || len(acct.IDs(crossbar.Callflows)) != 0 {
-		t.Error("a refused flow was sent")
+	// The cluster's own blacklist, as kzgen validate takes it.
+	lan := writeFile(t, "lan.json", `{"module": "pivot", "data": {"voice_url": "http://10.1.2.3/ivr"}}`)
+	code, _, stderr = kzgen(t, "deploy", "-name", "lan", "-numbers", "2000", "-url-blacklist", "10.0.0.0/8", lan)
+	if code != 1 || !strings.Contains(stderr, lan+`:/data/voice_url: invalid client URL: host 10.1.2.3 is on the client blacklist (10.0.0.0/8) (error)`) {
+		t.Errorf("-url-blacklist: exit %d\n%s", code, stderr)
+	}
+	if code, _, stderr = kzgen(t, "deploy", "-name", "lan", "-numbers", "2000", "-url-blacklist", "10.0.0.0/33", lan); code != 2 || !strings.Contains(stderr, "-url-blacklist") {
+		t.Errorf("a bad -url-blacklist: exit %d\n%s", code, stderr)
+	}
+	if n := srv.Requests(); n != 0 || len(acct.IDs(crossbar.Callflows)) != 0 {
+		t.Errorf("refused flows sent %d requests", n)
+	}
+}
+
+// TestDeployRefusesInvalidFlowLocally: the document is checked as Crossbar
+// stores it, every node's data against its module's schema at every
+// depth, and nothing is sent when it fails.
+func TestDeployRefusesInvalidFlowLocally(t *testing.T) {
+	srv, _ := kazooEnv(t, crossbartest.Options{})
+	file := writeFile(t, "menu.json", `{"flow": {"module": "menu", "data": {"id": 7}, "children": {
+		"1": {"module": "user", "data": {"id": "4b1a1f61ac2e35ab7d7ba9a8d3c10e4c", "strategy": "round_robin"}},
+		"2": {"module": "transfer_to_mars", "data": {}},
+		"_": {"module": "tts", "data": {}}}}, "numbers": ["2000", "2000"]}`)
+	code, stdout, stderr := kzgen(t, "deploy", "-name", "menu", file)
+	for _, want := range []string{
+		"kzgen deploy: Crossbar would refuse the callflow; nothing was sent:\n",
+		"  " + file + ":/numbers: items 0 and 1 are equal; items must be unique (uniqueItems)\n",
+		"  " + file + ":/flow/data/id: got integer, want string (type)\n",
+		"  " + file + `:/flow/children/1/data/strategy: "round_robin" is not one of "simultaneous", "single" (enum)` + "\n",
+		"  " + file + ":/flow/children/2/module: unable to find callflow schema for module transfer_to_mars (error)\n",
+		"  " + file + ":/flow/children/_/data/text: required property is missing (required)\n",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if code != 1 || stdout != "" {
+		t.Errorf("exit %d, stdout %q", code, stdout)
+	}
+	if n := srv.Requests(); n != 0 {
+		t.Errorf("an invalid flow sent %d requests", n)
+	}
+}
+
+// TestDeployCustomModule: with -schemas, a module of the cluster's own
+// schemas passes the local check, and Crossbar has the last word.
+func TestDeployCustomModule(t *testing.T) {
+	srv, _ := kazooEnv(t, crossbartest.Options{})
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, schemas.FS); err != nil {
+		t.Fatal(err)
+	}
+	custom := `{"_id":"callflows.queue_callback","type":"object","required":["queue_id"],"properties":{"queue_id":{"type":"string"}}}`
+	if err := os.WriteFile(filepath.Join(dir, "callflows.queue_callback.json"), []byte(custom), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := writeFile(t, "queue.json", `{"module": "queue_callback", "data": {"queue_id": "q1"}}`)
+	code, _, stderr := kzgen(t, "deploy", "-name", "queue", "-numbers", "2000", file)
+	if code != 1 || !strings.Contains(stderr, "nothing was sent") || srv.Requests() != 0 {
+		t.Errorf("without -schemas: exit %d\n%s", code, stderr)
+	}
+	// The fake Crossbar has kzgen's schemas only: it refuses the module.
+	code, _, stderr = kzgen(t, "deploy", "-name", "queue", "-numbers", "2000", "-schemas", dir, file)
+	if code != 1 || !strings.Contains(stderr, "Crossbar refused it") || !strings.Contains(stderr, file+":/module: unable to find callflow schema") {
+		t.Errorf("with -schemas: exit %d\n%s", code, stderr)
 	}
 }
 
@@ -171,13 +237,23 @@ func TestDeployDryRun(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(stdout, "dry run: callflow ") || !strings.Contains(stdout, "deploying would change nothing") {
 		t.Errorf("exit %d %q", code, stdout)
 	}
-	bad := writeFile(t, "bad.json", `{"flow": {"module": "tts", "data": {"voice": "female"}}, "numbers": ["2001"]}`)
-	code, _, stderr = kzgen(t, "deploy", "-dry-run", "-name", "bad", bad)
-	if code != 1 || !strings.Contains(stderr, "  "+bad+":/flow/data/text: Field is required but missing (required)\n") {
-		t.Errorf("exit %d\n%s", code, stderr)
-	}
 	if ids := acct.IDs(crossbar.Callflows); len(ids) != 1 {
 		t.Errorf("dry runs saved: %v", ids)
+	}
+}
+
+// TestDeployDryRunCrossbarRefuses: what only the cluster knows (here, its
+// blacklist of private ranges) comes from Crossbar's validation.
+func TestDeployDryRunCrossbarRefuses(t *testing.T) {
+	strict := crossbar.URLBlacklist{Networks: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}
+	_, acct := kazooEnv(t, crossbartest.Options{URLBlacklist: &strict})
+	file := writeFile(t, "lan.json", `{"flow": {"module": "pivot", "data": {"voice_url": "http://10.1.2.3/ivr"}}, "numbers": ["2001"]}`)
+	code, _, stderr := kzgen(t, "deploy", "-dry-run", "-name", "lan", file)
+	if code != 1 || !strings.Contains(stderr, "Crossbar refused it (400 validation error") || !strings.Contains(stderr, "  "+file+":/flow/data/voice_url: invalid client URL (error)\n") {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+	if ids := acct.IDs(crossbar.Callflows); len(ids) != 0 {
+		t.Errorf("a dry run saved: %v", ids)
 	}
 }
 
@@ -192,8 +268,8 @@ func TestDeployRefusesBadInput(t *testing.T) {
 		{"no name", []string{"-numbers", "2000", "-pivot-url", "https://p.example/"}, 2, "-name is required"},
 		{"file and -pivot-url", []string{"-name", "x", "-numbers", "2000", "-pivot-url", "https://p.example/", "f.json"}, 2, "not both"},
 		{"no flow", []string{"-name", "x", "-numbers", "2000"}, 2, "give one FILE, or -pivot-url"},
-		{"no number", []string{"-name", "x", "-pivot-url", "https://p.example/"}, 1, "-numbers: Crossbar needs at least one number or pattern"},
-		{"ftp", []string{"-name", "x", "-numbers", "1", "-pivot-url", "ftp://p.example/"}, 1, "-pivot-url: invalid client URL: \"ftp://p.example/\": the scheme must be http or https"},
+		{"no number", []string{"-name", "x", "-pivot-url", "https://p.example/"}, 1, "-numbers: a callflow needs at least one number or pattern (required)"},
+		{"ftp", []string{"-name", "x", "-numbers", "1", "-pivot-url", "ftp://p.example/"}, 1, "-pivot-url: invalid client URL: scheme \"ftp\", only http and https are allowed (error)"},
 		{"missing file", []string{"-name", "x", "-numbers", "1", "nosuch.json"}, 2, "nosuch.json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -218,8 +294,8 @@ func TestDeployRefusesBadInput(t *testing.T) {
 			}
 		})
 	}
-	if srv.Logins() != 0 {
-		t.Error("bad input was sent")
+	if n := srv.Requests(); n != 0 {
+		t.Errorf("bad input sent %d requests", n)
 	}
 	file := writeFile(t, "broken.json", "{\"module\": \"tts\",\n \"data\": {\"text\": \"hi\"\n}")
 	_, _, stderr := kzgen(t, "deploy", "-name", "x", "-numbers", "2000", file)

@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kzgen/kzgen/internal/kazootest"
+	"github.com/kzgen/kzgen/schemas"
 )
 
 func TestDocsWritesOnePagePerModuleAndRemovesStalePages(t *testing.T) {
@@ -35,7 +39,7 @@ func TestDocsWritesOnePagePerModuleAndRemovesStalePages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"## Tts", "func TTS(text string) *TTSBuilder", "```json"} {
+	for _, want := range []string{"## Tts", "func TTS(text string) *TTSBuilder", "```json", "### Branches"} {
 		if !bytes.Contains(tts, []byte(want)) {
 			t.Errorf("tts.md lacks %q", want)
 		}
@@ -53,5 +57,101 @@ func TestDocsUsage(t *testing.T) {
 	stderr.Reset()
 	if code := run([]string{"docs", "-h"}, &stdout, &stderr); code != 0 || !strings.Contains(stderr.String(), "-out") {
 		t.Errorf("-h: exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+// copyEmbeddedSchemas writes the embedded schemas into a new directory.
+func copyEmbeddedSchemas(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := fs.WalkDir(schemas.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(schemas.FS, p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, p), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestDocsOfAUsersSchemaSet(t *testing.T) {
+	dir := copyEmbeddedSchemas(t)
+	custom := `{
+    "$schema": "http://json-schema.org/draft-04/schema#",
+    "_id": "callflows.my_custom",
+    "description": "Looks the caller up in our CRM and tags the call.",
+    "properties": {
+        "crm_url": {"description": "Where to look the caller up.", "pattern": "^https://", "type": "string"},
+        "tag": {"enum": ["vip", "regular"], "type": "string"}
+    },
+    "required": ["crm_url", "tag"],
+    "type": "object"
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "callflows.my_custom.json"), []byte(custom), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "ref")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"docs", "-schemas", dir, "-out", out, "-go-package", "example.com/pbx/callflow"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "wrote 80 pages") {
+		t.Errorf("stdout = %q, want 79 modules and the index", stdout.String())
+	}
+	page, err := os.ReadFile(filepath.Join(out, "my_custom.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"## My Custom", "Looks the caller up in our CRM and tags the call.",
+		"In package `example.com/pbx/callflow`", "func MyCustom(crmURL string, tag MyCustomTag) *MyCustomBuilder",
+		"does not describe `my_custom`, so only Kazoo's general rule applies",
+		"`Example(\"my_custom\")` in package `callflow`", `MyCustom("https://example.com/crm-url", MyCustomTagVip)`,
+		`"crm_url": "https://example.com/crm-url"`, `"tag": "vip"`,
+	} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("my_custom.md lacks %q", want)
+		}
+	}
+	index, err := os.ReadFile(filepath.Join(out, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(index, []byte("[my_custom](my_custom.md) | `callflow.MyCustom(crmURL, tag)`")) {
+		t.Errorf("the index does not list my_custom:\n%s", index)
+	}
+}
+
+// TestDocsOfKazoosSchemas documents Kazoo's own 777 schemas: its callflow
+// modules, with Kazoo's descriptions.
+func TestDocsOfKazoosSchemas(t *testing.T) {
+	dir := kazootest.SchemaDir(t)
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"docs", "-schemas", dir, "-out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	pages, _ := filepath.Glob(filepath.Join(out, "*.md"))
+	if len(pages) < 79 {
+		t.Errorf("%d pages for Kazoo's schemas, want at least 78 modules and the index", len(pages))
+	}
+}
+
+func TestDocsRefusesBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"docs", "-schemas", filepath.Join(t.TempDir(), "missing"), "-out", t.TempDir()},
+		{"docs", "-go-package", "example.com/call-flow", "-out", t.TempDir()},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, &stdout, &stderr); code != 1 || stderr.Len() == 0 {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and a message", args, code, stderr.String())
+		}
 	}
 }

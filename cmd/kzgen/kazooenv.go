@@ -28,11 +28,16 @@ var tokenCacheDir = crossbar.DefaultTokenCacheDir
 type kazooFlags struct {
 	url, accountID, username, accountName string
 	verbose                               bool
+	urlFlag                               string // the name of the flag that sets url
 }
 
-func addKazooFlags(fl *flag.FlagSet) *kazooFlags {
-	k := &kazooFlags{}
-	fl.StringVar(&k.url, "url", "", "Crossbar's base URL, e.g. https://kazoo.example.com:8443 (default $"+crossbar.EnvURL+")")
+func addKazooFlags(fl *flag.FlagSet) *kazooFlags { return addKazooFlagsAs(fl, "url") }
+
+// addKazooFlagsAs is addKazooFlags with Crossbar's base URL under the flag
+// urlFlag, for commands whose own -url means something else.
+func addKazooFlagsAs(fl *flag.FlagSet, urlFlag string) *kazooFlags {
+	k := &kazooFlags{urlFlag: urlFlag}
+	fl.StringVar(&k.url, urlFlag, "", "Crossbar's base URL, e.g. https://kazoo.example.com:8443 (default $"+crossbar.EnvURL+")")
 	fl.StringVar(&k.accountID, "account-id", "", "account to work on (default $"+crossbar.EnvAccountID+", else the credentials' account)")
 	fl.StringVar(&k.username, "username", "", "log in as this user, with $"+crossbar.EnvPassword+" (default $"+crossbar.EnvUsername+" when $"+crossbar.EnvAPIKey+" is unset)")
 	fl.StringVar(&k.accountName, "account-name", "", "the user's account name (default $"+crossbar.EnvAccountName+")")
@@ -58,7 +63,7 @@ func (k *kazooFlags) client(stderr io.Writer, command string) (*crossbar.Client,
 		cfg.BaseURL = k.url
 	}
 	if cfg.BaseURL == "" {
-		return nil, fmt.Errorf("no Crossbar URL: set -url or %s", crossbar.EnvURL)
+		return nil, fmt.Errorf("no Crossbar URL: set -%s or %s", k.urlFlag, crossbar.EnvURL)
 	}
 	if k.accountID != "" {
 		cfg.AccountID = k.accountID

@@ -17,9 +17,11 @@ import (
 )
 
 // The listing rows ls reads: the few fields of each collection's Crossbar
-// listing it shows. Some row fields are counts where the document has the
-// list (a group's endpoints, a voicemail box's messages).
-// TODO(kazoodoc): replace these views with gen/kazoodoc's listing types once they exist.
+// listing it shows. Rows are Crossbar's summaries (the crossbar_listing
+// views), not documents: some fields are counts where the document has the
+// list (a group's endpoints, a voicemail box's messages), so gen/kazoodoc's
+// document types do not describe them; and kzgen, which go generate runs to
+// write gen/, imports nothing from it.
 type (
 	lsUserRow struct {
 		ID        string `json:"id"`

@@ -34,6 +34,7 @@ func init() {
 		{"deploy", "create or update a callflow in Kazoo through Crossbar", runDeploy},
 		{"ls", "list the account's users, devices, groups, callflows… with their IDs", runLs},
 		{"debug", "read Kazoo's Pivot debug log: calls, requests, answers, errors", runDebug},
+		{"hooks", "manage the account's webhooks: add, ls, rm, reenable, attempts", runHooks},
 		{"version", "print kzgen's version", runVersion},
 	}
 }
@@ -45,11 +46,12 @@ func main() {
 // run dispatches to a subcommand and returns the process exit code:
 // 0 success, 1 the command's own failure verdict, 2 usage or I/O error.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)
-		if len(args) == 0 {
-			return 2
-		}
 		return 0
 	}
 	for _, c := range commands {

@@ -3,11 +3,11 @@ package main
 import (
 	"flag"
 	"fmt"
-	"github.com/kzgen/kzgen/generator/load"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
+
+	"github.com/kzgen/kzgen/generator/load"
 
 	"github.com/kzgen/kzgen/internal/schemadiff"
 	"github.com/kzgen/kzgen/schemas"
@@ -128,14 +128,10 @@ func runSchemasDiff(args []string, stdout, stderr io.Writer) int {
 // diffAgainst compares the embedded set (old) with the same closure of dir
 // (new): the schemas schemas.EmbeddedMatch selects and all they reference.
 func diffAgainst(dir string) (*schemadiff.Report, error) {
-	info, err := os.Stat(dir)
+	theirs, _, err := schemaDirFS("-against", dir)
 	if err != nil {
 		return nil, err
 	}
-	if !info.IsDir() {
-		return nil, fmt.Errorf("%s is not a directory", dir)
-	}
-	theirs := os.DirFS(dir)
 	set, err := load.Read(theirs, load.Options{Match: schemas.EmbeddedMatch, Name: dir})
 	if err != nil {
 		return nil, err

@@ -3,12 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/kzgen/kzgen/generator/load"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kzgen/kzgen/generator/load"
 
 	"github.com/kzgen/kzgen/internal/kazootest"
 	"github.com/kzgen/kzgen/schemas"

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/kzgen/kzgen/internal/simulate"
-	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // stringList is a repeatable string flag.
@@ -119,17 +119,17 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 	}
 	switch *body {
 	case "form":
-		cfg.BodyFormat = pivot.BodyForm
+		cfg.BodyFormat = wire.BodyForm
 	case "json":
-		cfg.BodyFormat = pivot.BodyJSON
+		cfg.BodyFormat = wire.BodyJSON
 	default:
 		return usageErr("-body %q: want form or json", *body)
 	}
 	switch *format {
 	case "kazoo":
-		cfg.Format = pivot.FormatKazoo
+		cfg.Format = wire.FormatKazoo
 	case "twiml":
-		cfg.Format = pivot.FormatTwiML
+		cfg.Format = wire.FormatTwiML
 	default:
 		return usageErr("-format %q: want kazoo or twiml", *format)
 	}

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"unicode"
@@ -92,10 +91,11 @@ func newValidator(schemaDir, blacklist, stability string) (*validate.Validator, 
 	if schemaDir == "" {
 		return validate.New(opts...)
 	}
-	if fi, err := os.Stat(schemaDir); err != nil || !fi.IsDir() {
-		return nil, fmt.Errorf("-schemas: %s is not a directory", schemaDir)
+	fsys, name, err := schemaDirFS("-schemas", schemaDir)
+	if err != nil {
+		return nil, err
 	}
-	v, err := validate.FromFS(os.DirFS(schemaDir), append(opts, validate.WithName(schemaDir))...)
+	v, err := validate.FromFS(fsys, append(opts, validate.WithName(name))...)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime"
 	"runtime/debug"
 )
 
@@ -16,25 +17,49 @@ func runVersion(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: kzgen version")
-		fmt.Fprintln(stderr, "Prints kzgen's version and the Go version it was built with.")
+		fmt.Fprintln(stderr, "Prints kzgen's module version, the commit it was built from when known, and the")
+		fmt.Fprintln(stderr, "Go version that built it.")
 	}
 	if err := fs.Parse(args); err != nil {
 		return flagExit(err)
 	}
-	fmt.Fprintf(stdout, "kzgen %s\n", kzgenVersion())
+	fmt.Fprintln(stdout, versionLine(debug.ReadBuildInfo()))
 	return 0
 }
 
-// kzgenVersion reports the link-time version, else the module version, else "devel".
-func kzgenVersion() string {
-	if version != "" {
-		return version
+// versionLine describes this build: "kzgen v1.2.3 (commit 0123abcd, modified)
+// go1.26.8". The version is the link-time one, else the module version from
+// the build information ("devel" for a build inside the repository).
+func versionLine(info *debug.BuildInfo, ok bool) string {
+	v := version
+	if v == "" && ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		v = info.Main.Version
 	}
-	if info, ok := debug.ReadBuildInfo(); ok {
-		v := info.Main.Version
-		if v != "" && v != "(devel)" {
-			return v
+	if v == "" {
+		v = "devel"
+	}
+	line := "kzgen " + v
+	if !ok {
+		return line + " " + runtime.Version()
+	}
+	var revision, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value
+		case "vcs.modified":
+			modified = s.Value
 		}
 	}
-	return "devel"
+	if revision != "" {
+		if len(revision) > 12 {
+			revision = revision[:12]
+		}
+		line += " (commit " + revision
+		if modified == "true" {
+			line += ", modified"
+		}
+		line += ")"
+	}
+	return line + " " + info.GoVersion
 }

@@ -41,7 +41,7 @@ func newHandler(publicURL string, log *slog.Logger) http.Handler {
 					ReqBodyFormat(callflow.PivotReqBodyFormatForm).
 					ReqFormat(callflow.PivotReqFormatKazoo).
 					Then(callflow.TTS("Sorry, something went wrong. Goodbye.")))), nil
-	}, pivot.WithLogger(log)))
+	}, pivot.WithLogger(log), serve.URLBlacklist(publicURL)))
 
 	// Step 2: read Digits[pin].
 	mux.Handle("/pin", pivot.Handler(func(ctx context.Context, r *pivot.Request) (callflow.Builder, error) {
@@ -50,7 +50,7 @@ func newHandler(publicURL string, log *slog.Logger) http.Handler {
 			return callflow.TTS("We did not get any digits. Goodbye.").Then(callflow.Hangup()), nil
 		}
 		return callflow.TTS("You entered " + spell(pin) + ". Goodbye.").Then(callflow.Hangup()), nil
-	}, pivot.WithLogger(log)))
+	}, pivot.WithLogger(log), serve.URLBlacklist(publicURL)))
 	return mux
 }
 

@@ -19,7 +19,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -109,15 +108,11 @@ func deployEntry(ctx context.Context, cfg crossbar.Config, s settings) (*crossba
 	if err := flow.Validate(); err != nil {
 		return nil, fmt.Errorf("entry flow: %w", err)
 	}
-	data, err := json.Marshal(flow.Node())
-	if err != nil {
-		return nil, fmt.Errorf("entry flow: %w", err)
-	}
 	c, err := crossbar.New(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return c.Deploy(ctx, crossbar.DeploySpec{Name: s.name, Numbers: nums, Flow: data})
+	return c.Deploy(ctx, crossbar.DeploySpec{Name: s.name, Numbers: nums, Flow: flow.Node()})
 }
 
 // newHandler answers every call with a greeting, then hangup.

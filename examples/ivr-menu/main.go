@@ -103,7 +103,7 @@ func parseKeys(s string) ([]pivot.Key, error) {
 }
 
 func newHandler(cfg config, log *slog.Logger) (http.Handler, error) {
-	rt, err := pivot.NewRouter(strings.TrimRight(cfg.PublicURL, "/")+"/ivr", cfg.Keys, pivot.WithLogger(log))
+	rt, err := pivot.NewRouter(strings.TrimRight(cfg.PublicURL, "/")+"/ivr", cfg.Keys, pivot.WithLogger(log), serve.URLBlacklist(cfg.PublicURL))
 	if err != nil {
 		return nil, err
 	}

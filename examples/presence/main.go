@@ -67,7 +67,7 @@ func newHandler(publicURL, defaultID string, log *slog.Logger) (http.Handler, er
 				callflow.Pivot(setURL + "?id=" + url.QueryEscape(id)).
 					Method(callflow.PivotMethodPost).
 					ReqFormat(callflow.PivotReqFormatKazoo))), nil
-	}, pivot.WithLogger(log)))
+	}, pivot.WithLogger(log), serve.URLBlacklist(publicURL)))
 
 	mux.Handle("/set", pivot.Handler(func(ctx context.Context, r *pivot.Request) (callflow.Builder, error) {
 		id := voiceURLParam(r, "id")
@@ -77,7 +77,7 @@ func newHandler(publicURL, defaultID string, log *slog.Logger) (http.Handler, er
 			return callflow.TTS("Invalid choice. Goodbye.").Then(callflow.Hangup()), nil
 		}
 		return setPresence(id, status), nil
-	}, pivot.WithLogger(log)))
+	}, pivot.WithLogger(log), serve.URLBlacklist(publicURL)))
 	return mux, nil
 }
 

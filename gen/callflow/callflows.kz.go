@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Document is the object callflows.
 //
@@ -48,10 +48,11 @@ type Document struct {
 	// and during transfers.
 	Ringback *CallflowsRingback `json:"ringback,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -73,15 +74,32 @@ func (x *Document) GetName() string {
 	return ""
 }
 
+// GetNumbers returns Numbers, or its default when it is unset or x is nil.
+func (x *Document) GetNumbers() []string {
+	if x != nil && x.Numbers != nil {
+		return x.Numbers
+	}
+	return DefaultDocumentNumbers()
+}
+
+// GetPatterns returns Patterns, or its default when it is unset or x is nil.
+func (x *Document) GetPatterns() []string {
+	if x != nil && x.Patterns != nil {
+		return x.Patterns
+	}
+	return DefaultDocumentPatterns()
+}
+
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *Document) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *Document) encode(e *kzrt.Encoder) {
+// KzrtEncode is an implementation hook for kzrt, not meant to be called by
+// applications (use MarshalJSON): it appends x to e as JSON.
+func (x *Document) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Featurecode != nil {
 		e.Key("featurecode")
@@ -135,16 +153,18 @@ func (x *Document) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
 func (x *Document) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
+	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// decode reads x from d, replacing what it held.
-func (x *Document) decode(d *kzrt.Decoder) {
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *Document) KzrtDecode(d *kzrt.Decoder) {
 	*x = Document{}
 	if !d.OpenObject() {
 		return
@@ -195,12 +215,15 @@ func (x *Document) decode(d *kzrt.Decoder) {
 // listing every problem with the JSON pointer of the offending value.
 func (x *Document) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *Document) validate(v *kzrt.Validator) {
+// KzrtValidate is an implementation hook for kzrt, not meant to be called by
+// applications (use Validate): it records every problem of x in v, at v's
+// current location.
+func (x *Document) KzrtValidate(v *kzrt.Validator) {
+	v.NumbersOrPatterns(len(x.Numbers), len(x.Patterns))
 	if x.Featurecode != nil {
 		v.Push("featurecode")
 		x.Featurecode.validate(v)
@@ -258,10 +281,11 @@ type CallflowsFeaturecode struct {
 	// Length 1 to 30 characters.
 	Number *string `json:"number,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -304,7 +328,7 @@ func (x *CallflowsFeaturecode) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -364,10 +388,11 @@ type CallflowsRingback struct {
 	// transferred.
 	Transfer *string `json:"transfer,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -411,7 +436,7 @@ func (x *CallflowsRingback) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -447,6 +472,25 @@ func (x *CallflowsRingback) Validate() error {
 
 // validate records every problem of x in v, at v's current location.
 func (x *CallflowsRingback) validate(v *kzrt.Validator) {}
+
+// Conversions lists the values of the flow's node data that Crossbar converts
+// to the type their schema wants before it stores a callflow ("2000" to 2000,
+// 2000.0 to 2000, "true" to true), as decoding the document converted them
+// (kzrt.Node.Converted), with pointers relative to the document.
+//
+// Validate checks the document as Crossbar stores it: a number or a pattern,
+// the schema, and the converted values, as Crossbar's second pass does; a
+// value it cannot convert stays a problem.
+func (x *Document) Conversions() []kzrt.Conversion {
+	if x == nil || x.Flow == nil {
+		return nil
+	}
+	out := x.Flow.Conversions()
+	for i := range out {
+		out[i].Pointer = "/flow" + out[i].Pointer
+	}
+	return out
+}
 
 // Root returns the first node of the callflow, Flow.
 func (x *Document) Root() *Node {

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // ACDCAgentData is the object callflows.acdc_agent.
 //
@@ -30,10 +30,11 @@ type ACDCAgentData struct {
 	// How long the agent stays paused, in seconds, when action is "paused".
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -116,7 +117,7 @@ func (x *ACDCAgentData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -175,6 +176,13 @@ func (x *ACDCAgentData) KzrtValidate(v *kzrt.Validator) {
 			v.Enum(string(*x.PresenceState), "\"early\", \"confirmed\", \"terminated\", \"red_flash\", \"red_solid\", \"green\"")
 		}
 		v.Pop()
+	}
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // AudioMacroData is the object callflows.audio_macro.
 //
@@ -32,10 +32,11 @@ type AudioMacroData struct {
 	// Default: ["1","2","3","4","5","6","7","8","9","*","0","#"].
 	Terminators []string `json:"terminators,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -60,6 +61,14 @@ func (x *AudioMacroData) GetLanguage() string {
 	return ""
 }
 
+// GetMacros returns Macros, or its default when it is unset or x is nil.
+func (x *AudioMacroData) GetMacros() []AudioMacroMacrosItem {
+	if x != nil && x.Macros != nil {
+		return x.Macros
+	}
+	return DefaultAudioMacroDataMacros()
+}
+
 // GetSkipModule returns SkipModule, or the zero value when it is unset or x is
 // nil.
 func (x *AudioMacroData) GetSkipModule() bool {
@@ -67,6 +76,15 @@ func (x *AudioMacroData) GetSkipModule() bool {
 		return *x.SkipModule
 	}
 	return false
+}
+
+// GetTerminators returns Terminators, or its default when it is unset or x is
+// nil.
+func (x *AudioMacroData) GetTerminators() []string {
+	if x != nil && x.Terminators != nil {
+		return x.Terminators
+	}
+	return DefaultAudioMacroDataTerminators()
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -111,7 +129,7 @@ func (x *AudioMacroData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -167,9 +185,16 @@ func (x *AudioMacroData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *AudioMacroData) KzrtValidate(v *kzrt.Validator) {
-	if x.Macros != nil {
+	if x.Macros == nil {
 		v.Push("macros")
-		v.Count(len(x.Macros), 1, -1, "items")
+		v.Merge(kzrt.Errors{{
+			Code:    kzrt.CodeMinItems,
+			Message: "0 items, minimum 1 (the default Kazoo fills in, [])",
+		}})
+		v.Pop()
+	} else {
+		v.Push("macros")
+		v.Items(len(x.Macros), 1, -1)
 		for i, item := range x.Macros {
 			v.PushIndex(i)
 			item.validate(v)
@@ -184,31 +209,63 @@ func (x *AudioMacroData) ModuleName() string {
 	return "audio_macro"
 }
 
-// AudioMacroMacrosItem is a value matching exactly one of several
-// alternatives, at "macros.item" in callflows.audio_macro. Set exactly one of
-// its fields Play, Tone, Prompt, Say, TTS.
+// AudioMacroMacrosItem is a value at "macros.item" in callflows.audio_macro
+// that is one of several kinds, told apart by its "macro" property: set
+// exactly one of its fields Play ("play"), Tone ("tone"), Prompt ("prompt"),
+// Say ("say"), TTS ("tts").
 //
 // One audio item of the sequence; its macro field tells which kind it is.
+//
+// Decoding picks the field by "macro" and encoding writes it from the field,
+// so the property has no field of its own. A value whose "macro" selects no
+// kind (missing, or another value) is kept in Unknown, and Validate reports
+// it, as Kazoo does. The builders PlayMacro, ToneMacro, PromptMacro, SayMacro,
+// TTSMacro make one.
 type AudioMacroMacrosItem struct {
-	// Kind of audio item: play, prompt, say, tts or tone.
-	//
-	// Required.
-	Macro *AudioMacroMacrosItemMacro `json:"macro,omitempty"`
-	// Item that plays a media file, using the options of the play action.
+	// Play holds the value when "macro" is "play": item that plays a media
+	// file, using the options of the play action.
 	Play *PlayData
-	// Item that plays a generated tone.
+	// Tone holds the value when "macro" is "tone": item that plays a generated
+	// tone.
 	Tone *AudioMacroToneData
-	// Item that plays a system prompt chosen by its ID.
+	// Prompt holds the value when "macro" is "prompt": item that plays a
+	// system prompt chosen by its ID.
 	Prompt *AudioMacroPromptData
-	// Item that speaks a value such as a number or date with the say engine.
+	// Say holds the value when "macro" is "say": item that speaks a value such
+	// as a number or date with the say engine.
 	Say *AudioMacroSayData
-	// Item that reads text aloud with text-to-speech, using the options of the
-	// tts action.
+	// TTS holds the value when "macro" is "tts": item that reads text aloud
+	// with text-to-speech, using the options of the tts action.
 	TTS *TTSData
+	// Unknown holds a value whose "macro" selects none of the kinds, verbatim.
+	Unknown json.RawMessage
 }
 
-// MarshalJSON encodes x as JSON: the alternative that is set, with the shared
-// properties.
+// Macro returns the value of "macro": the one the field that is set stands
+// for, the value Unknown holds when it is a string, else "".
+func (x *AudioMacroMacrosItem) Macro() AudioMacroMacrosItemMacro {
+	switch {
+	case x.Play != nil:
+		return "play"
+	case x.Tone != nil:
+		return "tone"
+	case x.Prompt != nil:
+		return "prompt"
+	case x.Say != nil:
+		return "say"
+	case x.TTS != nil:
+		return "tts"
+	}
+	return AudioMacroMacrosItemMacro(kzrt.StringMember(x.Unknown, "macro"))
+}
+
+// AudioMacroMacrosItem returns *x, so a *AudioMacroMacrosItem can be given
+// wherever an AudioMacroMacrosItemBuilder is expected.
+func (x *AudioMacroMacrosItem) AudioMacroMacrosItem() AudioMacroMacrosItem {
+	return *x
+}
+
+// MarshalJSON encodes x as JSON: the kind that is set, with its "macro".
 func (x *AudioMacroMacrosItem) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
@@ -217,37 +274,52 @@ func (x *AudioMacroMacrosItem) MarshalJSON() ([]byte, error) {
 
 // encode appends x to e as JSON.
 func (x *AudioMacroMacrosItem) encode(e *kzrt.Encoder) {
-	x.encodeAlternative(e)
-	if e.ReopenObject() {
-		if x.Macro != nil {
-			e.Key("macro")
-			e.String(string(*x.Macro))
-		}
-		e.CloseObject()
-	}
-}
-
-// encodeAlternative appends the alternative that is set to e.
-func (x *AudioMacroMacrosItem) encodeAlternative(e *kzrt.Encoder) {
 	switch {
 	case x.Play != nil:
 		x.Play.KzrtEncode(e)
+		if e.ReopenObject() {
+			e.Key("macro")
+			e.String("play")
+			e.CloseObject()
+		}
 	case x.Tone != nil:
 		x.Tone.encode(e)
+		if e.ReopenObject() {
+			e.Key("macro")
+			e.String("tone")
+			e.CloseObject()
+		}
 	case x.Prompt != nil:
 		x.Prompt.encode(e)
+		if e.ReopenObject() {
+			e.Key("macro")
+			e.String("prompt")
+			e.CloseObject()
+		}
 	case x.Say != nil:
 		x.Say.encode(e)
+		if e.ReopenObject() {
+			e.Key("macro")
+			e.String("say")
+			e.CloseObject()
+		}
 	case x.TTS != nil:
 		x.TTS.KzrtEncode(e)
+		if e.ReopenObject() {
+			e.Key("macro")
+			e.String("tts")
+			e.CloseObject()
+		}
+	case x.Unknown != nil:
+		e.Raw(x.Unknown)
 	default:
-		e.Fail(errors.New("AudioMacroMacrosItem: no alternative is set"))
+		e.Fail(errors.New("AudioMacroMacrosItem: no kind is set"))
 		e.Null()
 	}
 }
 
-// UnmarshalJSON decodes the alternative that fits the JSON value. When several
-// could, the first one that is also valid is chosen.
+// UnmarshalJSON decodes a JSON object as the kind its "macro" names; an object
+// whose "macro" names none is kept in Unknown.
 func (x *AudioMacroMacrosItem) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -255,126 +327,71 @@ func (x *AudioMacroMacrosItem) UnmarshalJSON(data []byte) error {
 // decode reads x from d, replacing what it held.
 func (x *AudioMacroMacrosItem) decode(d *kzrt.Decoder) {
 	*x = AudioMacroMacrosItem{}
-	var fallback func()
 	try := d.Alternatives()
-	if d.OpenObject() {
-		for d.NextMember() {
-			switch string(d.Key()) {
-			case "macro":
-				x.Macro = new(AudioMacroMacrosItemMacro(d.String()))
-			default:
-				d.Skip()
+	defer try.End()
+	switch string(d.PeekString("macro")) {
+	case "play":
+		var c PlayData
+		c.KzrtDecode(d)
+		if try.Decoded() {
+			delete(c.Extra, "macro")
+			if len(c.Extra) == 0 {
+				c.Extra = nil
 			}
+			x.Play = &c
+			return
+		}
+	case "tone":
+		var c AudioMacroToneData
+		c.decode(d)
+		if try.Decoded() {
+			delete(c.Extra, "macro")
+			if len(c.Extra) == 0 {
+				c.Extra = nil
+			}
+			x.Tone = &c
+			return
+		}
+	case "prompt":
+		var c AudioMacroPromptData
+		c.decode(d)
+		if try.Decoded() {
+			delete(c.Extra, "macro")
+			if len(c.Extra) == 0 {
+				c.Extra = nil
+			}
+			x.Prompt = &c
+			return
+		}
+	case "say":
+		var c AudioMacroSayData
+		c.decode(d)
+		if try.Decoded() {
+			delete(c.Extra, "macro")
+			if len(c.Extra) == 0 {
+				c.Extra = nil
+			}
+			x.Say = &c
+			return
+		}
+	case "tts":
+		var c TTSData
+		c.KzrtDecode(d)
+		if try.Decoded() {
+			delete(c.Extra, "macro")
+			if len(c.Extra) == 0 {
+				c.Extra = nil
+			}
+			x.TTS = &c
+			return
+		}
+	default:
+		if d.Kind() == '{' {
+			x.Unknown = d.Raw()
+			return
 		}
 	}
-	if d.Failed() {
-		return
-	}
-	try.Restart()
-	switch d.Kind() {
-	case '{':
-		{
-			var c PlayData
-			c.KzrtDecode(d)
-			if try.Decoded() {
-				delete(c.Extra, "macro")
-				if kzrt.Check(func(v *kzrt.Validator) {
-					c.KzrtValidate(v)
-				}) {
-					x.Play = &c
-					return
-				}
-				if fallback == nil {
-					fallback = func() {
-						x.Play = &c
-					}
-				}
-				try.Rewind()
-			}
-		}
-		{
-			var c AudioMacroToneData
-			c.decode(d)
-			if try.Decoded() {
-				delete(c.Extra, "macro")
-				if kzrt.Check(func(v *kzrt.Validator) {
-					c.validate(v)
-				}) {
-					x.Tone = &c
-					return
-				}
-				if fallback == nil {
-					fallback = func() {
-						x.Tone = &c
-					}
-				}
-				try.Rewind()
-			}
-		}
-		{
-			var c AudioMacroPromptData
-			c.decode(d)
-			if try.Decoded() {
-				delete(c.Extra, "macro")
-				if kzrt.Check(func(v *kzrt.Validator) {
-					c.validate(v)
-				}) {
-					x.Prompt = &c
-					return
-				}
-				if fallback == nil {
-					fallback = func() {
-						x.Prompt = &c
-					}
-				}
-				try.Rewind()
-			}
-		}
-		{
-			var c AudioMacroSayData
-			c.decode(d)
-			if try.Decoded() {
-				delete(c.Extra, "macro")
-				if kzrt.Check(func(v *kzrt.Validator) {
-					c.validate(v)
-				}) {
-					x.Say = &c
-					return
-				}
-				if fallback == nil {
-					fallback = func() {
-						x.Say = &c
-					}
-				}
-				try.Rewind()
-			}
-		}
-		{
-			var c TTSData
-			c.KzrtDecode(d)
-			if try.Decoded() {
-				delete(c.Extra, "macro")
-				if kzrt.Check(func(v *kzrt.Validator) {
-					c.KzrtValidate(v)
-				}) {
-					x.TTS = &c
-					return
-				}
-				if fallback == nil {
-					fallback = func() {
-						x.TTS = &c
-					}
-				}
-				try.Rewind()
-			}
-		}
-	}
-	if fallback != nil {
-		fallback()
-		try.Fallback()
-		return
-	}
-	try.Fail("JSON object")
+	try.Fail("JSON object", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -387,15 +404,6 @@ func (x *AudioMacroMacrosItem) Validate() error {
 
 // validate records every problem of x in v, at v's current location.
 func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
-	if x.Macro == nil {
-		v.Missing("macro")
-	} else {
-		v.Push("macro")
-		if !x.Macro.Valid() {
-			v.Enum(string(*x.Macro), "\"play\", \"prompt\", \"say\", \"tts\", \"tone\"")
-		}
-		v.Pop()
-	}
 	set := 0
 	if x.Play != nil {
 		set++
@@ -412,77 +420,426 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 	if x.TTS != nil {
 		set++
 	}
+	if x.Unknown != nil {
+		set++
+	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no kind is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
-		return
-	}
-	var e kzrt.Encoder
-	x.encodeAlternative(&e)
-	data, _ := e.Bytes()
-	matches := 0
-	{
-		var c PlayData
-		if modules.Unmarshal(data, c.KzrtDecode) == nil && kzrt.Check(func(v *kzrt.Validator) {
-			c.KzrtValidate(v)
-		}) {
-			matches++
-		}
-	}
-	{
-		var c AudioMacroToneData
-		if modules.Unmarshal(data, c.decode) == nil && kzrt.Check(func(v *kzrt.Validator) {
-			c.validate(v)
-		}) {
-			matches++
-		}
-	}
-	{
-		var c AudioMacroPromptData
-		if modules.Unmarshal(data, c.decode) == nil && kzrt.Check(func(v *kzrt.Validator) {
-			c.validate(v)
-		}) {
-			matches++
-		}
-	}
-	{
-		var c AudioMacroSayData
-		if modules.Unmarshal(data, c.decode) == nil && kzrt.Check(func(v *kzrt.Validator) {
-			c.validate(v)
-		}) {
-			matches++
-		}
-	}
-	{
-		var c TTSData
-		if modules.Unmarshal(data, c.KzrtDecode) == nil && kzrt.Check(func(v *kzrt.Validator) {
-			c.KzrtValidate(v)
-		}) {
-			matches++
-		}
-	}
-	if matches > 1 {
-		v.Report("value matches more than one alternative; oneOf allows exactly one")
-		return
-	}
-	if matches > 0 {
+		v.Report("", "more than one kind is set")
 		return
 	}
 	switch {
 	case x.Play != nil:
-		x.Play.KzrtValidate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Play.KzrtValidate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a \"play\" macro (callflows.play)", found)
+		}
 	case x.Tone != nil:
-		x.Tone.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Tone.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a \"tone\" macro (callflows.audio_macro.tone)", found)
+		}
 	case x.Prompt != nil:
-		x.Prompt.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Prompt.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a \"prompt\" macro (callflows.audio_macro.prompt)", found)
+		}
 	case x.Say != nil:
-		x.Say.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Say.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a \"say\" macro (callflows.audio_macro.say)", found)
+		}
 	case x.TTS != nil:
-		x.TTS.KzrtValidate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.TTS.KzrtValidate(v)
+		}); len(found) > 0 {
+			v.NoneOf(false, "a \"tts\" macro (callflows.tts)", found)
+		}
+	default:
+		raw, found, err := kzrt.Member(x.Unknown, "macro")
+		if err != nil {
+			v.Merge(kzrt.AsErrors(err))
+			return
+		}
+		if found {
+			v.Push("macro")
+			{
+				var c AudioMacroMacrosItemMacro
+				if v.Decoded(kzrt.UnmarshalValue(raw, &c, func(d *kzrt.Decoder) AudioMacroMacrosItemMacro {
+					return AudioMacroMacrosItemMacro(d.String())
+				})) {
+					if !c.Valid() {
+						v.Enum(string(c), "\"play\", \"prompt\", \"say\", \"tts\", \"tone\"")
+					}
+				} else {
+					v.Enum(string(raw), "\"play\", \"prompt\", \"say\", \"tts\", \"tone\"")
+				}
+			}
+			v.Pop()
+			v.Reportf(kzrt.CodeNoneOf, "no alternative matches: \"macro\" %q is none of \"play\", \"tone\", \"prompt\", \"say\", \"tts\"", x.Macro())
+			return
+		}
+		v.Missing("macro")
+		matches := 0
+		{
+			var c PlayData
+			if modules.Unmarshal(x.Unknown, c.KzrtDecode) == nil && len(v.Try(func(v *kzrt.Validator) {
+				c.KzrtValidate(v)
+			})) == 0 {
+				matches++
+			}
+		}
+		{
+			var c AudioMacroToneData
+			if modules.Unmarshal(x.Unknown, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
+				c.validate(v)
+			})) == 0 {
+				matches++
+			}
+		}
+		{
+			var c AudioMacroPromptData
+			if modules.Unmarshal(x.Unknown, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
+				c.validate(v)
+			})) == 0 {
+				matches++
+			}
+		}
+		{
+			var c AudioMacroSayData
+			if modules.Unmarshal(x.Unknown, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
+				c.validate(v)
+			})) == 0 {
+				matches++
+			}
+		}
+		{
+			var c TTSData
+			if modules.Unmarshal(x.Unknown, c.KzrtDecode) == nil && len(v.Try(func(v *kzrt.Validator) {
+				c.KzrtValidate(v)
+			})) == 0 {
+				matches++
+			}
+		}
+		switch {
+		case matches > 1:
+			v.SeveralOf(matches)
+		case matches == 0:
+			v.Report(kzrt.CodeNoneOf, "no alternative matches: no \"macro\", and no kind accepts the value")
+		}
 	}
+}
+
+// AudioMacroMacrosItemBuilder is anything that yields an AudioMacroMacrosItem:
+// the builders PlayMacro, ToneMacro, PromptMacro, SayMacro, TTSMacro, and
+// *AudioMacroMacrosItem itself. Builders that take such values take it.
+type AudioMacroMacrosItemBuilder interface {
+	// AudioMacroMacrosItem returns the value built.
+	AudioMacroMacrosItem() AudioMacroMacrosItem
+}
+
+// audioMacroMacrosItems builds the values of bs.
+func audioMacroMacrosItems(bs []AudioMacroMacrosItemBuilder) []AudioMacroMacrosItem {
+	if bs == nil {
+		return nil
+	}
+	out := make([]AudioMacroMacrosItem, len(bs))
+	for i, b := range bs {
+		out[i] = b.AudioMacroMacrosItem()
+	}
+	return out
+}
+
+// PlayMacroBuilder builds an AudioMacroMacrosItem whose "macro" is "play";
+// start one with PlayMacro. Setters return the builder, so calls chain.
+type PlayMacroBuilder struct {
+	data PlayData
+}
+
+// PlayMacro starts an AudioMacroMacrosItem whose "macro" is "play".
+//
+// Item that plays a media file, using the options of the play action.
+func PlayMacro() *PlayMacroBuilder {
+	return &PlayMacroBuilder{data: PlayData{}}
+}
+
+// Answer sets "answer": if true and the call is still ringing, it is answered
+// before playback starts; otherwise audio is sent as early media.
+func (b *PlayMacroBuilder) Answer(v bool) *PlayMacroBuilder {
+	b.data.Answer = &v
+	return b
+}
+
+// EndlessPlayback sets "endless_playback": if true, the media repeats until
+// the caller hangs up or presses a terminator key.
+//
+// Default: false.
+func (b *PlayMacroBuilder) EndlessPlayback(v bool) *PlayMacroBuilder {
+	b.data.EndlessPlayback = &v
+	return b
+}
+
+// ID sets "id": what to play: a media document ID from the account, or a URL
+// to fetch the audio from.
+func (b *PlayMacroBuilder) ID(v string) *PlayMacroBuilder {
+	b.data.ID = &v
+	return b
+}
+
+// LoopCount sets "loop_count": number of times the media is played back to
+// back (at least 1).
+//
+// At least 1.
+func (b *PlayMacroBuilder) LoopCount(v int64) *PlayMacroBuilder {
+	b.data.LoopCount = &v
+	return b
+}
+
+// SkipModule sets "skip_module": if true, the callflow engine does not execute
+// this node and moves straight on to its "_" (default) child, if one exists.
+func (b *PlayMacroBuilder) SkipModule(v bool) *PlayMacroBuilder {
+	b.data.SkipModule = &v
+	return b
+}
+
+// Terminators sets "terminators": DTMF keys that stop playback early when the
+// caller presses them; all twelve keys by default.
+//
+// Default: ["1","2","3","4","5","6","7","8","9","*","0","#"].
+func (b *PlayMacroBuilder) Terminators(v ...string) *PlayMacroBuilder {
+	b.data.Terminators = v
+	return b
+}
+
+// AudioMacroMacrosItem returns the value built so far.
+func (b *PlayMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
+	return AudioMacroMacrosItem{Play: &b.data}
+}
+
+// ToneMacroBuilder builds an AudioMacroMacrosItem whose "macro" is "tone";
+// start one with ToneMacro. Setters return the builder, so calls chain.
+type ToneMacroBuilder struct {
+	data AudioMacroToneData
+}
+
+// ToneMacro starts an AudioMacroMacrosItem whose "macro" is "tone".
+//
+// Item that plays a generated tone.
+func ToneMacro() *ToneMacroBuilder {
+	return &ToneMacroBuilder{data: AudioMacroToneData{}}
+}
+
+// DurationOff sets "duration_off": length of the silence after each tone
+// burst, in milliseconds.
+func (b *ToneMacroBuilder) DurationOff(v int64) *ToneMacroBuilder {
+	b.data.DurationOff = &v
+	return b
+}
+
+// DurationOn sets "duration_on": length of each tone burst, in milliseconds.
+func (b *ToneMacroBuilder) DurationOn(v int64) *ToneMacroBuilder {
+	b.data.DurationOn = &v
+	return b
+}
+
+// Frequencies sets "frequencies": frequencies, in hertz, mixed together to
+// form the tone.
+func (b *ToneMacroBuilder) Frequencies(v ...int64) *ToneMacroBuilder {
+	b.data.Frequencies = v
+	return b
+}
+
+// Repeat sets "repeat": number of times the on/off tone cycle is repeated.
+func (b *ToneMacroBuilder) Repeat(v int64) *ToneMacroBuilder {
+	b.data.Repeat = &v
+	return b
+}
+
+// Volume sets "volume": loudness of the tone, on a scale from 0 to 100.
+//
+// At least 0. At most 100.
+func (b *ToneMacroBuilder) Volume(v int64) *ToneMacroBuilder {
+	b.data.Volume = &v
+	return b
+}
+
+// AudioMacroMacrosItem returns the value built so far.
+func (b *ToneMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
+	return AudioMacroMacrosItem{Tone: &b.data}
+}
+
+// PromptMacroBuilder builds an AudioMacroMacrosItem whose "macro" is "prompt";
+// start one with PromptMacro. Setters return the builder, so calls chain.
+type PromptMacroBuilder struct {
+	data AudioMacroPromptData
+}
+
+// PromptMacro starts an AudioMacroMacrosItem whose "macro" is "prompt".
+//
+// Item that plays a system prompt chosen by its ID.
+func PromptMacro() *PromptMacroBuilder {
+	return &PromptMacroBuilder{data: AudioMacroPromptData{}}
+}
+
+// ID sets "id": ID of the system prompt to play.
+func (b *PromptMacroBuilder) ID(v string) *PromptMacroBuilder {
+	b.data.ID = &v
+	return b
+}
+
+// Language sets "language": language version of the prompt to play, for
+// example "en-us".
+func (b *PromptMacroBuilder) Language(v string) *PromptMacroBuilder {
+	b.data.Language = &v
+	return b
+}
+
+// Terminators sets "terminators": DTMF keys that stop the audio when pressed;
+// by default any digit, * or # ends playback.
+//
+// Default: ["1","2","3","4","5","6","7","8","9","*","0","#"].
+func (b *PromptMacroBuilder) Terminators(v ...string) *PromptMacroBuilder {
+	b.data.Terminators = v
+	return b
+}
+
+// AudioMacroMacrosItem returns the value built so far.
+func (b *PromptMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
+	return AudioMacroMacrosItem{Prompt: &b.data}
+}
+
+// SayMacroBuilder builds an AudioMacroMacrosItem whose "macro" is "say"; start
+// one with SayMacro. Setters return the builder, so calls chain.
+type SayMacroBuilder struct {
+	data AudioMacroSayData
+}
+
+// SayMacro starts an AudioMacroMacrosItem whose "macro" is "say".
+//
+// Item that speaks a value such as a number or date with the say engine.
+func SayMacro() *SayMacroBuilder {
+	return &SayMacroBuilder{data: AudioMacroSayData{}}
+}
+
+// Gender sets "gender": grammatical gender used when speaking: masculine,
+// feminine or neuter.
+func (b *SayMacroBuilder) Gender(v AudioMacroSayGender) *SayMacroBuilder {
+	b.data.Gender = &v
+	return b
+}
+
+// Language sets "language": language the value is spoken in, for example "en".
+func (b *SayMacroBuilder) Language(v string) *SayMacroBuilder {
+	b.data.Language = &v
+	return b
+}
+
+// Method sets "method": how the value is read out: "pronounced" as a whole,
+// "iterated" one character at a time, "counted" as an ordinal, or "none".
+func (b *SayMacroBuilder) Method(v AudioMacroSayMethod) *SayMacroBuilder {
+	b.data.Method = &v
+	return b
+}
+
+// Terminators sets "terminators": DTMF keys that stop the audio when pressed;
+// by default any digit, * or # ends playback.
+//
+// Default: ["1","2","3","4","5","6","7","8","9","*","0","#"].
+func (b *SayMacroBuilder) Terminators(v ...string) *SayMacroBuilder {
+	b.data.Terminators = v
+	return b
+}
+
+// Text sets "text": the value to speak; how it is read depends on type.
+func (b *SayMacroBuilder) Text(v string) *SayMacroBuilder {
+	b.data.Text = &v
+	return b
+}
+
+// Type sets "type": kind of value held in text (number, currency, date, URL
+// and so on), which decides how it is pronounced.
+func (b *SayMacroBuilder) Type(v AudioMacroSayType) *SayMacroBuilder {
+	b.data.Type = &v
+	return b
+}
+
+// AudioMacroMacrosItem returns the value built so far.
+func (b *SayMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
+	return AudioMacroMacrosItem{Say: &b.data}
+}
+
+// TTSMacroBuilder builds an AudioMacroMacrosItem whose "macro" is "tts"; start
+// one with TTSMacro. Setters return the builder, so calls chain.
+type TTSMacroBuilder struct {
+	data TTSData
+}
+
+// TTSMacro starts an AudioMacroMacrosItem whose "macro" is "tts".
+//
+// Item that reads text aloud with text-to-speech, using the options of the tts
+// action.
+//
+// The arguments are "text", which must be given.
+func TTSMacro(text string) *TTSMacroBuilder {
+	return &TTSMacroBuilder{data: TTSData{Text: &text}}
+}
+
+// EndlessPlayback sets "endless_playback": if true, the spoken text repeats
+// until the caller hangs up or presses a terminator key.
+func (b *TTSMacroBuilder) EndlessPlayback(v bool) *TTSMacroBuilder {
+	b.data.EndlessPlayback = &v
+	return b
+}
+
+// Engine sets "engine": speech engine to synthesise with; when unset the
+// system's configured default is used.
+func (b *TTSMacroBuilder) Engine(v TTSEngine) *TTSMacroBuilder {
+	b.data.Engine = &v
+	return b
+}
+
+// Language sets "language": language code of the speech, e.g. "en-US"; the
+// available ones depend on the engine.
+func (b *TTSMacroBuilder) Language(v string) *TTSMacroBuilder {
+	b.data.Language = &v
+	return b
+}
+
+// SkipModule sets "skip_module": if true, the callflow engine does not execute
+// this node and moves straight on to its "_" (default) child, if one exists.
+func (b *TTSMacroBuilder) SkipModule(v bool) *TTSMacroBuilder {
+	b.data.SkipModule = &v
+	return b
+}
+
+// Terminators sets "terminators": DTMF keys that stop the speech early when
+// the caller presses them; all twelve keys by default.
+//
+// Default: ["1","2","3","4","5","6","7","8","9","*","0","#"].
+func (b *TTSMacroBuilder) Terminators(v ...string) *TTSMacroBuilder {
+	b.data.Terminators = v
+	return b
+}
+
+// Voice sets "voice": voice to speak with, such as "female" (default) or
+// "male"; the choices depend on the engine.
+//
+// Default: "female".
+func (b *TTSMacroBuilder) Voice(v string) *TTSMacroBuilder {
+	b.data.Voice = &v
+	return b
+}
+
+// AudioMacroMacrosItem returns the value built so far.
+func (b *TTSMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
+	return AudioMacroMacrosItem{TTS: &b.data}
 }
 
 // AudioMacroMacrosItemMacro is the set of values of "macros.item.macro" in
@@ -526,8 +883,10 @@ type AudioMacroBuilder struct {
 //
 // Data for the audio_macro callflow action, which plays a sequence of audio
 // items (files, tones, prompts, spoken values, TTS) as one playback.
-func AudioMacro() *AudioMacroBuilder {
-	b := &AudioMacroBuilder{data: AudioMacroData{}}
+//
+// The arguments are "macros", which must be given.
+func AudioMacro(macros ...AudioMacroMacrosItemBuilder) *AudioMacroBuilder {
+	b := &AudioMacroBuilder{data: AudioMacroData{Macros: audioMacroMacrosItems(macros)}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "audio_macro",
@@ -539,15 +898,6 @@ func AudioMacro() *AudioMacroBuilder {
 // for example "en-us".
 func (b *AudioMacroBuilder) Language(v string) *AudioMacroBuilder {
 	b.data.Language = &v
-	return b
-}
-
-// Macros sets "macros": ordered list of audio items to play; it must contain
-// at least one item.
-//
-// At least 1 item. Default: [].
-func (b *AudioMacroBuilder) Macros(v ...AudioMacroMacrosItem) *AudioMacroBuilder {
-	b.data.Macros = v
 	return b
 }
 

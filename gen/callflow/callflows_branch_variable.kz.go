@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // BranchVariableData is the object callflows.branch_variable.
 //
@@ -27,13 +27,15 @@ type BranchVariableData struct {
 	// Name of the variable or document property whose value chooses the
 	// branch; required.
 	//
-	// Required. Default: "".
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: "".
 	Variable *string `json:"variable,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -98,7 +100,7 @@ func (x *BranchVariableData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -146,9 +148,6 @@ func (x *BranchVariableData) KzrtValidate(v *kzrt.Validator) {
 			v.Enum(string(*x.Scope), "\"account\", \"custom_channel_vars\", \"device\", \"merged\", \"user\"")
 		}
 		v.Pop()
-	}
-	if x.Variable == nil {
-		v.Missing("variable")
 	}
 }
 
@@ -202,10 +201,8 @@ type BranchVariableBuilder struct {
 //
 // Data for the branch_variable callflow action, which picks the child branch
 // whose key equals the value of a variable.
-//
-// The arguments are the required "variable".
-func BranchVariable(variable string) *BranchVariableBuilder {
-	b := &BranchVariableBuilder{data: BranchVariableData{Variable: &variable}}
+func BranchVariable() *BranchVariableBuilder {
+	b := &BranchVariableBuilder{data: BranchVariableData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "branch_variable",
@@ -227,6 +224,15 @@ func (b *BranchVariableBuilder) Scope(v BranchVariableScope) *BranchVariableBuil
 // instead continues with the default "_" child branch, when one exists.
 func (b *BranchVariableBuilder) SkipModule(v bool) *BranchVariableBuilder {
 	b.data.SkipModule = &v
+	return b
+}
+
+// Variable sets "variable": name of the variable or document property whose
+// value chooses the branch; required.
+//
+// Default: "".
+func (b *BranchVariableBuilder) Variable(v string) *BranchVariableBuilder {
+	b.data.Variable = &v
 	return b
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // CallflowData is the object callflows.callflow.
 //
@@ -22,10 +22,11 @@ type CallflowData struct {
 	// default "_" child branch, when one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -70,7 +71,7 @@ func (x *CallflowData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // CollectDTMFData is the object callflows.collect_dtmf.
 //
@@ -46,10 +46,11 @@ type CollectDTMFData struct {
 	// At least 1. Default: 5000.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -166,7 +167,7 @@ func (x *CollectDTMFData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -221,26 +222,36 @@ func (x *CollectDTMFData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *CollectDTMFData) KzrtValidate(v *kzrt.Validator) {
-	if x.InterdigitTimeout != nil {
+	if x.InterdigitTimeout == nil {
+		if raw, kept := x.Extra["interdigit_timeout"]; kept {
+			v.Push("interdigit_timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("interdigit_timeout")
 		if *x.InterdigitTimeout < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.InterdigitTimeout)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.InterdigitTimeout)
 		}
-		v.Pop()
-	} else if raw, kept := x.Extra["interdigit_timeout"]; kept {
-		v.Push("interdigit_timeout")
-		v.KeptNumber(raw, kzrt.Bounds{Min: "1"})
 		v.Pop()
 	}
-	if x.MaxDigits != nil {
+	if x.MaxDigits == nil {
+		if raw, kept := x.Extra["max_digits"]; kept {
+			v.Push("max_digits")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("max_digits")
 		if *x.MaxDigits < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.MaxDigits)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.MaxDigits)
 		}
-		v.Pop()
-	} else if raw, kept := x.Extra["max_digits"]; kept {
-		v.Push("max_digits")
-		v.KeptNumber(raw, kzrt.Bounds{Min: "1"})
 		v.Pop()
 	}
 	if x.Terminator != nil {
@@ -264,15 +275,20 @@ func (x *CollectDTMFData) KzrtValidate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.Timeout != nil {
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("timeout")
 		if *x.Timeout < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.Timeout)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Timeout)
 		}
-		v.Pop()
-	} else if raw, kept := x.Extra["timeout"]; kept {
-		v.Push("timeout")
-		v.KeptNumber(raw, kzrt.Bounds{Min: "1"})
 		v.Pop()
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // ConferenceFeatureData is the object callflows.conference_feature.
 //
@@ -39,10 +39,11 @@ type ConferenceFeatureData struct {
 	// Settings for the greeting the caller hears when joining the conference.
 	WelcomePrompt *ConferenceFeatureWelcomePrompt `json:"welcome_prompt,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -116,7 +117,7 @@ func (x *ConferenceFeatureData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -245,15 +246,21 @@ func (x *ConferenceFeaturePlayEntryTone) UnmarshalJSON(data []byte) error {
 // decode reads x from d, replacing what it held.
 func (x *ConferenceFeaturePlayEntryTone) decode(d *kzrt.Decoder) {
 	*x = ConferenceFeaturePlayEntryTone{}
+	try := d.Alternatives()
+	defer try.End()
 	switch d.Kind() {
 	case '"':
 		x.String = new(d.String())
-		return
+		if try.Decoded() {
+			return
+		}
 	case 't', 'f':
 		x.Bool = new(d.Bool())
-		return
+		if try.Decoded() {
+			return
+		}
 	}
-	d.Unexpected("boolean or string")
+	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -275,10 +282,10 @@ func (x *ConferenceFeaturePlayEntryTone) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 }
@@ -325,15 +332,21 @@ func (x *ConferenceFeaturePlayExitTone) UnmarshalJSON(data []byte) error {
 // decode reads x from d, replacing what it held.
 func (x *ConferenceFeaturePlayExitTone) decode(d *kzrt.Decoder) {
 	*x = ConferenceFeaturePlayExitTone{}
+	try := d.Alternatives()
+	defer try.End()
 	switch d.Kind() {
 	case '"':
 		x.String = new(d.String())
-		return
+		if try.Decoded() {
+			return
+		}
 	case 't', 'f':
 		x.Bool = new(d.Bool())
-		return
+		if try.Decoded() {
+			return
+		}
 	}
-	d.Unexpected("boolean or string")
+	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -355,10 +368,10 @@ func (x *ConferenceFeaturePlayExitTone) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 }
@@ -375,10 +388,11 @@ type ConferenceFeatureWelcomePrompt struct {
 	// Default: true.
 	Play *bool `json:"play,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -425,7 +439,7 @@ func (x *ConferenceFeatureWelcomePrompt) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // DisaData is the object callflows.disa.
 //
@@ -56,10 +56,11 @@ type DisaData struct {
 	// instead of the caller's own.
 	UseAccountCallerID *bool `json:"use_account_caller_id,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -214,7 +215,7 @@ func (x *DisaData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -268,12 +269,40 @@ func (x *DisaData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *DisaData) KzrtValidate(v *kzrt.Validator) {
+	if x.Interdigit == nil {
+		if raw, kept := x.Extra["interdigit"]; kept {
+			v.Push("interdigit")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.MaxDigits == nil {
+		if raw, kept := x.Extra["max_digits"]; kept {
+			v.Push("max_digits")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
 	if x.PreconnectAudio != nil {
 		v.Push("preconnect_audio")
 		if !x.PreconnectAudio.Valid() {
 			v.Enum(string(*x.PreconnectAudio), "\"dialtone\", \"ringing\"")
 		}
 		v.Pop()
+	}
+	if x.Retries == nil {
+		if raw, kept := x.Extra["retries"]; kept {
+			v.Push("retries")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.RingRepeatCount == nil {
+		if raw, kept := x.Extra["ring_repeat_count"]; kept {
+			v.Push("ring_repeat_count")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 

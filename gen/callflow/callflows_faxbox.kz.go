@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // FaxboxData is the object callflows.faxbox.
 //
@@ -27,10 +27,11 @@ type FaxboxData struct {
 	// default "_" child branch, when one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -92,7 +93,7 @@ func (x *FaxboxData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -155,10 +156,11 @@ type FaxboxMedia struct {
 	// "true" or "false".
 	FaxOption *FaxboxMediaFaxOption `json:"fax_option,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -181,7 +183,7 @@ func (x *FaxboxMedia) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -265,15 +267,21 @@ func (x *FaxboxMediaFaxOption) UnmarshalJSON(data []byte) error {
 // decode reads x from d, replacing what it held.
 func (x *FaxboxMediaFaxOption) decode(d *kzrt.Decoder) {
 	*x = FaxboxMediaFaxOption{}
+	try := d.Alternatives()
+	defer try.End()
 	switch d.Kind() {
 	case '"':
 		x.String = new(FaxboxMediaFaxOptionString(d.String()))
-		return
+		if try.Decoded() {
+			return
+		}
 	case 't', 'f':
 		x.Bool = new(d.Bool())
-		return
+		if try.Decoded() {
+			return
+		}
 	}
-	d.Unexpected("boolean or string")
+	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -295,16 +303,20 @@ func (x *FaxboxMediaFaxOption) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	switch {
 	case x.String != nil:
-		if !x.String.Valid() {
-			v.Enum(string(*x.String), "\"auto\", \"true\", \"false\"")
+		if found := v.Try(func(v *kzrt.Validator) {
+			if !x.String.Valid() {
+				v.Enum(string(*x.String), "\"auto\", \"true\", \"false\"")
+			}
+		}); len(found) > 0 {
+			v.NoneOf(false, "a string", found)
 		}
 	}
 }

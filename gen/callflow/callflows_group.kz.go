@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // GroupData is the object callflows.group.
 //
@@ -51,10 +51,11 @@ type GroupData struct {
 	// Default: 20.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -76,6 +77,14 @@ const DefaultGroupDataStrategy = GroupStrategySimultaneous
 
 // DefaultGroupDataTimeout is the default of "timeout" in callflows.group.
 const DefaultGroupDataTimeout = 20
+
+// GetEndpoints returns Endpoints, or its default when it is unset or x is nil.
+func (x *GroupData) GetEndpoints() []string {
+	if x != nil && x.Endpoints != nil {
+		return x.Endpoints
+	}
+	return DefaultGroupDataEndpoints()
+}
 
 // GetFailOnSingleReject returns FailOnSingleReject, or the zero value when it
 // is unset or x is nil.
@@ -206,7 +215,7 @@ func (x *GroupData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -268,6 +277,13 @@ func (x *GroupData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *GroupData) KzrtValidate(v *kzrt.Validator) {
+	if x.Repeats == nil {
+		if raw, kept := x.Extra["repeats"]; kept {
+			v.Push("repeats")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
 	if x.Ringtones != nil {
 		v.Push("ringtones")
 		x.Ringtones.validate(v)
@@ -279,6 +295,13 @@ func (x *GroupData) KzrtValidate(v *kzrt.Validator) {
 			v.Enum(string(*x.Strategy), "\"single\", \"simultaneous\"")
 		}
 		v.Pop()
+	}
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 
@@ -294,10 +317,11 @@ type GroupRingtones struct {
 	// Ring tone members' phones use for calls coming from inside the account.
 	Internal *string `json:"internal,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -342,7 +366,7 @@ func (x *GroupRingtones) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // GroupPickupFeatureData is the object callflows.group_pickup_feature.
 //
@@ -32,15 +32,17 @@ type GroupPickupFeatureData struct {
 	// What the dialed target is: a group, user, device, or extension (the
 	// default); required.
 	//
-	// Required. Default: "extension".
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: "extension".
 	Type *GroupPickupFeatureType `json:"type,omitempty"`
 	// ID of the user whose devices are searched for a ringing call to pick up.
 	UserID *string `json:"user_id,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -165,7 +167,7 @@ func (x *GroupPickupFeatureData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -217,9 +219,7 @@ func (x *GroupPickupFeatureData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *GroupPickupFeatureData) KzrtValidate(v *kzrt.Validator) {
-	if x.Type == nil {
-		v.Missing("type")
-	} else {
+	if x.Type != nil {
 		v.Push("type")
 		if !x.Type.Valid() {
 			v.Enum(string(*x.Type), "\"group\", \"user\", \"device\", \"extension\"")
@@ -278,10 +278,8 @@ type GroupPickupFeatureBuilder struct {
 //
 // Data for the group pickup feature code, which lets the caller answer a call
 // ringing on the target they dial.
-//
-// The arguments are the required "type".
-func GroupPickupFeature(typeValue GroupPickupFeatureType) *GroupPickupFeatureBuilder {
-	b := &GroupPickupFeatureBuilder{data: GroupPickupFeatureData{Type: &typeValue}}
+func GroupPickupFeature() *GroupPickupFeatureBuilder {
+	b := &GroupPickupFeatureBuilder{data: GroupPickupFeatureData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "group_pickup_feature",
@@ -327,6 +325,15 @@ func (b *GroupPickupFeatureBuilder) GroupID(v string) *GroupPickupFeatureBuilder
 // instead continues with the default "_" child branch, when one exists.
 func (b *GroupPickupFeatureBuilder) SkipModule(v bool) *GroupPickupFeatureBuilder {
 	b.data.SkipModule = &v
+	return b
+}
+
+// Type sets "type": what the dialed target is: a group, user, device, or
+// extension (the default); required.
+//
+// Default: "extension".
+func (b *GroupPickupFeatureBuilder) Type(v GroupPickupFeatureType) *GroupPickupFeatureBuilder {
+	b.data.Type = &v
 	return b
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // LookupcidnameData is the object callflows.lookupcidname.
 //
@@ -18,16 +18,18 @@ const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzge
 type LookupcidnameData struct {
 	// IDs of the match lists searched for the caller's number; required.
 	//
-	// Required. Default: [].
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: [].
 	Lists []string `json:"lists,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -35,6 +37,14 @@ type LookupcidnameData struct {
 // callflows.lookupcidname: [].
 func DefaultLookupcidnameDataLists() []string {
 	return []string{}
+}
+
+// GetLists returns Lists, or its default when it is unset or x is nil.
+func (x *LookupcidnameData) GetLists() []string {
+	if x != nil && x.Lists != nil {
+		return x.Lists
+	}
+	return DefaultLookupcidnameDataLists()
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset or x is
@@ -75,7 +85,7 @@ func (x *LookupcidnameData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -119,11 +129,7 @@ func (x *LookupcidnameData) Validate() error {
 // KzrtValidate is an implementation hook for kzrt, not meant to be called by
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
-func (x *LookupcidnameData) KzrtValidate(v *kzrt.Validator) {
-	if x.Lists == nil {
-		v.Missing("lists")
-	}
-}
+func (x *LookupcidnameData) KzrtValidate(v *kzrt.Validator) {}
 
 // ModuleName returns "lookupcidname", the module whose data LookupcidnameData
 // is.
@@ -142,14 +148,21 @@ type LookupcidnameBuilder struct {
 //
 // Data for the lookupcidname callflow action, which finds a caller ID name for
 // the caller's number in match lists.
-//
-// The arguments are the required "lists".
-func Lookupcidname(lists ...string) *LookupcidnameBuilder {
-	b := &LookupcidnameBuilder{data: LookupcidnameData{Lists: lists}}
+func Lookupcidname() *LookupcidnameBuilder {
+	b := &LookupcidnameBuilder{data: LookupcidnameData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "lookupcidname",
 	}
+	return b
+}
+
+// Lists sets "lists": IDs of the match lists searched for the caller's number;
+// required.
+//
+// Default: [].
+func (b *LookupcidnameBuilder) Lists(v ...string) *LookupcidnameBuilder {
+	b.data.Lists = v
 	return b
 }
 

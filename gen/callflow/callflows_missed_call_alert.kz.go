@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // MissedCallAlertData is the object callflows.missed_call_alert.
 //
@@ -26,10 +26,11 @@ type MissedCallAlertData struct {
 	// straight on to its "_" (default) child, if one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -71,7 +72,7 @@ func (x *MissedCallAlertData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -151,10 +152,11 @@ type MissedCallAlertRecipientsItem struct {
 	// Required.
 	Type *MissedCallAlertRecipientsItemType `json:"type,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -189,7 +191,7 @@ func (x *MissedCallAlertRecipientsItem) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -293,6 +295,8 @@ func (x *MissedCallAlertRecipientsItemID) UnmarshalJSON(data []byte) error {
 // decode reads x from d, replacing what it held.
 func (x *MissedCallAlertRecipientsItemID) decode(d *kzrt.Decoder) {
 	*x = MissedCallAlertRecipientsItemID{}
+	try := d.Alternatives()
+	defer try.End()
 	switch d.Kind() {
 	case '[':
 		if d.OpenArray() {
@@ -301,12 +305,16 @@ func (x *MissedCallAlertRecipientsItemID) decode(d *kzrt.Decoder) {
 				x.List = append(x.List, d.String())
 			}
 		}
-		return
+		if try.Decoded() {
+			return
+		}
 	case '"':
 		x.String = new(d.String())
-		return
+		if try.Decoded() {
+			return
+		}
 	}
-	d.Unexpected("string or list")
+	try.Fail("string or list", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -328,20 +336,28 @@ func (x *MissedCallAlertRecipientsItemID) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	switch {
 	case x.String != nil:
-		v.Format(*x.String, "email")
+		if found := v.Try(func(v *kzrt.Validator) {
+			v.Format(*x.String, "email")
+		}); len(found) > 0 {
+			v.NoneOf(false, "a string", found)
+		}
 	case x.List != nil:
-		for i, item := range x.List {
-			v.PushIndex(i)
-			v.Format(item, "email")
-			v.Pop()
+		if found := v.Try(func(v *kzrt.Validator) {
+			for i, item := range x.List {
+				v.PushIndex(i)
+				v.Format(item, "email")
+				v.Pop()
+			}
+		}); len(found) > 0 {
+			v.NoneOf(false, "a list", found)
 		}
 	}
 }
@@ -387,7 +403,7 @@ type MissedCallAlertBuilder struct {
 // Data for the missed_call_alert module: arranges for an email to be sent if
 // the call ends without being answered.
 //
-// The arguments are the required "recipients".
+// The arguments are "recipients", which must be given.
 func MissedCallAlert(recipients ...MissedCallAlertRecipientsItem) *MissedCallAlertBuilder {
 	b := &MissedCallAlertBuilder{data: MissedCallAlertData{Recipients: recipients}}
 	b.node = Node{

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // NotificationData is the object callflows.notification.
 //
@@ -25,7 +25,8 @@ type NotificationData struct {
 	// Who receives the notification: a list of entries, each naming either
 	// Kazoo users or email addresses.
 	//
-	// Required. Default: [].
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: [].
 	Recipients []NotificationRecipientsItem `json:"recipients,omitempty"`
 	// When to send: "callflow_exec" sends as soon as this node runs;
 	// "channel_destroy" (the default) waits until the call's channel has been
@@ -36,10 +37,11 @@ type NotificationData struct {
 	// ID of the account's custom notification template to render and send.
 	TemplateID *string `json:"template_id,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -60,6 +62,15 @@ func (x *NotificationData) GetComments() string {
 		return *x.Comments
 	}
 	return ""
+}
+
+// GetRecipients returns Recipients, or its default when it is unset or x is
+// nil.
+func (x *NotificationData) GetRecipients() []NotificationRecipientsItem {
+	if x != nil && x.Recipients != nil {
+		return x.Recipients
+	}
+	return DefaultNotificationDataRecipients()
 }
 
 // GetSendAt returns SendAt, or its default when it is unset or x is nil.
@@ -125,7 +136,7 @@ func (x *NotificationData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -194,9 +205,7 @@ func (x *NotificationData) KzrtValidate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.Recipients == nil {
-		v.Missing("recipients")
-	} else {
+	if x.Recipients != nil {
 		v.Push("recipients")
 		for i, item := range x.Recipients {
 			v.PushIndex(i)
@@ -260,10 +269,11 @@ type NotificationRecipientsItem struct {
 	// Required.
 	Type *NotificationRecipientsItemType `json:"type,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -298,7 +308,7 @@ func (x *NotificationRecipientsItem) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -402,6 +412,8 @@ func (x *NotificationRecipientsItemID) UnmarshalJSON(data []byte) error {
 // decode reads x from d, replacing what it held.
 func (x *NotificationRecipientsItemID) decode(d *kzrt.Decoder) {
 	*x = NotificationRecipientsItemID{}
+	try := d.Alternatives()
+	defer try.End()
 	switch d.Kind() {
 	case '[':
 		if d.OpenArray() {
@@ -410,12 +422,16 @@ func (x *NotificationRecipientsItemID) decode(d *kzrt.Decoder) {
 				x.List = append(x.List, d.String())
 			}
 		}
-		return
+		if try.Decoded() {
+			return
+		}
 	case '"':
 		x.String = new(d.String())
-		return
+		if try.Decoded() {
+			return
+		}
 	}
-	d.Unexpected("string or list")
+	try.Fail("string or list", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -437,20 +453,28 @@ func (x *NotificationRecipientsItemID) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	switch {
 	case x.String != nil:
-		v.Format(*x.String, "email")
+		if found := v.Try(func(v *kzrt.Validator) {
+			v.Format(*x.String, "email")
+		}); len(found) > 0 {
+			v.NoneOf(false, "a string", found)
+		}
 	case x.List != nil:
-		for i, item := range x.List {
-			v.PushIndex(i)
-			v.Format(item, "email")
-			v.Pop()
+		if found := v.Try(func(v *kzrt.Validator) {
+			for i, item := range x.List {
+				v.PushIndex(i)
+				v.Format(item, "email")
+				v.Pop()
+			}
+		}); len(found) > 0 {
+			v.NoneOf(false, "a list", found)
 		}
 	}
 }
@@ -526,10 +550,8 @@ type NotificationBuilder struct {
 //
 // Data for the notification module: sends an account-defined notification
 // template by email or SMS to chosen recipients.
-//
-// The arguments are the required "recipients".
-func Notification(recipients ...NotificationRecipientsItem) *NotificationBuilder {
-	b := &NotificationBuilder{data: NotificationData{Recipients: recipients}}
+func Notification() *NotificationBuilder {
+	b := &NotificationBuilder{data: NotificationData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "notification",
@@ -548,6 +570,15 @@ func (b *NotificationBuilder) Comments(v string) *NotificationBuilder {
 // notification over: any of "email" and "sms".
 func (b *NotificationBuilder) NotificationMedia(v ...NotificationNotificationMediaItem) *NotificationBuilder {
 	b.data.NotificationMedia = v
+	return b
+}
+
+// Recipients sets "recipients": who receives the notification: a list of
+// entries, each naming either Kazoo users or email addresses.
+//
+// Default: [].
+func (b *NotificationBuilder) Recipients(v ...NotificationRecipientsItem) *NotificationBuilder {
+	b.data.Recipients = v
 	return b
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // OffnetData is the object callflows.offnet.
 //
@@ -76,10 +76,11 @@ type OffnetData struct {
 	// Default: true.
 	UseLocalResources *bool `json:"use_local_resources,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -171,6 +172,15 @@ func (x *OffnetData) GetIgnoreEarlyMedia() bool {
 		return *x.IgnoreEarlyMedia
 	}
 	return DefaultOffnetDataIgnoreEarlyMedia
+}
+
+// GetOutboundFlags returns OutboundFlags, or its default when it is unset or x
+// is nil.
+func (x *OffnetData) GetOutboundFlags() []string {
+	if x != nil && x.OutboundFlags != nil {
+		return x.OutboundFlags
+	}
+	return DefaultOffnetDataOutboundFlags()
 }
 
 // GetResourceType returns ResourceType, or the zero value when it is unset or
@@ -319,7 +329,7 @@ func (x *OffnetData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -405,6 +415,13 @@ func (x *OffnetData) KzrtValidate(v *kzrt.Validator) {
 		x.CustomSIPHeaders.validate(v)
 		v.Pop()
 	}
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
 }
 
 // ModuleName returns "offnet", the module whose data OffnetData is.
@@ -456,6 +473,7 @@ func (x *OffnetCustomSIPHeaders) decode(d *kzrt.Decoder) {
 	*x = OffnetCustomSIPHeaders{}
 	var fallback func()
 	try := d.Alternatives()
+	defer try.End()
 	switch d.Kind() {
 	case '{':
 		{
@@ -500,7 +518,7 @@ func (x *OffnetCustomSIPHeaders) decode(d *kzrt.Decoder) {
 		try.Fallback()
 		return
 	}
-	try.Fail("JSON object")
+	try.Fail("JSON object", kzrt.CodeNoneOfAny)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -522,10 +540,10 @@ func (x *OffnetCustomSIPHeaders) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 	var e kzrt.Encoder
@@ -534,17 +552,17 @@ func (x *OffnetCustomSIPHeaders) validate(v *kzrt.Validator) {
 	matches := 0
 	{
 		var c CustomSIPHeaders
-		if modules.Unmarshal(data, c.decode) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if modules.Unmarshal(data, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
-		}) {
+		})) == 0 {
 			matches++
 		}
 	}
 	{
 		var c OffnetCustomSIPHeadersObject
-		if modules.Unmarshal(data, c.decode) == nil && kzrt.Check(func(v *kzrt.Validator) {
+		if modules.Unmarshal(data, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
-		}) {
+		})) == 0 {
 			matches++
 		}
 	}
@@ -553,9 +571,17 @@ func (x *OffnetCustomSIPHeaders) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case x.CustomSIPHeaders != nil:
-		x.CustomSIPHeaders.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.CustomSIPHeaders.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(true, "a JSON object (custom_sip_headers)", found)
+		}
 	case x.Object != nil:
-		x.Object.validate(v)
+		if found := v.Try(func(v *kzrt.Validator) {
+			x.Object.validate(v)
+		}); len(found) > 0 {
+			v.NoneOf(true, "a JSON object", found)
+		}
 	}
 }
 
@@ -567,10 +593,11 @@ type OffnetCustomSIPHeadersObject struct {
 	// Extra SIP headers added to the leg Kazoo sends out towards the endpoint.
 	Out CustomSIPHeaders `json:"out,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -597,7 +624,7 @@ func (x *OffnetCustomSIPHeadersObject) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.

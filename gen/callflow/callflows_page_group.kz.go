@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // PageGroupData is the object callflows.page_group.
 //
@@ -19,7 +19,8 @@ type PageGroupData struct {
 	// "one-way" lets members only hear the caller; "two-way" also lets the
 	// caller hear them.
 	//
-	// Required. Default: "one-way".
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: "one-way".
 	Audio *PageGroupAudio `json:"audio,omitempty"`
 	// If true, members already on a call are still paged, interrupting their
 	// conversation.
@@ -37,10 +38,11 @@ type PageGroupData struct {
 	// Default: 5.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -126,7 +128,7 @@ func (x *PageGroupData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -179,9 +181,7 @@ func (x *PageGroupData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *PageGroupData) KzrtValidate(v *kzrt.Validator) {
-	if x.Audio == nil {
-		v.Missing("audio")
-	} else {
+	if x.Audio != nil {
 		v.Push("audio")
 		if !x.Audio.Valid() {
 			v.Enum(string(*x.Audio), "\"one-way\", \"two-way\"")
@@ -192,13 +192,20 @@ func (x *PageGroupData) KzrtValidate(v *kzrt.Validator) {
 		v.Missing("endpoints")
 	} else {
 		v.Push("endpoints")
-		v.Count(len(x.Endpoints), 1, -1, "items")
+		v.Items(len(x.Endpoints), 1, -1)
 		for i, item := range x.Endpoints {
 			v.PushIndex(i)
 			item.validate(v)
 			v.Pop()
 		}
 		v.Pop()
+	}
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 
@@ -264,10 +271,11 @@ type PageGroupEndpointsItem struct {
 	// At least 1. At most 100.
 	Weight *int64 `json:"weight,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -355,7 +363,7 @@ func (x *PageGroupEndpointsItem) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -397,6 +405,13 @@ func (x *PageGroupEndpointsItem) Validate() error {
 
 // validate records every problem of x in v, at v's current location.
 func (x *PageGroupEndpointsItem) validate(v *kzrt.Validator) {
+	if x.Delay == nil {
+		if raw, kept := x.Extra["delay"]; kept {
+			v.Push("delay")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
 	if x.EndpointType == nil {
 		v.Missing("endpoint_type")
 	} else {
@@ -413,21 +428,31 @@ func (x *PageGroupEndpointsItem) validate(v *kzrt.Validator) {
 		v.Length(*x.ID, 1, 128)
 		v.Pop()
 	}
-	if x.Weight != nil {
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.Weight == nil {
+		if raw, kept := x.Extra["weight"]; kept {
+			v.Push("weight")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "100",
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("weight")
 		if *x.Weight < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.Weight)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Weight)
 		}
 		if *x.Weight > 100 {
-			v.Reportf("%v is greater than the maximum 100", *x.Weight)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 100", *x.Weight)
 		}
-		v.Pop()
-	} else if raw, kept := x.Extra["weight"]; kept {
-		v.Push("weight")
-		v.KeptNumber(raw, kzrt.Bounds{
-			Max: "100",
-			Min: "1",
-		})
 		v.Pop()
 	}
 }
@@ -474,16 +499,22 @@ type PageGroupBuilder struct {
 // Data for the page_group module: calls a set of endpoints at once and
 // auto-answers them for a one- or two-way intercom page.
 //
-// The arguments are the required "audio", "endpoints".
-func PageGroup(audio PageGroupAudio, endpoints ...PageGroupEndpointsItem) *PageGroupBuilder {
-	b := &PageGroupBuilder{data: PageGroupData{
-		Audio:     &audio,
-		Endpoints: endpoints,
-	}}
+// The arguments are "endpoints", which must be given.
+func PageGroup(endpoints ...PageGroupEndpointsItem) *PageGroupBuilder {
+	b := &PageGroupBuilder{data: PageGroupData{Endpoints: endpoints}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "page_group",
 	}
+	return b
+}
+
+// Audio sets "audio": "one-way" lets members only hear the caller; "two-way"
+// also lets the caller hear them.
+//
+// Default: "one-way".
+func (b *PageGroupBuilder) Audio(v PageGroupAudio) *PageGroupBuilder {
+	b.data.Audio = &v
 	return b
 }
 

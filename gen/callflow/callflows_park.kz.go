@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // ParkData is the object callflows.park.
 //
@@ -59,10 +59,11 @@ type ParkData struct {
 	// Default: {}.
 	Slots map[string]json.RawMessage `json:"slots,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -157,6 +158,14 @@ func (x *ParkData) GetSlot() string {
 	return ""
 }
 
+// GetSlots returns Slots, or its default when it is unset or x is nil.
+func (x *ParkData) GetSlots() map[string]json.RawMessage {
+	if x != nil && x.Slots != nil {
+		return x.Slots
+	}
+	return DefaultParkDataSlots()
+}
+
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *ParkData) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
@@ -219,7 +228,7 @@ func (x *ParkData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -288,12 +297,33 @@ func (x *ParkData) KzrtValidate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
+	if x.DefaultCallbackTimeout == nil {
+		if raw, kept := x.Extra["default_callback_timeout"]; kept {
+			v.Push("default_callback_timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
 	if x.DefaultPresenceType != nil {
 		v.Push("default_presence_type")
 		if !x.DefaultPresenceType.Valid() {
 			v.Enum(string(*x.DefaultPresenceType), "\"early\", \"terminated\", \"confirmed\"")
 		}
 		v.Pop()
+	}
+	if x.DefaultRingbackTimeout == nil {
+		if raw, kept := x.Extra["default_ringback_timeout"]; kept {
+			v.Push("default_ringback_timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.MaxSlotNumber == nil {
+		if raw, kept := x.Extra["max_slot_number"]; kept {
+			v.Push("max_slot_number")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // PivotData is the object callflows.pivot.
 //
@@ -56,10 +56,11 @@ type PivotData struct {
 	// Required. Must match "^https?://".
 	VoiceURL *string `json:"voice_url,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -192,7 +193,7 @@ func (x *PivotData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -270,15 +271,20 @@ func (x *PivotData) KzrtValidate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.ReqTimeoutMS != nil {
+	if x.ReqTimeoutMS == nil {
+		if raw, kept := x.Extra["req_timeout_ms"]; kept {
+			v.Push("req_timeout_ms")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "5000",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("req_timeout_ms")
 		if *x.ReqTimeoutMS > 5000 {
-			v.Reportf("%v is greater than the maximum 5000", *x.ReqTimeoutMS)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 5000", *x.ReqTimeoutMS)
 		}
-		v.Pop()
-	} else if raw, kept := x.Extra["req_timeout_ms"]; kept {
-		v.Push("req_timeout_ms")
-		v.KeptNumber(raw, kzrt.Bounds{Max: "5000"})
 		v.Pop()
 	}
 	if x.VoiceURL == nil {
@@ -286,6 +292,7 @@ func (x *PivotData) KzrtValidate(v *kzrt.Validator) {
 	} else {
 		v.Push("voice_url")
 		v.Pattern(*x.VoiceURL, pivotDataVoiceURLPattern, "^https?://")
+		v.ClientURL(*x.VoiceURL)
 		v.Pop()
 	}
 }
@@ -395,7 +402,7 @@ type PivotBuilder struct {
 // Data for the pivot module: fetches further call instructions (Kazoo JSON or
 // TwiML) from your web server over HTTP.
 //
-// The arguments are the required "voice_url".
+// The arguments are "voice_url", which must be given.
 func Pivot(voiceURL string) *PivotBuilder {
 	b := &PivotBuilder{data: PivotData{VoiceURL: &voiceURL}}
 	b.node = Node{

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // PlayData is the object callflows.play.
 //
@@ -39,10 +39,11 @@ type PlayData struct {
 	// Default: ["1","2","3","4","5","6","7","8","9","*","0","#"].
 	Terminators []string `json:"terminators,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -99,6 +100,15 @@ func (x *PlayData) GetSkipModule() bool {
 	return false
 }
 
+// GetTerminators returns Terminators, or its default when it is unset or x is
+// nil.
+func (x *PlayData) GetTerminators() []string {
+	if x != nil && x.Terminators != nil {
+		return x.Terminators
+	}
+	return DefaultPlayDataTerminators()
+}
+
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *PlayData) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
@@ -144,7 +154,7 @@ func (x *PlayData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -197,15 +207,20 @@ func (x *PlayData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *PlayData) KzrtValidate(v *kzrt.Validator) {
-	if x.LoopCount != nil {
+	if x.LoopCount == nil {
+		if raw, kept := x.Extra["loop_count"]; kept {
+			v.Push("loop_count")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("loop_count")
 		if *x.LoopCount < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.LoopCount)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.LoopCount)
 		}
-		v.Pop()
-	} else if raw, kept := x.Extra["loop_count"]; kept {
-		v.Push("loop_count")
-		v.KeptNumber(raw, kzrt.Bounds{Min: "1"})
 		v.Pop()
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // RecordCallData is the object callflows.record_call.
 //
@@ -19,7 +19,8 @@ type RecordCallData struct {
 	// "start" begins a recording on this call; "stop" ends one already
 	// running.
 	//
-	// Required. Default: "start".
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: "start".
 	Action *RecordCallAction `json:"action,omitempty"`
 	// Audio file format of the saved recording: "mp3" or "wav".
 	Format *RecordCallFormat `json:"format,omitempty"`
@@ -70,10 +71,11 @@ type RecordCallData struct {
 	// Format: uri.
 	URL *string `json:"url,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -292,7 +294,7 @@ func (x *RecordCallData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -356,9 +358,7 @@ func (x *RecordCallData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *RecordCallData) KzrtValidate(v *kzrt.Validator) {
-	if x.Action == nil {
-		v.Missing("action")
-	} else {
+	if x.Action != nil {
 		v.Push("action")
 		if !x.Action.Valid() {
 			v.Enum(string(*x.Action), "\"start\", \"stop\"")
@@ -379,26 +379,43 @@ func (x *RecordCallData) KzrtValidate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.TimeLimit != nil {
+	if x.RecordMinSec == nil {
+		if raw, kept := x.Extra["record_min_sec"]; kept {
+			v.Push("record_min_sec")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.RecordSampleRate == nil {
+		if raw, kept := x.Extra["record_sample_rate"]; kept {
+			v.Push("record_sample_rate")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.TimeLimit == nil {
+		if raw, kept := x.Extra["time_limit"]; kept {
+			v.Push("time_limit")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "10800",
+				Min:     "5",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("time_limit")
 		if *x.TimeLimit < 5 {
-			v.Reportf("%v is less than the minimum 5", *x.TimeLimit)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 5", *x.TimeLimit)
 		}
 		if *x.TimeLimit > 10800 {
-			v.Reportf("%v is greater than the maximum 10800", *x.TimeLimit)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 10800", *x.TimeLimit)
 		}
-		v.Pop()
-	} else if raw, kept := x.Extra["time_limit"]; kept {
-		v.Push("time_limit")
-		v.KeptNumber(raw, kzrt.Bounds{
-			Max: "10800",
-			Min: "5",
-		})
 		v.Pop()
 	}
 	if x.URL != nil {
 		v.Push("url")
-		v.Format(*x.URL, "uri")
+		v.ClientURL(*x.URL)
 		v.Pop()
 	}
 }
@@ -501,14 +518,21 @@ type RecordCallBuilder struct {
 //
 // Data for the record_call module: starts or stops recording the whole call
 // (both parties).
-//
-// The arguments are the required "action".
-func RecordCall(action RecordCallAction) *RecordCallBuilder {
-	b := &RecordCallBuilder{data: RecordCallData{Action: &action}}
+func RecordCall() *RecordCallBuilder {
+	b := &RecordCallBuilder{data: RecordCallData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "record_call",
 	}
+	return b
+}
+
+// Action sets "action": "start" begins a recording on this call; "stop" ends
+// one already running.
+//
+// Default: "start".
+func (b *RecordCallBuilder) Action(v RecordCallAction) *RecordCallBuilder {
+	b.data.Action = &v
 	return b
 }
 

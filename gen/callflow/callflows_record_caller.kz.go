@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // RecordCallerData is the object callflows.record_caller.
 //
@@ -36,10 +36,11 @@ type RecordCallerData struct {
 	// Format: uri.
 	URL *string `json:"url,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -128,7 +129,7 @@ func (x *RecordCallerData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -188,26 +189,29 @@ func (x *RecordCallerData) KzrtValidate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.TimeLimit != nil {
+	if x.TimeLimit == nil {
+		if raw, kept := x.Extra["time_limit"]; kept {
+			v.Push("time_limit")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "10800",
+				Min:     "5",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("time_limit")
 		if *x.TimeLimit < 5 {
-			v.Reportf("%v is less than the minimum 5", *x.TimeLimit)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 5", *x.TimeLimit)
 		}
 		if *x.TimeLimit > 10800 {
-			v.Reportf("%v is greater than the maximum 10800", *x.TimeLimit)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 10800", *x.TimeLimit)
 		}
-		v.Pop()
-	} else if raw, kept := x.Extra["time_limit"]; kept {
-		v.Push("time_limit")
-		v.KeptNumber(raw, kzrt.Bounds{
-			Max: "10800",
-			Min: "5",
-		})
 		v.Pop()
 	}
 	if x.URL != nil {
 		v.Push("url")
-		v.Format(*x.URL, "uri")
+		v.ClientURL(*x.URL)
 		v.Pop()
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // ResponseData is the object callflows.response.
 //
@@ -19,7 +19,8 @@ type ResponseData struct {
 	// SIP response code sent to the caller, such as 486 (Busy Here, the
 	// default) or 503; required.
 	//
-	// Required. Default: 486.
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: 486.
 	Code *int64 `json:"code,omitempty"`
 	// Media ID or URL played to the caller (as early media) before the
 	// response is sent; up to 2048 characters.
@@ -32,10 +33,11 @@ type ResponseData struct {
 	// straight on to its "_" (default) child, if one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -107,7 +109,7 @@ func (x *ResponseData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -152,8 +154,10 @@ func (x *ResponseData) Validate() error {
 // current location.
 func (x *ResponseData) KzrtValidate(v *kzrt.Validator) {
 	if x.Code == nil {
-		if _, kept := x.Extra["code"]; !kept {
-			v.Missing("code")
+		if raw, kept := x.Extra["code"]; kept {
+			v.Push("code")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
 		}
 	}
 	if x.Media != nil {
@@ -179,14 +183,21 @@ type ResponseBuilder struct {
 //
 // Data for the response module: ends the call with a chosen SIP response code
 // and reason, optionally after some media.
-//
-// The arguments are the required "code".
-func Response(code int64) *ResponseBuilder {
-	b := &ResponseBuilder{data: ResponseData{Code: &code}}
+func Response() *ResponseBuilder {
+	b := &ResponseBuilder{data: ResponseData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "response",
 	}
+	return b
+}
+
+// Code sets "code": SIP response code sent to the caller, such as 486 (Busy
+// Here, the default) or 503; required.
+//
+// Default: 486.
+func (b *ResponseBuilder) Code(v int64) *ResponseBuilder {
+	b.data.Code = &v
 	return b
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // RingGroupData is the object callflows.ring_group.
 //
@@ -52,10 +52,11 @@ type RingGroupData struct {
 	// Default: 20.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -192,7 +193,7 @@ func (x *RingGroupData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -258,7 +259,7 @@ func (x *RingGroupData) KzrtValidate(v *kzrt.Validator) {
 		v.Missing("endpoints")
 	} else {
 		v.Push("endpoints")
-		v.Count(len(x.Endpoints), 1, -1, "items")
+		v.Items(len(x.Endpoints), 1, -1)
 		for i, item := range x.Endpoints {
 			v.PushIndex(i)
 			item.validate(v)
@@ -266,15 +267,20 @@ func (x *RingGroupData) KzrtValidate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.Repeats != nil {
+	if x.Repeats == nil {
+		if raw, kept := x.Extra["repeats"]; kept {
+			v.Push("repeats")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("repeats")
 		if *x.Repeats < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.Repeats)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Repeats)
 		}
-		v.Pop()
-	} else if raw, kept := x.Extra["repeats"]; kept {
-		v.Push("repeats")
-		v.KeptNumber(raw, kzrt.Bounds{Min: "1"})
 		v.Pop()
 	}
 	if x.Ringtones != nil {
@@ -288,6 +294,13 @@ func (x *RingGroupData) KzrtValidate(v *kzrt.Validator) {
 			v.Enum(string(*x.Strategy), "\"simultaneous\", \"single\", \"weighted_random\"")
 		}
 		v.Pop()
+	}
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 
@@ -325,10 +338,11 @@ type RingGroupEndpointsItem struct {
 	// At least 1. At most 100.
 	Weight *int64 `json:"weight,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -416,7 +430,7 @@ func (x *RingGroupEndpointsItem) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -458,6 +472,13 @@ func (x *RingGroupEndpointsItem) Validate() error {
 
 // validate records every problem of x in v, at v's current location.
 func (x *RingGroupEndpointsItem) validate(v *kzrt.Validator) {
+	if x.Delay == nil {
+		if raw, kept := x.Extra["delay"]; kept {
+			v.Push("delay")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
 	if x.EndpointType == nil {
 		v.Missing("endpoint_type")
 	} else {
@@ -474,21 +495,31 @@ func (x *RingGroupEndpointsItem) validate(v *kzrt.Validator) {
 		v.Length(*x.ID, 1, 128)
 		v.Pop()
 	}
-	if x.Weight != nil {
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.Weight == nil {
+		if raw, kept := x.Extra["weight"]; kept {
+			v.Push("weight")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "100",
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("weight")
 		if *x.Weight < 1 {
-			v.Reportf("%v is less than the minimum 1", *x.Weight)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Weight)
 		}
 		if *x.Weight > 100 {
-			v.Reportf("%v is greater than the maximum 100", *x.Weight)
+			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 100", *x.Weight)
 		}
-		v.Pop()
-	} else if raw, kept := x.Extra["weight"]; kept {
-		v.Push("weight")
-		v.KeptNumber(raw, kzrt.Bounds{
-			Max: "100",
-			Min: "1",
-		})
 		v.Pop()
 	}
 }
@@ -532,10 +563,11 @@ type RingGroupRingtones struct {
 	// within the account.
 	Internal *string `json:"internal,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -580,7 +612,7 @@ func (x *RingGroupRingtones) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -660,7 +692,7 @@ type RingGroupBuilder struct {
 // Data for the ring_group module: rings a list of devices, users and groups
 // together or in turn until one answers.
 //
-// The arguments are the required "endpoints".
+// The arguments are "endpoints", which must be given.
 func RingGroup(endpoints ...RingGroupEndpointsItem) *RingGroupBuilder {
 	b := &RingGroupBuilder{data: RingGroupData{Endpoints: endpoints}}
 	b.node = Node{

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // RouteToCIDData is the object callflows.route_to_cid.
 //
@@ -50,10 +50,11 @@ type RouteToCIDData struct {
 	// Default: 0.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -95,12 +96,29 @@ func (x *RouteToCIDData) GetCanTextSelf() bool {
 	return false
 }
 
+// GetCIDTypes returns CIDTypes, or its default when it is unset or x is nil.
+func (x *RouteToCIDData) GetCIDTypes() []string {
+	if x != nil && x.CIDTypes != nil {
+		return x.CIDTypes
+	}
+	return DefaultRouteToCIDDataCIDTypes()
+}
+
 // GetDelay returns Delay, or its default when it is unset or x is nil.
 func (x *RouteToCIDData) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
 	}
 	return DefaultRouteToCIDDataDelay
+}
+
+// GetEndpointTypes returns EndpointTypes, or its default when it is unset or x
+// is nil.
+func (x *RouteToCIDData) GetEndpointTypes() []string {
+	if x != nil && x.EndpointTypes != nil {
+		return x.EndpointTypes
+	}
+	return DefaultRouteToCIDDataEndpointTypes()
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset or x is
@@ -200,7 +218,7 @@ func (x *RouteToCIDData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -266,8 +284,22 @@ func (x *RouteToCIDData) Validate() error {
 func (x *RouteToCIDData) KzrtValidate(v *kzrt.Validator) {
 	if x.CIDTypes != nil {
 		v.Push("cid_types")
-		v.Count(len(x.CIDTypes), 1, -1, "items")
+		v.Items(len(x.CIDTypes), 1, -1)
 		v.Pop()
+	}
+	if x.Delay == nil {
+		if raw, kept := x.Extra["delay"]; kept {
+			v.Push("delay")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 

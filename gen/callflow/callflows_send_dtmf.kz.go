@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // SendDTMFData is the object callflows.send_dtmf.
 //
@@ -30,10 +30,11 @@ type SendDTMFData struct {
 	// straight on to its "_" (default) child, if one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -88,7 +89,7 @@ func (x *SendDTMFData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -190,17 +191,23 @@ func (x *SendDTMFDurationMS) UnmarshalJSON(data []byte) error {
 // decode reads x from d, replacing what it held.
 func (x *SendDTMFDurationMS) decode(d *kzrt.Decoder) {
 	*x = SendDTMFDurationMS{}
+	try := d.Alternatives()
+	defer try.End()
 	switch d.Kind() {
 	case '"':
 		x.String = new(d.String())
-		return
+		if try.Decoded() {
+			return
+		}
 	case '0':
 		if d.IsInteger() {
 			x.Int = new(d.Int())
-			return
+			if try.Decoded() {
+				return
+			}
 		}
 	}
-	d.Unexpected("integer or string")
+	try.Fail("integer or string", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -222,10 +229,10 @@ func (x *SendDTMFDurationMS) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 }
@@ -242,7 +249,7 @@ type SendDTMFBuilder struct {
 // Data for the send_dtmf module, which plays DTMF tones onto the call, for
 // example to drive a remote IVR.
 //
-// The arguments are the required "digits".
+// The arguments are "digits", which must be given.
 func SendDTMF(digits string) *SendDTMFBuilder {
 	b := &SendDTMFBuilder{data: SendDTMFData{Digits: &digits}}
 	b.node = Node{

@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // SetVariablesData is the object callflows.set_variables.
 //
@@ -21,7 +21,8 @@ type SetVariablesData struct {
 	// Map of variable name to value stored on the channel as custom
 	// application variables; they then appear in events and CDRs. Required.
 	//
-	// Required. Default: {}.
+	// Required, but may be left out: Kazoo fills in the default first.
+	// Default: {}.
 	CustomApplicationVars map[string]json.RawMessage `json:"custom_application_vars,omitempty"`
 	// If true, the variables are also copied to every channel later bridged to
 	// this one; otherwise they stay on this channel.
@@ -30,10 +31,11 @@ type SetVariablesData struct {
 	// straight on to its "_" (default) child, if one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -41,6 +43,15 @@ type SetVariablesData struct {
 // "custom_application_vars" in callflows.set_variables: {}.
 func DefaultSetVariablesDataCustomApplicationVars() map[string]json.RawMessage {
 	return kzrt.DefaultValue[map[string]json.RawMessage]("{}")
+}
+
+// GetCustomApplicationVars returns CustomApplicationVars, or its default when
+// it is unset or x is nil.
+func (x *SetVariablesData) GetCustomApplicationVars() map[string]json.RawMessage {
+	if x != nil && x.CustomApplicationVars != nil {
+		return x.CustomApplicationVars
+	}
+	return DefaultSetVariablesDataCustomApplicationVars()
 }
 
 // GetExport returns Export, or the zero value when it is unset or x is nil.
@@ -94,7 +105,7 @@ func (x *SetVariablesData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -141,11 +152,7 @@ func (x *SetVariablesData) Validate() error {
 // KzrtValidate is an implementation hook for kzrt, not meant to be called by
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
-func (x *SetVariablesData) KzrtValidate(v *kzrt.Validator) {
-	if x.CustomApplicationVars == nil {
-		v.Missing("custom_application_vars")
-	}
-}
+func (x *SetVariablesData) KzrtValidate(v *kzrt.Validator) {}
 
 // ModuleName returns "set_variables", the module whose data SetVariablesData
 // is.
@@ -164,14 +171,22 @@ type SetVariablesBuilder struct {
 //
 // Data for the set_variables module, which attaches several custom application
 // variables to the call at once.
-//
-// The arguments are the required "custom_application_vars".
-func SetVariables(customApplicationVars map[string]json.RawMessage) *SetVariablesBuilder {
-	b := &SetVariablesBuilder{data: SetVariablesData{CustomApplicationVars: customApplicationVars}}
+func SetVariables() *SetVariablesBuilder {
+	b := &SetVariablesBuilder{data: SetVariablesData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "set_variables",
 	}
+	return b
+}
+
+// CustomApplicationVars sets "custom_application_vars": map of variable name
+// to value stored on the channel as custom application variables; they then
+// appear in events and CDRs. Required.
+//
+// Default: {}.
+func (b *SetVariablesBuilder) CustomApplicationVars(v map[string]json.RawMessage) *SetVariablesBuilder {
+	b.data.CustomApplicationVars = v
 	return b
 }
 

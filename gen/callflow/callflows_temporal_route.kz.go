@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // TemporalRouteData is the object callflows.temporal_route.
 //
@@ -38,10 +38,11 @@ type TemporalRouteData struct {
 	// evaluated; defaults to the account's.
 	Timezone *string `json:"timezone,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -74,6 +75,14 @@ func (x *TemporalRouteData) GetRuleSet() string {
 		return *x.RuleSet
 	}
 	return ""
+}
+
+// GetRules returns Rules, or its default when it is unset or x is nil.
+func (x *TemporalRouteData) GetRules() []string {
+	if x != nil && x.Rules != nil {
+		return x.Rules
+	}
+	return DefaultTemporalRouteDataRules()
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset or x is
@@ -139,7 +148,7 @@ func (x *TemporalRouteData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -198,6 +207,13 @@ func (x *TemporalRouteData) KzrtValidate(v *kzrt.Validator) {
 			v.Enum(string(*x.Action), "\"menu\", \"enable\", \"disable\", \"reset\"")
 		}
 		v.Pop()
+	}
+	if x.InterdigitTimeout == nil {
+		if raw, kept := x.Extra["interdigit_timeout"]; kept {
+			v.Push("interdigit_timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // TTSData is the object callflows.tts.
 //
@@ -43,10 +43,11 @@ type TTSData struct {
 	// Default: "female".
 	Voice *string `json:"voice,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -92,6 +93,15 @@ func (x *TTSData) GetSkipModule() bool {
 		return *x.SkipModule
 	}
 	return false
+}
+
+// GetTerminators returns Terminators, or its default when it is unset or x is
+// nil.
+func (x *TTSData) GetTerminators() []string {
+	if x != nil && x.Terminators != nil {
+		return x.Terminators
+	}
+	return DefaultTTSDataTerminators()
 }
 
 // GetText returns Text, or the zero value when it is unset or x is nil.
@@ -159,7 +169,7 @@ func (x *TTSData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -275,7 +285,7 @@ type TTSBuilder struct {
 // Data for the tts module, which speaks a piece of text to the caller with a
 // speech synthesis engine.
 //
-// The arguments are the required "text".
+// The arguments are "text", which must be given.
 func TTS(text string) *TTSBuilder {
 	b := &TTSBuilder{data: TTSData{Text: &text}}
 	b.node = Node{

@@ -13,7 +13,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Conferences is the object conferences.
 //
@@ -102,10 +102,11 @@ type Conferences struct {
 	// joins.
 	WaitForModerator *bool `json:"wait_for_moderator,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -154,6 +155,15 @@ func (x *Conferences) GetCallerControls() string {
 		return *x.CallerControls
 	}
 	return ""
+}
+
+// GetConferenceNumbers returns ConferenceNumbers, or its default when it is
+// unset or x is nil.
+func (x *Conferences) GetConferenceNumbers() []string {
+	if x != nil && x.ConferenceNumbers != nil {
+		return x.ConferenceNumbers
+	}
+	return DefaultConferencesConferenceNumbers()
 }
 
 // GetDomain returns Domain, or the zero value when it is unset or x is nil.
@@ -395,7 +405,7 @@ func (x *Conferences) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -508,6 +518,13 @@ func (x *Conferences) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
+	if x.MaxParticipants == nil {
+		if raw, kept := x.Extra["max_participants"]; kept {
+			v.Push("max_participants")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
 	if x.Member != nil {
 		v.Push("member")
 		x.Member.validate(v)
@@ -573,10 +590,11 @@ type ConferencesMember struct {
 	// If true, a prompt is played to a member as they enter the conference.
 	PlayEntryPrompt *bool `json:"play_entry_prompt,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -614,6 +632,22 @@ func (x *ConferencesMember) GetJoinMuted() bool {
 		return *x.JoinMuted
 	}
 	return DefaultConferencesMemberJoinMuted
+}
+
+// GetNumbers returns Numbers, or its default when it is unset or x is nil.
+func (x *ConferencesMember) GetNumbers() []string {
+	if x != nil && x.Numbers != nil {
+		return x.Numbers
+	}
+	return DefaultConferencesMemberNumbers()
+}
+
+// GetPins returns Pins, or its default when it is unset or x is nil.
+func (x *ConferencesMember) GetPins() []string {
+	if x != nil && x.Pins != nil {
+		return x.Pins
+	}
+	return DefaultConferencesMemberPins()
 }
 
 // GetPlayEntryPrompt returns PlayEntryPrompt, or the zero value when it is
@@ -670,7 +704,7 @@ func (x *ConferencesMember) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -724,7 +758,7 @@ func (x *ConferencesMember) Validate() error {
 func (x *ConferencesMember) validate(v *kzrt.Validator) {
 	if x.Numbers != nil {
 		v.Push("numbers")
-		v.Count(len(x.Numbers), 0, -1, "items")
+		v.Items(len(x.Numbers), 0, -1)
 		kzrt.Unique(v, x.Numbers, func(e *kzrt.Encoder, item string) {
 			e.String(item)
 		})
@@ -771,10 +805,11 @@ type ConferencesModerator struct {
 	// Default: [].
 	Pins []string `json:"pins,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -812,6 +847,22 @@ func (x *ConferencesModerator) GetJoinMuted() bool {
 		return *x.JoinMuted
 	}
 	return DefaultConferencesModeratorJoinMuted
+}
+
+// GetNumbers returns Numbers, or its default when it is unset or x is nil.
+func (x *ConferencesModerator) GetNumbers() []string {
+	if x != nil && x.Numbers != nil {
+		return x.Numbers
+	}
+	return DefaultConferencesModeratorNumbers()
+}
+
+// GetPins returns Pins, or its default when it is unset or x is nil.
+func (x *ConferencesModerator) GetPins() []string {
+	if x != nil && x.Pins != nil {
+		return x.Pins
+	}
+	return DefaultConferencesModeratorPins()
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -855,7 +906,7 @@ func (x *ConferencesModerator) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -972,15 +1023,21 @@ func (x *ConferencesPlayEntryTone) UnmarshalJSON(data []byte) error {
 // decode reads x from d, replacing what it held.
 func (x *ConferencesPlayEntryTone) decode(d *kzrt.Decoder) {
 	*x = ConferencesPlayEntryTone{}
+	try := d.Alternatives()
+	defer try.End()
 	switch d.Kind() {
 	case '"':
 		x.String = new(d.String())
-		return
+		if try.Decoded() {
+			return
+		}
 	case 't', 'f':
 		x.Bool = new(d.Bool())
-		return
+		if try.Decoded() {
+			return
+		}
 	}
-	d.Unexpected("boolean or string")
+	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1002,10 +1059,10 @@ func (x *ConferencesPlayEntryTone) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 }
@@ -1054,15 +1111,21 @@ func (x *ConferencesPlayExitTone) UnmarshalJSON(data []byte) error {
 // decode reads x from d, replacing what it held.
 func (x *ConferencesPlayExitTone) decode(d *kzrt.Decoder) {
 	*x = ConferencesPlayExitTone{}
+	try := d.Alternatives()
+	defer try.End()
 	switch d.Kind() {
 	case '"':
 		x.String = new(d.String())
-		return
+		if try.Decoded() {
+			return
+		}
 	case 't', 'f':
 		x.Bool = new(d.Bool())
-		return
+		if try.Decoded() {
+			return
+		}
 	}
-	d.Unexpected("boolean or string")
+	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1084,10 +1147,10 @@ func (x *ConferencesPlayExitTone) validate(v *kzrt.Validator) {
 	}
 	switch {
 	case set == 0:
-		v.Report("no alternative is set")
+		v.Report("", "no alternative is set")
 		return
 	case set > 1:
-		v.Report("more than one alternative is set")
+		v.Report("", "more than one alternative is set")
 		return
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // CustomSIPHeaders is the schema custom_sip_headers.
 //
@@ -71,7 +71,7 @@ func (x CustomSIPHeaders) validate(v *kzrt.Validator) {
 	for _, k := range slices.Sorted(maps.Keys(x)) {
 		v.Push(k)
 		if !customSIPHeadersKeyPattern.MatchString(k) {
-			v.Reportf("property name %q is not allowed", k)
+			v.Reportf(kzrt.CodeAdditional, "property name %q is not allowed", k)
 		}
 		v.Pop()
 	}

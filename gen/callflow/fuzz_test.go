@@ -67,7 +67,7 @@ func FuzzParse(f *testing.F) {
 		if merr != nil {
 			return // e.g. a union with no alternative a decoder could set
 		}
-		if want, got := firstCopies(t, data), firstCopies(t, out); !sameJSON(got, want) {
+		if want, got := firstCopies(t, data), firstCopies(t, out); !sameValue(got, want) {
 			t.Fatalf("the tree's JSON is not the input's value:\n in  %s\n out %s", data, out)
 		}
 		again, err := callflow.Parse(out)
@@ -122,10 +122,10 @@ func firstCopies(t *testing.T, data []byte) any {
 	return value()
 }
 
-// sameJSON compares two values from firstCopies. A node read without a
+// sameValue compares two values from firstCopies. A node read without a
 // "module" is written with "module":"" (a Node has no way to tell the
 // two apart; Validate reports both), so got may have that member more.
-func sameJSON(got, want any) bool {
+func sameValue(got, want any) bool {
 	switch w := want.(type) {
 	case map[string]any:
 		g, ok := got.(map[string]any)
@@ -143,7 +143,7 @@ func sameJSON(got, want any) bool {
 		}
 		for k, wv := range w {
 			gv, ok := g[k]
-			if !ok || !sameJSON(gv, wv) {
+			if !ok || !sameValue(gv, wv) {
 				return false
 			}
 		}
@@ -154,7 +154,7 @@ func sameJSON(got, want any) bool {
 			return false
 		}
 		for i := range w {
-			if !sameJSON(g[i], w[i]) {
+			if !sameValue(g[i], w[i]) {
 				return false
 			}
 		}

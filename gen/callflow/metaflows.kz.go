@@ -12,7 +12,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Metaflows is the object metaflows.
 //
@@ -38,10 +38,11 @@ type Metaflows struct {
 	// mapped to the metaflow it runs.
 	Patterns map[string]Metaflow `json:"patterns,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number too large
-	// for its field (an integer beyond int64, a number beyond float64) is
-	// kept here too, under its property's name, with the field left nil;
-	// Validate checks it against the property's schema.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -122,7 +123,7 @@ func (x *Metaflows) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number too large for its field (see
+// name are kept in Extra, and so is a number its field cannot hold (see
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
@@ -187,15 +188,20 @@ func (x *Metaflows) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.DigitTimeout != nil {
+	if x.DigitTimeout == nil {
+		if raw, kept := x.Extra["digit_timeout"]; kept {
+			v.Push("digit_timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Min:     "0",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("digit_timeout")
 		if *x.DigitTimeout < 0 {
-			v.Reportf("%v is less than the minimum 0", *x.DigitTimeout)
+			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.DigitTimeout)
 		}
-		v.Pop()
-	} else if raw, kept := x.Extra["digit_timeout"]; kept {
-		v.Push("digit_timeout")
-		v.KeptNumber(raw, kzrt.Bounds{Min: "0"})
 		v.Pop()
 	}
 	if x.ListenOn != nil {
@@ -210,7 +216,7 @@ func (x *Metaflows) validate(v *kzrt.Validator) {
 		for _, k := range slices.Sorted(maps.Keys(x.Numbers)) {
 			v.Push(k)
 			if !metaflowsNumbersKeyPattern.MatchString(k) {
-				v.Reportf("property name %q is not allowed", k)
+				v.Reportf(kzrt.CodeAdditional, "property name %q is not allowed", k)
 			}
 			item := x.Numbers[k]
 			item.validate(v)
@@ -223,7 +229,7 @@ func (x *Metaflows) validate(v *kzrt.Validator) {
 		for _, k := range slices.Sorted(maps.Keys(x.Patterns)) {
 			v.Push(k)
 			if !metaflowsPatternsKeyPattern.MatchString(k) {
-				v.Reportf("property name %q is not allowed", k)
+				v.Reportf(kzrt.CodeAdditional, "property name %q is not allowed", k)
 			}
 			item := x.Patterns[k]
 			item.validate(v)

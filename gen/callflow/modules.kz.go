@@ -8,9 +8,11 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
-// modules are the callflow modules this package has a schema for.
+// modules are the callflow modules this package has a schema for. Its other
+// schemas whose id is a module's ("callflows.<name>") are no module: Kazoo's
+// schema check accepts their names, and the call fails when it runs.
 var modules = kzrt.NewModules(
 	kzrt.DataType[ACDCAgentData](),
 	kzrt.DataType[ACDCMemberData](),
@@ -90,7 +92,7 @@ var modules = kzrt.NewModules(
 	kzrt.DataType[VoicemailData](),
 	kzrt.DataType[WaitForHangupData](),
 	kzrt.DataType[WebhookData](),
-)
+).NonModules("action", "audio_macro.prompt", "audio_macro.say", "audio_macro.tone")
 
 // Modules returns the callflow modules this package has a schema for, each
 // with its data type: their names, empty data for one of them, and the typed
@@ -102,16 +104,37 @@ func Modules() *kzrt.Modules {
 	return modules
 }
 
-// Parse reads callflow JSON: a bare node ({"module":…}), or a stored
-// callflow document ({"flow":…, "numbers":[…]}), which it returns as a
-// *Document. The tree is typed module by module. Unknown modules and
-// properties are kept, so Parse followed by json.Marshal gives back the same
-// JSON value; a key written twice keeps its first value, as Kazoo reads it.
+// ParseAnswer reads a Pivot answer as Kazoo does: one bare callflow node and
+// its subtree, typed module by module (Modules().ParseNode). Unknown modules
+// and properties are kept, so ParseAnswer followed by json.Marshal gives back
+// the same JSON value; a key written twice keeps its first value, as Kazoo
+// reads it. Validate then checks it as Kazoo checks an answer. A stored
+// callflow document ({"flow":…}) is no answer: it is read as a node without
+// "module", which Validate refuses as Kazoo does (/module: required).
+//
+// ParseAnswer fails only on JSON that is not a callflow at all (malformed
+// JSON, a node or children that are not objects, a module that is not a
+// string…), with a *kzrt.DecodeError naming the JSON pointer (kzrt.AsErrors
+// gives it Kazoo's error code); data that does not fit its module is kept as
+// RawData, and Validate reports it with every other problem.
+func ParseAnswer(data []byte) (*Node, error) {
+	return modules.ParseNode(data)
+}
+
+// Parse reads callflow JSON of either kind: a bare node ({"module":…}), read
+// as ParseAnswer reads a Pivot answer, or a stored callflow document
+// ({"flow":…, "numbers":[…]}), which it returns as a *Document, read as
+// Crossbar stores it: node data of the wrong JSON type is converted as
+// Crossbar converts it (Document.Conversions), and Document.Validate checks
+// what Crossbar checks. Unknown modules and properties are kept, so Parse
+// followed by json.Marshal gives back the same JSON value, but for converted
+// values; a key written twice keeps its first value, as Kazoo reads it.
 //
 // Parse fails only on JSON that is not a callflow at all (malformed JSON, a
-// node or children that are not objects…), with a *kzrt.DecodeError naming
-// the JSON pointer; data that does not fit its module is kept as RawData, and
-// Validate reports it with every other problem.
+// node or children that are not objects, a module that is not a string…),
+// with a *kzrt.DecodeError naming the JSON pointer (kzrt.AsErrors gives it
+// Kazoo's error code); data that does not fit its module is kept as RawData,
+// and Validate reports it with every other problem.
 func Parse(data []byte) (Tree, error) {
 	return ParseWith(data, kzrt.DecodeOptions{})
 }
@@ -121,7 +144,7 @@ func Parse(data []byte) (Tree, error) {
 func ParseWith(data []byte, opts kzrt.DecodeOptions) (Tree, error) {
 	return modules.ParseTree(data, opts, func(d *kzrt.Decoder) kzrt.Tree {
 		doc := new(Document)
-		doc.decode(d)
+		doc.KzrtDecode(d)
 		return doc
 	})
 }
@@ -137,19 +160,16 @@ func NewData(module string) (Data, bool) {
 	return modules.NewData(module)
 }
 
-// Example returns a small node of module built with the module's constructor,
-// and false when module is not a callflow module this package has a schema
-// for.
+// Example returns a small node of module built with the module's builder, and
+// false when module is not a callflow module this package has a schema for.
 //
-// The constructor gets sample values for the required properties, chosen by
-// kzgen when it generated this file so that they meet the schema: an enum's
-// default or first value (or the value naming a sibling's format, such as
-// "email"), a string of the allowed length, pattern and format, a number
-// within bounds, lists with at least one item, nested objects with their own
-// required properties. Optional properties are left unset and the node has no
-// children.
+// The values are samples kzgen chose from the schema when it generated this
+// file, so that Kazoo accepts them: the required properties, and those whose
+// default Kazoo would fill in and then refuse; an enum's default or first
+// value, a string of the allowed length, pattern and format, a number within
+// bounds, lists with at least one item. The node has no children.
 //
-// kzgen docs shows these nodes as JSON in its module reference pages.
+// kzgen docs shows the same samples as JSON in its module reference pages.
 func Example(module string) (*Node, bool) {
 	switch module {
 	case "acdc_agent":
@@ -165,11 +185,11 @@ func Example(module string) (*Node, bool) {
 	case "answer":
 		return Answer().Node(), true
 	case "audio_macro":
-		return AudioMacro().Node(), true
+		return AudioMacro(PlayMacro()).Node(), true
 	case "branch_bnumber":
 		return BranchBnumber().Node(), true
 	case "branch_variable":
-		return BranchVariable("department").Node(), true
+		return BranchVariable().Variable("department").Node(), true
 	case "call_forward":
 		return CallForward().Node(), true
 	case "call_waiting":
@@ -219,7 +239,7 @@ func Example(module string) (*Node, bool) {
 	case "group_pickup":
 		return GroupPickup().Node(), true
 	case "group_pickup_feature":
-		return GroupPickupFeature(GroupPickupFeatureTypeExtension).Node(), true
+		return GroupPickupFeature().Type(GroupPickupFeatureTypeExtension).Node(), true
 	case "hangup":
 		return Hangup().Node(), true
 	case "hotdesk":
@@ -233,7 +253,7 @@ func Example(module string) (*Node, bool) {
 	case "language":
 		return Language("en-US").Node(), true
 	case "lookupcidname":
-		return Lookupcidname("71a7ce267d79752232e752e26c8c9cac").Node(), true
+		return Lookupcidname().Lists("71a7ce267d79752232e752e26c8c9cac").Node(), true
 	case "manual_presence":
 		return ManualPresence("1000").Node(), true
 	case "menu":
@@ -250,17 +270,17 @@ func Example(module string) (*Node, bool) {
 	case "noop":
 		return Noop().Node(), true
 	case "notification":
-		return Notification(NotificationRecipientsItem{
+		return Notification().Recipients(NotificationRecipientsItem{
 			ID:   &NotificationRecipientsItemID{String: new("user@example.com")},
 			Type: new(NotificationRecipientsItemTypeEmail),
 		}).Node(), true
 	case "offnet":
 		return Offnet().Node(), true
 	case "page_group":
-		return PageGroup(PageGroupAudioOneWay, PageGroupEndpointsItem{
+		return PageGroup(PageGroupEndpointsItem{
 			EndpointType: new(PageGroupEndpointsItemEndpointTypeDevice),
 			ID:           new("19c1f59b8bdc9b9164827089209c1c05"),
-		}).Node(), true
+		}).Audio(PageGroupAudioOneWay).Node(), true
 	case "park":
 		return Park().Node(), true
 	case "pivot":
@@ -274,13 +294,13 @@ func Example(module string) (*Node, bool) {
 	case "receive_fax":
 		return ReceiveFax().Node(), true
 	case "record_call":
-		return RecordCall(RecordCallActionStart).Node(), true
+		return RecordCall().Action(RecordCallActionStart).Node(), true
 	case "record_caller":
 		return RecordCaller().Node(), true
 	case "resources":
 		return Resources().Node(), true
 	case "response":
-		return Response(486).Node(), true
+		return Response().Code(486).Node(), true
 	case "ring_group":
 		return RingGroup(RingGroupEndpointsItem{
 			EndpointType: new(RingGroupEndpointsItemEndpointTypeDevice),
@@ -301,7 +321,7 @@ func Example(module string) (*Node, bool) {
 	case "set_variable":
 		return SetVariable().Node(), true
 	case "set_variables":
-		return SetVariables(map[string]json.RawMessage{}).Node(), true
+		return SetVariables().CustomApplicationVars(map[string]json.RawMessage{}).Node(), true
 	case "skel":
 		return Skel().Node(), true
 	case "sleep":

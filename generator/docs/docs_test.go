@@ -2,21 +2,26 @@ package docs_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
-	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/generator/docs"
 	"github.com/kzgen/kzgen/generator/golang"
+	"github.com/kzgen/kzgen/generator/kazoo"
 	"github.com/kzgen/kzgen/generator/load"
 	"github.com/kzgen/kzgen/generator/model"
+	"github.com/kzgen/kzgen/generator/validate"
 	"github.com/kzgen/kzgen/internal/kazootest"
 	"github.com/kzgen/kzgen/schemas"
 )
@@ -37,7 +42,7 @@ func callflowModel(t *testing.T) *model.Set {
 	t.Helper()
 	modelOnce.Do(func() {
 		var set *load.Set
-		set, modelErr = load.Load(schemas.FS, load.Options{Match: "callflows*", Name: "embedded schemas"})
+		set, modelErr = load.Read(schemas.FS, load.Options{Match: schemas.CallflowMatch, Name: "embedded schemas"})
 		if modelErr == nil {
 			modelSet, modelErr = model.Build(set)
 		}
@@ -48,22 +53,56 @@ func callflowModel(t *testing.T) *model.Set {
 	return modelSet
 }
 
+var (
+	pagesOnce sync.Once
+	pages     map[string][]byte
+	pagesErr  error
+)
+
+// generate renders the pages of the embedded schemas, once.
 func generate(t *testing.T) map[string][]byte {
 	t.Helper()
-	files, err := docs.Generate(callflowModel(t), docs.Options{})
+	m := callflowModel(t)
+	pagesOnce.Do(func() {
+		var files []docs.File
+		files, pagesErr = docs.Generate(m, docs.Options{})
+		pages = map[string][]byte{}
+		for _, f := range files {
+			pages[f.Name] = f.Content
+		}
+	})
+	if pagesErr != nil {
+		t.Fatal(pagesErr)
+	}
+	return pages
+}
+
+// moduleNames lists the callflow modules of the embedded schemas.
+func moduleNames(t *testing.T) []string {
+	t.Helper()
+	api, err := golang.API(callflowModel(t), docs.GoOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string][]byte{}
-	for _, f := range files {
-		out[f.Name] = f.Content
+	var names []string
+	for _, m := range api {
+		names = append(names, m.Name)
 	}
-	return out
+	return names
+}
+
+func table(t *testing.T) *kazoo.Table {
+	t.Helper()
+	tbl, err := kazoo.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tbl
 }
 
 func TestEveryModuleIsInExactlyOneGroup(t *testing.T) {
 	modules := map[string]bool{}
-	for _, m := range callflow.Modules().Names() {
+	for _, m := range moduleNames(t) {
 		modules[m] = true
 	}
 	seen := map[string]string{}
@@ -87,7 +126,7 @@ func TestEveryModuleIsInExactlyOneGroup(t *testing.T) {
 
 func TestOnePagePerModule(t *testing.T) {
 	files := generate(t)
-	modules := callflow.Modules().Names()
+	modules := moduleNames(t)
 	if len(modules) != 78 {
 		t.Errorf("%d callflow modules, want Kazoo's 78", len(modules))
 	}
@@ -110,15 +149,14 @@ func TestOnePagePerModule(t *testing.T) {
 // TestCheckedInReference checks docs/ref as committed: a page per module
 // and nothing else (CI's go generate + git diff catches stale content).
 func TestCheckedInReference(t *testing.T) {
-	pages := checkedInPages(t)
 	var names []string
-	for name := range pages {
+	for name := range checkedInPages(t) {
 		if name != docs.IndexFile {
 			names = append(names, strings.TrimSuffix(name, ".md"))
 		}
 	}
-	sort.Strings(names)
-	if want := callflow.Modules().Names(); !reflect.DeepEqual(names, want) {
+	slices.Sort(names)
+	if want := moduleNames(t); !reflect.DeepEqual(names, want) {
 		t.Errorf("docs/ref has pages for %d modules, want %d: run go generate ./gen/callflow", len(names), len(want))
 	}
 }
@@ -145,13 +183,27 @@ func checkedInPages(t *testing.T) map[string][]byte {
 
 var jsonBlock = regexp.MustCompile("(?s)```json\n(.*?)\n```")
 
+// section returns the text of a page from the heading "### name" to the
+// next "### " heading.
+func section(page []byte, name string) []byte {
+	_, after, ok := bytes.Cut(page, []byte("\n### "+name+"\n"))
+	if !ok {
+		return nil
+	}
+	if end := bytes.Index(after, []byte("\n### ")); end >= 0 {
+		after = after[:end]
+	}
+	return after
+}
+
 // TestExamplesPassKazoosSchemas validates every JSON block of the checked-in
-// pages with the reference validator on Kazoo's own schema set.
+// pages as Kazoo does (kazootest.KazooTree) on Kazoo's own schema set: a
+// draft-04 validator would refuse examples Kazoo accepts (a required
+// property left to its default, audio_macro's items).
 func TestExamplesPassKazoosSchemas(t *testing.T) {
 	oracle := kazootest.Oracle(t)
-	pages := checkedInPages(t)
 	checked := 0
-	for name, content := range pages {
+	for name, content := range checkedInPages(t) {
 		if name == docs.IndexFile {
 			continue
 		}
@@ -161,96 +213,263 @@ func TestExamplesPassKazoosSchemas(t *testing.T) {
 		}
 		for i, b := range blocks {
 			checked++
-			for _, p := range kazootest.ValidateTree(oracle, b[1]) {
+			for _, p := range kazootest.KazooTree(oracle, b[1]) {
 				t.Errorf("%s, example %d: %s", name, i+1, p)
 			}
 		}
 	}
-	if checked < 78 {
+	if checked < 78+18 {
 		t.Errorf("only %d examples checked", checked)
 	}
 }
 
-// TestExamplesAreTheGeneratedPackages checks Example against the API the
-// pages name: every module has an example, it validates, and its data is
-// of the type golang.API reports, so the names the pages show are the
-// names gen/callflow declares.
-func TestExamplesAreTheGeneratedPackages(t *testing.T) {
-	api, err := golang.API(callflowModel(t), docs.GoOptions)
+// TestEveryPageHasItsBranches checks the Branches section of every page
+// against the table, and the branching example of every module with named
+// keys: a child for each key (unless its conditions contradict an earlier
+// key's), "_" when the module uses it, valid for Kazoo, and no child
+// Kazoo's table says the module never takes.
+func TestEveryPageHasItsBranches(t *testing.T) {
+	files := generate(t)
+	tbl := table(t)
+	v, err := validate.FromSet(callflowModel(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range api {
-		node, ok := callflow.Example(m.Name)
+	withExample := 0
+	for _, name := range moduleNames(t) {
+		page := files[name+".md"]
+		branches := string(section(page, "Branches"))
+		km, ok := tbl.Module(name)
 		if !ok {
-			t.Errorf("%s: no example", m.Name)
+			t.Errorf("%s: the table does not know Kazoo's module", name)
 			continue
 		}
-		if err := node.Validate(); err != nil {
-			t.Errorf("%s: example invalid: %v", m.Name, err)
+		if !strings.Contains(branches, "The default child `\"_\"`: ") {
+			t.Errorf("%s: the Branches section does not say when \"_\" runs", name)
 		}
-		if node.Module != m.Name {
-			t.Errorf("%s: example runs module %q", m.Name, node.Module)
+		for _, k := range km.Keys {
+			want := "\n`" + k.Fixed + "` | "
+			if k.Family != nil {
+				want = cellText(k.Family.Noun + ": `/" + k.Family.Pattern.String() + "/`")
+			}
+			if !strings.Contains(branches, want) {
+				t.Errorf("%s: the Branches section lacks the key %s", name, k)
+			}
 		}
-		if got := reflect.TypeOf(node.Data).Elem().Name(); got != m.DataType {
-			t.Errorf("%s: data is %s, the pages say %s", m.Name, got, m.DataType)
+		example := section(page, "Branching example")
+		if len(km.Keys) == 0 {
+			if example != nil {
+				t.Errorf("%s reads no named key but has a branching example", name)
+			}
+			continue
+		}
+		withExample++
+		blocks := jsonBlock.FindSubmatch(example)
+		if blocks == nil || !bytes.Contains(example, []byte("```mermaid\nflowchart TD\n")) {
+			t.Errorf("%s: no branching example with a diagram", name)
+			continue
+		}
+		if res := v.Validate(blocks[1], validate.Pivot); !res.Valid() {
+			t.Errorf("%s: the branching example is invalid: %v", name, res.Err())
+		}
+		node, err := decode(blocks[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		children := node["children"].(map[string]any)
+		keys := slices.Sorted(maps.Keys(children))
+		data, _ := json.Marshal(node["data"])
+		if w := tbl.Lint(name, data, keys); len(w) > 0 {
+			t.Errorf("%s: the branching example has children Kazoo does not take: %v", name, w)
+		}
+		if _, ok := children["_"]; ok != km.Default.Used {
+			t.Errorf("%s: \"_\" child present %v, but the module uses it: %v", name, ok, km.Default.Used)
+		}
+		shown := 0
+		for _, k := range km.Keys {
+			for _, key := range keys {
+				if k.Matches(key) {
+					shown++
+					break
+				}
+			}
+		}
+		if skipped := len(km.Keys) - shown; skipped > 0 && !bytes.Contains(example, []byte("Not shown:")) {
+			t.Errorf("%s: %d keys have no child and the page does not say why", name, skipped)
 		}
 	}
-	if _, ok := callflow.Example("no_such_module"); ok {
-		t.Error("Example accepted an unknown module")
+	if withExample != 18 {
+		t.Errorf("%d modules with a branching example, want the 18 with named keys", withExample)
 	}
 }
 
-func TestBranchingExamplesHaveDiagrams(t *testing.T) {
+// cellText is text as a table cell holds it.
+func cellText(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// TestUnitsInTheTables checks that every duration field the table knows
+// the unit of says it in its row's Description cell, on the page of its
+// module or in the section of its schema.
+func TestUnitsInTheTables(t *testing.T) {
 	files := generate(t)
-	for name, b := range docs.BranchingExamples {
-		page := string(files[name+".md"])
-		if !strings.Contains(page, "### Branching example") || !strings.Contains(page, "```mermaid\nflowchart TD\n") {
-			t.Errorf("%s: page lacks the branching example or its diagram", name)
+	tbl := table(t)
+	set := callflowModel(t)
+	all := bytes.Join(slices.Collect(maps.Values(files)), nil)
+	checked := 0
+	for _, id := range tbl.UnitSchemas() {
+		if set.Schema(id) == nil {
+			continue
 		}
-		if len(b.Build().Children) == 0 {
-			t.Errorf("%s: the branching example has no children", name)
+		for ptr, u := range tbl.Units(id) {
+			checked++
+			key := pointerKey(ptr)
+			row := regexp.MustCompile("(?m)^`" + regexp.QuoteMeta(key) + "` \\| [^\n]*Unit: " + u.Unit.Word() + `\.`)
+			if !row.Match(all) {
+				t.Errorf("%s %s: no row %q says %s", id, ptr, key, u.Unit.Word())
+			}
+		}
+		for ptr := range tbl.UnitsUnknown(id) {
+			checked++
+			if key := pointerKey(ptr); !regexp.MustCompile("(?m)^`" + regexp.QuoteMeta(key) + "` \\| [^\n]*unit").Match(all) {
+				t.Errorf("%s %s: row %q does not say why the unit varies", id, ptr, key)
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d duration fields checked", checked)
+	}
+}
+
+// pointerKey turns a declaration's JSON pointer into a table key:
+// "/properties/a/items/properties/b" is "a.[].b".
+func pointerKey(ptr string) string {
+	var parts []string
+	tokens := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
+	for i := 0; i < len(tokens); i++ {
+		switch tokens[i] {
+		case "properties":
+			i++
+			parts = append(parts, tokens[i])
+		case "items":
+			parts = append(parts, "[]")
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// TestCustomModule renders the pages of a user's schema set: the embedded
+// schemas plus a module of their own, which the table does not know.
+func TestCustomModule(t *testing.T) {
+	fsys := fstest.MapFS{}
+	err := fs.WalkDir(schemas.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(schemas.FS, path)
+		fsys[path] = &fstest.MapFile{Data: data}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys["callflows.my_custom.json"] = &fstest.MapFile{Data: []byte(`{
+    "$schema": "http://json-schema.org/draft-04/schema#",
+    "_id": "callflows.my_custom",
+    "description": "Our own module: looks a caller up in our CRM.",
+    "properties": {
+        "crm_url": {"type": "string", "pattern": "^https://"},
+        "timeout_ms": {"type": "integer", "minimum": 100}
+    },
+    "required": ["crm_url"],
+    "type": "object"
+}
+`)}
+	set, err := load.Read(fsys, load.Options{Match: schemas.CallflowMatch, Name: "mine"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Build(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := docs.Generate(m, docs.Options{GoPackage: "example.com/pbx/callflow", Source: "the schemas in mine"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page, index []byte
+	for _, f := range files {
+		switch f.Name {
+		case "my_custom.md":
+			page = f.Content
+		case docs.IndexFile:
+			index = f.Content
+		}
+	}
+	for _, want := range []string{
+		"## My Custom", "Our own module: looks a caller up in our CRM.",
+		"`crm_url` | Must match \"^https://\". | `string()` |   | `true` |",
+		"does not describe `my_custom`, so only Kazoo's general rule applies",
+		"func MyCustom(crmURL string) *MyCustomBuilder", "example.com/pbx/callflow",
+		`"crm_url": "https://example.com/crm-url"`,
+	} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("my_custom.md lacks %q:\n%s", want, page)
+		}
+	}
+	if bytes.Contains(page, []byte("### Branching example")) {
+		t.Error("a module the table does not know got a branching example")
+	}
+	if !bytes.Contains(index, []byte("[my_custom](my_custom.md)")) || !bytes.Contains(index, []byte("from the schemas in mine")) {
+		t.Errorf("the index does not list my_custom or name the set:\n%s", index)
+	}
+}
+
+func TestModuleWithoutSample(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for _, id := range []string{"callflows.action", "callflows.tts"} {
+		data, err := fs.ReadFile(schemas.FS, id+".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[id+".json"] = &fstest.MapFile{Data: data}
+	}
+	fsys["callflows.impossible.json"] = &fstest.MapFile{Data: []byte(`{"_id": "callflows.impossible", "type": "object",
+		"properties": {"n": {"type": "integer", "minimum": 1, "maximum": 2, "exclusiveMinimum": true, "exclusiveMaximum": true}},
+		"required": ["n"]}`)}
+	set, err := load.Read(fsys, load.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Build(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := docs.Generate(m, docs.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if f.Name == "impossible.md" && !bytes.Contains(f.Content, []byte("No example: kzgen cannot choose values Kazoo accepts")) {
+			t.Errorf("impossible.md does not say why it has no example:\n%s", f.Content)
 		}
 	}
 }
 
-func TestMissingExampleIsAnError(t *testing.T) {
-	_, err := docs.Generate(callflowModel(t), docs.Options{Example: func(string) (*callflow.Node, bool) { return nil, false }})
-	if err == nil || !strings.Contains(err.Error(), "no example") {
-		t.Errorf("err = %v, want a missing-example error", err)
+func TestSetWithoutNodeSchemaIsAnError(t *testing.T) {
+	fsys := fstest.MapFS{"callflows.tts.json": &fstest.MapFile{Data: []byte(`{"_id": "callflows.tts", "type": "object"}`)}}
+	set, err := load.Read(fsys, load.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Build(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := docs.Generate(m, docs.Options{}); err == nil || !strings.Contains(err.Error(), "callflows.action") {
+		t.Errorf("err = %v, want one naming callflows.action", err)
 	}
 }
 
-func TestStalePackageIsAnError(t *testing.T) {
-	wrongType := func(module string) (*callflow.Node, bool) {
-		if module == "tts" {
-			n := callflow.Play().Node()
-			n.Module = "tts"
-			return n, true
-		}
-		return callflow.Example(module)
-	}
-	_, err := docs.Generate(callflowModel(t), docs.Options{Example: wrongType})
-	if err == nil || !strings.Contains(err.Error(), "stale") {
-		t.Errorf("err = %v, want a stale-package error", err)
-	}
-}
-
-func TestInvalidExampleIsAnError(t *testing.T) {
-	bad := func(module string) (*callflow.Node, bool) {
-		n, ok := callflow.Example(module)
-		if module == "tts" {
-			n = callflow.TTS("").Node() // text needs at least one character
-		}
-		return n, ok
-	}
-	_, err := docs.Generate(callflowModel(t), docs.Options{Example: bad})
-	if err == nil || !strings.Contains(err.Error(), "tts") {
-		t.Errorf("err = %v, want an invalid-example error naming tts", err)
-	}
-}
-
-// TestGoldenPages compares two pages with testdata/golden. Run with
+// TestGoldenPages compares three pages with testdata/golden. Run with
 // -update to accept a deliberate change, then review the diff.
 func TestGoldenPages(t *testing.T) {
 	files := generate(t)
@@ -325,4 +544,13 @@ func TestWriteDirRejectsBadNames(t *testing.T) {
 	if err := docs.WriteDir(dir, []docs.File{{Name: "../x.md"}}); err == nil {
 		t.Error("a name with a slash was accepted")
 	}
+}
+
+// decode reads a JSON object, numbers as json.Number.
+func decode(raw []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v map[string]any
+	err := dec.Decode(&v)
+	return v, err
 }

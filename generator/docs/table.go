@@ -3,10 +3,12 @@ package docs
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"unicode"
 
+	"github.com/kzgen/kzgen/generator/kazoo"
 	"github.com/kzgen/kzgen/generator/model"
 )
 
@@ -81,16 +83,32 @@ func property(key string, t *model.Type, required bool) []row {
 	return append(out, row{key: key, t: t, required: required})
 }
 
-// description is the Description cell: our description and the same
-// constraint sentence the Go doc comments carry.
-func description(t *model.Type) string {
+// description is the Description cell: our description, the same
+// constraint sentence the Go doc comments carry, and the unit of a
+// duration field Kazoo's table knows ("Unit: milliseconds."), or why it
+// has no one unit.
+func description(t *model.Type, table *kazoo.Table) string {
 	var parts []string
-	for _, p := range []string{model.Sentence(t.Doc), model.Constraints(t)} {
+	for _, p := range []string{model.Sentence(t.Doc), model.Constraints(t), unitNote(t, table)} {
 		if p != "" {
 			parts = append(parts, p)
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// unitNote is the sentence giving the unit of the field declared as t.
+func unitNote(t *model.Type, table *kazoo.Table) string {
+	if t.Schema == nil {
+		return ""
+	}
+	if u, ok := table.Unit(t.Schema.ID, t.Pointer); ok {
+		return fmt.Sprintf("Unit: %s.", u.Unit.Word())
+	}
+	if reason, ok := table.UnitUnknown(t.Schema.ID, t.Pointer); ok {
+		return model.Sentence(reason)
+	}
+	return ""
 }
 
 // defaultCell is the Default column: a string as it is, other values as

@@ -87,7 +87,10 @@ func API(set *model.Set, opts Options) ([]Module, error) {
 	if !opts.Nodes || opts.TrimPrefix == "" {
 		return nil, errors.New("golang: API needs Options.Nodes and a TrimPrefix")
 	}
-	g := newGenerator(set, opts)
+	g, err := newGenerator(set, opts)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Module, 0, len(g.mods))
 	for _, m := range g.mods {
 		args, setters := g.builderParams(m)

@@ -64,7 +64,7 @@ func (g *generator) emitDecodeMethod(name string, t *model.Type, body func(*jen.
 // one case per property, unknown properties kept in Extra.
 func (g *generator) emitStructUnmarshal(name string, t *model.Type, fields []field) {
 	g.emitUnmarshalJSON(name, t, "UnmarshalJSON decodes a JSON object into x. Properties the schema "+
-		"does not name are kept in Extra, and so is a number too large for its field (see Extra). A value "+
+		"does not name are kept in Extra, and so is a number its field cannot hold (see Extra). A value "+
 		"of the wrong JSON type is an error naming its JSON pointer; constraints are checked by Validate. "+
 		"A property written twice keeps its first value, as Kazoo reads it.")
 	g.emitDecodeMethod(name, t, func(grp *jen.Group) {
@@ -258,50 +258,54 @@ func (g *generator) unmarshalCall(t *model.Type, data, c *jen.Statement) *jen.St
 
 // ---------------------------------------------------------------- numbers kept in Extra
 
-// keptNumberCheck is the statement that validates a number kept in the
-// struct's Extra under field f's name (see Decoder.IntOrKeep), for the
-// validate method, run when the field itself is nil; missing is what to
-// do when nothing is kept either (nil: nothing). It returns missing
-// unchanged for fields that are not numbers, and nil when there is nothing
-// to do.
-func (g *generator) keptNumberCheck(x *jen.Statement, f field, missing jen.Code) jen.Code {
-	if s := g.shapeOf(f.Type); s != shapeInt && s != shapeFloat {
+// keptNumberCheck returns the statements run for field f when it is nil,
+// in the validate method of x's struct: the checks of a number kept in
+// Extra under f's name because the field cannot hold it (an integer
+// beyond int64, a number beyond float64, a number written with a fraction
+// or an exponent where an integer is wanted; see Decoder.IntOrKeep), or
+// missing when nothing is kept. Fields that are not numbers get missing
+// unchanged; none is returned when there is nothing to do.
+func (g *generator) keptNumberCheck(x *jen.Statement, f field, missing []jen.Code) []jen.Code {
+	s := g.shapeOf(f.Type)
+	if s != shapeInt && s != shapeFloat {
 		return missing
 	}
-	t := f.Type
-	bounds := jen.Dict{}
+	t := f.Type.Resolve()
+	rule := jen.Dict{}
+	if s == shapeInt {
+		rule[jen.Id("Integer")] = jen.True()
+	}
 	if t.Minimum != nil {
-		bounds[jen.Id("Min")] = jen.Lit(t.Minimum.RatString())
+		rule[jen.Id("Min")] = jen.Lit(t.Minimum.RatString())
 		if t.ExclusiveMinimum {
-			bounds[jen.Id("ExclusiveMin")] = jen.True()
+			rule[jen.Id("ExclusiveMin")] = jen.True()
 		}
 	}
 	if t.Maximum != nil {
-		bounds[jen.Id("Max")] = jen.Lit(t.Maximum.RatString())
+		rule[jen.Id("Max")] = jen.Lit(t.Maximum.RatString())
 		if t.ExclusiveMaximum {
-			bounds[jen.Id("ExclusiveMax")] = jen.True()
+			rule[jen.Id("ExclusiveMax")] = jen.True()
 		}
 	}
+	if enum := g.enumOf(f.Type); len(enum) > 0 {
+		rule[jen.Id("Enum")] = jen.Lit(enumList(enum))
+	}
 	var checks []jen.Code
-	if len(bounds) > 0 {
-		checks = append(checks, val.Clone().Dot("KeptNumber").Call(jen.Id("raw"), jen.Qual(kzrt, "Bounds").Values(bounds)))
+	if len(rule) > 0 {
+		checks = append(checks, val.Clone().Dot("KeptNumber").Call(jen.Id("raw"), jen.Qual(kzrt, "NumberRule").Values(rule)))
 	}
-	if len(t.Enum) > 0 {
-		// The schema's values fit the field; a kept number is none of them.
-		checks = append(checks, val.Clone().Dot("Enum").Call(jen.String().Call(jen.Id("raw")), jen.Lit(enumList(t.Enum))))
-	}
-	if len(checks) == 0 && missing == nil {
+	entry := x.Clone().Dot("Extra").Index(jen.Lit(f.Name))
+	switch {
+	case len(checks) == 0 && len(missing) == 0:
 		return nil // any number is valid, and so is none
-	}
-	kept := jen.List(jen.Id("raw"), jen.Id("kept")).Op(":=").Add(x.Clone()).Dot("Extra").Index(jen.Lit(f.Name))
-	if len(checks) == 0 {
-		return jen.If(jen.List(jen.Id("_"), jen.Id("kept")).Op(":=").Add(x.Clone()).Dot("Extra").Index(jen.Lit(f.Name)), jen.Op("!").Id("kept")).Block(missing)
+	case len(checks) == 0:
+		return []jen.Code{jen.If(jen.List(jen.Id("_"), jen.Id("kept")).Op(":=").Add(entry), jen.Op("!").Id("kept")).Block(missing...)}
 	}
 	body := append([]jen.Code{val.Clone().Dot("Push").Call(jen.Lit(f.Name))}, checks...)
 	body = append(body, val.Clone().Dot("Pop").Call())
-	stmt := jen.If(kept, jen.Id("kept")).Block(body...)
-	if missing != nil {
-		stmt = stmt.Else().Block(missing)
+	stmt := jen.If(jen.List(jen.Id("raw"), jen.Id("kept")).Op(":=").Add(entry), jen.Id("kept")).Block(body...)
+	if len(missing) > 0 {
+		stmt = stmt.Else().Block(missing...)
 	}
-	return stmt
+	return []jen.Code{stmt}
 }

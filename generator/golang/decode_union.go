@@ -13,22 +13,24 @@ import (
 // in accepting that type is decoded straight away; several are tried in
 // turn on the same value (kzrt.Alternatives), the first that decodes and
 // validates winning, else the first that decodes. Shared properties are
-// read first, in a pass of their own.
+// read first, in a pass of their own. A value no alternative can hold is
+// reported at the union, with Kazoo's code for it (unionCode).
 func (g *generator) emitUnionUnmarshal(name string, t *model.Type, shared []field, alts []alternative) {
 	kinds, byKind := g.candidates(alts)
 	var want []string
 	for _, a := range alts {
 		want = append(want, describeKind(a.t))
 	}
-	ambiguous := g.ambiguous(alts)
+	ambiguous := g.ambiguous(alts) || len(shared) > 0
 	g.emitUnmarshalJSON(name, t, "UnmarshalJSON decodes the alternative that fits the JSON value. "+
 		"When several could, the first one that is also valid is chosen.")
 	g.emitDecodeMethod(name, t, func(grp *jen.Group) {
 		grp.Op("*").Id("x").Op("=").Id(name).Values()
-		if ambiguous || len(shared) > 0 {
+		if ambiguous {
 			grp.Var().Id("fallback").Func().Params()
-			grp.Id("try").Op(":=").Add(dec).Dot("Alternatives").Call()
 		}
+		grp.Id("try").Op(":=").Add(dec).Dot("Alternatives").Call()
+		grp.Defer().Id("try").Dot("End").Call()
 		if len(shared) > 0 {
 			g.decodeShared(grp, shared)
 		}
@@ -42,22 +44,20 @@ func (g *generator) emitUnionUnmarshal(name string, t *model.Type, shared []fiel
 				})
 			}
 		})
-		wantText := jen.Lit(strings.Join(dedupe(want), " or "))
-		if ambiguous || len(shared) > 0 {
+		if ambiguous {
 			grp.If(jen.Id("fallback").Op("!=").Nil()).Block(
 				jen.Id("fallback").Call(),
 				jen.Id("try").Dot("Fallback").Call(),
 				jen.Return(),
 			)
-			grp.Id("try").Dot("Fail").Call(wantText)
-			return
 		}
-		grp.Add(dec).Dot("Unexpected").Call(wantText)
+		grp.Id("try").Dot("Fail").Call(jen.Lit(strings.Join(dedupe(want), " or ")), unionCode(t))
 	})
 }
 
 // decodeAlternative reads the value as alternative a. Alone for its JSON
-// type, a is decoded into x and the method returns; with several
+// type, a is decoded into x and the method returns when it decoded; with
+// several
 // candidates, the value is decoded into c, kept when valid, remembered as
 // the fallback when it is the first that decodes, and the decoder rewound
 // for the next candidate.
@@ -72,7 +72,7 @@ func (g *generator) decodeAlternative(grp *jen.Group, a alternative, several boo
 	if !several {
 		body := func(b *jen.Group) {
 			g.decodeField(b, a.t, ref, nil)
-			b.Return()
+			b.If(jen.Id("try").Dot("Decoded").Call()).Block(jen.Return())
 		}
 		if integer {
 			grp.If(dec.Clone().Dot("IsInteger").Call()).BlockFunc(body)

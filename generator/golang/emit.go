@@ -140,10 +140,11 @@ func (g *generator) emitStruct(name string, t *model.Type) {
 			g.fieldDecl(grp, f)
 		}
 		grp.Comment("Extra holds properties the schema does not name, kept verbatim so")
-		grp.Comment("that decoding and encoding again loses nothing. A number too large")
-		grp.Comment("for its field (an integer beyond int64, a number beyond float64) is")
-		grp.Comment("kept here too, under its property's name, with the field left nil;")
-		grp.Comment("Validate checks it against the property's schema.")
+		grp.Comment("that decoding and encoding again loses nothing. A number its field")
+		grp.Comment("cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which")
+		grp.Comment("Kazoo reads as a float; a number beyond float64) is kept here too,")
+		grp.Comment("under its property's name, with the field left nil; Validate checks")
+		grp.Comment("it against the property's schema.")
 		grp.Id("Extra").Map(jen.String()).Qual(jsonPkg, "RawMessage").Tag(map[string]string{"json": "-"})
 	})
 	g.emitDefaults(name, fields)
@@ -160,7 +161,10 @@ func (g *generator) emitStruct(name string, t *model.Type) {
 
 func (g *generator) fieldDecl(grp *jen.Group, f field) {
 	var req string
-	if f.Required {
+	switch {
+	case f.Required && f.Type.Default != nil:
+		req = "Required, but may be left out: Kazoo fills in the default first."
+	case f.Required:
 		req = "Required."
 	}
 	doc := sentence(f.Type.Doc)
@@ -337,9 +341,9 @@ func (g *generator) hasDefaultConst(t *model.Type) bool {
 	return t.Default != nil && ok
 }
 
-// emitGetters adds GetX methods for scalar fields: the value, else the
-// default, else the zero value. They are nil-safe, like protobuf's: a nil
-// *T gives defaults.
+// emitGetters adds GetX methods for scalar fields, and for lists and maps
+// with a default: the value, else the default, else the zero value. They
+// are nil-safe, like protobuf's: a nil *T gives defaults.
 func (g *generator) emitGetters(structName string, fields []field) {
 	taken := map[string]bool{}
 	for _, f := range fields {
@@ -348,6 +352,9 @@ func (g *generator) emitGetters(structName string, fields []field) {
 	for _, f := range fields {
 		switch g.shapeOf(f.Type) {
 		case shapeBool, shapeInt, shapeFloat, shapeString, shapeEnum:
+		case shapeSlice, shapeMap:
+			g.emitCollectionGetter(structName, f, taken)
+			continue
 		default:
 			continue
 		}
@@ -370,6 +377,24 @@ func (g *generator) emitGetters(structName string, fields []field) {
 			jen.Return(fallback),
 		)
 	}
+}
+
+// emitCollectionGetter adds GetX for a list or map field with a default:
+// the value, else a fresh copy of the default.
+func (g *generator) emitCollectionGetter(structName string, f field, taken map[string]bool) {
+	getter := "Get" + f.goName
+	if f.Type.Default == nil || !g.defaultFits(f.Type) || taken[getter] {
+		return
+	}
+	if _, scalar := g.defaultLiteral(f.Type); scalar {
+		return // a constant: emitDefault wrote no function
+	}
+	g.comment(fmt.Sprintf("%s returns %s, or its default when it is unset or x is nil.", getter, f.goName))
+	ref := jen.Id("x").Dot(f.goName)
+	g.file.Func().Params(jen.Id("x").Op("*").Id(structName)).Id(getter).Params().Add(g.goType(f.Type)).Block(
+		jen.If(jen.Id("x").Op("!=").Nil().Op("&&").Add(ref.Clone()).Op("!=").Nil()).Block(jen.Return(ref.Clone())),
+		jen.Return(jen.Id(defaultName(structName, f)).Call()),
+	)
 }
 
 // zeroValue is the zero value of a scalar, as an untyped constant.

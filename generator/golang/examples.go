@@ -1,15 +1,14 @@
 package golang
 
 import (
-	"crypto/md5"
-	"encoding/hex"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"math/big"
-	"regexp"
-	"regexp/syntax"
+	"go/format"
+	"maps"
+	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
 
@@ -17,18 +16,19 @@ import (
 )
 
 // This file adds Example to the nodes file: a function that builds a
-// small node of each module with the module's own constructor, from
-// sample arguments chosen here, at generation time, to satisfy the schema.
-// The reference docs print these nodes, so their JSON is valid by
-// construction rather than written by hand.
+// small node of each module with the module's own builder. The values are
+// model.Sample's, chosen from the schema; this file only writes the sample
+// as builder calls, so the node encodes to exactly the sample's JSON. The
+// reference docs print the same samples, and their tests check that the
+// two agree.
 
 // emitExamples declares
 //
 //	func Example(module string) (*Node, bool)
 //
-// A module whose required values cannot be sampled (a constraint this
-// file does not know how to satisfy) gets no case; Example then reports
-// false for it, and a comment in the generated file says why.
+// A module the model cannot sample (a constraint no value meets, for
+// Kazoo) gets no case; Example then reports false for it, and a comment in
+// the generated file says why.
 func (g *generator) emitExamples() {
 	type exampleCase struct {
 		module string
@@ -40,15 +40,13 @@ func (g *generator) emitExamples() {
 		call, err := g.exampleCall(m)
 		cases[i] = exampleCase{module: m.name, call: call, err: err}
 	}
-	g.comment("Example returns a small node of module built with the module's constructor, "+
+	g.comment("Example returns a small node of module built with the module's builder, "+
 		"and false when module is not a callflow module this package has a schema for.",
-		"The constructor gets sample values for the required properties, chosen by kzgen "+
-			"when it generated this file so that they meet the schema: an enum's default or first value "+
-			"(or the value naming a sibling's format, such as \"email\"), "+
-			"a string of the allowed length, pattern and format, a number within bounds, lists with "+
-			"at least one item, nested objects with their own required properties. Optional properties "+
-			"are left unset and the node has no children.",
-		"kzgen docs shows these nodes as JSON in its module reference pages.")
+		"The values are samples kzgen chose from the schema when it generated this file, so that Kazoo accepts them: "+
+			"the required properties, and those whose default Kazoo would fill in and then refuse; "+
+			"an enum's default or first value, a string of the allowed length, pattern and format, "+
+			"a number within bounds, lists with at least one item. The node has no children.",
+		"kzgen docs shows the same samples as JSON in its module reference pages.")
 	g.file.Func().Id("Example").Params(jen.Id("module").String()).Params(jen.Op("*").Id("Node"), jen.Bool()).Block(
 		jen.Switch(jen.Id("module")).BlockFunc(func(sw *jen.Group) {
 			for _, c := range cases {
@@ -63,512 +61,384 @@ func (g *generator) emitExamples() {
 	)
 }
 
-// exampleCall is the constructor call with sample arguments.
-func (g *generator) exampleCall(m module) (*jen.Statement, error) {
-	args, _ := g.builderParams(m)
-	var values []jen.Code
-	for _, a := range args {
-		seed := m.schema.ID + "/" + a.Name
-		if a.variadic {
-			items, err := g.sampleItems(a.Type.Resolve(), a.Name, seed)
-			if err != nil {
-				return nil, fmt.Errorf("%q: %w", a.Name, err)
-			}
-			values = append(values, items...)
-			continue
+// ExampleCode returns, by module, the Go source of the builder chain the
+// generated Example function builds each module's node with (without the
+// final .Node()), gofmt-formatted, as code inside the generated package
+// writes it. Modules the model cannot sample are left out. opts are as for
+// API.
+func ExampleCode(set *model.Set, opts Options) (map[string]string, error) {
+	if !opts.Nodes || opts.TrimPrefix == "" {
+		return nil, errors.New("golang: ExampleCode needs Options.Nodes and a TrimPrefix")
+	}
+	g, err := newGenerator(set, opts)
+	if err != nil {
+		return nil, fmt.Errorf("golang: %w", err)
+	}
+	out := map[string]string{}
+	for _, m := range g.mods {
+		call, err := g.exampleCall(m)
+		if err != nil {
+			continue // Example has no case for it either
 		}
-		v, err := g.sample(a.Type, a.Name, seed, false)
+		const prefix = "package p\n\nvar _ = "
+		src, err := format.Source(fmt.Appendf(nil, "%s%#v\n", prefix, call))
+		if err != nil {
+			return nil, fmt.Errorf("golang: formatting the example of %s: %w", m.name, err)
+		}
+		out[m.name] = strings.TrimSpace(strings.TrimPrefix(string(src), prefix))
+	}
+	return out, nil
+}
+
+// exampleCall is the builder chain that makes m's sample.
+func (g *generator) exampleCall(m module) (*jen.Statement, error) {
+	raw, err := model.Sample(m.schema.Root)
+	if err != nil {
+		return nil, err
+	}
+	sample, err := decodeSample(raw)
+	if err != nil {
+		return nil, err
+	}
+	members, ok := sample.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("the sample %s is no JSON object", raw)
+	}
+	args, setters := g.builderParams(m)
+	return g.builderChain(m.ctor, args, setters, members)
+}
+
+// builderChain is a call of the constructor ctor with the required
+// properties of the sampled object members, then a setter per other
+// property; args and setters are the builder's API (see params).
+func (g *generator) builderChain(ctor string, args, setters []builderParam, members map[string]any) (*jen.Statement, error) {
+	members = maps.Clone(members)
+	values := make([]jen.Code, 0, len(args))
+	for _, a := range args {
+		v, ok := members[a.Name]
+		if !ok {
+			return nil, fmt.Errorf("the sample lacks the required %q", a.Name)
+		}
+		delete(members, a.Name)
+		code, err := g.paramValues(a, v)
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", a.Name, err)
 		}
-		values = append(values, v)
+		values = append(values, code...)
 	}
-	return jen.Id(m.ctor).Call(values...), nil
+	call := jen.Id(ctor).Call(values...)
+	for _, s := range setters {
+		v, ok := members[s.Name]
+		if !ok {
+			continue
+		}
+		delete(members, s.Name)
+		code, err := g.paramValues(s, v)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", s.Name, err)
+		}
+		call = call.Dot(s.name).Call(code...)
+	}
+	if len(members) > 0 {
+		return nil, fmt.Errorf("the builder has no way to set %q", slices.Sorted(maps.Keys(members)))
+	}
+	return call, nil
 }
 
-// sample is a Go expression for a valid value of t. prop is the property
-// the value is for (it picks realistic strings: an id for "id", a URL for
-// "voice_url"); seed makes generated ids differ between properties. With
-// typed set, a numeric literal carries its Go type (int64(5)), as new()
-// needs.
-func (g *generator) sample(t *model.Type, prop, seed string, typed bool) (*jen.Statement, error) {
-	r := t.Resolve()
-	if g.holdsNode(t) {
-		return nil, fmt.Errorf("cannot sample a callflow node")
+// paramValues is the argument list for one builder parameter: the items
+// of a variadic list, or the value. A discriminated union's values are
+// given as calls of its item builders, as paramType takes them.
+func (g *generator) paramValues(p builderParam, v any) ([]jen.Code, error) {
+	item := p.Type
+	list := g.shapeOf(p.Type) == shapeSlice
+	if list {
+		item = p.Type.Resolve().Items
 	}
+	value := func(t *model.Type, v any) (*jen.Statement, error) { return g.goValue(t, v, false) }
+	var u *discUnion
+	if d := g.decl(item); d != nil && g.disc[d] != nil {
+		u = g.disc[d]
+		value = func(_ *model.Type, v any) (*jen.Statement, error) { return g.itemBuilderCall(u, v) }
+	}
+	if !list || (!p.variadic && u == nil) {
+		code, err := value(p.Type, v)
+		return []jen.Code{code}, err
+	}
+	items, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("the sample is no list")
+	}
+	out := make([]jen.Code, len(items))
+	for i, x := range items {
+		code, err := value(item, x)
+		if err != nil {
+			return nil, fmt.Errorf("item %d: %w", i, err)
+		}
+		out[i] = code
+	}
+	if !p.variadic {
+		return []jen.Code{jen.Index().Id(u.builder).Values(out...)}, nil
+	}
+	return out, nil
+}
+
+// itemBuilderCall is the item builder chain of discriminated union u that
+// makes the sampled value v: the kind its property names.
+func (g *generator) itemBuilderCall(u *discUnion, v any) (*jen.Statement, error) {
+	members, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("sample %v for an object", v)
+	}
+	for _, c := range u.cases {
+		if members[u.Property] != c.Value {
+			continue
+		}
+		members = maps.Clone(members)
+		delete(members, u.Property)
+		args, setters := g.params(structFields(c.root.Fields), u.name)
+		return g.builderChain(c.ctor, args, setters, members)
+	}
+	return nil, fmt.Errorf("the sample's %q names no kind", u.Property)
+}
+
+// goValue is a Go expression of t's Go type for the sampled JSON value v.
+// With typed set, a numeric literal carries its Go type (int64(5)), as
+// new() needs.
+func (g *generator) goValue(t *model.Type, v any, typed bool) (*jen.Statement, error) {
+	if g.holdsNode(t) {
+		return nil, fmt.Errorf("cannot write a callflow node as a sample")
+	}
+	r := t.Resolve()
 	switch g.shapeOf(t) {
 	case shapeEnum:
 		d := g.decl(t)
-		v, err := enumSample(d)
-		if err != nil {
-			return nil, err
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("sample %v for a string enum", v)
 		}
-		return jen.Id(g.enumConst[d][v]), nil
+		if c, ok := g.enumConst[d][s]; ok {
+			return jen.Id(c), nil
+		}
+		return jen.Id(g.typeName[d]).Call(jen.Lit(s)), nil
 	case shapeStruct:
-		return g.sampleStruct(g.decl(t), prop, seed)
+		return g.structValue(g.decl(t), v)
 	case shapeNamed:
 		d := g.decl(t)
 		name := jen.Id(g.typeName[d])
 		switch d.Kind {
 		case model.Map:
-			if d.MinProperties > 0 {
-				return nil, fmt.Errorf("cannot sample an object with minProperties")
-			}
-			return name.Values(), nil
+			entries, err := g.mapEntries(d, v)
+			return name.Values(entries), err
 		case model.Array:
-			items, err := g.sampleItems(d, prop, seed)
-			if err != nil {
-				return nil, err
-			}
-			return name.Values(items...), nil
+			items, err := g.listItems(d, v)
+			return name.Values(items...), err
 		}
 		unnamed := *d
-		v, err := g.scalarSample(&unnamed, prop, seed, true)
+		unnamed.Enum = nil
+		lit, err := g.scalarValue(&unnamed, v, false)
 		if err != nil {
 			return nil, err
 		}
-		return name.Call(v), nil
+		return name.Call(lit), nil
 	case shapeSlice:
-		items, err := g.sampleItems(r, prop, seed)
-		if err != nil {
-			return nil, err
-		}
-		return jen.Index().Add(g.goType(r.Items)).Values(items...), nil
+		items, err := g.listItems(r, v)
+		return jen.Index().Add(g.goType(r.Items)).Values(items...), err
 	case shapeMap:
-		if r.MinProperties > 0 {
-			return nil, fmt.Errorf("cannot sample an object with minProperties")
-		}
-		return jen.Map(jen.String()).Add(g.goType(mapValue(r))).Values(), nil
+		entries, err := g.mapEntries(r, v)
+		return jen.Map(jen.String()).Add(g.goType(mapValue(r))).Values(entries), err
 	}
-	return g.scalarSample(r, prop, seed, typed)
+	return g.scalarValue(r, v, typed)
 }
 
-// scalarSample samples a boolean, number, string or raw JSON value.
-func (g *generator) scalarSample(t *model.Type, prop, seed string, typed bool) (*jen.Statement, error) {
+// scalarValue is a literal for a boolean, number or string, or raw JSON.
+func (g *generator) scalarValue(t *model.Type, v any, typed bool) (*jen.Statement, error) {
 	switch t.Kind {
 	case model.Bool:
-		b := false
-		if t.Default != nil {
-			_ = json.Unmarshal(t.Default, &b)
+		if b, ok := v.(bool); ok {
+			return jen.Lit(b), nil
 		}
-		return jen.Lit(b), nil
 	case model.Integer:
-		n, err := numberSample(t)
-		if err != nil {
-			return nil, err
+		if n, ok := v.(json.Number); ok {
+			i, err := n.Int64()
+			if err != nil {
+				return nil, fmt.Errorf("sample %s does not fit int64", n)
+			}
+			if typed {
+				return jen.Lit(i), nil
+			}
+			return intLit(i), nil
 		}
-		if !n.IsInt() {
-			return nil, fmt.Errorf("no integer within the bounds")
-		}
-		i := n.Num().Int64()
-		if typed {
-			return jen.Lit(i), nil
-		}
-		return jen.Lit(int(i)), nil
 	case model.Number:
-		n, err := numberSample(t)
-		if err != nil {
-			return nil, err
+		if n, ok := v.(json.Number); ok {
+			f, err := n.Float64()
+			if err != nil {
+				return nil, fmt.Errorf("sample %s does not fit float64", n)
+			}
+			if typed {
+				return jen.Lit(f), nil
+			}
+			return jen.Id(n.String()), nil
 		}
-		f, _ := n.Float64()
-		if typed {
-			return jen.Lit(f), nil
-		}
-		return jen.Id(n.FloatString(6)), nil
 	case model.String:
-		s, err := stringSample(t, prop, seed)
+		if s, ok := v.(string); ok {
+			return jen.Lit(s), nil
+		}
+	default:
+		raw, err := encodeJSON(v)
 		if err != nil {
 			return nil, err
 		}
-		return jen.Lit(s), nil
+		return jen.Qual(jsonPkg, "RawMessage").Call(jen.Lit(string(raw))), nil
 	}
-	raw := "{}"
-	if t.Default != nil {
-		raw = model.CompactJSON(t.Default)
-	}
-	return jen.Qual(jsonPkg, "RawMessage").Call(jen.Lit(raw)), nil
+	return nil, fmt.Errorf("sample %v is not a %s", v, t.Kind)
 }
 
-// sampleStruct is a composite literal of a generated struct (an object:
-// its required properties) or union (its required shared properties and
-// the first alternative that can be sampled).
-func (g *generator) sampleStruct(d *model.Type, prop, seed string) (*jen.Statement, error) {
-	name := g.typeName[d]
+// structValue is a composite literal of a generated struct (an object) or
+// union (its shared properties and the alternative the sample is).
+func (g *generator) structValue(d *model.Type, v any) (*jen.Statement, error) {
 	values := jen.Dict{}
+	members, isObject := v.(map[string]any)
 	var fields []field
 	if d.Kind == model.Object {
 		fields = structFields(d.Fields)
 	} else {
 		fields, _ = g.unionParts(d)
 	}
-	formats := requiredFormats(fields)
+	rest := map[string]any{}
+	for k, x := range members {
+		rest[k] = x
+	}
 	for _, f := range fields {
-		if !f.Required {
+		x, ok := rest[f.Name]
+		if !ok {
 			continue
 		}
-		if d := g.decl(f.Type); d != nil && g.shapeOf(f.Type) == shapeEnum {
-			// A kind selector ("type": "user" or "email") agrees with a
-			// sibling whose sample has that format (an email address).
-			if v, ok := formatValue(d, formats); ok {
-				values[jen.Id(f.goName)] = jen.New(jen.Id(g.enumConst[d][v]))
-				continue
-			}
-		}
-		v, err := g.sampleField(f.Type, f.Name, seed+"/"+f.Name)
+		delete(rest, f.Name)
+		code, err := g.fieldValue(f.Type, x)
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", f.Name, err)
 		}
-		values[jen.Id(f.goName)] = v
+		values[jen.Id(f.goName)] = code
 	}
-	if d.Kind == model.Union {
-		_, alts := g.unionParts(d)
-		var errs []string
-		chosen := false
-		for _, a := range alts {
-			v, err := g.sampleField(a.t, prop, seed)
-			if err != nil {
-				errs = append(errs, err.Error())
-				continue
-			}
-			values[jen.Id(a.goName)] = v
-			chosen = true
-			break
+	if d.Kind == model.Object {
+		if !isObject {
+			return nil, fmt.Errorf("sample %v for an object", v)
 		}
-		if !chosen {
-			return nil, fmt.Errorf("no alternative can be sampled (%s)", strings.Join(errs, "; "))
+		if len(rest) > 0 {
+			return nil, fmt.Errorf("no field for %q", slices.Sorted(maps.Keys(rest)))
 		}
+		return jen.Id(g.typeName[d]).Values(values), nil
 	}
-	return jen.Id(name).Values(values), nil
+	alt, err := g.sampledAlternative(d, v)
+	if err != nil {
+		return nil, err
+	}
+	var value any = v
+	if isObject {
+		value = rest // the alternative's own properties
+	}
+	code, err := g.fieldValue(alt.t, value)
+	if err != nil {
+		return nil, err
+	}
+	values[jen.Id(alt.goName)] = code
+	return jen.Id(g.typeName[d]).Values(values), nil
 }
 
-// requiredFormats lists the string formats ("email") the samples of the
-// required fields will have: the first format found in each field, in its
-// type or the first alternative or item type, as sampling goes.
-func requiredFormats(fields []field) map[string]bool {
-	out := map[string]bool{}
-	for _, f := range fields {
-		if !f.Required {
-			continue
-		}
-		for t := f.Type.Resolve(); t != nil; {
-			if t.Format != "" {
-				out[t.Format] = true
-				break
-			}
-			switch {
-			case t.Kind == model.Union && len(t.Variants) > 0:
-				t = t.Variants[0].Resolve()
-			case t.Kind == model.Array:
-				t = t.Items.Resolve()
-			default:
-				t = nil
+// sampledAlternative is the alternative of union d a sample belongs to:
+// the case its discriminating property names, else the first alternative
+// of the sample's JSON kind, as model.Sample tries them.
+func (g *generator) sampledAlternative(d *model.Type, v any) (alternative, error) {
+	_, alts := g.unionParts(d)
+	if disc := d.Discriminator(); disc != nil {
+		members, _ := v.(map[string]any)
+		for i, c := range disc.Cases {
+			if members[disc.Property] == c.Value {
+				return alts[i], nil
 			}
 		}
+		return alternative{}, fmt.Errorf("the sample's %q names no alternative", disc.Property)
 	}
-	return out
-}
-
-// formatValue is the value of enum d that names one of formats.
-func formatValue(d *model.Type, formats map[string]bool) (string, bool) {
-	for _, v := range enumStrings(d) {
-		if formats[v] {
-			return v, true
+	raw, err := encodeJSON(v)
+	if err != nil {
+		return alternative{}, err
+	}
+	kind := jsonKindOf(raw)
+	for _, a := range alts {
+		if bytes.IndexByte(g.jsonKinds(a.t), kind) >= 0 {
+			return a, nil
 		}
 	}
-	return "", false
+	return alternative{}, fmt.Errorf("no alternative holds the sample %s", raw)
 }
 
-// sampleField is a value for a struct field or union alternative, which
+// fieldValue is the value of a struct field or union alternative, which
 // holds a pointer unless the value is nilable.
-func (g *generator) sampleField(t *model.Type, prop, seed string) (*jen.Statement, error) {
-	v, err := g.sample(t, prop, seed, true)
+func (g *generator) fieldValue(t *model.Type, v any) (*jen.Statement, error) {
+	code, err := g.goValue(t, v, true)
 	switch {
 	case err != nil:
 		return nil, err
 	case g.nilable(t):
-		return v, nil
+		return code, nil
 	case g.shapeOf(t) == shapeStruct:
-		return jen.Op("&").Add(v), nil
+		return jen.Op("&").Add(code), nil
 	}
-	return jen.New(v), nil
+	return jen.New(code), nil
 }
 
-// sampleItems samples the items of array type t: as many as minItems
-// asks for, and at least one, so the example shows what an item is.
-func (g *generator) sampleItems(t *model.Type, prop, seed string) ([]jen.Code, error) {
-	n := max(t.MinItems, 1)
-	if t.MaxItems >= 0 && n > t.MaxItems {
-		n = t.MaxItems
+// listItems are the items of a sampled list of array type t.
+func (g *generator) listItems(t *model.Type, v any) ([]jen.Code, error) {
+	items, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("sample %v for a list", v)
 	}
-	items := make([]jen.Code, n)
-	for i := range items {
-		itemSeed := seed
-		if i > 0 {
-			itemSeed = fmt.Sprintf("%s/%d", seed, i)
-		}
-		v, err := g.sample(t.Items, prop, itemSeed, false)
+	out := make([]jen.Code, len(items))
+	for i, item := range items {
+		code, err := g.goValue(t.Items, item, false)
 		if err != nil {
-			return nil, fmt.Errorf("item: %w", err)
+			return nil, fmt.Errorf("item %d: %w", i, err)
 		}
-		items[i] = v
+		out[i] = code
 	}
-	if n > 1 && t.UniqueItems {
-		// The samples of one item type may all be the same value.
-		return nil, fmt.Errorf("cannot sample %d unique items", n)
-	}
-	return items, nil
+	return out, nil
 }
 
-// enumSample is an enum's default when it is one of the values, else its
-// first value.
-func enumSample(t *model.Type) (string, error) {
-	values := enumStrings(t)
-	if len(values) == 0 {
-		return "", fmt.Errorf("enum without string values")
+// mapEntries are the entries of a sampled object of map type t.
+func (g *generator) mapEntries(t *model.Type, v any) (jen.Dict, error) {
+	members, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("sample %v for an object", v)
 	}
-	var def string
-	if t.Default != nil && json.Unmarshal(t.Default, &def) == nil {
-		for _, v := range values {
-			if v == def {
-				return def, nil
-			}
+	out := jen.Dict{}
+	for k, x := range members {
+		code, err := g.goValue(mapValue(t), x, false)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", k, err)
 		}
+		out[jen.Lit(k)] = code
 	}
-	return values[0], nil
+	return out, nil
 }
 
-// numberSample is the default when it is within the bounds, else the
-// number nearest to 1 that is.
-func numberSample(t *model.Type) (*big.Rat, error) {
-	within := func(n *big.Rat) bool {
-		if t.Minimum != nil {
-			c := n.Cmp(t.Minimum)
-			if c < 0 || c == 0 && t.ExclusiveMinimum {
-				return false
-			}
-		}
-		if t.Maximum != nil {
-			c := n.Cmp(t.Maximum)
-			if c > 0 || c == 0 && t.ExclusiveMaximum {
-				return false
-			}
-		}
-		return len(t.Enum) == 0 || enumHas(t.Enum, n)
+// decodeSample decodes a sample, numbers as json.Number.
+func decodeSample(raw []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("decoding the sample: %w", err)
 	}
-	if t.Default != nil {
-		if n, ok := new(big.Rat).SetString(strings.TrimSpace(string(t.Default))); ok && within(n) {
-			return n, nil
-		}
-	}
-	var candidates []*big.Rat
-	for _, v := range t.Enum {
-		if num, ok := v.(json.Number); ok {
-			if n, ok := new(big.Rat).SetString(num.String()); ok {
-				candidates = append(candidates, n)
-			}
-		}
-	}
-	one := big.NewRat(1, 1)
-	candidates = append(candidates, one)
-	if t.Minimum != nil {
-		candidates = append(candidates, t.Minimum, new(big.Rat).Add(t.Minimum, one))
-	}
-	if t.Maximum != nil {
-		candidates = append(candidates, t.Maximum, new(big.Rat).Sub(t.Maximum, one))
-	}
-	for _, n := range candidates {
-		if within(n) {
-			return n, nil
-		}
-	}
-	return nil, fmt.Errorf("no number within the bounds")
+	return v, nil
 }
 
-func enumHas(enum []any, n *big.Rat) bool {
-	for _, v := range enum {
-		if num, ok := v.(json.Number); ok {
-			if e, ok := new(big.Rat).SetString(num.String()); ok && e.Cmp(n) == 0 {
-				return true
-			}
-		}
+// encodeJSON writes a decoded sample back as compact JSON.
+func encodeJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
 	}
-	return false
-}
-
-// stringSample picks a string meeting t's length, pattern, format and
-// enum: the default if it does, else the first realistic value for prop
-// that does, else one built from the pattern itself.
-func stringSample(t *model.Type, prop, seed string) (string, error) {
-	var candidates []string
-	var def string
-	if t.Default != nil && json.Unmarshal(t.Default, &def) == nil && def != "" {
-		candidates = append(candidates, def)
-	}
-	candidates = append(candidates, stringHints(t, prop, seed)...)
-	if t.Pattern != "" {
-		if s, ok := patternSample(t.Pattern); ok {
-			candidates = append(candidates, s)
-		}
-	}
-	for _, c := range candidates {
-		if c = fitLength(t, c); stringFits(t, c) {
-			return c, nil
-		}
-	}
-	return "", fmt.Errorf("no sample string meets %s", strings.TrimSuffix(model.Constraints(t), "."))
-}
-
-// stringHints are realistic values for a property, by its format and
-// name.
-func stringHints(t *model.Type, prop, seed string) []string {
-	slug := strings.ReplaceAll(prop, "_", "-")
-	switch t.Format {
-	case "email":
-		return []string{"user@example.com"}
-	case "uri":
-		return []string{"https://example.com/" + slug}
-	case "ipv4":
-		return []string{"192.0.2.10"}
-	case "ipv6":
-		return []string{"2001:db8::10"}
-	case "regex":
-		return []string{"^\\+?1?[0-9]{10}$"}
-	}
-	switch {
-	case prop == "presence_id":
-		return []string{"1000"}
-	case prop == "id" || strings.HasSuffix(prop, "_id") || strings.HasSuffix(prop, "_ids") || prop == "lists":
-		// Kazoo document ids are 32 hex digits; these differ per property.
-		sum := md5.Sum([]byte(seed))
-		return []string{hex.EncodeToString(sum[:])}
-	case prop == "voice_url":
-		return []string{"https://example.com/pivot"}
-	case strings.Contains(prop, "url") || strings.Contains(prop, "uri"):
-		return []string{"https://example.com/" + slug}
-	case prop == "text":
-		return []string{"Thank you for calling."}
-	case prop == "digits":
-		return []string{"1234"}
-	case prop == "language":
-		return []string{"en-US"}
-	case prop == "username":
-		return []string{"kzgen"}
-	case prop == "password":
-		return []string{"secret"}
-	case prop == "alert_info":
-		return []string{"internal"}
-	case prop == "variable":
-		return []string{"department"}
-	case strings.HasSuffix(prop, "number") || prop == "to_did":
-		return []string{"+15555550123"}
-	case prop == "name":
-		return []string{"Example"}
-	}
-	return []string{"example"}
-}
-
-// fitLength pads or cuts s to t's length limits when t has no pattern
-// (which a changed string might no longer match).
-func fitLength(t *model.Type, s string) string {
-	if t.Pattern != "" {
-		return s
-	}
-	n := utf8.RuneCountInString(s)
-	if t.MinLength >= 0 && n < t.MinLength {
-		s += strings.Repeat("x", t.MinLength-n)
-	}
-	if t.MaxLength >= 0 && utf8.RuneCountInString(s) > t.MaxLength {
-		s = string([]rune(s)[:t.MaxLength])
-	}
-	return s
-}
-
-// stringFits reports whether s meets t's length, pattern and enum.
-func stringFits(t *model.Type, s string) bool {
-	n := utf8.RuneCountInString(s)
-	if t.MinLength >= 0 && n < t.MinLength || t.MaxLength >= 0 && n > t.MaxLength {
-		return false
-	}
-	if t.Pattern != "" {
-		re, err := regexp.Compile(t.Pattern)
-		if err != nil || !re.MatchString(s) {
-			return false
-		}
-	}
-	if len(t.Enum) > 0 {
-		for _, v := range t.Enum {
-			if v == s {
-				return true
-			}
-		}
-		return false
-	}
-	return true
-}
-
-// patternSample builds a short string the regular expression matches:
-// the first branch of every alternation, the fewest repetitions, a
-// letter or digit from every class where it can.
-func patternSample(pattern string) (string, bool) {
-	re, err := syntax.Parse(pattern, syntax.Perl)
-	if err != nil {
-		return "", false
-	}
-	var b strings.Builder
-	var walk func(re *syntax.Regexp) bool
-	walk = func(re *syntax.Regexp) bool {
-		switch re.Op {
-		case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
-			syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpStar, syntax.OpQuest:
-			return true
-		case syntax.OpLiteral:
-			b.WriteString(string(re.Rune))
-			return true
-		case syntax.OpCharClass:
-			b.WriteRune(classSample(re.Rune))
-			return len(re.Rune) > 0
-		case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
-			b.WriteByte('a')
-			return true
-		case syntax.OpCapture, syntax.OpPlus:
-			return walk(re.Sub[0])
-		case syntax.OpRepeat:
-			for range re.Min {
-				if !walk(re.Sub[0]) {
-					return false
-				}
-			}
-			return true
-		case syntax.OpConcat:
-			for _, sub := range re.Sub {
-				if !walk(sub) {
-					return false
-				}
-			}
-			return true
-		case syntax.OpAlternate:
-			return walk(re.Sub[0])
-		}
-		return false
-	}
-	if !walk(re) {
-		return "", false
-	}
-	return b.String(), true
-}
-
-// classSample picks a rune of a character class (pairs of lo, hi),
-// preferring a lower-case letter, then a digit, then the class's first.
-func classSample(ranges []rune) rune {
-	for _, want := range []rune{'a', 'e', '1', '0', 'A'} {
-		for i := 0; i+1 < len(ranges); i += 2 {
-			if ranges[i] <= want && want <= ranges[i+1] {
-				return want
-			}
-		}
-	}
-	if len(ranges) == 0 {
-		return 'a'
-	}
-	return ranges[0]
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

@@ -1,100 +1,69 @@
 package golang
 
 import (
-	"encoding/json"
-	"math/big"
-	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/kzgen/kzgen/generator/load"
 	"github.com/kzgen/kzgen/generator/model"
+	"github.com/kzgen/kzgen/schemas"
 )
 
-func newType(k model.Kind) *model.Type {
-	return &model.Type{Kind: k, MinLength: -1, MaxLength: -1, MinItems: -1, MaxItems: -1, MinProperties: -1, MaxProperties: -1}
-}
-
-func TestPatternSampleMatches(t *testing.T) {
-	for _, p := range []string{
-		"^https?://", "^[0-9]+$", "^[A-Za-z]{2}(-[A-Za-z]{2})?$", `^\+?1?\d{10}$`, "^(sip|tel):.+@[a-z]+$",
-		"^[a-zA-z0-9_\\-]+$", "x{3,5}y*", ".+",
-	} {
-		s, ok := patternSample(p)
-		if !ok {
-			t.Errorf("%s: no sample", p)
+// exampleCalls renders the Example call of every module of the embedded
+// callflow schemas, by module name.
+func exampleCalls(t *testing.T) map[string]string {
+	t.Helper()
+	set, err := load.Read(schemas.FS, load.Options{Match: schemas.CallflowMatch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Build(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := newGenerator(m, Options{Package: "callflow", TrimPrefix: DefaultTrimPrefix, TypeSuffix: DefaultTypeSuffix, Nodes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, mod := range g.mods {
+		call, err := g.exampleCall(mod)
+		if err != nil {
+			t.Errorf("%s: %v", mod.name, err)
 			continue
 		}
-		if !regexp.MustCompile(p).MatchString(s) {
-			t.Errorf("%s: sample %q does not match", p, s)
+		out[mod.name] = squeeze(call.GoString())
+	}
+	return out
+}
+
+// The samples themselves are model.Sample's (tested there); the generated
+// package's test and the docs' tests check that each call encodes to its
+// sample. Here: every module gets a call, and the shapes come out right.
+func TestExampleCalls(t *testing.T) {
+	calls := exampleCalls(t)
+	if len(calls) != 78 {
+		t.Errorf("%d example calls, want one per module (78)", len(calls))
+	}
+	for module, want := range map[string]string{
+		// a required string, as the constructor's argument
+		"tts": `TTS("Thank you for calling.")`,
+		// a list of structs with a valid default: a variadic setter; enum
+		// fields by constant, pointers by new()
+		"notification": `Notification().Recipients(NotificationRecipientsItem{ID: &NotificationRecipientsItemID{String: new("user@example.com")}, Type: new(NotificationRecipientsItemTypeEmail)})`,
+		// a list Kazoo would fill in with [] and refuse: an argument, its
+		// items a discriminated union's, made by their item builders
+		"audio_macro": `AudioMacro(PlayMacro()`,
+		// a required property with a default is a setter: Kazoo fills it in
+		"record_call": `RecordCall().Action(RecordCallActionStart)`,
+	} {
+		if got := calls[module]; !strings.HasPrefix(got, squeeze(want)) {
+			t.Errorf("%s: %s\nwant it to start with %s", module, got, want)
 		}
 	}
 }
 
-func TestStringSample(t *testing.T) {
-	str := func(min, max int, pattern, format string) *model.Type {
-		t := newType(model.String)
-		t.MinLength, t.MaxLength, t.Pattern, t.Format = min, max, pattern, format
-		return t
-	}
-	withDefault := str(-1, -1, "", "")
-	withDefault.Default = json.RawMessage(`"female"`)
-	for _, tc := range []struct {
-		t          *model.Type
-		prop, want string
-	}{
-		{str(1, 1000, "", ""), "text", "Thank you for calling."},
-		{str(-1, -1, "^https?://", ""), "voice_url", "https://example.com/pivot"},
-		{str(-1, -1, "^https?://", ""), "cdr_url", "https://example.com/cdr-url"},
-		{str(-1, -1, "", "email"), "id", "user@example.com"},
-		{str(-1, -1, "^[A-Za-z]{2}(-[A-Za-z]{2})?$", ""), "language", "en-US"},
-		{str(-1, -1, "^[0-9]+$", ""), "number", "1"},
-		{str(5, -1, "", ""), "thing", "example"},
-		{str(10, -1, "", ""), "thing", "examplexxx"},
-		{str(-1, 3, "", ""), "thing", "exa"},
-		{withDefault, "voice", "female"},
-	} {
-		got, err := stringSample(tc.t, tc.prop, "seed")
-		if err != nil || got != tc.want {
-			t.Errorf("%s %s: %q, %v; want %q", tc.prop, model.Constraints(tc.t), got, err, tc.want)
-		}
-	}
-	id, err := stringSample(str(32, 32, "", ""), "owner_id", "callflows.x/owner_id")
-	if err != nil || len(id) != 32 || strings.Trim(id, "0123456789abcdef") != "" {
-		t.Errorf("id sample %q, %v; want 32 hex digits", id, err)
-	}
-	if _, err := stringSample(str(3, 2, "", ""), "x", "seed"); err == nil {
-		t.Error("an impossible length was sampled")
-	}
-}
-
-func TestNumberSample(t *testing.T) {
-	num := func(min, max *big.Rat, def string) *model.Type {
-		t := newType(model.Integer)
-		t.Minimum, t.Maximum = min, max
-		if def != "" {
-			t.Default = json.RawMessage(def)
-		}
-		return t
-	}
-	r := func(n int64) *big.Rat { return big.NewRat(n, 1) }
-	for _, tc := range []struct {
-		t    *model.Type
-		want string
-	}{
-		{num(nil, nil, "486"), "486"},
-		{num(nil, nil, ""), "1"},
-		{num(r(5), r(10800), "3600"), "3600"},
-		{num(r(5), r(10800), "2"), "5"},
-		{num(nil, r(-3), ""), "-3"},
-	} {
-		got, err := numberSample(tc.t)
-		if err != nil || got.RatString() != tc.want {
-			t.Errorf("%s: %v, %v; want %s", model.Facts(tc.t), got, err, tc.want)
-		}
-	}
-	excl := num(r(1), r(2), "")
-	excl.ExclusiveMinimum, excl.ExclusiveMaximum = true, true
-	if _, err := numberSample(excl); err == nil {
-		t.Error("sampled an integer strictly between 1 and 2")
-	}
+// squeeze drops the layout of Go source: whitespace and trailing commas.
+func squeeze(src string) string {
+	return strings.ReplaceAll(strings.Join(strings.Fields(src), ""), ",}", "}")
 }

@@ -3,10 +3,13 @@
 // decoding, defaults and validation, formatted as goimports formats it.
 // For a set with Kazoo's node schema (Options.Nodes) the package is a
 // callflow package: its tree is kzrt's Node, each module gets a builder,
-// and NodesFile adds the module registry and Parse. The generated code
-// calls the runtime in github.com/kzgen/kzgen/runtime/kzrt, and refers to
-// its VersionGuard constant so that it does not compile against a kzrt
-// that does not support it.
+// and NodesFile adds the module registry and Parse. A set that holds the
+// node schema without the modules (Crossbar's documents: a stored callflow
+// has a flow) takes its trees from a callflow package instead
+// (Options.NodesFrom). The generated code calls the runtime in
+// github.com/kzgen/kzgen/runtime/kzrt, and refers to its VersionGuard
+// constant so that it does not compile against a kzrt that does not
+// support it.
 package golang
 
 import (
@@ -60,6 +63,20 @@ type Options struct {
 	// NewNode, NewData and Example. The package then compiles on its own,
 	// against runtime/kzrt only.
 	Nodes bool
+	// NodesFrom, with Nodes, is the import path of the callflow package
+	// that types this package's callflow trees, for a set that holds the
+	// node schema without being a callflow package itself: Crossbar's
+	// documents, whose stored callflow has a flow. Every $ref to the node
+	// schema is then *kzrt.Node, decoded through that package's Modules()
+	// registry so that each node's data is that package's type for its
+	// module; the node schema gets no type and no module gets a builder,
+	// and NodesFile holds the registry the decoders use.
+	//
+	// Empty, the package is a callflow package when the set has a module
+	// data schema (TrimPrefix + a name, an object, other than the node
+	// schema), and otherwise takes its trees from DefaultNodesFrom, the
+	// package generated from kzgen's embedded callflow schemas.
+	NodesFrom string
 }
 
 // The options kzgen gen uses unless told otherwise: with them, Kazoo's
@@ -68,6 +85,10 @@ type Options struct {
 const (
 	DefaultTrimPrefix = "callflows."
 	DefaultTypeSuffix = "Data"
+	// DefaultNodesFrom is the callflow package a set with the node schema
+	// but no module takes its trees from (Options.NodesFrom): the one
+	// go generate makes from kzgen's embedded callflow schemas.
+	DefaultNodesFrom = "github.com/kzgen/kzgen/gen/callflow"
 )
 
 // File is one generated Go file.
@@ -87,14 +108,24 @@ func Generate(set *model.Set, opts Options) ([]File, error) {
 	}
 	// Every name is decided up front; after that, each file is emitted
 	// and rendered (printed and gofmt-ed) independently, on every core.
-	g := newGenerator(set, opts)
+	g, err := newGenerator(set, opts)
+	if err != nil {
+		return nil, err
+	}
 	var jobs []func() *jen.File
 	var files []File
-	if g.action != nil {
+	switch {
+	case g.ownsTree():
 		files = append(files, File{Name: NodesFile})
 		jobs = append(jobs, func() *jen.File { return g.forFile("").emitNodes() })
+	case g.action != nil:
+		files = append(files, File{Name: NodesFile})
+		jobs = append(jobs, func() *jen.File { return g.forFile("").emitNodesFrom() })
 	}
 	for _, s := range set.Schemas {
+		if s == g.action && !g.ownsTree() {
+			continue // kzrt.Node, through the callflow package of NodesFrom
+		}
 		files = append(files, File{Name: FileName(s.ID), SchemaID: s.ID, RootType: g.typeName[s.Root]})
 		jobs = append(jobs, func() *jen.File { return g.forFile(s.File).emitSchema(s) })
 	}
@@ -218,15 +249,24 @@ type generator struct {
 	// usedPatterns collects the pattern variables the file being emitted
 	// uses (name → expression), so it declares exactly those.
 	usedPatterns map[string]string
-	// action is the node schema of a callflow package (Options.Nodes),
-	// document its stored callflow schema; nil when absent.
+	// action is the node schema (Options.Nodes), nil when absent;
+	// document is the stored callflow schema of a callflow package.
 	action, document *model.Schema
+	// nodesFrom is the import path of the callflow package that types
+	// the trees (Options.NodesFrom); empty for a callflow package, which
+	// types its own.
+	nodesFrom string
 	// mods lists the callflow modules of a callflow package; moduleOf
 	// finds a module by its schema.
 	mods     []module
 	moduleOf map[*model.Schema]module
 	// enumConst maps each enum type's values to their constant names.
 	enumConst map[*model.Type]map[string]string
+	// defaultProblems lists, by property type, what Kazoo finds in a
+	// default that breaks its own schema (see defaults.go).
+	defaultProblems map[*model.Type]kzrtpkg.Errors
+	// disc holds the discriminated unions (see discriminated.go).
+	disc map[*model.Type]*discUnion
 }
 
 // patternUse is where a regular expression is used: a type's own pattern
@@ -247,16 +287,31 @@ func patternOf(t *model.Type, index int) patternUse {
 // treeNames are the names a callflow package declares besides its schema
 // types; they are claimed first, so no schema takes them.
 var treeNames = []string{"Node", "Data", "Builder", "RawData", "Tree", "DefaultChild",
-	"Document", "Modules", "Parse", "ParseWith", "NewNode", "NewData", "Example"}
+	"Document", "Modules", "Parse", "ParseWith", "ParseAnswer", "NewNode", "NewData", "Example"}
 
-func newGenerator(set *model.Set, opts Options) *generator {
+func newGenerator(set *model.Set, opts Options) (*generator, error) {
 	g := &generator{set: set, opts: opts, names: nameSet{}, typeName: map[*model.Type]string{},
 		enumConst: map[*model.Type]map[string]string{}, patterns: map[patternUse]string{}, patternNames: nameSet{},
-		moduleOf: map[*model.Schema]module{}}
+		moduleOf: map[*model.Schema]module{}, disc: map[*model.Type]*discUnion{}}
+	var err error
+	if g.defaultProblems, err = defaultProblems(set); err != nil {
+		return nil, err
+	}
 	if opts.Nodes && opts.TrimPrefix != "" {
 		g.action = set.Schema(opts.TrimPrefix + "action")
 	}
 	if g.action != nil {
+		g.nodesFrom = opts.NodesFrom
+		if g.nodesFrom == "" && !hasModules(set, opts.TrimPrefix) {
+			g.nodesFrom = DefaultNodesFrom
+		}
+	}
+	if g.action != nil && !g.ownsTree() {
+		// Not a name: the node schema's type is kzrt.Node (goType), but
+		// decl must find it to encode, validate and decode it as a node.
+		g.typeName[g.action.Root] = "kzrt.Node"
+	}
+	if g.ownsTree() {
 		g.document = set.Schema(strings.TrimSuffix(opts.TrimPrefix, "."))
 		for _, n := range treeNames {
 			g.names.claim(n)
@@ -278,7 +333,7 @@ func newGenerator(set *model.Set, opts Options) *generator {
 		}
 		g.typeName[s.Root] = g.names.claim(name)
 	}
-	if g.action != nil {
+	if g.ownsTree() {
 		// Constructors are what users type most: they come before nested
 		// type names.
 		g.mods = g.modules()
@@ -286,9 +341,15 @@ func newGenerator(set *model.Set, opts Options) *generator {
 			g.moduleOf[m.schema] = m
 		}
 	}
+	// Item builders are constructors too.
+	seen := map[*model.Type]bool{}
+	for _, s := range g.schemas() {
+		g.nameDiscriminated(s.Root, seen)
+	}
 	for _, s := range g.schemas() {
 		g.nameNested(s.Root, g.rootBase(s), true)
 	}
+	g.nameDiscBuilders()
 	// Enum constants last: type names win over constant names.
 	for _, s := range g.schemas() {
 		g.nameConstants(s.Root)
@@ -296,11 +357,43 @@ func newGenerator(set *model.Set, opts Options) *generator {
 	for _, s := range g.schemas() {
 		g.namePatterns(s.Root)
 	}
-	return g
+	return g, nil
+}
+
+// ownsTree reports whether the package is a callflow package: it has the
+// node schema and types its trees itself, with a builder per module.
+func (g *generator) ownsTree() bool { return g.action != nil && g.nodesFrom == "" }
+
+// hasModules reports whether set has a callflow module's data schema: an
+// object schema prefix + name that Set.Module takes for a module.
+func hasModules(set *model.Set, prefix string) bool {
+	for _, s := range set.Schemas {
+		name, ok := strings.CutPrefix(s.ID, prefix)
+		if !ok || s.Root.Kind != model.Object {
+			continue
+		}
+		if _, isModule := set.Module(prefix, name); isModule {
+			return true
+		}
+	}
+	return false
+}
+
+// emitNodesFrom writes the module registry of a package that takes its
+// trees from the callflow package NodesFrom: the decoders of the types
+// holding nodes read them through it.
+func (g *generator) emitNodesFrom() *jen.File {
+	g.comment(fmt.Sprintf("modules types the callflow nodes this package decodes: the modules of %s, "+
+		"so that each node's data is that package's type for its module.", g.nodesFrom))
+	if g.nodesFrom == DefaultNodesFrom {
+		g.file.ImportName(DefaultNodesFrom, "callflow") // known, so imported without an alias
+	}
+	g.file.Var().Id("modules").Op("=").Qual(g.nodesFrom, "Modules").Call()
+	return g.file
 }
 
 // schemas lists the schemas whose types are generated: all of them but
-// the node schema of a callflow package, which is kzrt.Node.
+// the node schema, which is kzrt.Node.
 func (g *generator) schemas() []*model.Schema {
 	out := make([]*model.Schema, 0, len(g.set.Schemas))
 	for _, s := range g.set.Schemas {

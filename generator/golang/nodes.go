@@ -41,6 +41,21 @@ func (g *generator) modules() []module {
 	return out
 }
 
+// nonModules lists, sorted, the names of the schemas whose id has the
+// modules' prefix but that are no module: the node schema ("action") and
+// sub-schemas ("audio_macro.prompt").
+func (g *generator) nonModules() []string {
+	var out []string
+	for _, s := range g.set.Schemas {
+		name, ok := strings.CutPrefix(s.ID, g.opts.TrimPrefix)
+		if _, module := g.moduleOf[s]; ok && !module {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // emitTree fills the node schema's file: the tree types, which are
 // kzrt's, so that trees of every generated package compose.
 func (g *generator) emitTree() {
@@ -68,8 +83,37 @@ func (g *generator) emitModuleName(m module) {
 	g.file.Func().Params(jen.Id("x").Op("*").Id(m.data)).Id("ModuleName").Params().String().Block(jen.Return(jen.Lit(m.name)))
 }
 
+// documentChecks adds what Crossbar checks of a stored callflow beyond
+// its schema: a number or a pattern (when the document schema has both
+// lists).
+func (g *generator) documentChecks(grp *jen.Group, x *jen.Statement, fields []field) {
+	lists := map[string]string{}
+	for _, f := range fields {
+		if (f.Name == "numbers" || f.Name == "patterns") && g.shapeOf(f.Type) == shapeSlice {
+			lists[f.Name] = f.goName
+		}
+	}
+	if len(lists) == 2 {
+		grp.Add(val.Clone().Dot("NumbersOrPatterns").Call(
+			jen.Len(x.Clone().Dot(lists["numbers"])), jen.Len(x.Clone().Dot(lists["patterns"]))))
+	}
+}
+
 // emitDocument makes the stored callflow a kzrt.Tree.
 func (g *generator) emitDocument() {
+	g.comment("Conversions lists the values of the flow's node data that Crossbar converts to the type "+
+		"their schema wants before it stores a callflow (\"2000\" to 2000, 2000.0 to 2000, \"true\" to true), "+
+		"as decoding the document converted them (kzrt.Node.Converted), with pointers relative to the document.",
+		"Validate checks the document as Crossbar stores it: a number or a pattern, the schema, and the "+
+			"converted values, as Crossbar's second pass does; a value it cannot convert stays a problem.")
+	g.file.Func().Params(jen.Id("x").Op("*").Id("Document")).Id("Conversions").Params().Index().Qual(kzrt, "Conversion").Block(
+		jen.If(jen.Id("x").Op("==").Nil().Op("||").Id("x").Dot("Flow").Op("==").Nil()).Block(jen.Return(jen.Nil())),
+		jen.Id("out").Op(":=").Id("x").Dot("Flow").Dot("Conversions").Call(),
+		jen.For(jen.Id("i").Op(":=").Range().Id("out")).Block(
+			jen.Id("out").Index(jen.Id("i")).Dot("Pointer").Op("=").Lit("/flow").Op("+").Id("out").Index(jen.Id("i")).Dot("Pointer"),
+		),
+		jen.Return(jen.Id("out")),
+	)
 	g.comment("Root returns the first node of the callflow, Flow.")
 	g.file.Func().Params(jen.Id("x").Op("*").Id("Document")).Id("Root").Params().Op("*").Id("Node").Block(
 		jen.If(jen.Id("x").Op("==").Nil()).Block(jen.Return(jen.Nil())),
@@ -81,13 +125,28 @@ func (g *generator) emitDocument() {
 // modules: Modules, Parse, NewNode, NewData and Example.
 func (g *generator) emitNodes() *jen.File {
 	f := g.file
-	g.comment("modules are the callflow modules this package has a schema for.")
-	f.Var().Id("modules").Op("=").Qual(kzrt, "NewModules").CallFunc(func(grp *jen.Group) {
+	nonModules := g.nonModules()
+	if len(nonModules) > 0 {
+		g.comment("modules are the callflow modules this package has a schema for. Its other schemas whose " +
+			"id is a module's (\"" + g.opts.TrimPrefix + "<name>\") are no module: Kazoo's schema check accepts their " +
+			"names, and the call fails when it runs.")
+	} else {
+		g.comment("modules are the callflow modules this package has a schema for.")
+	}
+	call := jen.Qual(kzrt, "NewModules").CallFunc(func(grp *jen.Group) {
 		for _, m := range g.mods {
 			grp.Line().Qual(kzrt, "DataType").Types(jen.Id(m.data)).Call()
 		}
 		grp.Line()
 	})
+	if len(nonModules) > 0 {
+		names := make([]jen.Code, len(nonModules))
+		for i, n := range nonModules {
+			names[i] = jen.Lit(n)
+		}
+		call = call.Dot("NonModules").Call(names...)
+	}
+	f.Var().Id("modules").Op("=").Add(call)
 	g.comment("Modules returns the callflow modules this package has a schema for, each with its data type: "+
 		"their names, empty data for one of them, and the typed reading of a node (Modules().ParseNode).",
 		"Runtime packages that work with callflows of any generated package take it as a parameter.")
@@ -105,27 +164,41 @@ func (g *generator) emitNodes() *jen.File {
 	return f
 }
 
-// emitParse declares Parse and ParseWith: a bare node, or a stored
-// callflow document when the set has its schema.
+// emitParse declares ParseAnswer, Parse and ParseWith: a bare node, or
+// a stored callflow document when the set has its schema.
 func (g *generator) emitParse() {
 	f := g.file
+	fails := func(fn string) string {
+		return fn + " fails only on JSON that is not a callflow at all (malformed JSON, a node or children " +
+			"that are not objects, a module that is not a string…), with a *kzrt.DecodeError naming the JSON pointer " +
+			"(kzrt.AsErrors gives it Kazoo's error code); data that does not fit its module is kept as RawData, " +
+			"and Validate reports it with every other problem."
+	}
+	g.comment("ParseAnswer reads a Pivot answer as Kazoo does: one bare callflow node and its subtree, "+
+		"typed module by module (Modules().ParseNode). Unknown modules and properties are kept, so ParseAnswer "+
+		"followed by json.Marshal gives back the same JSON value; a key written twice keeps its first value, as "+
+		"Kazoo reads it. Validate then checks it as Kazoo checks an answer. A stored callflow document "+
+		"({\"flow\":…}) is no answer: it is read as a node without \"module\", which Validate refuses as Kazoo "+
+		"does (/module: required).", fails("ParseAnswer"))
+	f.Func().Id("ParseAnswer").Params(jen.Id("data").Index().Byte()).Params(jen.Op("*").Id("Node"), jen.Error()).Block(
+		jen.Return(jen.Id("modules").Dot("ParseNode").Call(jen.Id("data"))))
+
 	var document jen.Code = jen.Nil()
-	what := "one callflow node and its subtree ({\"module\":…,\"data\":…,\"children\":…}), " +
-		"typing each node's data by its module."
 	if g.document != nil {
 		document = jen.Func().Params(decoderParam()).Qual(kzrt, "Tree").Block(
 			jen.Id("doc").Op(":=").New(jen.Id("Document")),
 			jen.Id("doc").Dot(g.decodeMethod(g.document.Root)).Call(dec),
 			jen.Return(jen.Id("doc")),
 		)
-		what = "callflow JSON: a bare node ({\"module\":…}), or a stored callflow document " +
-			"({\"flow\":…, \"numbers\":[…]}), which it returns as a *Document. The tree is typed module by module."
+		g.comment("Parse reads callflow JSON of either kind: a bare node ({\"module\":…}), read as ParseAnswer "+
+			"reads a Pivot answer, or a stored callflow document ({\"flow\":…, \"numbers\":[…]}), which it returns "+
+			"as a *Document, read as Crossbar stores it: node data of the wrong JSON type is converted as Crossbar "+
+			"converts it (Document.Conversions), and Document.Validate checks what Crossbar checks. Unknown modules "+
+			"and properties are kept, so Parse followed by json.Marshal gives back the same JSON value, but for "+
+			"converted values; a key written twice keeps its first value, as Kazoo reads it.", fails("Parse"))
+	} else {
+		g.comment("Parse reads one callflow node and its subtree, as ParseAnswer does.", fails("Parse"))
 	}
-	g.comment("Parse reads "+what+" Unknown modules and properties are kept, so Parse followed by "+
-		"json.Marshal gives back the same JSON value; a key written twice keeps its first value, as Kazoo reads it.",
-		"Parse fails only on JSON that is not a callflow at all (malformed JSON, a node or children "+
-			"that are not objects…), with a *kzrt.DecodeError naming the JSON pointer; data that does not fit its "+
-			"module is kept as RawData, and Validate reports it with every other problem.")
 	f.Func().Id("Parse").Params(jen.Id("data").Index().Byte()).Params(jen.Id("Tree"), jen.Error()).Block(
 		jen.Return(jen.Id("ParseWith").Call(jen.Id("data"), jen.Qual(kzrt, "DecodeOptions").Values())),
 	)
@@ -140,7 +213,7 @@ func (g *generator) emitParse() {
 var builderMembers = []string{"Then", "Branch", "Node", "MarshalJSON", "Validate"}
 
 // builderParam is one value a builder takes: a constructor argument (a
-// required property) or a setter's parameter (an optional one).
+// property that must be given) or a setter's parameter (another one).
 type builderParam struct {
 	field
 	// name is the argument's name (constructor) or the method's (setter).
@@ -149,17 +222,27 @@ type builderParam struct {
 	variadic bool
 }
 
-// builderParams decides the Go API of m's builder: required properties
-// become constructor arguments in schema order, a trailing list one
-// variadic; optional properties become setters, variadic for lists.
+// builderParams decides the Go API of m's builder (see params).
 func (g *generator) builderParams(m module) (args, setters []builderParam) {
+	return g.params(structFields(m.schema.Root.Fields), builderMembers...)
+}
+
+// params decides the Go API of a builder of an object with fields: the
+// properties that must be given become constructor arguments in schema
+// order, a trailing list one variadic; the others become setters, named
+// after the field unless that is one of members, variadic for lists. A
+// property must be given when it is required and has no default, or when
+// its default breaks its own schema (audio_macro's macros defaults to []
+// but needs an item); a required property with a valid default is a
+// setter, since Kazoo fills the default in (model.Field.MayOmit).
+func (g *generator) params(fields []field, members ...string) (args, setters []builderParam) {
 	argNames := nameSet{"d": true, "b": true}
 	taken := nameSet{}
-	for _, n := range builderMembers {
+	for _, n := range members {
 		taken[n] = true
 	}
-	for _, f := range structFields(m.schema.Root.Fields) {
-		if f.Required {
+	for _, f := range fields {
+		if !f.MayOmit() || len(g.defaultProblems[f.Type]) > 0 {
 			args = append(args, builderParam{field: f, name: argNames.claim(argName(f.Name))})
 		} else {
 			setters = append(setters, builderParam{field: f, name: taken.claim(f.goName), variadic: g.shapeOf(f.Type) == shapeSlice})
@@ -173,12 +256,42 @@ func (g *generator) builderParams(m module) (args, setters []builderParam) {
 }
 
 // paramType is the type a parameter is declared with: the item type of a
-// variadic list.
+// variadic list. A value of a discriminated union is taken as anything
+// that yields one (its Builder interface), so item builders can be given.
 func (g *generator) paramType(p builderParam) *jen.Statement {
-	if p.variadic {
-		return g.goType(p.Type.Resolve().Items)
+	t := p.Type
+	if g.shapeOf(t) == shapeSlice {
+		items := t.Resolve().Items
+		if b := g.discBuilder(items); b != "" {
+			if p.variadic {
+				return jen.Id(b)
+			}
+			return jen.Index().Id(b)
+		}
+		if p.variadic {
+			return g.goType(items)
+		}
 	}
-	return g.setterType(p.Type)
+	if b := g.discBuilder(t); b != "" {
+		return jen.Id(b)
+	}
+	return g.setterType(t)
+}
+
+// paramValue stores parameter v into its field: by address when the field
+// is a pointer, built when it was given as a discriminated union's
+// builder.
+func (g *generator) paramValue(p builderParam, v *jen.Statement) *jen.Statement {
+	t := p.Type
+	if g.shapeOf(t) == shapeSlice {
+		if d := g.decl(t.Resolve().Items); d != nil && g.disc[d] != nil {
+			return jen.Id(lowerFirst(g.typeName[d]) + "s").Call(v)
+		}
+	}
+	if d := g.decl(t); d != nil && g.disc[d] != nil {
+		return jen.New(v.Dot(g.typeName[d]).Call())
+	}
+	return g.setterValue(t, v)
 }
 
 // paramDecl declares parameter p under the name id.
@@ -187,6 +300,36 @@ func (g *generator) paramDecl(id string, p builderParam) *jen.Statement {
 		return jen.Id(id).Op("...").Add(g.paramType(p))
 	}
 	return jen.Id(id).Add(g.paramType(p))
+}
+
+// requiredArgs says which properties a constructor's arguments are, for
+// its doc comment; "" when it takes none.
+func requiredArgs(args []builderParam) string {
+	if len(args) == 0 {
+		return ""
+	}
+	var names []string
+	for _, a := range args {
+		names = append(names, fmt.Sprintf("%q", a.Name))
+	}
+	return fmt.Sprintf("The arguments are %s, which must be given.", strings.Join(names, ", "))
+}
+
+// emitSetter declares the setter of p on the builder type build, storing
+// into data (the builder's data struct).
+func (g *generator) emitSetter(build string, p builderParam, data *jen.Statement) {
+	var text []string
+	if p.Type.Doc != "" {
+		text = append(text, fmt.Sprintf("%s sets %q: %s", p.name, p.Name, lowerSentence(sentence(p.Type.Doc))))
+	} else {
+		text = append(text, fmt.Sprintf("%s sets %q.", p.name, p.Name))
+	}
+	text = append(text, facts(p.Type))
+	g.comment(text...)
+	g.file.Func().Params(jen.Id("b").Op("*").Id(build)).Id(p.name).Params(g.paramDecl("v", p)).Op("*").Id(build).Block(
+		data.Clone().Dot(p.goName).Op("=").Add(g.paramValue(p, jen.Id("v"))),
+		jen.Return(jen.Id("b")),
+	)
 }
 
 func (g *generator) emitBuilder(m module) {
@@ -202,24 +345,18 @@ func (g *generator) emitBuilder(m module) {
 		jen.Id("data").Id(m.data),
 	)
 
-	// Constructor: required fields as arguments, in schema order.
+	// Constructor: the properties that must be given, in schema order.
 	args := make([]jen.Code, len(required))
 	assigns := jen.Dict{}
 	for i, r := range required {
 		args[i] = g.paramDecl(r.name, r)
-		assigns[jen.Id(r.goName)] = g.setterValue(r.Type, jen.Id(r.name))
+		assigns[jen.Id(r.goName)] = g.paramValue(r, jen.Id(r.name))
 	}
 	doc := []string{fmt.Sprintf("%s starts a %q node.", m.ctor, m.name)}
 	if m.schema.Root.Doc != "" {
 		doc = append(doc, sentence(m.schema.Root.Doc))
 	}
-	if len(required) > 0 {
-		var names []string
-		for _, r := range required {
-			names = append(names, fmt.Sprintf("%q", r.Name))
-		}
-		doc = append(doc, fmt.Sprintf("The arguments are the required %s.", strings.Join(names, ", ")))
-	}
+	doc = append(doc, requiredArgs(required))
 	g.comment(doc...)
 	f.Func().Id(m.ctor).Params(args...).Op("*").Id(m.build).Block(
 		jen.Id("b").Op(":=").Op("&").Id(m.build).Values(jen.Dict{jen.Id("data"): jen.Id(m.data).Values(assigns)}),
@@ -228,20 +365,7 @@ func (g *generator) emitBuilder(m module) {
 	)
 
 	for _, o := range optional {
-		name := o.name
-		var text []string
-		if o.Type.Doc != "" {
-			text = append(text, fmt.Sprintf("%s sets %q: %s", name, o.Name, lowerSentence(sentence(o.Type.Doc))))
-		} else {
-			text = append(text, fmt.Sprintf("%s sets %q.", name, o.Name))
-		}
-		text = append(text, facts(o.Type))
-		g.comment(text...)
-		param := g.paramDecl("v", o)
-		f.Func().Params(recv.Clone()).Id(name).Params(param).Op("*").Id(m.build).Block(
-			b.Clone().Dot("data").Dot(o.goName).Op("=").Add(g.setterValue(o.Type, jen.Id("v"))),
-			jen.Return(b.Clone()),
-		)
+		g.emitSetter(m.build, o, b.Clone().Dot("data"))
 	}
 
 	g.comment(`Then sets the node Kazoo runs after this one: the default "_" child.`)

@@ -23,9 +23,14 @@ func (g *generator) decl(t *model.Type) *model.Type {
 	}
 }
 
-// goType is the Go type of a value of t (not a pointer).
+// goType is the Go type of a value of t (not a pointer). The node schema
+// of a package whose trees come from another callflow package is
+// kzrt.Node itself.
 func (g *generator) goType(t *model.Type) *jen.Statement {
 	if d := g.decl(t); d != nil {
+		if g.action != nil && d == g.action.Root && !g.ownsTree() {
+			return jen.Qual(kzrt, "Node")
+		}
 		return jen.Id(g.typeName[d])
 	}
 	return g.underlying(t)
@@ -142,14 +147,15 @@ func (g *generator) fieldType(t *model.Type) *jen.Statement {
 }
 
 // isHook reports whether d, a declared type, is one kzrt calls across
-// packages: a module's data (kzrt.Data) or the node (kzrt.Node). Its
-// encode and validate methods are then kzrt's exported hooks.
+// packages: a module's data (kzrt.Data), the node (kzrt.Node) or the
+// stored callflow document (a kzrt.Tree). Its encode and validate methods
+// are then kzrt's exported hooks.
 func (g *generator) isHook(d *model.Type) bool {
 	if g.action == nil || d == nil {
 		return false
 	}
 	_, module := g.moduleOf[d.Schema]
-	return d == g.action.Root || module && d == d.Schema.Root
+	return d == g.action.Root || g.document != nil && d == g.document.Root || module && d == d.Schema.Root
 }
 
 // encodeMethod names the method that appends a value of the declared type

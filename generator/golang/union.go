@@ -38,6 +38,10 @@ func (g *generator) unionParts(t *model.Type) ([]field, []alternative) {
 // is set. Properties declared beside the alternatives (Shared) are fields
 // too, merged into the same JSON object.
 func (g *generator) emitUnion(name string, t *model.Type) {
+	if g.disc[t] != nil {
+		g.emitDiscriminated(name, t)
+		return
+	}
 	shared, alts := g.unionParts(t)
 	rule := "at least one of"
 	if t.OneOf {
@@ -162,10 +166,38 @@ func (g *generator) ambiguous(alts []alternative) bool {
 	return false
 }
 
-// unionChecks validates the shared properties and the chosen alternative.
-// When alternatives overlap, the chosen value is re-tested against all of
-// them so oneOf ("exactly one") and anyOf ("at least one") hold as Kazoo's
-// validator sees them.
+// unionCode is Kazoo's error code for a value no alternative of t
+// accepts: the oneOf or anyOf fails as a whole; for a list of types, the
+// declared type does.
+func unionCode(t *model.Type) *jen.Statement {
+	switch {
+	case t.TypeList:
+		return code("CodeType")
+	case t.OneOf:
+		return code("CodeNoneOf")
+	}
+	return code("CodeNoneOfAny")
+}
+
+// describeAlternative names an alternative for messages: "a string", "a
+// JSON object (callflows.play)".
+func describeAlternative(a alternative) string {
+	what := withArticle(describeKind(a.t))
+	if a.t.Kind == model.Ref {
+		what += " (" + a.t.Target.ID + ")"
+	}
+	return what
+}
+
+// unionChecks validates the shared properties and the chosen alternative
+// as Kazoo does. A list of types checks the keywords of the type the value
+// has, so its problems are the alternative's own. A oneOf or anyOf is
+// judged as a whole: when alternatives overlap, the value is tested
+// against every one of them, so that oneOf ("exactly one") and anyOf ("at
+// least one") hold as Kazoo's validator sees them; when no alternative
+// accepts it, one problem is reported at the union (Kazoo's
+// not_one_schema_valid or any_schemas_not_valid), quoting what the
+// alternative the value was read as found.
 func (g *generator) unionChecks(grp *jen.Group, name string, t *model.Type, shared []field, alts []alternative) {
 	if len(shared) > 0 {
 		g.structChecks(grp, jen.Id("x"), nil, shared)
@@ -175,9 +207,22 @@ func (g *generator) unionChecks(grp *jen.Group, name string, t *model.Type, shar
 		grp.If(jen.Id("x").Dot(a.goName).Op("!=").Nil()).Block(jen.Id("set").Op("++"))
 	}
 	grp.Switch().Block(
-		jen.Case(jen.Id("set").Op("==").Lit(0)).Block(val.Clone().Dot("Report").Call(jen.Lit("no alternative is set")), jen.Return()),
-		jen.Case(jen.Id("set").Op(">").Lit(1)).Block(val.Clone().Dot("Report").Call(jen.Lit("more than one alternative is set")), jen.Return()),
+		jen.Case(jen.Id("set").Op("==").Lit(0)).Block(val.Clone().Dot("Report").Call(jen.Lit(""), jen.Lit("no alternative is set")), jen.Return()),
+		jen.Case(jen.Id("set").Op(">").Lit(1)).Block(val.Clone().Dot("Report").Call(jen.Lit(""), jen.Lit("more than one alternative is set")), jen.Return()),
 	)
+	if t.TypeList {
+		var cases []jen.Code
+		for _, a := range alts {
+			ref := jen.Id("x").Dot(a.goName)
+			if checks := g.checks(a.t, ref, !g.nilable(a.t), 0); len(checks) > 0 {
+				cases = append(cases, jen.Case(ref.Clone().Op("!=").Nil()).Block(checks...))
+			}
+		}
+		if len(cases) > 0 {
+			grp.Switch().Block(cases...)
+		}
+		return
+	}
 	if g.ambiguous(alts) {
 		grp.Var().Id("e").Qual(kzrt, "Encoder")
 		encodeAlternative := "encodeAlternative"
@@ -188,24 +233,24 @@ func (g *generator) unionChecks(grp *jen.Group, name string, t *model.Type, shar
 		grp.List(jen.Id("data"), jen.Id("_")).Op(":=").Id("e").Dot("Bytes").Call()
 		grp.Id("matches").Op(":=").Lit(0)
 		for _, a := range alts {
-			cond := g.unmarshalCall(a.t, jen.Id("data"), jen.Id("c")).Op("==").Nil()
-			if a.t.Resolve().Kind == model.Integer {
-				cond = jen.Qual(kzrt, "IsInteger").Call(jen.Id("data")).Op("&&").Add(cond)
-			}
 			if g.shapeOf(a.t) == shapeRaw {
 				grp.Id("matches").Op("++")
 				continue
 			}
+			cond := g.unmarshalCall(a.t, jen.Id("data"), jen.Id("c")).Op("==").Nil()
+			if a.t.Resolve().Kind == model.Integer {
+				cond = jen.Qual(kzrt, "IsInteger").Call(jen.Id("data")).Op("&&").Add(cond)
+			}
 			grp.Block(
 				jen.Var().Id("c").Add(g.goType(a.t)),
-				jen.If(cond.Op("&&").Qual(kzrt, "Check").Call(jen.Func().Params(jen.Id("v").Op("*").Qual(kzrt, "Validator")).Block(
+				jen.If(cond.Op("&&").Len(val.Clone().Dot("Try").Call(jen.Func().Params(jen.Id("v").Op("*").Qual(kzrt, "Validator")).Block(
 					g.checks(a.t, jen.Id("c"), false, 0)...,
-				))).Block(jen.Id("matches").Op("++")),
+				))).Op("==").Lit(0)).Block(jen.Id("matches").Op("++")),
 			)
 		}
 		if t.OneOf {
 			grp.If(jen.Id("matches").Op(">").Lit(1)).Block(
-				val.Clone().Dot("Report").Call(jen.Lit("value matches more than one alternative; oneOf allows exactly one")),
+				val.Clone().Dot("SeveralOf").Call(jen.Id("matches")),
 				jen.Return(),
 			)
 		}
@@ -214,9 +259,16 @@ func (g *generator) unionChecks(grp *jen.Group, name string, t *model.Type, shar
 	var cases []jen.Code
 	for _, a := range alts {
 		ref := jen.Id("x").Dot(a.goName)
-		if checks := g.checks(a.t, ref, !g.nilable(a.t), 0); len(checks) > 0 {
-			cases = append(cases, jen.Case(ref.Clone().Op("!=").Nil()).Block(checks...))
+		checks := g.checks(a.t, ref, !g.nilable(a.t), 0)
+		if len(checks) == 0 {
+			continue
 		}
+		cases = append(cases, jen.Case(ref.Clone().Op("!=").Nil()).Block(
+			jen.If(
+				jen.Id("found").Op(":=").Add(val.Clone().Dot("Try").Call(jen.Func().Params(jen.Id("v").Op("*").Qual(kzrt, "Validator")).Block(checks...))),
+				jen.Len(jen.Id("found")).Op(">").Lit(0),
+			).Block(val.Clone().Dot("NoneOf").Call(jen.Lit(!t.OneOf), jen.Lit(describeAlternative(a)), jen.Id("found"))),
+		))
 	}
 	if len(cases) > 0 {
 		grp.Switch().Block(cases...)

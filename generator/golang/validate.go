@@ -38,24 +38,31 @@ func (g *generator) emitValidate(name string, t *model.Type, ptrReceiver bool, b
 
 // structChecks validates every field of an object.
 func (g *generator) structChecks(grp *jen.Group, x *jen.Statement, t *model.Type, fields []field) {
+	if g.document != nil && t == g.document.Root {
+		g.documentChecks(grp, x, fields)
+	}
 	for _, f := range fields {
 		ref := x.Clone().Dot(f.goName)
 		checks := g.checks(f.Type, ref, !g.nilable(f.Type), 0)
 		inner := append([]jen.Code{val.Clone().Dot("Push").Call(jen.Lit(f.Name))}, checks...)
 		inner = append(inner, val.Clone().Dot("Pop").Call())
-		// A number too large for its field is kept in Extra (decode.go).
-		var missing jen.Code
-		if f.Required {
-			missing = val.Clone().Dot("Missing").Call(jen.Lit(f.Name))
+		// What a missing property is: a problem when it is required and
+		// has no default; else the default, which Kazoo fills in and
+		// checks, a problem only when it breaks its own schema. A number
+		// its field cannot hold is kept in Extra (decode.go) and checked
+		// there instead.
+		var missing []jen.Code
+		if !f.MayOmit() {
+			missing = []jen.Code{val.Clone().Dot("Missing").Call(jen.Lit(f.Name))}
+		} else {
+			missing = g.defaultChecks(f.Name, f.Type)
 		}
 		absent := g.keptNumberCheck(x, f, missing)
 		switch {
-		case f.Required && len(checks) > 0:
-			grp.If(ref.Clone().Op("==").Nil()).Block(absent).Else().Block(inner...)
-		case f.Required:
-			grp.If(ref.Clone().Op("==").Nil()).Block(absent)
-		case len(checks) > 0 && absent != nil:
-			grp.If(ref.Clone().Op("!=").Nil()).Block(inner...).Else().Add(absent)
+		case len(absent) > 0 && len(checks) > 0:
+			grp.If(ref.Clone().Op("==").Nil()).Block(absent...).Else().Block(inner...)
+		case len(absent) > 0:
+			grp.If(ref.Clone().Op("==").Nil()).Block(absent...)
 		case len(checks) > 0:
 			grp.If(ref.Clone().Op("!=").Nil()).Block(inner...)
 		}
@@ -83,7 +90,7 @@ func (g *generator) rawMemberChecks(t *model.Type, k, raw *jen.Statement, unknow
 	case t.Additional != nil:
 		rest = g.rawChecks(t.Additional, raw, depth)
 	case t.NoAdditional && unknown:
-		rest = []jen.Code{val.Clone().Dot("Report").Call(jen.Lit("property is not allowed"))}
+		rest = []jen.Code{val.Clone().Dot("Report").Call(code("CodeAdditional"), jen.Lit("property is not allowed"))}
 	}
 	if len(t.PatternProps) == 0 {
 		return rest
@@ -118,10 +125,33 @@ func (g *generator) rawChecks(t *model.Type, raw *jen.Statement, depth int) []je
 	c := loopVar("c", depth)
 	decode := val.Clone().Dot("Decoded").Call(g.unmarshalCall(t, raw, jen.Id(c)))
 	checks := g.checks(t, jen.Id(c), false, depth+1)
-	if len(checks) == 0 {
-		return []jen.Code{val.Clone().Dot("Decoded").Call(g.unmarshalCall(t, raw, nil))}
+	// Kazoo checks "enum" whatever the value's type: a value of the wrong
+	// type is outside the enum too.
+	var notDecoded []jen.Code
+	if enum := g.enumOf(t); len(enum) > 0 {
+		notDecoded = []jen.Code{val.Clone().Dot("Enum").Call(jen.String().Call(raw.Clone()), jen.Lit(enumList(enum)))}
 	}
-	return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), jen.If(decode).Block(checks...))}
+	switch {
+	case len(checks) == 0 && len(notDecoded) == 0:
+		return []jen.Code{val.Clone().Dot("Decoded").Call(g.unmarshalCall(t, raw, nil))}
+	case len(notDecoded) == 0:
+		return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), jen.If(decode).Block(checks...))}
+	case len(checks) == 0:
+		return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), jen.If(jen.Op("!").Add(decode)).Block(notDecoded...))}
+	}
+	return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), jen.If(decode).Block(checks...).Else().Block(notDecoded...))}
+}
+
+// enumOf is the enumeration a value of t is checked against: its own, or
+// that of the enum type it is declared with.
+func (g *generator) enumOf(t *model.Type) []any {
+	if len(t.Enum) > 0 {
+		return t.Enum
+	}
+	if d := g.decl(t); d != nil {
+		return d.Enum
+	}
+	return nil
 }
 
 // valueChecks validates x, a value of t.
@@ -155,8 +185,11 @@ func (g *generator) checks(t *model.Type, x *jen.Statement, ptr bool, depth int)
 			}
 			out = append(out, val.Clone().Dot("Pattern").Call(v.Clone(), jen.Id(g.patternVar(t, -1)), jen.Lit(source)))
 		}
-		if t.Format != "" {
+		if t.Format != "" && model.FormatChecked(t.Format) {
 			out = append(out, val.Clone().Dot("Format").Call(v.Clone(), jen.Lit(t.Format)))
+		}
+		if t.Check == model.CheckClientURL {
+			out = append(out, val.Clone().Dot("ClientURL").Call(v.Clone()))
 		}
 		out = append(out, g.inlineEnum(t, v)...)
 	case shapeInt, shapeFloat:
@@ -168,7 +201,7 @@ func (g *generator) checks(t *model.Type, x *jen.Statement, ptr bool, depth int)
 		out = append(out, g.inlineEnum(t, deref(x, ptr))...)
 	case shapeSlice:
 		if t.MinItems >= 0 || t.MaxItems >= 0 {
-			out = append(out, val.Clone().Dot("Count").Call(jen.Len(x.Clone()), jen.Lit(t.MinItems), jen.Lit(t.MaxItems), jen.Lit("items")))
+			out = append(out, val.Clone().Dot("Items").Call(jen.Len(x.Clone()), jen.Lit(t.MinItems), jen.Lit(t.MaxItems)))
 		}
 		if t.UniqueItems {
 			out = append(out, jen.Qual(kzrt, "Unique").Call(val, x.Clone(), g.encodeFunc(t.Items)))
@@ -190,7 +223,7 @@ func (g *generator) checks(t *model.Type, x *jen.Statement, ptr bool, depth int)
 func (g *generator) mapChecks(t *model.Type, x *jen.Statement, depth int) []jen.Code {
 	var out []jen.Code
 	if t.MinProperties >= 0 || t.MaxProperties >= 0 {
-		out = append(out, val.Clone().Dot("Count").Call(jen.Len(x.Clone()), jen.Lit(t.MinProperties), jen.Lit(t.MaxProperties), jen.Lit("properties")))
+		out = append(out, val.Clone().Dot("Properties").Call(jen.Len(x.Clone()), jen.Lit(t.MinProperties), jen.Lit(t.MaxProperties)))
 	}
 	k, item := loopVar("k", depth), loopVar("item", depth)
 	var body []jen.Code
@@ -206,11 +239,11 @@ func (g *generator) mapChecks(t *model.Type, x *jen.Statement, depth int) []jen.
 			}
 		}
 		body = append(body, jen.If(cond).Block(
-			val.Clone().Dot("Reportf").Call(jen.Lit("property name %q is not allowed"), jen.Id(k)),
+			val.Clone().Dot("Reportf").Call(code("CodeAdditional"), jen.Lit("property name %q is not allowed"), jen.Id(k)),
 		))
 	} else if t.NoAdditional && t.Additional == nil {
 		// No properties at all are allowed.
-		body = append(body, val.Clone().Dot("Reportf").Call(jen.Lit("property name %q is not allowed"), jen.Id(k)))
+		body = append(body, val.Clone().Dot("Reportf").Call(code("CodeAdditional"), jen.Lit("property name %q is not allowed"), jen.Id(k)))
 	}
 	if inner := g.checks(mapValue(t), jen.Id(item), false, depth+1); len(inner) > 0 {
 		body = append(body, jen.Id(item).Op(":=").Add(x.Clone()).Index(jen.Id(k)))
@@ -226,6 +259,10 @@ func (g *generator) mapChecks(t *model.Type, x *jen.Statement, depth int) []jen.
 	}
 	return out
 }
+
+// code is one of kzrt's constants for Kazoo's error codes
+// (kzrt.CodeMinimum…), which every reported problem carries.
+func code(name string) *jen.Statement { return jen.Qual(kzrt, name) }
 
 // encodeFunc is a function literal encoding one value of t, for
 // kzrt.Unique.
@@ -245,20 +282,19 @@ func (g *generator) bound(t *model.Type, x *jen.Statement, limit *big.Rat, exclu
 	if g.shapeOf(t) == shapeInt && !limit.IsInt() {
 		subject = jen.Float64().Call(x.Clone())
 	}
-	var op, msg string
+	var op, msg, kazooCode string
 	switch {
 	case lower && exclusive:
-		op, msg = "<=", "must be greater than"
+		op, msg, kazooCode = "<=", "must be greater than", "CodeMinimum"
 	case lower:
-		op, msg = "<", "is less than the minimum"
+		op, msg, kazooCode = "<", "is less than the minimum", "CodeMinimum"
 	case exclusive:
-		op, msg = ">=", "must be less than"
+		op, msg, kazooCode = ">=", "must be less than", "CodeMaximum"
 	default:
-		op, msg = ">", "is greater than the maximum"
+		op, msg, kazooCode = ">", "is greater than the maximum", "CodeMaximum"
 	}
-	verb := "%v"
 	return []jen.Code{jen.If(subject.Clone().Op(op).Add(lit)).Block(
-		val.Clone().Dot("Reportf").Call(jen.Lit(verb+" "+msg+" "+limit.RatString()), x.Clone()),
+		val.Clone().Dot("Reportf").Call(code(kazooCode), jen.Lit("%v "+msg+" "+limit.RatString()), x.Clone()),
 	)}
 }
 

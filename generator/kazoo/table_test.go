@@ -322,7 +322,7 @@ func minus(a, b []string) []string {
 // their closure.
 func modelSet(t *testing.T, match string) *model.Set {
 	t.Helper()
-	set, err := load.Load(schemas.FS, load.Options{Match: match, Name: "schemas"})
+	set, err := load.Read(schemas.FS, load.Options{Match: match, Name: "schemas"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -104,7 +104,26 @@ type Ref struct {
 // string, or names an id that cannot be a file name, is an error naming its
 // JSON pointer.
 func Refs(doc any) ([]Ref, error) {
+	all, err := findRefs(doc)
 	var refs []Ref
+	for _, r := range all {
+		if r.ID != "" {
+			refs = append(refs, r.Ref)
+		}
+	}
+	return refs, err
+}
+
+// schemaRef is a "$ref" keyword with the schema object that holds it.
+type schemaRef struct {
+	Ref
+	holder map[string]any
+}
+
+// findRefs returns every "$ref" in schema positions of doc, same-document
+// ones ("#/definitions/x", ID "") included, checked as Refs describes.
+func findRefs(doc any) ([]schemaRef, error) {
+	var refs []schemaRef
 	err := WalkSchemas(doc, func(ptr string, schema map[string]any) error {
 		v, ok := schema["$ref"]
 		if !ok {
@@ -115,17 +134,16 @@ func Refs(doc any) ([]Ref, error) {
 		if !ok {
 			return fmt.Errorf("%s: bad ref: want a string, got %s", at, jsonKind(v))
 		}
+		if s == "" {
+			return fmt.Errorf("%s: bad ref: empty", at)
+		}
 		id, _, _ := strings.Cut(s, "#")
-		if id == "" {
-			if s == "" {
-				return fmt.Errorf("%s: bad ref: empty", at)
+		if id != "" {
+			if err := checkID(id); err != nil {
+				return fmt.Errorf("%s: bad ref %q: %w", at, s, err)
 			}
-			return nil // same-document fragment
 		}
-		if err := checkID(id); err != nil {
-			return fmt.Errorf("%s: bad ref %q: %w", at, s, err)
-		}
-		refs = append(refs, Ref{Pointer: at, Ref: s, ID: id})
+		refs = append(refs, schemaRef{Ref: Ref{Pointer: at, Ref: s, ID: id}, holder: schema})
 		return nil
 	})
 	return refs, err

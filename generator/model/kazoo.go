@@ -1,6 +1,10 @@
 package model
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
+)
 
 // This file states the parts of Kazoo's validation that are not plain
 // JSON Schema keywords: the error codes it reports, the extra checks its
@@ -10,33 +14,30 @@ import "strings"
 // The error codes Kazoo's validator reports, one per failed keyword, as its
 // Pivot debug log ("schema_errors") and Crossbar's error bodies show them:
 // {"<dotted.path>": {"<code>": {"message": …}}}. A problem found by a kzgen
-// validator carries the same code, so a developer can match the two.
+// validator carries the same code, so a developer can match the two. They
+// are runtime/kzrt's, which the generated code reports.
 const (
-	CodeType          = "type"         // a value of another JSON type
-	CodeRequired      = "required"     // a required property without default is missing
-	CodeEnum          = "enum"         // a value outside "enum"
-	CodeMinLength     = "minLength"    // a string too short (in code points)
-	CodeMaxLength     = "maxLength"    // a string too long (in code points)
-	CodePattern       = "pattern"      // a string the pattern does not match
-	CodeFormat        = "wrong_format" // a string not in its "format" (only "email" and "date-time" are checked)
-	CodeMinimum       = "minimum"      // a number below "minimum" (exclusive or not)
-	CodeMaximum       = "maximum"      // a number above "maximum" (exclusive or not)
-	CodeMinItems      = "minItems"     // an array with too few items
-	CodeMaxItems      = "maxItems"     // an array with too many items
-	CodeUniqueItems   = "uniqueItems"  // an array with two equal items
-	CodeMinProperties = "minProperties"
-	CodeMaxProperties = "maxProperties"
-	// CodeAdditional is a property "additionalProperties": false forbids.
-	CodeAdditional = "additionalProperties"
-	// CodeNoneOf is a value no "oneOf" alternative accepts; CodeSeveralOf
-	// one that more than one accepts; CodeNoneOfAny one no "anyOf"
-	// alternative accepts. Kazoo reports jesse's own names for them.
-	CodeNoneOf    = "not_one_schema_valid"
-	CodeSeveralOf = "more_than_one_schema_valid"
-	CodeNoneOfAny = "any_schemas_not_valid"
+	CodeType          = kzrt.CodeType          // a value of another JSON type
+	CodeRequired      = kzrt.CodeRequired      // a required property without default is missing
+	CodeEnum          = kzrt.CodeEnum          // a value outside "enum"
+	CodeMinLength     = kzrt.CodeMinLength     // a string too short (in code points)
+	CodeMaxLength     = kzrt.CodeMaxLength     // a string too long (in code points)
+	CodePattern       = kzrt.CodePattern       // a string the pattern does not match
+	CodeFormat        = kzrt.CodeFormat        // a string not in its "format" (only "email" and "date-time" are checked)
+	CodeMinimum       = kzrt.CodeMinimum       // a number below "minimum" (exclusive or not)
+	CodeMaximum       = kzrt.CodeMaximum       // a number above "maximum" (exclusive or not)
+	CodeMinItems      = kzrt.CodeMinItems      // an array with too few items
+	CodeMaxItems      = kzrt.CodeMaxItems      // an array with too many items
+	CodeUniqueItems   = kzrt.CodeUniqueItems   // an array with two equal items
+	CodeMinProperties = kzrt.CodeMinProperties // an object with too few properties
+	CodeMaxProperties = kzrt.CodeMaxProperties // an object with too many properties
+	CodeAdditional    = kzrt.CodeAdditional    // a property "additionalProperties": false forbids
+	CodeNoneOf        = kzrt.CodeNoneOf        // a value no "oneOf" alternative accepts
+	CodeSeveralOf     = kzrt.CodeSeveralOf     // a value more than one "oneOf" alternative accepts
+	CodeNoneOfAny     = kzrt.CodeNoneOfAny     // a value no "anyOf" alternative accepts
 	// CodeError is what Kazoo's extension module reports: an invalid client
 	// URL, an unknown module, a parameter below the stability level.
-	CodeError = "error"
+	CodeError = kzrt.CodeError
 )
 
 // Check is an extra check Kazoo runs on a property's value beside its
@@ -140,12 +141,10 @@ func (s *Set) HasFamily(family string) bool {
 }
 
 // FormatChecked reports whether Kazoo checks the "format" keyword's value
-// format at all. It checks "email" (only that the string is
-// "something@something": one "@", text on both sides) and "date-time"
-// (RFC 3339); it does not check "uri" or "hostname". Whether it checks
-// "ipv4", "ipv6" and "regex" is unverified, so kzgen does not, the lenient
-// choice.
-func FormatChecked(format string) bool { return format == "email" || format == "date-time" }
+// format at all: "email" (only that the string is "something@something")
+// and "date-time" (RFC 3339), not "uri" or "hostname"; see
+// kzrt.FormatChecked, which holds the rule for every validator.
+func FormatChecked(format string) bool { return kzrt.FormatChecked(format) }
 
 // Discriminated is a oneOf whose alternatives are told apart by one
 // property: every variant is a "$ref" whose sibling keywords (Also) fix the

@@ -5,6 +5,7 @@ import (
 
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/generator/load/reference"
 	"github.com/kzgen/kzgen/generator/validate"
 	"github.com/kzgen/kzgen/internal/kazootest"
 	"github.com/kzgen/kzgen/schemas"
@@ -55,7 +56,7 @@ func BenchmarkGeneratedParseValidate(b *testing.B) {
 // BenchmarkDraft04Tree is a baseline: santhosh-tekuri's draft-04
 // validator applied node by node, as the tests used it.
 func BenchmarkDraft04Tree(b *testing.B) {
-	set, err := load.Load(schemas.FS, load.Options{Name: "schemas"})
+	set, err := reference.Load(schemas.FS, load.Options{Name: "schemas"})
 	if err != nil {
 		b.Fatal(err)
 	}

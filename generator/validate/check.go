@@ -188,7 +188,7 @@ func (r *run) checkString(n *node, s string) {
 	if n.pattern != nil && !n.pattern.MatchString(s) {
 		r.report(model.CodePattern, "%q does not match pattern %s", s, model.QuotePattern(n.t))
 	}
-	if n.format != "" && !formatOK(n.format, s) {
+	if n.format != "" && !kzrt.FormatOK(n.format, s) {
 		r.report(model.CodeFormat, "%q is not a valid %s", s, n.format)
 	}
 }

@@ -1,14 +1,12 @@
 package validate
 
 import (
+	"encoding/json"
 	"fmt"
-	"math"
-	"math/big"
-	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
-	"github.com/kzgen/kzgen/generator/model"
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
@@ -60,76 +58,49 @@ func (v *Validator) runDocument(root *value) *run {
 }
 
 // numbersOrPatterns is Crossbar's first check of a callflow: it must
-// answer for at least one number or pattern.
+// answer for at least one number or pattern (kzrt's rule, which the
+// generated Document applies too). A list of the wrong type counts as
+// given: the schema reports it.
 func numbersOrPatterns(root *value) kzrt.Errors {
 	if root.kind != kindObject {
 		return nil
 	}
-	for _, key := range []string{"numbers", "patterns"} {
-		if list := root.get(key); list != nil && (list.kind != kindArray || len(list.items) > 0) {
-			return nil
+	count := func(key string) int {
+		switch list := root.get(key); {
+		case list == nil:
+			return 0
+		case list.kind != kindArray:
+			return 1
+		default:
+			return len(list.items)
 		}
 	}
-	return kzrt.Errors{{Pointer: "/numbers", Code: model.CodeRequired,
-		Message: "a callflow needs at least one number or pattern"}}
+	var v kzrt.Validator
+	v.NumbersOrPatterns(count("numbers"), count("patterns"))
+	return v.Problems()
 }
 
-// Erlang's number syntax: an integer, or a float with digits on both sides
-// of the point (list_to_float refuses "1e3" and "2.").
-var (
-	erlangInteger = regexp.MustCompile(`^[+-]?[0-9]+$`)
-	erlangFloat   = regexp.MustCompile(`^[+-]?[0-9]+\.[0-9]+([eE][+-]?[0-9]+)?$`)
-)
-
-// convert applies Kazoo's kz_term conversion to want ("integer", "number"
-// or "boolean"); ok is false when Kazoo's conversion fails.
+// convert applies Kazoo's conversion to want ("integer", "number" or
+// "boolean"), kzrt.CrossbarConvert, to v; ok is false when Kazoo's
+// conversion fails.
 func convert(v *value, want string) (*value, bool) {
-	switch want {
-	case "boolean":
-		if v.kind == kindString && (v.s == "true" || v.s == "false") {
-			return &value{kind: kindBool, b: v.s == "true", s: v.s}, true
-		}
-	case "integer":
-		switch {
-		case v.kind == kindString && erlangInteger.MatchString(v.s):
-			return integerValue(v.s)
-		case v.kind == kindString && erlangFloat.MatchString(v.s):
-			return roundValue(v.s)
-		case v.kind == kindNumber && !v.isInt:
-			return roundValue(v.s)
-		}
-	case "number":
-		switch {
-		case v.kind == kindString && erlangInteger.MatchString(v.s):
-			return integerValue(v.s)
-		case v.kind == kindString && erlangFloat.MatchString(v.s):
-			f, err := strconv.ParseFloat(v.s, 64)
-			if err != nil || math.IsInf(f, 0) {
-				return nil, false
-			}
-			return &value{kind: kindNumber, s: v.s}, true
-		}
+	var literal []byte
+	switch v.kind {
+	case kindString:
+		literal, _ = json.Marshal(v.s)
+	case kindNumber:
+		literal = []byte(v.s)
+	default:
+		return nil, false
 	}
-	return nil, false
-}
-
-func integerValue(s string) (*value, bool) {
-	n, ok := new(big.Int).SetString(s, 10)
+	to, ok := kzrt.CrossbarConvert(literal, want)
 	if !ok {
 		return nil, false
 	}
-	return &value{kind: kindNumber, s: n.String(), isInt: true}, true
-}
-
-// roundValue rounds a float literal to the nearest integer, halves away
-// from zero, as Erlang's round/1.
-func roundValue(s string) (*value, bool) {
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsInf(f, 0) {
-		return nil, false
+	if want == "boolean" {
+		return &value{kind: kindBool, b: string(to) == "true", s: string(to)}, true
 	}
-	n, _ := big.NewFloat(math.Round(f)).Int(nil)
-	return &value{kind: kindNumber, s: n.String(), isInt: true}, true
+	return &value{kind: kindNumber, s: string(to), isInt: !strings.ContainsAny(string(to), ".eE")}, true
 }
 
 // applyFixes returns a copy of root with the value at each fix's path

@@ -2,13 +2,9 @@ package validate
 
 import (
 	"math/big"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
-
-	"github.com/kzgen/kzgen/generator/load"
 )
 
 // equal compares two values as Kazoo does for "enum" and "uniqueItems":
@@ -114,80 +110,4 @@ func writeCanonical(b *strings.Builder, v *value) {
 		}
 		b.WriteByte('}')
 	}
-}
-
-// emailPattern is the only test Kazoo's validator makes of "format":
-// "email", run with PCRE's meaning of "$".
-var emailPattern = func() *regexp.Regexp {
-	p, err := load.TranslatePattern(`^[^@]+@[^@]+$`)
-	if err != nil {
-		panic(err) // a constant pattern
-	}
-	return regexp.MustCompile(p.Go)
-}()
-
-// formatOK checks s against one of the formats Kazoo checks
-// (model.FormatChecked).
-func formatOK(format, s string) bool {
-	switch format {
-	case "email":
-		return emailPattern.MatchString(s)
-	case "date-time":
-		return isDateTime(s)
-	}
-	return true
-}
-
-// isDateTime accepts an RFC 3339 date-time: a valid calendar date, "T",
-// a time (a leap second allowed), optional fractional seconds and "Z" or
-// an offset; "t" and "z" may be lower case, as the RFC allows.
-func isDateTime(s string) bool {
-	up := strings.ToUpper(s)
-	date, clock, ok := strings.Cut(up, "T")
-	if !ok || len(date) != 10 {
-		return false
-	}
-	if _, err := time.Parse("2006-01-02", date); err != nil {
-		return false
-	}
-	// Offset: Z or ±hh:mm.
-	var offset string
-	switch {
-	case strings.HasSuffix(clock, "Z"):
-		clock = strings.TrimSuffix(clock, "Z")
-	case len(clock) > 6 && (clock[len(clock)-6] == '+' || clock[len(clock)-6] == '-'):
-		clock, offset = clock[:len(clock)-6], clock[len(clock)-5:]
-		if !clockOK(offset+":00", 23, 59) {
-			return false
-		}
-	default:
-		return false
-	}
-	if whole, frac, ok := strings.Cut(clock, "."); ok {
-		if frac == "" || strings.Trim(frac, "0123456789") != "" {
-			return false
-		}
-		clock = whole
-	}
-	return clockOK(clock, 23, 59)
-}
-
-// clockOK checks "hh:mm:ss" with hours up to maxHour, minutes up to
-// maxMinute and seconds up to 60 (a leap second).
-func clockOK(s string, maxHour, maxMinute int) bool {
-	parts := strings.Split(s, ":")
-	if len(parts) != 3 {
-		return false
-	}
-	limits := []int{maxHour, maxMinute, 60}
-	for i, p := range parts {
-		if len(p) != 2 || strings.Trim(p, "0123456789") != "" {
-			return false
-		}
-		n, _ := strconv.Atoi(p)
-		if n > limits[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -55,9 +55,7 @@ func TestDocumentedFlows(t *testing.T) {
 
 // docsKnownRefused are the reference pages whose example Kazoo refuses
 // today, with the reason; the page generator is to fix them.
-var docsKnownRefused = map[string]string{
-	"audio_macro.md": "macros defaults to [] and needs at least one item: the example must give one",
-}
+var docsKnownRefused = map[string]string{}
 
 var jsonBlock = regexp.MustCompile("(?s)```json\n(.*?)\n```")
 

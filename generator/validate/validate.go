@@ -360,6 +360,27 @@ func (v *Validator) ValidateSchema(id string, data []byte) (*Result, error) {
 	return res, nil
 }
 
+// DefaultProblems returns what Kazoo finds in the default of a property of
+// type t when it fills it in for a missing property: it checks an
+// inserted default like any value, and a default can break its own schema
+// (callflows.audio_macro's macros defaults to [] but needs one item). The
+// pointers are relative to the property; nil when the default passes, or
+// when t has none. t must be a type of the validator's model.
+func (v *Validator) DefaultProblems(t *model.Type) (kzrt.Errors, error) {
+	if t.Default == nil {
+		return nil, nil
+	}
+	n := v.nodes[t]
+	if n == nil {
+		return nil, fmt.Errorf("%s %s: not a type of the validator's schema set", t.Schema.ID, t.Pointer)
+	}
+	val, err := decodeSchemaValue(t.Default)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: default: %w", t.Schema.ID, t.Pointer, err)
+	}
+	return v.run(n, val).problems, nil
+}
+
 // decode reads data, returning nil and a Result holding the problem when
 // it is not JSON, else the value and a Result holding the duplicate-key
 // warnings.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/generator/load/reference"
 	"github.com/kzgen/kzgen/internal/conformance"
 	"github.com/kzgen/kzgen/internal/kazootest"
 	"github.com/kzgen/kzgen/schemas"
@@ -17,7 +18,7 @@ import (
 // they differ, it must reach the other verdict, so that each such case
 // really shows one of the fact sheet's differences.
 func TestDraft04SecondOpinion(t *testing.T) {
-	set, err := load.Load(schemas.FS, load.Options{Name: "schemas"})
+	set, err := reference.Load(schemas.FS, load.Options{Name: "schemas"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/generator/load/reference"
 	"github.com/kzgen/kzgen/generator/model"
 	"github.com/kzgen/kzgen/generator/validate"
 )
@@ -29,7 +30,7 @@ func Oracle(tb testing.TB) *load.Set {
 	tb.Helper()
 	dir := SchemaDir(tb)
 	oracleOnce.Do(func() {
-		oracleSet, oracleErr = load.Load(os.DirFS(dir), load.Options{Name: "kazoo-schemas"})
+		oracleSet, oracleErr = reference.Load(os.DirFS(dir), load.Options{Name: "kazoo-schemas"})
 	})
 	if oracleErr != nil {
 		tb.Fatalf("loading Kazoo's schemas: %v", oracleErr)

@@ -16,17 +16,17 @@ import (
 
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/kzrt"
-	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // request is one Pivot request to send: the settings of a pivot node.
 type request struct {
 	url     string
-	method  string           // "GET" or "POST"
-	body    pivot.BodyFormat // BodyForm or BodyJSON (POST only)
-	format  pivot.Format     // FormatKazoo or FormatTwiML
-	timeout time.Duration    // req_timeout_ms
-	cdrURL  string           // cdr_url: with one, pivot_call does not hang up on a bad answer
+	method  string          // "GET" or "POST"
+	body    wire.BodyFormat // BodyForm or BodyJSON (POST only)
+	format  wire.Format     // FormatKazoo or FormatTwiML
+	timeout time.Duration   // req_timeout_ms
+	cdrURL  string          // cdr_url: with one, pivot_call does not hang up on a bad answer
 }
 
 // exchanged is what Kazoo makes of one request: a flow to run, or a
@@ -58,7 +58,7 @@ func (w *walker) exchange(ctx context.Context, r request, parent *callflow.Node)
 	params := w.params(r.format)
 	rctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	req, err := pivot.NewHTTPRequest(rctx, r.method, r.url, r.body, params)
+	req, err := wire.NewHTTPRequest(rctx, r.method, r.url, r.body, params)
 	if err != nil {
 		return exchanged{}, fmt.Errorf("simulate: request to %s: %w", r.url, err)
 	}
@@ -66,14 +66,14 @@ func (w *walker) exchange(ctx context.Context, r request, parent *callflow.Node)
 
 	ev := Event{Kind: KindRequest, Flow: w.flow, Method: r.method}
 	if r.method == http.MethodGet {
-		ev.URL = pivot.AppendQuery(r.url, pivot.EncodeForm(params))
+		ev.URL = wire.AppendQuery(r.url, wire.EncodeForm(params))
 		ev.Text = fmt.Sprintf("%s %s", r.method, ev.URL)
 	} else {
 		ev.URL = r.url
-		if r.body == pivot.BodyJSON {
-			ev.Body = string(pivot.EncodeJSON(params))
+		if r.body == wire.BodyJSON {
+			ev.Body = string(wire.EncodeJSON(params))
 		} else {
-			ev.Body = pivot.EncodeForm(params)
+			ev.Body = wire.EncodeForm(params)
 		}
 		ev.Text = fmt.Sprintf("%s %s (%s body) %s", r.method, r.url, r.body, ev.Body)
 	}
@@ -301,6 +301,11 @@ func position(data []byte, offset int64) string {
 	return fmt.Sprintf("line %d, column %d", line, col)
 }
 
+// localTesting is the client blacklist answers are checked with: none, so
+// that a pivot can call a server on this machine; the walk notes where
+// Kazoo's default blacklist would refuse the URL.
+var localTesting, _ = kzrt.NewBlacklist()
+
 // parseFlow reads an answer as Kazoo's kzd_callflows:validate_flow does:
 // one bare node, checked against callflows.action and each node's module
 // schema. Decode errors (a value of the wrong type) are schema problems
@@ -308,7 +313,7 @@ func position(data []byte, offset int64) string {
 func parseFlow(body []byte) (*callflow.Node, []Problem) {
 	node, err := callflow.Modules().ParseNode(body)
 	if err == nil {
-		err = node.Validate()
+		err = kzrt.Validate(node, kzrt.WithURLBlacklist(localTesting))
 	}
 	if err == nil {
 		return node, nil
@@ -333,9 +338,9 @@ func hasFlowWrapper(body []byte) bool {
 }
 
 // params returns the parameters Kazoo sends for the call in naming f.
-func (w *walker) params(f pivot.Format) pivot.Params {
+func (w *walker) params(f wire.Format) wire.Params {
 	c := w.call
-	r := pivot.Request{
+	r := wire.Request{
 		AccountID:             c.AccountID,
 		CallID:                c.CallID,
 		From:                  c.From,
@@ -348,13 +353,13 @@ func (w *walker) params(f pivot.Format) pivot.Params {
 		CallerIDNumber:        c.CallerIDNumber,
 		UserIDs:               c.UserIDs,
 		Language:              c.Language,
-		Direction:             pivot.DirectionInbound,
-		APIVersion:            pivot.KazooAPIVersion,
-		Digits:                pivot.DigitCollections(c.dtmf),
+		Direction:             wire.DirectionInbound,
+		APIVersion:            wire.KazooAPIVersion,
+		Digits:                wire.DigitCollections(c.dtmf),
 		CustomApplicationVars: c.cavs,
 	}
-	if f != pivot.FormatKazoo {
-		r.APIVersion = pivot.TwiMLAPIVersion
+	if f != wire.FormatKazoo {
+		r.APIVersion = wire.TwiMLAPIVersion
 	}
 	return r.Params(f)
 }

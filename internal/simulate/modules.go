@@ -13,7 +13,7 @@ import (
 
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/crossbar"
-	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // handoffModules take the call over and do not come back to the flow in a
@@ -230,7 +230,7 @@ func (w *walker) handoff(n *callflow.Node, ev *Event, what string) step {
 
 // pivotNode makes the follow-up request of a pivot node met in a flow.
 func (w *walker) pivotNode(ctx context.Context, n *callflow.Node, d *callflow.PivotData, ev Event) (step, error) {
-	r := request{url: d.GetVoiceURL(), method: http.MethodGet, body: pivot.BodyForm, format: pivot.FormatTwiML, timeout: DefaultTimeout, cdrURL: d.GetCDRURL()}
+	r := request{url: d.GetVoiceURL(), method: http.MethodGet, body: wire.BodyForm, format: wire.FormatTwiML, timeout: DefaultTimeout, cdrURL: d.GetCDRURL()}
 	if d.Method != nil {
 		r.method = strings.ToUpper(string(*d.Method))
 		if r.method != http.MethodGet && r.method != http.MethodPost {
@@ -239,12 +239,12 @@ func (w *walker) pivotNode(ctx context.Context, n *callflow.Node, d *callflow.Pi
 		}
 	}
 	if d.GetReqBodyFormat() == callflow.PivotReqBodyFormatJSON {
-		r.body = pivot.BodyJSON
+		r.body = wire.BodyJSON
 	}
 	if d.ReqFormat == nil {
 		ev.note("req_format is not set: cf_pivot sends no Request-Format and pivot_call falls back to twiml parameter names (the schema's default \"kazoo\" applies only if stored with the flow); set req_format to be sure")
 	} else if *d.ReqFormat == callflow.PivotReqFormatKazoo {
-		r.format = pivot.FormatKazoo
+		r.format = wire.FormatKazoo
 	}
 	if d.ReqTimeoutMS != nil {
 		if ms := *d.ReqTimeoutMS; ms > 0 {

@@ -9,24 +9,24 @@ import (
 	"time"
 
 	"github.com/kzgen/kzgen/gen/callflow"
-	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // recorder keeps every Pivot request a test server received, parsed with
-// pivot.ParseRequest, so tests can check that they are wire-exact.
+// wire.ParseRequest, so tests can check that they are wire-exact.
 type recorder struct {
 	mu   sync.Mutex
-	reqs []*pivot.Request
+	reqs []*wire.Request
 	path []string
 }
 
 // record parses r; a request ParseRequest rejects fails the test.
-func (rec *recorder) record(t *testing.T, r *http.Request) *pivot.Request {
+func (rec *recorder) record(t *testing.T, r *http.Request) *wire.Request {
 	t.Helper()
-	p, err := pivot.ParseRequest(r)
+	p, err := wire.ParseRequest(r)
 	if err != nil {
 		t.Errorf("server: %s %s: %v", r.Method, r.URL, err)
-		return &pivot.Request{}
+		return &wire.Request{}
 	}
 	if ua := r.Header.Get("User-Agent"); ua != "" {
 		t.Errorf("server: User-Agent %q sent; Kazoo's httpc sends none", ua)
@@ -42,10 +42,10 @@ func (rec *recorder) record(t *testing.T, r *http.Request) *pivot.Request {
 }
 
 // all returns the requests received so far, and their URL paths.
-func (rec *recorder) all() ([]*pivot.Request, []string) {
+func (rec *recorder) all() ([]*wire.Request, []string) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	return append([]*pivot.Request(nil), rec.reqs...), append([]string(nil), rec.path...)
+	return append([]*wire.Request(nil), rec.reqs...), append([]string(nil), rec.path...)
 }
 
 // writeFlow answers with a callflow as a pivot server should: 200,

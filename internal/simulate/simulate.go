@@ -34,7 +34,7 @@ import (
 
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/kzrt"
-	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // Defaults used when a Config field is zero.
@@ -60,15 +60,15 @@ type Config struct {
 	// Method is "GET" or "POST", in any case; "" means GET, what cf_pivot
 	// sends for a pivot node without method.
 	Method string
-	// BodyFormat is pivot.BodyForm or pivot.BodyJSON, used by POST; zero
+	// BodyFormat is wire.BodyForm or wire.BodyJSON, used by POST; zero
 	// means form, Kazoo's default. GET always sends a form-encoded query.
-	BodyFormat pivot.BodyFormat
+	BodyFormat wire.BodyFormat
 	// Format is the parameter naming of the first request. Zero
-	// (pivot.FormatUnknown) means pivot.FormatKazoo, the schema default of
+	// (wire.FormatUnknown) means wire.FormatKazoo, the schema default of
 	// req_format. Pivot nodes met later use their own req_format, and
 	// twiml when they have none: pivot_call's fallback when cf_pivot
 	// passes no Request-Format.
-	Format pivot.Format
+	Format wire.Format
 	// Timeout is the first request's req_timeout_ms; zero means
 	// DefaultTimeout.
 	Timeout time.Duration
@@ -292,15 +292,15 @@ func prepare(cfg *Config) (request, error) {
 	}
 	body := cfg.BodyFormat
 	switch body {
-	case 0, pivot.BodyQuery:
-		body = pivot.BodyForm
-	case pivot.BodyForm, pivot.BodyJSON:
+	case 0, wire.BodyQuery:
+		body = wire.BodyForm
+	case wire.BodyForm, wire.BodyJSON:
 	default:
 		return request{}, fmt.Errorf("%w: body format %v", ErrConfig, body)
 	}
 	format := cfg.Format
-	if format == pivot.FormatUnknown {
-		format = pivot.FormatKazoo
+	if format == wire.FormatUnknown {
+		format = wire.FormatKazoo
 	}
 	if cfg.Timeout < 0 {
 		return request{}, fmt.Errorf("%w: negative timeout %v", ErrConfig, cfg.Timeout)

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/kzgen/kzgen/gen/callflow"
-	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata")
@@ -99,10 +99,10 @@ func TestIVRRunsEndToEnd(t *testing.T) {
 		t.Fatalf("requests to %v, want /ivr then /pin", paths)
 	}
 	first, second := reqs[0], reqs[1]
-	if first.Method != http.MethodGet || first.BodyFormat != pivot.BodyQuery || first.Format != pivot.FormatKazoo {
+	if first.Method != http.MethodGet || first.BodyFormat != wire.BodyQuery || first.Format != wire.FormatKazoo {
 		t.Errorf("first request: %s %v %v, want GET query kazoo (cf_pivot's defaults)", first.Method, first.BodyFormat, first.Format)
 	}
-	if second.Method != http.MethodPost || second.BodyFormat != pivot.BodyJSON || second.Format != pivot.FormatKazoo {
+	if second.Method != http.MethodPost || second.BodyFormat != wire.BodyJSON || second.Format != wire.FormatKazoo {
 		t.Errorf("second request: %s %v %v, want POST json kazoo (the pivot node's settings)", second.Method, second.BodyFormat, second.Format)
 	}
 	for i, r := range reqs {
@@ -115,7 +115,7 @@ func TestIVRRunsEndToEnd(t *testing.T) {
 		if r.CallerIDName != "Alice" || r.CallerIDNumber != "1001" || r.AccountID != testAccount {
 			t.Errorf("request %d: caller ID %q <%s>, account %q", i+1, r.CallerIDName, r.CallerIDNumber, r.AccountID)
 		}
-		if !slices.Equal(r.UserIDs, []string{testUser}) || r.APIVersion != pivot.KazooAPIVersion || r.Direction != "inbound" {
+		if !slices.Equal(r.UserIDs, []string{testUser}) || r.APIVersion != wire.KazooAPIVersion || r.Direction != "inbound" {
 			t.Errorf("request %d: User-ID %v Api-Version %q Direction %q", i+1, r.UserIDs, r.APIVersion, r.Direction)
 		}
 	}
@@ -127,7 +127,7 @@ func TestIVRRunsEndToEnd(t *testing.T) {
 	}
 	// The query must be byte-identical to Kazoo's encoding of the same
 	// parameters.
-	wantQuery := pivot.EncodeForm(first.Params(pivot.FormatKazoo))
+	wantQuery := wire.EncodeForm(first.Params(wire.FormatKazoo))
 	if ev := res.Events[0]; ev.URL != srv.URL+"/ivr?"+wantQuery {
 		t.Errorf("first request URL\n got %s\nwant %s", ev.URL, srv.URL+"/ivr?"+wantQuery)
 	}
@@ -329,17 +329,17 @@ func TestPivotWithoutReqFormatSendsTwiML(t *testing.T) {
 	first, firstRec := brokenServer(t, func(w http.ResponseWriter, r *http.Request) {
 		writeFlow(t, w, callflow.CollectDTMF().Then(callflow.Pivot(next.URL+"/next?step=2")))
 	})
-	res := simulate(t, Config{URL: first.URL + "/start?tenant=acme", Format: pivot.FormatTwiML, Method: "post", Digits: NewEntries("5")})
+	res := simulate(t, Config{URL: first.URL + "/start?tenant=acme", Format: wire.FormatTwiML, Method: "post", Digits: NewEntries("5")})
 	wantOutcome(t, res, OutcomeHangup)
 	golden(t, "twiml-naming", res)
 
 	firsts, _ := firstRec.all()
-	if r := firsts[0]; r.Format != pivot.FormatTwiML || r.Method != http.MethodPost || r.BodyFormat != pivot.BodyForm || r.URLQuery.Get("tenant") != "acme" {
+	if r := firsts[0]; r.Format != wire.FormatTwiML || r.Method != http.MethodPost || r.BodyFormat != wire.BodyForm || r.URLQuery.Get("tenant") != "acme" {
 		t.Errorf("first request: %v %s %v query %v", r.Format, r.Method, r.BodyFormat, r.URLQuery)
 	}
 	nexts, _ := nextRec.all()
 	r := nexts[0]
-	if r.Format != pivot.FormatTwiML || r.Method != http.MethodGet || r.CallID != testCallID || r.APIVersion != pivot.TwiMLAPIVersion {
+	if r.Format != wire.FormatTwiML || r.Method != http.MethodGet || r.CallID != testCallID || r.APIVersion != wire.TwiMLAPIVersion {
 		t.Errorf("follow-up: %v %s CallSid %q ApiVersion %q, want twiml GET", r.Format, r.Method, r.CallID, r.APIVersion)
 	}
 	if d, _ := r.Digits.Collection("default"); d != "5" {
@@ -371,7 +371,7 @@ func TestSetCIDAndVariablesReachLaterRequests(t *testing.T) {
 	next, rec := brokenServer(t, respond(200, "application/json", `{"module":"hangup","data":{}}`))
 	first, _ := brokenServer(t, func(w http.ResponseWriter, r *http.Request) {
 		writeFlow(t, w, callflow.SetCID().CallerIDName("Front Desk").CallerIDNumber("+15550001").Then(
-			callflow.SetVariables(map[string]json.RawMessage{"lang": json.RawMessage(`"fr"`), "tier": json.RawMessage(`2`)}).Then(
+			callflow.SetVariables().CustomApplicationVars(map[string]json.RawMessage{"lang": json.RawMessage(`"fr"`), "tier": json.RawMessage(`2`)}).Then(
 				callflow.Pivot(next.URL).ReqFormat(callflow.PivotReqFormatKazoo))))
 	})
 	res := simulate(t, Config{URL: first.URL})

@@ -4,6 +4,8 @@ package tempmod
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -18,10 +20,19 @@ import (
 // goDirective reads the "go" line of a go.mod file.
 var goDirective = regexp.MustCompile(`(?m)^go\s+(\S+)\s*$`)
 
-// NewModule creates a scratch module named path in a temporary directory.
-// It requires github.com/kzgen/kzgen, replaced by this repository, and
-// has this repository's go.sum, so nothing is downloaded beyond what the
-// repository itself needs.
+// NewModule creates a scratch module named path. It requires
+// github.com/kzgen/kzgen, replaced by this repository, and has this
+// repository's go.sum, so nothing is downloaded beyond what the repository
+// itself needs.
+//
+// The module lives in a directory that is the same every time the same
+// test of the same checkout runs (below os.TempDir, named by a hash of the
+// repository's root, the test's name and path), emptied first and removed
+// when the test ends. As builds run without -trimpath, like the go test
+// that runs the test, file paths are part of the build cache's keys: a
+// stable directory lets a warm run reuse what the last run compiled and
+// vetted, and the standard library is shared with the parent build instead
+// of being compiled again.
 func NewModule(tb testing.TB, path string) string {
 	tb.Helper()
 	root, ok := kazootest.ModuleRoot()
@@ -36,7 +47,7 @@ func NewModule(tb testing.TB, path string) string {
 	if m := goDirective.FindSubmatch(gomod); m != nil {
 		version = string(m[1])
 	}
-	dir := tb.TempDir()
+	dir := stableDir(tb, root, path)
 	mod := fmt.Sprintf("module %s\n\ngo %s\n\nrequire github.com/kzgen/kzgen v0.0.0\n\nreplace github.com/kzgen/kzgen => %s\n",
 		path, version, root)
 	WriteFile(tb, dir, "go.mod", []byte(mod))
@@ -45,6 +56,22 @@ func NewModule(tb testing.TB, path string) string {
 		tb.Fatal(err)
 	}
 	WriteFile(tb, dir, "go.sum", sum)
+	return dir
+}
+
+// stableDir returns the scratch directory for path in test tb of the
+// checkout at root, empty, and removes it when the test ends.
+func stableDir(tb testing.TB, root, path string) string {
+	tb.Helper()
+	sum := sha256.Sum256([]byte(root + "\x00" + tb.Name() + "\x00" + path))
+	dir := filepath.Join(os.TempDir(), "kzgen-tempmod", hex.EncodeToString(sum[:8]))
+	if err := os.RemoveAll(dir); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { os.RemoveAll(dir) })
 	return dir
 }
 
@@ -62,9 +89,9 @@ func WriteFile(tb testing.TB, dir, name string, content []byte) {
 
 // Go runs the go command in dir and returns its combined output. Module
 // mode is -mod=mod (the scratch go.sum may lack lines) and workspaces are
-// off. Builds should pass -trimpath: the build cache then serves packages
-// compiled in an earlier scratch directory, as their file paths no longer
-// enter the cache key.
+// off; other settings are the parent's, so that the build cache serves
+// what the parent build compiled. Do not pass -trimpath: it changes every
+// package's cache key, the standard library's included.
 func Go(dir string, stdin []byte, args ...string) (stdout, stderr []byte, err error) {
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir

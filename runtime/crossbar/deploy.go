@@ -11,6 +11,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // ValidateDocument asks Crossbar to check doc against its schema named
@@ -37,10 +39,12 @@ type DeploySpec struct {
 	// of them is needed. Crossbar saves numbers in E.164 (NormalizeNumber).
 	Numbers  []string
 	Patterns []string
-	// Flow is the tree's root node as JSON: one bare node
-	// {"module": …, "data": {…}, "children": {…}}.
-	// TODO(kazoodoc): *kzrt.Node, the callflow document's flow type, once gen/kazoodoc exists.
-	Flow json.RawMessage
+	// Flow is the tree Kazoo runs, the document's "flow": a builder's
+	// node (callflow.Pivot(url).Node()), a tree from a generated
+	// package's Parse, or the Flow of a kazoodoc.Callflows. Deploy encodes
+	// it and leaves validation to Crossbar; check it first with
+	// Flow.Validate(), or PlanDeploy.
+	Flow *kzrt.Node
 	// Fields are other top-level fields of the document ("ringback",
 	// "flags", …), set as given. Name, Numbers, Patterns and Flow win over
 	// the same keys here.
@@ -73,8 +77,11 @@ type Deployment struct {
 	Changed []string
 }
 
-// callflowRow is the part of a callflow listing row Deploy reads.
-// TODO(kazoodoc): replace with gen/kazoodoc's callflow listing row once it exists.
+// callflowRow is the part of a callflow listing row Deploy reads. A
+// listing row is Crossbar's summary of a document (the crossbar_listing
+// view, §1.7), not the document, so it has no generated type; and this
+// package stays free of generated code, which kzgen's own commands must
+// not import.
 type callflowRow struct {
 	ID       string   `json:"id"`
 	Name     string   `json:"name"`
@@ -107,6 +114,10 @@ func (c *Client) deploy(ctx context.Context, spec DeploySpec, dryRun bool) (*Dep
 	if err := spec.check(); err != nil {
 		return nil, err
 	}
+	flow, err := spec.encodeFlow()
+	if err != nil {
+		return nil, err
+	}
 	c.log.Info("looking for the callflow", "name", spec.Name)
 	rows, err := ListAll[callflowRow](ctx, c, Callflows, nil)
 	if err != nil {
@@ -132,7 +143,7 @@ func (c *Client) deploy(ctx context.Context, spec DeploySpec, dryRun bool) (*Dep
 	default:
 		return nil, fmt.Errorf("crossbar: %w: %d callflows are named %q (%s); delete or rename all but one", ErrNameNotUnique, len(named), spec.Name, strings.Join(named, ", "))
 	}
-	doc, err := spec.document(current)
+	doc, err := spec.document(current, flow)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +177,7 @@ func (c *Client) deploy(ctx context.Context, spec DeploySpec, dryRun bool) (*Dep
 }
 
 // check reports what Crossbar would refuse before any schema: no name, no
-// number nor pattern (§1.7 step 1), a flow that is not one JSON object.
+// number nor pattern (§1.7 step 1), no flow.
 func (s DeploySpec) check() error {
 	var problems []string
 	if s.Name == "" {
@@ -178,8 +189,8 @@ func (s DeploySpec) check() error {
 	if slices.Contains(s.Numbers, "") || slices.Contains(s.Patterns, "") {
 		problems = append(problems, "an empty number or pattern")
 	}
-	if !bytes.HasPrefix(bytes.TrimSpace(s.Flow), []byte("{")) || !json.Valid(s.Flow) {
-		problems = append(problems, "the flow is not a JSON object (one bare node)")
+	if s.Flow == nil {
+		problems = append(problems, "no flow")
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("crossbar: deploy %q: %s", s.Name, strings.Join(problems, "; "))
@@ -187,9 +198,36 @@ func (s DeploySpec) check() error {
 	return nil
 }
 
+// Document returns the callflow document Deploy sends when it creates the
+// callflow: Fields, with name, numbers, patterns and the encoded Flow.
+// (An update keeps the stored callflow's other fields.) Tools check it
+// before deploying; kzgen deploy validates it as Crossbar will. A flow
+// that cannot be encoded (a loop, a tree deeper than kzrt.MaxDepth) is an
+// error naming its JSON pointer.
+func (s DeploySpec) Document() (json.RawMessage, error) {
+	flow, err := s.encodeFlow()
+	if err != nil {
+		return nil, err
+	}
+	doc, err := s.document(nil, flow)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(doc)
+}
+
+// encodeFlow encodes Flow; nil is JSON null, which check refuses.
+func (s DeploySpec) encodeFlow() (json.RawMessage, error) {
+	flow, err := s.Flow.MarshalJSON()
+	if err != nil {
+		return nil, fmt.Errorf("crossbar: deploy %q: the flow: %w", s.Name, err)
+	}
+	return flow, nil
+}
+
 // document returns the callflow document to save: the current one (nil
-// for a new callflow) with the spec's fields set.
-func (s DeploySpec) document(current map[string]json.RawMessage) (map[string]json.RawMessage, error) {
+// for a new callflow) with the spec's fields set, flow its encoded Flow.
+func (s DeploySpec) document(current map[string]json.RawMessage, flow json.RawMessage) (map[string]json.RawMessage, error) {
 	doc := maps.Clone(current)
 	if doc == nil {
 		doc = map[string]json.RawMessage{}
@@ -209,7 +247,7 @@ func (s DeploySpec) document(current map[string]json.RawMessage) (map[string]jso
 	if err != nil {
 		return nil, fmt.Errorf("crossbar: deploy %q: %w", s.Name, err)
 	}
-	doc["flow"] = s.Flow
+	doc["flow"] = flow
 	return doc, nil
 }
 

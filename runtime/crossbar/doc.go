@@ -1,7 +1,7 @@
 // Package crossbar is a client for Crossbar, Kazoo's REST API: logging in,
 // reading and writing the account's documents (callflows, users, devices,
 // groups, voicemail boxes, conferences, media, menus, temporal rules),
-// deploying a callflow idempotently, validating a document without saving
+// deploying a callflow tree (a *kzrt.Node) idempotently, validating a document without saving
 // it, and reading the Pivot debug log.
 //
 // # Logging in
@@ -25,10 +25,18 @@
 // Documents are read and written by generic functions whose type parameter
 // is the document's Go type: Get, List (an iterator over every page),
 // ListAll, Create, Update, Patch and Delete, each naming the Resource
-// ("callflows", "users", …). Any type encoding/json can decode works:
-// a struct with the fields you need, map[string]any, or json.RawMessage.
+// ("callflows", "users", …). Any type encoding/json can decode works. The
+// package github.com/kzgen/kzgen/gen/kazoodoc, generated from Kazoo's
+// schemas, has a type per document, whose Validate checks it as Kazoo
+// does and whose callflow flow is gen/callflow's typed tree:
 //
-//	for user, err := range crossbar.List[User](ctx, c, crossbar.Users, nil) {
+//	user, err := crossbar.Get[kazoodoc.Users](ctx, c, crossbar.Users, id)
+//
+// A listing's rows are Crossbar's summaries of the documents (an ID, a
+// name, a few fields), so read them into a struct with the fields you
+// need, map[string]any or json.RawMessage:
+//
+//	for row, err := range crossbar.List[UserRow](ctx, c, crossbar.Users, nil) {
 //		…
 //	}
 //

@@ -43,14 +43,17 @@ func Get[T any](ctx context.Context, c *Client, r Resource, id string) (T, error
 }
 
 // Create stores doc as a new document of r (PUT, 201) and returns it as
-// saved, with its "id".
+// saved, with its "id". doc is encoded through a pointer, so a document
+// type whose MarshalJSON has a pointer receiver (every kazoodoc type) is
+// encoded by it whether T is the type or a pointer to it.
 func Create[T any](ctx context.Context, c *Client, r Resource, doc T) (T, error) {
-	return write[T](ctx, c, http.MethodPut, r, "", doc)
+	return write[T](ctx, c, http.MethodPut, r, "", &doc)
 }
 
-// Update replaces the document r/id with doc (POST) and returns it as saved.
+// Update replaces the document r/id with doc (POST) and returns it as
+// saved. doc is encoded as Create encodes it.
 func Update[T any](ctx context.Context, c *Client, r Resource, id string, doc T) (T, error) {
-	return write[T](ctx, c, http.MethodPost, r, id, doc)
+	return write[T](ctx, c, http.MethodPost, r, id, &doc)
 }
 
 // Patch merges fields into the document r/id (PATCH; a field set to nil

@@ -5,7 +5,7 @@
 // identifies it (the text a tts node speaks, the id a user node rings, the
 // URL a pivot node asks…). Every child becomes an edge labelled with its
 // branch key; the default key "_" reads "next". The output depends only on
-// the tree: boxes are numbered n0, n1, … in callflow.Node.Walk order (depth
+// the tree: boxes are numbered n0, n1, … in kzrt.Node.Walk order (depth
 // first, children in key order), so the same tree always gives the same
 // text.
 //
@@ -22,7 +22,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/kzgen/kzgen/gen/callflow"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // MaxValue is how many characters of a data value a label shows; longer
@@ -62,20 +62,20 @@ type Edge struct {
 // Label is the text of the edge: the branch key, or "next" for the
 // default child "_".
 func (e Edge) Label() string {
-	if e.Key == callflow.DefaultChild {
+	if e.Key == kzrt.DefaultChild {
 		return "next"
 	}
 	return e.Key
 }
 
 // New lays out the tree under root; a nil root gives an empty graph.
-func New(root *callflow.Node) *Graph {
+func New(root *kzrt.Node) *Graph {
 	g := &Graph{}
 	if root == nil {
 		return g
 	}
 	ids := map[string]string{} // JSON pointer → box ID
-	root.Walk(func(ptr string, n *callflow.Node) {
+	root.Walk(func(ptr string, n *kzrt.Node) {
 		id := fmt.Sprintf("n%d", len(g.Nodes))
 		ids[ptr] = id
 		g.Nodes = append(g.Nodes, Node{ID: id, Module: n.Module, Details: Details(n)})
@@ -170,7 +170,7 @@ func dotEscape(s string) string {
 //   - any other module: its first few scalar data fields, in key order.
 //
 // Each line reads "key: value", the value cut to MaxValue characters.
-func Details(n *callflow.Node) []string {
+func Details(n *kzrt.Node) []string {
 	data := dataMembers(n)
 	if data == nil {
 		return nil
@@ -252,7 +252,7 @@ func pick(data map[string]any, keys ...string) []string {
 
 // dataMembers decodes a node's data as a JSON object; nil when it has
 // none or it is not an object.
-func dataMembers(n *callflow.Node) map[string]any {
+func dataMembers(n *kzrt.Node) map[string]any {
 	if n.Data == nil {
 		return nil
 	}

@@ -101,7 +101,7 @@ func TestEscaping(t *testing.T) {
 }
 
 func TestSlashInKey(t *testing.T) {
-	root := callflow.BranchVariable("path").Branch("a/b~c", callflow.Hangup()).Node()
+	root := callflow.BranchVariable().Variable("path").Branch("a/b~c", callflow.Hangup()).Node()
 	g := flowgraph.New(root)
 	if len(g.Edges) != 1 || g.Edges[0].Key != "a/b~c" || g.Edges[0].From != "n0" {
 		t.Errorf("edges %+v", g.Edges)

@@ -13,7 +13,12 @@ import (
 // is not well formed, located by JSON pointer.
 type DecodeError struct {
 	Pointer string
-	Err     error
+	// Code is Kazoo's error code for the problem (AsErrors keeps it):
+	// CodeType for a value of the wrong JSON type, CodeJSON for malformed
+	// JSON, a union's code (CodeNoneOf, CodeNoneOfAny) for a value none of
+	// its alternatives can hold, "" for a tree deeper than MaxDepth.
+	Code string
+	Err  error
 }
 
 // Error describes the problem, with its location.
@@ -96,9 +101,14 @@ type Decoder struct {
 
 	modules   *Modules
 	nodeDepth int
-	// rootHasModule records whether the outermost node had a "module"
-	// key, for telling a stored document from a bare node.
-	rootHasModule bool
+	// stored is set while reading the nodes of a stored callflow document
+	// (Node), convert while reading one's data: values of the wrong JSON
+	// type are then converted as Crossbar converts them, outside unions
+	// (unions counts the unions being read), and recorded in conversions
+	// for the node (Node.Converted).
+	stored, convert bool
+	unions          int
+	conversions     []Conversion
 
 	onDuplicate func(Duplicate)
 	dups        []Duplicate
@@ -141,7 +151,9 @@ func newDecoder(data []byte, m *Modules, opts DecodeOptions) *Decoder {
 func (d *Decoder) release() {
 	clear(d.frames)
 	clear(d.dups)
-	*d = Decoder{frames: d.frames[:0], keys: d.keys[:0], keyBuf: d.keyBuf[:0], strBuf: d.strBuf[:0], stack: d.stack[:0], dups: d.dups[:0]}
+	clear(d.conversions)
+	*d = Decoder{frames: d.frames[:0], keys: d.keys[:0], keyBuf: d.keyBuf[:0], strBuf: d.strBuf[:0], stack: d.stack[:0],
+		dups: d.dups[:0], conversions: d.conversions[:0]}
 	if cap(d.keyBuf) > 1<<16 || cap(d.strBuf) > 1<<16 || cap(d.frames) > 1<<12 {
 		*d = Decoder{}
 	}
@@ -223,14 +235,18 @@ func (d *Decoder) keyText(i int) string {
 	return string(appendUnquoted(nil, body))
 }
 
-// Fail records a problem with the value at the current position, unless
-// one is recorded already, and stops decoding. msg says what is wrong:
-// "got string, want integer".
-func (d *Decoder) Fail(msg string) {
+// Fail records a value of the wrong type at the current position (Kazoo's
+// CodeType), unless a problem is recorded already, and stops decoding. msg
+// says what is wrong: "got string, want integer".
+func (d *Decoder) Fail(msg string) { d.fail(CodeType, msg) }
+
+// fail records a problem with Kazoo's code at the current position,
+// unless one is recorded already, and stops decoding.
+func (d *Decoder) fail(code, msg string) {
 	if d.err != nil {
 		return
 	}
-	d.err = &DecodeError{Pointer: d.pointer(d.base), Err: errors.New(msg)}
+	d.err = &DecodeError{Pointer: d.pointer(d.base), Code: code, Err: errors.New(msg)}
 	d.errDepth = len(d.frames) - d.base
 }
 
@@ -240,7 +256,7 @@ func (d *Decoder) failSyntax(i int, msg string) {
 	if d.err != nil && d.fatal {
 		return
 	}
-	d.err = &DecodeError{Pointer: d.pointer(0), Err: &syntaxError{offset: i, msg: msg}}
+	d.err = &DecodeError{Pointer: d.pointer(0), Code: CodeJSON, Err: &syntaxError{offset: i, msg: msg}}
 	d.errDepth = len(d.frames)
 	d.fatal = true
 }
@@ -251,7 +267,10 @@ func (d *Decoder) Failed() bool { return d.err != nil }
 // Unexpected records that the next value is not of the JSON type want
 // ("integer or string"): "got boolean, want integer or string". Malformed
 // JSON is reported as such.
-func (d *Decoder) Unexpected(want string) {
+func (d *Decoder) Unexpected(want string) { d.unexpected(want, CodeType) }
+
+// unexpected is Unexpected, reported with Kazoo's code.
+func (d *Decoder) unexpected(want, code string) {
 	if d.err != nil {
 		return
 	}
@@ -275,7 +294,7 @@ func (d *Decoder) Unexpected(want string) {
 			got += " " + string(d.data[i:end])
 		}
 	}
-	d.Fail("got " + got + ", want " + want)
+	d.fail(code, "got "+got+", want "+want)
 }
 
 // next skips whitespace and returns the offset of the next value when its
@@ -564,6 +583,9 @@ func (d *Decoder) String() string {
 
 // Bool reads true or false.
 func (d *Decoder) Bool() bool {
+	if lit := d.converted("boolean"); lit != nil {
+		return lit[0] == 't'
+	}
 	i := d.next('t', "boolean")
 	if i < 0 {
 		return false
@@ -601,7 +623,7 @@ func (d *Decoder) number(what string) (lit []byte, integer bool) {
 // exponent, as Kazoo reads integers (20.0 and 2e1 are not integers), that
 // int64 can hold.
 func (d *Decoder) Int() int64 {
-	n, lit := d.intValue()
+	n, lit := d.intValue(false)
 	if lit != nil {
 		d.Fail("integer " + clip(lit) + " is beyond int64's range")
 	}
@@ -609,11 +631,14 @@ func (d *Decoder) Int() int64 {
 }
 
 // IntOrKeep reads an integer into a struct field: a new *int64, or nil
-// when int64 cannot hold it; the integer is then kept verbatim in *extra
-// under the member's key, so that it survives a round trip and Validate
-// can check it against its schema (see Validator.KeptNumber).
+// when the number does not fit the field, being written with a fraction
+// or an exponent (20.0, 2e1: Kazoo reads those as floats, not integers)
+// or beyond int64's range. Such a number is kept verbatim in *extra under
+// the member's key, so that it survives a round trip and Validate can
+// report it as Kazoo does: of the wrong type, or checked exactly against
+// its schema's bounds (see Validator.KeptNumber).
 func (d *Decoder) IntOrKeep(extra *map[string]json.RawMessage) *int64 {
-	n, lit := d.intValue()
+	n, lit := d.intValue(true)
 	if lit != nil {
 		d.keep(extra, lit)
 		return nil
@@ -624,17 +649,26 @@ func (d *Decoder) IntOrKeep(extra *map[string]json.RawMessage) *int64 {
 	return &n
 }
 
-// intValue reads an integer; lit is its text when int64 cannot hold it.
-func (d *Decoder) intValue() (n int64, lit []byte) {
-	start := skipSpace(d.data, d.pos)
-	text, integer := d.number("integer")
+// intValue reads an integer. lit is the number's text when int64 cannot
+// hold it or, with floats, when it is written with a fraction or an
+// exponent; otherwise such a number is a problem, as is a value that is no
+// number.
+func (d *Decoder) intValue(floats bool) (n int64, lit []byte) {
+	text := d.converted("integer")
 	if text == nil {
-		return 0, nil
-	}
-	if !integer {
-		d.pos = start
-		d.Unexpected("integer")
-		return 0, nil
+		start := skipSpace(d.data, d.pos)
+		var integer bool
+		if text, integer = d.number("integer"); text == nil {
+			return 0, nil
+		}
+		if !integer {
+			if floats {
+				return 0, text
+			}
+			d.pos = start
+			d.Unexpected("integer")
+			return 0, nil
+		}
 	}
 	n, ok := parseInt(text)
 	if !ok {
@@ -671,9 +705,11 @@ func (d *Decoder) FloatOrKeep(extra *map[string]json.RawMessage) *float64 {
 // floatValue reads a number; lit is its text when it is beyond float64's
 // range.
 func (d *Decoder) floatValue() (f float64, lit []byte) {
-	text, _ := d.number("number")
+	text := d.converted("number")
 	if text == nil {
-		return 0, nil
+		if text, _ = d.number("number"); text == nil {
+			return 0, nil
+		}
 	}
 	f, ok := parseFloat(text)
 	if !ok {
@@ -690,6 +726,41 @@ func (d *Decoder) keep(extra *map[string]json.RawMessage, lit []byte) {
 	(*extra)[string(d.key)] = bytes.Clone(lit)
 }
 
+// converted applies Crossbar's conversion to the next value when the
+// decoder converts (it reads a stored callflow's node data, outside
+// unions) and the value is of the wrong JSON type for want ("integer",
+// "number", "boolean"; see CrossbarConvert): it reads the value, records
+// the conversion and returns the converted JSON. It returns nil, reading
+// nothing, when there is nothing to convert or Kazoo cannot convert it;
+// the caller then reads the value as it is.
+func (d *Decoder) converted(want string) []byte {
+	if !d.convert || d.unions > 0 || d.err != nil {
+		return nil
+	}
+	i := skipSpace(d.data, d.pos)
+	switch k := kindOf(d.data, i); {
+	case k == '"':
+	case k == '0' && want == "integer":
+		if end, integer, _ := scanNumber(d.data, i); end < 0 || integer {
+			return nil
+		}
+	default:
+		return nil
+	}
+	start, end := d.span()
+	if start < 0 {
+		return nil
+	}
+	from := d.data[start:end]
+	to, ok := CrossbarConvert(from, want)
+	if !ok {
+		d.pos = start
+		return nil
+	}
+	d.conversions = append(d.conversions, Conversion{Pointer: "/data" + d.pointer(d.base), From: bytes.Clone(from), To: to})
+	return to
+}
+
 // clip shortens a long number for a message.
 func clip(lit []byte) string {
 	if len(lit) > 40 {
@@ -702,14 +773,15 @@ func clip(lit []byte) string {
 
 // mark is a decoder's position, to come back to.
 type mark struct {
-	pos, frames, keys, dups, nodeDepth int
+	pos, frames, keys, dups, conversions, nodeDepth int
 	// top is the innermost open frame as it was (its key and index
 	// change as its members are read).
 	top frame
 }
 
 func (d *Decoder) mark() mark {
-	m := mark{pos: d.pos, frames: len(d.frames), keys: len(d.keys), dups: len(d.dups), nodeDepth: d.nodeDepth}
+	m := mark{pos: d.pos, frames: len(d.frames), keys: len(d.keys), dups: len(d.dups),
+		conversions: len(d.conversions), nodeDepth: d.nodeDepth}
 	if len(d.frames) > 0 {
 		m.top = d.frames[len(d.frames)-1]
 	}
@@ -722,15 +794,21 @@ func (d *Decoder) reset(m mark) {
 	d.pos, d.frames, d.keys, d.nodeDepth = m.pos, d.frames[:m.frames], d.keys[:m.keys], m.nodeDepth
 	clear(d.dups[m.dups:])
 	d.dups = d.dups[:m.dups]
+	clear(d.conversions[m.conversions:])
+	d.conversions = d.conversions[:m.conversions]
 	if len(d.frames) > 0 {
 		d.frames[len(d.frames)-1] = m.top
 	}
 	d.err, d.errDepth, d.fatal = nil, 0, false
 }
 
-// Alternatives tries the alternatives of a union on the next value, one
-// after the other, for generated code: it decodes one, asks Decoded, and
-// either keeps it or calls Rewind before trying the next one.
+// Alternatives reads a union's value (a oneOf, an anyOf, a list of types)
+// for generated code: it decodes an alternative, asks Decoded, and either
+// keeps it or calls Rewind before trying the next one; when none fits, it
+// calls Fail. End, deferred, closes the union. Values read in between are
+// never converted as Crossbar converts stored callflows: Kazoo converts a
+// value whose own type is wrong, not a union none of whose alternatives
+// accepts it.
 type Alternatives struct {
 	d     *Decoder
 	start mark
@@ -745,11 +823,14 @@ type Alternatives struct {
 	hasFallback bool
 }
 
-// Alternatives starts trying the alternatives of a union on the next
-// value.
+// Alternatives starts reading a union's value, the next value.
 func (d *Decoder) Alternatives() Alternatives {
+	d.unions++
 	return Alternatives{d: d, start: d.mark(), end: -1}
 }
+
+// End closes the union Alternatives opened, whatever came of it.
+func (a *Alternatives) End() { a.d.unions-- }
 
 // Decoded reports whether the alternative just tried decoded the value;
 // when it did not, the decoder goes back to the value's start, keeping the
@@ -794,19 +875,83 @@ func (a *Alternatives) Fallback() {
 	d.dups = append(d.dups, a.fallback...)
 }
 
-// Fail records that no alternative fits: the problem of the alternative
-// that reached deepest, else that the value is not of a JSON type want
-// names ("integer or string").
-func (a *Alternatives) Fail(want string) {
+// Fail records that no alternative can hold the value, as Kazoo reports
+// it with code: CodeNoneOf for a oneOf, CodeNoneOfAny for an anyOf, one
+// problem at the union that quotes the problem of the alternative that
+// reached deepest; CodeType for a list of types, that problem itself.
+// When no alternative has the value's JSON type, the problem is that the
+// value is not of a type want names ("integer or string").
+func (a *Alternatives) Fail(want, code string) {
 	d := a.d
-	if d.err != nil {
-		return
-	}
-	if a.err != nil {
+	switch {
+	case d.err != nil:
+	case a.err == nil:
+		d.unexpected(want, code)
+	case code == CodeType:
 		d.err, d.errDepth = a.err, a.errDepth
-		return
+	default:
+		found := *a.err
+		found.Pointer = strings.TrimPrefix(found.Pointer, d.pointer(d.base))
+		d.fail(code, "no alternative matches: "+brief(AsErrors(&found).Error()))
 	}
-	d.Unexpected(want)
+}
+
+// PeekString returns the text of the member key of the next value, when
+// that value is an object and the member a string, without reading
+// anything: for a union whose alternative one property picks. Of a key
+// written twice, the first copy counts, as Kazoo reads it. The bytes are
+// valid until the next call of a Decoder method.
+func (d *Decoder) PeekString(key string) []byte {
+	if d.err != nil {
+		return nil
+	}
+	i := skipSpace(d.data, d.pos)
+	if i >= len(d.data) || d.data[i] != '{' {
+		return nil
+	}
+	i = skipSpace(d.data, i+1)
+	for i < len(d.data) && d.data[i] == '"' {
+		end, flags, _, _ := scanString(d.data, i)
+		if end < 0 {
+			return nil
+		}
+		body := d.data[i+1 : end-1]
+		match := string(body) == key
+		if !plainString(body, flags) {
+			d.strBuf = appendUnquoted(d.strBuf[:0], body)
+			match = string(d.strBuf) == key
+		}
+		j := skipSpace(d.data, end)
+		if j >= len(d.data) || d.data[j] != ':' {
+			return nil
+		}
+		j = skipSpace(d.data, j+1)
+		if match {
+			if j >= len(d.data) || d.data[j] != '"' {
+				return nil
+			}
+			end, flags, _, _ := scanString(d.data, j)
+			if end < 0 {
+				return nil
+			}
+			value := d.data[j+1 : end-1]
+			if plainString(value, flags) {
+				return value
+			}
+			d.strBuf = appendUnquoted(d.strBuf[:0], value)
+			return d.strBuf
+		}
+		var err *syntaxError
+		if j, d.stack, err = skipValue(d.data, j, d.stack, maxNesting-len(d.frames)); err != nil {
+			return nil
+		}
+		j = skipSpace(d.data, j)
+		if j >= len(d.data) || d.data[j] != ',' {
+			return nil
+		}
+		i = skipSpace(d.data, j+1)
+	}
+	return nil
 }
 
 // ---------------------------------------------------------------- helpers on bytes
@@ -838,4 +983,43 @@ func DefaultValue[T any](jsonText string) T {
 		return zero
 	}
 	return v
+}
+
+// Member returns the JSON of member key of object, a JSON object (of a
+// key written twice, the first copy, as Kazoo reads it), and whether it
+// has one, for generated Validate methods checking values kept as JSON.
+// The JSON shares object's bytes. An object that is not one, or not well
+// formed, is a *DecodeError.
+func Member(object []byte, key string) (value json.RawMessage, found bool, err error) {
+	err = Unmarshal(object, func(d *Decoder) {
+		if !d.OpenObject() {
+			return
+		}
+		for d.NextMember() {
+			if string(d.Key()) != key {
+				d.Skip()
+				continue
+			}
+			start, end := d.span()
+			if start >= 0 {
+				value, found = object[start:end], true
+			}
+		}
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return value, found, nil
+}
+
+// StringMember returns the text of member key of object when object is a
+// JSON object and the member a string (of a key written twice, the first
+// copy), else "".
+func StringMember(object []byte, key string) string {
+	var s string
+	_ = Unmarshal(object, func(d *Decoder) {
+		s = string(d.PeekString(key))
+		d.Skip()
+	})
+	return s
 }

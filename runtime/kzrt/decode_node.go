@@ -1,27 +1,39 @@
 package kzrt
 
+import "encoding/json"
+
 // This file reads callflow trees: ParseNode, ParseTree and the Decoder's
 // Node, all in one pass over the JSON.
 
 // ParseNode reads one callflow node ({"module":…,"data":…,"children":…})
-// and its subtree, typing each node's data by its module. Unknown modules
-// and properties are kept, so encoding the tree gives back the same JSON
-// value.
+// and its subtree as Kazoo reads a Pivot answer, typing each node's data
+// by its module. Unknown modules and properties are kept, so encoding the
+// tree gives back the same JSON value.
 //
 // It fails only on JSON that is not a callflow tree at all: malformed
 // JSON, a node or children that are not objects, a module that is not a
 // string, a tree deeper than MaxDepth; the error is a *DecodeError naming
-// the JSON pointer. Everything else is recorded in the tree for Validate
-// to report with every other problem: the data of a module without a
-// schema becomes *RawData marked Unknown, data that does not fit its
-// module's type *RawData with its Problems.
+// the JSON pointer, with Kazoo's error code (AsErrors keeps it).
+// Everything else is recorded in the tree for Validate to report with
+// every other problem: the data of a module without a schema becomes
+// *RawData marked Unknown, data that does not fit its module's type
+// *RawData with its Problems, a node without "module" or "data" is marked
+// NoModuleKey or NoDataKey (its Data is then the module's empty data,
+// which Kazoo fills in and checks), and a child under a key Kazoo never
+// checks (ChildKeyChecked) that is no node is kept in RawChildren.
 //
 // A key written twice in one object keeps its first copy, as Kazoo reads
 // it (see Duplicate). The tree is read in one pass: each node's data is
 // decoded as it is met, straight into its module's type, or, when the
 // data comes before the node's "module", once the module is known.
 func (m *Modules) ParseNode(data []byte) (*Node, error) {
-	t, err := m.ParseTree(data, DecodeOptions{}, nil)
+	return m.ParseNodeWith(data, DecodeOptions{})
+}
+
+// ParseNodeWith is ParseNode with options: DecodeOptions.OnDuplicate
+// hears of every key written twice.
+func (m *Modules) ParseNodeWith(data []byte, opts DecodeOptions) (*Node, error) {
+	t, err := m.ParseTree(data, opts, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +45,7 @@ func (m *Modules) ParseNode(data []byte) (*Node, error) {
 // document (an object with "flow" and no "module", see IsDocument), the
 // Tree that document decodes from it. Generated packages call it from
 // their Parse and ParseWith functions, with their document type's decode
-// method.
+// method, which reads the flow with Decoder.Node.
 //
 // The JSON is read as a node first (Pivot answers are nodes); only a
 // document is read a second time.
@@ -62,7 +74,7 @@ func (m *Modules) ParseTree(data []byte, opts DecodeOptions, document func(*Deco
 func (d *Decoder) isDocument(n *Node) bool {
 	if d.err == nil {
 		_, flow := n.Extra["flow"]
-		return flow && !d.rootHasModule
+		return flow && n.NoModuleKey
 	}
 	isDoc, err := IsDocument(d.data)
 	return err == nil && isDoc
@@ -94,15 +106,23 @@ func IsDocument(data []byte) (bool, error) {
 	return flow && !module, nil
 }
 
-// Node reads a callflow node and its subtree, as ParseNode does: for the
-// generated decode methods of types that hold nodes (a stored callflow's
-// "flow"). The decoder must come from Modules (Modules.Unmarshal).
+// Node reads a callflow node and its subtree for the generated decode
+// methods of types that hold nodes: a stored callflow document's "flow".
+// It reads as ParseNode does, with what Crossbar adds when it stores a
+// callflow: node data of the wrong JSON type is converted as Crossbar
+// converts it ("2000" to 2000 where an integer is wanted, 2000.0 to 2000,
+// "true" to true), each conversion recorded in its node (Node.Converted).
+// The decoder must come from Modules (Modules.Unmarshal).
 func (d *Decoder) Node() *Node {
 	if d.err == nil && d.modules == nil {
 		d.Fail("a callflow node cannot be decoded without its modules; use the Parse function of the generated package")
 		return nil
 	}
-	return d.node()
+	stored := d.stored
+	d.stored = true
+	n := d.node()
+	d.stored = stored
+	return n
 }
 
 // node reads one node and its subtree.
@@ -111,44 +131,46 @@ func (d *Decoder) node() *Node {
 		return nil
 	}
 	d.nodeDepth++
-	n := &Node{}
-	hasModule := false
+	n := &Node{NoModuleKey: true, NoDataKey: true}
 	// dataStart and dataKey locate data that came before the module.
 	dataStart, dataKey := -1, 0
 	for d.NextMember() {
 		switch string(d.Key()) {
 		case "module":
 			n.Module = d.moduleName()
-			hasModule = true
+			n.NoModuleKey = false
 		case "data":
-			if hasModule {
-				n.Data = d.nodeData(n.Module)
+			n.NoDataKey = false
+			if !n.NoModuleKey {
+				n.Data, n.Converted = d.nodeData(n.Module)
 				break
 			}
 			dataKey = d.frames[len(d.frames)-1].key
 			dataStart, _ = d.span()
 		case "children":
-			n.Children = d.children()
+			d.children(n)
 		default:
 			d.Extra(&n.Extra)
 		}
 	}
-	if dataStart >= 0 && d.err == nil {
+	switch {
+	case d.err != nil:
+	case dataStart >= 0:
 		// Typed now that the module is known: the decoder goes back to
 		// the data, as if it were still at the node's "data" member.
 		end := d.pos
 		d.frames = append(d.frames, frame{key: dataKey})
 		d.pos = dataStart
-		n.Data = d.nodeData(n.Module)
+		n.Data, n.Converted = d.nodeData(n.Module)
 		d.frames = d.frames[:len(d.frames)-1]
 		if d.err == nil {
 			d.pos = end
 		}
+	case n.NoDataKey:
+		// Kazoo fills in data's default, {}, and checks it like any data.
+		n.Data = d.emptyData(n.Module)
 	}
 	d.nodeDepth--
-	if d.nodeDepth == 0 {
-		d.rootHasModule = hasModule
-	}
 	return n
 }
 
@@ -168,47 +190,83 @@ func (d *Decoder) moduleName() string {
 	return d.String()
 }
 
-// nodeData reads a node's data, typed by its module. The data of a module
+// emptyData is a module's data when the node has none: the module's empty
+// data, as decoding {} gives it.
+func (d *Decoder) emptyData(module string) Data {
+	if data, known := d.modules.NewData(module); known {
+		return data
+	}
+	return &RawData{Module: module, JSON: []byte("{}"), Unknown: true, NotAModule: d.modules.nonModules[module]}
+}
+
+// nodeData reads a node's data, typed by its module, and, in a stored
+// callflow, the conversions Crossbar makes in it. The data of a module
 // without a schema must be an object; it is kept as RawData marked
 // Unknown. Data that does not fit its module's type is kept as RawData
 // with the problem (located relative to the data), so that Validate
 // reports it with every other problem of the tree.
-func (d *Decoder) nodeData(module string) Data {
+func (d *Decoder) nodeData(module string) (Data, []Conversion) {
 	data, known := d.modules.NewData(module)
 	if !known {
 		if d.Kind() != '{' {
 			d.Unexpected("object")
-			return nil
+			return nil, nil
 		}
-		return &RawData{Module: module, JSON: d.Raw(), Unknown: true}
+		return &RawData{Module: module, JSON: d.Raw(), Unknown: true, NotAModule: d.modules.nonModules[module]}, nil
 	}
 	start := d.mark()
-	base := d.base
-	d.base = len(d.frames)
+	base, convert := d.base, d.convert
+	d.base, d.convert = len(d.frames), d.stored
 	data.KzrtDecode(d)
-	d.base = base
+	d.base, d.convert = base, convert
 	if d.err == nil || d.fatal {
-		return data
+		var converted []Conversion
+		if len(d.conversions) > start.conversions {
+			converted = append(converted, d.conversions[start.conversions:]...)
+			clear(d.conversions[start.conversions:])
+			d.conversions = d.conversions[:start.conversions]
+		}
+		return data, converted
 	}
-	problems := Errors{{Pointer: d.err.Pointer, Message: d.err.Err.Error()}}
+	problems := AsErrors(d.err)
 	d.reset(start)
 	raw := d.Raw() // well-formed JSON, at least
-	return &RawData{Module: module, JSON: raw, Problems: problems}
+	return &RawData{Module: module, JSON: raw, Problems: problems}, nil
 }
 
-// children reads a node's children object.
-func (d *Decoder) children() map[string]*Node {
+// children reads a node's children object into n. A child under a key
+// Kazoo never checks (ChildKeyChecked) that is no node, or that would lie
+// deeper than MaxDepth, is kept verbatim in n.RawChildren.
+func (d *Decoder) children(n *Node) {
 	if !d.OpenObject() {
-		return nil
+		return
 	}
-	children := map[string]*Node{}
+	n.Children = map[string]*Node{}
 	for d.NextMember() {
-		if d.nodeDepth >= MaxDepth {
-			d.Fail(depthMessage)
-			return nil
-		}
 		key := string(d.Key())
-		children[key] = d.node()
+		if ChildKeyChecked(key) {
+			if d.nodeDepth >= MaxDepth {
+				d.fail("", depthMessage)
+				return
+			}
+			n.Children[key] = d.node()
+			continue
+		}
+		if d.nodeDepth < MaxDepth && d.Kind() == '{' {
+			start := d.mark()
+			if child := d.node(); d.err == nil {
+				n.Children[key] = child
+				continue
+			} else if d.fatal {
+				return
+			}
+			d.reset(start)
+		}
+		if raw := d.Raw(); raw != nil {
+			if n.RawChildren == nil {
+				n.RawChildren = map[string]json.RawMessage{}
+			}
+			n.RawChildren[key] = raw
+		}
 	}
-	return children
 }

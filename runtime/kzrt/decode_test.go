@@ -139,9 +139,10 @@ func TestDecoderProblems(t *testing.T) {
 		{`{"name": 5}`, "/name", "got number 5, want string"},
 		{`{"name": null}`, "/name", "got null, want string"},
 		{`{"count": "5"}`, "/count", "got string, want integer"},
-		// Kazoo reads these as floats, not integers.
-		{`{"count": 20.0}`, "/count", "got number 20.0, want integer"},
-		{`{"count": 2e1}`, "/count", "got number 2e1, want integer"},
+		// Kazoo reads these as floats, not integers (a struct field keeps
+		// them in Extra, see TestKeptNumbers).
+		{`{"labels": {"a": 20.0}}`, "/labels/a", "got number 20.0, want integer"},
+		{`{"labels": {"a": 2e1}}`, "/labels/a", "got number 2e1, want integer"},
 		{`{"on": "true"}`, "/on", "got string, want boolean"},
 		{`{"tags": ["a", null]}`, "/tags/1", "got null, want string"},
 		{`{"tags": "a"}`, "/tags", "got string, want array"},
@@ -238,6 +239,10 @@ func TestKeptNumbers(t *testing.T) {
 	if err := c.UnmarshalJSON([]byte(in)); err != nil {
 		t.Fatal(err)
 	}
+	var float call
+	if err := float.UnmarshalJSON([]byte(`{"count": 20.0}`)); err != nil || float.Count != nil || string(float.Extra["count"]) != "20.0" {
+		t.Fatalf("20.0: %+v %v", float, err)
+	}
 	if c.Count != nil || c.Ratio != nil || string(c.Extra["count"]) != "100000000000000000000000000000000000000" || string(c.Extra["ratio"]) != "-1e400" {
 		t.Fatalf("%+v", c)
 	}
@@ -246,7 +251,7 @@ func TestKeptNumbers(t *testing.T) {
 		t.Fatalf("%+v %v", small, err)
 	}
 
-	check := func(raw string, b kzrt.Bounds) []string {
+	check := func(raw string, b kzrt.NumberRule) []string {
 		var v kzrt.Validator
 		v.Push("n")
 		v.KeptNumber(json.RawMessage(raw), b)
@@ -260,19 +265,34 @@ func TestKeptNumbers(t *testing.T) {
 	big := "100000000000000000000000000000000000000"
 	for _, c := range []struct {
 		raw  string
-		b    kzrt.Bounds
+		b    kzrt.NumberRule
 		want []string
 	}{
-		{big, kzrt.Bounds{}, nil},
-		{big, kzrt.Bounds{Min: "0"}, nil},
-		{"-" + big, kzrt.Bounds{Min: "0"}, []string{"/n: -" + big + " is less than the minimum 0 [minimum]"}},
-		{big, kzrt.Bounds{Max: "5000"}, []string{"/n: " + big + " is greater than the maximum 5000 [maximum]"}},
-		{"1e400", kzrt.Bounds{Max: "1e400", ExclusiveMax: true}, []string{"/n: 1e400 must be less than 1e400 [maximum]"}},
-		{"1e400", kzrt.Bounds{Max: "1e400"}, nil},
-		{big + big, kzrt.Bounds{Max: "0"}, []string{"/n: 10000000000000000000…0000000000 is greater than the maximum 0 [maximum]"}},
-		{"-1e400", kzrt.Bounds{Min: "-1e400", ExclusiveMin: true}, []string{"/n: -1e400 must be greater than -1e400 [minimum]"}},
-		{`"x"`, kzrt.Bounds{}, []string{"/n: got string, want number [type]"}},
-		{`1/2`, kzrt.Bounds{}, []string{"/n: got 1/2, want a JSON number [type]"}},
+		{big, kzrt.NumberRule{}, nil},
+		{big, kzrt.NumberRule{Min: "0"}, nil},
+		{"-" + big, kzrt.NumberRule{Min: "0"}, []string{"/n: -" + big + " is less than the minimum 0 [minimum]"}},
+		{big, kzrt.NumberRule{Max: "5000"}, []string{"/n: " + big + " is greater than the maximum 5000 [maximum]"}},
+		{"1e400", kzrt.NumberRule{Max: "1e400", ExclusiveMax: true}, []string{"/n: 1e400 must be less than 1e400 [maximum]"}},
+		{"1e400", kzrt.NumberRule{Max: "1e400"}, nil},
+		{big + big, kzrt.NumberRule{Max: "0"}, []string{"/n: 10000000000000000000…0000000000 is greater than the maximum 0 [maximum]"}},
+		{"-1e400", kzrt.NumberRule{Min: "-1e400", ExclusiveMin: true}, []string{"/n: -1e400 must be greater than -1e400 [minimum]"}},
+		{`"x"`, kzrt.NumberRule{}, []string{"/n: got string, want number [type]"}},
+		{`1/2`, kzrt.NumberRule{}, []string{"/n: got 1/2, want a JSON number [type]"}},
+		// Written as a float where an integer is wanted: of the wrong
+		// type, still checked against bounds and enum, as Kazoo does.
+		{"20.0", kzrt.NumberRule{Integer: true, Min: "0"}, []string{"/n: got number 20.0, want integer [type]"}},
+		{"-2e1", kzrt.NumberRule{Integer: true, Min: "0"}, []string{"/n: got number -2e1, want integer [type]", "/n: -2e1 is less than the minimum 0 [minimum]"}},
+		{"8000.0", kzrt.NumberRule{Integer: true, Enum: "8000, 16000"}, []string{"/n: got number 8000.0, want integer [type]", "/n: 8000.0 is not one of 8000, 16000 [enum]"}},
+		{big, kzrt.NumberRule{Integer: true}, nil},
+		// Exponents of any size are compared exactly, and quickly.
+		{"1e999999999", kzrt.NumberRule{Max: "5000"}, []string{"/n: 1e999999999 is greater than the maximum 5000 [maximum]"}},
+		{"-1e999999999", kzrt.NumberRule{Min: "0"}, []string{"/n: -1e999999999 is less than the minimum 0 [minimum]"}},
+		{"1e-999999999", kzrt.NumberRule{Min: "0", ExclusiveMin: true}, nil},
+		{"1e-999999999", kzrt.NumberRule{Min: "1/2"}, []string{"/n: 1e-999999999 is less than the minimum 1/2 [minimum]"}},
+		{"0.0e999999999", kzrt.NumberRule{Min: "0", Max: "0"}, nil},
+		{"5000.000000000000000000000000000001", kzrt.NumberRule{Max: "5000"}, []string{"/n: 5000.000000000000000000000000000001 is greater than the maximum 5000 [maximum]"}},
+		{"5e3", kzrt.NumberRule{Max: "5000", Min: "5000"}, nil},
+		{"0.00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001e100", kzrt.NumberRule{Max: "1000000", ExclusiveMax: true}, nil},
 	} {
 		if got := check(c.raw, c.b); !slices.Equal(got, c.want) {
 			t.Errorf("%s %+v: %q, want %q", c.raw, c.b, got, c.want)
@@ -350,10 +370,12 @@ func TestAlternatives(t *testing.T) {
 		Items  map[string]item
 		Counts map[string]int64
 	}
+	code := kzrt.CodeType // a list of types
 	decode := func(x *value, d *kzrt.Decoder) {
 		*x = value{}
 		var fallback func()
 		try := d.Alternatives()
+		defer try.End()
 		switch d.Kind() {
 		case '{':
 			{
@@ -399,7 +421,7 @@ func TestAlternatives(t *testing.T) {
 			try.Fallback()
 			return
 		}
-		try.Fail("object")
+		try.Fail("object", code)
 	}
 	run := func(in string) (value, error) {
 		var x value
@@ -430,6 +452,17 @@ func TestAlternatives(t *testing.T) {
 	}
 	if _, err := run(`[{"a":1,}]`); err == nil || !strings.Contains(err.Error(), "invalid JSON") {
 		t.Errorf("malformed: %v", err)
+	}
+	// A oneOf fails as a whole, at the union, quoting the deepest problem.
+	code = kzrt.CodeNoneOf
+	_, err := run(`[{"a":{"name":5}}]`)
+	if es := kzrt.AsErrors(err); len(es) != 1 || es[0].Pointer != "/0" || es[0].Code != kzrt.CodeNoneOf ||
+		es[0].Message != "no alternative matches: /a/name: got number 5, want string [type]" {
+		t.Errorf("oneOf: %q", es)
+	}
+	_, err = run(`[true]`)
+	if es := kzrt.AsErrors(err); len(es) != 1 || es[0].Pointer != "/0" || es[0].Code != kzrt.CodeNoneOf {
+		t.Errorf("oneOf of no JSON type: %q", es)
 	}
 }
 

@@ -48,8 +48,9 @@ func (es Errors) Error() string {
 }
 
 // AsErrors extracts the problem list from an error returned by a generated
-// Validate or UnmarshalJSON method; a plain error becomes one problem at the
-// document root.
+// Validate or UnmarshalJSON method, or by Parse; a plain error becomes one
+// problem at the document root. A *DecodeError becomes one problem with
+// its code (DecodeError.Code).
 func AsErrors(err error) Errors {
 	if err == nil {
 		return nil
@@ -60,7 +61,7 @@ func AsErrors(err error) Errors {
 	}
 	var de *DecodeError
 	if errors.As(err, &de) {
-		return Errors{{Pointer: de.Pointer, Message: de.Err.Error()}}
+		return Errors{{Pointer: de.Pointer, Code: de.Code, Message: de.Err.Error()}}
 	}
 	return Errors{{Message: err.Error()}}
 }

@@ -102,7 +102,7 @@ func (x *byeData) KzrtDecode(d *kzrt.Decoder) {
 func (x *byeData) Validate() error                { return nil }
 func (x *byeData) KzrtValidate(v *kzrt.Validator) {}
 
-var testModules = kzrt.NewModules(kzrt.DataType[sayData](), kzrt.DataType[byeData]())
+var testModules = kzrt.NewModules(kzrt.DataType[sayData](), kzrt.DataType[byeData]()).NonModules("action", "say.part")
 
 func say(text string) *kzrt.Node { return kzrt.NewNode(&sayData{Text: &text}) }
 

@@ -14,6 +14,9 @@ import (
 type Modules struct {
 	types map[string]ModuleType // by module name
 	names []string              // sorted
+	// nonModules are the names of the package's schemas callflows.<name>
+	// that are no callflow module.
+	nonModules map[string]bool
 }
 
 // ModuleType is one module's data type, as NewModules lists it; make one
@@ -44,6 +47,22 @@ func NewModules(types ...ModuleType) *Modules {
 		m.types[t.name] = t
 	}
 	m.names = slices.Sorted(maps.Keys(m.types))
+	return m
+}
+
+// NonModules records the names under which the package has a schema
+// callflows.<name> that is no callflow module: the node schema ("action")
+// and item schemas ("audio_macro.prompt"). Kazoo's schema check accepts
+// such a module name, since the schema exists, but the call fails when it
+// runs; Parse marks their data NotAModule, so that Validate says so. It
+// returns m, for a generated package's declaration.
+func (m *Modules) NonModules(names ...string) *Modules {
+	if m.nonModules == nil {
+		m.nonModules = make(map[string]bool, len(names))
+	}
+	for _, n := range names {
+		m.nonModules[n] = true
+	}
 	return m
 }
 

@@ -68,12 +68,14 @@ func TestParseNode(t *testing.T) {
 	if !ok || misfit.Unknown || len(misfit.Problems) != 1 || misfit.Problems[0].Pointer != "/text" {
 		t.Errorf("data of the wrong shape: %+v", n.Children["2"].Data)
 	}
-	if n.Children["3"].Data != nil {
-		t.Errorf("no data: %v", n.Children["3"].Data)
+	// Without "data", the node has its module's empty data, which Kazoo
+	// fills in and checks.
+	if d, ok := n.Children["3"].Data.(*sayData); !ok || d.Text != nil || !n.Children["3"].NoDataKey {
+		t.Errorf("no data: %+v", n.Children["3"])
 	}
 
 	// Everything Parse kept is reported by Validate, at once.
-	want := []string{"/children/1/module", "/children/2/data/text", "/children/3/data"}
+	want := []string{"/children/1/module", "/children/2/data/text", "/children/3/data/text"}
 	if got := pointers(n.Validate()); !slices.Equal(got, want) {
 		t.Errorf("Validate: %v, want %v", got, want)
 	}
@@ -88,6 +90,93 @@ func TestParseNode(t *testing.T) {
 	json.Unmarshal(out, &b)
 	if ja, jb := mustJSON(a), mustJSON(b); ja != jb {
 		t.Errorf("round trip:\n in %s\nout %s", ja, jb)
+	}
+}
+
+// roundTrip parses in and checks that encoding gives the same JSON value
+// back.
+func roundTrip(t *testing.T, in string) *kzrt.Node {
+	t.Helper()
+	n, err := testModules.ParseNode([]byte(in))
+	if err != nil {
+		t.Fatalf("%s: %v", in, err)
+	}
+	out, err := json.Marshal(n)
+	if err != nil {
+		t.Fatalf("%s: %v", in, err)
+	}
+	var a, b any
+	json.Unmarshal([]byte(in), &a)
+	json.Unmarshal(out, &b)
+	if ja, jb := mustJSON(a), mustJSON(b); ja != jb {
+		t.Errorf("round trip:\n in %s\nout %s", ja, jb)
+	}
+	return n
+}
+
+// problemsOf renders a validation's problems as "pointer [code]".
+func problemsOf(err error) []string {
+	var out []string
+	for _, e := range kzrt.AsErrors(err) {
+		out = append(out, e.Pointer+" ["+e.Code+"]")
+	}
+	return out
+}
+
+func TestParseNodeAsKazooReadsIt(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string // problems, as pointer [code]
+	}{
+		// Kazoo fills in data's default, {}, then checks it.
+		{`{"module":"bye"}`, nil},
+		{`{"module":"say"}`, []string{"/data/text [required]"}},
+		{`{"module":"hold"}`, []string{"/module [error]"}},
+		// A node without module: missing, and its data is not checked.
+		{`{"data":{"text":5}}`, []string{"/module [required]"}},
+		{`{}`, []string{"/module [required]"}},
+		{`{"flow":{"module":"bye"}}`, []string{"/module [required]"}},
+		{`{"module":"","data":{}}`, []string{"/module [minLength]", "/module [error]"}},
+		// A schema that is no module.
+		{`{"module":"action","data":{"module":"bye"}}`, []string{"/module [error]"}},
+		{`{"module":"say.part","data":{}}`, []string{"/module [error]"}},
+		// Children under keys ".+" does not match are never checked.
+		{`{"module":"bye","children":{"":{"module":5}}}`, nil},
+		{`{"module":"bye","children":{"\n":"not a node","\n\n":[1]}}`, nil},
+		{`{"module":"bye","children":{"":{"module":"say","data":{}}}}`, nil},
+		{`{"module":"bye","children":{"1\n":{"module":"say","data":{}}}}`, []string{"/children/1\n/data/text [required]"}},
+		{`{"module":"bye","children":{"\r":{"module":"say","data":{}}}}`, []string{"/children/\r/data/text [required]"}},
+	}
+	for _, c := range cases {
+		n := roundTrip(t, c.in)
+		if got := problemsOf(n.Validate()); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.in, got, c.want)
+		}
+	}
+	n := roundTrip(t, `{"flow":{"module":"bye"}}`)
+	if err := n.Validate(); err == nil || !strings.Contains(err.Error(), "a Pivot answer is the bare node") {
+		t.Errorf("a wrapped document: %v", err)
+	}
+	n = roundTrip(t, `{"module":"action","data":{}}`)
+	if err := n.Validate(); err == nil || !strings.Contains(err.Error(), "no callflow module") {
+		t.Errorf("a schema that is no module: %v", err)
+	}
+	// Data filled in by Parse is written again once it is no longer {}.
+	n = roundTrip(t, `{"module":"say"}`)
+	n.Data.(*sayData).Text = new("hi")
+	if out, _ := json.Marshal(n); string(out) != `{"module":"say","data":{"text":"hi"}}` {
+		t.Errorf("changed data: %s", out)
+	}
+	if out, _ := json.Marshal(&kzrt.Node{NoModuleKey: true, Data: &byeData{}, NoDataKey: true}); string(out) != `{}` {
+		t.Errorf("no module, no data: %s", out)
+	}
+}
+
+func TestChildKeyChecked(t *testing.T) {
+	for key, want := range map[string]bool{"": false, "\n": false, "\n\n": false, "_": true, "1\n": true, "\n1": true, "\r": true, " ": true} {
+		if got := kzrt.ChildKeyChecked(key); got != want {
+			t.Errorf("ChildKeyChecked(%q) = %v", key, got)
+		}
 	}
 }
 
@@ -227,5 +316,29 @@ func TestParseTree(t *testing.T) {
 	_, err := testModules.ParseTree([]byte(`{"flow":[],"numbers":["1"]}`), kzrt.DecodeOptions{}, document)
 	if de := decodeErr(t, err); de.Pointer != "/flow" {
 		t.Errorf("pointer %q", de.Pointer)
+	}
+}
+
+// TestUncheckedChildrenCountTowardsMaxDepth: a chain of children under
+// keys Kazoo never checks is still one tree, bounded by MaxDepth.
+func TestUncheckedChildrenCountTowardsMaxDepth(t *testing.T) {
+	deep := strings.Repeat(`{"module":"bye","children":{"":`, kzrt.MaxDepth+1) + `{"module":"bye"}` + strings.Repeat(`}}`, kzrt.MaxDepth+1)
+	n, err := testModules.ParseNode([]byte(deep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Past MaxDepth the chain is no node any more: it is kept verbatim.
+	depth := 1
+	for c := n; len(c.Children) > 0; c = c.Children[""] {
+		depth++
+	}
+	if depth != kzrt.MaxDepth {
+		t.Errorf("typed depth %d, want %d", depth, kzrt.MaxDepth)
+	}
+	if err := n.Validate(); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+	if _, err := json.Marshal(n); err != nil {
+		t.Errorf("Marshal: %v", err)
 	}
 }

@@ -30,8 +30,12 @@ func putEncoder(e *Encoder) {
 	encoders.Put(e)
 }
 
-// getValidator returns a pooled, empty validator.
-func getValidator() *Validator { return validators.Get().(*Validator) }
+// getValidator returns a pooled, empty validator with opts applied.
+func getValidator(opts []Option) *Validator {
+	v := validators.Get().(*Validator)
+	v.apply(opts)
+	return v
+}
 
 // take returns the problems recorded, as Validate returns them (nil or
 // Errors), and forgets them, so that the validator can go back to the pool.

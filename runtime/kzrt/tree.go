@@ -57,6 +57,11 @@ type Tree interface {
 	Validate() error
 	// Root is the first node of the tree.
 	Root() *Node
+
+	// KzrtValidate is an implementation hook, not meant to be called by
+	// applications (use Validate, or kzrt.Validate for a site's settings):
+	// it records every problem of the tree in v.
+	KzrtValidate(v *Validator)
 }
 
 // Node is one step of a callflow: a module, its data, and the children
@@ -72,8 +77,10 @@ type Tree interface {
 type Node struct {
 	// Module names the callflow action, e.g. "tts" or "pivot".
 	Module string
-	// Data holds the module's arguments. Nil encodes no "data" key, which
-	// Kazoo rejects; builders and NewNode always set it.
+	// Data holds the module's arguments. Builders, NewNode and Parse always
+	// set it. Nil encodes no "data" key, which Kazoo fills in as {} and
+	// checks against the module's schema; Validate cannot (kzrt does not
+	// know the module's schema) and reports nil Data instead.
 	Data Data
 	// Children maps branch keys to the next node: DefaultChild ("_"),
 	// menu digits, "match"/"nomatch", "sip:486", variable values…
@@ -81,6 +88,33 @@ type Node struct {
 	// Extra holds node keys other than module, data and children, kept
 	// verbatim so that a round trip loses nothing.
 	Extra map[string]json.RawMessage
+
+	// RawChildren holds children that are no callflow node (a string, a
+	// node whose module is a number…) under keys Kazoo never validates
+	// (see ChildKeyChecked: "" and keys made only of newlines), kept
+	// verbatim as Parse found them. Kazoo accepts them, so Validate does
+	// too; they are encoded with Children, which win on a shared key.
+	RawChildren map[string]json.RawMessage
+	// NoModuleKey is set by Parse for a node written without "module":
+	// Module is then "", Validate reports the module missing (code
+	// "required"), as Kazoo does, and encoding leaves "module" out while
+	// Module is still "".
+	NoModuleKey bool
+	// NoDataKey is set by Parse for a node written without "data". Kazoo
+	// fills in data's default, {}, and checks it against the module's
+	// schema like any data ({"module":"answer"} is valid,
+	// {"module":"pivot"} lacks voice_url), so Parse sets Data to the
+	// module's empty data, which Validate checks the same way; encoding
+	// leaves "data" out again as long as Data still encodes as {}.
+	NoDataKey bool
+	// Converted lists the values of Data that Crossbar converts to the
+	// type their schema wants before it stores a callflow ("2000" to 2000,
+	// 2000.0 to 2000, "true" to true), as Parse read a stored callflow
+	// document: Data holds the converted values, and encoding writes them.
+	// Pointers are relative to the node (/data/timeout); the conversions
+	// are listed in the order the values are written. A Pivot answer is
+	// never converted.
+	Converted []Conversion
 }
 
 // NewNode makes a node of any module from its typed data.
@@ -134,20 +168,22 @@ func (n *Node) MarshalJSON() ([]byte, error) {
 	return bytes.Clone(out), err
 }
 
-// AppendValidJSON validates the tree under n as Validate does and, when it
-// is valid, appends its encoding (MarshalJSON's) to dst, in one walk of
-// the tree: what a pivot server does with every answer, for about the cost
-// of encoding alone. It returns dst unchanged with the problems, as
-// Errors, when the tree is invalid, or with the encoding's error (a
-// number JSON cannot hold). Given a dst with room, it allocates nothing
-// for a valid tree; given nil, it encodes into a pooled buffer and
-// returns a copy of exactly the JSON's size.
-func (n *Node) AppendValidJSON(dst []byte) ([]byte, error) {
-	if n == nil {
-		return dst, Errors{{Message: nilNodeMessage}}
-	}
-	v := getValidator()
+// AppendValidJSON validates the tree under n as Validate does (adjusted
+// by opts to a site's settings, as kzrt.Validate is) and, when it is
+// valid, appends its encoding (MarshalJSON's) to dst, in one walk of the
+// tree: what a pivot server does with every answer, for about the cost of
+// encoding alone. It returns dst unchanged with the problems, as Errors,
+// when the tree is invalid, or with the encoding's error (a number JSON
+// cannot hold). Given a dst with room, it allocates nothing for a valid
+// tree; given nil, it encodes into a pooled buffer and returns a copy of
+// exactly the JSON's size.
+func (n *Node) AppendValidJSON(dst []byte, opts ...Option) ([]byte, error) {
+	v := getValidator(opts)
 	defer putValidator(v)
+	if n == nil {
+		n.KzrtValidate(v)
+		return dst, v.take()
+	}
 	e := getEncoder()
 	defer putEncoder(e)
 	own := e.buf
@@ -203,25 +239,38 @@ func (n *Node) KzrtEncode(e *Encoder) {
 // A loop, a tree deeper than MaxDepth, a nil child, nil Data and Data of
 // another module than the node's are problems too.
 func (n *Node) Validate() error {
-	if n == nil {
-		return Errors{{Message: nilNodeMessage}}
-	}
-	v := getValidator()
+	v := getValidator(nil)
 	defer putValidator(v)
 	n.KzrtValidate(v)
 	return v.take()
 }
 
-const nilNodeMessage = "no callflow node (nil *Node)"
-
 // KzrtValidate is an implementation hook, not meant to be called by
 // applications (use Validate): it records every problem of the tree under
 // n in v, at v's current location.
 func (n *Node) KzrtValidate(v *Validator) {
+	if n == nil {
+		v.Report("", "no callflow node (nil *Node)")
+		return
+	}
 	var nodes [16]*Node
 	var keys [16]string
 	var marks [16]int
 	encodeValidate(nil, v, n, trail{nodes: nodes[:0], keys: keys[:0], marks: marks[:0]})
+}
+
+// Conversions lists the conversions of every node of the tree under n
+// (Converted), in Walk's order, with pointers relative to n
+// (/children/_/data/timeout).
+func (n *Node) Conversions() []Conversion {
+	var out []Conversion
+	_ = n.Walk(func(pointer string, node *Node) {
+		for _, c := range node.Converted {
+			c.Pointer = pointer + c.Pointer
+			out = append(out, c)
+		}
+	})
+	return out
 }
 
 // Walk calls fn for n and every node below it, depth first, children in
@@ -287,10 +336,10 @@ var depthMessage = fmt.Sprintf("the tree is deeper than %d nodes (kzrt.MaxDepth)
 // encodeValidate walks the tree under n once, appending it to e as JSON
 // and recording its problems in v; either may be nil, for encoding or
 // validating alone. The two follow their own rules on the same walk:
-// encoding writes every child and fails e at a loop or beyond MaxDepth;
-// validation, as Kazoo's, skips a child under the key "" (callflows.action
-// types children under keys matching ".+", which "" does not) and reports
-// nil children, loops and excess depth.
+// encoding writes every child, RawChildren included, and fails e at a
+// loop or beyond MaxDepth; validation, as Kazoo's, skips the children
+// under keys it never checks (ChildKeyChecked) and reports nil children,
+// loops and excess depth.
 func encodeValidate(e *Encoder, v *Validator, n *Node, t trail) {
 	t.nodes = append(t.nodes, n)
 	if v != nil {
@@ -299,32 +348,56 @@ func encodeValidate(e *Encoder, v *Validator, n *Node, t trail) {
 	}
 	if e != nil {
 		e.OpenObject()
-		e.Key("module")
-		e.String(n.Module)
+		if !n.NoModuleKey || n.Module != "" {
+			e.Key("module")
+			e.String(n.Module)
+		}
 		if n.Data != nil {
+			mark := len(e.buf)
 			e.Key("data")
+			start := len(e.buf)
 			n.Data.KzrtEncode(e)
+			if n.NoDataKey && string(e.buf[start:]) == "{}" {
+				e.buf = e.buf[:mark] // the default Kazoo fills in, not written in the input
+			}
 		}
 	}
-	if e != nil && n.Children != nil || v != nil && len(n.Children) > 0 {
-		if e != nil {
-			e.Key("children")
-			e.OpenObject()
+	// ce encodes the children, cv validates them; nil when there is
+	// nothing to do.
+	ce, cv := e, v
+	if n.Children == nil && n.RawChildren == nil {
+		ce = nil
+	}
+	if len(n.Children) == 0 {
+		cv = nil
+	}
+	if ce != nil || cv != nil {
+		if ce != nil {
+			ce.Key("children")
+			ce.OpenObject()
 		}
-		if v != nil {
-			v.Push("children")
+		if cv != nil {
+			cv.Push("children")
 		}
 		var buf [16]string // room for a menu's keys
-		for _, k := range sortedKeys(buf[:0], n.Children) {
-			c := n.Children[k]
+		keys := sortedKeys(buf[:0], n.Children)
+		if ce != nil {
+			keys = childKeys(buf[:0], n)
+		}
+		for _, k := range keys {
+			c, typed := n.Children[k]
+			if ce != nil {
+				ce.Key(k)
+				if !typed {
+					ce.Raw(n.RawChildren[k])
+					continue
+				}
+			}
 			down := t
 			down.keys = append(down.keys, k)
-			check := v
-			if k == "" {
-				check = nil // never checked by Kazoo
-			}
-			if e != nil {
-				e.Key(k)
+			check := cv
+			if !ChildKeyChecked(k) {
+				check = nil // Kazoo never checks this child
 			}
 			if check != nil {
 				check.Push(k)
@@ -332,39 +405,39 @@ func encodeValidate(e *Encoder, v *Validator, n *Node, t trail) {
 			switch d := t.loop(c); {
 			case c == nil:
 				if check != nil {
-					check.Report("a child must be a node, not null")
+					check.Report(CodeType, "a child must be a node, not null")
 				}
-				if e != nil {
-					e.Null()
+				if ce != nil {
+					ce.Null()
 				}
 			case d >= 0:
 				if check != nil {
-					check.Report(loopMessage(check.pointerTo(t.marks[d])))
+					check.Report("", loopMessage(check.pointerTo(t.marks[d])))
 				}
-				if e != nil {
-					e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), loopMessage(t.pointer(d))))
-					e.Null()
+				if ce != nil {
+					ce.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), loopMessage(t.pointer(d))))
+					ce.Null()
 				}
 			case t.tooDeep():
 				if check != nil {
-					check.Report(depthMessage)
+					check.Report("", depthMessage)
 				}
-				if e != nil {
-					e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), depthMessage))
-					e.Null()
+				if ce != nil {
+					ce.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), depthMessage))
+					ce.Null()
 				}
-			case e != nil || check != nil:
-				encodeValidate(e, check, c, down)
+			case ce != nil || check != nil:
+				encodeValidate(ce, check, c, down)
 			}
 			if check != nil {
 				check.Pop()
 			}
 		}
-		if v != nil {
-			v.Pop()
+		if cv != nil {
+			cv.Pop()
 		}
-		if e != nil {
-			e.CloseObject()
+		if ce != nil {
+			ce.CloseObject()
 		}
 	}
 	if e != nil {
@@ -377,21 +450,61 @@ func encodeValidate(e *Encoder, v *Validator, n *Node, t trail) {
 // callflows.action schema, and its data against its module's schema.
 func validateAction(v *Validator, n *Node) {
 	v.Push("module")
+	if n.NoModuleKey && n.Module == "" {
+		// Kazoo has no module to check the data against either.
+		if _, wrapped := n.Extra["flow"]; wrapped {
+			v.Report(CodeRequired, `required property is missing: this is a stored callflow document ({"flow": …}); a Pivot answer is the bare node`)
+		} else {
+			v.Report(CodeRequired, "required property is missing")
+		}
+		v.Pop()
+		return
+	}
 	v.Length(n.Module, 1, 64)
-	if raw, ok := n.Data.(*RawData); ok && raw.Unknown && n.Module != "" {
-		v.Reportf("unable to find callflow schema for module %q", n.Module)
+	if raw, ok := n.Data.(*RawData); ok && raw.Unknown {
+		if raw.NotAModule {
+			v.Reportf(CodeError, "%q names the schema callflows.%s, which is no callflow module: "+
+				"Kazoo's schema check accepts it, but the call fails when it runs", n.Module, n.Module)
+		} else {
+			v.Reportf(CodeError, "unable to find callflow schema for module %q", n.Module)
+		}
 	}
 	v.Pop()
 	v.Push("data")
 	switch {
 	case n.Data == nil:
-		v.Report("required property is missing: a node needs data, {} at least (Node.Data is nil)")
+		v.Report("", "Node.Data is nil: set the module's data, its empty data at least (Kazoo fills in {} and checks it against the module's schema)")
 	case n.Data.ModuleName() != n.Module:
-		v.Reportf("data is for module %q, but the node runs %q", n.Data.ModuleName(), n.Module)
+		v.Reportf("", "data is for module %q, but the node runs %q", n.Data.ModuleName(), n.Module)
 	default:
 		n.Data.KzrtValidate(v)
 	}
 	v.Pop()
+}
+
+// ChildKeyChecked reports whether Kazoo validates the child under key.
+// callflows.action types children by "patternProperties" ".+", and PCRE's
+// "." matches any character but a newline, so a key with at least one
+// other character is checked; "" and keys made only of newlines are not,
+// and whatever stands under them passes.
+func ChildKeyChecked(key string) bool {
+	return strings.ContainsFunc(key, func(r rune) bool { return r != '\n' })
+}
+
+// childKeys appends the keys of n's children, typed and raw, to buf,
+// sorted and without repeats.
+func childKeys(buf []string, n *Node) []string {
+	buf = sortedKeys(buf, n.Children)
+	if len(n.RawChildren) == 0 {
+		return buf
+	}
+	for k := range n.RawChildren {
+		if _, typed := n.Children[k]; !typed {
+			buf = append(buf, k)
+		}
+	}
+	slices.Sort(buf)
+	return buf
 }
 
 // walkTree calls fn for the tree under n, at pointer ptr.
@@ -444,6 +557,12 @@ type RawData struct {
 	Problems Errors
 	// Unknown is set when no schema is known for Module.
 	Unknown bool
+	// NotAModule is set with Unknown when the package has a schema
+	// callflows.<Module> that is no callflow module: the node schema
+	// ("action") or an item schema ("audio_macro.prompt"). Kazoo's schema
+	// check accepts such a module, but the call fails when it runs;
+	// Validate reports it, saying so.
+	NotAModule bool
 }
 
 // ModuleName returns the node's module.
@@ -482,6 +601,6 @@ func (d *RawData) KzrtValidate(v *Validator) {
 		return
 	}
 	if k := Kind(d.JSON); k != '{' {
-		v.Reportf("got %s, want object", kindName(k))
+		v.Reportf(CodeType, "got %s, want object", kindName(k))
 	}
 }

@@ -80,7 +80,7 @@ func TestNodeValidate(t *testing.T) {
 			"/module": "length 65, maximum 64",
 		}},
 		{"nil data", &kzrt.Node{Module: "say"}, map[string]string{
-			"/data": "required property is missing: a node needs data, {} at least (Node.Data is nil)",
+			"/data": "Node.Data is nil: set the module's data, its empty data at least (Kazoo fills in {} and checks it against the module's schema)",
 		}},
 		{"data of another module", &kzrt.Node{Module: "say", Data: &byeData{}}, map[string]string{
 			"/data": `data is for module "bye", but the node runs "say"`,

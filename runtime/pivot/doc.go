@@ -10,14 +10,15 @@
 // DTMF collections. Parameters the package does not know stay reachable
 // through Request.Raw, Request.Values and Request.Get.
 //
-// On the sending side, the same parameters can be written exactly as Kazoo
-// writes them, for a fake Kazoo or a simulator. Params and Value form an
-// ordered JSON-like tree. Request.Params builds Kazoo's parameter set for a
-// naming. EncodeForm and EncodeJSON reproduce Kazoo's own encodings byte for
-// byte. NewHTTPRequest builds the GET or POST request with Kazoo's
-// Content-Type. DecodeForm and DecodeJSON are the matching decoders. The
-// subpackage pivottest builds on them: a fake Kazoo for tests that sends a
-// call's request to a handler and reads the answer by Kazoo's rules.
+// The request types and their decoding live in runtime/wire, below the
+// generated callflow package; this package names them (Request is
+// wire.Request, and so on), so a server needs no other import. The sending
+// side is runtime/wire's alone: Request.Params builds Kazoo's parameter set
+// for a naming, wire.EncodeForm and wire.EncodeJSON reproduce Kazoo's own
+// encodings byte for byte, and wire.NewHTTPRequest builds the GET or POST
+// request with Kazoo's Content-Type. The subpackage pivottest builds on
+// them: a fake Kazoo for tests that sends a call's request to a handler and
+// reads the answer by Kazoo's rules.
 //
 // # Handlers
 //
@@ -28,8 +29,9 @@
 //	})
 //
 // It parses the request, calls the function with the request's context,
-// validates the callflow with the generated schema checks (Node.Validate),
-// and answers status 200 with the bare node as JSON and the header
+// validates the callflow as Kazoo validates a Pivot answer (Node.Validate,
+// with Kazoo's default client URL blacklist, or a site's with
+// WithURLBlacklist), and answers status 200 with the bare node as JSON and the header
 // "Content-Type: application/json", exactly. Kazoo picks its reader by that
 // header alone, comparing the media type case-sensitively: with no
 // Content-Type it expects TwiML and does not read JSON at all.

@@ -64,11 +64,16 @@ type config struct {
 	fallbackStatus int
 	fallbackBody   []byte
 
+	// blacklist is the client blacklist callflows are validated with
+	// (WithURLBlacklist); nil is Kazoo's default.
+	blacklist *kzrt.Blacklist
+
 	// Router only.
 	ttl          time.Duration
 	now          func() time.Time
 	followMethod callflow.PivotMethod
 	followBody   callflow.PivotReqBodyFormat
+	observer     StepObserver // WithStepObserver
 
 	// Servers only.
 	shutdownTimeout time.Duration
@@ -209,8 +214,9 @@ func WithFailureStatus(code int) Option {
 //  3. parses the request with ParseRequest; a request that does not parse
 //     (e.g. a malformed JSON body) gets the fallback;
 //  4. calls fn with the request's context;
-//  5. takes the callflow's Node and validates it with Validate, as Kazoo
-//     will, then encodes it;
+//  5. takes the callflow's Node and validates it as Kazoo will (with
+//     Kazoo's default client URL blacklist, or WithURLBlacklist's), then
+//     encodes it;
 //  6. answers status 200 with the bare node as JSON and the header
 //     "Content-Type: application/json", exactly: Kazoo compares the media
 //     type case-sensitively and reads a response with no Content-Type as
@@ -317,7 +323,7 @@ func (c *config) serve(w http.ResponseWriter, r *http.Request, answer answerFunc
 		return
 	}
 
-	body, f := produce(r.Context(), answer, r, req)
+	body, f := produce(r.Context(), answer, r, req, c.blacklist)
 	if f != nil {
 		c.log(r, req, f.level, f.msg, f.err, f.attrs...)
 		c.writeFallback(w)
@@ -333,7 +339,7 @@ func (c *config) serve(w http.ResponseWriter, r *http.Request, answer answerFunc
 // they assembled by hand): a panic anywhere becomes a failure, never a
 // dropped connection. http.ErrAbortHandler is re-raised, as net/http
 // expects.
-func produce(ctx context.Context, answer answerFunc, hr *http.Request, r *Request) (body []byte, f *failure) {
+func produce(ctx context.Context, answer answerFunc, hr *http.Request, r *Request, blacklist *kzrt.Blacklist) (body []byte, f *failure) {
 	stage := "handler"
 	defer func() {
 		if v := recover(); v != nil {
@@ -362,7 +368,7 @@ func produce(ctx context.Context, answer answerFunc, hr *http.Request, r *Reques
 		return nil, &failure{level: slog.LevelError, msg: "pivot: handler returned no callflow", err: err}
 	}
 	stage = "AppendValidJSON" // Validate and MarshalJSON, in one walk of the tree
-	body, err = node.AppendValidJSON(nil)
+	body, err = node.AppendValidJSON(nil, kzrt.WithURLBlacklist(blacklist))
 	if problems, invalid := errors.AsType[kzrt.Errors](err); invalid {
 		return nil, &failure{level: slog.LevelError, msg: "pivot: handler returned an invalid callflow", err: err,
 			attrs: []slog.Attr{slog.Int("problems", len(problems))}}

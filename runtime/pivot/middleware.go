@@ -11,6 +11,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/kzgen/kzgen/runtime/internal/access"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // This file holds optional middleware for Pivot servers: access control,
@@ -65,23 +68,7 @@ func BasicAuth(username, password string) Middleware {
 	if username == "" || password == "" {
 		panic("pivot: BasicAuth: empty user name or password")
 	}
-	wantUser, wantPass := sha256.Sum256([]byte(username)), sha256.Sum256([]byte(password))
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			user, pass, _ := r.BasicAuth()
-			gotUser, gotPass := sha256.Sum256([]byte(user)), sha256.Sum256([]byte(pass))
-			// Both comparisons always run; hashing first makes their time
-			// independent of the lengths.
-			okUser := subtle.ConstantTimeCompare(gotUser[:], wantUser[:])
-			okPass := subtle.ConstantTimeCompare(gotPass[:], wantPass[:])
-			if okUser&okPass != 1 {
-				w.Header().Set("WWW-Authenticate", `Basic realm="pivot", charset="UTF-8"`)
-				http.Error(w, http.StatusText(http.StatusUnauthorized), http.StatusUnauthorized)
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
+	return access.BasicAuth("pivot", username, password)
 }
 
 // TokenAuth admits requests whose URL query parameter param equals one of
@@ -160,8 +147,7 @@ func withoutQueryParam(r *http.Request, name string) *http.Request {
 // sets, decoded by DecodeForm's own rules: "%74oken" and "token[x]" both
 // set "token".
 func formParamName(rawKey string) string {
-	path, _ := splitKey(unescapeComponent(rawKey))
-	return path[0]
+	return wire.ParamName(wire.Unescape(rawKey))
 }
 
 // queryValue returns the first value of the parameter name in a raw query
@@ -174,8 +160,8 @@ func queryValue(rawQuery, name string) string {
 		var pair string
 		pair, rawQuery, _ = strings.Cut(rawQuery, "&")
 		k, v, _ := strings.Cut(pair, "=")
-		if unescapeComponent(k) == name {
-			return unescapeComponent(v)
+		if wire.Unescape(k) == name {
+			return wire.Unescape(v)
 		}
 	}
 	return ""
@@ -221,83 +207,7 @@ func ParsePrefixes(list ...string) ([]netip.Prefix, error) {
 // An allowlist admits everything behind an allowed address: a shared NAT, or
 // a Kazoo cluster that also serves other tenants.
 func AllowIPs(allow []netip.Prefix, trustedProxies ...netip.Prefix) Middleware {
-	allow, trustedProxies = unmapPrefixes(allow), unmapPrefixes(trustedProxies)
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			client, ok := clientAddr(r, trustedProxies)
-			if !ok || !inPrefixes(client, allow) {
-				http.Error(w, http.StatusText(http.StatusForbidden), http.StatusForbidden)
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-}
-
-// clientAddr finds the client address as AllowIPs documents.
-func clientAddr(r *http.Request, trusted []netip.Prefix) (netip.Addr, bool) {
-	remote, ok := parseHostAddr(r.RemoteAddr)
-	if !ok {
-		return netip.Addr{}, false
-	}
-	if !inPrefixes(remote, trusted) {
-		return remote, true
-	}
-	var hops []string
-	for _, v := range r.Header.Values("X-Forwarded-For") {
-		hops = append(hops, strings.Split(v, ",")...)
-	}
-	if len(hops) == 0 {
-		return remote, true // the proxy itself
-	}
-	var addr netip.Addr
-	for i := len(hops) - 1; i >= 0; i-- {
-		a, ok := parseHostAddr(strings.TrimSpace(hops[i]))
-		if !ok {
-			return netip.Addr{}, false
-		}
-		addr = a
-		if !inPrefixes(a, trusted) {
-			return a, true
-		}
-	}
-	return addr, true
-}
-
-// parseHostAddr parses "ip", "ip:port" or "[ipv6]:port", unmapping IPv4 in
-// IPv6 and dropping a zone.
-func parseHostAddr(s string) (netip.Addr, bool) {
-	if ap, err := netip.ParseAddrPort(s); err == nil {
-		return ap.Addr().Unmap().WithZone(""), true
-	}
-	s = strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Addr{}, false
-	}
-	return a.Unmap().WithZone(""), true
-}
-
-func inPrefixes(a netip.Addr, ps []netip.Prefix) bool {
-	for _, p := range ps {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
-}
-
-// unmapPrefixes turns IPv4-in-IPv6 prefixes (::ffff:10.0.0.0/104) into IPv4
-// ones, since addresses are unmapped before the check.
-func unmapPrefixes(ps []netip.Prefix) []netip.Prefix {
-	out := make([]netip.Prefix, 0, len(ps))
-	for _, p := range ps {
-		if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
-			p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
-		}
-		out = append(out, p.Masked())
-	}
-	return out
+	return access.AllowIPs(allow, trustedProxies...)
 }
 
 // AccessLog logs one line per request at info level through log: the

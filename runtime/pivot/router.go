@@ -378,7 +378,8 @@ func (rt *Router) Gather(r *Request, collection, step string, state State) (*cal
 }
 
 // ServeHTTP dispatches a request to the step named by the last segment of
-// its path, verifying the continuation, then answers as Handler does.
+// its path, verifying the continuation, then answers as Handler does, and
+// tells the observer (WithStepObserver) what happened.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
 	rt.mu.RLock()
@@ -389,7 +390,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	rt.cfg.serve(w, r, func(ctx context.Context, hr *http.Request, req *Request) (callflow.Builder, error) {
+	answer := func(ctx context.Context, hr *http.Request, req *Request) (callflow.Builder, error) {
 		token := continuationOf(req)
 		state := State{}
 		if token != "" || !rte.entry {
@@ -404,7 +405,12 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return nil, errors.Join(err, step.err)
 		}
 		return b, err
-	})
+	}
+	if rt.cfg.observer != nil {
+		rt.serveObserved(w, r, name, answer) // observe.go
+		return
+	}
+	rt.cfg.serve(w, r, answer)
 }
 
 // ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 
-	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/internal/access"
 )
 
 // This file holds the checks a receiver can make in place of a signature;
@@ -22,15 +22,15 @@ type check func(d *Delivery) (status int, why string)
 // the hook's uri, "https://username:password@hooks.example.com/kazoo":
 // Kazoo's HTTP client is expected to send them as an Authorization header
 // (common practice, unverified against Kazoo's source; the rules are
-// runtime/pivot's BasicAuth). Use user names and passwords of letters,
-// digits, "-", ".", "_" and "~" only.
+// runtime/pivot's BasicAuth, the challenge's realm "webhook"). Use user
+// names and passwords of letters, digits, "-", ".", "_" and "~" only.
 func WithBasicAuth(username, password string) Option {
 	return func(c *config) {
 		if username == "" || password == "" {
 			c.fail(errors.New("webhook: WithBasicAuth: empty user name or password"))
 			return
 		}
-		c.middleware = append(c.middleware, pivot.BasicAuth(username, password))
+		c.middleware = append(c.middleware, access.BasicAuth("webhook", username, password))
 	}
 }
 
@@ -44,7 +44,7 @@ func WithAllowedIPs(allow []netip.Prefix, trustedProxies ...netip.Prefix) Option
 			c.fail(errors.New("webhook: WithAllowedIPs: no prefix allowed"))
 			return
 		}
-		c.middleware = append(c.middleware, pivot.AllowIPs(allow, trustedProxies...))
+		c.middleware = append(c.middleware, access.AllowIPs(allow, trustedProxies...))
 	}
 }
 

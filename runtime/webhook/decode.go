@@ -1,18 +1,16 @@
 package webhook
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // GregorianUnixOffset is the number of seconds from 0000-01-01 to
@@ -28,24 +26,10 @@ func GregorianSeconds(t time.Time) int64 { return t.Unix() + GregorianUnixOffset
 // GET, POST and PUT, the only ones Kazoo's webhooks use.
 var ErrUnsupportedMethod = errors.New("unsupported method: Kazoo's webhooks send only GET, POST or PUT")
 
-// BodyError reports a JSON body that could not be decoded.
-type BodyError struct {
-	Offset int64  // byte offset in the body where decoding failed
-	Field  string // field being decoded, e.g. "custom_channel_vars[x]"; "" at top level
-	Err    error  // what went wrong
-}
-
-// Error describes the failure, naming the position and field.
-func (e *BodyError) Error() string {
-	where := fmt.Sprintf("at byte %d", e.Offset)
-	if e.Field != "" {
-		where += " in " + strconv.Quote(e.Field)
-	}
-	return fmt.Sprintf("webhook: json body: %s: %v", where, e.Err)
-}
-
-// Unwrap returns the underlying error.
-func (e *BodyError) Unwrap() error { return e.Err }
+// BodyError reports a JSON body that could not be decoded, with the byte
+// offset and the field being decoded (e.g. "custom_channel_vars[x]"); Parse
+// returns it wrapped. Pivot requests and webhook deliveries share it.
+type BodyError = wire.BodyError
 
 // FieldError reports a field whose value does not fit its type.
 type FieldError struct {
@@ -78,7 +62,7 @@ func (e *FieldError) Unwrap() error { return e.Err }
 //     as a form. An empty body has no fields.
 //
 // Forms nest bracketed keys: "a[b][c]=v" is an object in an object,
-// "a[b][]=v" a list in an object; see pivot.DecodeForm for the rules. Form
+// "a[b][]=v" a list in an object; see wire.DecodeForm for the rules. Form
 // decoding cannot fail. A JSON body that does not decode gives a
 // *BodyError naming the byte offset and field.
 //
@@ -129,10 +113,10 @@ func readDelivery(r *http.Request) (*Delivery, error) {
 	switch method {
 	case http.MethodGet:
 		d.Format = FormatQuery
-		d.Raw, d.Values = pivot.DecodeForm(strings.ReplaceAll(rawQuery, "?", "&"))
+		d.Raw, d.Values = wire.DecodeForm(strings.ReplaceAll(rawQuery, "?", "&"))
 	case http.MethodPost, http.MethodPut:
 		if rawQuery != "" {
-			_, d.URLQuery = pivot.DecodeForm(rawQuery)
+			_, d.URLQuery = wire.DecodeForm(rawQuery)
 		}
 		var body []byte
 		if r.Body != nil {
@@ -141,57 +125,15 @@ func readDelivery(r *http.Request) (*Delivery, error) {
 				return nil, fmt.Errorf("webhook: reading the %s body: %w", method, err)
 			}
 		}
-		if err := d.decodeBody(r.Header.Get("Content-Type"), body); err != nil {
-			return nil, err
+		var err error
+		d.Raw, d.Values, d.Format, err = wire.DecodeBody(r.Header.Get("Content-Type"), body)
+		if err != nil {
+			return nil, fmt.Errorf("webhook: %w", err)
 		}
 	default:
 		return nil, fmt.Errorf("webhook: method %q: %w", r.Method, ErrUnsupportedMethod)
 	}
 	return d, nil
-}
-
-// decodeBody decodes a POST or PUT body according to its Content-Type.
-func (d *Delivery) decodeBody(contentType string, body []byte) error {
-	mediaType, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		mediaType = "" // missing or malformed: decide from the body
-	}
-	switch {
-	case mediaType == pivot.ContentTypeForm:
-		d.Format = FormatForm
-		d.Raw, d.Values = pivot.DecodeForm(string(body))
-		return nil
-	case mediaType == pivot.ContentTypeJSON || strings.HasSuffix(mediaType, "+json"):
-		d.Format = FormatJSON
-		return d.decodeJSON(body)
-	}
-	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '{' {
-		if d.decodeJSON(body) == nil {
-			d.Format = FormatJSON
-			return nil
-		}
-	}
-	d.Format = FormatForm
-	d.Raw, d.Values = pivot.DecodeForm(string(body))
-	return nil
-}
-
-// decodeJSON decodes a JSON object body into d.Raw; an empty body has no
-// fields.
-func (d *Delivery) decodeJSON(body []byte) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	p, err := pivot.DecodeJSON(body)
-	if err != nil {
-		var be *pivot.BodyError
-		if errors.As(err, &be) {
-			return &BodyError{Offset: be.Offset, Field: be.Field, Err: be.Err}
-		}
-		return fmt.Errorf("webhook: json body: %w", err)
-	}
-	d.Raw = p
-	return nil
 }
 
 // ---------------------------------------------------------------------------
@@ -346,7 +288,7 @@ type fieldReader struct {
 func (f *fieldReader) take(key string) (Value, bool) {
 	f.taken[key] = true
 	v, ok := f.d.Raw.Lookup(key)
-	if !ok || v.Kind() == pivot.KindNull {
+	if !ok || v.Kind() == wire.KindNull {
 		return Value{}, false
 	}
 	return v, true
@@ -398,7 +340,7 @@ func (f *fieldReader) number(key string) (float64, Value, bool) {
 		return 0, v, false
 	}
 	s := strings.TrimSpace(v.Text())
-	if s == "" || v.Kind() == pivot.KindList || v.Kind() == pivot.KindObject || v.Kind() == pivot.KindBool {
+	if s == "" || v.Kind() == wire.KindList || v.Kind() == wire.KindObject || v.Kind() == wire.KindBool {
 		if s != "" {
 			f.problem(key, v, errors.New("not a number"))
 		}
@@ -437,7 +379,7 @@ func (f *fieldReader) seconds(key string) time.Duration {
 // small); fractions are kept. An RFC 3339 string is accepted too. 0 is
 // absent.
 func (f *fieldReader) time(key string) time.Time {
-	if v, ok := f.d.Raw.Lookup(key); ok && v.Kind() == pivot.KindString {
+	if v, ok := f.d.Raw.Lookup(key); ok && v.Kind() == wire.KindString {
 		if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(v.Text())); err == nil {
 			f.take(key)
 			return t.UTC()
@@ -464,7 +406,7 @@ func (f *fieldReader) texts(key string) map[string]string {
 	if !ok {
 		return nil
 	}
-	if v.Kind() != pivot.KindObject {
+	if v.Kind() != wire.KindObject {
 		if v.Text() != "" {
 			f.problem(key, v, errors.New("not an object"))
 		}
@@ -472,7 +414,7 @@ func (f *fieldReader) texts(key string) map[string]string {
 	}
 	var m map[string]string
 	for _, kv := range v.Members() {
-		if kv.Value.Kind() == pivot.KindNull {
+		if kv.Value.Kind() == wire.KindNull {
 			continue
 		}
 		if m == nil {

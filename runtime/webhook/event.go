@@ -5,19 +5,19 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // Params is the ordered field tree of a delivery: the decoded JSON object, or
 // the query/form pairs with bracketed keys nested back into objects and
 // lists. Kazoo's webhooks and Pivot share one form encoding
-// (kz_http_util:json_to_querystring), so this is runtime/pivot's tree; look
+// (kz_http_util:json_to_querystring), so this is runtime/wire's tree; look
 // fields up with Get and Lookup, e.g. "custom_channel_vars[Bridge-ID]".
-type Params = pivot.Params
+type Params = wire.Params
 
 // Value is one field value of a delivery: a string, number, boolean, list or
-// object, as runtime/pivot holds it.
-type Value = pivot.Value
+// object, as runtime/wire holds it.
+type Value = wire.Value
 
 // The hook names Kazoo's webhooks app offers (the webhook document's "hook"),
 // as Event.Hook reports them, plus HookCallflow for the callflow "webhook"
@@ -42,39 +42,17 @@ const (
 	ObjectDeleted = "doc_deleted"
 )
 
-// Format says how a delivery carried its fields.
-type Format uint8
+// Format says how a delivery carried its fields: runtime/wire's body
+// format, which Pivot requests share. Its String is "query", "form", "json"
+// or "unset".
+type Format = wire.BodyFormat
 
 // The delivery formats. The zero value means "not set".
 const (
-	FormatQuery Format = iota + 1 // GET: the URL's query string, form-encoded
-	FormatForm                    // POST or PUT, application/x-www-form-urlencoded (the hook's "form-data")
-	FormatJSON                    // POST or PUT, application/json (the hook's "json")
+	FormatQuery = wire.BodyQuery // GET: the URL's query string, form-encoded
+	FormatForm  = wire.BodyForm  // POST or PUT, application/x-www-form-urlencoded (the hook's "form-data")
+	FormatJSON  = wire.BodyJSON  // POST or PUT, application/json (the hook's "json")
 )
-
-// String returns "query", "form", "json" or "unset".
-func (f Format) String() string {
-	switch f {
-	case FormatQuery:
-		return "query"
-	case FormatForm:
-		return "form"
-	case FormatJSON:
-		return "json"
-	}
-	return "unset"
-}
-
-// bodyFormat returns the runtime/pivot encoding of f.
-func (f Format) bodyFormat() pivot.BodyFormat {
-	switch f {
-	case FormatQuery:
-		return pivot.BodyQuery
-	case FormatJSON:
-		return pivot.BodyJSON
-	}
-	return pivot.BodyForm
-}
 
 // Event is one decoded delivery: *ChannelEvent, *ObjectEvent,
 // *NotificationEvent, *ParkingEvent, *CallflowEvent or *UnknownEvent. Use a
@@ -139,7 +117,7 @@ func (d *Delivery) Info() *Delivery { return d }
 
 // Get returns the text of the named field, or "" when it is absent. Bracketed
 // names walk into objects and lists: "custom_application_vars[ivr_step]".
-// Lists and objects come back as compact JSON; see pivot.Params.Lookup.
+// Lists and objects come back as compact JSON; see wire.Params.Lookup.
 func (d *Delivery) Get(name string) string { return d.Raw.Get(name) }
 
 // Lookup returns the named field and whether it is present; see Get.

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // Fuzz modes: how the fuzzed string reaches Parse.
@@ -30,9 +30,9 @@ func fuzzRequest(mode byte, data string) *http.Request {
 		r.URL.RawQuery = data // bypass URL parsing: any bytes may arrive
 		return r
 	case modeForm:
-		return serverRequest(http.MethodPost, "/hooks", pivot.ContentTypeForm, data)
+		return serverRequest(http.MethodPost, "/hooks", wire.ContentTypeForm, data)
 	case modeJSON:
-		return serverRequest(http.MethodPut, "/hooks", pivot.ContentTypeJSON, data)
+		return serverRequest(http.MethodPut, "/hooks", wire.ContentTypeJSON, data)
 	}
 	return serverRequest(http.MethodPost, "/hooks", "", data)
 }
@@ -46,11 +46,11 @@ func resend(t *testing.T, ev Event) Event {
 	switch d.Format {
 	case FormatQuery:
 		r = httptest.NewRequest(http.MethodGet, "/hooks", nil)
-		r.URL.RawQuery = pivot.EncodeForm(d.Raw)
+		r.URL.RawQuery = wire.EncodeForm(d.Raw)
 	case FormatJSON:
-		r = serverRequest(d.Method, "/hooks", pivot.ContentTypeJSON, string(pivot.EncodeJSON(d.Raw)))
+		r = serverRequest(d.Method, "/hooks", wire.ContentTypeJSON, string(wire.EncodeJSON(d.Raw)))
 	default:
-		r = serverRequest(d.Method, "/hooks", pivot.ContentTypeForm, pivot.EncodeForm(d.Raw))
+		r = serverRequest(d.Method, "/hooks", wire.ContentTypeForm, wire.EncodeForm(d.Raw))
 	}
 	again, err := Parse(r)
 	if err != nil {
@@ -82,7 +82,7 @@ func wireSafe(p Params) bool {
 		}) {
 			return false
 		}
-		if kv.Value.Kind() == pivot.KindObject && !wireSafe(kv.Value.Members()) {
+		if kv.Value.Kind() == wire.KindObject && !wireSafe(kv.Value.Members()) {
 			return false
 		}
 	}

@@ -64,6 +64,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-ID", x.requestID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.requests++
 	if len(s.failures) > 0 {
 		e := s.failures[0]
 		s.failures = s.failures[1:]
@@ -129,6 +130,8 @@ func (s *Server) route(x *exchange) (*result, *apiError) {
 			return refuse(errInvalidMethod(x.method))
 		}
 		return s.login(x, segs[0])
+	case len(segs) == 1 && segs[0] == "webhooks":
+		return s.hookTypes(x) // no token needed (§2.1)
 	case len(segs) == 0 || segs[0] != "accounts" && segs[0] != "token_auth" && segs[0] != "schemas":
 		return refuse(errNotFound("unknown resource " + strings.Join(segs, "/")))
 	}
@@ -167,6 +170,8 @@ func (s *Server) route(x *exchange) (*result, *apiError) {
 		return success(http.StatusOK, map[string]any{"id": a.ID, "name": a.Name, "realm": a.Realm})
 	case rest[0] == "pivot" && len(rest) >= 2 && rest[1] == "debug":
 		return s.pivotDebug(x, a, rest[2:])
+	case rest[0] == string(Webhooks):
+		return s.webhookCollection(x, a, rest[1:])
 	case slices.Contains(collections, crossbar.Resource(rest[0])) && len(rest) <= 2:
 		if len(rest) == 1 {
 			return s.collection(x, a, crossbar.Resource(rest[0]))
@@ -380,18 +385,18 @@ func (s *Server) tokenAuth(x *exchange) (*result, *apiError) {
 // schemas serves GET /v2/schemas, GET /v2/schemas/{name} and PUT
 // /v2/schemas/{name}/validation (§1.10).
 func (s *Server) schemas(x *exchange) (*result, *apiError) {
-	set, err := schemaSet()
+	set, err := embedded()
 	if err != nil {
 		return refuse(errSchemas(err))
 	}
 	segs := x.segs[1:]
 	switch {
 	case len(segs) == 0 && x.method == http.MethodGet:
-		return success(http.StatusOK, set.IDs)
+		return success(http.StatusOK, set.files.IDs)
 	case len(segs) == 0:
 		return refuse(errInvalidMethod(x.method))
 	}
-	schema := set.Get(segs[0])
+	schema := set.files.Get(segs[0])
 	switch {
 	case schema == nil:
 		return refuse(errBadIdentifier(segs[0]))
@@ -404,7 +409,7 @@ func (s *Server) schemas(x *exchange) (*result, *apiError) {
 			p.add("", "type", "Value is not of type object", nil)
 			return refuse(p.err())
 		}
-		p, err := validateDocument(segs[0], doc, s.blacklist)
+		p, err := s.validateDocument(segs[0], doc)
 		if err != nil {
 			return refuse(errSchemas(err))
 		}
@@ -497,7 +502,7 @@ func (s *Server) save(a *Account, r crossbar.Resource, id string, doc map[string
 		}
 		normalizeCallflowNumbers(doc)
 	}
-	p, err := validateDocument(string(r), doc, s.blacklist)
+	p, err := s.validateDocument(string(r), doc)
 	if err != nil {
 		return "", errSchemas(err)
 	}

@@ -239,16 +239,6 @@ func normalizeCallflowNumbers(doc map[string]any) {
 	}
 }
 
-// checkURLs applies Crossbar's client-URL check to every URL of a
-// callflow's flow (§1.5): code "error", "invalid client URL".
-func checkURLs(p problems, blacklist crossbar.URLBlacklist, doc map[string]any) {
-	for _, u := range crossbar.FlowURLs(doc["flow"], "/flow") {
-		if blacklist.Check(u.URL) != nil {
-			p.add(u.Pointer, "error", "invalid client URL", map[string]any{"value": u.URL})
-		}
-	}
-}
-
 // checkUnique refuses a number or pattern another callflow of the same
 // account already has (§1.7 step 5): 400 at numbers (or patterns), code
 // unique, cause the number; one conflict per list, since Kazoo keeps one

@@ -1,116 +1,131 @@
 package crossbartest
 
 import (
-	"errors"
+	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 
-	"github.com/santhosh-tekuri/jsonschema/v5"
-
 	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/generator/model"
+	"github.com/kzgen/kzgen/generator/validate"
 	"github.com/kzgen/kzgen/runtime/crossbar"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 	"github.com/kzgen/kzgen/schemas"
 )
 
-// schemaSet is kzgen's embedded schema set (callflows and, as they are
-// added, the other collections' schemas), compiled once by the reference
-// validator that generator/load uses.
-// TODO(validate): use generator/validate, kzgen's Kazoo validator, in validateDocument once it exists.
-var schemaSet = sync.OnceValues(func() (*load.Set, error) {
-	return load.Load(schemas.FS, load.Options{Name: "schemas"})
+// embedded is kzgen's embedded schema set, read once: the files the fake
+// serves from /v2/schemas, and their model, which every server's validator
+// is built from.
+var embedded = sync.OnceValues(func() (*embeddedSchemas, error) {
+	files, err := load.Read(schemas.FS, load.Options{Name: "schemas"})
+	if err != nil {
+		return nil, err
+	}
+	m, err := model.Build(files)
+	if err != nil {
+		return nil, err
+	}
+	return &embeddedSchemas{files: files, model: m}, nil
 })
 
-// hasSchema reports whether the embedded set has the schema id.
-func hasSchema(id string) bool {
-	set, err := schemaSet()
-	return err == nil && set.Get(id) != nil
+type embeddedSchemas struct {
+	files *load.Set
+	model *model.Set
 }
 
-// validateDocument checks doc against the schema id as Crossbar does on
-// save and in /schemas/{id}/validation (§1.5, §1.10): for a callflow, the
-// document against "callflows", each node's data against
-// "callflows.<module>" (the kazoo-validation of callflows.action.data), and
-// the client-URL check; for other collections, the document against their
-// schema when the embedded set has one. Codes are the JSON Schema keyword
-// that failed, as Kazoo's validator reports them, with oneOf as
-// not_one_schema_valid.
-func validateDocument(id string, doc map[string]any, blacklist crossbar.URLBlacklist) (problems, error) {
+// newValidator builds the validator of a server: Kazoo's, over the
+// embedded schemas, with the server's client URL blacklist and stability
+// level.
+func newValidator(blacklist crossbar.URLBlacklist, stability string) (*validate.Validator, error) {
+	set, err := embedded()
+	if err != nil {
+		return nil, err
+	}
+	entries := append([]string(nil), blacklist.Hosts...)
+	for _, n := range blacklist.Networks {
+		entries = append(entries, n.String())
+	}
+	b, err := new(validate.Blacklist).With(entries...)
+	if err != nil {
+		return nil, fmt.Errorf("URL blacklist: %w", err)
+	}
+	opts := []validate.Option{validate.WithBlacklist(b)}
+	if stability != "" {
+		opts = append(opts, validate.WithStabilityLevel(stability))
+	}
+	return validate.FromSet(set.model, opts...)
+}
+
+// validateDocument checks doc, a document of the schema id, as Crossbar
+// does, with kzgen's Kazoo validator (generator/validate): a callflow as
+// Crossbar stores it (the callflows schema, every node's data against its
+// module's schema, the client URL check, the system's stability level and
+// Crossbar's type conversions before a second pass; cb_callflows's own
+// number check is the caller's), any other document against its schema.
+// Documents of a schema the embedded set does not have are not checked.
+//
+// The document is stored as sent: Crossbar stores the values it converted
+// (20 for "20"), the fake keeps the text.
+//
+// Problems have Kazoo's codes; the message is the validator's, except for
+// the two whose text Kazoo's is known: "invalid client URL" and
+// "Field is required but missing".
+func (s *Server) validateDocument(id string, doc map[string]any) (problems, error) {
 	p := problems{}
-	set, err := schemaSet()
+	set, err := embedded()
 	if err != nil {
 		return nil, fmt.Errorf("crossbartest: loading the embedded schemas: %w", err)
 	}
-	s := set.Get(id)
-	if s == nil {
+	if set.model.Schema(id) == nil {
 		return p, nil
 	}
-	addSchemaErrors(p, "", doc, s.Compiled.Validate(doc))
-	if id != string(crossbar.Callflows) {
-		return p, nil
+	v, err := s.validator()
+	if err != nil {
+		return nil, fmt.Errorf("crossbartest: the validator: %w", err)
 	}
-	crossbar.WalkFlow(doc["flow"], "/flow", func(ptr string, node map[string]any) {
-		module, ok := node["module"].(string)
-		if !ok || module == "" {
-			return // the action schema reports it
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("crossbartest: %w", err)
+	}
+	var res *validate.Result
+	if id == string(crossbar.Callflows) {
+		res = v.Validate(data, validate.Callflow)
+	} else if res, err = v.ValidateSchema(id, data); err != nil {
+		return nil, err
+	}
+	for _, e := range res.Problems {
+		if id == string(crossbar.Callflows) && isNumbersCheck(e) {
+			continue // cb_callflows's check, not the schema's (checkCallflowLists)
 		}
-		ms := set.Get("callflows." + module)
-		if ms == nil {
-			p.add(ptr+"/module", "invalid", fmt.Sprintf("unknown callflow module %q: there is no schema callflows.%s", module, module), map[string]any{"value": module})
-			return
+		details := map[string]any{}
+		if v, ok := lookupPointer(doc, e.Pointer); ok {
+			details["value"] = v
 		}
-		data, ok := node["data"].(map[string]any)
-		if !ok {
-			return // the action schema reports it
-		}
-		addSchemaErrors(p, ptr+"/data", data, ms.Compiled.Validate(data))
-	})
-	checkURLs(p, blacklist, doc)
+		p.add(e.Pointer, e.Code, kazooMessage(e.Code, e.Message), details)
+	}
 	return p, nil
 }
 
-// quoted finds the property names in the validator's messages.
-var quoted = regexp.MustCompile(`'([^']*)'`)
+// isNumbersCheck reports whether e is the validator's "at least one
+// number or pattern", which Crossbar's callflow module applies before the
+// schema (the fake's checkCallflowLists) and its schema validation
+// endpoint not at all. The callflows schema requires neither list, so no
+// other problem is a missing /numbers.
+func isNumbersCheck(e kzrt.Error) bool {
+	return e.Pointer == "/numbers" && e.Code == model.CodeRequired
+}
 
-// addSchemaErrors records the leaves of a validation error under base.
-func addSchemaErrors(p problems, base string, instance any, err error) {
-	if err == nil {
-		return
+// kazooMessage is the message Crossbar gives for a problem: Kazoo's own
+// text where it is known, else the validator's.
+func kazooMessage(code, message string) string {
+	switch {
+	case code == model.CodeError && strings.HasPrefix(message, "invalid client URL"):
+		return "invalid client URL" // §1.5
+	case code == model.CodeRequired:
+		return "Field is required but missing"
 	}
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
-		p.add(base, "invalid", err.Error(), nil)
-		return
-	}
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		keyword := e.KeywordLocation[strings.LastIndex(e.KeywordLocation, "/")+1:]
-		at := base + e.InstanceLocation
-		switch {
-		case keyword == "oneOf" || keyword == "anyOf":
-			p.add(at, "not_one_schema_valid", "Value is not valid against exactly one of the allowed schemas", nil)
-		case len(e.Causes) > 0:
-			for _, c := range e.Causes {
-				walk(c)
-			}
-		case keyword == "required":
-			for _, m := range quoted.FindAllStringSubmatch(e.Message, -1) {
-				p.add(at+"/"+escapeToken(m[1]), "required", "Field is required but missing", nil)
-			}
-		case keyword == "additionalProperties":
-			for _, m := range quoted.FindAllStringSubmatch(e.Message, -1) {
-				p.add(at+"/"+escapeToken(m[1]), "additionalProperties", "Strict checking of data is enabled; only include schema-defined properties", nil)
-			}
-		default:
-			details := map[string]any{}
-			if v, ok := lookupPointer(instance, e.InstanceLocation); ok {
-				details["value"] = v
-			}
-			p.add(at, keyword, e.Message, details)
-		}
-	}
-	walk(ve)
+	return message
 }
 
 // lookupPointer returns the value at a JSON pointer.
@@ -137,8 +152,4 @@ func lookupPointer(v any, pointer string) (any, bool) {
 		}
 	}
 	return v, true
-}
-
-func escapeToken(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }

@@ -29,18 +29,26 @@
 //     with page_size, start_key and next_start_key, order descending unless
 //     ascending=true, filter_*, has_key and key_missing.
 //   - Callflow rules on save: a number or pattern required, E.164
-//     normalisation, the embedded schemas (with each node's data against
-//     its module), the client-URL blacklist on voice_url and the other URL
-//     fields, numbers and patterns unique within the account (either
-//     wording), numbers owned by another account refused with 403.
+//     normalisation, the embedded schemas checked as Kazoo checks them
+//     (generator/validate in stored-callflow mode: each node's data
+//     against its module, the client-URL blacklist on voice_url and the
+//     other URL fields, the stability level, Crossbar's type conversions),
+//     numbers and patterns unique within the account (either wording),
+//     numbers owned by another account refused with 403. Other documents
+//     are checked against their schema.
 //   - PUT /v2/schemas/{name}/validation (the schemas only), GET
 //     /v2/schemas[/{name}].
 //   - GET /v2/accounts/{ID}/pivot/debug[/{call ID or debug ID}] over seeded
 //     records (Account.AddPivotDebug), or 404 with Options.NoPivotDebug.
+//   - Webhooks (webhooks.go): GET /v2/webhooks without a token, the
+//     account's webhooks with Crossbar's checks (schema, URL blacklist,
+//     offered hooks), the attempt log (Account.AddWebhookAttempts), Kazoo's
+//     auto-disable of failing hooks and the bulk re-enable.
 //
 // Validation errors have Kazoo's shape (dotted key path → code →
-// {message, value…}) with the JSON Schema keyword as code; their message
-// texts are the fake's. The clock (Options.Clock, ManualClock) drives token
+// {message, value…}) with Kazoo's codes; their message texts are the
+// validator's, apart from "invalid client URL" and "Field is required but
+// missing", Kazoo's own. The clock (Options.Clock, ManualClock) drives token
 // expiry, the bucket's refill and the debug log's time range.
 package crossbartest
 
@@ -57,6 +65,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kzgen/kzgen/generator/validate"
 	"github.com/kzgen/kzgen/runtime/crossbar"
 )
 
@@ -123,6 +132,12 @@ type Options struct {
 	// URLBlacklist replaces crossbar.DefaultURLBlacklist, as an operator's
 	// configuration would.
 	URLBlacklist *crossbar.URLBlacklist
+	// StabilityLevel is the system's stability level ("stable", "beta" or
+	// "alpha") stored callflows are checked with: a property of a lower
+	// level is refused. Empty, nothing is checked, as Kazoo does when the
+	// system has none. Another value makes every save fail with a 500
+	// naming it.
+	StabilityLevel string
 	// NoPivotDebug answers 404 for the Pivot debug endpoint, as a cluster
 	// without cb_pivot does.
 	NoPivotDebug bool
@@ -134,10 +149,13 @@ type Server struct {
 	// URL is the base URL to give a client, http://127.0.0.1:PORT.
 	URL string
 
-	ts        *httptest.Server
-	opts      Options
+	ts     *httptest.Server
+	opts   Options
+	secret []byte
+	// validator checks documents as Kazoo does, built on first use.
+	validator func() (*validate.Validator, error)
+	// blacklist is the client-URL blacklist the server applies.
 	blacklist crossbar.URLBlacklist
-	secret    []byte
 
 	mu       sync.Mutex
 	accounts []*Account
@@ -145,6 +163,7 @@ type Server struct {
 	buckets  map[string]*bucket
 	revoked  map[string]bool
 	logins   int
+	requests int
 	failures []*apiError
 }
 
@@ -161,6 +180,7 @@ type Account struct {
 	docs   map[crossbar.Resource]map[string]*document
 	hashes map[string]userHashes // user ID → password hashes
 	debug  []map[string]any      // pivot debug records
+	hooks  *hookState            // webhook state outside the documents (webhooks.go)
 }
 
 // document is a stored document and its revision.
@@ -189,16 +209,19 @@ func NewServer(opts Options) *Server {
 		opts.PageSize = DefaultPageSize
 	}
 	s := &Server{
-		opts:      opts,
-		blacklist: crossbar.DefaultURLBlacklist,
-		secret:    []byte(randomHex(32)),
-		owners:    map[string]string{},
-		buckets:   map[string]*bucket{},
-		revoked:   map[string]bool{},
+		opts:    opts,
+		secret:  []byte(randomHex(32)),
+		owners:  map[string]string{},
+		buckets: map[string]*bucket{},
+		revoked: map[string]bool{},
 	}
+	s.blacklist = crossbar.DefaultURLBlacklist
 	if opts.URLBlacklist != nil {
 		s.blacklist = *opts.URLBlacklist
 	}
+	s.validator = sync.OnceValues(func() (*validate.Validator, error) {
+		return newValidator(s.blacklist, opts.StabilityLevel)
+	})
 	s.ts = httptest.NewServer(s)
 	s.URL = s.ts.URL
 	return s
@@ -206,6 +229,14 @@ func NewServer(opts Options) *Server {
 
 // Close shuts the server down.
 func (s *Server) Close() { s.ts.Close() }
+
+// Requests returns how many requests reached the server so far, whatever
+// their outcome.
+func (s *Server) Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
+}
 
 // Logins returns how many logins succeeded so far.
 func (s *Server) Logins() int {

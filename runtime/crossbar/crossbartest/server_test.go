@@ -260,3 +260,64 @@ func TestFailNext(t *testing.T) {
 		t.Errorf("the failure was not used up: %d", status)
 	}
 }
+
+// TestDocumentsAreValidatedAsKazooDoes: saves go through kzgen's Kazoo
+// validator: a callflow in stored-callflow mode (each node's data against
+// its module, Crossbar's conversions), other documents against their
+// schema, with Kazoo's codes and the value at each pointer.
+func TestDocumentsAreValidatedAsKazooDoes(t *testing.T) {
+	srv := crossbartest.NewServer(crossbartest.Options{StabilityLevel: "stable"})
+	defer srv.Close()
+	a := srv.AddAccount("Example")
+	auth := map[string]string{"X-Auth-Token": login(t, srv, a)}
+	base := "/v2/accounts/" + a.ID
+
+	// "20" where the user module wants an integer: Crossbar converts it
+	// and saves the callflow.
+	status, env, _ := wire(t, srv, "PUT", base+"/callflows", auth,
+		`{"data":{"numbers":["2000"],"flow":{"module":"user","data":{"id":"4b1a1f61ac2e35ab7d7ba9a8d3c10e4c","timeout":"20"}}}}`)
+	if status != 201 {
+		t.Errorf("converted value: %d %v", status, env)
+	}
+
+	status, env, _ = wire(t, srv, "PUT", base+"/callflows", auth,
+		`{"data":{"numbers":["2001"],"flow":{"module":"menu","data":{},"children":{"1":{"module":"transfer_to_mars","data":{}},"2":{"module":"ring_group","data":{"endpoints":[{"id":"x","endpoint_type":"fax"}]}}}}}}`)
+	data, _ := env["data"].(map[string]any)
+	module, _ := data["flow.children.1.module"].(map[string]any)
+	endpoint, _ := data["flow.children.2.data.endpoints.0.endpoint_type"].(map[string]any)
+	if status != 400 || module["error"] == nil || endpoint["enum"] == nil || endpoint["enum"].(map[string]any)["value"] != "fax" {
+		t.Errorf("nested problems: %d %v", status, data)
+	}
+
+	status, env, _ = wire(t, srv, "PUT", base+"/users", auth, `{"data":{"first_name":"Alice","priv_level":"root"}}`)
+	data, _ = env["data"].(map[string]any)
+	lastName, _ := data["last_name"].(map[string]any)
+	if status != 400 || data["priv_level"].(map[string]any)["enum"] == nil || lastName["required"].(map[string]any)["message"] != "Field is required but missing" {
+		t.Errorf("user: %d %v", status, data)
+	}
+	if ids := a.IDs(crossbar.Users); len(ids) != 0 {
+		t.Errorf("a refused user was saved: %v", ids)
+	}
+
+	bad := crossbartest.NewServer(crossbartest.Options{StabilityLevel: "gamma"})
+	defer bad.Close()
+	b := bad.AddAccount("Example")
+	if _, err := b.Create(crossbar.Menus, map[string]any{"name": "Main"}); err == nil || !strings.Contains(err.Error(), "unknown stability level") || !strings.Contains(err.Error(), "gamma") {
+		t.Errorf("a bad stability level: %v", err)
+	}
+}
+
+// TestRequestsAreCounted: every request that reaches the fake counts,
+// refused or not.
+func TestRequestsAreCounted(t *testing.T) {
+	srv := crossbartest.NewServer(crossbartest.Options{})
+	defer srv.Close()
+	if srv.Requests() != 0 {
+		t.Fatal("requests before any")
+	}
+	wire(t, srv, "GET", "/v2/token_auth", nil, "")
+	login(t, srv, srv.AddAccount("Example"))
+	if n := srv.Requests(); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}

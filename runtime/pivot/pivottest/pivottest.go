@@ -21,7 +21,10 @@
 //     (VerdictRun with a warning, since that relies on a fallback path).
 //
 // The schema check is the generated callflow validator (Node.Validate),
-// which mirrors Kazoo's callflows.action and callflows.<module> schemas.
+// which mirrors Kazoo's callflows.action and callflows.<module> schemas,
+// with one leniency for tests: client URLs (a pivot's voice_url) are not
+// checked against Kazoo's default blacklist, since test servers listen on
+// 127.0.0.1, which it holds. pivot.Handler checks them.
 //
 // Call.Next follows a callflow's collect_dtmf → pivot chain: it returns the
 // Call Kazoo makes when the caller has pressed the given digits, to the pivot
@@ -43,7 +46,8 @@ import (
 	"time"
 
 	"github.com/kzgen/kzgen/gen/callflow"
-	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/kzrt"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // DefaultVoiceURL is the voice_url of a Call that sets none.
@@ -71,12 +75,12 @@ type Call struct {
 	Method string
 	// Body is the POST body format, req_body_format: pivot.BodyJSON, or
 	// form otherwise (Kazoo's default). GET always uses the query string.
-	Body pivot.BodyFormat
+	Body wire.BodyFormat
 	// Format is the parameter naming, req_format: pivot.FormatTwiML, or
 	// pivot.FormatKazoo otherwise (the schema default). Note that a pivot
 	// node with no req_format at all makes Kazoo's pivot_call fall back to
 	// twiml; Next follows that rule for the nodes it reads.
-	Format pivot.Format
+	Format wire.Format
 	// Timeout is req_timeout_ms (default DefaultTimeout): Do gives up after
 	// it, and Send reports a slower in-process answer as failed.
 	Timeout time.Duration
@@ -113,11 +117,11 @@ func (c Call) method() string {
 	return http.MethodPost
 }
 
-func (c Call) format() pivot.Format {
-	if c.Format == pivot.FormatTwiML {
-		return pivot.FormatTwiML
+func (c Call) format() wire.Format {
+	if c.Format == wire.FormatTwiML {
+		return wire.FormatTwiML
 	}
-	return pivot.FormatKazoo
+	return wire.FormatKazoo
 }
 
 func (c Call) voiceURL() string {
@@ -136,39 +140,39 @@ func (c Call) timeout() time.Duration {
 
 // Request returns the call's parameters as a typed pivot.Request, with the
 // values Kazoo always sends (Api-Version for the naming, Direction inbound).
-func (c Call) Request() *pivot.Request {
-	r := &pivot.Request{
+func (c Call) Request() *wire.Request {
+	r := &wire.Request{
 		CallID: c.CallID, AccountID: c.AccountID,
 		From: c.From, FromRealm: c.FromRealm, To: c.To, ToRealm: c.ToRealm,
 		RequestUser: c.RequestUser, RequestRealm: c.RequestRealm,
 		CallerIDName: c.CallerIDName, CallerIDNumber: c.CallerIDNumber,
 		UserIDs: c.UserIDs, Language: c.Language,
-		Direction:             pivot.DirectionInbound,
-		APIVersion:            pivot.KazooAPIVersion,
-		Digits:                pivot.DigitCollections(c.Digits),
+		Direction:             wire.DirectionInbound,
+		APIVersion:            wire.KazooAPIVersion,
+		Digits:                wire.DigitCollections(c.Digits),
 		CustomApplicationVars: c.CustomApplicationVars,
 		CustomSIPHeaders:      c.CustomSIPHeaders,
 	}
-	if c.format() == pivot.FormatTwiML {
-		r.APIVersion = pivot.TwiMLAPIVersion
+	if c.format() == wire.FormatTwiML {
+		r.APIVersion = wire.TwiMLAPIVersion
 	}
 	return r
 }
 
 // Params returns the parameters Kazoo sends for the call, in its naming.
-func (c Call) Params() pivot.Params {
+func (c Call) Params() wire.Params {
 	return c.Request().Params(c.format())
 }
 
 // HTTPRequest returns the client request Kazoo sends for the call
-// (pivot.NewHTTPRequest), with an Authorization header from the voice_url's
+// (wire.NewHTTPRequest), with an Authorization header from the voice_url's
 // user info, which is removed from the URL.
 func (c Call) HTTPRequest(ctx context.Context) (*http.Request, error) {
-	body := pivot.BodyForm
-	if c.Body == pivot.BodyJSON {
-		body = pivot.BodyJSON
+	body := wire.BodyForm
+	if c.Body == wire.BodyJSON {
+		body = wire.BodyJSON
 	}
-	req, err := pivot.NewHTTPRequest(ctx, c.method(), c.voiceURL(), body, c.Params())
+	req, err := wire.NewHTTPRequest(ctx, c.method(), c.voiceURL(), body, c.Params())
 	if err != nil {
 		return nil, err
 	}
@@ -355,7 +359,7 @@ func Interpret(status int, header http.Header, body []byte) *Result {
 		mediaType = strings.TrimSpace(before)
 	}
 	switch {
-	case mediaType == pivot.ContentTypeJSON:
+	case mediaType == wire.ContentTypeJSON:
 		res.readKazoo()
 	case len(values) == 0 || mediaType == "text/xml" || mediaType == "application/xml":
 		if isTwiML(body) {
@@ -377,7 +381,7 @@ func Interpret(status int, header http.Header, body []byte) *Result {
 		}
 		res.Warnings = append(res.Warnings, fmt.Sprintf(
 			"Content-Type %q is not exactly %q (Kazoo compares it case-sensitively): Kazoo tries TwiML first and reads Kazoo JSON only as a fallback",
-			mediaType, pivot.ContentTypeJSON))
+			mediaType, wire.ContentTypeJSON))
 		// Unverified: whether invalid JSON on this path ends the call (as
 		// with application/json) or counts as unrecognised; this reads it
 		// like application/json.
@@ -385,6 +389,10 @@ func Interpret(status int, header http.Header, body []byte) *Result {
 	}
 	return res
 }
+
+// localTesting is the client blacklist answers are checked with: none, so
+// that a pivot can call a test server on this machine.
+var localTesting, _ = kzrt.NewBlacklist()
 
 // readKazoo reads the body as Kazoo's kzt_kazoo does: one JSON value,
 // validated as a callflows.action node.
@@ -403,7 +411,7 @@ func (r *Result) readKazoo() {
 		r.end(`a callflow document ({"flow":…}), not a bare node: Kazoo validates the body itself as callflows.action`)
 		return
 	}
-	if err := node.Validate(); err != nil {
+	if err := kzrt.Validate(node, kzrt.WithURLBlacklist(localTesting)); err != nil {
 		r.end("schema-invalid callflow: " + err.Error())
 		return
 	}
@@ -474,13 +482,13 @@ func (c Call) Next(res *Result, digits string) (Call, error) {
 	next := c
 	next.VoiceURL = pivotNode.GetVoiceURL()
 	next.Method = string(pivotNode.GetMethod())
-	next.Body = pivot.BodyForm
+	next.Body = wire.BodyForm
 	if pivotNode.GetReqBodyFormat() == callflow.PivotReqBodyFormatJSON {
-		next.Body = pivot.BodyJSON
+		next.Body = wire.BodyJSON
 	}
-	next.Format = pivot.FormatTwiML // pivot_call's fallback without req_format
+	next.Format = wire.FormatTwiML // pivot_call's fallback without req_format
 	if pivotNode.ReqFormat != nil && *pivotNode.ReqFormat == callflow.PivotReqFormatKazoo {
-		next.Format = pivot.FormatKazoo
+		next.Format = wire.FormatKazoo
 	}
 	next.Timeout = 0
 	if ms := pivotNode.GetReqTimeoutMS(); ms > 0 {

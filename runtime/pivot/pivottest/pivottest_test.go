@@ -147,7 +147,9 @@ func TestInterpret(t *testing.T) {
 		{"array", 200, json, "[" + valid + "]", pivottest.VerdictCallEnds, 0},
 		{"document, not a node", 200, json, `{"flow":` + valid + `,"numbers":["1"]}`, pivottest.VerdictCallEnds, 0},
 		{"schema-invalid", 200, json, `{"module":"tts","data":{"text":""}}`, pivottest.VerdictCallEnds, 0},
-		{"missing data", 200, json, `{"module":"hangup"}`, pivottest.VerdictCallEnds, 0},
+		// Kazoo fills in data's default, {}, then checks it.
+		{"missing data, filled in", 200, json, `{"module":"hangup"}`, pivottest.VerdictRun, 0},
+		{"missing data, filled in and refused", 200, json, `{"module":"pivot"}`, pivottest.VerdictCallEnds, 0},
 		{"wrong type", 200, json, `{"module":"tts","data":{"text":5}}`, pivottest.VerdictCallEnds, 0},
 		{"unknown module", 200, json, `{"module":"say","data":{}}`, pivottest.VerdictCallEnds, 0},
 		{"invalid child", 200, json, `{"module":"tts","data":{"text":"a"},"children":{"_":{"module":"tts","data":{}}}}`, pivottest.VerdictCallEnds, 0},

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kzgen/kzgen/runtime/pivot"
 	"github.com/kzgen/kzgen/runtime/webhook"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // samples holds one payload per hook, written from the field lists of
@@ -64,7 +64,7 @@ func Sample(hook string) (*Payload, error) {
 	if err != nil {
 		return nil, fmt.Errorf("webhooktest: no sample for hook %q (have %s)", hook, strings.Join(SampleHooks(), ", "))
 	}
-	fields, err := pivot.DecodeJSON(data)
+	fields, err := wire.DecodeJSON(data)
 	if err != nil {
 		return nil, fmt.Errorf("webhooktest: sample %s: %w", hook, err)
 	}
@@ -118,20 +118,20 @@ func (p *Payload) Set(path string, v webhook.Value) error {
 // Replacing an object or a list is an error: set its members instead.
 func (p *Payload) SetText(path, text string) error {
 	old, _ := p.fields.Lookup(path)
-	v := pivot.String(text)
+	v := wire.String(text)
 	switch old.Kind() {
-	case pivot.KindNumber:
+	case wire.KindNumber:
 		if _, err := strconv.ParseFloat(text, 64); err != nil || !json.Valid([]byte(text)) {
 			return fmt.Errorf("webhooktest: set %s: %q is not a number, and the field is one", path, text)
 		}
-		v = pivot.Number(text)
-	case pivot.KindBool:
+		v = wire.Number(text)
+	case wire.KindBool:
 		b, err := strconv.ParseBool(text)
 		if err != nil {
 			return fmt.Errorf("webhooktest: set %s: %q is not true or false, and the field is a boolean", path, text)
 		}
-		v = pivot.Bool(b)
-	case pivot.KindObject, pivot.KindList:
+		v = wire.Bool(b)
+	case wire.KindObject, wire.KindList:
 		return fmt.Errorf("webhooktest: set %s: the field holds a %s; set its members instead, e.g. %s[name]", path, old.Kind(), path)
 	}
 	return p.Set(path, v)
@@ -180,9 +180,9 @@ func setPath(p webhook.Params, path []string, v webhook.Value) (webhook.Params, 
 	var inner webhook.Params
 	if cur, ok := member(p, path[0]); ok {
 		switch cur.Kind() {
-		case pivot.KindObject:
+		case wire.KindObject:
 			inner = cur.Members()
-		case pivot.KindNull:
+		case wire.KindNull:
 		default:
 			return nil, fmt.Errorf("%s is a %s, not an object", path[0], cur.Kind())
 		}
@@ -191,7 +191,7 @@ func setPath(p webhook.Params, path []string, v webhook.Value) (webhook.Params, 
 	if err != nil {
 		return nil, err
 	}
-	out.Set(path[0], pivot.Object(inner))
+	out.Set(path[0], wire.Object(inner))
 	return out, nil
 }
 
@@ -202,8 +202,8 @@ func deletePath(p webhook.Params, path []string) webhook.Params {
 		switch {
 		case kv.Key != path[0]:
 			out = append(out, kv)
-		case len(path) > 1 && kv.Value.Kind() == pivot.KindObject:
-			out = append(out, pivot.Param{Key: kv.Key, Value: pivot.Object(deletePath(kv.Value.Members(), path[1:]))})
+		case len(path) > 1 && kv.Value.Kind() == wire.KindObject:
+			out = append(out, wire.Param{Key: kv.Key, Value: wire.Object(deletePath(kv.Value.Members(), path[1:]))})
 		case len(path) > 1:
 			out = append(out, kv) // nothing to delete inside a non-object
 		}
@@ -225,21 +225,21 @@ func member(p webhook.Params, key string) (webhook.Value, bool) {
 func cloneParams(p webhook.Params) webhook.Params {
 	out := make(webhook.Params, 0, len(p))
 	for _, kv := range p {
-		out = append(out, pivot.Param{Key: kv.Key, Value: cloneValue(kv.Value)})
+		out = append(out, wire.Param{Key: kv.Key, Value: cloneValue(kv.Value)})
 	}
 	return out
 }
 
 func cloneValue(v webhook.Value) webhook.Value {
 	switch v.Kind() {
-	case pivot.KindObject:
-		return pivot.Object(cloneParams(v.Members()))
-	case pivot.KindList:
+	case wire.KindObject:
+		return wire.Object(cloneParams(v.Members()))
+	case wire.KindList:
 		items := make([]webhook.Value, len(v.Items()))
 		for i, item := range v.Items() {
 			items[i] = cloneValue(item)
 		}
-		return pivot.List(items...)
+		return wire.List(items...)
 	}
 	return v
 }

@@ -41,8 +41,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kzgen/kzgen/runtime/pivot"
 	"github.com/kzgen/kzgen/runtime/webhook"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // Defaults of a Hook that sets none.
@@ -141,10 +141,10 @@ func (h Hook) Fields(p *Payload) webhook.Params {
 	fields := p.Fields()
 	for _, k := range sortedKeys(h.CustomData) {
 		if !fields.Has(k) {
-			fields = append(fields, pivot.Param{Key: k, Value: pivot.String(h.CustomData[k])})
+			fields = append(fields, wire.Param{Key: k, Value: wire.String(h.CustomData[k])})
 		}
 	}
-	fields.Set("cluster_id", pivot.String(or(h.ClusterID, DefaultClusterID)))
+	fields.Set("cluster_id", wire.String(or(h.ClusterID, DefaultClusterID)))
 	return fields
 }
 
@@ -162,15 +162,15 @@ func (h Hook) NewRequest(ctx context.Context, p *Payload) (*http.Request, error)
 	var req *http.Request
 	if method == http.MethodGet {
 		// Kazoo joins with "?" whether or not the uri has a query.
-		req, err = http.NewRequestWithContext(ctx, method, uri+"?"+pivot.EncodeForm(fields), nil)
+		req, err = http.NewRequestWithContext(ctx, method, uri+"?"+wire.EncodeForm(fields), nil)
 	} else {
-		contentType, body := pivot.ContentTypeForm, []byte(pivot.EncodeForm(fields))
+		contentType, body := wire.ContentTypeForm, []byte(wire.EncodeForm(fields))
 		if h.Format == webhook.FormatJSON {
 			var pretty bytes.Buffer
-			if err := json.Indent(&pretty, pivot.EncodeJSON(fields), "", "  "); err != nil {
+			if err := json.Indent(&pretty, wire.EncodeJSON(fields), "", "  "); err != nil {
 				return nil, fmt.Errorf("webhooktest: encoding the payload: %w", err)
 			}
-			contentType, body = pivot.ContentTypeJSON, pretty.Bytes()
+			contentType, body = wire.ContentTypeJSON, pretty.Bytes()
 		}
 		req, err = http.NewRequestWithContext(ctx, method, uri, bytes.NewReader(body))
 		if err == nil {

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kzgen/kzgen/runtime/pivot"
 	"github.com/kzgen/kzgen/runtime/webhook"
+	"github.com/kzgen/kzgen/runtime/wire"
 )
 
 // capture is a receiver keeping every event.
@@ -263,7 +263,7 @@ func TestPayloadEditing(t *testing.T) {
 	must(p.SetText("custom_application_vars[ivr_step]", "sales"))
 	must(p.SetText("custom_channel_vars[a][b]", "deep"))
 	must(p.SetText("brand_new", "42"))
-	must(p.Set("ringing_seconds", pivot.String("9")))
+	must(p.Set("ringing_seconds", wire.String("9")))
 	must(p.Delete("billing_seconds"))
 	must(p.Delete("custom_channel_vars[Bridge-ID]"))
 	must(p.Delete("no_such_field"))
@@ -278,8 +278,8 @@ func TestPayloadEditing(t *testing.T) {
 			t.Errorf("%s = %q, want %q", path, got, want)
 		}
 	}
-	kinds := map[string]pivot.Kind{"duration_seconds": pivot.KindNumber, "call_forwarded": pivot.KindBool,
-		"brand_new": pivot.KindString, "ringing_seconds": pivot.KindString}
+	kinds := map[string]wire.Kind{"duration_seconds": wire.KindNumber, "call_forwarded": wire.KindBool,
+		"brand_new": wire.KindString, "ringing_seconds": wire.KindString}
 	for path, want := range kinds {
 		if v, _ := f.Lookup(path); v.Kind() != want {
 			t.Errorf("%s is a %v, want %v", path, v.Kind(), want)

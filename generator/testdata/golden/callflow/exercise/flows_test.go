@@ -190,7 +190,7 @@ func TestGettersAreNilSafe(t *testing.T) {
 }
 
 func TestRegistry(t *testing.T) {
-	if names := Modules().Names(); !slices.Equal(names, []string{"bye", "gather", "say"}) {
+	if names := Modules().Names(); !slices.Equal(names, []string{"bye", "chime", "gather", "say"}) {
 		t.Fatalf("Modules: %v", names)
 	}
 	d, ok := NewData("gather")
@@ -212,5 +212,103 @@ func TestRegistry(t *testing.T) {
 		if err := n.Validate(); err != nil {
 			t.Errorf("Example(%q): %v", m, err)
 		}
+	}
+}
+
+// codesOf lists each problem as "pointer [code]", sorted.
+func codesOf(err error) []string {
+	var out []string
+	for _, e := range kzrt.AsErrors(err) {
+		out = append(out, e.Pointer+" ["+e.Code+"]")
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestDiscriminatedUnion: chime's sounds are told apart by "kind", which
+// selects the $ref beside it; each kind has an item builder.
+func TestDiscriminatedUnion(t *testing.T) {
+	c := Chime(SayKind("Hello.").Voice(SayVoiceMale), BeepKind(440)).Volume(80)
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"module":"chime","data":{"sounds":[{"text":"Hello.","voice":"male","kind":"say"},{"pitch":440,"kind":"beep"}],"volume":80}}`
+	got, err := json.Marshal(c)
+	if err != nil || string(got) != want {
+		t.Fatalf("json.Marshal: %v\n got %s\nwant %s", err, got, want)
+	}
+	n, err := ParseAnswer(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sounds := n.Data.(*ChimeData).Sounds
+	if len(sounds) != 2 || sounds[0].Say == nil || sounds[1].Beep == nil || sounds[1].Kind() != ChimeSoundsItemKindBeep {
+		t.Fatalf("Parse: %+v", sounds)
+	}
+	if again, _ := json.Marshal(n); string(again) != want {
+		t.Errorf("round trip: %s", again)
+	}
+	for in, want := range map[string][]string{
+		`{"module":"chime","data":{"sounds":[{"kind":"beep"}]}}`:             {"/data/sounds/0 [not_one_schema_valid]"},
+		`{"module":"chime","data":{"sounds":[{"kind":"beep","pitch":"x"}]}}`: {"/data/sounds/0 [not_one_schema_valid]"},
+		`{"module":"chime","data":{"sounds":[{"kind":"horn","loud":true}]}}`: {"/data/sounds/0 [not_one_schema_valid]", "/data/sounds/0/kind [enum]"},
+		`{"module":"chime","data":{"sounds":[{"text":"Hi.","pitch":440}]}}`:  {"/data/sounds/0 [more_than_one_schema_valid]", "/data/sounds/0/kind [required]"},
+		`{"module":"chime","data":{"sounds":[{"text":"Hi."}]}}`:              {"/data/sounds/0/kind [required]"},
+		`{"module":"chime"}`: {"/data/sounds [minItems]"},
+		`{"module":"chime","data":{"sounds":[{"kind":"say","text":"Hi."}]}}`: nil,
+	} {
+		n, err := ParseAnswer([]byte(in))
+		if err != nil {
+			if got := codesOf(err); !slices.Equal(got, want) {
+				t.Errorf("%s: Parse: %q, want %q", in, got, want)
+			}
+			continue
+		}
+		if got := codesOf(n.Validate()); !slices.Equal(got, want) {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+		out, _ := json.Marshal(n)
+		var a, b any
+		json.Unmarshal([]byte(in), &a)
+		json.Unmarshal(out, &b)
+		if ja, _ := json.Marshal(a); string(ja) != mustJSON(b) {
+			t.Errorf("%s: round trip gives %s", in, out)
+		}
+	}
+	// A *ChimeSoundsItem is a builder too.
+	item := ChimeSoundsItem{Beep: &ChimeBeepData{Pitch: new(int64(880))}}
+	if err := Chime(&item).Validate(); err != nil {
+		t.Errorf("Chime(&item): %v", err)
+	}
+}
+
+// TestDefaultsAndModes: a required property with a default is a setter
+// and may be left out; a schema that is no module is refused; a stored
+// document is converted and checked as Crossbar does.
+func TestDefaultsAndModes(t *testing.T) {
+	if got := (*ChimeData)(nil).GetVolume(); got != 50 {
+		t.Errorf("GetVolume: %d", got)
+	}
+	n, err := ParseAnswer([]byte(`{"module":"chime.beep","data":{"pitch":440}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Validate(); err == nil || !strings.Contains(err.Error(), "no callflow module") {
+		t.Errorf("a schema that is no module: %v", err)
+	}
+	tree, err := Parse([]byte(`{"patterns":["^1"],"flow":{"module":"chime","data":{"volume":"20","sounds":[{"kind":"beep","pitch":440}]}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := tree.(*Document)
+	if err := doc.Validate(); err != nil {
+		t.Errorf("a stored callflow with a pattern and a converted volume: %v", err)
+	}
+	if conv := doc.Conversions(); len(conv) != 1 || conv[0].Pointer != "/flow/data/volume" || string(conv[0].To) != "20" {
+		t.Errorf("Conversions: %+v", conv)
+	}
+	tree, _ = Parse([]byte(`{"flow":{"module":"bye"}}`))
+	if got := codesOf(tree.Validate()); !slices.Equal(got, []string{"/numbers [required]"}) {
+		t.Errorf("no number or pattern: %q", got)
 	}
 }

@@ -1,0 +1,101 @@
+package wire
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// ParseRequest reads a Pivot request as Kazoo sends it:
+//
+//   - GET (and HEAD): the parameters are the URL's query string, form-encoded
+//     (a voice_url's own query parameters arrive among them); the body is
+//     never read.
+//   - POST with Content-Type application/x-www-form-urlencoded: the form
+//     body. With application/json (or any "+json" type): one JSON object.
+//     Media types are compared case-insensitively, parameters (charset)
+//     ignored.
+//   - POST with no or another Content-Type: Kazoo never sends that, so,
+//     leniently, a body that starts with "{" and decodes as a JSON object is
+//     read as JSON, and anything else as a form body (form decoding cannot
+//     fail).
+//
+// An empty POST body gives a request with no parameters. The form decoding
+// rules are DecodeForm's, the JSON ones DecodeJSON's. The body is read once,
+// to its end, and not closed: wrap it in http.MaxBytesReader to bound it;
+// a read error, such as *http.MaxBytesError, is returned wrapped. A JSON body
+// that does not decode gives an error wrapping a *BodyError, which names the
+// byte offset and field.
+// Methods other than GET, HEAD and POST give an error wrapping
+// ErrUnsupportedMethod.
+func ParseRequest(r *http.Request) (*Request, error) {
+	if r == nil {
+		return nil, errors.New("pivot: nil *http.Request")
+	}
+	method := strings.ToUpper(r.Method)
+	if method == "" {
+		method = http.MethodGet // net/http's meaning of an empty Method
+	}
+	rawQuery := ""
+	if r.URL != nil {
+		rawQuery = r.URL.RawQuery
+	}
+
+	req := &Request{Method: method}
+	switch method {
+	case http.MethodGet, http.MethodHead:
+		req.BodyFormat = BodyQuery
+		req.Raw, req.Values = DecodeForm(rawQuery)
+	case http.MethodPost:
+		if rawQuery != "" {
+			req.URLQuery = decodeValues(rawQuery)
+		}
+		body, err := readBody(r.Body, r.ContentLength)
+		if err != nil {
+			return nil, fmt.Errorf("pivot: reading POST body: %w", err)
+		}
+		req.Raw, req.Values, req.BodyFormat, err = DecodeBody(r.Header.Get("Content-Type"), body)
+		if err != nil {
+			return nil, fmt.Errorf("pivot: %w", err)
+		}
+	default:
+		return nil, fmt.Errorf("pivot: method %q: %w", r.Method, ErrUnsupportedMethod)
+	}
+
+	req.Format = detectFormat(req.Raw)
+	req.fill()
+	return req, nil
+}
+
+// readBody reads the whole body; a nil body is empty. It sizes its buffer
+// from the Content-Length, which it trusts up to maxBodyPrealloc only: the
+// body's reader, not the header, bounds what is read.
+func readBody(body io.Reader, contentLength int64) ([]byte, error) {
+	if body == nil || body == http.NoBody {
+		return nil, nil
+	}
+	size := 512 // io.ReadAll's first guess
+	if contentLength > 0 && contentLength < maxBodyPrealloc {
+		size = int(contentLength) + 1 // room for the read that meets the end
+	}
+	b := make([]byte, 0, size)
+	for {
+		n, err := body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow as append does
+		}
+	}
+}
+
+// maxBodyPrealloc bounds the buffer readBody allocates on the word of a
+// Content-Length header.
+const maxBodyPrealloc = 64 << 10

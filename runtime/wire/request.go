@@ -1,0 +1,218 @@
+package wire
+
+import (
+	"errors"
+	"maps"
+	"net/url"
+	"slices"
+)
+
+// Format names the parameter naming of a Pivot request, chosen by the pivot
+// callflow's req_format.
+type Format uint8
+
+// The parameter namings. FormatUnknown is a request with no name that only
+// one naming uses (e.g. only From and To).
+const (
+	FormatUnknown Format = iota
+	FormatKazoo          // req_format "kazoo": Call-ID, Caller-ID-Name, …
+	FormatTwiML          // req_format "twiml": CallSid, CallerName, …
+)
+
+// String returns "kazoo", "twiml" or "unknown".
+func (f Format) String() string {
+	switch f {
+	case FormatKazoo:
+		return "kazoo"
+	case FormatTwiML:
+		return "twiml"
+	}
+	return "unknown"
+}
+
+// BodyFormat says where a request's parameters travel: a Pivot request's,
+// or a webhook delivery's fields.
+type BodyFormat uint8
+
+// The parameter carriers. The zero value means "not set".
+const (
+	BodyQuery BodyFormat = iota + 1 // GET query string, form-encoded
+	BodyForm                        // body (POST; PUT for webhooks), application/x-www-form-urlencoded
+	BodyJSON                        // body (POST; PUT for webhooks), application/json
+)
+
+// String returns "query", "form", "json" or "unset".
+func (b BodyFormat) String() string {
+	switch b {
+	case BodyQuery:
+		return "query"
+	case BodyForm:
+		return "form"
+	case BodyJSON:
+		return "json"
+	}
+	return "unset"
+}
+
+// Values Kazoo always sends for these parameters.
+const (
+	KazooAPIVersion  = "4.x"        // Api-Version in the kazoo naming
+	TwiMLAPIVersion  = "2010-04-01" // ApiVersion in the twiml naming
+	DirectionInbound = "inbound"    // Direction in both namings
+)
+
+// ErrUnsupportedMethod is wrapped by the errors for HTTP methods other than
+// GET and POST, the only two Kazoo uses.
+var ErrUnsupportedMethod = errors.New("unsupported method: Kazoo sends only GET or POST")
+
+// Request is one Pivot request from Kazoo, with every parameter Kazoo sends in
+// a typed field, whichever naming (kazoo or twiml) it arrived in. A field is
+// "" (or nil, or zero) when the parameter was absent. Values that arrived as
+// JSON numbers or booleans are kept as their text; a list or object where a
+// string belongs is kept as its compact JSON text.
+type Request struct {
+	Method     string     // HTTP method: "GET" or "POST" ("HEAD" is read like GET)
+	BodyFormat BodyFormat // where the parameters were: query, form or json
+	Format     Format     // naming seen in the keys; FormatUnknown is read with the twiml names
+
+	CallID         string   // Call-ID / CallSid
+	AccountID      string   // Account-ID / AccountSid
+	From           string   // From: user part of the SIP From
+	FromRealm      string   // From-Realm / FromRealm
+	To             string   // To: user part of the SIP To
+	ToRealm        string   // To-Realm / ToRealm
+	RequestUser    string   // Request: user part of the SIP Request-URI (kazoo only)
+	RequestRealm   string   // Request-Realm (kazoo only)
+	CallerIDName   string   // Caller-ID-Name / CallerName
+	CallerIDNumber string   // Caller-ID-Number / CallerNumber
+	UserIDs        []string // User-ID: owner IDs, from one string or a list (kazoo only)
+	Language       string   // Language (kazoo only)
+	Direction      string   // Direction: always "inbound"
+	APIVersion     string   // Api-Version "4.x" / ApiVersion "2010-04-01"
+	CallStatus     string   // Call-Status / CallStatus
+
+	// Digits is the Digits parameter: a plain string, or DTMF collections
+	// by name.
+	Digits Digits
+
+	// CustomApplicationVars and CustomSIPHeaders are the
+	// Custom-Application-Vars and Custom-SIP-Headers objects (kazoo only).
+	// Member values that are not strings are kept as their text or JSON;
+	// a non-object value leaves the map nil (it is still in Raw).
+	CustomApplicationVars map[string]string
+	CustomSIPHeaders      map[string]string
+
+	RecordingDuration   string // Recording-Duration / RecordingDuration
+	RecordingID         string // Recording-ID / RecordingSid
+	RecordingURL        string // Recording-Url / RecordingUrl
+	TranscriptionID     string // Transcription-ID / TranscriptionSid
+	TranscriptionStatus string // Transcription-Status / TranscriptionStatus
+	TranscriptionText   string // Transcription-Text / TranscriptionText
+	TranscriptionURL    string // Transcription-Url / TranscriptionUrl
+
+	// Vars are the request variables Kazoo merges into every request.
+	Vars RequestVars
+
+	// Raw holds every parameter received, known or not, in arrival order:
+	// the decoded JSON object, or the query/form pairs with bracketed keys
+	// nested back into objects and lists.
+	Raw Params
+	// Values holds the query or form pairs as sent, keys with their brackets
+	// ("Digits[default]", "User-ID[]"); nil for a JSON body.
+	Values url.Values
+	// URLQuery holds, for POST, the request URL's own query parameters (a
+	// voice_url's query string). For GET they are part of Raw and Values,
+	// since Kazoo appends its parameters to that same query.
+	URLQuery url.Values
+}
+
+// RequestVars are the variables Kazoo merges into every Pivot request, GET or
+// POST, from kzt_translator:get_user_vars; the base parameters win on a
+// shared name. In the twiml naming RecordingUrl, RecordingDuration and
+// CallStatus are also base parameters: there the one value fills the
+// Request's RecordingURL, RecordingDuration and CallStatus, and the fields of
+// the same names here stay empty. Digits always goes to Request.Digits.
+type RequestVars struct {
+	DialCallStatus    string // DialCallStatus
+	DialCallSid       string // DialCallSid
+	DialCallDuration  string // DialCallDuration
+	QueueSid          string // QueueSid
+	RecordingURL      string // RecordingUrl (kazoo naming only)
+	RecordingDuration string // RecordingDuration (kazoo naming only)
+	CallStatus        string // CallStatus (kazoo naming only)
+}
+
+// Get returns the text of the named parameter in Raw, or "" when absent; see
+// Params.Lookup for bracketed names such as "Custom-SIP-Headers[X-Foo]".
+func (r *Request) Get(name string) string { return r.Raw.Get(name) }
+
+// Lookup returns the named parameter in Raw; see Params.Lookup.
+func (r *Request) Lookup(name string) (Value, bool) { return r.Raw.Lookup(name) }
+
+// Digits holds the Digits parameter: either a plain string (the TwiML
+// receiver's digit_pressed) or DTMF collections by name (from collect_dtmf,
+// sent as Digits[name]=1234 or {"name":"1234"}; the unnamed collection is
+// "default"). The zero Digits means no digits.
+type Digits struct {
+	plain       string
+	collections map[string]string
+}
+
+// PlainDigits returns Digits holding the plain string s.
+func PlainDigits(s string) Digits { return Digits{plain: s} }
+
+// DigitCollections returns Digits holding a copy of the named collections;
+// an empty map gives the zero Digits.
+func DigitCollections(c map[string]string) Digits {
+	if len(c) == 0 {
+		return Digits{}
+	}
+	return Digits{collections: maps.Clone(c)}
+}
+
+// String returns the plain digits, or the "default" collection.
+func (d Digits) String() string {
+	if d.collections != nil {
+		return d.collections["default"]
+	}
+	return d.plain
+}
+
+// Collection returns the named collection and whether it exists. Plain
+// digits have no collections.
+func (d Digits) Collection(name string) (string, bool) {
+	s, ok := d.collections[name]
+	return s, ok
+}
+
+// Names returns the collection names, sorted.
+func (d Digits) Names() []string {
+	return slices.Sorted(maps.Keys(d.collections))
+}
+
+// IsCollections reports whether d holds named collections.
+func (d Digits) IsCollections() bool { return d.collections != nil }
+
+// IsZero reports whether d holds no digits.
+func (d Digits) IsZero() bool { return d.plain == "" && d.collections == nil }
+
+// Value returns d as Kazoo sends it: a string, or an object of collections
+// sorted by name; null when d is zero.
+func (d Digits) Value() Value {
+	switch {
+	case d.collections != nil:
+		return Object(sortedObject(d.collections))
+	case d.plain != "":
+		return String(d.plain)
+	}
+	return Value{}
+}
+
+// digitsFrom reads a received Digits value: an object is a set of
+// collections, anything else plain text.
+func digitsFrom(v Value) Digits {
+	if v.kind == KindObject {
+		return Digits{collections: memberTexts(v)}
+	}
+	return Digits{plain: v.Text()}
+}
