@@ -332,56 +332,41 @@ func (x *AudioMacroMacrosItem) decode(d *kzrt.Decoder) {
 	switch string(d.PeekString("macro")) {
 	case "play":
 		var c PlayData
+		d.Implied("macro")
 		c.KzrtDecode(d)
 		if try.Decoded() {
-			delete(c.Extra, "macro")
-			if len(c.Extra) == 0 {
-				c.Extra = nil
-			}
 			x.Play = &c
 			return
 		}
 	case "tone":
 		var c AudioMacroToneData
+		d.Implied("macro")
 		c.decode(d)
 		if try.Decoded() {
-			delete(c.Extra, "macro")
-			if len(c.Extra) == 0 {
-				c.Extra = nil
-			}
 			x.Tone = &c
 			return
 		}
 	case "prompt":
 		var c AudioMacroPromptData
+		d.Implied("macro")
 		c.decode(d)
 		if try.Decoded() {
-			delete(c.Extra, "macro")
-			if len(c.Extra) == 0 {
-				c.Extra = nil
-			}
 			x.Prompt = &c
 			return
 		}
 	case "say":
 		var c AudioMacroSayData
+		d.Implied("macro")
 		c.decode(d)
 		if try.Decoded() {
-			delete(c.Extra, "macro")
-			if len(c.Extra) == 0 {
-				c.Extra = nil
-			}
 			x.Say = &c
 			return
 		}
 	case "tts":
 		var c TTSData
+		d.Implied("macro")
 		c.KzrtDecode(d)
 		if try.Decoded() {
-			delete(c.Extra, "macro")
-			if len(c.Extra) == 0 {
-				c.Extra = nil
-			}
 			x.TTS = &c
 			return
 		}

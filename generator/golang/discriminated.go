@@ -278,11 +278,10 @@ func (g *generator) emitDiscUnmarshal(name string, t *model.Type, u *discUnion) 
 			for _, c := range u.cases {
 				sw.Case(jen.Lit(c.Value)).BlockFunc(func(body *jen.Group) {
 					body.Var().Id("c").Add(g.goType(c.Variant))
+					// The property is the kind's, not an unknown member of it.
+					body.Add(dec).Dot("Implied").Call(jen.Lit(u.Property))
 					g.decodeInto(body, c.Variant, jen.Id("c"), 0)
 					body.If(jen.Id("try").Dot("Decoded").Call()).Block(
-						// The property is the kind's, not an unknown member of it.
-						jen.Delete(jen.Id("c").Dot("Extra"), jen.Lit(u.Property)),
-						jen.If(jen.Len(jen.Id("c").Dot("Extra")).Op("==").Lit(0)).Block(jen.Id("c").Dot("Extra").Op("=").Nil()),
 						jen.Id("x").Dot(c.field).Op("=").Op("&").Id("c"),
 						jen.Return(),
 					)

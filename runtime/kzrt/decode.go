@@ -87,6 +87,8 @@ type Decoder struct {
 	// the key has escapes, strBuf does the same for string values.
 	key, keyBuf, strBuf []byte
 	stack               []byte // skipValue's scratch
+	// implied is the key Implied set for the next object.
+	implied string
 
 	// base is the frame errors are located from: problems in a node's
 	// data are relative to the data (see nodeData).
@@ -124,6 +126,8 @@ type frame struct {
 	// indexes them by text once the object has many keys.
 	keys int
 	seen map[string]int
+	// implied is a key the object's reader does not see (Implied).
+	implied string
 }
 
 // keySpan is one key read in an open object: the offsets of its opening
@@ -347,7 +351,11 @@ func (d *Decoder) open(i int, array bool) bool {
 		return false
 	}
 	d.pos = i + 1
-	d.frames = append(d.frames, frame{array: array, key: -1, keys: len(d.keys)})
+	f := frame{array: array, key: -1, keys: len(d.keys)}
+	if !array {
+		f.implied, d.implied = d.implied, ""
+	}
+	d.frames = append(d.frames, f)
 	return true
 }
 
@@ -416,6 +424,10 @@ func (d *Decoder) NextMember() bool {
 		if f.seen != nil {
 			f.seen[string(d.key)] = i
 		}
+		if f.implied != "" && string(d.key) == f.implied {
+			d.Skip()
+			continue
+		}
 		return true
 	}
 	return false
@@ -461,6 +473,12 @@ func (d *Decoder) duplicate(first, i int) {
 		d.dups = append(d.dups, Duplicate{Pointer: d.pointer(0), Offset: i, FirstOffset: first})
 	}
 }
+
+// Implied hides the member key of the next object from its reader, as if
+// the object did not have it (its value must still be well-formed JSON):
+// for a union that picks its alternative by that member (PeekString) and
+// whose alternative's type does not name it.
+func (d *Decoder) Implied(key string) { d.implied = key }
 
 // Key returns the current member's key, unescaped. The bytes are valid
 // until the next call to NextMember; convert them with string(…) to keep
@@ -800,6 +818,7 @@ func (d *Decoder) reset(m mark) {
 		d.frames[len(d.frames)-1] = m.top
 	}
 	d.err, d.errDepth, d.fatal = nil, 0, false
+	d.implied = ""
 }
 
 // Alternatives reads a union's value (a oneOf, an anyOf, a list of types)
@@ -1013,13 +1032,16 @@ func Member(object []byte, key string) (value json.RawMessage, found bool, err e
 }
 
 // StringMember returns the text of member key of object when object is a
-// JSON object and the member a string (of a key written twice, the first
-// copy), else "".
+// well-formed JSON object and the member a string (of a key written twice,
+// the first copy), else "".
 func StringMember(object []byte, key string) string {
 	var s string
-	_ = Unmarshal(object, func(d *Decoder) {
+	err := Unmarshal(object, func(d *Decoder) {
 		s = string(d.PeekString(key))
 		d.Skip()
 	})
+	if err != nil {
+		return ""
+	}
 	return s
 }

@@ -487,3 +487,69 @@ func TestDefaultValue(t *testing.T) {
 		t.Errorf("DefaultValue of a bad default: %v", got)
 	}
 }
+
+// TestPickedByMember: what a discriminated union reads its items with.
+// PeekString finds the member that picks the kind without reading
+// anything, Implied hides it from the kind's reader, Member and
+// StringMember read it from an item kept as JSON.
+func TestPickedByMember(t *testing.T) {
+	var kinds []string
+	var items []item
+	err := kzrt.Unmarshal([]byte(`[{"name":"a","kind":"x"}, {"kind":"y","kind":"z","v":1}, {"k\u0069nd":"\u0078"}, {"kind":5}, {"n":{"kind":"no"}}, "s", {"kind":"a\"b"}]`),
+		func(d *kzrt.Decoder) {
+			if !d.OpenArray() {
+				return
+			}
+			for d.NextElem() {
+				kinds = append(kinds, string(d.PeekString("kind")))
+				var it item
+				d.Implied("kind")
+				if d.Kind() == '{' {
+					it.decode(d)
+				} else {
+					d.Implied("") // nothing to hide
+					d.Skip()
+				}
+				items = append(items, it)
+			}
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"x", "y", "x", "", "", "", `a"b`}; !slices.Equal(kinds, want) {
+		t.Errorf("PeekString: %q, want %q", kinds, want)
+	}
+	if *items[0].Name != "a" || items[0].Extra != nil || string(items[1].Extra["v"]) != "1" || len(items[1].Extra) != 1 || items[3].Extra != nil {
+		t.Errorf("Implied: %+v", items)
+	}
+	if _, ok := items[4].Extra["n"]; !ok {
+		t.Errorf("Implied hid a nested member: %+v", items[4])
+	}
+	// Malformed JSON after the member is still reported.
+	if err := kzrt.Unmarshal([]byte(`{"kind":"x","name":}`), func(d *kzrt.Decoder) {
+		if string(d.PeekString("kind")) != "x" {
+			t.Error("PeekString before malformed JSON")
+		}
+		d.Implied("kind")
+		var it item
+		it.decode(d)
+	}); err == nil {
+		t.Error("malformed JSON accepted")
+	}
+
+	raw, found, err := kzrt.Member([]byte(`{"a":1,"kind":[true, {}],"kind":2}`), "kind")
+	if err != nil || !found || string(raw) != `[true, {}]` {
+		t.Errorf("Member: %s %v %v", raw, found, err)
+	}
+	if _, found, err := kzrt.Member([]byte(`{"a":1}`), "kind"); err != nil || found {
+		t.Errorf("Member of a missing key: %v %v", found, err)
+	}
+	if _, _, err := kzrt.Member([]byte(`[1]`), "kind"); kzrt.AsErrors(err)[0].Code != kzrt.CodeType {
+		t.Errorf("Member of an array: %v", err)
+	}
+	for in, want := range map[string]string{`{"kind":"tts"}`: "tts", `{"kind":7}`: "", `"kind"`: "", `{"kind":"x",}`: "", ``: ""} {
+		if got := kzrt.StringMember([]byte(in), "kind"); got != want {
+			t.Errorf("StringMember(%s) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -50,6 +50,6 @@ func (v *Validator) take() error {
 
 // putValidator returns v to the pool, empty.
 func putValidator(v *Validator) {
-	*v = Validator{}
+	*v = Validator{sub: v.sub}
 	validators.Put(v)
 }

@@ -342,6 +342,21 @@ func TestAppendValidJSON(t *testing.T) {
 		"deep":           chain(kzrt.MaxDepth),
 		"bad raw":        badExtra,
 	}
+	// What Parse records in a tree: no "module", no "data", children under
+	// keys Kazoo never checks.
+	for name, in := range map[string]string{
+		"parsed no data":      `{"module":"bye","children":{"_":{"module":"say"}}}`,
+		"parsed no module":    `{"data":{}}`,
+		"parsed raw children": `{"module":"bye","data":{},"children":{"":"x","\n":[1],"_":{"module":"bye"}}}`,
+		"parsed unknown":      `{"module":"hold","data":{"music":"jazz"}}`,
+		"parsed not a module": `{"module":"say.part","data":{}}`,
+	} {
+		n, err := testModules.ParseNode([]byte(in))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		trees[name] = n
+	}
 	for name, n := range trees {
 		prefix := []byte("prefix:")
 		got, err := n.AppendValidJSON(prefix)
@@ -371,6 +386,34 @@ func TestAppendValidJSON(t *testing.T) {
 	if _, err := (*kzrt.Node)(nil).AppendValidJSON(nil); err == nil {
 		t.Error("nil node")
 	}
+	// The options are Validate's.
+	pivotTo := func(url string) *kzrt.Node { return kzrt.NewNode(&urlData{URL: url}) }
+	b, err := kzrt.DefaultBlacklist().With("10.0.0.0/8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pivotTo("http://10.1.2.3/").AppendValidJSON(nil); err != nil {
+		t.Errorf("default blacklist: %v", err)
+	}
+	if _, err := pivotTo("http://10.1.2.3/").AppendValidJSON(nil, kzrt.WithURLBlacklist(b)); err == nil {
+		t.Error("a site's blacklist is not applied")
+	}
+}
+
+// urlData is a module's data with a client URL, checked as Kazoo checks
+// pivot's voice_url.
+type urlData struct{ URL string }
+
+func (x *urlData) ModuleName() string             { return "go" }
+func (x *urlData) Validate() error                { return kzrt.Validate(kzrt.NewNode(x)) }
+func (x *urlData) MarshalJSON() ([]byte, error)   { return json.Marshal(map[string]string{"url": x.URL}) }
+func (x *urlData) KzrtDecode(d *kzrt.Decoder)     { d.Skip() }
+func (x *urlData) KzrtValidate(v *kzrt.Validator) { v.Push("url"); v.ClientURL(x.URL); v.Pop() }
+func (x *urlData) KzrtEncode(e *kzrt.Encoder) {
+	e.OpenObject()
+	e.Key("url")
+	e.String(x.URL)
+	e.CloseObject()
 }
 
 // TestEncodingAllocations: with a buffer that has room, a valid tree is

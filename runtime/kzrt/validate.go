@@ -29,6 +29,8 @@ type Validator struct {
 	// blacklist is the client blacklist URL checks use; nil is Kazoo's
 	// default.
 	blacklist *Blacklist
+	// sub is the validator Try lends, reused.
+	sub *Validator
 }
 
 // Option adjusts a validation to a Kazoo installation's own settings; see
@@ -140,9 +142,15 @@ func (v *Validator) Err() error {
 // v's settings, but recording nothing in v. It returns what fn found, with
 // pointers relative to the current location; none when the value passes.
 func (v *Validator) Try(fn func(*Validator)) Errors {
-	sub := Validator{blacklist: v.blacklist}
-	fn(&sub)
-	return sub.errs
+	if v.sub == nil {
+		v.sub = new(Validator) // kept for the next Try: unions try often
+	}
+	sub := v.sub
+	sub.path, sub.blacklist = nil, v.blacklist
+	fn(sub)
+	errs := sub.errs
+	sub.errs = nil
+	return errs
 }
 
 // Length checks a string's length in code points against min and max
