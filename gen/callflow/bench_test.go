@@ -15,7 +15,8 @@ import (
 //
 // "ivr-menu" is the three answers of examples/ivr-menu (choose a language,
 // choose a department, connect), 4, 3 and 4 nodes; "menu-10" a 10-node
-// menu IVR; "tree-100" a 100-node tree of menus.
+// menu IVR; "tree-100" a 100-node tree of menus; "macros" a 3-node answer
+// of unions (audio_macro items, missed-call alert recipients).
 
 // menuIVR builds a 10-node menu IVR with the generated builders: a
 // greeting, a menu with four digit branches, and what each branch does.
@@ -113,6 +114,23 @@ func tree100() *callflow.MenuBuilder {
 	return root
 }
 
+// macros builds an answer of unions: an audio_macro with one item of each
+// kind (a discriminated union on "macro"), then a missed-call alert whose
+// recipients' ids are a string or a list (a oneOf).
+func macros() *callflow.AudioMacroBuilder {
+	email := new(callflow.MissedCallAlertRecipientsItemTypeEmail)
+	return callflow.AudioMacro(
+		callflow.PlayMacro().ID("welcome"),
+		callflow.TTSMacro("Your account balance is").Voice("female").Language("en-US"),
+		callflow.SayMacro().Text("42"),
+		callflow.ToneMacro().Frequencies(440, 480).DurationOn(500).DurationOff(250),
+		callflow.PromptMacro().ID("vm-enter_pass"),
+	).Then(callflow.MissedCallAlert(
+		callflow.MissedCallAlertRecipientsItem{ID: &callflow.MissedCallAlertRecipientsItemID{String: new("owner@example.com")}, Type: email},
+		callflow.MissedCallAlertRecipientsItem{ID: &callflow.MissedCallAlertRecipientsItemID{List: []string{"a@example.com", "b@example.com"}}, Type: email},
+	).Then(callflow.Hangup()))
+}
+
 // benchTree is a tree as its builders make it and as JSON.
 type benchTree struct {
 	name  string
@@ -123,6 +141,7 @@ var benchTrees = []benchTree{
 	{"ivr-menu", ivrMenu},
 	{"menu-10", func() []callflow.Builder { return []callflow.Builder{menuIVR()} }},
 	{"tree-100", func() []callflow.Builder { return []callflow.Builder{tree100()} }},
+	{"macros", func() []callflow.Builder { return []callflow.Builder{macros()} }},
 }
 
 // encoded returns the JSON of each tree.
@@ -156,7 +175,7 @@ func TestBenchmarkTrees(t *testing.T) {
 	if ja, _ := json.Marshal(a); string(ja) != mustMarshal(b) {
 		t.Fatalf("the two menu trees differ:\n%s\n%s", typed, plain)
 	}
-	want := map[string][]int{"ivr-menu": {4, 3, 4}, "menu-10": {10}, "tree-100": {100}}
+	want := map[string][]int{"ivr-menu": {4, 3, 4}, "menu-10": {10}, "tree-100": {100}, "macros": {3}}
 	for _, bt := range benchTrees {
 		for i, b := range bt.build() {
 			if n := countNodes(b); n != want[bt.name][i] {
