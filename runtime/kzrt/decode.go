@@ -67,10 +67,13 @@ type Duplicate struct {
 // The first problem stops decoding: every later call does nothing and
 // returns zero values, and the reading function (Unmarshal, ParseNode…)
 // returns that problem as a *DecodeError naming the JSON pointer of the
-// offending value and what was expected ("got string, want integer").
-// A key written twice in one object keeps its first copy, as Kazoo reads
-// it (see Duplicate). Arrays and objects may nest a few thousand levels
-// deep; deeper input is an error, never a crash.
+// offending value, what was expected ("got string, want integer") and
+// Kazoo's code for it. A union reads its value with Alternatives, trying
+// each alternative on the same bytes. A key written twice in one object
+// keeps its first copy, as Kazoo reads it (see Duplicate). The nodes of a
+// stored callflow (Node) have their data converted as Crossbar converts
+// it. Arrays and objects may nest a few thousand levels deep; deeper
+// input is an error, never a crash.
 //
 // Decoders are made by Unmarshal, Modules.Unmarshal and the Modules
 // parsing functions; generated code only calls their methods.
