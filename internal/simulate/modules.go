@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/kzgen/kzgen/gen/callflow"
-	"github.com/kzgen/kzgen/runtime/crossbar"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 	"github.com/kzgen/kzgen/runtime/wire"
 )
 
@@ -285,7 +285,7 @@ func (w *walker) pivotNode(ctx context.Context, n *callflow.Node, d *callflow.Pi
 // blacklisted reports whether a voice_url's host is on Kazoo's default
 // blacklist (the scheme is CheckURL's concern).
 func blacklisted(u string) bool {
-	return CheckURL(u) == nil && crossbar.DefaultURLBlacklist.Check(u) != nil
+	return CheckURL(u) == nil && kzrt.DefaultBlacklist().CheckURL(u) != nil
 }
 
 // bridge reports a bridge attempt and follows the configured outcome.
