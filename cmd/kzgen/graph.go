@@ -52,7 +52,11 @@ func runGraph(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kzgen graph: %s: the callflow document has no flow\n", name)
 		return 1
 	}
-	g := flowgraph.New(root)
+	g, err := flowgraph.New(root)
+	if err != nil {
+		fmt.Fprintf(stderr, "kzgen graph: %s: %v\n", name, err)
+		return 1
+	}
 	if *format == "dot" {
 		fmt.Fprint(stdout, g.DOT())
 	} else {
