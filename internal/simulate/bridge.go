@@ -216,12 +216,16 @@ func (w *walker) failureKey(n *kzrt.Node, m *kazoo.Module, d data, b Bridge, ev 
 		if k.Matches(b.Cause) {
 			key = b.Cause
 		}
-		tried = append(tried, strconv.Quote(key))
 		if st, ok := attempt(n, key); ok {
 			ev.Branch = key
-			ev.note("Kazoo tries the children %s in that order: child %q", strings.Join(tried, ", then "), key)
+			if len(tried) == 0 {
+				ev.note("Kazoo tries the failure's children cause first, then SIP code: child %q exists", key)
+			} else {
+				ev.note("no %s child; Kazoo then tries the SIP code's: child %q exists", strings.Join(tried, " or "), key)
+			}
 			return st, true
 		}
+		tried = append(tried, strconv.Quote(key))
 	}
 	if len(tried) > 0 {
 		ev.note("no %s child", strings.Join(tried, " or "))

@@ -30,11 +30,11 @@ const noteNoParent = "this is the first request: there is no pivot node whose \"
 // are emitted here.
 func (w *walker) exchange(ctx context.Context, c pivottest.Call, parent *kzrt.Node) (exchanged, error) {
 	method, target, body := c.Target()
-	if len(w.requests) >= w.cfg.MaxRequests {
+	w.requests = append(w.requests, method+" "+withoutQuery(target))
+	if len(w.requests) > w.cfg.MaxRequests {
 		end := ending{OutcomeLimit, fmt.Sprintf("walk stopped: more than %d Pivot requests; %s", w.cfg.MaxRequests, cycle("requests", w.requests))}
 		return exchanged{end: &end}, nil
 	}
-	w.requests = append(w.requests, method+" "+withoutQuery(target))
 
 	ev := Event{Kind: KindRequest, Flow: w.flow, Method: method, URL: target, Body: body}
 	ev.Text = method + " " + target

@@ -522,10 +522,10 @@ func (w *walker) run(ctx context.Context, first pivottest.Call) (ending, error) 
 		if node == nil {
 			return ending{OutcomeEnd, "call completed: the flow has no next node, so Kazoo hangs up"}, nil
 		}
-		if len(w.steps) >= w.cfg.MaxSteps {
+		w.steps = append(w.steps, fmt.Sprintf("%s at %s", node.Module, pointerName(path)))
+		if len(w.steps) > w.cfg.MaxSteps {
 			return ending{OutcomeLimit, fmt.Sprintf("walk stopped: more than %d nodes executed; %s", w.cfg.MaxSteps, cycle("nodes", w.steps))}, nil
 		}
-		w.steps = append(w.steps, fmt.Sprintf("%s at %s", node.Module, pointerName(path)))
 		st, err := w.execute(ctx, node, path)
 		if err != nil {
 			return ending{}, err
@@ -550,6 +550,13 @@ func (w *walker) run(ctx context.Context, first pivottest.Call) (ending, error) 
 func (w *walker) checkFlow(flow *kzrt.Node) *ending {
 	ev := Event{Kind: KindFlow, Flow: 1}
 	err := kzrt.Validate(flow, kzrt.WithURLBlacklist(noBlacklist))
+	if err == nil && w.validator != nil {
+		// Data kept as JSON is checked against the schemas too.
+		var body []byte
+		if body, err = flow.MarshalJSON(); err == nil {
+			err = w.validator.Validate(body, validate.Pivot).Err()
+		}
+	}
 	if err == nil {
 		nodes := 0
 		_ = flow.Walk(func(string, *kzrt.Node) { nodes++ })
