@@ -186,7 +186,7 @@ func TestCheckCIDRegex(t *testing.T) {
 		{"^\\+1555", true, "+15551234567", "number"},
 		{"^\\+1555", true, "+15559999999", "default"}, // absolute mode: no child for the number
 		{"^\\+1666", true, "+15551234567", "nomatch"}, // a miss tries "nomatch" in both modes
-		{"^[0-9]{4}$", false, "1001\n", "match"},       // PCRE's $ before a final newline
+		{"^[0-9]{4}$", false, "1001\n", "match"},      // PCRE's $ before a final newline
 		{"^(?i)VIP", false, "vip-1", "match"},
 	} {
 		call := testCall()
@@ -257,15 +257,15 @@ func TestTemporalRouteRules(t *testing.T) {
 		wall bool
 		want string
 	}{
-		{time.Date(2024, 3, 12, 10, 0, 0, 0, ny), false, "open"},                 // a Tuesday, 10:00
-		{time.Date(2024, 3, 12, 8, 59, 59, 0, ny), false, "closed"},              // before the window
-		{time.Date(2024, 3, 12, 17, 0, 0, 0, ny), false, "open"},                 // the window's end is included
-		{time.Date(2024, 3, 16, 10, 0, 0, 0, ny), false, "closed"},               // a Saturday
-		{time.Date(2024, 12, 25, 10, 0, 0, 0, ny), false, "holiday"},             // data.rules come first
-		{time.Date(2024, 3, 12, 15, 0, 0, 0, time.UTC), false, "open"},           // 11:00 in New York
-		{time.Date(2024, 3, 12, 20, 0, 0, 0, time.UTC), false, "open"},           // 16:00 in New York
-		{time.Date(2024, 3, 12, 22, 0, 0, 0, time.UTC), false, "closed"},         // 18:00 in New York
-		{time.Date(2024, 3, 12, 10, 0, 0, 0, time.UTC), true, "open"},            // wall clock: 10:00 in New York
+		{time.Date(2024, 3, 12, 10, 0, 0, 0, ny), false, "open"},         // a Tuesday, 10:00
+		{time.Date(2024, 3, 12, 8, 59, 59, 0, ny), false, "closed"},      // before the window
+		{time.Date(2024, 3, 12, 17, 0, 0, 0, ny), false, "open"},         // the window's end is included
+		{time.Date(2024, 3, 16, 10, 0, 0, 0, ny), false, "closed"},       // a Saturday
+		{time.Date(2024, 12, 25, 10, 0, 0, 0, ny), false, "holiday"},     // data.rules come first
+		{time.Date(2024, 3, 12, 15, 0, 0, 0, time.UTC), false, "open"},   // 11:00 in New York
+		{time.Date(2024, 3, 12, 20, 0, 0, 0, time.UTC), false, "open"},   // 16:00 in New York
+		{time.Date(2024, 3, 12, 22, 0, 0, 0, time.UTC), false, "closed"}, // 18:00 in New York
+		{time.Date(2024, 3, 12, 10, 0, 0, 0, time.UTC), true, "open"},    // wall clock: 10:00 in New York
 		{time.Date(2024, 3, 12, 8, 0, 0, 0, time.FixedZone("X", 3600)), true, "closed"},
 	} {
 		res := walk(t, Config{Call: testCall(), Rules: rules, At: tc.at, AtWallClock: tc.wall}, flow)
