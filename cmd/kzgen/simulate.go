@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	_ "time/tzdata" // temporal_route timezones where the system has no zoneinfo database
 
 	"github.com/kzgen/kzgen/internal/simulate"
 	"github.com/kzgen/kzgen/runtime/wire"

@@ -65,7 +65,7 @@ func (w *walker) execute(ctx context.Context, n *kzrt.Node, path string) (step, 
 func (w *walker) module(n *kzrt.Node, d data, ev *Event) step {
 	switch n.Module {
 	case "tts":
-		ev.Text = fmt.Sprintf("says %q (%s)", d.str("text"), joinNonEmpty(
+		ev.Text = fmt.Sprintf("says %q (%s)", truncate(d.str("text"), 300), joinNonEmpty(
 			prefixed("voice ", d.str("voice")), prefixed("language ", d.str("language")), prefixed("engine ", d.str("engine")),
 			when(d.boolean("endless_playback"), "repeating until a key is pressed")))
 	case "play":

@@ -315,6 +315,8 @@ func TestTemporalRuleActiveAt(t *testing.T) {
 		{"every tuesday of the month", TemporalRule{Cycle: "monthly", Ordinal: "every", WDays: []string{"tuesday"}}, day(2024, 5, 28), true},
 		{"yearly fourth thursday of november", TemporalRule{Cycle: "yearly", Month: 11, Ordinal: "fourth", WDays: []string{"thursday"}}, day(2024, 11, 28), true},
 		{"yearly, other month", TemporalRule{Cycle: "yearly", Month: 11, Days: []int{28}}, day(2024, 10, 28), false},
+		{"every 7th day, five centuries on: a Monday", TemporalRule{Cycle: "daily", Interval: 7, StartDate: start(day(2024, 1, 1))}, day(2524, 1, 3), true},
+		{"every 7th day, five centuries on: a Saturday", TemporalRule{Cycle: "daily", Interval: 7, StartDate: start(day(2024, 1, 1))}, day(2524, 1, 1), false},
 		{"forced on", TemporalRule{Cycle: "date", Enabled: new(true)}, day(1999, 1, 1), true},
 		{"forced off", TemporalRule{Cycle: "daily", Enabled: new(false)}, day(2024, 1, 1), false},
 		{"window", TemporalRule{Cycle: "daily", TimeWindowStart: new(int64(43200)), TimeWindowStop: new(int64(43200))}, day(2024, 1, 1), true},
@@ -334,6 +336,8 @@ func TestReadTemporalRulesErrors(t *testing.T) {
 		`{"id":"r1","cycle":"monthly","ordinal":"sixth"}`,
 		`{"id":"r1","cycle":"daily","interval":-1}`,
 		`{"id":"r1","cycle":"daily","days":"1"}`,
+		`{"id":"r1","cycle":"daily","start_date":-1}`,
+		`{"id":"r1","cycle":"daily","start_date":9223372036854775807}`,
 		`"rules"`,
 	} {
 		if _, err := ReadTemporalRules([]byte(bad)); err == nil {

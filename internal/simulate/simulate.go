@@ -91,10 +91,10 @@ type Config struct {
 	// Timeout is the first request's req_timeout_ms; zero means
 	// DefaultTimeout.
 	Timeout time.Duration
-	// Flow, when set, is walked first instead of the answer to a first
-	// request: a callflow built in Go, say. It is checked as Kazoo checks
-	// a callflow (a loop in it is refused with its path), and its pivot
-	// nodes make their requests as usual.
+	// Flow, when set, is walked instead of the answer to a first request
+	// (URL is then not requested): a callflow built in Go, say. It is
+	// checked as Kazoo checks a Pivot answer (a loop in it is refused with
+	// its path), and its pivot nodes make their requests as usual.
 	Flow *kzrt.Node
 	// Call holds the call's identity, sent in every request.
 	Call Call

@@ -139,6 +139,19 @@ func TestIVRRunsEndToEnd(t *testing.T) {
 	}
 }
 
+// TestModulesGiveTheSameWalk: answers read into a generated package's
+// types, and checked by its generated validation, are walked exactly as
+// answers checked by the schemas.
+func TestModulesGiveTheSameWalk(t *testing.T) {
+	srv, _ := ivrServer(t)
+	res := simulate(t, Config{URL: srv.URL + "/ivr", Digits: NewEntries("1", "1234#"), Modules: callflow.Modules()})
+	golden(t, "ivr-pin", res)
+	srv, _ = brokenServer(t, respond(200, "application/json", `{"module":"tts","data":{"text":""}}`))
+	res = simulate(t, Config{URL: srv.URL, Modules: callflow.Modules()})
+	wantOutcome(t, res, OutcomeFailed)
+	wantPointers(t, res, "/data/text")
+}
+
 func TestIVRWrongPINHangsUp(t *testing.T) {
 	srv, rec := ivrServer(t)
 	res := simulate(t, Config{URL: srv.URL + "/ivr", Digits: NewEntries("1", "99#")})

@@ -53,6 +53,9 @@ type TemporalRule struct {
 // gregorianUnix is the Unix epoch in Gregorian seconds.
 const gregorianUnix = 62167219200
 
+// maxGregorian is the first second of year 10000, in Gregorian seconds.
+const maxGregorian = 315569520000
+
 // defaultStartDate is temporal_rules' start_date default (Gregorian
 // seconds).
 const defaultStartDate = 62586115200
@@ -126,6 +129,9 @@ func (r TemporalRule) check() error {
 	if r.Interval < 0 {
 		return fmt.Errorf("interval %d: must be at least 1", r.Interval)
 	}
+	if r.StartDate < 0 || r.StartDate > maxGregorian {
+		return fmt.Errorf("start_date %d: want Gregorian seconds up to year 9999", r.StartDate)
+	}
 	return nil
 }
 
@@ -171,10 +177,10 @@ func (r TemporalRule) occursOn(day time.Time) bool {
 	case "date":
 		return day.Equal(start)
 	case "daily":
-		return int(day.Sub(start).Hours()/24)%interval == 0
+		return daysBetween(start, day)%int64(interval) == 0
 	case "weekly":
-		weeks := int(mondayOf(day).Sub(mondayOf(start)).Hours() / (24 * 7))
-		return weeks%interval == 0 && r.onWeekday(day)
+		weeks := daysBetween(mondayOf(start), mondayOf(day)) / 7
+		return weeks%int64(interval) == 0 && r.onWeekday(day)
 	case "monthly":
 		months := (day.Year()-start.Year())*12 + int(day.Month()-start.Month())
 		return months%interval == 0 && r.onDayOfMonth(day)
@@ -183,6 +189,9 @@ func (r TemporalRule) occursOn(day time.Time) bool {
 	}
 	return false
 }
+
+// daysBetween counts the days from a to b, both civil days.
+func daysBetween(a, b time.Time) int64 { return (b.Unix() - a.Unix()) / 86400 }
 
 // mondayOf returns the Monday that starts day's ISO week.
 func mondayOf(day time.Time) time.Time {
