@@ -187,7 +187,7 @@ func runSimulate(args []string, stdout, stderr io.Writer) int {
 			return usageErr("%v", err)
 		}
 		if cfg.Schemas, err = simulate.LoadSchemas(fsys, name); err != nil {
-			fmt.Fprintf(stderr, "kzgen simulate: -schemas %s: %v\n", *schemaDir, err)
+			fmt.Fprintf(stderr, "kzgen simulate: -schemas: %v\n", err)
 			return 1
 		}
 	}

@@ -228,6 +228,15 @@ func TestSimulateCustomModule(t *testing.T) {
 		t.Errorf("without -schemas: exit %d\n%s", code, out)
 	}
 
+	// A directory without Kazoo's node schema is refused.
+	partial := t.TempDir()
+	if err := os.WriteFile(filepath.Join(partial, "callflows.acme_survey.json"), []byte(surveySchema), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runKzgen("simulate", "-url", srv.URL, "-schemas", partial); code != 2 || !strings.Contains(errOut, "no callflows.action") {
+		t.Errorf("-schemas without callflows.action: exit %d\n%s", code, errOut)
+	}
+
 	// A missing directory is named.
 	code, _, errOut := runKzgen("simulate", "-url", srv.URL, "-schemas", filepath.Join(t.TempDir(), "nope"))
 	if code != 2 || !strings.Contains(errOut, "nope does not exist") {

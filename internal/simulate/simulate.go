@@ -318,6 +318,9 @@ func newWalker(cfg *Config) (*walker, pivottest.Call, error) {
 		}
 	}
 	if cfg.Modules == nil {
+		if w.set.Schema("callflows.action") == nil {
+			return nil, first, fmt.Errorf("%w: the schemas have no callflows.action, the node schema Kazoo checks answers against", ErrConfig)
+		}
 		if w.validator, err = validate.FromSet(w.set, validate.WithBlacklist(noBlacklist)); err != nil {
 			return nil, first, fmt.Errorf("%w: schemas: %v", ErrConfig, err)
 		}
