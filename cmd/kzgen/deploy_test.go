@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/kzgen/kzgen/runtime/crossbar"
 	"github.com/kzgen/kzgen/runtime/crossbar/crossbartest"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 	"github.com/kzgen/kzgen/schemas"
 )
 
@@ -202,8 +202,11 @@ func TestDeployCustomModule(t *testing.T) {
 func TestDeployPrivateURL(t *testing.T) {
 	// An operator who blacklisted the private ranges, as Kazoo's pivot
 	// guide advises: kzgen warns, Crossbar refuses.
-	strict := crossbar.URLBlacklist{Networks: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}
-	_, acct := kazooEnv(t, crossbartest.Options{URLBlacklist: &strict})
+	strict, err := kzrt.NewBlacklist("10.0.0.0/8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, acct := kazooEnv(t, crossbartest.Options{URLBlacklist: strict})
 	file := writeFile(t, "lan.json", `{"module": "pivot", "data": {"voice_url": "http://10.1.2.3/ivr"}}`)
 	code, _, stderr := kzgen(t, "deploy", "-name", "lan", "-numbers", "2000", file)
 	for _, want := range []string{
@@ -245,8 +248,11 @@ func TestDeployDryRun(t *testing.T) {
 // TestDeployDryRunCrossbarRefuses: what only the cluster knows (here, its
 // blacklist of private ranges) comes from Crossbar's validation.
 func TestDeployDryRunCrossbarRefuses(t *testing.T) {
-	strict := crossbar.URLBlacklist{Networks: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}
-	_, acct := kazooEnv(t, crossbartest.Options{URLBlacklist: &strict})
+	strict, err := kzrt.NewBlacklist("10.0.0.0/8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, acct := kazooEnv(t, crossbartest.Options{URLBlacklist: strict})
 	file := writeFile(t, "lan.json", `{"flow": {"module": "pivot", "data": {"voice_url": "http://10.1.2.3/ivr"}}, "numbers": ["2001"]}`)
 	code, _, stderr := kzgen(t, "deploy", "-dry-run", "-name", "lan", file)
 	if code != 1 || !strings.Contains(stderr, "Crossbar refused it (400 validation error") || !strings.Contains(stderr, "  "+file+":/flow/data/voice_url: invalid client URL (error)\n") {

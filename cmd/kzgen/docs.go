@@ -61,7 +61,7 @@ func docsFiles(schemaDir, match, goPackage string) ([]docs.File, error) {
 	if !token.IsIdentifier(pkg) {
 		return nil, fmt.Errorf("-go-package %q: the last element must be the package name, a Go identifier", goPackage)
 	}
-	fsys, name, err := schemaDirFS("-schemas", schemaDir)
+	m, _, err := loadModel(schemaDir, match)
 	if err != nil {
 		return nil, err
 	}
@@ -69,16 +69,27 @@ func docsFiles(schemaDir, match, goPackage string) ([]docs.File, error) {
 	if schemaDir != "" {
 		source = fmt.Sprintf("the schemas in `%s`", schemaDir)
 	}
-	set, err := load.Read(fsys, load.Options{Match: match, Name: name})
-	if err != nil {
-		return nil, fmt.Errorf("loading schemas: %w", err)
-	}
-	m, err := model.Build(set)
-	if err != nil {
-		return nil, fmt.Errorf("modelling schemas: %w", err)
-	}
 	opts := docs.Options{GoPackage: goPackage, Source: source}
 	opts.Go = docs.GoOptions
 	opts.Go.Package = pkg
 	return docs.Generate(m, opts)
+}
+
+// loadModel reads the schemas of schemaDir ("" for the schemas embedded in
+// kzgen) whose ids match, with what they reference, and builds their
+// model. It returns the name messages use for the set too.
+func loadModel(schemaDir, match string) (*model.Set, string, error) {
+	fsys, name, err := schemaDirFS("-schemas", schemaDir)
+	if err != nil {
+		return nil, "", err
+	}
+	set, err := load.Read(fsys, load.Options{Match: match, Name: name})
+	if err != nil {
+		return nil, "", fmt.Errorf("loading schemas: %w", err)
+	}
+	m, err := model.Build(set)
+	if err != nil {
+		return nil, "", fmt.Errorf("modelling schemas: %w", err)
+	}
+	return m, name, nil
 }

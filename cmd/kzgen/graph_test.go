@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/kzgen/kzgen/runtime/flowgraph"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata from the current output")
@@ -107,5 +110,64 @@ func TestGraphErrors(t *testing.T) {
 		if code := run(tc.args, &stdout, &stderr); code != tc.code || !strings.Contains(stderr.String(), tc.msg) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", tc.args, code, stderr.String(), tc.code, tc.msg)
 		}
+	}
+}
+
+// TestGraphReadsAsKazoo: a key written twice counts with its first copy,
+// with a warning; a module without a schema is drawn, with a warning that
+// -schemas and the user's own schema set silence.
+func TestGraphReadsAsKazoo(t *testing.T) {
+	dir := copyEmbeddedSchemas(t)
+	custom := `{"_id": "callflows.hold_music", "type": "object", "properties": {"media_id": {"type": "string"}}}`
+	if err := os.WriteFile(filepath.Join(dir, "callflows.hold_music.json"), []byte(custom), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := writeFile(t, "flow.json", `{"module":"tts","data":{"text":"first","text":"second"},"children":{"_":{"module":"hold_music","data":{"media_id":"m1"}}}}`)
+	code, stdout, stderr := kzgen(t, "graph", path)
+	if code != 0 || !strings.Contains(stdout, `n0["tts<br/>text: first"]`) || !strings.Contains(stdout, `n1["hold_music<br/>media_id: m1"]`) {
+		t.Errorf("exit %d, stdout:\n%s", code, stdout)
+	}
+	for _, want := range []string{
+		path + ": warning: /data/text: duplicate key: Kazoo reads the first copy",
+		path + ": warning: /children/_/module: no schema callflows.hold_music in kzgen's embedded schemas",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	code, custom2, stderr := kzgen(t, "graph", "-schemas", dir, path)
+	if code != 0 || custom2 != stdout || strings.Contains(stderr, "hold_music") {
+		t.Errorf("-schemas: exit %d, stderr %q, stdout:\n%s", code, stderr, custom2)
+	}
+}
+
+// TestGraphHostileInput: nesting beyond the bound and trees beyond
+// flowgraph.MaxNodes are errors naming the JSON pointer; a 10 MB value is
+// drawn, cut to a label.
+func TestGraphHostileInput(t *testing.T) {
+	deep := writeFile(t, "deep.json", `{"flow":`+deepChain(600)+`}`)
+	code, stdout, stderr := kzgen(t, "graph", deep)
+	if code != 1 || stdout != "" || !strings.HasPrefix(stderr, deep+":/flow/children/_/children/_/") || !strings.Contains(stderr, "nested more than 1000") {
+		t.Errorf("deep: exit %d, stderr %.300q", code, stderr)
+	}
+
+	var b strings.Builder
+	b.WriteString(`{"module":"menu","children":{`)
+	for i := 0; b.Len() < 10<<20; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"%07d":{"module":"tts","data":{"text":"%d"}}`, i, i)
+	}
+	b.WriteString(`}}`)
+	code, stdout, stderr = kzgen(t, "graph", writeFile(t, "wide.json", b.String()))
+	if want := fmt.Sprintf("/children/%07d: the tree has more than %d nodes", flowgraph.MaxNodes-1, flowgraph.MaxNodes); code != 1 || stdout != "" || !strings.Contains(stderr, want) {
+		t.Errorf("%d bytes, wide: exit %d, stderr %q; want %q", b.Len(), code, stderr, want)
+	}
+
+	big := writeFile(t, "big.json", `{"module":"tts","data":{"text":"`+strings.Repeat("blah ", 2<<20)+`"}}`)
+	code, stdout, stderr = kzgen(t, "graph", big)
+	if code != 0 || len(stdout) > 200 || !strings.Contains(stdout, "text: blah blah") {
+		t.Errorf("10 MB text: exit %d, stderr %q, stdout %q", code, stderr, stdout)
 	}
 }

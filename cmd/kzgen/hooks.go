@@ -21,6 +21,7 @@ import (
 
 	"github.com/kzgen/kzgen/generator/validate"
 	"github.com/kzgen/kzgen/runtime/crossbar"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // webhooksResource is the account collection of webhook documents.
@@ -327,7 +328,7 @@ func runHooksAdd(args []string, stdout, stderr io.Writer) int {
 
 // checkHook checks a webhook document as Crossbar will on save: the
 // webhooks schema (with kzgen's validator), then the client-URL rule on uri
-// (crossbar.DefaultURLBlacklist). Problems are sorted by pointer, one per
+// (Kazoo's default blacklist). Problems are sorted by pointer, one per
 // pointer.
 func checkHook(doc map[string]any) ([]localProblem, error) {
 	v, err := validate.New(validate.WithBlacklist(&validate.Blacklist{})) // the blacklist is checked below
@@ -344,7 +345,7 @@ func checkHook(doc map[string]any) ([]localProblem, error) {
 	}
 	var problems []localProblem
 	if u, _ := doc["uri"].(string); u != "" {
-		if err := crossbar.DefaultURLBlacklist.Check(u); err != nil {
+		if err := kzrt.DefaultBlacklist().CheckURL(u); err != nil {
 			problems = append(problems, localProblem{"/uri", err.Error() + "; Kazoo must reach your receiver at a public address (a tunnel, for local development)"})
 		}
 	}

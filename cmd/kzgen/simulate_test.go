@@ -150,7 +150,7 @@ func TestSimulateTextTranscript(t *testing.T) {
 	for _, want := range []string{
 		"[1] request: POST " + srv.URL + "/start (json body) {",
 		`collect_dtmf: collects "1234" into "pin"`,
-		"user: rings user 4b1a1f61ac2e35ab7d7ba9a8d3c10e4c (20 s, simultaneous): busy (USER_BUSY, sip:486)",
+		"user: rings user 4b1a1f61ac2e35ab7d7ba9a8d3c10e4c (20 s, simultaneous): fails (USER_BUSY, sip:486)",
 		`tts: says "Busy." (voice female)`,
 		"verdict: call completed: hung up by a hangup node",
 	} {

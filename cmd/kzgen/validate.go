@@ -58,10 +58,7 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "kzgen validate: %v\n", err)
 			return 2
 		}
-		label := name
-		if name == "-" {
-			label = "<stdin>"
-		}
+		label := inputLabel(name)
 		res := v.Validate(data, mode)
 		fmt.Fprintf(stderr, "%s: checked as a %s%s\n", label, res.Mode, modeReason(mode, res.Mode))
 		for _, w := range res.Warnings {
@@ -127,14 +124,20 @@ func printProblems(w io.Writer, file string, problems kzrt.Errors) {
 		if p.Code != "" {
 			msg += " [" + p.Code + "]"
 		}
-		ptr := p.Pointer
-		if strings.ContainsFunc(ptr, unicode.IsControl) {
-			ptr = strconv.Quote(ptr)
-		}
-		if ptr == "" {
+		if p.Pointer == "" {
 			fmt.Fprintf(w, "%s: %s\n", file, msg)
 		} else {
-			fmt.Fprintf(w, "%s:%s: %s\n", file, ptr, msg)
+			fmt.Fprintf(w, "%s:%s: %s\n", file, printablePointer(p.Pointer), msg)
 		}
 	}
+}
+
+// printablePointer is a JSON pointer as messages print it: quoted as a Go
+// string when it holds a control character (a key "1\n"), so that each
+// message stays on one line.
+func printablePointer(ptr string) string {
+	if strings.ContainsFunc(ptr, unicode.IsControl) {
+		return strconv.Quote(ptr)
+	}
+	return ptr
 }

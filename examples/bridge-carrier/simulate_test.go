@@ -21,7 +21,7 @@ func TestSimulate(t *testing.T) {
 	// cause or SIP code: the "_" child (the apology) is not played.
 	exampletest.Simulate(t, srv, []exampletest.Scenario{
 		{Name: "answered", Path: "/", Want: simulate.OutcomeBridged, Says: []string{dial + ": answered, call bridged"}},
-		{Name: "busy", Path: "/", Bridge: simulate.BridgeBusy, Want: simulate.OutcomeHangup, Says: []string{dial + ": busy (USER_BUSY, sip:486)", "Sorry, the call could not be connected."}},
-		{Name: "no answer", Path: "/", Bridge: simulate.BridgeNoAnswer, Want: simulate.OutcomeHangup, Says: []string{dial + ": no answer (NO_ANSWER, sip:480)", "Sorry, the call could not be connected."}},
+		{Name: "busy", Path: "/", Bridge: "busy", Want: simulate.OutcomeHangup, Says: []string{dial + ": fails (USER_BUSY, sip:486)", "Sorry, the call could not be connected."}},
+		{Name: "no answer", Path: "/", Bridge: "no-answer", Want: simulate.OutcomeHangup, Says: []string{dial + ": fails (NO_ANSWER, sip:480)", "Sorry, the call could not be connected."}},
 	})
 }

@@ -24,14 +24,14 @@ func TestSimulate(t *testing.T) {
 		Says: []string{"user: rings user " + inURL + " (20 s, simultaneous): answered, call bridged"},
 	}, {
 		Name: "user from the voice_url is busy",
-		Path: "/?user_id=" + inURL, Bridge: simulate.BridgeBusy,
+		Path: "/?user_id=" + inURL, Bridge: "busy",
 		Want: simulate.OutcomeHangup,
-		Says: []string{"user: rings user " + inURL, "busy (USER_BUSY, sip:486)", apology},
+		Says: []string{"user: rings user " + inURL, "fails (USER_BUSY, sip:486)", apology},
 	}, {
 		Name: "caller's owner does not answer",
-		Path: "/", UserIDs: []string{owner}, Bridge: simulate.BridgeNoAnswer,
+		Path: "/", UserIDs: []string{owner}, Bridge: "no-answer",
 		Want: simulate.OutcomeHangup,
-		Says: []string{"user: rings user " + owner, "no answer (NO_ANSWER, sip:480)", apology},
+		Says: []string{"user: rings user " + owner, "fails (NO_ANSWER, sip:480)", apology},
 	}, {
 		Name: "nobody to ring",
 		Path: "/",

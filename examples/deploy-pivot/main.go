@@ -31,6 +31,7 @@ import (
 	"github.com/kzgen/kzgen/examples/internal/serve"
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/crossbar"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 	"github.com/kzgen/kzgen/runtime/pivot"
 )
 
@@ -101,7 +102,7 @@ func deployEntry(ctx context.Context, cfg crossbar.Config, s settings) (*crossba
 		return nil, errors.New("-numbers is needed to deploy the callflow (KAZOO_URL is set)")
 	}
 	voiceURL := strings.TrimRight(s.publicURL, "/") + "/"
-	if err := crossbar.DefaultURLBlacklist.Check(voiceURL); err != nil {
+	if err := kzrt.DefaultBlacklist().CheckURL(voiceURL); err != nil {
 		return nil, fmt.Errorf("-public-url: %w; set it to the https address Kazoo reaches this server at (a tunnel, for local development)", err)
 	}
 	flow := entryFlow(voiceURL, s.debug)

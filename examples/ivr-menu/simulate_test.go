@@ -29,7 +29,7 @@ func TestSimulate(t *testing.T) {
 		Name:   "Spanish, support, busy",
 		Path:   "/ivr/start",
 		Digits: []string{"2", "2"},
-		Bridge: simulate.BridgeBusy,
+		Bridge: "busy",
 		Want:   simulate.OutcomeHangup,
 		Says:   []string{`says "Le comunicamos con soporte."`, "rings user " + support, `says "No hay nadie disponible. Adiós."`},
 	}, {

@@ -173,7 +173,11 @@ func (e *examples) branching(module string, sample *exampleNode) (*branchingExam
 	if len(skipped) > 0 {
 		about += fmt.Sprintf(" Not shown: %s.", strings.Join(skipped, "; "))
 	}
-	return &branchingExample{about: about, tree: tree, diagram: flowgraph.New(node).Mermaid()}, nil
+	diagram, err := flowgraph.New(node)
+	if err != nil {
+		return nil, fmt.Errorf("drawing the branching example: %w", err)
+	}
+	return &branchingExample{about: about, tree: tree, diagram: diagram.Mermaid()}, nil
 }
 
 // leaf is a child node speaking text: a tts node.

@@ -2,272 +2,283 @@ package simulate
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"regexp"
-	"sort"
-	"strconv"
 	"strings"
-	"time"
 
-	"github.com/kzgen/kzgen/gen/callflow"
-	"github.com/kzgen/kzgen/runtime/crossbar"
-	"github.com/kzgen/kzgen/runtime/wire"
+	"github.com/kzgen/kzgen/generator/kazoo"
+	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/runtime/kzrt"
+	"github.com/kzgen/kzgen/runtime/pivot/pivottest"
 )
 
-// handoffModules take the call over and do not come back to the flow in a
-// way the walk can follow: the caller is in voicemail, a conference, a
-// queue, a feature-code dialogue, another stored callflow… The walk ends
-// there, as a completed call.
-var handoffModules = map[string]string{
+// features names what the feature modules do, for the transcript; what
+// follows them comes from generator/kazoo's table.
+var features = map[string]string{
 	"acdc_agent":           "the ACDc agent feature",
 	"acdc_member":          "an ACDc queue",
 	"acdc_queue":           "the ACDc queue feature",
 	"call_forward":         "the call-forward feature",
 	"call_waiting":         "the call-waiting feature",
-	"callflow":             "another stored callflow",
 	"camping_feature":      "the camping feature",
-	"conference":           "a conference",
 	"conference_feature":   "the conference feature",
 	"dead_air":             "dead air until the caller hangs up",
 	"directory":            "the company directory",
 	"disa":                 "DISA (dial-out after a PIN)",
 	"do_not_disturb":       "the do-not-disturb feature",
-	"dynamic_cid":          "the dynamic caller-ID feature, which dials on",
+	"dynamic_cid":          "the dynamic caller-ID feature",
 	"eavesdrop":            "eavesdropping on another call",
 	"eavesdrop_feature":    "the eavesdrop feature",
 	"faxbox":               "a fax box",
 	"group_pickup":         "the pickup of a ringing call",
 	"group_pickup_feature": "the group pickup feature",
-	"hotdesk":              "the hotdesk feature",
 	"intercept":            "the interception of a ringing call",
 	"intercept_feature":    "the intercept feature",
+	"intercom":             "an intercom call to the dialled extension",
 	"move":                 "a move of the call to another device",
 	"park":                 "call parking",
 	"privacy":              "the callflow of the number dialled after the privacy prefix",
 	"receive_fax":          "fax reception",
 	"ring_group_toggle":    "the ring-group toggle feature",
-	"transfer":             "a transfer",
-	"voicemail":            "voicemail",
 	"wait_for_hangup":      "a wait for the caller to hang up",
 }
 
 // execute runs one node and says where the call goes next.
-func (w *walker) execute(ctx context.Context, n *callflow.Node, path string) (step, error) {
+func (w *walker) execute(ctx context.Context, n *kzrt.Node, path string) (step, error) {
 	ev := Event{Kind: KindNode, Flow: w.flow, Path: path, Module: n.Module}
-	if s, ok := n.Data.(interface{ GetSkipModule() bool }); ok && s.GetSkipModule() {
+	d := dataOf(w.set, n)
+	if d.boolean("skip_module") {
 		ev.Text = "skipped (skip_module is true)"
-		st := cont(n, callflow.DefaultChild, &ev)
+		st := cont(n, kzrt.DefaultChild, &ev)
 		w.emit(ev)
 		return st, nil
 	}
-	if d, ok := n.Data.(*callflow.PivotData); ok {
-		return w.pivotNode(ctx, n, d, ev)
+	if n.Module == "pivot" {
+		return w.pivotNode(ctx, n, ev)
 	}
-	st := w.module(n, &ev)
+	st := w.module(n, d, &ev)
 	w.emit(ev)
 	return st, nil
 }
 
 // module runs every module but pivot, describing it on ev.
-func (w *walker) module(n *callflow.Node, ev *Event) step {
-	switch d := n.Data.(type) {
-	case *callflow.TTSData:
-		ev.Text = fmt.Sprintf("says %q (%s)", d.GetText(), joinNonEmpty(
-			"voice "+d.GetVoice(), prefixed("language ", d.GetLanguage()), prefixed("engine ", string(d.GetEngine())),
-			when(d.GetEndlessPlayback(), "repeating until a key is pressed")))
-	case *callflow.PlayData:
-		ev.Text = "plays " + media(d.GetID())
-		if d.GetEndlessPlayback() {
+func (w *walker) module(n *kzrt.Node, d data, ev *Event) step {
+	switch n.Module {
+	case "tts":
+		ev.Text = fmt.Sprintf("says %q (%s)", truncate(d.str("text"), 300), joinNonEmpty(
+			prefixed("voice ", d.str("voice")), prefixed("language ", d.str("language")), prefixed("engine ", d.str("engine")),
+			when(d.boolean("endless_playback"), "repeating until a key is pressed")))
+	case "play":
+		ev.Text = "plays " + media(d.str("id"))
+		if d.boolean("endless_playback") {
 			ev.Text += ", repeating until a key is pressed"
-		} else if c := d.GetLoopCount(); c > 1 {
+		} else if c, _ := d.integer("loop_count"); c > 1 {
 			ev.Text += fmt.Sprintf(" %d times", c)
 		}
-	case *callflow.AnswerData:
+	case "answer":
 		ev.Text = "answers the call"
-	case *callflow.NoopData:
+	case "noop":
 		ev.Text = "does nothing"
-	case *callflow.SleepData:
-		ev.Text = fmt.Sprintf("waits %d %s", d.GetDuration(), d.GetUnit())
-	case *callflow.SendDTMFData:
-		ev.Text = fmt.Sprintf("sends DTMF %q", d.GetDigits())
-	case *callflow.HangupData:
+	case "sleep":
+		duration, _ := d.integer("duration")
+		ev.Text = fmt.Sprintf("waits %d %s", duration, d.str("unit"))
+	case "send_dtmf":
+		ev.Text = fmt.Sprintf("sends DTMF %q", d.str("digits"))
+	case "hangup":
 		ev.Text = "hangs up"
 		return step{end: &ending{OutcomeHangup, "call completed: hung up by a hangup node"}}
-	case *callflow.ResponseData:
-		ev.Text = fmt.Sprintf("answers the SIP call with %s", strings.TrimSpace(fmt.Sprintf("%d %s", d.GetCode(), d.GetMessage())))
-		if m := d.GetMedia(); m != "" {
+	case "response":
+		code, _ := d.integer("code")
+		ev.Text = fmt.Sprintf("answers the SIP call with %s", strings.TrimSpace(fmt.Sprintf("%d %s", code, d.str("message"))))
+		if m := d.str("media"); m != "" {
 			ev.Text += ", playing " + media(m)
 		}
 		return step{end: &ending{OutcomeHangup, "call completed: ended with a SIP response by a response node"}}
-	case *callflow.ManualPresenceData:
-		ev.Text = fmt.Sprintf("sets %s to %s", d.GetPresenceID(), d.GetStatus())
-	case *callflow.SetCIDData:
+	case "manual_presence":
+		ev.Text = fmt.Sprintf("sets %s to %s", d.str("presence_id"), d.str("status"))
+	case "set_cid":
 		return w.setCID(n, d, ev)
-	case *callflow.PrependCIDData:
+	case "prepend_cid":
 		return w.prependCID(n, d, ev)
-	case *callflow.SetAlertInfoData:
-		ev.Text = fmt.Sprintf("sets Alert-Info to %q for the calls it places", deref(d.AlertInfo))
-	case *callflow.LanguageData:
-		ev.Text = fmt.Sprintf("sets the call's language to %q", deref(d.Language))
-		w.call.Language = deref(d.Language)
+	case "set_alert_info":
+		ev.Text = fmt.Sprintf("sets Alert-Info to %q for the calls it places", d.str("alert_info"))
+	case "language":
+		w.call.Language = d.str("language")
+		ev.Text = fmt.Sprintf("sets the call's language to %q", w.call.Language)
 		ev.note("later Pivot requests send it as Language (kazoo naming)")
-	case *callflow.SetVariableData:
-		ev.Text = fmt.Sprintf("sets variable %s = %q", deref(d.Variable), deref(d.Value))
-		w.call.vars[deref(d.Variable)] = deref(d.Value)
-	case *callflow.SetVariablesData:
+	case "set_variable":
+		name, value := d.str("variable"), d.str("value")
+		ev.Text = fmt.Sprintf("sets variable %s = %q", name, value)
+		w.call.vars[name] = value
+	case "set_variables":
 		return w.setVariables(n, d, ev)
-	case *callflow.FlushDTMFData:
-		name := d.GetCollectionName()
-		if name == "" {
-			name = "default"
-		}
+	case "flush_dtmf":
+		name := collectionName(d)
 		ev.Text = fmt.Sprintf("clears the DTMF collection %q", name)
 		delete(w.call.dtmf, name)
-	case *callflow.RecordCallData:
+	case "record_call":
 		ev.Text = "starts recording the call"
-		if d.GetAction() == callflow.RecordCallActionStop {
+		if d.str("action") == "stop" {
 			ev.Text = "stops recording the call"
-		} else if d.URL != nil {
-			ev.Text += ", storing it at " + *d.URL
+		} else if u := d.str("url"); u != "" {
+			ev.Text += ", storing it at " + u
 		}
-	case *callflow.WebhookData:
-		ev.Text = fmt.Sprintf("sends a webhook to %s", deref(d.URI))
+	case "webhook":
+		ev.Text = fmt.Sprintf("sends a webhook to %s", d.str("uri"))
 		ev.note("the webhook is not sent by kzgen simulate")
-	case *callflow.CollectDTMFData:
+	case "collect_dtmf":
 		return w.collectDTMF(n, d, ev)
-	case *callflow.MenuData:
+	case "menu":
 		return w.menu(n, d, ev)
-	case *callflow.CheckCIDData:
+	case "check_cid":
 		return w.checkCID(n, d, ev)
-	case *callflow.CidlistmatchData:
-		ev.Text = fmt.Sprintf("checks the caller ID against list %s", deref(d.ID))
-		ev.note("the list is a stored document, not available offline: kzgen assumes no match")
-		return cont(n, "nomatch", ev)
-	case *callflow.FaxDetectData:
+	case "cidlistmatch":
+		return w.cidListMatch(n, d, ev)
+	case "fax_detect":
 		ev.Text = "listens for fax tones: none (the simulated caller is a voice call)"
 		return cont(n, "ON_VOICE", ev)
-	case *callflow.TemporalRouteData:
+	case "temporal_route":
 		return w.temporalRoute(n, d, ev)
-	case *callflow.BranchVariableData:
+	case "branch_variable":
 		return w.branchVariable(n, d, ev)
-	case *callflow.BranchBnumberData:
+	case "branch_bnumber":
 		ev.Text = "branches on the dialled number's capture group"
 		ev.note("the capture group comes from Kazoo's number matching, not simulated: taking \"_\"")
-	case *callflow.NomoroboData:
+	case "nomorobo":
 		ev.Text = "looks up the caller's Nomorobo spam score"
 		ev.note("the score is not available offline: taking \"_\"")
-	case *callflow.ACDCWaitTimeData:
-		ev.Text = fmt.Sprintf("checks the wait time of queue %s", deref(d.ID))
+	case "acdc_wait_time":
+		ev.Text = fmt.Sprintf("checks the wait time of queue %s", d.str("id"))
 		ev.note("the wait time is not available offline: taking \"_\"")
-	case *callflow.UserData:
-		return w.bridge(n, ev, fmt.Sprintf("rings user %s (%d s, %s)", d.GetID(), d.GetTimeout(), d.GetStrategy()), false, 0)
-	case *callflow.DeviceData:
-		return w.bridge(n, ev, fmt.Sprintf("rings device %s%s", d.GetID(), seconds(d.Timeout)), false, 0)
-	case *callflow.GroupData:
-		what := fmt.Sprintf("rings group %s (%s)", d.GetID(), d.GetStrategy())
-		if len(d.Endpoints) > 0 {
-			what = fmt.Sprintf("rings group %s, endpoints %s (%s)", d.GetID(), list(d.Endpoints), d.GetStrategy())
+	case "user":
+		timeout, _ := d.integer("timeout")
+		return w.callAttempt(n, d, ev, fmt.Sprintf("rings user %s (%d s, %s)", d.str("id"), timeout, d.str("strategy")), 1)
+	case "device":
+		what := "rings device " + d.str("id")
+		if t, ok := d.integer("timeout"); ok {
+			what += fmt.Sprintf(" (%d s)", t)
 		}
-		return w.bridge(n, ev, what, false, d.GetRepeats())
-	case *callflow.RingGroupData:
-		ids := make([]string, len(d.Endpoints))
-		for i := range d.Endpoints {
-			ids[i] = fmt.Sprintf("%s %s", d.Endpoints[i].GetEndpointType(), d.Endpoints[i].GetID())
+		return w.callAttempt(n, d, ev, what, 1)
+	case "group":
+		what := fmt.Sprintf("rings group %s (%s)", d.str("id"), d.str("strategy"))
+		if eps := d.strs("endpoints"); len(eps) > 0 {
+			what = fmt.Sprintf("rings group %s, endpoints %s (%s)", d.str("id"), list(eps), d.str("strategy"))
 		}
-		what := fmt.Sprintf("rings %d %s: %s (%s, %d s)", len(ids), plural(len(ids), "endpoint", "endpoints"), list(ids), d.GetStrategy(), d.GetTimeout())
-		return w.bridge(n, ev, what, false, d.GetRepeats())
-	case *callflow.PageGroupData:
-		return w.bridge(n, ev, fmt.Sprintf("pages %d %s (%s audio)", len(d.Endpoints), plural(len(d.Endpoints), "endpoint", "endpoints"), d.GetAudio()), false, 0)
-	case *callflow.RouteToCIDData:
-		return w.bridge(n, ev, fmt.Sprintf("rings the endpoints of caller ID %s", w.call.CallerIDNumber), false, 0)
-	case *callflow.IntercomData:
-		return w.bridge(n, ev, "calls the dialled extension as an intercom (auto-answer)", false, 0)
-	case *callflow.VoicemailData:
-		ev.Text = fmt.Sprintf("takes a message for voicemail box %s", d.GetID())
-		if d.GetAction() == callflow.VoicemailActionCheck {
-			ev.Text = fmt.Sprintf("lets the caller check voicemail box %s", d.GetID())
+		return w.callAttempt(n, d, ev, what, repeats(d))
+	case "ring_group":
+		var members []string
+		for _, e := range d.objects("endpoints") {
+			members = append(members, strings.TrimSpace(e.str("endpoint_type")+" "+e.str("id")))
 		}
-		return w.handoff(n, ev, "voicemail")
-	case *callflow.ConferenceData:
+		timeout, _ := d.integer("timeout")
+		what := fmt.Sprintf("rings %d %s: %s (%s, %d s)", len(members), plural(len(members), "endpoint", "endpoints"), list(members), d.str("strategy"), timeout)
+		return w.callAttempt(n, d, ev, what, repeats(d))
+	case "page_group":
+		eps := d.objects("endpoints")
+		return w.callAttempt(n, d, ev, fmt.Sprintf("pages %d %s (%s audio)", len(eps), plural(len(eps), "endpoint", "endpoints"), d.str("audio")), 1)
+	case "route_to_cid":
+		return w.callAttempt(n, d, ev, fmt.Sprintf("rings the endpoints of caller ID %s", w.call.CallerIDNumber), 1)
+	case "hotdesk":
+		if d.str("action") == "bridge" {
+			return w.callAttempt(n, d, ev, "rings the phones the hotdesk user is logged in to", 1)
+		}
+		ev.Text = fmt.Sprintf("runs the hotdesk feature (action %s)", d.str("action"))
+		return cont(n, kzrt.DefaultChild, ev)
+	case "resources":
+		return w.callAttempt(n, d, ev, w.dialOut(d, d.boolean("use_local_resources")), 1)
+	case "offnet":
+		// cf_offnet runs cf_resources with use_local_resources false,
+		// whatever the node says.
+		if d.has("use_local_resources") && d.boolean("use_local_resources") {
+			ev.note("offnet ignores use_local_resources: it always dials through the system's carriers")
+		}
+		return w.callAttempt(n, d, ev, w.dialOut(d, false), 1)
+	case "voicemail":
+		ev.Text = fmt.Sprintf("takes a message for voicemail box %s", d.str("id"))
+		if d.str("action") == "check" {
+			ev.Text = fmt.Sprintf("lets the caller check voicemail box %s", d.str("id"))
+		}
+		ev.note("the simulated caller leaves the box normally")
+	case "conference":
 		ev.Text = "puts the caller into a conference"
-		if id := d.GetID(); id != "" {
+		if id := d.str("id"); id != "" {
 			ev.Text = "puts the caller into conference " + id
 		}
-		if d.GetModerator() {
+		if d.boolean("moderator") {
 			ev.Text += " as moderator"
 		}
-		return w.handoff(n, ev, "a conference")
-	case *callflow.CallflowData:
-		ev.Text = "branches to stored callflow " + deref(d.ID)
+	case "callflow":
+		ev.Text = "branches to stored callflow " + d.str("id")
 		ev.note("stored callflows are not available offline")
-		return w.handoff(n, ev, "another stored callflow")
-	case *callflow.TransferData:
-		ev.Text = "transfers the call to " + deref(d.Target)
-		return w.handoff(n, ev, "a transfer")
-	case *callflow.ResourcesData:
-		return w.bridge(n, ev, w.dialOut(d.ToDID, d.GetUseLocalResources(), d.GetHuntAccountID()), true, 0)
-	case *callflow.OffnetData:
-		return w.bridge(n, ev, w.dialOut(d.ToDID, d.GetUseLocalResources(), d.GetHuntAccountID()), true, 0)
+	case "transfer":
+		ev.Text = "transfers the call to " + d.str("target")
 	default:
-		ev.Text = generic(n.Data)
-		if what, ok := handoffModules[n.Module]; ok {
-			return w.handoff(n, ev, what)
+		if what, ok := features[n.Module]; ok {
+			ev.Text = "runs " + what
+		} else {
+			ev.Text = "runs" + withData(d)
 		}
 	}
-	return cont(n, callflow.DefaultChild, ev)
+	return w.afterModule(n, d, ev)
 }
 
-// handoff ends the walk at a module that takes the call over.
-func (w *walker) handoff(n *callflow.Node, ev *Event, what string) step {
-	ev.note("Kazoo hands the call to %s; the walk ends here", what)
-	if len(n.Children) > 0 {
+// afterModule follows a module's normal finish as generator/kazoo's table
+// gives it: "_" next, the flow stops, the call is handed over, or another
+// flow runs first. A module the table does not know (a custom module of
+// the user's schemas) is assumed to finish and continue with "_".
+func (w *walker) afterModule(n *kzrt.Node, d data, ev *Event) step {
+	m, known := w.table.Module(n.Module)
+	if !known {
+		ev.Text = "runs custom module " + n.Module + withData(d)
+		ev.note("kzgen knows nothing of what %s does: it assumes the module finishes and Kazoo continues with \"_\"", n.Module)
+		return cont(n, kzrt.DefaultChild, ev)
+	}
+	switch m.Default.AfterSuccess {
+	case kazoo.Stop:
+		return step{end: &ending{OutcomeEnd, fmt.Sprintf("call completed: %s ends the flow", n.Module)}}
+	case kazoo.Usurp:
+		return w.handoff(n, ev, m, "Kazoo hands the call over")
+	case kazoo.Branch:
+		return w.handoff(n, ev, m, "Kazoo branches to another callflow, not available offline, and runs \"_\" when it ends")
+	}
+	return cont(n, kzrt.DefaultChild, ev)
+}
+
+// handoff ends the walk at a module that takes the call elsewhere.
+func (w *walker) handoff(n *kzrt.Node, ev *Event, m *kazoo.Module, how string) step {
+	ev.note("%s; the walk ends here (%s)", how, m.Default.About)
+	if len(n.Children) > 0 && m.Default.AfterSuccess == kazoo.Usurp {
 		ev.note("the node's children are not followed")
 	}
-	return step{end: &ending{OutcomeHandoff, "call completed: handed over to " + what}}
+	return step{end: &ending{OutcomeHandoff, "call completed: handed over by " + n.Module}}
 }
 
 // pivotNode makes the follow-up request of a pivot node met in a flow.
-func (w *walker) pivotNode(ctx context.Context, n *callflow.Node, d *callflow.PivotData, ev Event) (step, error) {
-	r := request{url: d.GetVoiceURL(), method: http.MethodGet, body: wire.BodyForm, format: wire.FormatTwiML, timeout: DefaultTimeout, cdrURL: d.GetCDRURL()}
-	if d.Method != nil {
-		r.method = strings.ToUpper(string(*d.Method))
-		if r.method != http.MethodGet && r.method != http.MethodPost {
-			ev.note("method %q is not get or post: Kazoo falls back to POST", *d.Method)
-			r.method = http.MethodPost
-		}
+func (w *walker) pivotNode(ctx context.Context, n *kzrt.Node, ev Event) (step, error) {
+	c, notes, err := w.pivotCall(pivottest.Call{}).FollowUp(n)
+	if err != nil {
+		ev.Text = "cannot make the request: " + err.Error()
+		w.emit(ev)
+		return step{end: &ending{OutcomeFailed, "call failed: a pivot node without a usable voice_url"}}, nil
 	}
-	if d.GetReqBodyFormat() == callflow.PivotReqBodyFormatJSON {
-		r.body = wire.BodyJSON
+	if c.Timeout == 0 {
+		c.Timeout = DefaultTimeout
 	}
-	if d.ReqFormat == nil {
-		ev.note("req_format is not set: cf_pivot sends no Request-Format and pivot_call falls back to twiml parameter names (the schema's default \"kazoo\" applies only if stored with the flow); set req_format to be sure")
-	} else if *d.ReqFormat == callflow.PivotReqFormatKazoo {
-		r.format = wire.FormatKazoo
+	method, _, _ := c.Target()
+	desc := method
+	if method == "POST" {
+		desc += " " + c.Body.String()
 	}
-	if d.ReqTimeoutMS != nil {
-		if ms := *d.ReqTimeoutMS; ms > 0 {
-			r.timeout = time.Duration(ms) * time.Millisecond
-		} else {
-			ev.note("req_timeout_ms %d is not positive: using the default 5000 ms", ms)
-		}
-	}
-	desc := r.method
-	if r.method == http.MethodPost {
-		desc += " " + r.body.String()
-	}
-	ev.Text = fmt.Sprintf("asks %s (%s, %s names, timeout %d ms)", r.url, desc, r.format, r.timeout.Milliseconds())
-	if blacklisted(r.url) {
-		ev.note("Kazoo's default voice_url blacklist (127.0.0.1/32, 0.0.0.0/32) would reject this URL when validating the flow; kzgen simulate allows it for local testing")
-	}
-	if err := CheckURL(r.url); err != nil {
-		// Validation has already rejected such a flow; keep going safely.
+	ev.Text = fmt.Sprintf("asks %s (%s, %s names, timeout %d ms)", c.VoiceURL, desc, c.Format, c.Timeout.Milliseconds())
+	ev.Notes = append(ev.Notes, notes...)
+	if err := CheckURL(c.VoiceURL); err != nil {
 		ev.note("%v", err)
+	} else if kzrt.DefaultBlacklist().CheckURL(c.VoiceURL) != nil {
+		ev.note("Kazoo's default voice_url blacklist (localhost, 127.0.0.1/32, 0.0.0.0/32) would reject this URL when validating the flow; kzgen simulate allows it for local testing")
 	}
 	w.emit(ev)
 
-	x, err := w.exchange(ctx, r, n)
+	x, err := w.exchange(ctx, c, n)
 	switch {
 	case err != nil:
 		return step{}, err
@@ -276,140 +287,103 @@ func (w *walker) pivotNode(ctx context.Context, n *callflow.Node, d *callflow.Pi
 	case x.flow != nil:
 		return step{flow: x.flow}, nil
 	}
-	if c := child(n, callflow.DefaultChild); c != nil {
-		return step{next: c, key: callflow.DefaultChild}, nil
+	if next := child(n, kzrt.DefaultChild); next != nil {
+		return step{next: next, key: kzrt.DefaultChild}, nil
 	}
 	return step{end: &ending{OutcomeFailed, fmt.Sprintf("call failed: %s, and the pivot node has no \"_\" child", x.why)}}, nil
 }
 
-// blacklisted reports whether a voice_url's host is on Kazoo's default
-// blacklist (the scheme is CheckURL's concern).
-func blacklisted(u string) bool {
-	return CheckURL(u) == nil && crossbar.DefaultURLBlacklist.Check(u) != nil
-}
-
-// bridge reports a bridge attempt and follows the configured outcome.
-// endsOnFailure is true for resources and offnet, which end the call when
-// no child handles the failure; the endpoint modules continue with "_".
-// repeat is how many times a group rings before giving up (0 or 1: once).
-func (w *walker) bridge(n *callflow.Node, ev *Event, what string, endsOnFailure bool, repeat int64) step {
-	ev.Text = what
-	if w.cfg.Bridge == BridgeAnswered {
-		ev.Text += ": answered, call bridged"
-		return step{end: &ending{OutcomeBridged, "call completed: bridged by " + n.Module + "; the flow ends when the bridged call does"}}
-	}
-	cause, code := w.cfg.Bridge.failure()
-	ev.Text += fmt.Sprintf(": %s (%s, %s)", strings.ReplaceAll(w.cfg.Bridge.String(), "-", " "), cause, code)
-	if repeat > 1 {
-		ev.note("rings %d times (repeats), with the same outcome each time", repeat)
-	}
-	for _, key := range []string{cause, code} {
-		if st, ok := attempt(n, key); ok {
-			ev.Branch = key
-			ev.note("cf_util:handle_bridge_failure tries %q, then %q: child %q", cause, code, key)
-			return st
-		}
-	}
-	ev.note("no %q or %q child", cause, code)
-	if endsOnFailure {
-		ev.note("%s plays the failure response and ends the call", n.Module)
-		return step{end: &ending{OutcomeEnd, fmt.Sprintf("call completed: %s could not connect and no child handles %s", n.Module, cause)}}
-	}
-	return cont(n, callflow.DefaultChild, ev)
-}
-
 // dialOut describes a resources or offnet node's outbound call.
-func (w *walker) dialOut(toDID *string, local bool, huntAccount string) string {
+func (w *walker) dialOut(d data, local bool) string {
 	number := w.call.To
-	if toDID != nil {
-		number = *toDID
+	if d.has("to_did") {
+		number = d.str("to_did")
 	}
-	via := "global carriers"
+	via := "the system's carriers"
 	if local {
 		via = "the account's local carriers"
-		if huntAccount != "" {
-			via = fmt.Sprintf("account %s's local carriers", huntAccount)
+		if hunt := d.str("hunt_account_id"); hunt != "" {
+			via = fmt.Sprintf("account %s's local carriers", hunt)
 		}
 	}
 	return fmt.Sprintf("dials %s via %s", number, via)
 }
 
+// repeats is how many times a group rings, at least once.
+func repeats(d data) int64 {
+	n, _ := d.integer("repeats")
+	return max(n, 1)
+}
+
 // setCID changes the caller ID that later requests send.
-func (w *walker) setCID(n *callflow.Node, d *callflow.SetCIDData, ev *Event) step {
-	if d.CallerIDName != nil {
-		w.call.CallerIDName = *d.CallerIDName
+func (w *walker) setCID(n *kzrt.Node, d data, ev *Event) step {
+	if d.has("caller_id_name") {
+		w.call.CallerIDName = d.str("caller_id_name")
 	}
-	if d.CallerIDNumber != nil {
-		w.call.CallerIDNumber = *d.CallerIDNumber
+	if d.has("caller_id_number") {
+		w.call.CallerIDNumber = d.str("caller_id_number")
 	}
 	ev.Text = fmt.Sprintf("sets the caller ID to %q <%s>", w.call.CallerIDName, w.call.CallerIDNumber)
 	ev.note("later Pivot requests carry the new caller ID")
-	return cont(n, callflow.DefaultChild, ev)
+	return cont(n, kzrt.DefaultChild, ev)
 }
 
 // prependCID adds prefixes to the caller ID, or resets it.
-func (w *walker) prependCID(n *callflow.Node, d *callflow.PrependCIDData, ev *Event) step {
-	if d.Action != nil && *d.Action == "reset" {
+func (w *walker) prependCID(n *kzrt.Node, d data, ev *Event) step {
+	if d.str("action") == "reset" {
 		w.call.CallerIDName, w.call.CallerIDNumber = w.call.origName, w.call.origNumber
 		ev.Text = fmt.Sprintf("resets the caller ID to %q <%s>", w.call.CallerIDName, w.call.CallerIDNumber)
 	} else {
-		w.call.CallerIDName = deref(d.CallerIDNamePrefix) + w.call.CallerIDName
-		w.call.CallerIDNumber = deref(d.CallerIDNumberPrefix) + w.call.CallerIDNumber
+		w.call.CallerIDName = d.str("caller_id_name_prefix") + w.call.CallerIDName
+		w.call.CallerIDNumber = d.str("caller_id_number_prefix") + w.call.CallerIDNumber
 		ev.Text = fmt.Sprintf("prepends to the caller ID: now %q <%s>", w.call.CallerIDName, w.call.CallerIDNumber)
 	}
 	ev.note("later Pivot requests carry the new caller ID")
-	return cont(n, callflow.DefaultChild, ev)
+	return cont(n, kzrt.DefaultChild, ev)
 }
 
 // setVariables stores custom application variables, sent in later
 // requests as Custom-Application-Vars.
-func (w *walker) setVariables(n *callflow.Node, d *callflow.SetVariablesData, ev *Event) step {
-	keys := make([]string, 0, len(d.CustomApplicationVars))
-	for k := range d.CustomApplicationVars {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+func (w *walker) setVariables(n *kzrt.Node, d data, ev *Event) step {
+	vars := d.texts("custom_application_vars")
 	var parts []string
-	for _, k := range keys {
-		v := jsonText(d.CustomApplicationVars[k])
+	for _, k := range sortedKeys(vars) {
 		if w.call.cavs == nil {
 			w.call.cavs = map[string]string{}
 		}
-		w.call.cavs[k] = v
-		parts = append(parts, fmt.Sprintf("%s=%q", k, v))
+		w.call.cavs[k] = vars[k]
+		parts = append(parts, fmt.Sprintf("%s=%q", k, vars[k]))
 	}
 	ev.Text = "sets custom application variables " + strings.Join(parts, ", ")
 	ev.note("later Pivot requests send them as Custom-Application-Vars (kazoo naming)")
-	return cont(n, callflow.DefaultChild, ev)
+	return cont(n, kzrt.DefaultChild, ev)
+}
+
+// collectionName is a collect_dtmf or flush_dtmf node's collection,
+// "default" when it names none.
+func collectionName(d data) string {
+	if name := d.str("collection_name"); name != "" {
+		return name
+	}
+	return "default"
 }
 
 // collectDTMF is cf_collect_dtmf: digits up to a terminator, at most
 // max_digits, into a named collection; then always "_".
-func (w *walker) collectDTMF(n *callflow.Node, d *callflow.CollectDTMFData, ev *Event) step {
-	name := d.GetCollectionName()
-	if name == "" {
-		name = "default"
-	}
-	maxDigits := int(d.GetMaxDigits())
-	if maxDigits < 1 {
-		maxDigits = 1
-	}
-	terms := "#"
-	switch {
-	case d.Terminator != nil:
-		terms = string(*d.Terminator)
-	case d.Terminators != nil:
-		terms = ""
-		for _, t := range d.Terminators {
-			terms += string(t)
-		}
+func (w *walker) collectDTMF(n *kzrt.Node, d data, ev *Event) step {
+	name := collectionName(d)
+	maxDigits64, _ := d.integer("max_digits")
+	maxDigits := int(max(min(maxDigits64, 1<<16), 1))
+	terms := d.str("terminator")
+	if !d.has("terminator") && d.has("terminators") {
+		terms = strings.Join(d.strs("terminators"), "")
 	}
 
 	// cf_collect_dtmf takes over what the "default" collection holds
 	// (early DTMF) and clears it.
 	already := w.call.dtmf["default"]
 	delete(w.call.dtmf, "default")
-	if i := strings.IndexAny(already, terms); i >= 0 {
+	if i := strings.IndexAny(already, terms); terms != "" && i >= 0 {
 		already = already[:i]
 	}
 	if already != "" {
@@ -425,7 +399,8 @@ func (w *walker) collectDTMF(n *callflow.Node, d *callflow.CollectDTMFData, ev *
 		entry, ok := w.nextEntry(fmt.Sprintf("collect_dtmf into %q: up to %d %s, ended by %s", name, want, plural(want, "digit", "digits"), listChars(terms)))
 		switch {
 		case !ok || entry == "":
-			ev.note("no entry: the collection times out after %d ms", d.GetTimeout())
+			timeout, _ := d.integer("timeout")
+			ev.note("no entry: the collection times out after %d ms", timeout)
 		default:
 			got, rest := cutEntry(entry, terms, want)
 			collected += got
@@ -441,7 +416,7 @@ func (w *walker) collectDTMF(n *callflow.Node, d *callflow.CollectDTMFData, ev *
 		ev.Text = fmt.Sprintf("collects %q into %q", collected, name)
 	}
 	ev.note("later Pivot requests send it as Digits[%s]", name)
-	return cont(n, callflow.DefaultChild, ev)
+	return cont(n, kzrt.DefaultChild, ev)
 }
 
 // Kazoo's menu defaults (cf_menu's record), used because the menu document
@@ -454,8 +429,8 @@ const (
 // menu is cf_menu: up to three tries; digits with a child of their own go
 // there; no entry tries the "timeout" child; an invalid entry asks again;
 // after the last try the "max_retries" child, else "_".
-func (w *walker) menu(n *callflow.Node, d *callflow.MenuData, ev *Event) step {
-	id := d.GetID()
+func (w *walker) menu(n *kzrt.Node, d data, ev *Event) step {
+	id := d.str("id")
 	if !w.menuNoted {
 		w.menuNoted = true
 		ev.note("menu documents are not available offline: Kazoo's defaults are assumed (%d tries, up to %d digits ended by #, hunting off)", menuRetries, menuMaxLength)
@@ -493,76 +468,71 @@ func (w *walker) menu(n *callflow.Node, d *callflow.MenuData, ev *Event) step {
 	}
 	ev.Text = fmt.Sprintf("menu %q: no valid entry in %d tries", id, menuRetries)
 	ev.note("no \"max_retries\" child: Kazoo continues with \"_\"")
-	return cont(n, callflow.DefaultChild, ev)
+	return cont(n, kzrt.DefaultChild, ev)
 }
 
-// checkCID is cf_check_cid: the caller ID number against regex; on a match
+// checkCID is cf_check_cid: the caller ID number against regex, a PCRE
+// pattern run with Kazoo's verdicts (load.TranslatePattern); on a match
 // the "match" child (or, in absolute mode, the child named after the
 // number), else the "nomatch" child; failing those, "_".
-func (w *walker) checkCID(n *callflow.Node, d *callflow.CheckCIDData, ev *Event) step {
+func (w *walker) checkCID(n *kzrt.Node, d data, ev *Event) step {
 	num := w.call.CallerIDNumber
-	pattern := d.GetRegex()
-	re, err := regexp.Compile(pattern)
+	pattern := d.str("regex")
 	matched := false
-	if err != nil {
-		ev.note("regex %q is not valid in Go's RE2 syntax, so kzgen cannot evaluate it: assuming no match", pattern)
+	if p, err := load.TranslatePattern(pattern); err != nil {
+		ev.note("regex %q cannot be run here (%v): assuming no match", pattern, err)
 	} else {
-		matched = re.MatchString(num)
+		matched = regexp.MustCompile(p.Go).MatchString(num)
 	}
 	if !matched {
 		ev.Text = fmt.Sprintf("caller ID %q does not match /%s/", num, pattern)
-		if st, ok := attempt(n, "nomatch"); ok {
-			ev.Branch = "nomatch"
-			ev.Text += ` -> child "nomatch"`
-			return st
-		}
-		ev.note("no \"nomatch\" child: Kazoo continues with \"_\"")
-		return cont(n, callflow.DefaultChild, ev)
+		return w.tryThenDefault(n, "nomatch", ev)
 	}
 	key := "match"
-	if d.GetUseAbsoluteMode() {
+	if d.boolean("use_absolute_mode") {
 		key = num
 	}
 	ev.Text = fmt.Sprintf("caller ID %q matches /%s/", num, pattern)
-	st, ok := attempt(n, key)
-	if !ok {
-		ev.note("no %q child: Kazoo continues with \"_\"", key)
-		return cont(n, callflow.DefaultChild, ev)
-	}
-	ev.Text += fmt.Sprintf(" -> child %q", key)
-	ev.Branch = key
-	if cid := d.CallerID; cid != nil && cid.External != nil && cid.External.GetName() != "" && cid.External.GetNumber() != "" && d.GetUserID() != "" {
-		w.call.CallerIDName, w.call.CallerIDNumber = cid.External.GetName(), cid.External.GetNumber()
-		ev.note("sets the caller ID to %q <%s> and the owner to %s", w.call.CallerIDName, w.call.CallerIDNumber, d.GetUserID())
+	st := w.tryThenDefault(n, key, ev)
+	if st.key == key {
+		if ext := d.object("caller_id").object("external"); ext.str("name") != "" && ext.str("number") != "" && d.str("user_id") != "" {
+			w.call.CallerIDName, w.call.CallerIDNumber = ext.str("name"), ext.str("number")
+			ev.note("sets the caller ID to %q <%s> and the owner to %s", w.call.CallerIDName, w.call.CallerIDNumber, d.str("user_id"))
+		}
 	}
 	return st
 }
 
-// temporalRoute cannot evaluate stored time rules: it takes "_", the
-// branch Kazoo takes when no rule matches.
-func (w *walker) temporalRoute(n *callflow.Node, d *callflow.TemporalRouteData, ev *Event) step {
-	if a := d.GetAction(); a != "" {
-		ev.Text = fmt.Sprintf("manages temporal rules (action %s)", a)
-		return w.handoff(n, ev, "the temporal route feature")
+// cidListMatch is cf_cidlistmatch: "match" when the caller ID fits the
+// list (as Config.CIDListMatch says: the list is a stored document), else
+// "nomatch"; failing that child, "_".
+func (w *walker) cidListMatch(n *kzrt.Node, d data, ev *Event) step {
+	ev.Text = fmt.Sprintf("checks caller ID %q against list %s", w.call.CallerIDNumber, d.str("id"))
+	key := "nomatch"
+	if w.cfg.CIDListMatch {
+		key = "match"
 	}
-	ev.Text = "checks temporal rules"
-	switch {
-	case len(d.Rules) > 0:
-		ev.Text += " " + list(d.Rules)
-	case d.RuleSet != nil:
-		ev.Text += " of rule set " + *d.RuleSet
+	ev.Text += ": " + key
+	ev.note("the list is a stored document, not available offline: the caller ID is taken to %s, as configured", map[bool]string{true: "be on it", false: "be off it"}[w.cfg.CIDListMatch])
+	return w.tryThenDefault(n, key, ev)
+}
+
+// tryThenDefault is cf_exe:attempt(key) and, when that child is missing,
+// continue("_"): how check_cid and cidlistmatch branch.
+func (w *walker) tryThenDefault(n *kzrt.Node, key string, ev *Event) step {
+	if st, ok := attempt(n, key); ok {
+		ev.Text += fmt.Sprintf(" -> child %q", key)
+		ev.Branch = key
+		return st
 	}
-	if tz := d.GetTimezone(); tz != "" {
-		ev.Text += " (timezone " + tz + ")"
-	}
-	ev.note("temporal rules are stored documents, not available offline: kzgen assumes none matches, and Kazoo then continues with \"_\"")
-	return cont(n, callflow.DefaultChild, ev)
+	ev.note("no %q child: Kazoo continues with \"_\"", key)
+	return cont(n, kzrt.DefaultChild, ev)
 }
 
 // branchVariable continues with the child named after a variable's value
 // when a set_variable earlier in the walk set it; otherwise "_".
-func (w *walker) branchVariable(n *callflow.Node, d *callflow.BranchVariableData, ev *Event) step {
-	name := deref(d.Variable)
+func (w *walker) branchVariable(n *kzrt.Node, d data, ev *Event) step {
+	name := d.str("variable")
 	ev.Text = fmt.Sprintf("branches on variable %q", name)
 	if v, ok := w.call.vars[name]; ok {
 		ev.Text += fmt.Sprintf(" = %q", v)
@@ -570,130 +540,5 @@ func (w *walker) branchVariable(n *callflow.Node, d *callflow.BranchVariableData
 		return cont(n, v, ev)
 	}
 	ev.note("its value lives in the call, account, user or device, not available offline: taking \"_\"")
-	return cont(n, callflow.DefaultChild, ev)
-}
-
-// generic describes data of any module: its set properties, key=value.
-func generic(d callflow.Data) string {
-	raw, err := json.Marshal(d)
-	var members map[string]json.RawMessage
-	if err != nil || json.Unmarshal(raw, &members) != nil {
-		return "runs"
-	}
-	delete(members, "skip_module")
-	if len(members) == 0 {
-		return "runs with its defaults"
-	}
-	keys := make([]string, 0, len(members))
-	for k := range members {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		v := string(members[k])
-		if s, ok := jsonString(members[k]); ok {
-			v = strconv.Quote(s)
-		}
-		parts[i] = k + "=" + truncate(v, 60)
-	}
-	return "runs with " + truncate(strings.Join(parts, ", "), 200)
-}
-
-// jsonString returns a JSON string's value.
-func jsonString(raw json.RawMessage) (string, bool) {
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return "", false
-	}
-	return s, true
-}
-
-// jsonText returns a JSON value as Kazoo's form encoding writes a scalar:
-// a string's own text, anything else its JSON.
-func jsonText(raw json.RawMessage) string {
-	if s, ok := jsonString(raw); ok {
-		return s
-	}
-	return string(raw)
-}
-
-// truncate shortens s to at most n runes, marking the cut with "…".
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
-
-// media names a play target: a URL as it is, else a media ID.
-func media(id string) string {
-	if strings.Contains(id, "://") {
-		return id
-	}
-	return fmt.Sprintf("media %q", id)
-}
-
-// list writes up to five items, "a, b, c".
-func list(items []string) string {
-	if len(items) == 0 {
-		return "(none)"
-	}
-	if len(items) > 5 {
-		return strings.Join(items[:5], ", ") + fmt.Sprintf(" and %d more", len(items)-5)
-	}
-	return strings.Join(items, ", ")
-}
-
-// listChars writes the terminator keys, "# or *".
-func listChars(s string) string {
-	if s == "" {
-		return "no terminator"
-	}
-	parts := strings.Split(s, "")
-	return strings.Join(parts, " or ")
-}
-
-// joinNonEmpty joins the non-empty parts with ", ".
-func joinNonEmpty(parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, ", ")
-}
-
-// prefixed returns prefix+s, or "" when s is empty.
-func prefixed(prefix, s string) string {
-	if s == "" {
-		return ""
-	}
-	return prefix + s
-}
-
-// when returns s if cond holds, else "".
-func when(cond bool, s string) string {
-	if cond {
-		return s
-	}
-	return ""
-}
-
-// deref returns *p, or "" for nil.
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
-// seconds writes " (N s)" for a set timeout.
-func seconds(p *int64) string {
-	if p == nil {
-		return ""
-	}
-	return fmt.Sprintf(" (%d s)", *p)
+	return cont(n, kzrt.DefaultChild, ev)
 }

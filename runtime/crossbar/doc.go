@@ -63,7 +63,7 @@
 //
 // A few of Crossbar's rules are exported so tools can apply them before
 // sending: NormalizeNumber (how Crossbar rewrites numbers to E.164 before
-// saving them) and URLBlacklist with FlowURLs (the check on every URL a
+// saving them) and FlowURLs with kzrt.Blacklist (the check on every URL a
 // callflow hands to Kazoo's HTTP client, such as a pivot's voice_url). The
 // subpackage crossbartest is a fake Crossbar built on the same rules.
 package crossbar

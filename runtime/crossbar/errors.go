@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // Errors matched by errors.Is against an *Error, by HTTP status (§1.5).
@@ -228,7 +230,7 @@ func PointerFromKeyPath(path string) string {
 	}
 	var b strings.Builder
 	for token := range strings.SplitSeq(path, ".") {
-		b.WriteString("/" + escapePointerToken(strings.ReplaceAll(token, "%2E", ".")))
+		b.WriteString("/" + kzrt.EscapeToken(strings.ReplaceAll(token, "%2E", ".")))
 	}
 	return b.String()
 }

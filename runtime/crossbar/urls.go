@@ -1,69 +1,19 @@
 package crossbar
 
 import (
-	"errors"
-	"fmt"
 	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // ErrInvalidClientURL is the reason Crossbar gives for a URL it refuses to
-// let Kazoo request ("invalid client URL", code "error", §1.5); errors
-// returned by URLBlacklist.Check wrap it.
-var ErrInvalidClientURL = errors.New("invalid client URL")
-
-// URLBlacklist is the check Crossbar applies, on save, to every URL a
-// callflow hands to Kazoo's HTTP client (FlowURLs): the scheme must be
-// http or https, and the host must not be a listed name nor an address in
-// a listed network (kz_json_schema_extensions url_validation, §1.5).
-//
-// Host names are compared as written, ignoring case, and never resolved:
-// whether Kazoo resolves names before matching the networks is unverified,
-// so a name that resolves to a listed address passes this check.
-type URLBlacklist struct {
-	// Hosts are refused host names.
-	Hosts []string
-	// Networks are refused address ranges, for hosts written as addresses.
-	Networks []netip.Prefix
-}
-
-// DefaultURLBlacklist is Kazoo's default (kz_http_util): the host
-// "localhost" and the networks 127.0.0.1/32 and 0.0.0.0/32. Operators are
-// told to add the private ranges too; see IsPrivateURL.
-var DefaultURLBlacklist = URLBlacklist{
-	Hosts:    []string{"localhost"},
-	Networks: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32"), netip.MustParsePrefix("0.0.0.0/32")},
-}
-
-// Check returns nil when Crossbar accepts rawURL, or an error wrapping
-// ErrInvalidClientURL that says why not.
-func (b URLBlacklist) Check(rawURL string) error {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return fmt.Errorf("%w: %q does not parse", ErrInvalidClientURL, rawURL)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("%w: %q: the scheme must be http or https", ErrInvalidClientURL, u.Redacted())
-	}
-	host := u.Hostname()
-	if host == "" {
-		return fmt.Errorf("%w: %q has no host", ErrInvalidClientURL, u.Redacted())
-	}
-	if slices.ContainsFunc(b.Hosts, func(h string) bool { return strings.EqualFold(h, host) }) {
-		return fmt.Errorf("%w: host %q is on Crossbar's URL blacklist", ErrInvalidClientURL, host)
-	}
-	if addr, err := netip.ParseAddr(host); err == nil {
-		addr = addr.Unmap()
-		for _, n := range b.Networks {
-			if n.Contains(addr) {
-				return fmt.Errorf("%w: address %s is on Crossbar's URL blacklist (%s)", ErrInvalidClientURL, addr, n)
-			}
-		}
-	}
-	return nil
-}
+// let Kazoo request ("invalid client URL", code "error", §1.5). The check
+// itself is kzrt.Blacklist's CheckURL, whose errors wrap this error; the
+// default blacklist is kzrt.DefaultBlacklist().
+var ErrInvalidClientURL = kzrt.ErrInvalidClientURL
 
 // IsPrivateURL reports whether rawURL's host is "localhost" or an address
 // Kazoo's servers usually cannot reach or refuse: loopback, private
@@ -145,11 +95,6 @@ func WalkFlow(node any, ptr string, visit func(ptr string, node map[string]any))
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		WalkFlow(children[k], ptr+"/children/"+escapePointerToken(k), visit)
+		WalkFlow(children[k], ptr+"/children/"+kzrt.EscapeToken(k), visit)
 	}
-}
-
-// escapePointerToken escapes one JSON pointer token (RFC 6901).
-func escapePointerToken(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }

@@ -5,12 +5,19 @@
 // identifies it (the text a tts node speaks, the id a user node rings, the
 // URL a pivot node asks…). Every child becomes an edge labelled with its
 // branch key; the default key "_" reads "next". The output depends only on
-// the tree: boxes are numbered n0, n1, … in kzrt.Node.Walk order (depth
-// first, children in key order), so the same tree always gives the same
+// the tree: boxes are numbered n0, n1, … depth first, children in key
+// order (kzrt.Node.Walk's order), so the same tree always gives the same
 // text.
 //
+// A tree built in Go can go wrong in ways JSON cannot: a node that is its
+// own descendant (a menu whose timeout child is the menu), a nil child.
+// New reports those as errors naming where they are, and it stops at
+// MaxNodes boxes, so that no tree makes it run away.
+//
 //	tree, _ := callflow.Parse(data)
-//	fmt.Print(flowgraph.New(tree.Root()).Mermaid())
+//	g, err := flowgraph.New(tree.Root())
+//	if err != nil { … }
+//	fmt.Print(g.Mermaid())
 package flowgraph
 
 import (
@@ -18,6 +25,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -28,6 +36,11 @@ import (
 // MaxValue is how many characters of a data value a label shows; longer
 // values are cut and end in "…".
 const MaxValue = 40
+
+// MaxNodes is the most boxes a graph holds; New refuses a larger tree.
+// Mermaid refuses a diagram of more than 500 edges unless told otherwise,
+// and nobody reads one of a thousand boxes.
+const MaxNodes = 1000
 
 // maxFields is how many data fields a label shows for a module without a
 // rule of its own.
@@ -45,6 +58,9 @@ type Graph struct {
 type Node struct {
 	// ID is the box's identifier in the diagram: "n0", "n1", …
 	ID string
+	// Pointer is the node's JSON pointer relative to the root:
+	// "/children/1/children/_" ("" for the root).
+	Pointer string
 	// Module is the node's module ("tts").
 	Module string
 	// Details are the label lines after the module: "text: Welcome…".
@@ -68,31 +84,94 @@ func (e Edge) Label() string {
 	return e.Key
 }
 
-// New lays out the tree under root; a nil root gives an empty graph.
-func New(root *kzrt.Node) *Graph {
+// New lays out the tree under root; a nil root gives an empty graph. A
+// node that is its own descendant, a nil child, Data that is a nil
+// pointer (a nil *callflow.TTSData), a tree deeper than
+// kzrt.MaxDepth or one of more than MaxNodes nodes (counting a node under
+// two parents twice, as it is drawn) is an error, kzrt.Errors naming the
+// JSON pointer of the child where it is found, relative to root.
+func New(root *kzrt.Node) (*Graph, error) {
 	g := &Graph{}
 	if root == nil {
-		return g
+		return g, nil
 	}
-	ids := map[string]string{} // JSON pointer → box ID
-	root.Walk(func(ptr string, n *kzrt.Node) {
-		id := fmt.Sprintf("n%d", len(g.Nodes))
-		ids[ptr] = id
-		g.Nodes = append(g.Nodes, Node{ID: id, Module: n.Module, Details: Details(n)})
-		if ptr == "" {
-			return
-		}
-		// A child's pointer is its parent's plus "/children/<key>"; a
-		// "/" inside a key is escaped as "~1", so the last such segment
-		// is the one.
-		i := strings.LastIndex(ptr, "/children/")
-		g.Edges = append(g.Edges, Edge{From: ids[ptr[:i]], To: id, Key: unescapeToken(ptr[i+len("/children/"):])})
-	})
-	return g
+	l := layout{g: g}
+	if err := l.visit(root, "", ""); err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
-func unescapeToken(s string) string {
-	return strings.NewReplacer("~1", "/", "~0", "~").Replace(s)
+// layout adds boxes and edges to g, depth first.
+type layout struct {
+	g *Graph
+	// path holds the nodes from the root to the one being laid out, keys
+	// the branch keys between them (keys[i] leads from path[i] to
+	// path[i+1]).
+	path []*kzrt.Node
+	keys []string
+}
+
+// visit adds n, reached from the box from under key, and its subtree.
+func (l *layout) visit(n *kzrt.Node, from, key string) error {
+	if len(l.g.Nodes) == MaxNodes {
+		return l.fail(fmt.Sprintf("the tree has more than %d nodes (flowgraph.MaxNodes), more than a diagram can show", MaxNodes))
+	}
+	if nilData(n.Data) {
+		msg := fmt.Sprintf("the node's Data is a nil %T, which cannot be drawn or encoded", n.Data)
+		return kzrt.Errors{{Pointer: l.pointer(len(l.keys)) + "/data", Message: msg}}
+	}
+	id := fmt.Sprintf("n%d", len(l.g.Nodes))
+	l.g.Nodes = append(l.g.Nodes, Node{ID: id, Pointer: l.pointer(len(l.keys)), Module: n.Module, Details: Details(n)})
+	if from != "" {
+		l.g.Edges = append(l.g.Edges, Edge{From: from, To: id, Key: key})
+	}
+	l.path = append(l.path, n)
+	defer func() { l.path = l.path[:len(l.path)-1] }()
+	for _, k := range slices.Sorted(maps.Keys(n.Children)) {
+		c := n.Children[k]
+		l.keys = append(l.keys, k)
+		var err error
+		switch back := slices.Index(l.path, c); {
+		case c == nil:
+			err = l.fail("a child must be a node, not nil")
+		case back >= 0:
+			err = l.fail(fmt.Sprintf("loop back to %s; a callflow is a tree, a node cannot be its own descendant", l.name(back)))
+		case len(l.path) >= kzrt.MaxDepth:
+			err = l.fail(fmt.Sprintf("the tree is deeper than %d nodes (kzrt.MaxDepth)", kzrt.MaxDepth))
+		default:
+			err = l.visit(c, id, k)
+		}
+		if err != nil {
+			return err
+		}
+		l.keys = l.keys[:len(l.keys)-1]
+	}
+	return nil
+}
+
+// fail is the error msg at the child being visited.
+func (l *layout) fail(msg string) error {
+	return kzrt.Errors{{Pointer: l.pointer(len(l.keys)), Message: msg}}
+}
+
+// pointer renders the JSON pointer of the node at depth d of the path.
+func (l *layout) pointer(d int) string {
+	var b strings.Builder
+	for _, k := range l.keys[:d] {
+		b.WriteString("/children/")
+		b.WriteString(kzrt.EscapeToken(k))
+	}
+	return b.String()
+}
+
+// name is the pointer of the node at depth d for a message: "the root"
+// for the root.
+func (l *layout) name(d int) string {
+	if d == 0 {
+		return "the root"
+	}
+	return l.pointer(d)
 }
 
 // Mermaid renders the graph as a Mermaid flowchart, top to bottom.
@@ -253,7 +332,7 @@ func pick(data map[string]any, keys ...string) []string {
 // dataMembers decodes a node's data as a JSON object; nil when it has
 // none or it is not an object.
 func dataMembers(n *kzrt.Node) map[string]any {
-	if n.Data == nil {
+	if n.Data == nil || nilData(n.Data) {
 		return nil
 	}
 	raw, err := n.Data.MarshalJSON()
@@ -267,6 +346,13 @@ func dataMembers(n *kzrt.Node) map[string]any {
 		return nil
 	}
 	return m
+}
+
+// nilData reports whether d holds a nil pointer, whose methods would
+// dereference it.
+func nilData(d kzrt.Data) bool {
+	v := reflect.ValueOf(d)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // value renders a scalar, or a list of scalars joined by ", ", cut to

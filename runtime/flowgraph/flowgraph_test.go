@@ -1,13 +1,27 @@
 package flowgraph_test
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/flowgraph"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
+
+// mustNew lays out root, failing the test on an error.
+func mustNew(t *testing.T, root *callflow.Node) *flowgraph.Graph {
+	t.Helper()
+	g, err := flowgraph.New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
 
 func TestNumbersBoxesInWalkOrder(t *testing.T) {
 	root := callflow.Menu().ID("m1").
@@ -15,7 +29,7 @@ func TestNumbersBoxesInWalkOrder(t *testing.T) {
 		Branch("1", callflow.TTS("one").Then(callflow.Hangup())).
 		Then(callflow.Voicemail().ID("vm")).
 		Node()
-	g := flowgraph.New(root)
+	g := mustNew(t, root)
 	var got []string
 	for _, n := range g.Nodes {
 		got = append(got, n.ID+"="+n.Module)
@@ -77,7 +91,7 @@ func TestEscaping(t *testing.T) {
 	root := callflow.TTS(`say "hi" [now] | <b> & #1 \n`).
 		Branch(`a"b|c`, callflow.Hangup()).
 		Node()
-	g := flowgraph.New(root)
+	g := mustNew(t, root)
 
 	mermaid := g.Mermaid()
 	for _, want := range []string{
@@ -102,14 +116,14 @@ func TestEscaping(t *testing.T) {
 
 func TestSlashInKey(t *testing.T) {
 	root := callflow.BranchVariable().Variable("path").Branch("a/b~c", callflow.Hangup()).Node()
-	g := flowgraph.New(root)
+	g := mustNew(t, root)
 	if len(g.Edges) != 1 || g.Edges[0].Key != "a/b~c" || g.Edges[0].From != "n0" {
 		t.Errorf("edges %+v", g.Edges)
 	}
 }
 
 func TestEmpty(t *testing.T) {
-	g := flowgraph.New(nil)
+	g := mustNew(t, nil)
 	if got := g.Mermaid(); got != "flowchart TD\n" {
 		t.Errorf("Mermaid of nothing: %q", got)
 	}
@@ -123,7 +137,12 @@ func ExampleGraph_Mermaid() {
 		Branch("match", callflow.User().ID("5d0a0cd1")).
 		Branch("nomatch", callflow.TTS("Goodbye.")).
 		Node()
-	fmt.Print(flowgraph.New(root).Mermaid())
+	g, err := flowgraph.New(root)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(g.Mermaid())
 	// Output:
 	// flowchart TD
 	//     n0["check_cid<br/>regex: ^\+1"]
@@ -131,4 +150,136 @@ func ExampleGraph_Mermaid() {
 	//     n2["tts<br/>text: Goodbye."]
 	//     n0 -->|"match"| n1
 	//     n0 -->|"nomatch"| n2
+}
+
+// TestLoopsAreErrors: trees built in Go can loop; New names the child that
+// closes the loop and the node it leads back to, instead of recursing
+// until the stack overflows.
+func TestLoopsAreErrors(t *testing.T) {
+	// A menu whose timeout child asks again: the menu itself.
+	menu := callflow.Menu().ID("m1")
+	menu.Branch("1", callflow.TTS("Sales").Then(callflow.User().ID("u1")))
+	menu.Branch("timeout", callflow.TTS("Sorry?").Then(menu))
+
+	self := callflow.TTS("again and again")
+	self.Then(self)
+
+	inner := callflow.TTS("inner")
+	outer := callflow.Menu().Branch("2", callflow.TTS("mid").Then(inner))
+	inner.Then(outer.Node().Children["2"])
+
+	for _, tc := range []struct {
+		name          string
+		root          callflow.Builder
+		pointer, back string
+	}{
+		{"menu", menu, "/children/timeout/children/_", "the root"},
+		{"self", self, "/children/_", "the root"},
+		{"inner", outer, "/children/2/children/_/children/_", "/children/2"},
+	} {
+		g, err := flowgraph.New(tc.root.Node())
+		var errs kzrt.Errors
+		if g != nil || !errors.As(err, &errs) || len(errs) != 1 || errs[0].Pointer != tc.pointer ||
+			errs[0].Message != "loop back to "+tc.back+"; a callflow is a tree, a node cannot be its own descendant" {
+			t.Errorf("%s: %v, %#v; want a loop at %s back to %s", tc.name, g, err, tc.pointer, tc.back)
+		}
+	}
+}
+
+// TestSharedNodeIsDrawnUnderEachParent: a node under two parents is no
+// loop; it is drawn once under each, as Kazoo runs it.
+func TestSharedNodeIsDrawnUnderEachParent(t *testing.T) {
+	bye := callflow.Hangup()
+	root := callflow.Menu().Branch("1", bye).Branch("2", bye).Node()
+	g := mustNew(t, root)
+	if len(g.Nodes) != 3 || g.Nodes[1].Pointer != "/children/1" || g.Nodes[2].Pointer != "/children/2" {
+		t.Errorf("nodes %+v", g.Nodes)
+	}
+}
+
+// TestNilsAreErrors: a nil child and Data that is a nil pointer are
+// reported where they are; nil Data (no "data" key) is drawn.
+func TestNilsAreErrors(t *testing.T) {
+	root := callflow.Menu().Branch("1", callflow.TTS("x")).Node()
+	root.Children["1"].Children = map[string]*callflow.Node{"_": nil}
+	if _, err := flowgraph.New(root); err == nil || err.Error() != "/children/1/children/_: a child must be a node, not nil" {
+		t.Errorf("nil child: %v", err)
+	}
+
+	var data *callflow.TTSData
+	root = callflow.Menu().Branch("1", &callflow.Node{Module: "tts", Data: data}).Node()
+	if _, err := flowgraph.New(root); err == nil || err.Error() != "/children/1/data: the node's Data is a nil *callflow.TTSData, which cannot be drawn or encoded" {
+		t.Errorf("nil data: %v", err)
+	}
+	if d := flowgraph.Details(root.Children["1"]); d != nil {
+		t.Errorf("details of nil data: %q", d)
+	}
+
+	g := mustNew(t, &callflow.Node{Module: "answer"})
+	if len(g.Nodes) != 1 || g.Nodes[0].Details != nil {
+		t.Errorf("nil Data: %+v", g.Nodes)
+	}
+}
+
+// TestBounds: at most MaxNodes boxes and kzrt.MaxDepth levels. A tree
+// that shares nodes, which Go can build with a few nodes and a number of
+// paths that doubles each level, is stopped at MaxNodes too.
+func TestBounds(t *testing.T) {
+	wide := func(n int) *callflow.Node {
+		root := callflow.Menu().Node()
+		for i := range n - 1 {
+			root.SetChild(fmt.Sprintf("%04d", i), callflow.Hangup())
+		}
+		return root
+	}
+	if g := mustNew(t, wide(flowgraph.MaxNodes)); len(g.Nodes) != flowgraph.MaxNodes {
+		t.Errorf("%d boxes of %d", len(g.Nodes), flowgraph.MaxNodes)
+	}
+	_, err := flowgraph.New(wide(flowgraph.MaxNodes + 1))
+	if want := fmt.Sprintf("/children/%04d: the tree has more than %d nodes", flowgraph.MaxNodes-1, flowgraph.MaxNodes); err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("%d nodes: %v, want %s…", flowgraph.MaxNodes+1, err, want)
+	}
+
+	shared := callflow.Hangup().Node()
+	for range 64 {
+		shared = callflow.Menu().Branch("1", shared).Branch("2", shared).Node()
+	}
+	start := time.Now()
+	if _, err := flowgraph.New(shared); err == nil || !strings.Contains(err.Error(), "more than 1000 nodes") {
+		t.Errorf("2^64 paths: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("2^64 paths took %v", d)
+	}
+
+	// A chain of kzrt.MaxDepth nodes is drawn; one more node is too deep.
+	chain := func(n int) *callflow.Node {
+		c := callflow.Hangup().Node()
+		for range n - 1 {
+			c = callflow.TTS("x").Then(c).Node()
+		}
+		return c
+	}
+	if g := mustNew(t, chain(kzrt.MaxDepth)); len(g.Nodes) != kzrt.MaxDepth {
+		t.Errorf("chain of %d: %d boxes", kzrt.MaxDepth, len(g.Nodes))
+	}
+	_, err = flowgraph.New(chain(kzrt.MaxDepth + 1))
+	var errs kzrt.Errors
+	if !errors.As(err, &errs) || errs[0].Pointer != strings.Repeat("/children/_", kzrt.MaxDepth) ||
+		errs[0].Message != "the tree is deeper than 1000 nodes (kzrt.MaxDepth)" {
+		t.Errorf("chain of %d: %.200v", kzrt.MaxDepth+1, err)
+	}
+}
+
+// TestPointers: each box knows its node's JSON pointer, keys escaped.
+func TestPointers(t *testing.T) {
+	root := callflow.BranchVariable().Variable("v").Branch("a/b", callflow.TTS("x").Then(callflow.Hangup())).Node()
+	g := mustNew(t, root)
+	var got []string
+	for _, n := range g.Nodes {
+		got = append(got, n.Pointer)
+	}
+	if want := []string{"", "/children/a~1b", "/children/a~1b/children/_"}; !slices.Equal(got, want) {
+		t.Errorf("pointers %q, want %q", got, want)
+	}
 }

@@ -1,6 +1,7 @@
 package kzrt
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -21,6 +22,10 @@ type Blacklist struct {
 	hosts []string       // lower-cased host names, compared exactly
 	nets  []netip.Prefix // compared with hosts written as IP addresses
 }
+
+// ErrInvalidClientURL is Kazoo's reason for refusing a client URL
+// ("invalid client URL"); CheckURL's errors wrap it.
+var ErrInvalidClientURL = errors.New("invalid client URL")
 
 // defaultBlacklist is what a nil *Blacklist checks with.
 var defaultBlacklist = DefaultBlacklist()
@@ -92,10 +97,10 @@ func (b *Blacklist) String() string {
 // https and the host must not be on the blacklist (a nil b is the default
 // one). Host names are compared lower-cased and exactly ("localhost." is
 // another name); a host written as an IP address is compared with the
-// networks; the port and user info are ignored. The error says why, after
-// Kazoo's own words "invalid client URL". How Kazoo treats IPv4-mapped
-// IPv6 and non-canonical IPv4 forms ("127.1") is unverified; they are
-// compared as written, the lenient choice.
+// networks; the port and user info are ignored. The error wraps
+// ErrInvalidClientURL and says why. How Kazoo treats IPv4-mapped IPv6,
+// non-canonical IPv4 forms ("127.1") and a URL without a host is
+// unverified; they are judged as written, the lenient choice.
 func (b *Blacklist) CheckURL(rawURL string) error {
 	if b == nil {
 		b = defaultBlacklist
@@ -103,20 +108,20 @@ func (b *Blacklist) CheckURL(rawURL string) error {
 	scheme, host := splitURL(rawURL)
 	if scheme != "http" && scheme != "https" {
 		if scheme == "" {
-			return fmt.Errorf("invalid client URL: no http or https scheme")
+			return fmt.Errorf("%w: no http or https scheme", ErrInvalidClientURL)
 		}
-		return fmt.Errorf("invalid client URL: scheme %q, only http and https are allowed", scheme)
+		return fmt.Errorf("%w: scheme %q, only http and https are allowed", ErrInvalidClientURL, scheme)
 	}
 	if a, err := netip.ParseAddr(host); err == nil {
 		for _, p := range b.nets {
 			if p.Contains(a) {
-				return fmt.Errorf("invalid client URL: host %s is on the client blacklist (%s)", host, p)
+				return fmt.Errorf("%w: host %s is on the client blacklist (%s)", ErrInvalidClientURL, host, p)
 			}
 		}
 		return nil
 	}
 	if slices.Contains(b.hosts, host) {
-		return fmt.Errorf("invalid client URL: host %s is on the client blacklist", host)
+		return fmt.Errorf("%w: host %s is on the client blacklist", ErrInvalidClientURL, host)
 	}
 	return nil
 }

@@ -48,7 +48,8 @@ func ExampleRouter() {
 	mux := http.NewServeMux()
 	mux.Handle("/ivr/", rt)
 
-	call := pivottest.Call{VoiceURL: rt.URL("start"), CallID: "c1"}
+	// Modules reads the answers into gen/callflow's types.
+	call := pivottest.Call{VoiceURL: rt.URL("start"), CallID: "c1", Modules: callflow.Modules()}
 	res, _ := call.Send(mux)
 	next, _ := call.Next(res, "1234") // the caller presses 1234
 	res, _ = next.Send(mux)

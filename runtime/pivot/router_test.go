@@ -3,6 +3,7 @@ package pivot_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -72,11 +73,17 @@ func spoken(t *testing.T, res *pivottest.Result) string {
 	if err := res.Err(); err != nil {
 		t.Fatalf("%v\n%s", err, res.Body)
 	}
-	d, ok := res.Node.Data.(*callflow.TTSData)
-	if !ok {
+	var d struct {
+		Text string `json:"text"`
+	}
+	raw, err := json.Marshal(res.Node.Data)
+	if err == nil {
+		err = json.Unmarshal(raw, &d)
+	}
+	if res.Node.Module != "tts" || err != nil {
 		t.Fatalf("root is %q, want tts: %s", res.Node.Module, res.Body)
 	}
-	return d.GetText()
+	return d.Text
 }
 
 // walk sends c to h, then follows with each digit string in turn, returning

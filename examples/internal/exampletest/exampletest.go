@@ -14,9 +14,13 @@ import (
 )
 
 // Send sends c to h through the fake Kazoo and returns the callflow Kazoo
-// runs, after Check.
+// runs, after Check. The answer is read into gen/callflow's types unless c
+// names other Modules.
 func Send(t *testing.T, h http.Handler, c pivottest.Call) (*pivottest.Result, *callflow.Node) {
 	t.Helper()
+	if c.Modules == nil {
+		c.Modules = callflow.Modules()
+	}
 	res, err := c.Send(h)
 	if err != nil {
 		t.Fatal(err)

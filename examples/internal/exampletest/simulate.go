@@ -72,8 +72,10 @@ type Scenario struct {
 	// Digits are the caller's entries, one per prompt; once used up every
 	// prompt times out.
 	Digits []string
-	// Bridge is the outcome of every bridge.
-	Bridge simulate.BridgeOutcome
+	// Bridge is the outcomes of the call attempts, as kzgen simulate's
+	// -bridge flag takes them ("busy", "no-answer,answered", "sip:486");
+	// "" answers every attempt.
+	Bridge string
 	// Want is the outcome the call must end with.
 	Want simulate.Outcome
 	// Says lists texts the transcript must contain (checked before the
@@ -103,8 +105,8 @@ func (s Scenario) Command(base string) string {
 	if s.Digits != nil {
 		args = append(args, "-digits", shellQuote(strings.Join(s.Digits, ",")))
 	}
-	if s.Bridge != simulate.BridgeAnswered {
-		args = append(args, "-bridge", s.Bridge.String())
+	if s.Bridge != "" {
+		args = append(args, "-bridge", shellQuote(s.Bridge))
 	}
 	return strings.Join(args, " ")
 }
@@ -118,7 +120,15 @@ func shellQuote(s string) string {
 }
 
 // Config returns the simulate.Config of s against the server at base.
-func (s Scenario) Config(base string) simulate.Config {
+func (s Scenario) Config(t *testing.T, base string) simulate.Config {
+	t.Helper()
+	var bridges []simulate.Bridge
+	if s.Bridge != "" {
+		var err error
+		if bridges, err = simulate.ParseBridges(s.Bridge); err != nil {
+			t.Fatalf("scenario %q: %v", s.Name, err)
+		}
+	}
 	return simulate.Config{
 		URL:        base + s.Path,
 		Method:     s.Method,
@@ -129,8 +139,8 @@ func (s Scenario) Config(base string) simulate.Config {
 			From: SimFrom, To: SimTo, Realm: SimRealm,
 			CallerIDName: s.CallerName, UserIDs: s.UserIDs,
 		},
-		Digits: simulate.NewEntries(s.Digits...),
-		Bridge: s.Bridge,
+		Digits:  simulate.NewEntries(s.Digits...),
+		Bridges: bridges,
 	}
 }
 
@@ -182,7 +192,7 @@ func run(t *testing.T, base string, sc Scenario) *simulate.Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	res, err := simulate.Run(ctx, sc.Config(base))
+	res, err := simulate.Run(ctx, sc.Config(t, base))
 	if err != nil {
 		t.Fatalf("simulate.Run: %v", err)
 	}

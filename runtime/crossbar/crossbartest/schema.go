@@ -37,20 +37,15 @@ type embeddedSchemas struct {
 // newValidator builds the validator of a server: Kazoo's, over the
 // embedded schemas, with the server's client URL blacklist and stability
 // level.
-func newValidator(blacklist crossbar.URLBlacklist, stability string) (*validate.Validator, error) {
+func newValidator(blacklist *kzrt.Blacklist, stability string) (*validate.Validator, error) {
 	set, err := embedded()
 	if err != nil {
 		return nil, err
 	}
-	entries := append([]string(nil), blacklist.Hosts...)
-	for _, n := range blacklist.Networks {
-		entries = append(entries, n.String())
+	var opts []validate.Option
+	if blacklist != nil {
+		opts = append(opts, validate.WithBlacklist(blacklist))
 	}
-	b, err := new(validate.Blacklist).With(entries...)
-	if err != nil {
-		return nil, fmt.Errorf("URL blacklist: %w", err)
-	}
-	opts := []validate.Option{validate.WithBlacklist(b)}
 	if stability != "" {
 		opts = append(opts, validate.WithStabilityLevel(stability))
 	}

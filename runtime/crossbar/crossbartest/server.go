@@ -67,6 +67,7 @@ import (
 
 	"github.com/kzgen/kzgen/generator/validate"
 	"github.com/kzgen/kzgen/runtime/crossbar"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // Clock tells the fake the time.
@@ -129,9 +130,9 @@ type Options struct {
 	PageSize int
 	// Wording is the text of the "unique" problem (default WordingMaster).
 	Wording UniqueWording
-	// URLBlacklist replaces crossbar.DefaultURLBlacklist, as an operator's
-	// configuration would.
-	URLBlacklist *crossbar.URLBlacklist
+	// URLBlacklist is the client URL blacklist, as an operator's
+	// configuration sets it; nil is Kazoo's default.
+	URLBlacklist *kzrt.Blacklist
 	// StabilityLevel is the system's stability level ("stable", "beta" or
 	// "alpha") stored callflows are checked with: a property of a lower
 	// level is refused. Empty, nothing is checked, as Kazoo does when the
@@ -155,7 +156,7 @@ type Server struct {
 	// validator checks documents as Kazoo does, built on first use.
 	validator func() (*validate.Validator, error)
 	// blacklist is the client-URL blacklist the server applies.
-	blacklist crossbar.URLBlacklist
+	blacklist *kzrt.Blacklist
 
 	mu       sync.Mutex
 	accounts []*Account
@@ -215,10 +216,7 @@ func NewServer(opts Options) *Server {
 		buckets: map[string]*bucket{},
 		revoked: map[string]bool{},
 	}
-	s.blacklist = crossbar.DefaultURLBlacklist
-	if opts.URLBlacklist != nil {
-		s.blacklist = *opts.URLBlacklist
-	}
+	s.blacklist = opts.URLBlacklist
 	s.validator = sync.OnceValues(func() (*validate.Validator, error) {
 		return newValidator(s.blacklist, opts.StabilityLevel)
 	})

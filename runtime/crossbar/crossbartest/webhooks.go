@@ -30,6 +30,7 @@ import (
 
 	"github.com/kzgen/kzgen/generator/validate"
 	"github.com/kzgen/kzgen/runtime/crossbar"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // Webhooks is the account collection of webhook documents.
@@ -341,7 +342,7 @@ func (s *Server) saveWebhook(a *Account, id string, doc map[string]any) (string,
 
 // webhookValidator checks webhook documents against the embedded
 // "webhooks" schema. Its own URL blacklist is empty: the fake applies its
-// configured one (Options.URLBlacklist) with crossbar.URLBlacklist.
+// configured one (Options.URLBlacklist) itself.
 var webhookValidator = sync.OnceValues(func() (*validate.Validator, error) {
 	return validate.New(validate.WithBlacklist(&validate.Blacklist{}))
 })
@@ -349,7 +350,7 @@ var webhookValidator = sync.OnceValues(func() (*validate.Validator, error) {
 // checkWebhook returns the problems Crossbar finds in a webhook document:
 // the schema's, the client-URL check on uri, and a hook the cluster does
 // not offer.
-func checkWebhook(doc map[string]any, blacklist crossbar.URLBlacklist) (problems, error) {
+func checkWebhook(doc map[string]any, blacklist *kzrt.Blacklist) (problems, error) {
 	v, err := webhookValidator()
 	if err != nil {
 		return nil, fmt.Errorf("crossbartest: building the webhooks validator: %w", err)
@@ -363,7 +364,7 @@ func checkWebhook(doc map[string]any, blacklist crossbar.URLBlacklist) (problems
 		return nil, fmt.Errorf("crossbartest: %w", err)
 	}
 	p := problems{}
-	if uri, ok := doc["uri"].(string); ok && blacklist.Check(uri) != nil {
+	if uri, ok := doc["uri"].(string); ok && blacklist.CheckURL(uri) != nil {
 		p.add("/uri", "error", "invalid client URL", map[string]any{"value": uri})
 	}
 	for _, pr := range res.Problems {

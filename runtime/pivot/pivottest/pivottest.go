@@ -1,51 +1,66 @@
-// Package pivottest is a fake Kazoo for testing Pivot servers.
+// Package pivottest is a fake Kazoo for testing Pivot servers: the one place
+// where kzgen states how Kazoo sends a Pivot request and how it reads the
+// answer. kzgen simulate walks whole calls with it.
 //
 // A Call describes one call reaching a pivot callflow node: the caller, the
 // callee, the account, the DTMF collected so far, and the pivot node's
-// settings (method, req_format, req_body_format, voice_url). Send delivers
-// the request Kazoo would send to an http.Handler in process; Do sends it
-// over the network. Both return a Result: the raw response and Kazoo's
-// verdict on it, under Kazoo's own reading rules:
+// settings (method, req_format, req_body_format, voice_url, cdr_url). Send
+// delivers the request Kazoo would send to an http.Handler in process; Do
+// sends it over the network. Both return a Result: the raw response, Kazoo's
+// verdict on it under Kazoo's own reading rules, and what the call does next
+// (Result.Then):
 //
 //   - a status other than 200 or 206 fails the pivot (pivot.failed): Kazoo
-//     continues with the pivot node's "_" child (VerdictFailed);
+//     continues with the pivot node's "_" child (VerdictFailed); so does a
+//     request that gets no answer in time or fails on the way;
+//   - an empty body ends the call without pivot.failed (VerdictCallEnds),
+//     whatever the Content-Type;
 //   - with "Content-Type: application/json" (the media type compared
 //     case-sensitively, parameters dropped), the body must be one bare
 //     callflow node that passes Kazoo's schemas, which Kazoo then runs
-//     (VerdictRun); an empty body, invalid JSON or a schema-invalid node ends
-//     the call without pivot.failed (VerdictCallEnds);
+//     (VerdictRun); invalid JSON or a schema-invalid node ends the call
+//     without pivot.failed (VerdictCallEnds);
 //   - with no Content-Type (read as text/xml), text/xml or application/xml,
 //     only TwiML is read: a JSON body is not recognised
 //     (VerdictUnrecognized);
 //   - with another Content-Type, TwiML is tried first, then Kazoo JSON
-//     (VerdictRun with a warning, since that relies on a fallback path).
+//     (VerdictRun with a warning, since that relies on a fallback path);
+//   - TwiML is a well-formed XML document whose root element is <Response>
+//     (VerdictTwiML), which Kazoo runs with its TwiML translator and this
+//     package does not interpret.
 //
-// The schema check is the generated callflow validator (Node.Validate),
-// which mirrors Kazoo's callflows.action and callflows.<module> schemas,
+// A failure after which pivot_call would hang up leads to the pivot node's
+// "_" child instead when the node has a cdr_url (Call.CDRURL), or to
+// silence when Kazoo had already accepted the body; Result.Then says which.
+//
+// The schema check needs Kazoo's callflow schemas. With Call.Modules (a
+// generated package's Modules(), such as callflow.Modules()) the answer is
+// read into that package's types and checked by its generated validation;
+// otherwise it is checked by the schema-driven validator of
+// generator/validate (Call.Validator, kzgen's embedded schemas by default),
+// and Result.Node holds each node's data as JSON (kzrt.RawData). Either way,
 // with one leniency for tests: client URLs (a pivot's voice_url) are not
 // checked against Kazoo's default blacklist, since test servers listen on
 // 127.0.0.1, which it holds. pivot.Handler checks them.
 //
-// Call.Next follows a callflow's collect_dtmf → pivot chain: it returns the
-// Call Kazoo makes when the caller has pressed the given digits, to the pivot
-// node's voice_url with its method and formats.
+// Call.FollowUp and Call.Next follow a callflow's pivot nodes: they return
+// the Call Kazoo makes when the flow reaches one, to its voice_url with its
+// method and formats.
 package pivottest
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
-	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"time"
 
-	"github.com/kzgen/kzgen/gen/callflow"
+	"github.com/kzgen/kzgen/generator/validate"
 	"github.com/kzgen/kzgen/runtime/kzrt"
 	"github.com/kzgen/kzgen/runtime/wire"
 )
@@ -57,12 +72,20 @@ const DefaultVoiceURL = "http://pivot.test/"
 // (pivot.request_timeout_ms, 5000).
 const DefaultTimeout = 5 * time.Second
 
+// MaxTimeout is the largest req_timeout_ms Kazoo's schema allows, 5000 ms.
+const MaxTimeout = 5 * time.Second
+
+// DefaultMaxBody is how much of an answer a Call reads when it sets no
+// MaxBody: 4 MiB, far beyond any real callflow.
+const DefaultMaxBody = 4 << 20
+
 // DefaultRemoteAddr is the client address Send gives requests of a Call that
 // sets none (TEST-NET-1).
 const DefaultRemoteAddr = "192.0.2.10:40000"
 
 // Call describes one Pivot request as Kazoo makes it: the pivot node's
-// settings, then the call's parameters. Empty fields are not sent.
+// settings, then the call's parameters, then how the fake Kazoo reads the
+// answer. Empty fields are not sent.
 type Call struct {
 	// VoiceURL is the pivot node's voice_url (default DefaultVoiceURL).
 	// User info in it ("http://user:pass@host/") becomes an
@@ -79,11 +102,16 @@ type Call struct {
 	// Format is the parameter naming, req_format: pivot.FormatTwiML, or
 	// pivot.FormatKazoo otherwise (the schema default). Note that a pivot
 	// node with no req_format at all makes Kazoo's pivot_call fall back to
-	// twiml; Next follows that rule for the nodes it reads.
+	// twiml; FollowUp follows that rule for the nodes it reads.
 	Format wire.Format
 	// Timeout is req_timeout_ms (default DefaultTimeout): Do gives up after
 	// it, and Send reports a slower in-process answer as failed.
 	Timeout time.Duration
+	// CDRURL is the pivot node's cdr_url. Kazoo posts the call's record
+	// there when the call ends (not done here); with one, pivot_call does
+	// not hang up after an answer it cannot use, which changes what the
+	// call does next (Result.Then).
+	CDRURL string
 	// RemoteAddr is the client address Send gives the request (default
 	// DefaultRemoteAddr); Do uses the real one.
 	RemoteAddr string
@@ -107,6 +135,23 @@ type Call struct {
 	// naming only.
 	CustomApplicationVars map[string]string
 	CustomSIPHeaders      map[string]string
+
+	// Modules, when set, types the answer's nodes (a generated package's
+	// Modules(), e.g. callflow.Modules()): Result.Node's data are that
+	// package's types, and the package's generated validation is Kazoo's
+	// schema check.
+	Modules *kzrt.Modules
+	// Validator checks answers when Modules is nil: generator/validate's
+	// schema-driven validator, built from a Kazoo schema directory with
+	// custom modules, say. Nil is one over kzgen's embedded schemas that
+	// blocks no host. A Validator given here checks client URLs with its
+	// own blacklist: build it with validate.WithBlacklist to pivot to a
+	// local server.
+	Validator *validate.Validator
+	// MaxBody is how many bytes of an answer Send and Do read (default
+	// DefaultMaxBody). A longer answer is cut there and not judged
+	// (VerdictNotJudged, Result.Cut).
+	MaxBody int64
 }
 
 // method returns GET or POST as Kazoo would use for c.Method.
@@ -124,6 +169,13 @@ func (c Call) format() wire.Format {
 	return wire.FormatKazoo
 }
 
+func (c Call) bodyFormat() wire.BodyFormat {
+	if c.Body == wire.BodyJSON {
+		return wire.BodyJSON
+	}
+	return wire.BodyForm
+}
+
 func (c Call) voiceURL() string {
 	if c.VoiceURL == "" {
 		return DefaultVoiceURL
@@ -136,6 +188,13 @@ func (c Call) timeout() time.Duration {
 		return DefaultTimeout
 	}
 	return c.Timeout
+}
+
+func (c Call) maxBody() int64 {
+	if c.MaxBody <= 0 {
+		return DefaultMaxBody
+	}
+	return c.MaxBody
 }
 
 // Request returns the call's parameters as a typed pivot.Request, with the
@@ -164,15 +223,27 @@ func (c Call) Params() wire.Params {
 	return c.Request().Params(c.format())
 }
 
+// Target describes the request as Kazoo sends it, without sending it: the
+// method, the URL (for GET with the parameters in its query) and, for
+// POST, the body.
+func (c Call) Target() (method, target, body string) {
+	method, target = c.method(), c.voiceURL()
+	switch {
+	case method == http.MethodGet:
+		target = wire.AppendQuery(target, wire.EncodeForm(c.Params()))
+	case c.bodyFormat() == wire.BodyJSON:
+		body = string(wire.EncodeJSON(c.Params()))
+	default:
+		body = wire.EncodeForm(c.Params())
+	}
+	return method, target, body
+}
+
 // HTTPRequest returns the client request Kazoo sends for the call
 // (wire.NewHTTPRequest), with an Authorization header from the voice_url's
 // user info, which is removed from the URL.
 func (c Call) HTTPRequest(ctx context.Context) (*http.Request, error) {
-	body := wire.BodyForm
-	if c.Body == wire.BodyJSON {
-		body = wire.BodyJSON
-	}
-	req, err := wire.NewHTTPRequest(ctx, c.method(), c.voiceURL(), body, c.Params())
+	req, err := wire.NewHTTPRequest(ctx, c.method(), c.voiceURL(), c.bodyFormat(), c.Params())
 	if err != nil {
 		return nil, err
 	}
@@ -204,305 +275,105 @@ func (c Call) Send(h http.Handler) (*Result, error) {
 	h.ServeHTTP(rec, req)
 	elapsed := time.Since(start)
 	resp := rec.Result()
-	body, _ := io.ReadAll(resp.Body)
-	res := Interpret(resp.StatusCode, resp.Header, body)
+	body := rec.Body.Bytes()
+	cut := int64(len(body)) > c.maxBody()
+	if cut {
+		body = body[:c.maxBody()]
+	}
+	res := c.read(resp.StatusCode, resp.Header, body, cut)
 	res.Request = sent
 	if limit := c.timeout(); elapsed > limit {
-		res.fail(fmt.Sprintf("answered after %v, past Kazoo's request timeout of %v", elapsed.Round(time.Millisecond), limit))
+		res.noAnswer(fmt.Sprintf("answered after %v, past Kazoo's request timeout of %v", elapsed.Round(time.Millisecond), limit))
 	}
 	return res, nil
 }
 
-// Do sends the call's request over the network to its voice_url with client
-// (nil: a client with the call's timeout) and returns Kazoo's reading of the
-// answer. A transport error or timeout is VerdictFailed, not an error: Kazoo
+// Do sends the call's request over the network to its voice_url and
+// returns Kazoo's reading of the answer. client nil is one like Kazoo's
+// HTTP client (NewClient); a client given is used with its transport, TLS
+// settings and timeout, but never follows a redirect, since Kazoo's does
+// not (a 3xx answer fails the pivot). The request carries no User-Agent.
+//
+// A transport error or timeout is VerdictFailed, not an error: Kazoo
 // continues with the pivot node's "_" child (on Kazoo 5.x after cf_pivot's
-// 10 s wait). The error is for a request that cannot be built.
+// 10 s wait). The error is for a request that cannot be built, and ctx's
+// error when ctx ends first.
 func (c Call) Do(ctx context.Context, client *http.Client) (*Result, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout())
+	rctx, cancel := context.WithTimeout(ctx, c.timeout())
 	defer cancel()
-	req, err := c.HTTPRequest(ctx)
+	req, err := c.HTTPRequest(rctx)
 	if err != nil {
 		return nil, err
 	}
-	if client == nil {
-		client = &http.Client{Timeout: c.timeout()}
-	}
+	req.Header.Set("User-Agent", "") // net/http then sends none, as Kazoo's httpc
 	sent := req.Clone(req.Context())
-	resp, err := client.Do(req)
+	resp, err := noRedirects(client).Do(req)
+	var body []byte
+	cut := false
+	if err == nil {
+		body, cut, err = readAtMost(resp.Body, c.maxBody())
+		resp.Body.Close()
+	}
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		res := &Result{Request: sent}
-		res.fail("request failed: " + err.Error())
+		if resp != nil {
+			res.Status, res.Header = resp.StatusCode, resp.Header
+		}
+		res.noAnswer(transportFailure(err, rctx.Err() != nil, c.timeout()))
 		return res, nil
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		res := &Result{Request: sent, Status: resp.StatusCode, Header: resp.Header}
-		res.fail("reading the response: " + err.Error())
-		return res, nil
-	}
-	res := Interpret(resp.StatusCode, resp.Header, body)
+	res := c.read(resp.StatusCode, resp.Header, body, cut)
 	res.Request = sent
 	return res, nil
 }
 
-// ---------------------------------------------------------------------------
-// Kazoo's reading of a response
-
-// Verdict is what Kazoo does with a Pivot response.
-type Verdict uint8
-
-// The verdicts.
-const (
-	// VerdictRun: Kazoo runs Result.Node in place of the current callflow.
-	VerdictRun Verdict = iota + 1
-	// VerdictFailed: pivot.failed; Kazoo continues with the pivot node's
-	// "_" child, or hangs up when it has none.
-	VerdictFailed
-	// VerdictCallEnds: no pivot.failed; Kazoo stops the pivot and hangs up
-	// (empty body, invalid JSON, a body that is not one schema-valid node).
-	VerdictCallEnds
-	// VerdictUnrecognized: no translator accepts the body (e.g. JSON without
-	// Content-Type application/json): Kazoo publishes pivot.failed and also
-	// sends a hangup; the two race.
-	VerdictUnrecognized
-	// VerdictTwiML: a TwiML <Response>, which Kazoo runs as TwiML; this
-	// package does not interpret TwiML.
-	VerdictTwiML
-)
-
-// String returns the verdict's name, e.g. "run".
-func (v Verdict) String() string {
-	switch v {
-	case VerdictRun:
-		return "run"
-	case VerdictFailed:
-		return "failed"
-	case VerdictCallEnds:
-		return "call ends"
-	case VerdictUnrecognized:
-		return "unrecognized"
-	case VerdictTwiML:
-		return "twiml"
+// readAtMost reads r up to limit bytes; cut reports that there was more.
+func readAtMost(r io.Reader, limit int64) (body []byte, cut bool, err error) {
+	body, err = io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(body)) > limit {
+		return body[:limit], true, err
 	}
-	return fmt.Sprintf("Verdict(%d)", uint8(v))
+	return body, false, err
 }
 
-// VerdictError is the error Result.Err returns for any verdict but
-// VerdictRun.
-type VerdictError struct {
-	Verdict Verdict
-	Reason  string
+// transportFailure says why a request got no answer.
+func transportFailure(err error, timedOut bool, limit time.Duration) string {
+	var ne net.Error
+	if timedOut || (errors.As(err, &ne) && ne.Timeout()) {
+		return fmt.Sprintf("no answer within %d ms (req_timeout_ms)", limit.Milliseconds())
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // the URL is the request's
+	}
+	return "request failed: " + err.Error()
 }
 
-// Error describes the problem, with its location.
-func (e *VerdictError) Error() string {
-	return "pivottest: Kazoo's verdict: " + e.Verdict.String() + ": " + e.Reason
+// NewClient returns an HTTP client that sends as Kazoo's httpc does: it
+// follows no redirect (a 3xx is a failed pivot) and asks for no
+// compression. Do uses one when given none.
+func NewClient() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DisableCompression = true
+	return &http.Client{Transport: tr, CheckRedirect: useLastResponse}
 }
 
-// Result is one Pivot response and Kazoo's reading of it.
-type Result struct {
-	// Request is a copy of the request sent (its body already consumed).
-	Request *http.Request
-	// Status, Header and Body are the response as received; Status is 0
-	// when no response arrived.
-	Status int
-	Header http.Header
-	Body   []byte
+// useLastResponse stops at the first response, redirect or not.
+func useLastResponse(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-	// Verdict is what Kazoo does with the response.
-	Verdict Verdict
-	// Reason says why, for any verdict but VerdictRun.
-	Reason string
-	// Warnings are points Kazoo accepts that a careful server avoids, e.g.
-	// a Content-Type Kazoo only reads as JSON by falling back.
-	Warnings []string
-	// Node is the callflow Kazoo runs, for VerdictRun.
-	Node *callflow.Node
-}
+// kazooClient is the client Do uses when given none.
+var kazooClient = NewClient()
 
-// Err returns nil for VerdictRun, else a *VerdictError.
-func (r *Result) Err() error {
-	if r.Verdict == VerdictRun {
-		return nil
+// noRedirects returns a copy of client that follows no redirect; nil gives
+// kazooClient.
+func noRedirects(client *http.Client) *http.Client {
+	if client == nil {
+		return kazooClient
 	}
-	return &VerdictError{Verdict: r.Verdict, Reason: r.Reason}
-}
-
-func (r *Result) fail(reason string) {
-	r.Verdict, r.Reason, r.Node = VerdictFailed, reason, nil
-}
-
-func (r *Result) end(reason string) {
-	r.Verdict, r.Reason, r.Node = VerdictCallEnds, reason, nil
-}
-
-// Interpret applies Kazoo's reading rules (see the package documentation) to
-// a response.
-func Interpret(status int, header http.Header, body []byte) *Result {
-	res := &Result{Status: status, Header: header, Body: body}
-	if status != http.StatusOK && status != http.StatusPartialContent {
-		res.fail(fmt.Sprintf("status %d: Kazoo publishes pivot.failed and continues with the pivot node's \"_\" child", status))
-		return res
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		res.end("empty body")
-		return res
-	}
-	// Kazoo lower-cases header names, keeps the value before ";", trims
-	// it, and compares it case-sensitively.
-	values := header.Values("Content-Type")
-	mediaType := ""
-	if len(values) > 0 {
-		before, _, _ := strings.Cut(values[0], ";")
-		mediaType = strings.TrimSpace(before)
-	}
-	switch {
-	case mediaType == wire.ContentTypeJSON:
-		res.readKazoo()
-	case len(values) == 0 || mediaType == "text/xml" || mediaType == "application/xml":
-		if isTwiML(body) {
-			res.Verdict = VerdictTwiML
-			res.Reason = "a TwiML <Response>"
-			return res
-		}
-		what := fmt.Sprintf("Content-Type %q", mediaType)
-		if len(values) == 0 {
-			what = "no Content-Type (Kazoo reads it as text/xml)"
-		}
-		res.Verdict = VerdictUnrecognized
-		res.Reason = what + ": only TwiML is read, and the body is not a TwiML <Response>"
-	default:
-		if isTwiML(body) {
-			res.Verdict = VerdictTwiML
-			res.Reason = "a TwiML <Response>"
-			return res
-		}
-		res.Warnings = append(res.Warnings, fmt.Sprintf(
-			"Content-Type %q is not exactly %q (Kazoo compares it case-sensitively): Kazoo tries TwiML first and reads Kazoo JSON only as a fallback",
-			mediaType, wire.ContentTypeJSON))
-		// Unverified: whether invalid JSON on this path ends the call (as
-		// with application/json) or counts as unrecognised; this reads it
-		// like application/json.
-		res.readKazoo()
-	}
-	return res
-}
-
-// localTesting is the client blacklist answers are checked with: none, so
-// that a pivot can call a test server on this machine.
-var localTesting, _ = kzrt.NewBlacklist()
-
-// readKazoo reads the body as Kazoo's kzt_kazoo does: one JSON value,
-// validated as a callflows.action node.
-func (r *Result) readKazoo() {
-	if !json.Valid(r.Body) {
-		r.end("invalid JSON")
-		return
-	}
-	tree, err := callflow.Parse(r.Body)
-	if err != nil {
-		r.end("not a callflow node (schema callflows.action): " + err.Error())
-		return
-	}
-	node, ok := tree.(*callflow.Node)
-	if !ok {
-		r.end(`a callflow document ({"flow":…}), not a bare node: Kazoo validates the body itself as callflows.action`)
-		return
-	}
-	if err := kzrt.Validate(node, kzrt.WithURLBlacklist(localTesting)); err != nil {
-		r.end("schema-invalid callflow: " + err.Error())
-		return
-	}
-	r.Verdict, r.Node = VerdictRun, node
-}
-
-// isTwiML reports whether body is XML whose root element is <Response>.
-func isTwiML(body []byte) bool {
-	dec := xml.NewDecoder(bytes.NewReader(body))
-	root := ""
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			return root == "Response"
-		}
-		if err != nil {
-			return false
-		}
-		if se, ok := tok.(xml.StartElement); ok && root == "" {
-			root = se.Name.Local
-		}
-	}
-}
-
-// ---------------------------------------------------------------------------
-// Follow-up requests
-
-// Next returns the Call Kazoo makes when the callflow that res answered
-// reaches its pivot node: it follows the "_" children from the root (the
-// path Kazoo takes when every module carries on normally) to the first pivot
-// node, and stores digits in the collection of the last collect_dtmf on the
-// way ("default" when it has no collection_name). The new Call keeps c's
-// call parameters and earlier collections (the collections live in the
-// call's key-value store; that they survive a pivot is unverified), and
-// takes the pivot node's voice_url, method, req_body_format, req_timeout_ms
-// and req_format; a node without req_format gets the twiml naming, pivot_call's
-// fallback. Empty digits adds no collection.
-//
-// Next fails when res did not run a callflow, when the path has no pivot
-// node, or when digits are given but no collect_dtmf precedes the pivot.
-func (c Call) Next(res *Result, digits string) (Call, error) {
-	if res == nil || res.Verdict != VerdictRun || res.Node == nil {
-		if res == nil {
-			return Call{}, errors.New("pivottest: Next: nil Result")
-		}
-		return Call{}, fmt.Errorf("pivottest: Next: Kazoo runs no callflow: %w", res.Err())
-	}
-	collection, sawCollect := "", false
-	var pivotNode *callflow.PivotData
-	for n, depth := res.Node, 0; n != nil && depth < 1000; n, depth = n.Children[callflow.DefaultChild], depth+1 {
-		switch d := n.Data.(type) {
-		case *callflow.CollectDTMFData:
-			sawCollect, collection = true, d.GetCollectionName()
-		case *callflow.PivotData:
-			pivotNode = d
-		}
-		if pivotNode != nil {
-			break
-		}
-	}
-	if pivotNode == nil {
-		return Call{}, errors.New(`pivottest: Next: no pivot node on the callflow's "_" path`)
-	}
-	if digits != "" && !sawCollect {
-		return Call{}, errors.New(`pivottest: Next: digits given, but no collect_dtmf precedes the pivot node on the "_" path`)
-	}
-
-	next := c
-	next.VoiceURL = pivotNode.GetVoiceURL()
-	next.Method = string(pivotNode.GetMethod())
-	next.Body = wire.BodyForm
-	if pivotNode.GetReqBodyFormat() == callflow.PivotReqBodyFormatJSON {
-		next.Body = wire.BodyJSON
-	}
-	next.Format = wire.FormatTwiML // pivot_call's fallback without req_format
-	if pivotNode.ReqFormat != nil && *pivotNode.ReqFormat == callflow.PivotReqFormatKazoo {
-		next.Format = wire.FormatKazoo
-	}
-	next.Timeout = 0
-	if ms := pivotNode.GetReqTimeoutMS(); ms > 0 {
-		next.Timeout = time.Duration(ms) * time.Millisecond
-	}
-	next.Digits = maps.Clone(c.Digits)
-	if digits != "" {
-		if collection == "" {
-			collection = "default"
-		}
-		if next.Digits == nil {
-			next.Digits = map[string]string{}
-		}
-		next.Digits[collection] = digits
-	}
-	return next, nil
+	c := *client
+	c.CheckRedirect = useLastResponse
+	return &c
 }
