@@ -1007,6 +1007,28 @@ func DefaultValue[T any](jsonText string) T {
 	return v
 }
 
+// Members splits data, a JSON object, into its members, of a key written
+// twice the first copy, as Kazoo reads it: for tools that read node data
+// without its Go type. The values are copies. A value that is not a
+// well-formed object is a *DecodeError naming its JSON type or the
+// malformed JSON.
+func Members(data []byte) (map[string]json.RawMessage, error) {
+	var members map[string]json.RawMessage
+	err := Unmarshal(data, func(d *Decoder) {
+		if !d.OpenObject() {
+			return
+		}
+		members = map[string]json.RawMessage{}
+		for d.NextMember() {
+			d.Extra(&members)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return members, nil
+}
+
 // Member returns the JSON of member key of object, a JSON object (of a
 // key written twice, the first copy, as Kazoo reads it), and whether it
 // has one, for generated Validate methods checking values kept as JSON.

@@ -491,7 +491,7 @@ func TestDefaultValue(t *testing.T) {
 // TestPickedByMember: what a discriminated union reads its items with.
 // PeekString finds the member that picks the kind without reading
 // anything, Implied hides it from the kind's reader, Member and
-// StringMember read it from an item kept as JSON.
+// StringMember read it from an item kept as JSON, Members splits one.
 func TestPickedByMember(t *testing.T) {
 	var kinds []string
 	var items []item
@@ -535,6 +535,17 @@ func TestPickedByMember(t *testing.T) {
 		it.decode(d)
 	}); err == nil {
 		t.Error("malformed JSON accepted")
+	}
+
+	members, err := kzrt.Members([]byte(` {"a":1,"b":[2],"a":3} `))
+	if err != nil || len(members) != 2 || string(members["a"]) != "1" || string(members["b"]) != "[2]" {
+		t.Errorf("Members: %v %v", members, err)
+	}
+	if _, err := kzrt.Members([]byte(`"s"`)); err == nil || err.Error() != "got string, want object" {
+		t.Errorf("Members of a string: %v", err)
+	}
+	if _, err := kzrt.Members([]byte(`{"a":`)); kzrt.AsErrors(err)[0].Code != kzrt.CodeJSON {
+		t.Errorf("Members of malformed JSON: %v", err)
 	}
 
 	raw, found, err := kzrt.Member([]byte(`{"a":1,"kind":[true, {}],"kind":2}`), "kind")
