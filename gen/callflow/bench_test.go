@@ -2,10 +2,21 @@ package callflow_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/kzgen/kzgen/gen/callflow"
 )
+
+// The benchmarks of the generated code, on trees of realistic size:
+//
+//	go test ./gen/callflow -run '^$' -bench . -benchmem
+//
+// "ivr-menu" is the three answers of examples/ivr-menu (choose a language,
+// choose a department, connect), 4, 3 and 4 nodes; "menu-10" a 10-node
+// menu IVR; "tree-100" a 100-node tree of menus; "macros" a 3-node answer
+// of unions (audio_macro items, missed-call alert recipients).
 
 // menuIVR builds a 10-node menu IVR with the generated builders: a
 // greeting, a menu with four digit branches, and what each branch does.
@@ -49,7 +60,110 @@ func menuIVRMap() map[string]any {
 	})
 }
 
-func TestBenchmarkTreesAgree(t *testing.T) {
+// continuation is a follow-up voice_url as pivot.Router signs it.
+func continuation(step string) string {
+	return "https://ivr.example.com/ivr/" + step + "?kzc=v1.k2.1767225600." +
+		"bGFuZz0xJnRyaWVzPTA.q0Xy3Uq7kPZ0pXgEJ5n1tH3r9b2cVw8aLmNoPqRsTuY"
+}
+
+// gather is what pivot.Step.Gather builds: collect digits, then ask the
+// next step.
+func gather(collection, step string) *callflow.CollectDTMFBuilder {
+	return callflow.CollectDTMF().CollectionName(collection).MaxDigits(1).Timeout(5000).Then(
+		callflow.Pivot(continuation(step)).Method(callflow.PivotMethodPost).
+			ReqFormat(callflow.PivotReqFormatKazoo).ReqBodyFormat(callflow.PivotReqBodyFormatForm))
+}
+
+// ivrMenu builds the answers of examples/ivr-menu, one per step of a call.
+func ivrMenu() []callflow.Builder {
+	return []callflow.Builder{
+		callflow.TTS("Welcome. For English, press 1.").Language("en-US").Then(
+			callflow.TTS("Para español, oprima 2.").Language("es-ES").Then(gather("lang", "language"))),
+		callflow.TTS("For sales, press 1. For support, press 2.").Language("en-US").Then(gather("dept", "department")),
+		callflow.TTS("Connecting you to sales.").Language("en-US").Then(
+			callflow.User().ID("00000000000000000000000000000001").Timeout(20).Then(
+				callflow.TTS("Nobody is available. Goodbye.").Language("en-US").Then(callflow.Hangup()))),
+	}
+}
+
+// tree100 builds a 100-node tree: a main menu with nine departments, each
+// a greeting and a menu of three teams (ring group, user then voicemail,
+// or a pivot).
+func tree100() *callflow.MenuBuilder {
+	root := callflow.Menu().ID("main-menu").InterdigitTimeout(2000)
+	for d := 1; d <= 9; d++ {
+		dept := callflow.Menu().ID(fmt.Sprintf("department-%d", d))
+		for team := 1; team <= 3; team++ {
+			id := fmt.Sprintf("%030d%d%d", 0, d, team)
+			var next callflow.Builder
+			switch team {
+			case 1:
+				next = callflow.RingGroup(callflow.RingGroupEndpointsItem{ID: new(id), EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeGroup)}).
+					Timeout(30).Then(callflow.Voicemail().ID(id))
+			case 2:
+				next = callflow.User().ID(id).Timeout(25).Then(callflow.Voicemail().ID(id))
+			default:
+				next = callflow.Pivot(fmt.Sprintf("https://ivr.example.com/dept/%d/team/%d", d, team)).
+					Method(callflow.PivotMethodPost).Then(callflow.Hangup())
+			}
+			dept.Branch(fmt.Sprint(team), callflow.TTS(fmt.Sprintf("Connecting you to team %d of department %d.", team, d)).
+				Voice("female").Language("en-US").Then(next))
+		}
+		root.Branch(fmt.Sprint(d), callflow.TTS(fmt.Sprintf("Welcome to department %d.", d)).Then(dept))
+	}
+	return root
+}
+
+// macros builds an answer of unions: an audio_macro with one item of each
+// kind (a discriminated union on "macro"), then a missed-call alert whose
+// recipients' ids are a string or a list (a oneOf).
+func macros() *callflow.AudioMacroBuilder {
+	email := new(callflow.MissedCallAlertRecipientsItemTypeEmail)
+	return callflow.AudioMacro(
+		callflow.PlayMacro().ID("welcome"),
+		callflow.TTSMacro("Your account balance is").Voice("female").Language("en-US"),
+		callflow.SayMacro().Text("42"),
+		callflow.ToneMacro().Frequencies(440, 480).DurationOn(500).DurationOff(250),
+		callflow.PromptMacro().ID("vm-enter_pass"),
+	).Then(callflow.MissedCallAlert(
+		callflow.MissedCallAlertRecipientsItem{ID: &callflow.MissedCallAlertRecipientsItemID{String: new("owner@example.com")}, Type: email},
+		callflow.MissedCallAlertRecipientsItem{ID: &callflow.MissedCallAlertRecipientsItemID{List: []string{"a@example.com", "b@example.com"}}, Type: email},
+	).Then(callflow.Hangup()))
+}
+
+// benchTree is a tree as its builders make it and as JSON.
+type benchTree struct {
+	name  string
+	build func() []callflow.Builder
+}
+
+var benchTrees = []benchTree{
+	{"ivr-menu", ivrMenu},
+	{"menu-10", func() []callflow.Builder { return []callflow.Builder{menuIVR()} }},
+	{"tree-100", func() []callflow.Builder { return []callflow.Builder{tree100()} }},
+	{"macros", func() []callflow.Builder { return []callflow.Builder{macros()} }},
+}
+
+// encoded returns the JSON of each tree.
+func (bt benchTree) encoded(tb testing.TB) [][]byte {
+	var out [][]byte
+	for _, b := range bt.build() {
+		data, err := b.Node().MarshalJSON()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, data)
+	}
+	return out
+}
+
+func countNodes(b callflow.Builder) int {
+	count := 0
+	b.Node().Walk(func(string, *callflow.Node) { count++ })
+	return count
+}
+
+func TestBenchmarkTrees(t *testing.T) {
 	typed, err := json.Marshal(menuIVR().Node())
 	if err != nil {
 		t.Fatal(err)
@@ -59,21 +173,128 @@ func TestBenchmarkTreesAgree(t *testing.T) {
 	json.Unmarshal(typed, &a)
 	json.Unmarshal(plain, &b)
 	if ja, _ := json.Marshal(a); string(ja) != mustMarshal(b) {
-		t.Fatalf("the two benchmark trees differ:\n%s\n%s", typed, plain)
+		t.Fatalf("the two menu trees differ:\n%s\n%s", typed, plain)
 	}
-	count := 0
-	menuIVR().Node().Walk(func(string, *callflow.Node) { count++ })
-	if count != 10 {
-		t.Fatalf("%d nodes, want 10", count)
+	want := map[string][]int{"ivr-menu": {4, 3, 4}, "menu-10": {10}, "tree-100": {100}, "macros": {3}}
+	for _, bt := range benchTrees {
+		for i, b := range bt.build() {
+			if n := countNodes(b); n != want[bt.name][i] {
+				t.Errorf("%s[%d]: %d nodes, want %d", bt.name, i, n, want[bt.name][i])
+			}
+			if err := b.Node().Validate(); err != nil {
+				t.Errorf("%s[%d]: %v", bt.name, i, err)
+			}
+		}
 	}
-	if err := menuIVR().Validate(); err != nil {
-		t.Fatal(err)
+}
+
+// TestParseAllocatesLessThanUnmarshal: on every benchmark tree, Parse and
+// Validate together allocate less than json.Unmarshal into
+// map[string]any alone (allocation counts are exact, times are not).
+func TestParseAllocatesLessThanUnmarshal(t *testing.T) {
+	for _, bt := range benchTrees {
+		for _, data := range bt.encoded(t) {
+			typed := testing.AllocsPerRun(20, func() { parseAndValidate(t, data) })
+			plain := testing.AllocsPerRun(20, func() { unmarshalMap(t, data) })
+			if typed >= plain {
+				t.Errorf("%s: Parse+Validate %.0f allocations, json.Unmarshal %.0f", bt.name, typed, plain)
+			}
+		}
 	}
 }
 
 func mustMarshal(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+func parseAndValidate(tb testing.TB, data []byte) {
+	tree, err := callflow.Parse(data)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := tree.Validate(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func unmarshalMap(tb testing.TB, data []byte) {
+	var v map[string]any
+	if err := json.Unmarshal(data, &v); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkParse compares, per tree, callflow.Parse + Validate ("typed")
+// with json.Unmarshal into map[string]any, which checks nothing ("map").
+func BenchmarkParse(b *testing.B) {
+	for _, bt := range benchTrees {
+		inputs := bt.encoded(b)
+		b.Run(bt.name+"/typed", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, data := range inputs {
+					parseAndValidate(b, data)
+				}
+			}
+		})
+		b.Run(bt.name+"/map", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, data := range inputs {
+					unmarshalMap(b, data)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkParseRatio states the ratio Parse + Validate / json.Unmarshal
+// into map[string]any on the same JSON, measured alternately in the same
+// loop so that a machine's changing speed hits both alike: the metric
+// "typed/map" (the target is at most 1.5). ns/op is the pair's.
+func BenchmarkParseRatio(b *testing.B) {
+	for _, bt := range benchTrees {
+		inputs := bt.encoded(b)
+		b.Run(bt.name, func(b *testing.B) {
+			var typed, plain time.Duration
+			for b.Loop() {
+				start := time.Now()
+				for _, data := range inputs {
+					parseAndValidate(b, data)
+				}
+				mid := time.Now()
+				for _, data := range inputs {
+					unmarshalMap(b, data)
+				}
+				typed += mid.Sub(start)
+				plain += time.Since(mid)
+			}
+			b.ReportMetric(float64(typed)/float64(plain), "typed/map")
+			b.ReportMetric(float64(typed.Nanoseconds())/float64(b.N), "typed-ns/op")
+			b.ReportMetric(float64(plain.Nanoseconds())/float64(b.N), "map-ns/op")
+		})
+	}
+}
+
+// BenchmarkParseAndValidateTyped parses the menu IVR into the typed tree
+// and validates it as Kazoo would.
+func BenchmarkParseAndValidateTyped(b *testing.B) {
+	data, _ := menuIVR().MarshalJSON()
+	b.ReportAllocs()
+	for b.Loop() {
+		parseAndValidate(b, data)
+	}
+}
+
+// BenchmarkUnmarshalMap is the baseline: json.Unmarshal into
+// map[string]any, with no validation at all.
+func BenchmarkUnmarshalMap(b *testing.B) {
+	data, _ := menuIVR().MarshalJSON()
+	b.ReportAllocs()
+	for b.Loop() {
+		unmarshalMap(b, data)
+	}
 }
 
 // BenchmarkBuildAndMarshalTyped builds the menu IVR with the builders and
@@ -93,35 +314,6 @@ func BenchmarkBuildAndMarshalMap(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := json.Marshal(menuIVRMap()); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkParseAndValidateTyped parses the menu IVR into the typed tree
-// and validates it as Kazoo would.
-func BenchmarkParseAndValidateTyped(b *testing.B) {
-	data, _ := menuIVR().MarshalJSON()
-	b.ReportAllocs()
-	for b.Loop() {
-		tree, err := callflow.Parse(data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := tree.Validate(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkUnmarshalMap is the baseline: json.Unmarshal into
-// map[string]any, with no validation at all.
-func BenchmarkUnmarshalMap(b *testing.B) {
-	data, _ := menuIVR().MarshalJSON()
-	b.ReportAllocs()
-	for b.Loop() {
-		var v map[string]any
-		if err := json.Unmarshal(data, &v); err != nil {
 			b.Fatal(err)
 		}
 	}

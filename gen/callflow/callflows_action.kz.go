@@ -5,7 +5,7 @@ package callflow
 
 import "github.com/kzgen/kzgen/runtime/kzrt"
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Node is one step of a callflow, the Go form of callflows.action: a module,
 // its data (one of this package's module data types, or RawData), and the

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // AudioMacroData is the object callflows.audio_macro.
 //
@@ -32,7 +32,11 @@ type AudioMacroData struct {
 	// Default: ["1","2","3","4","5","6","7","8","9","*","0","#"].
 	Terminators []string `json:"terminators,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -125,11 +129,48 @@ func (x *AudioMacroData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *AudioMacroData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *AudioMacroData) KzrtDecode(d *kzrt.Decoder) {
 	*x = AudioMacroData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "language":
+			x.Language = new(d.String())
+		case "macros":
+			if d.OpenArray() {
+				x.Macros = []AudioMacroMacrosItem{}
+				for d.NextElem() {
+					var item AudioMacroMacrosItem
+					item.decode(d)
+					x.Macros = append(x.Macros, item)
+				}
+			}
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "terminators":
+			if d.OpenArray() {
+				x.Terminators = []string{}
+				for d.NextElem() {
+					x.Terminators = append(x.Terminators, d.String())
+				}
+			}
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -215,11 +256,7 @@ func (x *AudioMacroMacrosItem) Macro() AudioMacroMacrosItemMacro {
 	case x.TTS != nil:
 		return "tts"
 	}
-	var value string
-	if members, err := kzrt.Members(x.Unknown); err == nil {
-		_ = kzrt.Decode(members["macro"], &value)
-	}
-	return AudioMacroMacrosItemMacro(value)
+	return AudioMacroMacrosItemMacro(kzrt.StringMember(x.Unknown, "macro"))
 }
 
 // AudioMacroMacrosItem returns *x, so a *AudioMacroMacrosItem can be given
@@ -284,73 +321,62 @@ func (x *AudioMacroMacrosItem) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes a JSON object as the kind its "macro" names; an object
 // whose "macro" names none is kept in Unknown.
 func (x *AudioMacroMacrosItem) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *AudioMacroMacrosItem) decode(d *kzrt.Decoder) {
 	*x = AudioMacroMacrosItem{}
-	members, err := kzrt.Members(data)
-	if err != nil {
-		return err
-	}
-	var value string
-	if raw, ok := members["macro"]; ok && kzrt.Decode(raw, &value) == nil {
-		switch value {
-		case "play":
-			var c PlayData
-			if err := kzrt.Decode(data, &c); err != nil {
-				return kzrt.NoAlternative(data, "JSON object", kzrt.CodeNoneOf, err)
-			}
-			delete(c.Extra, "macro")
-			if len(c.Extra) == 0 {
-				c.Extra = nil
-			}
+	try := d.Alternatives()
+	defer try.End()
+	switch string(d.PeekString("macro")) {
+	case "play":
+		var c PlayData
+		d.Implied("macro")
+		c.KzrtDecode(d)
+		if try.Decoded() {
 			x.Play = &c
-			return nil
-		case "tone":
-			var c AudioMacroToneData
-			if err := kzrt.Decode(data, &c); err != nil {
-				return kzrt.NoAlternative(data, "JSON object", kzrt.CodeNoneOf, err)
-			}
-			delete(c.Extra, "macro")
-			if len(c.Extra) == 0 {
-				c.Extra = nil
-			}
+			return
+		}
+	case "tone":
+		var c AudioMacroToneData
+		d.Implied("macro")
+		c.decode(d)
+		if try.Decoded() {
 			x.Tone = &c
-			return nil
-		case "prompt":
-			var c AudioMacroPromptData
-			if err := kzrt.Decode(data, &c); err != nil {
-				return kzrt.NoAlternative(data, "JSON object", kzrt.CodeNoneOf, err)
-			}
-			delete(c.Extra, "macro")
-			if len(c.Extra) == 0 {
-				c.Extra = nil
-			}
+			return
+		}
+	case "prompt":
+		var c AudioMacroPromptData
+		d.Implied("macro")
+		c.decode(d)
+		if try.Decoded() {
 			x.Prompt = &c
-			return nil
-		case "say":
-			var c AudioMacroSayData
-			if err := kzrt.Decode(data, &c); err != nil {
-				return kzrt.NoAlternative(data, "JSON object", kzrt.CodeNoneOf, err)
-			}
-			delete(c.Extra, "macro")
-			if len(c.Extra) == 0 {
-				c.Extra = nil
-			}
+			return
+		}
+	case "say":
+		var c AudioMacroSayData
+		d.Implied("macro")
+		c.decode(d)
+		if try.Decoded() {
 			x.Say = &c
-			return nil
-		case "tts":
-			var c TTSData
-			if err := kzrt.Decode(data, &c); err != nil {
-				return kzrt.NoAlternative(data, "JSON object", kzrt.CodeNoneOf, err)
-			}
-			delete(c.Extra, "macro")
-			if len(c.Extra) == 0 {
-				c.Extra = nil
-			}
+			return
+		}
+	case "tts":
+		var c TTSData
+		d.Implied("macro")
+		c.KzrtDecode(d)
+		if try.Decoded() {
 			x.TTS = &c
-			return nil
+			return
+		}
+	default:
+		if d.Kind() == '{' {
+			x.Unknown = d.Raw()
+			return
 		}
 	}
-	x.Unknown = append(json.RawMessage(nil), data...)
-	return nil
+	try.Fail("JSON object", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -422,16 +448,18 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 			v.NoneOf(false, "a \"tts\" macro (callflows.tts)", found)
 		}
 	default:
-		members, err := kzrt.Members(x.Unknown)
+		raw, found, err := kzrt.Member(x.Unknown, "macro")
 		if err != nil {
 			v.Merge(kzrt.AsErrors(err))
 			return
 		}
-		if raw, ok := members["macro"]; ok {
+		if found {
 			v.Push("macro")
 			{
 				var c AudioMacroMacrosItemMacro
-				if v.Decode(raw, &c) {
+				if v.Decoded(kzrt.UnmarshalValue(raw, &c, func(d *kzrt.Decoder) AudioMacroMacrosItemMacro {
+					return AudioMacroMacrosItemMacro(d.String())
+				})) {
 					if !c.Valid() {
 						v.Enum(string(c), "\"play\", \"prompt\", \"say\", \"tts\", \"tone\"")
 					}
@@ -440,17 +468,14 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 				}
 			}
 			v.Pop()
-		} else {
-			v.Missing("macro")
-		}
-		if _, ok := members["macro"]; ok {
 			v.Reportf(kzrt.CodeNoneOf, "no alternative matches: \"macro\" %q is none of \"play\", \"tone\", \"prompt\", \"say\", \"tts\"", x.Macro())
 			return
 		}
+		v.Missing("macro")
 		matches := 0
 		{
 			var c PlayData
-			if kzrt.Decode(x.Unknown, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
+			if modules.Unmarshal(x.Unknown, c.KzrtDecode) == nil && len(v.Try(func(v *kzrt.Validator) {
 				c.KzrtValidate(v)
 			})) == 0 {
 				matches++
@@ -458,7 +483,7 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 		}
 		{
 			var c AudioMacroToneData
-			if kzrt.Decode(x.Unknown, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
+			if modules.Unmarshal(x.Unknown, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
 				c.validate(v)
 			})) == 0 {
 				matches++
@@ -466,7 +491,7 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 		}
 		{
 			var c AudioMacroPromptData
-			if kzrt.Decode(x.Unknown, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
+			if modules.Unmarshal(x.Unknown, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
 				c.validate(v)
 			})) == 0 {
 				matches++
@@ -474,7 +499,7 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 		}
 		{
 			var c AudioMacroSayData
-			if kzrt.Decode(x.Unknown, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
+			if modules.Unmarshal(x.Unknown, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
 				c.validate(v)
 			})) == 0 {
 				matches++
@@ -482,7 +507,7 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 		}
 		{
 			var c TTSData
-			if kzrt.Decode(x.Unknown, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
+			if modules.Unmarshal(x.Unknown, c.KzrtDecode) == nil && len(v.Try(func(v *kzrt.Validator) {
 				c.KzrtValidate(v)
 			})) == 0 {
 				matches++

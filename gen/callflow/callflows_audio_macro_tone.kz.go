@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // AudioMacroToneData is the object callflows.audio_macro.tone.
 //
@@ -29,7 +29,11 @@ type AudioMacroToneData struct {
 	// At least 0. At most 100.
 	Volume *int64 `json:"volume,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -107,11 +111,41 @@ func (x *AudioMacroToneData) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *AudioMacroToneData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *AudioMacroToneData) decode(d *kzrt.Decoder) {
 	*x = AudioMacroToneData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "duration_off":
+			x.DurationOff = d.IntOrKeep(&x.Extra)
+		case "duration_on":
+			x.DurationOn = d.IntOrKeep(&x.Extra)
+		case "frequencies":
+			if d.OpenArray() {
+				x.Frequencies = []int64{}
+				for d.NextElem() {
+					x.Frequencies = append(x.Frequencies, d.Int())
+				}
+			}
+		case "repeat":
+			x.Repeat = d.IntOrKeep(&x.Extra)
+		case "volume":
+			x.Volume = d.IntOrKeep(&x.Extra)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -124,7 +158,38 @@ func (x *AudioMacroToneData) Validate() error {
 
 // validate records every problem of x in v, at v's current location.
 func (x *AudioMacroToneData) validate(v *kzrt.Validator) {
-	if x.Volume != nil {
+	if x.DurationOff == nil {
+		if raw, kept := x.Extra["duration_off"]; kept {
+			v.Push("duration_off")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.DurationOn == nil {
+		if raw, kept := x.Extra["duration_on"]; kept {
+			v.Push("duration_on")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.Repeat == nil {
+		if raw, kept := x.Extra["repeat"]; kept {
+			v.Push("repeat")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.Volume == nil {
+		if raw, kept := x.Extra["volume"]; kept {
+			v.Push("volume")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "100",
+				Min:     "0",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("volume")
 		if *x.Volume < 0 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.Volume)

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // CollectDTMFData is the object callflows.collect_dtmf.
 //
@@ -46,7 +46,11 @@ type CollectDTMFData struct {
 	// At least 1. Default: 5000.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -163,11 +167,47 @@ func (x *CollectDTMFData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *CollectDTMFData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *CollectDTMFData) KzrtDecode(d *kzrt.Decoder) {
 	*x = CollectDTMFData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "collection_name":
+			x.CollectionName = new(d.String())
+		case "interdigit_timeout":
+			x.InterdigitTimeout = d.IntOrKeep(&x.Extra)
+		case "max_digits":
+			x.MaxDigits = d.IntOrKeep(&x.Extra)
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "terminator":
+			x.Terminator = new(CollectDTMFTerminator(d.String()))
+		case "terminators":
+			if d.OpenArray() {
+				x.Terminators = []CollectDTMFTerminatorsItem{}
+				for d.NextElem() {
+					x.Terminators = append(x.Terminators, CollectDTMFTerminatorsItem(d.String()))
+				}
+			}
+		case "timeout":
+			x.Timeout = d.IntOrKeep(&x.Extra)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -182,14 +222,32 @@ func (x *CollectDTMFData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *CollectDTMFData) KzrtValidate(v *kzrt.Validator) {
-	if x.InterdigitTimeout != nil {
+	if x.InterdigitTimeout == nil {
+		if raw, kept := x.Extra["interdigit_timeout"]; kept {
+			v.Push("interdigit_timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("interdigit_timeout")
 		if *x.InterdigitTimeout < 1 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.InterdigitTimeout)
 		}
 		v.Pop()
 	}
-	if x.MaxDigits != nil {
+	if x.MaxDigits == nil {
+		if raw, kept := x.Extra["max_digits"]; kept {
+			v.Push("max_digits")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("max_digits")
 		if *x.MaxDigits < 1 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.MaxDigits)
@@ -217,7 +275,16 @@ func (x *CollectDTMFData) KzrtValidate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.Timeout != nil {
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("timeout")
 		if *x.Timeout < 1 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Timeout)

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // ConferenceFeatureData is the object callflows.conference_feature.
 //
@@ -39,7 +39,11 @@ type ConferenceFeatureData struct {
 	// Settings for the greeting the caller hears when joining the conference.
 	WelcomePrompt *ConferenceFeatureWelcomePrompt `json:"welcome_prompt,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -113,11 +117,46 @@ func (x *ConferenceFeatureData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *ConferenceFeatureData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *ConferenceFeatureData) KzrtDecode(d *kzrt.Decoder) {
 	*x = ConferenceFeatureData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "config":
+			x.Config = new(Conferences)
+			x.Config.decode(d)
+		case "id":
+			x.ID = new(d.String())
+		case "moderator":
+			x.Moderator = new(d.Bool())
+		case "play_entry_tone":
+			x.PlayEntryTone = new(ConferenceFeaturePlayEntryTone)
+			x.PlayEntryTone.decode(d)
+		case "play_exit_tone":
+			x.PlayExitTone = new(ConferenceFeaturePlayExitTone)
+			x.PlayExitTone.decode(d)
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "welcome_prompt":
+			x.WelcomePrompt = new(ConferenceFeatureWelcomePrompt)
+			x.WelcomePrompt.decode(d)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -201,27 +240,27 @@ func (x *ConferenceFeaturePlayEntryTone) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *ConferenceFeaturePlayEntryTone) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *ConferenceFeaturePlayEntryTone) decode(d *kzrt.Decoder) {
 	*x = ConferenceFeaturePlayEntryTone{}
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '"':
-		var c string
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.String = &c
-			return nil
+		x.String = new(d.String())
+		if try.Decoded() {
+			return
 		}
 	case 't', 'f':
-		var c bool
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.Bool = &c
-			return nil
+		x.Bool = new(d.Bool())
+		if try.Decoded() {
+			return
 		}
 	}
-	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -287,27 +326,27 @@ func (x *ConferenceFeaturePlayExitTone) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *ConferenceFeaturePlayExitTone) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *ConferenceFeaturePlayExitTone) decode(d *kzrt.Decoder) {
 	*x = ConferenceFeaturePlayExitTone{}
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '"':
-		var c string
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.String = &c
-			return nil
+		x.String = new(d.String())
+		if try.Decoded() {
+			return
 		}
 	case 't', 'f':
-		var c bool
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.Bool = &c
-			return nil
+		x.Bool = new(d.Bool())
+		if try.Decoded() {
+			return
 		}
 	}
-	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -349,7 +388,11 @@ type ConferenceFeatureWelcomePrompt struct {
 	// Default: true.
 	Play *bool `json:"play,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -396,11 +439,30 @@ func (x *ConferenceFeatureWelcomePrompt) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *ConferenceFeatureWelcomePrompt) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *ConferenceFeatureWelcomePrompt) decode(d *kzrt.Decoder) {
 	*x = ConferenceFeatureWelcomePrompt{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "media_id":
+			x.MediaID = new(d.String())
+		case "play":
+			x.Play = new(d.Bool())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

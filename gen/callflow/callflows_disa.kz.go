@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // DisaData is the object callflows.disa.
 //
@@ -56,7 +56,11 @@ type DisaData struct {
 	// instead of the caller's own.
 	UseAccountCallerID *bool `json:"use_account_caller_id,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -211,11 +215,46 @@ func (x *DisaData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DisaData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *DisaData) KzrtDecode(d *kzrt.Decoder) {
 	*x = DisaData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "enforce_call_restriction":
+			x.EnforceCallRestriction = new(d.Bool())
+		case "interdigit":
+			x.Interdigit = d.IntOrKeep(&x.Extra)
+		case "max_digits":
+			x.MaxDigits = d.IntOrKeep(&x.Extra)
+		case "pin":
+			x.PIN = new(d.String())
+		case "preconnect_audio":
+			x.PreconnectAudio = new(DisaPreconnectAudio(d.String()))
+		case "retries":
+			x.Retries = d.IntOrKeep(&x.Extra)
+		case "ring_repeat_count":
+			x.RingRepeatCount = d.IntOrKeep(&x.Extra)
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "use_account_caller_id":
+			x.UseAccountCallerID = new(d.Bool())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -230,12 +269,40 @@ func (x *DisaData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *DisaData) KzrtValidate(v *kzrt.Validator) {
+	if x.Interdigit == nil {
+		if raw, kept := x.Extra["interdigit"]; kept {
+			v.Push("interdigit")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.MaxDigits == nil {
+		if raw, kept := x.Extra["max_digits"]; kept {
+			v.Push("max_digits")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
 	if x.PreconnectAudio != nil {
 		v.Push("preconnect_audio")
 		if !x.PreconnectAudio.Valid() {
 			v.Enum(string(*x.PreconnectAudio), "\"dialtone\", \"ringing\"")
 		}
 		v.Pop()
+	}
+	if x.Retries == nil {
+		if raw, kept := x.Extra["retries"]; kept {
+			v.Push("retries")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.RingRepeatCount == nil {
+		if raw, kept := x.Extra["ring_repeat_count"]; kept {
+			v.Push("ring_repeat_count")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 

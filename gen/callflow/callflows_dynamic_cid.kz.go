@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // DynamicCIDData is the object callflows.dynamic_cid.
 //
@@ -54,7 +54,11 @@ type DynamicCIDData struct {
 	// Regular expression the typed caller ID number must match to be accepted.
 	WhitelistRegex *string `json:"whitelist_regex,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -225,11 +229,53 @@ func (x *DynamicCIDData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DynamicCIDData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *DynamicCIDData) KzrtDecode(d *kzrt.Decoder) {
 	*x = DynamicCIDData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "action":
+			x.Action = new(DynamicCIDAction(d.String()))
+		case "caller_id":
+			x.CallerID = new(DynamicCIDCallerID)
+			x.CallerID.decode(d)
+		case "enforce_call_restriction":
+			x.EnforceCallRestriction = new(d.Bool())
+		case "id":
+			x.ID = new(d.String())
+		case "idx_name":
+			x.IdxName = new(d.String())
+		case "interdigit_timeout":
+			x.InterdigitTimeout = d.IntOrKeep(&x.Extra)
+		case "max_digits":
+			x.MaxDigits = d.IntOrKeep(&x.Extra)
+		case "media_id":
+			x.MediaID = new(d.String())
+		case "min_digits":
+			x.MinDigits = d.IntOrKeep(&x.Extra)
+		case "permit_custom_callflow":
+			x.PermitCustomCallflow = new(d.Bool())
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "whitelist_regex":
+			x.WhitelistRegex = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -255,6 +301,27 @@ func (x *DynamicCIDData) KzrtValidate(v *kzrt.Validator) {
 		v.Push("caller_id")
 		x.CallerID.validate(v)
 		v.Pop()
+	}
+	if x.InterdigitTimeout == nil {
+		if raw, kept := x.Extra["interdigit_timeout"]; kept {
+			v.Push("interdigit_timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.MaxDigits == nil {
+		if raw, kept := x.Extra["max_digits"]; kept {
+			v.Push("max_digits")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.MinDigits == nil {
+		if raw, kept := x.Extra["min_digits"]; kept {
+			v.Push("min_digits")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 
@@ -302,7 +369,11 @@ type DynamicCIDCallerID struct {
 	// Caller ID number to present on the call.
 	Number *string `json:"number,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -345,11 +416,30 @@ func (x *DynamicCIDCallerID) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DynamicCIDCallerID) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DynamicCIDCallerID) decode(d *kzrt.Decoder) {
 	*x = DynamicCIDCallerID{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "name":
+			x.Name = new(d.String())
+		case "number":
+			x.Number = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

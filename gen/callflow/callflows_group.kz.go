@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // GroupData is the object callflows.group.
 //
@@ -51,7 +51,11 @@ type GroupData struct {
 	// Default: 20.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -211,11 +215,54 @@ func (x *GroupData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *GroupData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *GroupData) KzrtDecode(d *kzrt.Decoder) {
 	*x = GroupData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "endpoints":
+			if d.OpenArray() {
+				x.Endpoints = []string{}
+				for d.NextElem() {
+					x.Endpoints = append(x.Endpoints, d.String())
+				}
+			}
+		case "fail_on_single_reject":
+			x.FailOnSingleReject = new(d.Bool())
+		case "id":
+			x.ID = new(d.String())
+		case "ignore_forward":
+			x.IgnoreForward = new(d.Bool())
+		case "repeats":
+			x.Repeats = d.IntOrKeep(&x.Extra)
+		case "ringback":
+			x.Ringback = new(d.String())
+		case "ringtones":
+			x.Ringtones = new(GroupRingtones)
+			x.Ringtones.decode(d)
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "strategy":
+			x.Strategy = new(GroupStrategy(d.String()))
+		case "timeout":
+			x.Timeout = d.IntOrKeep(&x.Extra)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -230,6 +277,13 @@ func (x *GroupData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *GroupData) KzrtValidate(v *kzrt.Validator) {
+	if x.Repeats == nil {
+		if raw, kept := x.Extra["repeats"]; kept {
+			v.Push("repeats")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
 	if x.Ringtones != nil {
 		v.Push("ringtones")
 		x.Ringtones.validate(v)
@@ -241,6 +295,13 @@ func (x *GroupData) KzrtValidate(v *kzrt.Validator) {
 			v.Enum(string(*x.Strategy), "\"single\", \"simultaneous\"")
 		}
 		v.Pop()
+	}
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 
@@ -256,7 +317,11 @@ type GroupRingtones struct {
 	// Ring tone members' phones use for calls coming from inside the account.
 	Internal *string `json:"internal,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -301,11 +366,30 @@ func (x *GroupRingtones) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *GroupRingtones) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *GroupRingtones) decode(d *kzrt.Decoder) {
 	*x = GroupRingtones{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "external":
+			x.External = new(d.String())
+		case "internal":
+			x.Internal = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

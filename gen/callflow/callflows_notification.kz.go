@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // NotificationData is the object callflows.notification.
 //
@@ -37,7 +37,11 @@ type NotificationData struct {
 	// ID of the account's custom notification template to render and send.
 	TemplateID *string `json:"template_id,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -132,11 +136,50 @@ func (x *NotificationData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *NotificationData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *NotificationData) KzrtDecode(d *kzrt.Decoder) {
 	*x = NotificationData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "comments":
+			x.Comments = new(d.String())
+		case "notification_media":
+			if d.OpenArray() {
+				x.NotificationMedia = []NotificationNotificationMediaItem{}
+				for d.NextElem() {
+					x.NotificationMedia = append(x.NotificationMedia, NotificationNotificationMediaItem(d.String()))
+				}
+			}
+		case "recipients":
+			if d.OpenArray() {
+				x.Recipients = []NotificationRecipientsItem{}
+				for d.NextElem() {
+					var item NotificationRecipientsItem
+					item.decode(d)
+					x.Recipients = append(x.Recipients, item)
+				}
+			}
+		case "send_at":
+			x.SendAt = new(NotificationSendAt(d.String()))
+		case "template_id":
+			x.TemplateID = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -226,7 +269,11 @@ type NotificationRecipientsItem struct {
 	// Required.
 	Type *NotificationRecipientsItemType `json:"type,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -261,11 +308,31 @@ func (x *NotificationRecipientsItem) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *NotificationRecipientsItem) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *NotificationRecipientsItem) decode(d *kzrt.Decoder) {
 	*x = NotificationRecipientsItem{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "id":
+			x.ID = new(NotificationRecipientsItemID)
+			x.ID.decode(d)
+		case "type":
+			x.Type = new(NotificationRecipientsItemType(d.String()))
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -339,27 +406,32 @@ func (x *NotificationRecipientsItemID) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *NotificationRecipientsItemID) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *NotificationRecipientsItemID) decode(d *kzrt.Decoder) {
 	*x = NotificationRecipientsItemID{}
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '[':
-		var c []string
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.List = c
-			return nil
+		if d.OpenArray() {
+			x.List = []string{}
+			for d.NextElem() {
+				x.List = append(x.List, d.String())
+			}
+		}
+		if try.Decoded() {
+			return
 		}
 	case '"':
-		var c string
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.String = &c
-			return nil
+		x.String = new(d.String())
+		if try.Decoded() {
+			return
 		}
 	}
-	return kzrt.NoAlternative(data, "string or list", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("string or list", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // PageGroupData is the object callflows.page_group.
 //
@@ -38,7 +38,11 @@ type PageGroupData struct {
 	// Default: 5.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -124,11 +128,45 @@ func (x *PageGroupData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *PageGroupData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *PageGroupData) KzrtDecode(d *kzrt.Decoder) {
 	*x = PageGroupData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "audio":
+			x.Audio = new(PageGroupAudio(d.String()))
+		case "barge_calls":
+			x.BargeCalls = new(d.Bool())
+		case "endpoints":
+			if d.OpenArray() {
+				x.Endpoints = []PageGroupEndpointsItem{}
+				for d.NextElem() {
+					var item PageGroupEndpointsItem
+					item.decode(d)
+					x.Endpoints = append(x.Endpoints, item)
+				}
+			}
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "timeout":
+			x.Timeout = d.IntOrKeep(&x.Extra)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -161,6 +199,13 @@ func (x *PageGroupData) KzrtValidate(v *kzrt.Validator) {
 			v.Pop()
 		}
 		v.Pop()
+	}
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 
@@ -226,7 +271,11 @@ type PageGroupEndpointsItem struct {
 	// At least 1. At most 100.
 	Weight *int64 `json:"weight,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -314,11 +363,36 @@ func (x *PageGroupEndpointsItem) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *PageGroupEndpointsItem) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *PageGroupEndpointsItem) decode(d *kzrt.Decoder) {
 	*x = PageGroupEndpointsItem{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "delay":
+			x.Delay = d.IntOrKeep(&x.Extra)
+		case "endpoint_type":
+			x.EndpointType = new(PageGroupEndpointsItemEndpointType(d.String()))
+		case "id":
+			x.ID = new(d.String())
+		case "timeout":
+			x.Timeout = d.IntOrKeep(&x.Extra)
+		case "weight":
+			x.Weight = d.IntOrKeep(&x.Extra)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -331,6 +405,13 @@ func (x *PageGroupEndpointsItem) Validate() error {
 
 // validate records every problem of x in v, at v's current location.
 func (x *PageGroupEndpointsItem) validate(v *kzrt.Validator) {
+	if x.Delay == nil {
+		if raw, kept := x.Extra["delay"]; kept {
+			v.Push("delay")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
 	if x.EndpointType == nil {
 		v.Missing("endpoint_type")
 	} else {
@@ -347,7 +428,24 @@ func (x *PageGroupEndpointsItem) validate(v *kzrt.Validator) {
 		v.Length(*x.ID, 1, 128)
 		v.Pop()
 	}
-	if x.Weight != nil {
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.Weight == nil {
+		if raw, kept := x.Extra["weight"]; kept {
+			v.Push("weight")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "100",
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("weight")
 		if *x.Weight < 1 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Weight)

@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // ParkData is the object callflows.park.
 //
@@ -59,7 +59,11 @@ type ParkData struct {
 	// Default: {}.
 	Slots map[string]json.RawMessage `json:"slots,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -224,11 +228,54 @@ func (x *ParkData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *ParkData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *ParkData) KzrtDecode(d *kzrt.Decoder) {
 	*x = ParkData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "action":
+			x.Action = new(ParkAction(d.String()))
+		case "custom_presence_id":
+			x.CustomPresenceID = new(d.Bool())
+		case "default_callback_timeout":
+			x.DefaultCallbackTimeout = d.IntOrKeep(&x.Extra)
+		case "default_presence_type":
+			x.DefaultPresenceType = new(ParkDefaultPresenceType(d.String()))
+		case "default_ringback_timeout":
+			x.DefaultRingbackTimeout = d.IntOrKeep(&x.Extra)
+		case "max_slot_number":
+			x.MaxSlotNumber = d.IntOrKeep(&x.Extra)
+		case "presence_id":
+			x.PresenceID = new(d.String())
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "slot":
+			x.Slot = new(d.String())
+		case "slots":
+			if d.OpenObject() {
+				x.Slots = map[string]json.RawMessage{}
+				for d.NextMember() {
+					k := string(d.Key())
+					x.Slots[k] = d.Raw()
+				}
+			}
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -250,12 +297,33 @@ func (x *ParkData) KzrtValidate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
+	if x.DefaultCallbackTimeout == nil {
+		if raw, kept := x.Extra["default_callback_timeout"]; kept {
+			v.Push("default_callback_timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
 	if x.DefaultPresenceType != nil {
 		v.Push("default_presence_type")
 		if !x.DefaultPresenceType.Valid() {
 			v.Enum(string(*x.DefaultPresenceType), "\"early\", \"terminated\", \"confirmed\"")
 		}
 		v.Pop()
+	}
+	if x.DefaultRingbackTimeout == nil {
+		if raw, kept := x.Extra["default_ringback_timeout"]; kept {
+			v.Push("default_ringback_timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.MaxSlotNumber == nil {
+		if raw, kept := x.Extra["max_slot_number"]; kept {
+			v.Push("max_slot_number")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // PivotData is the object callflows.pivot.
 //
@@ -56,7 +56,11 @@ type PivotData struct {
 	// Required. Must match "^https?://".
 	VoiceURL *string `json:"voice_url,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -189,11 +193,44 @@ func (x *PivotData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *PivotData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *PivotData) KzrtDecode(d *kzrt.Decoder) {
 	*x = PivotData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "cdr_url":
+			x.CDRURL = new(d.String())
+		case "debug":
+			x.Debug = new(d.Bool())
+		case "method":
+			x.Method = new(PivotMethod(d.String()))
+		case "req_body_format":
+			x.ReqBodyFormat = new(PivotReqBodyFormat(d.String()))
+		case "req_format":
+			x.ReqFormat = new(PivotReqFormat(d.String()))
+		case "req_timeout_ms":
+			x.ReqTimeoutMS = d.IntOrKeep(&x.Extra)
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "voice_url":
+			x.VoiceURL = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -234,7 +271,16 @@ func (x *PivotData) KzrtValidate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.ReqTimeoutMS != nil {
+	if x.ReqTimeoutMS == nil {
+		if raw, kept := x.Extra["req_timeout_ms"]; kept {
+			v.Push("req_timeout_ms")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "5000",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("req_timeout_ms")
 		if *x.ReqTimeoutMS > 5000 {
 			v.Reportf(kzrt.CodeMaximum, "%v is greater than the maximum 5000", *x.ReqTimeoutMS)

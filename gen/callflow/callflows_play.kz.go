@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // PlayData is the object callflows.play.
 //
@@ -39,7 +39,11 @@ type PlayData struct {
 	// Default: ["1","2","3","4","5","6","7","8","9","*","0","#"].
 	Terminators []string `json:"terminators,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -150,11 +154,45 @@ func (x *PlayData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *PlayData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *PlayData) KzrtDecode(d *kzrt.Decoder) {
 	*x = PlayData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "answer":
+			x.Answer = new(d.Bool())
+		case "endless_playback":
+			x.EndlessPlayback = new(d.Bool())
+		case "id":
+			x.ID = new(d.String())
+		case "loop_count":
+			x.LoopCount = d.IntOrKeep(&x.Extra)
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "terminators":
+			if d.OpenArray() {
+				x.Terminators = []string{}
+				for d.NextElem() {
+					x.Terminators = append(x.Terminators, d.String())
+				}
+			}
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -169,7 +207,16 @@ func (x *PlayData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *PlayData) KzrtValidate(v *kzrt.Validator) {
-	if x.LoopCount != nil {
+	if x.LoopCount == nil {
+		if raw, kept := x.Extra["loop_count"]; kept {
+			v.Push("loop_count")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("loop_count")
 		if *x.LoopCount < 1 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.LoopCount)

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // RecordCallData is the object callflows.record_call.
 //
@@ -71,7 +71,11 @@ type RecordCallData struct {
 	// Format: uri.
 	URL *string `json:"url,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -290,11 +294,56 @@ func (x *RecordCallData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *RecordCallData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *RecordCallData) KzrtDecode(d *kzrt.Decoder) {
 	*x = RecordCallData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "action":
+			x.Action = new(RecordCallAction(d.String()))
+		case "format":
+			x.Format = new(RecordCallFormat(d.String()))
+		case "label":
+			x.Label = new(d.String())
+		case "media_name":
+			x.MediaName = new(d.String())
+		case "method":
+			x.Method = new(RecordCallMethod(d.String()))
+		case "origin":
+			x.Origin = new(d.String())
+		case "record_min_sec":
+			x.RecordMinSec = d.IntOrKeep(&x.Extra)
+		case "record_on_answer":
+			x.RecordOnAnswer = new(d.Bool())
+		case "record_on_bridge":
+			x.RecordOnBridge = new(d.Bool())
+		case "record_sample_rate":
+			x.RecordSampleRate = d.IntOrKeep(&x.Extra)
+		case "should_follow_transfer":
+			x.ShouldFollowTransfer = new(d.Bool())
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "time_limit":
+			x.TimeLimit = d.IntOrKeep(&x.Extra)
+		case "url":
+			x.URL = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -330,7 +379,31 @@ func (x *RecordCallData) KzrtValidate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.TimeLimit != nil {
+	if x.RecordMinSec == nil {
+		if raw, kept := x.Extra["record_min_sec"]; kept {
+			v.Push("record_min_sec")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.RecordSampleRate == nil {
+		if raw, kept := x.Extra["record_sample_rate"]; kept {
+			v.Push("record_sample_rate")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.TimeLimit == nil {
+		if raw, kept := x.Extra["time_limit"]; kept {
+			v.Push("time_limit")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "10800",
+				Min:     "5",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("time_limit")
 		if *x.TimeLimit < 5 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 5", *x.TimeLimit)

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // ResourcesData is the object callflows.resources.
 //
@@ -76,7 +76,11 @@ type ResourcesData struct {
 	// Default: true.
 	UseLocalResources *bool `json:"use_local_resources,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -325,11 +329,73 @@ func (x *ResourcesData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *ResourcesData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *ResourcesData) KzrtDecode(d *kzrt.Decoder) {
 	*x = ResourcesData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "bypass_e164":
+			x.BypassE164 = new(d.Bool())
+		case "caller_id_type":
+			x.CallerIDType = new(d.String())
+		case "custom_sip_headers":
+			x.CustomSIPHeaders = new(ResourcesCustomSIPHeaders)
+			x.CustomSIPHeaders.decode(d)
+		case "do_not_normalize":
+			x.DoNotNormalize = new(d.Bool())
+		case "dynamic_flags":
+			if d.OpenArray() {
+				x.DynamicFlags = []string{}
+				for d.NextElem() {
+					x.DynamicFlags = append(x.DynamicFlags, d.String())
+				}
+			}
+		case "emit_account_id":
+			x.EmitAccountID = new(d.Bool())
+		case "format_from_uri":
+			x.FormatFromURI = new(d.Bool())
+		case "from_uri_realm":
+			x.FromURIRealm = new(d.String())
+		case "hunt_account_id":
+			x.HuntAccountID = new(d.String())
+		case "ignore_early_media":
+			x.IgnoreEarlyMedia = new(d.Bool())
+		case "outbound_flags":
+			if d.OpenArray() {
+				x.OutboundFlags = []string{}
+				for d.NextElem() {
+					x.OutboundFlags = append(x.OutboundFlags, d.String())
+				}
+			}
+		case "resource_type":
+			x.ResourceType = new(d.String())
+		case "ringback":
+			x.Ringback = new(d.String())
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "timeout":
+			x.Timeout = d.IntOrKeep(&x.Extra)
+		case "to_did":
+			x.ToDID = new(d.String())
+		case "use_local_resources":
+			x.UseLocalResources = new(d.Bool())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -348,6 +414,13 @@ func (x *ResourcesData) KzrtValidate(v *kzrt.Validator) {
 		v.Push("custom_sip_headers")
 		x.CustomSIPHeaders.validate(v)
 		v.Pop()
+	}
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 
@@ -392,53 +465,60 @@ func (x *ResourcesCustomSIPHeaders) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *ResourcesCustomSIPHeaders) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *ResourcesCustomSIPHeaders) decode(d *kzrt.Decoder) {
 	*x = ResourcesCustomSIPHeaders{}
 	var fallback func()
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '{':
 		{
 			var c CustomSIPHeaders
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
+			c.decode(d)
+			if try.Decoded() {
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
 					x.CustomSIPHeaders = c
-					return nil
+					return
 				}
 				if fallback == nil {
 					fallback = func() {
 						x.CustomSIPHeaders = c
 					}
 				}
+				try.Rewind()
 			}
 		}
 		{
 			var c ResourcesCustomSIPHeadersObject
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
+			c.decode(d)
+			if try.Decoded() {
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
 					x.Object = &c
-					return nil
+					return
 				}
 				if fallback == nil {
 					fallback = func() {
 						x.Object = &c
 					}
 				}
+				try.Rewind()
 			}
 		}
 	}
 	if fallback != nil {
 		fallback()
-		return nil
+		try.Fallback()
+		return
 	}
-	return kzrt.NoAlternative(data, "JSON object", kzrt.CodeNoneOfAny, decodeErr)
+	try.Fail("JSON object", kzrt.CodeNoneOfAny)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -472,7 +552,7 @@ func (x *ResourcesCustomSIPHeaders) validate(v *kzrt.Validator) {
 	matches := 0
 	{
 		var c CustomSIPHeaders
-		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
+		if modules.Unmarshal(data, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
 		})) == 0 {
 			matches++
@@ -480,7 +560,7 @@ func (x *ResourcesCustomSIPHeaders) validate(v *kzrt.Validator) {
 	}
 	{
 		var c ResourcesCustomSIPHeadersObject
-		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
+		if modules.Unmarshal(data, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
 		})) == 0 {
 			matches++
@@ -513,7 +593,11 @@ type ResourcesCustomSIPHeadersObject struct {
 	// Extra SIP headers added to the leg Kazoo sends out towards the endpoint.
 	Out CustomSIPHeaders `json:"out,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -540,11 +624,30 @@ func (x *ResourcesCustomSIPHeadersObject) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *ResourcesCustomSIPHeadersObject) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *ResourcesCustomSIPHeadersObject) decode(d *kzrt.Decoder) {
 	*x = ResourcesCustomSIPHeadersObject{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "in":
+			x.In.decode(d)
+		case "out":
+			x.Out.decode(d)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // RingGroupData is the object callflows.ring_group.
 //
@@ -52,7 +52,11 @@ type RingGroupData struct {
 	// Default: 20.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -189,11 +193,54 @@ func (x *RingGroupData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *RingGroupData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *RingGroupData) KzrtDecode(d *kzrt.Decoder) {
 	*x = RingGroupData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "endpoints":
+			if d.OpenArray() {
+				x.Endpoints = []RingGroupEndpointsItem{}
+				for d.NextElem() {
+					var item RingGroupEndpointsItem
+					item.decode(d)
+					x.Endpoints = append(x.Endpoints, item)
+				}
+			}
+		case "fail_on_single_reject":
+			x.FailOnSingleReject = new(d.Bool())
+		case "ignore_forward":
+			x.IgnoreForward = new(d.Bool())
+		case "repeats":
+			x.Repeats = d.IntOrKeep(&x.Extra)
+		case "ringback":
+			x.Ringback = new(d.String())
+		case "ringtones":
+			x.Ringtones = new(RingGroupRingtones)
+			x.Ringtones.decode(d)
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "strategy":
+			x.Strategy = new(RingGroupStrategy(d.String()))
+		case "timeout":
+			x.Timeout = d.IntOrKeep(&x.Extra)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -220,7 +267,16 @@ func (x *RingGroupData) KzrtValidate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.Repeats != nil {
+	if x.Repeats == nil {
+		if raw, kept := x.Extra["repeats"]; kept {
+			v.Push("repeats")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("repeats")
 		if *x.Repeats < 1 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Repeats)
@@ -238,6 +294,13 @@ func (x *RingGroupData) KzrtValidate(v *kzrt.Validator) {
 			v.Enum(string(*x.Strategy), "\"simultaneous\", \"single\", \"weighted_random\"")
 		}
 		v.Pop()
+	}
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 
@@ -275,7 +338,11 @@ type RingGroupEndpointsItem struct {
 	// At least 1. At most 100.
 	Weight *int64 `json:"weight,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -363,11 +430,36 @@ func (x *RingGroupEndpointsItem) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *RingGroupEndpointsItem) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *RingGroupEndpointsItem) decode(d *kzrt.Decoder) {
 	*x = RingGroupEndpointsItem{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "delay":
+			x.Delay = d.IntOrKeep(&x.Extra)
+		case "endpoint_type":
+			x.EndpointType = new(RingGroupEndpointsItemEndpointType(d.String()))
+		case "id":
+			x.ID = new(d.String())
+		case "timeout":
+			x.Timeout = d.IntOrKeep(&x.Extra)
+		case "weight":
+			x.Weight = d.IntOrKeep(&x.Extra)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -380,6 +472,13 @@ func (x *RingGroupEndpointsItem) Validate() error {
 
 // validate records every problem of x in v, at v's current location.
 func (x *RingGroupEndpointsItem) validate(v *kzrt.Validator) {
+	if x.Delay == nil {
+		if raw, kept := x.Extra["delay"]; kept {
+			v.Push("delay")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
 	if x.EndpointType == nil {
 		v.Missing("endpoint_type")
 	} else {
@@ -396,7 +495,24 @@ func (x *RingGroupEndpointsItem) validate(v *kzrt.Validator) {
 		v.Length(*x.ID, 1, 128)
 		v.Pop()
 	}
-	if x.Weight != nil {
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.Weight == nil {
+		if raw, kept := x.Extra["weight"]; kept {
+			v.Push("weight")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "100",
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("weight")
 		if *x.Weight < 1 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Weight)
@@ -447,7 +563,11 @@ type RingGroupRingtones struct {
 	// within the account.
 	Internal *string `json:"internal,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -492,11 +612,30 @@ func (x *RingGroupRingtones) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *RingGroupRingtones) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *RingGroupRingtones) decode(d *kzrt.Decoder) {
 	*x = RingGroupRingtones{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "external":
+			x.External = new(d.String())
+		case "internal":
+			x.Internal = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

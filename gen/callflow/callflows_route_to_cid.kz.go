@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // RouteToCIDData is the object callflows.route_to_cid.
 //
@@ -50,7 +50,11 @@ type RouteToCIDData struct {
 	// Default: 0.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -214,11 +218,56 @@ func (x *RouteToCIDData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *RouteToCIDData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *RouteToCIDData) KzrtDecode(d *kzrt.Decoder) {
 	*x = RouteToCIDData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "can_call_self":
+			x.CanCallSelf = new(d.Bool())
+		case "can_text_self":
+			x.CanTextSelf = new(d.Bool())
+		case "cid_types":
+			if d.OpenArray() {
+				x.CIDTypes = []string{}
+				for d.NextElem() {
+					x.CIDTypes = append(x.CIDTypes, d.String())
+				}
+			}
+		case "delay":
+			x.Delay = d.IntOrKeep(&x.Extra)
+		case "endpoint_types":
+			if d.OpenArray() {
+				x.EndpointTypes = []string{}
+				for d.NextElem() {
+					x.EndpointTypes = append(x.EndpointTypes, d.String())
+				}
+			}
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "static_invite":
+			x.StaticInvite = new(d.String())
+		case "suppress_clid":
+			x.SuppressClid = new(d.Bool())
+		case "timeout":
+			x.Timeout = d.IntOrKeep(&x.Extra)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -237,6 +286,20 @@ func (x *RouteToCIDData) KzrtValidate(v *kzrt.Validator) {
 		v.Push("cid_types")
 		v.Items(len(x.CIDTypes), 1, -1)
 		v.Pop()
+	}
+	if x.Delay == nil {
+		if raw, kept := x.Extra["delay"]; kept {
+			v.Push("delay")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // TemporalRouteData is the object callflows.temporal_route.
 //
@@ -38,7 +38,11 @@ type TemporalRouteData struct {
 	// evaluated; defaults to the account's.
 	Timezone *string `json:"timezone,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -144,11 +148,45 @@ func (x *TemporalRouteData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *TemporalRouteData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *TemporalRouteData) KzrtDecode(d *kzrt.Decoder) {
 	*x = TemporalRouteData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "action":
+			x.Action = new(TemporalRouteAction(d.String()))
+		case "interdigit_timeout":
+			x.InterdigitTimeout = d.IntOrKeep(&x.Extra)
+		case "rule_set":
+			x.RuleSet = new(d.String())
+		case "rules":
+			if d.OpenArray() {
+				x.Rules = []string{}
+				for d.NextElem() {
+					x.Rules = append(x.Rules, d.String())
+				}
+			}
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "timezone":
+			x.Timezone = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -169,6 +207,13 @@ func (x *TemporalRouteData) KzrtValidate(v *kzrt.Validator) {
 			v.Enum(string(*x.Action), "\"menu\", \"enable\", \"disable\", \"reset\"")
 		}
 		v.Pop()
+	}
+	if x.InterdigitTimeout == nil {
+		if raw, kept := x.Extra["interdigit_timeout"]; kept {
+			v.Push("interdigit_timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 

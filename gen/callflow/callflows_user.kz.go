@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // UserData is the object callflows.user.
 //
@@ -53,7 +53,11 @@ type UserData struct {
 	// Default: 20.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -218,11 +222,56 @@ func (x *UserData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *UserData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *UserData) KzrtDecode(d *kzrt.Decoder) {
 	*x = UserData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "can_call_self":
+			x.CanCallSelf = new(d.Bool())
+		case "can_text_self":
+			x.CanTextSelf = new(d.Bool())
+		case "custom_sip_headers":
+			if d.OpenObject() {
+				x.CustomSIPHeaders = map[string]json.RawMessage{}
+				for d.NextMember() {
+					k := string(d.Key())
+					x.CustomSIPHeaders[k] = d.Raw()
+				}
+			}
+		case "delay":
+			x.Delay = d.IntOrKeep(&x.Extra)
+		case "fail_on_single_reject":
+			x.FailOnSingleReject = new(d.Bool())
+		case "id":
+			x.ID = new(d.String())
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "static_invite":
+			x.StaticInvite = new(d.String())
+		case "strategy":
+			x.Strategy = new(UserStrategy(d.String()))
+		case "suppress_clid":
+			x.SuppressClid = new(d.Bool())
+		case "timeout":
+			x.Timeout = d.IntOrKeep(&x.Extra)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -237,12 +286,26 @@ func (x *UserData) Validate() error {
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
 func (x *UserData) KzrtValidate(v *kzrt.Validator) {
+	if x.Delay == nil {
+		if raw, kept := x.Extra["delay"]; kept {
+			v.Push("delay")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
 	if x.Strategy != nil {
 		v.Push("strategy")
 		if !x.Strategy.Valid() {
 			v.Enum(string(*x.Strategy), "\"simultaneous\", \"single\"")
 		}
 		v.Pop()
+	}
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 }
 

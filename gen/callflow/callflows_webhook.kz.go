@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // WebhookData is the object callflows.webhook.
 //
@@ -31,7 +31,11 @@ type WebhookData struct {
 	// Address the webhook request is sent to.
 	URI *string `json:"uri,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -111,11 +115,44 @@ func (x *WebhookData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *WebhookData) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.KzrtDecode)
+}
+
+// KzrtDecode is an implementation hook for kzrt, not meant to be called by
+// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
+// replacing what it held.
+func (x *WebhookData) KzrtDecode(d *kzrt.Decoder) {
 	*x = WebhookData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "custom_data":
+			if d.OpenObject() {
+				x.CustomData = map[string]json.RawMessage{}
+				for d.NextMember() {
+					k := string(d.Key())
+					x.CustomData[k] = d.Raw()
+				}
+			}
+		case "http_verb":
+			x.HTTPVerb = new(WebhookHTTPVerb(d.String()))
+		case "retries":
+			x.Retries = d.IntOrKeep(&x.Extra)
+		case "skip_module":
+			x.SkipModule = new(d.Bool())
+		case "uri":
+			x.URI = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -136,6 +173,13 @@ func (x *WebhookData) KzrtValidate(v *kzrt.Validator) {
 			v.Enum(string(*x.HTTPVerb), "\"post\", \"get\"")
 		}
 		v.Pop()
+	}
+	if x.Retries == nil {
+		if raw, kept := x.Extra["retries"]; kept {
+			v.Push("retries")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 	if x.URI != nil {
 		v.Push("uri")

@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // CustomSIPHeaders is the schema custom_sip_headers.
 //
@@ -36,6 +36,26 @@ func (x CustomSIPHeaders) encode(e *kzrt.Encoder) {
 		e.String(item)
 	}
 	e.CloseObject()
+}
+
+// UnmarshalJSON decodes JSON into x. A value of the wrong JSON type (null
+// items included) is an error naming its JSON pointer; constraints are checked
+// by Validate.
+func (x *CustomSIPHeaders) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *CustomSIPHeaders) decode(d *kzrt.Decoder) {
+	var c map[string]string
+	if d.OpenObject() {
+		c = map[string]string{}
+		for d.NextMember() {
+			k := string(d.Key())
+			c[k] = d.String()
+		}
+	}
+	*x = CustomSIPHeaders(c)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

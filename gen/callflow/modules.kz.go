@@ -8,90 +8,90 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // modules are the callflow modules this package has a schema for. Its other
 // schemas whose id is a module's ("callflows.<name>") are no module: Kazoo's
 // schema check accepts their names, and the call fails when it runs.
 var modules = kzrt.NewModules(
-	new(ACDCAgentData),
-	new(ACDCMemberData),
-	new(ACDCQueueData),
-	new(ACDCWaitTimeData),
-	new(AfterBridgeData),
-	new(AnswerData),
-	new(AudioMacroData),
-	new(BranchBnumberData),
-	new(BranchVariableData),
-	new(CallForwardData),
-	new(CallWaitingData),
-	new(CallflowData),
-	new(CampingFeatureData),
-	new(CheckCIDData),
-	new(CidlistmatchData),
-	new(CollectDTMFData),
-	new(ConferenceData),
-	new(ConferenceFeatureData),
-	new(DeadAirData),
-	new(DeviceData),
-	new(DirectoryData),
-	new(DisaData),
-	new(DoNotDisturbData),
-	new(DynamicCIDData),
-	new(EavesdropData),
-	new(EavesdropFeatureData),
-	new(EDRData),
-	new(FaxDetectData),
-	new(FaxboxData),
-	new(FlushDTMFData),
-	new(FunctionData),
-	new(GroupData),
-	new(GroupPickupData),
-	new(GroupPickupFeatureData),
-	new(HangupData),
-	new(HotdeskData),
-	new(InterceptData),
-	new(InterceptFeatureData),
-	new(IntercomData),
-	new(LanguageData),
-	new(LookupcidnameData),
-	new(ManualPresenceData),
-	new(MenuData),
-	new(MissedCallAlertData),
-	new(MoveData),
-	new(NomoroboData),
-	new(NoopData),
-	new(NotificationData),
-	new(OffnetData),
-	new(PageGroupData),
-	new(ParkData),
-	new(PivotData),
-	new(PlayData),
-	new(PrependCIDData),
-	new(PrivacyData),
-	new(ReceiveFaxData),
-	new(RecordCallData),
-	new(RecordCallerData),
-	new(ResourcesData),
-	new(ResponseData),
-	new(RingGroupData),
-	new(RingGroupToggleData),
-	new(RouteToCIDData),
-	new(SendDTMFData),
-	new(SetData),
-	new(SetAlertInfoData),
-	new(SetCIDData),
-	new(SetVariableData),
-	new(SetVariablesData),
-	new(SkelData),
-	new(SleepData),
-	new(TemporalRouteData),
-	new(TransferData),
-	new(TTSData),
-	new(UserData),
-	new(VoicemailData),
-	new(WaitForHangupData),
-	new(WebhookData),
+	kzrt.DataType[ACDCAgentData](),
+	kzrt.DataType[ACDCMemberData](),
+	kzrt.DataType[ACDCQueueData](),
+	kzrt.DataType[ACDCWaitTimeData](),
+	kzrt.DataType[AfterBridgeData](),
+	kzrt.DataType[AnswerData](),
+	kzrt.DataType[AudioMacroData](),
+	kzrt.DataType[BranchBnumberData](),
+	kzrt.DataType[BranchVariableData](),
+	kzrt.DataType[CallForwardData](),
+	kzrt.DataType[CallWaitingData](),
+	kzrt.DataType[CallflowData](),
+	kzrt.DataType[CampingFeatureData](),
+	kzrt.DataType[CheckCIDData](),
+	kzrt.DataType[CidlistmatchData](),
+	kzrt.DataType[CollectDTMFData](),
+	kzrt.DataType[ConferenceData](),
+	kzrt.DataType[ConferenceFeatureData](),
+	kzrt.DataType[DeadAirData](),
+	kzrt.DataType[DeviceData](),
+	kzrt.DataType[DirectoryData](),
+	kzrt.DataType[DisaData](),
+	kzrt.DataType[DoNotDisturbData](),
+	kzrt.DataType[DynamicCIDData](),
+	kzrt.DataType[EavesdropData](),
+	kzrt.DataType[EavesdropFeatureData](),
+	kzrt.DataType[EDRData](),
+	kzrt.DataType[FaxDetectData](),
+	kzrt.DataType[FaxboxData](),
+	kzrt.DataType[FlushDTMFData](),
+	kzrt.DataType[FunctionData](),
+	kzrt.DataType[GroupData](),
+	kzrt.DataType[GroupPickupData](),
+	kzrt.DataType[GroupPickupFeatureData](),
+	kzrt.DataType[HangupData](),
+	kzrt.DataType[HotdeskData](),
+	kzrt.DataType[InterceptData](),
+	kzrt.DataType[InterceptFeatureData](),
+	kzrt.DataType[IntercomData](),
+	kzrt.DataType[LanguageData](),
+	kzrt.DataType[LookupcidnameData](),
+	kzrt.DataType[ManualPresenceData](),
+	kzrt.DataType[MenuData](),
+	kzrt.DataType[MissedCallAlertData](),
+	kzrt.DataType[MoveData](),
+	kzrt.DataType[NomoroboData](),
+	kzrt.DataType[NoopData](),
+	kzrt.DataType[NotificationData](),
+	kzrt.DataType[OffnetData](),
+	kzrt.DataType[PageGroupData](),
+	kzrt.DataType[ParkData](),
+	kzrt.DataType[PivotData](),
+	kzrt.DataType[PlayData](),
+	kzrt.DataType[PrependCIDData](),
+	kzrt.DataType[PrivacyData](),
+	kzrt.DataType[ReceiveFaxData](),
+	kzrt.DataType[RecordCallData](),
+	kzrt.DataType[RecordCallerData](),
+	kzrt.DataType[ResourcesData](),
+	kzrt.DataType[ResponseData](),
+	kzrt.DataType[RingGroupData](),
+	kzrt.DataType[RingGroupToggleData](),
+	kzrt.DataType[RouteToCIDData](),
+	kzrt.DataType[SendDTMFData](),
+	kzrt.DataType[SetData](),
+	kzrt.DataType[SetAlertInfoData](),
+	kzrt.DataType[SetCIDData](),
+	kzrt.DataType[SetVariableData](),
+	kzrt.DataType[SetVariablesData](),
+	kzrt.DataType[SkelData](),
+	kzrt.DataType[SleepData](),
+	kzrt.DataType[TemporalRouteData](),
+	kzrt.DataType[TransferData](),
+	kzrt.DataType[TTSData](),
+	kzrt.DataType[UserData](),
+	kzrt.DataType[VoicemailData](),
+	kzrt.DataType[WaitForHangupData](),
+	kzrt.DataType[WebhookData](),
 ).NonModules("action", "audio_macro.prompt", "audio_macro.say", "audio_macro.tone")
 
 // Modules returns the callflow modules this package has a schema for, each
@@ -107,15 +107,16 @@ func Modules() *kzrt.Modules {
 // ParseAnswer reads a Pivot answer as Kazoo does: one bare callflow node and
 // its subtree, typed module by module (Modules().ParseNode). Unknown modules
 // and properties are kept, so ParseAnswer followed by json.Marshal gives back
-// the same JSON value. Validate then checks it as Kazoo checks an answer. A
-// stored callflow document ({"flow":…}) is no answer: it is read as a node
-// without "module", which Validate refuses as Kazoo does (/module: required).
+// the same JSON value; a key written twice keeps its first value, as Kazoo
+// reads it. Validate then checks it as Kazoo checks an answer. A stored
+// callflow document ({"flow":…}) is no answer: it is read as a node without
+// "module", which Validate refuses as Kazoo does (/module: required).
 //
-// ParseAnswer fails only on JSON that is not a callflow at all (invalid JSON,
-// a node or children that are not objects, a module that is not a string…),
-// with a *kzrt.DecodeError naming the JSON pointer (kzrt.AsErrors gives it
-// Kazoo's error code); data that does not fit its module is kept as RawData,
-// and Validate reports it with every other problem.
+// ParseAnswer fails only on JSON that is not a callflow at all (malformed
+// JSON, a node or children that are not objects, a module that is not a
+// string…), with a *kzrt.DecodeError naming the JSON pointer (kzrt.AsErrors
+// gives it Kazoo's error code); data that does not fit its module is kept as
+// RawData, and Validate reports it with every other problem.
 func ParseAnswer(data []byte) (*Node, error) {
 	return modules.ParseNode(data)
 }
@@ -127,30 +128,25 @@ func ParseAnswer(data []byte) (*Node, error) {
 // Crossbar converts it (Document.Conversions), and Document.Validate checks
 // what Crossbar checks. Unknown modules and properties are kept, so Parse
 // followed by json.Marshal gives back the same JSON value, but for converted
-// values.
+// values; a key written twice keeps its first value, as Kazoo reads it.
 //
-// Parse fails only on JSON that is not a callflow at all (invalid JSON, a node
-// or children that are not objects, a module that is not a string…), with a
-// *kzrt.DecodeError naming the JSON pointer (kzrt.AsErrors gives it Kazoo's
-// error code); data that does not fit its module is kept as RawData, and
-// Validate reports it with every other problem.
+// Parse fails only on JSON that is not a callflow at all (malformed JSON, a
+// node or children that are not objects, a module that is not a string…),
+// with a *kzrt.DecodeError naming the JSON pointer (kzrt.AsErrors gives it
+// Kazoo's error code); data that does not fit its module is kept as RawData,
+// and Validate reports it with every other problem.
 func Parse(data []byte) (Tree, error) {
-	isDocument, err := kzrt.IsDocument(data)
-	if err != nil {
-		return nil, err
-	}
-	if isDocument {
+	return ParseWith(data, kzrt.DecodeOptions{})
+}
+
+// ParseWith is Parse with options: kzrt.DecodeOptions.OnDuplicate hears of
+// every key written twice, for tools that warn about them.
+func ParseWith(data []byte, opts kzrt.DecodeOptions) (Tree, error) {
+	return modules.ParseTree(data, opts, func(d *kzrt.Decoder) kzrt.Tree {
 		doc := new(Document)
-		if err := doc.UnmarshalJSON(data); err != nil {
-			return nil, err
-		}
-		return doc, nil
-	}
-	node, err := modules.ParseNode(data)
-	if err != nil {
-		return nil, err
-	}
-	return node, nil
+		doc.KzrtDecode(d)
+		return doc
+	})
 }
 
 // NewNode makes a node of any module from its typed data.

@@ -102,7 +102,8 @@ func TestStoredCallflowMode(t *testing.T) {
 	for _, c := range d.Conversions() {
 		got = append(got, c.Pointer+" "+string(c.From)+"→"+string(c.To))
 	}
-	want := []string{`/flow/data/can_call_self "true"→true`, `/flow/data/timeout "20"→20`, `/flow/children/_/data/max_message_length 120.0→120`}
+	// Node by node in Walk's order, each node's in the order written.
+	want := []string{`/flow/data/timeout "20"→20`, `/flow/data/can_call_self "true"→true`, `/flow/children/_/data/max_message_length 120.0→120`}
 	if !slices.Equal(got, want) {
 		t.Errorf("Conversions:\n got %q\nwant %q", got, want)
 	}

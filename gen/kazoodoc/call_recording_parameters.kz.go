@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // CallRecordingParameters is the object call_recording.parameters.
 type CallRecordingParameters struct {
@@ -36,7 +36,11 @@ type CallRecordingParameters struct {
 	// Format: uri.
 	URL *string `json:"url,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -156,11 +160,42 @@ func (x *CallRecordingParameters) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *CallRecordingParameters) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *CallRecordingParameters) decode(d *kzrt.Decoder) {
 	*x = CallRecordingParameters{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "enabled":
+			x.Enabled = new(d.Bool())
+		case "format":
+			x.Format = new(CallRecordingParametersFormat(d.String()))
+		case "record_min_sec":
+			x.RecordMinSec = d.IntOrKeep(&x.Extra)
+		case "record_on_answer":
+			x.RecordOnAnswer = new(d.Bool())
+		case "record_on_bridge":
+			x.RecordOnBridge = new(d.Bool())
+		case "record_sample_rate":
+			x.RecordSampleRate = d.IntOrKeep(&x.Extra)
+		case "time_limit":
+			x.TimeLimit = d.IntOrKeep(&x.Extra)
+		case "url":
+			x.URL = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -180,7 +215,31 @@ func (x *CallRecordingParameters) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.TimeLimit != nil {
+	if x.RecordMinSec == nil {
+		if raw, kept := x.Extra["record_min_sec"]; kept {
+			v.Push("record_min_sec")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.RecordSampleRate == nil {
+		if raw, kept := x.Extra["record_sample_rate"]; kept {
+			v.Push("record_sample_rate")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.TimeLimit == nil {
+		if raw, kept := x.Extra["time_limit"]; kept {
+			v.Push("time_limit")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "10800",
+				Min:     "5",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("time_limit")
 		if *x.TimeLimit < 5 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 5", *x.TimeLimit)

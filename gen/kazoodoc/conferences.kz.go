@@ -13,7 +13,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Conferences is the object conferences.
 //
@@ -102,7 +102,11 @@ type Conferences struct {
 	// joins.
 	WaitForModerator *bool `json:"wait_for_moderator,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -401,11 +405,95 @@ func (x *Conferences) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *Conferences) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *Conferences) decode(d *kzrt.Decoder) {
 	*x = Conferences{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "bridge_password":
+			x.BridgePassword = new(d.String())
+		case "bridge_username":
+			x.BridgeUsername = new(d.String())
+		case "caller_controls":
+			x.CallerControls = new(d.String())
+		case "conference_numbers":
+			if d.OpenArray() {
+				x.ConferenceNumbers = []string{}
+				for d.NextElem() {
+					x.ConferenceNumbers = append(x.ConferenceNumbers, d.String())
+				}
+			}
+		case "controls":
+			if d.OpenObject() {
+				x.Controls = map[string]json.RawMessage{}
+				for d.NextMember() {
+					k := string(d.Key())
+					x.Controls[k] = d.Raw()
+				}
+			}
+		case "domain":
+			x.Domain = new(d.String())
+		case "flags":
+			if d.OpenArray() {
+				x.Flags = []string{}
+				for d.NextElem() {
+					x.Flags = append(x.Flags, d.String())
+				}
+			}
+		case "focus":
+			x.Focus = new(d.String())
+		case "language":
+			x.Language = new(d.String())
+		case "max_members_media":
+			x.MaxMembersMedia = new(d.String())
+		case "max_participants":
+			x.MaxParticipants = d.IntOrKeep(&x.Extra)
+		case "member":
+			x.Member = new(ConferencesMember)
+			x.Member.decode(d)
+		case "moderator":
+			x.Moderator = new(ConferencesModerator)
+			x.Moderator.decode(d)
+		case "moderator_controls":
+			x.ModeratorControls = new(d.String())
+		case "name":
+			x.Name = new(d.String())
+		case "owner_id":
+			x.OwnerID = new(d.String())
+		case "play_entry_tone":
+			x.PlayEntryTone = new(ConferencesPlayEntryTone)
+			x.PlayEntryTone.decode(d)
+		case "play_exit_tone":
+			x.PlayExitTone = new(ConferencesPlayExitTone)
+			x.PlayExitTone.decode(d)
+		case "play_name":
+			x.PlayName = new(d.Bool())
+		case "play_welcome":
+			x.PlayWelcome = new(d.Bool())
+		case "profile":
+			x.Profile = new(ConferencesProfile)
+			x.Profile.decode(d)
+		case "profile_name":
+			x.ProfileName = new(d.String())
+		case "require_moderator":
+			x.RequireModerator = new(d.Bool())
+		case "wait_for_moderator":
+			x.WaitForModerator = new(d.Bool())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -429,6 +517,13 @@ func (x *Conferences) validate(v *kzrt.Validator) {
 			v.Pop()
 		}
 		v.Pop()
+	}
+	if x.MaxParticipants == nil {
+		if raw, kept := x.Extra["max_participants"]; kept {
+			v.Push("max_participants")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 	if x.Member != nil {
 		v.Push("member")
@@ -495,7 +590,11 @@ type ConferencesMember struct {
 	// If true, a prompt is played to a member as they enter the conference.
 	PlayEntryPrompt *bool `json:"play_entry_prompt,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -605,11 +704,46 @@ func (x *ConferencesMember) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *ConferencesMember) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *ConferencesMember) decode(d *kzrt.Decoder) {
 	*x = ConferencesMember{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "join_deaf":
+			x.JoinDeaf = new(d.Bool())
+		case "join_muted":
+			x.JoinMuted = new(d.Bool())
+		case "numbers":
+			if d.OpenArray() {
+				x.Numbers = []string{}
+				for d.NextElem() {
+					x.Numbers = append(x.Numbers, d.String())
+				}
+			}
+		case "pins":
+			if d.OpenArray() {
+				x.Pins = []string{}
+				for d.NextElem() {
+					x.Pins = append(x.Pins, d.String())
+				}
+			}
+		case "play_entry_prompt":
+			x.PlayEntryPrompt = new(d.Bool())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -671,7 +805,11 @@ type ConferencesModerator struct {
 	// Default: [].
 	Pins []string `json:"pins,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -768,11 +906,44 @@ func (x *ConferencesModerator) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *ConferencesModerator) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *ConferencesModerator) decode(d *kzrt.Decoder) {
 	*x = ConferencesModerator{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "join_deaf":
+			x.JoinDeaf = new(d.Bool())
+		case "join_muted":
+			x.JoinMuted = new(d.Bool())
+		case "numbers":
+			if d.OpenArray() {
+				x.Numbers = []string{}
+				for d.NextElem() {
+					x.Numbers = append(x.Numbers, d.String())
+				}
+			}
+		case "pins":
+			if d.OpenArray() {
+				x.Pins = []string{}
+				for d.NextElem() {
+					x.Pins = append(x.Pins, d.String())
+				}
+			}
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -846,27 +1017,27 @@ func (x *ConferencesPlayEntryTone) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *ConferencesPlayEntryTone) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *ConferencesPlayEntryTone) decode(d *kzrt.Decoder) {
 	*x = ConferencesPlayEntryTone{}
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '"':
-		var c string
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.String = &c
-			return nil
+		x.String = new(d.String())
+		if try.Decoded() {
+			return
 		}
 	case 't', 'f':
-		var c bool
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.Bool = &c
-			return nil
+		x.Bool = new(d.Bool())
+		if try.Decoded() {
+			return
 		}
 	}
-	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -934,27 +1105,27 @@ func (x *ConferencesPlayExitTone) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *ConferencesPlayExitTone) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *ConferencesPlayExitTone) decode(d *kzrt.Decoder) {
 	*x = ConferencesPlayExitTone{}
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '"':
-		var c string
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.String = &c
-			return nil
+		x.String = new(d.String())
+		if try.Decoded() {
+			return
 		}
 	case 't', 'f':
-		var c bool
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.Bool = &c
-			return nil
+		x.Bool = new(d.Bool())
+		if try.Decoded() {
+			return
 		}
 	}
-	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // ConferencesProfile is the object conferences.profile.
 //
@@ -62,7 +62,11 @@ type ConferencesProfile struct {
 	// Media played to a participant when they are unmuted.
 	UnmutedSound *string `json:"unmuted-sound,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -288,11 +292,58 @@ func (x *ConferencesProfile) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *ConferencesProfile) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *ConferencesProfile) decode(d *kzrt.Decoder) {
 	*x = ConferencesProfile{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "alone-sound":
+			x.AloneSound = new(d.String())
+		case "announce-count":
+			x.AnnounceCount = d.IntOrKeep(&x.Extra)
+		case "caller-controls":
+			x.CallerControls = new(d.String())
+		case "comfort-noise":
+			x.ComfortNoise = d.IntOrKeep(&x.Extra)
+		case "energy-level":
+			x.EnergyLevel = d.IntOrKeep(&x.Extra)
+		case "enter-sound":
+			x.EnterSound = new(d.String())
+		case "exit-sound":
+			x.ExitSound = new(d.String())
+		case "interval":
+			x.Interval = d.IntOrKeep(&x.Extra)
+		case "locked-sound":
+			x.LockedSound = new(d.String())
+		case "max-members":
+			x.MaxMembers = d.IntOrKeep(&x.Extra)
+		case "max-members-sound":
+			x.MaxMembersSound = new(d.String())
+		case "moderator-controls":
+			x.ModeratorControls = new(d.String())
+		case "moh-sound":
+			x.MOHSound = new(d.String())
+		case "muted-sound":
+			x.MutedSound = new(d.String())
+		case "rate":
+			x.Rate = d.IntOrKeep(&x.Extra)
+		case "unmuted-sound":
+			x.UnmutedSound = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -305,7 +356,24 @@ func (x *ConferencesProfile) Validate() error {
 
 // validate records every problem of x in v, at v's current location.
 func (x *ConferencesProfile) validate(v *kzrt.Validator) {
-	if x.ComfortNoise != nil {
+	if x.AnnounceCount == nil {
+		if raw, kept := x.Extra["announce-count"]; kept {
+			v.Push("announce-count")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.ComfortNoise == nil {
+		if raw, kept := x.Extra["comfort-noise"]; kept {
+			v.Push("comfort-noise")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "10000",
+				Min:     "0",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("comfort-noise")
 		if *x.ComfortNoise < 0 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.ComfortNoise)
@@ -315,7 +383,17 @@ func (x *ConferencesProfile) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.EnergyLevel != nil {
+	if x.EnergyLevel == nil {
+		if raw, kept := x.Extra["energy-level"]; kept {
+			v.Push("energy-level")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "1800",
+				Min:     "0",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("energy-level")
 		if *x.EnergyLevel < 0 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.EnergyLevel)
@@ -325,7 +403,17 @@ func (x *ConferencesProfile) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.Interval != nil {
+	if x.Interval == nil {
+		if raw, kept := x.Extra["interval"]; kept {
+			v.Push("interval")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "120",
+				Min:     "10",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("interval")
 		if *x.Interval < 10 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 10", *x.Interval)
@@ -335,14 +423,32 @@ func (x *ConferencesProfile) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.MaxMembers != nil {
+	if x.MaxMembers == nil {
+		if raw, kept := x.Extra["max-members"]; kept {
+			v.Push("max-members")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Min:     "2",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("max-members")
 		if *x.MaxMembers < 2 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 2", *x.MaxMembers)
 		}
 		v.Pop()
 	}
-	if x.Rate != nil {
+	if x.Rate == nil {
+		if raw, kept := x.Extra["rate"]; kept {
+			v.Push("rate")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Enum:    "8000, 12000, 16000, 24000, 32000, 44100, 48000",
+				Integer: true,
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("rate")
 		switch *x.Rate {
 		case 8000, 12000, 16000, 24000, 32000, 44100, 48000:

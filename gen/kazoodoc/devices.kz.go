@@ -13,7 +13,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Devices is the object devices.
 //
@@ -138,7 +138,11 @@ type Devices struct {
 	// Support level: supported.
 	Timezone *string `json:"timezone,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -453,11 +457,117 @@ func (x *Devices) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *Devices) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *Devices) decode(d *kzrt.Decoder) {
 	*x = Devices{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "call_forward":
+			x.CallForward = new(DevicesCallForward)
+			x.CallForward.decode(d)
+		case "call_recording":
+			x.CallRecording = new(CallRecording)
+			x.CallRecording.decode(d)
+		case "call_restriction":
+			if d.OpenObject() {
+				x.CallRestriction = map[string]DevicesCallRestrictionValue{}
+				for d.NextMember() {
+					k := string(d.Key())
+					var item DevicesCallRestrictionValue
+					item.decode(d)
+					x.CallRestriction[k] = item
+				}
+			}
+		case "call_waiting":
+			x.CallWaiting = new(CallWaiting)
+			x.CallWaiting.decode(d)
+		case "caller_id":
+			x.CallerID = new(CallerID)
+			x.CallerID.decode(d)
+		case "caller_id_options":
+			x.CallerIDOptions = new(DevicesCallerIDOptions)
+			x.CallerIDOptions.decode(d)
+		case "contact_list":
+			x.ContactList = new(DevicesContactList)
+			x.ContactList.decode(d)
+		case "device_type":
+			x.DeviceType = new(d.String())
+		case "dial_plan":
+			x.DialPlan = new(Dialplans)
+			x.DialPlan.decode(d)
+		case "do_not_disturb":
+			x.DoNotDisturb = new(DevicesDoNotDisturb)
+			x.DoNotDisturb.decode(d)
+		case "enabled":
+			x.Enabled = new(d.Bool())
+		case "exclude_from_queues":
+			x.ExcludeFromQueues = new(d.Bool())
+		case "flags":
+			if d.OpenArray() {
+				x.Flags = []string{}
+				for d.NextElem() {
+					x.Flags = append(x.Flags, d.String())
+				}
+			}
+		case "formatters":
+			x.Formatters.decode(d)
+		case "hotdesk":
+			x.Hotdesk = new(DevicesHotdesk)
+			x.Hotdesk.decode(d)
+		case "language":
+			x.Language = new(d.String())
+		case "mac_address":
+			x.MacAddress = new(d.String())
+		case "media":
+			x.Media = new(EndpointMedia)
+			x.Media.decode(d)
+		case "metaflows":
+			x.Metaflows = new(Metaflows)
+			x.Metaflows.decode(d)
+		case "music_on_hold":
+			x.MusicOnHold = new(DevicesMusicOnHold)
+			x.MusicOnHold.decode(d)
+		case "mwi_unsolicited_updates":
+			x.MWIUnsolicitedUpdates = new(d.Bool())
+		case "name":
+			x.Name = new(d.String())
+		case "outbound_flags":
+			x.OutboundFlags = new(DevicesOutboundFlags)
+			x.OutboundFlags.decode(d)
+		case "owner_id":
+			x.OwnerID = new(d.String())
+		case "presence_id":
+			x.PresenceID = new(d.String())
+		case "provision":
+			x.Provision = new(DevicesProvision)
+			x.Provision.decode(d)
+		case "register_overwrite_notify":
+			x.RegisterOverwriteNotify = new(d.Bool())
+		case "ringtones":
+			x.Ringtones = new(DevicesRingtones)
+			x.Ringtones.decode(d)
+		case "sip":
+			x.SIP = new(DevicesSIP)
+			x.SIP.decode(d)
+		case "suppress_unregister_notifications":
+			x.SuppressUnregisterNotifications = new(d.Bool())
+		case "timezone":
+			x.Timezone = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -625,7 +735,11 @@ type DevicesCallForward struct {
 	// Default: true. Support level: supported.
 	Substitute *bool `json:"substitute,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -773,11 +887,42 @@ func (x *DevicesCallForward) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesCallForward) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesCallForward) decode(d *kzrt.Decoder) {
 	*x = DevicesCallForward{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "direct_calls_only":
+			x.DirectCallsOnly = new(d.Bool())
+		case "enabled":
+			x.Enabled = new(d.Bool())
+		case "failover":
+			x.Failover = new(d.Bool())
+		case "ignore_early_media":
+			x.IgnoreEarlyMedia = new(d.Bool())
+		case "keep_caller_id":
+			x.KeepCallerID = new(d.Bool())
+		case "number":
+			x.Number = new(d.String())
+		case "require_keypress":
+			x.RequireKeypress = new(d.Bool())
+		case "substitute":
+			x.Substitute = new(d.Bool())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -805,7 +950,11 @@ type DevicesCallRestrictionValue struct {
 	// still applies.
 	Action *DevicesCallRestrictionValueAction `json:"action,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -836,11 +985,28 @@ func (x *DevicesCallRestrictionValue) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesCallRestrictionValue) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesCallRestrictionValue) decode(d *kzrt.Decoder) {
 	*x = DevicesCallRestrictionValue{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "action":
+			x.Action = new(DevicesCallRestrictionValueAction(d.String()))
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -901,7 +1067,11 @@ type DevicesCallerIDOptions struct {
 	// only the number, "none" nothing.
 	OutboundPrivacy *DevicesCallerIDOptionsOutboundPrivacy `json:"outbound_privacy,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -933,11 +1103,28 @@ func (x *DevicesCallerIDOptions) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesCallerIDOptions) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesCallerIDOptions) decode(d *kzrt.Decoder) {
 	*x = DevicesCallerIDOptions{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "outbound_privacy":
+			x.OutboundPrivacy = new(DevicesCallerIDOptionsOutboundPrivacy(d.String()))
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1002,7 +1189,11 @@ type DevicesContactList struct {
 	// Support level: supported.
 	Exclude *bool `json:"exclude,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1033,11 +1224,28 @@ func (x *DevicesContactList) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesContactList) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesContactList) decode(d *kzrt.Decoder) {
 	*x = DevicesContactList{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "exclude":
+			x.Exclude = new(d.Bool())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1058,7 +1266,11 @@ type DevicesDoNotDisturb struct {
 	// If true, do-not-disturb is on for this device.
 	Enabled *bool `json:"enabled,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1089,11 +1301,28 @@ func (x *DevicesDoNotDisturb) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesDoNotDisturb) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesDoNotDisturb) decode(d *kzrt.Decoder) {
 	*x = DevicesDoNotDisturb{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "enabled":
+			x.Enabled = new(d.Bool())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1115,7 +1344,11 @@ type DevicesHotdesk struct {
 	// 32-character user ID.
 	Users map[string]map[string]json.RawMessage `json:"users,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1150,11 +1383,42 @@ func (x *DevicesHotdesk) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesHotdesk) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesHotdesk) decode(d *kzrt.Decoder) {
 	*x = DevicesHotdesk{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "users":
+			if d.OpenObject() {
+				x.Users = map[string]map[string]json.RawMessage{}
+				for d.NextMember() {
+					k := string(d.Key())
+					var item map[string]json.RawMessage
+					if d.OpenObject() {
+						item = map[string]json.RawMessage{}
+						for d.NextMember() {
+							k2 := string(d.Key())
+							item[k2] = d.Raw()
+						}
+					}
+					x.Users[k] = item
+				}
+			}
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1179,7 +1443,11 @@ type DevicesMusicOnHold struct {
 	// At most 2048 characters.
 	MediaID *string `json:"media_id,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1210,11 +1478,28 @@ func (x *DevicesMusicOnHold) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesMusicOnHold) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesMusicOnHold) decode(d *kzrt.Decoder) {
 	*x = DevicesMusicOnHold{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "media_id":
+			x.MediaID = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1276,27 +1561,33 @@ func (x *DevicesOutboundFlags) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *DevicesOutboundFlags) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesOutboundFlags) decode(d *kzrt.Decoder) {
 	*x = DevicesOutboundFlags{}
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '{':
-		var c DevicesOutboundFlagsObject
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.Object = &c
-			return nil
+		x.Object = new(DevicesOutboundFlagsObject)
+		x.Object.decode(d)
+		if try.Decoded() {
+			return
 		}
 	case '[':
-		var c []string
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.List = c
-			return nil
+		if d.OpenArray() {
+			x.List = []string{}
+			for d.NextElem() {
+				x.List = append(x.List, d.String())
+			}
+		}
+		if try.Decoded() {
+			return
 		}
 	}
-	return kzrt.NoAlternative(data, "list or JSON object", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("list or JSON object", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1341,7 +1632,11 @@ type DevicesOutboundFlagsObject struct {
 	// Flags that always apply, as fixed strings.
 	Static []string `json:"static,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1378,11 +1673,40 @@ func (x *DevicesOutboundFlagsObject) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesOutboundFlagsObject) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesOutboundFlagsObject) decode(d *kzrt.Decoder) {
 	*x = DevicesOutboundFlagsObject{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "dynamic":
+			if d.OpenArray() {
+				x.Dynamic = []string{}
+				for d.NextElem() {
+					x.Dynamic = append(x.Dynamic, d.String())
+				}
+			}
+		case "static":
+			if d.OpenArray() {
+				x.Static = []string{}
+				for d.NextElem() {
+					x.Static = append(x.Static, d.String())
+				}
+			}
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1414,7 +1738,11 @@ type DevicesProvision struct {
 	// ID of the provisioner template for this phone.
 	ID *string `json:"id,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1495,11 +1823,55 @@ func (x *DevicesProvision) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesProvision) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesProvision) decode(d *kzrt.Decoder) {
 	*x = DevicesProvision{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "combo_keys":
+			if d.OpenObject() {
+				x.ComboKeys = map[string]DevicesComboKey{}
+				for d.NextMember() {
+					k := string(d.Key())
+					var item DevicesComboKey
+					item.decode(d)
+					x.ComboKeys[k] = item
+				}
+			}
+		case "endpoint_brand":
+			x.EndpointBrand = new(d.String())
+		case "endpoint_family":
+			x.EndpointFamily = new(d.String())
+		case "endpoint_model":
+			x.EndpointModel = new(DevicesProvisionEndpointModel)
+			x.EndpointModel.decode(d)
+		case "feature_keys":
+			if d.OpenObject() {
+				x.FeatureKeys = map[string]DevicesComboKey{}
+				for d.NextMember() {
+					k := string(d.Key())
+					var item DevicesComboKey
+					item.decode(d)
+					x.FeatureKeys[k] = item
+				}
+			}
+		case "id":
+			x.ID = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1579,27 +1951,32 @@ func (x *DevicesProvisionEndpointModel) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *DevicesProvisionEndpointModel) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesProvisionEndpointModel) decode(d *kzrt.Decoder) {
 	*x = DevicesProvisionEndpointModel{}
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '[':
-		var c []string
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.List = c
-			return nil
+		if d.OpenArray() {
+			x.List = []string{}
+			for d.NextElem() {
+				x.List = append(x.List, d.String())
+			}
+		}
+		if try.Decoded() {
+			return
 		}
 	case '"':
-		var c string
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.String = &c
-			return nil
+		x.String = new(d.String())
+		if try.Decoded() {
+			return
 		}
 	}
-	return kzrt.NoAlternative(data, "string or list", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("string or list", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1649,7 +2026,11 @@ type DevicesRingtones struct {
 	// At most 256 characters.
 	Internal *string `json:"internal,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1694,11 +2075,30 @@ func (x *DevicesRingtones) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesRingtones) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesRingtones) decode(d *kzrt.Decoder) {
 	*x = DevicesRingtones{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "external":
+			x.External = new(d.String())
+		case "internal":
+			x.Internal = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1794,7 +2194,11 @@ type DevicesSIP struct {
 	// Length 2 to 32 characters. Support level: supported.
 	Username *string `json:"username,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -2029,11 +2433,61 @@ func (x *DevicesSIP) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesSIP) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesSIP) decode(d *kzrt.Decoder) {
 	*x = DevicesSIP{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "custom_sip_headers":
+			x.CustomSIPHeaders = new(DevicesSIPCustomSIPHeaders)
+			x.CustomSIPHeaders.decode(d)
+		case "custom_sip_interface":
+			x.CustomSIPInterface = new(d.String())
+		case "expire_seconds":
+			x.ExpireSeconds = d.IntOrKeep(&x.Extra)
+		case "forward":
+			x.Forward = new(d.String())
+		case "ignore_completed_elsewhere":
+			x.IgnoreCompletedElsewhere = new(d.Bool())
+		case "invite_format":
+			x.InviteFormat = new(DevicesSIPInviteFormat(d.String()))
+		case "ip":
+			x.IP = new(d.String())
+		case "method":
+			x.Method = new(DevicesSIPMethod(d.String()))
+		case "number":
+			x.Number = new(d.String())
+		case "password":
+			x.Password = new(d.String())
+		case "proxy":
+			x.Proxy = new(d.String())
+		case "realm":
+			x.Realm = new(d.String())
+		case "route":
+			x.Route = new(d.String())
+		case "static_invite":
+			x.StaticInvite = new(d.String())
+		case "static_route":
+			x.StaticRoute = new(d.String())
+		case "transport":
+			x.Transport = new(d.String())
+		case "username":
+			x.Username = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -2050,6 +2504,13 @@ func (x *DevicesSIP) validate(v *kzrt.Validator) {
 		v.Push("custom_sip_headers")
 		x.CustomSIPHeaders.validate(v)
 		v.Pop()
+	}
+	if x.ExpireSeconds == nil {
+		if raw, kept := x.Extra["expire_seconds"]; kept {
+			v.Push("expire_seconds")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
 	}
 	if x.InviteFormat != nil {
 		v.Push("invite_format")
@@ -2119,53 +2580,60 @@ func (x *DevicesSIPCustomSIPHeaders) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *DevicesSIPCustomSIPHeaders) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesSIPCustomSIPHeaders) decode(d *kzrt.Decoder) {
 	*x = DevicesSIPCustomSIPHeaders{}
 	var fallback func()
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '{':
 		{
 			var c CustomSIPHeaders
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
+			c.decode(d)
+			if try.Decoded() {
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
 					x.CustomSIPHeaders = c
-					return nil
+					return
 				}
 				if fallback == nil {
 					fallback = func() {
 						x.CustomSIPHeaders = c
 					}
 				}
+				try.Rewind()
 			}
 		}
 		{
 			var c DevicesSIPCustomSIPHeadersObject
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
+			c.decode(d)
+			if try.Decoded() {
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
 					x.Object = &c
-					return nil
+					return
 				}
 				if fallback == nil {
 					fallback = func() {
 						x.Object = &c
 					}
 				}
+				try.Rewind()
 			}
 		}
 	}
 	if fallback != nil {
 		fallback()
-		return nil
+		try.Fallback()
+		return
 	}
-	return kzrt.NoAlternative(data, "JSON object", kzrt.CodeNoneOfAny, decodeErr)
+	try.Fail("JSON object", kzrt.CodeNoneOfAny)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -2199,7 +2667,7 @@ func (x *DevicesSIPCustomSIPHeaders) validate(v *kzrt.Validator) {
 	matches := 0
 	{
 		var c CustomSIPHeaders
-		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
+		if modules.Unmarshal(data, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
 		})) == 0 {
 			matches++
@@ -2207,7 +2675,7 @@ func (x *DevicesSIPCustomSIPHeaders) validate(v *kzrt.Validator) {
 	}
 	{
 		var c DevicesSIPCustomSIPHeadersObject
-		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
+		if modules.Unmarshal(data, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
 		})) == 0 {
 			matches++
@@ -2244,7 +2712,11 @@ type DevicesSIPCustomSIPHeadersObject struct {
 	// does.
 	Out CustomSIPHeaders `json:"out,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -2271,11 +2743,30 @@ func (x *DevicesSIPCustomSIPHeadersObject) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesSIPCustomSIPHeadersObject) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesSIPCustomSIPHeadersObject) decode(d *kzrt.Decoder) {
 	*x = DevicesSIPCustomSIPHeadersObject{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "in":
+			x.In.decode(d)
+		case "out":
+			x.Out.decode(d)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

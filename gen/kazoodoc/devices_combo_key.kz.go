@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // DevicesComboKey is a value matching exactly one of several alternatives, at
 // devices.combo_key. Set exactly one of its fields Object1, Object2.
@@ -47,53 +47,60 @@ func (x *DevicesComboKey) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *DevicesComboKey) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesComboKey) decode(d *kzrt.Decoder) {
 	*x = DevicesComboKey{}
 	var fallback func()
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '{':
 		{
 			var c DevicesComboKeyObject1
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
+			c.decode(d)
+			if try.Decoded() {
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
 					x.Object1 = &c
-					return nil
+					return
 				}
 				if fallback == nil {
 					fallback = func() {
 						x.Object1 = &c
 					}
 				}
+				try.Rewind()
 			}
 		}
 		{
 			var c DevicesComboKeyObject2
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
+			c.decode(d)
+			if try.Decoded() {
 				if kzrt.Check(func(v *kzrt.Validator) {
 					c.validate(v)
 				}) {
 					x.Object2 = &c
-					return nil
+					return
 				}
 				if fallback == nil {
 					fallback = func() {
 						x.Object2 = &c
 					}
 				}
+				try.Rewind()
 			}
 		}
 	}
 	if fallback != nil {
 		fallback()
-		return nil
+		try.Fallback()
+		return
 	}
-	return kzrt.NoAlternative(data, "JSON object", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("JSON object", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -127,7 +134,7 @@ func (x *DevicesComboKey) validate(v *kzrt.Validator) {
 	matches := 0
 	{
 		var c DevicesComboKeyObject1
-		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
+		if modules.Unmarshal(data, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
 		})) == 0 {
 			matches++
@@ -135,7 +142,7 @@ func (x *DevicesComboKey) validate(v *kzrt.Validator) {
 	}
 	{
 		var c DevicesComboKeyObject2
-		if kzrt.Decode(data, &c) == nil && len(v.Try(func(v *kzrt.Validator) {
+		if modules.Unmarshal(data, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
 			c.validate(v)
 		})) == 0 {
 			matches++
@@ -174,7 +181,11 @@ type DevicesComboKeyObject1 struct {
 	// object with a label.
 	Value *DevicesComboKeyObject1Value `json:"value,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -209,11 +220,31 @@ func (x *DevicesComboKeyObject1) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesComboKeyObject1) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesComboKeyObject1) decode(d *kzrt.Decoder) {
 	*x = DevicesComboKeyObject1{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "type":
+			x.Type = new(DevicesComboKeyObject1Type(d.String()))
+		case "value":
+			x.Value = new(DevicesComboKeyObject1Value)
+			x.Value.decode(d)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -310,37 +341,35 @@ func (x *DevicesComboKeyObject1Value) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *DevicesComboKeyObject1Value) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesComboKeyObject1Value) decode(d *kzrt.Decoder) {
 	*x = DevicesComboKeyObject1Value{}
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '{':
-		var c DevicesComboKeyObject1ValueObject
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.Object = &c
-			return nil
+		x.Object = new(DevicesComboKeyObject1ValueObject)
+		x.Object.decode(d)
+		if try.Decoded() {
+			return
 		}
 	case '"':
-		var c DevicesComboKeyObject1ValueString
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.String = &c
-			return nil
+		x.String = new(DevicesComboKeyObject1ValueString(d.String()))
+		if try.Decoded() {
+			return
 		}
 	case '0':
-		if kzrt.IsInteger(data) {
-			var c int64
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.Int = &c
-				return nil
+		if d.IsInteger() {
+			x.Int = new(d.Int())
+			if try.Decoded() {
+				return
 			}
 		}
 	}
-	return kzrt.NoAlternative(data, "integer or string or JSON object", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("integer or string or JSON object", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -446,7 +475,11 @@ type DevicesComboKeyObject1ValueObject struct {
 	// Required. At least 1. At most 10.
 	Value *int64 `json:"value,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -489,11 +522,30 @@ func (x *DevicesComboKeyObject1ValueObject) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesComboKeyObject1ValueObject) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesComboKeyObject1ValueObject) decode(d *kzrt.Decoder) {
 	*x = DevicesComboKeyObject1ValueObject{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "label":
+			x.Label = new(d.String())
+		case "value":
+			x.Value = d.IntOrKeep(&x.Extra)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -510,7 +562,17 @@ func (x *DevicesComboKeyObject1ValueObject) validate(v *kzrt.Validator) {
 		v.Missing("label")
 	}
 	if x.Value == nil {
-		v.Missing("value")
+		if raw, kept := x.Extra["value"]; kept {
+			v.Push("value")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "10",
+				Min:     "1",
+			})
+			v.Pop()
+		} else {
+			v.Missing("value")
+		}
 	} else {
 		v.Push("value")
 		if *x.Value < 1 {
@@ -533,7 +595,11 @@ type DevicesComboKeyObject2 struct {
 	// speed-dial), or an object with a label.
 	Value *DevicesComboKeyObject2Value `json:"value,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -568,11 +634,31 @@ func (x *DevicesComboKeyObject2) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesComboKeyObject2) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesComboKeyObject2) decode(d *kzrt.Decoder) {
 	*x = DevicesComboKeyObject2{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "type":
+			x.Type = new(DevicesComboKeyObject2Type(d.String()))
+		case "value":
+			x.Value = new(DevicesComboKeyObject2Value)
+			x.Value.decode(d)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -666,27 +752,28 @@ func (x *DevicesComboKeyObject2Value) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *DevicesComboKeyObject2Value) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesComboKeyObject2Value) decode(d *kzrt.Decoder) {
 	*x = DevicesComboKeyObject2Value{}
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '{':
-		var c DevicesComboKeyObject2ValueObject
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.Object = &c
-			return nil
+		x.Object = new(DevicesComboKeyObject2ValueObject)
+		x.Object.decode(d)
+		if try.Decoded() {
+			return
 		}
 	case '"':
-		var c string
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.String = &c
-			return nil
+		x.String = new(d.String())
+		if try.Decoded() {
+			return
 		}
 	}
-	return kzrt.NoAlternative(data, "string or JSON object", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("string or JSON object", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -736,7 +823,11 @@ type DevicesComboKeyObject2ValueObject struct {
 	// Required.
 	Value *string `json:"value,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -779,11 +870,30 @@ func (x *DevicesComboKeyObject2ValueObject) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *DevicesComboKeyObject2ValueObject) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *DevicesComboKeyObject2ValueObject) decode(d *kzrt.Decoder) {
 	*x = DevicesComboKeyObject2ValueObject{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "label":
+			x.Label = new(d.String())
+		case "value":
+			x.Value = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // EndpointMedia is the object endpoint.media.
 //
@@ -42,7 +42,11 @@ type EndpointMedia struct {
 	// Default: {}.
 	Video *EndpointMediaVideo `json:"video,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -134,11 +138,44 @@ func (x *EndpointMedia) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *EndpointMedia) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *EndpointMedia) decode(d *kzrt.Decoder) {
 	*x = EndpointMedia{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "audio":
+			x.Audio = new(EndpointMediaAudio)
+			x.Audio.decode(d)
+		case "bypass_media":
+			x.BypassMedia = new(EndpointMediaBypassMedia)
+			x.BypassMedia.decode(d)
+		case "encryption":
+			x.Encryption = new(EndpointMediaEncryption)
+			x.Encryption.decode(d)
+		case "fax_option":
+			x.FaxOption = new(d.Bool())
+		case "ignore_early_media":
+			x.IgnoreEarlyMedia = new(d.Bool())
+		case "progress_timeout":
+			x.ProgressTimeout = d.IntOrKeep(&x.Extra)
+		case "video":
+			x.Video = new(EndpointMediaVideo)
+			x.Video.decode(d)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -166,6 +203,13 @@ func (x *EndpointMedia) validate(v *kzrt.Validator) {
 		x.Encryption.validate(v)
 		v.Pop()
 	}
+	if x.ProgressTimeout == nil {
+		if raw, kept := x.Extra["progress_timeout"]; kept {
+			v.Push("progress_timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
 	if x.Video != nil {
 		v.Push("video")
 		x.Video.validate(v)
@@ -184,7 +228,11 @@ type EndpointMediaAudio struct {
 	// Items must be unique.
 	Codecs []EndpointMediaAudioCodecsItem `json:"codecs,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -212,11 +260,33 @@ func (x *EndpointMediaAudio) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *EndpointMediaAudio) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *EndpointMediaAudio) decode(d *kzrt.Decoder) {
 	*x = EndpointMediaAudio{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "codecs":
+			if d.OpenArray() {
+				x.Codecs = []EndpointMediaAudioCodecsItem{}
+				for d.NextElem() {
+					x.Codecs = append(x.Codecs, EndpointMediaAudioCodecsItem(d.String()))
+				}
+			}
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -325,27 +395,27 @@ func (x *EndpointMediaBypassMedia) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *EndpointMediaBypassMedia) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *EndpointMediaBypassMedia) decode(d *kzrt.Decoder) {
 	*x = EndpointMediaBypassMedia{}
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '"':
-		var c EndpointMediaBypassMediaString
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.String = &c
-			return nil
+		x.String = new(EndpointMediaBypassMediaString(d.String()))
+		if try.Decoded() {
+			return
 		}
 	case 't', 'f':
-		var c bool
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.Bool = &c
-			return nil
+		x.Bool = new(d.Bool())
+		if try.Decoded() {
+			return
 		}
 	}
-	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -429,7 +499,11 @@ type EndpointMediaEncryption struct {
 	// Default: [].
 	Methods []EndpointMediaEncryptionMethodsItem `json:"methods,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -488,11 +562,35 @@ func (x *EndpointMediaEncryption) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *EndpointMediaEncryption) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *EndpointMediaEncryption) decode(d *kzrt.Decoder) {
 	*x = EndpointMediaEncryption{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "enforce_security":
+			x.EnforceSecurity = new(d.Bool())
+		case "methods":
+			if d.OpenArray() {
+				x.Methods = []EndpointMediaEncryptionMethodsItem{}
+				for d.NextElem() {
+					x.Methods = append(x.Methods, EndpointMediaEncryptionMethodsItem(d.String()))
+				}
+			}
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -555,7 +653,11 @@ type EndpointMediaVideo struct {
 	// Items must be unique. Default: [].
 	Codecs []EndpointMediaVideoCodecsItem `json:"codecs,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -597,11 +699,33 @@ func (x *EndpointMediaVideo) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *EndpointMediaVideo) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *EndpointMediaVideo) decode(d *kzrt.Decoder) {
 	*x = EndpointMediaVideo{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "codecs":
+			if d.OpenArray() {
+				x.Codecs = []EndpointMediaVideoCodecsItem{}
+				for d.NextElem() {
+					x.Codecs = append(x.Codecs, EndpointMediaVideoCodecsItem(d.String()))
+				}
+			}
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Formatters is the schema formatters.
 //
@@ -35,6 +35,28 @@ func (x Formatters) encode(e *kzrt.Encoder) {
 		item.encode(e)
 	}
 	e.CloseObject()
+}
+
+// UnmarshalJSON decodes JSON into x. A value of the wrong JSON type (null
+// items included) is an error naming its JSON pointer; constraints are checked
+// by Validate.
+func (x *Formatters) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *Formatters) decode(d *kzrt.Decoder) {
+	var c map[string]FormattersValue
+	if d.OpenObject() {
+		c = map[string]FormattersValue{}
+		for d.NextMember() {
+			k := string(d.Key())
+			var item FormattersValue
+			item.decode(d)
+			c[k] = item
+		}
+	}
+	*x = Formatters(c)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -95,27 +117,35 @@ func (x *FormattersValue) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *FormattersValue) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *FormattersValue) decode(d *kzrt.Decoder) {
 	*x = FormattersValue{}
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '{':
-		var c FormattersFormatOptions
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.FormatOptions = &c
-			return nil
+		x.FormatOptions = new(FormattersFormatOptions)
+		x.FormatOptions.decode(d)
+		if try.Decoded() {
+			return
 		}
 	case '[':
-		var c []FormattersFormatOptions
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.List = c
-			return nil
+		if d.OpenArray() {
+			x.List = []FormattersFormatOptions{}
+			for d.NextElem() {
+				var item FormattersFormatOptions
+				item.decode(d)
+				x.List = append(x.List, item)
+			}
+		}
+		if try.Decoded() {
+			return
 		}
 	}
-	return kzrt.NoAlternative(data, "list or JSON object", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("list or JSON object", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

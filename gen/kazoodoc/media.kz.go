@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Media is the object media.
 //
@@ -63,7 +63,11 @@ type Media struct {
 	// Default: {}. Support level: supported.
 	TTS *MediaTTS `json:"tts,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -228,11 +232,49 @@ func (x *Media) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *Media) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *Media) decode(d *kzrt.Decoder) {
 	*x = Media{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "content_length":
+			x.ContentLength = d.IntOrKeep(&x.Extra)
+		case "content_type":
+			x.ContentType = new(MediaContentType(d.String()))
+		case "description":
+			x.Description = new(d.String())
+		case "language":
+			x.Language = new(d.String())
+		case "media_source":
+			x.MediaSource = new(MediaMediaSource(d.String()))
+		case "name":
+			x.Name = new(d.String())
+		case "prompt_id":
+			x.PromptID = new(d.String())
+		case "source_id":
+			x.SourceID = new(d.String())
+		case "source_type":
+			x.SourceType = new(d.String())
+		case "streamable":
+			x.Streamable = new(d.Bool())
+		case "tts":
+			x.TTS = new(MediaTTS)
+			x.TTS.decode(d)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -245,7 +287,17 @@ func (x *Media) Validate() error {
 
 // validate records every problem of x in v, at v's current location.
 func (x *Media) validate(v *kzrt.Validator) {
-	if x.ContentLength != nil {
+	if x.ContentLength == nil {
+		if raw, kept := x.Extra["content_length"]; kept {
+			v.Push("content_length")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "11534336",
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("content_length")
 		if *x.ContentLength < 1 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.ContentLength)
@@ -377,7 +429,11 @@ type MediaTTS struct {
 	// Default: "female/en-US". Support level: supported.
 	Voice *MediaTTSVoice `json:"voice,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -423,11 +479,30 @@ func (x *MediaTTS) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *MediaTTS) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *MediaTTS) decode(d *kzrt.Decoder) {
 	*x = MediaTTS{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "text":
+			x.Text = new(d.String())
+		case "voice":
+			x.Voice = new(MediaTTSVoice(d.String()))
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Menus is the object menus.
 //
@@ -80,7 +80,11 @@ type Menus struct {
 	// At least 1. At most 60000. Support level: supported.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -273,11 +277,58 @@ func (x *Menus) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *Menus) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *Menus) decode(d *kzrt.Decoder) {
 	*x = Menus{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "allow_record_from_offnet":
+			x.AllowRecordFromOffnet = new(d.Bool())
+		case "flags":
+			if d.OpenArray() {
+				x.Flags = []string{}
+				for d.NextElem() {
+					x.Flags = append(x.Flags, d.String())
+				}
+			}
+		case "hunt":
+			x.Hunt = new(d.Bool())
+		case "hunt_allow":
+			x.HuntAllow = new(d.String())
+		case "hunt_deny":
+			x.HuntDeny = new(d.String())
+		case "interdigit_timeout":
+			x.InterdigitTimeout = d.IntOrKeep(&x.Extra)
+		case "max_extension_length":
+			x.MaxExtensionLength = d.IntOrKeep(&x.Extra)
+		case "media":
+			x.Media = new(MenusMedia)
+			x.Media.decode(d)
+		case "name":
+			x.Name = new(d.String())
+		case "record_pin":
+			x.RecordPIN = new(d.String())
+		case "retries":
+			x.Retries = d.IntOrKeep(&x.Extra)
+		case "suppress_media":
+			x.SuppressMedia = new(d.Bool())
+		case "timeout":
+			x.Timeout = d.IntOrKeep(&x.Extra)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -300,7 +351,17 @@ func (x *Menus) validate(v *kzrt.Validator) {
 		v.Length(*x.HuntDeny, 1, 256)
 		v.Pop()
 	}
-	if x.InterdigitTimeout != nil {
+	if x.InterdigitTimeout == nil {
+		if raw, kept := x.Extra["interdigit_timeout"]; kept {
+			v.Push("interdigit_timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "10000",
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("interdigit_timeout")
 		if *x.InterdigitTimeout < 1 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.InterdigitTimeout)
@@ -310,7 +371,17 @@ func (x *Menus) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.MaxExtensionLength != nil {
+	if x.MaxExtensionLength == nil {
+		if raw, kept := x.Extra["max_extension_length"]; kept {
+			v.Push("max_extension_length")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "6",
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("max_extension_length")
 		if *x.MaxExtensionLength < 1 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.MaxExtensionLength)
@@ -337,7 +408,17 @@ func (x *Menus) validate(v *kzrt.Validator) {
 		v.Length(*x.RecordPIN, 3, 6)
 		v.Pop()
 	}
-	if x.Retries != nil {
+	if x.Retries == nil {
+		if raw, kept := x.Extra["retries"]; kept {
+			v.Push("retries")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "10",
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("retries")
 		if *x.Retries < 1 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Retries)
@@ -347,7 +428,17 @@ func (x *Menus) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.Timeout != nil {
+	if x.Timeout == nil {
+		if raw, kept := x.Extra["timeout"]; kept {
+			v.Push("timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "60000",
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("timeout")
 		if *x.Timeout < 1 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Timeout)
@@ -387,7 +478,11 @@ type MenusMedia struct {
 	// Support level: supported.
 	TransferMedia *MenusMediaTransferMedia `json:"transfer_media,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -431,11 +526,37 @@ func (x *MenusMedia) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *MenusMedia) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *MenusMedia) decode(d *kzrt.Decoder) {
 	*x = MenusMedia{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "exit_media":
+			x.ExitMedia = new(MenusMediaExitMedia)
+			x.ExitMedia.decode(d)
+		case "greeting":
+			x.Greeting = new(d.String())
+		case "invalid_media":
+			x.InvalidMedia = new(MenusMediaInvalidMedia)
+			x.InvalidMedia.decode(d)
+		case "transfer_media":
+			x.TransferMedia = new(MenusMediaTransferMedia)
+			x.TransferMedia.decode(d)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -510,27 +631,27 @@ func (x *MenusMediaExitMedia) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *MenusMediaExitMedia) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *MenusMediaExitMedia) decode(d *kzrt.Decoder) {
 	*x = MenusMediaExitMedia{}
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '"':
-		var c string
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.String = &c
-			return nil
+		x.String = new(d.String())
+		if try.Decoded() {
+			return
 		}
 	case 't', 'f':
-		var c bool
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.Bool = &c
-			return nil
+		x.Bool = new(d.Bool())
+		if try.Decoded() {
+			return
 		}
 	}
-	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -608,27 +729,27 @@ func (x *MenusMediaInvalidMedia) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *MenusMediaInvalidMedia) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *MenusMediaInvalidMedia) decode(d *kzrt.Decoder) {
 	*x = MenusMediaInvalidMedia{}
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '"':
-		var c string
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.String = &c
-			return nil
+		x.String = new(d.String())
+		if try.Decoded() {
+			return
 		}
 	case 't', 'f':
-		var c bool
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.Bool = &c
-			return nil
+		x.Bool = new(d.Bool())
+		if try.Decoded() {
+			return
 		}
 	}
-	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -707,27 +828,27 @@ func (x *MenusMediaTransferMedia) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *MenusMediaTransferMedia) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *MenusMediaTransferMedia) decode(d *kzrt.Decoder) {
 	*x = MenusMediaTransferMedia{}
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '"':
-		var c string
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.String = &c
-			return nil
+		x.String = new(d.String())
+		if try.Decoded() {
+			return
 		}
 	case 't', 'f':
-		var c bool
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.Bool = &c
-			return nil
+		x.Bool = new(d.Bool())
+		if try.Decoded() {
+			return
 		}
 	}
-	return kzrt.NoAlternative(data, "boolean or string", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

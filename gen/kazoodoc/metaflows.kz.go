@@ -12,7 +12,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Metaflows is the object metaflows.
 //
@@ -38,7 +38,11 @@ type Metaflows struct {
 	// mapped to the metaflow it runs.
 	Patterns map[string]Metaflow `json:"patterns,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -119,11 +123,52 @@ func (x *Metaflows) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *Metaflows) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *Metaflows) decode(d *kzrt.Decoder) {
 	*x = Metaflows{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "binding_digit":
+			x.BindingDigit = new(MetaflowsBindingDigit(d.String()))
+		case "digit_timeout":
+			x.DigitTimeout = d.IntOrKeep(&x.Extra)
+		case "listen_on":
+			x.ListenOn = new(MetaflowsListenOn(d.String()))
+		case "numbers":
+			if d.OpenObject() {
+				x.Numbers = map[string]Metaflow{}
+				for d.NextMember() {
+					k := string(d.Key())
+					var item Metaflow
+					item.decode(d)
+					x.Numbers[k] = item
+				}
+			}
+		case "patterns":
+			if d.OpenObject() {
+				x.Patterns = map[string]Metaflow{}
+				for d.NextMember() {
+					k := string(d.Key())
+					var item Metaflow
+					item.decode(d)
+					x.Patterns[k] = item
+				}
+			}
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -143,7 +188,16 @@ func (x *Metaflows) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.DigitTimeout != nil {
+	if x.DigitTimeout == nil {
+		if raw, kept := x.Extra["digit_timeout"]; kept {
+			v.Push("digit_timeout")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Min:     "0",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("digit_timeout")
 		if *x.DigitTimeout < 0 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.DigitTimeout)

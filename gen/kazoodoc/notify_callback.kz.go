@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // NotifyCallback is the object notify.callback.
 //
@@ -30,7 +30,11 @@ type NotifyCallback struct {
 	// Seconds a call-back may ring before it counts as unanswered.
 	TimeoutS *int64 `json:"timeout_s,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -122,11 +126,43 @@ func (x *NotifyCallback) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *NotifyCallback) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *NotifyCallback) decode(d *kzrt.Decoder) {
 	*x = NotifyCallback{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "attempts":
+			x.Attempts = d.IntOrKeep(&x.Extra)
+		case "disabled":
+			x.Disabled = new(d.Bool())
+		case "interval_s":
+			x.IntervalS = d.IntOrKeep(&x.Extra)
+		case "number":
+			x.Number = new(d.String())
+		case "schedule":
+			if d.OpenArray() {
+				x.Schedule = []int64{}
+				for d.NextElem() {
+					x.Schedule = append(x.Schedule, d.Int())
+				}
+			}
+		case "timeout_s":
+			x.TimeoutS = d.IntOrKeep(&x.Extra)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -138,4 +174,26 @@ func (x *NotifyCallback) Validate() error {
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *NotifyCallback) validate(v *kzrt.Validator) {}
+func (x *NotifyCallback) validate(v *kzrt.Validator) {
+	if x.Attempts == nil {
+		if raw, kept := x.Extra["attempts"]; kept {
+			v.Push("attempts")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.IntervalS == nil {
+		if raw, kept := x.Extra["interval_s"]; kept {
+			v.Push("interval_s")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.TimeoutS == nil {
+		if raw, kept := x.Extra["timeout_s"]; kept {
+			v.Push("timeout_s")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+}

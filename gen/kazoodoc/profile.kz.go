@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Profile is the object profile.
 //
@@ -33,7 +33,11 @@ type Profile struct {
 	// Job title or position of the user (vCard TITLE).
 	Title *string `json:"title,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -145,11 +149,54 @@ func (x *Profile) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *Profile) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *Profile) decode(d *kzrt.Decoder) {
 	*x = Profile{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "addresses":
+			if d.OpenArray() {
+				x.Addresses = []ProfileAddressesItem{}
+				for d.NextElem() {
+					var item ProfileAddressesItem
+					item.decode(d)
+					x.Addresses = append(x.Addresses, item)
+				}
+			}
+		case "assistant":
+			x.Assistant = new(d.String())
+		case "birthday":
+			x.Birthday = new(d.String())
+		case "nicknames":
+			if d.OpenArray() {
+				x.Nicknames = []string{}
+				for d.NextElem() {
+					x.Nicknames = append(x.Nicknames, d.String())
+				}
+			}
+		case "note":
+			x.Note = new(d.String())
+		case "role":
+			x.Role = new(d.String())
+		case "sort-string":
+			x.SortString = new(d.String())
+		case "title":
+			x.Title = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -181,7 +228,11 @@ type ProfileAddressesItem struct {
 	// "pref".
 	Types []ProfileAddressesItemTypesItem `json:"types,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -221,11 +272,35 @@ func (x *ProfileAddressesItem) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *ProfileAddressesItem) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *ProfileAddressesItem) decode(d *kzrt.Decoder) {
 	*x = ProfileAddressesItem{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "address":
+			x.Address = new(d.String())
+		case "types":
+			if d.OpenArray() {
+				x.Types = []ProfileAddressesItemTypesItem{}
+				for d.NextElem() {
+					x.Types = append(x.Types, ProfileAddressesItemTypesItem(d.String()))
+				}
+			}
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

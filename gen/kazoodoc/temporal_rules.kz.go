@@ -9,7 +9,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // TemporalRules is the object temporal_rules.
 //
@@ -71,7 +71,11 @@ type TemporalRules struct {
 	// Support level: supported.
 	Wdays []TemporalRulesWdaysItem `json:"wdays,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -234,11 +238,65 @@ func (x *TemporalRules) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *TemporalRules) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *TemporalRules) decode(d *kzrt.Decoder) {
 	*x = TemporalRules{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "cycle":
+			x.Cycle = new(TemporalRulesCycle(d.String()))
+		case "days":
+			if d.OpenArray() {
+				x.Days = []int64{}
+				for d.NextElem() {
+					x.Days = append(x.Days, d.Int())
+				}
+			}
+		case "enabled":
+			x.Enabled = new(d.Bool())
+		case "flags":
+			if d.OpenArray() {
+				x.Flags = []string{}
+				for d.NextElem() {
+					x.Flags = append(x.Flags, d.String())
+				}
+			}
+		case "interval":
+			x.Interval = d.IntOrKeep(&x.Extra)
+		case "month":
+			x.Month = d.IntOrKeep(&x.Extra)
+		case "name":
+			x.Name = new(d.String())
+		case "ordinal":
+			x.Ordinal = new(TemporalRulesOrdinal(d.String()))
+		case "start_date":
+			x.StartDate = d.IntOrKeep(&x.Extra)
+		case "time_window_start":
+			x.TimeWindowStart = d.IntOrKeep(&x.Extra)
+		case "time_window_stop":
+			x.TimeWindowStop = d.IntOrKeep(&x.Extra)
+		case "wdays":
+			if d.OpenArray() {
+				x.Wdays = []TemporalRulesWdaysItem{}
+				for d.NextElem() {
+					x.Wdays = append(x.Wdays, TemporalRulesWdaysItem(d.String()))
+				}
+			}
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -274,14 +332,33 @@ func (x *TemporalRules) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.Interval != nil {
+	if x.Interval == nil {
+		if raw, kept := x.Extra["interval"]; kept {
+			v.Push("interval")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("interval")
 		if *x.Interval < 1 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Interval)
 		}
 		v.Pop()
 	}
-	if x.Month != nil {
+	if x.Month == nil {
+		if raw, kept := x.Extra["month"]; kept {
+			v.Push("month")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "12",
+				Min:     "1",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("month")
 		if *x.Month < 1 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 1", *x.Month)
@@ -305,7 +382,24 @@ func (x *TemporalRules) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.TimeWindowStart != nil {
+	if x.StartDate == nil {
+		if raw, kept := x.Extra["start_date"]; kept {
+			v.Push("start_date")
+			v.KeptNumber(raw, kzrt.NumberRule{Integer: true})
+			v.Pop()
+		}
+	}
+	if x.TimeWindowStart == nil {
+		if raw, kept := x.Extra["time_window_start"]; kept {
+			v.Push("time_window_start")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "86400",
+				Min:     "0",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("time_window_start")
 		if *x.TimeWindowStart < 0 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.TimeWindowStart)
@@ -315,7 +409,17 @@ func (x *TemporalRules) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.TimeWindowStop != nil {
+	if x.TimeWindowStop == nil {
+		if raw, kept := x.Extra["time_window_stop"]; kept {
+			v.Push("time_window_stop")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "86400",
+				Min:     "0",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("time_window_stop")
 		if *x.TimeWindowStop < 0 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.TimeWindowStop)

@@ -12,7 +12,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Users is the object users.
 //
@@ -141,7 +141,11 @@ type Users struct {
 	// Voicemail is the "voicemail" property.
 	Voicemail *UsersVoicemail `json:"voicemail,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -487,11 +491,129 @@ func (x *Users) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *Users) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *Users) decode(d *kzrt.Decoder) {
 	*x = Users{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "call_forward":
+			x.CallForward = new(UsersCallForward)
+			x.CallForward.decode(d)
+		case "call_recording":
+			x.CallRecording = new(CallRecording)
+			x.CallRecording.decode(d)
+		case "call_restriction":
+			if d.OpenObject() {
+				x.CallRestriction = map[string]UsersCallRestrictionValue{}
+				for d.NextMember() {
+					k := string(d.Key())
+					var item UsersCallRestrictionValue
+					item.decode(d)
+					x.CallRestriction[k] = item
+				}
+			}
+		case "call_waiting":
+			x.CallWaiting = new(CallWaiting)
+			x.CallWaiting.decode(d)
+		case "caller_id":
+			x.CallerID = new(CallerID)
+			x.CallerID.decode(d)
+		case "caller_id_options":
+			x.CallerIDOptions = new(UsersCallerIDOptions)
+			x.CallerIDOptions.decode(d)
+		case "contact_list":
+			x.ContactList = new(UsersContactList)
+			x.ContactList.decode(d)
+		case "dial_plan":
+			x.DialPlan = new(Dialplans)
+			x.DialPlan.decode(d)
+		case "directories":
+			if d.OpenObject() {
+				x.Directories = map[string]json.RawMessage{}
+				for d.NextMember() {
+					k := string(d.Key())
+					x.Directories[k] = d.Raw()
+				}
+			}
+		case "do_not_disturb":
+			x.DoNotDisturb = new(UsersDoNotDisturb)
+			x.DoNotDisturb.decode(d)
+		case "email":
+			x.Email = new(d.String())
+		case "enabled":
+			x.Enabled = new(d.Bool())
+		case "feature_level":
+			x.FeatureLevel = new(d.String())
+		case "first_name":
+			x.FirstName = new(d.String())
+		case "flags":
+			if d.OpenArray() {
+				x.Flags = []string{}
+				for d.NextElem() {
+					x.Flags = append(x.Flags, d.String())
+				}
+			}
+		case "formatters":
+			x.Formatters.decode(d)
+		case "hotdesk":
+			x.Hotdesk = new(UsersHotdesk)
+			x.Hotdesk.decode(d)
+		case "language":
+			x.Language = new(d.String())
+		case "last_name":
+			x.LastName = new(d.String())
+		case "media":
+			x.Media = new(EndpointMedia)
+			x.Media.decode(d)
+		case "metaflows":
+			x.Metaflows = new(Metaflows)
+			x.Metaflows.decode(d)
+		case "music_on_hold":
+			x.MusicOnHold = new(UsersMusicOnHold)
+			x.MusicOnHold.decode(d)
+		case "password":
+			x.Password = new(d.String())
+		case "presence_id":
+			x.PresenceID = new(d.String())
+		case "priv_level":
+			x.PrivLevel = new(UsersPrivLevel(d.String()))
+		case "profile":
+			x.Profile = new(Profile)
+			x.Profile.decode(d)
+		case "pronounced_name":
+			x.PronouncedName = new(UsersPronouncedName)
+			x.PronouncedName.decode(d)
+		case "require_password_update":
+			x.RequirePasswordUpdate = new(d.Bool())
+		case "ringtones":
+			x.Ringtones = new(UsersRingtones)
+			x.Ringtones.decode(d)
+		case "timezone":
+			x.Timezone = new(d.String())
+		case "username":
+			x.Username = new(d.String())
+		case "verified":
+			x.Verified = new(d.Bool())
+		case "vm_to_email_enabled":
+			x.VMToEmailEnabled = new(d.Bool())
+		case "voicemail":
+			x.Voicemail = new(UsersVoicemail)
+			x.Voicemail.decode(d)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -680,7 +802,11 @@ type UsersCallForward struct {
 	// Default: true.
 	Substitute *bool `json:"substitute,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -828,11 +954,42 @@ func (x *UsersCallForward) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *UsersCallForward) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *UsersCallForward) decode(d *kzrt.Decoder) {
 	*x = UsersCallForward{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "direct_calls_only":
+			x.DirectCallsOnly = new(d.Bool())
+		case "enabled":
+			x.Enabled = new(d.Bool())
+		case "failover":
+			x.Failover = new(d.Bool())
+		case "ignore_early_media":
+			x.IgnoreEarlyMedia = new(d.Bool())
+		case "keep_caller_id":
+			x.KeepCallerID = new(d.Bool())
+		case "number":
+			x.Number = new(d.String())
+		case "require_keypress":
+			x.RequireKeypress = new(d.Bool())
+		case "substitute":
+			x.Substitute = new(d.Bool())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -859,7 +1016,11 @@ type UsersCallRestrictionValue struct {
 	// still applies.
 	Action *UsersCallRestrictionValueAction `json:"action,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -890,11 +1051,28 @@ func (x *UsersCallRestrictionValue) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *UsersCallRestrictionValue) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *UsersCallRestrictionValue) decode(d *kzrt.Decoder) {
 	*x = UsersCallRestrictionValue{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "action":
+			x.Action = new(UsersCallRestrictionValueAction(d.String()))
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -955,7 +1133,11 @@ type UsersCallerIDOptions struct {
 	// only the number, "none" nothing.
 	OutboundPrivacy *UsersCallerIDOptionsOutboundPrivacy `json:"outbound_privacy,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -987,11 +1169,28 @@ func (x *UsersCallerIDOptions) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *UsersCallerIDOptions) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *UsersCallerIDOptions) decode(d *kzrt.Decoder) {
 	*x = UsersCallerIDOptions{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "outbound_privacy":
+			x.OutboundPrivacy = new(UsersCallerIDOptionsOutboundPrivacy(d.String()))
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1056,7 +1255,11 @@ type UsersContactList struct {
 	// Support level: supported.
 	Exclude *bool `json:"exclude,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1087,11 +1290,28 @@ func (x *UsersContactList) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *UsersContactList) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *UsersContactList) decode(d *kzrt.Decoder) {
 	*x = UsersContactList{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "exclude":
+			x.Exclude = new(d.Bool())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1112,7 +1332,11 @@ type UsersDoNotDisturb struct {
 	// If true, do-not-disturb is on for this user.
 	Enabled *bool `json:"enabled,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1143,11 +1367,28 @@ func (x *UsersDoNotDisturb) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *UsersDoNotDisturb) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *UsersDoNotDisturb) decode(d *kzrt.Decoder) {
 	*x = UsersDoNotDisturb{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "enabled":
+			x.Enabled = new(d.Bool())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1190,7 +1431,11 @@ type UsersHotdesk struct {
 	// Default: false.
 	RequirePIN *bool `json:"require_pin,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1282,11 +1527,36 @@ func (x *UsersHotdesk) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *UsersHotdesk) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *UsersHotdesk) decode(d *kzrt.Decoder) {
 	*x = UsersHotdesk{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "enabled":
+			x.Enabled = new(d.Bool())
+		case "id":
+			x.ID = new(d.String())
+		case "keep_logged_in_elsewhere":
+			x.KeepLoggedInElsewhere = new(d.Bool())
+		case "pin":
+			x.PIN = new(d.String())
+		case "require_pin":
+			x.RequirePIN = new(d.Bool())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1322,7 +1592,11 @@ type UsersMusicOnHold struct {
 	// At most 128 characters.
 	MediaID *string `json:"media_id,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1353,11 +1627,28 @@ func (x *UsersMusicOnHold) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *UsersMusicOnHold) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *UsersMusicOnHold) decode(d *kzrt.Decoder) {
 	*x = UsersMusicOnHold{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "media_id":
+			x.MediaID = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1415,7 +1706,11 @@ type UsersPronouncedName struct {
 	// At most 128 characters.
 	MediaID *string `json:"media_id,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1446,11 +1741,28 @@ func (x *UsersPronouncedName) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *UsersPronouncedName) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *UsersPronouncedName) decode(d *kzrt.Decoder) {
 	*x = UsersPronouncedName{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "media_id":
+			x.MediaID = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1490,7 +1802,11 @@ type UsersRingtones struct {
 	// At most 256 characters.
 	Internal *string `json:"internal,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1535,11 +1851,30 @@ func (x *UsersRingtones) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *UsersRingtones) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *UsersRingtones) decode(d *kzrt.Decoder) {
 	*x = UsersRingtones{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "external":
+			x.External = new(d.String())
+		case "internal":
+			x.Internal = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1569,7 +1904,11 @@ type UsersVoicemail struct {
 	// Notify is the "notify" property.
 	Notify *UsersVoicemailNotify `json:"notify,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1592,11 +1931,29 @@ func (x *UsersVoicemail) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *UsersVoicemail) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *UsersVoicemail) decode(d *kzrt.Decoder) {
 	*x = UsersVoicemail{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "notify":
+			x.Notify = new(UsersVoicemailNotify)
+			x.Notify.decode(d)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -1621,7 +1978,11 @@ type UsersVoicemailNotify struct {
 	// Callback is the "callback" property.
 	Callback *NotifyCallback `json:"callback,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1644,11 +2005,29 @@ func (x *UsersVoicemailNotify) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *UsersVoicemailNotify) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *UsersVoicemailNotify) decode(d *kzrt.Decoder) {
 	*x = UsersVoicemailNotify{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "callback":
+			x.Callback = new(NotifyCallback)
+			x.Callback.decode(d)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

@@ -10,7 +10,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Vmboxes is the object vmboxes.
 //
@@ -141,7 +141,11 @@ type Vmboxes struct {
 	// Default: false. Support level: alpha.
 	Transcribe *bool `json:"transcribe,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -552,11 +556,93 @@ func (x *Vmboxes) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *Vmboxes) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *Vmboxes) decode(d *kzrt.Decoder) {
 	*x = Vmboxes{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "announcement_only":
+			x.AnnouncementOnly = new(d.Bool())
+		case "check_if_owner":
+			x.CheckIfOwner = new(d.Bool())
+		case "delete_after_notify":
+			x.DeleteAfterNotify = new(d.Bool())
+		case "flags":
+			if d.OpenArray() {
+				x.Flags = []string{}
+				for d.NextElem() {
+					x.Flags = append(x.Flags, d.String())
+				}
+			}
+		case "include_message_on_notify":
+			x.IncludeMessageOnNotify = new(d.Bool())
+		case "include_transcription_on_notify":
+			x.IncludeTranscriptionOnNotify = new(d.Bool())
+		case "is_setup":
+			x.IsSetup = new(d.Bool())
+		case "is_voicemail_ff_rw_enabled":
+			x.IsVoicemailFfRwEnabled = new(d.Bool())
+		case "mailbox":
+			x.Mailbox = new(d.String())
+		case "media":
+			x.Media = new(VmboxesMedia)
+			x.Media.decode(d)
+		case "media_extension":
+			x.MediaExtension = new(VmboxesMediaExtension(d.String()))
+		case "name":
+			x.Name = new(d.String())
+		case "not_configurable":
+			x.NotConfigurable = new(d.Bool())
+		case "notify":
+			x.Notify = new(VmboxesNotify)
+			x.Notify.decode(d)
+		case "notify_email_addresses":
+			if d.OpenArray() {
+				x.NotifyEmailAddresses = []string{}
+				for d.NextElem() {
+					x.NotifyEmailAddresses = append(x.NotifyEmailAddresses, d.String())
+				}
+			}
+		case "oldest_message_first":
+			x.OldestMessageFirst = new(d.Bool())
+		case "operator_number":
+			x.OperatorNumber = new(VmboxesOperatorNumber)
+			x.OperatorNumber.decode(d)
+		case "owner_id":
+			x.OwnerID = new(d.String())
+		case "pin":
+			x.PIN = new(d.String())
+		case "require_pin":
+			x.RequirePIN = new(d.Bool())
+		case "save_after_notify":
+			x.SaveAfterNotify = new(d.Bool())
+		case "seek_duration_ms":
+			x.SeekDurationMS = d.IntOrKeep(&x.Extra)
+		case "skip_envelope":
+			x.SkipEnvelope = new(d.Bool())
+		case "skip_greeting":
+			x.SkipGreeting = new(d.Bool())
+		case "skip_instructions":
+			x.SkipInstructions = new(d.Bool())
+		case "timezone":
+			x.Timezone = new(d.String())
+		case "transcribe":
+			x.Transcribe = new(d.Bool())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -624,7 +710,16 @@ func (x *Vmboxes) validate(v *kzrt.Validator) {
 		v.Length(*x.PIN, 4, 6)
 		v.Pop()
 	}
-	if x.SeekDurationMS != nil {
+	if x.SeekDurationMS == nil {
+		if raw, kept := x.Extra["seek_duration_ms"]; kept {
+			v.Push("seek_duration_ms")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Min:     "0",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("seek_duration_ms")
 		if *x.SeekDurationMS < 0 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.SeekDurationMS)
@@ -650,7 +745,11 @@ type VmboxesMedia struct {
 	// Length 32 to 32 characters. Support level: supported.
 	Unavailable *string `json:"unavailable,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -682,11 +781,28 @@ func (x *VmboxesMedia) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *VmboxesMedia) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *VmboxesMedia) decode(d *kzrt.Decoder) {
 	*x = VmboxesMedia{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "unavailable":
+			x.Unavailable = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -742,7 +858,11 @@ type VmboxesNotify struct {
 	// Callback is the "callback" property.
 	Callback *NotifyCallback `json:"callback,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -765,11 +885,29 @@ func (x *VmboxesNotify) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *VmboxesNotify) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *VmboxesNotify) decode(d *kzrt.Decoder) {
 	*x = VmboxesNotify{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "callback":
+			x.Callback = new(NotifyCallback)
+			x.Callback.decode(d)
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -825,29 +963,29 @@ func (x *VmboxesOperatorNumber) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *VmboxesOperatorNumber) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *VmboxesOperatorNumber) decode(d *kzrt.Decoder) {
 	*x = VmboxesOperatorNumber{}
-	var decodeErr error
-	switch kzrt.Kind(data) {
+	try := d.Alternatives()
+	defer try.End()
+	switch d.Kind() {
 	case '"':
-		var c string
-		if err := kzrt.Decode(data, &c); err != nil {
-			decodeErr = kzrt.Deeper(decodeErr, err)
-		} else {
-			x.String = &c
-			return nil
+		x.String = new(d.String())
+		if try.Decoded() {
+			return
 		}
 	case '0':
-		if kzrt.IsInteger(data) {
-			var c int64
-			if err := kzrt.Decode(data, &c); err != nil {
-				decodeErr = kzrt.Deeper(decodeErr, err)
-			} else {
-				x.Int = &c
-				return nil
+		if d.IsInteger() {
+			x.Int = new(d.Int())
+			if try.Decoded() {
+				return
 			}
 		}
 	}
-	return kzrt.NoAlternative(data, "integer or string", kzrt.CodeNoneOf, decodeErr)
+	try.Fail("integer or string", kzrt.CodeNoneOf)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors

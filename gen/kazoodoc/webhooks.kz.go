@@ -11,7 +11,7 @@ import (
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
-const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
+const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
 // Webhooks is the object webhooks.
 //
@@ -70,7 +70,11 @@ type Webhooks struct {
 	// Required. Format: uri. Support level: supported.
 	URI *string `json:"uri,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing.
+	// that decoding and encoding again loses nothing. A number its field
+	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
+	// Kazoo reads as a float; a number beyond float64) is kept here too,
+	// under its property's name, with the field left nil; Validate checks
+	// it against the property's schema.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -225,11 +229,52 @@ func (x *Webhooks) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra. A value of the wrong JSON type is an error naming
-// its JSON pointer; constraints are checked by Validate.
+// name are kept in Extra, and so is a number its field cannot hold (see
+// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
+// constraints are checked by Validate. A property written twice keeps its
+// first value, as Kazoo reads it.
 func (x *Webhooks) UnmarshalJSON(data []byte) error {
+	return modules.Unmarshal(data, x.decode)
+}
+
+// decode reads x from d, replacing what it held.
+func (x *Webhooks) decode(d *kzrt.Decoder) {
 	*x = Webhooks{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "custom_data":
+			if d.OpenObject() {
+				x.CustomData = map[string]string{}
+				for d.NextMember() {
+					k := string(d.Key())
+					x.CustomData[k] = d.String()
+				}
+			}
+		case "enabled":
+			x.Enabled = new(d.Bool())
+		case "format":
+			x.Format = new(WebhooksFormat(d.String()))
+		case "hook":
+			x.Hook = new(d.String())
+		case "http_verb":
+			x.HTTPVerb = new(WebhooksHTTPVerb(d.String()))
+		case "include_internal_legs":
+			x.IncludeInternalLegs = new(d.Bool())
+		case "include_subaccounts":
+			x.IncludeSubaccounts = new(d.Bool())
+		case "name":
+			x.Name = new(d.String())
+		case "retries":
+			x.Retries = d.IntOrKeep(&x.Extra)
+		case "uri":
+			x.URI = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
@@ -262,7 +307,17 @@ func (x *Webhooks) validate(v *kzrt.Validator) {
 	if x.Name == nil {
 		v.Missing("name")
 	}
-	if x.Retries != nil {
+	if x.Retries == nil {
+		if raw, kept := x.Extra["retries"]; kept {
+			v.Push("retries")
+			v.KeptNumber(raw, kzrt.NumberRule{
+				Integer: true,
+				Max:     "4",
+				Min:     "0",
+			})
+			v.Pop()
+		}
+	} else {
 		v.Push("retries")
 		if *x.Retries < 0 {
 			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.Retries)

@@ -222,7 +222,7 @@ func (g *generator) emitDiscriminated(name string, t *model.Type) {
 		}),
 	)
 
-	g.emitDiscUnmarshal(name, u)
+	g.emitDiscUnmarshal(name, t, u)
 	g.emitValidate(name, t, true, func(grp *jen.Group) { g.discChecks(grp, name, t, u) })
 	g.emitDiscBuilderInterface(name, u)
 	for _, c := range u.cases {
@@ -260,50 +260,41 @@ func (g *generator) emitDiscProperty(name string, t *model.Type, u *discUnion) {
 				sw.Case(jen.Id("x").Dot(c.field).Op("!=").Nil()).Block(jen.Return(jen.Lit(c.Value)))
 			}
 		}),
-		jen.Var().Id("value").String(),
-		jen.If(
-			jen.List(jen.Id("members"), jen.Err()).Op(":=").Qual(kzrt, "Members").Call(jen.Id("x").Dot(u.unknown)),
-			jen.Err().Op("==").Nil(),
-		).Block(
-			jen.Id("_").Op("=").Qual(kzrt, "Decode").Call(jen.Id("members").Index(jen.Lit(u.Property)), jen.Op("&").Id("value")),
-		),
-		jen.Return(typ.Clone().Call(jen.Id("value"))),
+		jen.Return(typ.Clone().Call(jen.Qual(kzrt, "StringMember").Call(jen.Id("x").Dot(u.unknown), jen.Lit(u.Property)))),
 	)
 }
 
 // emitDiscUnmarshal decodes the kind the property names, or keeps the
-// value in Unknown. A kind's value of the wrong shape is an error at the
-// union, as Kazoo reports the oneOf.
-func (g *generator) emitDiscUnmarshal(name string, u *discUnion) {
-	g.comment(fmt.Sprintf("UnmarshalJSON decodes a JSON object as the kind its %q names; "+
+// value in Unknown. A kind's value of the wrong shape, or a value that is
+// no object, is an error at the union, as Kazoo reports the oneOf.
+func (g *generator) emitDiscUnmarshal(name string, t *model.Type, u *discUnion) {
+	g.emitUnmarshalJSON(name, t, fmt.Sprintf("UnmarshalJSON decodes a JSON object as the kind its %q names; "+
 		"an object whose %q names none is kept in %s.", u.Property, u.Property, u.unknown))
-	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().BlockFunc(func(grp *jen.Group) {
+	g.emitDecodeMethod(name, t, func(grp *jen.Group) {
 		grp.Op("*").Id("x").Op("=").Id(name).Values()
-		grp.List(jen.Id("members"), jen.Err()).Op(":=").Qual(kzrt, "Members").Call(jen.Id("data"))
-		grp.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
-		grp.Var().Id("value").String()
-		grp.If(
-			jen.List(jen.Id("raw"), jen.Id("ok")).Op(":=").Id("members").Index(jen.Lit(u.Property)),
-			jen.Id("ok").Op("&&").Qual(kzrt, "Decode").Call(jen.Id("raw"), jen.Op("&").Id("value")).Op("==").Nil(),
-		).Block(
-			jen.Switch(jen.Id("value")).BlockFunc(func(sw *jen.Group) {
-				for _, c := range u.cases {
-					sw.Case(jen.Lit(c.Value)).Block(
-						jen.Var().Id("c").Add(g.goType(c.Variant)),
-						jen.If(jen.Err().Op(":=").Add(g.decodeFunc(c.Variant)).Call(jen.Id("data"), jen.Op("&").Id("c")), jen.Err().Op("!=").Nil()).Block(
-							jen.Return(jen.Qual(kzrt, "NoAlternative").Call(jen.Id("data"), jen.Lit("JSON object"), code("CodeNoneOf"), jen.Err())),
-						),
-						// The property is the kind's, not an unknown member of it.
-						jen.Delete(jen.Id("c").Dot("Extra"), jen.Lit(u.Property)),
-						jen.If(jen.Len(jen.Id("c").Dot("Extra")).Op("==").Lit(0)).Block(jen.Id("c").Dot("Extra").Op("=").Nil()),
+		grp.Id("try").Op(":=").Add(dec).Dot("Alternatives").Call()
+		grp.Defer().Id("try").Dot("End").Call()
+		grp.Switch(jen.String().Call(dec.Clone().Dot("PeekString").Call(jen.Lit(u.Property)))).BlockFunc(func(sw *jen.Group) {
+			for _, c := range u.cases {
+				sw.Case(jen.Lit(c.Value)).BlockFunc(func(body *jen.Group) {
+					body.Var().Id("c").Add(g.goType(c.Variant))
+					// The property is the kind's, not an unknown member of it.
+					body.Add(dec).Dot("Implied").Call(jen.Lit(u.Property))
+					g.decodeInto(body, c.Variant, jen.Id("c"), 0)
+					body.If(jen.Id("try").Dot("Decoded").Call()).Block(
 						jen.Id("x").Dot(c.field).Op("=").Op("&").Id("c"),
-						jen.Return(jen.Nil()),
+						jen.Return(),
 					)
-				}
-			}),
-		)
-		grp.Id("x").Dot(u.unknown).Op("=").Append(jen.Qual(jsonPkg, "RawMessage").Call(jen.Nil()), jen.Id("data").Op("..."))
-		grp.Return(jen.Nil())
+				})
+			}
+			sw.Default().Block(
+				jen.If(dec.Clone().Dot("Kind").Call().Op("==").LitRune('{')).Block(
+					jen.Id("x").Dot(u.unknown).Op("=").Add(dec).Dot("Raw").Call(),
+					jen.Return(),
+				),
+			)
+		})
+		grp.Id("try").Dot("Fail").Call(jen.Lit("JSON object"), code("CodeNoneOf"))
 	})
 }
 
@@ -340,36 +331,41 @@ func (g *generator) discChecks(grp *jen.Group, name string, t *model.Type, u *di
 			)
 		}
 		sw.Default().BlockFunc(func(body *jen.Group) {
-			body.List(jen.Id("members"), jen.Err()).Op(":=").Qual(kzrt, "Members").Call(jen.Id("x").Dot(u.unknown))
+			raw := jen.Id("_")
+			if t.Shared != nil {
+				raw = jen.Id("raw")
+			}
+			body.List(raw, jen.Id("found"), jen.Err()).Op(":=").Qual(kzrt, "Member").Call(jen.Id("x").Dot(u.unknown), jen.Lit(u.Property))
 			body.If(jen.Err().Op("!=").Nil()).Block(
 				val.Clone().Dot("Merge").Call(jen.Qual(kzrt, "AsErrors").Call(jen.Err())),
 				jen.Return(),
 			)
-			if t.Shared != nil {
-				f := t.Shared.Fields[0]
-				checks := append([]jen.Code{val.Clone().Dot("Push").Call(jen.Lit(u.Property))}, g.rawChecks(f.Type, jen.Id("raw"), 0)...)
-				checks = append(checks, val.Clone().Dot("Pop").Call())
-				stmt := jen.If(jen.List(jen.Id("raw"), jen.Id("ok")).Op(":=").Id("members").Index(jen.Lit(u.Property)), jen.Id("ok")).Block(checks...)
-				if !f.MayOmit() {
-					stmt = stmt.Else().Block(val.Clone().Dot("Missing").Call(jen.Lit(u.Property)))
-				}
-				body.Add(stmt)
-			}
 			// A value with the property selects no kind: each kind's
 			// value is fixed. Without it, each kind whose schema accepts
 			// the value matches, as Kazoo applies the fixed value only to
 			// a property that is there.
-			body.If(jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Id("members").Index(jen.Lit(u.Property)), jen.Id("ok")).Block(
+			found := []jen.Code{}
+			if t.Shared != nil {
+				f := t.Shared.Fields[0]
+				found = append(found, val.Clone().Dot("Push").Call(jen.Lit(u.Property)))
+				found = append(found, g.rawChecks(f.Type, jen.Id("raw"), 0)...)
+				found = append(found, val.Clone().Dot("Pop").Call())
+			}
+			found = append(found,
 				val.Clone().Dot("Reportf").Call(code("CodeNoneOf"),
 					jen.Lit(fmt.Sprintf("no alternative matches: %s %%q is none of %s", strconv.Quote(u.Property), strings.Join(kinds, ", "))),
 					jen.Id("x").Dot(u.method).Call()),
 				jen.Return(),
 			)
+			body.If(jen.Id("found")).Block(found...)
+			if t.Shared != nil && !t.Shared.Fields[0].MayOmit() {
+				body.Add(val.Clone().Dot("Missing").Call(jen.Lit(u.Property)))
+			}
 			body.Id("matches").Op(":=").Lit(0)
 			for _, c := range u.cases {
 				body.Block(
 					jen.Var().Id("c").Add(g.goType(c.Variant)),
-					jen.If(g.decodeFunc(c.Variant).Call(jen.Id("x").Dot(u.unknown), jen.Op("&").Id("c")).Op("==").Nil().Op("&&").
+					jen.If(g.unmarshalCall(c.Variant, jen.Id("x").Dot(u.unknown), jen.Id("c")).Op("==").Nil().Op("&&").
 						Len(val.Clone().Dot("Try").Call(jen.Func().Params(jen.Id("v").Op("*").Qual(kzrt, "Validator")).Block(
 							g.checks(c.Variant, jen.Id("c"), false, 0)...,
 						))).Op("==").Lit(0)).Block(jen.Id("matches").Op("++")),

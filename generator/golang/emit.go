@@ -140,7 +140,11 @@ func (g *generator) emitStruct(name string, t *model.Type) {
 			g.fieldDecl(grp, f)
 		}
 		grp.Comment("Extra holds properties the schema does not name, kept verbatim so")
-		grp.Comment("that decoding and encoding again loses nothing.")
+		grp.Comment("that decoding and encoding again loses nothing. A number its field")
+		grp.Comment("cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which")
+		grp.Comment("Kazoo reads as a float; a number beyond float64) is kept here too,")
+		grp.Comment("under its property's name, with the field left nil; Validate checks")
+		grp.Comment("it against the property's schema.")
 		grp.Id("Extra").Map(jen.String()).Qual(jsonPkg, "RawMessage").Tag(map[string]string{"json": "-"})
 	})
 	g.emitDefaults(name, fields)
@@ -210,9 +214,8 @@ func (g *generator) emitEnum(name string, t *model.Type) {
 }
 
 // emitEnumRoot gives an enum that is a whole schema MarshalJSON and
-// Validate, with value receivers like Valid. As for emitNamed's types,
-// there is no UnmarshalJSON: a JSON string decodes into it as into any
-// string type.
+// Validate, with value receivers like Valid, and UnmarshalJSON, which
+// reads any JSON string (Validate checks the value).
 func (g *generator) emitEnumRoot(name string, t *model.Type) {
 	g.comment("MarshalJSON encodes x as a JSON string.")
 	g.file.Func().Params(jen.Id("x").Id(name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
@@ -220,6 +223,7 @@ func (g *generator) emitEnumRoot(name string, t *model.Type) {
 		jen.Id("e").Dot("String").Call(jen.String().Call(jen.Id("x"))),
 		jen.Return(jen.Id("e").Dot("Bytes").Call()),
 	)
+	g.emitNamedDecode(name, t)
 	g.emitValidate(name, t, false, func(grp *jen.Group) {
 		grp.If(jen.Op("!").Id("x").Dot("Valid").Call()).Block(
 			val.Clone().Dot("Enum").Call(jen.String().Call(jen.Id("x")), jen.Lit(enumList(t.Enum))),
@@ -267,10 +271,8 @@ func enumList(values []any) string {
 
 // emitNamed declares a root schema that is a map, a list or a scalar. Its
 // methods have value receivers, so a literal can be validated
-// (Headers{…}.Validate()), and it has no UnmarshalJSON, which would need a
-// pointer receiver: it decodes as its underlying type does, and
-// kzrt.Decode, which generated code decodes with, refuses null items and
-// values of the wrong JSON type.
+// (Headers{…}.Validate()), except UnmarshalJSON and decode, which fill
+// the value in.
 func (g *generator) emitNamed(name string, t *model.Type) {
 	g.typeComment(name, t, "the schema")
 	g.file.Type().Id(name).Add(g.underlying(t))
@@ -279,6 +281,7 @@ func (g *generator) emitNamed(name string, t *model.Type) {
 		underlying := *t
 		g.encodeValue(grp, &underlying, g.convert(t, jen.Id("x")), 0)
 	})
+	g.emitNamedDecode(name, t)
 	g.emitValidate(name, t, false, func(grp *jen.Group) {
 		underlying := *t
 		g.valueChecks(grp, &underlying, g.convert(t, jen.Id("x")), 0)

@@ -118,22 +118,6 @@ func (g *generator) emitStructMarshal(name string, t *model.Type, fields []field
 	})
 }
 
-func (g *generator) emitStructUnmarshal(name string, t *model.Type, fields []field) {
-	g.comment("UnmarshalJSON decodes a JSON object into x. Properties the schema " +
-		"does not name are kept in Extra. A value of the wrong JSON type is an " +
-		"error naming its JSON pointer; constraints are checked by Validate.")
-	decode := jen.Qual(kzrt, "DecodeObject")
-	for _, f := range fields {
-		if g.holdsNode(f.Type) {
-			decode = jen.Id("modules").Dot("DecodeObject")
-		}
-	}
-	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
-		jen.Op("*").Id("x").Op("=").Id(name).Values(),
-		jen.Return(decode.Call(jen.Id("data"), jen.Id("x"), jen.Op("&").Id("x").Dot("Extra"))),
-	)
-}
-
 // ---------------------------------------------------------------- defaults
 
 // defaultLiteral renders a scalar default as a Go constant expression.

@@ -287,7 +287,7 @@ func patternOf(t *model.Type, index int) patternUse {
 // treeNames are the names a callflow package declares besides its schema
 // types; they are claimed first, so no schema takes them.
 var treeNames = []string{"Node", "Data", "Builder", "RawData", "Tree", "DefaultChild",
-	"Document", "Modules", "Parse", "ParseAnswer", "NewNode", "NewData", "Example"}
+	"Document", "Modules", "Parse", "ParseWith", "ParseAnswer", "NewNode", "NewData", "Example"}
 
 func newGenerator(set *model.Set, opts Options) (*generator, error) {
 	g := &generator{set: set, opts: opts, names: nameSet{}, typeName: map[*model.Type]string{},

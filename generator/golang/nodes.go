@@ -135,7 +135,7 @@ func (g *generator) emitNodes() *jen.File {
 	}
 	call := jen.Qual(kzrt, "NewModules").CallFunc(func(grp *jen.Group) {
 		for _, m := range g.mods {
-			grp.Line().New(jen.Id(m.data))
+			grp.Line().Qual(kzrt, "DataType").Types(jen.Id(m.data)).Call()
 		}
 		grp.Line()
 	})
@@ -164,50 +164,48 @@ func (g *generator) emitNodes() *jen.File {
 	return f
 }
 
-// emitParse declares Parse: a bare node, or a stored callflow document
-// when the set has its schema.
+// emitParse declares ParseAnswer, Parse and ParseWith: a bare node, or
+// a stored callflow document when the set has its schema.
 func (g *generator) emitParse() {
 	f := g.file
-	parseNode := []jen.Code{
-		jen.List(jen.Id("node"), jen.Err()).Op(":=").Id("modules").Dot("ParseNode").Call(jen.Id("data")),
-		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-		jen.Return(jen.Id("node"), jen.Nil()),
-	}
 	fails := func(fn string) string {
-		return fn + " fails only on JSON that is not a callflow at all (invalid JSON, a node or children " +
+		return fn + " fails only on JSON that is not a callflow at all (malformed JSON, a node or children " +
 			"that are not objects, a module that is not a string…), with a *kzrt.DecodeError naming the JSON pointer " +
 			"(kzrt.AsErrors gives it Kazoo's error code); data that does not fit its module is kept as RawData, " +
 			"and Validate reports it with every other problem."
 	}
 	g.comment("ParseAnswer reads a Pivot answer as Kazoo does: one bare callflow node and its subtree, "+
 		"typed module by module (Modules().ParseNode). Unknown modules and properties are kept, so ParseAnswer "+
-		"followed by json.Marshal gives back the same JSON value. Validate then checks it as Kazoo checks an answer. "+
-		"A stored callflow document ({\"flow\":…}) is no answer: it is read as a node without \"module\", which "+
-		"Validate refuses as Kazoo does (/module: required).", fails("ParseAnswer"))
+		"followed by json.Marshal gives back the same JSON value; a key written twice keeps its first value, as "+
+		"Kazoo reads it. Validate then checks it as Kazoo checks an answer. A stored callflow document "+
+		"({\"flow\":…}) is no answer: it is read as a node without \"module\", which Validate refuses as Kazoo "+
+		"does (/module: required).", fails("ParseAnswer"))
 	f.Func().Id("ParseAnswer").Params(jen.Id("data").Index().Byte()).Params(jen.Op("*").Id("Node"), jen.Error()).Block(
 		jen.Return(jen.Id("modules").Dot("ParseNode").Call(jen.Id("data"))))
-	if g.document == nil {
+
+	var document jen.Code = jen.Nil()
+	if g.document != nil {
+		document = jen.Func().Params(decoderParam()).Qual(kzrt, "Tree").Block(
+			jen.Id("doc").Op(":=").New(jen.Id("Document")),
+			jen.Id("doc").Dot(g.decodeMethod(g.document.Root)).Call(dec),
+			jen.Return(jen.Id("doc")),
+		)
+		g.comment("Parse reads callflow JSON of either kind: a bare node ({\"module\":…}), read as ParseAnswer "+
+			"reads a Pivot answer, or a stored callflow document ({\"flow\":…, \"numbers\":[…]}), which it returns "+
+			"as a *Document, read as Crossbar stores it: node data of the wrong JSON type is converted as Crossbar "+
+			"converts it (Document.Conversions), and Document.Validate checks what Crossbar checks. Unknown modules "+
+			"and properties are kept, so Parse followed by json.Marshal gives back the same JSON value, but for "+
+			"converted values; a key written twice keeps its first value, as Kazoo reads it.", fails("Parse"))
+	} else {
 		g.comment("Parse reads one callflow node and its subtree, as ParseAnswer does.", fails("Parse"))
-		f.Func().Id("Parse").Params(jen.Id("data").Index().Byte()).Params(jen.Id("Tree"), jen.Error()).Block(parseNode...)
-		return
 	}
-	g.comment("Parse reads callflow JSON of either kind: a bare node ({\"module\":…}), read as ParseAnswer "+
-		"reads a Pivot answer, or a stored callflow document ({\"flow\":…, \"numbers\":[…]}), which it returns "+
-		"as a *Document, read as Crossbar stores it: node data of the wrong JSON type is converted as Crossbar "+
-		"converts it (Document.Conversions), and Document.Validate checks what Crossbar checks. Unknown modules "+
-		"and properties are kept, so Parse followed by json.Marshal gives back the same JSON value, but for "+
-		"converted values.", fails("Parse"))
 	f.Func().Id("Parse").Params(jen.Id("data").Index().Byte()).Params(jen.Id("Tree"), jen.Error()).Block(
-		append([]jen.Code{
-			jen.List(jen.Id("isDocument"), jen.Err()).Op(":=").Qual(kzrt, "IsDocument").Call(jen.Id("data")),
-			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
-			jen.If(jen.Id("isDocument")).Block(
-				jen.Id("doc").Op(":=").New(jen.Id("Document")),
-				jen.If(jen.Err().Op(":=").Id("doc").Dot("UnmarshalJSON").Call(jen.Id("data")), jen.Err().Op("!=").Nil()).Block(
-					jen.Return(jen.Nil(), jen.Err())),
-				jen.Return(jen.Id("doc"), jen.Nil()),
-			),
-		}, parseNode...)...,
+		jen.Return(jen.Id("ParseWith").Call(jen.Id("data"), jen.Qual(kzrt, "DecodeOptions").Values())),
+	)
+	g.comment("ParseWith is Parse with options: kzrt.DecodeOptions.OnDuplicate hears of every key written twice, " +
+		"for tools that warn about them.")
+	f.Func().Id("ParseWith").Params(jen.Id("data").Index().Byte(), jen.Id("opts").Qual(kzrt, "DecodeOptions")).Params(jen.Id("Tree"), jen.Error()).Block(
+		jen.Return(jen.Id("modules").Dot("ParseTree").Call(jen.Id("data"), jen.Id("opts"), document)),
 	)
 }
 

@@ -205,17 +205,6 @@ func (g *generator) holdsNodeSeen(t *model.Type, seen map[*model.Schema]bool) bo
 	return false
 }
 
-// decodeFunc is the function that decodes a value of t from JSON:
-// kzrt.Decode, or the package's modules.Decode when the value holds
-// callflow nodes, whose data only the package's modules (its own, or
-// those of Options.NodesFrom) can type.
-func (g *generator) decodeFunc(t *model.Type) *jen.Statement {
-	if g.holdsNode(t) {
-		return jen.Id("modules").Dot("Decode")
-	}
-	return jen.Qual(kzrt, "Decode")
-}
-
 // sortedKeys is the expression listing the keys of map m in order, for
 // deterministic output: slices.Sorted(maps.Keys(m)).
 func sortedKeys(m *jen.Statement) *jen.Statement {

@@ -166,110 +166,6 @@ func (g *generator) ambiguous(alts []alternative) bool {
 	return false
 }
 
-// decodeAlternative tries one alternative on data. With several candidates
-// for the JSON kind, the first that decodes and validates wins, and the
-// first that merely decodes is the fallback.
-func (g *generator) decodeAlternative(grp *jen.Group, a alternative, several bool) {
-	assign := jen.Id("x").Dot(a.goName).Op("=").Op("&").Id("c")
-	if g.nilable(a.t) {
-		assign = jen.Id("x").Dot(a.goName).Op("=").Id("c")
-	}
-	if g.shapeOf(a.t) == shapeRaw {
-		grp.Id("x").Dot(a.goName).Op("=").Append(jen.Qual(jsonPkg, "RawMessage").Call(jen.Nil()), jen.Id("data").Op("..."))
-		grp.Return(jen.Nil())
-		return
-	}
-	decode := jen.Id("err").Op(":=").Add(g.decodeFunc(a.t)).Call(jen.Id("data"), jen.Op("&").Id("c"))
-	// When the value fits the alternative's JSON kind but not its shape,
-	// the error from the alternative that got deepest is the one returned.
-	var onErr jen.Code = jen.Id("decodeErr").Op("=").Qual(kzrt, "Deeper").Call(jen.Id("decodeErr"), jen.Id("err"))
-	var onOK []jen.Code
-	if several {
-		onOK = []jen.Code{
-			jen.If(jen.Qual(kzrt, "Check").Call(jen.Func().Params(jen.Id("v").Op("*").Qual(kzrt, "Validator")).Block(
-				g.checks(a.t, jen.Id("c"), false, 0)...,
-			))).Block(assign.Clone(), jen.Return(jen.Nil())),
-			jen.If(jen.Id("fallback").Op("==").Nil()).Block(
-				jen.Id("fallback").Op("=").Func().Params().Block(assign.Clone()),
-			),
-		}
-	} else {
-		onOK = []jen.Code{assign, jen.Return(jen.Nil())}
-	}
-	body := []jen.Code{
-		jen.Var().Id("c").Add(g.goType(a.t)),
-		jen.If(decode, jen.Id("err").Op("!=").Nil()).Block(onErr).Else().Block(onOK...),
-	}
-	switch {
-	case a.t.Resolve().Kind == model.Integer:
-		grp.If(jen.Qual(kzrt, "IsInteger").Call(jen.Id("data"))).Block(body...)
-	case several:
-		grp.Block(body...) // each alternative declares its own c
-	default:
-		for _, c := range body {
-			grp.Add(c)
-		}
-	}
-}
-
-func (g *generator) emitUnionUnmarshal(name string, t *model.Type, shared []field, alts []alternative) {
-	kinds, byKind := g.candidates(alts)
-	var want []string
-	for _, a := range alts {
-		want = append(want, describeKind(a.t))
-	}
-	g.comment("UnmarshalJSON decodes the alternative that fits the JSON value. " +
-		"When several could, the first one that is also valid is chosen.")
-	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().BlockFunc(func(grp *jen.Group) {
-		grp.Op("*").Id("x").Op("=").Id(name).Values()
-		if len(shared) > 0 {
-			g.decodeShared(grp, shared)
-		}
-		ambiguous := g.ambiguous(alts)
-		if ambiguous {
-			grp.Var().Id("fallback").Func().Params()
-		}
-		grp.Var().Id("decodeErr").Error()
-		grp.Switch(jen.Qual(kzrt, "Kind").Call(jen.Id("data"))).BlockFunc(func(sw *jen.Group) {
-			for _, k := range kinds {
-				sw.Case(kindCase(k)...).BlockFunc(func(body *jen.Group) {
-					for _, a := range byKind[k] {
-						g.decodeAlternative(body, a, len(byKind[k]) > 1)
-					}
-				})
-			}
-		})
-		if ambiguous {
-			grp.If(jen.Id("fallback").Op("!=").Nil()).Block(jen.Id("fallback").Call(), jen.Return(jen.Nil()))
-		}
-		grp.Return(jen.Qual(kzrt, "NoAlternative").Call(jen.Id("data"), jen.Lit(strings.Join(dedupe(want), " or ")), unionCode(t), jen.Id("decodeErr")))
-	})
-}
-
-// decodeShared takes the shared properties out of the object; the rest is
-// what the alternatives decode.
-func (g *generator) decodeShared(grp *jen.Group, shared []field) {
-	grp.List(jen.Id("members"), jen.Err()).Op(":=").Qual(kzrt, "Members").Call(jen.Id("data"))
-	grp.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
-	for _, f := range shared {
-		dst := jen.Id("x").Dot(f.goName)
-		var decode jen.Code
-		if g.shapeOf(f.Type) == shapeRaw {
-			decode = dst.Op("=").Id("raw")
-		} else {
-			decode = jen.If(jen.Err().Op(":=").Add(g.decodeFunc(f.Type)).Call(jen.Id("raw"), jen.Op("&").Add(dst)), jen.Err().Op("!=").Nil()).Block(
-				jen.Return(jen.Qual(kzrt, "At").Call(jen.Lit(f.Name), jen.Err())))
-		}
-		grp.If(jen.List(jen.Id("raw"), jen.Id("ok")).Op(":=").Id("members").Index(jen.Lit(f.Name)), jen.Id("ok")).Block(
-			decode,
-			jen.Delete(jen.Id("members"), jen.Lit(f.Name)),
-		)
-	}
-	grp.If(jen.List(jen.Id("data"), jen.Err()).Op("=").Qual(jsonPkg, "Marshal").Call(jen.Id("members")), jen.Err().Op("!=").Nil()).Block(
-		jen.Return(jen.Err()),
-	)
-}
-
 // unionCode is Kazoo's error code for a value no alternative of t
 // accepts: the oneOf or anyOf fails as a whole; for a list of types, the
 // declared type does.
@@ -341,7 +237,7 @@ func (g *generator) unionChecks(grp *jen.Group, name string, t *model.Type, shar
 				grp.Id("matches").Op("++")
 				continue
 			}
-			cond := g.decodeFunc(a.t).Call(jen.Id("data"), jen.Op("&").Id("c")).Op("==").Nil()
+			cond := g.unmarshalCall(a.t, jen.Id("data"), jen.Id("c")).Op("==").Nil()
 			if a.t.Resolve().Kind == model.Integer {
 				cond = jen.Qual(kzrt, "IsInteger").Call(jen.Id("data")).Op("&&").Add(cond)
 			}

@@ -48,18 +48,21 @@ func (g *generator) structChecks(grp *jen.Group, x *jen.Statement, t *model.Type
 		inner = append(inner, val.Clone().Dot("Pop").Call())
 		// What a missing property is: a problem when it is required and
 		// has no default; else the default, which Kazoo fills in and
-		// checks, a problem only when it breaks its own schema.
+		// checks, a problem only when it breaks its own schema. A number
+		// its field cannot hold is kept in Extra (decode.go) and checked
+		// there instead.
 		var missing []jen.Code
 		if !f.MayOmit() {
 			missing = []jen.Code{val.Clone().Dot("Missing").Call(jen.Lit(f.Name))}
 		} else {
 			missing = g.defaultChecks(f.Name, f.Type)
 		}
+		absent := g.keptNumberCheck(x, f, missing)
 		switch {
-		case len(missing) > 0 && len(checks) > 0:
-			grp.If(ref.Clone().Op("==").Nil()).Block(missing...).Else().Block(inner...)
-		case len(missing) > 0:
-			grp.If(ref.Clone().Op("==").Nil()).Block(missing...)
+		case len(absent) > 0 && len(checks) > 0:
+			grp.If(ref.Clone().Op("==").Nil()).Block(absent...).Else().Block(inner...)
+		case len(absent) > 0:
+			grp.If(ref.Clone().Op("==").Nil()).Block(absent...)
 		case len(checks) > 0:
 			grp.If(ref.Clone().Op("!=").Nil()).Block(inner...)
 		}
@@ -120,7 +123,7 @@ func (g *generator) rawChecks(t *model.Type, raw *jen.Statement, depth int) []je
 		return nil // any JSON value
 	}
 	c := loopVar("c", depth)
-	decode := val.Clone().Dot("Decode").Call(raw.Clone(), jen.Op("&").Id(c))
+	decode := val.Clone().Dot("Decoded").Call(g.unmarshalCall(t, raw, jen.Id(c)))
 	checks := g.checks(t, jen.Id(c), false, depth+1)
 	// Kazoo checks "enum" whatever the value's type: a value of the wrong
 	// type is outside the enum too.
@@ -130,9 +133,11 @@ func (g *generator) rawChecks(t *model.Type, raw *jen.Statement, depth int) []je
 	}
 	switch {
 	case len(checks) == 0 && len(notDecoded) == 0:
-		return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), decode)}
+		return []jen.Code{val.Clone().Dot("Decoded").Call(g.unmarshalCall(t, raw, nil))}
 	case len(notDecoded) == 0:
 		return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), jen.If(decode).Block(checks...))}
+	case len(checks) == 0:
+		return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), jen.If(jen.Op("!").Add(decode)).Block(notDecoded...))}
 	}
 	return []jen.Code{jen.Block(jen.Var().Id(c).Add(g.goType(t)), jen.If(decode).Block(checks...).Else().Block(notDecoded...))}
 }

@@ -31,13 +31,83 @@ func (x *waitData) KzrtEncode(e *kzrt.Encoder) {
 	e.Raw(b)
 }
 func (x *waitData) UnmarshalJSON(data []byte) error {
+	return kzrt.Unmarshal(data, x.KzrtDecode)
+}
+func (x *waitData) KzrtDecode(d *kzrt.Decoder) {
 	*x = waitData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "seconds":
+			x.Seconds = d.IntOrKeep(&x.Extra)
+		case "ratio":
+			x.Ratio = d.FloatOrKeep(&x.Extra)
+		case "loud":
+			x.Loud = new(d.Bool())
+		case "steps":
+			if d.OpenArray() {
+				x.Steps = []int64{}
+				for d.NextElem() {
+					x.Steps = append(x.Steps, d.Int())
+				}
+			}
+		case "label":
+			x.Label = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 func (x *waitData) Validate() error                { return nil }
 func (x *waitData) KzrtValidate(v *kzrt.Validator) {}
 
-var crossbarModules = kzrt.NewModules(new(waitData), new(sayData))
+// pickData holds a union: its "seconds" is read as a oneOf of an
+// integer, and Crossbar converts no union; "loud" is a plain boolean.
+type pickData struct {
+	Seconds *int64
+	Loud    *bool
+}
+
+func (x *pickData) ModuleName() string             { return "pick" }
+func (x *pickData) MarshalJSON() ([]byte, error)   { return json.Marshal(x) }
+func (x *pickData) KzrtEncode(e *kzrt.Encoder)     { e.Raw([]byte(`{}`)) }
+func (x *pickData) Validate() error                { return nil }
+func (x *pickData) KzrtValidate(v *kzrt.Validator) {}
+func (x *pickData) KzrtDecode(d *kzrt.Decoder) {
+	*x = pickData{}
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "loud":
+			x.Loud = new(d.Bool())
+		case "seconds":
+			x.Seconds = pickSeconds(d)
+		default:
+			d.Skip()
+		}
+	}
+}
+
+// pickSeconds reads a oneOf whose one alternative is an integer, as
+// generated code reads unions.
+func pickSeconds(d *kzrt.Decoder) *int64 {
+	try := d.Alternatives()
+	defer try.End()
+	if d.Kind() == '0' {
+		n := d.Int()
+		if try.Decoded() {
+			return &n
+		}
+	}
+	try.Fail("integer", kzrt.CodeNoneOf)
+	return nil
+}
+
+var crossbarModules = kzrt.NewModules(kzrt.DataType[waitData](), kzrt.DataType[sayData](), kzrt.DataType[pickData]())
 
 // storedDoc is a stored callflow document, as a generated package has.
 type storedDoc struct {
@@ -46,8 +116,19 @@ type storedDoc struct {
 }
 
 func (x *storedDoc) UnmarshalJSON(data []byte) error {
-	*x = storedDoc{}
-	return crossbarModules.DecodeObject(data, x, &x.Extra)
+	return crossbarModules.Unmarshal(data, func(d *kzrt.Decoder) {
+		*x = storedDoc{}
+		if !d.OpenObject() {
+			return
+		}
+		for d.NextMember() {
+			if string(d.Key()) == "flow" {
+				x.Flow = d.Node()
+			} else {
+				d.Extra(&x.Extra)
+			}
+		}
+	})
 }
 
 func TestCrossbarConvert(t *testing.T) {
@@ -139,6 +220,24 @@ func TestStoredDocumentConversions(t *testing.T) {
 	}
 	if got := problemsOf(doc.Flow.Validate()); !slices.Equal(got, []string{"/data/loud [type]"}) {
 		t.Errorf("Validate: %q", got)
+	}
+
+	// Nor is a union's value: Kazoo converts a value whose own type is
+	// wrong, not a oneOf none of whose alternatives accepts it.
+	for _, in := range []string{`"20"`, `20.0`} {
+		if err := json.Unmarshal([]byte(`{"flow":{"module":"pick","data":{"seconds":`+in+`}}}`), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if got := problemsOf(doc.Flow.Validate()); !slices.Equal(got, []string{"/data/seconds [not_one_schema_valid]"}) || len(doc.Flow.Converted) != 0 {
+			t.Errorf("a union's %s: %q %v", in, got, doc.Flow.Converted)
+		}
+	}
+	// Values after a union are converted again.
+	if err := json.Unmarshal([]byte(`{"flow":{"module":"pick","data":{"seconds":2,"loud":"true"}}}`), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := doc.Flow.Data.(*pickData); !ok || *p.Seconds != 2 || !*p.Loud || len(doc.Flow.Converted) != 1 {
+		t.Errorf("after a union: %#v %v", doc.Flow.Data, doc.Flow.Converted)
 	}
 
 	// A Pivot answer is never converted.

@@ -18,17 +18,21 @@
 // the client URL check (Blacklist; Validate with WithURLBlacklist checks
 // with a site's list), the formats it checks (FormatOK), and what Crossbar
 // does to a stored callflow (NumbersOrPatterns, CrossbarConvert, which
-// Modules.DecodeObject applies to node data, recording Node.Converted).
+// Decoder.Node applies to node data, recording Node.Converted).
 //
 // The module registry: Modules, which a generated package builds once from
-// its module data types; it types callflow JSON module by module
-// (ParseNode) and lists the modules.
+// its module data types; it types callflow JSON module by module, in one
+// pass (ParseNode, ParseTree), and lists the modules.
 //
 // The machinery generated methods call: a reflection-free JSON Encoder
-// whose output is byte for byte encoding/json's (HTML escaping off),
-// decoding helpers that refuse null and keep JSON pointers in their
-// errors (Decode, DecodeObject, DecodeError), and the Validator that
-// collects every problem with its JSON pointer into Errors.
+// whose output is byte for byte encoding/json's (HTML escaping off), a
+// reflection-free Decoder that reads JSON token by token straight into
+// generated types, as Kazoo reads it (the first copy of a repeated key;
+// integers of any size, and numbers written 20.0 where an integer is
+// wanted, kept verbatim for Validate), with JSON pointers and Kazoo's codes
+// in its errors (DecodeError), and the Validator that collects every
+// problem with its JSON pointer and code into Errors. One walk of a tree
+// can validate and encode it (Node.AppendValidJSON).
 //
 // Application code uses the tree types, usually under a generated
 // package's names (callflow.Node), and Errors, which every Validate

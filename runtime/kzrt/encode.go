@@ -1,7 +1,6 @@
 package kzrt
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -123,13 +122,18 @@ func (e *Encoder) Raw(v json.RawMessage) {
 		e.Null()
 		return
 	}
-	b := bytes.NewBuffer(e.buf) // Compact appends to it, or leaves it as it was
-	if err := json.Compact(b, v); err != nil {
+	var scratch [32]byte
+	start := skipSpace(v, 0)
+	end, _, err := skipValue(v, start, scratch[:0], maxNesting)
+	if err == nil && skipSpace(v, end) < len(v) {
+		err = &syntaxError{offset: skipSpace(v, end), msg: describeByte(v, skipSpace(v, end)) + " after the value"}
+	}
+	if err != nil {
 		e.Fail(fmt.Errorf("kzrt: invalid raw JSON: %w", err))
 		e.Null()
 		return
 	}
-	e.buf = b.Bytes()
+	e.buf = appendCompact(e.buf, v[start:end])
 }
 
 // Extra writes the members of an unknown-properties map, sorted by name.

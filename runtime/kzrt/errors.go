@@ -1,9 +1,7 @@
 package kzrt
 
 import (
-	"encoding/json"
 	"errors"
-	"io"
 	"strings"
 )
 
@@ -51,13 +49,8 @@ func (es Errors) Error() string {
 
 // AsErrors extracts the problem list from an error returned by a generated
 // Validate or UnmarshalJSON method, or by Parse; a plain error becomes one
-// problem at the document root.
-//
-// A *DecodeError is a value that does not fit its Go type, which is what
-// Kazoo reports as a "type" problem (CodeType), or malformed JSON
-// (CodeJSON); when its Err is an Error, that Error's code and message are
-// kept (a union reports a value of no alternative's JSON type as Kazoo
-// does, CodeNoneOf).
+// problem at the document root. A *DecodeError becomes one problem with
+// its code (DecodeError.Code).
 func AsErrors(err error) Errors {
 	if err == nil {
 		return nil
@@ -68,26 +61,9 @@ func AsErrors(err error) Errors {
 	}
 	var de *DecodeError
 	if errors.As(err, &de) {
-		var e Error
-		if errors.As(de.Err, &e) {
-			return Errors{{Pointer: de.Pointer + e.Pointer, Code: e.Code, Message: e.Message}}
-		}
-		return Errors{{Pointer: de.Pointer, Code: decodeCode(de.Err), Message: de.Err.Error()}}
+		return Errors{{Pointer: de.Pointer, Code: de.Code, Message: de.Err.Error()}}
 	}
 	return Errors{{Message: err.Error()}}
-}
-
-// decodeCode is Kazoo's code for the reason a value could not be decoded:
-// malformed JSON, or (everything else) a value of the wrong JSON type.
-func decodeCode(err error) string {
-	var syntax *json.SyntaxError
-	if errors.As(err, &syntax) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return CodeJSON
-	}
-	if errors.Is(err, errTooDeep) {
-		return ""
-	}
-	return CodeType
 }
 
 // EscapeToken escapes one token of a JSON pointer (RFC 6901): "~" becomes

@@ -33,8 +33,22 @@ func (x *sayData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 func (x *sayData) UnmarshalJSON(data []byte) error {
+	return kzrt.Unmarshal(data, x.KzrtDecode)
+}
+
+func (x *sayData) KzrtDecode(d *kzrt.Decoder) {
 	*x = sayData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "text":
+			x.Text = new(d.String())
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
 }
 
 func (x *sayData) Validate() error {
@@ -72,14 +86,23 @@ func (x *byeData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 func (x *byeData) UnmarshalJSON(data []byte) error {
+	return kzrt.Unmarshal(data, x.KzrtDecode)
+}
+
+func (x *byeData) KzrtDecode(d *kzrt.Decoder) {
 	*x = byeData{}
-	return kzrt.DecodeObject(data, x, &x.Extra)
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		d.Extra(&x.Extra)
+	}
 }
 
 func (x *byeData) Validate() error                { return nil }
 func (x *byeData) KzrtValidate(v *kzrt.Validator) {}
 
-var testModules = kzrt.NewModules(new(sayData), new(byeData)).NonModules("action", "say.part")
+var testModules = kzrt.NewModules(kzrt.DataType[sayData](), kzrt.DataType[byeData]()).NonModules("action", "say.part")
 
 func say(text string) *kzrt.Node { return kzrt.NewNode(&sayData{Text: &text}) }
 

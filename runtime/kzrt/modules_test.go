@@ -2,6 +2,7 @@ package kzrt_test
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -33,20 +34,13 @@ func TestModules(t *testing.T) {
 	}
 }
 
-func TestNewModulesRefusesMistakes(t *testing.T) {
-	for name, protos := range map[string][]kzrt.Data{
-		"nil pointer": {(*sayData)(nil)},
-		"twice":       {new(sayData), new(sayData)},
-	} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("%s: no panic", name)
-				}
-			}()
-			kzrt.NewModules(protos...)
-		}()
-	}
+func TestNewModulesRefusesAModuleTwice(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("no panic")
+		}
+	}()
+	kzrt.NewModules(kzrt.DataType[sayData](), kzrt.DataType[sayData]())
 }
 
 func TestParseNode(t *testing.T) {
@@ -197,7 +191,7 @@ func TestParseNodeRefusesWhatIsNotATree(t *testing.T) {
 		{`{"module":"say","data":{},"children":[]}`, "/children", "got array, want object"},
 		{`{"module":"say","data":{},"children":{"_":"bye"}}`, "/children/_", "got string, want object"},
 		{`{"module":"say","data":{},"children":{"_":{"module":"bye","data":{},"children":{"a/b":null}}}}`, "/children/_/children/a~1b", "got null, want object"},
-		{`{"module":5,"data":{}}`, "/module", "got number, want string"},
+		{`{"module":5,"data":{}}`, "/module", "got number 5, want string"},
 		{`{"module":"hold","data":[]}`, "/data", "got array, want object"},
 		{`{"module":"say","data":{},"children":{"_":{"module":"hold","data":"x"}}}`, "/children/_/data", "got string, want object"},
 	}
@@ -234,19 +228,45 @@ func TestIsDocument(t *testing.T) {
 }
 
 // doc is a struct holding nodes, as a generated stored-callflow document
-// does; its UnmarshalJSON decodes them with the modules.
+// does; its decode method reads them with the decoder's modules.
 type doc struct {
-	Flow    *kzrt.Node                 `json:"flow,omitempty"`
-	Options []kzrt.Node                `json:"options,omitempty"`
-	Extra   map[string]json.RawMessage `json:"-"`
+	Flow    *kzrt.Node
+	Options []*kzrt.Node
+	Extra   map[string]json.RawMessage
 }
 
 func (x *doc) UnmarshalJSON(data []byte) error {
-	*x = doc{}
-	return testModules.DecodeObject(data, x, &x.Extra)
+	return testModules.Unmarshal(data, x.decode)
 }
 
-func TestModulesDecodeObject(t *testing.T) {
+func (x *doc) decode(d *kzrt.Decoder) {
+	*x = doc{}
+	if !d.OpenObject() {
+		return
+	}
+	for d.NextMember() {
+		switch string(d.Key()) {
+		case "flow":
+			x.Flow = d.Node()
+		case "options":
+			if d.OpenArray() {
+				x.Options = []*kzrt.Node{}
+				for d.NextElem() {
+					x.Options = append(x.Options, d.Node())
+				}
+			}
+		default:
+			d.Extra(&x.Extra)
+		}
+	}
+}
+
+func (x *doc) Root() *kzrt.Node               { return x.Flow }
+func (x *doc) Validate() error                { return x.Flow.Validate() }
+func (x *doc) MarshalJSON() ([]byte, error)   { return nil, errors.New("not needed") }
+func (x *doc) KzrtValidate(v *kzrt.Validator) {}
+
+func TestModulesUnmarshal(t *testing.T) {
 	var d doc
 	err := json.Unmarshal([]byte(`{"flow":{"module":"say","data":{"text":"hi"}},"options":[{"module":"bye","data":{}}],"name":"x"}`), &d)
 	if err != nil {
@@ -262,13 +282,40 @@ func TestModulesDecodeObject(t *testing.T) {
 	if de := decodeErr(t, err); de.Pointer != "/flow/children/_" {
 		t.Errorf("pointer %q", de.Pointer)
 	}
-	var n *kzrt.Node
-	if err := testModules.Decode(json.RawMessage(`{"module":"bye","data":{}}`), &n); err != nil || n.Module != "bye" {
-		t.Errorf("Decode: %v %v", n, err)
-	}
 	// Without modules, a node cannot be decoded, and the error says why.
-	if err := kzrt.Decode(json.RawMessage(`{"module":"bye","data":{}}`), &n); err == nil || !strings.Contains(err.Error(), "Parse function") {
-		t.Errorf("kzrt.Decode of a node: %v", err)
+	if err := kzrt.Unmarshal([]byte(`{"flow":{"module":"bye","data":{}}}`), d.decode); err == nil || !strings.Contains(err.Error(), "Parse function") {
+		t.Errorf("kzrt.Unmarshal of a node: %v", err)
+	}
+}
+
+func TestParseTree(t *testing.T) {
+	document := func(d *kzrt.Decoder) kzrt.Tree {
+		x := new(doc)
+		x.decode(d)
+		return x
+	}
+	for in, isDoc := range map[string]bool{
+		`{"flow":{"module":"say","data":{"text":"hi"}},"numbers":["1"]}`:                    true,
+		`{"numbers":["1"],"flow":{"module":"bye","data":{}}}`:                               true,
+		`{"module":"say","flow":{},"data":{"text":"hi"}}`:                                   false,
+		`{"module":"say","data":{"text":"hi"}}`:                                             false,
+		`{"flow":{"module":"bye","data":{}},"children":{"_":[]}}`:                           true, // not a node, but a document
+		`{"flow":{"module":"bye","data":{}},"flow":{"module":"say"}}`:                       true,
+		`{"data":{"text":"hi"},"module":"say","children":{"_":{"module":"bye","data":{}}}}`: false,
+	} {
+		tree, err := testModules.ParseTree([]byte(in), kzrt.DecodeOptions{}, document)
+		if err != nil {
+			t.Errorf("%s: %v", in, err)
+			continue
+		}
+		if _, got := tree.(*doc); got != isDoc {
+			t.Errorf("%s: read as %T", in, tree)
+		}
+	}
+	// A document's flow must be a node.
+	_, err := testModules.ParseTree([]byte(`{"flow":[],"numbers":["1"]}`), kzrt.DecodeOptions{}, document)
+	if de := decodeErr(t, err); de.Pointer != "/flow" {
+		t.Errorf("pointer %q", de.Pointer)
 	}
 }
 

@@ -1,6 +1,7 @@
 package kzrt
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,6 +36,10 @@ type Data interface {
 	// applications (use Validate): it records every problem of the data
 	// in v, at v's current location.
 	KzrtValidate(v *Validator)
+	// KzrtDecode is an implementation hook, not meant to be called by
+	// applications (use the generated package's Parse, or UnmarshalJSON):
+	// it reads the data from d, replacing what it held.
+	KzrtDecode(d *Decoder)
 }
 
 // Builder is anything that yields a callflow node: every generated module
@@ -106,7 +111,8 @@ type Node struct {
 	// type their schema wants before it stores a callflow ("2000" to 2000,
 	// 2000.0 to 2000, "true" to true), as Parse read a stored callflow
 	// document: Data holds the converted values, and encoding writes them.
-	// Pointers are relative to the node (/data/timeout). A Pivot answer is
+	// Pointers are relative to the node (/data/timeout); the conversions
+	// are listed in the order the values are written. A Pivot answer is
 	// never converted.
 	Converted []Conversion
 }
@@ -155,10 +161,53 @@ func (n *Node) MarshalJSON() ([]byte, error) {
 	if n == nil {
 		return []byte("null"), nil
 	}
-	var e Encoder
-	e.Grow(1024) // a typical callflow fits without reallocating
-	n.KzrtEncode(&e)
-	return e.Bytes()
+	e := getEncoder()
+	defer putEncoder(e)
+	n.KzrtEncode(e)
+	out, err := e.Bytes()
+	return bytes.Clone(out), err
+}
+
+// AppendValidJSON validates the tree under n as Validate does (adjusted
+// by opts to a site's settings, as kzrt.Validate is) and, when it is
+// valid, appends its encoding (MarshalJSON's) to dst, in one walk of the
+// tree: what a pivot server does with every answer, for about the cost of
+// encoding alone. It returns dst unchanged with the problems, as Errors,
+// when the tree is invalid, or with the encoding's error (a number JSON
+// cannot hold). Given a dst with room, it allocates nothing for a valid
+// tree; given nil, it encodes into a pooled buffer and returns a copy of
+// exactly the JSON's size.
+func (n *Node) AppendValidJSON(dst []byte, opts ...Option) ([]byte, error) {
+	v := getValidator(opts)
+	defer putValidator(v)
+	if n == nil {
+		n.KzrtValidate(v)
+		return dst, v.take()
+	}
+	e := getEncoder()
+	defer putEncoder(e)
+	own := e.buf
+	if dst != nil {
+		e.buf = dst
+	}
+	var nodes [16]*Node
+	var keys [16]string
+	var marks [16]int
+	encodeValidate(e, v, n, trail{nodes: nodes[:0], keys: keys[:0], marks: marks[:0]})
+	out, err := e.Bytes()
+	if dst != nil {
+		e.buf = own // dst is the caller's
+	}
+	if problems := v.take(); problems != nil {
+		return dst, problems
+	}
+	if err != nil {
+		return dst, err
+	}
+	if dst == nil {
+		return bytes.Clone(out), nil
+	}
+	return out, nil
 }
 
 // UnmarshalJSON refuses to decode: a node's data is typed by its module,
@@ -174,7 +223,7 @@ func (n *Node) UnmarshalJSON([]byte) error {
 func (n *Node) KzrtEncode(e *Encoder) {
 	var nodes [16]*Node
 	var keys [16]string
-	encodeTree(e, n, trail{nodes: nodes[:0], keys: keys[:0]})
+	encodeValidate(e, nil, n, trail{nodes: nodes[:0], keys: keys[:0]})
 }
 
 // Validate checks the whole tree as Kazoo does: each node against
@@ -190,9 +239,10 @@ func (n *Node) KzrtEncode(e *Encoder) {
 // A loop, a tree deeper than MaxDepth, a nil child, nil Data and Data of
 // another module than the node's are problems too.
 func (n *Node) Validate() error {
-	var v Validator
-	n.KzrtValidate(&v)
-	return v.Err()
+	v := getValidator(nil)
+	defer putValidator(v)
+	n.KzrtValidate(v)
+	return v.take()
 }
 
 // KzrtValidate is an implementation hook, not meant to be called by
@@ -204,8 +254,9 @@ func (n *Node) KzrtValidate(v *Validator) {
 		return
 	}
 	var nodes [16]*Node
+	var keys [16]string
 	var marks [16]int
-	validateTree(v, n, trail{nodes: nodes[:0], marks: marks[:0]})
+	encodeValidate(nil, v, n, trail{nodes: nodes[:0], keys: keys[:0], marks: marks[:0]})
 }
 
 // Conversions lists the conversions of every node of the tree under n
@@ -282,86 +333,117 @@ func loopMessage(back string) string {
 
 var depthMessage = fmt.Sprintf("the tree is deeper than %d nodes (kzrt.MaxDepth)", MaxDepth)
 
-// errTooDeep is the error of Parse for a tree deeper than MaxDepth.
-var errTooDeep = errors.New(depthMessage)
-
-// encodeTree appends the tree under n to e.
-func encodeTree(e *Encoder, n *Node, t trail) {
+// encodeValidate walks the tree under n once, appending it to e as JSON
+// and recording its problems in v; either may be nil, for encoding or
+// validating alone. The two follow their own rules on the same walk:
+// encoding writes every child, RawChildren included, and fails e at a
+// loop or beyond MaxDepth; validation, as Kazoo's, skips the children
+// under keys it never checks (ChildKeyChecked) and reports nil children,
+// loops and excess depth.
+func encodeValidate(e *Encoder, v *Validator, n *Node, t trail) {
 	t.nodes = append(t.nodes, n)
-	e.OpenObject()
-	if !n.NoModuleKey || n.Module != "" {
-		e.Key("module")
-		e.String(n.Module)
+	if v != nil {
+		t.marks = append(t.marks, len(v.path))
+		validateAction(v, n)
 	}
-	if n.Data != nil {
-		mark := len(e.buf)
-		e.Key("data")
-		start := len(e.buf)
-		n.Data.KzrtEncode(e)
-		if n.NoDataKey && string(e.buf[start:]) == "{}" {
-			e.buf = e.buf[:mark] // the default Kazoo fills in, not written in the input
+	if e != nil {
+		e.OpenObject()
+		if !n.NoModuleKey || n.Module != "" {
+			e.Key("module")
+			e.String(n.Module)
+		}
+		if n.Data != nil {
+			mark := len(e.buf)
+			e.Key("data")
+			start := len(e.buf)
+			n.Data.KzrtEncode(e)
+			if n.NoDataKey && string(e.buf[start:]) == "{}" {
+				e.buf = e.buf[:mark] // the default Kazoo fills in, not written in the input
+			}
 		}
 	}
-	if n.Children != nil || n.RawChildren != nil {
-		e.Key("children")
-		e.OpenObject()
-		var buf [8]string
-		for _, k := range childKeys(buf[:0], n) {
-			e.Key(k)
-			c, ok := n.Children[k]
-			if !ok {
-				e.Raw(n.RawChildren[k])
-				continue
+	// ce encodes the children, cv validates them; nil when there is
+	// nothing to do.
+	ce, cv := e, v
+	if n.Children == nil && n.RawChildren == nil {
+		ce = nil
+	}
+	if len(n.Children) == 0 {
+		cv = nil
+	}
+	if ce != nil || cv != nil {
+		if ce != nil {
+			ce.Key("children")
+			ce.OpenObject()
+		}
+		if cv != nil {
+			cv.Push("children")
+		}
+		var buf [16]string // room for a menu's keys
+		keys := sortedKeys(buf[:0], n.Children)
+		if ce != nil {
+			keys = childKeys(buf[:0], n)
+		}
+		for _, k := range keys {
+			c, typed := n.Children[k]
+			if ce != nil {
+				ce.Key(k)
+				if !typed {
+					ce.Raw(n.RawChildren[k])
+					continue
+				}
 			}
 			down := t
 			down.keys = append(down.keys, k)
+			check := cv
+			if !ChildKeyChecked(k) {
+				check = nil // Kazoo never checks this child
+			}
+			if check != nil {
+				check.Push(k)
+			}
 			switch d := t.loop(c); {
 			case c == nil:
-				e.Null()
+				if check != nil {
+					check.Report(CodeType, "a child must be a node, not null")
+				}
+				if ce != nil {
+					ce.Null()
+				}
 			case d >= 0:
-				e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), loopMessage(t.pointer(d))))
-				e.Null()
+				if check != nil {
+					check.Report("", loopMessage(check.pointerTo(t.marks[d])))
+				}
+				if ce != nil {
+					ce.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), loopMessage(t.pointer(d))))
+					ce.Null()
+				}
 			case t.tooDeep():
-				e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), depthMessage))
-				e.Null()
-			default:
-				encodeTree(e, c, down)
+				if check != nil {
+					check.Report("", depthMessage)
+				}
+				if ce != nil {
+					ce.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), depthMessage))
+					ce.Null()
+				}
+			case ce != nil || check != nil:
+				encodeValidate(ce, check, c, down)
+			}
+			if check != nil {
+				check.Pop()
 			}
 		}
+		if cv != nil {
+			cv.Pop()
+		}
+		if ce != nil {
+			ce.CloseObject()
+		}
+	}
+	if e != nil {
+		e.Extra(n.Extra)
 		e.CloseObject()
 	}
-	e.Extra(n.Extra)
-	e.CloseObject()
-}
-
-// validateTree records the problems of the tree under n in v.
-func validateTree(v *Validator, n *Node, t trail) {
-	t.nodes = append(t.nodes, n)
-	t.marks = append(t.marks, len(v.path))
-	validateAction(v, n)
-	if len(n.Children) == 0 {
-		return
-	}
-	v.Push("children")
-	var buf [8]string
-	for _, k := range sortedKeys(buf[:0], n.Children) {
-		v.Push(k)
-		c := n.Children[k]
-		switch d := t.loop(c); {
-		case !ChildKeyChecked(k):
-			// Kazoo never checks this child; RawChildren are not either.
-		case c == nil:
-			v.Report(CodeType, "a child must be a node, not null")
-		case d >= 0:
-			v.Report("", loopMessage(v.pointerTo(t.marks[d])))
-		case t.tooDeep():
-			v.Report("", depthMessage)
-		default:
-			validateTree(v, c, t)
-		}
-		v.Pop()
-	}
-	v.Pop()
 }
 
 // validateAction checks one node, without its children, against Kazoo's
@@ -503,6 +585,13 @@ func (d *RawData) MarshalJSON() ([]byte, error) {
 // KzrtEncode is an implementation hook, not meant to be called by
 // applications (use MarshalJSON): it appends the data to e.
 func (d *RawData) KzrtEncode(e *Encoder) { e.Raw(d.JSON) }
+
+// KzrtDecode is an implementation hook, not meant to be called by
+// applications: it keeps the next JSON value of dec as the data's JSON,
+// leaving Module as it is and clearing Problems and Unknown.
+func (d *RawData) KzrtDecode(dec *Decoder) {
+	*d = RawData{Module: d.Module, JSON: dec.Raw()}
+}
 
 // KzrtValidate is an implementation hook, not meant to be called by
 // applications (use Validate): it records the data's problems in v.

@@ -287,8 +287,7 @@ func TestRawData(t *testing.T) {
 }
 
 // TestValidateAllocations: loop and depth bookkeeping allocate nothing on
-// a typical tree. Validate allocates only its Validator, which escapes
-// through the data's KzrtValidate hook (an interface call).
+// a typical tree, and Validate's Validator comes from a pool.
 func TestValidateAllocations(t *testing.T) {
 	root := then(say("hi"), then(bye(), bye()))
 	root.SetChild("1", then(say("one"), bye()))
@@ -297,8 +296,8 @@ func TestValidateAllocations(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	if allocs > 1 {
-		t.Errorf("Validate of a valid 6-node tree: %.0f allocations, want 1", allocs)
+	if allocs != 0 {
+		t.Errorf("Validate of a valid 6-node tree: %.0f allocations, want 0", allocs)
 	}
 	allocs = testing.AllocsPerRun(100, func() {
 		if err := root.Walk(func(string, *kzrt.Node) {}); err != nil {
@@ -308,5 +307,144 @@ func TestValidateAllocations(t *testing.T) {
 	// The pointers handed to fn are built for each of the 5 children.
 	if allocs > 5 {
 		t.Errorf("Walk of a 6-node tree: %.0f allocations, want at most one per child pointer", allocs)
+	}
+}
+
+// TestAppendValidJSON: one walk gives what Validate then MarshalJSON give,
+// on valid trees and on every kind of problem: invalid data, nil data and
+// children, loops (also under the key Kazoo does not check), excess depth.
+func TestAppendValidJSON(t *testing.T) {
+	nilChild := say("x")
+	nilChild.Children = map[string]*kzrt.Node{"_": nil}
+	unchecked := say("x")
+	unchecked.SetChild("", say("")) // invalid, but under "" Kazoo never looks
+	uncheckedLoop := say("x")
+	uncheckedLoop.SetChild("", uncheckedLoop)
+	shared := then(say("goodbye"), bye())
+	sharedTree := say("menu")
+	sharedTree.SetChild("1", shared)
+	sharedTree.SetChild("2", shared)
+	withExtra := then(say("hi"), bye())
+	withExtra.Extra = map[string]json.RawMessage{"x_editor": json.RawMessage(` {"pos": [1, 2]} `)}
+	badExtra := bye()
+	badExtra.Extra = map[string]json.RawMessage{"x": json.RawMessage(`{`)}
+	trees := map[string]*kzrt.Node{
+		"valid":          then(say("hi"), then(bye(), bye())),
+		"shared":         sharedTree,
+		"extra":          withExtra,
+		"invalid data":   then(say(""), say("much too long a text")),
+		"no data":        {Module: "bye"},
+		"nil child":      nilChild,
+		"unchecked key":  unchecked,
+		"unchecked loop": uncheckedLoop,
+		"loop":           loopMenu(),
+		"too deep":       chain(kzrt.MaxDepth + 1),
+		"deep":           chain(kzrt.MaxDepth),
+		"bad raw":        badExtra,
+	}
+	// What Parse records in a tree: no "module", no "data", children under
+	// keys Kazoo never checks.
+	for name, in := range map[string]string{
+		"parsed no data":      `{"module":"bye","children":{"_":{"module":"say"}}}`,
+		"parsed no module":    `{"data":{}}`,
+		"parsed raw children": `{"module":"bye","data":{},"children":{"":"x","\n":[1],"_":{"module":"bye"}}}`,
+		"parsed unknown":      `{"module":"hold","data":{"music":"jazz"}}`,
+		"parsed not a module": `{"module":"say.part","data":{}}`,
+	} {
+		n, err := testModules.ParseNode([]byte(in))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		trees[name] = n
+	}
+	for name, n := range trees {
+		prefix := []byte("prefix:")
+		got, err := n.AppendValidJSON(prefix)
+		verr := n.Validate()
+		enc, eerr := n.MarshalJSON()
+		switch {
+		case verr != nil:
+			if !errors.Is(err, verr) && err.Error() != verr.Error() {
+				t.Errorf("%s: %v, want Validate's %v", name, err, verr)
+			}
+			if _, ok := err.(kzrt.Errors); !ok || string(got) != "prefix:" {
+				t.Errorf("%s: %T, %q", name, err, got)
+			}
+		case eerr != nil:
+			if err == nil || err.Error() != eerr.Error() || string(got) != "prefix:" {
+				t.Errorf("%s: %v, want MarshalJSON's %v", name, err, eerr)
+			}
+		default:
+			if err != nil || string(got) != "prefix:"+string(enc) {
+				t.Errorf("%s: %q %v, want %q", name, got, err, enc)
+			}
+			if got, err := n.AppendValidJSON(nil); err != nil || string(got) != string(enc) {
+				t.Errorf("%s into nil: %q %v", name, got, err)
+			}
+		}
+	}
+	if _, err := (*kzrt.Node)(nil).AppendValidJSON(nil); err == nil {
+		t.Error("nil node")
+	}
+	// The options are Validate's.
+	pivotTo := func(url string) *kzrt.Node { return kzrt.NewNode(&urlData{URL: url}) }
+	b, err := kzrt.DefaultBlacklist().With("10.0.0.0/8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pivotTo("http://10.1.2.3/").AppendValidJSON(nil); err != nil {
+		t.Errorf("default blacklist: %v", err)
+	}
+	if _, err := pivotTo("http://10.1.2.3/").AppendValidJSON(nil, kzrt.WithURLBlacklist(b)); err == nil {
+		t.Error("a site's blacklist is not applied")
+	}
+}
+
+// urlData is a module's data with a client URL, checked as Kazoo checks
+// pivot's voice_url.
+type urlData struct{ URL string }
+
+func (x *urlData) ModuleName() string             { return "go" }
+func (x *urlData) Validate() error                { return kzrt.Validate(kzrt.NewNode(x)) }
+func (x *urlData) MarshalJSON() ([]byte, error)   { return json.Marshal(map[string]string{"url": x.URL}) }
+func (x *urlData) KzrtDecode(d *kzrt.Decoder)     { d.Skip() }
+func (x *urlData) KzrtValidate(v *kzrt.Validator) { v.Push("url"); v.ClientURL(x.URL); v.Pop() }
+func (x *urlData) KzrtEncode(e *kzrt.Encoder) {
+	e.OpenObject()
+	e.Key("url")
+	e.String(x.URL)
+	e.CloseObject()
+}
+
+// TestEncodingAllocations: with a buffer that has room, a valid tree is
+// validated and encoded without allocating; MarshalJSON allocates only
+// the JSON it returns.
+func TestEncodingAllocations(t *testing.T) {
+	root := then(say("hi"), then(bye(), bye()))
+	root.SetChild("1", then(say("one"), bye()))
+	buf := make([]byte, 0, 1024)
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := root.AppendValidJSON(buf[:0]); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("AppendValidJSON of a valid 6-node tree: %.0f allocations, want 0", allocs)
+	}
+	allocs = testing.AllocsPerRun(100, func() {
+		if _, err := root.AppendValidJSON(nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 1 {
+		t.Errorf("AppendValidJSON(nil) of a 6-node tree: %.0f allocations, want 1", allocs)
+	}
+	allocs = testing.AllocsPerRun(100, func() {
+		if _, err := root.MarshalJSON(); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 1 {
+		t.Errorf("MarshalJSON of a 6-node tree: %.0f allocations, want 1", allocs)
 	}
 }

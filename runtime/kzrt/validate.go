@@ -29,6 +29,8 @@ type Validator struct {
 	// blacklist is the client blacklist URL checks use; nil is Kazoo's
 	// default.
 	blacklist *Blacklist
+	// sub is the validator Try lends, reused.
+	sub *Validator
 }
 
 // Option adjusts a validation to a Kazoo installation's own settings; see
@@ -47,18 +49,23 @@ func WithURLBlacklist(b *Blacklist) Option {
 // settings: kzrt.Validate(tree, kzrt.WithURLBlacklist(b)). It returns nil
 // or Errors.
 func Validate(t Tree, opts ...Option) error {
-	var v Validator
-	for _, o := range opts {
-		if o != nil {
-			o(&v)
-		}
-	}
+	v := getValidator(opts)
+	defer putValidator(v)
 	if t == nil {
 		v.Report("", "no callflow (nil Tree)")
-		return v.Err()
+	} else {
+		t.KzrtValidate(v)
 	}
-	t.KzrtValidate(&v)
-	return v.Err()
+	return v.take()
+}
+
+// apply adjusts v by opts.
+func (v *Validator) apply(opts []Option) {
+	for _, o := range opts {
+		if o != nil {
+			o(v)
+		}
+	}
 }
 
 // Push enters a property or map key.
@@ -135,9 +142,15 @@ func (v *Validator) Err() error {
 // v's settings, but recording nothing in v. It returns what fn found, with
 // pointers relative to the current location; none when the value passes.
 func (v *Validator) Try(fn func(*Validator)) Errors {
-	sub := Validator{blacklist: v.blacklist}
-	fn(&sub)
-	return sub.errs
+	if v.sub == nil {
+		v.sub = new(Validator) // kept for the next Try: unions try often
+	}
+	sub := v.sub
+	sub.path, sub.blacklist = nil, v.blacklist
+	fn(sub)
+	errs := sub.errs
+	sub.errs = nil
+	return errs
 }
 
 // Length checks a string's length in code points against min and max
@@ -321,18 +334,6 @@ func brief(s string) string {
 		return s
 	}
 	return string([]rune(s)[:limit]) + "…"
-}
-
-// Decode decodes raw, a value kept as raw JSON (an unnamed property of a
-// struct, a map value several schemas may govern), into dst so that it can
-// be checked. A value of the wrong JSON type is recorded as a problem at
-// the current location, or below it; Decode reports whether dst was filled.
-func (v *Validator) Decode(raw json.RawMessage, dst any) bool {
-	if err := Decode(raw, dst); err != nil {
-		v.Merge(AsErrors(err))
-		return false
-	}
-	return true
 }
 
 // Check runs fn on a fresh validator and reports whether it found nothing;

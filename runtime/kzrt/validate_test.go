@@ -139,12 +139,12 @@ func TestValidatorDecodeMergeCheck(t *testing.T) {
 	var v kzrt.Validator
 	v.Push("data")
 	var n int64
-	if v.Decode(json.RawMessage(`"x"`), &n) {
-		t.Error("Decode of a string into an int64")
+	if v.Decoded(kzrt.Unmarshal(json.RawMessage(`"x"`), func(d *kzrt.Decoder) { n = d.Int() })) || n != 0 {
+		t.Error("Decoded of a string into an int64")
 	}
-	var list []string
-	if !v.Decode(json.RawMessage(`["a"]`), &list) || list[0] != "a" {
-		t.Error("Decode")
+	var s string
+	if !v.Decoded(kzrt.Unmarshal(json.RawMessage(`"a"`), func(d *kzrt.Decoder) { s = d.String() })) || s != "a" {
+		t.Error("Decoded")
 	}
 	v.Merge(kzrt.Errors{{Pointer: "/x", Message: "merged", Code: kzrt.CodeEnum}, {Message: "at data"}})
 	found := v.Try(func(v *kzrt.Validator) {
@@ -173,19 +173,6 @@ func TestUnionProblems(t *testing.T) {
 		`/id: no alternative matches; as a string: (root): "x" is not a valid email [wrong_format] [not_one_schema_valid]`,
 		"/id: no alternative matches; as a list: /0: got number, want string [type] [any_schemas_not_valid]",
 		"/id: 2 alternatives match; oneOf allows exactly one [more_than_one_schema_valid]")
-	err := kzrt.NoAlternative([]byte(`true`), "integer or string", kzrt.CodeNoneOf, nil)
-	if es := kzrt.AsErrors(err); len(es) != 1 || es[0].Code != kzrt.CodeNoneOf || es[0].Message != "got boolean, want integer or string" {
-		t.Errorf("NoAlternative: %v", es)
-	}
-	deep := &kzrt.DecodeError{Pointer: "/a", Err: errors.New("got string, want integer")}
-	if es := kzrt.AsErrors(kzrt.NoAlternative([]byte(`{}`), "object", kzrt.CodeNoneOfAny, deep)); len(es) != 1 ||
-		es[0].Code != kzrt.CodeNoneOfAny || es[0].Pointer != "" {
-		t.Errorf("NoAlternative of an anyOf: %v", es)
-	}
-	if es := kzrt.AsErrors(kzrt.NoAlternative([]byte(`{}`), "object", kzrt.CodeType, deep)); len(es) != 1 ||
-		es[0].Code != kzrt.CodeType || es[0].Pointer != "/a" {
-		t.Errorf("NoAlternative of a type list: %v", es)
-	}
 }
 
 func TestValidateWithBlacklist(t *testing.T) {
@@ -280,13 +267,12 @@ func TestErrors(t *testing.T) {
 	if got := kzrt.AsErrors(wrapped); len(got) != 2 {
 		t.Errorf("AsErrors of a wrapped Errors: %v", got)
 	}
-	de := &kzrt.DecodeError{Pointer: "/x", Err: errors.New("got string, want integer")}
-	if got := kzrt.AsErrors(de); len(got) != 1 || got[0] != (kzrt.Error{Pointer: "/x", Code: kzrt.CodeType, Message: "got string, want integer"}) {
+	de := &kzrt.DecodeError{Pointer: "/x", Code: kzrt.CodeType, Err: errors.New("got string, want integer")}
+	if got := kzrt.AsErrors(fmt.Errorf("context: %w", de)); len(got) != 1 || got[0] != (kzrt.Error{Pointer: "/x", Code: kzrt.CodeType, Message: "got string, want integer"}) {
 		t.Errorf("AsErrors of a DecodeError: %v", got)
 	}
-	var syntax []int
-	err := json.Unmarshal([]byte(`[1,`), &syntax)
-	if got := kzrt.AsErrors(&kzrt.DecodeError{Err: err}); len(got) != 1 || got[0].Code != kzrt.CodeJSON {
+	err := kzrt.Unmarshal([]byte(`[1,`), func(d *kzrt.Decoder) { d.Skip() })
+	if got := kzrt.AsErrors(err); len(got) != 1 || got[0].Code != kzrt.CodeJSON {
 		t.Errorf("AsErrors of malformed JSON: %v", got)
 	}
 	if got := kzrt.AsErrors(errors.New("plain")); len(got) != 1 || got[0].Pointer != "" || got[0].Message != "plain" {

@@ -367,13 +367,12 @@ func produce(ctx context.Context, answer answerFunc, hr *http.Request, r *Reques
 	if err != nil {
 		return nil, &failure{level: slog.LevelError, msg: "pivot: handler returned no callflow", err: err}
 	}
-	stage = "Validate"
-	if err := kzrt.Validate(node, kzrt.WithURLBlacklist(blacklist)); err != nil {
+	stage = "AppendValidJSON" // Validate and MarshalJSON, in one walk of the tree
+	body, err = node.AppendValidJSON(nil, kzrt.WithURLBlacklist(blacklist))
+	if problems, invalid := errors.AsType[kzrt.Errors](err); invalid {
 		return nil, &failure{level: slog.LevelError, msg: "pivot: handler returned an invalid callflow", err: err,
-			attrs: []slog.Attr{slog.Int("problems", len(kzrt.AsErrors(err)))}}
+			attrs: []slog.Attr{slog.Int("problems", len(problems))}}
 	}
-	stage = "MarshalJSON"
-	body, err = node.MarshalJSON()
 	if err != nil {
 		return nil, &failure{level: slog.LevelError, msg: "pivot: encoding the callflow", err: err}
 	}

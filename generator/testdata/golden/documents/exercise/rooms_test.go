@@ -102,7 +102,7 @@ func TestWhatTheModulesDoNotKnow(t *testing.T) {
 		t.Fatalf("unknown module: %#v", room.Flow.Data)
 	}
 	got := problemsOf(room.Validate())
-	if got["/flow/module"] != `unable to find callflow schema for module "hold"` || !strings.Contains(got["/greeting"], "/data/text: got number, want string") || len(got) != 2 {
+	if got["/flow/module"] != `unable to find callflow schema for module "hold"` || !strings.Contains(got["/greeting"], "/data/text: got number 7, want string") || len(got) != 2 {
 		t.Errorf("Validate: %v", got)
 	}
 	out, _ := json.Marshal(&room)
