@@ -13,8 +13,8 @@ func menuIVR() *callflow.TTSBuilder {
 	return callflow.TTS("Thanks for calling Example Corp.").Voice("female").Then(
 		callflow.Menu().ID("main-menu").
 			Branch("1", callflow.TTS("Connecting you to sales.").Then(
-				callflow.RingGroup(callflow.RingGroupEndpointsItem{
-					ID: new("d2f7e6a0c1b34e5f8a9b0c1d2e3f4a5b"), EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeGroup),
+				callflow.RingGroup(callflow.RingGroupEndpoint{
+					ID: new("d2f7e6a0c1b34e5f8a9b0c1d2e3f4a5b"), EndpointType: new(callflow.RingGroupEndpointEndpointTypeGroup),
 				}).Timeout(20))).
 			Branch("2", callflow.User().ID("4b1a1f61ac2e35ab7d7ba9a8d3c10e4c").Timeout(25).Then(
 				callflow.Voicemail().ID("e3b0c44298fc1c149afbf4c8996fb924"))).

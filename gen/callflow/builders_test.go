@@ -225,7 +225,7 @@ func moduleCases() []struct {
 			Then(callflow.ACDCMember().ID(queueID))},
 		{"after_bridge", callflow.AfterBridge().
 			Action(callflow.AfterBridgeActionTransfer).
-			Data(callflow.AfterBridgeData2{String: new("+14155550199")})},
+			Data(callflow.AfterBridgeDataValue{String: new("+14155550199")})},
 		{"answer", callflow.Answer().SkipModule(false).
 			Then(callflow.Play().ID(mediaID))},
 		{"audio_macro", callflow.AudioMacro(
@@ -239,8 +239,8 @@ func moduleCases() []struct {
 			HuntDeny(`^(911|933)$`)},
 		{"branch_variable", callflow.BranchVariable().Variable("call_priority").
 			Scope(callflow.BranchVariableScopeCustomChannelVars).
-			Branch("high", callflow.RingGroup([]callflow.RingGroupEndpointsItem{{
-				EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeGroup),
+			Branch("high", callflow.RingGroup([]callflow.RingGroupEndpoint{{
+				EndpointType: new(callflow.RingGroupEndpointEndpointTypeGroup),
 				ID:           new(groupID),
 			}}...)).
 			Then(callflow.Voicemail().ID(vmboxID))},
@@ -259,7 +259,7 @@ func moduleCases() []struct {
 			}}).
 			Branch("match", callflow.User().ID(userID)).
 			Branch("nomatch", callflow.Voicemail().ID(vmboxID))},
-		{"cidlistmatch", callflow.Cidlistmatch().ID(listID).
+		{"cidlistmatch", callflow.CIDListMatch().ID(listID).
 			Branch("match", callflow.Hangup()).
 			Branch("nomatch", callflow.User().ID(userID))},
 		{"collect_dtmf", callflow.CollectDTMF().
@@ -267,7 +267,7 @@ func moduleCases() []struct {
 			MaxDigits(8).
 			Timeout(10000).
 			InterdigitTimeout(3000).
-			Terminators(callflow.CollectDTMFTerminatorsItemHash, callflow.CollectDTMFTerminatorsItemStar).
+			Terminators(callflow.CollectDTMFTerminatorHash, callflow.CollectDTMFTerminatorStar).
 			Then(callflow.Pivot("https://ivr.example.com/kazoo/account").
 				Method(callflow.PivotMethodPost).
 				ReqBodyFormat(callflow.PivotReqBodyFormatJSON))},
@@ -286,9 +286,9 @@ func moduleCases() []struct {
 				MaxParticipants:   new(int64(25)),
 				Member: &callflow.ConferencesMember{
 					JoinMuted: new(true),
-					Pins:      []string{"4321"},
+					PINs:      []string{"4321"},
 				},
-				Moderator: &callflow.ConferencesModerator{Pins: []string{"9876"}},
+				Moderator: &callflow.ConferencesModerator{PINs: []string{"9876"}},
 				PlayName:  new(true),
 			})},
 		{"dead_air", callflow.DeadAir()},
@@ -351,7 +351,7 @@ func moduleCases() []struct {
 			Then(callflow.Device().ID(deviceID))},
 		{"language", callflow.Language("fr-ca").
 			Then(callflow.TTS("Bienvenue").Language("fr-ca"))},
-		{"lookupcidname", callflow.Lookupcidname().Lists(listID).
+		{"lookupcidname", callflow.LookupCIDName().Lists(listID).
 			Then(callflow.User().ID(userID))},
 		{"manual_presence", callflow.ManualPresence("1001@pbx.example.com").
 			Status(callflow.ManualPresenceStatusBusy)},
@@ -361,14 +361,14 @@ func moduleCases() []struct {
 			Branch("1", callflow.User().ID(userID)).
 			Branch("2", callflow.Voicemail().ID(vmboxID)).
 			Then(goodbye)},
-		{"missed_call_alert", callflow.MissedCallAlert([]callflow.MissedCallAlertRecipientsItem{
+		{"missed_call_alert", callflow.MissedCallAlert([]callflow.MissedCallAlertRecipient{
 			{
-				Type: new(callflow.MissedCallAlertRecipientsItemTypeEmail),
-				ID:   &callflow.MissedCallAlertRecipientsItemID{String: new("frontdesk@example.com")},
+				Type: new(callflow.MissedCallAlertRecipientTypeEmail),
+				ID:   &callflow.MissedCallAlertRecipientID{String: new("frontdesk@example.com")},
 			},
 			{
-				Type: new(callflow.MissedCallAlertRecipientsItemTypeEmail),
-				ID: &callflow.MissedCallAlertRecipientsItemID{
+				Type: new(callflow.MissedCallAlertRecipientTypeEmail),
+				ID: &callflow.MissedCallAlertRecipientID{
 					List: []string{"owner@example.com", "manager@example.com"},
 				},
 			},
@@ -377,9 +377,9 @@ func moduleCases() []struct {
 		{"nomorobo", callflow.Nomorobo("acme-voice").Password("n0m0r0b0-api-token").
 			Then(callflow.User().ID(userID))},
 		{"noop", callflow.Noop()},
-		{"notification", callflow.Notification().Recipients([]callflow.NotificationRecipientsItem{{
-			Type: new(callflow.NotificationRecipientsItemTypeEmail),
-			ID:   &callflow.NotificationRecipientsItemID{String: new("support-leads@example.com")},
+		{"notification", callflow.Notification().Recipients([]callflow.NotificationRecipient{{
+			Type: new(callflow.NotificationRecipientTypeEmail),
+			ID:   &callflow.NotificationRecipientID{String: new("support-leads@example.com")},
 		}}...).
 			Comments("Caller reached the after-hours line").
 			NotificationMedia(callflow.NotificationNotificationMediaItemEmail, callflow.NotificationNotificationMediaItemSMS).
@@ -393,9 +393,9 @@ func moduleCases() []struct {
 			CustomSIPHeaders(callflow.OffnetCustomSIPHeaders{Object: &callflow.OffnetCustomSIPHeadersObject{
 				Out: callflow.CustomSIPHeaders{"X-Billing-Code": "4421"},
 			}})},
-		{"page_group", callflow.PageGroup([]callflow.PageGroupEndpointsItem{
-			{EndpointType: new(callflow.PageGroupEndpointsItemEndpointTypeDevice), ID: new(deviceID)},
-			{EndpointType: new(callflow.PageGroupEndpointsItemEndpointTypeGroup), ID: new(groupID), Delay: new(int64(2))},
+		{"page_group", callflow.PageGroup([]callflow.PageGroupEndpoint{
+			{EndpointType: new(callflow.PageGroupEndpointEndpointTypeDevice), ID: new(deviceID)},
+			{EndpointType: new(callflow.PageGroupEndpointEndpointTypeGroup), ID: new(groupID), Delay: new(int64(2))},
 		}...).Audio(callflow.PageGroupAudioOneWay).BargeCalls(false).Timeout(10)},
 		{"park", callflow.Park().
 			Action(callflow.ParkActionPark).
@@ -449,9 +449,9 @@ func moduleCases() []struct {
 				CustomSIPHeaders: callflow.CustomSIPHeaders{"X-Route-Class": "premium"},
 			})},
 		{"response", callflow.Response().Code(503).Message("Service Unavailable").Media(mediaID)},
-		{"ring_group", callflow.RingGroup([]callflow.RingGroupEndpointsItem{
-			{EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeUser), ID: new(userID), Timeout: new(int64(20))},
-			{EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeDevice), ID: new(deviceID), Delay: new(int64(5)), Weight: new(int64(50))},
+		{"ring_group", callflow.RingGroup([]callflow.RingGroupEndpoint{
+			{EndpointType: new(callflow.RingGroupEndpointEndpointTypeUser), ID: new(userID), Timeout: new(int64(20))},
+			{EndpointType: new(callflow.RingGroupEndpointEndpointTypeDevice), ID: new(deviceID), Delay: new(int64(5)), Weight: new(int64(50))},
 		}...).
 			Strategy(callflow.RingGroupStrategySingle).
 			Timeout(40).
@@ -626,9 +626,9 @@ func TestBuilderRejections(t *testing.T) {
 		{"pivot method out of enum", callflow.Pivot("https://ivr.example.com/kazoo").Method("put"), "/data/method"},
 		{"voicemail id not 32 chars", callflow.Voicemail().ID("vm-1001"), "/data/id"},
 		{"language pattern", callflow.Language("english"), "/data/language"},
-		{"ring_group no endpoints (minItems 1)", callflow.RingGroup([]callflow.RingGroupEndpointsItem{}...), "/data/endpoints"},
-		{"ring_group endpoint weight over 100", callflow.RingGroup([]callflow.RingGroupEndpointsItem{{
-			EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeUser), ID: new(userID), Weight: new(int64(101)),
+		{"ring_group no endpoints (minItems 1)", callflow.RingGroup([]callflow.RingGroupEndpoint{}...), "/data/endpoints"},
+		{"ring_group endpoint weight over 100", callflow.RingGroup([]callflow.RingGroupEndpoint{{
+			EndpointType: new(callflow.RingGroupEndpointEndpointTypeUser), ID: new(userID), Weight: new(int64(101)),
 		}}...), "/data/endpoints/0/weight"},
 		{"collect_dtmf max_digits 0", callflow.CollectDTMF().MaxDigits(0), "/data/max_digits"},
 		{"sleep negative", callflow.Sleep().Duration(-1), "/data/duration"},
@@ -637,9 +637,9 @@ func TestBuilderRejections(t *testing.T) {
 		{"nested deeper: bad pivot under collect_dtmf", callflow.TTS("Enter your PIN").Then(
 			callflow.CollectDTMF().Then(callflow.Pivot("https://ivr.example.com").ReqTimeoutMS(10000))),
 			"/children/_/children/_/data/req_timeout_ms"},
-		{"missed_call_alert recipient not an email", callflow.MissedCallAlert([]callflow.MissedCallAlertRecipientsItem{{
-			Type: new(callflow.MissedCallAlertRecipientsItemTypeEmail),
-			ID:   &callflow.MissedCallAlertRecipientsItemID{String: new("not-an-address")},
+		{"missed_call_alert recipient not an email", callflow.MissedCallAlert([]callflow.MissedCallAlertRecipient{{
+			Type: new(callflow.MissedCallAlertRecipientTypeEmail),
+			ID:   &callflow.MissedCallAlertRecipientID{String: new("not-an-address")},
 		}}...), "/data/recipients/0/id"},
 	}
 	for _, c := range cases {

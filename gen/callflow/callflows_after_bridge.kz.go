@@ -22,7 +22,7 @@ type AfterBridgeData struct {
 	Action *AfterBridgeAction `json:"action,omitempty"`
 	// Argument for the chosen action: the destination number (a string) for a
 	// transfer, or a boolean on/off flag for park and hangup.
-	Data *AfterBridgeData2 `json:"data,omitempty"`
+	Data *AfterBridgeDataValue `json:"data,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
@@ -143,13 +143,13 @@ func (x AfterBridgeAction) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"park\", \"transfer\", \"hangup\"")
 }
 
-// AfterBridgeData2 is a value matching exactly one of several alternatives, at
-// "data" in callflows.after_bridge. Set exactly one of its fields Bool,
-// String.
+// AfterBridgeDataValue is a value matching exactly one of several
+// alternatives, at "data" in callflows.after_bridge. Set exactly one of its
+// fields Bool, String.
 //
 // Argument for the chosen action: the destination number (a string) for a
 // transfer, or a boolean on/off flag for park and hangup.
-type AfterBridgeData2 struct {
+type AfterBridgeDataValue struct {
 	// Bool holds the value when it is a boolean.
 	Bool *bool
 	// String holds the value when it is a string.
@@ -157,29 +157,29 @@ type AfterBridgeData2 struct {
 }
 
 // MarshalJSON encodes x as JSON: the alternative that is set.
-func (x *AfterBridgeData2) MarshalJSON() ([]byte, error) {
+func (x *AfterBridgeDataValue) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
 	return e.Bytes()
 }
 
 // encode appends x to e as JSON.
-func (x *AfterBridgeData2) encode(e *kzrt.Encoder) {
+func (x *AfterBridgeDataValue) encode(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
 		e.Bool(*x.Bool)
 	case x.String != nil:
 		e.String(*x.String)
 	default:
-		e.Fail(errors.New("AfterBridgeData2: no alternative is set"))
+		e.Fail(errors.New("AfterBridgeDataValue: no alternative is set"))
 		e.Null()
 	}
 }
 
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
-func (x *AfterBridgeData2) UnmarshalJSON(data []byte) error {
-	*x = AfterBridgeData2{}
+func (x *AfterBridgeDataValue) UnmarshalJSON(data []byte) error {
+	*x = AfterBridgeDataValue{}
 	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '"':
@@ -204,14 +204,14 @@ func (x *AfterBridgeData2) UnmarshalJSON(data []byte) error {
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *AfterBridgeData2) Validate() error {
+func (x *AfterBridgeDataValue) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
 	return v.Err()
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *AfterBridgeData2) validate(v *kzrt.Validator) {
+func (x *AfterBridgeDataValue) validate(v *kzrt.Validator) {
 	set := 0
 	if x.Bool != nil {
 		set++
@@ -258,7 +258,7 @@ func (b *AfterBridgeBuilder) Action(v AfterBridgeAction) *AfterBridgeBuilder {
 
 // Data sets "data": argument for the chosen action: the destination number (a
 // string) for a transfer, or a boolean on/off flag for park and hangup.
-func (b *AfterBridgeBuilder) Data(v AfterBridgeData2) *AfterBridgeBuilder {
+func (b *AfterBridgeBuilder) Data(v AfterBridgeDataValue) *AfterBridgeBuilder {
 	b.data.Data = &v
 	return b
 }

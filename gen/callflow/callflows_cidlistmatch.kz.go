@@ -11,11 +11,11 @@ import (
 
 const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
-// CidlistmatchData is the object callflows.cidlistmatch.
+// CIDListMatchData is the object callflows.cidlistmatch.
 //
 // Data for the cidlistmatch callflow action, which checks whether the caller's
 // number is in a caller ID list and branches on the result.
-type CidlistmatchData struct {
+type CIDListMatchData struct {
 	// ID of the caller ID list the caller's number is compared with.
 	ID *string `json:"id,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
@@ -27,7 +27,7 @@ type CidlistmatchData struct {
 }
 
 // GetID returns ID, or the zero value when it is unset or x is nil.
-func (x *CidlistmatchData) GetID() string {
+func (x *CIDListMatchData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
 	}
@@ -36,7 +36,7 @@ func (x *CidlistmatchData) GetID() string {
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset or x is
 // nil.
-func (x *CidlistmatchData) GetSkipModule() bool {
+func (x *CIDListMatchData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
 	}
@@ -44,7 +44,7 @@ func (x *CidlistmatchData) GetSkipModule() bool {
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
-func (x *CidlistmatchData) MarshalJSON() ([]byte, error) {
+func (x *CIDListMatchData) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.KzrtEncode(&e)
 	return e.Bytes()
@@ -52,7 +52,7 @@ func (x *CidlistmatchData) MarshalJSON() ([]byte, error) {
 
 // KzrtEncode is an implementation hook for kzrt, not meant to be called by
 // applications (use MarshalJSON): it appends x to e as JSON.
-func (x *CidlistmatchData) KzrtEncode(e *kzrt.Encoder) {
+func (x *CIDListMatchData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
 		e.Key("id")
@@ -69,14 +69,14 @@ func (x *CidlistmatchData) KzrtEncode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
-func (x *CidlistmatchData) UnmarshalJSON(data []byte) error {
-	*x = CidlistmatchData{}
+func (x *CIDListMatchData) UnmarshalJSON(data []byte) error {
+	*x = CIDListMatchData{}
 	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *CidlistmatchData) Validate() error {
+func (x *CIDListMatchData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
@@ -85,27 +85,27 @@ func (x *CidlistmatchData) Validate() error {
 // KzrtValidate is an implementation hook for kzrt, not meant to be called by
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
-func (x *CidlistmatchData) KzrtValidate(v *kzrt.Validator) {}
+func (x *CIDListMatchData) KzrtValidate(v *kzrt.Validator) {}
 
-// ModuleName returns "cidlistmatch", the module whose data CidlistmatchData
+// ModuleName returns "cidlistmatch", the module whose data CIDListMatchData
 // is.
-func (x *CidlistmatchData) ModuleName() string {
+func (x *CIDListMatchData) ModuleName() string {
 	return "cidlistmatch"
 }
 
-// CidlistmatchBuilder builds a "cidlistmatch" callflow node; start one with
-// Cidlistmatch. Setters return the builder, so calls chain.
-type CidlistmatchBuilder struct {
+// CIDListMatchBuilder builds a "cidlistmatch" callflow node; start one with
+// CIDListMatch. Setters return the builder, so calls chain.
+type CIDListMatchBuilder struct {
 	node Node
-	data CidlistmatchData
+	data CIDListMatchData
 }
 
-// Cidlistmatch starts a "cidlistmatch" node.
+// CIDListMatch starts a "cidlistmatch" node.
 //
 // Data for the cidlistmatch callflow action, which checks whether the caller's
 // number is in a caller ID list and branches on the result.
-func Cidlistmatch() *CidlistmatchBuilder {
-	b := &CidlistmatchBuilder{data: CidlistmatchData{}}
+func CIDListMatch() *CIDListMatchBuilder {
+	b := &CIDListMatchBuilder{data: CIDListMatchData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "cidlistmatch",
@@ -114,42 +114,42 @@ func Cidlistmatch() *CidlistmatchBuilder {
 }
 
 // ID sets "id": ID of the caller ID list the caller's number is compared with.
-func (b *CidlistmatchBuilder) ID(v string) *CidlistmatchBuilder {
+func (b *CIDListMatchBuilder) ID(v string) *CIDListMatchBuilder {
 	b.data.ID = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
-func (b *CidlistmatchBuilder) SkipModule(v bool) *CidlistmatchBuilder {
+func (b *CIDListMatchBuilder) SkipModule(v bool) *CIDListMatchBuilder {
 	b.data.SkipModule = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
-func (b *CidlistmatchBuilder) Then(next Builder) *CidlistmatchBuilder {
+func (b *CIDListMatchBuilder) Then(next Builder) *CIDListMatchBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
-func (b *CidlistmatchBuilder) Branch(key string, next Builder) *CidlistmatchBuilder {
+func (b *CIDListMatchBuilder) Branch(key string, next Builder) *CIDListMatchBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
 // Node returns the node built so far.
-func (b *CidlistmatchBuilder) Node() *Node {
+func (b *CIDListMatchBuilder) Node() *Node {
 	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
-func (b *CidlistmatchBuilder) MarshalJSON() ([]byte, error) {
+func (b *CIDListMatchBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would.
-func (b *CidlistmatchBuilder) Validate() error {
+func (b *CIDListMatchBuilder) Validate() error {
 	return b.node.Validate()
 }

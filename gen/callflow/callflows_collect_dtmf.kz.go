@@ -39,7 +39,7 @@ type CollectDTMFData struct {
 	// pressed.
 	//
 	// Items must be unique.
-	Terminators []CollectDTMFTerminatorsItem `json:"terminators,omitempty"`
+	Terminators []CollectDTMFTerminator `json:"terminators,omitempty"`
 	// Time allowed for the first keypress, in milliseconds; defaults to 5000
 	// (5 seconds).
 	//
@@ -205,7 +205,7 @@ func (x *CollectDTMFData) KzrtValidate(v *kzrt.Validator) {
 	}
 	if x.Terminators != nil {
 		v.Push("terminators")
-		kzrt.Unique(v, x.Terminators, func(e *kzrt.Encoder, item CollectDTMFTerminatorsItem) {
+		kzrt.Unique(v, x.Terminators, func(e *kzrt.Encoder, item CollectDTMFTerminator) {
 			e.String(string(item))
 		})
 		for i, item := range x.Terminators {
@@ -267,41 +267,6 @@ func (x CollectDTMFTerminator) Valid() bool {
 // Validate returns an error when x is not one of the values of
 // CollectDTMFTerminator.
 func (x CollectDTMFTerminator) Validate() error {
-	return kzrt.CheckEnum(x.Valid(), string(x), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"0\", \"#\", \"*\"")
-}
-
-// CollectDTMFTerminatorsItem is the set of values of "terminators.item" in
-// callflows.collect_dtmf.
-type CollectDTMFTerminatorsItem string
-
-// The values of CollectDTMFTerminatorsItem.
-const (
-	CollectDTMFTerminatorsItem1    CollectDTMFTerminatorsItem = "1"
-	CollectDTMFTerminatorsItem2    CollectDTMFTerminatorsItem = "2"
-	CollectDTMFTerminatorsItem3    CollectDTMFTerminatorsItem = "3"
-	CollectDTMFTerminatorsItem4    CollectDTMFTerminatorsItem = "4"
-	CollectDTMFTerminatorsItem5    CollectDTMFTerminatorsItem = "5"
-	CollectDTMFTerminatorsItem6    CollectDTMFTerminatorsItem = "6"
-	CollectDTMFTerminatorsItem7    CollectDTMFTerminatorsItem = "7"
-	CollectDTMFTerminatorsItem8    CollectDTMFTerminatorsItem = "8"
-	CollectDTMFTerminatorsItem9    CollectDTMFTerminatorsItem = "9"
-	CollectDTMFTerminatorsItem0    CollectDTMFTerminatorsItem = "0"
-	CollectDTMFTerminatorsItemHash CollectDTMFTerminatorsItem = "#"
-	CollectDTMFTerminatorsItemStar CollectDTMFTerminatorsItem = "*"
-)
-
-// Valid reports whether x is one of the values of CollectDTMFTerminatorsItem.
-func (x CollectDTMFTerminatorsItem) Valid() bool {
-	switch x {
-	case CollectDTMFTerminatorsItem1, CollectDTMFTerminatorsItem2, CollectDTMFTerminatorsItem3, CollectDTMFTerminatorsItem4, CollectDTMFTerminatorsItem5, CollectDTMFTerminatorsItem6, CollectDTMFTerminatorsItem7, CollectDTMFTerminatorsItem8, CollectDTMFTerminatorsItem9, CollectDTMFTerminatorsItem0, CollectDTMFTerminatorsItemHash, CollectDTMFTerminatorsItemStar:
-		return true
-	}
-	return false
-}
-
-// Validate returns an error when x is not one of the values of
-// CollectDTMFTerminatorsItem.
-func (x CollectDTMFTerminatorsItem) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"0\", \"#\", \"*\"")
 }
 
@@ -370,7 +335,7 @@ func (b *CollectDTMFBuilder) Terminator(v CollectDTMFTerminator) *CollectDTMFBui
 // ends collection early when pressed.
 //
 // Items must be unique.
-func (b *CollectDTMFBuilder) Terminators(v ...CollectDTMFTerminatorsItem) *CollectDTMFBuilder {
+func (b *CollectDTMFBuilder) Terminators(v ...CollectDTMFTerminator) *CollectDTMFBuilder {
 	b.data.Terminators = v
 	return b
 }

@@ -11,11 +11,11 @@ import (
 
 const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
-// LookupcidnameData is the object callflows.lookupcidname.
+// LookupCIDNameData is the object callflows.lookupcidname.
 //
 // Data for the lookupcidname callflow action, which finds a caller ID name for
 // the caller's number in match lists.
-type LookupcidnameData struct {
+type LookupCIDNameData struct {
 	// IDs of the match lists searched for the caller's number; required.
 	//
 	// Required, but may be left out: Kazoo fills in the default first.
@@ -29,23 +29,23 @@ type LookupcidnameData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// DefaultLookupcidnameDataLists returns the default of "lists" in
+// DefaultLookupCIDNameDataLists returns the default of "lists" in
 // callflows.lookupcidname: [].
-func DefaultLookupcidnameDataLists() []string {
+func DefaultLookupCIDNameDataLists() []string {
 	return []string{}
 }
 
 // GetLists returns Lists, or its default when it is unset or x is nil.
-func (x *LookupcidnameData) GetLists() []string {
+func (x *LookupCIDNameData) GetLists() []string {
 	if x != nil && x.Lists != nil {
 		return x.Lists
 	}
-	return DefaultLookupcidnameDataLists()
+	return DefaultLookupCIDNameDataLists()
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset or x is
 // nil.
-func (x *LookupcidnameData) GetSkipModule() bool {
+func (x *LookupCIDNameData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
 	}
@@ -53,7 +53,7 @@ func (x *LookupcidnameData) GetSkipModule() bool {
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
-func (x *LookupcidnameData) MarshalJSON() ([]byte, error) {
+func (x *LookupCIDNameData) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.KzrtEncode(&e)
 	return e.Bytes()
@@ -61,7 +61,7 @@ func (x *LookupcidnameData) MarshalJSON() ([]byte, error) {
 
 // KzrtEncode is an implementation hook for kzrt, not meant to be called by
 // applications (use MarshalJSON): it appends x to e as JSON.
-func (x *LookupcidnameData) KzrtEncode(e *kzrt.Encoder) {
+func (x *LookupCIDNameData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Lists != nil {
 		e.Key("lists")
@@ -83,14 +83,14 @@ func (x *LookupcidnameData) KzrtEncode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
-func (x *LookupcidnameData) UnmarshalJSON(data []byte) error {
-	*x = LookupcidnameData{}
+func (x *LookupCIDNameData) UnmarshalJSON(data []byte) error {
+	*x = LookupCIDNameData{}
 	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *LookupcidnameData) Validate() error {
+func (x *LookupCIDNameData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
@@ -99,27 +99,27 @@ func (x *LookupcidnameData) Validate() error {
 // KzrtValidate is an implementation hook for kzrt, not meant to be called by
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
-func (x *LookupcidnameData) KzrtValidate(v *kzrt.Validator) {}
+func (x *LookupCIDNameData) KzrtValidate(v *kzrt.Validator) {}
 
-// ModuleName returns "lookupcidname", the module whose data LookupcidnameData
+// ModuleName returns "lookupcidname", the module whose data LookupCIDNameData
 // is.
-func (x *LookupcidnameData) ModuleName() string {
+func (x *LookupCIDNameData) ModuleName() string {
 	return "lookupcidname"
 }
 
-// LookupcidnameBuilder builds a "lookupcidname" callflow node; start one with
-// Lookupcidname. Setters return the builder, so calls chain.
-type LookupcidnameBuilder struct {
+// LookupCIDNameBuilder builds a "lookupcidname" callflow node; start one with
+// LookupCIDName. Setters return the builder, so calls chain.
+type LookupCIDNameBuilder struct {
 	node Node
-	data LookupcidnameData
+	data LookupCIDNameData
 }
 
-// Lookupcidname starts a "lookupcidname" node.
+// LookupCIDName starts a "lookupcidname" node.
 //
 // Data for the lookupcidname callflow action, which finds a caller ID name for
 // the caller's number in match lists.
-func Lookupcidname() *LookupcidnameBuilder {
-	b := &LookupcidnameBuilder{data: LookupcidnameData{}}
+func LookupCIDName() *LookupCIDNameBuilder {
+	b := &LookupCIDNameBuilder{data: LookupCIDNameData{}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "lookupcidname",
@@ -131,42 +131,42 @@ func Lookupcidname() *LookupcidnameBuilder {
 // required.
 //
 // Default: [].
-func (b *LookupcidnameBuilder) Lists(v ...string) *LookupcidnameBuilder {
+func (b *LookupCIDNameBuilder) Lists(v ...string) *LookupCIDNameBuilder {
 	b.data.Lists = v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
-func (b *LookupcidnameBuilder) SkipModule(v bool) *LookupcidnameBuilder {
+func (b *LookupCIDNameBuilder) SkipModule(v bool) *LookupCIDNameBuilder {
 	b.data.SkipModule = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
-func (b *LookupcidnameBuilder) Then(next Builder) *LookupcidnameBuilder {
+func (b *LookupCIDNameBuilder) Then(next Builder) *LookupCIDNameBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
-func (b *LookupcidnameBuilder) Branch(key string, next Builder) *LookupcidnameBuilder {
+func (b *LookupCIDNameBuilder) Branch(key string, next Builder) *LookupCIDNameBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
 // Node returns the node built so far.
-func (b *LookupcidnameBuilder) Node() *Node {
+func (b *LookupCIDNameBuilder) Node() *Node {
 	return &b.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
-func (b *LookupcidnameBuilder) MarshalJSON() ([]byte, error) {
+func (b *LookupCIDNameBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would.
-func (b *LookupcidnameBuilder) Validate() error {
+func (b *LookupCIDNameBuilder) Validate() error {
 	return b.node.Validate()
 }

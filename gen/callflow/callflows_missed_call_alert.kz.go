@@ -21,7 +21,7 @@ type MissedCallAlertData struct {
 	// either Kazoo users or email addresses.
 	//
 	// Required.
-	Recipients []MissedCallAlertRecipientsItem `json:"recipients,omitempty"`
+	Recipients []MissedCallAlertRecipient `json:"recipients,omitempty"`
 	// If true, the callflow engine does not execute this node and moves
 	// straight on to its "_" (default) child, if one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
@@ -106,26 +106,26 @@ func (x *MissedCallAlertData) ModuleName() string {
 	return "missed_call_alert"
 }
 
-// MissedCallAlertRecipientsItem is the object "recipients.item" in
+// MissedCallAlertRecipient is the object "recipients.item" in
 // callflows.missed_call_alert.
-type MissedCallAlertRecipientsItem struct {
+type MissedCallAlertRecipient struct {
 	// The recipient itself: with type "user" a Kazoo user ID; with type
 	// "email" one email address or an array of them.
 	//
 	// Required.
-	ID *MissedCallAlertRecipientsItemID `json:"id,omitempty"`
+	ID *MissedCallAlertRecipientID `json:"id,omitempty"`
 	// How to read id: "user" looks up the user's own email address, "email"
 	// uses id as the address directly.
 	//
 	// Required.
-	Type *MissedCallAlertRecipientsItemType `json:"type,omitempty"`
+	Type *MissedCallAlertRecipientType `json:"type,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // GetType returns Type, or the zero value when it is unset or x is nil.
-func (x *MissedCallAlertRecipientsItem) GetType() MissedCallAlertRecipientsItemType {
+func (x *MissedCallAlertRecipient) GetType() MissedCallAlertRecipientType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
@@ -133,14 +133,14 @@ func (x *MissedCallAlertRecipientsItem) GetType() MissedCallAlertRecipientsItemT
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
-func (x *MissedCallAlertRecipientsItem) MarshalJSON() ([]byte, error) {
+func (x *MissedCallAlertRecipient) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
 	return e.Bytes()
 }
 
 // encode appends x to e as JSON.
-func (x *MissedCallAlertRecipientsItem) encode(e *kzrt.Encoder) {
+func (x *MissedCallAlertRecipient) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
 		e.Key("id")
@@ -157,21 +157,21 @@ func (x *MissedCallAlertRecipientsItem) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
-func (x *MissedCallAlertRecipientsItem) UnmarshalJSON(data []byte) error {
-	*x = MissedCallAlertRecipientsItem{}
+func (x *MissedCallAlertRecipient) UnmarshalJSON(data []byte) error {
+	*x = MissedCallAlertRecipient{}
 	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *MissedCallAlertRecipientsItem) Validate() error {
+func (x *MissedCallAlertRecipient) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
 	return v.Err()
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *MissedCallAlertRecipientsItem) validate(v *kzrt.Validator) {
+func (x *MissedCallAlertRecipient) validate(v *kzrt.Validator) {
 	if x.ID == nil {
 		v.Missing("id")
 	} else {
@@ -190,13 +190,13 @@ func (x *MissedCallAlertRecipientsItem) validate(v *kzrt.Validator) {
 	}
 }
 
-// MissedCallAlertRecipientsItemID is a value matching exactly one of several
+// MissedCallAlertRecipientID is a value matching exactly one of several
 // alternatives, at "recipients.item.id" in callflows.missed_call_alert. Set
 // exactly one of its fields String, List.
 //
 // The recipient itself: with type "user" a Kazoo user ID; with type "email"
 // one email address or an array of them.
-type MissedCallAlertRecipientsItemID struct {
+type MissedCallAlertRecipientID struct {
 	// String holds the value when it is a string.
 	//
 	// Format: email.
@@ -206,14 +206,14 @@ type MissedCallAlertRecipientsItemID struct {
 }
 
 // MarshalJSON encodes x as JSON: the alternative that is set.
-func (x *MissedCallAlertRecipientsItemID) MarshalJSON() ([]byte, error) {
+func (x *MissedCallAlertRecipientID) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
 	return e.Bytes()
 }
 
 // encode appends x to e as JSON.
-func (x *MissedCallAlertRecipientsItemID) encode(e *kzrt.Encoder) {
+func (x *MissedCallAlertRecipientID) encode(e *kzrt.Encoder) {
 	switch {
 	case x.String != nil:
 		e.String(*x.String)
@@ -225,15 +225,15 @@ func (x *MissedCallAlertRecipientsItemID) encode(e *kzrt.Encoder) {
 		}
 		e.CloseArray()
 	default:
-		e.Fail(errors.New("MissedCallAlertRecipientsItemID: no alternative is set"))
+		e.Fail(errors.New("MissedCallAlertRecipientID: no alternative is set"))
 		e.Null()
 	}
 }
 
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
-func (x *MissedCallAlertRecipientsItemID) UnmarshalJSON(data []byte) error {
-	*x = MissedCallAlertRecipientsItemID{}
+func (x *MissedCallAlertRecipientID) UnmarshalJSON(data []byte) error {
+	*x = MissedCallAlertRecipientID{}
 	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '[':
@@ -258,14 +258,14 @@ func (x *MissedCallAlertRecipientsItemID) UnmarshalJSON(data []byte) error {
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *MissedCallAlertRecipientsItemID) Validate() error {
+func (x *MissedCallAlertRecipientID) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
 	return v.Err()
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *MissedCallAlertRecipientsItemID) validate(v *kzrt.Validator) {
+func (x *MissedCallAlertRecipientID) validate(v *kzrt.Validator) {
 	set := 0
 	if x.String != nil {
 		set++
@@ -301,32 +301,32 @@ func (x *MissedCallAlertRecipientsItemID) validate(v *kzrt.Validator) {
 	}
 }
 
-// MissedCallAlertRecipientsItemType is the set of values of
-// "recipients.item.type" in callflows.missed_call_alert.
+// MissedCallAlertRecipientType is the set of values of "recipients.item.type"
+// in callflows.missed_call_alert.
 //
 // How to read id: "user" looks up the user's own email address, "email" uses
 // id as the address directly.
-type MissedCallAlertRecipientsItemType string
+type MissedCallAlertRecipientType string
 
-// The values of MissedCallAlertRecipientsItemType.
+// The values of MissedCallAlertRecipientType.
 const (
-	MissedCallAlertRecipientsItemTypeUser  MissedCallAlertRecipientsItemType = "user"
-	MissedCallAlertRecipientsItemTypeEmail MissedCallAlertRecipientsItemType = "email"
+	MissedCallAlertRecipientTypeUser  MissedCallAlertRecipientType = "user"
+	MissedCallAlertRecipientTypeEmail MissedCallAlertRecipientType = "email"
 )
 
 // Valid reports whether x is one of the values of
-// MissedCallAlertRecipientsItemType.
-func (x MissedCallAlertRecipientsItemType) Valid() bool {
+// MissedCallAlertRecipientType.
+func (x MissedCallAlertRecipientType) Valid() bool {
 	switch x {
-	case MissedCallAlertRecipientsItemTypeUser, MissedCallAlertRecipientsItemTypeEmail:
+	case MissedCallAlertRecipientTypeUser, MissedCallAlertRecipientTypeEmail:
 		return true
 	}
 	return false
 }
 
 // Validate returns an error when x is not one of the values of
-// MissedCallAlertRecipientsItemType.
-func (x MissedCallAlertRecipientsItemType) Validate() error {
+// MissedCallAlertRecipientType.
+func (x MissedCallAlertRecipientType) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"user\", \"email\"")
 }
 
@@ -343,7 +343,7 @@ type MissedCallAlertBuilder struct {
 // the call ends without being answered.
 //
 // The arguments are "recipients", which must be given.
-func MissedCallAlert(recipients ...MissedCallAlertRecipientsItem) *MissedCallAlertBuilder {
+func MissedCallAlert(recipients ...MissedCallAlertRecipient) *MissedCallAlertBuilder {
 	b := &MissedCallAlertBuilder{data: MissedCallAlertData{Recipients: recipients}}
 	b.node = Node{
 		Data:   &b.data,

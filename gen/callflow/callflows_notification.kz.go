@@ -27,7 +27,7 @@ type NotificationData struct {
 	//
 	// Required, but may be left out: Kazoo fills in the default first.
 	// Default: [].
-	Recipients []NotificationRecipientsItem `json:"recipients,omitempty"`
+	Recipients []NotificationRecipient `json:"recipients,omitempty"`
 	// When to send: "callflow_exec" sends as soon as this node runs;
 	// "channel_destroy" (the default) waits until the call's channel has been
 	// torn down.
@@ -43,8 +43,8 @@ type NotificationData struct {
 
 // DefaultNotificationDataRecipients returns the default of "recipients" in
 // callflows.notification: [].
-func DefaultNotificationDataRecipients() []NotificationRecipientsItem {
-	return []NotificationRecipientsItem{}
+func DefaultNotificationDataRecipients() []NotificationRecipient {
+	return []NotificationRecipient{}
 }
 
 // DefaultNotificationDataSendAt is the default of "send_at" in
@@ -62,7 +62,7 @@ func (x *NotificationData) GetComments() string {
 
 // GetRecipients returns Recipients, or its default when it is unset or x is
 // nil.
-func (x *NotificationData) GetRecipients() []NotificationRecipientsItem {
+func (x *NotificationData) GetRecipients() []NotificationRecipient {
 	if x != nil && x.Recipients != nil {
 		return x.Recipients
 	}
@@ -212,26 +212,26 @@ func (x NotificationNotificationMediaItem) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"email\", \"sms\"")
 }
 
-// NotificationRecipientsItem is the object "recipients.item" in
+// NotificationRecipient is the object "recipients.item" in
 // callflows.notification.
-type NotificationRecipientsItem struct {
+type NotificationRecipient struct {
 	// The recipient itself: with type "user" a Kazoo user ID; with type
 	// "email" one email address or an array of them.
 	//
 	// Required.
-	ID *NotificationRecipientsItemID `json:"id,omitempty"`
+	ID *NotificationRecipientID `json:"id,omitempty"`
 	// How to read id: "user" looks up the user's own email address, "email"
 	// uses id as the address directly.
 	//
 	// Required.
-	Type *NotificationRecipientsItemType `json:"type,omitempty"`
+	Type *NotificationRecipientType `json:"type,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing.
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // GetType returns Type, or the zero value when it is unset or x is nil.
-func (x *NotificationRecipientsItem) GetType() NotificationRecipientsItemType {
+func (x *NotificationRecipient) GetType() NotificationRecipientType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
@@ -239,14 +239,14 @@ func (x *NotificationRecipientsItem) GetType() NotificationRecipientsItemType {
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
-func (x *NotificationRecipientsItem) MarshalJSON() ([]byte, error) {
+func (x *NotificationRecipient) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
 	return e.Bytes()
 }
 
 // encode appends x to e as JSON.
-func (x *NotificationRecipientsItem) encode(e *kzrt.Encoder) {
+func (x *NotificationRecipient) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
 		e.Key("id")
@@ -263,21 +263,21 @@ func (x *NotificationRecipientsItem) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
-func (x *NotificationRecipientsItem) UnmarshalJSON(data []byte) error {
-	*x = NotificationRecipientsItem{}
+func (x *NotificationRecipient) UnmarshalJSON(data []byte) error {
+	*x = NotificationRecipient{}
 	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *NotificationRecipientsItem) Validate() error {
+func (x *NotificationRecipient) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
 	return v.Err()
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *NotificationRecipientsItem) validate(v *kzrt.Validator) {
+func (x *NotificationRecipient) validate(v *kzrt.Validator) {
 	if x.ID == nil {
 		v.Missing("id")
 	} else {
@@ -296,13 +296,13 @@ func (x *NotificationRecipientsItem) validate(v *kzrt.Validator) {
 	}
 }
 
-// NotificationRecipientsItemID is a value matching exactly one of several
+// NotificationRecipientID is a value matching exactly one of several
 // alternatives, at "recipients.item.id" in callflows.notification. Set exactly
 // one of its fields String, List.
 //
 // The recipient itself: with type "user" a Kazoo user ID; with type "email"
 // one email address or an array of them.
-type NotificationRecipientsItemID struct {
+type NotificationRecipientID struct {
 	// String holds the value when it is a string.
 	//
 	// Format: email.
@@ -312,14 +312,14 @@ type NotificationRecipientsItemID struct {
 }
 
 // MarshalJSON encodes x as JSON: the alternative that is set.
-func (x *NotificationRecipientsItemID) MarshalJSON() ([]byte, error) {
+func (x *NotificationRecipientID) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
 	return e.Bytes()
 }
 
 // encode appends x to e as JSON.
-func (x *NotificationRecipientsItemID) encode(e *kzrt.Encoder) {
+func (x *NotificationRecipientID) encode(e *kzrt.Encoder) {
 	switch {
 	case x.String != nil:
 		e.String(*x.String)
@@ -331,15 +331,15 @@ func (x *NotificationRecipientsItemID) encode(e *kzrt.Encoder) {
 		}
 		e.CloseArray()
 	default:
-		e.Fail(errors.New("NotificationRecipientsItemID: no alternative is set"))
+		e.Fail(errors.New("NotificationRecipientID: no alternative is set"))
 		e.Null()
 	}
 }
 
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
-func (x *NotificationRecipientsItemID) UnmarshalJSON(data []byte) error {
-	*x = NotificationRecipientsItemID{}
+func (x *NotificationRecipientID) UnmarshalJSON(data []byte) error {
+	*x = NotificationRecipientID{}
 	var decodeErr error
 	switch kzrt.Kind(data) {
 	case '[':
@@ -364,14 +364,14 @@ func (x *NotificationRecipientsItemID) UnmarshalJSON(data []byte) error {
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *NotificationRecipientsItemID) Validate() error {
+func (x *NotificationRecipientID) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
 	return v.Err()
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *NotificationRecipientsItemID) validate(v *kzrt.Validator) {
+func (x *NotificationRecipientID) validate(v *kzrt.Validator) {
 	set := 0
 	if x.String != nil {
 		set++
@@ -407,32 +407,31 @@ func (x *NotificationRecipientsItemID) validate(v *kzrt.Validator) {
 	}
 }
 
-// NotificationRecipientsItemType is the set of values of
-// "recipients.item.type" in callflows.notification.
+// NotificationRecipientType is the set of values of "recipients.item.type" in
+// callflows.notification.
 //
 // How to read id: "user" looks up the user's own email address, "email" uses
 // id as the address directly.
-type NotificationRecipientsItemType string
+type NotificationRecipientType string
 
-// The values of NotificationRecipientsItemType.
+// The values of NotificationRecipientType.
 const (
-	NotificationRecipientsItemTypeUser  NotificationRecipientsItemType = "user"
-	NotificationRecipientsItemTypeEmail NotificationRecipientsItemType = "email"
+	NotificationRecipientTypeUser  NotificationRecipientType = "user"
+	NotificationRecipientTypeEmail NotificationRecipientType = "email"
 )
 
-// Valid reports whether x is one of the values of
-// NotificationRecipientsItemType.
-func (x NotificationRecipientsItemType) Valid() bool {
+// Valid reports whether x is one of the values of NotificationRecipientType.
+func (x NotificationRecipientType) Valid() bool {
 	switch x {
-	case NotificationRecipientsItemTypeUser, NotificationRecipientsItemTypeEmail:
+	case NotificationRecipientTypeUser, NotificationRecipientTypeEmail:
 		return true
 	}
 	return false
 }
 
 // Validate returns an error when x is not one of the values of
-// NotificationRecipientsItemType.
-func (x NotificationRecipientsItemType) Validate() error {
+// NotificationRecipientType.
+func (x NotificationRecipientType) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"user\", \"email\"")
 }
 
@@ -505,7 +504,7 @@ func (b *NotificationBuilder) NotificationMedia(v ...NotificationNotificationMed
 // entries, each naming either Kazoo users or email addresses.
 //
 // Default: [].
-func (b *NotificationBuilder) Recipients(v ...NotificationRecipientsItem) *NotificationBuilder {
+func (b *NotificationBuilder) Recipients(v ...NotificationRecipient) *NotificationBuilder {
 	b.data.Recipients = v
 	return b
 }

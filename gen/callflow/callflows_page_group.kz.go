@@ -28,7 +28,7 @@ type PageGroupData struct {
 	// Devices, users and groups to page; at least one entry is required.
 	//
 	// Required. At least 1 item.
-	Endpoints []PageGroupEndpointsItem `json:"endpoints,omitempty"`
+	Endpoints []PageGroupEndpoint `json:"endpoints,omitempty"`
 	// If true, the callflow engine does not execute this node and moves
 	// straight on to its "_" (default) child, if one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
@@ -197,11 +197,10 @@ func (x PageGroupAudio) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"one-way\", \"two-way\"")
 }
 
-// PageGroupEndpointsItem is the object "endpoints.item" in
-// callflows.page_group.
+// PageGroupEndpoint is the object "endpoints.item" in callflows.page_group.
 //
 // One member of the page group, identified by type and document ID.
-type PageGroupEndpointsItem struct {
+type PageGroupEndpoint struct {
 	// Seconds to wait after the group starts before this endpoint begins to
 	// ring.
 	//
@@ -211,7 +210,7 @@ type PageGroupEndpointsItem struct {
 	// devices) or "group" (all of the group's members).
 	//
 	// Required.
-	EndpointType *PageGroupEndpointsItemEndpointType `json:"endpoint_type,omitempty"`
+	EndpointType *PageGroupEndpointEndpointType `json:"endpoint_type,omitempty"`
 	// Document ID of the device, user or group to include.
 	//
 	// Required. Length 1 to 128 characters.
@@ -230,25 +229,25 @@ type PageGroupEndpointsItem struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// DefaultPageGroupEndpointsItemDelay is the default of "endpoints.item.delay"
-// in callflows.page_group.
-const DefaultPageGroupEndpointsItemDelay = 0
+// DefaultPageGroupEndpointDelay is the default of "endpoints.item.delay" in
+// callflows.page_group.
+const DefaultPageGroupEndpointDelay = 0
 
-// DefaultPageGroupEndpointsItemTimeout is the default of
-// "endpoints.item.timeout" in callflows.page_group.
-const DefaultPageGroupEndpointsItemTimeout = 20
+// DefaultPageGroupEndpointTimeout is the default of "endpoints.item.timeout"
+// in callflows.page_group.
+const DefaultPageGroupEndpointTimeout = 20
 
 // GetDelay returns Delay, or its default when it is unset or x is nil.
-func (x *PageGroupEndpointsItem) GetDelay() int64 {
+func (x *PageGroupEndpoint) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
 	}
-	return DefaultPageGroupEndpointsItemDelay
+	return DefaultPageGroupEndpointDelay
 }
 
 // GetEndpointType returns EndpointType, or the zero value when it is unset or
 // x is nil.
-func (x *PageGroupEndpointsItem) GetEndpointType() PageGroupEndpointsItemEndpointType {
+func (x *PageGroupEndpoint) GetEndpointType() PageGroupEndpointEndpointType {
 	if x != nil && x.EndpointType != nil {
 		return *x.EndpointType
 	}
@@ -256,7 +255,7 @@ func (x *PageGroupEndpointsItem) GetEndpointType() PageGroupEndpointsItemEndpoin
 }
 
 // GetID returns ID, or the zero value when it is unset or x is nil.
-func (x *PageGroupEndpointsItem) GetID() string {
+func (x *PageGroupEndpoint) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
 	}
@@ -264,15 +263,15 @@ func (x *PageGroupEndpointsItem) GetID() string {
 }
 
 // GetTimeout returns Timeout, or its default when it is unset or x is nil.
-func (x *PageGroupEndpointsItem) GetTimeout() int64 {
+func (x *PageGroupEndpoint) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
 	}
-	return DefaultPageGroupEndpointsItemTimeout
+	return DefaultPageGroupEndpointTimeout
 }
 
 // GetWeight returns Weight, or the zero value when it is unset or x is nil.
-func (x *PageGroupEndpointsItem) GetWeight() int64 {
+func (x *PageGroupEndpoint) GetWeight() int64 {
 	if x != nil && x.Weight != nil {
 		return *x.Weight
 	}
@@ -280,14 +279,14 @@ func (x *PageGroupEndpointsItem) GetWeight() int64 {
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
-func (x *PageGroupEndpointsItem) MarshalJSON() ([]byte, error) {
+func (x *PageGroupEndpoint) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
 	return e.Bytes()
 }
 
 // encode appends x to e as JSON.
-func (x *PageGroupEndpointsItem) encode(e *kzrt.Encoder) {
+func (x *PageGroupEndpoint) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Delay != nil {
 		e.Key("delay")
@@ -316,21 +315,21 @@ func (x *PageGroupEndpointsItem) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
-func (x *PageGroupEndpointsItem) UnmarshalJSON(data []byte) error {
-	*x = PageGroupEndpointsItem{}
+func (x *PageGroupEndpoint) UnmarshalJSON(data []byte) error {
+	*x = PageGroupEndpoint{}
 	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *PageGroupEndpointsItem) Validate() error {
+func (x *PageGroupEndpoint) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
 	return v.Err()
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *PageGroupEndpointsItem) validate(v *kzrt.Validator) {
+func (x *PageGroupEndpoint) validate(v *kzrt.Validator) {
 	if x.EndpointType == nil {
 		v.Missing("endpoint_type")
 	} else {
@@ -359,33 +358,33 @@ func (x *PageGroupEndpointsItem) validate(v *kzrt.Validator) {
 	}
 }
 
-// PageGroupEndpointsItemEndpointType is the set of values of
+// PageGroupEndpointEndpointType is the set of values of
 // "endpoints.item.endpoint_type" in callflows.page_group.
 //
 // Kind of object id refers to: "device", "user" (all of the user's devices) or
 // "group" (all of the group's members).
-type PageGroupEndpointsItemEndpointType string
+type PageGroupEndpointEndpointType string
 
-// The values of PageGroupEndpointsItemEndpointType.
+// The values of PageGroupEndpointEndpointType.
 const (
-	PageGroupEndpointsItemEndpointTypeDevice PageGroupEndpointsItemEndpointType = "device"
-	PageGroupEndpointsItemEndpointTypeUser   PageGroupEndpointsItemEndpointType = "user"
-	PageGroupEndpointsItemEndpointTypeGroup  PageGroupEndpointsItemEndpointType = "group"
+	PageGroupEndpointEndpointTypeDevice PageGroupEndpointEndpointType = "device"
+	PageGroupEndpointEndpointTypeUser   PageGroupEndpointEndpointType = "user"
+	PageGroupEndpointEndpointTypeGroup  PageGroupEndpointEndpointType = "group"
 )
 
 // Valid reports whether x is one of the values of
-// PageGroupEndpointsItemEndpointType.
-func (x PageGroupEndpointsItemEndpointType) Valid() bool {
+// PageGroupEndpointEndpointType.
+func (x PageGroupEndpointEndpointType) Valid() bool {
 	switch x {
-	case PageGroupEndpointsItemEndpointTypeDevice, PageGroupEndpointsItemEndpointTypeUser, PageGroupEndpointsItemEndpointTypeGroup:
+	case PageGroupEndpointEndpointTypeDevice, PageGroupEndpointEndpointTypeUser, PageGroupEndpointEndpointTypeGroup:
 		return true
 	}
 	return false
 }
 
 // Validate returns an error when x is not one of the values of
-// PageGroupEndpointsItemEndpointType.
-func (x PageGroupEndpointsItemEndpointType) Validate() error {
+// PageGroupEndpointEndpointType.
+func (x PageGroupEndpointEndpointType) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"device\", \"user\", \"group\"")
 }
 
@@ -402,7 +401,7 @@ type PageGroupBuilder struct {
 // auto-answers them for a one- or two-way intercom page.
 //
 // The arguments are "endpoints", which must be given.
-func PageGroup(endpoints ...PageGroupEndpointsItem) *PageGroupBuilder {
+func PageGroup(endpoints ...PageGroupEndpoint) *PageGroupBuilder {
 	b := &PageGroupBuilder{data: PageGroupData{Endpoints: endpoints}}
 	b.node = Node{
 		Data:   &b.data,

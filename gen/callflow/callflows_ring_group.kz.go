@@ -20,7 +20,7 @@ type RingGroupData struct {
 	// is required.
 	//
 	// Required. At least 1 item.
-	Endpoints []RingGroupEndpointsItem `json:"endpoints,omitempty"`
+	Endpoints []RingGroupEndpoint `json:"endpoints,omitempty"`
 	// If true, a rejection by any one member ends the whole attempt and the
 	// other members stop ringing.
 	FailOnSingleReject *bool `json:"fail_on_single_reject,omitempty"`
@@ -246,11 +246,10 @@ func (x *RingGroupData) ModuleName() string {
 	return "ring_group"
 }
 
-// RingGroupEndpointsItem is the object "endpoints.item" in
-// callflows.ring_group.
+// RingGroupEndpoint is the object "endpoints.item" in callflows.ring_group.
 //
 // One member of the ring group, identified by type and document ID.
-type RingGroupEndpointsItem struct {
+type RingGroupEndpoint struct {
 	// Seconds to wait after the group starts before this endpoint begins to
 	// ring.
 	//
@@ -260,7 +259,7 @@ type RingGroupEndpointsItem struct {
 	// devices) or "group" (all of the group's members).
 	//
 	// Required.
-	EndpointType *RingGroupEndpointsItemEndpointType `json:"endpoint_type,omitempty"`
+	EndpointType *RingGroupEndpointEndpointType `json:"endpoint_type,omitempty"`
 	// Document ID of the device, user or group to include.
 	//
 	// Required. Length 1 to 128 characters.
@@ -279,25 +278,25 @@ type RingGroupEndpointsItem struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// DefaultRingGroupEndpointsItemDelay is the default of "endpoints.item.delay"
-// in callflows.ring_group.
-const DefaultRingGroupEndpointsItemDelay = 0
+// DefaultRingGroupEndpointDelay is the default of "endpoints.item.delay" in
+// callflows.ring_group.
+const DefaultRingGroupEndpointDelay = 0
 
-// DefaultRingGroupEndpointsItemTimeout is the default of
-// "endpoints.item.timeout" in callflows.ring_group.
-const DefaultRingGroupEndpointsItemTimeout = 20
+// DefaultRingGroupEndpointTimeout is the default of "endpoints.item.timeout"
+// in callflows.ring_group.
+const DefaultRingGroupEndpointTimeout = 20
 
 // GetDelay returns Delay, or its default when it is unset or x is nil.
-func (x *RingGroupEndpointsItem) GetDelay() int64 {
+func (x *RingGroupEndpoint) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
 	}
-	return DefaultRingGroupEndpointsItemDelay
+	return DefaultRingGroupEndpointDelay
 }
 
 // GetEndpointType returns EndpointType, or the zero value when it is unset or
 // x is nil.
-func (x *RingGroupEndpointsItem) GetEndpointType() RingGroupEndpointsItemEndpointType {
+func (x *RingGroupEndpoint) GetEndpointType() RingGroupEndpointEndpointType {
 	if x != nil && x.EndpointType != nil {
 		return *x.EndpointType
 	}
@@ -305,7 +304,7 @@ func (x *RingGroupEndpointsItem) GetEndpointType() RingGroupEndpointsItemEndpoin
 }
 
 // GetID returns ID, or the zero value when it is unset or x is nil.
-func (x *RingGroupEndpointsItem) GetID() string {
+func (x *RingGroupEndpoint) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
 	}
@@ -313,15 +312,15 @@ func (x *RingGroupEndpointsItem) GetID() string {
 }
 
 // GetTimeout returns Timeout, or its default when it is unset or x is nil.
-func (x *RingGroupEndpointsItem) GetTimeout() int64 {
+func (x *RingGroupEndpoint) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
 	}
-	return DefaultRingGroupEndpointsItemTimeout
+	return DefaultRingGroupEndpointTimeout
 }
 
 // GetWeight returns Weight, or the zero value when it is unset or x is nil.
-func (x *RingGroupEndpointsItem) GetWeight() int64 {
+func (x *RingGroupEndpoint) GetWeight() int64 {
 	if x != nil && x.Weight != nil {
 		return *x.Weight
 	}
@@ -329,14 +328,14 @@ func (x *RingGroupEndpointsItem) GetWeight() int64 {
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
-func (x *RingGroupEndpointsItem) MarshalJSON() ([]byte, error) {
+func (x *RingGroupEndpoint) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
 	return e.Bytes()
 }
 
 // encode appends x to e as JSON.
-func (x *RingGroupEndpointsItem) encode(e *kzrt.Encoder) {
+func (x *RingGroupEndpoint) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Delay != nil {
 		e.Key("delay")
@@ -365,21 +364,21 @@ func (x *RingGroupEndpointsItem) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes a JSON object into x. Properties the schema does not
 // name are kept in Extra. A value of the wrong JSON type is an error naming
 // its JSON pointer; constraints are checked by Validate.
-func (x *RingGroupEndpointsItem) UnmarshalJSON(data []byte) error {
-	*x = RingGroupEndpointsItem{}
+func (x *RingGroupEndpoint) UnmarshalJSON(data []byte) error {
+	*x = RingGroupEndpoint{}
 	return kzrt.DecodeObject(data, x, &x.Extra)
 }
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *RingGroupEndpointsItem) Validate() error {
+func (x *RingGroupEndpoint) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
 	return v.Err()
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *RingGroupEndpointsItem) validate(v *kzrt.Validator) {
+func (x *RingGroupEndpoint) validate(v *kzrt.Validator) {
 	if x.EndpointType == nil {
 		v.Missing("endpoint_type")
 	} else {
@@ -408,33 +407,33 @@ func (x *RingGroupEndpointsItem) validate(v *kzrt.Validator) {
 	}
 }
 
-// RingGroupEndpointsItemEndpointType is the set of values of
+// RingGroupEndpointEndpointType is the set of values of
 // "endpoints.item.endpoint_type" in callflows.ring_group.
 //
 // Kind of object id refers to: "device", "user" (all of the user's devices) or
 // "group" (all of the group's members).
-type RingGroupEndpointsItemEndpointType string
+type RingGroupEndpointEndpointType string
 
-// The values of RingGroupEndpointsItemEndpointType.
+// The values of RingGroupEndpointEndpointType.
 const (
-	RingGroupEndpointsItemEndpointTypeDevice RingGroupEndpointsItemEndpointType = "device"
-	RingGroupEndpointsItemEndpointTypeUser   RingGroupEndpointsItemEndpointType = "user"
-	RingGroupEndpointsItemEndpointTypeGroup  RingGroupEndpointsItemEndpointType = "group"
+	RingGroupEndpointEndpointTypeDevice RingGroupEndpointEndpointType = "device"
+	RingGroupEndpointEndpointTypeUser   RingGroupEndpointEndpointType = "user"
+	RingGroupEndpointEndpointTypeGroup  RingGroupEndpointEndpointType = "group"
 )
 
 // Valid reports whether x is one of the values of
-// RingGroupEndpointsItemEndpointType.
-func (x RingGroupEndpointsItemEndpointType) Valid() bool {
+// RingGroupEndpointEndpointType.
+func (x RingGroupEndpointEndpointType) Valid() bool {
 	switch x {
-	case RingGroupEndpointsItemEndpointTypeDevice, RingGroupEndpointsItemEndpointTypeUser, RingGroupEndpointsItemEndpointTypeGroup:
+	case RingGroupEndpointEndpointTypeDevice, RingGroupEndpointEndpointTypeUser, RingGroupEndpointEndpointTypeGroup:
 		return true
 	}
 	return false
 }
 
 // Validate returns an error when x is not one of the values of
-// RingGroupEndpointsItemEndpointType.
-func (x RingGroupEndpointsItemEndpointType) Validate() error {
+// RingGroupEndpointEndpointType.
+func (x RingGroupEndpointEndpointType) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"device\", \"user\", \"group\"")
 }
 
@@ -554,7 +553,7 @@ type RingGroupBuilder struct {
 // together or in turn until one answers.
 //
 // The arguments are "endpoints", which must be given.
-func RingGroup(endpoints ...RingGroupEndpointsItem) *RingGroupBuilder {
+func RingGroup(endpoints ...RingGroupEndpoint) *RingGroupBuilder {
 	b := &RingGroupBuilder{data: RingGroupData{Endpoints: endpoints}}
 	b.node = Node{
 		Data:   &b.data,

@@ -491,7 +491,7 @@ type ConferencesMember struct {
 	// Digit-only PINs a member may enter to be admitted.
 	//
 	// Default: [].
-	Pins []string `json:"pins,omitempty"`
+	PINs []string `json:"pins,omitempty"`
 	// If true, a prompt is played to a member as they enter the conference.
 	PlayEntryPrompt *bool `json:"play_entry_prompt,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
@@ -513,9 +513,9 @@ func DefaultConferencesMemberNumbers() []string {
 	return []string{}
 }
 
-// DefaultConferencesMemberPins returns the default of "member.pins" in
+// DefaultConferencesMemberPINs returns the default of "member.pins" in
 // conferences: [].
-func DefaultConferencesMemberPins() []string {
+func DefaultConferencesMemberPINs() []string {
 	return []string{}
 }
 
@@ -543,12 +543,12 @@ func (x *ConferencesMember) GetNumbers() []string {
 	return DefaultConferencesMemberNumbers()
 }
 
-// GetPins returns Pins, or its default when it is unset or x is nil.
-func (x *ConferencesMember) GetPins() []string {
-	if x != nil && x.Pins != nil {
-		return x.Pins
+// GetPINs returns PINs, or its default when it is unset or x is nil.
+func (x *ConferencesMember) GetPINs() []string {
+	if x != nil && x.PINs != nil {
+		return x.PINs
 	}
-	return DefaultConferencesMemberPins()
+	return DefaultConferencesMemberPINs()
 }
 
 // GetPlayEntryPrompt returns PlayEntryPrompt, or the zero value when it is
@@ -587,10 +587,10 @@ func (x *ConferencesMember) encode(e *kzrt.Encoder) {
 		}
 		e.CloseArray()
 	}
-	if x.Pins != nil {
+	if x.PINs != nil {
 		e.Key("pins")
 		e.OpenArray()
-		for _, item := range x.Pins {
+		for _, item := range x.PINs {
 			e.Elem()
 			e.String(item)
 		}
@@ -635,11 +635,11 @@ func (x *ConferencesMember) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.Pins != nil {
+	if x.PINs != nil {
 		v.Push("pins")
-		for i, item := range x.Pins {
+		for i, item := range x.PINs {
 			v.PushIndex(i)
-			v.Pattern(item, conferencesMemberPinsItemPattern, "^[0-9]+$")
+			v.Pattern(item, conferencesMemberPINsItemPattern, "^[0-9]+$")
 			v.Pop()
 		}
 		v.Pop()
@@ -669,7 +669,7 @@ type ConferencesModerator struct {
 	// rights.
 	//
 	// Default: [].
-	Pins []string `json:"pins,omitempty"`
+	PINs []string `json:"pins,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing.
 	Extra map[string]json.RawMessage `json:"-"`
@@ -689,9 +689,9 @@ func DefaultConferencesModeratorNumbers() []string {
 	return []string{}
 }
 
-// DefaultConferencesModeratorPins returns the default of "moderator.pins" in
+// DefaultConferencesModeratorPINs returns the default of "moderator.pins" in
 // conferences: [].
-func DefaultConferencesModeratorPins() []string {
+func DefaultConferencesModeratorPINs() []string {
 	return []string{}
 }
 
@@ -719,12 +719,12 @@ func (x *ConferencesModerator) GetNumbers() []string {
 	return DefaultConferencesModeratorNumbers()
 }
 
-// GetPins returns Pins, or its default when it is unset or x is nil.
-func (x *ConferencesModerator) GetPins() []string {
-	if x != nil && x.Pins != nil {
-		return x.Pins
+// GetPINs returns PINs, or its default when it is unset or x is nil.
+func (x *ConferencesModerator) GetPINs() []string {
+	if x != nil && x.PINs != nil {
+		return x.PINs
 	}
-	return DefaultConferencesModeratorPins()
+	return DefaultConferencesModeratorPINs()
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -754,10 +754,10 @@ func (x *ConferencesModerator) encode(e *kzrt.Encoder) {
 		}
 		e.CloseArray()
 	}
-	if x.Pins != nil {
+	if x.PINs != nil {
 		e.Key("pins")
 		e.OpenArray()
-		for _, item := range x.Pins {
+		for _, item := range x.PINs {
 			e.Elem()
 			e.String(item)
 		}
@@ -797,11 +797,11 @@ func (x *ConferencesModerator) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.Pins != nil {
+	if x.PINs != nil {
 		v.Push("pins")
-		for i, item := range x.Pins {
+		for i, item := range x.PINs {
 			v.PushIndex(i)
-			v.Pattern(item, conferencesModeratorPinsItemPattern, "^[0-9]+$")
+			v.Pattern(item, conferencesModeratorPINsItemPattern, "^[0-9]+$")
 			v.Pop()
 		}
 		v.Pop()
@@ -986,6 +986,6 @@ func (x *ConferencesPlayExitTone) validate(v *kzrt.Validator) {
 
 var conferencesConferenceNumbersItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)
 var conferencesMemberNumbersItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)
-var conferencesMemberPinsItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)
+var conferencesMemberPINsItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)
 var conferencesModeratorNumbersItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)
-var conferencesModeratorPinsItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)
+var conferencesModeratorPINsItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)

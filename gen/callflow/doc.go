@@ -23,7 +23,7 @@
 // Optional fields are pointers, nil when absent, so false and 0 survive a
 // round trip; GetX methods return a field's value or its schema default,
 // also on a nil receiver. Go's new(expr) fills nested data:
-// RingGroupEndpointsItem{ID: new(id)}.
+// RingGroupEndpoint{ID: new(id)}.
 //
 // Node, Data, Builder, RawData and Tree are the types of
 // github.com/kzgen/kzgen/runtime/kzrt under this package's names, so trees

@@ -28,7 +28,7 @@ var modules = kzrt.NewModules(
 	new(CallflowData),
 	new(CampingFeatureData),
 	new(CheckCIDData),
-	new(CidlistmatchData),
+	new(CIDListMatchData),
 	new(CollectDTMFData),
 	new(ConferenceData),
 	new(ConferenceFeatureData),
@@ -54,7 +54,7 @@ var modules = kzrt.NewModules(
 	new(InterceptFeatureData),
 	new(IntercomData),
 	new(LanguageData),
-	new(LookupcidnameData),
+	new(LookupCIDNameData),
 	new(ManualPresenceData),
 	new(MenuData),
 	new(MissedCallAlertData),
@@ -205,7 +205,7 @@ func Example(module string) (*Node, bool) {
 	case "check_cid":
 		return CheckCID().Node(), true
 	case "cidlistmatch":
-		return Cidlistmatch().Node(), true
+		return CIDListMatch().Node(), true
 	case "collect_dtmf":
 		return CollectDTMF().Node(), true
 	case "conference":
@@ -257,15 +257,15 @@ func Example(module string) (*Node, bool) {
 	case "language":
 		return Language("en-US").Node(), true
 	case "lookupcidname":
-		return Lookupcidname().Lists("71a7ce267d79752232e752e26c8c9cac").Node(), true
+		return LookupCIDName().Lists("71a7ce267d79752232e752e26c8c9cac").Node(), true
 	case "manual_presence":
 		return ManualPresence("1000").Node(), true
 	case "menu":
 		return Menu().Node(), true
 	case "missed_call_alert":
-		return MissedCallAlert(MissedCallAlertRecipientsItem{
-			ID:   &MissedCallAlertRecipientsItemID{String: new("user@example.com")},
-			Type: new(MissedCallAlertRecipientsItemTypeEmail),
+		return MissedCallAlert(MissedCallAlertRecipient{
+			ID:   &MissedCallAlertRecipientID{String: new("user@example.com")},
+			Type: new(MissedCallAlertRecipientTypeEmail),
 		}).Node(), true
 	case "move":
 		return Move().Node(), true
@@ -274,15 +274,15 @@ func Example(module string) (*Node, bool) {
 	case "noop":
 		return Noop().Node(), true
 	case "notification":
-		return Notification().Recipients(NotificationRecipientsItem{
-			ID:   &NotificationRecipientsItemID{String: new("user@example.com")},
-			Type: new(NotificationRecipientsItemTypeEmail),
+		return Notification().Recipients(NotificationRecipient{
+			ID:   &NotificationRecipientID{String: new("user@example.com")},
+			Type: new(NotificationRecipientTypeEmail),
 		}).Node(), true
 	case "offnet":
 		return Offnet().Node(), true
 	case "page_group":
-		return PageGroup(PageGroupEndpointsItem{
-			EndpointType: new(PageGroupEndpointsItemEndpointTypeDevice),
+		return PageGroup(PageGroupEndpoint{
+			EndpointType: new(PageGroupEndpointEndpointTypeDevice),
 			ID:           new("19c1f59b8bdc9b9164827089209c1c05"),
 		}).Audio(PageGroupAudioOneWay).Node(), true
 	case "park":
@@ -306,8 +306,8 @@ func Example(module string) (*Node, bool) {
 	case "response":
 		return Response().Code(486).Node(), true
 	case "ring_group":
-		return RingGroup(RingGroupEndpointsItem{
-			EndpointType: new(RingGroupEndpointsItemEndpointTypeDevice),
+		return RingGroup(RingGroupEndpoint{
+			EndpointType: new(RingGroupEndpointEndpointTypeDevice),
 			ID:           new("0162ee01cb0ce585328219e7f376af75"),
 		}).Node(), true
 	case "ring_group_toggle":

@@ -55,7 +55,7 @@ type Const struct {
 }
 
 // Decl is the parameter as declared in a signature: "text string",
-// "endpoints ...RingGroupEndpointsItem".
+// "endpoints ...RingGroupEndpoint".
 func (p Param) Decl(name string) string {
 	if p.Variadic {
 		return name + " ..." + p.Type

@@ -33,7 +33,7 @@ func (g *generator) emitSchema(s *model.Schema) *jen.File {
 
 // emitType declares t (when it has a name) and then the types below it.
 func (g *generator) emitType(t *model.Type) {
-	if name, ok := g.typeName[t]; ok {
+	if name, ok := g.typeName[t]; ok && g.sameEnum[t] == nil {
 		switch {
 		case t.Kind == model.Ref:
 			g.emitAlias(name, t)

@@ -267,6 +267,10 @@ type generator struct {
 	defaultProblems map[*model.Type]kzrtpkg.Errors
 	// disc holds the discriminated unions (see discriminated.go).
 	disc map[*model.Type]*discUnion
+	// sameEnum maps an enum type that shares the Go type of an identical
+	// enum of its schema to that enum (see claimNested); it declares
+	// nothing itself.
+	sameEnum map[*model.Type]*model.Type
 }
 
 // patternUse is where a regular expression is used: a type's own pattern
@@ -292,7 +296,7 @@ var treeNames = []string{"Node", "Data", "Builder", "RawData", "Tree", "DefaultC
 func newGenerator(set *model.Set, opts Options) (*generator, error) {
 	g := &generator{set: set, opts: opts, names: nameSet{}, typeName: map[*model.Type]string{},
 		enumConst: map[*model.Type]map[string]string{}, patterns: map[patternUse]string{}, patternNames: nameSet{},
-		moduleOf: map[*model.Schema]module{}, disc: map[*model.Type]*discUnion{}}
+		moduleOf: map[*model.Schema]module{}, disc: map[*model.Type]*discUnion{}, sameEnum: map[*model.Type]*model.Type{}}
 	var err error
 	if g.defaultProblems, err = defaultProblems(set); err != nil {
 		return nil, err
@@ -426,7 +430,7 @@ func declares(t *model.Type, root bool) bool {
 // stem.
 func (g *generator) nameNested(t *model.Type, prefix string, root bool) {
 	if !root && declares(t, false) {
-		g.typeName[t] = g.names.claim(prefix)
+		g.typeName[t] = g.claimNested(t, prefix)
 	}
 	switch t.Kind {
 	case model.Object, model.Map:
@@ -440,7 +444,7 @@ func (g *generator) nameNested(t *model.Type, prefix string, root bool) {
 			g.nameNested(t.Additional, prefix+"Value", false)
 		}
 	case model.Array:
-		g.nameNested(t.Items, prefix+"Item", false)
+		g.nameNested(t.Items, g.itemName(prefix, t.Items), false)
 	case model.Union:
 		for i, v := range t.Variants {
 			g.nameNested(v, prefix+variantLabels(t)[i], false)
@@ -455,7 +459,12 @@ func (g *generator) nameNested(t *model.Type, prefix string, root bool) {
 
 // nameConstants names the constants of every enum below t.
 func (g *generator) nameConstants(t *model.Type) {
-	if name, ok := g.typeName[t]; ok && t.Kind == model.String && len(t.Enum) > 0 {
+	if first := g.sameEnum[t]; first != nil {
+		g.nameConstants(first)
+		g.enumConst[t] = g.enumConst[first]
+	} else if _, done := g.enumConst[t]; done {
+		// named as another enum's twin
+	} else if name, ok := g.typeName[t]; ok && t.Kind == model.String && len(t.Enum) > 0 {
 		consts := map[string]string{}
 		for _, v := range enumStrings(t) {
 			if _, dup := consts[v]; !dup {

@@ -406,7 +406,16 @@ func (g *generator) setterValue(t *model.Type, v *jen.Statement) *jen.Statement 
 // argName is a parameter name for a property: lower camel case, never a
 // Go keyword ("type" → "typeValue").
 func argName(prop string) string {
-	n := lowerFirst(identifier(prop))
+	// The first word alone is lower-cased, so two initialisms in a row
+	// stay apart: "crm_url" → "crmURL".
+	first, rest := prop, ""
+	if i := strings.IndexFunc(prop, func(r rune) bool { return r == '_' || r == '-' || r == '.' }); i > 0 {
+		first, rest = prop[:i], prop[i+1:]
+	}
+	n := lowerFirst(identifier(first)) + goName(rest)
+	if rest == "" {
+		n = lowerFirst(identifier(prop))
+	}
 	if token.IsKeyword(n) {
 		return n + "Value"
 	}

@@ -141,7 +141,7 @@ func (w *walker) module(n *callflow.Node, ev *Event) step {
 		return w.menu(n, d, ev)
 	case *callflow.CheckCIDData:
 		return w.checkCID(n, d, ev)
-	case *callflow.CidlistmatchData:
+	case *callflow.CIDListMatchData:
 		ev.Text = fmt.Sprintf("checks the caller ID against list %s", deref(d.ID))
 		ev.note("the list is a stored document, not available offline: kzgen assumes no match")
 		return cont(n, "nomatch", ev)

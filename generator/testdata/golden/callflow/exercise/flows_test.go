@@ -242,7 +242,7 @@ func TestDiscriminatedUnion(t *testing.T) {
 		t.Fatal(err)
 	}
 	sounds := n.Data.(*ChimeData).Sounds
-	if len(sounds) != 2 || sounds[0].Say == nil || sounds[1].Beep == nil || sounds[1].Kind() != ChimeSoundsItemKindBeep {
+	if len(sounds) != 2 || sounds[0].Say == nil || sounds[1].Beep == nil || sounds[1].Kind() != ChimeSoundKindBeep {
 		t.Fatalf("Parse: %+v", sounds)
 	}
 	if again, _ := json.Marshal(n); string(again) != want {
@@ -275,8 +275,8 @@ func TestDiscriminatedUnion(t *testing.T) {
 			t.Errorf("%s: round trip gives %s", in, out)
 		}
 	}
-	// A *ChimeSoundsItem is a builder too.
-	item := ChimeSoundsItem{Beep: &ChimeBeepData{Pitch: new(int64(880))}}
+	// A *ChimeSound is a builder too.
+	item := ChimeSound{Beep: &ChimeBeepData{Pitch: new(int64(880))}}
 	if err := Chime(&item).Validate(); err != nil {
 		t.Errorf("Chime(&item): %v", err)
 	}
