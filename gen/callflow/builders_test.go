@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
@@ -239,10 +240,7 @@ func moduleCases() []struct {
 			HuntDeny(`^(911|933)$`)},
 		{"branch_variable", callflow.BranchVariable().Variable("call_priority").
 			Scope(callflow.BranchVariableScopeCustomChannelVars).
-			Branch("high", callflow.RingGroup([]callflow.RingGroupEndpoint{{
-				EndpointType: new(callflow.RingGroupEndpointEndpointTypeGroup),
-				ID:           new(groupID),
-			}}...)).
+			Branch("high", callflow.RingGroup(callflow.GroupEndpoint(groupID))).
 			Then(callflow.Voicemail().ID(vmboxID))},
 		{"call_forward", callflow.CallForward().Action(callflow.CallForwardActionToggle)},
 		{"call_waiting", callflow.CallWaiting().
@@ -298,7 +296,7 @@ func moduleCases() []struct {
 			Delay(0).
 			CanCallSelf(false).
 			DialStrategy(callflow.DeviceDialStrategySimultaneous).
-			CustomSIPHeaders(map[string]json.RawMessage{"X-Account-Tier": raw(`"gold"`)}).
+			CustomSIPHeaders(callflow.CustomSIPHeaders{"X-Account-Tier": "gold"}).
 			Then(callflow.Voicemail().ID(vmboxID))},
 		{"directory", callflow.Directory().ID(dirID)},
 		{"disa", callflow.Disa().
@@ -390,13 +388,13 @@ func moduleCases() []struct {
 			IgnoreEarlyMedia(true).
 			OutboundFlags("voice").
 			Timeout(45).
-			CustomSIPHeaders(callflow.OffnetCustomSIPHeaders{Object: &callflow.OffnetCustomSIPHeadersObject{
+			CustomSIPHeadersValue(callflow.OffnetCustomSIPHeadersFromObject(callflow.OffnetCustomSIPHeadersObject{
 				Out: callflow.CustomSIPHeaders{"X-Billing-Code": "4421"},
-			}})},
-		{"page_group", callflow.PageGroup([]callflow.PageGroupEndpoint{
-			{EndpointType: new(callflow.PageGroupEndpointEndpointTypeDevice), ID: new(deviceID)},
-			{EndpointType: new(callflow.PageGroupEndpointEndpointTypeGroup), ID: new(groupID), Delay: new(int64(2))},
-		}...).Audio(callflow.PageGroupAudioOneWay).BargeCalls(false).Timeout(10)},
+			}))},
+		{"page_group", callflow.PageGroup(
+			callflow.DeviceEndpoint(deviceID),
+			callflow.GroupEndpoint(groupID).DelayDuration(2*time.Second),
+		).Audio(callflow.PageGroupAudioOneWay).BargeCalls(false).Timeout(10)},
 		{"park", callflow.Park().
 			Action(callflow.ParkActionPark).
 			Slot("100").
@@ -445,14 +443,12 @@ func moduleCases() []struct {
 			CallerIDType("external").
 			Timeout(60).
 			EmitAccountID(true).
-			CustomSIPHeaders(callflow.ResourcesCustomSIPHeaders{
-				CustomSIPHeaders: callflow.CustomSIPHeaders{"X-Route-Class": "premium"},
-			})},
+			CustomSIPHeaders(callflow.CustomSIPHeaders{"X-Route-Class": "premium"})},
 		{"response", callflow.Response().Code(503).Message("Service Unavailable").Media(mediaID)},
-		{"ring_group", callflow.RingGroup([]callflow.RingGroupEndpoint{
-			{EndpointType: new(callflow.RingGroupEndpointEndpointTypeUser), ID: new(userID), Timeout: new(int64(20))},
-			{EndpointType: new(callflow.RingGroupEndpointEndpointTypeDevice), ID: new(deviceID), Delay: new(int64(5)), Weight: new(int64(50))},
-		}...).
+		{"ring_group", callflow.RingGroup(
+			callflow.UserEndpoint(userID).Timeout(20),
+			callflow.RingGroupEndpoint{EndpointType: new(callflow.RingGroupEndpointEndpointTypeDevice), ID: new(deviceID), Delay: new(int64(5)), Weight: new(int64(50))},
+		).
 			Strategy(callflow.RingGroupStrategySingle).
 			Timeout(40).
 			Repeats(2).
@@ -626,10 +622,8 @@ func TestBuilderRejections(t *testing.T) {
 		{"pivot method out of enum", callflow.Pivot("https://ivr.example.com/kazoo").Method("put"), "/data/method"},
 		{"voicemail id not 32 chars", callflow.Voicemail().ID("vm-1001"), "/data/id"},
 		{"language pattern", callflow.Language("english"), "/data/language"},
-		{"ring_group no endpoints (minItems 1)", callflow.RingGroup([]callflow.RingGroupEndpoint{}...), "/data/endpoints"},
-		{"ring_group endpoint weight over 100", callflow.RingGroup([]callflow.RingGroupEndpoint{{
-			EndpointType: new(callflow.RingGroupEndpointEndpointTypeUser), ID: new(userID), Weight: new(int64(101)),
-		}}...), "/data/endpoints/0/weight"},
+		{"ring_group no endpoints (minItems 1)", callflow.RingGroup(), "/data/endpoints"},
+		{"ring_group endpoint weight over 100", callflow.RingGroup(callflow.UserEndpoint(userID).Weight(101)), "/data/endpoints/0/weight"},
 		{"collect_dtmf max_digits 0", callflow.CollectDTMF().MaxDigits(0), "/data/max_digits"},
 		{"sleep negative", callflow.Sleep().Duration(-1), "/data/duration"},
 		{"record_call time_limit under 5", callflow.RecordCall().Action(callflow.RecordCallActionStart).TimeLimit(4), "/data/time_limit"},

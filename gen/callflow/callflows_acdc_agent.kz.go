@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -28,6 +31,8 @@ type ACDCAgentData struct {
 	// default "_" child branch, when one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// How long the agent stays paused, in seconds, when action is "paused".
+	//
+	// Kazoo counts it in seconds.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing.
@@ -214,7 +219,14 @@ func (x ACDCAgentPresenceState) Validate() error {
 }
 
 // ACDCAgentBuilder builds a "acdc_agent" callflow node; start one with
-// ACDCAgent. Setters return the builder, so calls chain.
+// ACDCAgent.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type ACDCAgentBuilder struct {
 	node Node
 	data ACDCAgentData
@@ -263,12 +275,31 @@ func (b *ACDCAgentBuilder) SkipModule(v bool) *ACDCAgentBuilder {
 
 // Timeout sets "timeout": how long the agent stays paused, in seconds, when
 // action is "paused".
+//
+// Kazoo counts it in seconds.
 func (b *ACDCAgentBuilder) Timeout(v int64) *ACDCAgentBuilder {
 	b.data.Timeout = &v
+	b.node.SetProblem("/data/timeout", nil)
+	return b
+}
+
+// TimeoutDuration sets "timeout", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Timeout is the same with the number itself.
+func (b *ACDCAgentBuilder) TimeoutDuration(d time.Duration) *ACDCAgentBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.node.SetProblem("/data/timeout", err)
+	if err == nil {
+		b.data.Timeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *ACDCAgentBuilder) Then(next Builder) *ACDCAgentBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -276,14 +307,30 @@ func (b *ACDCAgentBuilder) Then(next Builder) *ACDCAgentBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *ACDCAgentBuilder) Branch(key string, next Builder) *ACDCAgentBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *ACDCAgentBuilder) Node() *Node {
-	return &b.node
+	c := &ACDCAgentBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -291,7 +338,8 @@ func (b *ACDCAgentBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *ACDCAgentBuilder) Validate() error {
 	return b.node.Validate()
 }

@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -143,7 +145,14 @@ func (x ACDCQueueAction) Validate() error {
 }
 
 // ACDCQueueBuilder builds a "acdc_queue" callflow node; start one with
-// ACDCQueue. Setters return the builder, so calls chain.
+// ACDCQueue.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type ACDCQueueBuilder struct {
 	node Node
 	data ACDCQueueData
@@ -183,6 +192,9 @@ func (b *ACDCQueueBuilder) SkipModule(v bool) *ACDCQueueBuilder {
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *ACDCQueueBuilder) Then(next Builder) *ACDCQueueBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -190,14 +202,30 @@ func (b *ACDCQueueBuilder) Then(next Builder) *ACDCQueueBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *ACDCQueueBuilder) Branch(key string, next Builder) *ACDCQueueBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *ACDCQueueBuilder) Node() *Node {
-	return &b.node
+	c := &ACDCQueueBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -205,7 +233,8 @@ func (b *ACDCQueueBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *ACDCQueueBuilder) Validate() error {
 	return b.node.Validate()
 }

@@ -6,6 +6,8 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -229,8 +231,27 @@ func (x *AfterBridgeDataValue) validate(v *kzrt.Validator) {
 	}
 }
 
+// AfterBridgeDataValueFromBool returns an AfterBridgeDataValue holding v, a
+// boolean.
+func AfterBridgeDataValueFromBool(v bool) AfterBridgeDataValue {
+	return AfterBridgeDataValue{Bool: &v}
+}
+
+// AfterBridgeDataValueFromString returns an AfterBridgeDataValue holding v, a
+// string.
+func AfterBridgeDataValueFromString(v string) AfterBridgeDataValue {
+	return AfterBridgeDataValue{String: &v}
+}
+
 // AfterBridgeBuilder builds a "after_bridge" callflow node; start one with
-// AfterBridge. Setters return the builder, so calls chain.
+// AfterBridge.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type AfterBridgeBuilder struct {
 	node Node
 	data AfterBridgeData
@@ -271,6 +292,9 @@ func (b *AfterBridgeBuilder) SkipModule(v bool) *AfterBridgeBuilder {
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *AfterBridgeBuilder) Then(next Builder) *AfterBridgeBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -278,14 +302,30 @@ func (b *AfterBridgeBuilder) Then(next Builder) *AfterBridgeBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *AfterBridgeBuilder) Branch(key string, next Builder) *AfterBridgeBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *AfterBridgeBuilder) Node() *Node {
-	return &b.node
+	c := &AfterBridgeBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -293,7 +333,8 @@ func (b *AfterBridgeBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *AfterBridgeBuilder) Validate() error {
 	return b.node.Validate()
 }

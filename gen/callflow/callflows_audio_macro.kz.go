@@ -6,6 +6,8 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -578,9 +580,11 @@ func (b *PlayMacroBuilder) Terminators(v ...string) *PlayMacroBuilder {
 	return b
 }
 
-// AudioMacroMacrosItem returns the value built so far.
+// AudioMacroMacrosItem returns the value built so far, as a copy: later calls
+// on b do not change it.
 func (b *PlayMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
-	return AudioMacroMacrosItem{Play: &b.data}
+	d := b.data
+	return AudioMacroMacrosItem{Play: &d}
 }
 
 // ToneMacroBuilder builds an AudioMacroMacrosItem whose "macro" is "tone";
@@ -598,12 +602,16 @@ func ToneMacro() *ToneMacroBuilder {
 
 // DurationOff sets "duration_off": length of the silence after each tone
 // burst, in milliseconds.
+//
+// Kazoo counts it in milliseconds.
 func (b *ToneMacroBuilder) DurationOff(v int64) *ToneMacroBuilder {
 	b.data.DurationOff = &v
 	return b
 }
 
 // DurationOn sets "duration_on": length of each tone burst, in milliseconds.
+//
+// Kazoo counts it in milliseconds.
 func (b *ToneMacroBuilder) DurationOn(v int64) *ToneMacroBuilder {
 	b.data.DurationOn = &v
 	return b
@@ -630,9 +638,11 @@ func (b *ToneMacroBuilder) Volume(v int64) *ToneMacroBuilder {
 	return b
 }
 
-// AudioMacroMacrosItem returns the value built so far.
+// AudioMacroMacrosItem returns the value built so far, as a copy: later calls
+// on b do not change it.
 func (b *ToneMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
-	return AudioMacroMacrosItem{Tone: &b.data}
+	d := b.data
+	return AudioMacroMacrosItem{Tone: &d}
 }
 
 // PromptMacroBuilder builds an AudioMacroMacrosItem whose "macro" is "prompt";
@@ -670,9 +680,11 @@ func (b *PromptMacroBuilder) Terminators(v ...string) *PromptMacroBuilder {
 	return b
 }
 
-// AudioMacroMacrosItem returns the value built so far.
+// AudioMacroMacrosItem returns the value built so far, as a copy: later calls
+// on b do not change it.
 func (b *PromptMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
-	return AudioMacroMacrosItem{Prompt: &b.data}
+	d := b.data
+	return AudioMacroMacrosItem{Prompt: &d}
 }
 
 // SayMacroBuilder builds an AudioMacroMacrosItem whose "macro" is "say"; start
@@ -730,9 +742,11 @@ func (b *SayMacroBuilder) Type(v AudioMacroSayType) *SayMacroBuilder {
 	return b
 }
 
-// AudioMacroMacrosItem returns the value built so far.
+// AudioMacroMacrosItem returns the value built so far, as a copy: later calls
+// on b do not change it.
 func (b *SayMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
-	return AudioMacroMacrosItem{Say: &b.data}
+	d := b.data
+	return AudioMacroMacrosItem{Say: &d}
 }
 
 // TTSMacroBuilder builds an AudioMacroMacrosItem whose "macro" is "tts"; start
@@ -797,9 +811,11 @@ func (b *TTSMacroBuilder) Voice(v string) *TTSMacroBuilder {
 	return b
 }
 
-// AudioMacroMacrosItem returns the value built so far.
+// AudioMacroMacrosItem returns the value built so far, as a copy: later calls
+// on b do not change it.
 func (b *TTSMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
-	return AudioMacroMacrosItem{TTS: &b.data}
+	d := b.data
+	return AudioMacroMacrosItem{TTS: &d}
 }
 
 // AudioMacroMacrosItemMacro is the set of values of "macros.item.macro" in
@@ -833,7 +849,14 @@ func (x AudioMacroMacrosItemMacro) Validate() error {
 }
 
 // AudioMacroBuilder builds a "audio_macro" callflow node; start one with
-// AudioMacro. Setters return the builder, so calls chain.
+// AudioMacro.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type AudioMacroBuilder struct {
 	node Node
 	data AudioMacroData
@@ -878,6 +901,9 @@ func (b *AudioMacroBuilder) Terminators(v ...string) *AudioMacroBuilder {
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *AudioMacroBuilder) Then(next Builder) *AudioMacroBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -885,14 +911,30 @@ func (b *AudioMacroBuilder) Then(next Builder) *AudioMacroBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *AudioMacroBuilder) Branch(key string, next Builder) *AudioMacroBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *AudioMacroBuilder) Node() *Node {
-	return &b.node
+	c := &AudioMacroBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -900,7 +942,8 @@ func (b *AudioMacroBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *AudioMacroBuilder) Validate() error {
 	return b.node.Validate()
 }

@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -133,7 +135,14 @@ func (x *BranchBnumberData) ModuleName() string {
 }
 
 // BranchBnumberBuilder builds a "branch_bnumber" callflow node; start one with
-// BranchBnumber. Setters return the builder, so calls chain.
+// BranchBnumber.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type BranchBnumberBuilder struct {
 	node Node
 	data BranchBnumberData
@@ -183,21 +192,63 @@ func (b *BranchBnumberBuilder) SkipModule(v bool) *BranchBnumberBuilder {
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *BranchBnumberBuilder) Then(next Builder) *BranchBnumberBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys branch_bnumber reads
+// have their own methods, OnNumber; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those branch_bnumber never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *BranchBnumberBuilder) Branch(key string, next Builder) *BranchBnumberBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnNumber sets the child Kazoo runs under the key number, one of the captured
+// numbers such as "1000".
+//
+// The number captured by the callflow's pattern, after the account's E.164
+// converters: a short extension such as "1000" stays as it is, a ten-digit
+// NANP number gains "+1".
+//
+// Kazoo takes it when hunt is off and the callflow's pattern captured this
+// number. Only when hunt is false (the default).
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Kazoo accepts a child under any key, so a number that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *BranchBnumberBuilder) OnNumber(number string, next Builder) *BranchBnumberBuilder {
+	b.node.SetChild(number, next)
+	return b
+}
+
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *BranchBnumberBuilder) Node() *Node {
-	return &b.node
+	c := &BranchBnumberBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -205,7 +256,8 @@ func (b *BranchBnumberBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *BranchBnumberBuilder) Validate() error {
 	return b.node.Validate()
 }

@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -164,7 +166,14 @@ func (x BranchVariableScope) Validate() error {
 }
 
 // BranchVariableBuilder builds a "branch_variable" callflow node; start one
-// with BranchVariable. Setters return the builder, so calls chain.
+// with BranchVariable.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type BranchVariableBuilder struct {
 	node Node
 	data BranchVariableData
@@ -210,21 +219,64 @@ func (b *BranchVariableBuilder) Variable(v string) *BranchVariableBuilder {
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *BranchVariableBuilder) Then(next Builder) *BranchVariableBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys branch_variable reads
+// have their own methods, OnValue; Branch reaches any other key (Kazoo accepts
+// any, Lint warns about those branch_variable never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *BranchVariableBuilder) Branch(key string, next Builder) *BranchVariableBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnValue sets the child Kazoo runs under the key value, one of the the
+// variable's values such as "sales".
+//
+// A value of the variable, compared as text and case-sensitively: true and
+// false become "true" and "false", numbers their decimal form.
+//
+// Kazoo takes it when the variable, read from scope (custom_channel_vars by
+// default; account, user, device or merged), has this value. Kazoo looks only
+// among the existing child keys.
+//
+// When the node has no such child: Kazoo continues to "_", as it does when the
+// variable is unset or its value cannot be turned into text.
+//
+// Kazoo accepts a child under any key, so a value that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *BranchVariableBuilder) OnValue(value string, next Builder) *BranchVariableBuilder {
+	b.node.SetChild(value, next)
+	return b
+}
+
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *BranchVariableBuilder) Node() *Node {
-	return &b.node
+	c := &BranchVariableBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -232,7 +284,8 @@ func (b *BranchVariableBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *BranchVariableBuilder) Validate() error {
 	return b.node.Validate()
 }

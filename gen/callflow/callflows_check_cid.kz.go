@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -270,7 +272,13 @@ func (x *CheckCIDCallerIDExternal) Validate() error {
 func (x *CheckCIDCallerIDExternal) validate(v *kzrt.Validator) {}
 
 // CheckCIDBuilder builds a "check_cid" callflow node; start one with CheckCID.
-// Setters return the builder, so calls chain.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type CheckCIDBuilder struct {
 	node Node
 	data CheckCIDData
@@ -330,21 +338,94 @@ func (b *CheckCIDBuilder) UserID(v string) *CheckCIDBuilder {
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *CheckCIDBuilder) Then(next Builder) *CheckCIDBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys check_cid reads have
+// their own methods, OnMatch, OnNoMatch, OnCallerID; Branch reaches any other
+// key (Kazoo accepts any, Lint warns about those check_cid never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *CheckCIDBuilder) Branch(key string, next Builder) *CheckCIDBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnMatch sets the child Kazoo runs under the key "match" (Match); it is
+// Branch(Match, next).
+//
+// Kazoo takes it when the caller-ID number matches regex (default .*) and
+// use_absolute_mode is off. Only when use_absolute_mode is false (the
+// default).
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *CheckCIDBuilder) OnMatch(next Builder) *CheckCIDBuilder {
+	b.node.SetChild(Match, next)
+	return b
+}
+
+// OnNoMatch sets the child Kazoo runs under the key "nomatch" (NoMatch); it is
+// Branch(NoMatch, next).
+//
+// Kazoo takes it when the caller-ID number does not match regex, in either
+// mode.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *CheckCIDBuilder) OnNoMatch(next Builder) *CheckCIDBuilder {
+	b.node.SetChild(NoMatch, next)
+	return b
+}
+
+// OnCallerID sets the child Kazoo runs under the key callerID, one of the
+// caller-ID numbers (with use_absolute_mode) such as "+14158867900".
+//
+// The caller-ID number exactly as the call presents it, not normalised. A key
+// of another shape is taken only by a caller ID spelled exactly that way.
+//
+// Kazoo takes it when use_absolute_mode is on and the caller-ID number matches
+// regex: the child named after that number is tried. Only when
+// use_absolute_mode is true.
+//
+// When the node has no such child: Kazoo continues to "_", not to "nomatch".
+//
+// Kazoo accepts a child under any key, so a callerID that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *CheckCIDBuilder) OnCallerID(callerID string, next Builder) *CheckCIDBuilder {
+	b.node.SetChild(callerID, next)
+	return b
+}
+
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *CheckCIDBuilder) Node() *Node {
-	return &b.node
+	c := &CheckCIDBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -352,7 +433,8 @@ func (b *CheckCIDBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *CheckCIDBuilder) Validate() error {
 	return b.node.Validate()
 }

@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -94,7 +96,14 @@ func (x *CIDListMatchData) ModuleName() string {
 }
 
 // CIDListMatchBuilder builds a "cidlistmatch" callflow node; start one with
-// CIDListMatch. Setters return the builder, so calls chain.
+// CIDListMatch.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type CIDListMatchBuilder struct {
 	node Node
 	data CIDListMatchData
@@ -127,21 +136,70 @@ func (b *CIDListMatchBuilder) SkipModule(v bool) *CIDListMatchBuilder {
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *CIDListMatchBuilder) Then(next Builder) *CIDListMatchBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys cidlistmatch reads have
+// their own methods, OnMatch, OnNoMatch; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those cidlistmatch never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *CIDListMatchBuilder) Branch(key string, next Builder) *CIDListMatchBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnMatch sets the child Kazoo runs under the key "match" (Match); it is
+// Branch(Match, next).
+//
+// Kazoo takes it when the caller ID starts with a prefix, or matches a regular
+// expression, of the list data.id.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *CIDListMatchBuilder) OnMatch(next Builder) *CIDListMatchBuilder {
+	b.node.SetChild(Match, next)
+	return b
+}
+
+// OnNoMatch sets the child Kazoo runs under the key "nomatch" (NoMatch); it is
+// Branch(NoMatch, next).
+//
+// Kazoo takes it when the caller ID fits no entry of the list.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *CIDListMatchBuilder) OnNoMatch(next Builder) *CIDListMatchBuilder {
+	b.node.SetChild(NoMatch, next)
+	return b
+}
+
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *CIDListMatchBuilder) Node() *Node {
-	return &b.node
+	c := &CIDListMatchBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -149,7 +207,8 @@ func (b *CIDListMatchBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *CIDListMatchBuilder) Validate() error {
 	return b.node.Validate()
 }

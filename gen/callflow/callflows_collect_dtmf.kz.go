@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -21,7 +24,7 @@ type CollectDTMFData struct {
 	// Time allowed between one keypress and the next, in milliseconds (at
 	// least 1).
 	//
-	// At least 1.
+	// Kazoo counts it in milliseconds. At least 1.
 	InterdigitTimeout *int64 `json:"interdigit_timeout,omitempty"`
 	// Maximum number of digits to gather; collection stops once this many are
 	// pressed. Defaults to 1.
@@ -43,7 +46,7 @@ type CollectDTMFData struct {
 	// Time allowed for the first keypress, in milliseconds; defaults to 5000
 	// (5 seconds).
 	//
-	// At least 1. Default: 5000.
+	// Kazoo counts it in milliseconds. At least 1. Default: 5000.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing.
@@ -271,7 +274,14 @@ func (x CollectDTMFTerminator) Validate() error {
 }
 
 // CollectDTMFBuilder builds a "collect_dtmf" callflow node; start one with
-// CollectDTMF. Setters return the builder, so calls chain.
+// CollectDTMF.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type CollectDTMFBuilder struct {
 	node Node
 	data CollectDTMFData
@@ -300,9 +310,10 @@ func (b *CollectDTMFBuilder) CollectionName(v string) *CollectDTMFBuilder {
 // InterdigitTimeout sets "interdigit_timeout": time allowed between one
 // keypress and the next, in milliseconds (at least 1).
 //
-// At least 1.
+// Kazoo counts it in milliseconds. At least 1.
 func (b *CollectDTMFBuilder) InterdigitTimeout(v int64) *CollectDTMFBuilder {
 	b.data.InterdigitTimeout = &v
+	b.node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
@@ -343,13 +354,44 @@ func (b *CollectDTMFBuilder) Terminators(v ...CollectDTMFTerminator) *CollectDTM
 // Timeout sets "timeout": time allowed for the first keypress, in
 // milliseconds; defaults to 5000 (5 seconds).
 //
-// At least 1. Default: 5000.
+// Kazoo counts it in milliseconds. At least 1. Default: 5000.
 func (b *CollectDTMFBuilder) Timeout(v int64) *CollectDTMFBuilder {
 	b.data.Timeout = &v
+	b.node.SetProblem("/data/timeout", nil)
+	return b
+}
+
+// InterdigitTimeoutDuration sets "interdigit_timeout", which Kazoo counts in
+// milliseconds, from a time.Duration: 1500*time.Millisecond sets 1500. A
+// negative duration, or one that is no whole number of milliseconds, is not
+// set, and Validate reports it rather than rounding. InterdigitTimeout is the
+// same with the number itself.
+func (b *CollectDTMFBuilder) InterdigitTimeoutDuration(d time.Duration) *CollectDTMFBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.node.SetProblem("/data/interdigit_timeout", err)
+	if err == nil {
+		b.data.InterdigitTimeout = &n
+	}
+	return b
+}
+
+// TimeoutDuration sets "timeout", which Kazoo counts in milliseconds, from a
+// time.Duration: 1500*time.Millisecond sets 1500. A negative duration, or one
+// that is no whole number of milliseconds, is not set, and Validate reports it
+// rather than rounding. Timeout is the same with the number itself.
+func (b *CollectDTMFBuilder) TimeoutDuration(d time.Duration) *CollectDTMFBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.node.SetProblem("/data/timeout", err)
+	if err == nil {
+		b.data.Timeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *CollectDTMFBuilder) Then(next Builder) *CollectDTMFBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -357,14 +399,30 @@ func (b *CollectDTMFBuilder) Then(next Builder) *CollectDTMFBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *CollectDTMFBuilder) Branch(key string, next Builder) *CollectDTMFBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *CollectDTMFBuilder) Node() *Node {
-	return &b.node
+	c := &CollectDTMFBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -372,7 +430,8 @@ func (b *CollectDTMFBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *CollectDTMFBuilder) Validate() error {
 	return b.node.Validate()
 }

@@ -6,6 +6,8 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -413,8 +415,39 @@ func (x *ConferenceWelcomePrompt) Validate() error {
 // validate records every problem of x in v, at v's current location.
 func (x *ConferenceWelcomePrompt) validate(v *kzrt.Validator) {}
 
+// ConferencePlayEntryToneFromBool returns a ConferencePlayEntryTone holding v,
+// a boolean.
+func ConferencePlayEntryToneFromBool(v bool) ConferencePlayEntryTone {
+	return ConferencePlayEntryTone{Bool: &v}
+}
+
+// ConferencePlayEntryToneFromString returns a ConferencePlayEntryTone holding
+// v, a string.
+func ConferencePlayEntryToneFromString(v string) ConferencePlayEntryTone {
+	return ConferencePlayEntryTone{String: &v}
+}
+
+// ConferencePlayExitToneFromBool returns a ConferencePlayExitTone holding v, a
+// boolean.
+func ConferencePlayExitToneFromBool(v bool) ConferencePlayExitTone {
+	return ConferencePlayExitTone{Bool: &v}
+}
+
+// ConferencePlayExitToneFromString returns a ConferencePlayExitTone holding v,
+// a string.
+func ConferencePlayExitToneFromString(v string) ConferencePlayExitTone {
+	return ConferencePlayExitTone{String: &v}
+}
+
 // ConferenceBuilder builds a "conference" callflow node; start one with
-// Conference. Setters return the builder, so calls chain.
+// Conference.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type ConferenceBuilder struct {
 	node Node
 	data ConferenceData
@@ -488,6 +521,9 @@ func (b *ConferenceBuilder) WelcomePrompt(v ConferenceWelcomePrompt) *Conference
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *ConferenceBuilder) Then(next Builder) *ConferenceBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -495,14 +531,30 @@ func (b *ConferenceBuilder) Then(next Builder) *ConferenceBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *ConferenceBuilder) Branch(key string, next Builder) *ConferenceBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *ConferenceBuilder) Node() *Node {
-	return &b.node
+	c := &ConferenceBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -510,7 +562,8 @@ func (b *ConferenceBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *ConferenceBuilder) Validate() error {
 	return b.node.Validate()
 }

@@ -6,6 +6,8 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -414,8 +416,39 @@ func (x *ConferenceFeatureWelcomePrompt) Validate() error {
 // validate records every problem of x in v, at v's current location.
 func (x *ConferenceFeatureWelcomePrompt) validate(v *kzrt.Validator) {}
 
+// ConferenceFeaturePlayEntryToneFromBool returns a
+// ConferenceFeaturePlayEntryTone holding v, a boolean.
+func ConferenceFeaturePlayEntryToneFromBool(v bool) ConferenceFeaturePlayEntryTone {
+	return ConferenceFeaturePlayEntryTone{Bool: &v}
+}
+
+// ConferenceFeaturePlayEntryToneFromString returns a
+// ConferenceFeaturePlayEntryTone holding v, a string.
+func ConferenceFeaturePlayEntryToneFromString(v string) ConferenceFeaturePlayEntryTone {
+	return ConferenceFeaturePlayEntryTone{String: &v}
+}
+
+// ConferenceFeaturePlayExitToneFromBool returns a
+// ConferenceFeaturePlayExitTone holding v, a boolean.
+func ConferenceFeaturePlayExitToneFromBool(v bool) ConferenceFeaturePlayExitTone {
+	return ConferenceFeaturePlayExitTone{Bool: &v}
+}
+
+// ConferenceFeaturePlayExitToneFromString returns a
+// ConferenceFeaturePlayExitTone holding v, a string.
+func ConferenceFeaturePlayExitToneFromString(v string) ConferenceFeaturePlayExitTone {
+	return ConferenceFeaturePlayExitTone{String: &v}
+}
+
 // ConferenceFeatureBuilder builds a "conference_feature" callflow node; start
-// one with ConferenceFeature. Setters return the builder, so calls chain.
+// one with ConferenceFeature.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type ConferenceFeatureBuilder struct {
 	node Node
 	data ConferenceFeatureData
@@ -489,6 +522,9 @@ func (b *ConferenceFeatureBuilder) WelcomePrompt(v ConferenceFeatureWelcomePromp
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *ConferenceFeatureBuilder) Then(next Builder) *ConferenceFeatureBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -496,14 +532,30 @@ func (b *ConferenceFeatureBuilder) Then(next Builder) *ConferenceFeatureBuilder 
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *ConferenceFeatureBuilder) Branch(key string, next Builder) *ConferenceFeatureBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *ConferenceFeatureBuilder) Node() *Node {
-	return &b.node
+	c := &ConferenceFeatureBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -511,7 +563,8 @@ func (b *ConferenceFeatureBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *ConferenceFeatureBuilder) Validate() error {
 	return b.node.Validate()
 }

@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -23,6 +26,8 @@ type DisaData struct {
 	EnforceCallRestriction *bool `json:"enforce_call_restriction,omitempty"`
 	// Time allowed between keypresses, in milliseconds; raise it to give
 	// callers longer. Kazoo's system default applies when unset.
+	//
+	// Kazoo counts it in milliseconds.
 	Interdigit *int64 `json:"interdigit,omitempty"`
 	// Longest destination number, in digits, that the caller may enter;
 	// defaults to 15.
@@ -274,8 +279,14 @@ func (x DisaPreconnectAudio) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"dialtone\", \"ringing\"")
 }
 
-// DisaBuilder builds a "disa" callflow node; start one with Disa. Setters
-// return the builder, so calls chain.
+// DisaBuilder builds a "disa" callflow node; start one with Disa.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type DisaBuilder struct {
 	node Node
 	data DisaData
@@ -307,8 +318,11 @@ func (b *DisaBuilder) EnforceCallRestriction(v bool) *DisaBuilder {
 // Interdigit sets "interdigit": time allowed between keypresses, in
 // milliseconds; raise it to give callers longer. Kazoo's system default
 // applies when unset.
+//
+// Kazoo counts it in milliseconds.
 func (b *DisaBuilder) Interdigit(v int64) *DisaBuilder {
 	b.data.Interdigit = &v
+	b.node.SetProblem("/data/interdigit", nil)
 	return b
 }
 
@@ -372,7 +386,24 @@ func (b *DisaBuilder) UseAccountCallerID(v bool) *DisaBuilder {
 	return b
 }
 
+// InterdigitDuration sets "interdigit", which Kazoo counts in milliseconds,
+// from a time.Duration: 1500*time.Millisecond sets 1500. A negative duration,
+// or one that is no whole number of milliseconds, is not set, and Validate
+// reports it rather than rounding. Interdigit is the same with the number
+// itself.
+func (b *DisaBuilder) InterdigitDuration(d time.Duration) *DisaBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.node.SetProblem("/data/interdigit", err)
+	if err == nil {
+		b.data.Interdigit = &n
+	}
+	return b
+}
+
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *DisaBuilder) Then(next Builder) *DisaBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -380,14 +411,30 @@ func (b *DisaBuilder) Then(next Builder) *DisaBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *DisaBuilder) Branch(key string, next Builder) *DisaBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *DisaBuilder) Node() *Node {
-	return &b.node
+	c := &DisaBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -395,7 +442,8 @@ func (b *DisaBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *DisaBuilder) Validate() error {
 	return b.node.Validate()
 }

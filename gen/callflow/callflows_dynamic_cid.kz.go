@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -34,6 +37,8 @@ type DynamicCIDData struct {
 	IdxName *string `json:"idx_name,omitempty"`
 	// Milliseconds to wait for each keypress while the caller types a caller
 	// ID number; Kazoo's digit collection waits 2000 ms when unset.
+	//
+	// Kazoo counts it in milliseconds.
 	InterdigitTimeout *int64 `json:"interdigit_timeout,omitempty"`
 	// Longest caller ID number, in digits, that the caller may type.
 	MaxDigits *int64 `json:"max_digits,omitempty"`
@@ -364,7 +369,14 @@ func (x *DynamicCIDCallerID) Validate() error {
 func (x *DynamicCIDCallerID) validate(v *kzrt.Validator) {}
 
 // DynamicCIDBuilder builds a "dynamic_cid" callflow node; start one with
-// DynamicCID. Setters return the builder, so calls chain.
+// DynamicCID.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type DynamicCIDBuilder struct {
 	node Node
 	data DynamicCIDData
@@ -425,8 +437,11 @@ func (b *DynamicCIDBuilder) IdxName(v string) *DynamicCIDBuilder {
 // InterdigitTimeout sets "interdigit_timeout": milliseconds to wait for each
 // keypress while the caller types a caller ID number; Kazoo's digit collection
 // waits 2000 ms when unset.
+//
+// Kazoo counts it in milliseconds.
 func (b *DynamicCIDBuilder) InterdigitTimeout(v int64) *DynamicCIDBuilder {
 	b.data.InterdigitTimeout = &v
+	b.node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
@@ -475,7 +490,24 @@ func (b *DynamicCIDBuilder) WhitelistRegex(v string) *DynamicCIDBuilder {
 	return b
 }
 
+// InterdigitTimeoutDuration sets "interdigit_timeout", which Kazoo counts in
+// milliseconds, from a time.Duration: 1500*time.Millisecond sets 1500. A
+// negative duration, or one that is no whole number of milliseconds, is not
+// set, and Validate reports it rather than rounding. InterdigitTimeout is the
+// same with the number itself.
+func (b *DynamicCIDBuilder) InterdigitTimeoutDuration(d time.Duration) *DynamicCIDBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.node.SetProblem("/data/interdigit_timeout", err)
+	if err == nil {
+		b.data.InterdigitTimeout = &n
+	}
+	return b
+}
+
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *DynamicCIDBuilder) Then(next Builder) *DynamicCIDBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -483,14 +515,30 @@ func (b *DynamicCIDBuilder) Then(next Builder) *DynamicCIDBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *DynamicCIDBuilder) Branch(key string, next Builder) *DynamicCIDBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *DynamicCIDBuilder) Node() *Node {
-	return &b.node
+	c := &DynamicCIDBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -498,7 +546,8 @@ func (b *DynamicCIDBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *DynamicCIDBuilder) Validate() error {
 	return b.node.Validate()
 }

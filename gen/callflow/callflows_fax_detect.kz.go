@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -17,6 +20,8 @@ const _ = kzrt.SupportsGeneratedCodeV2 // if undefined, regenerate with the kzge
 // branches on whether the call is a fax.
 type FaxDetectData struct {
 	// Seconds to listen for fax tones before giving up.
+	//
+	// Kazoo counts it in seconds.
 	Duration *int64 `json:"duration,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.
@@ -94,7 +99,14 @@ func (x *FaxDetectData) ModuleName() string {
 }
 
 // FaxDetectBuilder builds a "fax_detect" callflow node; start one with
-// FaxDetect. Setters return the builder, so calls chain.
+// FaxDetect.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type FaxDetectBuilder struct {
 	node Node
 	data FaxDetectData
@@ -114,8 +126,11 @@ func FaxDetect() *FaxDetectBuilder {
 }
 
 // Duration sets "duration": seconds to listen for fax tones before giving up.
+//
+// Kazoo counts it in seconds.
 func (b *FaxDetectBuilder) Duration(v int64) *FaxDetectBuilder {
 	b.data.Duration = &v
+	b.node.SetProblem("/data/duration", nil)
 	return b
 }
 
@@ -126,22 +141,83 @@ func (b *FaxDetectBuilder) SkipModule(v bool) *FaxDetectBuilder {
 	return b
 }
 
+// DurationDuration sets "duration", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Duration is the same with the number itself.
+func (b *FaxDetectBuilder) DurationDuration(d time.Duration) *FaxDetectBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.node.SetProblem("/data/duration", err)
+	if err == nil {
+		b.data.Duration = &n
+	}
+	return b
+}
+
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *FaxDetectBuilder) Then(next Builder) *FaxDetectBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys fax_detect reads have
+// their own methods, OnFax, OnVoice; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those fax_detect never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *FaxDetectBuilder) Branch(key string, next Builder) *FaxDetectBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnFax sets the child Kazoo runs under the key "ON_FAX" (Fax); it is
+// Branch(Fax, next).
+//
+// Kazoo takes it when fax tones are heard.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *FaxDetectBuilder) OnFax(next Builder) *FaxDetectBuilder {
+	b.node.SetChild(Fax, next)
+	return b
+}
+
+// OnVoice sets the child Kazoo runs under the key "ON_VOICE" (Voice); it is
+// Branch(Voice, next).
+//
+// Kazoo takes it when no fax tone is heard in time, or detection fails.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *FaxDetectBuilder) OnVoice(next Builder) *FaxDetectBuilder {
+	b.node.SetChild(Voice, next)
+	return b
+}
+
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *FaxDetectBuilder) Node() *Node {
-	return &b.node
+	c := &FaxDetectBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -149,7 +225,8 @@ func (b *FaxDetectBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *FaxDetectBuilder) Validate() error {
 	return b.node.Validate()
 }

@@ -5,6 +5,10 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -48,7 +52,7 @@ type GroupData struct {
 	Strategy *GroupStrategy `json:"strategy,omitempty"`
 	// Seconds to ring the group before giving up; defaults to 20.
 	//
-	// Default: 20.
+	// Kazoo counts it in seconds. Default: 20.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing.
@@ -347,8 +351,14 @@ func (x GroupStrategy) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"single\", \"simultaneous\"")
 }
 
-// GroupBuilder builds a "group" callflow node; start one with Group. Setters
-// return the builder, so calls chain.
+// GroupBuilder builds a "group" callflow node; start one with Group.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type GroupBuilder struct {
 	node Node
 	data GroupData
@@ -439,28 +449,105 @@ func (b *GroupBuilder) Strategy(v GroupStrategy) *GroupBuilder {
 // Timeout sets "timeout": seconds to ring the group before giving up; defaults
 // to 20.
 //
-// Default: 20.
+// Kazoo counts it in seconds. Default: 20.
 func (b *GroupBuilder) Timeout(v int64) *GroupBuilder {
 	b.data.Timeout = &v
+	b.node.SetProblem("/data/timeout", nil)
+	return b
+}
+
+// TimeoutDuration sets "timeout", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Timeout is the same with the number itself.
+func (b *GroupBuilder) TimeoutDuration(d time.Duration) *GroupBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.node.SetProblem("/data/timeout", err)
+	if err == nil {
+		b.data.Timeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *GroupBuilder) Then(next Builder) *GroupBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys group reads have their
+// own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo accepts
+// any, Lint warns about those group never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *GroupBuilder) Branch(key string, next Builder) *GroupBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnCause sets the child Kazoo runs under the key cause, a hangup cause such
+// as Busy ("USER_BUSY"); Cause("MEDIA_TIMEOUT") names any other.
+//
+// Why the call attempt failed: a FreeSWITCH hangup-cause name in upper case,
+// such as USER_BUSY. Tried before the SIP code.
+//
+// Kazoo takes it when the call attempt fails and its cause names this child.
+//
+// When the node has no such child: the child named after the SIP code is tried
+// next.
+//
+// Kazoo accepts a child under any key, so a cause that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *GroupBuilder) OnCause(cause Cause, next Builder) *GroupBuilder {
+	b.node.SetChild(string(cause), next)
+	return b
+}
+
+// OnSIPCode sets the child Kazoo runs under the key for sipCode, written
+// "sip:%d" (OnSIPCode(486, next) is "sip:486"): one of the SIP codes such as
+// sip:486.
+//
+// The SIP status that ended the failed attempt, written "sip:" in lower case
+// then the three digits. "486" or "SIP:486" never match.
+//
+// Kazoo takes it when the call attempt fails, no child is named after its
+// cause, and its SIP code names this child.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Kazoo accepts a child under any key, so a sipCode that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *GroupBuilder) OnSIPCode(sipCode int, next Builder) *GroupBuilder {
+	b.node.SetChild("sip:"+strconv.Itoa(sipCode), next)
+	return b
+}
+
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *GroupBuilder) Node() *Node {
-	return &b.node
+	c := &GroupBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -468,7 +555,8 @@ func (b *GroupBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *GroupBuilder) Validate() error {
 	return b.node.Validate()
 }

@@ -5,6 +5,10 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -23,6 +27,8 @@ type HotdeskData struct {
 	ID *string `json:"id,omitempty"`
 	// Milliseconds to wait between keypresses while the caller enters hotdesk
 	// digits; Kazoo's digit collection waits 2000 ms when unset.
+	//
+	// Kazoo counts it in milliseconds.
 	InterdigitTimeout *int64 `json:"interdigit_timeout,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.
@@ -160,7 +166,13 @@ func (x HotdeskAction) Validate() error {
 }
 
 // HotdeskBuilder builds a "hotdesk" callflow node; start one with Hotdesk.
-// Setters return the builder, so calls chain.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type HotdeskBuilder struct {
 	node Node
 	data HotdeskData
@@ -195,8 +207,11 @@ func (b *HotdeskBuilder) ID(v string) *HotdeskBuilder {
 // InterdigitTimeout sets "interdigit_timeout": milliseconds to wait between
 // keypresses while the caller enters hotdesk digits; Kazoo's digit collection
 // waits 2000 ms when unset.
+//
+// Kazoo counts it in milliseconds.
 func (b *HotdeskBuilder) InterdigitTimeout(v int64) *HotdeskBuilder {
 	b.data.InterdigitTimeout = &v
+	b.node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
@@ -207,22 +222,100 @@ func (b *HotdeskBuilder) SkipModule(v bool) *HotdeskBuilder {
 	return b
 }
 
+// InterdigitTimeoutDuration sets "interdigit_timeout", which Kazoo counts in
+// milliseconds, from a time.Duration: 1500*time.Millisecond sets 1500. A
+// negative duration, or one that is no whole number of milliseconds, is not
+// set, and Validate reports it rather than rounding. InterdigitTimeout is the
+// same with the number itself.
+func (b *HotdeskBuilder) InterdigitTimeoutDuration(d time.Duration) *HotdeskBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.node.SetProblem("/data/interdigit_timeout", err)
+	if err == nil {
+		b.data.InterdigitTimeout = &n
+	}
+	return b
+}
+
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *HotdeskBuilder) Then(next Builder) *HotdeskBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys hotdesk reads have
+// their own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those hotdesk never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *HotdeskBuilder) Branch(key string, next Builder) *HotdeskBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnCause sets the child Kazoo runs under the key cause, a hangup cause such
+// as Busy ("USER_BUSY"); Cause("MEDIA_TIMEOUT") names any other.
+//
+// Why the call attempt failed: a FreeSWITCH hangup-cause name in upper case,
+// such as USER_BUSY. Tried before the SIP code.
+//
+// Kazoo takes it when the call attempt fails and its cause names this child.
+// Only when action is "bridge".
+//
+// When the node has no such child: the child named after the SIP code is tried
+// next.
+//
+// Kazoo accepts a child under any key, so a cause that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *HotdeskBuilder) OnCause(cause Cause, next Builder) *HotdeskBuilder {
+	b.node.SetChild(string(cause), next)
+	return b
+}
+
+// OnSIPCode sets the child Kazoo runs under the key for sipCode, written
+// "sip:%d" (OnSIPCode(486, next) is "sip:486"): one of the SIP codes such as
+// sip:486.
+//
+// The SIP status that ended the failed attempt, written "sip:" in lower case
+// then the three digits. "486" or "SIP:486" never match.
+//
+// Kazoo takes it when the call attempt fails, no child is named after its
+// cause, and its SIP code names this child. Only when action is "bridge".
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Kazoo accepts a child under any key, so a sipCode that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *HotdeskBuilder) OnSIPCode(sipCode int, next Builder) *HotdeskBuilder {
+	b.node.SetChild("sip:"+strconv.Itoa(sipCode), next)
+	return b
+}
+
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *HotdeskBuilder) Node() *Node {
-	return &b.node
+	c := &HotdeskBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -230,7 +323,8 @@ func (b *HotdeskBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *HotdeskBuilder) Validate() error {
 	return b.node.Validate()
 }

@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -19,6 +22,8 @@ type MenuData struct {
 	// ID of the IVR menu document to play.
 	ID *string `json:"id,omitempty"`
 	// Time allowed between keypresses, in milliseconds.
+	//
+	// Kazoo counts it in milliseconds.
 	InterdigitTimeout *int64 `json:"interdigit_timeout,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.
@@ -107,8 +112,14 @@ func (x *MenuData) ModuleName() string {
 	return "menu"
 }
 
-// MenuBuilder builds a "menu" callflow node; start one with Menu. Setters
-// return the builder, so calls chain.
+// MenuBuilder builds a "menu" callflow node; start one with Menu.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type MenuBuilder struct {
 	node Node
 	data MenuData
@@ -135,8 +146,11 @@ func (b *MenuBuilder) ID(v string) *MenuBuilder {
 
 // InterdigitTimeout sets "interdigit_timeout": time allowed between
 // keypresses, in milliseconds.
+//
+// Kazoo counts it in milliseconds.
 func (b *MenuBuilder) InterdigitTimeout(v int64) *MenuBuilder {
 	b.data.InterdigitTimeout = &v
+	b.node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
@@ -147,22 +161,114 @@ func (b *MenuBuilder) SkipModule(v bool) *MenuBuilder {
 	return b
 }
 
+// InterdigitTimeoutDuration sets "interdigit_timeout", which Kazoo counts in
+// milliseconds, from a time.Duration: 1500*time.Millisecond sets 1500. A
+// negative duration, or one that is no whole number of milliseconds, is not
+// set, and Validate reports it rather than rounding. InterdigitTimeout is the
+// same with the number itself.
+func (b *MenuBuilder) InterdigitTimeoutDuration(d time.Duration) *MenuBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.node.SetProblem("/data/interdigit_timeout", err)
+	if err == nil {
+		b.data.InterdigitTimeout = &n
+	}
+	return b
+}
+
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *MenuBuilder) Then(next Builder) *MenuBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys menu reads have their
+// own methods, OnDigits, OnTimeout, OnMaxRetries; Branch reaches any other key
+// (Kazoo accepts any, Lint warns about those menu never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *MenuBuilder) Branch(key string, next Builder) *MenuBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnDigits sets the child Kazoo runs under the key digits, one of the digit
+// strings of 1 to 6 keys (0-9 and *) such as "1".
+//
+// Digits the caller keys in the menu: 1 to the menu document's
+// max_extension_length (1 to 6, default 4) of 0-9 and *. The "#" that ends an
+// entry is never part of them.
+//
+// Kazoo takes it when the caller keys these digits.
+//
+// When the node has no such child: if the menu document allows hunting (an
+// absent hunt counts as off here) and hunt_allow/hunt_deny let the number
+// through, Kazoo branches to the callflow with that number. Otherwise digits
+// equal to record_pin start greeting recording; anything else plays the
+// invalid-entry prompt and uses up one retry.
+//
+// Kazoo accepts a child under any key, so a digits that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *MenuBuilder) OnDigits(digits string, next Builder) *MenuBuilder {
+	b.node.SetChild(digits, next)
+	return b
+}
+
+// OnTimeout sets the child Kazoo runs under the key "timeout" (Timeout); it is
+// Branch(Timeout, next).
+//
+// Kazoo takes it when the caller keys nothing before the menu's timeout, or
+// presses "#" alone.
+//
+// When the node has no such child: with hunting on, Kazoo first looks for a
+// callflow numbered "timeout"; then one retry is used up and the menu plays
+// again.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *MenuBuilder) OnTimeout(next Builder) *MenuBuilder {
+	b.node.SetChild(Timeout, next)
+	return b
+}
+
+// OnMaxRetries sets the child Kazoo runs under the key "max_retries"
+// (MaxRetries); it is Branch(MaxRetries, next).
+//
+// Kazoo takes it when every retry is used up (the menu document's retries,
+// default 3) and the exit prompt has played.
+//
+// When the node has no such child: Kazoo plays a goodbye prompt (the transfer
+// prompt when "_" exists) and continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *MenuBuilder) OnMaxRetries(next Builder) *MenuBuilder {
+	b.node.SetChild(MaxRetries, next)
+	return b
+}
+
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *MenuBuilder) Node() *Node {
-	return &b.node
+	c := &MenuBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -170,7 +276,8 @@ func (b *MenuBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *MenuBuilder) Validate() error {
 	return b.node.Validate()
 }

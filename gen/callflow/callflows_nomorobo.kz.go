@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -128,7 +131,13 @@ func (x *NomoroboData) ModuleName() string {
 }
 
 // NomoroboBuilder builds a "nomorobo" callflow node; start one with Nomorobo.
-// Setters return the builder, so calls chain.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type NomoroboBuilder struct {
 	node Node
 	data NomoroboData
@@ -166,21 +175,67 @@ func (b *NomoroboBuilder) SkipModule(v bool) *NomoroboBuilder {
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *NomoroboBuilder) Then(next Builder) *NomoroboBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys nomorobo reads have
+// their own methods, OnScoreAtLeast; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those nomorobo never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *NomoroboBuilder) Branch(key string, next Builder) *NomoroboBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnScoreAtLeast sets the child Kazoo runs under the key for score, written
+// "%d" (OnScoreAtLeast(6, next) is "6"): one of the score thresholds 0 to 10.
+//
+// A robocall score threshold from 0 to 10 (NoMoRobo's score times ten, rounded
+// down). Written without leading zeros: Kazoo turns the chosen threshold back
+// into text, so "05" is never found.
+//
+// Kazoo takes it when Kazoo picks the highest numeric key at or below the
+// caller's score. When every key is above the score, the lowest key wins, "_"
+// counting as below 0: with keys 3 and 6 and no "_", a score of 1 takes "3".
+// When the lookup fails, Kazoo takes "_", else "0" when it is the lowest key.
+//
+// When the node has no such child: only a key written with a leading zero can
+// be chosen and then not found; Kazoo continues to "_". When the lookup fails
+// and neither "_" nor a lowest "0" exists, the flow ends.
+//
+// Kazoo accepts a child under any key, so a score that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *NomoroboBuilder) OnScoreAtLeast(score int, next Builder) *NomoroboBuilder {
+	b.node.SetChild(strconv.Itoa(score), next)
+	return b
+}
+
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *NomoroboBuilder) Node() *Node {
-	return &b.node
+	c := &NomoroboBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -188,7 +243,8 @@ func (b *NomoroboBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *NomoroboBuilder) Validate() error {
 	return b.node.Validate()
 }

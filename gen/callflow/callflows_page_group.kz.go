@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -35,7 +38,7 @@ type PageGroupData struct {
 	// Seconds to wait for members to pick up the page before the callflow
 	// moves on.
 	//
-	// Default: 5.
+	// Kazoo counts it in seconds. Default: 5.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing.
@@ -204,7 +207,7 @@ type PageGroupEndpoint struct {
 	// Seconds to wait after the group starts before this endpoint begins to
 	// ring.
 	//
-	// Default: 0.
+	// Kazoo counts it in seconds. Default: 0.
 	Delay *int64 `json:"delay,omitempty"`
 	// Kind of object id refers to: "device", "user" (all of the user's
 	// devices) or "group" (all of the group's members).
@@ -217,7 +220,7 @@ type PageGroupEndpoint struct {
 	ID *string `json:"id,omitempty"`
 	// Seconds this endpoint rings before it is dropped from the attempt.
 	//
-	// Default: 20.
+	// Kazoo counts it in seconds. Default: 20.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Relative weight from 1 to 100; the weighted_random strategy uses it to
 	// order endpoints, other strategies ignore it.
@@ -388,8 +391,41 @@ func (x PageGroupEndpointEndpointType) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"device\", \"user\", \"group\"")
 }
 
+// PageGroupEndpointBuilder is anything that yields a PageGroupEndpoint: an
+// *EndpointBuilder (DeviceEndpoint, UserEndpoint, GroupEndpoint), or
+// PageGroupEndpoint itself. Builders that take such values take it.
+type PageGroupEndpointBuilder interface {
+	// PageGroupEndpoint returns the value built.
+	PageGroupEndpoint() PageGroupEndpoint
+}
+
+// PageGroupEndpoint returns x, so a PageGroupEndpoint can be given wherever a
+// PageGroupEndpointBuilder is expected.
+func (x PageGroupEndpoint) PageGroupEndpoint() PageGroupEndpoint {
+	return x
+}
+
+// pageGroupEndpoints builds the values of bs.
+func pageGroupEndpoints(bs []PageGroupEndpointBuilder) []PageGroupEndpoint {
+	if bs == nil {
+		return nil
+	}
+	out := make([]PageGroupEndpoint, len(bs))
+	for i, b := range bs {
+		out[i] = b.PageGroupEndpoint()
+	}
+	return out
+}
+
 // PageGroupBuilder builds a "page_group" callflow node; start one with
-// PageGroup. Setters return the builder, so calls chain.
+// PageGroup.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type PageGroupBuilder struct {
 	node Node
 	data PageGroupData
@@ -401,12 +437,13 @@ type PageGroupBuilder struct {
 // auto-answers them for a one- or two-way intercom page.
 //
 // The arguments are "endpoints", which must be given.
-func PageGroup(endpoints ...PageGroupEndpoint) *PageGroupBuilder {
-	b := &PageGroupBuilder{data: PageGroupData{Endpoints: endpoints}}
+func PageGroup(endpoints ...PageGroupEndpointBuilder) *PageGroupBuilder {
+	b := &PageGroupBuilder{data: PageGroupData{Endpoints: pageGroupEndpoints(endpoints)}}
 	b.node = Node{
 		Data:   &b.data,
 		Module: "page_group",
 	}
+	b.node.SetProblems("/data/endpoints", itemProblems(endpoints))
 	return b
 }
 
@@ -436,13 +473,30 @@ func (b *PageGroupBuilder) SkipModule(v bool) *PageGroupBuilder {
 // Timeout sets "timeout": seconds to wait for members to pick up the page
 // before the callflow moves on.
 //
-// Default: 5.
+// Kazoo counts it in seconds. Default: 5.
 func (b *PageGroupBuilder) Timeout(v int64) *PageGroupBuilder {
 	b.data.Timeout = &v
+	b.node.SetProblem("/data/timeout", nil)
+	return b
+}
+
+// TimeoutDuration sets "timeout", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Timeout is the same with the number itself.
+func (b *PageGroupBuilder) TimeoutDuration(d time.Duration) *PageGroupBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.node.SetProblem("/data/timeout", err)
+	if err == nil {
+		b.data.Timeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *PageGroupBuilder) Then(next Builder) *PageGroupBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -450,14 +504,30 @@ func (b *PageGroupBuilder) Then(next Builder) *PageGroupBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *PageGroupBuilder) Branch(key string, next Builder) *PageGroupBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *PageGroupBuilder) Node() *Node {
-	return &b.node
+	c := &PageGroupBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -465,7 +535,8 @@ func (b *PageGroupBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *PageGroupBuilder) Validate() error {
 	return b.node.Validate()
 }

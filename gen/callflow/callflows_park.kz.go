@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -33,6 +35,8 @@ type ParkData struct {
 	// How long the parker's phone rings when a parked call calls them back;
 	// the module reads it as milliseconds (built-in fallback 30000). Applies
 	// to slots without their own value.
+	//
+	// Kazoo counts it in milliseconds.
 	DefaultCallbackTimeout *int64 `json:"default_callback_timeout,omitempty"`
 	// Dialog state ("early", "terminated" or "confirmed") published for
 	// occupied slots, which drives how BLF lamps show them.
@@ -40,6 +44,8 @@ type ParkData struct {
 	// Milliseconds a call may stay parked before it rings back the device that
 	// parked it (built-in fallback 120000). Applies to slots without their own
 	// value.
+	//
+	// Kazoo counts it in milliseconds.
 	DefaultRingbackTimeout *int64 `json:"default_ringback_timeout,omitempty"`
 	// Highest slot number allowed; when the chosen slot is above it, nothing
 	// is parked and the callflow continues to the "MAX_SLOT_EXCEEDED" child.
@@ -325,8 +331,14 @@ func (x ParkDefaultPresenceType) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"early\", \"terminated\", \"confirmed\"")
 }
 
-// ParkBuilder builds a "park" callflow node; start one with Park. Setters
-// return the builder, so calls chain.
+// ParkBuilder builds a "park" callflow node; start one with Park.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type ParkBuilder struct {
 	node Node
 	data ParkData
@@ -370,8 +382,11 @@ func (b *ParkBuilder) CustomPresenceID(v bool) *ParkBuilder {
 // parker's phone rings when a parked call calls them back; the module reads it
 // as milliseconds (built-in fallback 30000). Applies to slots without their
 // own value.
+//
+// Kazoo counts it in milliseconds.
 func (b *ParkBuilder) DefaultCallbackTimeout(v int64) *ParkBuilder {
 	b.data.DefaultCallbackTimeout = &v
+	b.node.SetProblem("/data/default_callback_timeout", nil)
 	return b
 }
 
@@ -386,8 +401,11 @@ func (b *ParkBuilder) DefaultPresenceType(v ParkDefaultPresenceType) *ParkBuilde
 // DefaultRingbackTimeout sets "default_ringback_timeout": milliseconds a call
 // may stay parked before it rings back the device that parked it (built-in
 // fallback 120000). Applies to slots without their own value.
+//
+// Kazoo counts it in milliseconds.
 func (b *ParkBuilder) DefaultRingbackTimeout(v int64) *ParkBuilder {
 	b.data.DefaultRingbackTimeout = &v
+	b.node.SetProblem("/data/default_ringback_timeout", nil)
 	return b
 }
 
@@ -429,22 +447,107 @@ func (b *ParkBuilder) Slots(v map[string]json.RawMessage) *ParkBuilder {
 	return b
 }
 
+// DefaultCallbackTimeoutDuration sets "default_callback_timeout", which Kazoo
+// counts in milliseconds, from a time.Duration: 1500*time.Millisecond sets
+// 1500. A negative duration, or one that is no whole number of milliseconds,
+// is not set, and Validate reports it rather than rounding.
+// DefaultCallbackTimeout is the same with the number itself.
+func (b *ParkBuilder) DefaultCallbackTimeoutDuration(d time.Duration) *ParkBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.node.SetProblem("/data/default_callback_timeout", err)
+	if err == nil {
+		b.data.DefaultCallbackTimeout = &n
+	}
+	return b
+}
+
+// DefaultRingbackTimeoutDuration sets "default_ringback_timeout", which Kazoo
+// counts in milliseconds, from a time.Duration: 1500*time.Millisecond sets
+// 1500. A negative duration, or one that is no whole number of milliseconds,
+// is not set, and Validate reports it rather than rounding.
+// DefaultRingbackTimeout is the same with the number itself.
+func (b *ParkBuilder) DefaultRingbackTimeoutDuration(d time.Duration) *ParkBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.node.SetProblem("/data/default_ringback_timeout", err)
+	if err == nil {
+		b.data.DefaultRingbackTimeout = &n
+	}
+	return b
+}
+
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *ParkBuilder) Then(next Builder) *ParkBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys park reads have their
+// own methods, OnSlot, OnMaxSlotExceeded; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those park never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *ParkBuilder) Branch(key string, next Builder) *ParkBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnSlot sets the child Kazoo runs under the key for slot, written "%d"
+// (OnSlot(100, next) is "100"): one of the slot numbers.
+//
+// A parking slot number: data.slot, the number captured by the callflow's
+// pattern, or the next free slot Kazoo picks.
+//
+// Kazoo takes it when ringing the parker back fails: the child named after the
+// slot is used.
+//
+// When the node has no such child: Kazoo continues to "_"; when neither this
+// child nor "_" exists, the caller is parked again and waits.
+//
+// Kazoo accepts a child under any key, so a slot that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *ParkBuilder) OnSlot(slot int, next Builder) *ParkBuilder {
+	b.node.SetChild(strconv.Itoa(slot), next)
+	return b
+}
+
+// OnMaxSlotExceeded sets the child Kazoo runs under the key
+// "MAX_SLOT_EXCEEDED" (MaxSlotExceeded); it is Branch(MaxSlotExceeded, next).
+//
+// Kazoo takes it when action is direct_park and the slot number is above
+// max_slot_number. Only when action is "direct_park".
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *ParkBuilder) OnMaxSlotExceeded(next Builder) *ParkBuilder {
+	b.node.SetChild(MaxSlotExceeded, next)
+	return b
+}
+
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *ParkBuilder) Node() *Node {
-	return &b.node
+	c := &ParkBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -452,7 +555,8 @@ func (b *ParkBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *ParkBuilder) Validate() error {
 	return b.node.Validate()
 }

@@ -5,7 +5,10 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
 	"regexp"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -45,7 +48,7 @@ type PivotData struct {
 	// Milliseconds to wait for your server to reply before treating the
 	// request as failed; at most 5000.
 	//
-	// At most 5000.
+	// Kazoo counts it in milliseconds. At most 5000.
 	ReqTimeoutMS *int64 `json:"req_timeout_ms,omitempty"`
 	// If true, the callflow engine does not execute this node and moves
 	// straight on to its "_" (default) child, if one exists.
@@ -344,8 +347,14 @@ func (x PivotReqFormat) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"kazoo\", \"twiml\"")
 }
 
-// PivotBuilder builds a "pivot" callflow node; start one with Pivot. Setters
-// return the builder, so calls chain.
+// PivotBuilder builds a "pivot" callflow node; start one with Pivot.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type PivotBuilder struct {
 	node Node
 	data PivotData
@@ -414,9 +423,10 @@ func (b *PivotBuilder) ReqFormat(v PivotReqFormat) *PivotBuilder {
 // ReqTimeoutMS sets "req_timeout_ms": milliseconds to wait for your server to
 // reply before treating the request as failed; at most 5000.
 //
-// At most 5000.
+// Kazoo counts it in milliseconds. At most 5000.
 func (b *PivotBuilder) ReqTimeoutMS(v int64) *PivotBuilder {
 	b.data.ReqTimeoutMS = &v
+	b.node.SetProblem("/data/req_timeout_ms", nil)
 	return b
 }
 
@@ -427,7 +437,24 @@ func (b *PivotBuilder) SkipModule(v bool) *PivotBuilder {
 	return b
 }
 
+// ReqTimeoutDuration sets "req_timeout_ms", which Kazoo counts in
+// milliseconds, from a time.Duration: 1500*time.Millisecond sets 1500. A
+// negative duration, or one that is no whole number of milliseconds, is not
+// set, and Validate reports it rather than rounding. ReqTimeoutMS is the same
+// with the number itself.
+func (b *PivotBuilder) ReqTimeoutDuration(d time.Duration) *PivotBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.node.SetProblem("/data/req_timeout_ms", err)
+	if err == nil {
+		b.data.ReqTimeoutMS = &n
+	}
+	return b
+}
+
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *PivotBuilder) Then(next Builder) *PivotBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -435,14 +462,30 @@ func (b *PivotBuilder) Then(next Builder) *PivotBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *PivotBuilder) Branch(key string, next Builder) *PivotBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *PivotBuilder) Node() *Node {
-	return &b.node
+	c := &PivotBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -450,7 +493,8 @@ func (b *PivotBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *PivotBuilder) Validate() error {
 	return b.node.Validate()
 }

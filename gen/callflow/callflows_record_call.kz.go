@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -39,6 +42,8 @@ type RecordCallData struct {
 	Origin *string `json:"origin,omitempty"`
 	// Shortest recording worth keeping, in seconds; shorter recordings are
 	// discarded.
+	//
+	// Kazoo counts it in seconds.
 	RecordMinSec *int64 `json:"record_min_sec,omitempty"`
 	// If true, recording waits until the channel is answered instead of
 	// starting immediately.
@@ -63,7 +68,7 @@ type RecordCallData struct {
 	// Maximum recording length in seconds (5 to 10800, default 3600);
 	// recording stops when it is reached.
 	//
-	// At least 5. At most 10800. Default: 3600.
+	// Kazoo counts it in seconds. At least 5. At most 10800. Default: 3600.
 	TimeLimit *int64 `json:"time_limit,omitempty"`
 	// Where the finished recording is uploaded over HTTP; without it the
 	// recording is stored in Kazoo.
@@ -435,7 +440,14 @@ func (x RecordCallMethod) Validate() error {
 }
 
 // RecordCallBuilder builds a "record_call" callflow node; start one with
-// RecordCall. Setters return the builder, so calls chain.
+// RecordCall.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type RecordCallBuilder struct {
 	node Node
 	data RecordCallData
@@ -502,8 +514,11 @@ func (b *RecordCallBuilder) Origin(v string) *RecordCallBuilder {
 
 // RecordMinSec sets "record_min_sec": shortest recording worth keeping, in
 // seconds; shorter recordings are discarded.
+//
+// Kazoo counts it in seconds.
 func (b *RecordCallBuilder) RecordMinSec(v int64) *RecordCallBuilder {
 	b.data.RecordMinSec = &v
+	b.node.SetProblem("/data/record_min_sec", nil)
 	return b
 }
 
@@ -552,9 +567,10 @@ func (b *RecordCallBuilder) SkipModule(v bool) *RecordCallBuilder {
 // TimeLimit sets "time_limit": maximum recording length in seconds (5 to
 // 10800, default 3600); recording stops when it is reached.
 //
-// At least 5. At most 10800. Default: 3600.
+// Kazoo counts it in seconds. At least 5. At most 10800. Default: 3600.
 func (b *RecordCallBuilder) TimeLimit(v int64) *RecordCallBuilder {
 	b.data.TimeLimit = &v
+	b.node.SetProblem("/data/time_limit", nil)
 	return b
 }
 
@@ -567,7 +583,36 @@ func (b *RecordCallBuilder) URL(v string) *RecordCallBuilder {
 	return b
 }
 
+// RecordMinDuration sets "record_min_sec", which Kazoo counts in seconds, from
+// a time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. RecordMinSec is the same with the number itself.
+func (b *RecordCallBuilder) RecordMinDuration(d time.Duration) *RecordCallBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.node.SetProblem("/data/record_min_sec", err)
+	if err == nil {
+		b.data.RecordMinSec = &n
+	}
+	return b
+}
+
+// TimeLimitDuration sets "time_limit", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. TimeLimit is the same with the number itself.
+func (b *RecordCallBuilder) TimeLimitDuration(d time.Duration) *RecordCallBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.node.SetProblem("/data/time_limit", err)
+	if err == nil {
+		b.data.TimeLimit = &n
+	}
+	return b
+}
+
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *RecordCallBuilder) Then(next Builder) *RecordCallBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -575,14 +620,30 @@ func (b *RecordCallBuilder) Then(next Builder) *RecordCallBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *RecordCallBuilder) Branch(key string, next Builder) *RecordCallBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *RecordCallBuilder) Node() *Node {
-	return &b.node
+	c := &RecordCallBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -590,7 +651,8 @@ func (b *RecordCallBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *RecordCallBuilder) Validate() error {
 	return b.node.Validate()
 }

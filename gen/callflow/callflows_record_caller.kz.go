@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -29,7 +32,7 @@ type RecordCallerData struct {
 	// Maximum recording length in seconds (5 to 10800, default 3600);
 	// recording stops when it is reached.
 	//
-	// At least 5. At most 10800. Default: 3600.
+	// Kazoo counts it in seconds. At least 5. At most 10800. Default: 3600.
 	TimeLimit *int64 `json:"time_limit,omitempty"`
 	// Where the finished recording is uploaded over HTTP.
 	//
@@ -238,7 +241,14 @@ func (x RecordCallerMethod) Validate() error {
 }
 
 // RecordCallerBuilder builds a "record_caller" callflow node; start one with
-// RecordCaller. Setters return the builder, so calls chain.
+// RecordCaller.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type RecordCallerBuilder struct {
 	node Node
 	data RecordCallerData
@@ -283,9 +293,10 @@ func (b *RecordCallerBuilder) SkipModule(v bool) *RecordCallerBuilder {
 // TimeLimit sets "time_limit": maximum recording length in seconds (5 to
 // 10800, default 3600); recording stops when it is reached.
 //
-// At least 5. At most 10800. Default: 3600.
+// Kazoo counts it in seconds. At least 5. At most 10800. Default: 3600.
 func (b *RecordCallerBuilder) TimeLimit(v int64) *RecordCallerBuilder {
 	b.data.TimeLimit = &v
+	b.node.SetProblem("/data/time_limit", nil)
 	return b
 }
 
@@ -297,7 +308,23 @@ func (b *RecordCallerBuilder) URL(v string) *RecordCallerBuilder {
 	return b
 }
 
+// TimeLimitDuration sets "time_limit", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. TimeLimit is the same with the number itself.
+func (b *RecordCallerBuilder) TimeLimitDuration(d time.Duration) *RecordCallerBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.node.SetProblem("/data/time_limit", err)
+	if err == nil {
+		b.data.TimeLimit = &n
+	}
+	return b
+}
+
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *RecordCallerBuilder) Then(next Builder) *RecordCallerBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -305,14 +332,30 @@ func (b *RecordCallerBuilder) Then(next Builder) *RecordCallerBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *RecordCallerBuilder) Branch(key string, next Builder) *RecordCallerBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *RecordCallerBuilder) Node() *Node {
-	return &b.node
+	c := &RecordCallerBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -320,7 +363,8 @@ func (b *RecordCallerBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *RecordCallerBuilder) Validate() error {
 	return b.node.Validate()
 }

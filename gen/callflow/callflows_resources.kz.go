@@ -6,6 +6,10 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -67,6 +71,8 @@ type ResourcesData struct {
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// Number of seconds to let the outbound leg ring before giving up and
 	// moving on.
+	//
+	// Kazoo counts it in seconds.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Fixed number to dial, used instead of the number the caller dialled.
 	ToDID *string `json:"to_did,omitempty"`
@@ -569,8 +575,27 @@ func (x *ResourcesCustomSIPHeadersObject) validate(v *kzrt.Validator) {
 	}
 }
 
+// ResourcesCustomSIPHeadersFromCustomSIPHeaders returns a
+// ResourcesCustomSIPHeaders holding v, a JSON object.
+func ResourcesCustomSIPHeadersFromCustomSIPHeaders(v CustomSIPHeaders) ResourcesCustomSIPHeaders {
+	return ResourcesCustomSIPHeaders{CustomSIPHeaders: v}
+}
+
+// ResourcesCustomSIPHeadersFromObject returns a ResourcesCustomSIPHeaders
+// holding v, a JSON object.
+func ResourcesCustomSIPHeadersFromObject(v ResourcesCustomSIPHeadersObject) ResourcesCustomSIPHeaders {
+	return ResourcesCustomSIPHeaders{Object: &v}
+}
+
 // ResourcesBuilder builds a "resources" callflow node; start one with
-// Resources. Setters return the builder, so calls chain.
+// Resources.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type ResourcesBuilder struct {
 	node Node
 	data ResourcesData
@@ -609,7 +634,21 @@ func (b *ResourcesBuilder) CallerIDType(v string) *ResourcesBuilder {
 // CustomSIPHeaders sets "custom_sip_headers": extra SIP headers for the
 // outbound INVITE: either a flat header-name to value map, or an object split
 // into "in" and "out" maps.
-func (b *ResourcesBuilder) CustomSIPHeaders(v ResourcesCustomSIPHeaders) *ResourcesBuilder {
+//
+// It takes CustomSIPHeaders, as every builder with this property does;
+// CustomSIPHeadersValue takes its other forms.
+func (b *ResourcesBuilder) CustomSIPHeaders(v CustomSIPHeaders) *ResourcesBuilder {
+	b.data.CustomSIPHeaders = &ResourcesCustomSIPHeaders{CustomSIPHeaders: v}
+	return b
+}
+
+// CustomSIPHeadersValue sets "custom_sip_headers": extra SIP headers for the
+// outbound INVITE: either a flat header-name to value map, or an object split
+// into "in" and "out" maps.
+//
+// It takes any of the property's forms, built with the constructors of
+// ResourcesCustomSIPHeaders.
+func (b *ResourcesBuilder) CustomSIPHeadersValue(v ResourcesCustomSIPHeaders) *ResourcesBuilder {
 	b.data.CustomSIPHeaders = &v
 	return b
 }
@@ -701,8 +740,11 @@ func (b *ResourcesBuilder) SkipModule(v bool) *ResourcesBuilder {
 
 // Timeout sets "timeout": number of seconds to let the outbound leg ring
 // before giving up and moving on.
+//
+// Kazoo counts it in seconds.
 func (b *ResourcesBuilder) Timeout(v int64) *ResourcesBuilder {
 	b.data.Timeout = &v
+	b.node.SetProblem("/data/timeout", nil)
 	return b
 }
 
@@ -723,22 +765,104 @@ func (b *ResourcesBuilder) UseLocalResources(v bool) *ResourcesBuilder {
 	return b
 }
 
+// TimeoutDuration sets "timeout", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Timeout is the same with the number itself.
+func (b *ResourcesBuilder) TimeoutDuration(d time.Duration) *ResourcesBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.node.SetProblem("/data/timeout", err)
+	if err == nil {
+		b.data.Timeout = &n
+	}
+	return b
+}
+
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *ResourcesBuilder) Then(next Builder) *ResourcesBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys resources reads have
+// their own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those resources never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *ResourcesBuilder) Branch(key string, next Builder) *ResourcesBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnCause sets the child Kazoo runs under the key cause, a hangup cause such
+// as Busy ("USER_BUSY"); Cause("MEDIA_TIMEOUT") names any other.
+//
+// Why the call attempt failed: a FreeSWITCH hangup-cause name in upper case,
+// such as USER_BUSY. Tried before the SIP code.
+//
+// Kazoo takes it when the outbound call fails and its cause names this child.
+// Kazoo's outbound router sets NO_ROUTE_DESTINATION (sip:404) when no carrier
+// route exists, NORMAL_TEMPORARY_FAILURE (sip:500) on a timeout or error, and
+// MANDATORY_IE_MISSING (sip:403) when an emergency call is refused; otherwise
+// the carrier leg's cause is used.
+//
+// When the node has no such child: the child named after the SIP code is tried
+// next.
+//
+// Kazoo accepts a child under any key, so a cause that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *ResourcesBuilder) OnCause(cause Cause, next Builder) *ResourcesBuilder {
+	b.node.SetChild(string(cause), next)
+	return b
+}
+
+// OnSIPCode sets the child Kazoo runs under the key for sipCode, written
+// "sip:%d" (OnSIPCode(486, next) is "sip:486"): one of the SIP codes such as
+// sip:486.
+//
+// The SIP status that ended the failed attempt, written "sip:" in lower case
+// then the three digits. "486" or "SIP:486" never match.
+//
+// Kazoo takes it when the outbound call fails, no child is named after its
+// cause, and its SIP code names this child. A carrier failure may come without
+// a code; then only the cause is tried.
+//
+// When the node has no such child: Kazoo hangs up with the cause, or resumes a
+// flow saved by an earlier branching node; "_" does not run.
+//
+// Kazoo accepts a child under any key, so a sipCode that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *ResourcesBuilder) OnSIPCode(sipCode int, next Builder) *ResourcesBuilder {
+	b.node.SetChild("sip:"+strconv.Itoa(sipCode), next)
+	return b
+}
+
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *ResourcesBuilder) Node() *Node {
-	return &b.node
+	c := &ResourcesBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -746,7 +870,8 @@ func (b *ResourcesBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *ResourcesBuilder) Validate() error {
 	return b.node.Validate()
 }

@@ -5,6 +5,10 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -29,7 +33,7 @@ type RouteToCIDData struct {
 	CIDTypes []string `json:"cid_types,omitempty"`
 	// Seconds to wait before the matched endpoints begin to ring.
 	//
-	// Default: 0.
+	// Kazoo counts it in seconds. Default: 0.
 	Delay *int64 `json:"delay,omitempty"`
 	// Kinds of endpoints a match may return, e.g. "device" and "user"; matches
 	// of other kinds are dropped.
@@ -47,7 +51,7 @@ type RouteToCIDData struct {
 	// Seconds the matched endpoints ring before the call is considered
 	// unanswered.
 	//
-	// Default: 0.
+	// Kazoo counts it in seconds. Default: 0.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing.
@@ -246,7 +250,14 @@ func (x *RouteToCIDData) ModuleName() string {
 }
 
 // RouteToCIDBuilder builds a "route_to_cid" callflow node; start one with
-// RouteToCID. Setters return the builder, so calls chain.
+// RouteToCID.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type RouteToCIDBuilder struct {
 	node Node
 	data RouteToCIDData
@@ -293,9 +304,10 @@ func (b *RouteToCIDBuilder) CIDTypes(v ...string) *RouteToCIDBuilder {
 // Delay sets "delay": seconds to wait before the matched endpoints begin to
 // ring.
 //
-// Default: 0.
+// Kazoo counts it in seconds. Default: 0.
 func (b *RouteToCIDBuilder) Delay(v int64) *RouteToCIDBuilder {
 	b.data.Delay = &v
+	b.node.SetProblem("/data/delay", nil)
 	return b
 }
 
@@ -332,28 +344,119 @@ func (b *RouteToCIDBuilder) SuppressClid(v bool) *RouteToCIDBuilder {
 // Timeout sets "timeout": seconds the matched endpoints ring before the call
 // is considered unanswered.
 //
-// Default: 0.
+// Kazoo counts it in seconds. Default: 0.
 func (b *RouteToCIDBuilder) Timeout(v int64) *RouteToCIDBuilder {
 	b.data.Timeout = &v
+	b.node.SetProblem("/data/timeout", nil)
+	return b
+}
+
+// DelayDuration sets "delay", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Delay is the same with the number itself.
+func (b *RouteToCIDBuilder) DelayDuration(d time.Duration) *RouteToCIDBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.node.SetProblem("/data/delay", err)
+	if err == nil {
+		b.data.Delay = &n
+	}
+	return b
+}
+
+// TimeoutDuration sets "timeout", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Timeout is the same with the number itself.
+func (b *RouteToCIDBuilder) TimeoutDuration(d time.Duration) *RouteToCIDBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.node.SetProblem("/data/timeout", err)
+	if err == nil {
+		b.data.Timeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *RouteToCIDBuilder) Then(next Builder) *RouteToCIDBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys route_to_cid reads have
+// their own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those route_to_cid never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *RouteToCIDBuilder) Branch(key string, next Builder) *RouteToCIDBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnCause sets the child Kazoo runs under the key cause, a hangup cause such
+// as Busy ("USER_BUSY"); Cause("MEDIA_TIMEOUT") names any other.
+//
+// Why the call attempt failed: a FreeSWITCH hangup-cause name in upper case,
+// such as USER_BUSY. Tried before the SIP code.
+//
+// Kazoo takes it when the call attempt fails and its cause names this child.
+//
+// When the node has no such child: the child named after the SIP code is tried
+// next.
+//
+// Kazoo accepts a child under any key, so a cause that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *RouteToCIDBuilder) OnCause(cause Cause, next Builder) *RouteToCIDBuilder {
+	b.node.SetChild(string(cause), next)
+	return b
+}
+
+// OnSIPCode sets the child Kazoo runs under the key for sipCode, written
+// "sip:%d" (OnSIPCode(486, next) is "sip:486"): one of the SIP codes such as
+// sip:486.
+//
+// The SIP status that ended the failed attempt, written "sip:" in lower case
+// then the three digits. "486" or "SIP:486" never match.
+//
+// Kazoo takes it when the call attempt fails, no child is named after its
+// cause, and its SIP code names this child.
+//
+// When the node has no such child: as in ring_group: the next repeat, then
+// "_".
+//
+// Kazoo accepts a child under any key, so a sipCode that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *RouteToCIDBuilder) OnSIPCode(sipCode int, next Builder) *RouteToCIDBuilder {
+	b.node.SetChild("sip:"+strconv.Itoa(sipCode), next)
+	return b
+}
+
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *RouteToCIDBuilder) Node() *Node {
-	return &b.node
+	c := &RouteToCIDBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -361,7 +464,8 @@ func (b *RouteToCIDBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *RouteToCIDBuilder) Validate() error {
 	return b.node.Validate()
 }

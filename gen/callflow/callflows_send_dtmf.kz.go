@@ -6,6 +6,9 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -24,7 +27,7 @@ type SendDTMFData struct {
 	// Length of each tone in milliseconds; accepts a number or a numeric
 	// string (default "2000").
 	//
-	// Default: "2000".
+	// Kazoo counts it in milliseconds. Default: "2000".
 	DurationMS *SendDTMFDurationMS `json:"duration_ms,omitempty"`
 	// If true, the callflow engine does not execute this node and moves
 	// straight on to its "_" (default) child, if one exists.
@@ -209,8 +212,26 @@ func (x *SendDTMFDurationMS) validate(v *kzrt.Validator) {
 	}
 }
 
+// SendDTMFDurationMSFromInt returns a SendDTMFDurationMS holding v, an
+// integer.
+func SendDTMFDurationMSFromInt(v int64) SendDTMFDurationMS {
+	return SendDTMFDurationMS{Int: &v}
+}
+
+// SendDTMFDurationMSFromString returns a SendDTMFDurationMS holding v, a
+// string.
+func SendDTMFDurationMSFromString(v string) SendDTMFDurationMS {
+	return SendDTMFDurationMS{String: &v}
+}
+
 // SendDTMFBuilder builds a "send_dtmf" callflow node; start one with SendDTMF.
-// Setters return the builder, so calls chain.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type SendDTMFBuilder struct {
 	node Node
 	data SendDTMFData
@@ -234,9 +255,10 @@ func SendDTMF(digits string) *SendDTMFBuilder {
 // DurationMS sets "duration_ms": length of each tone in milliseconds; accepts
 // a number or a numeric string (default "2000").
 //
-// Default: "2000".
+// Kazoo counts it in milliseconds. Default: "2000".
 func (b *SendDTMFBuilder) DurationMS(v SendDTMFDurationMS) *SendDTMFBuilder {
 	b.data.DurationMS = &v
+	b.node.SetProblem("/data/duration_ms", nil)
 	return b
 }
 
@@ -247,7 +269,23 @@ func (b *SendDTMFBuilder) SkipModule(v bool) *SendDTMFBuilder {
 	return b
 }
 
+// Duration sets "duration_ms", which Kazoo counts in milliseconds, from a
+// time.Duration: 1500*time.Millisecond sets 1500. A negative duration, or one
+// that is no whole number of milliseconds, is not set, and Validate reports it
+// rather than rounding. DurationMS is the same with the number itself.
+func (b *SendDTMFBuilder) Duration(d time.Duration) *SendDTMFBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.node.SetProblem("/data/duration_ms", err)
+	if err == nil {
+		b.data.DurationMS = &SendDTMFDurationMS{Int: &n}
+	}
+	return b
+}
+
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *SendDTMFBuilder) Then(next Builder) *SendDTMFBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -255,14 +293,30 @@ func (b *SendDTMFBuilder) Then(next Builder) *SendDTMFBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *SendDTMFBuilder) Branch(key string, next Builder) *SendDTMFBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *SendDTMFBuilder) Node() *Node {
-	return &b.node
+	c := &SendDTMFBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -270,7 +324,8 @@ func (b *SendDTMFBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *SendDTMFBuilder) Validate() error {
 	return b.node.Validate()
 }

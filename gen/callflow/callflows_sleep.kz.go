@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -163,8 +165,14 @@ func (x SleepUnit) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"ms\", \"s\", \"m\", \"h\"")
 }
 
-// SleepBuilder builds a "sleep" callflow node; start one with Sleep. Setters
-// return the builder, so calls chain.
+// SleepBuilder builds a "sleep" callflow node; start one with Sleep.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type SleepBuilder struct {
 	node Node
 	data SleepData
@@ -208,6 +216,9 @@ func (b *SleepBuilder) Unit(v SleepUnit) *SleepBuilder {
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *SleepBuilder) Then(next Builder) *SleepBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -215,14 +226,30 @@ func (b *SleepBuilder) Then(next Builder) *SleepBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *SleepBuilder) Branch(key string, next Builder) *SleepBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *SleepBuilder) Node() *Node {
-	return &b.node
+	c := &SleepBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -230,7 +257,8 @@ func (b *SleepBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *SleepBuilder) Validate() error {
 	return b.node.Validate()
 }

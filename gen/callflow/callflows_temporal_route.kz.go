@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -22,6 +25,8 @@ type TemporalRouteData struct {
 	Action *TemporalRouteAction `json:"action,omitempty"`
 	// Milliseconds to wait for the caller's next key in the toggle menu before
 	// taking the input as complete.
+	//
+	// Kazoo counts it in milliseconds.
 	InterdigitTimeout *int64 `json:"interdigit_timeout,omitempty"`
 	// ID of a temporal rule set document whose rules are evaluated instead of
 	// listing them in rules.
@@ -210,7 +215,14 @@ func (x TemporalRouteAction) Validate() error {
 }
 
 // TemporalRouteBuilder builds a "temporal_route" callflow node; start one with
-// TemporalRoute. Setters return the builder, so calls chain.
+// TemporalRoute.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type TemporalRouteBuilder struct {
 	node Node
 	data TemporalRouteData
@@ -239,8 +251,11 @@ func (b *TemporalRouteBuilder) Action(v TemporalRouteAction) *TemporalRouteBuild
 
 // InterdigitTimeout sets "interdigit_timeout": milliseconds to wait for the
 // caller's next key in the toggle menu before taking the input as complete.
+//
+// Kazoo counts it in milliseconds.
 func (b *TemporalRouteBuilder) InterdigitTimeout(v int64) *TemporalRouteBuilder {
 	b.data.InterdigitTimeout = &v
+	b.node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
@@ -274,22 +289,98 @@ func (b *TemporalRouteBuilder) Timezone(v string) *TemporalRouteBuilder {
 	return b
 }
 
+// InterdigitTimeoutDuration sets "interdigit_timeout", which Kazoo counts in
+// milliseconds, from a time.Duration: 1500*time.Millisecond sets 1500. A
+// negative duration, or one that is no whole number of milliseconds, is not
+// set, and Validate reports it rather than rounding. InterdigitTimeout is the
+// same with the number itself.
+func (b *TemporalRouteBuilder) InterdigitTimeoutDuration(d time.Duration) *TemporalRouteBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.node.SetProblem("/data/interdigit_timeout", err)
+	if err == nil {
+		b.data.InterdigitTimeout = &n
+	}
+	return b
+}
+
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *TemporalRouteBuilder) Then(next Builder) *TemporalRouteBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys temporal_route reads
+// have their own methods, OnRule, OnRuleSet; Branch reaches any other key
+// (Kazoo accepts any, Lint warns about those temporal_route never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *TemporalRouteBuilder) Branch(key string, next Builder) *TemporalRouteBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnRule sets the child Kazoo runs under the key rule, one of the temporal
+// rule or rule-set IDs (32 hex digits) such as
+// "b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6".
+//
+// ID of a temporal rule document, or of a temporal rule set whose rules then
+// all lead to this child. Kazoo loads every child key other than "_" and
+// "rule_set" as such an ID; a key that is no document ID is never taken.
+//
+// Kazoo takes it when this rule is the first, in Kazoo's order, that is forced
+// on (enabled true) or whose time window is open; rules with enabled false are
+// skipped. The order: the IDs in data.rules, then the child keys, then the
+// rules of data.rule_set; a rule set among them stands for its rules. Only
+// when action is not set.
+//
+// When the node has no such child: Kazoo continues to "_" (the case of a rule
+// listed in data.rules without a child of its own).
+//
+// Kazoo accepts a child under any key, so a rule that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *TemporalRouteBuilder) OnRule(rule string, next Builder) *TemporalRouteBuilder {
+	b.node.SetChild(rule, next)
+	return b
+}
+
+// OnRuleSet sets the child Kazoo runs under the key "rule_set" (RuleSet); it
+// is Branch(RuleSet, next).
+//
+// Kazoo takes it when the active rule is one of the rules of the rule set
+// named by data.rule_set. Only when rule_set is set and action is not set.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *TemporalRouteBuilder) OnRuleSet(next Builder) *TemporalRouteBuilder {
+	b.node.SetChild(RuleSet, next)
+	return b
+}
+
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *TemporalRouteBuilder) Node() *Node {
-	return &b.node
+	c := &TemporalRouteBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -297,7 +388,8 @@ func (b *TemporalRouteBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *TemporalRouteBuilder) Validate() error {
 	return b.node.Validate()
 }

@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -34,11 +37,11 @@ type VoicemailData struct {
 	// Milliseconds to wait between the caller's keypresses (e.g. while typing
 	// a PIN) before taking the input as complete (default 2000).
 	//
-	// Default: 2000.
+	// Kazoo counts it in milliseconds. Default: 2000.
 	InterdigitTimeout *int64 `json:"interdigit_timeout,omitempty"`
 	// Longest message a caller may record, in seconds (default 500).
 	//
-	// Default: 500.
+	// Kazoo counts it in seconds. Default: 500.
 	MaxMessageLength *int64 `json:"max_message_length,omitempty"`
 	// If true, a caller who owns exactly one box is taken to it directly
 	// without choosing a box.
@@ -246,7 +249,14 @@ func (x VoicemailAction) Validate() error {
 }
 
 // VoicemailBuilder builds a "voicemail" callflow node; start one with
-// Voicemail. Setters return the builder, so calls chain.
+// Voicemail.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type VoicemailBuilder struct {
 	node Node
 	data VoicemailData
@@ -297,18 +307,20 @@ func (b *VoicemailBuilder) ID(v string) *VoicemailBuilder {
 // the caller's keypresses (e.g. while typing a PIN) before taking the input as
 // complete (default 2000).
 //
-// Default: 2000.
+// Kazoo counts it in milliseconds. Default: 2000.
 func (b *VoicemailBuilder) InterdigitTimeout(v int64) *VoicemailBuilder {
 	b.data.InterdigitTimeout = &v
+	b.node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
 // MaxMessageLength sets "max_message_length": longest message a caller may
 // record, in seconds (default 500).
 //
-// Default: 500.
+// Kazoo counts it in seconds. Default: 500.
 func (b *VoicemailBuilder) MaxMessageLength(v int64) *VoicemailBuilder {
 	b.data.MaxMessageLength = &v
+	b.node.SetProblem("/data/max_message_length", nil)
 	return b
 }
 
@@ -328,7 +340,38 @@ func (b *VoicemailBuilder) SkipModule(v bool) *VoicemailBuilder {
 	return b
 }
 
+// InterdigitTimeoutDuration sets "interdigit_timeout", which Kazoo counts in
+// milliseconds, from a time.Duration: 1500*time.Millisecond sets 1500. A
+// negative duration, or one that is no whole number of milliseconds, is not
+// set, and Validate reports it rather than rounding. InterdigitTimeout is the
+// same with the number itself.
+func (b *VoicemailBuilder) InterdigitTimeoutDuration(d time.Duration) *VoicemailBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.node.SetProblem("/data/interdigit_timeout", err)
+	if err == nil {
+		b.data.InterdigitTimeout = &n
+	}
+	return b
+}
+
+// MaxMessageLengthDuration sets "max_message_length", which Kazoo counts in
+// seconds, from a time.Duration: 20*time.Second sets 20. A negative duration,
+// or one that is no whole number of seconds, is not set, and Validate reports
+// it rather than rounding. MaxMessageLength is the same with the number
+// itself.
+func (b *VoicemailBuilder) MaxMessageLengthDuration(d time.Duration) *VoicemailBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.node.SetProblem("/data/max_message_length", err)
+	if err == nil {
+		b.data.MaxMessageLength = &n
+	}
+	return b
+}
+
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *VoicemailBuilder) Then(next Builder) *VoicemailBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -336,14 +379,30 @@ func (b *VoicemailBuilder) Then(next Builder) *VoicemailBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *VoicemailBuilder) Branch(key string, next Builder) *VoicemailBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *VoicemailBuilder) Node() *Node {
-	return &b.node
+	c := &VoicemailBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -351,7 +410,8 @@ func (b *VoicemailBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *VoicemailBuilder) Validate() error {
 	return b.node.Validate()
 }

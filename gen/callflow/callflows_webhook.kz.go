@@ -176,7 +176,13 @@ func (x WebhookHTTPVerb) Validate() error {
 }
 
 // WebhookBuilder builds a "webhook" callflow node; start one with Webhook.
-// Setters return the builder, so calls chain.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment (its Node, a copy): changing the child's builder
+// afterwards does not change this node, so one builder may be given in several
+// places, even under itself, and trees never share later changes or loop. A
+// *Node given as a child is stored as it is, not copied.
 type WebhookBuilder struct {
 	node Node
 	data WebhookData
@@ -229,6 +235,9 @@ func (b *WebhookBuilder) URI(v string) *WebhookBuilder {
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *WebhookBuilder) Then(next Builder) *WebhookBuilder {
 	b.node.SetChild(DefaultChild, next)
 	return b
@@ -236,14 +245,30 @@ func (b *WebhookBuilder) Then(next Builder) *WebhookBuilder {
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *WebhookBuilder) Branch(key string, next Builder) *WebhookBuilder {
 	b.node.SetChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// Node returns the node built so far, as a copy: later calls on b do not
+// change it, and it does not change b. Its children are shared with b's, and
+// are themselves copies that no builder changes.
+//
+// Then, Branch and the On… methods store their child's Node, so one builder
+// can be given in several places, even under itself, without the trees sharing
+// later changes or looping.
 func (b *WebhookBuilder) Node() *Node {
-	return &b.node
+	c := &WebhookBuilder{
+		data: b.data,
+		node: b.node,
+	}
+	c.node.Data = &c.data
+	c.node.Children = maps.Clone(c.node.Children)
+	c.node.Problems = slices.Clone(c.node.Problems)
+	return &c.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
@@ -251,7 +276,8 @@ func (b *WebhookBuilder) MarshalJSON() ([]byte, error) {
 	return b.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *WebhookBuilder) Validate() error {
 	return b.node.Validate()
 }

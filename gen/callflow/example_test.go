@@ -170,10 +170,7 @@ func ExampleMenu() {
 		ID("7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d").
 		Branch("1", callflow.User().ID("6f0c1d5a8b2e4c7d9e3f1a2b3c4d5e6f")).
 		Branch("2", callflow.Voicemail().ID("b1c2d3e4f5a60718293a4b5c6d7e8f90")).
-		Branch("0", callflow.RingGroup([]callflow.RingGroupEndpoint{{
-			EndpointType: new(callflow.RingGroupEndpointEndpointTypeGroup),
-			ID:           new("9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"),
-		}}...)).
+		Branch("0", callflow.RingGroup(callflow.GroupEndpoint("9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"))).
 		Then(callflow.TTS("Goodbye.").Then(callflow.Hangup())))
 	// Output:
 	// {

@@ -433,8 +433,9 @@ func (g *generator) emitItemBuilder(name string, t *model.Type, u *discUnion, c 
 	for _, s := range setters {
 		g.emitSetter(c.build, s, jen.Id("b").Dot("data"))
 	}
-	g.comment(fmt.Sprintf("%s returns the value built so far.", name))
+	g.comment(fmt.Sprintf("%s returns the value built so far, as a copy: later calls on b do not change it.", name))
 	g.file.Func().Params(recv).Id(name).Params().Id(name).Block(
-		jen.Return(jen.Id(name).Values(jen.Dict{jen.Id(c.field): jen.Op("&").Id("b").Dot("data")})),
+		jen.Id("d").Op(":=").Id("b").Dot("data"),
+		jen.Return(jen.Id(name).Values(jen.Dict{jen.Id(c.field): jen.Op("&").Id("d")})),
 	)
 }

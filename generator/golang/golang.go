@@ -28,6 +28,7 @@ import (
 	"github.com/dave/jennifer/jen"
 	"golang.org/x/tools/imports"
 
+	"github.com/kzgen/kzgen/generator/kazoo"
 	"github.com/kzgen/kzgen/generator/model"
 	kzrtpkg "github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -77,6 +78,12 @@ type Options struct {
 	// schema), and otherwise takes its trees from DefaultNodesFrom, the
 	// package generated from kzgen's embedded callflow schemas.
 	NodesFrom string
+	// Table is kzgen's table of what Kazoo's modules do at run time
+	// (generator/kazoo): the child keys each reads and the unit of each
+	// duration field. A callflow package gets from it typed branch
+	// methods (Menu().OnDigits), key and cause constants, Lint, and
+	// time.Duration setters. Nil means the table kzgen embeds.
+	Table *kazoo.Table
 }
 
 // The options kzgen gen uses unless told otherwise: with them, Kazoo's
@@ -121,6 +128,10 @@ func Generate(set *model.Set, opts Options) ([]File, error) {
 	case g.action != nil:
 		files = append(files, File{Name: NodesFile})
 		jobs = append(jobs, func() *jen.File { return g.forFile("").emitNodesFrom() })
+	}
+	for _, h := range g.helperFiles() {
+		files = append(files, File{Name: h.name})
+		jobs = append(jobs, func() *jen.File { return h.emit(g.forFile("")) })
 	}
 	for _, s := range set.Schemas {
 		if s == g.action && !g.ownsTree() {
@@ -267,6 +278,12 @@ type generator struct {
 	defaultProblems map[*model.Type]kzrtpkg.Errors
 	// disc holds the discriminated unions (see discriminated.go).
 	disc map[*model.Type]*discUnion
+	// table is Kazoo's table of modules (Options.Table) and helpers the
+	// names decided from it and from the set for the builder helpers (see
+	// branches.go, units.go, helpers.go); both are nil unless the package
+	// is a callflow package.
+	table   *kazoo.Table
+	helpers *helperNames
 	// sameEnum maps an enum type that shares the Go type of an identical
 	// enum of its schema to that enum (see claimNested); it declares
 	// nothing itself.
@@ -291,7 +308,8 @@ func patternOf(t *model.Type, index int) patternUse {
 // treeNames are the names a callflow package declares besides its schema
 // types; they are claimed first, so no schema takes them.
 var treeNames = []string{"Node", "Data", "Builder", "RawData", "Tree", "DefaultChild",
-	"Document", "Modules", "Parse", "ParseAnswer", "NewNode", "NewData", "Example"}
+	"Document", "Modules", "Parse", "ParseAnswer", "NewNode", "NewData", "Example",
+	"Lint", "LintWarning", "BranchRules"}
 
 func newGenerator(set *model.Set, opts Options) (*generator, error) {
 	g := &generator{set: set, opts: opts, names: nameSet{}, typeName: map[*model.Type]string{},
@@ -360,6 +378,14 @@ func newGenerator(set *model.Set, opts Options) (*generator, error) {
 	}
 	for _, s := range g.schemas() {
 		g.namePatterns(s.Root)
+	}
+	if g.ownsTree() {
+		if g.table = opts.Table; g.table == nil {
+			if g.table, err = kazoo.Embedded(); err != nil {
+				return nil, err
+			}
+		}
+		g.nameHelpers()
 	}
 	return g, nil
 }
