@@ -303,7 +303,7 @@ func (p *page) goAPI() {
 			"which Kazoo accepts and `Lint` warns about.\n", m.Name)
 	}
 	if len(m.Durations) > 0 {
-		p.printf("\nThe …Duration setters take a `time.Duration` and refuse, with a problem `Validate` reports, a value that is negative "+
+		p.printf("\nThe …Duration setters take a `time.Duration` and refuse, with a problem `Validate` reports, a value that is negative " +
 			"or no whole number of the field's unit.\n")
 	}
 
