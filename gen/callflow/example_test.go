@@ -63,7 +63,7 @@ func ExamplePlay() {
 func ExampleUser() {
 	showIndent(callflow.User().
 		ID("6f0c1d5a8b2e4c7d9e3f1a2b3c4d5e6f").
-		TimeoutDuration(20 * time.Second).
+		TimeoutDuration(20*time.Second).
 		CanCallSelf(false).
 		OnCause(callflow.Busy, callflow.TTS("Alice is on the phone.").Then(callflow.Hangup())).
 		Then(callflow.Voicemail().ID("b1c2d3e4f5a60718293a4b5c6d7e8f90")))
