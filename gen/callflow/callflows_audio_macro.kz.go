@@ -8,6 +8,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -591,6 +592,8 @@ func (b *PlayMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
 // start one with ToneMacro. Setters return the builder, so calls chain.
 type ToneMacroBuilder struct {
 	data AudioMacroToneData
+	// problems are what a setter could not store, relative to the item.
+	problems kzrt.Errors
 }
 
 // ToneMacro starts an AudioMacroMacrosItem whose "macro" is "tone".
@@ -606,6 +609,7 @@ func ToneMacro() *ToneMacroBuilder {
 // Kazoo counts it in milliseconds.
 func (b *ToneMacroBuilder) DurationOff(v int64) *ToneMacroBuilder {
 	b.data.DurationOff = &v
+	b.problems.Replace("/duration_off", nil)
 	return b
 }
 
@@ -614,6 +618,7 @@ func (b *ToneMacroBuilder) DurationOff(v int64) *ToneMacroBuilder {
 // Kazoo counts it in milliseconds.
 func (b *ToneMacroBuilder) DurationOn(v int64) *ToneMacroBuilder {
 	b.data.DurationOn = &v
+	b.problems.Replace("/duration_on", nil)
 	return b
 }
 
@@ -636,6 +641,40 @@ func (b *ToneMacroBuilder) Repeat(v int64) *ToneMacroBuilder {
 func (b *ToneMacroBuilder) Volume(v int64) *ToneMacroBuilder {
 	b.data.Volume = &v
 	return b
+}
+
+// DurationOffDuration sets "duration_off", which Kazoo counts in milliseconds,
+// from a time.Duration: 1500*time.Millisecond sets 1500. A negative duration,
+// or one that is no whole number of milliseconds, is not set, and Validate
+// reports it rather than rounding. DurationOff is the same with the number
+// itself.
+func (b *ToneMacroBuilder) DurationOffDuration(d time.Duration) *ToneMacroBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.problems.Replace("/duration_off", err)
+	if err == nil {
+		b.data.DurationOff = &n
+	}
+	return b
+}
+
+// DurationOnDuration sets "duration_on", which Kazoo counts in milliseconds,
+// from a time.Duration: 1500*time.Millisecond sets 1500. A negative duration,
+// or one that is no whole number of milliseconds, is not set, and Validate
+// reports it rather than rounding. DurationOn is the same with the number
+// itself.
+func (b *ToneMacroBuilder) DurationOnDuration(d time.Duration) *ToneMacroBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.problems.Replace("/duration_on", err)
+	if err == nil {
+		b.data.DurationOn = &n
+	}
+	return b
+}
+
+// builderProblems returns what the setters could not store, relative to the
+// item.
+func (b *ToneMacroBuilder) builderProblems() kzrt.Errors {
+	return b.problems
 }
 
 // AudioMacroMacrosItem returns the value built so far, as a copy: later calls
@@ -874,6 +913,7 @@ func AudioMacro(macros ...AudioMacroMacrosItemBuilder) *AudioMacroBuilder {
 		Data:   &b.data,
 		Module: "audio_macro",
 	}
+	b.node.SetProblems("/data/macros", itemProblems(macros))
 	return b
 }
 

@@ -126,3 +126,18 @@ func TestCustomSIPHeaders(t *testing.T) {
 		t.Error("a header name with a space passed")
 	}
 }
+
+// TestItemBuilderDurations: an audio_macro tone counts milliseconds; what
+// its Duration setters cannot store is reported at the item.
+func TestItemBuilderDurations(t *testing.T) {
+	encodes(t, callflow.AudioMacro(callflow.ToneMacro().Frequencies(440).DurationOnDuration(time.Second).DurationOffDuration(250*time.Millisecond)),
+		`{"module":"audio_macro","data":{"macros":[{"duration_off":250,"duration_on":1000,"frequencies":[440],"macro":"tone"}]}}`)
+	tone := callflow.ToneMacro().Frequencies(440).DurationOnDuration(time.Microsecond)
+	problems := kzrt.AsErrors(callflow.AudioMacro(callflow.TTSMacro("Hi"), tone).Validate())
+	if len(problems) != 1 || problems[0].Pointer != "/data/macros/1/duration_on" {
+		t.Errorf("problems: %v", problems)
+	}
+	if err := callflow.AudioMacro(tone.DurationOn(100)).Validate(); err != nil {
+		t.Errorf("after the raw setter: %v", err)
+	}
+}

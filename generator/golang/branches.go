@@ -29,7 +29,7 @@ func (g *generator) helperFiles() []helperFile {
 		return nil
 	}
 	out := []helperFile{{BranchesFile, (*generator).emitBranches}}
-	if g.helpers.endpoints != nil {
+	if g.helpers.endpoints != nil || g.needsItemProblems() {
 		out = append(out, helperFile{EndpointsFile, (*generator).emitEndpoints})
 	}
 	return out

@@ -127,14 +127,64 @@ func (g *generator) builderIface(t *model.Type) string {
 // the problems of the group members given as parameter v (a Duration setter
 // given a fraction of a second); nil for other parameters.
 func (g *generator) paramProblems(p builderParam, v *jen.Statement) jen.Code {
-	if g.helpers == nil || g.helpers.endpoints == nil || g.shapeOf(p.Type) != shapeSlice {
-		return nil
-	}
-	d := g.decl(p.Type.Resolve().Items)
-	if _, ok := g.helpers.endpoints.iface[d]; !ok {
+	if g.helpers == nil || g.shapeOf(p.Type) != shapeSlice || !g.itemsHaveProblems(p.Type.Resolve().Items) {
 		return nil
 	}
 	return jen.Id("b").Dot("node").Dot("SetProblems").Call(jen.Lit(problemPointer(p.Name)), jen.Id("itemProblems").Call(v))
+}
+
+// itemsHaveProblems reports whether values of t may be given as builders
+// that record problems: group members, and the items of a discriminated
+// union one of whose item builders has Duration setters.
+func (g *generator) itemsHaveProblems(t *model.Type) bool {
+	d := g.decl(t)
+	if d == nil {
+		return false
+	}
+	if e := g.helpers.endpoints; e != nil && e.iface[d] != "" {
+		return true
+	}
+	if u := g.disc[d]; u != nil {
+		for _, c := range u.cases {
+			if len(g.itemDurations(u, c)) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// itemDurations lists the Duration setters of the item builder of case c
+// of the discriminated union u.
+func (g *generator) itemDurations(u *discUnion, c discCase) []durationSetter {
+	if c.root == nil {
+		return nil
+	}
+	_, setters := g.params(structFields(c.root.Fields), u.name)
+	taken := nameSet{}
+	for _, s := range setters {
+		taken[s.name] = true
+	}
+	return g.durationSetters(setters, taken)
+}
+
+// needsItemProblems reports whether the package needs the itemProblems
+// helper: some list takes builders that record problems.
+func (g *generator) needsItemProblems() bool {
+	if g.helpers == nil {
+		return false
+	}
+	if g.helpers.endpoints != nil {
+		return true
+	}
+	for _, u := range g.disc {
+		for _, c := range u.cases {
+			if len(g.itemDurations(u, c)) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // emitSchemaHelpers adds to a schema's file the helpers of its types:
@@ -186,6 +236,10 @@ func (g *generator) emitMemberInterface(t *model.Type) {
 // share.
 func (g *generator) emitEndpoints() *jen.File {
 	e := g.helpers.endpoints
+	if e == nil {
+		g.emitItemProblems()
+		return g.file
+	}
 	first := e.items[0]
 	firstName := g.typeName[first]
 	fields := structFields(first.Fields)
