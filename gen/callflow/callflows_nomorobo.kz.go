@@ -194,8 +194,8 @@ func (b *NomoroboBuilder) Branch(key string, next Builder) *NomoroboBuilder {
 	return b
 }
 
-// OnScoreAtLeast sets the child Kazoo runs under the key for score, written
-// "%d" (OnScoreAtLeast(6, next) is "6"): one of the score thresholds 0 to 10.
+// OnScoreAtLeast sets the child Kazoo runs under the key for score, in decimal
+// (OnScoreAtLeast(6, next) is "6"): one of the score thresholds 0 to 10.
 //
 // A robocall score threshold from 0 to 10 (NoMoRobo's score times ten, rounded
 // down). Written without leading zeros: Kazoo turns the chosen threshold back

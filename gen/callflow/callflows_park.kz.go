@@ -495,7 +495,7 @@ func (b *ParkBuilder) Branch(key string, next Builder) *ParkBuilder {
 	return b
 }
 
-// OnSlot sets the child Kazoo runs under the key for slot, written "%d"
+// OnSlot sets the child Kazoo runs under the key for slot, in decimal
 // (OnSlot(100, next) is "100"): one of the slot numbers.
 //
 // A parking slot number: data.slot, the number captured by the callflow's

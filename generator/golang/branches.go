@@ -215,7 +215,11 @@ func (g *generator) familyKeyText(b branchMethod) string {
 	switch f.Arg.Type {
 	case kazoo.ArgInteger:
 		n, _ := f.Arg.Parse(f.Example)
-		return fmt.Sprintf("the key for %s, written %q (%s(%d, next) is %q): one of the %s", b.param, f.Arg.Format, b.name, n, f.Example, f.Noun)
+		written := fmt.Sprintf("written %q", f.Arg.Format)
+		if f.Arg.Format == "%d" {
+			written = "in decimal"
+		}
+		return fmt.Sprintf("the key for %s, %s (%s(%d, next) is %q): one of the %s", b.param, written, b.name, n, f.Example, f.Noun)
 	case kazoo.ArgDuration:
 		n, _ := f.Arg.Parse(f.Example)
 		return fmt.Sprintf("the key for %s in whole %s (%s(%s, next) is %q): one of the %s",
