@@ -248,11 +248,21 @@ func AfterBridgeDataValueFromString(v string) AfterBridgeDataValue {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type AfterBridgeBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *afterBridgeBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  afterBridgeBuilderState
+}
+
+// afterBridgeBuilderState is a "after_bridge" node and its data, allocated
+// together.
+type afterBridgeBuilderState struct {
 	node Node
 	data AfterBridgeData
 }
@@ -262,32 +272,33 @@ type AfterBridgeBuilder struct {
 // Data for the after_bridge callflow action, which decides what happens to the
 // caller once a later bridged call ends.
 func AfterBridge() *AfterBridgeBuilder {
-	b := &AfterBridgeBuilder{data: AfterBridgeData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &AfterBridgeBuilder{first: afterBridgeBuilderState{data: AfterBridgeData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "after_bridge",
 	}
+	b.s = &b.first
 	return b
 }
 
 // Action sets "action": what happens to the caller when the bridged call ends:
 // park the call, transfer it, or hang it up.
 func (b *AfterBridgeBuilder) Action(v AfterBridgeAction) *AfterBridgeBuilder {
-	b.data.Action = &v
+	b.edit().data.Action = &v
 	return b
 }
 
 // Data sets "data": argument for the chosen action: the destination number (a
 // string) for a transfer, or a boolean on/off flag for park and hangup.
 func (b *AfterBridgeBuilder) Data(v AfterBridgeDataValue) *AfterBridgeBuilder {
-	b.data.Data = &v
+	b.edit().data.Data = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *AfterBridgeBuilder) SkipModule(v bool) *AfterBridgeBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -296,7 +307,7 @@ func (b *AfterBridgeBuilder) SkipModule(v bool) *AfterBridgeBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *AfterBridgeBuilder) Then(next Builder) *AfterBridgeBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -306,35 +317,57 @@ func (b *AfterBridgeBuilder) Then(next Builder) *AfterBridgeBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *AfterBridgeBuilder) Branch(key string, next Builder) *AfterBridgeBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *AfterBridgeBuilder) Node() *Node {
-	c := &AfterBridgeBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *AfterBridgeBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *AfterBridgeBuilder) edit() *afterBridgeBuilderState {
+	if b.shared {
+		c := &afterBridgeBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *AfterBridgeBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *AfterBridgeBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *AfterBridgeBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -139,11 +139,21 @@ func (x *BranchBnumberData) ModuleName() string {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type BranchBnumberBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *branchBnumberBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  branchBnumberBuilderState
+}
+
+// branchBnumberBuilderState is a "branch_bnumber" node and its data, allocated
+// together.
+type branchBnumberBuilderState struct {
 	node Node
 	data BranchBnumberData
 }
@@ -153,11 +163,12 @@ type BranchBnumberBuilder struct {
 // Data for the branch_bnumber callflow action, which routes the call using the
 // number captured from the dialed feature code.
 func BranchBnumber() *BranchBnumberBuilder {
-	b := &BranchBnumberBuilder{data: BranchBnumberData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &BranchBnumberBuilder{first: branchBnumberBuilderState{data: BranchBnumberData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "branch_bnumber",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -166,28 +177,28 @@ func BranchBnumber() *BranchBnumberBuilder {
 //
 // Default: false.
 func (b *BranchBnumberBuilder) Hunt(v bool) *BranchBnumberBuilder {
-	b.data.Hunt = &v
+	b.edit().data.Hunt = &v
 	return b
 }
 
 // HuntAllow sets "hunt_allow": regular expression the captured number must
 // match for that lookup to be allowed.
 func (b *BranchBnumberBuilder) HuntAllow(v string) *BranchBnumberBuilder {
-	b.data.HuntAllow = &v
+	b.edit().data.HuntAllow = &v
 	return b
 }
 
 // HuntDeny sets "hunt_deny": regular expression that blocks the lookup for any
 // captured number it matches.
 func (b *BranchBnumberBuilder) HuntDeny(v string) *BranchBnumberBuilder {
-	b.data.HuntDeny = &v
+	b.edit().data.HuntDeny = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *BranchBnumberBuilder) SkipModule(v bool) *BranchBnumberBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -196,7 +207,7 @@ func (b *BranchBnumberBuilder) SkipModule(v bool) *BranchBnumberBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *BranchBnumberBuilder) Then(next Builder) *BranchBnumberBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -207,7 +218,7 @@ func (b *BranchBnumberBuilder) Then(next Builder) *BranchBnumberBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *BranchBnumberBuilder) Branch(key string, next Builder) *BranchBnumberBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
@@ -229,35 +240,57 @@ func (b *BranchBnumberBuilder) Branch(key string, next Builder) *BranchBnumberBu
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *BranchBnumberBuilder) OnNumber(number string, next Builder) *BranchBnumberBuilder {
-	b.node.SetChild(number, next)
+	b.setChild(number, next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *BranchBnumberBuilder) Node() *Node {
-	c := &BranchBnumberBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *BranchBnumberBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *BranchBnumberBuilder) edit() *branchBnumberBuilderState {
+	if b.shared {
+		c := &branchBnumberBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *BranchBnumberBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *BranchBnumberBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *BranchBnumberBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -275,11 +275,20 @@ func (x *CheckCIDCallerIDExternal) validate(v *kzrt.Validator) {}
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type CheckCIDBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *checkCIDBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  checkCIDBuilderState
+}
+
+// checkCIDBuilderState is a "check_cid" node and its data, allocated together.
+type checkCIDBuilderState struct {
 	node Node
 	data CheckCIDData
 }
@@ -289,17 +298,18 @@ type CheckCIDBuilder struct {
 // Data for the check_cid callflow action, which inspects the caller ID and
 // sends the call down the matching child branch.
 func CheckCID() *CheckCIDBuilder {
-	b := &CheckCIDBuilder{data: CheckCIDData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &CheckCIDBuilder{first: checkCIDBuilderState{data: CheckCIDData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "check_cid",
 	}
+	b.s = &b.first
 	return b
 }
 
 // CallerID sets "caller_id".
 func (b *CheckCIDBuilder) CallerID(v CheckCIDCallerID) *CheckCIDBuilder {
-	b.data.CallerID = &v
+	b.edit().data.CallerID = &v
 	return b
 }
 
@@ -309,14 +319,14 @@ func (b *CheckCIDBuilder) CallerID(v CheckCIDCallerID) *CheckCIDBuilder {
 //
 // Default: ".*".
 func (b *CheckCIDBuilder) Regex(v string) *CheckCIDBuilder {
-	b.data.Regex = &v
+	b.edit().data.Regex = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *CheckCIDBuilder) SkipModule(v bool) *CheckCIDBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -326,14 +336,14 @@ func (b *CheckCIDBuilder) SkipModule(v bool) *CheckCIDBuilder {
 //
 // Default: false.
 func (b *CheckCIDBuilder) UseAbsoluteMode(v bool) *CheckCIDBuilder {
-	b.data.UseAbsoluteMode = &v
+	b.edit().data.UseAbsoluteMode = &v
 	return b
 }
 
 // UserID sets "user_id": ID of a Kazoo user to treat as the call's owner,
 // replacing the owner found automatically.
 func (b *CheckCIDBuilder) UserID(v string) *CheckCIDBuilder {
-	b.data.UserID = &v
+	b.edit().data.UserID = &v
 	return b
 }
 
@@ -342,7 +352,7 @@ func (b *CheckCIDBuilder) UserID(v string) *CheckCIDBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *CheckCIDBuilder) Then(next Builder) *CheckCIDBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -353,7 +363,7 @@ func (b *CheckCIDBuilder) Then(next Builder) *CheckCIDBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *CheckCIDBuilder) Branch(key string, next Builder) *CheckCIDBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
@@ -369,7 +379,7 @@ func (b *CheckCIDBuilder) Branch(key string, next Builder) *CheckCIDBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *CheckCIDBuilder) OnMatch(next Builder) *CheckCIDBuilder {
-	b.node.SetChild(Match, next)
+	b.setChild(Match, next)
 	return b
 }
 
@@ -384,7 +394,7 @@ func (b *CheckCIDBuilder) OnMatch(next Builder) *CheckCIDBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *CheckCIDBuilder) OnNoMatch(next Builder) *CheckCIDBuilder {
-	b.node.SetChild(NoMatch, next)
+	b.setChild(NoMatch, next)
 	return b
 }
 
@@ -406,35 +416,57 @@ func (b *CheckCIDBuilder) OnNoMatch(next Builder) *CheckCIDBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *CheckCIDBuilder) OnCallerID(callerID string, next Builder) *CheckCIDBuilder {
-	b.node.SetChild(callerID, next)
+	b.setChild(callerID, next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *CheckCIDBuilder) Node() *Node {
-	c := &CheckCIDBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *CheckCIDBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *CheckCIDBuilder) edit() *checkCIDBuilderState {
+	if b.shared {
+		c := &checkCIDBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *CheckCIDBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *CheckCIDBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *CheckCIDBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -278,11 +278,21 @@ func (x CollectDTMFTerminator) Validate() error {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type CollectDTMFBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *collectDTMFBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  collectDTMFBuilderState
+}
+
+// collectDTMFBuilderState is a "collect_dtmf" node and its data, allocated
+// together.
+type collectDTMFBuilderState struct {
 	node Node
 	data CollectDTMFData
 }
@@ -292,18 +302,19 @@ type CollectDTMFBuilder struct {
 // Data for the collect_dtmf callflow action, which gathers keypad digits from
 // the caller and stores them for later actions.
 func CollectDTMF() *CollectDTMFBuilder {
-	b := &CollectDTMFBuilder{data: CollectDTMFData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &CollectDTMFBuilder{first: collectDTMFBuilderState{data: CollectDTMFData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "collect_dtmf",
 	}
+	b.s = &b.first
 	return b
 }
 
 // CollectionName sets "collection_name": name of the key under which the
 // collected digits are saved.
 func (b *CollectDTMFBuilder) CollectionName(v string) *CollectDTMFBuilder {
-	b.data.CollectionName = &v
+	b.edit().data.CollectionName = &v
 	return b
 }
 
@@ -312,8 +323,8 @@ func (b *CollectDTMFBuilder) CollectionName(v string) *CollectDTMFBuilder {
 //
 // Kazoo counts it in milliseconds. At least 1.
 func (b *CollectDTMFBuilder) InterdigitTimeout(v int64) *CollectDTMFBuilder {
-	b.data.InterdigitTimeout = &v
-	b.node.SetProblem("/data/interdigit_timeout", nil)
+	b.edit().data.InterdigitTimeout = &v
+	b.edit().node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
@@ -322,14 +333,14 @@ func (b *CollectDTMFBuilder) InterdigitTimeout(v int64) *CollectDTMFBuilder {
 //
 // At least 1. Default: 1.
 func (b *CollectDTMFBuilder) MaxDigits(v int64) *CollectDTMFBuilder {
-	b.data.MaxDigits = &v
+	b.edit().data.MaxDigits = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *CollectDTMFBuilder) SkipModule(v bool) *CollectDTMFBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -338,7 +349,7 @@ func (b *CollectDTMFBuilder) SkipModule(v bool) *CollectDTMFBuilder {
 //
 // Default: "#".
 func (b *CollectDTMFBuilder) Terminator(v CollectDTMFTerminator) *CollectDTMFBuilder {
-	b.data.Terminator = &v
+	b.edit().data.Terminator = &v
 	return b
 }
 
@@ -347,7 +358,7 @@ func (b *CollectDTMFBuilder) Terminator(v CollectDTMFTerminator) *CollectDTMFBui
 //
 // Items must be unique.
 func (b *CollectDTMFBuilder) Terminators(v ...CollectDTMFTerminator) *CollectDTMFBuilder {
-	b.data.Terminators = v
+	b.edit().data.Terminators = v
 	return b
 }
 
@@ -356,8 +367,8 @@ func (b *CollectDTMFBuilder) Terminators(v ...CollectDTMFTerminator) *CollectDTM
 //
 // Kazoo counts it in milliseconds. At least 1. Default: 5000.
 func (b *CollectDTMFBuilder) Timeout(v int64) *CollectDTMFBuilder {
-	b.data.Timeout = &v
-	b.node.SetProblem("/data/timeout", nil)
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
 	return b
 }
 
@@ -368,9 +379,9 @@ func (b *CollectDTMFBuilder) Timeout(v int64) *CollectDTMFBuilder {
 // same with the number itself.
 func (b *CollectDTMFBuilder) InterdigitTimeoutDuration(d time.Duration) *CollectDTMFBuilder {
 	n, err := kzrt.DurationCount(d, time.Millisecond)
-	b.node.SetProblem("/data/interdigit_timeout", err)
+	b.edit().node.SetProblem("/data/interdigit_timeout", err)
 	if err == nil {
-		b.data.InterdigitTimeout = &n
+		b.edit().data.InterdigitTimeout = &n
 	}
 	return b
 }
@@ -381,9 +392,9 @@ func (b *CollectDTMFBuilder) InterdigitTimeoutDuration(d time.Duration) *Collect
 // rather than rounding. Timeout is the same with the number itself.
 func (b *CollectDTMFBuilder) TimeoutDuration(d time.Duration) *CollectDTMFBuilder {
 	n, err := kzrt.DurationCount(d, time.Millisecond)
-	b.node.SetProblem("/data/timeout", err)
+	b.edit().node.SetProblem("/data/timeout", err)
 	if err == nil {
-		b.data.Timeout = &n
+		b.edit().data.Timeout = &n
 	}
 	return b
 }
@@ -393,7 +404,7 @@ func (b *CollectDTMFBuilder) TimeoutDuration(d time.Duration) *CollectDTMFBuilde
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *CollectDTMFBuilder) Then(next Builder) *CollectDTMFBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -403,35 +414,57 @@ func (b *CollectDTMFBuilder) Then(next Builder) *CollectDTMFBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *CollectDTMFBuilder) Branch(key string, next Builder) *CollectDTMFBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *CollectDTMFBuilder) Node() *Node {
-	c := &CollectDTMFBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *CollectDTMFBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *CollectDTMFBuilder) edit() *collectDTMFBuilderState {
+	if b.shared {
+		c := &collectDTMFBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *CollectDTMFBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *CollectDTMFBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *CollectDTMFBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -84,11 +84,20 @@ func (x *DeadAirData) ModuleName() string {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type DeadAirBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *deadAirBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  deadAirBuilderState
+}
+
+// deadAirBuilderState is a "dead_air" node and its data, allocated together.
+type deadAirBuilderState struct {
 	node Node
 	data DeadAirData
 }
@@ -98,18 +107,19 @@ type DeadAirBuilder struct {
 // Data for the dead_air callflow action, which answers the call, turns its
 // audio off and holds it until hangup.
 func DeadAir() *DeadAirBuilder {
-	b := &DeadAirBuilder{data: DeadAirData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &DeadAirBuilder{first: deadAirBuilderState{data: DeadAirData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "dead_air",
 	}
+	b.s = &b.first
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *DeadAirBuilder) SkipModule(v bool) *DeadAirBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -118,7 +128,7 @@ func (b *DeadAirBuilder) SkipModule(v bool) *DeadAirBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *DeadAirBuilder) Then(next Builder) *DeadAirBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -128,35 +138,57 @@ func (b *DeadAirBuilder) Then(next Builder) *DeadAirBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *DeadAirBuilder) Branch(key string, next Builder) *DeadAirBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *DeadAirBuilder) Node() *Node {
-	c := &DeadAirBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *DeadAirBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *DeadAirBuilder) edit() *deadAirBuilderState {
+	if b.shared {
+		c := &deadAirBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *DeadAirBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *DeadAirBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *DeadAirBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

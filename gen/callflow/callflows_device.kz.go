@@ -275,22 +275,32 @@ func (x DeviceDialStrategy) Validate() error {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type DeviceBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *deviceBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  deviceBuilderState
+}
+
+// deviceBuilderState is a "device" node and its data, allocated together.
+type deviceBuilderState struct {
 	node Node
 	data DeviceData
 }
 
 // Device starts a "device" node.
 func Device() *DeviceBuilder {
-	b := &DeviceBuilder{data: DeviceData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &DeviceBuilder{first: deviceBuilderState{data: DeviceData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "device",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -299,7 +309,7 @@ func Device() *DeviceBuilder {
 //
 // Support level: supported.
 func (b *DeviceBuilder) CanCallSelf(v bool) *DeviceBuilder {
-	b.data.CanCallSelf = &v
+	b.edit().data.CanCallSelf = &v
 	return b
 }
 
@@ -308,7 +318,7 @@ func (b *DeviceBuilder) CanCallSelf(v bool) *DeviceBuilder {
 //
 // Support level: alpha.
 func (b *DeviceBuilder) CanTextSelf(v bool) *DeviceBuilder {
-	b.data.CanTextSelf = &v
+	b.edit().data.CanTextSelf = &v
 	return b
 }
 
@@ -318,7 +328,7 @@ func (b *DeviceBuilder) CanTextSelf(v bool) *DeviceBuilder {
 // It takes CustomSIPHeaders, as every builder with this property does, and
 // stores each value as a JSON string.
 func (b *DeviceBuilder) CustomSIPHeaders(v CustomSIPHeaders) *DeviceBuilder {
-	b.data.CustomSIPHeaders = kzrt.JSONStrings(v)
+	b.edit().data.CustomSIPHeaders = kzrt.JSONStrings(v)
 	return b
 }
 
@@ -327,8 +337,8 @@ func (b *DeviceBuilder) CustomSIPHeaders(v CustomSIPHeaders) *DeviceBuilder {
 //
 // Kazoo counts it in seconds. Default: 0.
 func (b *DeviceBuilder) Delay(v int64) *DeviceBuilder {
-	b.data.Delay = &v
-	b.node.SetProblem("/data/delay", nil)
+	b.edit().data.Delay = &v
+	b.edit().node.SetProblem("/data/delay", nil)
 	return b
 }
 
@@ -337,34 +347,34 @@ func (b *DeviceBuilder) Delay(v int64) *DeviceBuilder {
 //
 // Default: "simultaneous".
 func (b *DeviceBuilder) DialStrategy(v DeviceDialStrategy) *DeviceBuilder {
-	b.data.DialStrategy = &v
+	b.edit().data.DialStrategy = &v
 	return b
 }
 
 // ID sets "id": ID of the device to ring.
 func (b *DeviceBuilder) ID(v string) *DeviceBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *DeviceBuilder) SkipModule(v bool) *DeviceBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // StaticInvite sets "static_invite": SIP username to use in the INVITE instead
 // of the device's own.
 func (b *DeviceBuilder) StaticInvite(v string) *DeviceBuilder {
-	b.data.StaticInvite = &v
+	b.edit().data.StaticInvite = &v
 	return b
 }
 
 // SuppressClid sets "suppress_clid": if true, no caller ID is shown to the
 // device.
 func (b *DeviceBuilder) SuppressClid(v bool) *DeviceBuilder {
-	b.data.SuppressClid = &v
+	b.edit().data.SuppressClid = &v
 	return b
 }
 
@@ -373,8 +383,8 @@ func (b *DeviceBuilder) SuppressClid(v bool) *DeviceBuilder {
 //
 // Kazoo counts it in seconds. Default: 0.
 func (b *DeviceBuilder) Timeout(v int64) *DeviceBuilder {
-	b.data.Timeout = &v
-	b.node.SetProblem("/data/timeout", nil)
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
 	return b
 }
 
@@ -384,9 +394,9 @@ func (b *DeviceBuilder) Timeout(v int64) *DeviceBuilder {
 // rounding. Delay is the same with the number itself.
 func (b *DeviceBuilder) DelayDuration(d time.Duration) *DeviceBuilder {
 	n, err := kzrt.DurationCount(d, time.Second)
-	b.node.SetProblem("/data/delay", err)
+	b.edit().node.SetProblem("/data/delay", err)
 	if err == nil {
-		b.data.Delay = &n
+		b.edit().data.Delay = &n
 	}
 	return b
 }
@@ -397,9 +407,9 @@ func (b *DeviceBuilder) DelayDuration(d time.Duration) *DeviceBuilder {
 // rounding. Timeout is the same with the number itself.
 func (b *DeviceBuilder) TimeoutDuration(d time.Duration) *DeviceBuilder {
 	n, err := kzrt.DurationCount(d, time.Second)
-	b.node.SetProblem("/data/timeout", err)
+	b.edit().node.SetProblem("/data/timeout", err)
 	if err == nil {
-		b.data.Timeout = &n
+		b.edit().data.Timeout = &n
 	}
 	return b
 }
@@ -409,7 +419,7 @@ func (b *DeviceBuilder) TimeoutDuration(d time.Duration) *DeviceBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *DeviceBuilder) Then(next Builder) *DeviceBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -420,7 +430,7 @@ func (b *DeviceBuilder) Then(next Builder) *DeviceBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *DeviceBuilder) Branch(key string, next Builder) *DeviceBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
@@ -441,7 +451,7 @@ func (b *DeviceBuilder) Branch(key string, next Builder) *DeviceBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *DeviceBuilder) OnCause(cause Cause, next Builder) *DeviceBuilder {
-	b.node.SetChild(string(cause), next)
+	b.setChild(string(cause), next)
 	return b
 }
 
@@ -463,35 +473,57 @@ func (b *DeviceBuilder) OnCause(cause Cause, next Builder) *DeviceBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *DeviceBuilder) OnSIPCode(sipCode int, next Builder) *DeviceBuilder {
-	b.node.SetChild("sip:"+strconv.Itoa(sipCode), next)
+	b.setChild("sip:"+strconv.Itoa(sipCode), next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *DeviceBuilder) Node() *Node {
-	c := &DeviceBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *DeviceBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *DeviceBuilder) edit() *deviceBuilderState {
+	if b.shared {
+		c := &deviceBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *DeviceBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *DeviceBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *DeviceBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

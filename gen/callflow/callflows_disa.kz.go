@@ -283,11 +283,20 @@ func (x DisaPreconnectAudio) Validate() error {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type DisaBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *disaBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  disaBuilderState
+}
+
+// disaBuilderState is a "disa" node and its data, allocated together.
+type disaBuilderState struct {
 	node Node
 	data DisaData
 }
@@ -297,11 +306,12 @@ type DisaBuilder struct {
 // Data for the DISA (direct inward system access) callflow action, which lets
 // an outside caller place calls through the account.
 func Disa() *DisaBuilder {
-	b := &DisaBuilder{data: DisaData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &DisaBuilder{first: disaBuilderState{data: DisaData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "disa",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -311,7 +321,7 @@ func Disa() *DisaBuilder {
 //
 // Default: false.
 func (b *DisaBuilder) EnforceCallRestriction(v bool) *DisaBuilder {
-	b.data.EnforceCallRestriction = &v
+	b.edit().data.EnforceCallRestriction = &v
 	return b
 }
 
@@ -321,8 +331,8 @@ func (b *DisaBuilder) EnforceCallRestriction(v bool) *DisaBuilder {
 //
 // Kazoo counts it in milliseconds.
 func (b *DisaBuilder) Interdigit(v int64) *DisaBuilder {
-	b.data.Interdigit = &v
-	b.node.SetProblem("/data/interdigit", nil)
+	b.edit().data.Interdigit = &v
+	b.edit().node.SetProblem("/data/interdigit", nil)
 	return b
 }
 
@@ -331,7 +341,7 @@ func (b *DisaBuilder) Interdigit(v int64) *DisaBuilder {
 //
 // Default: 15.
 func (b *DisaBuilder) MaxDigits(v int64) *DisaBuilder {
-	b.data.MaxDigits = &v
+	b.edit().data.MaxDigits = &v
 	return b
 }
 
@@ -340,7 +350,7 @@ func (b *DisaBuilder) MaxDigits(v int64) *DisaBuilder {
 //
 // Default: "".
 func (b *DisaBuilder) PIN(v string) *DisaBuilder {
-	b.data.PIN = &v
+	b.edit().data.PIN = &v
 	return b
 }
 
@@ -349,7 +359,7 @@ func (b *DisaBuilder) PIN(v string) *DisaBuilder {
 //
 // Default: "dialtone".
 func (b *DisaBuilder) PreconnectAudio(v DisaPreconnectAudio) *DisaBuilder {
-	b.data.PreconnectAudio = &v
+	b.edit().data.PreconnectAudio = &v
 	return b
 }
 
@@ -358,7 +368,7 @@ func (b *DisaBuilder) PreconnectAudio(v DisaPreconnectAudio) *DisaBuilder {
 //
 // Default: 3.
 func (b *DisaBuilder) Retries(v int64) *DisaBuilder {
-	b.data.Retries = &v
+	b.edit().data.Retries = &v
 	return b
 }
 
@@ -367,14 +377,14 @@ func (b *DisaBuilder) Retries(v int64) *DisaBuilder {
 //
 // Default: 1.
 func (b *DisaBuilder) RingRepeatCount(v int64) *DisaBuilder {
-	b.data.RingRepeatCount = &v
+	b.edit().data.RingRepeatCount = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *DisaBuilder) SkipModule(v bool) *DisaBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -382,7 +392,7 @@ func (b *DisaBuilder) SkipModule(v bool) *DisaBuilder {
 // through DISA show the account's external caller ID instead of the caller's
 // own.
 func (b *DisaBuilder) UseAccountCallerID(v bool) *DisaBuilder {
-	b.data.UseAccountCallerID = &v
+	b.edit().data.UseAccountCallerID = &v
 	return b
 }
 
@@ -393,9 +403,9 @@ func (b *DisaBuilder) UseAccountCallerID(v bool) *DisaBuilder {
 // itself.
 func (b *DisaBuilder) InterdigitDuration(d time.Duration) *DisaBuilder {
 	n, err := kzrt.DurationCount(d, time.Millisecond)
-	b.node.SetProblem("/data/interdigit", err)
+	b.edit().node.SetProblem("/data/interdigit", err)
 	if err == nil {
-		b.data.Interdigit = &n
+		b.edit().data.Interdigit = &n
 	}
 	return b
 }
@@ -405,7 +415,7 @@ func (b *DisaBuilder) InterdigitDuration(d time.Duration) *DisaBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *DisaBuilder) Then(next Builder) *DisaBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -415,35 +425,57 @@ func (b *DisaBuilder) Then(next Builder) *DisaBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *DisaBuilder) Branch(key string, next Builder) *DisaBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *DisaBuilder) Node() *Node {
-	c := &DisaBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *DisaBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *DisaBuilder) edit() *disaBuilderState {
+	if b.shared {
+		c := &disaBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *DisaBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *DisaBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *DisaBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

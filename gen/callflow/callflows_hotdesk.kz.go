@@ -169,11 +169,20 @@ func (x HotdeskAction) Validate() error {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type HotdeskBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *hotdeskBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  hotdeskBuilderState
+}
+
+// hotdeskBuilderState is a "hotdesk" node and its data, allocated together.
+type hotdeskBuilderState struct {
 	node Node
 	data HotdeskData
 }
@@ -183,24 +192,25 @@ type HotdeskBuilder struct {
 // Data for the hotdesk callflow action, which lets a user log in to or out of
 // a shared phone.
 func Hotdesk() *HotdeskBuilder {
-	b := &HotdeskBuilder{data: HotdeskData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &HotdeskBuilder{first: hotdeskBuilderState{data: HotdeskData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "hotdesk",
 	}
+	b.s = &b.first
 	return b
 }
 
 // Action sets "action": hotdesk operation to perform: log in, log out, flip
 // the current state ("toggle"), or call the hotdesk user ("bridge").
 func (b *HotdeskBuilder) Action(v HotdeskAction) *HotdeskBuilder {
-	b.data.Action = &v
+	b.edit().data.Action = &v
 	return b
 }
 
 // ID sets "id": ID identifying the hotdesk this action applies to.
 func (b *HotdeskBuilder) ID(v string) *HotdeskBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
@@ -210,15 +220,15 @@ func (b *HotdeskBuilder) ID(v string) *HotdeskBuilder {
 //
 // Kazoo counts it in milliseconds.
 func (b *HotdeskBuilder) InterdigitTimeout(v int64) *HotdeskBuilder {
-	b.data.InterdigitTimeout = &v
-	b.node.SetProblem("/data/interdigit_timeout", nil)
+	b.edit().data.InterdigitTimeout = &v
+	b.edit().node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *HotdeskBuilder) SkipModule(v bool) *HotdeskBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -229,9 +239,9 @@ func (b *HotdeskBuilder) SkipModule(v bool) *HotdeskBuilder {
 // same with the number itself.
 func (b *HotdeskBuilder) InterdigitTimeoutDuration(d time.Duration) *HotdeskBuilder {
 	n, err := kzrt.DurationCount(d, time.Millisecond)
-	b.node.SetProblem("/data/interdigit_timeout", err)
+	b.edit().node.SetProblem("/data/interdigit_timeout", err)
 	if err == nil {
-		b.data.InterdigitTimeout = &n
+		b.edit().data.InterdigitTimeout = &n
 	}
 	return b
 }
@@ -241,7 +251,7 @@ func (b *HotdeskBuilder) InterdigitTimeoutDuration(d time.Duration) *HotdeskBuil
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *HotdeskBuilder) Then(next Builder) *HotdeskBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -252,7 +262,7 @@ func (b *HotdeskBuilder) Then(next Builder) *HotdeskBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *HotdeskBuilder) Branch(key string, next Builder) *HotdeskBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
@@ -274,7 +284,7 @@ func (b *HotdeskBuilder) Branch(key string, next Builder) *HotdeskBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *HotdeskBuilder) OnCause(cause Cause, next Builder) *HotdeskBuilder {
-	b.node.SetChild(string(cause), next)
+	b.setChild(string(cause), next)
 	return b
 }
 
@@ -296,35 +306,57 @@ func (b *HotdeskBuilder) OnCause(cause Cause, next Builder) *HotdeskBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *HotdeskBuilder) OnSIPCode(sipCode int, next Builder) *HotdeskBuilder {
-	b.node.SetChild("sip:"+strconv.Itoa(sipCode), next)
+	b.setChild("sip:"+strconv.Itoa(sipCode), next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *HotdeskBuilder) Node() *Node {
-	c := &HotdeskBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *HotdeskBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *HotdeskBuilder) edit() *hotdeskBuilderState {
+	if b.shared {
+		c := &hotdeskBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *HotdeskBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *HotdeskBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *HotdeskBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

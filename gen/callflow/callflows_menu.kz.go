@@ -116,11 +116,20 @@ func (x *MenuData) ModuleName() string {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type MenuBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *menuBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  menuBuilderState
+}
+
+// menuBuilderState is a "menu" node and its data, allocated together.
+type menuBuilderState struct {
 	node Node
 	data MenuData
 }
@@ -130,17 +139,18 @@ type MenuBuilder struct {
 // Data for the menu callflow action, which plays an IVR menu and routes the
 // call by the key the caller presses.
 func Menu() *MenuBuilder {
-	b := &MenuBuilder{data: MenuData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &MenuBuilder{first: menuBuilderState{data: MenuData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "menu",
 	}
+	b.s = &b.first
 	return b
 }
 
 // ID sets "id": ID of the IVR menu document to play.
 func (b *MenuBuilder) ID(v string) *MenuBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
@@ -149,15 +159,15 @@ func (b *MenuBuilder) ID(v string) *MenuBuilder {
 //
 // Kazoo counts it in milliseconds.
 func (b *MenuBuilder) InterdigitTimeout(v int64) *MenuBuilder {
-	b.data.InterdigitTimeout = &v
-	b.node.SetProblem("/data/interdigit_timeout", nil)
+	b.edit().data.InterdigitTimeout = &v
+	b.edit().node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *MenuBuilder) SkipModule(v bool) *MenuBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -168,9 +178,9 @@ func (b *MenuBuilder) SkipModule(v bool) *MenuBuilder {
 // same with the number itself.
 func (b *MenuBuilder) InterdigitTimeoutDuration(d time.Duration) *MenuBuilder {
 	n, err := kzrt.DurationCount(d, time.Millisecond)
-	b.node.SetProblem("/data/interdigit_timeout", err)
+	b.edit().node.SetProblem("/data/interdigit_timeout", err)
 	if err == nil {
-		b.data.InterdigitTimeout = &n
+		b.edit().data.InterdigitTimeout = &n
 	}
 	return b
 }
@@ -180,7 +190,7 @@ func (b *MenuBuilder) InterdigitTimeoutDuration(d time.Duration) *MenuBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *MenuBuilder) Then(next Builder) *MenuBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -191,7 +201,7 @@ func (b *MenuBuilder) Then(next Builder) *MenuBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *MenuBuilder) Branch(key string, next Builder) *MenuBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
@@ -216,7 +226,7 @@ func (b *MenuBuilder) Branch(key string, next Builder) *MenuBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *MenuBuilder) OnDigits(digits string, next Builder) *MenuBuilder {
-	b.node.SetChild(digits, next)
+	b.setChild(digits, next)
 	return b
 }
 
@@ -233,7 +243,7 @@ func (b *MenuBuilder) OnDigits(digits string, next Builder) *MenuBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *MenuBuilder) OnTimeout(next Builder) *MenuBuilder {
-	b.node.SetChild(Timeout, next)
+	b.setChild(Timeout, next)
 	return b
 }
 
@@ -249,35 +259,57 @@ func (b *MenuBuilder) OnTimeout(next Builder) *MenuBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *MenuBuilder) OnMaxRetries(next Builder) *MenuBuilder {
-	b.node.SetChild(MaxRetries, next)
+	b.setChild(MaxRetries, next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *MenuBuilder) Node() *Node {
-	c := &MenuBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *MenuBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *MenuBuilder) edit() *menuBuilderState {
+	if b.shared {
+		c := &menuBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *MenuBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *MenuBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *MenuBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

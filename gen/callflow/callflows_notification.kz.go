@@ -485,11 +485,21 @@ func NotificationRecipientIDFromList(v []string) NotificationRecipientID {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type NotificationBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *notificationBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  notificationBuilderState
+}
+
+// notificationBuilderState is a "notification" node and its data, allocated
+// together.
+type notificationBuilderState struct {
 	node Node
 	data NotificationData
 }
@@ -499,25 +509,26 @@ type NotificationBuilder struct {
 // Data for the notification module: sends an account-defined notification
 // template by email or SMS to chosen recipients.
 func Notification() *NotificationBuilder {
-	b := &NotificationBuilder{data: NotificationData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &NotificationBuilder{first: notificationBuilderState{data: NotificationData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "notification",
 	}
+	b.s = &b.first
 	return b
 }
 
 // Comments sets "comments": free text added to the notification body as extra
 // information for the recipient.
 func (b *NotificationBuilder) Comments(v string) *NotificationBuilder {
-	b.data.Comments = &v
+	b.edit().data.Comments = &v
 	return b
 }
 
 // NotificationMedia sets "notification_media": channels to deliver the
 // notification over: any of "email" and "sms".
 func (b *NotificationBuilder) NotificationMedia(v ...NotificationNotificationMediaItem) *NotificationBuilder {
-	b.data.NotificationMedia = v
+	b.edit().data.NotificationMedia = v
 	return b
 }
 
@@ -526,7 +537,7 @@ func (b *NotificationBuilder) NotificationMedia(v ...NotificationNotificationMed
 //
 // Default: [].
 func (b *NotificationBuilder) Recipients(v ...NotificationRecipient) *NotificationBuilder {
-	b.data.Recipients = v
+	b.edit().data.Recipients = v
 	return b
 }
 
@@ -536,14 +547,14 @@ func (b *NotificationBuilder) Recipients(v ...NotificationRecipient) *Notificati
 //
 // Default: "channel_destroy".
 func (b *NotificationBuilder) SendAt(v NotificationSendAt) *NotificationBuilder {
-	b.data.SendAt = &v
+	b.edit().data.SendAt = &v
 	return b
 }
 
 // TemplateID sets "template_id": ID of the account's custom notification
 // template to render and send.
 func (b *NotificationBuilder) TemplateID(v string) *NotificationBuilder {
-	b.data.TemplateID = &v
+	b.edit().data.TemplateID = &v
 	return b
 }
 
@@ -552,7 +563,7 @@ func (b *NotificationBuilder) TemplateID(v string) *NotificationBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *NotificationBuilder) Then(next Builder) *NotificationBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -562,35 +573,57 @@ func (b *NotificationBuilder) Then(next Builder) *NotificationBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *NotificationBuilder) Branch(key string, next Builder) *NotificationBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *NotificationBuilder) Node() *Node {
-	c := &NotificationBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *NotificationBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *NotificationBuilder) edit() *notificationBuilderState {
+	if b.shared {
+		c := &notificationBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *NotificationBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *NotificationBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *NotificationBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

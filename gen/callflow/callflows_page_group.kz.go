@@ -422,11 +422,21 @@ func pageGroupEndpoints(bs []PageGroupEndpointBuilder) []PageGroupEndpoint {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type PageGroupBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *pageGroupBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  pageGroupBuilderState
+}
+
+// pageGroupBuilderState is a "page_group" node and its data, allocated
+// together.
+type pageGroupBuilderState struct {
 	node Node
 	data PageGroupData
 }
@@ -438,12 +448,13 @@ type PageGroupBuilder struct {
 //
 // The arguments are "endpoints", which must be given.
 func PageGroup(endpoints ...PageGroupEndpointBuilder) *PageGroupBuilder {
-	b := &PageGroupBuilder{data: PageGroupData{Endpoints: pageGroupEndpoints(endpoints)}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &PageGroupBuilder{first: pageGroupBuilderState{data: PageGroupData{Endpoints: pageGroupEndpoints(endpoints)}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "page_group",
 	}
-	b.node.SetProblems("/data/endpoints", itemProblems(endpoints))
+	b.s = &b.first
+	b.s.node.SetProblems("/data/endpoints", itemProblems(endpoints))
 	return b
 }
 
@@ -452,21 +463,21 @@ func PageGroup(endpoints ...PageGroupEndpointBuilder) *PageGroupBuilder {
 //
 // Default: "one-way".
 func (b *PageGroupBuilder) Audio(v PageGroupAudio) *PageGroupBuilder {
-	b.data.Audio = &v
+	b.edit().data.Audio = &v
 	return b
 }
 
 // BargeCalls sets "barge_calls": if true, members already on a call are still
 // paged, interrupting their conversation.
 func (b *PageGroupBuilder) BargeCalls(v bool) *PageGroupBuilder {
-	b.data.BargeCalls = &v
+	b.edit().data.BargeCalls = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *PageGroupBuilder) SkipModule(v bool) *PageGroupBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -475,8 +486,8 @@ func (b *PageGroupBuilder) SkipModule(v bool) *PageGroupBuilder {
 //
 // Kazoo counts it in seconds. Default: 5.
 func (b *PageGroupBuilder) Timeout(v int64) *PageGroupBuilder {
-	b.data.Timeout = &v
-	b.node.SetProblem("/data/timeout", nil)
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
 	return b
 }
 
@@ -486,9 +497,9 @@ func (b *PageGroupBuilder) Timeout(v int64) *PageGroupBuilder {
 // rounding. Timeout is the same with the number itself.
 func (b *PageGroupBuilder) TimeoutDuration(d time.Duration) *PageGroupBuilder {
 	n, err := kzrt.DurationCount(d, time.Second)
-	b.node.SetProblem("/data/timeout", err)
+	b.edit().node.SetProblem("/data/timeout", err)
 	if err == nil {
-		b.data.Timeout = &n
+		b.edit().data.Timeout = &n
 	}
 	return b
 }
@@ -498,7 +509,7 @@ func (b *PageGroupBuilder) TimeoutDuration(d time.Duration) *PageGroupBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *PageGroupBuilder) Then(next Builder) *PageGroupBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -508,35 +519,57 @@ func (b *PageGroupBuilder) Then(next Builder) *PageGroupBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *PageGroupBuilder) Branch(key string, next Builder) *PageGroupBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *PageGroupBuilder) Node() *Node {
-	c := &PageGroupBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *PageGroupBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *PageGroupBuilder) edit() *pageGroupBuilderState {
+	if b.shared {
+		c := &pageGroupBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *PageGroupBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *PageGroupBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *PageGroupBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

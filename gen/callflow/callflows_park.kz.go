@@ -335,11 +335,20 @@ func (x ParkDefaultPresenceType) Validate() error {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type ParkBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *parkBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  parkBuilderState
+}
+
+// parkBuilderState is a "park" node and its data, allocated together.
+type parkBuilderState struct {
 	node Node
 	data ParkData
 }
@@ -349,11 +358,12 @@ type ParkBuilder struct {
 // Data for the park module: places the call in a numbered parking slot, or
 // retrieves a call already parked there.
 func Park() *ParkBuilder {
-	b := &ParkBuilder{data: ParkData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &ParkBuilder{first: parkBuilderState{data: ParkData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "park",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -364,7 +374,7 @@ func Park() *ParkBuilder {
 //
 // Default: "park".
 func (b *ParkBuilder) Action(v ParkAction) *ParkBuilder {
-	b.data.Action = &v
+	b.edit().data.Action = &v
 	return b
 }
 
@@ -374,7 +384,7 @@ func (b *ParkBuilder) Action(v ParkAction) *ParkBuilder {
 //
 // Default: false.
 func (b *ParkBuilder) CustomPresenceID(v bool) *ParkBuilder {
-	b.data.CustomPresenceID = &v
+	b.edit().data.CustomPresenceID = &v
 	return b
 }
 
@@ -385,8 +395,8 @@ func (b *ParkBuilder) CustomPresenceID(v bool) *ParkBuilder {
 //
 // Kazoo counts it in milliseconds.
 func (b *ParkBuilder) DefaultCallbackTimeout(v int64) *ParkBuilder {
-	b.data.DefaultCallbackTimeout = &v
-	b.node.SetProblem("/data/default_callback_timeout", nil)
+	b.edit().data.DefaultCallbackTimeout = &v
+	b.edit().node.SetProblem("/data/default_callback_timeout", nil)
 	return b
 }
 
@@ -394,7 +404,7 @@ func (b *ParkBuilder) DefaultCallbackTimeout(v int64) *ParkBuilder {
 // "terminated" or "confirmed") published for occupied slots, which drives how
 // BLF lamps show them.
 func (b *ParkBuilder) DefaultPresenceType(v ParkDefaultPresenceType) *ParkBuilder {
-	b.data.DefaultPresenceType = &v
+	b.edit().data.DefaultPresenceType = &v
 	return b
 }
 
@@ -404,8 +414,8 @@ func (b *ParkBuilder) DefaultPresenceType(v ParkDefaultPresenceType) *ParkBuilde
 //
 // Kazoo counts it in milliseconds.
 func (b *ParkBuilder) DefaultRingbackTimeout(v int64) *ParkBuilder {
-	b.data.DefaultRingbackTimeout = &v
-	b.node.SetProblem("/data/default_ringback_timeout", nil)
+	b.edit().data.DefaultRingbackTimeout = &v
+	b.edit().node.SetProblem("/data/default_ringback_timeout", nil)
 	return b
 }
 
@@ -413,28 +423,28 @@ func (b *ParkBuilder) DefaultRingbackTimeout(v int64) *ParkBuilder {
 // chosen slot is above it, nothing is parked and the callflow continues to the
 // "MAX_SLOT_EXCEEDED" child. Caps automatic slot allocation.
 func (b *ParkBuilder) MaxSlotNumber(v int64) *ParkBuilder {
-	b.data.MaxSlotNumber = &v
+	b.edit().data.MaxSlotNumber = &v
 	return b
 }
 
 // PresenceID sets "presence_id": presence identifier to publish BLF updates
 // under for this park node.
 func (b *ParkBuilder) PresenceID(v string) *ParkBuilder {
-	b.data.PresenceID = &v
+	b.edit().data.PresenceID = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *ParkBuilder) SkipModule(v bool) *ParkBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Slot sets "slot": fixed slot number to park into or retrieve from, instead
 // of one taken from the dialled digits.
 func (b *ParkBuilder) Slot(v string) *ParkBuilder {
-	b.data.Slot = &v
+	b.edit().data.Slot = &v
 	return b
 }
 
@@ -443,7 +453,7 @@ func (b *ParkBuilder) Slot(v string) *ParkBuilder {
 //
 // Default: {}.
 func (b *ParkBuilder) Slots(v map[string]json.RawMessage) *ParkBuilder {
-	b.data.Slots = v
+	b.edit().data.Slots = v
 	return b
 }
 
@@ -454,9 +464,9 @@ func (b *ParkBuilder) Slots(v map[string]json.RawMessage) *ParkBuilder {
 // DefaultCallbackTimeout is the same with the number itself.
 func (b *ParkBuilder) DefaultCallbackTimeoutDuration(d time.Duration) *ParkBuilder {
 	n, err := kzrt.DurationCount(d, time.Millisecond)
-	b.node.SetProblem("/data/default_callback_timeout", err)
+	b.edit().node.SetProblem("/data/default_callback_timeout", err)
 	if err == nil {
-		b.data.DefaultCallbackTimeout = &n
+		b.edit().data.DefaultCallbackTimeout = &n
 	}
 	return b
 }
@@ -468,9 +478,9 @@ func (b *ParkBuilder) DefaultCallbackTimeoutDuration(d time.Duration) *ParkBuild
 // DefaultRingbackTimeout is the same with the number itself.
 func (b *ParkBuilder) DefaultRingbackTimeoutDuration(d time.Duration) *ParkBuilder {
 	n, err := kzrt.DurationCount(d, time.Millisecond)
-	b.node.SetProblem("/data/default_ringback_timeout", err)
+	b.edit().node.SetProblem("/data/default_ringback_timeout", err)
 	if err == nil {
-		b.data.DefaultRingbackTimeout = &n
+		b.edit().data.DefaultRingbackTimeout = &n
 	}
 	return b
 }
@@ -480,7 +490,7 @@ func (b *ParkBuilder) DefaultRingbackTimeoutDuration(d time.Duration) *ParkBuild
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *ParkBuilder) Then(next Builder) *ParkBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -491,7 +501,7 @@ func (b *ParkBuilder) Then(next Builder) *ParkBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *ParkBuilder) Branch(key string, next Builder) *ParkBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
@@ -513,7 +523,7 @@ func (b *ParkBuilder) Branch(key string, next Builder) *ParkBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *ParkBuilder) OnSlot(slot int, next Builder) *ParkBuilder {
-	b.node.SetChild(strconv.Itoa(slot), next)
+	b.setChild(strconv.Itoa(slot), next)
 	return b
 }
 
@@ -528,35 +538,57 @@ func (b *ParkBuilder) OnSlot(slot int, next Builder) *ParkBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *ParkBuilder) OnMaxSlotExceeded(next Builder) *ParkBuilder {
-	b.node.SetChild(MaxSlotExceeded, next)
+	b.setChild(MaxSlotExceeded, next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *ParkBuilder) Node() *Node {
-	c := &ParkBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *ParkBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *ParkBuilder) edit() *parkBuilderState {
+	if b.shared {
+		c := &parkBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *ParkBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *ParkBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *ParkBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -592,11 +592,21 @@ func ResourcesCustomSIPHeadersFromObject(v ResourcesCustomSIPHeadersObject) Reso
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type ResourcesBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *resourcesBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  resourcesBuilderState
+}
+
+// resourcesBuilderState is a "resources" node and its data, allocated
+// together.
+type resourcesBuilderState struct {
 	node Node
 	data ResourcesData
 }
@@ -606,18 +616,19 @@ type ResourcesBuilder struct {
 // Data for the resources module, which sends the call out through carriers;
 // unlike offnet it defaults to the account's own carriers.
 func Resources() *ResourcesBuilder {
-	b := &ResourcesBuilder{data: ResourcesData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &ResourcesBuilder{first: resourcesBuilderState{data: ResourcesData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "resources",
 	}
+	b.s = &b.first
 	return b
 }
 
 // BypassE164 sets "bypass_e164": if true, the dialled number is sent to the
 // carrier as the caller typed it, skipping conversion to E.164 form.
 func (b *ResourcesBuilder) BypassE164(v bool) *ResourcesBuilder {
-	b.data.BypassE164 = &v
+	b.edit().data.BypassE164 = &v
 	return b
 }
 
@@ -627,7 +638,7 @@ func (b *ResourcesBuilder) BypassE164(v bool) *ResourcesBuilder {
 //
 // Default: "external".
 func (b *ResourcesBuilder) CallerIDType(v string) *ResourcesBuilder {
-	b.data.CallerIDType = &v
+	b.edit().data.CallerIDType = &v
 	return b
 }
 
@@ -638,7 +649,7 @@ func (b *ResourcesBuilder) CallerIDType(v string) *ResourcesBuilder {
 // It takes CustomSIPHeaders, as every builder with this property does;
 // CustomSIPHeadersValue takes its other forms.
 func (b *ResourcesBuilder) CustomSIPHeaders(v CustomSIPHeaders) *ResourcesBuilder {
-	b.data.CustomSIPHeaders = &ResourcesCustomSIPHeaders{CustomSIPHeaders: v}
+	b.edit().data.CustomSIPHeaders = &ResourcesCustomSIPHeaders{CustomSIPHeaders: v}
 	return b
 }
 
@@ -649,7 +660,7 @@ func (b *ResourcesBuilder) CustomSIPHeaders(v CustomSIPHeaders) *ResourcesBuilde
 // It takes any of the property's forms, built with the constructors of
 // ResourcesCustomSIPHeaders.
 func (b *ResourcesBuilder) CustomSIPHeadersValue(v ResourcesCustomSIPHeaders) *ResourcesBuilder {
-	b.data.CustomSIPHeaders = &v
+	b.edit().data.CustomSIPHeaders = &v
 	return b
 }
 
@@ -657,7 +668,7 @@ func (b *ResourcesBuilder) CustomSIPHeadersValue(v ResourcesCustomSIPHeaders) *R
 // verbatim; if false, the endpoint's dialplan rewrite rules are applied to it
 // first.
 func (b *ResourcesBuilder) DoNotNormalize(v bool) *ResourcesBuilder {
-	b.data.DoNotNormalize = &v
+	b.edit().data.DoNotNormalize = &v
 	return b
 }
 
@@ -665,28 +676,28 @@ func (b *ResourcesBuilder) DoNotNormalize(v bool) *ResourcesBuilder {
 // value "zone") whose results are added to the flags used to pick a matching
 // carrier resource.
 func (b *ResourcesBuilder) DynamicFlags(v ...string) *ResourcesBuilder {
-	b.data.DynamicFlags = v
+	b.edit().data.DynamicFlags = v
 	return b
 }
 
 // EmitAccountID sets "emit_account_id": if true, the calling account's ID is
 // included in the outbound INVITE as an X-Account-ID SIP header.
 func (b *ResourcesBuilder) EmitAccountID(v bool) *ResourcesBuilder {
-	b.data.EmitAccountID = &v
+	b.edit().data.EmitAccountID = &v
 	return b
 }
 
 // FormatFromURI sets "format_from_uri": if true, the SIP From header of the
 // outbound call carries the account's realm instead of the switch's.
 func (b *ResourcesBuilder) FormatFromURI(v bool) *ResourcesBuilder {
-	b.data.FormatFromURI = &v
+	b.edit().data.FormatFromURI = &v
 	return b
 }
 
 // FromURIRealm sets "from_uri_realm": realm to write into the SIP From header
 // of the outbound call, replacing the default one.
 func (b *ResourcesBuilder) FromURIRealm(v string) *ResourcesBuilder {
-	b.data.FromURIRealm = &v
+	b.edit().data.FromURIRealm = &v
 	return b
 }
 
@@ -694,7 +705,7 @@ func (b *ResourcesBuilder) FromURIRealm(v string) *ResourcesBuilder {
 // whose carriers are searched instead of the caller's own; resellers use it to
 // route sub-accounts through their trunks.
 func (b *ResourcesBuilder) HuntAccountID(v string) *ResourcesBuilder {
-	b.data.HuntAccountID = &v
+	b.edit().data.HuntAccountID = &v
 	return b
 }
 
@@ -704,7 +715,7 @@ func (b *ResourcesBuilder) HuntAccountID(v string) *ResourcesBuilder {
 //
 // Default: false.
 func (b *ResourcesBuilder) IgnoreEarlyMedia(v bool) *ResourcesBuilder {
-	b.data.IgnoreEarlyMedia = &v
+	b.edit().data.IgnoreEarlyMedia = &v
 	return b
 }
 
@@ -713,28 +724,28 @@ func (b *ResourcesBuilder) IgnoreEarlyMedia(v bool) *ResourcesBuilder {
 //
 // Default: [].
 func (b *ResourcesBuilder) OutboundFlags(v ...string) *ResourcesBuilder {
-	b.data.OutboundFlags = v
+	b.edit().data.OutboundFlags = v
 	return b
 }
 
 // ResourceType sets "resource_type": custom resource type placed on the AMQP
 // request sent to the stepswitch routing service.
 func (b *ResourcesBuilder) ResourceType(v string) *ResourcesBuilder {
-	b.data.ResourceType = &v
+	b.edit().data.ResourceType = &v
 	return b
 }
 
 // Ringback sets "ringback": tone string or media to play to the caller while
 // the outbound leg is still ringing.
 func (b *ResourcesBuilder) Ringback(v string) *ResourcesBuilder {
-	b.data.Ringback = &v
+	b.edit().data.Ringback = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *ResourcesBuilder) SkipModule(v bool) *ResourcesBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -743,15 +754,15 @@ func (b *ResourcesBuilder) SkipModule(v bool) *ResourcesBuilder {
 //
 // Kazoo counts it in seconds.
 func (b *ResourcesBuilder) Timeout(v int64) *ResourcesBuilder {
-	b.data.Timeout = &v
-	b.node.SetProblem("/data/timeout", nil)
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
 	return b
 }
 
 // ToDID sets "to_did": fixed number to dial, used instead of the number the
 // caller dialled.
 func (b *ResourcesBuilder) ToDID(v string) *ResourcesBuilder {
-	b.data.ToDID = &v
+	b.edit().data.ToDID = &v
 	return b
 }
 
@@ -761,7 +772,7 @@ func (b *ResourcesBuilder) ToDID(v string) *ResourcesBuilder {
 //
 // Default: true.
 func (b *ResourcesBuilder) UseLocalResources(v bool) *ResourcesBuilder {
-	b.data.UseLocalResources = &v
+	b.edit().data.UseLocalResources = &v
 	return b
 }
 
@@ -771,9 +782,9 @@ func (b *ResourcesBuilder) UseLocalResources(v bool) *ResourcesBuilder {
 // rounding. Timeout is the same with the number itself.
 func (b *ResourcesBuilder) TimeoutDuration(d time.Duration) *ResourcesBuilder {
 	n, err := kzrt.DurationCount(d, time.Second)
-	b.node.SetProblem("/data/timeout", err)
+	b.edit().node.SetProblem("/data/timeout", err)
 	if err == nil {
-		b.data.Timeout = &n
+		b.edit().data.Timeout = &n
 	}
 	return b
 }
@@ -783,7 +794,7 @@ func (b *ResourcesBuilder) TimeoutDuration(d time.Duration) *ResourcesBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *ResourcesBuilder) Then(next Builder) *ResourcesBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -794,7 +805,7 @@ func (b *ResourcesBuilder) Then(next Builder) *ResourcesBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *ResourcesBuilder) Branch(key string, next Builder) *ResourcesBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
@@ -819,7 +830,7 @@ func (b *ResourcesBuilder) Branch(key string, next Builder) *ResourcesBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *ResourcesBuilder) OnCause(cause Cause, next Builder) *ResourcesBuilder {
-	b.node.SetChild(string(cause), next)
+	b.setChild(string(cause), next)
 	return b
 }
 
@@ -843,35 +854,57 @@ func (b *ResourcesBuilder) OnCause(cause Cause, next Builder) *ResourcesBuilder 
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *ResourcesBuilder) OnSIPCode(sipCode int, next Builder) *ResourcesBuilder {
-	b.node.SetChild("sip:"+strconv.Itoa(sipCode), next)
+	b.setChild("sip:"+strconv.Itoa(sipCode), next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *ResourcesBuilder) Node() *Node {
-	c := &ResourcesBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *ResourcesBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *ResourcesBuilder) edit() *resourcesBuilderState {
+	if b.shared {
+		c := &resourcesBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *ResourcesBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *ResourcesBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *ResourcesBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

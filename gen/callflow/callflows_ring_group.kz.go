@@ -575,11 +575,21 @@ func ringGroupEndpoints(bs []RingGroupEndpointBuilder) []RingGroupEndpoint {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type RingGroupBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *ringGroupBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  ringGroupBuilderState
+}
+
+// ringGroupBuilderState is a "ring_group" node and its data, allocated
+// together.
+type ringGroupBuilderState struct {
 	node Node
 	data RingGroupData
 }
@@ -591,19 +601,20 @@ type RingGroupBuilder struct {
 //
 // The arguments are "endpoints", which must be given.
 func RingGroup(endpoints ...RingGroupEndpointBuilder) *RingGroupBuilder {
-	b := &RingGroupBuilder{data: RingGroupData{Endpoints: ringGroupEndpoints(endpoints)}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &RingGroupBuilder{first: ringGroupBuilderState{data: RingGroupData{Endpoints: ringGroupEndpoints(endpoints)}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "ring_group",
 	}
-	b.node.SetProblems("/data/endpoints", itemProblems(endpoints))
+	b.s = &b.first
+	b.s.node.SetProblems("/data/endpoints", itemProblems(endpoints))
 	return b
 }
 
 // FailOnSingleReject sets "fail_on_single_reject": if true, a rejection by any
 // one member ends the whole attempt and the other members stop ringing.
 func (b *RingGroupBuilder) FailOnSingleReject(v bool) *RingGroupBuilder {
-	b.data.FailOnSingleReject = &v
+	b.edit().data.FailOnSingleReject = &v
 	return b
 }
 
@@ -612,7 +623,7 @@ func (b *RingGroupBuilder) FailOnSingleReject(v bool) *RingGroupBuilder {
 //
 // Default: true.
 func (b *RingGroupBuilder) IgnoreForward(v bool) *RingGroupBuilder {
-	b.data.IgnoreForward = &v
+	b.edit().data.IgnoreForward = &v
 	return b
 }
 
@@ -621,27 +632,27 @@ func (b *RingGroupBuilder) IgnoreForward(v bool) *RingGroupBuilder {
 //
 // At least 1. Default: 1.
 func (b *RingGroupBuilder) Repeats(v int64) *RingGroupBuilder {
-	b.data.Repeats = &v
+	b.edit().data.Repeats = &v
 	return b
 }
 
 // Ringback sets "ringback": tone string or media the caller hears while the
 // members are ringing.
 func (b *RingGroupBuilder) Ringback(v string) *RingGroupBuilder {
-	b.data.Ringback = &v
+	b.edit().data.Ringback = &v
 	return b
 }
 
 // Ringtones sets "ringtones".
 func (b *RingGroupBuilder) Ringtones(v RingGroupRingtones) *RingGroupBuilder {
-	b.data.Ringtones = &v
+	b.edit().data.Ringtones = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *RingGroupBuilder) SkipModule(v bool) *RingGroupBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -651,7 +662,7 @@ func (b *RingGroupBuilder) SkipModule(v bool) *RingGroupBuilder {
 //
 // Default: "simultaneous".
 func (b *RingGroupBuilder) Strategy(v RingGroupStrategy) *RingGroupBuilder {
-	b.data.Strategy = &v
+	b.edit().data.Strategy = &v
 	return b
 }
 
@@ -660,8 +671,8 @@ func (b *RingGroupBuilder) Strategy(v RingGroupStrategy) *RingGroupBuilder {
 //
 // Kazoo counts it in seconds. Default: 20.
 func (b *RingGroupBuilder) Timeout(v int64) *RingGroupBuilder {
-	b.data.Timeout = &v
-	b.node.SetProblem("/data/timeout", nil)
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
 	return b
 }
 
@@ -671,9 +682,9 @@ func (b *RingGroupBuilder) Timeout(v int64) *RingGroupBuilder {
 // rounding. Timeout is the same with the number itself.
 func (b *RingGroupBuilder) TimeoutDuration(d time.Duration) *RingGroupBuilder {
 	n, err := kzrt.DurationCount(d, time.Second)
-	b.node.SetProblem("/data/timeout", err)
+	b.edit().node.SetProblem("/data/timeout", err)
 	if err == nil {
-		b.data.Timeout = &n
+		b.edit().data.Timeout = &n
 	}
 	return b
 }
@@ -683,7 +694,7 @@ func (b *RingGroupBuilder) TimeoutDuration(d time.Duration) *RingGroupBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *RingGroupBuilder) Then(next Builder) *RingGroupBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -694,7 +705,7 @@ func (b *RingGroupBuilder) Then(next Builder) *RingGroupBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *RingGroupBuilder) Branch(key string, next Builder) *RingGroupBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
@@ -715,7 +726,7 @@ func (b *RingGroupBuilder) Branch(key string, next Builder) *RingGroupBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *RingGroupBuilder) OnCause(cause Cause, next Builder) *RingGroupBuilder {
-	b.node.SetChild(string(cause), next)
+	b.setChild(string(cause), next)
 	return b
 }
 
@@ -738,35 +749,57 @@ func (b *RingGroupBuilder) OnCause(cause Cause, next Builder) *RingGroupBuilder 
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *RingGroupBuilder) OnSIPCode(sipCode int, next Builder) *RingGroupBuilder {
-	b.node.SetChild("sip:"+strconv.Itoa(sipCode), next)
+	b.setChild("sip:"+strconv.Itoa(sipCode), next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *RingGroupBuilder) Node() *Node {
-	c := &RingGroupBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *RingGroupBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *RingGroupBuilder) edit() *ringGroupBuilderState {
+	if b.shared {
+		c := &ringGroupBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *RingGroupBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *RingGroupBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *RingGroupBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

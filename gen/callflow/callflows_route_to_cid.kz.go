@@ -254,11 +254,21 @@ func (x *RouteToCIDData) ModuleName() string {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type RouteToCIDBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *routeToCIDBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  routeToCIDBuilderState
+}
+
+// routeToCIDBuilderState is a "route_to_cid" node and its data, allocated
+// together.
+type routeToCIDBuilderState struct {
 	node Node
 	data RouteToCIDData
 }
@@ -269,25 +279,26 @@ type RouteToCIDBuilder struct {
 // number equals the dialled number and rings them, so no per-extension
 // callflow is needed.
 func RouteToCID() *RouteToCIDBuilder {
-	b := &RouteToCIDBuilder{data: RouteToCIDData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &RouteToCIDBuilder{first: routeToCIDBuilderState{data: RouteToCIDData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "route_to_cid",
 	}
+	b.s = &b.first
 	return b
 }
 
 // CanCallSelf sets "can_call_self": if true, a device may ring other devices
 // that belong to the same owner.
 func (b *RouteToCIDBuilder) CanCallSelf(v bool) *RouteToCIDBuilder {
-	b.data.CanCallSelf = &v
+	b.edit().data.CanCallSelf = &v
 	return b
 }
 
 // CanTextSelf sets "can_text_self": if true, a device may send SMS to other
 // devices that belong to the same owner.
 func (b *RouteToCIDBuilder) CanTextSelf(v bool) *RouteToCIDBuilder {
-	b.data.CanTextSelf = &v
+	b.edit().data.CanTextSelf = &v
 	return b
 }
 
@@ -297,7 +308,7 @@ func (b *RouteToCIDBuilder) CanTextSelf(v bool) *RouteToCIDBuilder {
 //
 // At least 1 item. Default: ["internal"].
 func (b *RouteToCIDBuilder) CIDTypes(v ...string) *RouteToCIDBuilder {
-	b.data.CIDTypes = v
+	b.edit().data.CIDTypes = v
 	return b
 }
 
@@ -306,8 +317,8 @@ func (b *RouteToCIDBuilder) CIDTypes(v ...string) *RouteToCIDBuilder {
 //
 // Kazoo counts it in seconds. Default: 0.
 func (b *RouteToCIDBuilder) Delay(v int64) *RouteToCIDBuilder {
-	b.data.Delay = &v
-	b.node.SetProblem("/data/delay", nil)
+	b.edit().data.Delay = &v
+	b.edit().node.SetProblem("/data/delay", nil)
 	return b
 }
 
@@ -316,28 +327,28 @@ func (b *RouteToCIDBuilder) Delay(v int64) *RouteToCIDBuilder {
 //
 // Default: [].
 func (b *RouteToCIDBuilder) EndpointTypes(v ...string) *RouteToCIDBuilder {
-	b.data.EndpointTypes = v
+	b.edit().data.EndpointTypes = v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *RouteToCIDBuilder) SkipModule(v bool) *RouteToCIDBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // StaticInvite sets "static_invite": SIP username to put in the INVITE sent to
 // the matched endpoints, replacing their own.
 func (b *RouteToCIDBuilder) StaticInvite(v string) *RouteToCIDBuilder {
-	b.data.StaticInvite = &v
+	b.edit().data.StaticInvite = &v
 	return b
 }
 
 // SuppressClid sets "suppress_clid": if true, the caller's ID is withheld from
 // the ringing endpoints.
 func (b *RouteToCIDBuilder) SuppressClid(v bool) *RouteToCIDBuilder {
-	b.data.SuppressClid = &v
+	b.edit().data.SuppressClid = &v
 	return b
 }
 
@@ -346,8 +357,8 @@ func (b *RouteToCIDBuilder) SuppressClid(v bool) *RouteToCIDBuilder {
 //
 // Kazoo counts it in seconds. Default: 0.
 func (b *RouteToCIDBuilder) Timeout(v int64) *RouteToCIDBuilder {
-	b.data.Timeout = &v
-	b.node.SetProblem("/data/timeout", nil)
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
 	return b
 }
 
@@ -357,9 +368,9 @@ func (b *RouteToCIDBuilder) Timeout(v int64) *RouteToCIDBuilder {
 // rounding. Delay is the same with the number itself.
 func (b *RouteToCIDBuilder) DelayDuration(d time.Duration) *RouteToCIDBuilder {
 	n, err := kzrt.DurationCount(d, time.Second)
-	b.node.SetProblem("/data/delay", err)
+	b.edit().node.SetProblem("/data/delay", err)
 	if err == nil {
-		b.data.Delay = &n
+		b.edit().data.Delay = &n
 	}
 	return b
 }
@@ -370,9 +381,9 @@ func (b *RouteToCIDBuilder) DelayDuration(d time.Duration) *RouteToCIDBuilder {
 // rounding. Timeout is the same with the number itself.
 func (b *RouteToCIDBuilder) TimeoutDuration(d time.Duration) *RouteToCIDBuilder {
 	n, err := kzrt.DurationCount(d, time.Second)
-	b.node.SetProblem("/data/timeout", err)
+	b.edit().node.SetProblem("/data/timeout", err)
 	if err == nil {
-		b.data.Timeout = &n
+		b.edit().data.Timeout = &n
 	}
 	return b
 }
@@ -382,7 +393,7 @@ func (b *RouteToCIDBuilder) TimeoutDuration(d time.Duration) *RouteToCIDBuilder 
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *RouteToCIDBuilder) Then(next Builder) *RouteToCIDBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -393,7 +404,7 @@ func (b *RouteToCIDBuilder) Then(next Builder) *RouteToCIDBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *RouteToCIDBuilder) Branch(key string, next Builder) *RouteToCIDBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
@@ -414,7 +425,7 @@ func (b *RouteToCIDBuilder) Branch(key string, next Builder) *RouteToCIDBuilder 
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *RouteToCIDBuilder) OnCause(cause Cause, next Builder) *RouteToCIDBuilder {
-	b.node.SetChild(string(cause), next)
+	b.setChild(string(cause), next)
 	return b
 }
 
@@ -437,35 +448,57 @@ func (b *RouteToCIDBuilder) OnCause(cause Cause, next Builder) *RouteToCIDBuilde
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *RouteToCIDBuilder) OnSIPCode(sipCode int, next Builder) *RouteToCIDBuilder {
-	b.node.SetChild("sip:"+strconv.Itoa(sipCode), next)
+	b.setChild("sip:"+strconv.Itoa(sipCode), next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *RouteToCIDBuilder) Node() *Node {
-	c := &RouteToCIDBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *RouteToCIDBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *RouteToCIDBuilder) edit() *routeToCIDBuilderState {
+	if b.shared {
+		c := &routeToCIDBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *RouteToCIDBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *RouteToCIDBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *RouteToCIDBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -228,11 +228,20 @@ func SendDTMFDurationMSFromString(v string) SendDTMFDurationMS {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type SendDTMFBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *sendDTMFBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  sendDTMFBuilderState
+}
+
+// sendDTMFBuilderState is a "send_dtmf" node and its data, allocated together.
+type sendDTMFBuilderState struct {
 	node Node
 	data SendDTMFData
 }
@@ -244,11 +253,12 @@ type SendDTMFBuilder struct {
 //
 // The arguments are "digits", which must be given.
 func SendDTMF(digits string) *SendDTMFBuilder {
-	b := &SendDTMFBuilder{data: SendDTMFData{Digits: &digits}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &SendDTMFBuilder{first: sendDTMFBuilderState{data: SendDTMFData{Digits: &digits}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "send_dtmf",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -257,15 +267,15 @@ func SendDTMF(digits string) *SendDTMFBuilder {
 //
 // Kazoo counts it in milliseconds. Default: "2000".
 func (b *SendDTMFBuilder) DurationMS(v SendDTMFDurationMS) *SendDTMFBuilder {
-	b.data.DurationMS = &v
-	b.node.SetProblem("/data/duration_ms", nil)
+	b.edit().data.DurationMS = &v
+	b.edit().node.SetProblem("/data/duration_ms", nil)
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *SendDTMFBuilder) SkipModule(v bool) *SendDTMFBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -275,9 +285,9 @@ func (b *SendDTMFBuilder) SkipModule(v bool) *SendDTMFBuilder {
 // rather than rounding. DurationMS is the same with the number itself.
 func (b *SendDTMFBuilder) Duration(d time.Duration) *SendDTMFBuilder {
 	n, err := kzrt.DurationCount(d, time.Millisecond)
-	b.node.SetProblem("/data/duration_ms", err)
+	b.edit().node.SetProblem("/data/duration_ms", err)
 	if err == nil {
-		b.data.DurationMS = &SendDTMFDurationMS{Int: &n}
+		b.edit().data.DurationMS = &SendDTMFDurationMS{Int: &n}
 	}
 	return b
 }
@@ -287,7 +297,7 @@ func (b *SendDTMFBuilder) Duration(d time.Duration) *SendDTMFBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *SendDTMFBuilder) Then(next Builder) *SendDTMFBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -297,35 +307,57 @@ func (b *SendDTMFBuilder) Then(next Builder) *SendDTMFBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *SendDTMFBuilder) Branch(key string, next Builder) *SendDTMFBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *SendDTMFBuilder) Node() *Node {
-	c := &SendDTMFBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *SendDTMFBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *SendDTMFBuilder) edit() *sendDTMFBuilderState {
+	if b.shared {
+		c := &sendDTMFBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *SendDTMFBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *SendDTMFBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *SendDTMFBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -219,11 +219,21 @@ func (x TemporalRouteAction) Validate() error {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type TemporalRouteBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *temporalRouteBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  temporalRouteBuilderState
+}
+
+// temporalRouteBuilderState is a "temporal_route" node and its data, allocated
+// together.
+type temporalRouteBuilderState struct {
 	node Node
 	data TemporalRouteData
 }
@@ -233,11 +243,12 @@ type TemporalRouteBuilder struct {
 // Data for the temporal_route module: branches by date and time rules, or lets
 // the caller switch the rules on and off.
 func TemporalRoute() *TemporalRouteBuilder {
-	b := &TemporalRouteBuilder{data: TemporalRouteData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &TemporalRouteBuilder{first: temporalRouteBuilderState{data: TemporalRouteData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "temporal_route",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -245,7 +256,7 @@ func TemporalRoute() *TemporalRouteBuilder {
 // rules by keypad, "enable" and "disable" force the rules on or off, "reset"
 // returns to time-based routing.
 func (b *TemporalRouteBuilder) Action(v TemporalRouteAction) *TemporalRouteBuilder {
-	b.data.Action = &v
+	b.edit().data.Action = &v
 	return b
 }
 
@@ -254,15 +265,15 @@ func (b *TemporalRouteBuilder) Action(v TemporalRouteAction) *TemporalRouteBuild
 //
 // Kazoo counts it in milliseconds.
 func (b *TemporalRouteBuilder) InterdigitTimeout(v int64) *TemporalRouteBuilder {
-	b.data.InterdigitTimeout = &v
-	b.node.SetProblem("/data/interdigit_timeout", nil)
+	b.edit().data.InterdigitTimeout = &v
+	b.edit().node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
 // RuleSet sets "rule_set": ID of a temporal rule set document whose rules are
 // evaluated instead of listing them in rules.
 func (b *TemporalRouteBuilder) RuleSet(v string) *TemporalRouteBuilder {
-	b.data.RuleSet = &v
+	b.edit().data.RuleSet = &v
 	return b
 }
 
@@ -271,21 +282,21 @@ func (b *TemporalRouteBuilder) RuleSet(v string) *TemporalRouteBuilder {
 //
 // Default: [].
 func (b *TemporalRouteBuilder) Rules(v ...string) *TemporalRouteBuilder {
-	b.data.Rules = v
+	b.edit().data.Rules = v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *TemporalRouteBuilder) SkipModule(v bool) *TemporalRouteBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Timezone sets "timezone": time zone name (e.g. "America/New_York") in which
 // the rules are evaluated; defaults to the account's.
 func (b *TemporalRouteBuilder) Timezone(v string) *TemporalRouteBuilder {
-	b.data.Timezone = &v
+	b.edit().data.Timezone = &v
 	return b
 }
 
@@ -296,9 +307,9 @@ func (b *TemporalRouteBuilder) Timezone(v string) *TemporalRouteBuilder {
 // same with the number itself.
 func (b *TemporalRouteBuilder) InterdigitTimeoutDuration(d time.Duration) *TemporalRouteBuilder {
 	n, err := kzrt.DurationCount(d, time.Millisecond)
-	b.node.SetProblem("/data/interdigit_timeout", err)
+	b.edit().node.SetProblem("/data/interdigit_timeout", err)
 	if err == nil {
-		b.data.InterdigitTimeout = &n
+		b.edit().data.InterdigitTimeout = &n
 	}
 	return b
 }
@@ -308,7 +319,7 @@ func (b *TemporalRouteBuilder) InterdigitTimeoutDuration(d time.Duration) *Tempo
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *TemporalRouteBuilder) Then(next Builder) *TemporalRouteBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -319,7 +330,7 @@ func (b *TemporalRouteBuilder) Then(next Builder) *TemporalRouteBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *TemporalRouteBuilder) Branch(key string, next Builder) *TemporalRouteBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
@@ -346,7 +357,7 @@ func (b *TemporalRouteBuilder) Branch(key string, next Builder) *TemporalRouteBu
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *TemporalRouteBuilder) OnRule(rule string, next Builder) *TemporalRouteBuilder {
-	b.node.SetChild(rule, next)
+	b.setChild(rule, next)
 	return b
 }
 
@@ -361,35 +372,57 @@ func (b *TemporalRouteBuilder) OnRule(rule string, next Builder) *TemporalRouteB
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *TemporalRouteBuilder) OnRuleSet(next Builder) *TemporalRouteBuilder {
-	b.node.SetChild(RuleSet, next)
+	b.setChild(RuleSet, next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *TemporalRouteBuilder) Node() *Node {
-	c := &TemporalRouteBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *TemporalRouteBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *TemporalRouteBuilder) edit() *temporalRouteBuilderState {
+	if b.shared {
+		c := &temporalRouteBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *TemporalRouteBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *TemporalRouteBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *TemporalRouteBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

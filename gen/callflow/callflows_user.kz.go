@@ -285,11 +285,20 @@ func (x UserStrategy) Validate() error {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type UserBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *userBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  userBuilderState
+}
+
+// userBuilderState is a "user" node and its data, allocated together.
+type userBuilderState struct {
 	node Node
 	data UserData
 }
@@ -298,25 +307,26 @@ type UserBuilder struct {
 //
 // Data for the user module, which rings every device owned by a user.
 func User() *UserBuilder {
-	b := &UserBuilder{data: UserData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &UserBuilder{first: userBuilderState{data: UserData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "user",
 	}
+	b.s = &b.first
 	return b
 }
 
 // CanCallSelf sets "can_call_self": if true, one of the user's own devices
 // calling the user also rings the user's other devices.
 func (b *UserBuilder) CanCallSelf(v bool) *UserBuilder {
-	b.data.CanCallSelf = &v
+	b.edit().data.CanCallSelf = &v
 	return b
 }
 
 // CanTextSelf sets "can_text_self": if true, one of the user's own devices may
 // send SMS to the user's other devices.
 func (b *UserBuilder) CanTextSelf(v bool) *UserBuilder {
-	b.data.CanTextSelf = &v
+	b.edit().data.CanTextSelf = &v
 	return b
 }
 
@@ -326,7 +336,7 @@ func (b *UserBuilder) CanTextSelf(v bool) *UserBuilder {
 // It takes CustomSIPHeaders, as every builder with this property does, and
 // stores each value as a JSON string.
 func (b *UserBuilder) CustomSIPHeaders(v CustomSIPHeaders) *UserBuilder {
-	b.data.CustomSIPHeaders = kzrt.JSONStrings(v)
+	b.edit().data.CustomSIPHeaders = kzrt.JSONStrings(v)
 	return b
 }
 
@@ -334,35 +344,35 @@ func (b *UserBuilder) CustomSIPHeaders(v CustomSIPHeaders) *UserBuilder {
 //
 // Kazoo counts it in seconds. Default: 0.
 func (b *UserBuilder) Delay(v int64) *UserBuilder {
-	b.data.Delay = &v
-	b.node.SetProblem("/data/delay", nil)
+	b.edit().data.Delay = &v
+	b.edit().node.SetProblem("/data/delay", nil)
 	return b
 }
 
 // FailOnSingleReject sets "fail_on_single_reject": if true, a rejection from
 // any one device ends the attempt and the other devices stop ringing.
 func (b *UserBuilder) FailOnSingleReject(v bool) *UserBuilder {
-	b.data.FailOnSingleReject = &v
+	b.edit().data.FailOnSingleReject = &v
 	return b
 }
 
 // ID sets "id": document ID of the user whose devices are rung.
 func (b *UserBuilder) ID(v string) *UserBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *UserBuilder) SkipModule(v bool) *UserBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // StaticInvite sets "static_invite": SIP username to put in the INVITE sent to
 // the devices, replacing their own.
 func (b *UserBuilder) StaticInvite(v string) *UserBuilder {
-	b.data.StaticInvite = &v
+	b.edit().data.StaticInvite = &v
 	return b
 }
 
@@ -371,14 +381,14 @@ func (b *UserBuilder) StaticInvite(v string) *UserBuilder {
 //
 // Default: "simultaneous".
 func (b *UserBuilder) Strategy(v UserStrategy) *UserBuilder {
-	b.data.Strategy = &v
+	b.edit().data.Strategy = &v
 	return b
 }
 
 // SuppressClid sets "suppress_clid": if true, the caller's ID is withheld from
 // the user's ringing devices.
 func (b *UserBuilder) SuppressClid(v bool) *UserBuilder {
-	b.data.SuppressClid = &v
+	b.edit().data.SuppressClid = &v
 	return b
 }
 
@@ -387,8 +397,8 @@ func (b *UserBuilder) SuppressClid(v bool) *UserBuilder {
 //
 // Kazoo counts it in seconds. Default: 20.
 func (b *UserBuilder) Timeout(v int64) *UserBuilder {
-	b.data.Timeout = &v
-	b.node.SetProblem("/data/timeout", nil)
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
 	return b
 }
 
@@ -398,9 +408,9 @@ func (b *UserBuilder) Timeout(v int64) *UserBuilder {
 // rounding. Delay is the same with the number itself.
 func (b *UserBuilder) DelayDuration(d time.Duration) *UserBuilder {
 	n, err := kzrt.DurationCount(d, time.Second)
-	b.node.SetProblem("/data/delay", err)
+	b.edit().node.SetProblem("/data/delay", err)
 	if err == nil {
-		b.data.Delay = &n
+		b.edit().data.Delay = &n
 	}
 	return b
 }
@@ -411,9 +421,9 @@ func (b *UserBuilder) DelayDuration(d time.Duration) *UserBuilder {
 // rounding. Timeout is the same with the number itself.
 func (b *UserBuilder) TimeoutDuration(d time.Duration) *UserBuilder {
 	n, err := kzrt.DurationCount(d, time.Second)
-	b.node.SetProblem("/data/timeout", err)
+	b.edit().node.SetProblem("/data/timeout", err)
 	if err == nil {
-		b.data.Timeout = &n
+		b.edit().data.Timeout = &n
 	}
 	return b
 }
@@ -423,7 +433,7 @@ func (b *UserBuilder) TimeoutDuration(d time.Duration) *UserBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *UserBuilder) Then(next Builder) *UserBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -434,7 +444,7 @@ func (b *UserBuilder) Then(next Builder) *UserBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *UserBuilder) Branch(key string, next Builder) *UserBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
@@ -455,7 +465,7 @@ func (b *UserBuilder) Branch(key string, next Builder) *UserBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *UserBuilder) OnCause(cause Cause, next Builder) *UserBuilder {
-	b.node.SetChild(string(cause), next)
+	b.setChild(string(cause), next)
 	return b
 }
 
@@ -477,35 +487,57 @@ func (b *UserBuilder) OnCause(cause Cause, next Builder) *UserBuilder {
 // Like every builder method, it changes b and returns it; the child is stored
 // as it is now.
 func (b *UserBuilder) OnSIPCode(sipCode int, next Builder) *UserBuilder {
-	b.node.SetChild("sip:"+strconv.Itoa(sipCode), next)
+	b.setChild("sip:"+strconv.Itoa(sipCode), next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *UserBuilder) Node() *Node {
-	c := &UserBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *UserBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *UserBuilder) edit() *userBuilderState {
+	if b.shared {
+		c := &userBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *UserBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *UserBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *UserBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

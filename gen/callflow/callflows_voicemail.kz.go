@@ -253,11 +253,21 @@ func (x VoicemailAction) Validate() error {
 //
 // Its methods change the builder and return it, so calls chain and a chain
 // allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment (its Node, a copy): changing the child's builder
-// afterwards does not change this node, so one builder may be given in several
-// places, even under itself, and trees never share later changes or loop. A
-// *Node given as a child is stored as it is, not copied.
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type VoicemailBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *voicemailBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  voicemailBuilderState
+}
+
+// voicemailBuilderState is a "voicemail" node and its data, allocated
+// together.
+type voicemailBuilderState struct {
 	node Node
 	data VoicemailData
 }
@@ -267,11 +277,12 @@ type VoicemailBuilder struct {
 // Data for the voicemail module, which lets a caller leave a message or lets
 // the owner listen to and manage the box.
 func Voicemail() *VoicemailBuilder {
-	b := &VoicemailBuilder{data: VoicemailData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &VoicemailBuilder{first: voicemailBuilderState{data: VoicemailData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "voicemail",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -280,7 +291,7 @@ func Voicemail() *VoicemailBuilder {
 //
 // Default: "compose".
 func (b *VoicemailBuilder) Action(v VoicemailAction) *VoicemailBuilder {
-	b.data.Action = &v
+	b.edit().data.Action = &v
 	return b
 }
 
@@ -290,7 +301,7 @@ func (b *VoicemailBuilder) Action(v VoicemailAction) *VoicemailBuilder {
 //
 // Default: false.
 func (b *VoicemailBuilder) CalleridMatchLogin(v bool) *VoicemailBuilder {
-	b.data.CalleridMatchLogin = &v
+	b.edit().data.CalleridMatchLogin = &v
 	return b
 }
 
@@ -299,7 +310,7 @@ func (b *VoicemailBuilder) CalleridMatchLogin(v bool) *VoicemailBuilder {
 //
 // Length 32 to 32 characters.
 func (b *VoicemailBuilder) ID(v string) *VoicemailBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
@@ -309,8 +320,8 @@ func (b *VoicemailBuilder) ID(v string) *VoicemailBuilder {
 //
 // Kazoo counts it in milliseconds. Default: 2000.
 func (b *VoicemailBuilder) InterdigitTimeout(v int64) *VoicemailBuilder {
-	b.data.InterdigitTimeout = &v
-	b.node.SetProblem("/data/interdigit_timeout", nil)
+	b.edit().data.InterdigitTimeout = &v
+	b.edit().node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
@@ -319,8 +330,8 @@ func (b *VoicemailBuilder) InterdigitTimeout(v int64) *VoicemailBuilder {
 //
 // Kazoo counts it in seconds. Default: 500.
 func (b *VoicemailBuilder) MaxMessageLength(v int64) *VoicemailBuilder {
-	b.data.MaxMessageLength = &v
-	b.node.SetProblem("/data/max_message_length", nil)
+	b.edit().data.MaxMessageLength = &v
+	b.edit().node.SetProblem("/data/max_message_length", nil)
 	return b
 }
 
@@ -329,14 +340,14 @@ func (b *VoicemailBuilder) MaxMessageLength(v int64) *VoicemailBuilder {
 //
 // Default: false.
 func (b *VoicemailBuilder) SingleMailboxLogin(v bool) *VoicemailBuilder {
-	b.data.SingleMailboxLogin = &v
+	b.edit().data.SingleMailboxLogin = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *VoicemailBuilder) SkipModule(v bool) *VoicemailBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -347,9 +358,9 @@ func (b *VoicemailBuilder) SkipModule(v bool) *VoicemailBuilder {
 // same with the number itself.
 func (b *VoicemailBuilder) InterdigitTimeoutDuration(d time.Duration) *VoicemailBuilder {
 	n, err := kzrt.DurationCount(d, time.Millisecond)
-	b.node.SetProblem("/data/interdigit_timeout", err)
+	b.edit().node.SetProblem("/data/interdigit_timeout", err)
 	if err == nil {
-		b.data.InterdigitTimeout = &n
+		b.edit().data.InterdigitTimeout = &n
 	}
 	return b
 }
@@ -361,9 +372,9 @@ func (b *VoicemailBuilder) InterdigitTimeoutDuration(d time.Duration) *Voicemail
 // itself.
 func (b *VoicemailBuilder) MaxMessageLengthDuration(d time.Duration) *VoicemailBuilder {
 	n, err := kzrt.DurationCount(d, time.Second)
-	b.node.SetProblem("/data/max_message_length", err)
+	b.edit().node.SetProblem("/data/max_message_length", err)
 	if err == nil {
-		b.data.MaxMessageLength = &n
+		b.edit().data.MaxMessageLength = &n
 	}
 	return b
 }
@@ -373,7 +384,7 @@ func (b *VoicemailBuilder) MaxMessageLengthDuration(d time.Duration) *VoicemailB
 // It changes b and returns it; the child is stored as it is now (its Node), so
 // later changes to the child's builder do not reach b.
 func (b *VoicemailBuilder) Then(next Builder) *VoicemailBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
@@ -383,35 +394,57 @@ func (b *VoicemailBuilder) Then(next Builder) *VoicemailBuilder {
 // It changes b and returns it; the child is stored as it is now (its Node). A
 // nil next removes the child.
 func (b *VoicemailBuilder) Branch(key string, next Builder) *VoicemailBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far, as a copy: later calls on b do not
-// change it, and it does not change b. Its children are shared with b's, and
-// are themselves copies that no builder changes.
-//
-// Then, Branch and the On… methods store their child's Node, so one builder
-// can be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-func (b *VoicemailBuilder) Node() *Node {
-	c := &VoicemailBuilder{
-		data: b.data,
-		node: b.node,
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *VoicemailBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
 	}
-	c.node.Data = &c.data
-	c.node.Children = maps.Clone(c.node.Children)
-	c.node.Problems = slices.Clone(c.node.Problems)
-	return &c.node
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *VoicemailBuilder) edit() *voicemailBuilderState {
+	if b.shared {
+		c := &voicemailBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *VoicemailBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *VoicemailBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
 // Validate checks the node built so far, with its children, as Kazoo would,
 // and reports what a builder method was given that the node cannot hold.
 func (b *VoicemailBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

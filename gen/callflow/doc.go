@@ -46,13 +46,14 @@
 //
 // A builder's methods change the builder and return it, so calls chain and
 // a chain allocates once. A child given to Then, Branch or an On… method is
-// stored as it is at that moment: Node returns a copy of the builder's node,
-// and that copy is what the parent holds. Changing a builder after giving it
-// as a child does not change the parent, so one builder may be given in
-// several places, even under itself (a menu repeating itself once), and two
-// trees never share later changes or loop. A *Node given as a child is
-// stored as it is, not copied: a tree assembled from *Node values by hand
-// can loop, and Validate, MarshalJSON and Walk report where.
+// stored as it is at that moment: the parent holds the child's Node, which
+// its builder never changes again (a later change to the builder works on a
+// copy, made once). So one builder may be given in several places, even
+// under itself (a menu repeating itself once), and two trees never share
+// later changes or loop. Change trees through builders: a node Node has
+// given out is shared by every parent it was given to. A *Node given as a
+// child is stored as it is: a tree assembled from *Node values by hand can
+// loop, and Validate, MarshalJSON and Walk report where.
 //
 // # Validation
 //

@@ -84,8 +84,9 @@ func TestBuilderGivenItself(t *testing.T) {
 }
 
 // TestChildIsStoredAsGiven: changing a builder after giving it as a child
-// does not change the parent, whichever parents it was given to; Node is a
-// copy the builder no longer touches, and it does not touch the builder.
+// does not change the parent, whichever parents it was given to: a node
+// Node has given out is never changed by its builder again, which goes on
+// with a copy.
 func TestChildIsStoredAsGiven(t *testing.T) {
 	goodbye := callflow.TTS("Goodbye.")
 	menu := callflow.Menu().OnTimeout(goodbye).OnMaxRetries(goodbye)
@@ -104,7 +105,13 @@ func TestChildIsStoredAsGiven(t *testing.T) {
 	}
 	n.SetChild("2", callflow.Hangup())
 	if _, ok := menu.Node().Children["2"]; ok {
-		t.Fatal("changing the node Node returned changed the builder")
+		t.Fatal("changing a node given out before the builder's last change changed the builder")
+	}
+	// Giving the node out allocates nothing; the first change after it
+	// makes the copy, once.
+	b := callflow.TTS("Hi")
+	if allocs := testing.AllocsPerRun(100, func() { b.Node() }); allocs != 0 {
+		t.Errorf("Node allocates %v times", allocs)
 	}
 }
 

@@ -176,14 +176,13 @@ func (b branchMethod) decl() string {
 func (g *generator) emitBranchMethod(m module, b branchMethod) {
 	k := b.key
 	recv := jen.Id("b").Op("*").Id(m.build)
-	node := jen.Id("b").Dot("node")
 	var doc []string
 	var params []jen.Code
 	var body []jen.Code
 	if k.Family == nil {
 		name := g.helpers.keyConst[k.Fixed]
 		doc = append(doc, fmt.Sprintf("%s sets the child Kazoo runs under the key %q (%s); it is Branch(%s, next).", b.name, k.Fixed, name, name))
-		body = append(body, node.Clone().Dot("SetChild").Call(jen.Id(name), jen.Id("next")))
+		body = append(body, jen.Id("b").Dot("setChild").Call(jen.Id(name), jen.Id("next")))
 	} else {
 		f := k.Family
 		doc = append(doc, fmt.Sprintf("%s sets the child Kazoo runs under %s.", b.name, g.familyKeyText(b)), f.Meaning)
@@ -267,9 +266,9 @@ func (g *generator) familyArgType(f *kazoo.Family) *jen.Statement {
 // the child is not attached, and Validate reports why.
 func (g *generator) familyBody(b branchMethod) []jen.Code {
 	f := b.key.Family
-	node := jen.Id("b").Dot("node")
+	node := jen.Id("b").Dot("edit").Call().Dot("node")
 	arg := jen.Id(b.param)
-	setChild := func(key jen.Code) jen.Code { return node.Clone().Dot("SetChild").Call(key, jen.Id("next")) }
+	setChild := func(key jen.Code) jen.Code { return jen.Id("b").Dot("setChild").Call(key, jen.Id("next")) }
 	switch f.Arg.Type {
 	case kazoo.ArgInteger:
 		prefix, suffix, _ := strings.Cut(f.Arg.Format, "%d")

@@ -123,14 +123,14 @@ func (g *generator) builderIface(t *model.Type) string {
 	return ""
 }
 
-// paramProblems returns the statement that records, on the builder's node,
-// the problems of the group members given as parameter v (a Duration setter
+// paramProblems returns the statement that records, on node (the
+// builder's), the problems of the group members given as parameter v (a Duration setter
 // given a fraction of a second); nil for other parameters.
-func (g *generator) paramProblems(p builderParam, v *jen.Statement) jen.Code {
+func (g *generator) paramProblems(p builderParam, v, node *jen.Statement) jen.Code {
 	if g.helpers == nil || g.shapeOf(p.Type) != shapeSlice || !g.itemsHaveProblems(p.Type.Resolve().Items) {
 		return nil
 	}
-	return jen.Id("b").Dot("node").Dot("SetProblems").Call(jen.Lit(problemPointer(p.Name)), jen.Id("itemProblems").Call(v))
+	return node.Dot("SetProblems").Call(jen.Lit(problemPointer(p.Name)), jen.Id("itemProblems").Call(v))
 }
 
 // itemsHaveProblems reports whether values of t may be given as builders

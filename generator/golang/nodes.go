@@ -347,11 +347,23 @@ func (g *generator) emitBuilder(m module) {
 	api := g.builderAPI(m)
 	b := jen.Id("b")
 	recv := jen.Id("b").Op("*").Id(m.build)
+	state := lowerFirst(m.build) + "State"
+	// edit is the node and data a method changes (see the edit method).
+	edit := b.Clone().Dot("edit").Call()
 
 	g.comment(fmt.Sprintf("%s builds a %q callflow node; start one with %s.", m.build, m.name, m.ctor), builderSemantics)
 	f := g.file
-	// One allocation holds the builder, its node and the node's data.
+	// One allocation holds the builder, its node and the node's data; a
+	// change after Node has given the node out makes a copy (edit).
 	f.Type().Id(m.build).Struct(
+		jen.Comment("s is the node being built: first, or the copy edit made of it."),
+		jen.Id("s").Op("*").Id(state),
+		jen.Comment("shared is set once Node has given s's node out; the next change copies it."),
+		jen.Id("shared").Bool(),
+		jen.Id("first").Id(state),
+	)
+	g.comment(fmt.Sprintf("%s is a %q node and its data, allocated together.", state, m.name))
+	f.Type().Id(state).Struct(
 		jen.Id("node").Id("Node"),
 		jen.Id("data").Id(m.data),
 	)
@@ -363,7 +375,7 @@ func (g *generator) emitBuilder(m module) {
 	for i, r := range api.args {
 		args[i] = g.paramDecl(r.name, r)
 		assigns[jen.Id(r.goName)] = g.paramValue(r, jen.Id(r.name))
-		if c := g.paramProblems(r, jen.Id(r.name)); c != nil {
+		if c := g.paramProblems(r, jen.Id(r.name), b.Clone().Dot("s").Dot("node")); c != nil {
 			after = append(after, c)
 		}
 	}
@@ -374,8 +386,9 @@ func (g *generator) emitBuilder(m module) {
 	doc = append(doc, requiredArgs(api.args))
 	g.comment(doc...)
 	body := []jen.Code{
-		jen.Id("b").Op(":=").Op("&").Id(m.build).Values(jen.Dict{jen.Id("data"): jen.Id(m.data).Values(assigns)}),
-		jen.Id("b").Dot("node").Op("=").Id("Node").Values(jen.Dict{jen.Id("Module"): jen.Lit(m.name), jen.Id("Data"): jen.Op("&").Id("b").Dot("data")}),
+		jen.Id("b").Op(":=").Op("&").Id(m.build).Values(jen.Dict{jen.Id("first"): jen.Id(state).Values(jen.Dict{jen.Id("data"): jen.Id(m.data).Values(assigns)})}),
+		jen.Id("b").Dot("first").Dot("node").Op("=").Id("Node").Values(jen.Dict{jen.Id("Module"): jen.Lit(m.name), jen.Id("Data"): jen.Op("&").Id("b").Dot("first").Dot("data")}),
+		jen.Id("b").Dot("s").Op("=").Op("&").Id("b").Dot("first"),
 	}
 	body = append(body, after...)
 	f.Func().Id(m.ctor).Params(args...).Op("*").Id(m.build).Block(append(body, jen.Return(jen.Id("b")))...)
@@ -384,21 +397,21 @@ func (g *generator) emitBuilder(m module) {
 		var extra []jen.Code
 		if api.hasDuration(o) {
 			// The raw value replaces what a Duration setter could not store.
-			extra = append(extra, b.Clone().Dot("node").Dot("SetProblem").Call(jen.Lit(problemPointer(o.Name)), jen.Nil()))
+			extra = append(extra, edit.Clone().Dot("node").Dot("SetProblem").Call(jen.Lit(problemPointer(o.Name)), jen.Nil()))
 		}
-		if c := g.paramProblems(o, jen.Id("v")); c != nil {
+		if c := g.paramProblems(o, jen.Id("v"), edit.Clone().Dot("node")); c != nil {
 			extra = append(extra, c)
 		}
-		g.emitSetter(m.build, o, b.Clone().Dot("data"), extra...)
+		g.emitSetter(m.build, o, edit.Clone().Dot("data"), extra...)
 	}
 	for _, d := range api.durations {
-		g.emitDurationSetter(m.build, d, b.Clone().Dot("data"), b.Clone().Dot("node"))
+		g.emitDurationSetter(m.build, d, edit.Clone().Dot("data"), edit.Clone().Dot("node"))
 	}
 
 	g.comment(`Then sets the node Kazoo runs after this one: the default "_" child.`,
 		"It changes b and returns it; the child is stored as it is now (its Node), so later changes to the child's builder do not reach b.")
 	f.Func().Params(recv.Clone()).Id("Then").Params(jen.Id("next").Id("Builder")).Op("*").Id(m.build).Block(
-		b.Clone().Dot("node").Dot("SetChild").Call(jen.Id("DefaultChild"), jen.Id("next")),
+		b.Clone().Dot("setChild").Call(jen.Id("DefaultChild"), jen.Id("next")),
 		jen.Return(b.Clone()),
 	)
 	branchDoc := `Branch sets the child Kazoo runs for a named outcome: a menu digit, "match", "sip:486", a variable value…`
@@ -412,36 +425,54 @@ func (g *generator) emitBuilder(m module) {
 	}
 	g.comment(branchDoc, "It changes b and returns it; the child is stored as it is now (its Node). A nil next removes the child.")
 	f.Func().Params(recv.Clone()).Id("Branch").Params(jen.Id("key").String(), jen.Id("next").Id("Builder")).Op("*").Id(m.build).Block(
-		b.Clone().Dot("node").Dot("SetChild").Call(jen.Id("key"), jen.Id("next")),
+		b.Clone().Dot("setChild").Call(jen.Id("key"), jen.Id("next")),
 		jen.Return(b.Clone()),
 	)
 	for _, br := range api.branches {
 		g.emitBranchMethod(m, br)
 	}
-	g.comment("Node returns the node built so far, as a copy: later calls on b do not change it, and it does not change b. "+
-		"Its children are shared with b's, and are themselves copies that no builder changes.",
-		"Then, Branch and the On… methods store their child's Node, so one builder can be given in several places, even under itself, without the trees sharing later changes or looping.")
+	g.comment("setChild stores next's node under key. It takes that node before b changes, " +
+		"so a builder given to itself gets its node as it was, never a loop.")
+	f.Func().Params(recv.Clone()).Id("setChild").Params(jen.Id("key").String(), jen.Id("next").Id("Builder")).Block(
+		jen.Var().Id("child").Op("*").Id("Node"),
+		jen.If(jen.Id("next").Op("!=").Nil()).Block(jen.Id("child").Op("=").Id("next").Dot("Node").Call()),
+		edit.Clone().Dot("node").Dot("SetChild").Call(jen.Id("key"), jen.Id("child")),
+	)
+	g.comment("edit returns the node and data to change: b's own, or, once Node has given them out, a copy that b uses from then on, " +
+		"so a node given out never changes.")
+	f.Func().Params(recv.Clone()).Id("edit").Params().Op("*").Id(state).Block(
+		jen.If(b.Clone().Dot("shared")).Block(
+			jen.Id("c").Op(":=").Op("&").Id(state).Values(jen.Dict{jen.Id("node"): b.Clone().Dot("s").Dot("node"), jen.Id("data"): b.Clone().Dot("s").Dot("data")}),
+			jen.Id("c").Dot("node").Dot("Data").Op("=").Op("&").Id("c").Dot("data"),
+			jen.Id("c").Dot("node").Dot("Children").Op("=").Qual("maps", "Clone").Call(jen.Id("c").Dot("node").Dot("Children")),
+			jen.Id("c").Dot("node").Dot("Problems").Op("=").Qual("slices", "Clone").Call(jen.Id("c").Dot("node").Dot("Problems")),
+			jen.List(b.Clone().Dot("s"), b.Clone().Dot("shared")).Op("=").List(jen.Id("c"), jen.False()),
+		),
+		jen.Return(b.Clone().Dot("s")),
+	)
+	g.comment("Node returns the node built so far. b never changes it again: a later change to b works on a copy. "+
+		"So Then, Branch and the On… methods, which store their child's Node, keep the child as it was when given, "+
+		"and one builder can be given in several places, even under itself, without the trees sharing later changes or looping.",
+		"The node is shared with every parent it was given to (and with b until b changes): change trees through builders, not through this node.")
 	f.Func().Params(recv.Clone()).Id("Node").Params().Op("*").Id("Node").Block(
-		jen.Id("c").Op(":=").Op("&").Id(m.build).Values(jen.Dict{jen.Id("node"): b.Clone().Dot("node"), jen.Id("data"): b.Clone().Dot("data")}),
-		jen.Id("c").Dot("node").Dot("Data").Op("=").Op("&").Id("c").Dot("data"),
-		jen.Id("c").Dot("node").Dot("Children").Op("=").Qual("maps", "Clone").Call(jen.Id("c").Dot("node").Dot("Children")),
-		jen.Id("c").Dot("node").Dot("Problems").Op("=").Qual("slices", "Clone").Call(jen.Id("c").Dot("node").Dot("Problems")),
-		jen.Return(jen.Op("&").Id("c").Dot("node")),
+		b.Clone().Dot("shared").Op("=").True(),
+		jen.Return(jen.Op("&").Add(b.Clone()).Dot("s").Dot("node")),
 	)
 	g.comment("MarshalJSON encodes the node built so far, with its children.")
 	f.Func().Params(recv.Clone()).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
-		jen.Return(b.Clone().Dot("node").Dot("MarshalJSON").Call()))
+		jen.Return(b.Clone().Dot("s").Dot("node").Dot("MarshalJSON").Call()))
 	g.comment("Validate checks the node built so far, with its children, as Kazoo would, and reports what a builder method was given that the node cannot hold.")
 	f.Func().Params(recv.Clone()).Id("Validate").Params().Error().Block(
-		jen.Return(b.Clone().Dot("node").Dot("Validate").Call()))
+		jen.Return(b.Clone().Dot("s").Dot("node").Dot("Validate").Call()))
 }
 
 // builderSemantics is the paragraph every builder's doc comment ends with:
 // how its methods treat the builder and the children they are given.
 const builderSemantics = "Its methods change the builder and return it, so calls chain and a chain allocates once. " +
-	"A child given to Then, Branch or an On… method is stored as it is at that moment (its Node, a copy): " +
-	"changing the child's builder afterwards does not change this node, so one builder may be given in several places, even under itself, " +
-	"and trees never share later changes or loop. A *Node given as a child is stored as it is, not copied."
+	"A child given to Then, Branch or an On… method is stored as it is at that moment: " +
+	"changing the child's builder afterwards does not change this node (the builder goes on with a copy), " +
+	"so one builder may be given in several places, even under itself, and trees never share later changes or loop. " +
+	"A *Node given as a child is stored as it is."
 
 // setterType is the parameter type a builder takes for a field: the value
 // type, not a pointer.
