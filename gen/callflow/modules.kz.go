@@ -281,10 +281,7 @@ func Example(module string) (*Node, bool) {
 	case "offnet":
 		return Offnet().Node(), true
 	case "page_group":
-		return PageGroup(PageGroupEndpoint{
-			EndpointType: new(PageGroupEndpointEndpointTypeDevice),
-			ID:           new("19c1f59b8bdc9b9164827089209c1c05"),
-		}).Audio(PageGroupAudioOneWay).Node(), true
+		return PageGroup(DeviceEndpoint("19c1f59b8bdc9b9164827089209c1c05")).Audio(PageGroupAudioOneWay).Node(), true
 	case "park":
 		return Park().Node(), true
 	case "pivot":
@@ -306,10 +303,7 @@ func Example(module string) (*Node, bool) {
 	case "response":
 		return Response().Code(486).Node(), true
 	case "ring_group":
-		return RingGroup(RingGroupEndpoint{
-			EndpointType: new(RingGroupEndpointEndpointTypeDevice),
-			ID:           new("0162ee01cb0ce585328219e7f376af75"),
-		}).Node(), true
+		return RingGroup(DeviceEndpoint("0162ee01cb0ce585328219e7f376af75")).Node(), true
 	case "ring_group_toggle":
 		return RingGroupToggle(RingGroupToggleActionLogin, "d949f2cf34e2a7db6e3b5314c1ae1dd3").Node(), true
 	case "route_to_cid":

@@ -2,6 +2,7 @@ package golang
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -533,4 +534,39 @@ func orList(names []string) string {
 		return strings.Join(names, "")
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// isMember reports whether d, a declared type, is a group member built by
+// the member builder.
+func (g *generator) isMember(d *model.Type) bool {
+	return d != nil && g.helpers != nil && g.helpers.endpoints != nil && g.helpers.endpoints.iface[d] != ""
+}
+
+// memberCall is the member builder chain that makes the sampled group
+// member v: UserEndpoint("…").Delay(5), for the examples.
+func (g *generator) memberCall(v any) (*jen.Statement, error) {
+	e := g.helpers.endpoints
+	members, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("sample %v for an object", v)
+	}
+	i := slices.IndexFunc(e.ctors, func(c endpointCtor) bool { return members[endpointTypeField] == c.value })
+	if i < 0 {
+		return nil, fmt.Errorf("the sample's %q is no member kind", endpointTypeField)
+	}
+	members = maps.Clone(members)
+	delete(members, endpointTypeField)
+	var id, optional []field
+	for _, f := range structFields(e.items[0].Fields) {
+		switch f.Name {
+		case endpointIDField:
+			id = append(id, f)
+		case endpointTypeField:
+		default:
+			optional = append(optional, f)
+		}
+	}
+	args, _ := g.params(id)
+	_, setters := g.params(optional, e.builder)
+	return g.builderChain(e.ctors[i].name, args, setters, members)
 }
