@@ -984,6 +984,30 @@ func (x *ConferencesPlayExitTone) validate(v *kzrt.Validator) {
 	}
 }
 
+// ConferencesPlayEntryToneFromBool returns a ConferencesPlayEntryTone holding
+// v, a boolean.
+func ConferencesPlayEntryToneFromBool(v bool) ConferencesPlayEntryTone {
+	return ConferencesPlayEntryTone{Bool: &v}
+}
+
+// ConferencesPlayEntryToneFromString returns a ConferencesPlayEntryTone
+// holding v, a string.
+func ConferencesPlayEntryToneFromString(v string) ConferencesPlayEntryTone {
+	return ConferencesPlayEntryTone{String: &v}
+}
+
+// ConferencesPlayExitToneFromBool returns a ConferencesPlayExitTone holding v,
+// a boolean.
+func ConferencesPlayExitToneFromBool(v bool) ConferencesPlayExitTone {
+	return ConferencesPlayExitTone{Bool: &v}
+}
+
+// ConferencesPlayExitToneFromString returns a ConferencesPlayExitTone holding
+// v, a string.
+func ConferencesPlayExitToneFromString(v string) ConferencesPlayExitTone {
+	return ConferencesPlayExitTone{String: &v}
+}
+
 var conferencesConferenceNumbersItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)
 var conferencesMemberNumbersItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)
 var conferencesMemberPINsItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)

@@ -655,3 +655,15 @@ func (x EndpointMediaVideoCodec) Valid() bool {
 func (x EndpointMediaVideoCodec) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"H261\", \"H263\", \"H264\", \"VP8\"")
 }
+
+// EndpointMediaBypassMediaFromBool returns an EndpointMediaBypassMedia holding
+// v, a boolean.
+func EndpointMediaBypassMediaFromBool(v bool) EndpointMediaBypassMedia {
+	return EndpointMediaBypassMedia{Bool: &v}
+}
+
+// EndpointMediaBypassMediaFromString returns an EndpointMediaBypassMedia
+// holding v, a string.
+func EndpointMediaBypassMediaFromString(v EndpointMediaBypassMediaString) EndpointMediaBypassMedia {
+	return EndpointMediaBypassMedia{String: &v}
+}

@@ -50,9 +50,6 @@ type helperNames struct {
 	// endpoints are the ring and page group member helpers (helpers.go),
 	// nil when the set has no such list.
 	endpoints *endpointHelpers
-	// unionCtor names the constructors of each union's alternatives, by
-	// the alternative's field name (helpers.go).
-	unionCtor map[*model.Type]map[string]string
 	// namedSetter is, by property type, the schema a setter takes instead
 	// of the property's own looser type (helpers.go).
 	namedSetter map[*model.Type]*model.Schema
@@ -80,7 +77,6 @@ func (g *generator) nameHelpers() {
 		}
 	}
 	g.nameEndpoints()
-	g.nameUnionConstructors()
 	g.nameNamedSetters()
 }
 

@@ -284,6 +284,9 @@ type generator struct {
 	// is a callflow package.
 	table   *kazoo.Table
 	helpers *helperNames
+	// unionCtor names the constructors of each union's alternatives, by
+	// the alternative's field name (helpers.go).
+	unionCtor map[*model.Type]map[string]string
 	// sameEnum maps an enum type that shares the Go type of an identical
 	// enum of its schema to that enum (see claimNested); it declares
 	// nothing itself.
@@ -379,6 +382,7 @@ func newGenerator(set *model.Set, opts Options) (*generator, error) {
 	for _, s := range g.schemas() {
 		g.namePatterns(s.Root)
 	}
+	g.nameUnionConstructors()
 	if g.ownsTree() {
 		if g.table = opts.Table; g.table == nil {
 			if g.table, err = kazoo.Embedded(); err != nil {

@@ -192,14 +192,11 @@ func (g *generator) needsItemProblems() bool {
 // the Builder interface of a group member, and the constructors of each
 // union's alternatives.
 func (g *generator) emitSchemaHelpers(s *model.Schema) {
-	if g.helpers == nil {
-		return
-	}
 	g.forEachType(s.Root, func(t *model.Type) {
-		if e := g.helpers.endpoints; e != nil && e.iface[t] != "" {
+		if g.isMember(t) {
 			g.emitMemberInterface(t)
 		}
-		if ctors := g.helpers.unionCtor[t]; ctors != nil {
+		if ctors := g.unionCtor[t]; ctors != nil && t.Schema == s {
 			g.emitUnionConstructors(t, ctors)
 		}
 	})
@@ -357,11 +354,11 @@ func (g *generator) emitItemProblems() {
 // union of the package that has no item builders: <Union>From<Field>
 // (ConferencePlayEntryToneFromBool), so that a union value is one call.
 func (g *generator) nameUnionConstructors() {
-	g.helpers.unionCtor = map[*model.Type]map[string]string{}
+	g.unionCtor = map[*model.Type]map[string]string{}
 	for _, s := range g.schemas() {
 		g.forEachType(s.Root, func(t *model.Type) {
 			name, named := g.typeName[t]
-			if !named || t.Kind != model.Union || g.disc[t] != nil || g.helpers.unionCtor[t] != nil {
+			if !named || t.Kind != model.Union || g.disc[t] != nil || g.unionCtor[t] != nil || g.sameEnum[t] != nil {
 				return
 			}
 			_, alts := g.unionParts(t)
@@ -369,7 +366,7 @@ func (g *generator) nameUnionConstructors() {
 			for _, a := range alts {
 				ctors[a.goName] = g.names.claim(name + "From" + a.goName)
 			}
-			g.helpers.unionCtor[t] = ctors
+			g.unionCtor[t] = ctors
 		})
 	}
 }
