@@ -15,6 +15,7 @@ import (
 
 	"github.com/kzgen/kzgen/generator"
 	"github.com/kzgen/kzgen/generator/golang"
+	"github.com/kzgen/kzgen/generator/kazoo"
 	"github.com/kzgen/kzgen/internal/tempmod"
 	"github.com/kzgen/kzgen/schemas"
 )
@@ -68,10 +69,19 @@ func (c goldenCase) dir(parts ...string) string {
 
 func (c goldenCase) generate(t *testing.T) *generator.Result {
 	t.Helper()
+	opts := c.opts
+	if table := c.dir("modules.json"); fileExists(table) {
+		// A made-up table of the case's modules, for its typed branches.
+		tab, err := kazoo.Load(os.DirFS(c.dir()), "modules.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Table = tab
+	}
 	res, err := generator.Generate(generator.Config{
 		Schemas: os.DirFS(c.dir("schemas")),
 		Name:    "schemas",
-		Go:      c.opts,
+		Go:      opts,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -238,4 +248,10 @@ func TestVersionGuard(t *testing.T) {
 		t.Fatalf("the guard line does not say how to fix it: %q", line)
 	}
 	t.Logf("build error: %s", strings.TrimSpace(strings.SplitN(string(stderr), "\n", 3)[1]))
+}
+
+// fileExists reports whether name is a regular file.
+func fileExists(name string) bool {
+	info, err := os.Stat(name)
+	return err == nil && info.Mode().IsRegular()
 }

@@ -54,8 +54,9 @@ func TestGenerateAllKazooSchemasCompile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Files) != len(names)+1 {
-		t.Errorf("%d schema files, %d generated files; want one per schema and %s", len(names), len(res.Files), golang.NodesFile)
+	if len(res.Files) != len(names)+3 {
+		t.Errorf("%d schema files, %d generated files; want one per schema, %s, %s and %s",
+			len(names), len(res.Files), golang.NodesFile, golang.BranchesFile, golang.EndpointsFile)
 	}
 	ids := map[string]bool{}
 	for _, f := range res.Files {

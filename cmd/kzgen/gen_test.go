@@ -31,8 +31,8 @@ func TestGenEmbeddedSchemas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(generated) != 89 {
-		t.Errorf("%d files, want one per embedded schema (88) and modules.kz.go", len(generated))
+	if len(generated) != 91 {
+		t.Errorf("%d files, want one per embedded schema (88), modules.kz.go and the builder helpers' branches.kz.go and helpers.kz.go", len(generated))
 	}
 	if entries, _ := os.ReadDir(out); len(entries) != len(generated)+1 {
 		t.Errorf("%d entries, want the generated files and %s", len(entries), generator.StampFile)

@@ -40,7 +40,7 @@ func outcomesServer(t *testing.T) *httptest.Server {
 			Branch(officeHours, say("open")).
 			Branch(christmas, say("holiday")).
 			Then(say("closed")),
-		"/cidlist": callflow.Cidlistmatch().ID("blocked").
+		"/cidlist": callflow.CIDListMatch().ID("blocked").
 			Branch("match", callflow.Hangup()).
 			Branch("nomatch", say("welcome")),
 		"/checkcid": callflow.CheckCID().Regex(`^\+1415`).

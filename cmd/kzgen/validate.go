@@ -30,6 +30,8 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "(default: localhost, 127.0.0.1/32, 0.0.0.0/32).")
 		fmt.Fprintln(stderr, "Prints one line per problem, FILE:/json/pointer: message [Kazoo's error code], in")
 		fmt.Fprintln(stderr, "the order Kazoo's validator meets them; the mode used and warnings go to standard error.")
+		fmt.Fprintln(stderr, "Warnings include children Kazoo never takes (a key the module never reads, such as")
+		fmt.Fprintln(stderr, "\"matched\" under check_cid): Kazoo accepts them, so they do not make a file invalid.")
 		fmt.Fprintln(stderr, "Exit status: 0 all valid, 1 problems found, 2 usage or read error.")
 		fmt.Fprintln(stderr)
 		fl.PrintDefaults()

@@ -96,6 +96,23 @@ func TestValidateReportsPointersAndCodes(t *testing.T) {
 	}
 }
 
+// TestValidateWarnsAboutUnreachableChildren: a child Kazoo never takes is a
+// warning on standard error, with the pointer and a suggestion; the file
+// stays valid (Kazoo accepts any key). callflow.Lint says the same, from
+// the same table (gen/callflow's TestLintAgreesWithValidate).
+func TestValidateWarnsAboutUnreachableChildren(t *testing.T) {
+	flow := `{"module":"check_cid","data":{},"children":{"matched":{"module":"hangup","data":{}},"nomatch":{"module":"hangup","data":{}}}}`
+	path, code, stdout, stderr := runValidateFile(t, flow)
+	if code != 0 || stdout != "" {
+		t.Errorf("exit %d, %s", code, stdout)
+	}
+	want := path + `: warning: /children/matched: check_cid never takes this child; it reads "match", "nomatch", ` +
+		`caller-ID numbers (with use_absolute_mode) and "_"; did you mean "match"?`
+	if !strings.Contains(stderr, want) {
+		t.Errorf("standard error lacks\n%s\n%s", want, stderr)
+	}
+}
+
 // TestValidatePicksTheMode: a document with "flow" is checked as Crossbar
 // stores it, and the command says so; -as pivot checks it as an answer.
 func TestValidatePicksTheMode(t *testing.T) {

@@ -47,14 +47,15 @@ func newHandler(number, carriers string, timeout int64, log *slog.Logger) (http.
 	}
 	return pivot.Handler(func(ctx context.Context, r *pivot.Request) (callflow.Builder, error) {
 		// When the carrier call fails, Kazoo's resources module continues
-		// only with a child named after the cause ("USER_BUSY",
-		// "NO_ANSWER") or the SIP code ("sip:486"); it never takes "_".
+		// only with a child named after the cause (OnCause: "USER_BUSY",
+		// "NO_ANSWER") or the SIP code (OnSIPCode: "sip:486"); it never
+		// takes "_", and any other failure ends the call.
 		sorry := callflow.TTS("Sorry, the call could not be connected.").Then(callflow.Hangup())
 		return callflow.Resources().
 			ToDID(number).
 			UseLocalResources(local).
 			Timeout(timeout).
-			Branch("USER_BUSY", sorry).
-			Branch("NO_ANSWER", sorry), nil
+			OnCause(callflow.Busy, sorry).
+			OnCause(callflow.NoAnswer, sorry), nil
 	}, pivot.WithLogger(log)), nil
 }

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/kzgen/kzgen/examples/internal/serve"
 	"github.com/kzgen/kzgen/gen/callflow"
@@ -35,7 +36,7 @@ func newHandler(publicURL string, log *slog.Logger) http.Handler {
 	// Step 1: prompt, collect, and pivot to /pin.
 	mux.Handle("/{$}", pivot.Handler(func(ctx context.Context, r *pivot.Request) (callflow.Builder, error) {
 		return callflow.TTS("Please enter your four digit PIN, then press pound.").Then(
-			callflow.CollectDTMF().CollectionName("pin").MaxDigits(4).Timeout(5000).Then(
+			callflow.CollectDTMF().CollectionName("pin").MaxDigits(4).TimeoutDuration(5 * time.Second).Then(
 				callflow.Pivot(pinURL).
 					Method(callflow.PivotMethodPost).
 					ReqBodyFormat(callflow.PivotReqBodyFormatForm).

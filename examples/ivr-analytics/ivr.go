@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kzgen/kzgen/examples/internal/serve"
 	"github.com/kzgen/kzgen/gen/callflow"
@@ -112,7 +113,7 @@ func (v *ivr) menuStep(m *menu) pivot.StepFunc {
 func present(s *pivot.Step, m *menu, choice string, tries int, preface string) callflow.Builder {
 	return tagged(m.name, choice,
 		callflow.TTS(preface+m.prompt).Language("en-US").Then(
-			s.Gather(m.name, m.name, pivot.State{"tries": strconv.Itoa(tries)}).MaxDigits(1).Timeout(5000)))
+			s.Gather(m.name, m.name, pivot.State{"tries": strconv.Itoa(tries)}).MaxDigits(1).TimeoutDuration(5*time.Second)))
 }
 
 // transfer connects the caller to dest's user, tagged.

@@ -31,6 +31,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kzgen/kzgen/examples/internal/serve"
 	"github.com/kzgen/kzgen/gen/callflow"
@@ -113,7 +114,7 @@ func newHandler(cfg config, log *slog.Logger) (http.Handler, error) {
 	rt.Entry("start", func(ctx context.Context, s *pivot.Step) (callflow.Builder, error) {
 		return callflow.TTS("Welcome. For English, press 1.").Language("en-US").Then(
 			callflow.TTS("Para español, oprima 2.").Language("es-ES").Then(
-				s.Gather("lang", "language", s.State).MaxDigits(1).Timeout(5000))), nil
+				s.Gather("lang", "language", s.State).MaxDigits(1).TimeoutDuration(5 * time.Second))), nil
 	})
 
 	// language: remember the choice in the state and ask for a department.
@@ -159,7 +160,7 @@ func newHandler(cfg config, log *slog.Logger) (http.Handler, error) {
 // state sent to the "department" step.
 func deptMenu(s *pivot.Step, choice string, l lang) callflow.Builder {
 	return callflow.TTS(l.menu).Language(l.code).Then(
-		s.Gather("dept", "department", s.State.With("lang", choice)).MaxDigits(1).Timeout(5000))
+		s.Gather("dept", "department", s.State.With("lang", choice)).MaxDigits(1).TimeoutDuration(5 * time.Second))
 }
 
 // retry says msg and goes back to step, counting attempts in the state;

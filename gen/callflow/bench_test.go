@@ -24,8 +24,8 @@ func menuIVR() *callflow.TTSBuilder {
 	return callflow.TTS("Thanks for calling Example Corp.").Voice("female").Then(
 		callflow.Menu().ID("main-menu").
 			Branch("1", callflow.TTS("Connecting you to sales.").Then(
-				callflow.RingGroup(callflow.RingGroupEndpointsItem{
-					ID: new("d2f7e6a0c1b34e5f8a9b0c1d2e3f4a5b"), EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeGroup),
+				callflow.RingGroup(callflow.RingGroupEndpoint{
+					ID: new("d2f7e6a0c1b34e5f8a9b0c1d2e3f4a5b"), EndpointType: new(callflow.RingGroupEndpointEndpointTypeGroup),
 				}).Timeout(20))).
 			Branch("2", callflow.User().ID("4b1a1f61ac2e35ab7d7ba9a8d3c10e4c").Timeout(25).Then(
 				callflow.Voicemail().ID("e3b0c44298fc1c149afbf4c8996fb924"))).
@@ -98,7 +98,7 @@ func tree100() *callflow.MenuBuilder {
 			var next callflow.Builder
 			switch team {
 			case 1:
-				next = callflow.RingGroup(callflow.RingGroupEndpointsItem{ID: new(id), EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeGroup)}).
+				next = callflow.RingGroup(callflow.GroupEndpoint(id)).
 					Timeout(30).Then(callflow.Voicemail().ID(id))
 			case 2:
 				next = callflow.User().ID(id).Timeout(25).Then(callflow.Voicemail().ID(id))
@@ -118,7 +118,7 @@ func tree100() *callflow.MenuBuilder {
 // kind (a discriminated union on "macro"), then a missed-call alert whose
 // recipients' ids are a string or a list (a oneOf).
 func macros() *callflow.AudioMacroBuilder {
-	email := new(callflow.MissedCallAlertRecipientsItemTypeEmail)
+	email := new(callflow.MissedCallAlertRecipientTypeEmail)
 	return callflow.AudioMacro(
 		callflow.PlayMacro().ID("welcome"),
 		callflow.TTSMacro("Your account balance is").Voice("female").Language("en-US"),
@@ -126,8 +126,8 @@ func macros() *callflow.AudioMacroBuilder {
 		callflow.ToneMacro().Frequencies(440, 480).DurationOn(500).DurationOff(250),
 		callflow.PromptMacro().ID("vm-enter_pass"),
 	).Then(callflow.MissedCallAlert(
-		callflow.MissedCallAlertRecipientsItem{ID: &callflow.MissedCallAlertRecipientsItemID{String: new("owner@example.com")}, Type: email},
-		callflow.MissedCallAlertRecipientsItem{ID: &callflow.MissedCallAlertRecipientsItemID{List: []string{"a@example.com", "b@example.com"}}, Type: email},
+		callflow.MissedCallAlertRecipient{ID: &callflow.MissedCallAlertRecipientID{String: new("owner@example.com")}, Type: email},
+		callflow.MissedCallAlertRecipient{ID: &callflow.MissedCallAlertRecipientID{List: []string{"a@example.com", "b@example.com"}}, Type: email},
 	).Then(callflow.Hangup()))
 }
 

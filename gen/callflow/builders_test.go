@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
@@ -225,7 +226,7 @@ func moduleCases() []struct {
 			Then(callflow.ACDCMember().ID(queueID))},
 		{"after_bridge", callflow.AfterBridge().
 			Action(callflow.AfterBridgeActionTransfer).
-			Data(callflow.AfterBridgeData2{String: new("+14155550199")})},
+			Data(callflow.AfterBridgeDataValue{String: new("+14155550199")})},
 		{"answer", callflow.Answer().SkipModule(false).
 			Then(callflow.Play().ID(mediaID))},
 		{"audio_macro", callflow.AudioMacro(
@@ -239,10 +240,7 @@ func moduleCases() []struct {
 			HuntDeny(`^(911|933)$`)},
 		{"branch_variable", callflow.BranchVariable().Variable("call_priority").
 			Scope(callflow.BranchVariableScopeCustomChannelVars).
-			Branch("high", callflow.RingGroup([]callflow.RingGroupEndpointsItem{{
-				EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeGroup),
-				ID:           new(groupID),
-			}}...)).
+			Branch("high", callflow.RingGroup(callflow.GroupEndpoint(groupID))).
 			Then(callflow.Voicemail().ID(vmboxID))},
 		{"call_forward", callflow.CallForward().Action(callflow.CallForwardActionToggle)},
 		{"call_waiting", callflow.CallWaiting().
@@ -259,7 +257,7 @@ func moduleCases() []struct {
 			}}).
 			Branch("match", callflow.User().ID(userID)).
 			Branch("nomatch", callflow.Voicemail().ID(vmboxID))},
-		{"cidlistmatch", callflow.Cidlistmatch().ID(listID).
+		{"cidlistmatch", callflow.CIDListMatch().ID(listID).
 			Branch("match", callflow.Hangup()).
 			Branch("nomatch", callflow.User().ID(userID))},
 		{"collect_dtmf", callflow.CollectDTMF().
@@ -267,7 +265,7 @@ func moduleCases() []struct {
 			MaxDigits(8).
 			Timeout(10000).
 			InterdigitTimeout(3000).
-			Terminators(callflow.CollectDTMFTerminatorsItemHash, callflow.CollectDTMFTerminatorsItemStar).
+			Terminators(callflow.CollectDTMFTerminatorHash, callflow.CollectDTMFTerminatorStar).
 			Then(callflow.Pivot("https://ivr.example.com/kazoo/account").
 				Method(callflow.PivotMethodPost).
 				ReqBodyFormat(callflow.PivotReqBodyFormatJSON))},
@@ -286,9 +284,9 @@ func moduleCases() []struct {
 				MaxParticipants:   new(int64(25)),
 				Member: &callflow.ConferencesMember{
 					JoinMuted: new(true),
-					Pins:      []string{"4321"},
+					PINs:      []string{"4321"},
 				},
-				Moderator: &callflow.ConferencesModerator{Pins: []string{"9876"}},
+				Moderator: &callflow.ConferencesModerator{PINs: []string{"9876"}},
 				PlayName:  new(true),
 			})},
 		{"dead_air", callflow.DeadAir()},
@@ -298,7 +296,7 @@ func moduleCases() []struct {
 			Delay(0).
 			CanCallSelf(false).
 			DialStrategy(callflow.DeviceDialStrategySimultaneous).
-			CustomSIPHeaders(map[string]json.RawMessage{"X-Account-Tier": raw(`"gold"`)}).
+			CustomSIPHeaders(callflow.CustomSIPHeaders{"X-Account-Tier": "gold"}).
 			Then(callflow.Voicemail().ID(vmboxID))},
 		{"directory", callflow.Directory().ID(dirID)},
 		{"disa", callflow.Disa().
@@ -351,7 +349,7 @@ func moduleCases() []struct {
 			Then(callflow.Device().ID(deviceID))},
 		{"language", callflow.Language("fr-ca").
 			Then(callflow.TTS("Bienvenue").Language("fr-ca"))},
-		{"lookupcidname", callflow.Lookupcidname().Lists(listID).
+		{"lookupcidname", callflow.LookupCIDName().Lists(listID).
 			Then(callflow.User().ID(userID))},
 		{"manual_presence", callflow.ManualPresence("1001@pbx.example.com").
 			Status(callflow.ManualPresenceStatusBusy)},
@@ -361,14 +359,14 @@ func moduleCases() []struct {
 			Branch("1", callflow.User().ID(userID)).
 			Branch("2", callflow.Voicemail().ID(vmboxID)).
 			Then(goodbye)},
-		{"missed_call_alert", callflow.MissedCallAlert([]callflow.MissedCallAlertRecipientsItem{
+		{"missed_call_alert", callflow.MissedCallAlert([]callflow.MissedCallAlertRecipient{
 			{
-				Type: new(callflow.MissedCallAlertRecipientsItemTypeEmail),
-				ID:   &callflow.MissedCallAlertRecipientsItemID{String: new("frontdesk@example.com")},
+				Type: new(callflow.MissedCallAlertRecipientTypeEmail),
+				ID:   &callflow.MissedCallAlertRecipientID{String: new("frontdesk@example.com")},
 			},
 			{
-				Type: new(callflow.MissedCallAlertRecipientsItemTypeEmail),
-				ID: &callflow.MissedCallAlertRecipientsItemID{
+				Type: new(callflow.MissedCallAlertRecipientTypeEmail),
+				ID: &callflow.MissedCallAlertRecipientID{
 					List: []string{"owner@example.com", "manager@example.com"},
 				},
 			},
@@ -377,9 +375,9 @@ func moduleCases() []struct {
 		{"nomorobo", callflow.Nomorobo("acme-voice").Password("n0m0r0b0-api-token").
 			Then(callflow.User().ID(userID))},
 		{"noop", callflow.Noop()},
-		{"notification", callflow.Notification().Recipients([]callflow.NotificationRecipientsItem{{
-			Type: new(callflow.NotificationRecipientsItemTypeEmail),
-			ID:   &callflow.NotificationRecipientsItemID{String: new("support-leads@example.com")},
+		{"notification", callflow.Notification().Recipients([]callflow.NotificationRecipient{{
+			Type: new(callflow.NotificationRecipientTypeEmail),
+			ID:   &callflow.NotificationRecipientID{String: new("support-leads@example.com")},
 		}}...).
 			Comments("Caller reached the after-hours line").
 			NotificationMedia(callflow.NotificationNotificationMediaItemEmail, callflow.NotificationNotificationMediaItemSMS).
@@ -390,13 +388,13 @@ func moduleCases() []struct {
 			IgnoreEarlyMedia(true).
 			OutboundFlags("voice").
 			Timeout(45).
-			CustomSIPHeaders(callflow.OffnetCustomSIPHeaders{Object: &callflow.OffnetCustomSIPHeadersObject{
+			CustomSIPHeadersValue(callflow.OffnetCustomSIPHeadersFromObject(callflow.OffnetCustomSIPHeadersObject{
 				Out: callflow.CustomSIPHeaders{"X-Billing-Code": "4421"},
-			}})},
-		{"page_group", callflow.PageGroup([]callflow.PageGroupEndpointsItem{
-			{EndpointType: new(callflow.PageGroupEndpointsItemEndpointTypeDevice), ID: new(deviceID)},
-			{EndpointType: new(callflow.PageGroupEndpointsItemEndpointTypeGroup), ID: new(groupID), Delay: new(int64(2))},
-		}...).Audio(callflow.PageGroupAudioOneWay).BargeCalls(false).Timeout(10)},
+			}))},
+		{"page_group", callflow.PageGroup(
+			callflow.DeviceEndpoint(deviceID),
+			callflow.GroupEndpoint(groupID).DelayDuration(2*time.Second),
+		).Audio(callflow.PageGroupAudioOneWay).BargeCalls(false).Timeout(10)},
 		{"park", callflow.Park().
 			Action(callflow.ParkActionPark).
 			Slot("100").
@@ -445,14 +443,12 @@ func moduleCases() []struct {
 			CallerIDType("external").
 			Timeout(60).
 			EmitAccountID(true).
-			CustomSIPHeaders(callflow.ResourcesCustomSIPHeaders{
-				CustomSIPHeaders: callflow.CustomSIPHeaders{"X-Route-Class": "premium"},
-			})},
+			CustomSIPHeaders(callflow.CustomSIPHeaders{"X-Route-Class": "premium"})},
 		{"response", callflow.Response().Code(503).Message("Service Unavailable").Media(mediaID)},
-		{"ring_group", callflow.RingGroup([]callflow.RingGroupEndpointsItem{
-			{EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeUser), ID: new(userID), Timeout: new(int64(20))},
-			{EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeDevice), ID: new(deviceID), Delay: new(int64(5)), Weight: new(int64(50))},
-		}...).
+		{"ring_group", callflow.RingGroup(
+			callflow.UserEndpoint(userID).Timeout(20),
+			callflow.RingGroupEndpoint{EndpointType: new(callflow.RingGroupEndpointEndpointTypeDevice), ID: new(deviceID), Delay: new(int64(5)), Weight: new(int64(50))},
+		).
 			Strategy(callflow.RingGroupStrategySingle).
 			Timeout(40).
 			Repeats(2).
@@ -626,10 +622,8 @@ func TestBuilderRejections(t *testing.T) {
 		{"pivot method out of enum", callflow.Pivot("https://ivr.example.com/kazoo").Method("put"), "/data/method"},
 		{"voicemail id not 32 chars", callflow.Voicemail().ID("vm-1001"), "/data/id"},
 		{"language pattern", callflow.Language("english"), "/data/language"},
-		{"ring_group no endpoints (minItems 1)", callflow.RingGroup([]callflow.RingGroupEndpointsItem{}...), "/data/endpoints"},
-		{"ring_group endpoint weight over 100", callflow.RingGroup([]callflow.RingGroupEndpointsItem{{
-			EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeUser), ID: new(userID), Weight: new(int64(101)),
-		}}...), "/data/endpoints/0/weight"},
+		{"ring_group no endpoints (minItems 1)", callflow.RingGroup(), "/data/endpoints"},
+		{"ring_group endpoint weight over 100", callflow.RingGroup(callflow.UserEndpoint(userID).Weight(101)), "/data/endpoints/0/weight"},
 		{"collect_dtmf max_digits 0", callflow.CollectDTMF().MaxDigits(0), "/data/max_digits"},
 		{"sleep negative", callflow.Sleep().Duration(-1), "/data/duration"},
 		{"record_call time_limit under 5", callflow.RecordCall().Action(callflow.RecordCallActionStart).TimeLimit(4), "/data/time_limit"},
@@ -637,9 +631,9 @@ func TestBuilderRejections(t *testing.T) {
 		{"nested deeper: bad pivot under collect_dtmf", callflow.TTS("Enter your PIN").Then(
 			callflow.CollectDTMF().Then(callflow.Pivot("https://ivr.example.com").ReqTimeoutMS(10000))),
 			"/children/_/children/_/data/req_timeout_ms"},
-		{"missed_call_alert recipient not an email", callflow.MissedCallAlert([]callflow.MissedCallAlertRecipientsItem{{
-			Type: new(callflow.MissedCallAlertRecipientsItemTypeEmail),
-			ID:   &callflow.MissedCallAlertRecipientsItemID{String: new("not-an-address")},
+		{"missed_call_alert recipient not an email", callflow.MissedCallAlert([]callflow.MissedCallAlertRecipient{{
+			Type: new(callflow.MissedCallAlertRecipientTypeEmail),
+			ID:   &callflow.MissedCallAlertRecipientID{String: new("not-an-address")},
 		}}...), "/data/recipients/0/id"},
 	}
 	for _, c := range cases {

@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -28,6 +31,8 @@ type ACDCAgentData struct {
 	// default "_" child branch, when one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// How long the agent stays paused, in seconds, when action is "paused".
+	//
+	// Kazoo counts it in seconds.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
@@ -252,8 +257,25 @@ func (x ACDCAgentPresenceState) Validate() error {
 }
 
 // ACDCAgentBuilder builds a "acdc_agent" callflow node; start one with
-// ACDCAgent. Setters return the builder, so calls chain.
+// ACDCAgent.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type ACDCAgentBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *acdcAgentBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  acdcAgentBuilderState
+}
+
+// acdcAgentBuilderState is a "acdc_agent" node and its data, allocated
+// together.
+type acdcAgentBuilderState struct {
 	node Node
 	data ACDCAgentData
 }
@@ -263,73 +285,132 @@ type ACDCAgentBuilder struct {
 // Data for the acdc_agent callflow action, which changes the calling ACDc
 // agent's status (log in, log out, pause or resume).
 func ACDCAgent() *ACDCAgentBuilder {
-	b := &ACDCAgentBuilder{data: ACDCAgentData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &ACDCAgentBuilder{first: acdcAgentBuilderState{data: ACDCAgentData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "acdc_agent",
 	}
+	b.s = &b.first
 	return b
 }
 
 // Action sets "action": status change to apply to the agent: login, logout,
 // paused or resume.
 func (b *ACDCAgentBuilder) Action(v ACDCAgentAction) *ACDCAgentBuilder {
-	b.data.Action = &v
+	b.edit().data.Action = &v
 	return b
 }
 
 // PresenceID sets "presence_id": fixed presence ID that receives the BLF (busy
 // lamp field) updates about the agent's status.
 func (b *ACDCAgentBuilder) PresenceID(v string) *ACDCAgentBuilder {
-	b.data.PresenceID = &v
+	b.edit().data.PresenceID = &v
 	return b
 }
 
 // PresenceState sets "presence_state": presence state to publish with the
 // status change, such as "confirmed" or "red_flash".
 func (b *ACDCAgentBuilder) PresenceState(v ACDCAgentPresenceState) *ACDCAgentBuilder {
-	b.data.PresenceState = &v
+	b.edit().data.PresenceState = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *ACDCAgentBuilder) SkipModule(v bool) *ACDCAgentBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Timeout sets "timeout": how long the agent stays paused, in seconds, when
 // action is "paused".
+//
+// Kazoo counts it in seconds.
 func (b *ACDCAgentBuilder) Timeout(v int64) *ACDCAgentBuilder {
-	b.data.Timeout = &v
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
+	return b
+}
+
+// TimeoutDuration sets "timeout", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Timeout is the same with the number itself.
+func (b *ACDCAgentBuilder) TimeoutDuration(d time.Duration) *ACDCAgentBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/timeout", err)
+	if err == nil {
+		b.edit().data.Timeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *ACDCAgentBuilder) Then(next Builder) *ACDCAgentBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *ACDCAgentBuilder) Branch(key string, next Builder) *ACDCAgentBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *ACDCAgentBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *ACDCAgentBuilder) edit() *acdcAgentBuilderState {
+	if b.shared {
+		c := &acdcAgentBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *ACDCAgentBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *ACDCAgentBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *ACDCAgentBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -170,8 +172,25 @@ func (x ACDCQueueAction) Validate() error {
 }
 
 // ACDCQueueBuilder builds a "acdc_queue" callflow node; start one with
-// ACDCQueue. Setters return the builder, so calls chain.
+// ACDCQueue.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type ACDCQueueBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *acdcQueueBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  acdcQueueBuilderState
+}
+
+// acdcQueueBuilderState is a "acdc_queue" node and its data, allocated
+// together.
+type acdcQueueBuilderState struct {
 	node Node
 	data ACDCQueueData
 }
@@ -181,58 +200,101 @@ type ACDCQueueBuilder struct {
 // Data for the acdc_queue callflow action, which signs the calling agent in to
 // or out of one specific ACDc queue.
 func ACDCQueue() *ACDCQueueBuilder {
-	b := &ACDCQueueBuilder{data: ACDCQueueData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &ACDCQueueBuilder{first: acdcQueueBuilderState{data: ACDCQueueData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "acdc_queue",
 	}
+	b.s = &b.first
 	return b
 }
 
 // Action sets "action": whether the calling agent is logged in to ("login") or
 // out of ("logout") the queue.
 func (b *ACDCQueueBuilder) Action(v ACDCQueueAction) *ACDCQueueBuilder {
-	b.data.Action = &v
+	b.edit().data.Action = &v
 	return b
 }
 
 // ID sets "id": identifier of the ACDc queue the agent joins or leaves.
 func (b *ACDCQueueBuilder) ID(v string) *ACDCQueueBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *ACDCQueueBuilder) SkipModule(v bool) *ACDCQueueBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *ACDCQueueBuilder) Then(next Builder) *ACDCQueueBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *ACDCQueueBuilder) Branch(key string, next Builder) *ACDCQueueBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *ACDCQueueBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *ACDCQueueBuilder) edit() *acdcQueueBuilderState {
+	if b.shared {
+		c := &acdcQueueBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *ACDCQueueBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *ACDCQueueBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *ACDCQueueBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

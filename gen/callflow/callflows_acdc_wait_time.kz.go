@@ -5,6 +5,11 @@ package callflow
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -23,6 +28,8 @@ type ACDCWaitTimeData struct {
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// Length of the recent period, in seconds, used to compute the queue's
 	// average wait time.
+	//
+	// Kazoo counts it in seconds.
 	Window *int64 `json:"window,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
@@ -144,8 +151,25 @@ func (x *ACDCWaitTimeData) ModuleName() string {
 }
 
 // ACDCWaitTimeBuilder builds a "acdc_wait_time" callflow node; start one with
-// ACDCWaitTime. Setters return the builder, so calls chain.
+// ACDCWaitTime.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type ACDCWaitTimeBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *acdcWaitTimeBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  acdcWaitTimeBuilderState
+}
+
+// acdcWaitTimeBuilderState is a "acdc_wait_time" node and its data, allocated
+// together.
+type acdcWaitTimeBuilderState struct {
 	node Node
 	data ACDCWaitTimeData
 }
@@ -155,59 +179,150 @@ type ACDCWaitTimeBuilder struct {
 // Data for the acdc_wait_time callflow action, which picks the next branch
 // from the current average wait time of an ACDc queue.
 func ACDCWaitTime() *ACDCWaitTimeBuilder {
-	b := &ACDCWaitTimeBuilder{data: ACDCWaitTimeData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &ACDCWaitTimeBuilder{first: acdcWaitTimeBuilderState{data: ACDCWaitTimeData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "acdc_wait_time",
 	}
+	b.s = &b.first
 	return b
 }
 
 // ID sets "id": identifier of the ACDc queue whose average wait time is
 // checked.
 func (b *ACDCWaitTimeBuilder) ID(v string) *ACDCWaitTimeBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *ACDCWaitTimeBuilder) SkipModule(v bool) *ACDCWaitTimeBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Window sets "window": length of the recent period, in seconds, used to
 // compute the queue's average wait time.
+//
+// Kazoo counts it in seconds.
 func (b *ACDCWaitTimeBuilder) Window(v int64) *ACDCWaitTimeBuilder {
-	b.data.Window = &v
+	b.edit().data.Window = &v
+	b.edit().node.SetProblem("/data/window", nil)
+	return b
+}
+
+// WindowDuration sets "window", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Window is the same with the number itself.
+func (b *ACDCWaitTimeBuilder) WindowDuration(d time.Duration) *ACDCWaitTimeBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/window", err)
+	if err == nil {
+		b.edit().data.Window = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *ACDCWaitTimeBuilder) Then(next Builder) *ACDCWaitTimeBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys acdc_wait_time reads
+// have their own methods, OnWaitAtLeast; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those acdc_wait_time never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *ACDCWaitTimeBuilder) Branch(key string, next Builder) *ACDCWaitTimeBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnWaitAtLeast sets the child Kazoo runs under the key for wait in whole
+// seconds (OnWaitAtLeast(2*time.Minute, next) is "120"): one of the wait
+// thresholds in whole seconds.
+//
+// A threshold on the queue's average wait, in whole seconds. Kazoo compares
+// the keys as integers, so a negative threshold is always met.
+//
+// Kazoo takes it when the queue's average wait over the last window seconds is
+// at least this many seconds; keys are tried from the highest down, and an
+// equal wait counts.
+//
+// When the node has no such child: a key that is not an integer makes the
+// module fail, and Kazoo continues to "_" (by reading).
+//
+// Kazoo accepts a child under any key, so a wait that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *ACDCWaitTimeBuilder) OnWaitAtLeast(wait time.Duration, next Builder) *ACDCWaitTimeBuilder {
+	if wait%time.Second != 0 {
+		b.edit().node.Problems = append(b.edit().node.Problems, kzrt.Error{
+			Message: fmt.Sprintf("OnWaitAtLeast(%v): Kazoo's keys count whole seconds; no child was attached", wait),
+			Pointer: "/children",
+		})
+		return b
+	}
+	b.setChild(strconv.FormatInt(int64(wait/time.Second), 10), next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *ACDCWaitTimeBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *ACDCWaitTimeBuilder) edit() *acdcWaitTimeBuilderState {
+	if b.shared {
+		c := &acdcWaitTimeBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *ACDCWaitTimeBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *ACDCWaitTimeBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *ACDCWaitTimeBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -6,6 +6,8 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -22,7 +24,7 @@ type AfterBridgeData struct {
 	Action *AfterBridgeAction `json:"action,omitempty"`
 	// Argument for the chosen action: the destination number (a string) for a
 	// transfer, or a boolean on/off flag for park and hangup.
-	Data *AfterBridgeData2 `json:"data,omitempty"`
+	Data *AfterBridgeDataValue `json:"data,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
@@ -101,7 +103,7 @@ func (x *AfterBridgeData) KzrtDecode(d *kzrt.Decoder) {
 		case "action":
 			x.Action = new(AfterBridgeAction(d.String()))
 		case "data":
-			x.Data = new(AfterBridgeData2)
+			x.Data = new(AfterBridgeDataValue)
 			x.Data.decode(d)
 		case "skip_module":
 			x.SkipModule = new(d.Bool())
@@ -171,13 +173,13 @@ func (x AfterBridgeAction) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"park\", \"transfer\", \"hangup\"")
 }
 
-// AfterBridgeData2 is a value matching exactly one of several alternatives, at
-// "data" in callflows.after_bridge. Set exactly one of its fields Bool,
-// String.
+// AfterBridgeDataValue is a value matching exactly one of several
+// alternatives, at "data" in callflows.after_bridge. Set exactly one of its
+// fields Bool, String.
 //
 // Argument for the chosen action: the destination number (a string) for a
 // transfer, or a boolean on/off flag for park and hangup.
-type AfterBridgeData2 struct {
+type AfterBridgeDataValue struct {
 	// Bool holds the value when it is a boolean.
 	Bool *bool
 	// String holds the value when it is a string.
@@ -185,34 +187,34 @@ type AfterBridgeData2 struct {
 }
 
 // MarshalJSON encodes x as JSON: the alternative that is set.
-func (x *AfterBridgeData2) MarshalJSON() ([]byte, error) {
+func (x *AfterBridgeDataValue) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
 	return e.Bytes()
 }
 
 // encode appends x to e as JSON.
-func (x *AfterBridgeData2) encode(e *kzrt.Encoder) {
+func (x *AfterBridgeDataValue) encode(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
 		e.Bool(*x.Bool)
 	case x.String != nil:
 		e.String(*x.String)
 	default:
-		e.Fail(errors.New("AfterBridgeData2: no alternative is set"))
+		e.Fail(errors.New("AfterBridgeDataValue: no alternative is set"))
 		e.Null()
 	}
 }
 
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
-func (x *AfterBridgeData2) UnmarshalJSON(data []byte) error {
+func (x *AfterBridgeDataValue) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
 
 // decode reads x from d, replacing what it held.
-func (x *AfterBridgeData2) decode(d *kzrt.Decoder) {
-	*x = AfterBridgeData2{}
+func (x *AfterBridgeDataValue) decode(d *kzrt.Decoder) {
+	*x = AfterBridgeDataValue{}
 	try := d.Alternatives()
 	defer try.End()
 	switch d.Kind() {
@@ -232,14 +234,14 @@ func (x *AfterBridgeData2) decode(d *kzrt.Decoder) {
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *AfterBridgeData2) Validate() error {
+func (x *AfterBridgeDataValue) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
 	return v.Err()
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *AfterBridgeData2) validate(v *kzrt.Validator) {
+func (x *AfterBridgeDataValue) validate(v *kzrt.Validator) {
 	set := 0
 	if x.Bool != nil {
 		set++
@@ -257,9 +259,38 @@ func (x *AfterBridgeData2) validate(v *kzrt.Validator) {
 	}
 }
 
+// AfterBridgeDataValueFromBool returns an AfterBridgeDataValue holding v, a
+// boolean.
+func AfterBridgeDataValueFromBool(v bool) AfterBridgeDataValue {
+	return AfterBridgeDataValue{Bool: &v}
+}
+
+// AfterBridgeDataValueFromString returns an AfterBridgeDataValue holding v, a
+// string.
+func AfterBridgeDataValueFromString(v string) AfterBridgeDataValue {
+	return AfterBridgeDataValue{String: &v}
+}
+
 // AfterBridgeBuilder builds a "after_bridge" callflow node; start one with
-// AfterBridge. Setters return the builder, so calls chain.
+// AfterBridge.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type AfterBridgeBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *afterBridgeBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  afterBridgeBuilderState
+}
+
+// afterBridgeBuilderState is a "after_bridge" node and its data, allocated
+// together.
+type afterBridgeBuilderState struct {
 	node Node
 	data AfterBridgeData
 }
@@ -269,59 +300,102 @@ type AfterBridgeBuilder struct {
 // Data for the after_bridge callflow action, which decides what happens to the
 // caller once a later bridged call ends.
 func AfterBridge() *AfterBridgeBuilder {
-	b := &AfterBridgeBuilder{data: AfterBridgeData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &AfterBridgeBuilder{first: afterBridgeBuilderState{data: AfterBridgeData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "after_bridge",
 	}
+	b.s = &b.first
 	return b
 }
 
 // Action sets "action": what happens to the caller when the bridged call ends:
 // park the call, transfer it, or hang it up.
 func (b *AfterBridgeBuilder) Action(v AfterBridgeAction) *AfterBridgeBuilder {
-	b.data.Action = &v
+	b.edit().data.Action = &v
 	return b
 }
 
 // Data sets "data": argument for the chosen action: the destination number (a
 // string) for a transfer, or a boolean on/off flag for park and hangup.
-func (b *AfterBridgeBuilder) Data(v AfterBridgeData2) *AfterBridgeBuilder {
-	b.data.Data = &v
+func (b *AfterBridgeBuilder) Data(v AfterBridgeDataValue) *AfterBridgeBuilder {
+	b.edit().data.Data = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *AfterBridgeBuilder) SkipModule(v bool) *AfterBridgeBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *AfterBridgeBuilder) Then(next Builder) *AfterBridgeBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *AfterBridgeBuilder) Branch(key string, next Builder) *AfterBridgeBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *AfterBridgeBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *AfterBridgeBuilder) edit() *afterBridgeBuilderState {
+	if b.shared {
+		c := &afterBridgeBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *AfterBridgeBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *AfterBridgeBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *AfterBridgeBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

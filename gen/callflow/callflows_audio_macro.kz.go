@@ -6,6 +6,9 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -603,15 +606,19 @@ func (b *PlayMacroBuilder) Terminators(v ...string) *PlayMacroBuilder {
 	return b
 }
 
-// AudioMacroMacrosItem returns the value built so far.
+// AudioMacroMacrosItem returns the value built so far, as a copy: later calls
+// on b do not change it.
 func (b *PlayMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
-	return AudioMacroMacrosItem{Play: &b.data}
+	d := b.data
+	return AudioMacroMacrosItem{Play: &d}
 }
 
 // ToneMacroBuilder builds an AudioMacroMacrosItem whose "macro" is "tone";
 // start one with ToneMacro. Setters return the builder, so calls chain.
 type ToneMacroBuilder struct {
 	data AudioMacroToneData
+	// problems are what a setter could not store, relative to the item.
+	problems kzrt.Errors
 }
 
 // ToneMacro starts an AudioMacroMacrosItem whose "macro" is "tone".
@@ -623,14 +630,20 @@ func ToneMacro() *ToneMacroBuilder {
 
 // DurationOff sets "duration_off": length of the silence after each tone
 // burst, in milliseconds.
+//
+// Kazoo counts it in milliseconds.
 func (b *ToneMacroBuilder) DurationOff(v int64) *ToneMacroBuilder {
 	b.data.DurationOff = &v
+	b.problems.Replace("/duration_off", nil)
 	return b
 }
 
 // DurationOn sets "duration_on": length of each tone burst, in milliseconds.
+//
+// Kazoo counts it in milliseconds.
 func (b *ToneMacroBuilder) DurationOn(v int64) *ToneMacroBuilder {
 	b.data.DurationOn = &v
+	b.problems.Replace("/duration_on", nil)
 	return b
 }
 
@@ -655,9 +668,45 @@ func (b *ToneMacroBuilder) Volume(v int64) *ToneMacroBuilder {
 	return b
 }
 
-// AudioMacroMacrosItem returns the value built so far.
+// DurationOffDuration sets "duration_off", which Kazoo counts in milliseconds,
+// from a time.Duration: 1500*time.Millisecond sets 1500. A negative duration,
+// or one that is no whole number of milliseconds, is not set, and Validate
+// reports it rather than rounding. DurationOff is the same with the number
+// itself.
+func (b *ToneMacroBuilder) DurationOffDuration(d time.Duration) *ToneMacroBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.problems.Replace("/duration_off", err)
+	if err == nil {
+		b.data.DurationOff = &n
+	}
+	return b
+}
+
+// DurationOnDuration sets "duration_on", which Kazoo counts in milliseconds,
+// from a time.Duration: 1500*time.Millisecond sets 1500. A negative duration,
+// or one that is no whole number of milliseconds, is not set, and Validate
+// reports it rather than rounding. DurationOn is the same with the number
+// itself.
+func (b *ToneMacroBuilder) DurationOnDuration(d time.Duration) *ToneMacroBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.problems.Replace("/duration_on", err)
+	if err == nil {
+		b.data.DurationOn = &n
+	}
+	return b
+}
+
+// builderProblems returns what the setters could not store, relative to the
+// item.
+func (b *ToneMacroBuilder) builderProblems() kzrt.Errors {
+	return b.problems
+}
+
+// AudioMacroMacrosItem returns the value built so far, as a copy: later calls
+// on b do not change it.
 func (b *ToneMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
-	return AudioMacroMacrosItem{Tone: &b.data}
+	d := b.data
+	return AudioMacroMacrosItem{Tone: &d}
 }
 
 // PromptMacroBuilder builds an AudioMacroMacrosItem whose "macro" is "prompt";
@@ -695,9 +744,11 @@ func (b *PromptMacroBuilder) Terminators(v ...string) *PromptMacroBuilder {
 	return b
 }
 
-// AudioMacroMacrosItem returns the value built so far.
+// AudioMacroMacrosItem returns the value built so far, as a copy: later calls
+// on b do not change it.
 func (b *PromptMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
-	return AudioMacroMacrosItem{Prompt: &b.data}
+	d := b.data
+	return AudioMacroMacrosItem{Prompt: &d}
 }
 
 // SayMacroBuilder builds an AudioMacroMacrosItem whose "macro" is "say"; start
@@ -755,9 +806,11 @@ func (b *SayMacroBuilder) Type(v AudioMacroSayType) *SayMacroBuilder {
 	return b
 }
 
-// AudioMacroMacrosItem returns the value built so far.
+// AudioMacroMacrosItem returns the value built so far, as a copy: later calls
+// on b do not change it.
 func (b *SayMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
-	return AudioMacroMacrosItem{Say: &b.data}
+	d := b.data
+	return AudioMacroMacrosItem{Say: &d}
 }
 
 // TTSMacroBuilder builds an AudioMacroMacrosItem whose "macro" is "tts"; start
@@ -822,9 +875,11 @@ func (b *TTSMacroBuilder) Voice(v string) *TTSMacroBuilder {
 	return b
 }
 
-// AudioMacroMacrosItem returns the value built so far.
+// AudioMacroMacrosItem returns the value built so far, as a copy: later calls
+// on b do not change it.
 func (b *TTSMacroBuilder) AudioMacroMacrosItem() AudioMacroMacrosItem {
-	return AudioMacroMacrosItem{TTS: &b.data}
+	d := b.data
+	return AudioMacroMacrosItem{TTS: &d}
 }
 
 // AudioMacroMacrosItemMacro is the set of values of "macros.item.macro" in
@@ -858,8 +913,25 @@ func (x AudioMacroMacrosItemMacro) Validate() error {
 }
 
 // AudioMacroBuilder builds a "audio_macro" callflow node; start one with
-// AudioMacro. Setters return the builder, so calls chain.
+// AudioMacro.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type AudioMacroBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *audioMacroBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  audioMacroBuilderState
+}
+
+// audioMacroBuilderState is a "audio_macro" node and its data, allocated
+// together.
+type audioMacroBuilderState struct {
 	node Node
 	data AudioMacroData
 }
@@ -871,25 +943,27 @@ type AudioMacroBuilder struct {
 //
 // The arguments are "macros", which must be given.
 func AudioMacro(macros ...AudioMacroMacrosItemBuilder) *AudioMacroBuilder {
-	b := &AudioMacroBuilder{data: AudioMacroData{Macros: audioMacroMacrosItems(macros)}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &AudioMacroBuilder{first: audioMacroBuilderState{data: AudioMacroData{Macros: audioMacroMacrosItems(macros)}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "audio_macro",
 	}
+	b.s = &b.first
+	b.s.node.SetProblems("/data/macros", itemProblems(macros))
 	return b
 }
 
 // Language sets "language": language used for the spoken items of the macro,
 // for example "en-us".
 func (b *AudioMacroBuilder) Language(v string) *AudioMacroBuilder {
-	b.data.Language = &v
+	b.edit().data.Language = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *AudioMacroBuilder) SkipModule(v bool) *AudioMacroBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -898,34 +972,76 @@ func (b *AudioMacroBuilder) SkipModule(v bool) *AudioMacroBuilder {
 //
 // Default: ["1","2","3","4","5","6","7","8","9","*","0","#"].
 func (b *AudioMacroBuilder) Terminators(v ...string) *AudioMacroBuilder {
-	b.data.Terminators = v
+	b.edit().data.Terminators = v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *AudioMacroBuilder) Then(next Builder) *AudioMacroBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *AudioMacroBuilder) Branch(key string, next Builder) *AudioMacroBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *AudioMacroBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *AudioMacroBuilder) edit() *audioMacroBuilderState {
+	if b.shared {
+		c := &audioMacroBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *AudioMacroBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *AudioMacroBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *AudioMacroBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -17,8 +17,12 @@ const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzge
 // timing).
 type AudioMacroToneData struct {
 	// Length of the silence after each tone burst, in milliseconds.
+	//
+	// Kazoo counts it in milliseconds.
 	DurationOff *int64 `json:"duration_off,omitempty"`
 	// Length of each tone burst, in milliseconds.
+	//
+	// Kazoo counts it in milliseconds.
 	DurationOn *int64 `json:"duration_on,omitempty"`
 	// Frequencies, in hertz, mixed together to form the tone.
 	Frequencies []int64 `json:"frequencies,omitempty"`

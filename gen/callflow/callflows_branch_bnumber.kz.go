@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -162,8 +164,25 @@ func (x *BranchBnumberData) ModuleName() string {
 }
 
 // BranchBnumberBuilder builds a "branch_bnumber" callflow node; start one with
-// BranchBnumber. Setters return the builder, so calls chain.
+// BranchBnumber.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type BranchBnumberBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *branchBnumberBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  branchBnumberBuilderState
+}
+
+// branchBnumberBuilderState is a "branch_bnumber" node and its data, allocated
+// together.
+type branchBnumberBuilderState struct {
 	node Node
 	data BranchBnumberData
 }
@@ -173,11 +192,12 @@ type BranchBnumberBuilder struct {
 // Data for the branch_bnumber callflow action, which routes the call using the
 // number captured from the dialed feature code.
 func BranchBnumber() *BranchBnumberBuilder {
-	b := &BranchBnumberBuilder{data: BranchBnumberData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &BranchBnumberBuilder{first: branchBnumberBuilderState{data: BranchBnumberData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "branch_bnumber",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -186,55 +206,120 @@ func BranchBnumber() *BranchBnumberBuilder {
 //
 // Default: false.
 func (b *BranchBnumberBuilder) Hunt(v bool) *BranchBnumberBuilder {
-	b.data.Hunt = &v
+	b.edit().data.Hunt = &v
 	return b
 }
 
 // HuntAllow sets "hunt_allow": regular expression the captured number must
 // match for that lookup to be allowed.
 func (b *BranchBnumberBuilder) HuntAllow(v string) *BranchBnumberBuilder {
-	b.data.HuntAllow = &v
+	b.edit().data.HuntAllow = &v
 	return b
 }
 
 // HuntDeny sets "hunt_deny": regular expression that blocks the lookup for any
 // captured number it matches.
 func (b *BranchBnumberBuilder) HuntDeny(v string) *BranchBnumberBuilder {
-	b.data.HuntDeny = &v
+	b.edit().data.HuntDeny = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *BranchBnumberBuilder) SkipModule(v bool) *BranchBnumberBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *BranchBnumberBuilder) Then(next Builder) *BranchBnumberBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys branch_bnumber reads
+// have their own methods, OnNumber; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those branch_bnumber never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *BranchBnumberBuilder) Branch(key string, next Builder) *BranchBnumberBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnNumber sets the child Kazoo runs under the key number, one of the captured
+// numbers such as "1000".
+//
+// The number captured by the callflow's pattern, after the account's E.164
+// converters: a short extension such as "1000" stays as it is, a ten-digit
+// NANP number gains "+1".
+//
+// Kazoo takes it when hunt is off and the callflow's pattern captured this
+// number. Only when hunt is false (the default).
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Kazoo accepts a child under any key, so a number that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *BranchBnumberBuilder) OnNumber(number string, next Builder) *BranchBnumberBuilder {
+	b.setChild(number, next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *BranchBnumberBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *BranchBnumberBuilder) edit() *branchBnumberBuilderState {
+	if b.shared {
+		c := &branchBnumberBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *BranchBnumberBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *BranchBnumberBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *BranchBnumberBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

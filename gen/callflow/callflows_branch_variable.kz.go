@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -191,8 +193,25 @@ func (x BranchVariableScope) Validate() error {
 }
 
 // BranchVariableBuilder builds a "branch_variable" callflow node; start one
-// with BranchVariable. Setters return the builder, so calls chain.
+// with BranchVariable.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type BranchVariableBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *branchVariableBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  branchVariableBuilderState
+}
+
+// branchVariableBuilderState is a "branch_variable" node and its data,
+// allocated together.
+type branchVariableBuilderState struct {
 	node Node
 	data BranchVariableData
 }
@@ -202,11 +221,12 @@ type BranchVariableBuilder struct {
 // Data for the branch_variable callflow action, which picks the child branch
 // whose key equals the value of a variable.
 func BranchVariable() *BranchVariableBuilder {
-	b := &BranchVariableBuilder{data: BranchVariableData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &BranchVariableBuilder{first: branchVariableBuilderState{data: BranchVariableData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "branch_variable",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -216,14 +236,14 @@ func BranchVariable() *BranchVariableBuilder {
 //
 // Default: "custom_channel_vars".
 func (b *BranchVariableBuilder) Scope(v BranchVariableScope) *BranchVariableBuilder {
-	b.data.Scope = &v
+	b.edit().data.Scope = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *BranchVariableBuilder) SkipModule(v bool) *BranchVariableBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -232,34 +252,100 @@ func (b *BranchVariableBuilder) SkipModule(v bool) *BranchVariableBuilder {
 //
 // Default: "".
 func (b *BranchVariableBuilder) Variable(v string) *BranchVariableBuilder {
-	b.data.Variable = &v
+	b.edit().data.Variable = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *BranchVariableBuilder) Then(next Builder) *BranchVariableBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys branch_variable reads
+// have their own methods, OnValue; Branch reaches any other key (Kazoo accepts
+// any, Lint warns about those branch_variable never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *BranchVariableBuilder) Branch(key string, next Builder) *BranchVariableBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnValue sets the child Kazoo runs under the key value, one of the the
+// variable's values such as "sales".
+//
+// A value of the variable, compared as text and case-sensitively: true and
+// false become "true" and "false", numbers their decimal form.
+//
+// Kazoo takes it when the variable, read from scope (custom_channel_vars by
+// default; account, user, device or merged), has this value. Kazoo looks only
+// among the existing child keys.
+//
+// When the node has no such child: Kazoo continues to "_", as it does when the
+// variable is unset or its value cannot be turned into text.
+//
+// Kazoo accepts a child under any key, so a value that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *BranchVariableBuilder) OnValue(value string, next Builder) *BranchVariableBuilder {
+	b.setChild(value, next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *BranchVariableBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *BranchVariableBuilder) edit() *branchVariableBuilderState {
+	if b.shared {
+		c := &branchVariableBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *BranchVariableBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *BranchVariableBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *BranchVariableBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

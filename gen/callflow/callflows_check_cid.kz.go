@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -347,8 +349,23 @@ func (x *CheckCIDCallerIDExternal) Validate() error {
 func (x *CheckCIDCallerIDExternal) validate(v *kzrt.Validator) {}
 
 // CheckCIDBuilder builds a "check_cid" callflow node; start one with CheckCID.
-// Setters return the builder, so calls chain.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type CheckCIDBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *checkCIDBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  checkCIDBuilderState
+}
+
+// checkCIDBuilderState is a "check_cid" node and its data, allocated together.
+type checkCIDBuilderState struct {
 	node Node
 	data CheckCIDData
 }
@@ -358,17 +375,18 @@ type CheckCIDBuilder struct {
 // Data for the check_cid callflow action, which inspects the caller ID and
 // sends the call down the matching child branch.
 func CheckCID() *CheckCIDBuilder {
-	b := &CheckCIDBuilder{data: CheckCIDData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &CheckCIDBuilder{first: checkCIDBuilderState{data: CheckCIDData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "check_cid",
 	}
+	b.s = &b.first
 	return b
 }
 
 // CallerID sets "caller_id".
 func (b *CheckCIDBuilder) CallerID(v CheckCIDCallerID) *CheckCIDBuilder {
-	b.data.CallerID = &v
+	b.edit().data.CallerID = &v
 	return b
 }
 
@@ -378,14 +396,14 @@ func (b *CheckCIDBuilder) CallerID(v CheckCIDCallerID) *CheckCIDBuilder {
 //
 // Default: ".*".
 func (b *CheckCIDBuilder) Regex(v string) *CheckCIDBuilder {
-	b.data.Regex = &v
+	b.edit().data.Regex = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *CheckCIDBuilder) SkipModule(v bool) *CheckCIDBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -395,41 +413,137 @@ func (b *CheckCIDBuilder) SkipModule(v bool) *CheckCIDBuilder {
 //
 // Default: false.
 func (b *CheckCIDBuilder) UseAbsoluteMode(v bool) *CheckCIDBuilder {
-	b.data.UseAbsoluteMode = &v
+	b.edit().data.UseAbsoluteMode = &v
 	return b
 }
 
 // UserID sets "user_id": ID of a Kazoo user to treat as the call's owner,
 // replacing the owner found automatically.
 func (b *CheckCIDBuilder) UserID(v string) *CheckCIDBuilder {
-	b.data.UserID = &v
+	b.edit().data.UserID = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *CheckCIDBuilder) Then(next Builder) *CheckCIDBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys check_cid reads have
+// their own methods, OnMatch, OnNoMatch, OnCallerID; Branch reaches any other
+// key (Kazoo accepts any, Lint warns about those check_cid never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *CheckCIDBuilder) Branch(key string, next Builder) *CheckCIDBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnMatch sets the child Kazoo runs under the key "match" (Match); it is
+// Branch(Match, next).
+//
+// Kazoo takes it when the caller-ID number matches regex (default .*) and
+// use_absolute_mode is off. Only when use_absolute_mode is false (the
+// default).
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *CheckCIDBuilder) OnMatch(next Builder) *CheckCIDBuilder {
+	b.setChild(Match, next)
+	return b
+}
+
+// OnNoMatch sets the child Kazoo runs under the key "nomatch" (NoMatch); it is
+// Branch(NoMatch, next).
+//
+// Kazoo takes it when the caller-ID number does not match regex, in either
+// mode.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *CheckCIDBuilder) OnNoMatch(next Builder) *CheckCIDBuilder {
+	b.setChild(NoMatch, next)
+	return b
+}
+
+// OnCallerID sets the child Kazoo runs under the key callerID, one of the
+// caller-ID numbers (with use_absolute_mode) such as "+14158867900".
+//
+// The caller-ID number exactly as the call presents it, not normalised. A key
+// of another shape is taken only by a caller ID spelled exactly that way.
+//
+// Kazoo takes it when use_absolute_mode is on and the caller-ID number matches
+// regex: the child named after that number is tried. Only when
+// use_absolute_mode is true.
+//
+// When the node has no such child: Kazoo continues to "_", not to "nomatch".
+//
+// Kazoo accepts a child under any key, so a callerID that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *CheckCIDBuilder) OnCallerID(callerID string, next Builder) *CheckCIDBuilder {
+	b.setChild(callerID, next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *CheckCIDBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *CheckCIDBuilder) edit() *checkCIDBuilderState {
+	if b.shared {
+		c := &checkCIDBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *CheckCIDBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *CheckCIDBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *CheckCIDBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -5,17 +5,19 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
-// CidlistmatchData is the object callflows.cidlistmatch.
+// CIDListMatchData is the object callflows.cidlistmatch.
 //
 // Data for the cidlistmatch callflow action, which checks whether the caller's
 // number is in a caller ID list and branches on the result.
-type CidlistmatchData struct {
+type CIDListMatchData struct {
 	// ID of the caller ID list the caller's number is compared with.
 	ID *string `json:"id,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
@@ -31,7 +33,7 @@ type CidlistmatchData struct {
 }
 
 // GetID returns ID, or the zero value when it is unset or x is nil.
-func (x *CidlistmatchData) GetID() string {
+func (x *CIDListMatchData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
 	}
@@ -40,7 +42,7 @@ func (x *CidlistmatchData) GetID() string {
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset or x is
 // nil.
-func (x *CidlistmatchData) GetSkipModule() bool {
+func (x *CIDListMatchData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
 	}
@@ -48,7 +50,7 @@ func (x *CidlistmatchData) GetSkipModule() bool {
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
-func (x *CidlistmatchData) MarshalJSON() ([]byte, error) {
+func (x *CIDListMatchData) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.KzrtEncode(&e)
 	return e.Bytes()
@@ -56,7 +58,7 @@ func (x *CidlistmatchData) MarshalJSON() ([]byte, error) {
 
 // KzrtEncode is an implementation hook for kzrt, not meant to be called by
 // applications (use MarshalJSON): it appends x to e as JSON.
-func (x *CidlistmatchData) KzrtEncode(e *kzrt.Encoder) {
+func (x *CIDListMatchData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
 		e.Key("id")
@@ -75,15 +77,15 @@ func (x *CidlistmatchData) KzrtEncode(e *kzrt.Encoder) {
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
-func (x *CidlistmatchData) UnmarshalJSON(data []byte) error {
+func (x *CIDListMatchData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
 // KzrtDecode is an implementation hook for kzrt, not meant to be called by
 // applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
 // replacing what it held.
-func (x *CidlistmatchData) KzrtDecode(d *kzrt.Decoder) {
-	*x = CidlistmatchData{}
+func (x *CIDListMatchData) KzrtDecode(d *kzrt.Decoder) {
+	*x = CIDListMatchData{}
 	if !d.OpenObject() {
 		return
 	}
@@ -101,7 +103,7 @@ func (x *CidlistmatchData) KzrtDecode(d *kzrt.Decoder) {
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *CidlistmatchData) Validate() error {
+func (x *CIDListMatchData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
@@ -110,71 +112,161 @@ func (x *CidlistmatchData) Validate() error {
 // KzrtValidate is an implementation hook for kzrt, not meant to be called by
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
-func (x *CidlistmatchData) KzrtValidate(v *kzrt.Validator) {}
+func (x *CIDListMatchData) KzrtValidate(v *kzrt.Validator) {}
 
-// ModuleName returns "cidlistmatch", the module whose data CidlistmatchData
+// ModuleName returns "cidlistmatch", the module whose data CIDListMatchData
 // is.
-func (x *CidlistmatchData) ModuleName() string {
+func (x *CIDListMatchData) ModuleName() string {
 	return "cidlistmatch"
 }
 
-// CidlistmatchBuilder builds a "cidlistmatch" callflow node; start one with
-// Cidlistmatch. Setters return the builder, so calls chain.
-type CidlistmatchBuilder struct {
-	node Node
-	data CidlistmatchData
+// CIDListMatchBuilder builds a "cidlistmatch" callflow node; start one with
+// CIDListMatch.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
+type CIDListMatchBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *cidListMatchBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  cidListMatchBuilderState
 }
 
-// Cidlistmatch starts a "cidlistmatch" node.
+// cidListMatchBuilderState is a "cidlistmatch" node and its data, allocated
+// together.
+type cidListMatchBuilderState struct {
+	node Node
+	data CIDListMatchData
+}
+
+// CIDListMatch starts a "cidlistmatch" node.
 //
 // Data for the cidlistmatch callflow action, which checks whether the caller's
 // number is in a caller ID list and branches on the result.
-func Cidlistmatch() *CidlistmatchBuilder {
-	b := &CidlistmatchBuilder{data: CidlistmatchData{}}
-	b.node = Node{
-		Data:   &b.data,
+func CIDListMatch() *CIDListMatchBuilder {
+	b := &CIDListMatchBuilder{first: cidListMatchBuilderState{data: CIDListMatchData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "cidlistmatch",
 	}
+	b.s = &b.first
 	return b
 }
 
 // ID sets "id": ID of the caller ID list the caller's number is compared with.
-func (b *CidlistmatchBuilder) ID(v string) *CidlistmatchBuilder {
-	b.data.ID = &v
+func (b *CIDListMatchBuilder) ID(v string) *CIDListMatchBuilder {
+	b.edit().data.ID = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
-func (b *CidlistmatchBuilder) SkipModule(v bool) *CidlistmatchBuilder {
-	b.data.SkipModule = &v
+func (b *CIDListMatchBuilder) SkipModule(v bool) *CIDListMatchBuilder {
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
-func (b *CidlistmatchBuilder) Then(next Builder) *CidlistmatchBuilder {
-	b.node.SetChild(DefaultChild, next)
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
+func (b *CIDListMatchBuilder) Then(next Builder) *CIDListMatchBuilder {
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-func (b *CidlistmatchBuilder) Branch(key string, next Builder) *CidlistmatchBuilder {
-	b.node.SetChild(key, next)
+// Branch sets the child Kazoo runs under key. The keys cidlistmatch reads have
+// their own methods, OnMatch, OnNoMatch; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those cidlistmatch never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
+func (b *CIDListMatchBuilder) Branch(key string, next Builder) *CIDListMatchBuilder {
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
-func (b *CidlistmatchBuilder) Node() *Node {
-	return &b.node
+// OnMatch sets the child Kazoo runs under the key "match" (Match); it is
+// Branch(Match, next).
+//
+// Kazoo takes it when the caller ID starts with a prefix, or matches a regular
+// expression, of the list data.id.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *CIDListMatchBuilder) OnMatch(next Builder) *CIDListMatchBuilder {
+	b.setChild(Match, next)
+	return b
+}
+
+// OnNoMatch sets the child Kazoo runs under the key "nomatch" (NoMatch); it is
+// Branch(NoMatch, next).
+//
+// Kazoo takes it when the caller ID fits no entry of the list.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *CIDListMatchBuilder) OnNoMatch(next Builder) *CIDListMatchBuilder {
+	b.setChild(NoMatch, next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *CIDListMatchBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *CIDListMatchBuilder) edit() *cidListMatchBuilderState {
+	if b.shared {
+		c := &cidListMatchBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *CIDListMatchBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
-func (b *CidlistmatchBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+func (b *CIDListMatchBuilder) MarshalJSON() ([]byte, error) {
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
-func (b *CidlistmatchBuilder) Validate() error {
-	return b.node.Validate()
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
+func (b *CIDListMatchBuilder) Validate() error {
+	return b.s.node.Validate()
 }

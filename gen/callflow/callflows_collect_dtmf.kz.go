@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -21,7 +24,7 @@ type CollectDTMFData struct {
 	// Time allowed between one keypress and the next, in milliseconds (at
 	// least 1).
 	//
-	// At least 1.
+	// Kazoo counts it in milliseconds. At least 1.
 	InterdigitTimeout *int64 `json:"interdigit_timeout,omitempty"`
 	// Maximum number of digits to gather; collection stops once this many are
 	// pressed. Defaults to 1.
@@ -39,11 +42,11 @@ type CollectDTMFData struct {
 	// pressed.
 	//
 	// Items must be unique.
-	Terminators []CollectDTMFTerminatorsItem `json:"terminators,omitempty"`
+	Terminators []CollectDTMFTerminator `json:"terminators,omitempty"`
 	// Time allowed for the first keypress, in milliseconds; defaults to 5000
 	// (5 seconds).
 	//
-	// At least 1. Default: 5000.
+	// Kazoo counts it in milliseconds. At least 1. Default: 5000.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
@@ -197,9 +200,9 @@ func (x *CollectDTMFData) KzrtDecode(d *kzrt.Decoder) {
 			x.Terminator = new(CollectDTMFTerminator(d.String()))
 		case "terminators":
 			if d.OpenArray() {
-				x.Terminators = []CollectDTMFTerminatorsItem{}
+				x.Terminators = []CollectDTMFTerminator{}
 				for d.NextElem() {
-					x.Terminators = append(x.Terminators, CollectDTMFTerminatorsItem(d.String()))
+					x.Terminators = append(x.Terminators, CollectDTMFTerminator(d.String()))
 				}
 			}
 		case "timeout":
@@ -263,7 +266,7 @@ func (x *CollectDTMFData) KzrtValidate(v *kzrt.Validator) {
 	}
 	if x.Terminators != nil {
 		v.Push("terminators")
-		kzrt.Unique(v, x.Terminators, func(e *kzrt.Encoder, item CollectDTMFTerminatorsItem) {
+		kzrt.Unique(v, x.Terminators, func(e *kzrt.Encoder, item CollectDTMFTerminator) {
 			e.String(string(item))
 		})
 		for i, item := range x.Terminators {
@@ -337,44 +340,26 @@ func (x CollectDTMFTerminator) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"0\", \"#\", \"*\"")
 }
 
-// CollectDTMFTerminatorsItem is the set of values of "terminators.item" in
-// callflows.collect_dtmf.
-type CollectDTMFTerminatorsItem string
-
-// The values of CollectDTMFTerminatorsItem.
-const (
-	CollectDTMFTerminatorsItem1    CollectDTMFTerminatorsItem = "1"
-	CollectDTMFTerminatorsItem2    CollectDTMFTerminatorsItem = "2"
-	CollectDTMFTerminatorsItem3    CollectDTMFTerminatorsItem = "3"
-	CollectDTMFTerminatorsItem4    CollectDTMFTerminatorsItem = "4"
-	CollectDTMFTerminatorsItem5    CollectDTMFTerminatorsItem = "5"
-	CollectDTMFTerminatorsItem6    CollectDTMFTerminatorsItem = "6"
-	CollectDTMFTerminatorsItem7    CollectDTMFTerminatorsItem = "7"
-	CollectDTMFTerminatorsItem8    CollectDTMFTerminatorsItem = "8"
-	CollectDTMFTerminatorsItem9    CollectDTMFTerminatorsItem = "9"
-	CollectDTMFTerminatorsItem0    CollectDTMFTerminatorsItem = "0"
-	CollectDTMFTerminatorsItemHash CollectDTMFTerminatorsItem = "#"
-	CollectDTMFTerminatorsItemStar CollectDTMFTerminatorsItem = "*"
-)
-
-// Valid reports whether x is one of the values of CollectDTMFTerminatorsItem.
-func (x CollectDTMFTerminatorsItem) Valid() bool {
-	switch x {
-	case CollectDTMFTerminatorsItem1, CollectDTMFTerminatorsItem2, CollectDTMFTerminatorsItem3, CollectDTMFTerminatorsItem4, CollectDTMFTerminatorsItem5, CollectDTMFTerminatorsItem6, CollectDTMFTerminatorsItem7, CollectDTMFTerminatorsItem8, CollectDTMFTerminatorsItem9, CollectDTMFTerminatorsItem0, CollectDTMFTerminatorsItemHash, CollectDTMFTerminatorsItemStar:
-		return true
-	}
-	return false
-}
-
-// Validate returns an error when x is not one of the values of
-// CollectDTMFTerminatorsItem.
-func (x CollectDTMFTerminatorsItem) Validate() error {
-	return kzrt.CheckEnum(x.Valid(), string(x), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"0\", \"#\", \"*\"")
-}
-
 // CollectDTMFBuilder builds a "collect_dtmf" callflow node; start one with
-// CollectDTMF. Setters return the builder, so calls chain.
+// CollectDTMF.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type CollectDTMFBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *collectDTMFBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  collectDTMFBuilderState
+}
+
+// collectDTMFBuilderState is a "collect_dtmf" node and its data, allocated
+// together.
+type collectDTMFBuilderState struct {
 	node Node
 	data CollectDTMFData
 }
@@ -384,27 +369,29 @@ type CollectDTMFBuilder struct {
 // Data for the collect_dtmf callflow action, which gathers keypad digits from
 // the caller and stores them for later actions.
 func CollectDTMF() *CollectDTMFBuilder {
-	b := &CollectDTMFBuilder{data: CollectDTMFData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &CollectDTMFBuilder{first: collectDTMFBuilderState{data: CollectDTMFData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "collect_dtmf",
 	}
+	b.s = &b.first
 	return b
 }
 
 // CollectionName sets "collection_name": name of the key under which the
 // collected digits are saved.
 func (b *CollectDTMFBuilder) CollectionName(v string) *CollectDTMFBuilder {
-	b.data.CollectionName = &v
+	b.edit().data.CollectionName = &v
 	return b
 }
 
 // InterdigitTimeout sets "interdigit_timeout": time allowed between one
 // keypress and the next, in milliseconds (at least 1).
 //
-// At least 1.
+// Kazoo counts it in milliseconds. At least 1.
 func (b *CollectDTMFBuilder) InterdigitTimeout(v int64) *CollectDTMFBuilder {
-	b.data.InterdigitTimeout = &v
+	b.edit().data.InterdigitTimeout = &v
+	b.edit().node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
@@ -413,14 +400,14 @@ func (b *CollectDTMFBuilder) InterdigitTimeout(v int64) *CollectDTMFBuilder {
 //
 // At least 1. Default: 1.
 func (b *CollectDTMFBuilder) MaxDigits(v int64) *CollectDTMFBuilder {
-	b.data.MaxDigits = &v
+	b.edit().data.MaxDigits = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *CollectDTMFBuilder) SkipModule(v bool) *CollectDTMFBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -429,7 +416,7 @@ func (b *CollectDTMFBuilder) SkipModule(v bool) *CollectDTMFBuilder {
 //
 // Default: "#".
 func (b *CollectDTMFBuilder) Terminator(v CollectDTMFTerminator) *CollectDTMFBuilder {
-	b.data.Terminator = &v
+	b.edit().data.Terminator = &v
 	return b
 }
 
@@ -437,44 +424,114 @@ func (b *CollectDTMFBuilder) Terminator(v CollectDTMFTerminator) *CollectDTMFBui
 // ends collection early when pressed.
 //
 // Items must be unique.
-func (b *CollectDTMFBuilder) Terminators(v ...CollectDTMFTerminatorsItem) *CollectDTMFBuilder {
-	b.data.Terminators = v
+func (b *CollectDTMFBuilder) Terminators(v ...CollectDTMFTerminator) *CollectDTMFBuilder {
+	b.edit().data.Terminators = v
 	return b
 }
 
 // Timeout sets "timeout": time allowed for the first keypress, in
 // milliseconds; defaults to 5000 (5 seconds).
 //
-// At least 1. Default: 5000.
+// Kazoo counts it in milliseconds. At least 1. Default: 5000.
 func (b *CollectDTMFBuilder) Timeout(v int64) *CollectDTMFBuilder {
-	b.data.Timeout = &v
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
+	return b
+}
+
+// InterdigitTimeoutDuration sets "interdigit_timeout", which Kazoo counts in
+// milliseconds, from a time.Duration: 1500*time.Millisecond sets 1500. A
+// negative duration, or one that is no whole number of milliseconds, is not
+// set, and Validate reports it rather than rounding. InterdigitTimeout is the
+// same with the number itself.
+func (b *CollectDTMFBuilder) InterdigitTimeoutDuration(d time.Duration) *CollectDTMFBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.edit().node.SetProblem("/data/interdigit_timeout", err)
+	if err == nil {
+		b.edit().data.InterdigitTimeout = &n
+	}
+	return b
+}
+
+// TimeoutDuration sets "timeout", which Kazoo counts in milliseconds, from a
+// time.Duration: 1500*time.Millisecond sets 1500. A negative duration, or one
+// that is no whole number of milliseconds, is not set, and Validate reports it
+// rather than rounding. Timeout is the same with the number itself.
+func (b *CollectDTMFBuilder) TimeoutDuration(d time.Duration) *CollectDTMFBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.edit().node.SetProblem("/data/timeout", err)
+	if err == nil {
+		b.edit().data.Timeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *CollectDTMFBuilder) Then(next Builder) *CollectDTMFBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *CollectDTMFBuilder) Branch(key string, next Builder) *CollectDTMFBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *CollectDTMFBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *CollectDTMFBuilder) edit() *collectDTMFBuilderState {
+	if b.shared {
+		c := &collectDTMFBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *CollectDTMFBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *CollectDTMFBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *CollectDTMFBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -6,6 +6,8 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -475,9 +477,50 @@ func (x *ConferenceWelcomePrompt) Validate() error {
 // validate records every problem of x in v, at v's current location.
 func (x *ConferenceWelcomePrompt) validate(v *kzrt.Validator) {}
 
+// ConferencePlayEntryToneFromBool returns a ConferencePlayEntryTone holding v,
+// a boolean.
+func ConferencePlayEntryToneFromBool(v bool) ConferencePlayEntryTone {
+	return ConferencePlayEntryTone{Bool: &v}
+}
+
+// ConferencePlayEntryToneFromString returns a ConferencePlayEntryTone holding
+// v, a string.
+func ConferencePlayEntryToneFromString(v string) ConferencePlayEntryTone {
+	return ConferencePlayEntryTone{String: &v}
+}
+
+// ConferencePlayExitToneFromBool returns a ConferencePlayExitTone holding v, a
+// boolean.
+func ConferencePlayExitToneFromBool(v bool) ConferencePlayExitTone {
+	return ConferencePlayExitTone{Bool: &v}
+}
+
+// ConferencePlayExitToneFromString returns a ConferencePlayExitTone holding v,
+// a string.
+func ConferencePlayExitToneFromString(v string) ConferencePlayExitTone {
+	return ConferencePlayExitTone{String: &v}
+}
+
 // ConferenceBuilder builds a "conference" callflow node; start one with
-// Conference. Setters return the builder, so calls chain.
+// Conference.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type ConferenceBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *conferenceBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  conferenceBuilderState
+}
+
+// conferenceBuilderState is a "conference" node and its data, allocated
+// together.
+type conferenceBuilderState struct {
 	node Node
 	data ConferenceData
 }
@@ -487,11 +530,12 @@ type ConferenceBuilder struct {
 // Data for the conference callflow action, which places the caller into a
 // conference.
 func Conference() *ConferenceBuilder {
-	b := &ConferenceBuilder{data: ConferenceData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &ConferenceBuilder{first: conferenceBuilderState{data: ConferenceData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "conference",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -499,7 +543,7 @@ func Conference() *ConferenceBuilder {
 // conferences schema, used to set up an ad-hoc conference instead of joining a
 // stored one.
 func (b *ConferenceBuilder) Config(v Conferences) *ConferenceBuilder {
-	b.data.Config = &v
+	b.edit().data.Config = &v
 	return b
 }
 
@@ -508,14 +552,14 @@ func (b *ConferenceBuilder) Config(v Conferences) *ConferenceBuilder {
 //
 // Length 32 to 32 characters.
 func (b *ConferenceBuilder) ID(v string) *ConferenceBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
 // Moderator sets "moderator": if true, the caller joins as a moderator rather
 // than as an ordinary participant.
 func (b *ConferenceBuilder) Moderator(v bool) *ConferenceBuilder {
-	b.data.Moderator = &v
+	b.edit().data.Moderator = &v
 	return b
 }
 
@@ -523,7 +567,7 @@ func (b *ConferenceBuilder) Moderator(v bool) *ConferenceBuilder {
 // participant joins: a boolean turns the tone on or off, a string names the
 // tone to play.
 func (b *ConferenceBuilder) PlayEntryTone(v ConferencePlayEntryTone) *ConferenceBuilder {
-	b.data.PlayEntryTone = &v
+	b.edit().data.PlayEntryTone = &v
 	return b
 }
 
@@ -531,48 +575,90 @@ func (b *ConferenceBuilder) PlayEntryTone(v ConferencePlayEntryTone) *Conference
 // participant leaves: a boolean turns the tone on or off, a string names the
 // tone to play.
 func (b *ConferenceBuilder) PlayExitTone(v ConferencePlayExitTone) *ConferenceBuilder {
-	b.data.PlayExitTone = &v
+	b.edit().data.PlayExitTone = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *ConferenceBuilder) SkipModule(v bool) *ConferenceBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // WelcomePrompt sets "welcome_prompt": settings for the greeting the caller
 // hears when joining the conference.
 func (b *ConferenceBuilder) WelcomePrompt(v ConferenceWelcomePrompt) *ConferenceBuilder {
-	b.data.WelcomePrompt = &v
+	b.edit().data.WelcomePrompt = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *ConferenceBuilder) Then(next Builder) *ConferenceBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *ConferenceBuilder) Branch(key string, next Builder) *ConferenceBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *ConferenceBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *ConferenceBuilder) edit() *conferenceBuilderState {
+	if b.shared {
+		c := &conferenceBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *ConferenceBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *ConferenceBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *ConferenceBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -6,6 +6,8 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -476,9 +478,50 @@ func (x *ConferenceFeatureWelcomePrompt) Validate() error {
 // validate records every problem of x in v, at v's current location.
 func (x *ConferenceFeatureWelcomePrompt) validate(v *kzrt.Validator) {}
 
+// ConferenceFeaturePlayEntryToneFromBool returns a
+// ConferenceFeaturePlayEntryTone holding v, a boolean.
+func ConferenceFeaturePlayEntryToneFromBool(v bool) ConferenceFeaturePlayEntryTone {
+	return ConferenceFeaturePlayEntryTone{Bool: &v}
+}
+
+// ConferenceFeaturePlayEntryToneFromString returns a
+// ConferenceFeaturePlayEntryTone holding v, a string.
+func ConferenceFeaturePlayEntryToneFromString(v string) ConferenceFeaturePlayEntryTone {
+	return ConferenceFeaturePlayEntryTone{String: &v}
+}
+
+// ConferenceFeaturePlayExitToneFromBool returns a
+// ConferenceFeaturePlayExitTone holding v, a boolean.
+func ConferenceFeaturePlayExitToneFromBool(v bool) ConferenceFeaturePlayExitTone {
+	return ConferenceFeaturePlayExitTone{Bool: &v}
+}
+
+// ConferenceFeaturePlayExitToneFromString returns a
+// ConferenceFeaturePlayExitTone holding v, a string.
+func ConferenceFeaturePlayExitToneFromString(v string) ConferenceFeaturePlayExitTone {
+	return ConferenceFeaturePlayExitTone{String: &v}
+}
+
 // ConferenceFeatureBuilder builds a "conference_feature" callflow node; start
-// one with ConferenceFeature. Setters return the builder, so calls chain.
+// one with ConferenceFeature.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type ConferenceFeatureBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *conferenceFeatureBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  conferenceFeatureBuilderState
+}
+
+// conferenceFeatureBuilderState is a "conference_feature" node and its data,
+// allocated together.
+type conferenceFeatureBuilderState struct {
 	node Node
 	data ConferenceFeatureData
 }
@@ -488,11 +531,12 @@ type ConferenceFeatureBuilder struct {
 // Data for the conference feature code, which places the caller into a
 // conference.
 func ConferenceFeature() *ConferenceFeatureBuilder {
-	b := &ConferenceFeatureBuilder{data: ConferenceFeatureData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &ConferenceFeatureBuilder{first: conferenceFeatureBuilderState{data: ConferenceFeatureData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "conference_feature",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -500,7 +544,7 @@ func ConferenceFeature() *ConferenceFeatureBuilder {
 // conferences schema, used to set up an ad-hoc conference instead of joining a
 // stored one.
 func (b *ConferenceFeatureBuilder) Config(v Conferences) *ConferenceFeatureBuilder {
-	b.data.Config = &v
+	b.edit().data.Config = &v
 	return b
 }
 
@@ -509,14 +553,14 @@ func (b *ConferenceFeatureBuilder) Config(v Conferences) *ConferenceFeatureBuild
 //
 // Length 32 to 32 characters.
 func (b *ConferenceFeatureBuilder) ID(v string) *ConferenceFeatureBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
 // Moderator sets "moderator": if true, the caller joins as a moderator rather
 // than as an ordinary participant.
 func (b *ConferenceFeatureBuilder) Moderator(v bool) *ConferenceFeatureBuilder {
-	b.data.Moderator = &v
+	b.edit().data.Moderator = &v
 	return b
 }
 
@@ -524,7 +568,7 @@ func (b *ConferenceFeatureBuilder) Moderator(v bool) *ConferenceFeatureBuilder {
 // participant joins: a boolean turns the tone on or off, a string names the
 // tone to play.
 func (b *ConferenceFeatureBuilder) PlayEntryTone(v ConferenceFeaturePlayEntryTone) *ConferenceFeatureBuilder {
-	b.data.PlayEntryTone = &v
+	b.edit().data.PlayEntryTone = &v
 	return b
 }
 
@@ -532,48 +576,90 @@ func (b *ConferenceFeatureBuilder) PlayEntryTone(v ConferenceFeaturePlayEntryTon
 // participant leaves: a boolean turns the tone on or off, a string names the
 // tone to play.
 func (b *ConferenceFeatureBuilder) PlayExitTone(v ConferenceFeaturePlayExitTone) *ConferenceFeatureBuilder {
-	b.data.PlayExitTone = &v
+	b.edit().data.PlayExitTone = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *ConferenceFeatureBuilder) SkipModule(v bool) *ConferenceFeatureBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // WelcomePrompt sets "welcome_prompt": settings for the greeting the caller
 // hears when joining the conference.
 func (b *ConferenceFeatureBuilder) WelcomePrompt(v ConferenceFeatureWelcomePrompt) *ConferenceFeatureBuilder {
-	b.data.WelcomePrompt = &v
+	b.edit().data.WelcomePrompt = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *ConferenceFeatureBuilder) Then(next Builder) *ConferenceFeatureBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *ConferenceFeatureBuilder) Branch(key string, next Builder) *ConferenceFeatureBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *ConferenceFeatureBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *ConferenceFeatureBuilder) edit() *conferenceFeatureBuilderState {
+	if b.shared {
+		c := &conferenceFeatureBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *ConferenceFeatureBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *ConferenceFeatureBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *ConferenceFeatureBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -30,7 +32,7 @@ type DeviceData struct {
 	// Seconds to wait before the device starts ringing; defaults to 0 (ring at
 	// once).
 	//
-	// Default: 0.
+	// Kazoo counts it in seconds. Default: 0.
 	Delay *int64 `json:"delay,omitempty"`
 	// How the device's endpoints are rung: all together ("simultaneous", the
 	// default) or one after another ("single").
@@ -49,7 +51,7 @@ type DeviceData struct {
 	// Seconds to wait for the device to answer and be connected; defaults to
 	// 0.
 	//
-	// Default: 0.
+	// Kazoo counts it in seconds. Default: 0.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
@@ -331,19 +333,35 @@ func (x DeviceDialStrategy) Validate() error {
 }
 
 // DeviceBuilder builds a "device" callflow node; start one with Device.
-// Setters return the builder, so calls chain.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type DeviceBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *deviceBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  deviceBuilderState
+}
+
+// deviceBuilderState is a "device" node and its data, allocated together.
+type deviceBuilderState struct {
 	node Node
 	data DeviceData
 }
 
 // Device starts a "device" node.
 func Device() *DeviceBuilder {
-	b := &DeviceBuilder{data: DeviceData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &DeviceBuilder{first: deviceBuilderState{data: DeviceData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "device",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -352,7 +370,7 @@ func Device() *DeviceBuilder {
 //
 // Support level: supported.
 func (b *DeviceBuilder) CanCallSelf(v bool) *DeviceBuilder {
-	b.data.CanCallSelf = &v
+	b.edit().data.CanCallSelf = &v
 	return b
 }
 
@@ -361,23 +379,27 @@ func (b *DeviceBuilder) CanCallSelf(v bool) *DeviceBuilder {
 //
 // Support level: alpha.
 func (b *DeviceBuilder) CanTextSelf(v bool) *DeviceBuilder {
-	b.data.CanTextSelf = &v
+	b.edit().data.CanTextSelf = &v
 	return b
 }
 
 // CustomSIPHeaders sets "custom_sip_headers": extra SIP headers to send to the
 // device, as an object mapping each header name to its value.
-func (b *DeviceBuilder) CustomSIPHeaders(v map[string]json.RawMessage) *DeviceBuilder {
-	b.data.CustomSIPHeaders = v
+//
+// It takes CustomSIPHeaders, as every builder with this property does, and
+// stores each value as a JSON string.
+func (b *DeviceBuilder) CustomSIPHeaders(v CustomSIPHeaders) *DeviceBuilder {
+	b.edit().data.CustomSIPHeaders = kzrt.JSONStrings(v)
 	return b
 }
 
 // Delay sets "delay": seconds to wait before the device starts ringing;
 // defaults to 0 (ring at once).
 //
-// Default: 0.
+// Kazoo counts it in seconds. Default: 0.
 func (b *DeviceBuilder) Delay(v int64) *DeviceBuilder {
-	b.data.Delay = &v
+	b.edit().data.Delay = &v
+	b.edit().node.SetProblem("/data/delay", nil)
 	return b
 }
 
@@ -386,70 +408,183 @@ func (b *DeviceBuilder) Delay(v int64) *DeviceBuilder {
 //
 // Default: "simultaneous".
 func (b *DeviceBuilder) DialStrategy(v DeviceDialStrategy) *DeviceBuilder {
-	b.data.DialStrategy = &v
+	b.edit().data.DialStrategy = &v
 	return b
 }
 
 // ID sets "id": ID of the device to ring.
 func (b *DeviceBuilder) ID(v string) *DeviceBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *DeviceBuilder) SkipModule(v bool) *DeviceBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // StaticInvite sets "static_invite": SIP username to use in the INVITE instead
 // of the device's own.
 func (b *DeviceBuilder) StaticInvite(v string) *DeviceBuilder {
-	b.data.StaticInvite = &v
+	b.edit().data.StaticInvite = &v
 	return b
 }
 
 // SuppressClid sets "suppress_clid": if true, no caller ID is shown to the
 // device.
 func (b *DeviceBuilder) SuppressClid(v bool) *DeviceBuilder {
-	b.data.SuppressClid = &v
+	b.edit().data.SuppressClid = &v
 	return b
 }
 
 // Timeout sets "timeout": seconds to wait for the device to answer and be
 // connected; defaults to 0.
 //
-// Default: 0.
+// Kazoo counts it in seconds. Default: 0.
 func (b *DeviceBuilder) Timeout(v int64) *DeviceBuilder {
-	b.data.Timeout = &v
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
+	return b
+}
+
+// DelayDuration sets "delay", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Delay is the same with the number itself.
+func (b *DeviceBuilder) DelayDuration(d time.Duration) *DeviceBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/delay", err)
+	if err == nil {
+		b.edit().data.Delay = &n
+	}
+	return b
+}
+
+// TimeoutDuration sets "timeout", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Timeout is the same with the number itself.
+func (b *DeviceBuilder) TimeoutDuration(d time.Duration) *DeviceBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/timeout", err)
+	if err == nil {
+		b.edit().data.Timeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *DeviceBuilder) Then(next Builder) *DeviceBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys device reads have their
+// own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo accepts
+// any, Lint warns about those device never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *DeviceBuilder) Branch(key string, next Builder) *DeviceBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnCause sets the child Kazoo runs under the key cause, a hangup cause such
+// as Busy ("USER_BUSY"); Cause("MEDIA_TIMEOUT") names any other.
+//
+// Why the call attempt failed: a FreeSWITCH hangup-cause name in upper case,
+// such as USER_BUSY. Tried before the SIP code.
+//
+// Kazoo takes it when the call attempt fails and its cause names this child.
+//
+// When the node has no such child: the child named after the SIP code is tried
+// next.
+//
+// Kazoo accepts a child under any key, so a cause that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *DeviceBuilder) OnCause(cause Cause, next Builder) *DeviceBuilder {
+	b.setChild(string(cause), next)
+	return b
+}
+
+// OnSIPCode sets the child Kazoo runs under the key for sipCode, written
+// "sip:%d" (OnSIPCode(486, next) is "sip:486"): one of the SIP codes such as
+// sip:486.
+//
+// The SIP status that ended the failed attempt, written "sip:" in lower case
+// then the three digits. "486" or "SIP:486" never match.
+//
+// Kazoo takes it when the call attempt fails, no child is named after its
+// cause, and its SIP code names this child.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Kazoo accepts a child under any key, so a sipCode that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *DeviceBuilder) OnSIPCode(sipCode int, next Builder) *DeviceBuilder {
+	b.setChild("sip:"+strconv.Itoa(sipCode), next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *DeviceBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *DeviceBuilder) edit() *deviceBuilderState {
+	if b.shared {
+		c := &deviceBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *DeviceBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *DeviceBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *DeviceBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

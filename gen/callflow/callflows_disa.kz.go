@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -23,6 +26,8 @@ type DisaData struct {
 	EnforceCallRestriction *bool `json:"enforce_call_restriction,omitempty"`
 	// Time allowed between keypresses, in milliseconds; raise it to give
 	// callers longer. Kazoo's system default applies when unset.
+	//
+	// Kazoo counts it in milliseconds.
 	Interdigit *int64 `json:"interdigit,omitempty"`
 	// Longest destination number, in digits, that the caller may enter;
 	// defaults to 15.
@@ -341,9 +346,24 @@ func (x DisaPreconnectAudio) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"dialtone\", \"ringing\"")
 }
 
-// DisaBuilder builds a "disa" callflow node; start one with Disa. Setters
-// return the builder, so calls chain.
+// DisaBuilder builds a "disa" callflow node; start one with Disa.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type DisaBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *disaBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  disaBuilderState
+}
+
+// disaBuilderState is a "disa" node and its data, allocated together.
+type disaBuilderState struct {
 	node Node
 	data DisaData
 }
@@ -353,11 +373,12 @@ type DisaBuilder struct {
 // Data for the DISA (direct inward system access) callflow action, which lets
 // an outside caller place calls through the account.
 func Disa() *DisaBuilder {
-	b := &DisaBuilder{data: DisaData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &DisaBuilder{first: disaBuilderState{data: DisaData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "disa",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -367,15 +388,18 @@ func Disa() *DisaBuilder {
 //
 // Default: false.
 func (b *DisaBuilder) EnforceCallRestriction(v bool) *DisaBuilder {
-	b.data.EnforceCallRestriction = &v
+	b.edit().data.EnforceCallRestriction = &v
 	return b
 }
 
 // Interdigit sets "interdigit": time allowed between keypresses, in
 // milliseconds; raise it to give callers longer. Kazoo's system default
 // applies when unset.
+//
+// Kazoo counts it in milliseconds.
 func (b *DisaBuilder) Interdigit(v int64) *DisaBuilder {
-	b.data.Interdigit = &v
+	b.edit().data.Interdigit = &v
+	b.edit().node.SetProblem("/data/interdigit", nil)
 	return b
 }
 
@@ -384,7 +408,7 @@ func (b *DisaBuilder) Interdigit(v int64) *DisaBuilder {
 //
 // Default: 15.
 func (b *DisaBuilder) MaxDigits(v int64) *DisaBuilder {
-	b.data.MaxDigits = &v
+	b.edit().data.MaxDigits = &v
 	return b
 }
 
@@ -393,7 +417,7 @@ func (b *DisaBuilder) MaxDigits(v int64) *DisaBuilder {
 //
 // Default: "".
 func (b *DisaBuilder) PIN(v string) *DisaBuilder {
-	b.data.PIN = &v
+	b.edit().data.PIN = &v
 	return b
 }
 
@@ -402,7 +426,7 @@ func (b *DisaBuilder) PIN(v string) *DisaBuilder {
 //
 // Default: "dialtone".
 func (b *DisaBuilder) PreconnectAudio(v DisaPreconnectAudio) *DisaBuilder {
-	b.data.PreconnectAudio = &v
+	b.edit().data.PreconnectAudio = &v
 	return b
 }
 
@@ -411,7 +435,7 @@ func (b *DisaBuilder) PreconnectAudio(v DisaPreconnectAudio) *DisaBuilder {
 //
 // Default: 3.
 func (b *DisaBuilder) Retries(v int64) *DisaBuilder {
-	b.data.Retries = &v
+	b.edit().data.Retries = &v
 	return b
 }
 
@@ -420,14 +444,14 @@ func (b *DisaBuilder) Retries(v int64) *DisaBuilder {
 //
 // Default: 1.
 func (b *DisaBuilder) RingRepeatCount(v int64) *DisaBuilder {
-	b.data.RingRepeatCount = &v
+	b.edit().data.RingRepeatCount = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *DisaBuilder) SkipModule(v bool) *DisaBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -435,34 +459,90 @@ func (b *DisaBuilder) SkipModule(v bool) *DisaBuilder {
 // through DISA show the account's external caller ID instead of the caller's
 // own.
 func (b *DisaBuilder) UseAccountCallerID(v bool) *DisaBuilder {
-	b.data.UseAccountCallerID = &v
+	b.edit().data.UseAccountCallerID = &v
+	return b
+}
+
+// InterdigitDuration sets "interdigit", which Kazoo counts in milliseconds,
+// from a time.Duration: 1500*time.Millisecond sets 1500. A negative duration,
+// or one that is no whole number of milliseconds, is not set, and Validate
+// reports it rather than rounding. Interdigit is the same with the number
+// itself.
+func (b *DisaBuilder) InterdigitDuration(d time.Duration) *DisaBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.edit().node.SetProblem("/data/interdigit", err)
+	if err == nil {
+		b.edit().data.Interdigit = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *DisaBuilder) Then(next Builder) *DisaBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *DisaBuilder) Branch(key string, next Builder) *DisaBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *DisaBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *DisaBuilder) edit() *disaBuilderState {
+	if b.shared {
+		c := &disaBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *DisaBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *DisaBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *DisaBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

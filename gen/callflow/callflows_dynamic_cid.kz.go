@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -34,6 +37,8 @@ type DynamicCIDData struct {
 	IdxName *string `json:"idx_name,omitempty"`
 	// Milliseconds to wait for each keypress while the caller types a caller
 	// ID number; Kazoo's digit collection waits 2000 ms when unset.
+	//
+	// Kazoo counts it in milliseconds.
 	InterdigitTimeout *int64 `json:"interdigit_timeout,omitempty"`
 	// Longest caller ID number, in digits, that the caller may type.
 	MaxDigits *int64 `json:"max_digits,omitempty"`
@@ -454,8 +459,25 @@ func (x *DynamicCIDCallerID) Validate() error {
 func (x *DynamicCIDCallerID) validate(v *kzrt.Validator) {}
 
 // DynamicCIDBuilder builds a "dynamic_cid" callflow node; start one with
-// DynamicCID. Setters return the builder, so calls chain.
+// DynamicCID.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type DynamicCIDBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *dynamicCIDBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  dynamicCIDBuilderState
+}
+
+// dynamicCIDBuilderState is a "dynamic_cid" node and its data, allocated
+// together.
+type dynamicCIDBuilderState struct {
 	node Node
 	data DynamicCIDData
 }
@@ -465,11 +487,12 @@ type DynamicCIDBuilder struct {
 // Data for the dynamic_cid callflow action, which sets the caller ID shown for
 // this one outgoing call.
 func DynamicCID() *DynamicCIDBuilder {
-	b := &DynamicCIDBuilder{data: DynamicCIDData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &DynamicCIDBuilder{first: dynamicCIDBuilderState{data: DynamicCIDData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "dynamic_cid",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -477,14 +500,14 @@ func DynamicCID() *DynamicCIDBuilder {
 // caller ("manual"), taken from caller_id ("static"), or looked up in a caller
 // ID list ("list", "lists").
 func (b *DynamicCIDBuilder) Action(v DynamicCIDAction) *DynamicCIDBuilder {
-	b.data.Action = &v
+	b.edit().data.Action = &v
 	return b
 }
 
 // CallerID sets "caller_id": fixed caller ID to present when action is
 // "static".
 func (b *DynamicCIDBuilder) CallerID(v DynamicCIDCallerID) *DynamicCIDBuilder {
-	b.data.CallerID = &v
+	b.edit().data.CallerID = &v
 	return b
 }
 
@@ -494,50 +517,53 @@ func (b *DynamicCIDBuilder) CallerID(v DynamicCIDCallerID) *DynamicCIDBuilder {
 //
 // Default: true.
 func (b *DynamicCIDBuilder) EnforceCallRestriction(v bool) *DynamicCIDBuilder {
-	b.data.EnforceCallRestriction = &v
+	b.edit().data.EnforceCallRestriction = &v
 	return b
 }
 
 // ID sets "id": when action is "list", the caller ID list document that
 // supplies the number.
 func (b *DynamicCIDBuilder) ID(v string) *DynamicCIDBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
 // IdxName sets "idx_name": name of the regex capture group whose value is
 // used.
 func (b *DynamicCIDBuilder) IdxName(v string) *DynamicCIDBuilder {
-	b.data.IdxName = &v
+	b.edit().data.IdxName = &v
 	return b
 }
 
 // InterdigitTimeout sets "interdigit_timeout": milliseconds to wait for each
 // keypress while the caller types a caller ID number; Kazoo's digit collection
 // waits 2000 ms when unset.
+//
+// Kazoo counts it in milliseconds.
 func (b *DynamicCIDBuilder) InterdigitTimeout(v int64) *DynamicCIDBuilder {
-	b.data.InterdigitTimeout = &v
+	b.edit().data.InterdigitTimeout = &v
+	b.edit().node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
 // MaxDigits sets "max_digits": longest caller ID number, in digits, that the
 // caller may type.
 func (b *DynamicCIDBuilder) MaxDigits(v int64) *DynamicCIDBuilder {
-	b.data.MaxDigits = &v
+	b.edit().data.MaxDigits = &v
 	return b
 }
 
 // MediaID sets "media_id": media asking the caller to key in the caller ID
 // number they want to show.
 func (b *DynamicCIDBuilder) MediaID(v string) *DynamicCIDBuilder {
-	b.data.MediaID = &v
+	b.edit().data.MediaID = &v
 	return b
 }
 
 // MinDigits sets "min_digits": fewest digits the typed caller ID number must
 // have, checked together with whitelist_regex.
 func (b *DynamicCIDBuilder) MinDigits(v int64) *DynamicCIDBuilder {
-	b.data.MinDigits = &v
+	b.edit().data.MinDigits = &v
 	return b
 }
 
@@ -547,48 +573,104 @@ func (b *DynamicCIDBuilder) MinDigits(v int64) *DynamicCIDBuilder {
 //
 // Default: false.
 func (b *DynamicCIDBuilder) PermitCustomCallflow(v bool) *DynamicCIDBuilder {
-	b.data.PermitCustomCallflow = &v
+	b.edit().data.PermitCustomCallflow = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *DynamicCIDBuilder) SkipModule(v bool) *DynamicCIDBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // WhitelistRegex sets "whitelist_regex": regular expression the typed caller
 // ID number must match to be accepted.
 func (b *DynamicCIDBuilder) WhitelistRegex(v string) *DynamicCIDBuilder {
-	b.data.WhitelistRegex = &v
+	b.edit().data.WhitelistRegex = &v
+	return b
+}
+
+// InterdigitTimeoutDuration sets "interdigit_timeout", which Kazoo counts in
+// milliseconds, from a time.Duration: 1500*time.Millisecond sets 1500. A
+// negative duration, or one that is no whole number of milliseconds, is not
+// set, and Validate reports it rather than rounding. InterdigitTimeout is the
+// same with the number itself.
+func (b *DynamicCIDBuilder) InterdigitTimeoutDuration(d time.Duration) *DynamicCIDBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.edit().node.SetProblem("/data/interdigit_timeout", err)
+	if err == nil {
+		b.edit().data.InterdigitTimeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *DynamicCIDBuilder) Then(next Builder) *DynamicCIDBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *DynamicCIDBuilder) Branch(key string, next Builder) *DynamicCIDBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *DynamicCIDBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *DynamicCIDBuilder) edit() *dynamicCIDBuilderState {
+	if b.shared {
+		c := &dynamicCIDBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *DynamicCIDBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *DynamicCIDBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *DynamicCIDBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

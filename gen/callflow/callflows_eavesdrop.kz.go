@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -186,8 +188,25 @@ func (x *EavesdropData) ModuleName() string {
 }
 
 // EavesdropBuilder builds a "eavesdrop" callflow node; start one with
-// Eavesdrop. Setters return the builder, so calls chain.
+// Eavesdrop.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type EavesdropBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *eavesdropBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  eavesdropBuilderState
+}
+
+// eavesdropBuilderState is a "eavesdrop" node and its data, allocated
+// together.
+type eavesdropBuilderState struct {
 	node Node
 	data EavesdropData
 }
@@ -197,78 +216,121 @@ type EavesdropBuilder struct {
 // Data for the eavesdrop callflow action, which lets the caller listen in on
 // another party's active call.
 func Eavesdrop() *EavesdropBuilder {
-	b := &EavesdropBuilder{data: EavesdropData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &EavesdropBuilder{first: eavesdropBuilderState{data: EavesdropData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "eavesdrop",
 	}
+	b.s = &b.first
 	return b
 }
 
 // ApprovedDeviceID sets "approved_device_id": ID of the only device allowed to
 // use this action.
 func (b *EavesdropBuilder) ApprovedDeviceID(v string) *EavesdropBuilder {
-	b.data.ApprovedDeviceID = &v
+	b.edit().data.ApprovedDeviceID = &v
 	return b
 }
 
 // ApprovedGroupID sets "approved_group_id": ID of a group; only devices
 // belonging to it may use this action.
 func (b *EavesdropBuilder) ApprovedGroupID(v string) *EavesdropBuilder {
-	b.data.ApprovedGroupID = &v
+	b.edit().data.ApprovedGroupID = &v
 	return b
 }
 
 // ApprovedUserID sets "approved_user_id": ID of a user; only devices owned by
 // that user may use this action.
 func (b *EavesdropBuilder) ApprovedUserID(v string) *EavesdropBuilder {
-	b.data.ApprovedUserID = &v
+	b.edit().data.ApprovedUserID = &v
 	return b
 }
 
 // DeviceID sets "device_id": ID of the device whose call is listened to.
 func (b *EavesdropBuilder) DeviceID(v string) *EavesdropBuilder {
-	b.data.DeviceID = &v
+	b.edit().data.DeviceID = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *EavesdropBuilder) SkipModule(v bool) *EavesdropBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // UserID sets "user_id": ID of the user whose call is listened to.
 func (b *EavesdropBuilder) UserID(v string) *EavesdropBuilder {
-	b.data.UserID = &v
+	b.edit().data.UserID = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *EavesdropBuilder) Then(next Builder) *EavesdropBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *EavesdropBuilder) Branch(key string, next Builder) *EavesdropBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *EavesdropBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *EavesdropBuilder) edit() *eavesdropBuilderState {
+	if b.shared {
+		c := &eavesdropBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *EavesdropBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *EavesdropBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *EavesdropBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -170,8 +172,25 @@ func (x *EavesdropFeatureData) ModuleName() string {
 }
 
 // EavesdropFeatureBuilder builds a "eavesdrop_feature" callflow node; start
-// one with EavesdropFeature. Setters return the builder, so calls chain.
+// one with EavesdropFeature.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type EavesdropFeatureBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *eavesdropFeatureBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  eavesdropFeatureBuilderState
+}
+
+// eavesdropFeatureBuilderState is a "eavesdrop_feature" node and its data,
+// allocated together.
+type eavesdropFeatureBuilderState struct {
 	node Node
 	data EavesdropFeatureData
 }
@@ -181,73 +200,116 @@ type EavesdropFeatureBuilder struct {
 // Data for the eavesdrop feature code, which lets the caller listen in on a
 // call of the target they dial.
 func EavesdropFeature() *EavesdropFeatureBuilder {
-	b := &EavesdropFeatureBuilder{data: EavesdropFeatureData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &EavesdropFeatureBuilder{first: eavesdropFeatureBuilderState{data: EavesdropFeatureData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "eavesdrop_feature",
 	}
+	b.s = &b.first
 	return b
 }
 
 // ApprovedDeviceID sets "approved_device_id": ID of the only device allowed to
 // use this action.
 func (b *EavesdropFeatureBuilder) ApprovedDeviceID(v string) *EavesdropFeatureBuilder {
-	b.data.ApprovedDeviceID = &v
+	b.edit().data.ApprovedDeviceID = &v
 	return b
 }
 
 // ApprovedGroupID sets "approved_group_id": ID of a group; only devices
 // belonging to it may use this action.
 func (b *EavesdropFeatureBuilder) ApprovedGroupID(v string) *EavesdropFeatureBuilder {
-	b.data.ApprovedGroupID = &v
+	b.edit().data.ApprovedGroupID = &v
 	return b
 }
 
 // ApprovedUserID sets "approved_user_id": ID of a user; only devices owned by
 // that user may use this action.
 func (b *EavesdropFeatureBuilder) ApprovedUserID(v string) *EavesdropFeatureBuilder {
-	b.data.ApprovedUserID = &v
+	b.edit().data.ApprovedUserID = &v
 	return b
 }
 
 // GroupID sets "group_id": ID of the group, user or device whose calls may be
 // listened to.
 func (b *EavesdropFeatureBuilder) GroupID(v string) *EavesdropFeatureBuilder {
-	b.data.GroupID = &v
+	b.edit().data.GroupID = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *EavesdropFeatureBuilder) SkipModule(v bool) *EavesdropFeatureBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *EavesdropFeatureBuilder) Then(next Builder) *EavesdropFeatureBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *EavesdropFeatureBuilder) Branch(key string, next Builder) *EavesdropFeatureBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *EavesdropFeatureBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *EavesdropFeatureBuilder) edit() *eavesdropFeatureBuilderState {
+	if b.shared {
+		c := &eavesdropFeatureBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *EavesdropFeatureBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *EavesdropFeatureBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *EavesdropFeatureBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

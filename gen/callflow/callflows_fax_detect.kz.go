@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -17,6 +20,8 @@ const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzge
 // branches on whether the call is a fax.
 type FaxDetectData struct {
 	// Seconds to listen for fax tones before giving up.
+	//
+	// Kazoo counts it in seconds.
 	Duration *int64 `json:"duration,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.
@@ -127,8 +132,25 @@ func (x *FaxDetectData) ModuleName() string {
 }
 
 // FaxDetectBuilder builds a "fax_detect" callflow node; start one with
-// FaxDetect. Setters return the builder, so calls chain.
+// FaxDetect.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type FaxDetectBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *faxDetectBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  faxDetectBuilderState
+}
+
+// faxDetectBuilderState is a "fax_detect" node and its data, allocated
+// together.
+type faxDetectBuilderState struct {
 	node Node
 	data FaxDetectData
 }
@@ -138,51 +160,139 @@ type FaxDetectBuilder struct {
 // Data for the fax_detect callflow action, which listens for fax tones and
 // branches on whether the call is a fax.
 func FaxDetect() *FaxDetectBuilder {
-	b := &FaxDetectBuilder{data: FaxDetectData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &FaxDetectBuilder{first: faxDetectBuilderState{data: FaxDetectData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "fax_detect",
 	}
+	b.s = &b.first
 	return b
 }
 
 // Duration sets "duration": seconds to listen for fax tones before giving up.
+//
+// Kazoo counts it in seconds.
 func (b *FaxDetectBuilder) Duration(v int64) *FaxDetectBuilder {
-	b.data.Duration = &v
+	b.edit().data.Duration = &v
+	b.edit().node.SetProblem("/data/duration", nil)
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *FaxDetectBuilder) SkipModule(v bool) *FaxDetectBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
+	return b
+}
+
+// DurationDuration sets "duration", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Duration is the same with the number itself.
+func (b *FaxDetectBuilder) DurationDuration(d time.Duration) *FaxDetectBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/duration", err)
+	if err == nil {
+		b.edit().data.Duration = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *FaxDetectBuilder) Then(next Builder) *FaxDetectBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys fax_detect reads have
+// their own methods, OnFax, OnVoice; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those fax_detect never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *FaxDetectBuilder) Branch(key string, next Builder) *FaxDetectBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnFax sets the child Kazoo runs under the key "ON_FAX" (Fax); it is
+// Branch(Fax, next).
+//
+// Kazoo takes it when fax tones are heard.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *FaxDetectBuilder) OnFax(next Builder) *FaxDetectBuilder {
+	b.setChild(Fax, next)
+	return b
+}
+
+// OnVoice sets the child Kazoo runs under the key "ON_VOICE" (Voice); it is
+// Branch(Voice, next).
+//
+// Kazoo takes it when no fax tone is heard in time, or detection fails.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *FaxDetectBuilder) OnVoice(next Builder) *FaxDetectBuilder {
+	b.setChild(Voice, next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *FaxDetectBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *FaxDetectBuilder) edit() *faxDetectBuilderState {
+	if b.shared {
+		c := &faxDetectBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *FaxDetectBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *FaxDetectBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *FaxDetectBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

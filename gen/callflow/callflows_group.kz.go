@@ -5,6 +5,10 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -48,7 +52,7 @@ type GroupData struct {
 	Strategy *GroupStrategy `json:"strategy,omitempty"`
 	// Seconds to ring the group before giving up; defaults to 20.
 	//
-	// Default: 20.
+	// Kazoo counts it in seconds. Default: 20.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
@@ -431,9 +435,24 @@ func (x GroupStrategy) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"single\", \"simultaneous\"")
 }
 
-// GroupBuilder builds a "group" callflow node; start one with Group. Setters
-// return the builder, so calls chain.
+// GroupBuilder builds a "group" callflow node; start one with Group.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type GroupBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *groupBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  groupBuilderState
+}
+
+// groupBuilderState is a "group" node and its data, allocated together.
+type groupBuilderState struct {
 	node Node
 	data GroupData
 }
@@ -443,11 +462,12 @@ type GroupBuilder struct {
 // Data for the group callflow action, which rings the members of a group or a
 // list of endpoints.
 func Group() *GroupBuilder {
-	b := &GroupBuilder{data: GroupData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &GroupBuilder{first: groupBuilderState{data: GroupData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "group",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -456,20 +476,20 @@ func Group() *GroupBuilder {
 //
 // Default: [].
 func (b *GroupBuilder) Endpoints(v ...string) *GroupBuilder {
-	b.data.Endpoints = v
+	b.edit().data.Endpoints = v
 	return b
 }
 
 // FailOnSingleReject sets "fail_on_single_reject": if true, a rejection from
 // any one endpoint stops the ringing on all the others.
 func (b *GroupBuilder) FailOnSingleReject(v bool) *GroupBuilder {
-	b.data.FailOnSingleReject = &v
+	b.edit().data.FailOnSingleReject = &v
 	return b
 }
 
 // ID sets "id": ID of the group whose members are rung.
 func (b *GroupBuilder) ID(v string) *GroupBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
@@ -478,7 +498,7 @@ func (b *GroupBuilder) ID(v string) *GroupBuilder {
 //
 // Default: true.
 func (b *GroupBuilder) IgnoreForward(v bool) *GroupBuilder {
-	b.data.IgnoreForward = &v
+	b.edit().data.IgnoreForward = &v
 	return b
 }
 
@@ -487,27 +507,27 @@ func (b *GroupBuilder) IgnoreForward(v bool) *GroupBuilder {
 //
 // Default: 1.
 func (b *GroupBuilder) Repeats(v int64) *GroupBuilder {
-	b.data.Repeats = &v
+	b.edit().data.Repeats = &v
 	return b
 }
 
 // Ringback sets "ringback": ringback the caller hears while the group is being
 // rung.
 func (b *GroupBuilder) Ringback(v string) *GroupBuilder {
-	b.data.Ringback = &v
+	b.edit().data.Ringback = &v
 	return b
 }
 
 // Ringtones sets "ringtones".
 func (b *GroupBuilder) Ringtones(v GroupRingtones) *GroupBuilder {
-	b.data.Ringtones = &v
+	b.edit().data.Ringtones = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *GroupBuilder) SkipModule(v bool) *GroupBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -516,43 +536,143 @@ func (b *GroupBuilder) SkipModule(v bool) *GroupBuilder {
 //
 // Default: "simultaneous".
 func (b *GroupBuilder) Strategy(v GroupStrategy) *GroupBuilder {
-	b.data.Strategy = &v
+	b.edit().data.Strategy = &v
 	return b
 }
 
 // Timeout sets "timeout": seconds to ring the group before giving up; defaults
 // to 20.
 //
-// Default: 20.
+// Kazoo counts it in seconds. Default: 20.
 func (b *GroupBuilder) Timeout(v int64) *GroupBuilder {
-	b.data.Timeout = &v
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
+	return b
+}
+
+// TimeoutDuration sets "timeout", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Timeout is the same with the number itself.
+func (b *GroupBuilder) TimeoutDuration(d time.Duration) *GroupBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/timeout", err)
+	if err == nil {
+		b.edit().data.Timeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *GroupBuilder) Then(next Builder) *GroupBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys group reads have their
+// own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo accepts
+// any, Lint warns about those group never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *GroupBuilder) Branch(key string, next Builder) *GroupBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnCause sets the child Kazoo runs under the key cause, a hangup cause such
+// as Busy ("USER_BUSY"); Cause("MEDIA_TIMEOUT") names any other.
+//
+// Why the call attempt failed: a FreeSWITCH hangup-cause name in upper case,
+// such as USER_BUSY. Tried before the SIP code.
+//
+// Kazoo takes it when the call attempt fails and its cause names this child.
+//
+// When the node has no such child: the child named after the SIP code is tried
+// next.
+//
+// Kazoo accepts a child under any key, so a cause that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *GroupBuilder) OnCause(cause Cause, next Builder) *GroupBuilder {
+	b.setChild(string(cause), next)
+	return b
+}
+
+// OnSIPCode sets the child Kazoo runs under the key for sipCode, written
+// "sip:%d" (OnSIPCode(486, next) is "sip:486"): one of the SIP codes such as
+// sip:486.
+//
+// The SIP status that ended the failed attempt, written "sip:" in lower case
+// then the three digits. "486" or "SIP:486" never match.
+//
+// Kazoo takes it when the call attempt fails, no child is named after its
+// cause, and its SIP code names this child.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Kazoo accepts a child under any key, so a sipCode that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *GroupBuilder) OnSIPCode(sipCode int, next Builder) *GroupBuilder {
+	b.setChild("sip:"+strconv.Itoa(sipCode), next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *GroupBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *GroupBuilder) edit() *groupBuilderState {
+	if b.shared {
+		c := &groupBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *GroupBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *GroupBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *GroupBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -202,8 +204,25 @@ func (x *GroupPickupData) ModuleName() string {
 }
 
 // GroupPickupBuilder builds a "group_pickup" callflow node; start one with
-// GroupPickup. Setters return the builder, so calls chain.
+// GroupPickup.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type GroupPickupBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *groupPickupBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  groupPickupBuilderState
+}
+
+// groupPickupBuilderState is a "group_pickup" node and its data, allocated
+// together.
+type groupPickupBuilderState struct {
 	node Node
 	data GroupPickupData
 }
@@ -213,86 +232,129 @@ type GroupPickupBuilder struct {
 // Data for the group_pickup callflow action, which lets the caller answer a
 // call that is ringing elsewhere.
 func GroupPickup() *GroupPickupBuilder {
-	b := &GroupPickupBuilder{data: GroupPickupData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &GroupPickupBuilder{first: groupPickupBuilderState{data: GroupPickupData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "group_pickup",
 	}
+	b.s = &b.first
 	return b
 }
 
 // ApprovedDeviceID sets "approved_device_id": ID of the only device allowed to
 // use this action.
 func (b *GroupPickupBuilder) ApprovedDeviceID(v string) *GroupPickupBuilder {
-	b.data.ApprovedDeviceID = &v
+	b.edit().data.ApprovedDeviceID = &v
 	return b
 }
 
 // ApprovedGroupID sets "approved_group_id": ID of a group; only devices
 // belonging to it may use this action.
 func (b *GroupPickupBuilder) ApprovedGroupID(v string) *GroupPickupBuilder {
-	b.data.ApprovedGroupID = &v
+	b.edit().data.ApprovedGroupID = &v
 	return b
 }
 
 // ApprovedUserID sets "approved_user_id": ID of a user; only devices owned by
 // that user may use this action.
 func (b *GroupPickupBuilder) ApprovedUserID(v string) *GroupPickupBuilder {
-	b.data.ApprovedUserID = &v
+	b.edit().data.ApprovedUserID = &v
 	return b
 }
 
 // DeviceID sets "device_id": ID of the device whose ringing call is picked up.
 func (b *GroupPickupBuilder) DeviceID(v string) *GroupPickupBuilder {
-	b.data.DeviceID = &v
+	b.edit().data.DeviceID = &v
 	return b
 }
 
 // GroupID sets "group_id": ID of the group searched for a ringing call to pick
 // up.
 func (b *GroupPickupBuilder) GroupID(v string) *GroupPickupBuilder {
-	b.data.GroupID = &v
+	b.edit().data.GroupID = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *GroupPickupBuilder) SkipModule(v bool) *GroupPickupBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // UserID sets "user_id": ID of the user whose devices are searched for a
 // ringing call to pick up.
 func (b *GroupPickupBuilder) UserID(v string) *GroupPickupBuilder {
-	b.data.UserID = &v
+	b.edit().data.UserID = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *GroupPickupBuilder) Then(next Builder) *GroupPickupBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *GroupPickupBuilder) Branch(key string, next Builder) *GroupPickupBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *GroupPickupBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *GroupPickupBuilder) edit() *groupPickupBuilderState {
+	if b.shared {
+		c := &groupPickupBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *GroupPickupBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *GroupPickupBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *GroupPickupBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

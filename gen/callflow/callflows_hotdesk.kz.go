@@ -5,6 +5,10 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -23,6 +27,8 @@ type HotdeskData struct {
 	ID *string `json:"id,omitempty"`
 	// Milliseconds to wait between keypresses while the caller enters hotdesk
 	// digits; Kazoo's digit collection waits 2000 ms when unset.
+	//
+	// Kazoo counts it in milliseconds.
 	InterdigitTimeout *int64 `json:"interdigit_timeout,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.
@@ -196,8 +202,23 @@ func (x HotdeskAction) Validate() error {
 }
 
 // HotdeskBuilder builds a "hotdesk" callflow node; start one with Hotdesk.
-// Setters return the builder, so calls chain.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type HotdeskBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *hotdeskBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  hotdeskBuilderState
+}
+
+// hotdeskBuilderState is a "hotdesk" node and its data, allocated together.
+type hotdeskBuilderState struct {
 	node Node
 	data HotdeskData
 }
@@ -207,66 +228,171 @@ type HotdeskBuilder struct {
 // Data for the hotdesk callflow action, which lets a user log in to or out of
 // a shared phone.
 func Hotdesk() *HotdeskBuilder {
-	b := &HotdeskBuilder{data: HotdeskData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &HotdeskBuilder{first: hotdeskBuilderState{data: HotdeskData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "hotdesk",
 	}
+	b.s = &b.first
 	return b
 }
 
 // Action sets "action": hotdesk operation to perform: log in, log out, flip
 // the current state ("toggle"), or call the hotdesk user ("bridge").
 func (b *HotdeskBuilder) Action(v HotdeskAction) *HotdeskBuilder {
-	b.data.Action = &v
+	b.edit().data.Action = &v
 	return b
 }
 
 // ID sets "id": ID identifying the hotdesk this action applies to.
 func (b *HotdeskBuilder) ID(v string) *HotdeskBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
 // InterdigitTimeout sets "interdigit_timeout": milliseconds to wait between
 // keypresses while the caller enters hotdesk digits; Kazoo's digit collection
 // waits 2000 ms when unset.
+//
+// Kazoo counts it in milliseconds.
 func (b *HotdeskBuilder) InterdigitTimeout(v int64) *HotdeskBuilder {
-	b.data.InterdigitTimeout = &v
+	b.edit().data.InterdigitTimeout = &v
+	b.edit().node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *HotdeskBuilder) SkipModule(v bool) *HotdeskBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
+	return b
+}
+
+// InterdigitTimeoutDuration sets "interdigit_timeout", which Kazoo counts in
+// milliseconds, from a time.Duration: 1500*time.Millisecond sets 1500. A
+// negative duration, or one that is no whole number of milliseconds, is not
+// set, and Validate reports it rather than rounding. InterdigitTimeout is the
+// same with the number itself.
+func (b *HotdeskBuilder) InterdigitTimeoutDuration(d time.Duration) *HotdeskBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.edit().node.SetProblem("/data/interdigit_timeout", err)
+	if err == nil {
+		b.edit().data.InterdigitTimeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *HotdeskBuilder) Then(next Builder) *HotdeskBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys hotdesk reads have
+// their own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those hotdesk never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *HotdeskBuilder) Branch(key string, next Builder) *HotdeskBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnCause sets the child Kazoo runs under the key cause, a hangup cause such
+// as Busy ("USER_BUSY"); Cause("MEDIA_TIMEOUT") names any other.
+//
+// Why the call attempt failed: a FreeSWITCH hangup-cause name in upper case,
+// such as USER_BUSY. Tried before the SIP code.
+//
+// Kazoo takes it when the call attempt fails and its cause names this child.
+// Only when action is "bridge".
+//
+// When the node has no such child: the child named after the SIP code is tried
+// next.
+//
+// Kazoo accepts a child under any key, so a cause that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *HotdeskBuilder) OnCause(cause Cause, next Builder) *HotdeskBuilder {
+	b.setChild(string(cause), next)
+	return b
+}
+
+// OnSIPCode sets the child Kazoo runs under the key for sipCode, written
+// "sip:%d" (OnSIPCode(486, next) is "sip:486"): one of the SIP codes such as
+// sip:486.
+//
+// The SIP status that ended the failed attempt, written "sip:" in lower case
+// then the three digits. "486" or "SIP:486" never match.
+//
+// Kazoo takes it when the call attempt fails, no child is named after its
+// cause, and its SIP code names this child. Only when action is "bridge".
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Kazoo accepts a child under any key, so a sipCode that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *HotdeskBuilder) OnSIPCode(sipCode int, next Builder) *HotdeskBuilder {
+	b.setChild("sip:"+strconv.Itoa(sipCode), next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *HotdeskBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *HotdeskBuilder) edit() *hotdeskBuilderState {
+	if b.shared {
+		c := &hotdeskBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *HotdeskBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *HotdeskBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *HotdeskBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -206,8 +208,25 @@ func (x InterceptFeatureType) Validate() error {
 }
 
 // InterceptFeatureBuilder builds a "intercept_feature" callflow node; start
-// one with InterceptFeature. Setters return the builder, so calls chain.
+// one with InterceptFeature.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type InterceptFeatureBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *interceptFeatureBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  interceptFeatureBuilderState
+}
+
+// interceptFeatureBuilderState is a "intercept_feature" node and its data,
+// allocated together.
+type interceptFeatureBuilderState struct {
 	node Node
 	data InterceptFeatureData
 }
@@ -217,73 +236,116 @@ type InterceptFeatureBuilder struct {
 // Data for the intercept feature code, which lets the caller take over a call
 // ringing on the target they dial.
 func InterceptFeature() *InterceptFeatureBuilder {
-	b := &InterceptFeatureBuilder{data: InterceptFeatureData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &InterceptFeatureBuilder{first: interceptFeatureBuilderState{data: InterceptFeatureData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "intercept_feature",
 	}
+	b.s = &b.first
 	return b
 }
 
 // ApprovedDeviceID sets "approved_device_id": ID of the only device allowed to
 // use this action.
 func (b *InterceptFeatureBuilder) ApprovedDeviceID(v string) *InterceptFeatureBuilder {
-	b.data.ApprovedDeviceID = &v
+	b.edit().data.ApprovedDeviceID = &v
 	return b
 }
 
 // ApprovedGroupID sets "approved_group_id": ID of a group; only devices
 // belonging to it may use this action.
 func (b *InterceptFeatureBuilder) ApprovedGroupID(v string) *InterceptFeatureBuilder {
-	b.data.ApprovedGroupID = &v
+	b.edit().data.ApprovedGroupID = &v
 	return b
 }
 
 // ApprovedUserID sets "approved_user_id": ID of a user; only devices owned by
 // that user may use this action.
 func (b *InterceptFeatureBuilder) ApprovedUserID(v string) *InterceptFeatureBuilder {
-	b.data.ApprovedUserID = &v
+	b.edit().data.ApprovedUserID = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *InterceptFeatureBuilder) SkipModule(v bool) *InterceptFeatureBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Type sets "type": what the dialed target is: a user, a device, or an
 // extension.
 func (b *InterceptFeatureBuilder) Type(v InterceptFeatureType) *InterceptFeatureBuilder {
-	b.data.Type = &v
+	b.edit().data.Type = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *InterceptFeatureBuilder) Then(next Builder) *InterceptFeatureBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *InterceptFeatureBuilder) Branch(key string, next Builder) *InterceptFeatureBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *InterceptFeatureBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *InterceptFeatureBuilder) edit() *interceptFeatureBuilderState {
+	if b.shared {
+		c := &interceptFeatureBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *InterceptFeatureBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *InterceptFeatureBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *InterceptFeatureBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -120,8 +122,23 @@ func (x *IntercomData) ModuleName() string {
 }
 
 // IntercomBuilder builds a "intercom" callflow node; start one with Intercom.
-// Setters return the builder, so calls chain.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type IntercomBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *intercomBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  intercomBuilderState
+}
+
+// intercomBuilderState is a "intercom" node and its data, allocated together.
+type intercomBuilderState struct {
 	node Node
 	data IntercomData
 }
@@ -131,52 +148,95 @@ type IntercomBuilder struct {
 // Data for the intercom callflow action, which calls the target and has its
 // phone answer automatically.
 func Intercom() *IntercomBuilder {
-	b := &IntercomBuilder{data: IntercomData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &IntercomBuilder{first: intercomBuilderState{data: IntercomData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "intercom",
 	}
+	b.s = &b.first
 	return b
 }
 
 // BargeCalls sets "barge_calls": if true, the intercom call is put through
 // even when the callee is already on another call.
 func (b *IntercomBuilder) BargeCalls(v bool) *IntercomBuilder {
-	b.data.BargeCalls = &v
+	b.edit().data.BargeCalls = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *IntercomBuilder) SkipModule(v bool) *IntercomBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *IntercomBuilder) Then(next Builder) *IntercomBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *IntercomBuilder) Branch(key string, next Builder) *IntercomBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *IntercomBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *IntercomBuilder) edit() *intercomBuilderState {
+	if b.shared {
+		c := &intercomBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *IntercomBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *IntercomBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *IntercomBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -5,17 +5,19 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
-// LookupcidnameData is the object callflows.lookupcidname.
+// LookupCIDNameData is the object callflows.lookupcidname.
 //
 // Data for the lookupcidname callflow action, which finds a caller ID name for
 // the caller's number in match lists.
-type LookupcidnameData struct {
+type LookupCIDNameData struct {
 	// IDs of the match lists searched for the caller's number; required.
 	//
 	// Required, but may be left out: Kazoo fills in the default first.
@@ -33,23 +35,23 @@ type LookupcidnameData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// DefaultLookupcidnameDataLists returns the default of "lists" in
+// DefaultLookupCIDNameDataLists returns the default of "lists" in
 // callflows.lookupcidname: [].
-func DefaultLookupcidnameDataLists() []string {
+func DefaultLookupCIDNameDataLists() []string {
 	return []string{}
 }
 
 // GetLists returns Lists, or its default when it is unset or x is nil.
-func (x *LookupcidnameData) GetLists() []string {
+func (x *LookupCIDNameData) GetLists() []string {
 	if x != nil && x.Lists != nil {
 		return x.Lists
 	}
-	return DefaultLookupcidnameDataLists()
+	return DefaultLookupCIDNameDataLists()
 }
 
 // GetSkipModule returns SkipModule, or the zero value when it is unset or x is
 // nil.
-func (x *LookupcidnameData) GetSkipModule() bool {
+func (x *LookupCIDNameData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
 	}
@@ -57,7 +59,7 @@ func (x *LookupcidnameData) GetSkipModule() bool {
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
-func (x *LookupcidnameData) MarshalJSON() ([]byte, error) {
+func (x *LookupCIDNameData) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.KzrtEncode(&e)
 	return e.Bytes()
@@ -65,7 +67,7 @@ func (x *LookupcidnameData) MarshalJSON() ([]byte, error) {
 
 // KzrtEncode is an implementation hook for kzrt, not meant to be called by
 // applications (use MarshalJSON): it appends x to e as JSON.
-func (x *LookupcidnameData) KzrtEncode(e *kzrt.Encoder) {
+func (x *LookupCIDNameData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Lists != nil {
 		e.Key("lists")
@@ -89,15 +91,15 @@ func (x *LookupcidnameData) KzrtEncode(e *kzrt.Encoder) {
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
-func (x *LookupcidnameData) UnmarshalJSON(data []byte) error {
+func (x *LookupCIDNameData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
 // KzrtDecode is an implementation hook for kzrt, not meant to be called by
 // applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
 // replacing what it held.
-func (x *LookupcidnameData) KzrtDecode(d *kzrt.Decoder) {
-	*x = LookupcidnameData{}
+func (x *LookupCIDNameData) KzrtDecode(d *kzrt.Decoder) {
+	*x = LookupCIDNameData{}
 	if !d.OpenObject() {
 		return
 	}
@@ -120,7 +122,7 @@ func (x *LookupcidnameData) KzrtDecode(d *kzrt.Decoder) {
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *LookupcidnameData) Validate() error {
+func (x *LookupCIDNameData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
@@ -129,31 +131,49 @@ func (x *LookupcidnameData) Validate() error {
 // KzrtValidate is an implementation hook for kzrt, not meant to be called by
 // applications (use Validate): it records every problem of x in v, at v's
 // current location.
-func (x *LookupcidnameData) KzrtValidate(v *kzrt.Validator) {}
+func (x *LookupCIDNameData) KzrtValidate(v *kzrt.Validator) {}
 
-// ModuleName returns "lookupcidname", the module whose data LookupcidnameData
+// ModuleName returns "lookupcidname", the module whose data LookupCIDNameData
 // is.
-func (x *LookupcidnameData) ModuleName() string {
+func (x *LookupCIDNameData) ModuleName() string {
 	return "lookupcidname"
 }
 
-// LookupcidnameBuilder builds a "lookupcidname" callflow node; start one with
-// Lookupcidname. Setters return the builder, so calls chain.
-type LookupcidnameBuilder struct {
-	node Node
-	data LookupcidnameData
+// LookupCIDNameBuilder builds a "lookupcidname" callflow node; start one with
+// LookupCIDName.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
+type LookupCIDNameBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *lookupCIDNameBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  lookupCIDNameBuilderState
 }
 
-// Lookupcidname starts a "lookupcidname" node.
+// lookupCIDNameBuilderState is a "lookupcidname" node and its data, allocated
+// together.
+type lookupCIDNameBuilderState struct {
+	node Node
+	data LookupCIDNameData
+}
+
+// LookupCIDName starts a "lookupcidname" node.
 //
 // Data for the lookupcidname callflow action, which finds a caller ID name for
 // the caller's number in match lists.
-func Lookupcidname() *LookupcidnameBuilder {
-	b := &LookupcidnameBuilder{data: LookupcidnameData{}}
-	b.node = Node{
-		Data:   &b.data,
+func LookupCIDName() *LookupCIDNameBuilder {
+	b := &LookupCIDNameBuilder{first: lookupCIDNameBuilderState{data: LookupCIDNameData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "lookupcidname",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -161,42 +181,84 @@ func Lookupcidname() *LookupcidnameBuilder {
 // required.
 //
 // Default: [].
-func (b *LookupcidnameBuilder) Lists(v ...string) *LookupcidnameBuilder {
-	b.data.Lists = v
+func (b *LookupCIDNameBuilder) Lists(v ...string) *LookupCIDNameBuilder {
+	b.edit().data.Lists = v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
-func (b *LookupcidnameBuilder) SkipModule(v bool) *LookupcidnameBuilder {
-	b.data.SkipModule = &v
+func (b *LookupCIDNameBuilder) SkipModule(v bool) *LookupCIDNameBuilder {
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
-func (b *LookupcidnameBuilder) Then(next Builder) *LookupcidnameBuilder {
-	b.node.SetChild(DefaultChild, next)
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
+func (b *LookupCIDNameBuilder) Then(next Builder) *LookupCIDNameBuilder {
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
-func (b *LookupcidnameBuilder) Branch(key string, next Builder) *LookupcidnameBuilder {
-	b.node.SetChild(key, next)
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
+func (b *LookupCIDNameBuilder) Branch(key string, next Builder) *LookupCIDNameBuilder {
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
-func (b *LookupcidnameBuilder) Node() *Node {
-	return &b.node
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *LookupCIDNameBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *LookupCIDNameBuilder) edit() *lookupCIDNameBuilderState {
+	if b.shared {
+		c := &lookupCIDNameBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *LookupCIDNameBuilder) Node() *Node {
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
-func (b *LookupcidnameBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+func (b *LookupCIDNameBuilder) MarshalJSON() ([]byte, error) {
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
-func (b *LookupcidnameBuilder) Validate() error {
-	return b.node.Validate()
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
+func (b *LookupCIDNameBuilder) Validate() error {
+	return b.s.node.Validate()
 }

@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -19,6 +22,8 @@ type MenuData struct {
 	// ID of the IVR menu document to play.
 	ID *string `json:"id,omitempty"`
 	// Time allowed between keypresses, in milliseconds.
+	//
+	// Kazoo counts it in milliseconds.
 	InterdigitTimeout *int64 `json:"interdigit_timeout,omitempty"`
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.
@@ -142,9 +147,24 @@ func (x *MenuData) ModuleName() string {
 	return "menu"
 }
 
-// MenuBuilder builds a "menu" callflow node; start one with Menu. Setters
-// return the builder, so calls chain.
+// MenuBuilder builds a "menu" callflow node; start one with Menu.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type MenuBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *menuBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  menuBuilderState
+}
+
+// menuBuilderState is a "menu" node and its data, allocated together.
+type menuBuilderState struct {
 	node Node
 	data MenuData
 }
@@ -154,58 +174,177 @@ type MenuBuilder struct {
 // Data for the menu callflow action, which plays an IVR menu and routes the
 // call by the key the caller presses.
 func Menu() *MenuBuilder {
-	b := &MenuBuilder{data: MenuData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &MenuBuilder{first: menuBuilderState{data: MenuData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "menu",
 	}
+	b.s = &b.first
 	return b
 }
 
 // ID sets "id": ID of the IVR menu document to play.
 func (b *MenuBuilder) ID(v string) *MenuBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
 // InterdigitTimeout sets "interdigit_timeout": time allowed between
 // keypresses, in milliseconds.
+//
+// Kazoo counts it in milliseconds.
 func (b *MenuBuilder) InterdigitTimeout(v int64) *MenuBuilder {
-	b.data.InterdigitTimeout = &v
+	b.edit().data.InterdigitTimeout = &v
+	b.edit().node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
 // SkipModule sets "skip_module": if true, Kazoo does not run this action and
 // instead continues with the default "_" child branch, when one exists.
 func (b *MenuBuilder) SkipModule(v bool) *MenuBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
+	return b
+}
+
+// InterdigitTimeoutDuration sets "interdigit_timeout", which Kazoo counts in
+// milliseconds, from a time.Duration: 1500*time.Millisecond sets 1500. A
+// negative duration, or one that is no whole number of milliseconds, is not
+// set, and Validate reports it rather than rounding. InterdigitTimeout is the
+// same with the number itself.
+func (b *MenuBuilder) InterdigitTimeoutDuration(d time.Duration) *MenuBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.edit().node.SetProblem("/data/interdigit_timeout", err)
+	if err == nil {
+		b.edit().data.InterdigitTimeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *MenuBuilder) Then(next Builder) *MenuBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys menu reads have their
+// own methods, OnDigits, OnTimeout, OnMaxRetries; Branch reaches any other key
+// (Kazoo accepts any, Lint warns about those menu never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *MenuBuilder) Branch(key string, next Builder) *MenuBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnDigits sets the child Kazoo runs under the key digits, one of the digit
+// strings of 1 to 6 keys (0-9 and *) such as "1".
+//
+// Digits the caller keys in the menu: 1 to the menu document's
+// max_extension_length (1 to 6, default 4) of 0-9 and *. The "#" that ends an
+// entry is never part of them.
+//
+// Kazoo takes it when the caller keys these digits.
+//
+// When the node has no such child: if the menu document allows hunting (an
+// absent hunt counts as off here) and hunt_allow/hunt_deny let the number
+// through, Kazoo branches to the callflow with that number. Otherwise digits
+// equal to record_pin start greeting recording; anything else plays the
+// invalid-entry prompt and uses up one retry.
+//
+// Kazoo accepts a child under any key, so a digits that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *MenuBuilder) OnDigits(digits string, next Builder) *MenuBuilder {
+	b.setChild(digits, next)
+	return b
+}
+
+// OnTimeout sets the child Kazoo runs under the key "timeout" (Timeout); it is
+// Branch(Timeout, next).
+//
+// Kazoo takes it when the caller keys nothing before the menu's timeout, or
+// presses "#" alone.
+//
+// When the node has no such child: with hunting on, Kazoo first looks for a
+// callflow numbered "timeout"; then one retry is used up and the menu plays
+// again.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *MenuBuilder) OnTimeout(next Builder) *MenuBuilder {
+	b.setChild(Timeout, next)
+	return b
+}
+
+// OnMaxRetries sets the child Kazoo runs under the key "max_retries"
+// (MaxRetries); it is Branch(MaxRetries, next).
+//
+// Kazoo takes it when every retry is used up (the menu document's retries,
+// default 3) and the exit prompt has played.
+//
+// When the node has no such child: Kazoo plays a goodbye prompt (the transfer
+// prompt when "_" exists) and continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *MenuBuilder) OnMaxRetries(next Builder) *MenuBuilder {
+	b.setChild(MaxRetries, next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *MenuBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *MenuBuilder) edit() *menuBuilderState {
+	if b.shared {
+		c := &menuBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *MenuBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *MenuBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *MenuBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

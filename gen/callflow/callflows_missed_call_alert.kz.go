@@ -6,6 +6,8 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -21,7 +23,7 @@ type MissedCallAlertData struct {
 	// either Kazoo users or email addresses.
 	//
 	// Required.
-	Recipients []MissedCallAlertRecipientsItem `json:"recipients,omitempty"`
+	Recipients []MissedCallAlertRecipient `json:"recipients,omitempty"`
 	// If true, the callflow engine does not execute this node and moves
 	// straight on to its "_" (default) child, if one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
@@ -92,9 +94,9 @@ func (x *MissedCallAlertData) KzrtDecode(d *kzrt.Decoder) {
 		switch string(d.Key()) {
 		case "recipients":
 			if d.OpenArray() {
-				x.Recipients = []MissedCallAlertRecipientsItem{}
+				x.Recipients = []MissedCallAlertRecipient{}
 				for d.NextElem() {
-					var item MissedCallAlertRecipientsItem
+					var item MissedCallAlertRecipient
 					item.decode(d)
 					x.Recipients = append(x.Recipients, item)
 				}
@@ -138,19 +140,19 @@ func (x *MissedCallAlertData) ModuleName() string {
 	return "missed_call_alert"
 }
 
-// MissedCallAlertRecipientsItem is the object "recipients.item" in
+// MissedCallAlertRecipient is the object "recipients.item" in
 // callflows.missed_call_alert.
-type MissedCallAlertRecipientsItem struct {
+type MissedCallAlertRecipient struct {
 	// The recipient itself: with type "user" a Kazoo user ID; with type
 	// "email" one email address or an array of them.
 	//
 	// Required.
-	ID *MissedCallAlertRecipientsItemID `json:"id,omitempty"`
+	ID *MissedCallAlertRecipientID `json:"id,omitempty"`
 	// How to read id: "user" looks up the user's own email address, "email"
 	// uses id as the address directly.
 	//
 	// Required.
-	Type *MissedCallAlertRecipientsItemType `json:"type,omitempty"`
+	Type *MissedCallAlertRecipientType `json:"type,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
 	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
@@ -161,7 +163,7 @@ type MissedCallAlertRecipientsItem struct {
 }
 
 // GetType returns Type, or the zero value when it is unset or x is nil.
-func (x *MissedCallAlertRecipientsItem) GetType() MissedCallAlertRecipientsItemType {
+func (x *MissedCallAlertRecipient) GetType() MissedCallAlertRecipientType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
@@ -169,14 +171,14 @@ func (x *MissedCallAlertRecipientsItem) GetType() MissedCallAlertRecipientsItemT
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
-func (x *MissedCallAlertRecipientsItem) MarshalJSON() ([]byte, error) {
+func (x *MissedCallAlertRecipient) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
 	return e.Bytes()
 }
 
 // encode appends x to e as JSON.
-func (x *MissedCallAlertRecipientsItem) encode(e *kzrt.Encoder) {
+func (x *MissedCallAlertRecipient) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
 		e.Key("id")
@@ -195,23 +197,23 @@ func (x *MissedCallAlertRecipientsItem) encode(e *kzrt.Encoder) {
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
-func (x *MissedCallAlertRecipientsItem) UnmarshalJSON(data []byte) error {
+func (x *MissedCallAlertRecipient) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
 
 // decode reads x from d, replacing what it held.
-func (x *MissedCallAlertRecipientsItem) decode(d *kzrt.Decoder) {
-	*x = MissedCallAlertRecipientsItem{}
+func (x *MissedCallAlertRecipient) decode(d *kzrt.Decoder) {
+	*x = MissedCallAlertRecipient{}
 	if !d.OpenObject() {
 		return
 	}
 	for d.NextMember() {
 		switch string(d.Key()) {
 		case "id":
-			x.ID = new(MissedCallAlertRecipientsItemID)
+			x.ID = new(MissedCallAlertRecipientID)
 			x.ID.decode(d)
 		case "type":
-			x.Type = new(MissedCallAlertRecipientsItemType(d.String()))
+			x.Type = new(MissedCallAlertRecipientType(d.String()))
 		default:
 			d.Extra(&x.Extra)
 		}
@@ -220,14 +222,14 @@ func (x *MissedCallAlertRecipientsItem) decode(d *kzrt.Decoder) {
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *MissedCallAlertRecipientsItem) Validate() error {
+func (x *MissedCallAlertRecipient) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
 	return v.Err()
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *MissedCallAlertRecipientsItem) validate(v *kzrt.Validator) {
+func (x *MissedCallAlertRecipient) validate(v *kzrt.Validator) {
 	if x.ID == nil {
 		v.Missing("id")
 	} else {
@@ -246,13 +248,13 @@ func (x *MissedCallAlertRecipientsItem) validate(v *kzrt.Validator) {
 	}
 }
 
-// MissedCallAlertRecipientsItemID is a value matching exactly one of several
+// MissedCallAlertRecipientID is a value matching exactly one of several
 // alternatives, at "recipients.item.id" in callflows.missed_call_alert. Set
 // exactly one of its fields String, List.
 //
 // The recipient itself: with type "user" a Kazoo user ID; with type "email"
 // one email address or an array of them.
-type MissedCallAlertRecipientsItemID struct {
+type MissedCallAlertRecipientID struct {
 	// String holds the value when it is a string.
 	//
 	// Format: email.
@@ -262,14 +264,14 @@ type MissedCallAlertRecipientsItemID struct {
 }
 
 // MarshalJSON encodes x as JSON: the alternative that is set.
-func (x *MissedCallAlertRecipientsItemID) MarshalJSON() ([]byte, error) {
+func (x *MissedCallAlertRecipientID) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
 	return e.Bytes()
 }
 
 // encode appends x to e as JSON.
-func (x *MissedCallAlertRecipientsItemID) encode(e *kzrt.Encoder) {
+func (x *MissedCallAlertRecipientID) encode(e *kzrt.Encoder) {
 	switch {
 	case x.String != nil:
 		e.String(*x.String)
@@ -281,20 +283,20 @@ func (x *MissedCallAlertRecipientsItemID) encode(e *kzrt.Encoder) {
 		}
 		e.CloseArray()
 	default:
-		e.Fail(errors.New("MissedCallAlertRecipientsItemID: no alternative is set"))
+		e.Fail(errors.New("MissedCallAlertRecipientID: no alternative is set"))
 		e.Null()
 	}
 }
 
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
-func (x *MissedCallAlertRecipientsItemID) UnmarshalJSON(data []byte) error {
+func (x *MissedCallAlertRecipientID) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
 
 // decode reads x from d, replacing what it held.
-func (x *MissedCallAlertRecipientsItemID) decode(d *kzrt.Decoder) {
-	*x = MissedCallAlertRecipientsItemID{}
+func (x *MissedCallAlertRecipientID) decode(d *kzrt.Decoder) {
+	*x = MissedCallAlertRecipientID{}
 	try := d.Alternatives()
 	defer try.End()
 	switch d.Kind() {
@@ -319,14 +321,14 @@ func (x *MissedCallAlertRecipientsItemID) decode(d *kzrt.Decoder) {
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *MissedCallAlertRecipientsItemID) Validate() error {
+func (x *MissedCallAlertRecipientID) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
 	return v.Err()
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *MissedCallAlertRecipientsItemID) validate(v *kzrt.Validator) {
+func (x *MissedCallAlertRecipientID) validate(v *kzrt.Validator) {
 	set := 0
 	if x.String != nil {
 		set++
@@ -362,38 +364,67 @@ func (x *MissedCallAlertRecipientsItemID) validate(v *kzrt.Validator) {
 	}
 }
 
-// MissedCallAlertRecipientsItemType is the set of values of
-// "recipients.item.type" in callflows.missed_call_alert.
+// MissedCallAlertRecipientType is the set of values of "recipients.item.type"
+// in callflows.missed_call_alert.
 //
 // How to read id: "user" looks up the user's own email address, "email" uses
 // id as the address directly.
-type MissedCallAlertRecipientsItemType string
+type MissedCallAlertRecipientType string
 
-// The values of MissedCallAlertRecipientsItemType.
+// The values of MissedCallAlertRecipientType.
 const (
-	MissedCallAlertRecipientsItemTypeUser  MissedCallAlertRecipientsItemType = "user"
-	MissedCallAlertRecipientsItemTypeEmail MissedCallAlertRecipientsItemType = "email"
+	MissedCallAlertRecipientTypeUser  MissedCallAlertRecipientType = "user"
+	MissedCallAlertRecipientTypeEmail MissedCallAlertRecipientType = "email"
 )
 
 // Valid reports whether x is one of the values of
-// MissedCallAlertRecipientsItemType.
-func (x MissedCallAlertRecipientsItemType) Valid() bool {
+// MissedCallAlertRecipientType.
+func (x MissedCallAlertRecipientType) Valid() bool {
 	switch x {
-	case MissedCallAlertRecipientsItemTypeUser, MissedCallAlertRecipientsItemTypeEmail:
+	case MissedCallAlertRecipientTypeUser, MissedCallAlertRecipientTypeEmail:
 		return true
 	}
 	return false
 }
 
 // Validate returns an error when x is not one of the values of
-// MissedCallAlertRecipientsItemType.
-func (x MissedCallAlertRecipientsItemType) Validate() error {
+// MissedCallAlertRecipientType.
+func (x MissedCallAlertRecipientType) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"user\", \"email\"")
 }
 
+// MissedCallAlertRecipientIDFromString returns a MissedCallAlertRecipientID
+// holding v, a string.
+func MissedCallAlertRecipientIDFromString(v string) MissedCallAlertRecipientID {
+	return MissedCallAlertRecipientID{String: &v}
+}
+
+// MissedCallAlertRecipientIDFromList returns a MissedCallAlertRecipientID
+// holding v, a list.
+func MissedCallAlertRecipientIDFromList(v []string) MissedCallAlertRecipientID {
+	return MissedCallAlertRecipientID{List: v}
+}
+
 // MissedCallAlertBuilder builds a "missed_call_alert" callflow node; start one
-// with MissedCallAlert. Setters return the builder, so calls chain.
+// with MissedCallAlert.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type MissedCallAlertBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *missedCallAlertBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  missedCallAlertBuilderState
+}
+
+// missedCallAlertBuilderState is a "missed_call_alert" node and its data,
+// allocated together.
+type missedCallAlertBuilderState struct {
 	node Node
 	data MissedCallAlertData
 }
@@ -404,46 +435,89 @@ type MissedCallAlertBuilder struct {
 // the call ends without being answered.
 //
 // The arguments are "recipients", which must be given.
-func MissedCallAlert(recipients ...MissedCallAlertRecipientsItem) *MissedCallAlertBuilder {
-	b := &MissedCallAlertBuilder{data: MissedCallAlertData{Recipients: recipients}}
-	b.node = Node{
-		Data:   &b.data,
+func MissedCallAlert(recipients ...MissedCallAlertRecipient) *MissedCallAlertBuilder {
+	b := &MissedCallAlertBuilder{first: missedCallAlertBuilderState{data: MissedCallAlertData{Recipients: recipients}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "missed_call_alert",
 	}
+	b.s = &b.first
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *MissedCallAlertBuilder) SkipModule(v bool) *MissedCallAlertBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *MissedCallAlertBuilder) Then(next Builder) *MissedCallAlertBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *MissedCallAlertBuilder) Branch(key string, next Builder) *MissedCallAlertBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *MissedCallAlertBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *MissedCallAlertBuilder) edit() *missedCallAlertBuilderState {
+	if b.shared {
+		c := &missedCallAlertBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *MissedCallAlertBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *MissedCallAlertBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *MissedCallAlertBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

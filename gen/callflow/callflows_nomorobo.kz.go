@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -155,8 +158,23 @@ func (x *NomoroboData) ModuleName() string {
 }
 
 // NomoroboBuilder builds a "nomorobo" callflow node; start one with Nomorobo.
-// Setters return the builder, so calls chain.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type NomoroboBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *nomoroboBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  nomoroboBuilderState
+}
+
+// nomoroboBuilderState is a "nomorobo" node and its data, allocated together.
+type nomoroboBuilderState struct {
 	node Node
 	data NomoroboData
 }
@@ -168,11 +186,12 @@ type NomoroboBuilder struct {
 //
 // The arguments are "username", which must be given.
 func Nomorobo(username string) *NomoroboBuilder {
-	b := &NomoroboBuilder{data: NomoroboData{Username: &username}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &NomoroboBuilder{first: nomoroboBuilderState{data: NomoroboData{Username: &username}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "nomorobo",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -181,41 +200,110 @@ func Nomorobo(username string) *NomoroboBuilder {
 //
 // Length 1 to 1000 characters.
 func (b *NomoroboBuilder) Password(v string) *NomoroboBuilder {
-	b.data.Password = &v
+	b.edit().data.Password = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *NomoroboBuilder) SkipModule(v bool) *NomoroboBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *NomoroboBuilder) Then(next Builder) *NomoroboBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys nomorobo reads have
+// their own methods, OnScoreAtLeast; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those nomorobo never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *NomoroboBuilder) Branch(key string, next Builder) *NomoroboBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnScoreAtLeast sets the child Kazoo runs under the key for score, in decimal
+// (OnScoreAtLeast(6, next) is "6"): one of the score thresholds 0 to 10.
+//
+// A robocall score threshold from 0 to 10 (NoMoRobo's score times ten, rounded
+// down). Written without leading zeros: Kazoo turns the chosen threshold back
+// into text, so "05" is never found.
+//
+// Kazoo takes it when Kazoo picks the highest numeric key at or below the
+// caller's score. When every key is above the score, the lowest key wins, "_"
+// counting as below 0: with keys 3 and 6 and no "_", a score of 1 takes "3".
+// When the lookup fails, Kazoo takes "_", else "0" when it is the lowest key.
+//
+// When the node has no such child: only a key written with a leading zero can
+// be chosen and then not found; Kazoo continues to "_". When the lookup fails
+// and neither "_" nor a lowest "0" exists, the flow ends.
+//
+// Kazoo accepts a child under any key, so a score that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *NomoroboBuilder) OnScoreAtLeast(score int, next Builder) *NomoroboBuilder {
+	b.setChild(strconv.Itoa(score), next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *NomoroboBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *NomoroboBuilder) edit() *nomoroboBuilderState {
+	if b.shared {
+		c := &nomoroboBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *NomoroboBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *NomoroboBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *NomoroboBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -6,6 +6,8 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -27,7 +29,7 @@ type NotificationData struct {
 	//
 	// Required, but may be left out: Kazoo fills in the default first.
 	// Default: [].
-	Recipients []NotificationRecipientsItem `json:"recipients,omitempty"`
+	Recipients []NotificationRecipient `json:"recipients,omitempty"`
 	// When to send: "callflow_exec" sends as soon as this node runs;
 	// "channel_destroy" (the default) waits until the call's channel has been
 	// torn down.
@@ -47,8 +49,8 @@ type NotificationData struct {
 
 // DefaultNotificationDataRecipients returns the default of "recipients" in
 // callflows.notification: [].
-func DefaultNotificationDataRecipients() []NotificationRecipientsItem {
-	return []NotificationRecipientsItem{}
+func DefaultNotificationDataRecipients() []NotificationRecipient {
+	return []NotificationRecipient{}
 }
 
 // DefaultNotificationDataSendAt is the default of "send_at" in
@@ -66,7 +68,7 @@ func (x *NotificationData) GetComments() string {
 
 // GetRecipients returns Recipients, or its default when it is unset or x is
 // nil.
-func (x *NotificationData) GetRecipients() []NotificationRecipientsItem {
+func (x *NotificationData) GetRecipients() []NotificationRecipient {
 	if x != nil && x.Recipients != nil {
 		return x.Recipients
 	}
@@ -165,9 +167,9 @@ func (x *NotificationData) KzrtDecode(d *kzrt.Decoder) {
 			}
 		case "recipients":
 			if d.OpenArray() {
-				x.Recipients = []NotificationRecipientsItem{}
+				x.Recipients = []NotificationRecipient{}
 				for d.NextElem() {
-					var item NotificationRecipientsItem
+					var item NotificationRecipient
 					item.decode(d)
 					x.Recipients = append(x.Recipients, item)
 				}
@@ -255,19 +257,19 @@ func (x NotificationNotificationMediaItem) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"email\", \"sms\"")
 }
 
-// NotificationRecipientsItem is the object "recipients.item" in
+// NotificationRecipient is the object "recipients.item" in
 // callflows.notification.
-type NotificationRecipientsItem struct {
+type NotificationRecipient struct {
 	// The recipient itself: with type "user" a Kazoo user ID; with type
 	// "email" one email address or an array of them.
 	//
 	// Required.
-	ID *NotificationRecipientsItemID `json:"id,omitempty"`
+	ID *NotificationRecipientID `json:"id,omitempty"`
 	// How to read id: "user" looks up the user's own email address, "email"
 	// uses id as the address directly.
 	//
 	// Required.
-	Type *NotificationRecipientsItemType `json:"type,omitempty"`
+	Type *NotificationRecipientType `json:"type,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
 	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
@@ -278,7 +280,7 @@ type NotificationRecipientsItem struct {
 }
 
 // GetType returns Type, or the zero value when it is unset or x is nil.
-func (x *NotificationRecipientsItem) GetType() NotificationRecipientsItemType {
+func (x *NotificationRecipient) GetType() NotificationRecipientType {
 	if x != nil && x.Type != nil {
 		return *x.Type
 	}
@@ -286,14 +288,14 @@ func (x *NotificationRecipientsItem) GetType() NotificationRecipientsItemType {
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
-func (x *NotificationRecipientsItem) MarshalJSON() ([]byte, error) {
+func (x *NotificationRecipient) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
 	return e.Bytes()
 }
 
 // encode appends x to e as JSON.
-func (x *NotificationRecipientsItem) encode(e *kzrt.Encoder) {
+func (x *NotificationRecipient) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
 		e.Key("id")
@@ -312,23 +314,23 @@ func (x *NotificationRecipientsItem) encode(e *kzrt.Encoder) {
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
-func (x *NotificationRecipientsItem) UnmarshalJSON(data []byte) error {
+func (x *NotificationRecipient) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
 
 // decode reads x from d, replacing what it held.
-func (x *NotificationRecipientsItem) decode(d *kzrt.Decoder) {
-	*x = NotificationRecipientsItem{}
+func (x *NotificationRecipient) decode(d *kzrt.Decoder) {
+	*x = NotificationRecipient{}
 	if !d.OpenObject() {
 		return
 	}
 	for d.NextMember() {
 		switch string(d.Key()) {
 		case "id":
-			x.ID = new(NotificationRecipientsItemID)
+			x.ID = new(NotificationRecipientID)
 			x.ID.decode(d)
 		case "type":
-			x.Type = new(NotificationRecipientsItemType(d.String()))
+			x.Type = new(NotificationRecipientType(d.String()))
 		default:
 			d.Extra(&x.Extra)
 		}
@@ -337,14 +339,14 @@ func (x *NotificationRecipientsItem) decode(d *kzrt.Decoder) {
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *NotificationRecipientsItem) Validate() error {
+func (x *NotificationRecipient) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
 	return v.Err()
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *NotificationRecipientsItem) validate(v *kzrt.Validator) {
+func (x *NotificationRecipient) validate(v *kzrt.Validator) {
 	if x.ID == nil {
 		v.Missing("id")
 	} else {
@@ -363,13 +365,13 @@ func (x *NotificationRecipientsItem) validate(v *kzrt.Validator) {
 	}
 }
 
-// NotificationRecipientsItemID is a value matching exactly one of several
+// NotificationRecipientID is a value matching exactly one of several
 // alternatives, at "recipients.item.id" in callflows.notification. Set exactly
 // one of its fields String, List.
 //
 // The recipient itself: with type "user" a Kazoo user ID; with type "email"
 // one email address or an array of them.
-type NotificationRecipientsItemID struct {
+type NotificationRecipientID struct {
 	// String holds the value when it is a string.
 	//
 	// Format: email.
@@ -379,14 +381,14 @@ type NotificationRecipientsItemID struct {
 }
 
 // MarshalJSON encodes x as JSON: the alternative that is set.
-func (x *NotificationRecipientsItemID) MarshalJSON() ([]byte, error) {
+func (x *NotificationRecipientID) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
 	return e.Bytes()
 }
 
 // encode appends x to e as JSON.
-func (x *NotificationRecipientsItemID) encode(e *kzrt.Encoder) {
+func (x *NotificationRecipientID) encode(e *kzrt.Encoder) {
 	switch {
 	case x.String != nil:
 		e.String(*x.String)
@@ -398,20 +400,20 @@ func (x *NotificationRecipientsItemID) encode(e *kzrt.Encoder) {
 		}
 		e.CloseArray()
 	default:
-		e.Fail(errors.New("NotificationRecipientsItemID: no alternative is set"))
+		e.Fail(errors.New("NotificationRecipientID: no alternative is set"))
 		e.Null()
 	}
 }
 
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
-func (x *NotificationRecipientsItemID) UnmarshalJSON(data []byte) error {
+func (x *NotificationRecipientID) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
 
 // decode reads x from d, replacing what it held.
-func (x *NotificationRecipientsItemID) decode(d *kzrt.Decoder) {
-	*x = NotificationRecipientsItemID{}
+func (x *NotificationRecipientID) decode(d *kzrt.Decoder) {
+	*x = NotificationRecipientID{}
 	try := d.Alternatives()
 	defer try.End()
 	switch d.Kind() {
@@ -436,14 +438,14 @@ func (x *NotificationRecipientsItemID) decode(d *kzrt.Decoder) {
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *NotificationRecipientsItemID) Validate() error {
+func (x *NotificationRecipientID) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
 	return v.Err()
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *NotificationRecipientsItemID) validate(v *kzrt.Validator) {
+func (x *NotificationRecipientID) validate(v *kzrt.Validator) {
 	set := 0
 	if x.String != nil {
 		set++
@@ -479,32 +481,31 @@ func (x *NotificationRecipientsItemID) validate(v *kzrt.Validator) {
 	}
 }
 
-// NotificationRecipientsItemType is the set of values of
-// "recipients.item.type" in callflows.notification.
+// NotificationRecipientType is the set of values of "recipients.item.type" in
+// callflows.notification.
 //
 // How to read id: "user" looks up the user's own email address, "email" uses
 // id as the address directly.
-type NotificationRecipientsItemType string
+type NotificationRecipientType string
 
-// The values of NotificationRecipientsItemType.
+// The values of NotificationRecipientType.
 const (
-	NotificationRecipientsItemTypeUser  NotificationRecipientsItemType = "user"
-	NotificationRecipientsItemTypeEmail NotificationRecipientsItemType = "email"
+	NotificationRecipientTypeUser  NotificationRecipientType = "user"
+	NotificationRecipientTypeEmail NotificationRecipientType = "email"
 )
 
-// Valid reports whether x is one of the values of
-// NotificationRecipientsItemType.
-func (x NotificationRecipientsItemType) Valid() bool {
+// Valid reports whether x is one of the values of NotificationRecipientType.
+func (x NotificationRecipientType) Valid() bool {
 	switch x {
-	case NotificationRecipientsItemTypeUser, NotificationRecipientsItemTypeEmail:
+	case NotificationRecipientTypeUser, NotificationRecipientTypeEmail:
 		return true
 	}
 	return false
 }
 
 // Validate returns an error when x is not one of the values of
-// NotificationRecipientsItemType.
-func (x NotificationRecipientsItemType) Validate() error {
+// NotificationRecipientType.
+func (x NotificationRecipientType) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"user\", \"email\"")
 }
 
@@ -539,9 +540,38 @@ func (x NotificationSendAt) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"callflow_exec\", \"channel_destroy\"")
 }
 
+// NotificationRecipientIDFromString returns a NotificationRecipientID holding
+// v, a string.
+func NotificationRecipientIDFromString(v string) NotificationRecipientID {
+	return NotificationRecipientID{String: &v}
+}
+
+// NotificationRecipientIDFromList returns a NotificationRecipientID holding v,
+// a list.
+func NotificationRecipientIDFromList(v []string) NotificationRecipientID {
+	return NotificationRecipientID{List: v}
+}
+
 // NotificationBuilder builds a "notification" callflow node; start one with
-// Notification. Setters return the builder, so calls chain.
+// Notification.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type NotificationBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *notificationBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  notificationBuilderState
+}
+
+// notificationBuilderState is a "notification" node and its data, allocated
+// together.
+type notificationBuilderState struct {
 	node Node
 	data NotificationData
 }
@@ -551,25 +581,26 @@ type NotificationBuilder struct {
 // Data for the notification module: sends an account-defined notification
 // template by email or SMS to chosen recipients.
 func Notification() *NotificationBuilder {
-	b := &NotificationBuilder{data: NotificationData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &NotificationBuilder{first: notificationBuilderState{data: NotificationData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "notification",
 	}
+	b.s = &b.first
 	return b
 }
 
 // Comments sets "comments": free text added to the notification body as extra
 // information for the recipient.
 func (b *NotificationBuilder) Comments(v string) *NotificationBuilder {
-	b.data.Comments = &v
+	b.edit().data.Comments = &v
 	return b
 }
 
 // NotificationMedia sets "notification_media": channels to deliver the
 // notification over: any of "email" and "sms".
 func (b *NotificationBuilder) NotificationMedia(v ...NotificationNotificationMediaItem) *NotificationBuilder {
-	b.data.NotificationMedia = v
+	b.edit().data.NotificationMedia = v
 	return b
 }
 
@@ -577,8 +608,8 @@ func (b *NotificationBuilder) NotificationMedia(v ...NotificationNotificationMed
 // entries, each naming either Kazoo users or email addresses.
 //
 // Default: [].
-func (b *NotificationBuilder) Recipients(v ...NotificationRecipientsItem) *NotificationBuilder {
-	b.data.Recipients = v
+func (b *NotificationBuilder) Recipients(v ...NotificationRecipient) *NotificationBuilder {
+	b.edit().data.Recipients = v
 	return b
 }
 
@@ -588,41 +619,83 @@ func (b *NotificationBuilder) Recipients(v ...NotificationRecipientsItem) *Notif
 //
 // Default: "channel_destroy".
 func (b *NotificationBuilder) SendAt(v NotificationSendAt) *NotificationBuilder {
-	b.data.SendAt = &v
+	b.edit().data.SendAt = &v
 	return b
 }
 
 // TemplateID sets "template_id": ID of the account's custom notification
 // template to render and send.
 func (b *NotificationBuilder) TemplateID(v string) *NotificationBuilder {
-	b.data.TemplateID = &v
+	b.edit().data.TemplateID = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *NotificationBuilder) Then(next Builder) *NotificationBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *NotificationBuilder) Branch(key string, next Builder) *NotificationBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *NotificationBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *NotificationBuilder) edit() *notificationBuilderState {
+	if b.shared {
+		c := &notificationBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *NotificationBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *NotificationBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *NotificationBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -28,14 +31,14 @@ type PageGroupData struct {
 	// Devices, users and groups to page; at least one entry is required.
 	//
 	// Required. At least 1 item.
-	Endpoints []PageGroupEndpointsItem `json:"endpoints,omitempty"`
+	Endpoints []PageGroupEndpoint `json:"endpoints,omitempty"`
 	// If true, the callflow engine does not execute this node and moves
 	// straight on to its "_" (default) child, if one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// Seconds to wait for members to pick up the page before the callflow
 	// moves on.
 	//
-	// Default: 5.
+	// Kazoo counts it in seconds. Default: 5.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
@@ -152,9 +155,9 @@ func (x *PageGroupData) KzrtDecode(d *kzrt.Decoder) {
 			x.BargeCalls = new(d.Bool())
 		case "endpoints":
 			if d.OpenArray() {
-				x.Endpoints = []PageGroupEndpointsItem{}
+				x.Endpoints = []PageGroupEndpoint{}
 				for d.NextElem() {
-					var item PageGroupEndpointsItem
+					var item PageGroupEndpoint
 					item.decode(d)
 					x.Endpoints = append(x.Endpoints, item)
 				}
@@ -242,28 +245,27 @@ func (x PageGroupAudio) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"one-way\", \"two-way\"")
 }
 
-// PageGroupEndpointsItem is the object "endpoints.item" in
-// callflows.page_group.
+// PageGroupEndpoint is the object "endpoints.item" in callflows.page_group.
 //
 // One member of the page group, identified by type and document ID.
-type PageGroupEndpointsItem struct {
+type PageGroupEndpoint struct {
 	// Seconds to wait after the group starts before this endpoint begins to
 	// ring.
 	//
-	// Default: 0.
+	// Kazoo counts it in seconds. Default: 0.
 	Delay *int64 `json:"delay,omitempty"`
 	// Kind of object id refers to: "device", "user" (all of the user's
 	// devices) or "group" (all of the group's members).
 	//
 	// Required.
-	EndpointType *PageGroupEndpointsItemEndpointType `json:"endpoint_type,omitempty"`
+	EndpointType *PageGroupEndpointEndpointType `json:"endpoint_type,omitempty"`
 	// Document ID of the device, user or group to include.
 	//
 	// Required. Length 1 to 128 characters.
 	ID *string `json:"id,omitempty"`
 	// Seconds this endpoint rings before it is dropped from the attempt.
 	//
-	// Default: 20.
+	// Kazoo counts it in seconds. Default: 20.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Relative weight from 1 to 100; the weighted_random strategy uses it to
 	// order endpoints, other strategies ignore it.
@@ -279,25 +281,25 @@ type PageGroupEndpointsItem struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// DefaultPageGroupEndpointsItemDelay is the default of "endpoints.item.delay"
-// in callflows.page_group.
-const DefaultPageGroupEndpointsItemDelay = 0
+// DefaultPageGroupEndpointDelay is the default of "endpoints.item.delay" in
+// callflows.page_group.
+const DefaultPageGroupEndpointDelay = 0
 
-// DefaultPageGroupEndpointsItemTimeout is the default of
-// "endpoints.item.timeout" in callflows.page_group.
-const DefaultPageGroupEndpointsItemTimeout = 20
+// DefaultPageGroupEndpointTimeout is the default of "endpoints.item.timeout"
+// in callflows.page_group.
+const DefaultPageGroupEndpointTimeout = 20
 
 // GetDelay returns Delay, or its default when it is unset or x is nil.
-func (x *PageGroupEndpointsItem) GetDelay() int64 {
+func (x *PageGroupEndpoint) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
 	}
-	return DefaultPageGroupEndpointsItemDelay
+	return DefaultPageGroupEndpointDelay
 }
 
 // GetEndpointType returns EndpointType, or the zero value when it is unset or
 // x is nil.
-func (x *PageGroupEndpointsItem) GetEndpointType() PageGroupEndpointsItemEndpointType {
+func (x *PageGroupEndpoint) GetEndpointType() PageGroupEndpointEndpointType {
 	if x != nil && x.EndpointType != nil {
 		return *x.EndpointType
 	}
@@ -305,7 +307,7 @@ func (x *PageGroupEndpointsItem) GetEndpointType() PageGroupEndpointsItemEndpoin
 }
 
 // GetID returns ID, or the zero value when it is unset or x is nil.
-func (x *PageGroupEndpointsItem) GetID() string {
+func (x *PageGroupEndpoint) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
 	}
@@ -313,15 +315,15 @@ func (x *PageGroupEndpointsItem) GetID() string {
 }
 
 // GetTimeout returns Timeout, or its default when it is unset or x is nil.
-func (x *PageGroupEndpointsItem) GetTimeout() int64 {
+func (x *PageGroupEndpoint) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
 	}
-	return DefaultPageGroupEndpointsItemTimeout
+	return DefaultPageGroupEndpointTimeout
 }
 
 // GetWeight returns Weight, or the zero value when it is unset or x is nil.
-func (x *PageGroupEndpointsItem) GetWeight() int64 {
+func (x *PageGroupEndpoint) GetWeight() int64 {
 	if x != nil && x.Weight != nil {
 		return *x.Weight
 	}
@@ -329,14 +331,14 @@ func (x *PageGroupEndpointsItem) GetWeight() int64 {
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
-func (x *PageGroupEndpointsItem) MarshalJSON() ([]byte, error) {
+func (x *PageGroupEndpoint) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
 	return e.Bytes()
 }
 
 // encode appends x to e as JSON.
-func (x *PageGroupEndpointsItem) encode(e *kzrt.Encoder) {
+func (x *PageGroupEndpoint) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Delay != nil {
 		e.Key("delay")
@@ -367,13 +369,13 @@ func (x *PageGroupEndpointsItem) encode(e *kzrt.Encoder) {
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
-func (x *PageGroupEndpointsItem) UnmarshalJSON(data []byte) error {
+func (x *PageGroupEndpoint) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
 
 // decode reads x from d, replacing what it held.
-func (x *PageGroupEndpointsItem) decode(d *kzrt.Decoder) {
-	*x = PageGroupEndpointsItem{}
+func (x *PageGroupEndpoint) decode(d *kzrt.Decoder) {
+	*x = PageGroupEndpoint{}
 	if !d.OpenObject() {
 		return
 	}
@@ -382,7 +384,7 @@ func (x *PageGroupEndpointsItem) decode(d *kzrt.Decoder) {
 		case "delay":
 			x.Delay = d.IntOrKeep(&x.Extra)
 		case "endpoint_type":
-			x.EndpointType = new(PageGroupEndpointsItemEndpointType(d.String()))
+			x.EndpointType = new(PageGroupEndpointEndpointType(d.String()))
 		case "id":
 			x.ID = new(d.String())
 		case "timeout":
@@ -397,14 +399,14 @@ func (x *PageGroupEndpointsItem) decode(d *kzrt.Decoder) {
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *PageGroupEndpointsItem) Validate() error {
+func (x *PageGroupEndpoint) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
 	return v.Err()
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *PageGroupEndpointsItem) validate(v *kzrt.Validator) {
+func (x *PageGroupEndpoint) validate(v *kzrt.Validator) {
 	if x.Delay == nil {
 		if raw, kept := x.Extra["delay"]; kept {
 			v.Push("delay")
@@ -457,39 +459,82 @@ func (x *PageGroupEndpointsItem) validate(v *kzrt.Validator) {
 	}
 }
 
-// PageGroupEndpointsItemEndpointType is the set of values of
+// PageGroupEndpointEndpointType is the set of values of
 // "endpoints.item.endpoint_type" in callflows.page_group.
 //
 // Kind of object id refers to: "device", "user" (all of the user's devices) or
 // "group" (all of the group's members).
-type PageGroupEndpointsItemEndpointType string
+type PageGroupEndpointEndpointType string
 
-// The values of PageGroupEndpointsItemEndpointType.
+// The values of PageGroupEndpointEndpointType.
 const (
-	PageGroupEndpointsItemEndpointTypeDevice PageGroupEndpointsItemEndpointType = "device"
-	PageGroupEndpointsItemEndpointTypeUser   PageGroupEndpointsItemEndpointType = "user"
-	PageGroupEndpointsItemEndpointTypeGroup  PageGroupEndpointsItemEndpointType = "group"
+	PageGroupEndpointEndpointTypeDevice PageGroupEndpointEndpointType = "device"
+	PageGroupEndpointEndpointTypeUser   PageGroupEndpointEndpointType = "user"
+	PageGroupEndpointEndpointTypeGroup  PageGroupEndpointEndpointType = "group"
 )
 
 // Valid reports whether x is one of the values of
-// PageGroupEndpointsItemEndpointType.
-func (x PageGroupEndpointsItemEndpointType) Valid() bool {
+// PageGroupEndpointEndpointType.
+func (x PageGroupEndpointEndpointType) Valid() bool {
 	switch x {
-	case PageGroupEndpointsItemEndpointTypeDevice, PageGroupEndpointsItemEndpointTypeUser, PageGroupEndpointsItemEndpointTypeGroup:
+	case PageGroupEndpointEndpointTypeDevice, PageGroupEndpointEndpointTypeUser, PageGroupEndpointEndpointTypeGroup:
 		return true
 	}
 	return false
 }
 
 // Validate returns an error when x is not one of the values of
-// PageGroupEndpointsItemEndpointType.
-func (x PageGroupEndpointsItemEndpointType) Validate() error {
+// PageGroupEndpointEndpointType.
+func (x PageGroupEndpointEndpointType) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"device\", \"user\", \"group\"")
 }
 
+// PageGroupEndpointBuilder is anything that yields a PageGroupEndpoint: an
+// *EndpointBuilder (DeviceEndpoint, UserEndpoint, GroupEndpoint), or
+// PageGroupEndpoint itself. Builders that take such values take it.
+type PageGroupEndpointBuilder interface {
+	// PageGroupEndpoint returns the value built.
+	PageGroupEndpoint() PageGroupEndpoint
+}
+
+// PageGroupEndpoint returns x, so a PageGroupEndpoint can be given wherever a
+// PageGroupEndpointBuilder is expected.
+func (x PageGroupEndpoint) PageGroupEndpoint() PageGroupEndpoint {
+	return x
+}
+
+// pageGroupEndpoints builds the values of bs.
+func pageGroupEndpoints(bs []PageGroupEndpointBuilder) []PageGroupEndpoint {
+	if bs == nil {
+		return nil
+	}
+	out := make([]PageGroupEndpoint, len(bs))
+	for i, b := range bs {
+		out[i] = b.PageGroupEndpoint()
+	}
+	return out
+}
+
 // PageGroupBuilder builds a "page_group" callflow node; start one with
-// PageGroup. Setters return the builder, so calls chain.
+// PageGroup.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type PageGroupBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *pageGroupBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  pageGroupBuilderState
+}
+
+// pageGroupBuilderState is a "page_group" node and its data, allocated
+// together.
+type pageGroupBuilderState struct {
 	node Node
 	data PageGroupData
 }
@@ -500,12 +545,14 @@ type PageGroupBuilder struct {
 // auto-answers them for a one- or two-way intercom page.
 //
 // The arguments are "endpoints", which must be given.
-func PageGroup(endpoints ...PageGroupEndpointsItem) *PageGroupBuilder {
-	b := &PageGroupBuilder{data: PageGroupData{Endpoints: endpoints}}
-	b.node = Node{
-		Data:   &b.data,
+func PageGroup(endpoints ...PageGroupEndpointBuilder) *PageGroupBuilder {
+	b := &PageGroupBuilder{first: pageGroupBuilderState{data: PageGroupData{Endpoints: pageGroupEndpoints(endpoints)}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "page_group",
 	}
+	b.s = &b.first
+	b.s.node.SetProblems("/data/endpoints", itemProblems(endpoints))
 	return b
 }
 
@@ -514,57 +561,113 @@ func PageGroup(endpoints ...PageGroupEndpointsItem) *PageGroupBuilder {
 //
 // Default: "one-way".
 func (b *PageGroupBuilder) Audio(v PageGroupAudio) *PageGroupBuilder {
-	b.data.Audio = &v
+	b.edit().data.Audio = &v
 	return b
 }
 
 // BargeCalls sets "barge_calls": if true, members already on a call are still
 // paged, interrupting their conversation.
 func (b *PageGroupBuilder) BargeCalls(v bool) *PageGroupBuilder {
-	b.data.BargeCalls = &v
+	b.edit().data.BargeCalls = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *PageGroupBuilder) SkipModule(v bool) *PageGroupBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Timeout sets "timeout": seconds to wait for members to pick up the page
 // before the callflow moves on.
 //
-// Default: 5.
+// Kazoo counts it in seconds. Default: 5.
 func (b *PageGroupBuilder) Timeout(v int64) *PageGroupBuilder {
-	b.data.Timeout = &v
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
+	return b
+}
+
+// TimeoutDuration sets "timeout", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Timeout is the same with the number itself.
+func (b *PageGroupBuilder) TimeoutDuration(d time.Duration) *PageGroupBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/timeout", err)
+	if err == nil {
+		b.edit().data.Timeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *PageGroupBuilder) Then(next Builder) *PageGroupBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *PageGroupBuilder) Branch(key string, next Builder) *PageGroupBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *PageGroupBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *PageGroupBuilder) edit() *pageGroupBuilderState {
+	if b.shared {
+		c := &pageGroupBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *PageGroupBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *PageGroupBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *PageGroupBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -33,6 +35,8 @@ type ParkData struct {
 	// How long the parker's phone rings when a parked call calls them back;
 	// the module reads it as milliseconds (built-in fallback 30000). Applies
 	// to slots without their own value.
+	//
+	// Kazoo counts it in milliseconds.
 	DefaultCallbackTimeout *int64 `json:"default_callback_timeout,omitempty"`
 	// Dialog state ("early", "terminated" or "confirmed") published for
 	// occupied slots, which drives how BLF lamps show them.
@@ -40,6 +44,8 @@ type ParkData struct {
 	// Milliseconds a call may stay parked before it rings back the device that
 	// parked it (built-in fallback 120000). Applies to slots without their own
 	// value.
+	//
+	// Kazoo counts it in milliseconds.
 	DefaultRingbackTimeout *int64 `json:"default_ringback_timeout,omitempty"`
 	// Highest slot number allowed; when the chosen slot is above it, nothing
 	// is parked and the callflow continues to the "MAX_SLOT_EXCEEDED" child.
@@ -393,9 +399,24 @@ func (x ParkDefaultPresenceType) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"early\", \"terminated\", \"confirmed\"")
 }
 
-// ParkBuilder builds a "park" callflow node; start one with Park. Setters
-// return the builder, so calls chain.
+// ParkBuilder builds a "park" callflow node; start one with Park.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type ParkBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *parkBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  parkBuilderState
+}
+
+// parkBuilderState is a "park" node and its data, allocated together.
+type parkBuilderState struct {
 	node Node
 	data ParkData
 }
@@ -405,11 +426,12 @@ type ParkBuilder struct {
 // Data for the park module: places the call in a numbered parking slot, or
 // retrieves a call already parked there.
 func Park() *ParkBuilder {
-	b := &ParkBuilder{data: ParkData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &ParkBuilder{first: parkBuilderState{data: ParkData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "park",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -420,7 +442,7 @@ func Park() *ParkBuilder {
 //
 // Default: "park".
 func (b *ParkBuilder) Action(v ParkAction) *ParkBuilder {
-	b.data.Action = &v
+	b.edit().data.Action = &v
 	return b
 }
 
@@ -430,7 +452,7 @@ func (b *ParkBuilder) Action(v ParkAction) *ParkBuilder {
 //
 // Default: false.
 func (b *ParkBuilder) CustomPresenceID(v bool) *ParkBuilder {
-	b.data.CustomPresenceID = &v
+	b.edit().data.CustomPresenceID = &v
 	return b
 }
 
@@ -438,8 +460,11 @@ func (b *ParkBuilder) CustomPresenceID(v bool) *ParkBuilder {
 // parker's phone rings when a parked call calls them back; the module reads it
 // as milliseconds (built-in fallback 30000). Applies to slots without their
 // own value.
+//
+// Kazoo counts it in milliseconds.
 func (b *ParkBuilder) DefaultCallbackTimeout(v int64) *ParkBuilder {
-	b.data.DefaultCallbackTimeout = &v
+	b.edit().data.DefaultCallbackTimeout = &v
+	b.edit().node.SetProblem("/data/default_callback_timeout", nil)
 	return b
 }
 
@@ -447,15 +472,18 @@ func (b *ParkBuilder) DefaultCallbackTimeout(v int64) *ParkBuilder {
 // "terminated" or "confirmed") published for occupied slots, which drives how
 // BLF lamps show them.
 func (b *ParkBuilder) DefaultPresenceType(v ParkDefaultPresenceType) *ParkBuilder {
-	b.data.DefaultPresenceType = &v
+	b.edit().data.DefaultPresenceType = &v
 	return b
 }
 
 // DefaultRingbackTimeout sets "default_ringback_timeout": milliseconds a call
 // may stay parked before it rings back the device that parked it (built-in
 // fallback 120000). Applies to slots without their own value.
+//
+// Kazoo counts it in milliseconds.
 func (b *ParkBuilder) DefaultRingbackTimeout(v int64) *ParkBuilder {
-	b.data.DefaultRingbackTimeout = &v
+	b.edit().data.DefaultRingbackTimeout = &v
+	b.edit().node.SetProblem("/data/default_ringback_timeout", nil)
 	return b
 }
 
@@ -463,28 +491,28 @@ func (b *ParkBuilder) DefaultRingbackTimeout(v int64) *ParkBuilder {
 // chosen slot is above it, nothing is parked and the callflow continues to the
 // "MAX_SLOT_EXCEEDED" child. Caps automatic slot allocation.
 func (b *ParkBuilder) MaxSlotNumber(v int64) *ParkBuilder {
-	b.data.MaxSlotNumber = &v
+	b.edit().data.MaxSlotNumber = &v
 	return b
 }
 
 // PresenceID sets "presence_id": presence identifier to publish BLF updates
 // under for this park node.
 func (b *ParkBuilder) PresenceID(v string) *ParkBuilder {
-	b.data.PresenceID = &v
+	b.edit().data.PresenceID = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *ParkBuilder) SkipModule(v bool) *ParkBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Slot sets "slot": fixed slot number to park into or retrieve from, instead
 // of one taken from the dialled digits.
 func (b *ParkBuilder) Slot(v string) *ParkBuilder {
-	b.data.Slot = &v
+	b.edit().data.Slot = &v
 	return b
 }
 
@@ -493,34 +521,142 @@ func (b *ParkBuilder) Slot(v string) *ParkBuilder {
 //
 // Default: {}.
 func (b *ParkBuilder) Slots(v map[string]json.RawMessage) *ParkBuilder {
-	b.data.Slots = v
+	b.edit().data.Slots = v
+	return b
+}
+
+// DefaultCallbackTimeoutDuration sets "default_callback_timeout", which Kazoo
+// counts in milliseconds, from a time.Duration: 1500*time.Millisecond sets
+// 1500. A negative duration, or one that is no whole number of milliseconds,
+// is not set, and Validate reports it rather than rounding.
+// DefaultCallbackTimeout is the same with the number itself.
+func (b *ParkBuilder) DefaultCallbackTimeoutDuration(d time.Duration) *ParkBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.edit().node.SetProblem("/data/default_callback_timeout", err)
+	if err == nil {
+		b.edit().data.DefaultCallbackTimeout = &n
+	}
+	return b
+}
+
+// DefaultRingbackTimeoutDuration sets "default_ringback_timeout", which Kazoo
+// counts in milliseconds, from a time.Duration: 1500*time.Millisecond sets
+// 1500. A negative duration, or one that is no whole number of milliseconds,
+// is not set, and Validate reports it rather than rounding.
+// DefaultRingbackTimeout is the same with the number itself.
+func (b *ParkBuilder) DefaultRingbackTimeoutDuration(d time.Duration) *ParkBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.edit().node.SetProblem("/data/default_ringback_timeout", err)
+	if err == nil {
+		b.edit().data.DefaultRingbackTimeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *ParkBuilder) Then(next Builder) *ParkBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys park reads have their
+// own methods, OnSlot, OnMaxSlotExceeded; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those park never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *ParkBuilder) Branch(key string, next Builder) *ParkBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnSlot sets the child Kazoo runs under the key for slot, in decimal
+// (OnSlot(100, next) is "100"): one of the slot numbers.
+//
+// A parking slot number: data.slot, the number captured by the callflow's
+// pattern, or the next free slot Kazoo picks.
+//
+// Kazoo takes it when ringing the parker back fails: the child named after the
+// slot is used.
+//
+// When the node has no such child: Kazoo continues to "_"; when neither this
+// child nor "_" exists, the caller is parked again and waits.
+//
+// Kazoo accepts a child under any key, so a slot that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *ParkBuilder) OnSlot(slot int, next Builder) *ParkBuilder {
+	b.setChild(strconv.Itoa(slot), next)
+	return b
+}
+
+// OnMaxSlotExceeded sets the child Kazoo runs under the key
+// "MAX_SLOT_EXCEEDED" (MaxSlotExceeded); it is Branch(MaxSlotExceeded, next).
+//
+// Kazoo takes it when action is direct_park and the slot number is above
+// max_slot_number. Only when action is "direct_park".
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *ParkBuilder) OnMaxSlotExceeded(next Builder) *ParkBuilder {
+	b.setChild(MaxSlotExceeded, next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *ParkBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *ParkBuilder) edit() *parkBuilderState {
+	if b.shared {
+		c := &parkBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *ParkBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *ParkBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *ParkBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

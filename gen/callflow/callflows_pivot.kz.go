@@ -5,7 +5,10 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
 	"regexp"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -45,7 +48,7 @@ type PivotData struct {
 	// Milliseconds to wait for your server to reply before treating the
 	// request as failed; at most 5000.
 	//
-	// At most 5000.
+	// Kazoo counts it in milliseconds. At most 5000.
 	ReqTimeoutMS *int64 `json:"req_timeout_ms,omitempty"`
 	// If true, the callflow engine does not execute this node and moves
 	// straight on to its "_" (default) child, if one exists.
@@ -390,9 +393,24 @@ func (x PivotReqFormat) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"kazoo\", \"twiml\"")
 }
 
-// PivotBuilder builds a "pivot" callflow node; start one with Pivot. Setters
-// return the builder, so calls chain.
+// PivotBuilder builds a "pivot" callflow node; start one with Pivot.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type PivotBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *pivotBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  pivotBuilderState
+}
+
+// pivotBuilderState is a "pivot" node and its data, allocated together.
+type pivotBuilderState struct {
 	node Node
 	data PivotData
 }
@@ -404,11 +422,12 @@ type PivotBuilder struct {
 //
 // The arguments are "voice_url", which must be given.
 func Pivot(voiceURL string) *PivotBuilder {
-	b := &PivotBuilder{data: PivotData{VoiceURL: &voiceURL}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &PivotBuilder{first: pivotBuilderState{data: PivotData{VoiceURL: &voiceURL}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "pivot",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -417,7 +436,7 @@ func Pivot(voiceURL string) *PivotBuilder {
 //
 // Must match "^https?://".
 func (b *PivotBuilder) CDRURL(v string) *PivotBuilder {
-	b.data.CDRURL = &v
+	b.edit().data.CDRURL = &v
 	return b
 }
 
@@ -426,7 +445,7 @@ func (b *PivotBuilder) CDRURL(v string) *PivotBuilder {
 //
 // Default: false.
 func (b *PivotBuilder) Debug(v bool) *PivotBuilder {
-	b.data.Debug = &v
+	b.edit().data.Debug = &v
 	return b
 }
 
@@ -435,7 +454,7 @@ func (b *PivotBuilder) Debug(v bool) *PivotBuilder {
 //
 // Default: "get".
 func (b *PivotBuilder) Method(v PivotMethod) *PivotBuilder {
-	b.data.Method = &v
+	b.edit().data.Method = &v
 	return b
 }
 
@@ -444,7 +463,7 @@ func (b *PivotBuilder) Method(v PivotMethod) *PivotBuilder {
 //
 // Default: "form".
 func (b *PivotBuilder) ReqBodyFormat(v PivotReqBodyFormat) *PivotBuilder {
-	b.data.ReqBodyFormat = &v
+	b.edit().data.ReqBodyFormat = &v
 	return b
 }
 
@@ -453,52 +472,109 @@ func (b *PivotBuilder) ReqBodyFormat(v PivotReqBodyFormat) *PivotBuilder {
 //
 // Default: "kazoo".
 func (b *PivotBuilder) ReqFormat(v PivotReqFormat) *PivotBuilder {
-	b.data.ReqFormat = &v
+	b.edit().data.ReqFormat = &v
 	return b
 }
 
 // ReqTimeoutMS sets "req_timeout_ms": milliseconds to wait for your server to
 // reply before treating the request as failed; at most 5000.
 //
-// At most 5000.
+// Kazoo counts it in milliseconds. At most 5000.
 func (b *PivotBuilder) ReqTimeoutMS(v int64) *PivotBuilder {
-	b.data.ReqTimeoutMS = &v
+	b.edit().data.ReqTimeoutMS = &v
+	b.edit().node.SetProblem("/data/req_timeout_ms", nil)
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *PivotBuilder) SkipModule(v bool) *PivotBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
+	return b
+}
+
+// ReqTimeoutDuration sets "req_timeout_ms", which Kazoo counts in
+// milliseconds, from a time.Duration: 1500*time.Millisecond sets 1500. A
+// negative duration, or one that is no whole number of milliseconds, is not
+// set, and Validate reports it rather than rounding. ReqTimeoutMS is the same
+// with the number itself.
+func (b *PivotBuilder) ReqTimeoutDuration(d time.Duration) *PivotBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.edit().node.SetProblem("/data/req_timeout_ms", err)
+	if err == nil {
+		b.edit().data.ReqTimeoutMS = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *PivotBuilder) Then(next Builder) *PivotBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *PivotBuilder) Branch(key string, next Builder) *PivotBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *PivotBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *PivotBuilder) edit() *pivotBuilderState {
+	if b.shared {
+		c := &pivotBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *PivotBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *PivotBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *PivotBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }
 
 var pivotDataCDRURLPattern = regexp.MustCompile(`^https?://`)

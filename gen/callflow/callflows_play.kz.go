@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -230,9 +232,24 @@ func (x *PlayData) ModuleName() string {
 	return "play"
 }
 
-// PlayBuilder builds a "play" callflow node; start one with Play. Setters
-// return the builder, so calls chain.
+// PlayBuilder builds a "play" callflow node; start one with Play.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type PlayBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *playBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  playBuilderState
+}
+
+// playBuilderState is a "play" node and its data, allocated together.
+type playBuilderState struct {
 	node Node
 	data PlayData
 }
@@ -241,18 +258,19 @@ type PlayBuilder struct {
 //
 // Data for the play module: plays a media file or URL to the caller.
 func Play() *PlayBuilder {
-	b := &PlayBuilder{data: PlayData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &PlayBuilder{first: playBuilderState{data: PlayData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "play",
 	}
+	b.s = &b.first
 	return b
 }
 
 // Answer sets "answer": if true and the call is still ringing, it is answered
 // before playback starts; otherwise audio is sent as early media.
 func (b *PlayBuilder) Answer(v bool) *PlayBuilder {
-	b.data.Answer = &v
+	b.edit().data.Answer = &v
 	return b
 }
 
@@ -261,14 +279,14 @@ func (b *PlayBuilder) Answer(v bool) *PlayBuilder {
 //
 // Default: false.
 func (b *PlayBuilder) EndlessPlayback(v bool) *PlayBuilder {
-	b.data.EndlessPlayback = &v
+	b.edit().data.EndlessPlayback = &v
 	return b
 }
 
 // ID sets "id": what to play: a media document ID from the account, or a URL
 // to fetch the audio from.
 func (b *PlayBuilder) ID(v string) *PlayBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
@@ -277,14 +295,14 @@ func (b *PlayBuilder) ID(v string) *PlayBuilder {
 //
 // At least 1.
 func (b *PlayBuilder) LoopCount(v int64) *PlayBuilder {
-	b.data.LoopCount = &v
+	b.edit().data.LoopCount = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *PlayBuilder) SkipModule(v bool) *PlayBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -293,34 +311,76 @@ func (b *PlayBuilder) SkipModule(v bool) *PlayBuilder {
 //
 // Default: ["1","2","3","4","5","6","7","8","9","*","0","#"].
 func (b *PlayBuilder) Terminators(v ...string) *PlayBuilder {
-	b.data.Terminators = v
+	b.edit().data.Terminators = v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *PlayBuilder) Then(next Builder) *PlayBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *PlayBuilder) Branch(key string, next Builder) *PlayBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *PlayBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *PlayBuilder) edit() *playBuilderState {
+	if b.shared {
+		c := &playBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *PlayBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *PlayBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *PlayBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

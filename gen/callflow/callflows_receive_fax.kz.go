@@ -6,6 +6,8 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -332,9 +334,38 @@ func (x ReceiveFaxMediaFaxOptionString) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"auto\", \"false\", \"true\"")
 }
 
+// ReceiveFaxMediaFaxOptionFromString returns a ReceiveFaxMediaFaxOption
+// holding v, a string.
+func ReceiveFaxMediaFaxOptionFromString(v ReceiveFaxMediaFaxOptionString) ReceiveFaxMediaFaxOption {
+	return ReceiveFaxMediaFaxOption{String: &v}
+}
+
+// ReceiveFaxMediaFaxOptionFromBool returns a ReceiveFaxMediaFaxOption holding
+// v, a boolean.
+func ReceiveFaxMediaFaxOptionFromBool(v bool) ReceiveFaxMediaFaxOption {
+	return ReceiveFaxMediaFaxOption{Bool: &v}
+}
+
 // ReceiveFaxBuilder builds a "receive_fax" callflow node; start one with
-// ReceiveFax. Setters return the builder, so calls chain.
+// ReceiveFax.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type ReceiveFaxBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *receiveFaxBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  receiveFaxBuilderState
+}
+
+// receiveFaxBuilderState is a "receive_fax" node and its data, allocated
+// together.
+type receiveFaxBuilderState struct {
 	node Node
 	data ReceiveFaxData
 }
@@ -344,58 +375,101 @@ type ReceiveFaxBuilder struct {
 // Data for the receive_fax module: answers the call as a fax and stores the
 // received document for a user.
 func ReceiveFax() *ReceiveFaxBuilder {
-	b := &ReceiveFaxBuilder{data: ReceiveFaxData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &ReceiveFaxBuilder{first: receiveFaxBuilderState{data: ReceiveFaxData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "receive_fax",
 	}
+	b.s = &b.first
 	return b
 }
 
 // Media sets "media".
 func (b *ReceiveFaxBuilder) Media(v ReceiveFaxMedia) *ReceiveFaxBuilder {
-	b.data.Media = &v
+	b.edit().data.Media = &v
 	return b
 }
 
 // OwnerID sets "owner_id": ID of the user who receives the fax document (and
 // its email notification).
 func (b *ReceiveFaxBuilder) OwnerID(v string) *ReceiveFaxBuilder {
-	b.data.OwnerID = &v
+	b.edit().data.OwnerID = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *ReceiveFaxBuilder) SkipModule(v bool) *ReceiveFaxBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *ReceiveFaxBuilder) Then(next Builder) *ReceiveFaxBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *ReceiveFaxBuilder) Branch(key string, next Builder) *ReceiveFaxBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *ReceiveFaxBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *ReceiveFaxBuilder) edit() *receiveFaxBuilderState {
+	if b.shared {
+		c := &receiveFaxBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *ReceiveFaxBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *ReceiveFaxBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *ReceiveFaxBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

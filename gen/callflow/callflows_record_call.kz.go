@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -39,6 +42,8 @@ type RecordCallData struct {
 	Origin *string `json:"origin,omitempty"`
 	// Shortest recording worth keeping, in seconds; shorter recordings are
 	// discarded.
+	//
+	// Kazoo counts it in seconds.
 	RecordMinSec *int64 `json:"record_min_sec,omitempty"`
 	// If true, recording waits until the channel is answered instead of
 	// starting immediately.
@@ -63,7 +68,7 @@ type RecordCallData struct {
 	// Maximum recording length in seconds (5 to 10800, default 3600);
 	// recording stops when it is reached.
 	//
-	// At least 5. At most 10800. Default: 3600.
+	// Kazoo counts it in seconds. At least 5. At most 10800. Default: 3600.
 	TimeLimit *int64 `json:"time_limit,omitempty"`
 	// Where the finished recording is uploaded over HTTP; without it the
 	// recording is stored in Kazoo.
@@ -508,8 +513,25 @@ func (x RecordCallMethod) Validate() error {
 }
 
 // RecordCallBuilder builds a "record_call" callflow node; start one with
-// RecordCall. Setters return the builder, so calls chain.
+// RecordCall.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type RecordCallBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *recordCallBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  recordCallBuilderState
+}
+
+// recordCallBuilderState is a "record_call" node and its data, allocated
+// together.
+type recordCallBuilderState struct {
 	node Node
 	data RecordCallData
 }
@@ -519,11 +541,12 @@ type RecordCallBuilder struct {
 // Data for the record_call module: starts or stops recording the whole call
 // (both parties).
 func RecordCall() *RecordCallBuilder {
-	b := &RecordCallBuilder{data: RecordCallData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &RecordCallBuilder{first: recordCallBuilderState{data: RecordCallData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "record_call",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -532,28 +555,28 @@ func RecordCall() *RecordCallBuilder {
 //
 // Default: "start".
 func (b *RecordCallBuilder) Action(v RecordCallAction) *RecordCallBuilder {
-	b.data.Action = &v
+	b.edit().data.Action = &v
 	return b
 }
 
 // Format sets "format": audio file format of the saved recording: "mp3" or
 // "wav".
 func (b *RecordCallBuilder) Format(v RecordCallFormat) *RecordCallBuilder {
-	b.data.Format = &v
+	b.edit().data.Format = &v
 	return b
 }
 
 // Label sets "label": free text stored in the recording's origin field, handy
 // to tell recordings apart.
 func (b *RecordCallBuilder) Label(v string) *RecordCallBuilder {
-	b.data.Label = &v
+	b.edit().data.Label = &v
 	return b
 }
 
 // MediaName sets "media_name": file name to give the stored recording instead
 // of a generated one.
 func (b *RecordCallBuilder) MediaName(v string) *RecordCallBuilder {
-	b.data.MediaName = &v
+	b.edit().data.MediaName = &v
 	return b
 }
 
@@ -562,21 +585,24 @@ func (b *RecordCallBuilder) MediaName(v string) *RecordCallBuilder {
 //
 // Default: "put".
 func (b *RecordCallBuilder) Method(v RecordCallMethod) *RecordCallBuilder {
-	b.data.Method = &v
+	b.edit().data.Method = &v
 	return b
 }
 
 // Origin sets "origin": read-only: set by Kazoo to record what triggered the
 // recording; do not set it in callflows.
 func (b *RecordCallBuilder) Origin(v string) *RecordCallBuilder {
-	b.data.Origin = &v
+	b.edit().data.Origin = &v
 	return b
 }
 
 // RecordMinSec sets "record_min_sec": shortest recording worth keeping, in
 // seconds; shorter recordings are discarded.
+//
+// Kazoo counts it in seconds.
 func (b *RecordCallBuilder) RecordMinSec(v int64) *RecordCallBuilder {
-	b.data.RecordMinSec = &v
+	b.edit().data.RecordMinSec = &v
+	b.edit().node.SetProblem("/data/record_min_sec", nil)
 	return b
 }
 
@@ -585,7 +611,7 @@ func (b *RecordCallBuilder) RecordMinSec(v int64) *RecordCallBuilder {
 //
 // Default: false.
 func (b *RecordCallBuilder) RecordOnAnswer(v bool) *RecordCallBuilder {
-	b.data.RecordOnAnswer = &v
+	b.edit().data.RecordOnAnswer = &v
 	return b
 }
 
@@ -594,14 +620,14 @@ func (b *RecordCallBuilder) RecordOnAnswer(v bool) *RecordCallBuilder {
 //
 // Default: false.
 func (b *RecordCallBuilder) RecordOnBridge(v bool) *RecordCallBuilder {
-	b.data.RecordOnBridge = &v
+	b.edit().data.RecordOnBridge = &v
 	return b
 }
 
 // RecordSampleRate sets "record_sample_rate": sample rate of the recorded
 // audio, in Hz (for example 8000 or 16000).
 func (b *RecordCallBuilder) RecordSampleRate(v int64) *RecordCallBuilder {
-	b.data.RecordSampleRate = &v
+	b.edit().data.RecordSampleRate = &v
 	return b
 }
 
@@ -611,23 +637,24 @@ func (b *RecordCallBuilder) RecordSampleRate(v int64) *RecordCallBuilder {
 //
 // Default: true.
 func (b *RecordCallBuilder) ShouldFollowTransfer(v bool) *RecordCallBuilder {
-	b.data.ShouldFollowTransfer = &v
+	b.edit().data.ShouldFollowTransfer = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *RecordCallBuilder) SkipModule(v bool) *RecordCallBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // TimeLimit sets "time_limit": maximum recording length in seconds (5 to
 // 10800, default 3600); recording stops when it is reached.
 //
-// At least 5. At most 10800. Default: 3600.
+// Kazoo counts it in seconds. At least 5. At most 10800. Default: 3600.
 func (b *RecordCallBuilder) TimeLimit(v int64) *RecordCallBuilder {
-	b.data.TimeLimit = &v
+	b.edit().data.TimeLimit = &v
+	b.edit().node.SetProblem("/data/time_limit", nil)
 	return b
 }
 
@@ -636,34 +663,102 @@ func (b *RecordCallBuilder) TimeLimit(v int64) *RecordCallBuilder {
 //
 // Format: uri.
 func (b *RecordCallBuilder) URL(v string) *RecordCallBuilder {
-	b.data.URL = &v
+	b.edit().data.URL = &v
+	return b
+}
+
+// RecordMinDuration sets "record_min_sec", which Kazoo counts in seconds, from
+// a time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. RecordMinSec is the same with the number itself.
+func (b *RecordCallBuilder) RecordMinDuration(d time.Duration) *RecordCallBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/record_min_sec", err)
+	if err == nil {
+		b.edit().data.RecordMinSec = &n
+	}
+	return b
+}
+
+// TimeLimitDuration sets "time_limit", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. TimeLimit is the same with the number itself.
+func (b *RecordCallBuilder) TimeLimitDuration(d time.Duration) *RecordCallBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/time_limit", err)
+	if err == nil {
+		b.edit().data.TimeLimit = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *RecordCallBuilder) Then(next Builder) *RecordCallBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *RecordCallBuilder) Branch(key string, next Builder) *RecordCallBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *RecordCallBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *RecordCallBuilder) edit() *recordCallBuilderState {
+	if b.shared {
+		c := &recordCallBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *RecordCallBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *RecordCallBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *RecordCallBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -29,7 +32,7 @@ type RecordCallerData struct {
 	// Maximum recording length in seconds (5 to 10800, default 3600);
 	// recording stops when it is reached.
 	//
-	// At least 5. At most 10800. Default: 3600.
+	// Kazoo counts it in seconds. At least 5. At most 10800. Default: 3600.
 	TimeLimit *int64 `json:"time_limit,omitempty"`
 	// Where the finished recording is uploaded over HTTP.
 	//
@@ -279,8 +282,25 @@ func (x RecordCallerMethod) Validate() error {
 }
 
 // RecordCallerBuilder builds a "record_caller" callflow node; start one with
-// RecordCaller. Setters return the builder, so calls chain.
+// RecordCaller.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type RecordCallerBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *recordCallerBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  recordCallerBuilderState
+}
+
+// recordCallerBuilderState is a "record_caller" node and its data, allocated
+// together.
+type recordCallerBuilderState struct {
 	node Node
 	data RecordCallerData
 }
@@ -290,18 +310,19 @@ type RecordCallerBuilder struct {
 // Data for the record_caller module, which records only the audio the caller
 // sends (their side of the call).
 func RecordCaller() *RecordCallerBuilder {
-	b := &RecordCallerBuilder{data: RecordCallerData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &RecordCallerBuilder{first: recordCallerBuilderState{data: RecordCallerData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "record_caller",
 	}
+	b.s = &b.first
 	return b
 }
 
 // Format sets "format": audio file format of the saved recording: "mp3" or
 // "wav".
 func (b *RecordCallerBuilder) Format(v RecordCallerFormat) *RecordCallerBuilder {
-	b.data.Format = &v
+	b.edit().data.Format = &v
 	return b
 }
 
@@ -310,23 +331,24 @@ func (b *RecordCallerBuilder) Format(v RecordCallerFormat) *RecordCallerBuilder 
 //
 // Default: "put".
 func (b *RecordCallerBuilder) Method(v RecordCallerMethod) *RecordCallerBuilder {
-	b.data.Method = &v
+	b.edit().data.Method = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *RecordCallerBuilder) SkipModule(v bool) *RecordCallerBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // TimeLimit sets "time_limit": maximum recording length in seconds (5 to
 // 10800, default 3600); recording stops when it is reached.
 //
-// At least 5. At most 10800. Default: 3600.
+// Kazoo counts it in seconds. At least 5. At most 10800. Default: 3600.
 func (b *RecordCallerBuilder) TimeLimit(v int64) *RecordCallerBuilder {
-	b.data.TimeLimit = &v
+	b.edit().data.TimeLimit = &v
+	b.edit().node.SetProblem("/data/time_limit", nil)
 	return b
 }
 
@@ -334,34 +356,89 @@ func (b *RecordCallerBuilder) TimeLimit(v int64) *RecordCallerBuilder {
 //
 // Format: uri.
 func (b *RecordCallerBuilder) URL(v string) *RecordCallerBuilder {
-	b.data.URL = &v
+	b.edit().data.URL = &v
+	return b
+}
+
+// TimeLimitDuration sets "time_limit", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. TimeLimit is the same with the number itself.
+func (b *RecordCallerBuilder) TimeLimitDuration(d time.Duration) *RecordCallerBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/time_limit", err)
+	if err == nil {
+		b.edit().data.TimeLimit = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *RecordCallerBuilder) Then(next Builder) *RecordCallerBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *RecordCallerBuilder) Branch(key string, next Builder) *RecordCallerBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *RecordCallerBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *RecordCallerBuilder) edit() *recordCallerBuilderState {
+	if b.shared {
+		c := &recordCallerBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *RecordCallerBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *RecordCallerBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *RecordCallerBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

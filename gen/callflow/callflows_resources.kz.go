@@ -6,6 +6,10 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -67,6 +71,8 @@ type ResourcesData struct {
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// Number of seconds to let the outbound leg ring before giving up and
 	// moving on.
+	//
+	// Kazoo counts it in seconds.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Fixed number to dial, used instead of the number the caller dialled.
 	ToDID *string `json:"to_did,omitempty"`
@@ -672,9 +678,38 @@ func (x *ResourcesCustomSIPHeadersObject) validate(v *kzrt.Validator) {
 	}
 }
 
+// ResourcesCustomSIPHeadersFromCustomSIPHeaders returns a
+// ResourcesCustomSIPHeaders holding v, a JSON object.
+func ResourcesCustomSIPHeadersFromCustomSIPHeaders(v CustomSIPHeaders) ResourcesCustomSIPHeaders {
+	return ResourcesCustomSIPHeaders{CustomSIPHeaders: v}
+}
+
+// ResourcesCustomSIPHeadersFromObject returns a ResourcesCustomSIPHeaders
+// holding v, a JSON object.
+func ResourcesCustomSIPHeadersFromObject(v ResourcesCustomSIPHeadersObject) ResourcesCustomSIPHeaders {
+	return ResourcesCustomSIPHeaders{Object: &v}
+}
+
 // ResourcesBuilder builds a "resources" callflow node; start one with
-// Resources. Setters return the builder, so calls chain.
+// Resources.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type ResourcesBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *resourcesBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  resourcesBuilderState
+}
+
+// resourcesBuilderState is a "resources" node and its data, allocated
+// together.
+type resourcesBuilderState struct {
 	node Node
 	data ResourcesData
 }
@@ -684,18 +719,19 @@ type ResourcesBuilder struct {
 // Data for the resources module, which sends the call out through carriers;
 // unlike offnet it defaults to the account's own carriers.
 func Resources() *ResourcesBuilder {
-	b := &ResourcesBuilder{data: ResourcesData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &ResourcesBuilder{first: resourcesBuilderState{data: ResourcesData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "resources",
 	}
+	b.s = &b.first
 	return b
 }
 
 // BypassE164 sets "bypass_e164": if true, the dialled number is sent to the
 // carrier as the caller typed it, skipping conversion to E.164 form.
 func (b *ResourcesBuilder) BypassE164(v bool) *ResourcesBuilder {
-	b.data.BypassE164 = &v
+	b.edit().data.BypassE164 = &v
 	return b
 }
 
@@ -705,15 +741,29 @@ func (b *ResourcesBuilder) BypassE164(v bool) *ResourcesBuilder {
 //
 // Default: "external".
 func (b *ResourcesBuilder) CallerIDType(v string) *ResourcesBuilder {
-	b.data.CallerIDType = &v
+	b.edit().data.CallerIDType = &v
 	return b
 }
 
 // CustomSIPHeaders sets "custom_sip_headers": extra SIP headers for the
 // outbound INVITE: either a flat header-name to value map, or an object split
 // into "in" and "out" maps.
-func (b *ResourcesBuilder) CustomSIPHeaders(v ResourcesCustomSIPHeaders) *ResourcesBuilder {
-	b.data.CustomSIPHeaders = &v
+//
+// It takes CustomSIPHeaders, as every builder with this property does;
+// CustomSIPHeadersValue takes its other forms.
+func (b *ResourcesBuilder) CustomSIPHeaders(v CustomSIPHeaders) *ResourcesBuilder {
+	b.edit().data.CustomSIPHeaders = &ResourcesCustomSIPHeaders{CustomSIPHeaders: v}
+	return b
+}
+
+// CustomSIPHeadersValue sets "custom_sip_headers": extra SIP headers for the
+// outbound INVITE: either a flat header-name to value map, or an object split
+// into "in" and "out" maps.
+//
+// It takes any of the property's forms, built with the constructors of
+// ResourcesCustomSIPHeaders.
+func (b *ResourcesBuilder) CustomSIPHeadersValue(v ResourcesCustomSIPHeaders) *ResourcesBuilder {
+	b.edit().data.CustomSIPHeaders = &v
 	return b
 }
 
@@ -721,7 +771,7 @@ func (b *ResourcesBuilder) CustomSIPHeaders(v ResourcesCustomSIPHeaders) *Resour
 // verbatim; if false, the endpoint's dialplan rewrite rules are applied to it
 // first.
 func (b *ResourcesBuilder) DoNotNormalize(v bool) *ResourcesBuilder {
-	b.data.DoNotNormalize = &v
+	b.edit().data.DoNotNormalize = &v
 	return b
 }
 
@@ -729,28 +779,28 @@ func (b *ResourcesBuilder) DoNotNormalize(v bool) *ResourcesBuilder {
 // value "zone") whose results are added to the flags used to pick a matching
 // carrier resource.
 func (b *ResourcesBuilder) DynamicFlags(v ...string) *ResourcesBuilder {
-	b.data.DynamicFlags = v
+	b.edit().data.DynamicFlags = v
 	return b
 }
 
 // EmitAccountID sets "emit_account_id": if true, the calling account's ID is
 // included in the outbound INVITE as an X-Account-ID SIP header.
 func (b *ResourcesBuilder) EmitAccountID(v bool) *ResourcesBuilder {
-	b.data.EmitAccountID = &v
+	b.edit().data.EmitAccountID = &v
 	return b
 }
 
 // FormatFromURI sets "format_from_uri": if true, the SIP From header of the
 // outbound call carries the account's realm instead of the switch's.
 func (b *ResourcesBuilder) FormatFromURI(v bool) *ResourcesBuilder {
-	b.data.FormatFromURI = &v
+	b.edit().data.FormatFromURI = &v
 	return b
 }
 
 // FromURIRealm sets "from_uri_realm": realm to write into the SIP From header
 // of the outbound call, replacing the default one.
 func (b *ResourcesBuilder) FromURIRealm(v string) *ResourcesBuilder {
-	b.data.FromURIRealm = &v
+	b.edit().data.FromURIRealm = &v
 	return b
 }
 
@@ -758,7 +808,7 @@ func (b *ResourcesBuilder) FromURIRealm(v string) *ResourcesBuilder {
 // whose carriers are searched instead of the caller's own; resellers use it to
 // route sub-accounts through their trunks.
 func (b *ResourcesBuilder) HuntAccountID(v string) *ResourcesBuilder {
-	b.data.HuntAccountID = &v
+	b.edit().data.HuntAccountID = &v
 	return b
 }
 
@@ -768,7 +818,7 @@ func (b *ResourcesBuilder) HuntAccountID(v string) *ResourcesBuilder {
 //
 // Default: false.
 func (b *ResourcesBuilder) IgnoreEarlyMedia(v bool) *ResourcesBuilder {
-	b.data.IgnoreEarlyMedia = &v
+	b.edit().data.IgnoreEarlyMedia = &v
 	return b
 }
 
@@ -777,42 +827,45 @@ func (b *ResourcesBuilder) IgnoreEarlyMedia(v bool) *ResourcesBuilder {
 //
 // Default: [].
 func (b *ResourcesBuilder) OutboundFlags(v ...string) *ResourcesBuilder {
-	b.data.OutboundFlags = v
+	b.edit().data.OutboundFlags = v
 	return b
 }
 
 // ResourceType sets "resource_type": custom resource type placed on the AMQP
 // request sent to the stepswitch routing service.
 func (b *ResourcesBuilder) ResourceType(v string) *ResourcesBuilder {
-	b.data.ResourceType = &v
+	b.edit().data.ResourceType = &v
 	return b
 }
 
 // Ringback sets "ringback": tone string or media to play to the caller while
 // the outbound leg is still ringing.
 func (b *ResourcesBuilder) Ringback(v string) *ResourcesBuilder {
-	b.data.Ringback = &v
+	b.edit().data.Ringback = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *ResourcesBuilder) SkipModule(v bool) *ResourcesBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Timeout sets "timeout": number of seconds to let the outbound leg ring
 // before giving up and moving on.
+//
+// Kazoo counts it in seconds.
 func (b *ResourcesBuilder) Timeout(v int64) *ResourcesBuilder {
-	b.data.Timeout = &v
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
 	return b
 }
 
 // ToDID sets "to_did": fixed number to dial, used instead of the number the
 // caller dialled.
 func (b *ResourcesBuilder) ToDID(v string) *ResourcesBuilder {
-	b.data.ToDID = &v
+	b.edit().data.ToDID = &v
 	return b
 }
 
@@ -822,34 +875,139 @@ func (b *ResourcesBuilder) ToDID(v string) *ResourcesBuilder {
 //
 // Default: true.
 func (b *ResourcesBuilder) UseLocalResources(v bool) *ResourcesBuilder {
-	b.data.UseLocalResources = &v
+	b.edit().data.UseLocalResources = &v
+	return b
+}
+
+// TimeoutDuration sets "timeout", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Timeout is the same with the number itself.
+func (b *ResourcesBuilder) TimeoutDuration(d time.Duration) *ResourcesBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/timeout", err)
+	if err == nil {
+		b.edit().data.Timeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *ResourcesBuilder) Then(next Builder) *ResourcesBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys resources reads have
+// their own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those resources never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *ResourcesBuilder) Branch(key string, next Builder) *ResourcesBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnCause sets the child Kazoo runs under the key cause, a hangup cause such
+// as Busy ("USER_BUSY"); Cause("MEDIA_TIMEOUT") names any other.
+//
+// Why the call attempt failed: a FreeSWITCH hangup-cause name in upper case,
+// such as USER_BUSY. Tried before the SIP code.
+//
+// Kazoo takes it when the outbound call fails and its cause names this child.
+// Kazoo's outbound router sets NO_ROUTE_DESTINATION (sip:404) when no carrier
+// route exists, NORMAL_TEMPORARY_FAILURE (sip:500) on a timeout or error, and
+// MANDATORY_IE_MISSING (sip:403) when an emergency call is refused; otherwise
+// the carrier leg's cause is used.
+//
+// When the node has no such child: the child named after the SIP code is tried
+// next.
+//
+// Kazoo accepts a child under any key, so a cause that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *ResourcesBuilder) OnCause(cause Cause, next Builder) *ResourcesBuilder {
+	b.setChild(string(cause), next)
+	return b
+}
+
+// OnSIPCode sets the child Kazoo runs under the key for sipCode, written
+// "sip:%d" (OnSIPCode(486, next) is "sip:486"): one of the SIP codes such as
+// sip:486.
+//
+// The SIP status that ended the failed attempt, written "sip:" in lower case
+// then the three digits. "486" or "SIP:486" never match.
+//
+// Kazoo takes it when the outbound call fails, no child is named after its
+// cause, and its SIP code names this child. A carrier failure may come without
+// a code; then only the cause is tried.
+//
+// When the node has no such child: Kazoo hangs up with the cause, or resumes a
+// flow saved by an earlier branching node; "_" does not run.
+//
+// Kazoo accepts a child under any key, so a sipCode that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *ResourcesBuilder) OnSIPCode(sipCode int, next Builder) *ResourcesBuilder {
+	b.setChild("sip:"+strconv.Itoa(sipCode), next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *ResourcesBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *ResourcesBuilder) edit() *resourcesBuilderState {
+	if b.shared {
+		c := &resourcesBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *ResourcesBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *ResourcesBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *ResourcesBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -173,8 +175,23 @@ func (x *ResponseData) ModuleName() string {
 }
 
 // ResponseBuilder builds a "response" callflow node; start one with Response.
-// Setters return the builder, so calls chain.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type ResponseBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *responseBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  responseBuilderState
+}
+
+// responseBuilderState is a "response" node and its data, allocated together.
+type responseBuilderState struct {
 	node Node
 	data ResponseData
 }
@@ -184,11 +201,12 @@ type ResponseBuilder struct {
 // Data for the response module: ends the call with a chosen SIP response code
 // and reason, optionally after some media.
 func Response() *ResponseBuilder {
-	b := &ResponseBuilder{data: ResponseData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &ResponseBuilder{first: responseBuilderState{data: ResponseData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "response",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -197,7 +215,7 @@ func Response() *ResponseBuilder {
 //
 // Default: 486.
 func (b *ResponseBuilder) Code(v int64) *ResponseBuilder {
-	b.data.Code = &v
+	b.edit().data.Code = &v
 	return b
 }
 
@@ -206,48 +224,90 @@ func (b *ResponseBuilder) Code(v int64) *ResponseBuilder {
 //
 // At most 2048 characters.
 func (b *ResponseBuilder) Media(v string) *ResponseBuilder {
-	b.data.Media = &v
+	b.edit().data.Media = &v
 	return b
 }
 
 // Message sets "message": reason phrase or hangup cause sent along with the
 // response code.
 func (b *ResponseBuilder) Message(v string) *ResponseBuilder {
-	b.data.Message = &v
+	b.edit().data.Message = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *ResponseBuilder) SkipModule(v bool) *ResponseBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *ResponseBuilder) Then(next Builder) *ResponseBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *ResponseBuilder) Branch(key string, next Builder) *ResponseBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *ResponseBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *ResponseBuilder) edit() *responseBuilderState {
+	if b.shared {
+		c := &responseBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *ResponseBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *ResponseBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *ResponseBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

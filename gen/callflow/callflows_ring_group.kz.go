@@ -5,6 +5,10 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -20,7 +24,7 @@ type RingGroupData struct {
 	// is required.
 	//
 	// Required. At least 1 item.
-	Endpoints []RingGroupEndpointsItem `json:"endpoints,omitempty"`
+	Endpoints []RingGroupEndpoint `json:"endpoints,omitempty"`
 	// If true, a rejection by any one member ends the whole attempt and the
 	// other members stop ringing.
 	FailOnSingleReject *bool `json:"fail_on_single_reject,omitempty"`
@@ -49,7 +53,7 @@ type RingGroupData struct {
 	// Seconds the whole group may ring before the callflow moves on to the
 	// next node.
 	//
-	// Default: 20.
+	// Kazoo counts it in seconds. Default: 20.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
@@ -213,9 +217,9 @@ func (x *RingGroupData) KzrtDecode(d *kzrt.Decoder) {
 		switch string(d.Key()) {
 		case "endpoints":
 			if d.OpenArray() {
-				x.Endpoints = []RingGroupEndpointsItem{}
+				x.Endpoints = []RingGroupEndpoint{}
 				for d.NextElem() {
-					var item RingGroupEndpointsItem
+					var item RingGroupEndpoint
 					item.decode(d)
 					x.Endpoints = append(x.Endpoints, item)
 				}
@@ -309,28 +313,27 @@ func (x *RingGroupData) ModuleName() string {
 	return "ring_group"
 }
 
-// RingGroupEndpointsItem is the object "endpoints.item" in
-// callflows.ring_group.
+// RingGroupEndpoint is the object "endpoints.item" in callflows.ring_group.
 //
 // One member of the ring group, identified by type and document ID.
-type RingGroupEndpointsItem struct {
+type RingGroupEndpoint struct {
 	// Seconds to wait after the group starts before this endpoint begins to
 	// ring.
 	//
-	// Default: 0.
+	// Kazoo counts it in seconds. Default: 0.
 	Delay *int64 `json:"delay,omitempty"`
 	// Kind of object id refers to: "device", "user" (all of the user's
 	// devices) or "group" (all of the group's members).
 	//
 	// Required.
-	EndpointType *RingGroupEndpointsItemEndpointType `json:"endpoint_type,omitempty"`
+	EndpointType *RingGroupEndpointEndpointType `json:"endpoint_type,omitempty"`
 	// Document ID of the device, user or group to include.
 	//
 	// Required. Length 1 to 128 characters.
 	ID *string `json:"id,omitempty"`
 	// Seconds this endpoint rings before it is dropped from the attempt.
 	//
-	// Default: 20.
+	// Kazoo counts it in seconds. Default: 20.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Relative weight from 1 to 100; the weighted_random strategy uses it to
 	// order endpoints, other strategies ignore it.
@@ -346,25 +349,25 @@ type RingGroupEndpointsItem struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// DefaultRingGroupEndpointsItemDelay is the default of "endpoints.item.delay"
-// in callflows.ring_group.
-const DefaultRingGroupEndpointsItemDelay = 0
+// DefaultRingGroupEndpointDelay is the default of "endpoints.item.delay" in
+// callflows.ring_group.
+const DefaultRingGroupEndpointDelay = 0
 
-// DefaultRingGroupEndpointsItemTimeout is the default of
-// "endpoints.item.timeout" in callflows.ring_group.
-const DefaultRingGroupEndpointsItemTimeout = 20
+// DefaultRingGroupEndpointTimeout is the default of "endpoints.item.timeout"
+// in callflows.ring_group.
+const DefaultRingGroupEndpointTimeout = 20
 
 // GetDelay returns Delay, or its default when it is unset or x is nil.
-func (x *RingGroupEndpointsItem) GetDelay() int64 {
+func (x *RingGroupEndpoint) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
 	}
-	return DefaultRingGroupEndpointsItemDelay
+	return DefaultRingGroupEndpointDelay
 }
 
 // GetEndpointType returns EndpointType, or the zero value when it is unset or
 // x is nil.
-func (x *RingGroupEndpointsItem) GetEndpointType() RingGroupEndpointsItemEndpointType {
+func (x *RingGroupEndpoint) GetEndpointType() RingGroupEndpointEndpointType {
 	if x != nil && x.EndpointType != nil {
 		return *x.EndpointType
 	}
@@ -372,7 +375,7 @@ func (x *RingGroupEndpointsItem) GetEndpointType() RingGroupEndpointsItemEndpoin
 }
 
 // GetID returns ID, or the zero value when it is unset or x is nil.
-func (x *RingGroupEndpointsItem) GetID() string {
+func (x *RingGroupEndpoint) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
 	}
@@ -380,15 +383,15 @@ func (x *RingGroupEndpointsItem) GetID() string {
 }
 
 // GetTimeout returns Timeout, or its default when it is unset or x is nil.
-func (x *RingGroupEndpointsItem) GetTimeout() int64 {
+func (x *RingGroupEndpoint) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
 	}
-	return DefaultRingGroupEndpointsItemTimeout
+	return DefaultRingGroupEndpointTimeout
 }
 
 // GetWeight returns Weight, or the zero value when it is unset or x is nil.
-func (x *RingGroupEndpointsItem) GetWeight() int64 {
+func (x *RingGroupEndpoint) GetWeight() int64 {
 	if x != nil && x.Weight != nil {
 		return *x.Weight
 	}
@@ -396,14 +399,14 @@ func (x *RingGroupEndpointsItem) GetWeight() int64 {
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
-func (x *RingGroupEndpointsItem) MarshalJSON() ([]byte, error) {
+func (x *RingGroupEndpoint) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
 	return e.Bytes()
 }
 
 // encode appends x to e as JSON.
-func (x *RingGroupEndpointsItem) encode(e *kzrt.Encoder) {
+func (x *RingGroupEndpoint) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Delay != nil {
 		e.Key("delay")
@@ -434,13 +437,13 @@ func (x *RingGroupEndpointsItem) encode(e *kzrt.Encoder) {
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
-func (x *RingGroupEndpointsItem) UnmarshalJSON(data []byte) error {
+func (x *RingGroupEndpoint) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
 
 // decode reads x from d, replacing what it held.
-func (x *RingGroupEndpointsItem) decode(d *kzrt.Decoder) {
-	*x = RingGroupEndpointsItem{}
+func (x *RingGroupEndpoint) decode(d *kzrt.Decoder) {
+	*x = RingGroupEndpoint{}
 	if !d.OpenObject() {
 		return
 	}
@@ -449,7 +452,7 @@ func (x *RingGroupEndpointsItem) decode(d *kzrt.Decoder) {
 		case "delay":
 			x.Delay = d.IntOrKeep(&x.Extra)
 		case "endpoint_type":
-			x.EndpointType = new(RingGroupEndpointsItemEndpointType(d.String()))
+			x.EndpointType = new(RingGroupEndpointEndpointType(d.String()))
 		case "id":
 			x.ID = new(d.String())
 		case "timeout":
@@ -464,14 +467,14 @@ func (x *RingGroupEndpointsItem) decode(d *kzrt.Decoder) {
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *RingGroupEndpointsItem) Validate() error {
+func (x *RingGroupEndpoint) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
 	return v.Err()
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *RingGroupEndpointsItem) validate(v *kzrt.Validator) {
+func (x *RingGroupEndpoint) validate(v *kzrt.Validator) {
 	if x.Delay == nil {
 		if raw, kept := x.Extra["delay"]; kept {
 			v.Push("delay")
@@ -524,33 +527,33 @@ func (x *RingGroupEndpointsItem) validate(v *kzrt.Validator) {
 	}
 }
 
-// RingGroupEndpointsItemEndpointType is the set of values of
+// RingGroupEndpointEndpointType is the set of values of
 // "endpoints.item.endpoint_type" in callflows.ring_group.
 //
 // Kind of object id refers to: "device", "user" (all of the user's devices) or
 // "group" (all of the group's members).
-type RingGroupEndpointsItemEndpointType string
+type RingGroupEndpointEndpointType string
 
-// The values of RingGroupEndpointsItemEndpointType.
+// The values of RingGroupEndpointEndpointType.
 const (
-	RingGroupEndpointsItemEndpointTypeDevice RingGroupEndpointsItemEndpointType = "device"
-	RingGroupEndpointsItemEndpointTypeUser   RingGroupEndpointsItemEndpointType = "user"
-	RingGroupEndpointsItemEndpointTypeGroup  RingGroupEndpointsItemEndpointType = "group"
+	RingGroupEndpointEndpointTypeDevice RingGroupEndpointEndpointType = "device"
+	RingGroupEndpointEndpointTypeUser   RingGroupEndpointEndpointType = "user"
+	RingGroupEndpointEndpointTypeGroup  RingGroupEndpointEndpointType = "group"
 )
 
 // Valid reports whether x is one of the values of
-// RingGroupEndpointsItemEndpointType.
-func (x RingGroupEndpointsItemEndpointType) Valid() bool {
+// RingGroupEndpointEndpointType.
+func (x RingGroupEndpointEndpointType) Valid() bool {
 	switch x {
-	case RingGroupEndpointsItemEndpointTypeDevice, RingGroupEndpointsItemEndpointTypeUser, RingGroupEndpointsItemEndpointTypeGroup:
+	case RingGroupEndpointEndpointTypeDevice, RingGroupEndpointEndpointTypeUser, RingGroupEndpointEndpointTypeGroup:
 		return true
 	}
 	return false
 }
 
 // Validate returns an error when x is not one of the values of
-// RingGroupEndpointsItemEndpointType.
-func (x RingGroupEndpointsItemEndpointType) Validate() error {
+// RingGroupEndpointEndpointType.
+func (x RingGroupEndpointEndpointType) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"device\", \"user\", \"group\"")
 }
 
@@ -680,9 +683,52 @@ func (x RingGroupStrategy) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"simultaneous\", \"single\", \"weighted_random\"")
 }
 
+// RingGroupEndpointBuilder is anything that yields a RingGroupEndpoint: an
+// *EndpointBuilder (DeviceEndpoint, UserEndpoint, GroupEndpoint), or
+// RingGroupEndpoint itself. Builders that take such values take it.
+type RingGroupEndpointBuilder interface {
+	// RingGroupEndpoint returns the value built.
+	RingGroupEndpoint() RingGroupEndpoint
+}
+
+// RingGroupEndpoint returns x, so a RingGroupEndpoint can be given wherever a
+// RingGroupEndpointBuilder is expected.
+func (x RingGroupEndpoint) RingGroupEndpoint() RingGroupEndpoint {
+	return x
+}
+
+// ringGroupEndpoints builds the values of bs.
+func ringGroupEndpoints(bs []RingGroupEndpointBuilder) []RingGroupEndpoint {
+	if bs == nil {
+		return nil
+	}
+	out := make([]RingGroupEndpoint, len(bs))
+	for i, b := range bs {
+		out[i] = b.RingGroupEndpoint()
+	}
+	return out
+}
+
 // RingGroupBuilder builds a "ring_group" callflow node; start one with
-// RingGroup. Setters return the builder, so calls chain.
+// RingGroup.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type RingGroupBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *ringGroupBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  ringGroupBuilderState
+}
+
+// ringGroupBuilderState is a "ring_group" node and its data, allocated
+// together.
+type ringGroupBuilderState struct {
 	node Node
 	data RingGroupData
 }
@@ -693,19 +739,21 @@ type RingGroupBuilder struct {
 // together or in turn until one answers.
 //
 // The arguments are "endpoints", which must be given.
-func RingGroup(endpoints ...RingGroupEndpointsItem) *RingGroupBuilder {
-	b := &RingGroupBuilder{data: RingGroupData{Endpoints: endpoints}}
-	b.node = Node{
-		Data:   &b.data,
+func RingGroup(endpoints ...RingGroupEndpointBuilder) *RingGroupBuilder {
+	b := &RingGroupBuilder{first: ringGroupBuilderState{data: RingGroupData{Endpoints: ringGroupEndpoints(endpoints)}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "ring_group",
 	}
+	b.s = &b.first
+	b.s.node.SetProblems("/data/endpoints", itemProblems(endpoints))
 	return b
 }
 
 // FailOnSingleReject sets "fail_on_single_reject": if true, a rejection by any
 // one member ends the whole attempt and the other members stop ringing.
 func (b *RingGroupBuilder) FailOnSingleReject(v bool) *RingGroupBuilder {
-	b.data.FailOnSingleReject = &v
+	b.edit().data.FailOnSingleReject = &v
 	return b
 }
 
@@ -714,7 +762,7 @@ func (b *RingGroupBuilder) FailOnSingleReject(v bool) *RingGroupBuilder {
 //
 // Default: true.
 func (b *RingGroupBuilder) IgnoreForward(v bool) *RingGroupBuilder {
-	b.data.IgnoreForward = &v
+	b.edit().data.IgnoreForward = &v
 	return b
 }
 
@@ -723,27 +771,27 @@ func (b *RingGroupBuilder) IgnoreForward(v bool) *RingGroupBuilder {
 //
 // At least 1. Default: 1.
 func (b *RingGroupBuilder) Repeats(v int64) *RingGroupBuilder {
-	b.data.Repeats = &v
+	b.edit().data.Repeats = &v
 	return b
 }
 
 // Ringback sets "ringback": tone string or media the caller hears while the
 // members are ringing.
 func (b *RingGroupBuilder) Ringback(v string) *RingGroupBuilder {
-	b.data.Ringback = &v
+	b.edit().data.Ringback = &v
 	return b
 }
 
 // Ringtones sets "ringtones".
 func (b *RingGroupBuilder) Ringtones(v RingGroupRingtones) *RingGroupBuilder {
-	b.data.Ringtones = &v
+	b.edit().data.Ringtones = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *RingGroupBuilder) SkipModule(v bool) *RingGroupBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -753,43 +801,144 @@ func (b *RingGroupBuilder) SkipModule(v bool) *RingGroupBuilder {
 //
 // Default: "simultaneous".
 func (b *RingGroupBuilder) Strategy(v RingGroupStrategy) *RingGroupBuilder {
-	b.data.Strategy = &v
+	b.edit().data.Strategy = &v
 	return b
 }
 
 // Timeout sets "timeout": seconds the whole group may ring before the callflow
 // moves on to the next node.
 //
-// Default: 20.
+// Kazoo counts it in seconds. Default: 20.
 func (b *RingGroupBuilder) Timeout(v int64) *RingGroupBuilder {
-	b.data.Timeout = &v
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
+	return b
+}
+
+// TimeoutDuration sets "timeout", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Timeout is the same with the number itself.
+func (b *RingGroupBuilder) TimeoutDuration(d time.Duration) *RingGroupBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/timeout", err)
+	if err == nil {
+		b.edit().data.Timeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *RingGroupBuilder) Then(next Builder) *RingGroupBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys ring_group reads have
+// their own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those ring_group never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *RingGroupBuilder) Branch(key string, next Builder) *RingGroupBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnCause sets the child Kazoo runs under the key cause, a hangup cause such
+// as Busy ("USER_BUSY"); Cause("MEDIA_TIMEOUT") names any other.
+//
+// Why the call attempt failed: a FreeSWITCH hangup-cause name in upper case,
+// such as USER_BUSY. Tried before the SIP code.
+//
+// Kazoo takes it when the call attempt fails and its cause names this child.
+//
+// When the node has no such child: the child named after the SIP code is tried
+// next.
+//
+// Kazoo accepts a child under any key, so a cause that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *RingGroupBuilder) OnCause(cause Cause, next Builder) *RingGroupBuilder {
+	b.setChild(string(cause), next)
+	return b
+}
+
+// OnSIPCode sets the child Kazoo runs under the key for sipCode, written
+// "sip:%d" (OnSIPCode(486, next) is "sip:486"): one of the SIP codes such as
+// sip:486.
+//
+// The SIP status that ended the failed attempt, written "sip:" in lower case
+// then the three digits. "486" or "SIP:486" never match.
+//
+// Kazoo takes it when the call attempt fails, no child is named after its
+// cause, and its SIP code names this child.
+//
+// When the node has no such child: the next repeat starts (repeats, default
+// 1); after the last one Kazoo continues to "_".
+//
+// Kazoo accepts a child under any key, so a sipCode that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *RingGroupBuilder) OnSIPCode(sipCode int, next Builder) *RingGroupBuilder {
+	b.setChild("sip:"+strconv.Itoa(sipCode), next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *RingGroupBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *RingGroupBuilder) edit() *ringGroupBuilderState {
+	if b.shared {
+		c := &ringGroupBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *RingGroupBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *RingGroupBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *RingGroupBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -5,6 +5,10 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -29,7 +33,7 @@ type RouteToCIDData struct {
 	CIDTypes []string `json:"cid_types,omitempty"`
 	// Seconds to wait before the matched endpoints begin to ring.
 	//
-	// Default: 0.
+	// Kazoo counts it in seconds. Default: 0.
 	Delay *int64 `json:"delay,omitempty"`
 	// Kinds of endpoints a match may return, e.g. "device" and "user"; matches
 	// of other kinds are dropped.
@@ -47,7 +51,7 @@ type RouteToCIDData struct {
 	// Seconds the matched endpoints ring before the call is considered
 	// unanswered.
 	//
-	// Default: 0.
+	// Kazoo counts it in seconds. Default: 0.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
@@ -309,8 +313,25 @@ func (x *RouteToCIDData) ModuleName() string {
 }
 
 // RouteToCIDBuilder builds a "route_to_cid" callflow node; start one with
-// RouteToCID. Setters return the builder, so calls chain.
+// RouteToCID.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type RouteToCIDBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *routeToCIDBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  routeToCIDBuilderState
+}
+
+// routeToCIDBuilderState is a "route_to_cid" node and its data, allocated
+// together.
+type routeToCIDBuilderState struct {
 	node Node
 	data RouteToCIDData
 }
@@ -321,25 +342,26 @@ type RouteToCIDBuilder struct {
 // number equals the dialled number and rings them, so no per-extension
 // callflow is needed.
 func RouteToCID() *RouteToCIDBuilder {
-	b := &RouteToCIDBuilder{data: RouteToCIDData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &RouteToCIDBuilder{first: routeToCIDBuilderState{data: RouteToCIDData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "route_to_cid",
 	}
+	b.s = &b.first
 	return b
 }
 
 // CanCallSelf sets "can_call_self": if true, a device may ring other devices
 // that belong to the same owner.
 func (b *RouteToCIDBuilder) CanCallSelf(v bool) *RouteToCIDBuilder {
-	b.data.CanCallSelf = &v
+	b.edit().data.CanCallSelf = &v
 	return b
 }
 
 // CanTextSelf sets "can_text_self": if true, a device may send SMS to other
 // devices that belong to the same owner.
 func (b *RouteToCIDBuilder) CanTextSelf(v bool) *RouteToCIDBuilder {
-	b.data.CanTextSelf = &v
+	b.edit().data.CanTextSelf = &v
 	return b
 }
 
@@ -349,16 +371,17 @@ func (b *RouteToCIDBuilder) CanTextSelf(v bool) *RouteToCIDBuilder {
 //
 // At least 1 item. Default: ["internal"].
 func (b *RouteToCIDBuilder) CIDTypes(v ...string) *RouteToCIDBuilder {
-	b.data.CIDTypes = v
+	b.edit().data.CIDTypes = v
 	return b
 }
 
 // Delay sets "delay": seconds to wait before the matched endpoints begin to
 // ring.
 //
-// Default: 0.
+// Kazoo counts it in seconds. Default: 0.
 func (b *RouteToCIDBuilder) Delay(v int64) *RouteToCIDBuilder {
-	b.data.Delay = &v
+	b.edit().data.Delay = &v
+	b.edit().node.SetProblem("/data/delay", nil)
 	return b
 }
 
@@ -367,64 +390,178 @@ func (b *RouteToCIDBuilder) Delay(v int64) *RouteToCIDBuilder {
 //
 // Default: [].
 func (b *RouteToCIDBuilder) EndpointTypes(v ...string) *RouteToCIDBuilder {
-	b.data.EndpointTypes = v
+	b.edit().data.EndpointTypes = v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *RouteToCIDBuilder) SkipModule(v bool) *RouteToCIDBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // StaticInvite sets "static_invite": SIP username to put in the INVITE sent to
 // the matched endpoints, replacing their own.
 func (b *RouteToCIDBuilder) StaticInvite(v string) *RouteToCIDBuilder {
-	b.data.StaticInvite = &v
+	b.edit().data.StaticInvite = &v
 	return b
 }
 
 // SuppressClid sets "suppress_clid": if true, the caller's ID is withheld from
 // the ringing endpoints.
 func (b *RouteToCIDBuilder) SuppressClid(v bool) *RouteToCIDBuilder {
-	b.data.SuppressClid = &v
+	b.edit().data.SuppressClid = &v
 	return b
 }
 
 // Timeout sets "timeout": seconds the matched endpoints ring before the call
 // is considered unanswered.
 //
-// Default: 0.
+// Kazoo counts it in seconds. Default: 0.
 func (b *RouteToCIDBuilder) Timeout(v int64) *RouteToCIDBuilder {
-	b.data.Timeout = &v
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
+	return b
+}
+
+// DelayDuration sets "delay", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Delay is the same with the number itself.
+func (b *RouteToCIDBuilder) DelayDuration(d time.Duration) *RouteToCIDBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/delay", err)
+	if err == nil {
+		b.edit().data.Delay = &n
+	}
+	return b
+}
+
+// TimeoutDuration sets "timeout", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Timeout is the same with the number itself.
+func (b *RouteToCIDBuilder) TimeoutDuration(d time.Duration) *RouteToCIDBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/timeout", err)
+	if err == nil {
+		b.edit().data.Timeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *RouteToCIDBuilder) Then(next Builder) *RouteToCIDBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys route_to_cid reads have
+// their own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo
+// accepts any, Lint warns about those route_to_cid never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *RouteToCIDBuilder) Branch(key string, next Builder) *RouteToCIDBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnCause sets the child Kazoo runs under the key cause, a hangup cause such
+// as Busy ("USER_BUSY"); Cause("MEDIA_TIMEOUT") names any other.
+//
+// Why the call attempt failed: a FreeSWITCH hangup-cause name in upper case,
+// such as USER_BUSY. Tried before the SIP code.
+//
+// Kazoo takes it when the call attempt fails and its cause names this child.
+//
+// When the node has no such child: the child named after the SIP code is tried
+// next.
+//
+// Kazoo accepts a child under any key, so a cause that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *RouteToCIDBuilder) OnCause(cause Cause, next Builder) *RouteToCIDBuilder {
+	b.setChild(string(cause), next)
+	return b
+}
+
+// OnSIPCode sets the child Kazoo runs under the key for sipCode, written
+// "sip:%d" (OnSIPCode(486, next) is "sip:486"): one of the SIP codes such as
+// sip:486.
+//
+// The SIP status that ended the failed attempt, written "sip:" in lower case
+// then the three digits. "486" or "SIP:486" never match.
+//
+// Kazoo takes it when the call attempt fails, no child is named after its
+// cause, and its SIP code names this child.
+//
+// When the node has no such child: as in ring_group: the next repeat, then
+// "_".
+//
+// Kazoo accepts a child under any key, so a sipCode that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *RouteToCIDBuilder) OnSIPCode(sipCode int, next Builder) *RouteToCIDBuilder {
+	b.setChild("sip:"+strconv.Itoa(sipCode), next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *RouteToCIDBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *RouteToCIDBuilder) edit() *routeToCIDBuilderState {
+	if b.shared {
+		c := &routeToCIDBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *RouteToCIDBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *RouteToCIDBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *RouteToCIDBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -6,6 +6,9 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -24,7 +27,7 @@ type SendDTMFData struct {
 	// Length of each tone in milliseconds; accepts a number or a numeric
 	// string (default "2000").
 	//
-	// Default: "2000".
+	// Kazoo counts it in milliseconds. Default: "2000".
 	DurationMS *SendDTMFDurationMS `json:"duration_ms,omitempty"`
 	// If true, the callflow engine does not execute this node and moves
 	// straight on to its "_" (default) child, if one exists.
@@ -237,9 +240,36 @@ func (x *SendDTMFDurationMS) validate(v *kzrt.Validator) {
 	}
 }
 
+// SendDTMFDurationMSFromInt returns a SendDTMFDurationMS holding v, an
+// integer.
+func SendDTMFDurationMSFromInt(v int64) SendDTMFDurationMS {
+	return SendDTMFDurationMS{Int: &v}
+}
+
+// SendDTMFDurationMSFromString returns a SendDTMFDurationMS holding v, a
+// string.
+func SendDTMFDurationMSFromString(v string) SendDTMFDurationMS {
+	return SendDTMFDurationMS{String: &v}
+}
+
 // SendDTMFBuilder builds a "send_dtmf" callflow node; start one with SendDTMF.
-// Setters return the builder, so calls chain.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type SendDTMFBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *sendDTMFBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  sendDTMFBuilderState
+}
+
+// sendDTMFBuilderState is a "send_dtmf" node and its data, allocated together.
+type sendDTMFBuilderState struct {
 	node Node
 	data SendDTMFData
 }
@@ -251,54 +281,111 @@ type SendDTMFBuilder struct {
 //
 // The arguments are "digits", which must be given.
 func SendDTMF(digits string) *SendDTMFBuilder {
-	b := &SendDTMFBuilder{data: SendDTMFData{Digits: &digits}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &SendDTMFBuilder{first: sendDTMFBuilderState{data: SendDTMFData{Digits: &digits}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "send_dtmf",
 	}
+	b.s = &b.first
 	return b
 }
 
 // DurationMS sets "duration_ms": length of each tone in milliseconds; accepts
 // a number or a numeric string (default "2000").
 //
-// Default: "2000".
+// Kazoo counts it in milliseconds. Default: "2000".
 func (b *SendDTMFBuilder) DurationMS(v SendDTMFDurationMS) *SendDTMFBuilder {
-	b.data.DurationMS = &v
+	b.edit().data.DurationMS = &v
+	b.edit().node.SetProblem("/data/duration_ms", nil)
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *SendDTMFBuilder) SkipModule(v bool) *SendDTMFBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
+	return b
+}
+
+// Duration sets "duration_ms", which Kazoo counts in milliseconds, from a
+// time.Duration: 1500*time.Millisecond sets 1500. A negative duration, or one
+// that is no whole number of milliseconds, is not set, and Validate reports it
+// rather than rounding. DurationMS is the same with the number itself.
+func (b *SendDTMFBuilder) Duration(d time.Duration) *SendDTMFBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.edit().node.SetProblem("/data/duration_ms", err)
+	if err == nil {
+		b.edit().data.DurationMS = &SendDTMFDurationMS{Int: &n}
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *SendDTMFBuilder) Then(next Builder) *SendDTMFBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *SendDTMFBuilder) Branch(key string, next Builder) *SendDTMFBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *SendDTMFBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *SendDTMFBuilder) edit() *sendDTMFBuilderState {
+	if b.shared {
+		c := &sendDTMFBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *SendDTMFBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *SendDTMFBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *SendDTMFBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -196,8 +198,25 @@ func (x SetVariableChannel) Validate() error {
 }
 
 // SetVariableBuilder builds a "set_variable" callflow node; start one with
-// SetVariable. Setters return the builder, so calls chain.
+// SetVariable.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type SetVariableBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *setVariableBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  setVariableBuilderState
+}
+
+// setVariableBuilderState is a "set_variable" node and its data, allocated
+// together.
+type setVariableBuilderState struct {
 	node Node
 	data SetVariableData
 }
@@ -207,11 +226,12 @@ type SetVariableBuilder struct {
 // Data for the set_variable module, which stores one named variable on the
 // call's channel.
 func SetVariable() *SetVariableBuilder {
-	b := &SetVariableBuilder{data: SetVariableData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &SetVariableBuilder{first: setVariableBuilderState{data: SetVariableData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "set_variable",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -220,54 +240,96 @@ func SetVariable() *SetVariableBuilder {
 //
 // Default: "a".
 func (b *SetVariableBuilder) Channel(v SetVariableChannel) *SetVariableBuilder {
-	b.data.Channel = &v
+	b.edit().data.Channel = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *SetVariableBuilder) SkipModule(v bool) *SetVariableBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Value sets "value": string value stored under the variable name.
 func (b *SetVariableBuilder) Value(v string) *SetVariableBuilder {
-	b.data.Value = &v
+	b.edit().data.Value = &v
 	return b
 }
 
 // Variable sets "variable": name of the channel variable to set, such as
 // call_priority.
 func (b *SetVariableBuilder) Variable(v string) *SetVariableBuilder {
-	b.data.Variable = &v
+	b.edit().data.Variable = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *SetVariableBuilder) Then(next Builder) *SetVariableBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *SetVariableBuilder) Branch(key string, next Builder) *SetVariableBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *SetVariableBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *SetVariableBuilder) edit() *setVariableBuilderState {
+	if b.shared {
+		c := &setVariableBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *SetVariableBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *SetVariableBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *SetVariableBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -22,6 +25,8 @@ type TemporalRouteData struct {
 	Action *TemporalRouteAction `json:"action,omitempty"`
 	// Milliseconds to wait for the caller's next key in the toggle menu before
 	// taking the input as complete.
+	//
+	// Kazoo counts it in milliseconds.
 	InterdigitTimeout *int64 `json:"interdigit_timeout,omitempty"`
 	// ID of a temporal rule set document whose rules are evaluated instead of
 	// listing them in rules.
@@ -255,8 +260,25 @@ func (x TemporalRouteAction) Validate() error {
 }
 
 // TemporalRouteBuilder builds a "temporal_route" callflow node; start one with
-// TemporalRoute. Setters return the builder, so calls chain.
+// TemporalRoute.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type TemporalRouteBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *temporalRouteBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  temporalRouteBuilderState
+}
+
+// temporalRouteBuilderState is a "temporal_route" node and its data, allocated
+// together.
+type temporalRouteBuilderState struct {
 	node Node
 	data TemporalRouteData
 }
@@ -266,11 +288,12 @@ type TemporalRouteBuilder struct {
 // Data for the temporal_route module: branches by date and time rules, or lets
 // the caller switch the rules on and off.
 func TemporalRoute() *TemporalRouteBuilder {
-	b := &TemporalRouteBuilder{data: TemporalRouteData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &TemporalRouteBuilder{first: temporalRouteBuilderState{data: TemporalRouteData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "temporal_route",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -278,21 +301,24 @@ func TemporalRoute() *TemporalRouteBuilder {
 // rules by keypad, "enable" and "disable" force the rules on or off, "reset"
 // returns to time-based routing.
 func (b *TemporalRouteBuilder) Action(v TemporalRouteAction) *TemporalRouteBuilder {
-	b.data.Action = &v
+	b.edit().data.Action = &v
 	return b
 }
 
 // InterdigitTimeout sets "interdigit_timeout": milliseconds to wait for the
 // caller's next key in the toggle menu before taking the input as complete.
+//
+// Kazoo counts it in milliseconds.
 func (b *TemporalRouteBuilder) InterdigitTimeout(v int64) *TemporalRouteBuilder {
-	b.data.InterdigitTimeout = &v
+	b.edit().data.InterdigitTimeout = &v
+	b.edit().node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
 // RuleSet sets "rule_set": ID of a temporal rule set document whose rules are
 // evaluated instead of listing them in rules.
 func (b *TemporalRouteBuilder) RuleSet(v string) *TemporalRouteBuilder {
-	b.data.RuleSet = &v
+	b.edit().data.RuleSet = &v
 	return b
 }
 
@@ -301,48 +327,147 @@ func (b *TemporalRouteBuilder) RuleSet(v string) *TemporalRouteBuilder {
 //
 // Default: [].
 func (b *TemporalRouteBuilder) Rules(v ...string) *TemporalRouteBuilder {
-	b.data.Rules = v
+	b.edit().data.Rules = v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *TemporalRouteBuilder) SkipModule(v bool) *TemporalRouteBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Timezone sets "timezone": time zone name (e.g. "America/New_York") in which
 // the rules are evaluated; defaults to the account's.
 func (b *TemporalRouteBuilder) Timezone(v string) *TemporalRouteBuilder {
-	b.data.Timezone = &v
+	b.edit().data.Timezone = &v
+	return b
+}
+
+// InterdigitTimeoutDuration sets "interdigit_timeout", which Kazoo counts in
+// milliseconds, from a time.Duration: 1500*time.Millisecond sets 1500. A
+// negative duration, or one that is no whole number of milliseconds, is not
+// set, and Validate reports it rather than rounding. InterdigitTimeout is the
+// same with the number itself.
+func (b *TemporalRouteBuilder) InterdigitTimeoutDuration(d time.Duration) *TemporalRouteBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.edit().node.SetProblem("/data/interdigit_timeout", err)
+	if err == nil {
+		b.edit().data.InterdigitTimeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *TemporalRouteBuilder) Then(next Builder) *TemporalRouteBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys temporal_route reads
+// have their own methods, OnRule, OnRuleSet; Branch reaches any other key
+// (Kazoo accepts any, Lint warns about those temporal_route never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *TemporalRouteBuilder) Branch(key string, next Builder) *TemporalRouteBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnRule sets the child Kazoo runs under the key rule, one of the temporal
+// rule or rule-set IDs (32 hex digits) such as
+// "b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6".
+//
+// ID of a temporal rule document, or of a temporal rule set whose rules then
+// all lead to this child. Kazoo loads every child key other than "_" and
+// "rule_set" as such an ID; a key that is no document ID is never taken.
+//
+// Kazoo takes it when this rule is the first, in Kazoo's order, that is forced
+// on (enabled true) or whose time window is open; rules with enabled false are
+// skipped. The order: the IDs in data.rules, then the child keys, then the
+// rules of data.rule_set; a rule set among them stands for its rules. Only
+// when action is not set.
+//
+// When the node has no such child: Kazoo continues to "_" (the case of a rule
+// listed in data.rules without a child of its own).
+//
+// Kazoo accepts a child under any key, so a rule that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *TemporalRouteBuilder) OnRule(rule string, next Builder) *TemporalRouteBuilder {
+	b.setChild(rule, next)
+	return b
+}
+
+// OnRuleSet sets the child Kazoo runs under the key "rule_set" (RuleSet); it
+// is Branch(RuleSet, next).
+//
+// Kazoo takes it when the active rule is one of the rules of the rule set
+// named by data.rule_set. Only when rule_set is set and action is not set.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *TemporalRouteBuilder) OnRuleSet(next Builder) *TemporalRouteBuilder {
+	b.setChild(RuleSet, next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *TemporalRouteBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *TemporalRouteBuilder) edit() *temporalRouteBuilderState {
+	if b.shared {
+		c := &temporalRouteBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *TemporalRouteBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *TemporalRouteBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *TemporalRouteBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

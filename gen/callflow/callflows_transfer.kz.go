@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -265,8 +267,23 @@ func (x TransferTransferType) Validate() error {
 }
 
 // TransferBuilder builds a "transfer" callflow node; start one with Transfer.
-// Setters return the builder, so calls chain.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type TransferBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *transferBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  transferBuilderState
+}
+
+// transferBuilderState is a "transfer" node and its data, allocated together.
+type transferBuilderState struct {
 	node Node
 	data TransferData
 }
@@ -276,11 +293,12 @@ type TransferBuilder struct {
 // Data for the transfer module: moves the call to another extension or DID,
 // blind or attended.
 func Transfer() *TransferBuilder {
-	b := &TransferBuilder{data: TransferData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &TransferBuilder{first: transferBuilderState{data: TransferData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "transfer",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -289,27 +307,27 @@ func Transfer() *TransferBuilder {
 //
 // Default: ["no_match"].
 func (b *TransferBuilder) Captures(v ...string) *TransferBuilder {
-	b.data.Captures = v
+	b.edit().data.Captures = v
 	return b
 }
 
 // Leg sets "leg": which leg is sent to the target: "self" the current channel
 // or "bleg" the party it is bridged to.
 func (b *TransferBuilder) Leg(v TransferLeg) *TransferBuilder {
-	b.data.Leg = &v
+	b.edit().data.Leg = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *TransferBuilder) SkipModule(v bool) *TransferBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // Target sets "target": extension or DID to send the call to.
 func (b *TransferBuilder) Target(v string) *TransferBuilder {
-	b.data.Target = &v
+	b.edit().data.Target = &v
 	return b
 }
 
@@ -318,34 +336,76 @@ func (b *TransferBuilder) Target(v string) *TransferBuilder {
 //
 // Default: "blind".
 func (b *TransferBuilder) TransferType(v TransferTransferType) *TransferBuilder {
-	b.data.TransferType = &v
+	b.edit().data.TransferType = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *TransferBuilder) Then(next Builder) *TransferBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *TransferBuilder) Branch(key string, next Builder) *TransferBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *TransferBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *TransferBuilder) edit() *transferBuilderState {
+	if b.shared {
+		c := &transferBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *TransferBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *TransferBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *TransferBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -5,6 +5,8 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -273,9 +275,24 @@ func (x TTSEngine) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"flite\", \"google\", \"ispeech\", \"voicefabric\"")
 }
 
-// TTSBuilder builds a "tts" callflow node; start one with TTS. Setters return
-// the builder, so calls chain.
+// TTSBuilder builds a "tts" callflow node; start one with TTS.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type TTSBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *ttsBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  ttsBuilderState
+}
+
+// ttsBuilderState is a "tts" node and its data, allocated together.
+type ttsBuilderState struct {
 	node Node
 	data TTSData
 }
@@ -287,39 +304,40 @@ type TTSBuilder struct {
 //
 // The arguments are "text", which must be given.
 func TTS(text string) *TTSBuilder {
-	b := &TTSBuilder{data: TTSData{Text: &text}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &TTSBuilder{first: ttsBuilderState{data: TTSData{Text: &text}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "tts",
 	}
+	b.s = &b.first
 	return b
 }
 
 // EndlessPlayback sets "endless_playback": if true, the spoken text repeats
 // until the caller hangs up or presses a terminator key.
 func (b *TTSBuilder) EndlessPlayback(v bool) *TTSBuilder {
-	b.data.EndlessPlayback = &v
+	b.edit().data.EndlessPlayback = &v
 	return b
 }
 
 // Engine sets "engine": speech engine to synthesise with; when unset the
 // system's configured default is used.
 func (b *TTSBuilder) Engine(v TTSEngine) *TTSBuilder {
-	b.data.Engine = &v
+	b.edit().data.Engine = &v
 	return b
 }
 
 // Language sets "language": language code of the speech, e.g. "en-US"; the
 // available ones depend on the engine.
 func (b *TTSBuilder) Language(v string) *TTSBuilder {
-	b.data.Language = &v
+	b.edit().data.Language = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *TTSBuilder) SkipModule(v bool) *TTSBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
@@ -328,7 +346,7 @@ func (b *TTSBuilder) SkipModule(v bool) *TTSBuilder {
 //
 // Default: ["1","2","3","4","5","6","7","8","9","*","0","#"].
 func (b *TTSBuilder) Terminators(v ...string) *TTSBuilder {
-	b.data.Terminators = v
+	b.edit().data.Terminators = v
 	return b
 }
 
@@ -337,34 +355,76 @@ func (b *TTSBuilder) Terminators(v ...string) *TTSBuilder {
 //
 // Default: "female".
 func (b *TTSBuilder) Voice(v string) *TTSBuilder {
-	b.data.Voice = &v
+	b.edit().data.Voice = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *TTSBuilder) Then(next Builder) *TTSBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *TTSBuilder) Branch(key string, next Builder) *TTSBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *TTSBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *TTSBuilder) edit() *ttsBuilderState {
+	if b.shared {
+		c := &ttsBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *TTSBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *TTSBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *TTSBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

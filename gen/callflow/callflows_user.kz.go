@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -28,7 +30,7 @@ type UserData struct {
 	CustomSIPHeaders map[string]json.RawMessage `json:"custom_sip_headers,omitempty"`
 	// Seconds to wait before the user's devices begin to ring.
 	//
-	// Default: 0.
+	// Kazoo counts it in seconds. Default: 0.
 	Delay *int64 `json:"delay,omitempty"`
 	// If true, a rejection from any one device ends the attempt and the other
 	// devices stop ringing.
@@ -50,7 +52,7 @@ type UserData struct {
 	SuppressClid *bool `json:"suppress_clid,omitempty"`
 	// Seconds the devices ring before the callflow moves on (default 20).
 	//
-	// Default: 20.
+	// Kazoo counts it in seconds. Default: 20.
 	Timeout *int64 `json:"timeout,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
@@ -342,9 +344,24 @@ func (x UserStrategy) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"simultaneous\", \"single\"")
 }
 
-// UserBuilder builds a "user" callflow node; start one with User. Setters
-// return the builder, so calls chain.
+// UserBuilder builds a "user" callflow node; start one with User.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type UserBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *userBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  userBuilderState
+}
+
+// userBuilderState is a "user" node and its data, allocated together.
+type userBuilderState struct {
 	node Node
 	data UserData
 }
@@ -353,67 +370,72 @@ type UserBuilder struct {
 //
 // Data for the user module, which rings every device owned by a user.
 func User() *UserBuilder {
-	b := &UserBuilder{data: UserData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &UserBuilder{first: userBuilderState{data: UserData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "user",
 	}
+	b.s = &b.first
 	return b
 }
 
 // CanCallSelf sets "can_call_self": if true, one of the user's own devices
 // calling the user also rings the user's other devices.
 func (b *UserBuilder) CanCallSelf(v bool) *UserBuilder {
-	b.data.CanCallSelf = &v
+	b.edit().data.CanCallSelf = &v
 	return b
 }
 
 // CanTextSelf sets "can_text_self": if true, one of the user's own devices may
 // send SMS to the user's other devices.
 func (b *UserBuilder) CanTextSelf(v bool) *UserBuilder {
-	b.data.CanTextSelf = &v
+	b.edit().data.CanTextSelf = &v
 	return b
 }
 
 // CustomSIPHeaders sets "custom_sip_headers": map of SIP header name to value
 // added to the INVITEs sent to the user's devices.
-func (b *UserBuilder) CustomSIPHeaders(v map[string]json.RawMessage) *UserBuilder {
-	b.data.CustomSIPHeaders = v
+//
+// It takes CustomSIPHeaders, as every builder with this property does, and
+// stores each value as a JSON string.
+func (b *UserBuilder) CustomSIPHeaders(v CustomSIPHeaders) *UserBuilder {
+	b.edit().data.CustomSIPHeaders = kzrt.JSONStrings(v)
 	return b
 }
 
 // Delay sets "delay": seconds to wait before the user's devices begin to ring.
 //
-// Default: 0.
+// Kazoo counts it in seconds. Default: 0.
 func (b *UserBuilder) Delay(v int64) *UserBuilder {
-	b.data.Delay = &v
+	b.edit().data.Delay = &v
+	b.edit().node.SetProblem("/data/delay", nil)
 	return b
 }
 
 // FailOnSingleReject sets "fail_on_single_reject": if true, a rejection from
 // any one device ends the attempt and the other devices stop ringing.
 func (b *UserBuilder) FailOnSingleReject(v bool) *UserBuilder {
-	b.data.FailOnSingleReject = &v
+	b.edit().data.FailOnSingleReject = &v
 	return b
 }
 
 // ID sets "id": document ID of the user whose devices are rung.
 func (b *UserBuilder) ID(v string) *UserBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *UserBuilder) SkipModule(v bool) *UserBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // StaticInvite sets "static_invite": SIP username to put in the INVITE sent to
 // the devices, replacing their own.
 func (b *UserBuilder) StaticInvite(v string) *UserBuilder {
-	b.data.StaticInvite = &v
+	b.edit().data.StaticInvite = &v
 	return b
 }
 
@@ -422,50 +444,163 @@ func (b *UserBuilder) StaticInvite(v string) *UserBuilder {
 //
 // Default: "simultaneous".
 func (b *UserBuilder) Strategy(v UserStrategy) *UserBuilder {
-	b.data.Strategy = &v
+	b.edit().data.Strategy = &v
 	return b
 }
 
 // SuppressClid sets "suppress_clid": if true, the caller's ID is withheld from
 // the user's ringing devices.
 func (b *UserBuilder) SuppressClid(v bool) *UserBuilder {
-	b.data.SuppressClid = &v
+	b.edit().data.SuppressClid = &v
 	return b
 }
 
 // Timeout sets "timeout": seconds the devices ring before the callflow moves
 // on (default 20).
 //
-// Default: 20.
+// Kazoo counts it in seconds. Default: 20.
 func (b *UserBuilder) Timeout(v int64) *UserBuilder {
-	b.data.Timeout = &v
+	b.edit().data.Timeout = &v
+	b.edit().node.SetProblem("/data/timeout", nil)
+	return b
+}
+
+// DelayDuration sets "delay", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Delay is the same with the number itself.
+func (b *UserBuilder) DelayDuration(d time.Duration) *UserBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/delay", err)
+	if err == nil {
+		b.edit().data.Delay = &n
+	}
+	return b
+}
+
+// TimeoutDuration sets "timeout", which Kazoo counts in seconds, from a
+// time.Duration: 20*time.Second sets 20. A negative duration, or one that is
+// no whole number of seconds, is not set, and Validate reports it rather than
+// rounding. Timeout is the same with the number itself.
+func (b *UserBuilder) TimeoutDuration(d time.Duration) *UserBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/timeout", err)
+	if err == nil {
+		b.edit().data.Timeout = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *UserBuilder) Then(next Builder) *UserBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
+// Branch sets the child Kazoo runs under key. The keys user reads have their
+// own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo accepts
+// any, Lint warns about those user never takes).
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *UserBuilder) Branch(key string, next Builder) *UserBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// OnCause sets the child Kazoo runs under the key cause, a hangup cause such
+// as Busy ("USER_BUSY"); Cause("MEDIA_TIMEOUT") names any other.
+//
+// Why the call attempt failed: a FreeSWITCH hangup-cause name in upper case,
+// such as USER_BUSY. Tried before the SIP code.
+//
+// Kazoo takes it when the call attempt fails and its cause names this child.
+//
+// When the node has no such child: the child named after the SIP code is tried
+// next.
+//
+// Kazoo accepts a child under any key, so a cause that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *UserBuilder) OnCause(cause Cause, next Builder) *UserBuilder {
+	b.setChild(string(cause), next)
+	return b
+}
+
+// OnSIPCode sets the child Kazoo runs under the key for sipCode, written
+// "sip:%d" (OnSIPCode(486, next) is "sip:486"): one of the SIP codes such as
+// sip:486.
+//
+// The SIP status that ended the failed attempt, written "sip:" in lower case
+// then the three digits. "486" or "SIP:486" never match.
+//
+// Kazoo takes it when the call attempt fails, no child is named after its
+// cause, and its SIP code names this child.
+//
+// When the node has no such child: Kazoo continues to "_".
+//
+// Kazoo accepts a child under any key, so a sipCode that is no such key is no
+// error: Lint warns about it.
+//
+// Like every builder method, it changes b and returns it; the child is stored
+// as it is now.
+func (b *UserBuilder) OnSIPCode(sipCode int, next Builder) *UserBuilder {
+	b.setChild("sip:"+strconv.Itoa(sipCode), next)
+	return b
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *UserBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *UserBuilder) edit() *userBuilderState {
+	if b.shared {
+		c := &userBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *UserBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *UserBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *UserBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

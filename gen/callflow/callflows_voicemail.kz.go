@@ -5,6 +5,9 @@ package callflow
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -34,11 +37,11 @@ type VoicemailData struct {
 	// Milliseconds to wait between the caller's keypresses (e.g. while typing
 	// a PIN) before taking the input as complete (default 2000).
 	//
-	// Default: 2000.
+	// Kazoo counts it in milliseconds. Default: 2000.
 	InterdigitTimeout *int64 `json:"interdigit_timeout,omitempty"`
 	// Longest message a caller may record, in seconds (default 500).
 	//
-	// Default: 500.
+	// Kazoo counts it in seconds. Default: 500.
 	MaxMessageLength *int64 `json:"max_message_length,omitempty"`
 	// If true, a caller who owns exactly one box is taken to it directly
 	// without choosing a box.
@@ -295,8 +298,25 @@ func (x VoicemailAction) Validate() error {
 }
 
 // VoicemailBuilder builds a "voicemail" callflow node; start one with
-// Voicemail. Setters return the builder, so calls chain.
+// Voicemail.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type VoicemailBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *voicemailBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  voicemailBuilderState
+}
+
+// voicemailBuilderState is a "voicemail" node and its data, allocated
+// together.
+type voicemailBuilderState struct {
 	node Node
 	data VoicemailData
 }
@@ -306,11 +326,12 @@ type VoicemailBuilder struct {
 // Data for the voicemail module, which lets a caller leave a message or lets
 // the owner listen to and manage the box.
 func Voicemail() *VoicemailBuilder {
-	b := &VoicemailBuilder{data: VoicemailData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &VoicemailBuilder{first: voicemailBuilderState{data: VoicemailData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "voicemail",
 	}
+	b.s = &b.first
 	return b
 }
 
@@ -319,7 +340,7 @@ func Voicemail() *VoicemailBuilder {
 //
 // Default: "compose".
 func (b *VoicemailBuilder) Action(v VoicemailAction) *VoicemailBuilder {
-	b.data.Action = &v
+	b.edit().data.Action = &v
 	return b
 }
 
@@ -329,7 +350,7 @@ func (b *VoicemailBuilder) Action(v VoicemailAction) *VoicemailBuilder {
 //
 // Default: false.
 func (b *VoicemailBuilder) CalleridMatchLogin(v bool) *VoicemailBuilder {
-	b.data.CalleridMatchLogin = &v
+	b.edit().data.CalleridMatchLogin = &v
 	return b
 }
 
@@ -338,7 +359,7 @@ func (b *VoicemailBuilder) CalleridMatchLogin(v bool) *VoicemailBuilder {
 //
 // Length 32 to 32 characters.
 func (b *VoicemailBuilder) ID(v string) *VoicemailBuilder {
-	b.data.ID = &v
+	b.edit().data.ID = &v
 	return b
 }
 
@@ -346,18 +367,20 @@ func (b *VoicemailBuilder) ID(v string) *VoicemailBuilder {
 // the caller's keypresses (e.g. while typing a PIN) before taking the input as
 // complete (default 2000).
 //
-// Default: 2000.
+// Kazoo counts it in milliseconds. Default: 2000.
 func (b *VoicemailBuilder) InterdigitTimeout(v int64) *VoicemailBuilder {
-	b.data.InterdigitTimeout = &v
+	b.edit().data.InterdigitTimeout = &v
+	b.edit().node.SetProblem("/data/interdigit_timeout", nil)
 	return b
 }
 
 // MaxMessageLength sets "max_message_length": longest message a caller may
 // record, in seconds (default 500).
 //
-// Default: 500.
+// Kazoo counts it in seconds. Default: 500.
 func (b *VoicemailBuilder) MaxMessageLength(v int64) *VoicemailBuilder {
-	b.data.MaxMessageLength = &v
+	b.edit().data.MaxMessageLength = &v
+	b.edit().node.SetProblem("/data/max_message_length", nil)
 	return b
 }
 
@@ -366,41 +389,111 @@ func (b *VoicemailBuilder) MaxMessageLength(v int64) *VoicemailBuilder {
 //
 // Default: false.
 func (b *VoicemailBuilder) SingleMailboxLogin(v bool) *VoicemailBuilder {
-	b.data.SingleMailboxLogin = &v
+	b.edit().data.SingleMailboxLogin = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *VoicemailBuilder) SkipModule(v bool) *VoicemailBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
+	return b
+}
+
+// InterdigitTimeoutDuration sets "interdigit_timeout", which Kazoo counts in
+// milliseconds, from a time.Duration: 1500*time.Millisecond sets 1500. A
+// negative duration, or one that is no whole number of milliseconds, is not
+// set, and Validate reports it rather than rounding. InterdigitTimeout is the
+// same with the number itself.
+func (b *VoicemailBuilder) InterdigitTimeoutDuration(d time.Duration) *VoicemailBuilder {
+	n, err := kzrt.DurationCount(d, time.Millisecond)
+	b.edit().node.SetProblem("/data/interdigit_timeout", err)
+	if err == nil {
+		b.edit().data.InterdigitTimeout = &n
+	}
+	return b
+}
+
+// MaxMessageLengthDuration sets "max_message_length", which Kazoo counts in
+// seconds, from a time.Duration: 20*time.Second sets 20. A negative duration,
+// or one that is no whole number of seconds, is not set, and Validate reports
+// it rather than rounding. MaxMessageLength is the same with the number
+// itself.
+func (b *VoicemailBuilder) MaxMessageLengthDuration(d time.Duration) *VoicemailBuilder {
+	n, err := kzrt.DurationCount(d, time.Second)
+	b.edit().node.SetProblem("/data/max_message_length", err)
+	if err == nil {
+		b.edit().data.MaxMessageLength = &n
+	}
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *VoicemailBuilder) Then(next Builder) *VoicemailBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *VoicemailBuilder) Branch(key string, next Builder) *VoicemailBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *VoicemailBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *VoicemailBuilder) edit() *voicemailBuilderState {
+	if b.shared {
+		c := &voicemailBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *VoicemailBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *VoicemailBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *VoicemailBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -220,8 +220,23 @@ func (x WebhookHTTPVerb) Validate() error {
 }
 
 // WebhookBuilder builds a "webhook" callflow node; start one with Webhook.
-// Setters return the builder, so calls chain.
+//
+// Its methods change the builder and return it, so calls chain and a chain
+// allocates once. A child given to Then, Branch or an On… method is stored
+// as it is at that moment: changing the child's builder afterwards does not
+// change this node (the builder goes on with a copy), so one builder may be
+// given in several places, even under itself, and trees never share later
+// changes or loop. A *Node given as a child is stored as it is.
 type WebhookBuilder struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *webhookBuilderState
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  webhookBuilderState
+}
+
+// webhookBuilderState is a "webhook" node and its data, allocated together.
+type webhookBuilderState struct {
 	node Node
 	data WebhookData
 }
@@ -231,71 +246,114 @@ type WebhookBuilder struct {
 // Data for the webhook module: fires an HTTP request carrying call details,
 // then continues the callflow without waiting for the result.
 func Webhook() *WebhookBuilder {
-	b := &WebhookBuilder{data: WebhookData{}}
-	b.node = Node{
-		Data:   &b.data,
+	b := &WebhookBuilder{first: webhookBuilderState{data: WebhookData{}}}
+	b.first.node = Node{
+		Data:   &b.first.data,
 		Module: "webhook",
 	}
+	b.s = &b.first
 	return b
 }
 
 // CustomData sets "custom_data": arbitrary JSON object copied into the request
 // payload next to the call details.
 func (b *WebhookBuilder) CustomData(v map[string]json.RawMessage) *WebhookBuilder {
-	b.data.CustomData = v
+	b.edit().data.CustomData = v
 	return b
 }
 
 // HTTPVerb sets "http_verb": HTTP method of the request: "post" or "get".
 func (b *WebhookBuilder) HTTPVerb(v WebhookHTTPVerb) *WebhookBuilder {
-	b.data.HTTPVerb = &v
+	b.edit().data.HTTPVerb = &v
 	return b
 }
 
 // Retries sets "retries": number of further attempts if the destination server
 // cannot be reached.
 func (b *WebhookBuilder) Retries(v int64) *WebhookBuilder {
-	b.data.Retries = &v
+	b.edit().data.Retries = &v
 	return b
 }
 
 // SkipModule sets "skip_module": if true, the callflow engine does not execute
 // this node and moves straight on to its "_" (default) child, if one exists.
 func (b *WebhookBuilder) SkipModule(v bool) *WebhookBuilder {
-	b.data.SkipModule = &v
+	b.edit().data.SkipModule = &v
 	return b
 }
 
 // URI sets "uri": address the webhook request is sent to.
 func (b *WebhookBuilder) URI(v string) *WebhookBuilder {
-	b.data.URI = &v
+	b.edit().data.URI = &v
 	return b
 }
 
 // Then sets the node Kazoo runs after this one: the default "_" child.
+//
+// It changes b and returns it; the child is stored as it is now (its Node), so
+// later changes to the child's builder do not reach b.
 func (b *WebhookBuilder) Then(next Builder) *WebhookBuilder {
-	b.node.SetChild(DefaultChild, next)
+	b.setChild(DefaultChild, next)
 	return b
 }
 
 // Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
 // "sip:486", a variable value…
+//
+// It changes b and returns it; the child is stored as it is now (its Node). A
+// nil next removes the child.
 func (b *WebhookBuilder) Branch(key string, next Builder) *WebhookBuilder {
-	b.node.SetChild(key, next)
+	b.setChild(key, next)
 	return b
 }
 
-// Node returns the node built so far.
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *WebhookBuilder) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on, so a node given out never
+// changes.
+func (b *WebhookBuilder) edit() *webhookBuilderState {
+	if b.shared {
+		c := &webhookBuilderState{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = &c.data
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
 func (b *WebhookBuilder) Node() *Node {
-	return &b.node
+	b.shared = true
+	return &b.s.node
 }
 
 // MarshalJSON encodes the node built so far, with its children.
 func (b *WebhookBuilder) MarshalJSON() ([]byte, error) {
-	return b.node.MarshalJSON()
+	return b.s.node.MarshalJSON()
 }
 
-// Validate checks the node built so far, with its children, as Kazoo would.
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
 func (b *WebhookBuilder) Validate() error {
-	return b.node.Validate()
+	return b.s.node.Validate()
 }

@@ -40,7 +40,7 @@ type ConferencesProfile struct {
 	ExitSound *string `json:"exit-sound,omitempty"`
 	// Audio frame length of the mix in milliseconds, 10 to 120.
 	//
-	// At least 10. At most 120.
+	// Kazoo counts it in milliseconds. At least 10. At most 120.
 	Interval *int64 `json:"interval,omitempty"`
 	// Media played to a caller trying to join while the room is locked.
 	LockedSound *string `json:"locked-sound,omitempty"`

@@ -4,26 +4,71 @@
 // and what a Pivot server answers.
 //
 // Build a callflow with the constructors. Required fields are arguments,
-// optional ones chained setters, Then sets the default ("_") child and
-// Branch a named one:
+// optional ones chained setters, and Then sets the default ("_") child:
 //
 //	flow := callflow.TTS("Welcome").Voice("female").Then(
-//		callflow.CollectDTMF().CollectionName("pin").Then(
+//		callflow.CollectDTMF().CollectionName("pin").TimeoutDuration(5*time.Second).Then(
 //			callflow.Pivot("https://example.com/pin")))
+//
+// # Branches
+//
+// A module that chooses among its children by key has a method per key it
+// reads, from kzgen's table of Kazoo's modules: Menu().OnDigits("1", …),
+// OnTimeout and OnMaxRetries; CheckCID().OnMatch and OnNoMatch; for the
+// modules that ring something (User, Device, RingGroup, Resources…),
+// OnCause(callflow.Busy, …), tried first, and OnSIPCode(486, …). Each
+// method's doc says when Kazoo takes the child and what happens without it.
+// The fixed keys are constants (Match, NoMatch, Timeout…), the common hangup
+// causes Cause constants (Busy, NoAnswer…). Branch attaches a child under
+// any other key: Kazoo accepts any key, so Validate does too, and Lint warns
+// about the children Kazoo never takes (CheckCID().Branch("matched", …)),
+// as kzgen validate does.
+//
+// # Units
+//
+// A field Kazoo counts in milliseconds or seconds says so in its doc, and
+// its builder has a setter taking a time.Duration beside the one taking the
+// number: CollectDTMF().TimeoutDuration(5*time.Second) stores 5000,
+// User().TimeoutDuration(20*time.Second) stores 20. A duration the field
+// cannot hold (negative, or 1.5 s for a field of whole seconds) is not
+// rounded: the field is left as it was and Validate reports the problem.
+//
+// # Nested values
+//
+// Ring and page group members are built with UserEndpoint, DeviceEndpoint
+// and GroupEndpoint (RingGroup(UserEndpoint(id).TimeoutDuration(…))); a
+// value of a union has a constructor per alternative
+// (ConferencePlayEntryToneFromBool(false)); every module with custom SIP
+// headers takes the same CustomSIPHeaders. Go's new(expr) fills other
+// nested data: RingGroupEndpoint{ID: new(id)}.
+//
+// # How builders behave
+//
+// A builder's methods change the builder and return it, so calls chain and
+// a chain allocates once. A child given to Then, Branch or an On… method is
+// stored as it is at that moment: the parent holds the child's Node, which
+// its builder never changes again (a later change to the builder works on a
+// copy, made once). So one builder may be given in several places, even
+// under itself (a menu repeating itself once), and two trees never share
+// later changes or loop. Change trees through builders: a node Node has
+// given out is shared by every parent it was given to. A *Node given as a
+// child is stored as it is: a tree assembled from *Node values by hand can
+// loop, and Validate, MarshalJSON and Walk report where.
+//
+// # Validation
 //
 // Validate checks a whole tree as Kazoo does: each node against the
 // callflows.action schema and each node's data against its module's schema,
 // at every depth, and returns every problem with its JSON pointer
-// (/children/_/data/text: length 0, minimum 1). A tree that loops (a menu
-// whose child is the menu itself) or is deeper than kzrt.MaxDepth is a
-// problem too, never followed. Parse reads any callflow JSON, a bare node
-// or a stored callflow Document, into the typed tree; unknown modules and
-// properties are kept, so a round trip loses nothing.
+// (/children/_/data/text: length 0, minimum 1), with what a builder was given
+// that its node cannot hold. A tree that loops or is deeper than
+// kzrt.MaxDepth is a problem too, never followed. Parse reads any callflow
+// JSON, a bare node or a stored callflow Document, into the typed tree;
+// unknown modules and properties are kept, so a round trip loses nothing.
 //
 // Optional fields are pointers, nil when absent, so false and 0 survive a
 // round trip; GetX methods return a field's value or its schema default,
-// also on a nil receiver. Go's new(expr) fills nested data:
-// RingGroupEndpointsItem{ID: new(id)}.
+// also on a nil receiver.
 //
 // Node, Data, Builder, RawData and Tree are the types of
 // github.com/kzgen/kzgen/runtime/kzrt under this package's names, so trees

@@ -3,6 +3,7 @@ package callflow_test
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -55,13 +56,16 @@ func ExamplePlay() {
 	// {"module":"play","data":{"answer":true,"id":"https://media.example.com/greetings/welcome.mp3","terminators":["#"]}}
 }
 
-// Ring a user's devices for 20 seconds, not the device that is calling,
-// then fall through to the user's voicemail box.
+// Ring a user's devices for 20 seconds, not the device that is calling.
+// A busy user gets a message; any other failure falls through to the
+// user's voicemail box. Kazoo tries the child named after the hangup cause
+// first, then the one named after the SIP code, then "_".
 func ExampleUser() {
 	showIndent(callflow.User().
 		ID("6f0c1d5a8b2e4c7d9e3f1a2b3c4d5e6f").
-		Timeout(20).
+		TimeoutDuration(20*time.Second).
 		CanCallSelf(false).
+		OnCause(callflow.Busy, callflow.TTS("Alice is on the phone.").Then(callflow.Hangup())).
 		Then(callflow.Voicemail().ID("b1c2d3e4f5a60718293a4b5c6d7e8f90")))
 	// Output:
 	// {
@@ -72,6 +76,18 @@ func ExampleUser() {
 	//     "timeout": 20
 	//   },
 	//   "children": {
+	//     "USER_BUSY": {
+	//       "module": "tts",
+	//       "data": {
+	//         "text": "Alice is on the phone."
+	//       },
+	//       "children": {
+	//         "_": {
+	//           "module": "hangup",
+	//           "data": {}
+	//         }
+	//       }
+	//     },
 	//     "_": {
 	//       "module": "voicemail",
 	//       "data": {
@@ -80,6 +96,60 @@ func ExampleUser() {
 	//     }
 	//   }
 	// }
+}
+
+// A field Kazoo counts in milliseconds or seconds has a setter taking a
+// time.Duration beside the one taking the number. A duration the field
+// cannot hold is not rounded: Validate reports it.
+func ExampleCollectDTMFBuilder_TimeoutDuration() {
+	show(callflow.CollectDTMF().TimeoutDuration(5 * time.Second).InterdigitTimeoutDuration(1500 * time.Millisecond))
+	show(callflow.User().ID("6f0c1d5a8b2e4c7d9e3f1a2b3c4d5e6f").TimeoutDuration(2500 * time.Millisecond))
+	// Output:
+	// {"module":"collect_dtmf","data":{"interdigit_timeout":1500,"timeout":5000}}
+	// invalid: /data/timeout: 2.5s is not a whole number of seconds, the unit Kazoo counts this in
+	// {"module":"user","data":{"id":"6f0c1d5a8b2e4c7d9e3f1a2b3c4d5e6f"}}
+}
+
+// Send callers on a list to one place and everyone else to another:
+// check_cid continues to "match" or "nomatch".
+func ExampleCheckCID() {
+	show(callflow.CheckCID().
+		Regex(`^\+1415`).
+		OnMatch(callflow.Hangup()).
+		OnNoMatch(callflow.User().ID("6f0c1d5a8b2e4c7d9e3f1a2b3c4d5e6f")))
+	// Output:
+	// {"module":"check_cid","data":{"regex":"^\\+1415"},"children":{"match":{"module":"hangup","data":{}},"nomatch":{"module":"user","data":{"id":"6f0c1d5a8b2e4c7d9e3f1a2b3c4d5e6f"}}}}
+}
+
+// Ring a user at once, and a desk phone and a group after 5 seconds; the
+// members are built with UserEndpoint, DeviceEndpoint and GroupEndpoint,
+// which page groups take too.
+func ExampleRingGroup() {
+	show(callflow.RingGroup(
+		callflow.UserEndpoint("6f0c1d5a8b2e4c7d9e3f1a2b3c4d5e6f").TimeoutDuration(30*time.Second),
+		callflow.DeviceEndpoint("3c2b1a09f8e7d6c5b4a3928170615243").DelayDuration(5*time.Second),
+		callflow.GroupEndpoint("9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b").Delay(5),
+	).Strategy(callflow.RingGroupStrategySimultaneous).
+		OnCause(callflow.NoAnswer, callflow.Voicemail().ID("b1c2d3e4f5a60718293a4b5c6d7e8f90")))
+	// Output:
+	// {"module":"ring_group","data":{"endpoints":[{"endpoint_type":"user","id":"6f0c1d5a8b2e4c7d9e3f1a2b3c4d5e6f","timeout":30},{"delay":5,"endpoint_type":"device","id":"3c2b1a09f8e7d6c5b4a3928170615243"},{"delay":5,"endpoint_type":"group","id":"9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"}],"strategy":"simultaneous"},"children":{"NO_ANSWER":{"module":"voicemail","data":{"id":"b1c2d3e4f5a60718293a4b5c6d7e8f90"}}}}
+}
+
+// Lint finds the children Kazoo never takes; Kazoo accepts any key, so
+// Validate does not.
+func ExampleLint() {
+	flow := callflow.CheckCID().
+		Branch("matched", callflow.Hangup()).
+		OnNoMatch(callflow.User().ID("6f0c1d5a8b2e4c7d9e3f1a2b3c4d5e6f").
+			Branch("486", callflow.Voicemail().ID("b1c2d3e4f5a60718293a4b5c6d7e8f90")))
+	fmt.Println("Validate:", flow.Validate())
+	for _, w := range callflow.Lint(flow) {
+		fmt.Println(w)
+	}
+	// Output:
+	// Validate: <nil>
+	// /children/matched: check_cid never takes this child; it reads "match", "nomatch", caller-ID numbers (with use_absolute_mode) and "_"; did you mean "match"?
+	// /children/nomatch/children/486: user never takes this child; it reads hangup causes in upper case such as USER_BUSY, SIP codes such as sip:486 and "_"; did you mean "sip:486"?
 }
 
 // Bridge to a carrier. use_local_resources false routes through the
@@ -111,7 +181,7 @@ func ExampleCollectDTMF() {
 		Then(callflow.CollectDTMF().
 			CollectionName("account_number").
 			MaxDigits(8).
-			Terminators(callflow.CollectDTMFTerminatorsItemHash).
+			Terminators(callflow.CollectDTMFTerminatorHash).
 			Then(callflow.Pivot("https://ivr.example.com/kazoo/account").
 				Method(callflow.PivotMethodPost).
 				ReqBodyFormat(callflow.PivotReqBodyFormatJSON).
@@ -163,17 +233,15 @@ func ExampleManualPresence() {
 	// {"module":"manual_presence","data":{"presence_id":"1001@realm","status":"busy"}}
 }
 
-// A menu whose digits lead to different places; "_" is taken when the
-// caller presses nothing valid.
+// A menu whose digits lead to different places. Without a "timeout" or
+// "max_retries" child, the menu plays again until its retries are used up,
+// then continues to "_".
 func ExampleMenu() {
 	showIndent(callflow.Menu().
 		ID("7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d").
-		Branch("1", callflow.User().ID("6f0c1d5a8b2e4c7d9e3f1a2b3c4d5e6f")).
-		Branch("2", callflow.Voicemail().ID("b1c2d3e4f5a60718293a4b5c6d7e8f90")).
-		Branch("0", callflow.RingGroup([]callflow.RingGroupEndpointsItem{{
-			EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeGroup),
-			ID:           new("9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"),
-		}}...)).
+		OnDigits("1", callflow.User().ID("6f0c1d5a8b2e4c7d9e3f1a2b3c4d5e6f")).
+		OnDigits("2", callflow.Voicemail().ID("b1c2d3e4f5a60718293a4b5c6d7e8f90")).
+		OnDigits("0", callflow.RingGroup(callflow.GroupEndpoint("9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"))).
 		Then(callflow.TTS("Goodbye.").Then(callflow.Hangup())))
 	// Output:
 	// {

@@ -28,7 +28,7 @@ var modules = kzrt.NewModules(
 	kzrt.DataType[CallflowData](),
 	kzrt.DataType[CampingFeatureData](),
 	kzrt.DataType[CheckCIDData](),
-	kzrt.DataType[CidlistmatchData](),
+	kzrt.DataType[CIDListMatchData](),
 	kzrt.DataType[CollectDTMFData](),
 	kzrt.DataType[ConferenceData](),
 	kzrt.DataType[ConferenceFeatureData](),
@@ -54,7 +54,7 @@ var modules = kzrt.NewModules(
 	kzrt.DataType[InterceptFeatureData](),
 	kzrt.DataType[IntercomData](),
 	kzrt.DataType[LanguageData](),
-	kzrt.DataType[LookupcidnameData](),
+	kzrt.DataType[LookupCIDNameData](),
 	kzrt.DataType[ManualPresenceData](),
 	kzrt.DataType[MenuData](),
 	kzrt.DataType[MissedCallAlertData](),
@@ -201,7 +201,7 @@ func Example(module string) (*Node, bool) {
 	case "check_cid":
 		return CheckCID().Node(), true
 	case "cidlistmatch":
-		return Cidlistmatch().Node(), true
+		return CIDListMatch().Node(), true
 	case "collect_dtmf":
 		return CollectDTMF().Node(), true
 	case "conference":
@@ -253,15 +253,15 @@ func Example(module string) (*Node, bool) {
 	case "language":
 		return Language("en-US").Node(), true
 	case "lookupcidname":
-		return Lookupcidname().Lists("71a7ce267d79752232e752e26c8c9cac").Node(), true
+		return LookupCIDName().Lists("71a7ce267d79752232e752e26c8c9cac").Node(), true
 	case "manual_presence":
 		return ManualPresence("1000").Node(), true
 	case "menu":
 		return Menu().Node(), true
 	case "missed_call_alert":
-		return MissedCallAlert(MissedCallAlertRecipientsItem{
-			ID:   &MissedCallAlertRecipientsItemID{String: new("user@example.com")},
-			Type: new(MissedCallAlertRecipientsItemTypeEmail),
+		return MissedCallAlert(MissedCallAlertRecipient{
+			ID:   &MissedCallAlertRecipientID{String: new("user@example.com")},
+			Type: new(MissedCallAlertRecipientTypeEmail),
 		}).Node(), true
 	case "move":
 		return Move().Node(), true
@@ -270,17 +270,14 @@ func Example(module string) (*Node, bool) {
 	case "noop":
 		return Noop().Node(), true
 	case "notification":
-		return Notification().Recipients(NotificationRecipientsItem{
-			ID:   &NotificationRecipientsItemID{String: new("user@example.com")},
-			Type: new(NotificationRecipientsItemTypeEmail),
+		return Notification().Recipients(NotificationRecipient{
+			ID:   &NotificationRecipientID{String: new("user@example.com")},
+			Type: new(NotificationRecipientTypeEmail),
 		}).Node(), true
 	case "offnet":
 		return Offnet().Node(), true
 	case "page_group":
-		return PageGroup(PageGroupEndpointsItem{
-			EndpointType: new(PageGroupEndpointsItemEndpointTypeDevice),
-			ID:           new("19c1f59b8bdc9b9164827089209c1c05"),
-		}).Audio(PageGroupAudioOneWay).Node(), true
+		return PageGroup(DeviceEndpoint("19c1f59b8bdc9b9164827089209c1c05")).Audio(PageGroupAudioOneWay).Node(), true
 	case "park":
 		return Park().Node(), true
 	case "pivot":
@@ -302,10 +299,7 @@ func Example(module string) (*Node, bool) {
 	case "response":
 		return Response().Code(486).Node(), true
 	case "ring_group":
-		return RingGroup(RingGroupEndpointsItem{
-			EndpointType: new(RingGroupEndpointsItemEndpointTypeDevice),
-			ID:           new("0162ee01cb0ce585328219e7f376af75"),
-		}).Node(), true
+		return RingGroup(DeviceEndpoint("0162ee01cb0ce585328219e7f376af75")).Node(), true
 	case "ring_group_toggle":
 		return RingGroupToggle(RingGroupToggleActionLogin, "d949f2cf34e2a7db6e3b5314c1ae1dd3").Node(), true
 	case "route_to_cid":

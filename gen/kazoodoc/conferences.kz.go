@@ -586,7 +586,7 @@ type ConferencesMember struct {
 	// Digit-only PINs a member may enter to be admitted.
 	//
 	// Default: [].
-	Pins []string `json:"pins,omitempty"`
+	PINs []string `json:"pins,omitempty"`
 	// If true, a prompt is played to a member as they enter the conference.
 	PlayEntryPrompt *bool `json:"play_entry_prompt,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
@@ -612,9 +612,9 @@ func DefaultConferencesMemberNumbers() []string {
 	return []string{}
 }
 
-// DefaultConferencesMemberPins returns the default of "member.pins" in
+// DefaultConferencesMemberPINs returns the default of "member.pins" in
 // conferences: [].
-func DefaultConferencesMemberPins() []string {
+func DefaultConferencesMemberPINs() []string {
 	return []string{}
 }
 
@@ -642,12 +642,12 @@ func (x *ConferencesMember) GetNumbers() []string {
 	return DefaultConferencesMemberNumbers()
 }
 
-// GetPins returns Pins, or its default when it is unset or x is nil.
-func (x *ConferencesMember) GetPins() []string {
-	if x != nil && x.Pins != nil {
-		return x.Pins
+// GetPINs returns PINs, or its default when it is unset or x is nil.
+func (x *ConferencesMember) GetPINs() []string {
+	if x != nil && x.PINs != nil {
+		return x.PINs
 	}
-	return DefaultConferencesMemberPins()
+	return DefaultConferencesMemberPINs()
 }
 
 // GetPlayEntryPrompt returns PlayEntryPrompt, or the zero value when it is
@@ -686,10 +686,10 @@ func (x *ConferencesMember) encode(e *kzrt.Encoder) {
 		}
 		e.CloseArray()
 	}
-	if x.Pins != nil {
+	if x.PINs != nil {
 		e.Key("pins")
 		e.OpenArray()
-		for _, item := range x.Pins {
+		for _, item := range x.PINs {
 			e.Elem()
 			e.String(item)
 		}
@@ -733,9 +733,9 @@ func (x *ConferencesMember) decode(d *kzrt.Decoder) {
 			}
 		case "pins":
 			if d.OpenArray() {
-				x.Pins = []string{}
+				x.PINs = []string{}
 				for d.NextElem() {
-					x.Pins = append(x.Pins, d.String())
+					x.PINs = append(x.PINs, d.String())
 				}
 			}
 		case "play_entry_prompt":
@@ -769,11 +769,11 @@ func (x *ConferencesMember) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.Pins != nil {
+	if x.PINs != nil {
 		v.Push("pins")
-		for i, item := range x.Pins {
+		for i, item := range x.PINs {
 			v.PushIndex(i)
-			v.Pattern(item, conferencesMemberPinsItemPattern, "^[0-9]+$")
+			v.Pattern(item, conferencesMemberPINsItemPattern, "^[0-9]+$")
 			v.Pop()
 		}
 		v.Pop()
@@ -803,7 +803,7 @@ type ConferencesModerator struct {
 	// rights.
 	//
 	// Default: [].
-	Pins []string `json:"pins,omitempty"`
+	PINs []string `json:"pins,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
 	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
@@ -827,9 +827,9 @@ func DefaultConferencesModeratorNumbers() []string {
 	return []string{}
 }
 
-// DefaultConferencesModeratorPins returns the default of "moderator.pins" in
+// DefaultConferencesModeratorPINs returns the default of "moderator.pins" in
 // conferences: [].
-func DefaultConferencesModeratorPins() []string {
+func DefaultConferencesModeratorPINs() []string {
 	return []string{}
 }
 
@@ -857,12 +857,12 @@ func (x *ConferencesModerator) GetNumbers() []string {
 	return DefaultConferencesModeratorNumbers()
 }
 
-// GetPins returns Pins, or its default when it is unset or x is nil.
-func (x *ConferencesModerator) GetPins() []string {
-	if x != nil && x.Pins != nil {
-		return x.Pins
+// GetPINs returns PINs, or its default when it is unset or x is nil.
+func (x *ConferencesModerator) GetPINs() []string {
+	if x != nil && x.PINs != nil {
+		return x.PINs
 	}
-	return DefaultConferencesModeratorPins()
+	return DefaultConferencesModeratorPINs()
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
@@ -892,10 +892,10 @@ func (x *ConferencesModerator) encode(e *kzrt.Encoder) {
 		}
 		e.CloseArray()
 	}
-	if x.Pins != nil {
+	if x.PINs != nil {
 		e.Key("pins")
 		e.OpenArray()
-		for _, item := range x.Pins {
+		for _, item := range x.PINs {
 			e.Elem()
 			e.String(item)
 		}
@@ -935,9 +935,9 @@ func (x *ConferencesModerator) decode(d *kzrt.Decoder) {
 			}
 		case "pins":
 			if d.OpenArray() {
-				x.Pins = []string{}
+				x.PINs = []string{}
 				for d.NextElem() {
-					x.Pins = append(x.Pins, d.String())
+					x.PINs = append(x.PINs, d.String())
 				}
 			}
 		default:
@@ -968,11 +968,11 @@ func (x *ConferencesModerator) validate(v *kzrt.Validator) {
 		}
 		v.Pop()
 	}
-	if x.Pins != nil {
+	if x.PINs != nil {
 		v.Push("pins")
-		for i, item := range x.Pins {
+		for i, item := range x.PINs {
 			v.PushIndex(i)
-			v.Pattern(item, conferencesModeratorPinsItemPattern, "^[0-9]+$")
+			v.Pattern(item, conferencesModeratorPINsItemPattern, "^[0-9]+$")
 			v.Pop()
 		}
 		v.Pop()
@@ -1155,8 +1155,32 @@ func (x *ConferencesPlayExitTone) validate(v *kzrt.Validator) {
 	}
 }
 
+// ConferencesPlayEntryToneFromBool returns a ConferencesPlayEntryTone holding
+// v, a boolean.
+func ConferencesPlayEntryToneFromBool(v bool) ConferencesPlayEntryTone {
+	return ConferencesPlayEntryTone{Bool: &v}
+}
+
+// ConferencesPlayEntryToneFromString returns a ConferencesPlayEntryTone
+// holding v, a string.
+func ConferencesPlayEntryToneFromString(v string) ConferencesPlayEntryTone {
+	return ConferencesPlayEntryTone{String: &v}
+}
+
+// ConferencesPlayExitToneFromBool returns a ConferencesPlayExitTone holding v,
+// a boolean.
+func ConferencesPlayExitToneFromBool(v bool) ConferencesPlayExitTone {
+	return ConferencesPlayExitTone{Bool: &v}
+}
+
+// ConferencesPlayExitToneFromString returns a ConferencesPlayExitTone holding
+// v, a string.
+func ConferencesPlayExitToneFromString(v string) ConferencesPlayExitTone {
+	return ConferencesPlayExitTone{String: &v}
+}
+
 var conferencesConferenceNumbersItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)
 var conferencesMemberNumbersItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)
-var conferencesMemberPinsItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)
+var conferencesMemberPINsItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)
 var conferencesModeratorNumbersItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)
-var conferencesModeratorPinsItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)
+var conferencesModeratorPINsItemPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)

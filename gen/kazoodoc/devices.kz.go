@@ -2856,4 +2856,40 @@ func (x DevicesSIPMethod) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"password\", \"ip\"")
 }
 
+// DevicesOutboundFlagsFromList returns a DevicesOutboundFlags holding v, a
+// list.
+func DevicesOutboundFlagsFromList(v []string) DevicesOutboundFlags {
+	return DevicesOutboundFlags{List: v}
+}
+
+// DevicesOutboundFlagsFromObject returns a DevicesOutboundFlags holding v, a
+// JSON object.
+func DevicesOutboundFlagsFromObject(v DevicesOutboundFlagsObject) DevicesOutboundFlags {
+	return DevicesOutboundFlags{Object: &v}
+}
+
+// DevicesProvisionEndpointModelFromString returns a
+// DevicesProvisionEndpointModel holding v, a string.
+func DevicesProvisionEndpointModelFromString(v string) DevicesProvisionEndpointModel {
+	return DevicesProvisionEndpointModel{String: &v}
+}
+
+// DevicesProvisionEndpointModelFromList returns a
+// DevicesProvisionEndpointModel holding v, a list.
+func DevicesProvisionEndpointModelFromList(v []string) DevicesProvisionEndpointModel {
+	return DevicesProvisionEndpointModel{List: v}
+}
+
+// DevicesSIPCustomSIPHeadersFromCustomSIPHeaders returns a
+// DevicesSIPCustomSIPHeaders holding v, a JSON object.
+func DevicesSIPCustomSIPHeadersFromCustomSIPHeaders(v CustomSIPHeaders) DevicesSIPCustomSIPHeaders {
+	return DevicesSIPCustomSIPHeaders{CustomSIPHeaders: v}
+}
+
+// DevicesSIPCustomSIPHeadersFromObject returns a DevicesSIPCustomSIPHeaders
+// holding v, a JSON object.
+func DevicesSIPCustomSIPHeadersFromObject(v DevicesSIPCustomSIPHeadersObject) DevicesSIPCustomSIPHeaders {
+	return DevicesSIPCustomSIPHeaders{Object: &v}
+}
+
 var devicesSIPRealmPattern = regexp.MustCompile(`^[.\w_-]+(?:\n?\z)`)

@@ -913,3 +913,45 @@ func (x *DevicesComboKeyObject2ValueObject) validate(v *kzrt.Validator) {
 		v.Missing("value")
 	}
 }
+
+// DevicesComboKeyFromObject1 returns a DevicesComboKey holding v, a JSON
+// object.
+func DevicesComboKeyFromObject1(v DevicesComboKeyObject1) DevicesComboKey {
+	return DevicesComboKey{Object1: &v}
+}
+
+// DevicesComboKeyFromObject2 returns a DevicesComboKey holding v, a JSON
+// object.
+func DevicesComboKeyFromObject2(v DevicesComboKeyObject2) DevicesComboKey {
+	return DevicesComboKey{Object2: &v}
+}
+
+// DevicesComboKeyObject1ValueFromInt returns a DevicesComboKeyObject1Value
+// holding v, an integer.
+func DevicesComboKeyObject1ValueFromInt(v int64) DevicesComboKeyObject1Value {
+	return DevicesComboKeyObject1Value{Int: &v}
+}
+
+// DevicesComboKeyObject1ValueFromString returns a DevicesComboKeyObject1Value
+// holding v, a string.
+func DevicesComboKeyObject1ValueFromString(v DevicesComboKeyObject1ValueString) DevicesComboKeyObject1Value {
+	return DevicesComboKeyObject1Value{String: &v}
+}
+
+// DevicesComboKeyObject1ValueFromObject returns a DevicesComboKeyObject1Value
+// holding v, a JSON object.
+func DevicesComboKeyObject1ValueFromObject(v DevicesComboKeyObject1ValueObject) DevicesComboKeyObject1Value {
+	return DevicesComboKeyObject1Value{Object: &v}
+}
+
+// DevicesComboKeyObject2ValueFromString returns a DevicesComboKeyObject2Value
+// holding v, a string.
+func DevicesComboKeyObject2ValueFromString(v string) DevicesComboKeyObject2Value {
+	return DevicesComboKeyObject2Value{String: &v}
+}
+
+// DevicesComboKeyObject2ValueFromObject returns a DevicesComboKeyObject2Value
+// holding v, a JSON object.
+func DevicesComboKeyObject2ValueFromObject(v DevicesComboKeyObject2ValueObject) DevicesComboKeyObject2Value {
+	return DevicesComboKeyObject2Value{Object: &v}
+}

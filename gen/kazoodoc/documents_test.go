@@ -156,7 +156,7 @@ func TestCallflowFlowIsTyped(t *testing.T) {
 	if _, ok := menuNode.Next("1").Next("_").Data.(*callflow.VoicemailData); !ok {
 		t.Errorf("menu 1, then: %#v", menuNode.Next("1").Next("_").Data)
 	}
-	if rg, ok := menuNode.Next("2").Data.(*callflow.RingGroupData); !ok || len(rg.Endpoints) != 1 || rg.Endpoints[0].GetEndpointType() != callflow.RingGroupEndpointsItemEndpointTypeGroup {
+	if rg, ok := menuNode.Next("2").Data.(*callflow.RingGroupData); !ok || len(rg.Endpoints) != 1 || rg.Endpoints[0].GetEndpointType() != callflow.RingGroupEndpointEndpointTypeGroup {
 		t.Errorf("menu 2: %#v", menuNode.Next("2").Data)
 	}
 	// A digit the menu has no branch for takes "_".
@@ -174,8 +174,8 @@ func TestCallflowFlowIsTyped(t *testing.T) {
 			Branch(rule, callflow.Menu().ID("a1b2c3d4e5f60718293a4b5c6d7e8f90").
 				Branch("1", callflow.User().ID("4b1a1f61ac2e35ab7d7ba9a8d3c10e4c").Timeout(20).CanCallSelf(false).
 					Then(callflow.Voicemail().ID("5c6d7e8f90a1b2c3d4e5f60718293a4b"))).
-				Branch("2", callflow.RingGroup(callflow.RingGroupEndpointsItem{
-					EndpointType: new(callflow.RingGroupEndpointsItemEndpointTypeGroup), ID: new("6d7e8f90a1b2c3d4e5f60718293a4b5c"),
+				Branch("2", callflow.RingGroup(callflow.RingGroupEndpoint{
+					EndpointType: new(callflow.RingGroupEndpointEndpointTypeGroup), ID: new("6d7e8f90a1b2c3d4e5f60718293a4b5c"),
 				}).Strategy(callflow.RingGroupStrategySimultaneous).Timeout(30)).
 				Then(callflow.Pivot("https://ivr.example.com/main").Method(callflow.PivotMethodPost).ReqFormat(callflow.PivotReqFormatKazoo))).
 			Then(callflow.Play().ID("c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6").

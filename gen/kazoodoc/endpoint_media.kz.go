@@ -226,7 +226,7 @@ type EndpointMediaAudio struct {
 	// Audio codecs the endpoint may use, without duplicates.
 	//
 	// Items must be unique.
-	Codecs []EndpointMediaAudioCodecsItem `json:"codecs,omitempty"`
+	Codecs []EndpointMediaAudioCodec `json:"codecs,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
 	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
@@ -278,9 +278,9 @@ func (x *EndpointMediaAudio) decode(d *kzrt.Decoder) {
 		switch string(d.Key()) {
 		case "codecs":
 			if d.OpenArray() {
-				x.Codecs = []EndpointMediaAudioCodecsItem{}
+				x.Codecs = []EndpointMediaAudioCodec{}
 				for d.NextElem() {
-					x.Codecs = append(x.Codecs, EndpointMediaAudioCodecsItem(d.String()))
+					x.Codecs = append(x.Codecs, EndpointMediaAudioCodec(d.String()))
 				}
 			}
 		default:
@@ -301,7 +301,7 @@ func (x *EndpointMediaAudio) Validate() error {
 func (x *EndpointMediaAudio) validate(v *kzrt.Validator) {
 	if x.Codecs != nil {
 		v.Push("codecs")
-		kzrt.Unique(v, x.Codecs, func(e *kzrt.Encoder, item EndpointMediaAudioCodecsItem) {
+		kzrt.Unique(v, x.Codecs, func(e *kzrt.Encoder, item EndpointMediaAudioCodec) {
 			e.String(string(item))
 		})
 		for i, item := range x.Codecs {
@@ -315,46 +315,45 @@ func (x *EndpointMediaAudio) validate(v *kzrt.Validator) {
 	}
 }
 
-// EndpointMediaAudioCodecsItem is the set of values of "audio.codecs.item" in
+// EndpointMediaAudioCodec is the set of values of "audio.codecs.item" in
 // endpoint.media.
-type EndpointMediaAudioCodecsItem string
+type EndpointMediaAudioCodec string
 
-// The values of EndpointMediaAudioCodecsItem.
+// The values of EndpointMediaAudioCodec.
 const (
-	EndpointMediaAudioCodecsItemOPUS        EndpointMediaAudioCodecsItem = "OPUS"
-	EndpointMediaAudioCodecsItemCELT32000h  EndpointMediaAudioCodecsItem = "CELT@32000h"
-	EndpointMediaAudioCodecsItemG722132000h EndpointMediaAudioCodecsItem = "G7221@32000h"
-	EndpointMediaAudioCodecsItemG722116000h EndpointMediaAudioCodecsItem = "G7221@16000h"
-	EndpointMediaAudioCodecsItemG722        EndpointMediaAudioCodecsItem = "G722"
-	EndpointMediaAudioCodecsItemSpeex32000h EndpointMediaAudioCodecsItem = "speex@32000h"
-	EndpointMediaAudioCodecsItemSpeex16000h EndpointMediaAudioCodecsItem = "speex@16000h"
-	EndpointMediaAudioCodecsItemPCMU        EndpointMediaAudioCodecsItem = "PCMU"
-	EndpointMediaAudioCodecsItemPCMA        EndpointMediaAudioCodecsItem = "PCMA"
-	EndpointMediaAudioCodecsItemG729        EndpointMediaAudioCodecsItem = "G729"
-	EndpointMediaAudioCodecsItemGSM         EndpointMediaAudioCodecsItem = "GSM"
-	EndpointMediaAudioCodecsItemCELT48000h  EndpointMediaAudioCodecsItem = "CELT@48000h"
-	EndpointMediaAudioCodecsItemCELT64000h  EndpointMediaAudioCodecsItem = "CELT@64000h"
-	EndpointMediaAudioCodecsItemG72216      EndpointMediaAudioCodecsItem = "G722_16"
-	EndpointMediaAudioCodecsItemG72232      EndpointMediaAudioCodecsItem = "G722_32"
-	EndpointMediaAudioCodecsItemCELT48      EndpointMediaAudioCodecsItem = "CELT_48"
-	EndpointMediaAudioCodecsItemCELT64      EndpointMediaAudioCodecsItem = "CELT_64"
-	EndpointMediaAudioCodecsItemSpeex       EndpointMediaAudioCodecsItem = "Speex"
-	EndpointMediaAudioCodecsItemSpeex2      EndpointMediaAudioCodecsItem = "speex"
+	EndpointMediaAudioCodecOPUS        EndpointMediaAudioCodec = "OPUS"
+	EndpointMediaAudioCodecCELT32000h  EndpointMediaAudioCodec = "CELT@32000h"
+	EndpointMediaAudioCodecG722132000h EndpointMediaAudioCodec = "G7221@32000h"
+	EndpointMediaAudioCodecG722116000h EndpointMediaAudioCodec = "G7221@16000h"
+	EndpointMediaAudioCodecG722        EndpointMediaAudioCodec = "G722"
+	EndpointMediaAudioCodecSpeex32000h EndpointMediaAudioCodec = "speex@32000h"
+	EndpointMediaAudioCodecSpeex16000h EndpointMediaAudioCodec = "speex@16000h"
+	EndpointMediaAudioCodecPCMU        EndpointMediaAudioCodec = "PCMU"
+	EndpointMediaAudioCodecPCMA        EndpointMediaAudioCodec = "PCMA"
+	EndpointMediaAudioCodecG729        EndpointMediaAudioCodec = "G729"
+	EndpointMediaAudioCodecGSM         EndpointMediaAudioCodec = "GSM"
+	EndpointMediaAudioCodecCELT48000h  EndpointMediaAudioCodec = "CELT@48000h"
+	EndpointMediaAudioCodecCELT64000h  EndpointMediaAudioCodec = "CELT@64000h"
+	EndpointMediaAudioCodecG72216      EndpointMediaAudioCodec = "G722_16"
+	EndpointMediaAudioCodecG72232      EndpointMediaAudioCodec = "G722_32"
+	EndpointMediaAudioCodecCELT48      EndpointMediaAudioCodec = "CELT_48"
+	EndpointMediaAudioCodecCELT64      EndpointMediaAudioCodec = "CELT_64"
+	EndpointMediaAudioCodecSpeex       EndpointMediaAudioCodec = "Speex"
+	EndpointMediaAudioCodecSpeex2      EndpointMediaAudioCodec = "speex"
 )
 
-// Valid reports whether x is one of the values of
-// EndpointMediaAudioCodecsItem.
-func (x EndpointMediaAudioCodecsItem) Valid() bool {
+// Valid reports whether x is one of the values of EndpointMediaAudioCodec.
+func (x EndpointMediaAudioCodec) Valid() bool {
 	switch x {
-	case EndpointMediaAudioCodecsItemOPUS, EndpointMediaAudioCodecsItemCELT32000h, EndpointMediaAudioCodecsItemG722132000h, EndpointMediaAudioCodecsItemG722116000h, EndpointMediaAudioCodecsItemG722, EndpointMediaAudioCodecsItemSpeex32000h, EndpointMediaAudioCodecsItemSpeex16000h, EndpointMediaAudioCodecsItemPCMU, EndpointMediaAudioCodecsItemPCMA, EndpointMediaAudioCodecsItemG729, EndpointMediaAudioCodecsItemGSM, EndpointMediaAudioCodecsItemCELT48000h, EndpointMediaAudioCodecsItemCELT64000h, EndpointMediaAudioCodecsItemG72216, EndpointMediaAudioCodecsItemG72232, EndpointMediaAudioCodecsItemCELT48, EndpointMediaAudioCodecsItemCELT64, EndpointMediaAudioCodecsItemSpeex, EndpointMediaAudioCodecsItemSpeex2:
+	case EndpointMediaAudioCodecOPUS, EndpointMediaAudioCodecCELT32000h, EndpointMediaAudioCodecG722132000h, EndpointMediaAudioCodecG722116000h, EndpointMediaAudioCodecG722, EndpointMediaAudioCodecSpeex32000h, EndpointMediaAudioCodecSpeex16000h, EndpointMediaAudioCodecPCMU, EndpointMediaAudioCodecPCMA, EndpointMediaAudioCodecG729, EndpointMediaAudioCodecGSM, EndpointMediaAudioCodecCELT48000h, EndpointMediaAudioCodecCELT64000h, EndpointMediaAudioCodecG72216, EndpointMediaAudioCodecG72232, EndpointMediaAudioCodecCELT48, EndpointMediaAudioCodecCELT64, EndpointMediaAudioCodecSpeex, EndpointMediaAudioCodecSpeex2:
 		return true
 	}
 	return false
 }
 
 // Validate returns an error when x is not one of the values of
-// EndpointMediaAudioCodecsItem.
-func (x EndpointMediaAudioCodecsItem) Validate() error {
+// EndpointMediaAudioCodec.
+func (x EndpointMediaAudioCodec) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"OPUS\", \"CELT@32000h\", \"G7221@32000h\", \"G7221@16000h\", \"G722\", \"speex@32000h\", \"speex@16000h\", \"PCMU\", \"PCMA\", \"G729\", \"GSM\", \"CELT@48000h\", \"CELT@64000h\", \"G722_16\", \"G722_32\", \"CELT_48\", \"CELT_64\", \"Speex\", \"speex\"")
 }
 
@@ -497,7 +496,7 @@ type EndpointMediaEncryption struct {
 	// (default none).
 	//
 	// Default: [].
-	Methods []EndpointMediaEncryptionMethodsItem `json:"methods,omitempty"`
+	Methods []EndpointMediaEncryptionMethod `json:"methods,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
 	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
@@ -513,8 +512,8 @@ const DefaultEndpointMediaEncryptionEnforceSecurity = false
 
 // DefaultEndpointMediaEncryptionMethods returns the default of
 // "encryption.methods" in endpoint.media: [].
-func DefaultEndpointMediaEncryptionMethods() []EndpointMediaEncryptionMethodsItem {
-	return []EndpointMediaEncryptionMethodsItem{}
+func DefaultEndpointMediaEncryptionMethods() []EndpointMediaEncryptionMethod {
+	return []EndpointMediaEncryptionMethod{}
 }
 
 // GetEnforceSecurity returns EnforceSecurity, or its default when it is unset
@@ -527,7 +526,7 @@ func (x *EndpointMediaEncryption) GetEnforceSecurity() bool {
 }
 
 // GetMethods returns Methods, or its default when it is unset or x is nil.
-func (x *EndpointMediaEncryption) GetMethods() []EndpointMediaEncryptionMethodsItem {
+func (x *EndpointMediaEncryption) GetMethods() []EndpointMediaEncryptionMethod {
 	if x != nil && x.Methods != nil {
 		return x.Methods
 	}
@@ -582,9 +581,9 @@ func (x *EndpointMediaEncryption) decode(d *kzrt.Decoder) {
 			x.EnforceSecurity = new(d.Bool())
 		case "methods":
 			if d.OpenArray() {
-				x.Methods = []EndpointMediaEncryptionMethodsItem{}
+				x.Methods = []EndpointMediaEncryptionMethod{}
 				for d.NextElem() {
-					x.Methods = append(x.Methods, EndpointMediaEncryptionMethodsItem(d.String()))
+					x.Methods = append(x.Methods, EndpointMediaEncryptionMethod(d.String()))
 				}
 			}
 		default:
@@ -616,29 +615,29 @@ func (x *EndpointMediaEncryption) validate(v *kzrt.Validator) {
 	}
 }
 
-// EndpointMediaEncryptionMethodsItem is the set of values of
+// EndpointMediaEncryptionMethod is the set of values of
 // "encryption.methods.item" in endpoint.media.
-type EndpointMediaEncryptionMethodsItem string
+type EndpointMediaEncryptionMethod string
 
-// The values of EndpointMediaEncryptionMethodsItem.
+// The values of EndpointMediaEncryptionMethod.
 const (
-	EndpointMediaEncryptionMethodsItemZrtp EndpointMediaEncryptionMethodsItem = "zrtp"
-	EndpointMediaEncryptionMethodsItemSRTP EndpointMediaEncryptionMethodsItem = "srtp"
+	EndpointMediaEncryptionMethodZRTP EndpointMediaEncryptionMethod = "zrtp"
+	EndpointMediaEncryptionMethodSRTP EndpointMediaEncryptionMethod = "srtp"
 )
 
 // Valid reports whether x is one of the values of
-// EndpointMediaEncryptionMethodsItem.
-func (x EndpointMediaEncryptionMethodsItem) Valid() bool {
+// EndpointMediaEncryptionMethod.
+func (x EndpointMediaEncryptionMethod) Valid() bool {
 	switch x {
-	case EndpointMediaEncryptionMethodsItemZrtp, EndpointMediaEncryptionMethodsItemSRTP:
+	case EndpointMediaEncryptionMethodZRTP, EndpointMediaEncryptionMethodSRTP:
 		return true
 	}
 	return false
 }
 
 // Validate returns an error when x is not one of the values of
-// EndpointMediaEncryptionMethodsItem.
-func (x EndpointMediaEncryptionMethodsItem) Validate() error {
+// EndpointMediaEncryptionMethod.
+func (x EndpointMediaEncryptionMethod) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"zrtp\", \"srtp\"")
 }
 
@@ -651,7 +650,7 @@ type EndpointMediaVideo struct {
 	// Video codecs the endpoint may use, without duplicates (default none).
 	//
 	// Items must be unique. Default: [].
-	Codecs []EndpointMediaVideoCodecsItem `json:"codecs,omitempty"`
+	Codecs []EndpointMediaVideoCodec `json:"codecs,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
 	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
@@ -663,12 +662,12 @@ type EndpointMediaVideo struct {
 
 // DefaultEndpointMediaVideoCodecs returns the default of "video.codecs" in
 // endpoint.media: [].
-func DefaultEndpointMediaVideoCodecs() []EndpointMediaVideoCodecsItem {
-	return []EndpointMediaVideoCodecsItem{}
+func DefaultEndpointMediaVideoCodecs() []EndpointMediaVideoCodec {
+	return []EndpointMediaVideoCodec{}
 }
 
 // GetCodecs returns Codecs, or its default when it is unset or x is nil.
-func (x *EndpointMediaVideo) GetCodecs() []EndpointMediaVideoCodecsItem {
+func (x *EndpointMediaVideo) GetCodecs() []EndpointMediaVideoCodec {
 	if x != nil && x.Codecs != nil {
 		return x.Codecs
 	}
@@ -717,9 +716,9 @@ func (x *EndpointMediaVideo) decode(d *kzrt.Decoder) {
 		switch string(d.Key()) {
 		case "codecs":
 			if d.OpenArray() {
-				x.Codecs = []EndpointMediaVideoCodecsItem{}
+				x.Codecs = []EndpointMediaVideoCodec{}
 				for d.NextElem() {
-					x.Codecs = append(x.Codecs, EndpointMediaVideoCodecsItem(d.String()))
+					x.Codecs = append(x.Codecs, EndpointMediaVideoCodec(d.String()))
 				}
 			}
 		default:
@@ -740,7 +739,7 @@ func (x *EndpointMediaVideo) Validate() error {
 func (x *EndpointMediaVideo) validate(v *kzrt.Validator) {
 	if x.Codecs != nil {
 		v.Push("codecs")
-		kzrt.Unique(v, x.Codecs, func(e *kzrt.Encoder, item EndpointMediaVideoCodecsItem) {
+		kzrt.Unique(v, x.Codecs, func(e *kzrt.Encoder, item EndpointMediaVideoCodec) {
 			e.String(string(item))
 		})
 		for i, item := range x.Codecs {
@@ -754,30 +753,41 @@ func (x *EndpointMediaVideo) validate(v *kzrt.Validator) {
 	}
 }
 
-// EndpointMediaVideoCodecsItem is the set of values of "video.codecs.item" in
+// EndpointMediaVideoCodec is the set of values of "video.codecs.item" in
 // endpoint.media.
-type EndpointMediaVideoCodecsItem string
+type EndpointMediaVideoCodec string
 
-// The values of EndpointMediaVideoCodecsItem.
+// The values of EndpointMediaVideoCodec.
 const (
-	EndpointMediaVideoCodecsItemH261 EndpointMediaVideoCodecsItem = "H261"
-	EndpointMediaVideoCodecsItemH263 EndpointMediaVideoCodecsItem = "H263"
-	EndpointMediaVideoCodecsItemH264 EndpointMediaVideoCodecsItem = "H264"
-	EndpointMediaVideoCodecsItemVP8  EndpointMediaVideoCodecsItem = "VP8"
+	EndpointMediaVideoCodecH261 EndpointMediaVideoCodec = "H261"
+	EndpointMediaVideoCodecH263 EndpointMediaVideoCodec = "H263"
+	EndpointMediaVideoCodecH264 EndpointMediaVideoCodec = "H264"
+	EndpointMediaVideoCodecVP8  EndpointMediaVideoCodec = "VP8"
 )
 
-// Valid reports whether x is one of the values of
-// EndpointMediaVideoCodecsItem.
-func (x EndpointMediaVideoCodecsItem) Valid() bool {
+// Valid reports whether x is one of the values of EndpointMediaVideoCodec.
+func (x EndpointMediaVideoCodec) Valid() bool {
 	switch x {
-	case EndpointMediaVideoCodecsItemH261, EndpointMediaVideoCodecsItemH263, EndpointMediaVideoCodecsItemH264, EndpointMediaVideoCodecsItemVP8:
+	case EndpointMediaVideoCodecH261, EndpointMediaVideoCodecH263, EndpointMediaVideoCodecH264, EndpointMediaVideoCodecVP8:
 		return true
 	}
 	return false
 }
 
 // Validate returns an error when x is not one of the values of
-// EndpointMediaVideoCodecsItem.
-func (x EndpointMediaVideoCodecsItem) Validate() error {
+// EndpointMediaVideoCodec.
+func (x EndpointMediaVideoCodec) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"H261\", \"H263\", \"H264\", \"VP8\"")
+}
+
+// EndpointMediaBypassMediaFromBool returns an EndpointMediaBypassMedia holding
+// v, a boolean.
+func EndpointMediaBypassMediaFromBool(v bool) EndpointMediaBypassMedia {
+	return EndpointMediaBypassMedia{Bool: &v}
+}
+
+// EndpointMediaBypassMediaFromString returns an EndpointMediaBypassMedia
+// holding v, a string.
+func EndpointMediaBypassMediaFromString(v EndpointMediaBypassMediaString) EndpointMediaBypassMedia {
+	return EndpointMediaBypassMedia{String: &v}
 }

@@ -192,3 +192,14 @@ func (x *FormattersValue) validate(v *kzrt.Validator) {
 		}
 	}
 }
+
+// FormattersValueFromList returns a FormattersValue holding v, a list.
+func FormattersValueFromList(v []FormattersFormatOptions) FormattersValue {
+	return FormattersValue{List: v}
+}
+
+// FormattersValueFromFormatOptions returns a FormattersValue holding v, a JSON
+// object.
+func FormattersValueFromFormatOptions(v FormattersFormatOptions) FormattersValue {
+	return FormattersValue{FormatOptions: &v}
+}

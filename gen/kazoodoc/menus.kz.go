@@ -885,3 +885,39 @@ func (x *MenusMediaTransferMedia) validate(v *kzrt.Validator) {
 		}
 	}
 }
+
+// MenusMediaExitMediaFromBool returns a MenusMediaExitMedia holding v, a
+// boolean.
+func MenusMediaExitMediaFromBool(v bool) MenusMediaExitMedia {
+	return MenusMediaExitMedia{Bool: &v}
+}
+
+// MenusMediaExitMediaFromString returns a MenusMediaExitMedia holding v, a
+// string.
+func MenusMediaExitMediaFromString(v string) MenusMediaExitMedia {
+	return MenusMediaExitMedia{String: &v}
+}
+
+// MenusMediaInvalidMediaFromBool returns a MenusMediaInvalidMedia holding v, a
+// boolean.
+func MenusMediaInvalidMediaFromBool(v bool) MenusMediaInvalidMedia {
+	return MenusMediaInvalidMedia{Bool: &v}
+}
+
+// MenusMediaInvalidMediaFromString returns a MenusMediaInvalidMedia holding v,
+// a string.
+func MenusMediaInvalidMediaFromString(v string) MenusMediaInvalidMedia {
+	return MenusMediaInvalidMedia{String: &v}
+}
+
+// MenusMediaTransferMediaFromBool returns a MenusMediaTransferMedia holding v,
+// a boolean.
+func MenusMediaTransferMediaFromBool(v bool) MenusMediaTransferMedia {
+	return MenusMediaTransferMedia{Bool: &v}
+}
+
+// MenusMediaTransferMediaFromString returns a MenusMediaTransferMedia holding
+// v, a string.
+func MenusMediaTransferMediaFromString(v string) MenusMediaTransferMedia {
+	return MenusMediaTransferMedia{String: &v}
+}

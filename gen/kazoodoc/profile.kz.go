@@ -16,7 +16,7 @@ const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzge
 // Extra personal details of a user, modelled on vCard fields.
 type Profile struct {
 	// Postal addresses of the user.
-	Addresses []ProfileAddressesItem `json:"addresses,omitempty"`
+	Addresses []ProfileAddress `json:"addresses,omitempty"`
 	// Name of the user's assistant.
 	Assistant *string `json:"assistant,omitempty"`
 	// Date of birth, as a string; the schema fixes no format.
@@ -167,9 +167,9 @@ func (x *Profile) decode(d *kzrt.Decoder) {
 		switch string(d.Key()) {
 		case "addresses":
 			if d.OpenArray() {
-				x.Addresses = []ProfileAddressesItem{}
+				x.Addresses = []ProfileAddress{}
 				for d.NextElem() {
-					var item ProfileAddressesItem
+					var item ProfileAddress
 					item.decode(d)
 					x.Addresses = append(x.Addresses, item)
 				}
@@ -220,13 +220,13 @@ func (x *Profile) validate(v *kzrt.Validator) {
 	}
 }
 
-// ProfileAddressesItem is the object "addresses.item" in profile.
-type ProfileAddressesItem struct {
+// ProfileAddress is the object "addresses.item" in profile.
+type ProfileAddress struct {
 	// The address, as free text.
 	Address *string `json:"address,omitempty"`
 	// vCard address types: "dom", "postal", "intl", "parcel", "home", "work",
 	// "pref".
-	Types []ProfileAddressesItemTypesItem `json:"types,omitempty"`
+	Types []ProfileAddressType `json:"types,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
 	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
@@ -237,7 +237,7 @@ type ProfileAddressesItem struct {
 }
 
 // GetAddress returns Address, or the zero value when it is unset or x is nil.
-func (x *ProfileAddressesItem) GetAddress() string {
+func (x *ProfileAddress) GetAddress() string {
 	if x != nil && x.Address != nil {
 		return *x.Address
 	}
@@ -245,14 +245,14 @@ func (x *ProfileAddressesItem) GetAddress() string {
 }
 
 // MarshalJSON encodes x as JSON, with properties in name order.
-func (x *ProfileAddressesItem) MarshalJSON() ([]byte, error) {
+func (x *ProfileAddress) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
 	x.encode(&e)
 	return e.Bytes()
 }
 
 // encode appends x to e as JSON.
-func (x *ProfileAddressesItem) encode(e *kzrt.Encoder) {
+func (x *ProfileAddress) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Address != nil {
 		e.Key("address")
@@ -276,13 +276,13 @@ func (x *ProfileAddressesItem) encode(e *kzrt.Encoder) {
 // Extra). A value of the wrong JSON type is an error naming its JSON pointer;
 // constraints are checked by Validate. A property written twice keeps its
 // first value, as Kazoo reads it.
-func (x *ProfileAddressesItem) UnmarshalJSON(data []byte) error {
+func (x *ProfileAddress) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
 
 // decode reads x from d, replacing what it held.
-func (x *ProfileAddressesItem) decode(d *kzrt.Decoder) {
-	*x = ProfileAddressesItem{}
+func (x *ProfileAddress) decode(d *kzrt.Decoder) {
+	*x = ProfileAddress{}
 	if !d.OpenObject() {
 		return
 	}
@@ -292,9 +292,9 @@ func (x *ProfileAddressesItem) decode(d *kzrt.Decoder) {
 			x.Address = new(d.String())
 		case "types":
 			if d.OpenArray() {
-				x.Types = []ProfileAddressesItemTypesItem{}
+				x.Types = []ProfileAddressType{}
 				for d.NextElem() {
-					x.Types = append(x.Types, ProfileAddressesItemTypesItem(d.String()))
+					x.Types = append(x.Types, ProfileAddressType(d.String()))
 				}
 			}
 		default:
@@ -305,14 +305,14 @@ func (x *ProfileAddressesItem) decode(d *kzrt.Decoder) {
 
 // Validate checks x against its schema. It returns nil, or a kzrt.Errors
 // listing every problem with the JSON pointer of the offending value.
-func (x *ProfileAddressesItem) Validate() error {
+func (x *ProfileAddress) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
 	return v.Err()
 }
 
 // validate records every problem of x in v, at v's current location.
-func (x *ProfileAddressesItem) validate(v *kzrt.Validator) {
+func (x *ProfileAddress) validate(v *kzrt.Validator) {
 	if x.Types != nil {
 		v.Push("types")
 		for i, item := range x.Types {
@@ -326,33 +326,32 @@ func (x *ProfileAddressesItem) validate(v *kzrt.Validator) {
 	}
 }
 
-// ProfileAddressesItemTypesItem is the set of values of
-// "addresses.item.types.item" in profile.
-type ProfileAddressesItemTypesItem string
+// ProfileAddressType is the set of values of "addresses.item.types.item" in
+// profile.
+type ProfileAddressType string
 
-// The values of ProfileAddressesItemTypesItem.
+// The values of ProfileAddressType.
 const (
-	ProfileAddressesItemTypesItemDom    ProfileAddressesItemTypesItem = "dom"
-	ProfileAddressesItemTypesItemPostal ProfileAddressesItemTypesItem = "postal"
-	ProfileAddressesItemTypesItemIntl   ProfileAddressesItemTypesItem = "intl"
-	ProfileAddressesItemTypesItemParcel ProfileAddressesItemTypesItem = "parcel"
-	ProfileAddressesItemTypesItemHome   ProfileAddressesItemTypesItem = "home"
-	ProfileAddressesItemTypesItemWork   ProfileAddressesItemTypesItem = "work"
-	ProfileAddressesItemTypesItemPref   ProfileAddressesItemTypesItem = "pref"
+	ProfileAddressTypeDom    ProfileAddressType = "dom"
+	ProfileAddressTypePostal ProfileAddressType = "postal"
+	ProfileAddressTypeIntl   ProfileAddressType = "intl"
+	ProfileAddressTypeParcel ProfileAddressType = "parcel"
+	ProfileAddressTypeHome   ProfileAddressType = "home"
+	ProfileAddressTypeWork   ProfileAddressType = "work"
+	ProfileAddressTypePref   ProfileAddressType = "pref"
 )
 
-// Valid reports whether x is one of the values of
-// ProfileAddressesItemTypesItem.
-func (x ProfileAddressesItemTypesItem) Valid() bool {
+// Valid reports whether x is one of the values of ProfileAddressType.
+func (x ProfileAddressType) Valid() bool {
 	switch x {
-	case ProfileAddressesItemTypesItemDom, ProfileAddressesItemTypesItemPostal, ProfileAddressesItemTypesItemIntl, ProfileAddressesItemTypesItemParcel, ProfileAddressesItemTypesItemHome, ProfileAddressesItemTypesItemWork, ProfileAddressesItemTypesItemPref:
+	case ProfileAddressTypeDom, ProfileAddressTypePostal, ProfileAddressTypeIntl, ProfileAddressTypeParcel, ProfileAddressTypeHome, ProfileAddressTypeWork, ProfileAddressTypePref:
 		return true
 	}
 	return false
 }
 
 // Validate returns an error when x is not one of the values of
-// ProfileAddressesItemTypesItem.
-func (x ProfileAddressesItemTypesItem) Validate() error {
+// ProfileAddressType.
+func (x ProfileAddressType) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"dom\", \"postal\", \"intl\", \"parcel\", \"home\", \"work\", \"pref\"")
 }

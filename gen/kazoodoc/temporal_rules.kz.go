@@ -69,7 +69,7 @@ type TemporalRules struct {
 	// misspelling "wensday" is accepted too).
 	//
 	// Support level: supported.
-	Wdays []TemporalRulesWdaysItem `json:"wdays,omitempty"`
+	Wdays []TemporalRulesWday `json:"wdays,omitempty"`
 	// Extra holds properties the schema does not name, kept verbatim so
 	// that decoding and encoding again loses nothing. A number its field
 	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
@@ -288,9 +288,9 @@ func (x *TemporalRules) decode(d *kzrt.Decoder) {
 			x.TimeWindowStop = d.IntOrKeep(&x.Extra)
 		case "wdays":
 			if d.OpenArray() {
-				x.Wdays = []TemporalRulesWdaysItem{}
+				x.Wdays = []TemporalRulesWday{}
 				for d.NextElem() {
-					x.Wdays = append(x.Wdays, TemporalRulesWdaysItem(d.String()))
+					x.Wdays = append(x.Wdays, TemporalRulesWday(d.String()))
 				}
 			}
 		default:
@@ -508,33 +508,32 @@ func (x TemporalRulesOrdinal) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"every\", \"first\", \"second\", \"third\", \"fourth\", \"fifth\", \"last\"")
 }
 
-// TemporalRulesWdaysItem is the set of values of "wdays.item" in
-// temporal_rules.
-type TemporalRulesWdaysItem string
+// TemporalRulesWday is the set of values of "wdays.item" in temporal_rules.
+type TemporalRulesWday string
 
-// The values of TemporalRulesWdaysItem.
+// The values of TemporalRulesWday.
 const (
-	TemporalRulesWdaysItemMonday    TemporalRulesWdaysItem = "monday"
-	TemporalRulesWdaysItemTuesday   TemporalRulesWdaysItem = "tuesday"
-	TemporalRulesWdaysItemWednesday TemporalRulesWdaysItem = "wednesday"
-	TemporalRulesWdaysItemWensday   TemporalRulesWdaysItem = "wensday"
-	TemporalRulesWdaysItemThursday  TemporalRulesWdaysItem = "thursday"
-	TemporalRulesWdaysItemFriday    TemporalRulesWdaysItem = "friday"
-	TemporalRulesWdaysItemSaturday  TemporalRulesWdaysItem = "saturday"
-	TemporalRulesWdaysItemSunday    TemporalRulesWdaysItem = "sunday"
+	TemporalRulesWdayMonday    TemporalRulesWday = "monday"
+	TemporalRulesWdayTuesday   TemporalRulesWday = "tuesday"
+	TemporalRulesWdayWednesday TemporalRulesWday = "wednesday"
+	TemporalRulesWdayWensday   TemporalRulesWday = "wensday"
+	TemporalRulesWdayThursday  TemporalRulesWday = "thursday"
+	TemporalRulesWdayFriday    TemporalRulesWday = "friday"
+	TemporalRulesWdaySaturday  TemporalRulesWday = "saturday"
+	TemporalRulesWdaySunday    TemporalRulesWday = "sunday"
 )
 
-// Valid reports whether x is one of the values of TemporalRulesWdaysItem.
-func (x TemporalRulesWdaysItem) Valid() bool {
+// Valid reports whether x is one of the values of TemporalRulesWday.
+func (x TemporalRulesWday) Valid() bool {
 	switch x {
-	case TemporalRulesWdaysItemMonday, TemporalRulesWdaysItemTuesday, TemporalRulesWdaysItemWednesday, TemporalRulesWdaysItemWensday, TemporalRulesWdaysItemThursday, TemporalRulesWdaysItemFriday, TemporalRulesWdaysItemSaturday, TemporalRulesWdaysItemSunday:
+	case TemporalRulesWdayMonday, TemporalRulesWdayTuesday, TemporalRulesWdayWednesday, TemporalRulesWdayWensday, TemporalRulesWdayThursday, TemporalRulesWdayFriday, TemporalRulesWdaySaturday, TemporalRulesWdaySunday:
 		return true
 	}
 	return false
 }
 
 // Validate returns an error when x is not one of the values of
-// TemporalRulesWdaysItem.
-func (x TemporalRulesWdaysItem) Validate() error {
+// TemporalRulesWday.
+func (x TemporalRulesWday) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"monday\", \"tuesday\", \"wednesday\", \"wensday\", \"thursday\", \"friday\", \"saturday\", \"sunday\"")
 }

@@ -1014,3 +1014,15 @@ func (x *VmboxesOperatorNumber) validate(v *kzrt.Validator) {
 		return
 	}
 }
+
+// VmboxesOperatorNumberFromInt returns a VmboxesOperatorNumber holding v, an
+// integer.
+func VmboxesOperatorNumberFromInt(v int64) VmboxesOperatorNumber {
+	return VmboxesOperatorNumber{Int: &v}
+}
+
+// VmboxesOperatorNumberFromString returns a VmboxesOperatorNumber holding v, a
+// string.
+func VmboxesOperatorNumberFromString(v string) VmboxesOperatorNumber {
+	return VmboxesOperatorNumber{String: &v}
+}

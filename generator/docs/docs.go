@@ -283,9 +283,29 @@ func (p *page) goAPI() {
 	for _, s := range m.Setters {
 		p.printf("%s // %s\n", m.SetterSignature(s), s.Property)
 	}
+	for _, d := range m.Durations {
+		p.printf("%s // %s, in %s\n", m.MethodSignature(d.Name, "d time.Duration"), d.Property, unitWord(d.Unit))
+	}
 	p.printf("func (b *%s) Then(next Builder) *%s // the \"_\" child\n", m.Builder, m.Builder)
 	p.printf("func (b *%s) Branch(key string, next Builder) *%s\n", m.Builder, m.Builder)
+	for _, br := range m.Branches {
+		about := fmt.Sprintf("%q", br.Key)
+		if br.Family != "" {
+			if f, ok := p.opts.Table.Families[br.Family]; ok {
+				about = f.Noun
+			}
+		}
+		p.printf("%s // %s\n", m.MethodSignature(br.Name, br.Params), about)
+	}
 	p.printf("```\n")
+	if len(m.Branches) > 0 {
+		p.printf("\nThe On… methods attach a child under a key %s reads (see Branches above); `Branch` attaches one under any other key, "+
+			"which Kazoo accepts and `Lint` warns about.\n", m.Name)
+	}
+	if len(m.Durations) > 0 {
+		p.printf("\nThe …Duration setters take a `time.Duration` and refuse, with a problem `Validate` reports, a value that is negative " +
+			"or no whole number of the field's unit.\n")
+	}
 
 	var enums []string
 	for _, list := range [][]golang.Param{m.Args, m.Setters} {
@@ -398,4 +418,12 @@ func index(set *model.Set, api []golang.Module, opts Options) []byte {
 		}
 	}
 	return []byte(b.String())
+}
+
+// unitWord names a unit of the table ("ms", "s") in prose.
+func unitWord(u string) string {
+	if u == "ms" {
+		return "milliseconds"
+	}
+	return "seconds"
 }

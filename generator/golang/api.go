@@ -29,6 +29,34 @@ type Module struct {
 	Args []Param
 	// Setters are the builder's methods for the optional properties.
 	Setters []Param
+	// Durations are the setters that take a time.Duration, beside the
+	// raw setter of a field whose unit Kazoo's table knows.
+	Durations []DurationSetter
+	// Branches are the methods that attach a child under a key the module
+	// reads (OnDigits, OnMatch…), in the order Kazoo tries the keys.
+	Branches []BranchMethod
+}
+
+// DurationSetter is a builder method that sets a duration field from a
+// time.Duration.
+type DurationSetter struct {
+	// Name is the method ("TimeoutDuration"); Property the JSON property.
+	Name, Property string
+	// Unit is what Kazoo counts the property in: "ms" or "s".
+	Unit string
+}
+
+// BranchMethod is a builder method that attaches a child under a key the
+// module reads.
+type BranchMethod struct {
+	// Name is the method ("OnDigits").
+	Name string
+	// Key is the fixed key ("timeout"), empty for a key family; Family
+	// names the family (kazoo.Family.Name) otherwise.
+	Key, Family string
+	// Params is the parameter list as declared: "next Builder",
+	// "digits string, next Builder".
+	Params string
 }
 
 // Param is one constructor argument or one setter of a builder.
@@ -55,7 +83,7 @@ type Const struct {
 }
 
 // Decl is the parameter as declared in a signature: "text string",
-// "endpoints ...RingGroupEndpointsItem".
+// "endpoints ...RingGroupEndpoint".
 func (p Param) Decl(name string) string {
 	if p.Variadic {
 		return name + " ..." + p.Type
@@ -76,7 +104,14 @@ func (m Module) Signature() string {
 // SetterSignature is a setter's Go signature:
 // "func (b *TTSBuilder) Voice(v string) *TTSBuilder".
 func (m Module) SetterSignature(s Param) string {
-	return fmt.Sprintf("func (b *%s) %s(%s) *%s", m.Builder, s.Name, s.Decl("v"), m.Builder)
+	return m.MethodSignature(s.Name, s.Decl("v"))
+}
+
+// MethodSignature is the Go signature of the builder's chaining method
+// name with the parameter list params:
+// "func (b *MenuBuilder) OnDigits(digits string, next Builder) *MenuBuilder".
+func (m Module) MethodSignature(name, params string) string {
+	return fmt.Sprintf("func (b *%s) %s(%s) *%s", m.Builder, name, params, m.Builder)
 }
 
 // API returns the Go API Generate emits for the callflow modules of set
@@ -93,13 +128,23 @@ func API(set *model.Set, opts Options) ([]Module, error) {
 	}
 	out := make([]Module, 0, len(g.mods))
 	for _, m := range g.mods {
-		args, setters := g.builderParams(m)
+		api := g.builderAPI(m)
 		mod := Module{Name: m.name, SchemaID: m.schema.ID, DataType: m.data, Builder: m.build, Constructor: m.ctor}
-		for _, a := range args {
+		for _, a := range api.args {
 			mod.Args = append(mod.Args, g.apiParam(a))
 		}
-		for _, s := range setters {
+		for _, s := range api.setters {
 			mod.Setters = append(mod.Setters, g.apiParam(s))
+		}
+		for _, d := range api.durations {
+			mod.Durations = append(mod.Durations, DurationSetter{Name: d.name, Property: d.p.Name, Unit: string(d.unit)})
+		}
+		for _, b := range api.branches {
+			bm := BranchMethod{Name: b.name, Key: b.key.Fixed, Params: b.decl()}
+			if b.key.Family != nil {
+				bm.Family = b.key.Family.Name
+			}
+			mod.Branches = append(mod.Branches, bm)
 		}
 		out = append(out, mod)
 	}

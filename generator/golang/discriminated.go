@@ -2,6 +2,7 @@ package golang
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -406,10 +407,17 @@ func (g *generator) emitDiscBuilderInterface(name string, u *discUnion) {
 func (g *generator) emitItemBuilder(name string, t *model.Type, u *discUnion, c discCase) {
 	data := g.goType(c.Variant)
 	args, setters := g.params(structFields(c.root.Fields), name)
+	durations := g.itemDurations(u, c)
 	recv := jen.Id("b").Op("*").Id(c.build)
 	g.comment(fmt.Sprintf("%s builds %s whose %q is %q; start one with %s. Setters return the builder, so calls chain.",
 		c.build, article(name), u.Property, c.Value, c.ctor))
-	g.file.Type().Id(c.build).Struct(jen.Id("data").Add(data.Clone()))
+	g.file.Type().Id(c.build).StructFunc(func(grp *jen.Group) {
+		grp.Id("data").Add(data.Clone())
+		if len(durations) > 0 {
+			grp.Comment("problems are what a setter could not store, relative to the item.")
+			grp.Id("problems").Qual(kzrt, "Errors")
+		}
+	})
 
 	params := make([]jen.Code, len(args))
 	assigns := jen.Dict{}
@@ -427,10 +435,23 @@ func (g *generator) emitItemBuilder(name string, t *model.Type, u *discUnion, c 
 		jen.Return(jen.Op("&").Id(c.build).Values(jen.Dict{jen.Id("data"): data.Clone().Values(assigns)})),
 	)
 	for _, s := range setters {
-		g.emitSetter(c.build, s, jen.Id("b").Dot("data"))
+		var extra []jen.Code
+		if slices.ContainsFunc(durations, func(d durationSetter) bool { return d.p.Name == s.Name }) {
+			extra = append(extra, jen.Id("b").Dot("problems").Dot("Replace").Call(jen.Lit("/"+escapePointer(s.Name)), jen.Nil()))
+		}
+		g.emitSetter(c.build, s, jen.Id("b").Dot("data"), extra...)
 	}
-	g.comment(fmt.Sprintf("%s returns the value built so far.", name))
+	for _, d := range durations {
+		g.emitDurationSetter(c.build, d, jen.Id("b").Dot("data"), nil)
+	}
+	if len(durations) > 0 {
+		g.comment("builderProblems returns what the setters could not store, relative to the item.")
+		g.file.Func().Params(recv.Clone()).Id("builderProblems").Params().Qual(kzrt, "Errors").Block(
+			jen.Return(jen.Id("b").Dot("problems")))
+	}
+	g.comment(fmt.Sprintf("%s returns the value built so far, as a copy: later calls on b do not change it.", name))
 	g.file.Func().Params(recv).Id(name).Params().Id(name).Block(
-		jen.Return(jen.Id(name).Values(jen.Dict{jen.Id(c.field): jen.Op("&").Id("b").Dot("data")})),
+		jen.Id("d").Op(":=").Id("b").Dot("data"),
+		jen.Return(jen.Id(name).Values(jen.Dict{jen.Id(c.field): jen.Op("&").Id("d")})),
 	)
 }

@@ -21,6 +21,7 @@ func (g *generator) emitSchema(s *model.Schema) *jen.File {
 		return g.file
 	}
 	g.emitType(s.Root)
+	g.emitSchemaHelpers(s)
 	if m, ok := g.moduleOf[s]; ok {
 		g.emitBuilder(m)
 	}
@@ -33,7 +34,7 @@ func (g *generator) emitSchema(s *model.Schema) *jen.File {
 
 // emitType declares t (when it has a name) and then the types below it.
 func (g *generator) emitType(t *model.Type) {
-	if name, ok := g.typeName[t]; ok {
+	if name, ok := g.typeName[t]; ok && g.sameEnum[t] == nil {
 		switch {
 		case t.Kind == model.Ref:
 			g.emitAlias(name, t)
@@ -171,7 +172,7 @@ func (g *generator) fieldDecl(grp *jen.Group, f field) {
 	if doc == "" {
 		doc = fmt.Sprintf("%s is the %q property.", f.goName, f.Name)
 	}
-	groupComment(grp, doc, strings.TrimSpace(req+" "+facts(f.Type)))
+	groupComment(grp, doc, strings.TrimSpace(req+" "+g.unitNote(f.Type)+" "+facts(f.Type)))
 	grp.Id(f.goName).Add(g.fieldType(f.Type)).Tag(map[string]string{"json": f.Name + ",omitempty"})
 }
 

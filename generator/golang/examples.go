@@ -159,6 +159,8 @@ func (g *generator) paramValues(p builderParam, v any) ([]jen.Code, error) {
 	if d := g.decl(item); d != nil && g.disc[d] != nil {
 		u = g.disc[d]
 		value = func(_ *model.Type, v any) (*jen.Statement, error) { return g.itemBuilderCall(u, v) }
+	} else if g.isMember(d) {
+		value = func(_ *model.Type, v any) (*jen.Statement, error) { return g.memberCall(v) }
 	}
 	if !list || (!p.variadic && u == nil) {
 		code, err := value(p.Type, v)

@@ -50,7 +50,7 @@ func TestExampleCalls(t *testing.T) {
 		"tts": `TTS("Thank you for calling.")`,
 		// a list of structs with a valid default: a variadic setter; enum
 		// fields by constant, pointers by new()
-		"notification": `Notification().Recipients(NotificationRecipientsItem{ID: &NotificationRecipientsItemID{String: new("user@example.com")}, Type: new(NotificationRecipientsItemTypeEmail)})`,
+		"notification": `Notification().Recipients(NotificationRecipient{ID: &NotificationRecipientID{String: new("user@example.com")}, Type: new(NotificationRecipientTypeEmail)})`,
 		// a list Kazoo would fill in with [] and refuse: an argument, its
 		// items a discriminated union's, made by their item builders
 		"audio_macro": `AudioMacro(PlayMacro()`,

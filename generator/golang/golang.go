@@ -28,6 +28,7 @@ import (
 	"github.com/dave/jennifer/jen"
 	"golang.org/x/tools/imports"
 
+	"github.com/kzgen/kzgen/generator/kazoo"
 	"github.com/kzgen/kzgen/generator/model"
 	kzrtpkg "github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -77,6 +78,12 @@ type Options struct {
 	// schema), and otherwise takes its trees from DefaultNodesFrom, the
 	// package generated from kzgen's embedded callflow schemas.
 	NodesFrom string
+	// Table is kzgen's table of what Kazoo's modules do at run time
+	// (generator/kazoo): the child keys each reads and the unit of each
+	// duration field. A callflow package gets from it typed branch
+	// methods (Menu().OnDigits), key and cause constants, Lint, and
+	// time.Duration setters. Nil means the table kzgen embeds.
+	Table *kazoo.Table
 }
 
 // The options kzgen gen uses unless told otherwise: with them, Kazoo's
@@ -121,6 +128,10 @@ func Generate(set *model.Set, opts Options) ([]File, error) {
 	case g.action != nil:
 		files = append(files, File{Name: NodesFile})
 		jobs = append(jobs, func() *jen.File { return g.forFile("").emitNodesFrom() })
+	}
+	for _, h := range g.helperFiles() {
+		files = append(files, File{Name: h.name})
+		jobs = append(jobs, func() *jen.File { return h.emit(g.forFile("")) })
 	}
 	for _, s := range set.Schemas {
 		if s == g.action && !g.ownsTree() {
@@ -267,6 +278,19 @@ type generator struct {
 	defaultProblems map[*model.Type]kzrtpkg.Errors
 	// disc holds the discriminated unions (see discriminated.go).
 	disc map[*model.Type]*discUnion
+	// table is Kazoo's table of modules (Options.Table) and helpers the
+	// names decided from it and from the set for the builder helpers (see
+	// branches.go, units.go, helpers.go); both are nil unless the package
+	// is a callflow package.
+	table   *kazoo.Table
+	helpers *helperNames
+	// unionCtor names the constructors of each union's alternatives, by
+	// the alternative's field name (helpers.go).
+	unionCtor map[*model.Type]map[string]string
+	// sameEnum maps an enum type that shares the Go type of an identical
+	// enum of its schema to that enum (see claimNested); it declares
+	// nothing itself.
+	sameEnum map[*model.Type]*model.Type
 }
 
 // patternUse is where a regular expression is used: a type's own pattern
@@ -287,12 +311,13 @@ func patternOf(t *model.Type, index int) patternUse {
 // treeNames are the names a callflow package declares besides its schema
 // types; they are claimed first, so no schema takes them.
 var treeNames = []string{"Node", "Data", "Builder", "RawData", "Tree", "DefaultChild",
-	"Document", "Modules", "Parse", "ParseWith", "ParseAnswer", "NewNode", "NewData", "Example"}
+	"Document", "Modules", "Parse", "ParseWith", "ParseAnswer", "NewNode", "NewData", "Example",
+	"Lint", "LintWarning", "BranchRules"}
 
 func newGenerator(set *model.Set, opts Options) (*generator, error) {
 	g := &generator{set: set, opts: opts, names: nameSet{}, typeName: map[*model.Type]string{},
 		enumConst: map[*model.Type]map[string]string{}, patterns: map[patternUse]string{}, patternNames: nameSet{},
-		moduleOf: map[*model.Schema]module{}, disc: map[*model.Type]*discUnion{}}
+		moduleOf: map[*model.Schema]module{}, disc: map[*model.Type]*discUnion{}, sameEnum: map[*model.Type]*model.Type{}}
 	var err error
 	if g.defaultProblems, err = defaultProblems(set); err != nil {
 		return nil, err
@@ -356,6 +381,15 @@ func newGenerator(set *model.Set, opts Options) (*generator, error) {
 	}
 	for _, s := range g.schemas() {
 		g.namePatterns(s.Root)
+	}
+	g.nameUnionConstructors()
+	if g.ownsTree() {
+		if g.table = opts.Table; g.table == nil {
+			if g.table, err = kazoo.Embedded(); err != nil {
+				return nil, err
+			}
+		}
+		g.nameHelpers()
 	}
 	return g, nil
 }
@@ -426,7 +460,7 @@ func declares(t *model.Type, root bool) bool {
 // stem.
 func (g *generator) nameNested(t *model.Type, prefix string, root bool) {
 	if !root && declares(t, false) {
-		g.typeName[t] = g.names.claim(prefix)
+		g.typeName[t] = g.claimNested(t, prefix)
 	}
 	switch t.Kind {
 	case model.Object, model.Map:
@@ -440,7 +474,7 @@ func (g *generator) nameNested(t *model.Type, prefix string, root bool) {
 			g.nameNested(t.Additional, prefix+"Value", false)
 		}
 	case model.Array:
-		g.nameNested(t.Items, prefix+"Item", false)
+		g.nameNested(t.Items, g.itemName(prefix, t.Items), false)
 	case model.Union:
 		for i, v := range t.Variants {
 			g.nameNested(v, prefix+variantLabels(t)[i], false)
@@ -455,7 +489,12 @@ func (g *generator) nameNested(t *model.Type, prefix string, root bool) {
 
 // nameConstants names the constants of every enum below t.
 func (g *generator) nameConstants(t *model.Type) {
-	if name, ok := g.typeName[t]; ok && t.Kind == model.String && len(t.Enum) > 0 {
+	if first := g.sameEnum[t]; first != nil {
+		g.nameConstants(first)
+		g.enumConst[t] = g.enumConst[first]
+	} else if _, done := g.enumConst[t]; done {
+		// named as another enum's twin
+	} else if name, ok := g.typeName[t]; ok && t.Kind == model.String && len(t.Enum) > 0 {
 		consts := map[string]string{}
 		for _, v := range enumStrings(t) {
 			if _, dup := consts[v]; !dup {

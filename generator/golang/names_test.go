@@ -20,6 +20,12 @@ func TestGoName(t *testing.T) {
 		"*":                   "Star",
 		"":                    "Empty",
 		"privacy_mode_string": "PrivacyModeString",
+		"cidlistmatch":        "CIDListMatch",
+		"lookupcidname":       "LookupCIDName",
+		"crm_url":             "CRMURL",
+		"camping":             "Camping",
+		"pins":                "PINs",
+		"listmatch":           "Listmatch",
 	} {
 		if got := goName(in); got != want {
 			t.Errorf("goName(%q) = %q, want %q", in, got, want)

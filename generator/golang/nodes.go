@@ -220,6 +220,9 @@ type builderParam struct {
 	name string
 	// variadic is set for a list taken as "v ...T".
 	variadic bool
+	// named is the schema whose type a setter takes instead of the
+	// property's looser own (helpers.go: custom_sip_headers).
+	named *model.Schema
 }
 
 // builderParams decides the Go API of m's builder (see params).
@@ -252,17 +255,20 @@ func (g *generator) params(fields []field, members ...string) (args, setters []b
 	if n := len(args); n > 0 && g.shapeOf(args[n-1].Type) == shapeSlice {
 		args[n-1].variadic = true
 	}
-	return args, setters
+	return args, g.namedSetters(setters, taken)
 }
 
 // paramType is the type a parameter is declared with: the item type of a
 // variadic list. A value of a discriminated union is taken as anything
 // that yields one (its Builder interface), so item builders can be given.
 func (g *generator) paramType(p builderParam) *jen.Statement {
+	if p.named != nil {
+		return g.namedType(p)
+	}
 	t := p.Type
 	if g.shapeOf(t) == shapeSlice {
 		items := t.Resolve().Items
-		if b := g.discBuilder(items); b != "" {
+		if b := g.builderIface(items); b != "" {
 			if p.variadic {
 				return jen.Id(b)
 			}
@@ -282,10 +288,13 @@ func (g *generator) paramType(p builderParam) *jen.Statement {
 // is a pointer, built when it was given as a discriminated union's
 // builder.
 func (g *generator) paramValue(p builderParam, v *jen.Statement) *jen.Statement {
+	if p.named != nil {
+		return g.namedValue(p, v)
+	}
 	t := p.Type
 	if g.shapeOf(t) == shapeSlice {
-		if d := g.decl(t.Resolve().Items); d != nil && g.disc[d] != nil {
-			return jen.Id(lowerFirst(g.typeName[d]) + "s").Call(v)
+		if items := t.Resolve().Items; g.builderIface(items) != "" {
+			return jen.Id(lowerFirst(g.typeName[g.decl(items)]) + "s").Call(v)
 		}
 	}
 	if d := g.decl(t); d != nil && g.disc[d] != nil {
@@ -316,77 +325,152 @@ func requiredArgs(args []builderParam) string {
 }
 
 // emitSetter declares the setter of p on the builder type build, storing
-// into data (the builder's data struct).
-func (g *generator) emitSetter(build string, p builderParam, data *jen.Statement) {
+// into data (the builder's data struct), then running extra.
+func (g *generator) emitSetter(build string, p builderParam, data *jen.Statement, extra ...jen.Code) {
 	var text []string
 	if p.Type.Doc != "" {
 		text = append(text, fmt.Sprintf("%s sets %q: %s", p.name, p.Name, lowerSentence(sentence(p.Type.Doc))))
 	} else {
 		text = append(text, fmt.Sprintf("%s sets %q.", p.name, p.Name))
 	}
-	text = append(text, facts(p.Type))
+	text = append(text, strings.TrimSpace(g.unitNote(p.Type)+" "+facts(p.Type)), g.setterNote(p))
 	g.comment(text...)
+	body := append([]jen.Code{data.Clone().Dot(p.goName).Op("=").Add(g.paramValue(p, jen.Id("v")))}, extra...)
 	g.file.Func().Params(jen.Id("b").Op("*").Id(build)).Id(p.name).Params(g.paramDecl("v", p)).Op("*").Id(build).Block(
-		data.Clone().Dot(p.goName).Op("=").Add(g.paramValue(p, jen.Id("v"))),
-		jen.Return(jen.Id("b")),
+		append(body, jen.Return(jen.Id("b")))...,
 	)
 }
 
 func (g *generator) emitBuilder(m module) {
-	required, optional := g.builderParams(m)
+	api := g.builderAPI(m)
 	b := jen.Id("b")
 	recv := jen.Id("b").Op("*").Id(m.build)
+	state := lowerFirst(m.build) + "State"
+	// edit is the node and data a method changes (see the edit method).
+	edit := b.Clone().Dot("edit").Call()
 
-	g.comment(fmt.Sprintf("%s builds a %q callflow node; start one with %s. Setters return the builder, so calls chain.", m.build, m.name, m.ctor))
+	g.comment(fmt.Sprintf("%s builds a %q callflow node; start one with %s.", m.build, m.name, m.ctor), builderSemantics)
 	f := g.file
-	// One allocation holds the builder, its node and the node's data.
+	// One allocation holds the builder, its node and the node's data; a
+	// change after Node has given the node out makes a copy (edit).
 	f.Type().Id(m.build).Struct(
+		jen.Comment("s is the node being built: first, or the copy edit made of it."),
+		jen.Id("s").Op("*").Id(state),
+		jen.Comment("shared is set once Node has given s's node out; the next change copies it."),
+		jen.Id("shared").Bool(),
+		jen.Id("first").Id(state),
+	)
+	g.comment(fmt.Sprintf("%s is a %q node and its data, allocated together.", state, m.name))
+	f.Type().Id(state).Struct(
 		jen.Id("node").Id("Node"),
 		jen.Id("data").Id(m.data),
 	)
 
 	// Constructor: the properties that must be given, in schema order.
-	args := make([]jen.Code, len(required))
+	args := make([]jen.Code, len(api.args))
 	assigns := jen.Dict{}
-	for i, r := range required {
+	var after []jen.Code
+	for i, r := range api.args {
 		args[i] = g.paramDecl(r.name, r)
 		assigns[jen.Id(r.goName)] = g.paramValue(r, jen.Id(r.name))
+		if c := g.paramProblems(r, jen.Id(r.name), b.Clone().Dot("s").Dot("node")); c != nil {
+			after = append(after, c)
+		}
 	}
 	doc := []string{fmt.Sprintf("%s starts a %q node.", m.ctor, m.name)}
 	if m.schema.Root.Doc != "" {
 		doc = append(doc, sentence(m.schema.Root.Doc))
 	}
-	doc = append(doc, requiredArgs(required))
+	doc = append(doc, requiredArgs(api.args))
 	g.comment(doc...)
-	f.Func().Id(m.ctor).Params(args...).Op("*").Id(m.build).Block(
-		jen.Id("b").Op(":=").Op("&").Id(m.build).Values(jen.Dict{jen.Id("data"): jen.Id(m.data).Values(assigns)}),
-		jen.Id("b").Dot("node").Op("=").Id("Node").Values(jen.Dict{jen.Id("Module"): jen.Lit(m.name), jen.Id("Data"): jen.Op("&").Id("b").Dot("data")}),
-		jen.Return(jen.Id("b")),
-	)
+	body := []jen.Code{
+		jen.Id("b").Op(":=").Op("&").Id(m.build).Values(jen.Dict{jen.Id("first"): jen.Id(state).Values(jen.Dict{jen.Id("data"): jen.Id(m.data).Values(assigns)})}),
+		jen.Id("b").Dot("first").Dot("node").Op("=").Id("Node").Values(jen.Dict{jen.Id("Module"): jen.Lit(m.name), jen.Id("Data"): jen.Op("&").Id("b").Dot("first").Dot("data")}),
+		jen.Id("b").Dot("s").Op("=").Op("&").Id("b").Dot("first"),
+	}
+	body = append(body, after...)
+	f.Func().Id(m.ctor).Params(args...).Op("*").Id(m.build).Block(append(body, jen.Return(jen.Id("b")))...)
 
-	for _, o := range optional {
-		g.emitSetter(m.build, o, b.Clone().Dot("data"))
+	for _, o := range api.setters {
+		var extra []jen.Code
+		if api.hasDuration(o) {
+			// The raw value replaces what a Duration setter could not store.
+			extra = append(extra, edit.Clone().Dot("node").Dot("SetProblem").Call(jen.Lit(problemPointer(o.Name)), jen.Nil()))
+		}
+		if c := g.paramProblems(o, jen.Id("v"), edit.Clone().Dot("node")); c != nil {
+			extra = append(extra, c)
+		}
+		g.emitSetter(m.build, o, edit.Clone().Dot("data"), extra...)
+	}
+	for _, d := range api.durations {
+		g.emitDurationSetter(m.build, d, edit.Clone().Dot("data"), edit.Clone().Dot("node"))
 	}
 
-	g.comment(`Then sets the node Kazoo runs after this one: the default "_" child.`)
+	g.comment(`Then sets the node Kazoo runs after this one: the default "_" child.`,
+		"It changes b and returns it; the child is stored as it is now (its Node), so later changes to the child's builder do not reach b.")
 	f.Func().Params(recv.Clone()).Id("Then").Params(jen.Id("next").Id("Builder")).Op("*").Id(m.build).Block(
-		b.Clone().Dot("node").Dot("SetChild").Call(jen.Id("DefaultChild"), jen.Id("next")),
+		b.Clone().Dot("setChild").Call(jen.Id("DefaultChild"), jen.Id("next")),
 		jen.Return(b.Clone()),
 	)
-	g.comment(`Branch sets the child Kazoo runs for a named outcome: a menu digit, "match", "sip:486", a variable value…`)
+	branchDoc := `Branch sets the child Kazoo runs for a named outcome: a menu digit, "match", "sip:486", a variable value…`
+	if len(api.branches) > 0 {
+		names := make([]string, len(api.branches))
+		for i, br := range api.branches {
+			names[i] = br.name
+		}
+		branchDoc = fmt.Sprintf("Branch sets the child Kazoo runs under key. The keys %s reads have their own methods, %s; "+
+			"Branch reaches any other key (Kazoo accepts any, Lint warns about those %s never takes).", m.name, strings.Join(names, ", "), m.name)
+	}
+	g.comment(branchDoc, "It changes b and returns it; the child is stored as it is now (its Node). A nil next removes the child.")
 	f.Func().Params(recv.Clone()).Id("Branch").Params(jen.Id("key").String(), jen.Id("next").Id("Builder")).Op("*").Id(m.build).Block(
-		b.Clone().Dot("node").Dot("SetChild").Call(jen.Id("key"), jen.Id("next")),
+		b.Clone().Dot("setChild").Call(jen.Id("key"), jen.Id("next")),
 		jen.Return(b.Clone()),
 	)
-	g.comment("Node returns the node built so far.")
-	f.Func().Params(recv.Clone()).Id("Node").Params().Op("*").Id("Node").Block(jen.Return(jen.Op("&").Add(b.Clone()).Dot("node")))
+	for _, br := range api.branches {
+		g.emitBranchMethod(m, br)
+	}
+	g.comment("setChild stores next's node under key. It takes that node before b changes, " +
+		"so a builder given to itself gets its node as it was, never a loop.")
+	f.Func().Params(recv.Clone()).Id("setChild").Params(jen.Id("key").String(), jen.Id("next").Id("Builder")).Block(
+		jen.Var().Id("child").Op("*").Id("Node"),
+		jen.If(jen.Id("next").Op("!=").Nil()).Block(jen.Id("child").Op("=").Id("next").Dot("Node").Call()),
+		edit.Clone().Dot("node").Dot("SetChild").Call(jen.Id("key"), jen.Id("child")),
+	)
+	g.comment("edit returns the node and data to change: b's own, or, once Node has given them out, a copy that b uses from then on, " +
+		"so a node given out never changes.")
+	f.Func().Params(recv.Clone()).Id("edit").Params().Op("*").Id(state).Block(
+		jen.If(b.Clone().Dot("shared")).Block(
+			jen.Id("c").Op(":=").Op("&").Id(state).Values(jen.Dict{jen.Id("node"): b.Clone().Dot("s").Dot("node"), jen.Id("data"): b.Clone().Dot("s").Dot("data")}),
+			jen.Id("c").Dot("node").Dot("Data").Op("=").Op("&").Id("c").Dot("data"),
+			jen.Id("c").Dot("node").Dot("Children").Op("=").Qual("maps", "Clone").Call(jen.Id("c").Dot("node").Dot("Children")),
+			jen.Id("c").Dot("node").Dot("Problems").Op("=").Qual("slices", "Clone").Call(jen.Id("c").Dot("node").Dot("Problems")),
+			jen.List(b.Clone().Dot("s"), b.Clone().Dot("shared")).Op("=").List(jen.Id("c"), jen.False()),
+		),
+		jen.Return(b.Clone().Dot("s")),
+	)
+	g.comment("Node returns the node built so far. b never changes it again: a later change to b works on a copy. "+
+		"So Then, Branch and the On… methods, which store their child's Node, keep the child as it was when given, "+
+		"and one builder can be given in several places, even under itself, without the trees sharing later changes or looping.",
+		"The node is shared with every parent it was given to (and with b until b changes): change trees through builders, not through this node.")
+	f.Func().Params(recv.Clone()).Id("Node").Params().Op("*").Id("Node").Block(
+		b.Clone().Dot("shared").Op("=").True(),
+		jen.Return(jen.Op("&").Add(b.Clone()).Dot("s").Dot("node")),
+	)
 	g.comment("MarshalJSON encodes the node built so far, with its children.")
 	f.Func().Params(recv.Clone()).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
-		jen.Return(b.Clone().Dot("node").Dot("MarshalJSON").Call()))
-	g.comment("Validate checks the node built so far, with its children, as Kazoo would.")
+		jen.Return(b.Clone().Dot("s").Dot("node").Dot("MarshalJSON").Call()))
+	g.comment("Validate checks the node built so far, with its children, as Kazoo would, and reports what a builder method was given that the node cannot hold.")
 	f.Func().Params(recv.Clone()).Id("Validate").Params().Error().Block(
-		jen.Return(b.Clone().Dot("node").Dot("Validate").Call()))
+		jen.Return(b.Clone().Dot("s").Dot("node").Dot("Validate").Call()))
 }
+
+// builderSemantics is the paragraph every builder's doc comment ends with:
+// how its methods treat the builder and the children they are given.
+const builderSemantics = "Its methods change the builder and return it, so calls chain and a chain allocates once. " +
+	"A child given to Then, Branch or an On… method is stored as it is at that moment: " +
+	"changing the child's builder afterwards does not change this node (the builder goes on with a copy), " +
+	"so one builder may be given in several places, even under itself, and trees never share later changes or loop. " +
+	"A *Node given as a child is stored as it is."
 
 // setterType is the parameter type a builder takes for a field: the value
 // type, not a pointer.
@@ -404,7 +488,16 @@ func (g *generator) setterValue(t *model.Type, v *jen.Statement) *jen.Statement 
 // argName is a parameter name for a property: lower camel case, never a
 // Go keyword ("type" → "typeValue").
 func argName(prop string) string {
-	n := lowerFirst(identifier(prop))
+	// The first word alone is lower-cased, so two initialisms in a row
+	// stay apart: "crm_url" → "crmURL".
+	first, rest := prop, ""
+	if i := strings.IndexFunc(prop, func(r rune) bool { return r == '_' || r == '-' || r == '.' }); i > 0 {
+		first, rest = prop[:i], prop[i+1:]
+	}
+	n := lowerFirst(identifier(first)) + goName(rest)
+	if rest == "" {
+		n = lowerFirst(identifier(prop))
+	}
 	if token.IsKeyword(n) {
 		return n + "Value"
 	}
@@ -412,10 +505,10 @@ func argName(prop string) string {
 }
 
 // lowerSentence lower-cases the first letter of a sentence unless its
-// first word is an acronym ("DTMF keys…").
+// first word is an acronym ("DTMF keys…") or Kazoo's name.
 func lowerSentence(s string) string {
 	r := []rune(s)
-	if len(r) < 2 || (r[1] >= 'A' && r[1] <= 'Z') {
+	if len(r) < 2 || (r[1] >= 'A' && r[1] <= 'Z') || strings.HasPrefix(s, "Kazoo") {
 		return s
 	}
 	return strings.ToLower(string(r[:1])) + string(r[1:])

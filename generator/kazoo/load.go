@@ -168,6 +168,7 @@ func (r *reader) table(doc any) *Table {
 	t.modules = r.modules(t, top["modules"])
 	t.units = r.units(top["units"])
 	t.unitUnknown = r.unitUnknown(top["unit_unknown"], t.units)
+	t.rules = t.buildRules()
 	return t
 }
 
@@ -278,6 +279,7 @@ func (r *reader) families(v any) map[string]*Family {
 		if f.Pattern == nil {
 			continue
 		}
+		f.rule = f.Arg.family(f.Name, f.Pattern, f.Noun)
 		if f.Example != "" && !f.Matches(f.Example) {
 			r.errorf(fptr+"/example", "%q is not a key of the family (pattern and limits)", f.Example)
 		}

@@ -5,9 +5,10 @@ import (
 	"maps"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // Table is the loaded table. Treat it, and everything it points to, as
@@ -26,6 +27,7 @@ type Table struct {
 	modules     map[string]*Module
 	units       map[string]map[string]UnitInfo
 	unitUnknown map[string]map[string]string
+	rules       *kzrt.BranchRules
 }
 
 // FixedKeys returns one entry per distinct fixed key of all modules (the
@@ -202,20 +204,21 @@ type Family struct {
 	// when and missing are the defaults of Key.When and Key.Missing for
 	// modules whose entry leaves them out.
 	when, missing string
+	// rule is the family for kzrt's checks, made once by the loader.
+	rule *kzrt.KeyFamily
 }
 
 // Matches reports whether key is one of the family's keys: it matches the
 // pattern and, for a numeric argument, lies within its limits. "_" is never
 // one: it is the default child.
-func (f *Family) Matches(key string) bool {
-	if key == "_" || !f.Pattern.MatchString(key) {
-		return false
+func (f *Family) Matches(key string) bool { return f.Rule().Matches(key) }
+
+// Rule returns the family as runtime/kzrt's lint rules hold it.
+func (f *Family) Rule() *kzrt.KeyFamily {
+	if f.rule == nil { // a Family not made by the loader
+		return f.Arg.family(f.Name, f.Pattern, f.Noun)
 	}
-	if f.Arg.Type != ArgInteger && f.Arg.Type != ArgDuration {
-		return true
-	}
-	n, ok := f.Arg.Parse(key)
-	return ok && f.Arg.InRange(n)
+	return f.rule
 }
 
 // ArgType is the Go type of a builder method's argument.
@@ -248,27 +251,20 @@ type Arg struct {
 }
 
 // Key returns the key for the number n.
-func (a Arg) Key(n int64) string { return fmt.Sprintf(a.Format, n) }
+func (a Arg) Key(n int64) string { return a.family("", nil, "").Key(n) }
 
 // Parse reads the number out of a key of Format's shape ("sip:486" gives
 // 486). Leading zeros are accepted, as Kazoo's integer conversion accepts
 // them; a family's pattern rejects them where Kazoo does not.
-func (a Arg) Parse(key string) (int64, bool) {
-	prefix, suffix, _ := strings.Cut(a.Format, "%d")
-	digits, ok := strings.CutPrefix(key, prefix)
-	if !ok {
-		return 0, false
-	}
-	if digits, ok = strings.CutSuffix(digits, suffix); !ok {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(digits, 10, 64)
-	return n, err == nil
-}
+func (a Arg) Parse(key string) (int64, bool) { return a.family("", nil, "").Number(key) }
 
 // InRange reports whether n lies within Min and Max.
-func (a Arg) InRange(n int64) bool {
-	return (a.Min == nil || n >= *a.Min) && (a.Max == nil || n <= *a.Max)
+func (a Arg) InRange(n int64) bool { return a.family("", nil, "").InRange(n) }
+
+// family is the argument's part of a kzrt.KeyFamily.
+func (a Arg) family(name string, pattern *regexp.Regexp, noun string) *kzrt.KeyFamily {
+	return &kzrt.KeyFamily{Name: name, Pattern: pattern, Noun: noun,
+		Numeric: a.Type == ArgInteger || a.Type == ArgDuration, Format: a.Format, Min: a.Min, Max: a.Max}
 }
 
 // Outcome is what happens after a module's work, as far as "_" is
@@ -310,20 +306,11 @@ type Default struct {
 	About string
 }
 
-// Condition is a test on a node's data.
-type Condition struct {
-	// Field is the data field tested.
-	Field string
-	// Present, when set, requires the field to be present (true) or absent
-	// (false); In is then empty.
-	Present *bool
-	// In lists the values the field must have (JSON values as
-	// encoding/json decodes them into any).
-	In []any
-	// Default is the value assumed when the field is absent, if HasDefault.
-	Default    any
-	HasDefault bool
-}
+// Condition is a test on a node's data: a field that must be present or
+// absent, or whose value (or default, when absent) must be one of a list.
+// It is kzrt's type, so the conditions generated packages lint with are
+// the table's own.
+type Condition = kzrt.BranchCondition
 
 // Unit is the unit a duration field counts in.
 type Unit string

@@ -101,7 +101,7 @@ type Result struct {
 	Problems kzrt.Errors
 	// Warnings are findings that do not make the document invalid: a key
 	// written twice (Kazoo reads the first copy), a value Crossbar
-	// converts before accepting it.
+	// converts before accepting it, a child Kazoo never takes.
 	Warnings []Warning
 }
 
@@ -128,7 +128,7 @@ const (
 
 // Warning is a finding that does not make the document invalid.
 type Warning struct {
-	// Kind is DuplicateKey or Converted.
+	// Kind is DuplicateKey, Converted or UnreachableChild.
 	Kind string
 	// Pointer is the JSON pointer of the value concerned.
 	Pointer string
@@ -342,6 +342,7 @@ func (v *Validator) Validate(data []byte, mode Mode) *Result {
 	default:
 		res.Problems = kzrt.Errors{{Code: model.CodeError, Message: v.CheckModes().Error()}}
 	}
+	lintBranches(root, mode, res)
 	return res
 }
 

@@ -199,14 +199,14 @@ func TestCheckCIDRegex(t *testing.T) {
 }
 
 func TestCIDListMatch(t *testing.T) {
-	flow := callflow.Cidlistmatch().ID("list1").Branch("match", say("match")).Branch("nomatch", say("nomatch")).Then(say("default"))
+	flow := callflow.CIDListMatch().ID("list1").Branch("match", say("match")).Branch("nomatch", say("nomatch")).Then(say("default"))
 	for match, want := range map[bool]string{true: "match", false: "nomatch"} {
 		res := walk(t, Config{Call: testCall(), CIDListMatch: match}, flow)
 		if got := spoken(res); len(got) != 1 || got[0] != want {
 			t.Errorf("CIDListMatch %v: said %q", match, got)
 		}
 	}
-	res := walk(t, Config{Call: testCall(), CIDListMatch: true}, callflow.Cidlistmatch().ID("list1").Then(say("default")))
+	res := walk(t, Config{Call: testCall(), CIDListMatch: true}, callflow.CIDListMatch().ID("list1").Then(say("default")))
 	if got := spoken(res); len(got) != 1 || got[0] != "default" {
 		t.Errorf("no match child: said %q", got)
 	}
@@ -353,9 +353,10 @@ func TestReadTemporalRulesErrors(t *testing.T) {
 // TestFlowGivenThatLoops: a tree built in Go can loop; the walk refuses it
 // with the path where the loop closes, instead of running until a limit.
 func TestFlowGivenThatLoops(t *testing.T) {
-	menu := callflow.Menu().ID("main")
-	menu.Branch("timeout", callflow.TTS("again").Then(menu))
-	res, err := Run(context.Background(), Config{Call: testCall(), Flow: menu.Node()})
+	// Builders store their children as copies, so a loop is made of nodes.
+	menu := callflow.Menu().ID("main").Node()
+	menu.SetChild("timeout", callflow.TTS("again").Then(menu))
+	res, err := Run(context.Background(), Config{Call: testCall(), Flow: menu})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -156,10 +156,10 @@ func TestDeployFlowIsATree(t *testing.T) {
 		t.Errorf("stored flow\n%s\nwant\n%s", stored, want)
 	}
 
-	loop := callflow.Menu()
-	loop.Branch("0", loop)
+	loop := callflow.Menu().Node()
+	loop.SetChild("0", loop)
 	before := srv.Requests()
-	_, err = c.Deploy(ctx, crossbar.DeploySpec{Name: "loop", Numbers: []string{"2001"}, Flow: loop.Node()})
+	_, err = c.Deploy(ctx, crossbar.DeploySpec{Name: "loop", Numbers: []string{"2001"}, Flow: loop})
 	if err == nil || !strings.Contains(err.Error(), "/children/0: loop back to the root") {
 		t.Errorf("a looping flow: %v", err)
 	}
@@ -182,9 +182,9 @@ func TestDeploySpecDocument(t *testing.T) {
 	if string(doc) != want {
 		t.Errorf("Document:\n%s\nwant\n%s", doc, want)
 	}
-	loop := callflow.TTS("again")
-	loop.Then(loop)
-	spec.Flow = loop.Node()
+	loop := callflow.TTS("again").Node()
+	loop.SetChild(callflow.DefaultChild, loop)
+	spec.Flow = loop
 	if _, err := spec.Document(); err == nil || !strings.Contains(err.Error(), "loop back to the root") {
 		t.Errorf("a looping flow: %v", err)
 	}

@@ -156,17 +156,17 @@ func ExampleGraph_Mermaid() {
 // closes the loop and the node it leads back to, instead of recursing
 // until the stack overflows.
 func TestLoopsAreErrors(t *testing.T) {
+	// Builders store their children as copies, so loops are made of nodes.
 	// A menu whose timeout child asks again: the menu itself.
-	menu := callflow.Menu().ID("m1")
-	menu.Branch("1", callflow.TTS("Sales").Then(callflow.User().ID("u1")))
-	menu.Branch("timeout", callflow.TTS("Sorry?").Then(menu))
+	menu := callflow.Menu().ID("m1").Branch("1", callflow.TTS("Sales").Then(callflow.User().ID("u1"))).Node()
+	menu.SetChild("timeout", callflow.TTS("Sorry?").Then(menu))
 
-	self := callflow.TTS("again and again")
-	self.Then(self)
+	self := callflow.TTS("again and again").Node()
+	self.SetChild(callflow.DefaultChild, self)
 
-	inner := callflow.TTS("inner")
-	outer := callflow.Menu().Branch("2", callflow.TTS("mid").Then(inner))
-	inner.Then(outer.Node().Children["2"])
+	inner := callflow.TTS("inner").Node()
+	outer := callflow.Menu().Branch("2", callflow.TTS("mid").Then(inner)).Node()
+	outer.Children["2"].Children[callflow.DefaultChild].SetChild(callflow.DefaultChild, outer.Children["2"])
 
 	for _, tc := range []struct {
 		name          string

@@ -115,6 +115,11 @@ type Node struct {
 	// are listed in the order the values are written. A Pivot answer is
 	// never converted.
 	Converted []Conversion
+	// Problems are what a builder was given that the node cannot hold (a
+	// duration of 1.5 s for a field counted in whole seconds), with
+	// pointers relative to the node (/data/timeout). Validate reports
+	// them; encoding ignores them.
+	Problems Errors
 }
 
 // NewNode makes a node of any module from its typed data.
@@ -449,6 +454,9 @@ func encodeValidate(e *Encoder, v *Validator, n *Node, t trail) {
 // validateAction checks one node, without its children, against Kazoo's
 // callflows.action schema, and its data against its module's schema.
 func validateAction(v *Validator, n *Node) {
+	if len(n.Problems) > 0 {
+		v.Merge(n.Problems)
+	}
 	v.Push("module")
 	if n.NoModuleKey && n.Module == "" {
 		// Kazoo has no module to check the data against either.

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -164,8 +165,16 @@ func TestDocument(t *testing.T) {
 }
 
 func TestLoopsAndDepth(t *testing.T) {
-	again := Say("Again.")
-	again.Then(again)
+	// A builder stores its child as it is when given: a builder given to
+	// itself is followed by a copy of what it was, never a loop.
+	twice := Say("Again.")
+	twice.Then(twice)
+	if data, err := json.Marshal(twice); err != nil || strings.Count(string(data), "Again.") != 2 {
+		t.Errorf("a builder given to itself: %s, %v", data, err)
+	}
+	// Nodes can loop; Validate and encoding say where.
+	again := Say("Again.").Node()
+	again.SetChild(DefaultChild, again)
 	if got := problemsOf(again.Validate()); !strings.HasPrefix(got["/children/_"], "loop back to the root") {
 		t.Errorf("Validate: %v", got)
 	}
@@ -242,7 +251,7 @@ func TestDiscriminatedUnion(t *testing.T) {
 		t.Fatal(err)
 	}
 	sounds := n.Data.(*ChimeData).Sounds
-	if len(sounds) != 2 || sounds[0].Say == nil || sounds[1].Beep == nil || sounds[1].Kind() != ChimeSoundsItemKindBeep {
+	if len(sounds) != 2 || sounds[0].Say == nil || sounds[1].Beep == nil || sounds[1].Kind() != ChimeSoundKindBeep {
 		t.Fatalf("Parse: %+v", sounds)
 	}
 	if again, _ := json.Marshal(n); string(again) != want {
@@ -275,8 +284,8 @@ func TestDiscriminatedUnion(t *testing.T) {
 			t.Errorf("%s: round trip gives %s", in, out)
 		}
 	}
-	// A *ChimeSoundsItem is a builder too.
-	item := ChimeSoundsItem{Beep: &ChimeBeepData{Pitch: new(int64(880))}}
+	// A *ChimeSound is a builder too.
+	item := ChimeSound{Beep: &ChimeBeepData{Pitch: new(int64(880))}}
 	if err := Chime(&item).Validate(); err != nil {
 		t.Errorf("Chime(&item): %v", err)
 	}
@@ -310,5 +319,78 @@ func TestDefaultsAndModes(t *testing.T) {
 	tree, _ = Parse([]byte(`{"flow":{"module":"bye"}}`))
 	if got := codesOf(tree.Validate()); !slices.Equal(got, []string{"/numbers [required]"}) {
 		t.Errorf("no number or pattern: %q", got)
+	}
+}
+
+// TestTypedBranches: the On… methods attach children under the keys the
+// made-up table says each module reads, and Lint judges them with the same
+// table.
+func TestTypedBranches(t *testing.T) {
+	g := Gather("pin").MaxDigits(4).
+		OnDigits("12", Say("Twelve.")).
+		OnTimeout(Say("Nothing?")).
+		Branch("x", Bye())
+	keys := slices.Sorted(func(yield func(string) bool) {
+		for k := range g.Node().Children {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+	if !slices.Equal(keys, []string{Timeout, "12", "x"}) && !slices.Equal(keys, []string{"12", Timeout, "x"}) {
+		t.Fatalf("keys %v", keys)
+	}
+	c := Chime(BeepKind(440)).OnCause(Busy, Bye()).OnSIPCode(486, Bye()).OnSIPCode(99, Bye())
+	for _, k := range []string{"USER_BUSY", "sip:486", "sip:99"} {
+		if c.Node().Children[k] == nil {
+			t.Errorf("chime: no child %q", k)
+		}
+	}
+	s := Say("Hold on.").OnWaitAtLeast(2*time.Minute, Bye()).OnWaitAtLeast(1500*time.Millisecond, Bye())
+	if s.Node().Children["120"] == nil || len(s.Node().Children) != 1 {
+		t.Errorf("say: children %v", s.Node().Children)
+	}
+	if got := problemsOf(s.Validate()); !strings.Contains(got["/children"], "OnWaitAtLeast(1.5s)") {
+		t.Errorf("say: problems %v", got)
+	}
+
+	tree := Say("Hi.").Then(g.Then(c)).Node()
+	var pointers []string
+	for _, w := range Lint(tree) {
+		pointers = append(pointers, w.Pointer)
+	}
+	want := []string{"/children/_/children/x", "/children/_/children/_/children/sip:99"}
+	if !slices.Equal(pointers, want) {
+		t.Errorf("Lint: %v, want %v", Lint(tree), want)
+	}
+	doc := &Document{Flow: tree}
+	if ws := doc.Lint(); len(ws) != 2 || !strings.HasPrefix(ws[0].Pointer, "/flow/") {
+		t.Errorf("Lint of a document: %v", ws)
+	}
+	// "timeout" is read only with max_digits set.
+	if ws := Lint(Gather("pin").OnTimeout(Bye())); len(ws) != 1 || !strings.Contains(ws[0].Message, "only when max_digits is set") {
+		t.Errorf("Lint of a condition: %v", ws)
+	}
+}
+
+// TestDurationSetters: a Duration setter stores the field's unit, and
+// reports what it cannot store instead of rounding; the raw setter and a
+// later valid value clear the problem.
+func TestDurationSetters(t *testing.T) {
+	g := Gather("pin").TimeoutDuration(5 * time.Second)
+	if got := g.Node().Data.(*GatherData).GetTimeout(); got != 5000 {
+		t.Errorf("5s stored as %d", got)
+	}
+	for _, d := range []time.Duration{1500 * time.Microsecond, -time.Second} {
+		g := Gather("pin").TimeoutDuration(d)
+		if problems := problemsOf(g.Validate()); problems["/data/timeout"] == "" || g.Node().Data.(*GatherData).Timeout != nil {
+			t.Errorf("%v: problems %v", d, problems)
+		}
+		if err := g.Timeout(5).Validate(); err != nil {
+			t.Errorf("%v then Timeout(5): %v", d, err)
+		}
+		if err := Gather("pin").TimeoutDuration(d).TimeoutDuration(time.Second).Validate(); err != nil {
+			t.Errorf("%v then 1s: %v", d, err)
+		}
 	}
 }

@@ -235,3 +235,26 @@ func TestEnumValidate(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestUnionConstructors: one constructor per alternative, whose value
+// encodes as that alternative.
+func TestUnionConstructors(t *testing.T) {
+	for _, c := range []struct {
+		v    json.Marshaler
+		want string
+	}{
+		{new(DemoCallTargetFromInt(7)), `7`},
+		{new(DemoCallTargetFromString("sales")), `"sales"`},
+		{new(DemoCallDurationMSFromString("20")), `"20"`},
+		{new(DemoCallCustomSIPHeadersFromHeaders(DemoHeaders{"X-A": "1"})), `{"X-A":"1"}`},
+	} {
+		v := c.v
+		if p, ok := v.(interface{ Validate() error }); ok && p.Validate() != nil {
+			t.Errorf("%T: %v", v, p.Validate())
+		}
+		got, err := v.MarshalJSON()
+		if err != nil || string(got) != c.want {
+			t.Errorf("%T: %s, %v; want %s", v, got, err, c.want)
+		}
+	}
+}
