@@ -19,6 +19,14 @@ const DefaultChild = "_"
 // real callflows are a few dozen nodes deep at most.
 const MaxDepth = 1000
 
+// MaxNodes is the most nodes kzrt validates, encodes or walks in one tree,
+// counting a node once under each of its parents, as the tree's JSON
+// repeats it. A tree built in Go can share a subtree under many parents,
+// so that a few dozen nodes stand for billions in JSON; past MaxNodes the
+// tree is an error at the first node beyond the limit, not an endless
+// walk. Real callflows have a few hundred nodes at most.
+const MaxNodes = 100_000
+
 // Data is the typed data of one callflow node: *TTSData for module "tts",
 // *PivotData for "pivot" and so on in a generated package, or *RawData for
 // data kept as JSON. Every generated module data type implements it.
@@ -198,7 +206,7 @@ func (n *Node) AppendValidJSON(dst []byte, opts ...Option) ([]byte, error) {
 	var nodes [16]*Node
 	var keys [16]string
 	var marks [16]int
-	encodeValidate(e, v, n, trail{nodes: nodes[:0], keys: keys[:0], marks: marks[:0]})
+	encodeValidate(e, v, n, newTrail(nodes[:0], keys[:0], marks[:0]))
 	out, err := e.Bytes()
 	if dst != nil {
 		e.buf = own // dst is the caller's
@@ -228,7 +236,7 @@ func (n *Node) UnmarshalJSON([]byte) error {
 func (n *Node) KzrtEncode(e *Encoder) {
 	var nodes [16]*Node
 	var keys [16]string
-	encodeValidate(e, nil, n, trail{nodes: nodes[:0], keys: keys[:0]})
+	encodeValidate(e, nil, n, newTrail(nodes[:0], keys[:0], nil))
 }
 
 // Validate checks the whole tree as Kazoo does: each node against
@@ -261,7 +269,7 @@ func (n *Node) KzrtValidate(v *Validator) {
 	var nodes [16]*Node
 	var keys [16]string
 	var marks [16]int
-	encodeValidate(nil, v, n, trail{nodes: nodes[:0], keys: keys[:0], marks: marks[:0]})
+	encodeValidate(nil, v, n, newTrail(nodes[:0], keys[:0], marks[:0]))
 }
 
 // Conversions lists the conversions of every node of the tree under n
@@ -290,7 +298,7 @@ func (n *Node) Walk(fn func(pointer string, node *Node)) error {
 	var nodes [16]*Node
 	var keys [16]string
 	var errs Errors
-	walkTree(n, "", fn, trail{nodes: nodes[:0], keys: keys[:0]}, &errs)
+	walkTree(n, "", fn, newTrail(nodes[:0], keys[:0], nil), &errs)
 	if len(errs) == 0 {
 		return nil
 	}
@@ -307,7 +315,19 @@ type trail struct {
 	nodes []*Node
 	keys  []string
 	marks []int
+	// count is the number of nodes the walk has visited so far, shared by
+	// every level; past MaxNodes the walk stops.
+	count *int
 }
+
+// newTrail starts the trail of a walk on the arrays given.
+func newTrail(nodes []*Node, keys []string, marks []int) trail {
+	return trail{nodes: nodes, keys: keys, marks: marks, count: new(int)}
+}
+
+// full reports whether the walk has visited MaxNodes nodes already, so
+// that the next one is beyond the limit.
+func (t trail) full() bool { return *t.count >= MaxNodes }
 
 // loop returns the depth on the trail (0 for the first node) of c, or -1.
 func (t trail) loop(c *Node) int { return slices.Index(t.nodes, c) }
@@ -338,6 +358,8 @@ func loopMessage(back string) string {
 
 var depthMessage = fmt.Sprintf("the tree is deeper than %d nodes (kzrt.MaxDepth)", MaxDepth)
 
+var sizeMessage = fmt.Sprintf("the tree has more than %d nodes (kzrt.MaxNodes), counting a node once under each of its parents as its JSON does", MaxNodes)
+
 // encodeValidate walks the tree under n once, appending it to e as JSON
 // and recording its problems in v; either may be nil, for encoding or
 // validating alone. The two follow their own rules on the same walk:
@@ -346,6 +368,7 @@ var depthMessage = fmt.Sprintf("the tree is deeper than %d nodes (kzrt.MaxDepth)
 // under keys it never checks (ChildKeyChecked) and reports nil children,
 // loops and excess depth.
 func encodeValidate(e *Encoder, v *Validator, n *Node, t trail) {
+	*t.count++
 	t.nodes = append(t.nodes, n)
 	if v != nil {
 		t.marks = append(t.marks, len(v.path))
@@ -429,6 +452,20 @@ func encodeValidate(e *Encoder, v *Validator, n *Node, t trail) {
 				}
 				if ce != nil {
 					ce.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), depthMessage))
+					ce.Null()
+				}
+			case t.full():
+				// Reported once, at the first node beyond the limit.
+				if *t.count == MaxNodes {
+					*t.count++
+					if check != nil {
+						check.Report("", sizeMessage)
+					}
+					if ce != nil {
+						ce.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), sizeMessage))
+					}
+				}
+				if ce != nil {
 					ce.Null()
 				}
 			case ce != nil || check != nil:
@@ -517,6 +554,7 @@ func childKeys(buf []string, n *Node) []string {
 
 // walkTree calls fn for the tree under n, at pointer ptr.
 func walkTree(n *Node, ptr string, fn func(string, *Node), t trail, errs *Errors) {
+	*t.count++
 	t.nodes = append(t.nodes, n)
 	fn(ptr, n)
 	var buf [8]string
@@ -531,6 +569,11 @@ func walkTree(n *Node, ptr string, fn func(string, *Node), t trail, errs *Errors
 			*errs = append(*errs, Error{Pointer: childPtr, Message: loopMessage(t.pointer(d))})
 		case t.tooDeep():
 			*errs = append(*errs, Error{Pointer: childPtr, Message: depthMessage})
+		case t.full():
+			if *t.count == MaxNodes { // reported once
+				*t.count++
+				*errs = append(*errs, Error{Pointer: childPtr, Message: sizeMessage})
+			}
 		default:
 			down := t
 			down.keys = append(down.keys, k)

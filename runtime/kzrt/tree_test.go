@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -446,5 +447,39 @@ func TestEncodingAllocations(t *testing.T) {
 	})
 	if allocs != 1 {
 		t.Errorf("MarshalJSON of a 6-node tree: %.0f allocations, want 1", allocs)
+	}
+}
+
+// TestSharedSubtreesAreBounded: a tree built in Go can share a subtree
+// under two parents at every level, so that 41 nodes stand for 2^41 in
+// JSON. Every walk stops at MaxNodes with one error at the node beyond
+// the limit, quickly, instead of running for hours.
+func TestSharedSubtreesAreBounded(t *testing.T) {
+	root := bye()
+	for range 40 {
+		up := say("again")
+		up.SetChild("1", root)
+		up.SetChild("2", root)
+		root = up
+	}
+	start := time.Now()
+	err := root.Validate()
+	var errs kzrt.Errors
+	if !errors.As(err, &errs) || len(errs) != 1 || !strings.Contains(errs[0].Message, "kzrt.MaxNodes") {
+		t.Errorf("Validate: %v, want one MaxNodes problem", err)
+	}
+	if _, err := root.MarshalJSON(); err == nil || !strings.Contains(err.Error(), "kzrt.MaxNodes") {
+		t.Errorf("MarshalJSON: %v, want the MaxNodes error", err)
+	}
+	if _, err := root.AppendValidJSON(nil); !errors.As(err, &errs) || len(errs) != 1 {
+		t.Errorf("AppendValidJSON: %v, want one problem", err)
+	}
+	visited := 0
+	err = root.Walk(func(string, *kzrt.Node) { visited++ })
+	if !errors.As(err, &errs) || len(errs) != 1 || visited != kzrt.MaxNodes {
+		t.Errorf("Walk: visited %d nodes, %v; want %d and one problem", visited, err, kzrt.MaxNodes)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the four walks took %v", d)
 	}
 }
