@@ -19,6 +19,7 @@ import (
 	"github.com/kzgen/kzgen/generator/load"
 	"github.com/kzgen/kzgen/internal/kazootest"
 	"github.com/kzgen/kzgen/internal/schemadiff"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 	"github.com/kzgen/kzgen/schemas"
 )
 
@@ -425,7 +426,7 @@ func firstDiff(ptr string, a, b any) (string, bool) {
 		for _, k := range sortedKeys(keys) {
 			x, inA := av[k]
 			y, inB := bv[k]
-			p := ptr + "/" + load.EscapePointer(k)
+			p := ptr + "/" + kzrt.EscapeToken(k)
 			if inA != inB {
 				return p, false
 			}

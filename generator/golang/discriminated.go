@@ -1,6 +1,8 @@
 package golang
 
 import (
+	kzrtpkg "github.com/kzgen/kzgen/runtime/kzrt"
+
 	"fmt"
 	"slices"
 	"strconv"
@@ -437,7 +439,7 @@ func (g *generator) emitItemBuilder(name string, t *model.Type, u *discUnion, c 
 	for _, s := range setters {
 		var extra []jen.Code
 		if slices.ContainsFunc(durations, func(d durationSetter) bool { return d.p.Name == s.Name }) {
-			extra = append(extra, jen.Id("b").Dot("problems").Dot("Replace").Call(jen.Lit("/"+escapePointer(s.Name)), jen.Nil()))
+			extra = append(extra, jen.Id("b").Dot("problems").Dot("Replace").Call(jen.Lit("/"+kzrtpkg.EscapeToken(s.Name)), jen.Nil()))
 		}
 		g.emitSetter(c.build, s, jen.Id("b").Dot("data"), extra...)
 	}

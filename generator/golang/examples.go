@@ -335,7 +335,7 @@ func (g *generator) structValue(d *model.Type, v any) (*jen.Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	var value any = v
+	value := v
 	if isObject {
 		value = rest // the alternative's own properties
 	}

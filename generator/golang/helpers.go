@@ -1,6 +1,8 @@
 package golang
 
 import (
+	kzrtpkg "github.com/kzgen/kzgen/runtime/kzrt"
+
 	"fmt"
 	"maps"
 	"slices"
@@ -287,7 +289,7 @@ func (g *generator) emitEndpoints() *jen.File {
 	for _, s := range setters {
 		var extra []jen.Code
 		if slices.ContainsFunc(durations, func(d durationSetter) bool { return d.p.Name == s.Name }) {
-			extra = append(extra, jen.Id("b").Dot("problems").Dot("Replace").Call(jen.Lit("/"+escapePointer(s.Name)), jen.Nil()))
+			extra = append(extra, jen.Id("b").Dot("problems").Dot("Replace").Call(jen.Lit("/"+kzrtpkg.EscapeToken(s.Name)), jen.Nil()))
 		}
 		g.emitSetter(e.builder, s, jen.Id("b").Dot("item"), extra...)
 	}

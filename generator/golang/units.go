@@ -1,6 +1,8 @@
 package golang
 
 import (
+	kzrtpkg "github.com/kzgen/kzgen/runtime/kzrt"
+
 	"fmt"
 	"strings"
 
@@ -105,10 +107,9 @@ func (g *generator) durationSetters(setters []builderParam, taken nameSet) []dur
 
 // problemPointer is the JSON pointer, relative to the node, of the
 // property a builder sets.
-func problemPointer(prop string) string { return "/data/" + escapePointer(prop) }
+func problemPointer(prop string) string { return "/data/" + kzrtpkg.EscapeToken(prop) }
 
 // escapePointer escapes a JSON pointer token.
-func escapePointer(s string) string { return strings.NewReplacer("~", "~0", "/", "~1").Replace(s) }
 
 // emitDurationSetter declares a Duration setter on the builder build,
 // whose data is data and whose node is node (nil for a builder without a
@@ -131,7 +132,7 @@ func (g *generator) emitDurationSetter(build string, d durationSetter, data, nod
 	if node != nil {
 		record = node.Clone().Dot("SetProblem").Call(jen.Lit(problemPointer(d.p.Name)), jen.Err())
 	} else {
-		record = jen.Id("b").Dot("problems").Dot("Replace").Call(jen.Lit("/"+escapePointer(d.p.Name)), jen.Err())
+		record = jen.Id("b").Dot("problems").Dot("Replace").Call(jen.Lit("/"+kzrtpkg.EscapeToken(d.p.Name)), jen.Err())
 	}
 	g.file.Func().Params(jen.Id("b").Op("*").Id(build)).Id(d.name).Params(jen.Id("d").Qual("time", "Duration")).Op("*").Id(build).Block(
 		jen.List(count.Clone(), jen.Err()).Op(":=").Qual(kzrt, "DurationCount").Call(jen.Id("d"), unitExpr(d.unit)),

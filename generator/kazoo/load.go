@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 	"github.com/kzgen/kzgen/schemas"
 )
 
@@ -76,7 +77,7 @@ func (r *reader) errorf(ptr, format string, args ...any) {
 	r.errs = append(r.errs, &Error{File: r.file, Pointer: ptr, Msg: fmt.Sprintf(format, args...)})
 }
 
-func child(ptr, name string) string { return ptr + "/" + load.EscapePointer(name) }
+func child(ptr, name string) string { return ptr + "/" + kzrt.EscapeToken(name) }
 
 // object returns v as a JSON object; it reports another kind, and members
 // not named in allowed.
@@ -86,7 +87,7 @@ func (r *reader) object(ptr string, v any, allowed ...string) map[string]any {
 		r.errorf(ptr, "want an object, have %s", kind(v))
 		return nil
 	}
-	for _, name := range sortedKeys(obj) {
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
 		if !slices.Contains(allowed, name) {
 			r.errorf(child(ptr, name), "unknown member %q (allowed: %s)", name, strings.Join(allowed, ", "))
 		}
@@ -252,7 +253,7 @@ func (r *reader) families(v any) map[string]*Family {
 	obj := r.object(ptr, v, keysOf(v)...)
 	out := map[string]*Family{}
 	methods := map[string]string{}
-	for _, name := range sortedKeys(obj) {
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
 		fptr := child(ptr, name)
 		fobj := r.object(fptr, obj[name], "pattern", "method", "arg", "example", "noun", "meaning", "when", "missing")
 		if fobj == nil {
@@ -374,7 +375,7 @@ func (r *reader) modules(t *Table, v any) map[string]*Module {
 	// Across modules, one fixed key has one method and one method one
 	// fixed key, so each can become one constant.
 	methodOf, keyOf := map[string]string{}, map[string]string{}
-	for _, name := range sortedKeys(obj) {
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
 		mptr := child(ptr, name)
 		mobj := r.object(mptr, obj[name], "keys", "default", "notes", "docs_differ")
 		if mobj == nil {
@@ -559,13 +560,13 @@ func (r *reader) defaultChild(ptr string, v any) Default {
 // visit for each entry, in sorted order.
 func (r *reader) schemaFields(ptr string, v any, visit func(ptr, schema, field string, entry any)) {
 	obj := r.object(ptr, v, keysOf(v)...)
-	for _, schema := range sortedKeys(obj) {
+	for _, schema := range slices.Sorted(maps.Keys(obj)) {
 		sptr := child(ptr, schema)
 		if schema == "" {
 			r.errorf(sptr, "empty schema id")
 		}
 		fields := r.object(sptr, obj[schema], keysOf(obj[schema])...)
-		for _, field := range sortedKeys(fields) {
+		for _, field := range slices.Sorted(maps.Keys(fields)) {
 			fptr := child(sptr, field)
 			if !strings.HasPrefix(field, "/properties/") {
 				r.errorf(fptr, "%q: want the JSON pointer of a property declaration, starting /properties/", field)
@@ -650,7 +651,5 @@ func jsonInt(v any) (int64, error) {
 // keys are data, every name is allowed.
 func keysOf(v any) []string {
 	obj, _ := v.(map[string]any)
-	return sortedKeys(obj)
+	return slices.Sorted(maps.Keys(obj))
 }
-
-func sortedKeys(obj map[string]any) []string { return slices.Sorted(maps.Keys(obj)) }

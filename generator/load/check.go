@@ -3,11 +3,14 @@ package load
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // The keyword check below is kzgen's own reading of the JSON Schema
@@ -71,8 +74,8 @@ func (c *keywordCheck) schema(ptr string, v any) error {
 	if !ok {
 		return c.errorf(ptr, "want a schema (a JSON object), found %s", jsonKind(v))
 	}
-	for _, k := range sortedKeys(s) {
-		if err := c.keyword(ptr+"/"+EscapePointer(k), k, s[k]); err != nil {
+	for _, k := range slices.Sorted(maps.Keys(s)) {
+		if err := c.keyword(ptr+"/"+kzrt.EscapeToken(k), k, s[k]); err != nil {
 			return err
 		}
 	}
@@ -158,8 +161,8 @@ func (c *keywordCheck) keyword(ptr, k string, v any) error {
 		if !ok {
 			return c.want(ptr, "an object of schemas", v)
 		}
-		for _, name := range sortedKeys(m) {
-			at := ptr + "/" + EscapePointer(name)
+		for _, name := range slices.Sorted(maps.Keys(m)) {
+			at := ptr + "/" + kzrt.EscapeToken(name)
 			if k == "patternProperties" {
 				if err := c.pattern(at, name); err != nil {
 					return err
@@ -174,8 +177,8 @@ func (c *keywordCheck) keyword(ptr, k string, v any) error {
 		if !ok {
 			return c.want(ptr, "an object", v)
 		}
-		for _, name := range sortedKeys(m) {
-			at := ptr + "/" + EscapePointer(name)
+		for _, name := range slices.Sorted(maps.Keys(m)) {
+			at := ptr + "/" + kzrt.EscapeToken(name)
 			switch dep := m[name].(type) {
 			case map[string]any:
 				if err := c.schema(at, dep); err != nil {
@@ -316,7 +319,7 @@ func canonical(v any) string {
 		switch v := v.(type) {
 		case map[string]any:
 			b.WriteByte('{')
-			for i, k := range sortedKeys(v) {
+			for i, k := range slices.Sorted(maps.Keys(v)) {
 				if i > 0 {
 					b.WriteByte(',')
 				}

@@ -2,8 +2,12 @@ package load
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // A $ref cycle is legal in JSON Schema when a value nests between its
@@ -109,9 +113,9 @@ func (l *loader) sameValueSteps(p position, schema map[string]any) []edge {
 		steps = append(steps, edge{to: position{id: p.id, ptr: p.ptr + "/not"}, schema: sub})
 	}
 	if deps, ok := schema["dependencies"].(map[string]any); ok {
-		for _, k := range sortedKeys(deps) {
+		for _, k := range slices.Sorted(maps.Keys(deps)) {
 			if sub, ok := deps[k].(map[string]any); ok {
-				steps = append(steps, edge{to: position{id: p.id, ptr: p.ptr + "/dependencies/" + EscapePointer(k)}, schema: sub})
+				steps = append(steps, edge{to: position{id: p.id, ptr: p.ptr + "/dependencies/" + kzrt.EscapeToken(k)}, schema: sub})
 			}
 		}
 	}

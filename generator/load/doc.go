@@ -7,7 +7,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
+	"slices"
 	"strings"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // This file holds the tools for reading schema documents as JSON: decoding
@@ -192,7 +196,7 @@ func walk(ptr string, schema map[string]any, visit func(string, map[string]any) 
 	}
 	for _, kw := range schemaValued {
 		if sub, ok := schema[kw].(map[string]any); ok {
-			if err := walk(ptr+"/"+EscapePointer(kw), sub, visit); err != nil {
+			if err := walk(ptr+"/"+kzrt.EscapeToken(kw), sub, visit); err != nil {
 				return err
 			}
 		}
@@ -202,9 +206,9 @@ func walk(ptr string, schema map[string]any, visit func(string, map[string]any) 
 		if !ok {
 			continue
 		}
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			if sub, ok := m[k].(map[string]any); ok {
-				if err := walk(ptr+"/"+EscapePointer(kw)+"/"+EscapePointer(k), sub, visit); err != nil {
+				if err := walk(ptr+"/"+kzrt.EscapeToken(kw)+"/"+kzrt.EscapeToken(k), sub, visit); err != nil {
 					return err
 				}
 			}
@@ -217,7 +221,7 @@ func walk(ptr string, schema map[string]any, visit func(string, map[string]any) 
 		}
 		for i, v := range list {
 			if sub, ok := v.(map[string]any); ok {
-				if err := walk(fmt.Sprintf("%s/%s/%d", ptr, EscapePointer(kw), i), sub, visit); err != nil {
+				if err := walk(fmt.Sprintf("%s/%s/%d", ptr, kzrt.EscapeToken(kw), i), sub, visit); err != nil {
 					return err
 				}
 			}

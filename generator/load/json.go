@@ -3,7 +3,6 @@ package load
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 )
 
 // decode parses a schema document, which must be a JSON object, keeping
@@ -35,12 +34,4 @@ func jsonKind(v any) string {
 	default:
 		return "an object"
 	}
-}
-
-// EscapePointer escapes one JSON pointer token (RFC 6901).
-func EscapePointer(token string) string {
-	if !strings.ContainsAny(token, "~/") {
-		return token
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(token, "~", "~0"), "/", "~1")
 }

@@ -2,10 +2,13 @@ package load
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // Warning is a problem that does not stop generation, located like Error.
@@ -234,8 +237,8 @@ func relaxPatterns(file string, doc map[string]any) (map[string]any, []Warning, 
 		switch v := v.(type) {
 		case map[string]any:
 			out := make(map[string]any, len(v))
-			for _, k := range sortedKeys(v) {
-				child := ptr + "/" + EscapePointer(k)
+			for _, k := range slices.Sorted(maps.Keys(v)) {
+				child := ptr + "/" + kzrt.EscapeToken(k)
 				val := v[k]
 				switch k {
 				case "enum", "default", "examples":
@@ -256,8 +259,8 @@ func relaxPatterns(file string, doc map[string]any) (map[string]any, []Warning, 
 				case "patternProperties":
 					if m, ok := val.(map[string]any); ok {
 						pp := make(map[string]any, len(m))
-						for _, pk := range sortedKeys(m) {
-							pptr := child + "/" + EscapePointer(pk)
+						for _, pk := range slices.Sorted(maps.Keys(m)) {
+							pptr := child + "/" + kzrt.EscapeToken(pk)
 							relaxed, changed, err := RelaxPattern(pk)
 							if err != nil {
 								return nil, &Error{File: file, Pointer: pptr, Err: err}
@@ -312,13 +315,4 @@ func relaxWarning(file, ptr, from, to string) Warning {
 func (p Pattern) Warning(file, ptr string) Warning {
 	return Warning{File: file, Pointer: ptr, Message: fmt.Sprintf(
 		"pattern %q uses lookaround, which Go's RE2 lacks; enforced as %q (accepts more than Kazoo)", p.Source, p.Go)}
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

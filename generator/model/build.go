@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // Error is a schema construct the model cannot express, located by file and
@@ -291,9 +292,9 @@ func (b *builder) object(t *Type, node map[string]any, ptr string, path []string
 	for _, name := range slices.Sorted(maps.Keys(props)) {
 		sub, ok := props[name].(map[string]any)
 		if !ok {
-			return b.errorf(ptr+"/properties/"+load.EscapePointer(name), "a property schema must be an object")
+			return b.errorf(ptr+"/properties/"+kzrt.EscapeToken(name), "a property schema must be an object")
 		}
-		ft, err := b.build(sub, ptr+"/properties/"+load.EscapePointer(name), appendPath(path, name), "")
+		ft, err := b.build(sub, ptr+"/properties/"+kzrt.EscapeToken(name), appendPath(path, name), "")
 		if err != nil {
 			return err
 		}
@@ -312,7 +313,7 @@ func (b *builder) object(t *Type, node map[string]any, ptr string, path []string
 	if pp, ok := node["patternProperties"].(map[string]any); ok {
 		for i, pattern := range slices.Sorted(maps.Keys(pp)) {
 			sub, _ := pp[pattern].(map[string]any)
-			pptr := ptr + "/patternProperties/" + load.EscapePointer(pattern)
+			pptr := ptr + "/patternProperties/" + kzrt.EscapeToken(pattern)
 			tp, err := b.pattern(pattern, pptr)
 			if err != nil {
 				return err

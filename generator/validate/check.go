@@ -8,7 +8,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/kzgen/kzgen/generator/load"
 	"github.com/kzgen/kzgen/generator/model"
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -85,7 +84,7 @@ func pointer(path []string) string {
 	var b strings.Builder
 	for _, t := range path {
 		b.WriteByte('/')
-		b.WriteString(load.EscapePointer(t))
+		b.WriteString(kzrt.EscapeToken(t))
 	}
 	return b.String()
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/kzgen/kzgen/generator/load/reference"
 	"github.com/kzgen/kzgen/generator/model"
 	"github.com/kzgen/kzgen/generator/validate"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 var (
@@ -141,7 +142,7 @@ func walkNode(set *load.Set, ptr string, node any) []string {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			problems = append(problems, walkNode(set, ptr+"/children/"+load.EscapePointer(k), children[k])...)
+			problems = append(problems, walkNode(set, ptr+"/children/"+kzrt.EscapeToken(k), children[k])...)
 		}
 	}
 	return problems

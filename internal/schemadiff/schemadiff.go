@@ -8,12 +8,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/kzgen/kzgen/generator/load"
 	"io/fs"
 	"math/big"
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // Kind says how a fact changed.
@@ -236,7 +238,7 @@ func (d *differ) diffObjects(ptr string, a, b map[string]any) {
 		keys[k] = true
 	}
 	for _, k := range sortedSet(keys) {
-		p := ptr + "/" + load.EscapePointer(k)
+		p := ptr + "/" + kzrt.EscapeToken(k)
 		av, inA := a[k]
 		bv, inB := b[k]
 		switch {

@@ -3,7 +3,9 @@ package simulate
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/kzgen/kzgen/generator/kazoo"
@@ -347,7 +349,7 @@ func (w *walker) prependCID(n *kzrt.Node, d data, ev *Event) step {
 func (w *walker) setVariables(n *kzrt.Node, d data, ev *Event) step {
 	vars := d.texts("custom_application_vars")
 	var parts []string
-	for _, k := range sortedKeys(vars) {
+	for _, k := range slices.Sorted(maps.Keys(vars)) {
 		if w.call.cavs == nil {
 			w.call.cavs = map[string]string{}
 		}

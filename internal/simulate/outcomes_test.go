@@ -21,17 +21,6 @@ func walk(t *testing.T, cfg Config, flow callflow.Builder) *Result {
 	return simulate(t, cfg)
 }
 
-// branches lists the branch taken at each node event, "" where none.
-func branches(res *Result) []string {
-	var out []string
-	for _, ev := range res.Events {
-		if ev.Kind == KindNode {
-			out = append(out, ev.Branch)
-		}
-	}
-	return out
-}
-
 // raw is a node of module with data written as JSON.
 func raw(module, data string) *kzrt.Node {
 	return &kzrt.Node{Module: module, Data: &kzrt.RawData{Module: module, JSON: json.RawMessage(data)}}

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // Mutation is a changed copy of a valid instance. Whether it is still
@@ -48,7 +48,7 @@ func (m *Mutator) s() *Schemas { return m.Synth.S }
 func pointer(path []string) string {
 	var b strings.Builder
 	for _, t := range path {
-		b.WriteString("/" + load.EscapePointer(t))
+		b.WriteString("/" + kzrt.EscapeToken(t))
 	}
 	return b.String()
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 const urlPrefix = "kazoo:///"
@@ -32,7 +33,7 @@ type Loc struct {
 func (l Loc) Child(tokens ...string) Loc {
 	ptr := l.Ptr
 	for _, t := range tokens {
-		ptr += "/" + load.EscapePointer(t)
+		ptr += "/" + kzrt.EscapeToken(t)
 	}
 	return Loc{ID: l.ID, Ptr: ptr}
 }

@@ -4,7 +4,6 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -242,9 +241,4 @@ func cloneValue(v webhook.Value) webhook.Value {
 		return wire.List(items...)
 	}
 	return v
-}
-
-// sortedKeys returns m's keys, sorted.
-func sortedKeys(m map[string]string) []string {
-	return slices.Sorted(maps.Keys(m))
 }

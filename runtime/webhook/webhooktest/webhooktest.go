@@ -36,8 +36,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"time"
 
@@ -139,7 +141,7 @@ func or(s, def string) string {
 // then the custom_data keys p lacks (sorted), then cluster_id.
 func (h Hook) Fields(p *Payload) webhook.Params {
 	fields := p.Fields()
-	for _, k := range sortedKeys(h.CustomData) {
+	for _, k := range slices.Sorted(maps.Keys(h.CustomData)) {
 		if !fields.Has(k) {
 			fields = append(fields, wire.Param{Key: k, Value: wire.String(h.CustomData[k])})
 		}
