@@ -25,14 +25,14 @@ func (p *page) branches() {
 		p.printf(" %s reads no other key.\n\n", Title(p.mod.Name))
 	} else {
 		p.printf(" The keys %s reads, in the order it tries them:\n\n", Title(p.mod.Name))
-		p.printf("Key | Taken when | When the node has no such child\n")
-		p.printf("--- | ---------- | -------------------------------\n")
+		p.printf("Key | Go builder method | Taken when | When the node has no such child\n")
+		p.printf("--- | ----------------- | ---------- | -------------------------------\n")
 		for _, k := range km.Keys {
 			when := k.When
 			if len(k.OnlyIf) > 0 {
 				when += fmt.Sprintf(" Only when %s.", conditions(k.OnlyIf))
 			}
-			p.printf("%s | %s | %s\n", cell(keyCell(k)), cell(when), cell(k.Missing))
+			p.printf("%s | %s | %s | %s\n", cell(keyCell(k)), cell(p.goMethod(k)), cell(when), cell(k.Missing))
 		}
 		var families []string
 		causes := false
@@ -61,6 +61,32 @@ func (p *page) branches() {
 	if km.DocsDiffer != "" {
 		p.printf("\nWhere Kazoo's own documentation differs: %s\n", km.DocsDiffer)
 	}
+}
+
+// goMethod names the builder method that attaches a child under k, as
+// the Go emitter declares it (golang.API): "OnDigits(digits, next)", or
+// Branch when the builder has no method of its own for the key (its name
+// is a setter's).
+func (p *page) goMethod(k *kazoo.Key) string {
+	for _, b := range p.mod.Branches {
+		if (k.Family == nil && b.Family == "" && b.Key == k.Fixed) || (k.Family != nil && b.Family == k.Family.Name) {
+			return code(fmt.Sprintf("%s(%s)", b.Name, paramNames(b.Params)))
+		}
+	}
+	if k.Family == nil {
+		return code(fmt.Sprintf("Branch(%q, next)", k.Fixed))
+	}
+	return code("Branch(key, next)")
+}
+
+// paramNames keeps the names of a parameter list: "digits string, next
+// Builder" gives "digits, next".
+func paramNames(params string) string {
+	parts := strings.Split(params, ", ")
+	for i, part := range parts {
+		parts[i], _, _ = strings.Cut(part, " ")
+	}
+	return strings.Join(parts, ", ")
 }
 
 // causes lists the table's common hangup causes, one line each.

@@ -13,14 +13,16 @@
 // (from generator/kazoo's table). After the table come:
 //
 //   - the module's branches, from generator/kazoo's table: the child keys
-//     it reads, when it takes each, what happens when the node lacks it,
-//     and when "_" runs;
+//     it reads, the builder method that attaches each (golang.API's
+//     name), when it takes each, what happens when the node lacks it, and
+//     when "_" runs;
 //   - its Go API (the names golang.API reports, which are the names
 //     golang.Generate emits);
 //   - an example node: model.Sample's JSON, the same node the generated
 //     Example function builds, with that builder chain;
 //   - for a module with named keys, a branching example built from the
-//     table, as JSON and as a Mermaid diagram (runtime/flowgraph).
+//     table, as the Go builder code that makes it (golang.TreeWriter),
+//     as JSON and as a Mermaid diagram (runtime/flowgraph).
 //
 // Everything comes from the model, the table and the Go emitter's naming:
 // no generated package is imported, so kzgen can render the pages of a
@@ -38,6 +40,7 @@ import (
 	"github.com/kzgen/kzgen/generator/kazoo"
 	"github.com/kzgen/kzgen/generator/model"
 	"github.com/kzgen/kzgen/generator/validate"
+	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 // Header starts every generated page. It is how WriteDir recognises the
@@ -115,7 +118,11 @@ func Generate(set *model.Set, opts Options) ([]File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("docs: %w", err)
 	}
-	ex := &examples{set: set, table: opts.Table, check: check}
+	trees, err := golang.NewTreeWriter(set, opts.Go)
+	if err != nil {
+		return nil, fmt.Errorf("docs: %w", err)
+	}
+	ex := &examples{set: set, table: opts.Table, check: check, code: trees}
 	pages := map[string]string{} // schema id → page file
 	for _, m := range api {
 		pages[m.SchemaID] = pageName(m.Name)
@@ -181,13 +188,13 @@ func (p *page) render() ([]byte, error) {
 	if doc := model.Sentence(s.Root.Doc); doc != "" {
 		p.printf("%s\n\n\n\n", doc)
 	}
-	p.table(s.Root)
+	p.table(s.Root, p.durationSetters())
 	for _, ref := range p.sections(s.Root) {
 		p.printf("\n### %s\n\n", ref.ID)
 		if doc := model.Sentence(ref.Root.Doc); doc != "" {
 			p.printf("%s\n\n", doc)
 		}
-		p.table(ref.Root)
+		p.table(ref.Root, nil)
 	}
 
 	p.branches()
@@ -199,14 +206,30 @@ func (p *page) render() ([]byte, error) {
 }
 
 // table writes the Key | Description | … table of the properties of t.
-func (p *page) table(t *model.Type) {
+// durations names, by row key, the Duration setter of a field that has
+// one; its Description cell says so after the unit.
+func (p *page) table(t *model.Type, durations map[string]golang.DurationSetter) {
 	p.printf("Key | Description | Type | Default | Required | Support Level\n")
 	p.printf("--- | ----------- | ---- | ------- | -------- | -------------\n")
 	for _, r := range rows(t) {
+		desc := description(r.t, p.opts.Table)
+		if d, ok := durations[r.key]; ok {
+			desc += fmt.Sprintf(" In Go, `%s` sets it from a `time.Duration`.", d.Name)
+		}
 		p.printf("%s | %s | %s | %s | %s | %s\n",
-			cell(code(r.key)), cell(description(r.t, p.opts.Table)), cell(p.typeCell(r.t)), cell(defaultCell(r.t)),
+			cell(code(r.key)), cell(desc), cell(p.typeCell(r.t)), cell(defaultCell(r.t)),
 			code(fmt.Sprint(r.required)), cell(supportCell(r.t)))
 	}
+}
+
+// durationSetters are the builder's Duration setters by property: the
+// rows of the module's own table that name one.
+func (p *page) durationSetters() map[string]golang.DurationSetter {
+	out := map[string]golang.DurationSetter{}
+	for _, d := range p.mod.Durations {
+		out[d.Property] = d
+	}
+	return out
 }
 
 // typeCell is the Type column: Kazoo's notation in backticks, a reference
@@ -284,7 +307,7 @@ func (p *page) goAPI() {
 		p.printf("%s // %s\n", m.SetterSignature(s), s.Property)
 	}
 	for _, d := range m.Durations {
-		p.printf("%s // %s, in %s\n", m.MethodSignature(d.Name, "d time.Duration"), d.Property, unitWord(d.Unit))
+		p.printf("%s // %s, in %s\n", m.MethodSignature(d.Name, "d time.Duration"), d.Property, kazoo.Unit(d.Unit).Word())
 	}
 	p.printf("func (b *%s) Then(next Builder) *%s // the \"_\" child\n", m.Builder, m.Builder)
 	p.printf("func (b *%s) Branch(key string, next Builder) *%s\n", m.Builder, m.Builder)
@@ -360,7 +383,13 @@ func (p *page) examples(s *model.Schema) error {
 	if err != nil {
 		return err
 	}
-	p.printf("\n### Branching example\n\n%s\n\n```json\n%s\n```\n\n", br.about, js)
+	p.printf("\n### Branching example\n\n%s\n\n", br.about)
+	then := ""
+	if _, ok := br.tree.Children[kzrt.DefaultChild]; ok {
+		then = " and `Then` for `\"_\"`"
+	}
+	p.printf("In Go, with the builder's On… methods%s, the same node is\n\n```go\n%s\n```\n\n", then, br.code)
+	p.printf("```json\n%s\n```\n\n", js)
 	p.printf("```mermaid\n%s```\n", br.diagram)
 	return nil
 }
@@ -418,12 +447,4 @@ func index(set *model.Set, api []golang.Module, opts Options) []byte {
 		}
 	}
 	return []byte(b.String())
-}
-
-// unitWord names a unit of the table ("ms", "s") in prose.
-func unitWord(u string) string {
-	if u == "ms" {
-		return "milliseconds"
-	}
-	return "seconds"
 }

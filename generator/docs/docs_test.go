@@ -339,6 +339,30 @@ func TestUnitsInTheTables(t *testing.T) {
 	}
 }
 
+// TestDurationSettersInTheTables checks that the row of every field with
+// a Duration setter names the setter after the field's unit.
+func TestDurationSettersInTheTables(t *testing.T) {
+	api, err := golang.API(callflowModel(t), docs.GoOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := checkedInPages(t)
+	checked := 0
+	for _, m := range api {
+		for _, d := range m.Durations {
+			checked++
+			row := regexp.MustCompile("(?m)^`" + regexp.QuoteMeta(d.Property) + "` \\| [^\n]*Unit: " +
+				kazoo.Unit(d.Unit).Word() + "\\. In Go, `" + d.Name + "` sets it from a `time.Duration`\\.")
+			if !row.Match(pages[m.Name+".md"]) {
+				t.Errorf("%s: the row of %q does not name %s with its unit", m.Name, d.Property, d.Name)
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d Duration setters checked", checked)
+	}
+}
+
 // pointerKey turns a declaration's JSON pointer into a table key:
 // "/properties/a/items/properties/b" is "a.[].b".
 func pointerKey(ptr string) string {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kzgen/kzgen/generator/golang"
 	"github.com/kzgen/kzgen/generator/kazoo"
 	"github.com/kzgen/kzgen/generator/model"
 	"github.com/kzgen/kzgen/generator/validate"
@@ -22,6 +23,8 @@ type examples struct {
 	set   *model.Set
 	table *kazoo.Table
 	check *validate.Validator
+	// code writes a branching example as the builder code that makes it.
+	code *golang.TreeWriter
 }
 
 // exampleNode is a callflow node as the pages print it: "module", "data"
@@ -89,9 +92,10 @@ func (e *examples) sample(module string, s *model.Schema) (node *exampleNode, un
 type branchingExample struct {
 	// about says what the tree shows, in a paragraph.
 	about string
-	// tree is the node, children included; diagram its Mermaid flowchart.
-	tree    *exampleNode
-	diagram string
+	// tree is the node, children included; diagram its Mermaid flowchart;
+	// code the Go builder code that makes it.
+	tree          *exampleNode
+	diagram, code string
 }
 
 // branching builds the branching example of a module with named keys,
@@ -177,7 +181,11 @@ func (e *examples) branching(module string, sample *exampleNode) (*branchingExam
 	if err != nil {
 		return nil, fmt.Errorf("drawing the branching example: %w", err)
 	}
-	return &branchingExample{about: about, tree: tree, diagram: diagram.Mermaid()}, nil
+	code, err := e.code.Code(raw)
+	if err != nil {
+		return nil, fmt.Errorf("writing the branching example in Go: %w", err)
+	}
+	return &branchingExample{about: about, tree: tree, diagram: diagram.Mermaid(), code: code}, nil
 }
 
 // leaf is a child node speaking text: a tts node.
