@@ -101,7 +101,7 @@ func (w *TreeWriter) node(v any, ptr string, depth int) (*jen.Statement, error) 
 		}
 	}
 	for _, key := range childOrder(api.branches, children) {
-		childPtr := ptr + "/children/" + escapePointer(key)
+		childPtr := ptr + "/children/" + kzrtpkg.EscapeToken(key)
 		child, err := w.node(children[key], childPtr, depth+1)
 		if err != nil {
 			return nil, err
