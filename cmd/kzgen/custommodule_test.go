@@ -59,6 +59,7 @@ import (
 
 	"example.com/site/mycallflow"
 	"github.com/kzgen/kzgen/runtime/pivot"
+	"github.com/kzgen/kzgen/runtime/pivot/pivottest"
 )
 
 const answerFile = ANSWER_FILE
@@ -116,6 +117,25 @@ func TestBadHoldMusicGetsTheFallback(t *testing.T) {
 	}
 }
 
+// TestFakeKazooRunsTheAnswer: pivottest, the fake Kazoo, given the
+// package's modules, sends the request as Kazoo does, accepts the answer
+// and reads the custom module's node into its own type.
+func TestFakeKazooRunsTheAnswer(t *testing.T) {
+	h := pivot.Handler(func(ctx context.Context, r *pivot.Request) (mycallflow.Builder, error) {
+		return holdFlow(30), nil
+	}, pivot.WithLogger(slog.New(slog.DiscardHandler)))
+	res, err := pivottest.Call{CallID: "c1", Modules: mycallflow.Modules()}.Send(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != pivottest.VerdictRun {
+		t.Fatalf("verdict %v: %s %v", res.Verdict, res.Reason, res.Problems)
+	}
+	if _, ok := res.Node.Next(mycallflow.DefaultChild).Data.(*mycallflow.HoldMusicData); !ok {
+		t.Fatalf("hold_music data %#v", res.Node.Next(mycallflow.DefaultChild).Data)
+	}
+}
+
 // TestAnswerParsesBack: the package reads the answer back with the custom
 // module's own data type.
 func TestAnswerParsesBack(t *testing.T) {
@@ -138,7 +158,8 @@ func TestAnswerParsesBack(t *testing.T) {
 // callflow module: kzgen's embedded schemas plus callflows.hold_music in
 // a directory of their own. kzgen gen makes a callflow package of it,
 // which compiles alone in a scratch module; a program there answers a
-// Pivot request with the custom module through pivot.Handler, and kzgen
+// Pivot request with the custom module through pivot.Handler, checked by
+// pivottest given the package's Modules(), and kzgen
 // validate, docs, graph and fmt understand the answer with -schemas.
 func TestCustomModuleEndToEnd(t *testing.T) {
 	if testing.Short() {
