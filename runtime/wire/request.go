@@ -3,6 +3,7 @@ package wire
 import (
 	"errors"
 	"maps"
+	"net/http"
 	"net/url"
 	"slices"
 )
@@ -148,6 +149,18 @@ func (r *Request) Get(name string) string { return r.Raw.Get(name) }
 
 // Lookup returns the named parameter in Raw; see Params.Lookup.
 func (r *Request) Lookup(name string) (Value, bool) { return r.Raw.Lookup(name) }
+
+// URLParam returns the first value of a parameter of the voice_url's own
+// query string ("https://ivr.example.com/start?lang=fr" gives "fr" for
+// "lang"), whatever the method: for a POST from URLQuery, for a GET from
+// the query Kazoo appends its own parameters to, where the voice_url's
+// come first. It returns "" when there is no such parameter.
+func (r *Request) URLParam(name string) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.Values.Get(name)
+	}
+	return r.URLQuery.Get(name)
+}
 
 // Digits holds the Digits parameter: either a plain string (the TwiML
 // receiver's digit_pressed) or DTMF collections by name (from collect_dtmf,

@@ -267,6 +267,28 @@ func TestParseRequestRawAccess(t *testing.T) {
 	}
 }
 
+// TestURLParam: a voice_url's own query parameter reads the same whatever
+// the method and body Kazoo uses, and comes before a Kazoo parameter of the
+// same name on a GET.
+func TestURLParam(t *testing.T) {
+	for _, tc := range []struct{ method, target, contentType, body string }{
+		{"GET", "/start?lang=fr&To=1&Call-ID=c1&To=2000", "", ""},
+		{"POST", "/start?lang=fr&To=1", ContentTypeForm, "Call-ID=c1&To=2000&lang=de"},
+		{"POST", "/start?lang=fr&To=1", ContentTypeJSON, `{"Call-ID":"c1","To":"2000","lang":"de"}`},
+	} {
+		r, err := ParseRequest(newServerRequest(tc.method, tc.target, tc.contentType, tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, to := r.URLParam("lang"), r.URLParam("To"); got != "fr" || to != "1" {
+			t.Errorf("%s %s: URLParam(lang) = %q, URLParam(To) = %q; want fr and 1", tc.method, tc.contentType, got, to)
+		}
+		if got := r.URLParam("absent"); got != "" {
+			t.Errorf("%s %s: URLParam(absent) = %q", tc.method, tc.contentType, got)
+		}
+	}
+}
+
 func TestParseRequestPOSTKeepsURLQuery(t *testing.T) {
 	r, err := ParseRequest(newServerRequest("POST", "/pivot?tenant=acme", ContentTypeJSON, `{"Call-ID":"c1","Extra":{"a":[1]}}`))
 	if err != nil {
