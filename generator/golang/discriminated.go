@@ -1,10 +1,7 @@
 package golang
 
 import (
-	kzrtpkg "github.com/kzgen/kzgen/runtime/kzrt"
-
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -436,16 +433,7 @@ func (g *generator) emitItemBuilder(name string, t *model.Type, u *discUnion, c 
 	g.file.Func().Id(c.ctor).Params(params...).Op("*").Id(c.build).Block(
 		jen.Return(jen.Op("&").Id(c.build).Values(jen.Dict{jen.Id("data"): data.Clone().Values(assigns)})),
 	)
-	for _, s := range setters {
-		var extra []jen.Code
-		if slices.ContainsFunc(durations, func(d durationSetter) bool { return d.p.Name == s.Name }) {
-			extra = append(extra, jen.Id("b").Dot("problems").Dot("Replace").Call(jen.Lit("/"+kzrtpkg.EscapeToken(s.Name)), jen.Nil()))
-		}
-		g.emitSetter(c.build, s, jen.Id("b").Dot("data"), extra...)
-	}
-	for _, d := range durations {
-		g.emitDurationSetter(c.build, d, jen.Id("b").Dot("data"), nil)
-	}
+	g.emitItemSetters(c.build, setters, durations, jen.Id("b").Dot("data"))
 	if len(durations) > 0 {
 		g.comment("builderProblems returns what the setters could not store, relative to the item.")
 		g.file.Func().Params(recv.Clone()).Id("builderProblems").Params().Qual(kzrt, "Errors").Block(

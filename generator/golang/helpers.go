@@ -286,16 +286,7 @@ func (g *generator) emitEndpoints() *jen.File {
 		taken[s.name] = true
 	}
 	durations := g.durationSetters(setters, taken)
-	for _, s := range setters {
-		var extra []jen.Code
-		if slices.ContainsFunc(durations, func(d durationSetter) bool { return d.p.Name == s.Name }) {
-			extra = append(extra, jen.Id("b").Dot("problems").Dot("Replace").Call(jen.Lit("/"+kzrtpkg.EscapeToken(s.Name)), jen.Nil()))
-		}
-		g.emitSetter(e.builder, s, jen.Id("b").Dot("item"), extra...)
-	}
-	for _, d := range durations {
-		g.emitDurationSetter(e.builder, d, jen.Id("b").Dot("item"), nil)
-	}
+	g.emitItemSetters(e.builder, setters, durations, jen.Id("b").Dot("item"))
 	for _, t := range e.items {
 		g.emitMemberConversion(t, first, fields)
 	}
@@ -568,4 +559,22 @@ func (g *generator) memberCall(v any) (*jen.Statement, error) {
 	args, _ := g.params(id)
 	_, setters := g.params(optional, e.builder)
 	return g.builderChain(e.ctors[i].name, args, setters, members)
+}
+
+// emitItemSetters declares the setters of an item builder (one building a
+// value inside a node's data, such as a group member or an audio_macro
+// item) named builder, whose value is target: the raw setters, each
+// clearing the problem its Duration setter may have recorded, then the
+// Duration setters.
+func (g *generator) emitItemSetters(builder string, setters []builderParam, durations []durationSetter, target *jen.Statement) {
+	for _, s := range setters {
+		var extra []jen.Code
+		if slices.ContainsFunc(durations, func(d durationSetter) bool { return d.p.Name == s.Name }) {
+			extra = append(extra, jen.Id("b").Dot("problems").Dot("Replace").Call(jen.Lit("/"+kzrtpkg.EscapeToken(s.Name)), jen.Nil()))
+		}
+		g.emitSetter(builder, s, target.Clone(), extra...)
+	}
+	for _, d := range durations {
+		g.emitDurationSetter(builder, d, target.Clone(), nil)
+	}
 }
