@@ -38,6 +38,7 @@ import (
 // read in another order, and compiling and vetting cleanly in a scratch
 // module.
 func TestGenerateAllKazooSchemasCompile(t *testing.T) {
+	t.Parallel()
 	dir := kazootest.SchemaDir(t)
 	if testing.Short() {
 		t.Skip("builds a module of every Kazoo schema; skipped in -short mode")
@@ -265,6 +266,7 @@ type harnessVerdict struct {
 // Run with -oracle.match='*' to cover all of Kazoo's schemas (about 96,000
 // cases, some 40 s).
 func TestValidateAgreesWithOracle(t *testing.T) {
+	t.Parallel()
 	dir := kazootest.SchemaDir(t)
 	if testing.Short() {
 		t.Skip("builds and runs a module; skipped in -short mode")
@@ -280,6 +282,7 @@ func TestValidateAgreesWithOracle(t *testing.T) {
 // nested lists, unique objects, type lists, overlapping oneOf and anyOf.
 // It needs nothing outside this repository.
 func TestValidateAgreesWithOracleTestdata(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs a module; skipped in -short mode")
 	}

@@ -162,6 +162,7 @@ func TestAnswerParsesBack(t *testing.T) {
 // pivottest given the package's Modules(), and kzgen
 // validate, docs, graph and fmt understand the answer with -schemas.
 func TestCustomModuleEndToEnd(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("generates a callflow package with go run ./cmd/kzgen and builds it in a scratch module; skipped in -short mode")
 	}

@@ -238,6 +238,7 @@ func TestFmtNestingLimit(t *testing.T) {
 // deeply nested input grow with the square of its depth (270 KB of nested
 // arrays gave 540 MB).
 func TestFmtOutputIsLinear(t *testing.T) {
+	t.Parallel()
 	// The worst case: one-byte values, one a line, as deep as indented.
 	const factor = 4*maxIndentLevel/2 + 4
 	nest := func(depth int, inner string) string {
@@ -267,6 +268,7 @@ func TestFmtOutputIsLinear(t *testing.T) {
 // TestFmtLargeInput: a 10 MB callflow is formatted in bounded time, and
 // an input over maxInputBytes is refused before it is read whole.
 func TestFmtLargeInput(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("formats 10 MB; skipped in -short mode")
 	}

@@ -122,6 +122,7 @@ var userFiles = map[string]string{
 // has started staging files, a third once it has committed. The run is seeded: KZGEN_CRASH_SEED replays a
 // failure, KZGEN_CRASH_ITERATIONS runs more (CI runs a few).
 func TestGenSurvivesKill(t *testing.T) {
+	t.Parallel()
 	iterations := 6
 	if testing.Short() {
 		iterations = 3
@@ -232,6 +233,7 @@ func TestGenSurvivesKill(t *testing.T) {
 // generation: every rename must stay on that filesystem. Skipped where the
 // test cannot mount (no unshare, no user namespaces).
 func TestGenIntoMountPoint(t *testing.T) {
+	t.Parallel()
 	unshare, err := exec.LookPath("unshare")
 	if err != nil {
 		t.Skip("needs unshare(1) to mount a tmpfs in a private namespace")

@@ -145,6 +145,7 @@ func TestGraphReadsAsKazoo(t *testing.T) {
 // flowgraph.MaxNodes are errors naming the JSON pointer; a 10 MB value is
 // drawn, cut to a label.
 func TestGraphHostileInput(t *testing.T) {
+	t.Parallel()
 	deep := writeFile(t, "deep.json", `{"flow":`+deepChain(600)+`}`)
 	code, stdout, stderr := kzgen(t, "graph", deep)
 	if code != 1 || stdout != "" || !strings.HasPrefix(stderr, deep+":/flow/children/_/children/_/") || !strings.Contains(stderr, "nested more than 1000") {

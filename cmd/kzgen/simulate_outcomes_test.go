@@ -177,6 +177,7 @@ func writeSchemaDir(t *testing.T, fsys fs.FS) string {
 // checked against its own schema and walked, where the embedded schemas
 // refuse it. Kazoo's real schema set is used too when present.
 func TestSimulateCustomModule(t *testing.T) {
+	t.Parallel()
 	const flow = `{"module":"acme_survey","data":{"question":"How was your call?"},"children":{"_":` +
 		`{"module":"tts","data":{"text":"Thank you."},"children":{"_":{"module":"hangup","data":{}}}}}}`
 	answer := flow

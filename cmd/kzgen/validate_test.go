@@ -41,6 +41,7 @@ var (
 // blacklist; problems are read back from the FILE:/pointer: message [code]
 // lines and duplicate keys from the warnings.
 func TestValidateConformance(t *testing.T) {
+	t.Parallel()
 	conformance.Run(t, func(c conformance.Case) conformance.Verdict {
 		flags := []string{"-as", c.Mode}
 		if len(c.URLBlacklist) > 0 {
@@ -289,6 +290,7 @@ func asStrings(v any) []string {
 // verdict and every problem with the same check on Kazoo's own schema
 // set: the embedded closure must carry all of Kazoo's facts.
 func TestValidateAgreesWithKazooSchemas(t *testing.T) {
+	t.Parallel()
 	kazoo := kazootest.Oracle(t)
 	cases, invalid := 0, 0
 	for name, tree := range flows {

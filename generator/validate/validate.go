@@ -36,6 +36,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 
 	"github.com/kzgen/kzgen/generator/load"
 	"github.com/kzgen/kzgen/generator/model"
@@ -235,8 +236,35 @@ type Validator struct {
 
 // New returns a validator over kzgen's embedded callflow schemas.
 func New(opts ...Option) (*Validator, error) {
-	return FromFS(schemas.FS, append([]Option{WithName("schemas")}, opts...)...)
+	c := config{name: embeddedName}
+	for _, o := range opts {
+		if err := o(&c); err != nil {
+			return nil, err
+		}
+	}
+	if c.name != embeddedName {
+		return FromFS(schemas.FS, append([]Option{WithName(embeddedName)}, opts...)...)
+	}
+	set, err := embeddedSet()
+	if err != nil {
+		return nil, err
+	}
+	return FromSet(set, opts...)
 }
+
+// embeddedName is how errors name the embedded schema directory.
+const embeddedName = "schemas"
+
+// embeddedSet is the model of the embedded schemas, read and built once
+// per process: nothing changes a model after model.Build, so every
+// validator New returns shares it (test kits build many).
+var embeddedSet = sync.OnceValues(func() (*model.Set, error) {
+	set, err := load.Read(schemas.FS, load.Options{Name: embeddedName})
+	if err != nil {
+		return nil, err
+	}
+	return model.Build(set)
+})
 
 // FromFS returns a validator over every schema of fsys, a directory of
 // Kazoo schema files (<id>.json): the callflow schemas, custom modules

@@ -124,7 +124,7 @@ func BenchmarkBareHandler(b *testing.B) {
 // asks for a language, the "menu" step reads it and the signed state and
 // asks for a department.
 func benchRouter(b *testing.B) *pivot.Router {
-	rt, err := pivot.NewRouter("http://127.0.0.1/ivr", []pivot.Key{{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")}},
+	rt, err := pivot.NewRouter("https://ivr.example.com/ivr", []pivot.Key{{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")}},
 		pivot.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
 		b.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -323,23 +324,39 @@ func (c *config) serve(w http.ResponseWriter, r *http.Request, answer answerFunc
 		return
 	}
 
-	body, f := produce(r.Context(), answer, r, req, c.blacklist)
+	buf := bodyBuffers.Get().(*[]byte)
+	body, f := produce(r.Context(), answer, r, req, c.blacklist, (*buf)[:0])
 	if f != nil {
 		c.log(r, req, f.level, f.msg, f.err, f.attrs...)
 		c.writeFallback(w)
-		return
+	} else {
+		writeCallflow(w, body)
 	}
-	writeCallflow(w, body)
+	if cap(body) > cap(*buf) {
+		*buf = body[:0] // keep the grown array
+	}
+	if cap(*buf) <= maxPooledBody {
+		bodyBuffers.Put(buf)
+	}
 }
 
+// bodyBuffers holds the arrays answers are encoded into, between requests:
+// an answer is written out before serve returns, and a ResponseWriter, as
+// an io.Writer, must not keep the slice it is given.
+var bodyBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledBody is the largest array bodyBuffers keeps, so that one huge
+// answer does not stay in memory.
+const maxPooledBody = 64 << 10
+
 // produce runs answer and turns the callflow it returns into the JSON
-// answer: the builder's Node, Validate, MarshalJSON. All of it runs under
+// answer, appended to dst: the builder's Node, Validate, MarshalJSON. All of it runs under
 // one recover, since every step after the handler returns also runs the
 // developer's values (a typed-nil builder, a Builder of their own, a tree
 // they assembled by hand): a panic anywhere becomes a failure, never a
 // dropped connection. http.ErrAbortHandler is re-raised, as net/http
 // expects.
-func produce(ctx context.Context, answer answerFunc, hr *http.Request, r *Request, blacklist *kzrt.Blacklist) (body []byte, f *failure) {
+func produce(ctx context.Context, answer answerFunc, hr *http.Request, r *Request, blacklist *kzrt.Blacklist, dst []byte) (body []byte, f *failure) {
 	stage := "handler"
 	defer func() {
 		if v := recover(); v != nil {
@@ -368,7 +385,7 @@ func produce(ctx context.Context, answer answerFunc, hr *http.Request, r *Reques
 		return nil, &failure{level: slog.LevelError, msg: "pivot: handler returned no callflow", err: err}
 	}
 	stage = "AppendValidJSON" // Validate and MarshalJSON, in one walk of the tree
-	body, err = node.AppendValidJSON(nil, kzrt.WithURLBlacklist(blacklist))
+	body, err = node.AppendValidJSON(dst, kzrt.WithURLBlacklist(blacklist))
 	if problems, invalid := errors.AsType[kzrt.Errors](err); invalid {
 		return nil, &failure{level: slog.LevelError, msg: "pivot: handler returned an invalid callflow", err: err,
 			attrs: []slog.Attr{slog.Int("problems", len(problems))}}
