@@ -91,14 +91,7 @@ func readDelivery(r *http.Request) (*Delivery, error) {
 	if r == nil {
 		return nil, errors.New("webhook: nil *http.Request")
 	}
-	method := strings.ToUpper(r.Method)
-	if method == "" {
-		method = http.MethodGet // net/http's meaning of an empty Method
-	}
-	rawQuery := ""
-	if r.URL != nil {
-		rawQuery = r.URL.RawQuery
-	}
+	method, rawQuery := wire.MethodAndQuery(r)
 	d := &Delivery{
 		Method:        method,
 		HookID:        r.Header.Get("X-Hook-ID"),

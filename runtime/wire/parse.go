@@ -34,14 +34,7 @@ func ParseRequest(r *http.Request) (*Request, error) {
 	if r == nil {
 		return nil, errors.New("pivot: nil *http.Request")
 	}
-	method := strings.ToUpper(r.Method)
-	if method == "" {
-		method = http.MethodGet // net/http's meaning of an empty Method
-	}
-	rawQuery := ""
-	if r.URL != nil {
-		rawQuery = r.URL.RawQuery
-	}
+	method, rawQuery := MethodAndQuery(r)
 
 	req := &Request{Method: method}
 	switch method {
@@ -99,3 +92,17 @@ func readBody(body io.Reader, contentLength int64) ([]byte, error) {
 // maxBodyPrealloc bounds the buffer readBody allocates on the word of a
 // Content-Length header.
 const maxBodyPrealloc = 64 << 10
+
+// MethodAndQuery returns r's method upper-cased (an empty one is GET, as
+// net/http reads it) and its URL's raw query ("" without a URL): what a
+// Kazoo request is read by, Pivot's and webhooks' alike.
+func MethodAndQuery(r *http.Request) (method, rawQuery string) {
+	method = strings.ToUpper(r.Method)
+	if method == "" {
+		method = http.MethodGet
+	}
+	if r.URL != nil {
+		rawQuery = r.URL.RawQuery
+	}
+	return method, rawQuery
+}
