@@ -96,9 +96,9 @@ func (g *generator) exampleCall(m module) (*jen.Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	sample, err := decodeSample(raw)
+	sample, err := model.DecodeSample(raw)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("decoding the sample: %w", err)
 	}
 	members, ok := sample.(map[string]any)
 	if !ok {
@@ -286,7 +286,7 @@ func (g *generator) scalarValue(t *model.Type, v any, typed bool) (*jen.Statemen
 			return jen.Lit(s), nil
 		}
 	default:
-		raw, err := encodeJSON(v)
+		raw, err := model.EncodeSample(v)
 		if err != nil {
 			return nil, err
 		}
@@ -361,7 +361,7 @@ func (g *generator) sampledAlternative(d *model.Type, v any) (alternative, error
 		}
 		return alternative{}, fmt.Errorf("the sample's %q names no alternative", disc.Property)
 	}
-	raw, err := encodeJSON(v)
+	raw, err := model.EncodeSample(v)
 	if err != nil {
 		return alternative{}, err
 	}
@@ -421,26 +421,4 @@ func (g *generator) mapEntries(t *model.Type, v any) (jen.Dict, error) {
 		out[jen.Lit(k)] = code
 	}
 	return out, nil
-}
-
-// decodeSample decodes a sample, numbers as json.Number.
-func decodeSample(raw []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("decoding the sample: %w", err)
-	}
-	return v, nil
-}
-
-// encodeJSON writes a decoded sample back as compact JSON.
-func encodeJSON(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

@@ -52,9 +52,9 @@ func NewTreeWriter(set *model.Set, opts Options) (*TreeWriter, error) {
 // A module without a builder, data a builder cannot set or a tree deeper
 // than kzrtpkg.MaxDepth is an error naming the JSON pointer.
 func (w *TreeWriter) Code(raw []byte) (string, error) {
-	v, err := decodeSample(raw)
+	v, err := model.DecodeSample(raw)
 	if err != nil {
-		return "", fmt.Errorf("golang: %w", err)
+		return "", fmt.Errorf("golang: decoding the sample: %w", err)
 	}
 	call, err := w.node(v, "", 0)
 	if err != nil {

@@ -71,12 +71,12 @@ func Sample(t *Type) (json.RawMessage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sample %s: %w", place, err)
 	}
-	return encodeSample(v)
+	return EncodeSample(v)
 }
 
-// encodeSample writes a sampled value as compact JSON, keys sorted, with
-// "<", ">" and "&" as they are.
-func encodeSample(v any) (json.RawMessage, error) {
+// EncodeSample writes a sampled value (see DecodeSample) as compact JSON,
+// keys sorted, with "<", ">" and "&" as they are.
+func EncodeSample(v any) (json.RawMessage, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -118,7 +118,7 @@ func fittingDefault(t *Type) (any, bool) {
 	if t.Default == nil {
 		return nil, false
 	}
-	def, err := decodeJSON(t.Default)
+	def, err := DecodeSample(t.Default)
 	if err != nil || !fits(t, def, 0) {
 		return nil, false
 	}
@@ -837,8 +837,9 @@ func sameJSON(a, b any) bool {
 	return errA == nil && errB == nil && bytes.Equal(ja, jb)
 }
 
-// decodeJSON decodes a JSON value, numbers as json.Number.
-func decodeJSON(raw []byte) (any, error) {
+// DecodeSample decodes a JSON value as samples are held: as
+// encoding/json decodes it into an any, numbers as json.Number.
+func DecodeSample(raw []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any

@@ -41,9 +41,7 @@ func dataOf(set *model.Set, n *kzrt.Node) data {
 
 // objectType follows $refs to an object type; nil for any other.
 func objectType(t *model.Type) *model.Type {
-	for depth := 0; t != nil && t.Kind == model.Ref && t.Target != nil && depth < 32; depth++ {
-		t = t.Target.Root
-	}
+	t = t.Resolve()
 	if t == nil || t.Kind != model.Object {
 		return nil
 	}

@@ -11,9 +11,9 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/kzgen/kzgen/gen/callflow"
+	"github.com/kzgen/kzgen/runtime/internal/clip"
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
@@ -455,7 +455,7 @@ func (c *config) log(r *http.Request, req *Request, level slog.Level, msg string
 		attrs = append(attrs, clippedString("call_id", req.CallID))
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", clip(err.Error(), MaxLogErrorBytes)))
+		attrs = append(attrs, slog.String("error", clip.String(err.Error(), MaxLogErrorBytes)))
 	}
 	attrs = append(attrs, extra...)
 	c.logger.LogAttrs(ctx, level, msg, attrs...)
@@ -471,20 +471,7 @@ const (
 	MaxLogErrorBytes = 2048
 )
 
-// clip returns s, or its first max bytes (fewer, to end on a whole UTF-8
-// character) marked as cut.
-func clip(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…(" + strconv.Itoa(len(s)) + " bytes)"
-}
-
 // clippedString is slog.String with the value clipped to MaxLogValueBytes.
 func clippedString(key, value string) slog.Attr {
-	return slog.String(key, clip(value, MaxLogValueBytes))
+	return slog.String(key, clip.String(value, MaxLogValueBytes))
 }

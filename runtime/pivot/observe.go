@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kzgen/kzgen/gen/callflow"
+	"github.com/kzgen/kzgen/runtime/internal/clip"
 )
 
 // This file holds the Router's step observer: a function told about every
@@ -168,7 +169,7 @@ func (rt *Router) notify(ctx context.Context, ev StepEvent) {
 		if v := recover(); v != nil {
 			rt.cfg.logger.LogAttrs(ctx, slog.LevelError, "pivot: step observer panicked",
 				clippedString("step", ev.Step), clippedString("call_id", ev.CallID),
-				slog.String("panic", clip(fmt.Sprint(v), MaxLogErrorBytes)), slog.String("stack", string(debug.Stack())))
+				slog.String("panic", clip.String(fmt.Sprint(v), MaxLogErrorBytes)), slog.String("stack", string(debug.Stack())))
 		}
 	}()
 	rt.cfg.observer(ctx, ev)

@@ -76,7 +76,7 @@ func WithSecret(field string, secrets ...string) Option {
 			ok = ok && d.Raw.Has(field) && oneOf(want, v.Text())
 			removeField(d, field)
 			if !ok {
-				return http.StatusForbidden, "missing or wrong secret in field " + clip(field)
+				return http.StatusForbidden, "missing or wrong secret in field " + clipped(field)
 			}
 			return 0, ""
 		})

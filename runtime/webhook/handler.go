@@ -7,7 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"unicode/utf8"
+
+	"github.com/kzgen/kzgen/runtime/internal/clip"
 )
 
 // Receiver handles decoded webhook events. Receive is called once per
@@ -365,17 +366,8 @@ func receive(ctx context.Context, r Receiver, ev Event) (err error) {
 // flood the log.
 const maxLogValue = 200
 
-// clip cuts s to maxLogValue bytes on a rune boundary, marking the cut.
-func clip(s string) string {
-	if len(s) <= maxLogValue {
-		return s
-	}
-	cut := maxLogValue
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return fmt.Sprintf("%s…(%d bytes)", s[:cut], len(s))
-}
+// clipped cuts s to maxLogValue bytes, marking the cut.
+func clipped(s string) string { return clip.String(s, maxLogValue) }
 
 // log logs a refused or failed delivery. The query string is never logged:
 // for GET it is the whole payload, and it may hold a secret.
@@ -386,11 +378,11 @@ func (c *config) log(r *http.Request, d *Delivery, level slog.Level, msg string,
 	}
 	attrs := make([]slog.Attr, 0, 8+len(extra))
 	attrs = append(attrs,
-		slog.String("method", clip(r.Method)),
-		slog.String("remote", clip(r.RemoteAddr)),
+		slog.String("method", clipped(r.Method)),
+		slog.String("remote", clipped(r.RemoteAddr)),
 	)
 	if r.URL != nil {
-		attrs = append(attrs, slog.String("path", clip(r.URL.Path)))
+		attrs = append(attrs, slog.String("path", clipped(r.URL.Path)))
 	}
 	if d != nil {
 		for _, a := range [...]struct{ key, value string }{
@@ -400,12 +392,12 @@ func (c *config) log(r *http.Request, d *Delivery, level slog.Level, msg string,
 			{"call_id", d.Get("call_id")},
 		} {
 			if a.value != "" {
-				attrs = append(attrs, slog.String(a.key, clip(a.value)))
+				attrs = append(attrs, slog.String(a.key, clipped(a.value)))
 			}
 		}
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", clip(err.Error())))
+		attrs = append(attrs, slog.String("error", clipped(err.Error())))
 	}
 	attrs = append(attrs, extra...)
 	c.logger.LogAttrs(ctx, level, msg, attrs...)

@@ -340,11 +340,11 @@ func TestHandlerLogsProblemsAndClipsValues(t *testing.T) {
 }
 
 func TestClip(t *testing.T) {
-	if got := clip("short"); got != "short" {
-		t.Errorf("clip(short) = %q", got)
+	if got := clipped("short"); got != "short" {
+		t.Errorf("clipped(short) = %q", got)
 	}
 	s := strings.Repeat("a", maxLogValue-1) + "é" // the rune straddles the cut
-	got := clip(s + "tail")
+	got := clipped(s + "tail")
 	if !strings.HasPrefix(got, strings.Repeat("a", maxLogValue-1)+"…") || !strings.HasSuffix(got, fmt.Sprintf("(%d bytes)", len(s)+4)) {
 		t.Errorf("clip = %q", got)
 	}
