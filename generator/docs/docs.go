@@ -17,7 +17,9 @@
 //     name), when it takes each, what happens when the node lacks it, and
 //     when "_" runs;
 //   - its Go API (the names golang.API reports, which are the names
-//     golang.Generate emits);
+//     golang.Generate emits), with the builders of the list items its
+//     builder takes (group members, audio_macro items), whose Duration
+//     setters the table rows of their properties name too;
 //   - an example node: model.Sample's JSON, the same node the generated
 //     Example function builds, with that builder chain;
 //   - for a module with named keys, a branching example built from the
@@ -188,13 +190,14 @@ func (p *page) render() ([]byte, error) {
 	if doc := model.Sentence(s.Root.Doc); doc != "" {
 		p.printf("%s\n\n\n\n", doc)
 	}
-	p.table(s.Root, p.durationSetters())
+	durations := p.durationSetters(s.Root)
+	p.table(s.Root, durations)
 	for _, ref := range p.sections(s.Root) {
 		p.printf("\n### %s\n\n", ref.ID)
 		if doc := model.Sentence(ref.Root.Doc); doc != "" {
 			p.printf("%s\n\n", doc)
 		}
-		p.table(ref.Root, nil)
+		p.table(ref.Root, durations)
 	}
 
 	p.branches()
@@ -206,15 +209,17 @@ func (p *page) render() ([]byte, error) {
 }
 
 // table writes the Key | Description | … table of the properties of t.
-// durations names, by row key, the Duration setter of a field that has
-// one; its Description cell says so after the unit.
-func (p *page) table(t *model.Type, durations map[string]golang.DurationSetter) {
+// durations names the Duration setter of a field that has one; its
+// Description cell says so after the unit.
+func (p *page) table(t *model.Type, durations map[fieldKey]string) {
 	p.printf("Key | Description | Type | Default | Required | Support Level\n")
 	p.printf("--- | ----------- | ---- | ------- | -------- | -------------\n")
 	for _, r := range rows(t) {
 		desc := description(r.t, p.opts.Table)
-		if d, ok := durations[r.key]; ok {
-			desc += fmt.Sprintf(" In Go, `%s` sets it from a `time.Duration`.", d.Name)
+		if r.of != nil && r.of.Schema != nil {
+			if setter, ok := durations[fieldKey{r.of.Schema.ID, r.of.Pointer, r.name}]; ok {
+				desc += fmt.Sprintf(" In Go, `%s` sets it from a `time.Duration`.", setter)
+			}
 		}
 		p.printf("%s | %s | %s | %s | %s | %s\n",
 			cell(code(r.key)), cell(desc), cell(p.typeCell(r.t)), cell(defaultCell(r.t)),
@@ -222,12 +227,23 @@ func (p *page) table(t *model.Type, durations map[string]golang.DurationSetter) 
 	}
 }
 
-// durationSetters are the builder's Duration setters by property: the
-// rows of the module's own table that name one.
-func (p *page) durationSetters() map[string]golang.DurationSetter {
-	out := map[string]golang.DurationSetter{}
+// fieldKey names a property by the object type that declares it: its
+// schema, JSON pointer and the property's name.
+type fieldKey struct{ schema, pointer, name string }
+
+// durationSetters names the Duration setter of every field that has one,
+// in the data of the module whose schema's root is root: the module
+// builder's ("TimeoutDuration") and its item builders'
+// ("EndpointBuilder.DelayDuration").
+func (p *page) durationSetters(root *model.Type) map[fieldKey]string {
+	out := map[fieldKey]string{}
 	for _, d := range p.mod.Durations {
-		out[d.Property] = d
+		out[fieldKey{root.Schema.ID, root.Pointer, d.Property}] = d.Name
+	}
+	for _, b := range p.mod.Items {
+		for _, d := range b.Durations {
+			out[fieldKey{b.SchemaID, b.Pointer, d.Property}] = b.Builder + "." + d.Name
+		}
 	}
 	return out
 }
@@ -325,13 +341,17 @@ func (p *page) goAPI() {
 		p.printf("\nThe On… methods attach a child under a key %s reads (see Branches above); `Branch` attaches one under any other key, "+
 			"which Kazoo accepts and `Lint` warns about.\n", m.Name)
 	}
-	if len(m.Durations) > 0 {
+	hasDurations := len(m.Durations) > 0
+	for _, items := range p.itemLists() {
+		hasDurations = p.itemBuilders(items) || hasDurations
+	}
+	if hasDurations {
 		p.printf("\nThe …Duration setters take a `time.Duration` and refuse, with a problem `Validate` reports, a value that is negative " +
 			"or no whole number of the field's unit.\n")
 	}
 
 	var enums []string
-	for _, list := range [][]golang.Param{m.Args, m.Setters} {
+	addEnums := func(list []golang.Param, builder string) {
 		for _, a := range list {
 			if len(a.Consts) == 0 {
 				continue
@@ -340,12 +360,93 @@ func (p *page) goAPI() {
 			for i, c := range a.Consts {
 				consts[i] = fmt.Sprintf("%s (%s)", code(c.Name), code(c.Value))
 			}
-			enums = append(enums, fmt.Sprintf("* %s, type %s: %s", code(a.Property), code(a.Type), strings.Join(consts, ", ")))
+			prop := code(a.Property)
+			if builder != "" {
+				prop += " of " + code(builder)
+			}
+			enums = append(enums, fmt.Sprintf("* %s, type %s: %s", prop, code(a.Type), strings.Join(consts, ", ")))
 		}
+	}
+	addEnums(m.Args, "")
+	addEnums(m.Setters, "")
+	for _, b := range m.Items {
+		for _, c := range b.Constructors {
+			addEnums(c.Args, b.Builder)
+		}
+		addEnums(b.Setters, b.Builder)
 	}
 	if len(enums) > 0 {
 		p.printf("\nConstants for the enum values:\n\n%s\n", strings.Join(enums, "\n"))
 	}
+}
+
+// itemLists groups the module's item builders by the list property whose
+// items they build, in the order the builder takes the lists.
+func (p *page) itemLists() [][]golang.ItemBuilder {
+	var out [][]golang.ItemBuilder
+	for _, b := range p.mod.Items {
+		if n := len(out); n > 0 && out[n-1][0].Property == b.Property {
+			out[n-1] = append(out[n-1], b)
+		} else {
+			out = append(out, []golang.ItemBuilder{b})
+		}
+	}
+	return out
+}
+
+// itemBuilders writes the builders of one list's items: which they are
+// and, as the module's builder is shown, their constructors and setters.
+// It reports whether they have Duration setters.
+func (p *page) itemBuilders(items []golang.ItemBuilder) bool {
+	first := items[0]
+	var ctors, builders []string
+	for _, b := range items {
+		builders = append(builders, code(b.Builder))
+		for _, c := range b.Constructors {
+			ctors = append(ctors, code(c.Name))
+		}
+	}
+	p.printf("\nThe items of %s are built with ", code(first.Property))
+	if len(items) == 1 {
+		p.printf("%s, started by %s", builders[0], orList(ctors))
+	} else {
+		p.printf("one builder per kind, started by %s", orList(ctors))
+	}
+	setters := "its setters return it"
+	if len(items) > 1 {
+		setters = "each builder's setters return it"
+	}
+	p.printf("; `%s` takes them as %s values, and %s so calls chain.\n\n", p.mod.Builder, code(first.Interface), setters)
+	p.printf("```go\n")
+	hasDurations := false
+	for i, b := range items {
+		if i > 0 {
+			p.printf("\n")
+		}
+		for _, c := range b.Constructors {
+			p.printf("%s\n", b.Signature(c))
+		}
+		if len(items) == 1 && len(b.Setters) > 0 {
+			p.printf("\n") // as the module's block: constructors, then setters
+		}
+		for _, s := range b.Setters {
+			p.printf("%s // %s\n", b.SetterSignature(s), s.Property)
+		}
+		for _, d := range b.Durations {
+			p.printf("%s // %s, in %s\n", b.MethodSignature(d.Name, "d time.Duration"), d.Property, kazoo.Unit(d.Unit).Word())
+			hasDurations = true
+		}
+	}
+	p.printf("```\n")
+	return hasDurations
+}
+
+// orList joins items as "a, b or c".
+func orList(items []string) string {
+	if n := len(items); n > 1 {
+		return strings.Join(items[:n-1], ", ") + " or " + items[n-1]
+	}
+	return strings.Join(items, "")
 }
 
 // examples writes the sample node and, for a module with named keys, the

@@ -17,6 +17,11 @@ type row struct {
 	key      string
 	t        *model.Type
 	required bool
+	// of is the object that declares the row's property, and name the
+	// property's name in it; nil for a list's items and pattern
+	// properties.
+	of   *model.Type
+	name string
 }
 
 // rows lists the table rows of the properties of t, in Kazoo's order:
@@ -44,7 +49,9 @@ func children(t *model.Type, prefix string) []row {
 	switch t.Kind {
 	case model.Object, model.Map:
 		for _, f := range t.Fields {
-			add(property(prefix+f.Name, f.Type, f.Required))
+			rs := property(prefix+f.Name, f.Type, f.Required)
+			rs[len(rs)-1].of, rs[len(rs)-1].name = t, f.Name
+			add(rs)
 		}
 		for _, p := range t.PatternProps {
 			src := p.Source

@@ -3,6 +3,7 @@ package golang
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -35,6 +36,60 @@ type Module struct {
 	// Branches are the methods that attach a child under a key the module
 	// reads (OnDigits, OnMatch…), in the order Kazoo tries the keys.
 	Branches []BranchMethod
+	// Items are the builders of the list items the constructor or a
+	// setter takes (group members, audio_macro items), in parameter
+	// order.
+	Items []ItemBuilder
+}
+
+// ItemBuilder is a builder of values inside a module's data rather than
+// of a node: the member builder of ring and page groups (EndpointBuilder,
+// started by UserEndpoint…), or the builder of one kind of a
+// discriminated union's items (ToneMacroBuilder, started by ToneMacro).
+type ItemBuilder struct {
+	// Property is the module's list property whose items it builds
+	// ("endpoints"); Interface is the type the module's builder takes
+	// them as ("RingGroupEndpointBuilder").
+	Property, Interface string
+	// Builder is the builder type ("EndpointBuilder").
+	Builder string
+	// Constructors start one, with their arguments: UserEndpoint(id),
+	// DeviceEndpoint(id)…
+	Constructors []ItemConstructor
+	// Setters are its methods for the item's other properties; Durations
+	// those that take a time.Duration, as a Module's.
+	Setters   []Param
+	Durations []DurationSetter
+	// SchemaID and Pointer locate, in the module's data, the object type
+	// of the values it builds: ("callflows.ring_group",
+	// "/properties/endpoints/items"), ("callflows.audio_macro.tone", "").
+	SchemaID, Pointer string
+}
+
+// ItemConstructor is a function that starts an item builder.
+type ItemConstructor struct {
+	// Name is the function ("UserEndpoint"); Args its arguments, the
+	// item's required properties.
+	Name string
+	Args []Param
+}
+
+// Signature is the constructor c's Go signature:
+// "func UserEndpoint(id string) *EndpointBuilder".
+func (b ItemBuilder) Signature(c ItemConstructor) string {
+	return constructorSignature(c.Name, c.Args, b.Builder)
+}
+
+// SetterSignature is a setter's Go signature:
+// "func (b *EndpointBuilder) Delay(v int64) *EndpointBuilder".
+func (b ItemBuilder) SetterSignature(s Param) string {
+	return methodSignature(b.Builder, s.Name, s.Decl("v"))
+}
+
+// MethodSignature is the Go signature of the builder's chaining method
+// name with the parameter list params.
+func (b ItemBuilder) MethodSignature(name, params string) string {
+	return methodSignature(b.Builder, name, params)
 }
 
 // DurationSetter is a builder method that sets a duration field from a
@@ -94,11 +149,15 @@ func (p Param) Decl(name string) string {
 // Signature is the constructor's Go signature:
 // "func TTS(text string) *TTSBuilder".
 func (m Module) Signature() string {
-	args := make([]string, len(m.Args))
-	for i, a := range m.Args {
-		args[i] = a.Decl(a.Name)
+	return constructorSignature(m.Constructor, m.Args, m.Builder)
+}
+
+func constructorSignature(name string, args []Param, builder string) string {
+	decls := make([]string, len(args))
+	for i, a := range args {
+		decls[i] = a.Decl(a.Name)
 	}
-	return fmt.Sprintf("func %s(%s) *%s", m.Constructor, strings.Join(args, ", "), m.Builder)
+	return fmt.Sprintf("func %s(%s) *%s", name, strings.Join(decls, ", "), builder)
 }
 
 // SetterSignature is a setter's Go signature:
@@ -111,7 +170,11 @@ func (m Module) SetterSignature(s Param) string {
 // name with the parameter list params:
 // "func (b *MenuBuilder) OnDigits(digits string, next Builder) *MenuBuilder".
 func (m Module) MethodSignature(name, params string) string {
-	return fmt.Sprintf("func (b *%s) %s(%s) *%s", m.Builder, name, params, m.Builder)
+	return methodSignature(m.Builder, name, params)
+}
+
+func methodSignature(builder, name, params string) string {
+	return fmt.Sprintf("func (b *%s) %s(%s) *%s", builder, name, params, builder)
 }
 
 // API returns the Go API Generate emits for the callflow modules of set
@@ -130,15 +193,9 @@ func API(set *model.Set, opts Options) ([]Module, error) {
 	for _, m := range g.mods {
 		api := g.builderAPI(m)
 		mod := Module{Name: m.name, SchemaID: m.schema.ID, DataType: m.data, Builder: m.build, Constructor: m.ctor}
-		for _, a := range api.args {
-			mod.Args = append(mod.Args, g.apiParam(a))
-		}
-		for _, s := range api.setters {
-			mod.Setters = append(mod.Setters, g.apiParam(s))
-		}
-		for _, d := range api.durations {
-			mod.Durations = append(mod.Durations, DurationSetter{Name: d.name, Property: d.p.Name, Unit: string(d.unit)})
-		}
+		mod.Args = g.apiParams(api.args)
+		mod.Setters = g.apiParams(api.setters)
+		mod.Durations = apiDurations(api.durations)
 		for _, b := range api.branches {
 			bm := BranchMethod{Name: b.name, Key: b.key.Fixed, Params: b.decl()}
 			if b.key.Family != nil {
@@ -146,9 +203,69 @@ func API(set *model.Set, opts Options) ([]Module, error) {
 			}
 			mod.Branches = append(mod.Branches, bm)
 		}
+		for _, p := range append(slices.Clone(api.args), api.setters...) {
+			mod.Items = append(mod.Items, g.itemBuilders(p)...)
+		}
 		out = append(out, mod)
 	}
 	return out, nil
+}
+
+// itemBuilders returns the builders of the items of the list parameter p:
+// the member builder for a group's members, one per kind for a
+// discriminated union's items; none for other parameters.
+func (g *generator) itemBuilders(p builderParam) []ItemBuilder {
+	if g.shapeOf(p.Type) != shapeSlice {
+		return nil
+	}
+	items := p.Type.Resolve().Items
+	d := g.decl(items)
+	if d == nil {
+		return nil
+	}
+	iface := g.builderIface(items)
+	if g.isMember(d) {
+		setters, durations := g.memberSetters()
+		b := ItemBuilder{Property: p.Name, Interface: iface, Builder: g.helpers.endpoints.builder,
+			Setters: g.apiParams(setters), Durations: apiDurations(durations), SchemaID: d.Schema.ID, Pointer: d.Pointer}
+		id := Param{Name: "id", Property: endpointIDField, Type: "string"}
+		for _, c := range g.helpers.endpoints.ctors {
+			b.Constructors = append(b.Constructors, ItemConstructor{Name: c.name, Args: []Param{id}})
+		}
+		return []ItemBuilder{b}
+	}
+	u := g.disc[d]
+	if u == nil {
+		return nil
+	}
+	var out []ItemBuilder
+	for _, c := range u.cases {
+		if c.root == nil {
+			continue
+		}
+		args, setters := g.itemParams(u, c)
+		out = append(out, ItemBuilder{Property: p.Name, Interface: iface, Builder: c.build,
+			Constructors: []ItemConstructor{{Name: c.ctor, Args: g.apiParams(args)}},
+			Setters:      g.apiParams(setters), Durations: apiDurations(g.itemDurations(u, c)),
+			SchemaID: c.root.Schema.ID, Pointer: c.root.Pointer})
+	}
+	return out
+}
+
+func (g *generator) apiParams(ps []builderParam) []Param {
+	var out []Param
+	for _, p := range ps {
+		out = append(out, g.apiParam(p))
+	}
+	return out
+}
+
+func apiDurations(ds []durationSetter) []DurationSetter {
+	var out []DurationSetter
+	for _, d := range ds {
+		out = append(out, DurationSetter{Name: d.name, Property: d.p.Name, Unit: string(d.unit)})
+	}
+	return out
 }
 
 func (g *generator) apiParam(p builderParam) Param {

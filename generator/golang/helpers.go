@@ -163,12 +163,18 @@ func (g *generator) itemDurations(u *discUnion, c discCase) []durationSetter {
 	if c.root == nil {
 		return nil
 	}
-	_, setters := g.params(structFields(c.root.Fields), u.name)
+	_, setters := g.itemParams(u, c)
 	taken := nameSet{}
 	for _, s := range setters {
 		taken[s.name] = true
 	}
 	return g.durationSetters(setters, taken)
+}
+
+// itemParams are the constructor's arguments and the setters of the item
+// builder of case c of the discriminated union u.
+func (g *generator) itemParams(u *discUnion, c discCase) (args, setters []builderParam) {
+	return g.params(structFields(c.root.Fields), u.name)
 }
 
 // needsItemProblems reports whether the package needs the itemProblems
@@ -274,18 +280,7 @@ func (g *generator) emitEndpoints() *jen.File {
 			})})),
 		)
 	}
-	var optional []field
-	for _, f := range fields {
-		if f.Name != endpointIDField && f.Name != endpointTypeField {
-			optional = append(optional, f)
-		}
-	}
-	_, setters := g.params(optional, e.builder)
-	taken := nameSet{}
-	for _, s := range setters {
-		taken[s.name] = true
-	}
-	durations := g.durationSetters(setters, taken)
+	setters, durations := g.memberSetters()
 	g.emitItemSetters(e.builder, setters, durations, jen.Id("b").Dot("item"))
 	for _, t := range e.items {
 		g.emitMemberConversion(t, first, fields)
@@ -295,6 +290,24 @@ func (g *generator) emitEndpoints() *jen.File {
 		jen.Return(jen.Id("b").Dot("problems")))
 	g.emitItemProblems()
 	return g.file
+}
+
+// memberSetters are the member builder's setters, one per property
+// besides "id" and "endpoint_type", and its Duration setters.
+func (g *generator) memberSetters() (setters []builderParam, durations []durationSetter) {
+	e := g.helpers.endpoints
+	var optional []field
+	for _, f := range structFields(e.items[0].Fields) {
+		if f.Name != endpointIDField && f.Name != endpointTypeField {
+			optional = append(optional, f)
+		}
+	}
+	_, setters = g.params(optional, e.builder)
+	taken := nameSet{}
+	for _, s := range setters {
+		taken[s.name] = true
+	}
+	return setters, g.durationSetters(setters, taken)
 }
 
 // emitMemberConversion declares the method of the member builder that
@@ -546,18 +559,14 @@ func (g *generator) memberCall(v any) (*jen.Statement, error) {
 	}
 	members = maps.Clone(members)
 	delete(members, endpointTypeField)
-	var id, optional []field
+	var id []field
 	for _, f := range structFields(e.items[0].Fields) {
-		switch f.Name {
-		case endpointIDField:
+		if f.Name == endpointIDField {
 			id = append(id, f)
-		case endpointTypeField:
-		default:
-			optional = append(optional, f)
 		}
 	}
 	args, _ := g.params(id)
-	_, setters := g.params(optional, e.builder)
+	setters, _ := g.memberSetters()
 	return g.builderChain(e.ctors[i].name, args, setters, members)
 }
 

@@ -17,13 +17,18 @@ import (
 // EnvVar names the environment variable that overrides the schema directory.
 const EnvVar = "KAZOO_SCHEMAS"
 
+// SkipReason is the message of every test SchemaDir skips. The test
+// command (internal/gotest) counts the tests that skip with it and says so
+// in one line at the end of the run.
+const SkipReason = "Kazoo's schema set not found: set " + EnvVar + " or place it at ../shared/kazoo-schemas beside the module root"
+
 // SchemaDir returns the directory holding Kazoo's schema files, or skips the
 // test when it cannot be found.
 func SchemaDir(tb testing.TB) string {
 	tb.Helper()
 	dir, ok := Find()
 	if !ok {
-		tb.Skipf("Kazoo's schema set not found: set %s or place it at ../shared/kazoo-schemas beside the module root", EnvVar)
+		tb.Skip(SkipReason)
 	}
 	return dir
 }
