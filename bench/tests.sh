@@ -4,9 +4,11 @@
 # baseline, ...) so that drift in the machine's speed hits both.
 #
 # Usage: bench/tests.sh BASELINE_REV [ROUNDS]   (default 3 rounds)
-# Prints each round's seconds and the median of the per-round ratios
-# (this tree / baseline). The baseline is extracted with git archive
-# beside ../shared, so tests that need Kazoo's schemas run in both.
+# Prints each round's wall and CPU (user + system, the go command and
+# every process it starts) seconds and the medians of the per-round ratios
+# (this tree / baseline). CPU time is less sensitive than wall time to
+# other work sharing the machine. The baseline is extracted with git
+# archive beside ../shared, so tests that need Kazoo's schemas run in both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=${1:?usage: bench/tests.sh BASELINE_REV [ROUNDS]}
@@ -15,23 +17,24 @@ work=$(mktemp -d "$(cd .. && pwd)/kzgen-bench-tests.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 git archive "$base" | tar -x -C "$work"
 
-seconds() { # dir: wall seconds of one go test run there
-  local start end
-  start=$(date +%s.%N)
-  (cd "$1" && go test -count=1 ./... >/dev/null 2>&1) || echo "go test failed in $1" >&2
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc -l
+seconds() { # dir: "wall cpu" seconds of one go test run there
+  local TIMEFORMAT='%R %U %S' t
+  t=$( { time (cd "$1" && go test -count=1 ./... >/dev/null 2>&1); } 2>&1 ) || echo "go test failed in $1" >&2
+  set -- $t
+  echo "$1 $(echo "$2 + $3" | bc -l)"
 }
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # Warm-up: build both trees' test binaries once.
 seconds "$work" >/dev/null
 seconds . >/dev/null
-ratios=()
+walls=() cpus=()
 for ((i = 1; i <= rounds; i++)); do
-  b=$(seconds "$work")
-  a=$(seconds .)
-  r=$(echo "$a / $b" | bc -l)
-  ratios+=("$r")
-  printf 'round %d: baseline %.1f s, this tree %.1f s, ratio %.3f\n' "$i" "$b" "$a" "$r"
+  read -r bw bc < <(seconds "$work")
+  read -r aw ac < <(seconds .)
+  walls+=("$(echo "$aw / $bw" | bc -l)")
+  cpus+=("$(echo "$ac / $bc" | bc -l)")
+  printf 'round %d: baseline %.1f s wall %.1f s CPU, this tree %.1f s wall %.1f s CPU, ratios %.3f wall %.3f CPU\n' \
+    "$i" "$bw" "$bc" "$aw" "$ac" "${walls[-1]}" "${cpus[-1]}"
 done
-printf 'median ratio (this tree / %s): %.3f\n' "$base" \
-  "$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+printf 'median ratio (this tree / %s): %.3f wall, %.3f CPU\n' "$base" \
+  "$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)"

@@ -29,26 +29,23 @@ const goldenDir = "testdata/golden"
 
 // goldenCase is one schema set of testdata/golden/<name>: its schemas,
 // the files generated from them (want) and a test run next to the
-// generated package, alone in a scratch module (exercise).
+// generated package in a scratch module (exercise).
 type goldenCase struct {
 	name string
 	opts golang.Options
-	// needs names the cases whose packages this one imports; their
-	// packages are built beside it.
-	needs []string
 }
 
 var goldenCases = []goldenCase{
 	// Every mapping rule, on a set without the node schema.
-	{"types", golang.Options{Package: "demo"}, nil},
+	{"types", golang.Options{Package: "demo"}},
 	// A made-up callflow set (callflows.action, a stored document, three
 	// modules) with kzgen gen's defaults: a callflow package.
-	{"callflow", golang.Options{Package: "flows", TrimPrefix: golang.DefaultTrimPrefix, TypeSuffix: golang.DefaultTypeSuffix, Nodes: true}, nil},
+	{"callflow", golang.Options{Package: "flows", TrimPrefix: golang.DefaultTrimPrefix, TypeSuffix: golang.DefaultTypeSuffix, Nodes: true}},
 	// A made-up document referring to the node schema, with no module:
 	// its trees are the "callflow" case's (NodesFrom), typed by its
 	// modules.
 	{"documents", golang.Options{Package: "rooms", TrimPrefix: golang.DefaultTrimPrefix, TypeSuffix: golang.DefaultTypeSuffix, Nodes: true,
-		NodesFrom: goldenModule + "/flows"}, []string{"callflow"}},
+		NodesFrom: goldenModule + "/flows"}},
 }
 
 // goldenModule is the scratch module the golden packages are built in.
@@ -239,46 +236,48 @@ func firstDiff(want, got string) string {
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// TestGoldenCompilesAndBehaves builds each golden package alone in a
-// scratch module, vets it, and runs testdata/golden/<case>/exercise next to
-// it: for "types", round trips that keep false and 0, enums, unions, maps,
-// recursive refs, defaults and the problems Validate reports; for
+// TestGoldenCompilesAndBehaves builds the golden packages side by side in
+// one scratch module (the "documents" case imports the "callflow" case's
+// package), vets them, and runs testdata/golden/<case>/exercise next to
+// each: for "types", round trips that keep false and 0, enums, unions,
+// maps, recursive refs, defaults and the problems Validate reports; for
 // "callflow", a tree built with the builders, validated, encoded and
 // parsed back, a stored document, unknown modules and loops.
+//
+// One go test -vet=all runs every go vet check on each package with its
+// exercise, as go vet ./... would, and its tests, in one go command:
+// each go command costs a few tenths of a second before it finds its work
+// in the build cache.
 func TestGoldenCompilesAndBehaves(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds a module; skipped in -short mode")
 	}
+	dir := tempmod.NewModule(t, goldenModule)
 	for _, c := range goldenCases {
-		t.Run(c.name, func(t *testing.T) {
-			dir := tempmod.NewModule(t, goldenModule)
-			for _, name := range append(slices.Clone(c.needs), c.name) {
-				dep := goldenCaseNamed(t, name)
-				for _, f := range dep.generate(t).Files {
-					tempmod.WriteFile(t, dir, dep.opts.Package+"/"+f.Name, f.Content)
-				}
+		pkg := c.opts.Package
+		for _, f := range c.generate(t).Files {
+			tempmod.WriteFile(t, dir, pkg+"/"+f.Name, f.Content)
+		}
+		tests, err := filepath.Glob(c.dir("exercise", "*_test.go"))
+		if err != nil || len(tests) == 0 {
+			t.Fatalf("no exercise in %s (%v)", c.dir("exercise"), err)
+		}
+		for _, name := range tests {
+			exercise, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
 			}
-			pkg := c.opts.Package
-			tests, err := filepath.Glob(c.dir("exercise", "*_test.go"))
-			if err != nil || len(tests) == 0 {
-				t.Fatalf("no exercise in %s (%v)", c.dir("exercise"), err)
-			}
-			for _, name := range tests {
-				exercise, err := os.ReadFile(name)
-				if err != nil {
-					t.Fatal(err)
-				}
-				tempmod.WriteFile(t, dir, pkg+"/"+filepath.Base(name), exercise)
-			}
-			tempmod.MustGo(t, dir, "vet", "./...")
-			out := tempmod.MustGo(t, dir, "test", "-count=1", "-v", "./...")
-			if !strings.Contains(out, "PASS") {
-				t.Fatalf("exercise did not pass:\n%s", out)
-			}
-			t.Logf("%d exercise tests passed", strings.Count(out, "--- PASS"))
-		})
+			tempmod.WriteFile(t, dir, pkg+"/"+filepath.Base(name), exercise)
+		}
 	}
+	out := tempmod.MustGo(t, dir, "test", "-count=1", "-vet=all", "-v", "./...")
+	for _, c := range goldenCases {
+		if ok := regexp.MustCompile(`(?m)^ok\s+` + regexp.QuoteMeta(goldenModule+"/"+c.opts.Package) + `\s`); !ok.MatchString(out) {
+			t.Errorf("%s: the exercise did not pass:\n%s", c.name, out)
+		}
+	}
+	t.Logf("%d exercise tests passed", strings.Count(out, "--- PASS"))
 }
 
 // TestVersionGuard: code generated for a kzrt that does not support it

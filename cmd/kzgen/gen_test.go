@@ -331,11 +331,19 @@ func exists(path string) bool {
 	return err == nil
 }
 
-// waitFor polls until path exists or exited is closed.
+// waitFor polls until path exists or exited is closed. It sleeps
+// pollInterval between looks rather than spinning: a spinning parent takes
+// a core from the kzgen process it waits for (and from the rest of the
+// test suite), while the kill points are random delays of milliseconds
+// after the path appears, far longer than the interval.
 func waitFor(exited <-chan struct{}, path string) {
 	for !exists(path) && !closed(exited) {
+		time.Sleep(pollInterval)
 	}
 }
+
+// pollInterval is how often waitFor looks.
+const pollInterval = 50 * time.Microsecond
 
 func closed(c <-chan struct{}) bool {
 	select {

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/kzgen/kzgen/examples/internal/exampletest"
+	"github.com/kzgen/kzgen/internal/tempmod"
 )
 
 // TestReadme runs the commands of README.md's section "See what callers
@@ -27,12 +28,7 @@ func TestReadme(t *testing.T) {
 		t.Skip("builds kzgen")
 	}
 	steps := readmeSteps(t, "See what callers do")
-	kzgen := filepath.Join(t.TempDir(), "kzgen")
-	build := exec.Command("go", "build", "-o", kzgen, "./cmd/kzgen")
-	build.Dir = filepath.Join("..", "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/kzgen: %v\n%s", err, out)
-	}
+	kzgen := tempmod.Executable(t, filepath.Join("..", ".."), "./cmd/kzgen")
 	base := "" // the server's URL, once the README starts it
 	ran := 0
 	for _, step := range steps {

@@ -118,3 +118,35 @@ func MustGo(tb testing.TB, dir string, args ...string) string {
 	}
 	return string(out) + string(errOut)
 }
+
+// Executable returns the path of an executable of the main package pkg
+// (as the go command in dir names it, "./cmd/kzgen"), built as go run
+// builds it. The go command keeps the executables of go run in its build
+// cache, so on a warm run this links nothing: go run -exec hands the
+// cached executable's path to a program that prints it. Where the go
+// command does not keep it (no echo program, a go command that removes
+// it), the package is built with go build -o into a temporary directory.
+func Executable(tb testing.TB, dir, pkg string) string {
+	tb.Helper()
+	if echo, err := exec.LookPath("echo"); err == nil {
+		cmd := exec.Command("go", "run", "-exec", echo, pkg)
+		cmd.Dir = dir
+		out, err := cmd.Output()
+		if exe := strings.TrimSpace(string(out)); err == nil && filepath.IsAbs(exe) && isExecutable(exe) {
+			return exe
+		}
+	}
+	exe := filepath.Join(tb.TempDir(), filepath.Base(pkg))
+	cmd := exec.Command("go", "build", "-o", exe, pkg)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("go build %s: %v\n%s", pkg, err, out)
+	}
+	return exe
+}
+
+// isExecutable reports whether path is a regular file someone may run.
+func isExecutable(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.Mode().IsRegular() && info.Mode().Perm()&0o111 != 0
+}
