@@ -211,20 +211,23 @@ func (d *Dir) stale(files []File, isStale func(string, fs.DirEntry) (bool, error
 	return remove, summarize(errs)
 }
 
-// stage writes the changed files into the staging directory.
+// stage writes the changed files into the staging directory, one after
+// the other: creating a file takes its directory's lock, so writers in
+// parallel would only wait on each other, and the kernel spins while they
+// wait (see BENCHMARKS.md).
 func (d *Dir) stage(files []File, changed []bool) error {
 	if err := os.MkdirAll(d.staged(), 0o755); err != nil {
 		return fmt.Errorf("creating %s: %w", UpdateDir, err)
 	}
-	return each(files, func(i int, f File) error {
-		if !changed[i] {
-			return nil
+	errs := make([]error, len(files))
+	for i, f := range files {
+		if changed[i] {
+			if err := os.WriteFile(filepath.Join(d.staged(), f.Name), f.Content, 0o644); err != nil {
+				errs[i] = fmt.Errorf("writing %s: %w", f.Name, err)
+			}
 		}
-		if err := os.WriteFile(filepath.Join(d.staged(), f.Name), f.Content, 0o644); err != nil {
-			return fmt.Errorf("writing %s: %w", f.Name, err)
-		}
-		return nil
-	})
+	}
+	return summarize(errs)
 }
 
 // commit writes the commit file, the point after which the update is
@@ -303,8 +306,8 @@ func checkNames(files []File) error {
 	return nil
 }
 
-// each runs fn on every file with a few goroutines (file operations spend
-// their time waiting on the kernel) and returns the errors summarized.
+// each runs fn on every file with a few goroutines (reading files spends
+// its time waiting on the kernel) and returns the errors summarized.
 func each(files []File, fn func(int, File) error) error {
 	const workers = 8
 	errs := make([]error, len(files))
