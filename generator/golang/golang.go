@@ -110,6 +110,14 @@ type File struct {
 // Generate renders the model as Go files, sorted by name. The output is a
 // pure function of the model and options: byte-identical across runs.
 func Generate(set *model.Set, opts Options) ([]File, error) {
+	return GenerateEach(set, opts, nil)
+}
+
+// GenerateEach is Generate that also hands each file to rendered as soon
+// as it is ready, in no particular order and from several goroutines at
+// once, so that the caller can write it while the others render. A nil
+// rendered is Generate.
+func GenerateEach(set *model.Set, opts Options, rendered func(File)) ([]File, error) {
 	if opts.Package == "" {
 		return nil, fmt.Errorf("golang: no package name")
 	}
@@ -154,7 +162,7 @@ func Generate(set *model.Set, opts Options) ([]File, error) {
 		}
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(size[b], size[a]) })
-	if err := renderAll(files, jobs, order); err != nil {
+	if err := renderAll(files, jobs, order, rendered); err != nil {
 		return nil, err
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
@@ -272,9 +280,9 @@ func countTypes(t *model.Type) int {
 }
 
 // renderAll runs jobs[i] and prints and formats the file it builds into
-// files[i].Content, in parallel, taking the jobs in the given order, and
-// returns every rendering error.
-func renderAll(files []File, jobs []func() *jen.File, order []int) error {
+// files[i].Content, in parallel, taking the jobs in the given order, hands
+// each file to rendered (when not nil) and returns every rendering error.
+func renderAll(files []File, jobs []func() *jen.File, order []int, rendered func(File)) error {
 	errs := make([]error, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -289,6 +297,9 @@ func renderAll(files []File, jobs []func() *jen.File, order []int) error {
 					continue
 				}
 				files[i].Content = content
+				if rendered != nil {
+					rendered(files[i])
+				}
 			}
 		}()
 	}
