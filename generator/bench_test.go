@@ -9,6 +9,7 @@ import (
 	"github.com/kzgen/kzgen/generator/load"
 	"github.com/kzgen/kzgen/generator/load/reference"
 	"github.com/kzgen/kzgen/internal/kazootest"
+	"github.com/kzgen/kzgen/schemas"
 )
 
 // BenchmarkLoadAll is the baseline: reading and compiling all of Kazoo's
@@ -35,6 +36,23 @@ func BenchmarkGenerateAll(b *testing.B) {
 			b.Fatal(err)
 		}
 		if len(res.Files) != 777 {
+			b.Fatalf("%d files", len(res.Files))
+		}
+	}
+}
+
+// BenchmarkGenerateCallflow is what `kzgen gen -force` does on the
+// embedded callflow set, less writing the files: load, model, emit and
+// format gen/callflow's 91 files.
+func BenchmarkGenerateCallflow(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := generator.Generate(generator.Config{Schemas: schemas.FS, Name: "embedded", Match: schemas.CallflowMatch,
+			Go: golang.Options{Package: "callflow", TrimPrefix: golang.DefaultTrimPrefix, TypeSuffix: golang.DefaultTypeSuffix, Nodes: true}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Files) < 80 {
 			b.Fatalf("%d files", len(res.Files))
 		}
 	}

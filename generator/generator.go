@@ -37,7 +37,11 @@ type Result struct {
 }
 
 // Generate loads, models and emits.
-func Generate(cfg Config) (*Result, error) {
+func Generate(cfg Config) (*Result, error) { return generate(cfg, nil) }
+
+// generate is Generate, handing each file to rendered as soon as it is
+// ready (see golang.GenerateEach).
+func generate(cfg Config, rendered func(golang.File)) (*Result, error) {
 	if err := CheckPackageName(cfg.Go.Package); err != nil {
 		return nil, err
 	}
@@ -49,7 +53,7 @@ func Generate(cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, err := golang.Generate(m, cfg.Go)
+	files, err := golang.GenerateEach(m, cfg.Go, rendered)
 	if err != nil {
 		return nil, renderError(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/kzgen/kzgen/generator/golang"
 	"github.com/kzgen/kzgen/generator/load"
 	"github.com/kzgen/kzgen/internal/outdir"
 )
@@ -103,8 +104,9 @@ type RunResult struct {
 // generated files there and that they are still as written (none changed,
 // deleted, or added beside them). The check reads the schema files and
 // the generated files but parses no schema, so an unchanged run costs a
-// fraction of a generation. Otherwise Run generates, then writes the
-// files and a new stamp as one update of the directory (see WriteDir).
+// fraction of a generation. Otherwise Run generates, staging each file as
+// soon as it is rendered, and writes the files and a new stamp as one
+// update of the directory (see WriteDir).
 func Run(cfg Config, opts RunOptions) (*RunResult, error) {
 	// Fail on a bad package name before touching the directory.
 	if err := CheckPackageName(cfg.Go.Package); err != nil {
@@ -125,22 +127,24 @@ func Run(cfg Config, opts RunOptions) (*RunResult, error) {
 			return &RunResult{UpToDate: true, Files: len(old.Files), Warnings: old.Warnings}, nil
 		}
 	}
-	res, err := Generate(cfg)
+	// Each file is staged as soon as it is rendered, while the others
+	// render: writing them all afterwards would leave the cores idle.
+	u := d.Update()
+	res, err := generate(cfg, func(f golang.File) { u.Put(outdir.File{Name: f.Name, Content: f.Content}) })
 	if err != nil {
+		u.Abort()
 		return nil, err
 	}
 	for _, w := range res.Warnings {
 		next.Warnings = append(next.Warnings, w.String())
 	}
 	next.Files = make(map[string]string, len(res.Files))
-	files := make([]outdir.File, 0, len(res.Files)+1)
 	for _, f := range res.Files {
 		sum := sha256.Sum256(f.Content)
 		next.Files[f.Name] = hex.EncodeToString(sum[:])
-		files = append(files, outdir.File{Name: f.Name, Content: f.Content})
 	}
-	files = append(files, outdir.File{Name: StampFile, Content: next.encode()})
-	if err := d.Replace(files, isGenerated); err != nil {
+	u.Put(outdir.File{Name: StampFile, Content: next.encode()})
+	if err := u.Commit(isGenerated); err != nil {
 		return nil, err
 	}
 	return &RunResult{Files: len(res.Files), Schemas: len(res.Model.Schemas), Warnings: next.Warnings}, nil

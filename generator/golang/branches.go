@@ -326,9 +326,7 @@ func (g *generator) emitBranches() *jen.File {
 				if !ok {
 					continue
 				}
-				for _, line := range strings.Split(wrap([]string{fmt.Sprintf("%s is %q, read by %s.", name, k.Fixed, g.keyReaders(k.Fixed))}, commentWidth-4), "\n") {
-					grp.Comment(line)
-				}
+				groupComment(grp, fmt.Sprintf("%s is %q, read by %s.", name, k.Fixed, g.keyReaders(k.Fixed)))
 				grp.Id(name).Op("=").Lit(k.Fixed)
 			}
 		})
@@ -383,9 +381,7 @@ func (g *generator) emitCauses() {
 				}
 				text += " Usually with " + strings.Join(codes, " or ") + "."
 			}
-			for _, line := range strings.Split(wrap([]string{text}, commentWidth-4), "\n") {
-				grp.Comment(line)
-			}
+			groupComment(grp, text)
 			grp.Id(h.causeConst[c.Cause]).Id(h.cause).Op("=").Lit(c.Cause)
 		}
 	})

@@ -11,6 +11,11 @@ import (
 // wrap formats paragraphs as comment text of at most width columns.
 func wrap(paragraphs []string, width int) string {
 	var b strings.Builder
+	size := 0
+	for _, p := range paragraphs {
+		size += len(p) + 2
+	}
+	b.Grow(size)
 	for _, p := range paragraphs {
 		if p == "" {
 			continue
@@ -19,7 +24,7 @@ func wrap(paragraphs []string, width int) string {
 			b.WriteString("\n\n") // a blank line between paragraphs
 		}
 		lineLen, lineWords := 0, 0
-		for _, w := range strings.Fields(p) {
+		for w := range strings.FieldsSeq(p) {
 			switch {
 			case lineWords == 0:
 			case lineLen+1+len(w) > width && lineWords > 1:

@@ -83,20 +83,37 @@ func children(t *model.Type) []*model.Type {
 // comment adds a doc comment of one or more paragraphs to the file, as
 // "//" lines (a block comment would break on "*/" inside a description).
 func (g *generator) comment(paragraphs ...string) {
-	for _, line := range strings.Split(wrap(paragraphs, commentWidth), "\n") {
-		g.file.Comment(line)
+	g.file.Comment(commentLines(wrap(paragraphs, commentWidth)))
+}
+
+// groupComment is comment for a struct field or a constant in a group.
+func groupComment(grp *jen.Group, paragraphs ...string) {
+	if text := wrap(paragraphs, commentWidth-4); text != "" {
+		grp.Comment(commentLines(text))
 	}
 }
 
-// groupComment is comment for a struct field.
-func groupComment(grp *jen.Group, paragraphs ...string) {
-	text := wrap(paragraphs, commentWidth-4)
-	if text == "" {
-		return
+// commentLines turns text into "//" comment lines, written as one
+// comment: jennifer prints a comment that starts with "//" as it is,
+// which costs less than a comment per line.
+func commentLines(text string) string {
+	var b strings.Builder
+	b.Grow(len(text) + 3*strings.Count(text, "\n") + 3)
+	for line := range strings.Lines(text) {
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		line = strings.TrimSuffix(line, "\n")
+		b.WriteString("//")
+		if line != "" {
+			b.WriteByte(' ')
+			b.WriteString(line)
+		}
 	}
-	for _, line := range strings.Split(text, "\n") {
-		grp.Comment(line)
+	if b.Len() == 0 {
+		return "//"
 	}
+	return b.String()
 }
 
 func (g *generator) typeComment(name string, t *model.Type, what string) {

@@ -14,10 +14,11 @@ package golang
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
-	"go/parser"
-	"go/token"
+	"go/format"
+	"math"
 	"runtime"
 	"slices"
 	"sort"
@@ -26,7 +27,6 @@ import (
 	"sync"
 
 	"github.com/dave/jennifer/jen"
-	"golang.org/x/tools/imports"
 
 	"github.com/kzgen/kzgen/generator/kazoo"
 	"github.com/kzgen/kzgen/generator/model"
@@ -110,6 +110,14 @@ type File struct {
 // Generate renders the model as Go files, sorted by name. The output is a
 // pure function of the model and options: byte-identical across runs.
 func Generate(set *model.Set, opts Options) ([]File, error) {
+	return GenerateEach(set, opts, nil)
+}
+
+// GenerateEach is Generate that also hands each file to rendered as soon
+// as it is ready, in no particular order and from several goroutines at
+// once, so that the caller can write it while the others render. A nil
+// rendered is Generate.
+func GenerateEach(set *model.Set, opts Options, rendered func(File)) ([]File, error) {
 	if opts.Package == "" {
 		return nil, fmt.Errorf("golang: no package name")
 	}
@@ -140,7 +148,21 @@ func Generate(set *model.Set, opts Options) ([]File, error) {
 		files = append(files, File{Name: FileName(s.ID), SchemaID: s.ID, RootType: g.typeName[s.Root]})
 		jobs = append(jobs, func() *jen.File { return g.forFile(s.File).emitSchema(s) })
 	}
-	if err := renderAll(files, jobs); err != nil {
+	// The package's own files first (the branches file is among the
+	// largest), then the schemas' files from the largest down, so that no
+	// core is left waiting while another renders a big file last.
+	order := make([]int, len(files))
+	size := make([]int, len(files))
+	for i, f := range files {
+		order[i] = i
+		if s := set.Schema(f.SchemaID); s != nil {
+			size[i] = countTypes(s.Root)
+		} else {
+			size[i] = math.MaxInt
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(size[b], size[a]) })
+	if err := renderAll(files, jobs, order, rendered); err != nil {
 		return nil, err
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
@@ -171,39 +193,96 @@ func (g *generator) forFile(source string) *generator {
 // to: the one that says kzrt supports this kzgen's generated code.
 var VersionGuard = fmt.Sprintf("SupportsGeneratedCodeV%d", kzrtpkg.GeneratedCodeVersion)
 
-// formatOptions format imports as goimports does, without adding or
-// removing any (jennifer declares exactly those the code uses): sorted, in
-// goimports' groups, the standard library first.
-var formatOptions = &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: true}
+// render prints f and formats it as goimports formats it. jennifer
+// prints the file unformatted, with its imports in one block sorted by
+// path; on such a file, goimports (without adding or removing imports:
+// jennifer declares exactly those the code uses) does what gofmt does and
+// splits the block into its groups. So the imports are grouped in the
+// printed text and the file goes through go/format once, the bulk of the
+// time of generating. TestGeneratedCodeIsGoimportsClean checks that
+// goimports leaves the result unchanged.
+func render(f *jen.File) ([]byte, error) {
+	f.NoFormat = true
+	var buf bytes.Buffer
+	if err := f.Render(&buf); err != nil {
+		return nil, err
+	}
+	src := groupImports(buf.Bytes())
+	out, err := format.Source(src)
+	if err != nil {
+		// Worded as jennifer words it, which the generator's renderError
+		// shortens to the failing line.
+		return nil, fmt.Errorf("Error %s while formatting source:\n%s", err, src)
+	}
+	return out, nil
+}
 
-// formatImports formats the imports of src, a rendered file, as goimports
-// does. jennifer has formatted the file with gofmt but lists every import
-// in one group; on gofmt-clean code, grouping the imports is all goimports
-// changes, so only the import declarations go through
-// golang.org/x/tools/imports and are spliced back, which costs a fraction
-// of formatting the whole file again. TestGeneratedCodeIsGoimportsClean
-// checks that goimports leaves the result unchanged.
-func formatImports(name string, src []byte) ([]byte, error) {
-	f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.ImportsOnly)
-	if err != nil {
-		return nil, err
+// importBlock is how jennifer opens a block of several imports; the file's
+// header comment lines all start with "//", so the first line that is
+// "import (" opens the imports.
+const importBlock = "\nimport (\n"
+
+// groupImports splits the import block of src, a file jennifer printed
+// without formatting, into goimports' groups, in goimports' order and each
+// in jennifer's order (by path): the standard library, then paths whose
+// first element has a dot, then those starting with "appengine" (which
+// goimports keeps apart and checks first), separated by blank lines.
+func groupImports(src []byte) []byte {
+	start := bytes.Index(src, []byte(importBlock))
+	if start < 0 {
+		return src // one import or none
 	}
-	if len(f.Decls) == 0 {
-		return src, nil
+	start += len(importBlock)
+	end := bytes.Index(src[start:], []byte("\n)\n"))
+	if end < 0 {
+		return src // gofmt reports it
 	}
-	start, end := int(f.Decls[0].Pos())-1, int(f.Decls[len(f.Decls)-1].End())-1
-	const pkg = "package p\n\n"
-	decls, err := imports.Process(name, append([]byte(pkg), src[start:end]...), formatOptions)
-	if err != nil {
-		return nil, err
+	end += start + 1
+	var groups [3][]byte
+	for line := range bytes.Lines(src[start:end]) {
+		n := importGroup(line)
+		groups[n] = append(groups[n], line...)
 	}
-	decls = bytes.TrimSuffix(bytes.TrimPrefix(decls, []byte(pkg)), []byte("\n"))
-	return slices.Concat(src[:start], decls, src[end:]), nil
+	out := make([]byte, 0, len(src)+2)
+	out = append(out, src[:start]...)
+	for _, g := range groups {
+		if len(g) > 0 {
+			if len(out) > start {
+				out = append(out, '\n')
+			}
+			out = append(out, g...)
+		}
+	}
+	return append(out, src[end:]...)
+}
+
+// importGroup is the goimports group (0, 1, 2) of an import line printed
+// by jennifer: `"path"` or `name "path"`.
+func importGroup(line []byte) int {
+	path := line[bytes.IndexByte(line, '"')+1:]
+	switch first, _, _ := bytes.Cut(path, []byte("/")); {
+	case bytes.HasPrefix(path, []byte("appengine")):
+		return 2
+	case bytes.IndexByte(first, '.') >= 0:
+		return 1
+	}
+	return 0
+}
+
+// countTypes counts the types of t's tree (not across references), a
+// measure of how much code t's file holds.
+func countTypes(t *model.Type) int {
+	n := 1
+	for _, c := range children(t) {
+		n += countTypes(c)
+	}
+	return n
 }
 
 // renderAll runs jobs[i] and prints and formats the file it builds into
-// files[i].Content, in parallel, and returns every rendering error.
-func renderAll(files []File, jobs []func() *jen.File) error {
+// files[i].Content, in parallel, taking the jobs in the given order, hands
+// each file to rendered (when not nil) and returns every rendering error.
+func renderAll(files []File, jobs []func() *jen.File, order []int, rendered func(File)) error {
 	errs := make([]error, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -212,21 +291,19 @@ func renderAll(files []File, jobs []func() *jen.File) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				var buf bytes.Buffer
-				if err := jobs[i]().Render(&buf); err != nil {
+				content, err := render(jobs[i]())
+				if err != nil {
 					errs[i] = fmt.Errorf("rendering %s: %w", files[i].Name, err)
 					continue
 				}
-				content, err := formatImports(files[i].Name, buf.Bytes())
-				if err != nil {
-					errs[i] = fmt.Errorf("formatting %s: %w", files[i].Name, err)
-					continue
-				}
 				files[i].Content = content
+				if rendered != nil {
+					rendered(files[i])
+				}
 			}
 		}()
 	}
-	for i := range files {
+	for _, i := range order {
 		next <- i
 	}
 	close(next)

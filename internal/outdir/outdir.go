@@ -39,7 +39,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 )
 
 // UpdateDir, inside the output directory, holds an update in progress.
@@ -115,53 +114,143 @@ func (d *Dir) lock() error {
 // says an earlier run generated it; subdirectories and other files are
 // left alone.
 func (d *Dir) Replace(files []File, stale func(path string, entry fs.DirEntry) (bool, error)) error {
-	if err := checkNames(files); err != nil {
-		return err
+	u := d.Update()
+	for _, f := range files {
+		u.Put(f)
 	}
-	created := d.unlock == nil
-	if created {
-		if err := os.MkdirAll(d.path, 0o755); err != nil {
-			return fmt.Errorf("creating output directory: %w", err)
-		}
-		if err := d.lock(); err != nil {
-			return err
-		}
-	}
-	changed := make([]bool, len(files))
-	if err := each(files, func(i int, f File) error {
-		if created {
-			changed[i] = true // nothing to compare with
-			return nil
-		}
-		old, err := os.ReadFile(filepath.Join(d.path, f.Name))
-		changed[i] = err != nil || !bytes.Equal(old, f.Content)
+	return u.Commit(stale)
+}
+
+// Update is a Replace given its files one at a time, so that they can be
+// compared and staged while the caller still makes the next ones: Put
+// hands a file to a goroutine that stages it if it changed, Commit waits
+// for that goroutine and carries out the update, Abort drops it.
+type Update struct {
+	d *Dir
+	// created says the directory did not exist: the update creates it
+	// with the first file, and Abort removes it again.
+	created bool
+	queue   chan File
+	done    chan struct{}
+	// Written by the staging goroutine, read once done is closed.
+	opened, stagedDir bool
+	names, put        []string
+	errs              []error
+}
+
+// Update starts an update of d (see Replace). Put every file of the new
+// generation, then Commit, or Abort if the generation failed. A directory
+// that does not exist is created with the first file, so an update
+// aborted before it leaves nothing behind.
+func (d *Dir) Update() *Update {
+	u := &Update{d: d, created: d.unlock == nil, queue: make(chan File, 16), done: make(chan struct{})}
+	go u.stage()
+	return u
+}
+
+// Put adds f to the update; the file is compared and staged on the
+// update's own goroutine. Put may be called from several goroutines.
+func (u *Update) Put(f File) { u.queue <- f }
+
+// open creates and locks the directory when the update creates it.
+func (u *Update) open() error {
+	if u.opened {
 		return nil
-	}); err != nil {
-		return err
 	}
-	var c commit
-	for i, f := range files {
-		if changed[i] {
-			c.Put = append(c.Put, f.Name)
+	u.opened = true
+	if !u.created {
+		return nil
+	}
+	if err := os.MkdirAll(u.d.path, 0o755); err != nil {
+		return fmt.Errorf("creating output directory: %w", err)
+	}
+	return u.d.lock()
+}
+
+// stage stages each changed file as Put hands it over, one after the
+// other: creating a file takes its directory's lock, so writers in
+// parallel would only wait on each other, and the kernel spins while they
+// wait (see BENCHMARKS.md).
+func (u *Update) stage() {
+	defer close(u.done)
+	for f := range u.queue {
+		u.names = append(u.names, f.Name)
+		if err := u.stageFile(f); err != nil {
+			u.errs = append(u.errs, err)
 		}
 	}
-	remove, err := d.stale(files, stale)
-	if err != nil {
+}
+
+func (u *Update) stageFile(f File) error {
+	if err := checkNames([]File{f}); err != nil {
 		return err
 	}
-	c.Remove = remove
+	if err := u.open(); err != nil {
+		return err
+	}
+	if !u.created {
+		if old, err := os.ReadFile(filepath.Join(u.d.path, f.Name)); err == nil && bytes.Equal(old, f.Content) {
+			return nil // already in place
+		}
+	}
+	if !u.stagedDir {
+		if err := os.MkdirAll(u.d.staged(), 0o755); err != nil {
+			return fmt.Errorf("creating %s: %w", UpdateDir, err)
+		}
+		u.stagedDir = true
+	}
+	if err := os.WriteFile(filepath.Join(u.d.staged(), f.Name), f.Content, 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", f.Name, err)
+	}
+	u.put = append(u.put, f.Name)
+	return nil
+}
+
+// Commit waits until every file given to Put is staged, then carries the
+// update out: the staged files move into place and the files stale says
+// an earlier run generated, and that were not given to Put, are deleted.
+func (u *Update) Commit(stale func(path string, entry fs.DirEntry) (bool, error)) error {
+	close(u.queue)
+	<-u.done
+	if err := u.open(); err != nil { // no file was put
+		u.errs = append(u.errs, err)
+	}
+	if err := summarize(u.errs); err != nil {
+		return u.drop(err)
+	}
+	remove, err := u.d.stale(u.names, stale)
+	if err != nil {
+		return u.drop(err)
+	}
+	c := commit{Put: u.put, Remove: remove}
 	if len(c.Put) == 0 && len(c.Remove) == 0 {
 		return nil
 	}
-	if err := d.stage(files, changed); err != nil {
-		os.RemoveAll(d.update())
+	if err := u.d.commit(c); err != nil {
+		return u.drop(err)
+	}
+	return u.d.apply(c)
+}
+
+// Abort drops the update: what was staged is deleted, and so is the
+// directory if Update created it.
+func (u *Update) Abort() {
+	close(u.queue)
+	<-u.done
+	u.drop(nil)
+}
+
+// drop deletes what the update staged, and the directory if the update
+// created it (and nothing else was put there since), and returns err.
+func (u *Update) drop(err error) error {
+	if !u.opened {
 		return err
 	}
-	if err := d.commit(c); err != nil {
-		os.RemoveAll(d.update())
-		return err
+	os.RemoveAll(u.d.update())
+	if u.created {
+		os.Remove(u.d.path) // fails, as it should, unless empty
 	}
-	return d.apply(c)
+	return err
 }
 
 // Replace opens dir, replaces its files and closes it (see Dir.Replace).
@@ -184,16 +273,16 @@ type commit struct {
 func (d *Dir) update() string { return filepath.Join(d.path, UpdateDir) }
 func (d *Dir) staged() string { return filepath.Join(d.path, UpdateDir, "files") }
 
-// stale lists the files in the directory that files does not hold and that
+// stale lists the files in the directory that names does not hold and that
 // stale says an earlier run generated.
-func (d *Dir) stale(files []File, isStale func(string, fs.DirEntry) (bool, error)) ([]string, error) {
+func (d *Dir) stale(names []string, isStale func(string, fs.DirEntry) (bool, error)) ([]string, error) {
 	entries, err := os.ReadDir(d.path)
 	if err != nil {
 		return nil, fmt.Errorf("reading output directory: %w", err)
 	}
-	keep := make(map[string]bool, len(files))
-	for _, f := range files {
-		keep[f.Name] = true
+	keep := make(map[string]bool, len(names))
+	for _, n := range names {
+		keep[n] = true
 	}
 	var remove []string
 	var errs []error
@@ -211,28 +300,15 @@ func (d *Dir) stale(files []File, isStale func(string, fs.DirEntry) (bool, error
 	return remove, summarize(errs)
 }
 
-// stage writes the changed files into the staging directory.
-func (d *Dir) stage(files []File, changed []bool) error {
-	if err := os.MkdirAll(d.staged(), 0o755); err != nil {
-		return fmt.Errorf("creating %s: %w", UpdateDir, err)
-	}
-	return each(files, func(i int, f File) error {
-		if !changed[i] {
-			return nil
-		}
-		if err := os.WriteFile(filepath.Join(d.staged(), f.Name), f.Content, 0o644); err != nil {
-			return fmt.Errorf("writing %s: %w", f.Name, err)
-		}
-		return nil
-	})
-}
-
 // commit writes the commit file, the point after which the update is
 // finished rather than undone.
 func (d *Dir) commit(c commit) error {
 	data, err := json.Marshal(c)
 	if err != nil {
 		return err
+	}
+	if err := os.MkdirAll(d.update(), 0o755); err != nil { // none when no file changed
+		return fmt.Errorf("creating %s: %w", UpdateDir, err)
 	}
 	tmp := filepath.Join(d.update(), "commit.tmp")
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
@@ -301,30 +377,6 @@ func checkNames(files []File) error {
 		}
 	}
 	return nil
-}
-
-// each runs fn on every file with a few goroutines (file operations spend
-// their time waiting on the kernel) and returns the errors summarized.
-func each(files []File, fn func(int, File) error) error {
-	const workers = 8
-	errs := make([]error, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				errs[i] = fn(i, files[i])
-			}
-		}()
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return summarize(errs)
 }
 
 // summarize returns the first non-nil error of errs, with the number of

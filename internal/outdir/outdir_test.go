@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -244,5 +245,66 @@ func TestOneLineErrors(t *testing.T) {
 	// The committed update stays for the next run to finish.
 	if _, err := os.Stat(filepath.Join(dir, UpdateDir, "commit")); err != nil {
 		t.Errorf("the commit file is gone: %v", err)
+	}
+}
+
+// TestUpdate: files put from several goroutines at once make one update;
+// an update that only deletes stale files works; an aborted update leaves
+// an existing directory as it was and a new one not created at all.
+func TestUpdate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	d, err := Open(dir)
+	must(t, err)
+	u := d.Update()
+	want := map[string]string{}
+	var wg sync.WaitGroup
+	for i := range 40 {
+		name, content := fmt.Sprintf("f%d.gen", i), fmt.Sprint(i)
+		want[name] = content
+		wg.Go(func() { u.Put(File{name, []byte(content)}) })
+	}
+	wg.Wait()
+	must(t, u.Commit(isGen))
+	must(t, d.Close())
+	checkDir(t, dir, want)
+
+	// Only a stale file to delete.
+	d, err = Open(dir)
+	must(t, err)
+	u = d.Update()
+	for name, content := range want {
+		if name != "f0.gen" {
+			u.Put(File{name, []byte(content)})
+		}
+	}
+	must(t, u.Commit(isGen))
+	must(t, d.Close())
+	delete(want, "f0.gen")
+	checkDir(t, dir, want)
+
+	// Aborted: the existing directory is unchanged, with nothing staged.
+	d, err = Open(dir)
+	must(t, err)
+	u = d.Update()
+	u.Put(File{"f1.gen", []byte("changed")})
+	u.Put(File{"new.gen", []byte("new")})
+	u.Abort()
+	must(t, d.Close())
+	checkDir(t, dir, want)
+
+	// Aborted before or after its first file, a new directory is not left.
+	for _, files := range [][]File{nil, {{"a.gen", []byte("a")}}} {
+		fresh := filepath.Join(t.TempDir(), "fresh")
+		d, err = Open(fresh)
+		must(t, err)
+		u = d.Update()
+		for _, f := range files {
+			u.Put(f)
+		}
+		u.Abort()
+		must(t, d.Close())
+		if _, err := os.Stat(fresh); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("aborted after %d files: the new directory is left (%v)", len(files), err)
+		}
 	}
 }
