@@ -107,7 +107,7 @@ func TokenAuth(param string, tokens ...string) Middleware {
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			got := sha256.Sum256([]byte(queryValue(r.URL.RawQuery, param)))
+			got := sha256.Sum256([]byte(wire.FormValue(r.URL.RawQuery, param)))
 			ok := 0
 			for i := range want {
 				ok |= subtle.ConstantTimeCompare(got[:], want[i][:])
@@ -148,23 +148,6 @@ func withoutQueryParam(r *http.Request, name string) *http.Request {
 // set "token".
 func formParamName(rawKey string) string {
 	return wire.ParamName(wire.Unescape(rawKey))
-}
-
-// queryValue returns the first value of the parameter name in a raw query
-// string, or "". Names and values are decoded as DecodeForm decodes them;
-// only a pair named exactly name counts (not "name[x]"). For GET the
-// voice_url's own query comes first and Kazoo's parameters after it, so the
-// first value is the voice_url's.
-func queryValue(rawQuery, name string) string {
-	for rawQuery != "" {
-		var pair string
-		pair, rawQuery, _ = strings.Cut(rawQuery, "&")
-		k, v, _ := strings.Cut(pair, "=")
-		if wire.Unescape(k) == name {
-			return wire.Unescape(v)
-		}
-	}
-	return ""
 }
 
 // ParsePrefixes parses IP prefixes in CIDR notation ("10.0.0.0/8",

@@ -434,10 +434,7 @@ func (rt *Router) sign(step, callID string, expires time.Time, state State) stri
 // parameters (the voice_url's own query comes first, Kazoo's parameters
 // after it).
 func continuationOf(r *Request) string {
-	if r.BodyFormat == BodyQuery {
-		return r.Values.Get(ContinuationParam)
-	}
-	return r.URLQuery.Get(ContinuationParam)
+	return r.URLParam(ContinuationParam)
 }
 
 // verify checks a continuation for step and callID and returns its state.
