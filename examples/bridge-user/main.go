@@ -51,21 +51,11 @@ func newHandler(defaultUser string, timeout int64, log *slog.Logger) (http.Handl
 // pickUser returns the first valid user ID among the voice_url's user_id,
 // the configured default and the request's owner IDs.
 func pickUser(r *pivot.Request, defaultUser string) string {
-	candidates := append([]string{voiceURLParam(r, "user_id"), defaultUser}, r.UserIDs...)
+	candidates := append([]string{r.URLParam("user_id"), defaultUser}, r.UserIDs...)
 	for _, id := range candidates {
 		if kazooID.MatchString(id) {
 			return id
 		}
 	}
 	return ""
-}
-
-// voiceURLParam returns a query parameter of the voice_url itself. With GET,
-// Kazoo appends its parameters after the voice_url's own, so the first value
-// is the voice_url's; with POST, the URL query holds only the voice_url's.
-func voiceURLParam(r *pivot.Request, name string) string {
-	if r.BodyFormat == pivot.BodyQuery {
-		return r.Values.Get(name)
-	}
-	return r.URLQuery.Get(name)
 }

@@ -59,7 +59,7 @@ func newHandler(publicURL, defaultID string, log *slog.Logger) (http.Handler, er
 		if id == "" {
 			return callflow.TTS("Sorry, no presence ID is configured.").Then(callflow.Hangup()), nil
 		}
-		if s := callflow.ManualPresenceStatus(voiceURLParam(r, "status")); s.Valid() {
+		if s := callflow.ManualPresenceStatus(r.URLParam("status")); s.Valid() {
 			return setPresence(id, s), nil
 		}
 		return callflow.TTS("Press 1 for idle, 2 for ringing, 3 for busy.").Then(
@@ -70,7 +70,7 @@ func newHandler(publicURL, defaultID string, log *slog.Logger) (http.Handler, er
 	}, pivot.WithLogger(log), serve.URLBlacklist(publicURL)))
 
 	mux.Handle("/set", pivot.Handler(func(ctx context.Context, r *pivot.Request) (callflow.Builder, error) {
-		id := voiceURLParam(r, "id")
+		id := r.URLParam("id")
 		digit, _ := r.Digits.Collection("status")
 		status, ok := byDigit[digit]
 		if !presenceID.MatchString(id) || !ok {
@@ -93,20 +93,10 @@ func pickID(r *pivot.Request, defaultID string) string {
 	if r.FromRealm != "" {
 		own += "@" + r.FromRealm
 	}
-	for _, id := range []string{voiceURLParam(r, "id"), defaultID, own} {
+	for _, id := range []string{r.URLParam("id"), defaultID, own} {
 		if presenceID.MatchString(id) {
 			return id
 		}
 	}
 	return ""
-}
-
-// voiceURLParam returns a query parameter of the voice_url itself: with GET,
-// Kazoo appends its parameters after the voice_url's own, so the first value
-// is the voice_url's; with POST, the URL query holds only the voice_url's.
-func voiceURLParam(r *pivot.Request, name string) string {
-	if r.BodyFormat == pivot.BodyQuery {
-		return r.Values.Get(name)
-	}
-	return r.URLQuery.Get(name)
 }

@@ -354,8 +354,8 @@ func TestPivotWithoutReqFormatSendsTwiML(t *testing.T) {
 	golden(t, "twiml-naming", res)
 
 	firsts, _ := firstRec.all()
-	if r := firsts[0]; r.Format != wire.FormatTwiML || r.Method != http.MethodPost || r.BodyFormat != wire.BodyForm || r.URLQuery.Get("tenant") != "acme" {
-		t.Errorf("first request: %v %s %v query %v", r.Format, r.Method, r.BodyFormat, r.URLQuery)
+	if r := firsts[0]; r.Format != wire.FormatTwiML || r.Method != http.MethodPost || r.BodyFormat != wire.BodyForm || r.URLQuery().Get("tenant") != "acme" {
+		t.Errorf("first request: %v %s %v query %v", r.Format, r.Method, r.BodyFormat, r.URLQuery())
 	}
 	nexts, _ := nextRec.all()
 	r := nexts[0]

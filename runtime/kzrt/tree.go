@@ -408,9 +408,11 @@ func encodeValidate(e *Encoder, v *Validator, n *Node, t trail) {
 			cv.Push("children")
 		}
 		var buf [16]string // room for a menu's keys
-		keys := sortedKeys(buf[:0], n.Children)
+		var keys []string
 		if ce != nil {
 			keys = childKeys(buf[:0], n)
+		} else {
+			keys = sortedKeys(buf[:0], n.Children)
 		}
 		for _, k := range keys {
 			c, typed := n.Children[k]
@@ -585,6 +587,11 @@ func walkTree(n *Node, ptr string, fn func(string, *Node), t trail, errs *Errors
 // sortedKeys appends the keys of m to buf, sorted; with a buf of enough
 // capacity it does not allocate.
 func sortedKeys[V any](buf []string, m map[string]V) []string {
+	if len(m) == 1 { // most nodes: a lookup costs less than an iterator
+		if _, ok := m[DefaultChild]; ok {
+			return append(buf, DefaultChild)
+		}
+	}
 	for k := range m {
 		buf = append(buf, k)
 	}

@@ -112,7 +112,7 @@ func (b *Blacklist) CheckURL(rawURL string) error {
 		}
 		return fmt.Errorf("%w: scheme %q, only http and https are allowed", ErrInvalidClientURL, scheme)
 	}
-	if a, err := netip.ParseAddr(host); err == nil {
+	if a, err := parseAddr(host); err == nil {
 		for _, p := range b.nets {
 			if p.Contains(a) {
 				return fmt.Errorf("%w: host %s is on the client blacklist (%s)", ErrInvalidClientURL, host, p)
@@ -124,6 +124,20 @@ func (b *Blacklist) CheckURL(rawURL string) error {
 		return fmt.Errorf("%w: host %s is on the client blacklist", ErrInvalidClientURL, host)
 	}
 	return nil
+}
+
+// errNotAddr is parseAddr's answer for a host name.
+var errNotAddr = errors.New("not an IP address")
+
+// parseAddr is netip.ParseAddr for a host from splitURL, which answers a
+// host name without building netip's error: a host without ":" (so no IPv6
+// address) and with a byte other than a digit or "." is no IPv4 address
+// either.
+func parseAddr(host string) (netip.Addr, error) {
+	if !strings.Contains(host, ":") && strings.ContainsFunc(host, func(r rune) bool { return r != '.' && (r < '0' || r > '9') }) {
+		return netip.Addr{}, errNotAddr
+	}
+	return netip.ParseAddr(host)
 }
 
 // splitURL finds a URL's scheme and host the way Kazoo's urlsplit (a port

@@ -1,6 +1,7 @@
 package kzrt
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -65,6 +66,19 @@ func TestBlacklist(t *testing.T) {
 	for _, bad := range []string{"", "10.0.0.0/33", "a host", "user@host", "http://x"} {
 		if _, err := DefaultBlacklist().With(bad); err == nil {
 			t.Errorf("With(%q): no error", bad)
+		}
+	}
+}
+
+// TestParseAddrAsNetip: parseAddr's shortcut for host names gives
+// netip.ParseAddr's verdict and address for every host.
+func TestParseAddrAsNetip(t *testing.T) {
+	for _, host := range []string{"127.0.0.1", "0.0.0.0", "127.1", "1.2.3.4.5", "01.2.3.4", "::1", "fe80::1%eth0",
+		"::ffff:127.0.0.1", "localhost", "ivr.example.com", "a.b", "", ".", "0x7f.0.0.1", "1e3", "١٢٧.0.0.1", "127.0.0.1%x"} {
+		got, gotErr := parseAddr(host)
+		want, wantErr := netip.ParseAddr(host)
+		if (gotErr == nil) != (wantErr == nil) || got != want {
+			t.Errorf("parseAddr(%q) = %v, %v; netip.ParseAddr gives %v, %v", host, got, gotErr, want, wantErr)
 		}
 	}
 }

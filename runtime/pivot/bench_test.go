@@ -123,7 +123,7 @@ func BenchmarkBareHandler(b *testing.B) {
 // benchRouter is a two-step IVR like the ivr-menu example: the entry step
 // asks for a language, the "menu" step reads it and the signed state and
 // asks for a department.
-func benchRouter(b *testing.B) *pivot.Router {
+func benchRouter(b testing.TB) *pivot.Router {
 	rt, err := pivot.NewRouter("https://ivr.example.com/ivr", []pivot.Key{{ID: "k1", Secret: []byte("0123456789abcdef0123456789abcdef")}},
 		pivot.WithLogger(slog.New(slog.DiscardHandler)))
 	if err != nil {
@@ -159,7 +159,7 @@ func (rr routerRequest) send(h http.Handler, w http.ResponseWriter) {
 // routerRequests returns the requests of the entry step (GET, as a static
 // pivot node sends it) and of the follow-up (POST form with a
 // continuation, as the Router's pivot node makes Kazoo send it).
-func routerRequests(b *testing.B, rt *pivot.Router) (entry, followUp routerRequest) {
+func routerRequests(b testing.TB, rt *pivot.Router) (entry, followUp routerRequest) {
 	call := benchCall
 	call.VoiceURL = rt.URL("start")
 	call.Format = pivot.FormatKazoo
@@ -208,6 +208,33 @@ func BenchmarkRouterRound(b *testing.B) {
 				rr.send(rt, w)
 			}
 		})
+	}
+}
+
+// TestRouterRoundAllocations keeps the allocations of a Router round, the
+// requests of BenchmarkRouterRound, from growing back: each count is what
+// this package, gen/callflow's builders, runtime/wire and kzrt allocate for
+// the round (the request's body reader, two of them, included). Lower them
+// here when a change saves some.
+func TestRouterRoundAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	rt := benchRouter(t)
+	entry, followUp := routerRequests(t, rt)
+	w := &discard{h: http.Header{}}
+	for _, tc := range []struct {
+		name string
+		rr   routerRequest
+		max  float64
+	}{{"entry", entry, 33}, {"followup", followUp, 36}} {
+		got := testing.AllocsPerRun(100, func() {
+			clear(w.h)
+			tc.rr.send(rt, w)
+		})
+		if got > tc.max {
+			t.Errorf("%s: %v allocations per request, at most %v", tc.name, got, tc.max)
+		}
 	}
 }
 

@@ -418,14 +418,20 @@ func nodeOf(b callflow.Builder) (*callflow.Node, error) {
 
 // writeCallflow answers a callflow: status 200, Content-Type exactly
 // "application/json" (Kazoo compares it case-sensitively; a missing one is
-// read as text/xml).
+// read as text/xml), and a Content-Length, set here rather than left to
+// net/http, which only sets it for a short answer that no one flushed (the
+// step observer flushes before it runs).
 func writeCallflow(w http.ResponseWriter, body []byte) {
 	h := w.Header()
-	h["Content-Type"] = []string{ContentTypeJSON}
+	h["Content-Type"] = contentTypeJSON
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
 }
+
+// contentTypeJSON is the Content-Type header value of every answer, shared:
+// its length equals its capacity, so a handler that adds a value copies it.
+var contentTypeJSON = []string{ContentTypeJSON}
 
 // writeFallback answers the configured fallback.
 func (c *config) writeFallback(w http.ResponseWriter) {

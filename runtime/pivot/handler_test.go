@@ -492,3 +492,71 @@ func TestHandlerClipsLoggedValues(t *testing.T) {
 		t.Error("a value was cut inside a UTF-8 character")
 	}
 }
+
+// TestAnswersCarryContentLength: every answer, short or long, is sent with
+// a Content-Length and never chunked, through a real net/http server (which
+// buffers 2048 bytes before it sends a response chunked), with the step
+// observer's flush too.
+func TestAnswersCarryContentLength(t *testing.T) {
+	// chain answers tts nodes whose texts hold letters letters in all, at
+	// most 900 each (a tts text holds at most 1000).
+	chain := func(nodes, letters int) *callflow.Node {
+		var n *callflow.Node
+		for i := range nodes {
+			k := min(letters, 900)
+			letters -= k
+			tts := callflow.TTS(strings.Repeat("a", k) + "b")
+			if i > 0 {
+				tts.Then(n)
+			}
+			n = tts.Node()
+		}
+		return n
+	}
+	for _, size := range []int{100, 2047, 2048, 2049, 20000} {
+		nodes := size/500 + 1
+		empty, err := chain(nodes, 0).MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		answer := chain(nodes, size-len(empty))
+		want, _ := answer.MarshalJSON()
+		if len(want) != size {
+			t.Fatalf("built a %d-byte answer, want %d", len(want), size)
+		}
+		rt, err := pivot.NewRouter("https://ivr.example.com/ivr", []pivot.Key{key1},
+			pivot.WithStepObserver(func(context.Context, pivot.StepEvent) {}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt.Entry("start", func(context.Context, *pivot.Step) (callflow.Builder, error) { return answer, nil })
+		mux := http.NewServeMux()
+		mux.Handle("/ivr/", rt)
+		mux.Handle("/", pivot.Handler(func(context.Context, *pivot.Request) (callflow.Builder, error) {
+			return answer, nil
+		}))
+		srv := httptest.NewServer(mux)
+		for _, target := range []string{"GET /?Call-ID=c1", "HEAD /?Call-ID=c1", "GET /ivr/start?Call-ID=c1"} {
+			method, path, _ := strings.Cut(target, " ")
+			req, _ := http.NewRequest(method, srv.URL+path, nil)
+			resp, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := new(bytes.Buffer)
+			body.ReadFrom(resp.Body)
+			resp.Body.Close()
+			if resp.ContentLength != int64(size) || len(resp.TransferEncoding) > 0 {
+				t.Errorf("%s, %d-byte answer: Content-Length %d, Transfer-Encoding %q; want %d, none",
+					target, size, resp.ContentLength, resp.TransferEncoding, size)
+			}
+			if method == "GET" && !bytes.Equal(body.Bytes(), want) {
+				t.Errorf("%s, %d-byte answer: body differs: %.80s…", target, size, body)
+			}
+			if got := resp.Header["Content-Type"]; len(got) != 1 || got[0] != pivot.ContentTypeJSON {
+				t.Errorf("%s, %d-byte answer: Content-Type %q", target, size, got)
+			}
+		}
+		srv.Close()
+	}
+}

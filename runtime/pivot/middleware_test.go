@@ -83,8 +83,8 @@ func TestTokenAuth(t *testing.T) {
 					}
 					return
 				}
-				if seen.Get("token") != "" || seen.URLQuery.Get("token") != "" || seen.Values.Get("token") != "" {
-					t.Errorf("the token reached the handler: Raw %v URLQuery %v", seen.Raw, seen.URLQuery)
+				if seen.Get("token") != "" || seen.URLQuery().Get("token") != "" || seen.Values().Get("token") != "" {
+					t.Errorf("the token reached the handler: Raw %v URLQuery %v", seen.Raw, seen.URLQuery())
 				}
 				if seen.CallID != "call-1" {
 					t.Errorf("Call-ID %q", seen.CallID)
@@ -92,7 +92,7 @@ func TestTokenAuth(t *testing.T) {
 				if strings.Contains(tc.voiceURL, "tenant=a") {
 					got := seen.Get("tenant")
 					if method == "POST" {
-						got = seen.URLQuery.Get("tenant")
+						got = seen.URLQuery().Get("tenant")
 					}
 					if got != "a" {
 						t.Errorf("other voice_url parameters lost: tenant=%q", got)
@@ -144,7 +144,7 @@ func TestTokenAuthDecodesLikeTheParser(t *testing.T) {
 			if _, ok := seen.Lookup("token"); ok {
 				t.Errorf("the token reached Request.Raw: %v", seen.Raw)
 			}
-			for k := range seen.Values {
+			for k := range seen.Values() {
 				if strings.HasPrefix(k, "token") {
 					t.Errorf("the token reached Request.Values: %q", k)
 				}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"hash"
 	"log/slog"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -336,16 +335,10 @@ func (rt *Router) Next(r *Request, step string, state State) (*callflow.PivotBui
 	if !ok {
 		return nil, fmt.Errorf("pivot: Router.Next: %w: %q", ErrUnknownStep, step)
 	}
-	token := rt.sign(step, r.CallID, rt.cfg.now().Add(rt.cfg.ttl), state)
-	if len(token) > maxTokenLen {
+	voiceURL, tokenLen := rt.stepURL(step, r.CallID, rt.cfg.now().Add(rt.cfg.ttl), state)
+	if tokenLen > maxTokenLen {
 		return nil, fmt.Errorf("pivot: Router.Next to step %q: %w: continuation of %d bytes, at most %d",
-			step, ErrStateTooLarge, len(token), maxTokenLen)
-	}
-	var voiceURL string
-	if rt.query != "" {
-		voiceURL = rt.prefix + "/" + step + "?" + rt.query + "&" + ContinuationParam + "=" + token
-	} else {
-		voiceURL = rt.prefix + "/" + step + "?" + ContinuationParam + "=" + token
+			step, ErrStateTooLarge, tokenLen, maxTokenLen)
 	}
 	b := callflow.Pivot(voiceURL).
 		Method(rt.cfg.followMethod).
@@ -419,14 +412,47 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // continuationVersion is the first field of every continuation.
 const continuationVersion = "v1"
 
-// sign makes a continuation with the signing key.
-func (rt *Router) sign(step, callID string, expires time.Time, state State) string {
+// stepURL returns the URL of step (as URL does) carrying a continuation
+// for callID and state, signed with the signing key, and the length of the
+// continuation. The URL is written into one buffer of its final size.
+func (rt *Router) stepURL(step, callID string, expires time.Time, state State) (u string, tokenLen int) {
 	key := rt.keys[0]
-	exp := strconv.FormatInt(expires.Unix(), 10)
-	st := encodeState(state)
+	var scratch [512]byte
+	form := appendStateForm(scratch[:0], state)
+	var num [20]byte
+	exp := strconv.AppendInt(num[:0], expires.Unix(), 10)
+
+	var b strings.Builder
+	b.Grow(len(rt.prefix) + len(step) + len(rt.query) + len(ContinuationParam) + len(continuationVersion) + len(key.id) +
+		len(exp) + base64.RawURLEncoding.EncodedLen(len(form)) + macTextLen + 8)
+	b.WriteString(rt.prefix)
+	b.WriteByte('/')
+	b.WriteString(step)
+	b.WriteByte('?')
+	if rt.query != "" {
+		b.WriteString(rt.query)
+		b.WriteByte('&')
+	}
+	b.WriteString(ContinuationParam)
+	b.WriteByte('=')
+	tokenStart := b.Len()
+	b.WriteString(continuationVersion)
+	b.WriteByte('.')
+	b.WriteString(key.id)
+	b.WriteByte('.')
+	expStart := b.Len()
+	b.Write(exp)
+	b.WriteByte('.')
+	stStart := b.Len()
+	writeState(&b, form)
+	stEnd := b.Len()
+	// What is written so far stays as it is: later writes only append.
+	written := b.String()
 	var mac [macTextLen]byte
-	key.sumText(&mac, step, callID, exp, st)
-	return continuationVersion + "." + key.id + "." + exp + "." + st + "." + string(mac[:])
+	key.sumText(&mac, step, callID, written[expStart:stStart-1], written[stStart:stEnd])
+	b.WriteByte('.')
+	b.Write(mac[:])
+	return b.String(), b.Len() - tokenStart
 }
 
 // continuationOf returns the continuation of a parsed request: the first
@@ -434,10 +460,7 @@ func (rt *Router) sign(step, callID string, expires time.Time, state State) stri
 // parameters (the voice_url's own query comes first, Kazoo's parameters
 // after it).
 func continuationOf(r *Request) string {
-	if r.BodyFormat == BodyQuery {
-		return r.Values.Get(ContinuationParam)
-	}
-	return r.URLQuery.Get(ContinuationParam)
+	return r.URLParam(ContinuationParam)
 }
 
 // verify checks a continuation for step and callID and returns its state.
@@ -538,40 +561,64 @@ func appendField(in []byte, f string) []byte {
 	return append(binary.AppendUvarint(in, uint64(len(f))), f...)
 }
 
-// encodeState form-encodes s, keys sorted, then base64url-encodes it
-// (unpadded): the result is URL-safe and holds no ".".
-func encodeState(s State) string {
-	if len(s) == 0 {
-		return ""
+// The state in a continuation: form-encoded, keys sorted, then
+// base64url-encoded (unpadded), so that it is URL-safe and holds no ".".
+
+// appendStateForm appends s form-encoded, keys sorted, to dst.
+func appendStateForm(dst []byte, s State) []byte {
+	var room [8]string
+	keys := room[:0]
+	for k := range s {
+		keys = append(keys, k)
 	}
-	var b strings.Builder
-	for i, k := range slices.Sorted(maps.Keys(s)) {
+	slices.Sort(keys)
+	for i, k := range keys {
 		if i > 0 {
-			b.WriteByte('&')
+			dst = append(dst, '&')
 		}
-		b.WriteString(url.QueryEscape(k))
-		b.WriteByte('=')
-		b.WriteString(url.QueryEscape(s[k]))
+		dst = append(dst, url.QueryEscape(k)...)
+		dst = append(dst, '=')
+		dst = append(dst, url.QueryEscape(s[k])...)
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(b.String()))
+	return dst
 }
 
-// decodeState reverses encodeState.
+// writeState writes a state's form encoding base64url-encoded to b.
+func writeState(b *strings.Builder, form []byte) {
+	var scratch [684]byte // the encoding of appendStateForm's scratch
+	b.Write(base64.RawURLEncoding.AppendEncode(scratch[:0], form))
+}
+
+// decodeState reverses the encoding of the state: base64url, then the form
+// pairs by url.ParseQuery's rules (empty pairs skipped, ";" refused, the
+// first value of a key kept), without its map of lists.
 func decodeState(s string) (State, error) {
 	state := State{}
 	if s == "" {
 		return state, nil
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(s)
+	var scratch [512]byte
+	form, err := base64.RawURLEncoding.AppendDecode(scratch[:0], []byte(s))
 	if err != nil {
 		return nil, err
 	}
-	vals, err := url.ParseQuery(string(raw))
-	if err != nil {
-		return nil, err
-	}
-	for k, v := range vals {
-		state[k] = v[0]
+	for pair := range strings.SplitSeq(string(form), "&") {
+		if pair == "" {
+			continue
+		}
+		if strings.Contains(pair, ";") {
+			return nil, errors.New("invalid semicolon separator in query")
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		if k, err = url.QueryUnescape(k); err != nil {
+			return nil, err
+		}
+		if v, err = url.QueryUnescape(v); err != nil {
+			return nil, err
+		}
+		if _, dup := state[k]; !dup {
+			state[k] = v
+		}
 	}
 	return state, nil
 }

@@ -24,24 +24,41 @@ import (
 // JSON) and the body format found. Only a body sent as JSON can fail, with
 // a *BodyError naming the byte offset and the field.
 func DecodeBody(contentType string, body []byte) (Params, url.Values, BodyFormat, error) {
+	var values *valuesBuilder
+	form := func(s string) Params {
+		v := newValues(pairsHint(s))
+		values = &v
+		return decodeForm(s, values)
+	}
+	p, _, format, err := decodeBody(contentType, body, form)
+	if values != nil {
+		return p, values.m, format, err
+	}
+	return p, nil, format, err
+}
+
+// decodeBody is DecodeBody with the form decoding left to decodeForm: it
+// returns the parameters, the form body as a string ("" for JSON) and the
+// body format found.
+func decodeBody(contentType string, body []byte, decodeForm func(string) Params) (Params, string, BodyFormat, error) {
 	switch mediaType := mediaTypeOf(contentType); {
 	case mediaType == ContentTypeForm:
-		p, values := DecodeForm(string(body))
-		return p, values, BodyForm, nil
+		s := string(body)
+		return decodeForm(s), s, BodyForm, nil
 	case mediaType == ContentTypeJSON || strings.HasSuffix(mediaType, "+json"):
 		if len(bytes.TrimSpace(body)) == 0 {
-			return nil, nil, BodyJSON, nil // lenient: an empty body has no parameters
+			return nil, "", BodyJSON, nil // lenient: an empty body has no parameters
 		}
 		p, err := DecodeJSON(body)
-		return p, nil, BodyJSON, err
+		return p, "", BodyJSON, err
 	}
 	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '{' {
 		if p, err := DecodeJSON(body); err == nil {
-			return p, nil, BodyJSON, nil
+			return p, "", BodyJSON, nil
 		}
 	}
-	p, values := DecodeForm(string(body))
-	return p, values, BodyForm, nil
+	s := string(body)
+	return decodeForm(s), s, BodyForm, nil
 }
 
 // mediaTypeOf returns the media type of a Content-Type header, lower-case

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -81,6 +82,19 @@ func FuzzParseRequestDifferential(f *testing.F) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("requests differ:\n got %#v\nwant %#v", got, want)
+		}
+		var wantValues, wantURLQuery url.Values
+		if want.BodyFormat != BodyJSON {
+			_, wantValues = refDecodeForm(want.form)
+		}
+		if want.urlQuery != "" {
+			_, wantURLQuery = refDecodeForm(want.urlQuery)
+		}
+		if got := got.Values(); !reflect.DeepEqual(got, wantValues) {
+			t.Fatalf("Values differ:\n got %#v\nwant %#v", got, wantValues)
+		}
+		if got := got.URLQuery(); !reflect.DeepEqual(got, wantURLQuery) {
+			t.Fatalf("URLQuery differs:\n got %#v\nwant %#v", got, wantURLQuery)
 		}
 	})
 }

@@ -113,76 +113,92 @@ func EscapeValue(s string) string {
 //     pair wins and the parameter keeps its first position. With GET this
 //     lets Kazoo's parameters, which follow the voice_url's own, win.
 func DecodeForm(s string) (Params, url.Values) {
-	n := min(strings.Count(s, "&")+1, 64) // preallocation only; bounded against hostile input
-	root := formObject{members: make(Params, 0, n)}
-	values := newValues(n)
+	values := newValues(pairsHint(s))
+	return decodeForm(s, &values), values.m
+}
+
+// pairsHint is the number of pairs to preallocate room for when decoding
+// s: bounded, since s comes from the client.
+func pairsHint(s string) int { return min(strings.Count(s, "&")+1, 64) }
+
+// decodeForm is DecodeForm, adding the pairs as sent to values unless it is
+// nil: ParseRequest builds only the tree, and Request.Values the pairs when
+// asked.
+func decodeForm(s string, values *valuesBuilder) Params {
+	root := formObject{members: make(Params, 0, pairsHint(s))}
 	var buf [8]string // room for the segments of a bracketed key
 	for key, val := range formPairs(s) {
 		if strings.IndexByte(key, '[') < 0 {
 			i, added := root.find(key)
 			root.set(i, String(val))
-			if added { // so no pair had this key: values need no lookup
+			switch {
+			case values == nil:
+			case added: // so no pair had this key: values need no lookup
 				values.addNew(key, val)
-			} else {
+			default:
 				values.add(key, val)
 			}
 			continue
 		}
-		values.add(key, val)
+		if values != nil {
+			values.add(key, val)
+		}
 		path, isList := splitKey(buf[:0], key)
 		root.insert(path, isList, val)
 	}
-	return root.finish(), values.m
+	return root.finish()
 }
 
 // decodeValues decodes a query string into its pairs only, by DecodeForm's
 // rules: the second result of DecodeForm, without building the tree.
 func decodeValues(s string) url.Values {
-	values := newValues(min(strings.Count(s, "&")+1, 64))
+	values := newValues(pairsHint(s))
 	for key, val := range formPairs(s) {
 		values.add(key, val)
 	}
 	return values.m
 }
 
+// FormValue returns the first value of the parameter name in a query string
+// or form body, or "" when there is none. Names and values are decoded as
+// DecodeForm decodes them, and only a pair whose whole decoded name is name
+// counts (not "name[x]"). It builds nothing: a value is decoded only when
+// its name matches.
+func FormValue(s, name string) string {
+	for i := 0; i < len(s); {
+		var p rawPair
+		p, i = pairAt(s, i)
+		key := p.key
+		if p.escKey {
+			key = unescape(key)
+		}
+		if key != "" && key == name {
+			if p.escVal {
+				return unescape(p.val)
+			}
+			return p.val
+		}
+	}
+	return ""
+}
+
 // formPairs yields the pairs of a query string or form body, decoded, in
 // order: pairs are separated by "&" and split at their first "="; empty
-// pairs and pairs with an empty key are skipped. One scan per pair finds
-// its end, its "=" and whether key or value need Unescape.
+// pairs and pairs with an empty key are skipped.
 func formPairs(s string) iter.Seq2[string, string] {
 	return func(yield func(key, val string) bool) {
 		for i := 0; i < len(s); {
-			start, eq, escKey, escVal := i, -1, false, false
-		scan:
-			for ; i < len(s); i++ {
-				switch s[i] {
-				case '&':
-					break scan
-				case '=':
-					if eq < 0 {
-						eq = i
-					}
-				case '+', '%':
-					if eq < 0 {
-						escKey = true
-					} else {
-						escVal = true
-					}
-				}
-			}
-			pair := s[start:i]
-			i++ // past the "&"
-			key, val := pair, ""
-			if eq >= 0 {
-				key, val = pair[:eq-start], pair[eq-start+1:]
-			}
-			if escKey {
+			var p rawPair
+			p, i = pairAt(s, i)
+			key := p.key
+			if p.escKey {
 				key = unescape(key)
 			}
 			if key == "" {
 				continue
 			}
-			if escVal {
+			val := p.val
+			if p.escVal {
 				val = unescape(val)
 			}
 			if !yield(key, val) {
@@ -190,6 +206,43 @@ func formPairs(s string) iter.Seq2[string, string] {
 			}
 		}
 	}
+}
+
+// rawPair is one pair of a query string or form body as sent, and whether
+// its key and value hold "+" or "%", so need Unescape.
+type rawPair struct {
+	key, val       string
+	escKey, escVal bool
+}
+
+// pairAt reads the pair that starts at s[i] and returns it with the index
+// where the next one starts: the pair ends at the next "&" (or the end)
+// and splits at its first "=" (a pair without one has the value ""). One
+// scan finds its end, its "=" and whether key or value need Unescape.
+func pairAt(s string, i int) (p rawPair, next int) {
+	start, eq := i, -1
+scan:
+	for ; i < len(s); i++ {
+		switch s[i] {
+		case '&':
+			break scan
+		case '=':
+			if eq < 0 {
+				eq = i
+			}
+		case '+', '%':
+			if eq < 0 {
+				p.escKey = true
+			} else {
+				p.escVal = true
+			}
+		}
+	}
+	p.key = s[start:i]
+	if eq >= 0 {
+		p.key, p.val = s[start:eq], s[eq+1:i]
+	}
+	return p, i + 1 // past the "&"
 }
 
 // valuesBuilder builds url.Values, the first value of every key in one

@@ -152,3 +152,65 @@ func TestFormRoundTripEveryByte(t *testing.T) {
 		t.Errorf("round trip changed the parameters:\n got %s\nwant %s", EncodeJSON(got), EncodeJSON(p))
 	}
 }
+
+// TestFormValue: the first value of a name, both decoded as DecodeForm
+// decodes them, agrees with DecodeForm's pairs, for every pair of every
+// query of TestDecodeForm's kind.
+func TestFormValue(t *testing.T) {
+	for _, tc := range []struct{ in, name, want string }{
+		{"a=1&b=2&a=3", "a", "1"},
+		{"%61=x+y%2b&a=2", "a", "x y+"},
+		{"a+b=1", "a b", "1"},
+		{"a[x]=1&a=2", "a", "2"},
+		{"a[x]=1", "a", ""},
+		{"&&b&=skipped&", "b", ""},
+		{"=skipped&c=%zz", "c", "%zz"},
+		{"kzc=v1.k.1.st.mac&kzc=later", "kzc", "v1.k.1.st.mac"},
+		{"", "a", ""},
+	} {
+		if got := FormValue(tc.in, tc.name); got != tc.want {
+			t.Errorf("FormValue(%q, %q) = %q, want %q", tc.in, tc.name, got, tc.want)
+		}
+		_, values := DecodeForm(tc.in)
+		for name, vs := range values {
+			if got := FormValue(tc.in, name); got != vs[0] {
+				t.Errorf("FormValue(%q, %q) = %q, DecodeForm's first value %q", tc.in, name, got, vs[0])
+			}
+		}
+	}
+}
+
+// TestRequestValuesOnDemand: Values and URLQuery decode the pairs as sent
+// on each call, into a map the caller may change.
+func TestRequestValuesOnDemand(t *testing.T) {
+	for _, tc := range []struct {
+		method, target, contentType, body string
+		values, urlQuery                  url.Values
+	}{
+		{"GET", "/p?a=1&Digits%5Bx%5D=2&a=3", "", "", url.Values{"a": {"1", "3"}, "Digits[x]": {"2"}}, nil},
+		{"GET", "/p", "", "", url.Values{}, nil},
+		{"POST", "/p?t=x+y", ContentTypeForm, "a=1&User-ID[]=u", url.Values{"a": {"1"}, "User-ID[]": {"u"}}, url.Values{"t": {"x y"}}},
+		{"POST", "/p", "", "a=1", url.Values{"a": {"1"}}, nil},
+		{"POST", "/p?t=1", ContentTypeJSON, `{"a":"1"}`, nil, url.Values{"t": {"1"}}},
+	} {
+		r, err := ParseRequest(newServerRequest(tc.method, tc.target, tc.contentType, tc.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Values(); !reflect.DeepEqual(got, tc.values) {
+			t.Errorf("%s %s: Values() = %#v, want %#v", tc.method, tc.target, got, tc.values)
+		}
+		if got := r.URLQuery(); !reflect.DeepEqual(got, tc.urlQuery) {
+			t.Errorf("%s %s: URLQuery() = %#v, want %#v", tc.method, tc.target, got, tc.urlQuery)
+		}
+		if v := r.Values(); v != nil {
+			v.Set("a", "changed")
+			if got := r.Values().Get("a"); got == "changed" {
+				t.Errorf("%s %s: a change to one Values() map shows in the next", tc.method, tc.target)
+			}
+		}
+	}
+	if got := (&Request{BodyFormat: BodyForm}).Values(); len(got) != 0 {
+		t.Errorf("Values() of a Request ParseRequest did not read = %v", got)
+	}
+}

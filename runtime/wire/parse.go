@@ -40,16 +40,15 @@ func ParseRequest(r *http.Request) (*Request, error) {
 	switch method {
 	case http.MethodGet, http.MethodHead:
 		req.BodyFormat = BodyQuery
-		req.Raw, req.Values = DecodeForm(rawQuery)
+		req.form = rawQuery
+		req.Raw = decodeForm(rawQuery, nil)
 	case http.MethodPost:
-		if rawQuery != "" {
-			req.URLQuery = decodeValues(rawQuery)
-		}
+		req.urlQuery = rawQuery
 		body, err := readBody(r.Body, r.ContentLength)
 		if err != nil {
 			return nil, fmt.Errorf("pivot: reading POST body: %w", err)
 		}
-		req.Raw, req.Values, req.BodyFormat, err = DecodeBody(r.Header.Get("Content-Type"), body)
+		req.Raw, req.form, req.BodyFormat, err = decodeBody(r.Header.Get("Content-Type"), body, parseForm)
 		if err != nil {
 			return nil, fmt.Errorf("pivot: %w", err)
 		}
@@ -61,6 +60,10 @@ func ParseRequest(r *http.Request) (*Request, error) {
 	req.fill()
 	return req, nil
 }
+
+// parseForm decodes a form body into its parameters only: Request.Values
+// decodes the pairs as sent when asked.
+func parseForm(s string) Params { return decodeForm(s, nil) }
 
 // readBody reads the whole body; a nil body is empty. It sizes its buffer
 // from the Content-Length, which it trusts up to maxBodyPrealloc only: the

@@ -61,18 +61,21 @@ func refParseRequest(r *http.Request) (*Request, error) {
 	switch method {
 	case http.MethodGet, http.MethodHead:
 		req.BodyFormat = BodyQuery
-		req.Raw, req.Values = refDecodeForm(rawQuery)
+		req.Raw, _ = refDecodeForm(rawQuery)
+		req.form = rawQuery
 	case http.MethodPost:
-		if rawQuery != "" {
-			_, req.URLQuery = refDecodeForm(rawQuery)
-		}
+		req.urlQuery = rawQuery
 		body, err := refReadBody(r.Body)
 		if err != nil {
 			return nil, fmt.Errorf("pivot: reading POST body: %w", err)
 		}
-		req.Raw, req.Values, req.BodyFormat, err = refDecodeBody(r.Header.Get("Content-Type"), body)
+		var values url.Values
+		req.Raw, values, req.BodyFormat, err = refDecodeBody(r.Header.Get("Content-Type"), body)
 		if err != nil {
 			return nil, fmt.Errorf("pivot: %w", err)
+		}
+		if values != nil {
+			req.form = string(body)
 		}
 	default:
 		return nil, fmt.Errorf("pivot: method %q: %w", r.Method, ErrUnsupportedMethod)

@@ -118,13 +118,35 @@ type Request struct {
 	// the decoded JSON object, or the query/form pairs with bracketed keys
 	// nested back into objects and lists.
 	Raw Params
-	// Values holds the query or form pairs as sent, keys with their brackets
-	// ("Digits[default]", "User-ID[]"); nil for a JSON body.
-	Values url.Values
-	// URLQuery holds, for POST, the request URL's own query parameters (a
-	// voice_url's query string). For GET they are part of Raw and Values,
-	// since Kazoo appends its parameters to that same query.
-	URLQuery url.Values
+
+	// form is the query string (GET) or form body (POST) the parameters
+	// were read from, "" for a JSON body; urlQuery is a POST's URL query.
+	// Values and URLQuery decode them on demand, so that a request whose
+	// handler reads neither builds no url.Values.
+	form, urlQuery string
+}
+
+// Values returns the query or form pairs as sent, keys with their brackets
+// ("Digits[default]", "User-ID[]"), decoded by DecodeForm's rules; nil for
+// a JSON body or a Request whose BodyFormat is unset. Each call decodes
+// them anew into a map of the caller's own.
+func (r *Request) Values() url.Values {
+	if r.BodyFormat != BodyQuery && r.BodyFormat != BodyForm {
+		return nil
+	}
+	return decodeValues(r.form)
+}
+
+// URLQuery returns, for POST, the request URL's own query parameters (a
+// voice_url's query string), decoded by DecodeForm's rules; nil when the
+// URL has no query. For GET they are part of Raw and Values, since Kazoo
+// appends its parameters to that same query, and URLQuery returns nil.
+// Each call decodes them anew into a map of the caller's own.
+func (r *Request) URLQuery() url.Values {
+	if r.urlQuery == "" {
+		return nil
+	}
+	return decodeValues(r.urlQuery)
 }
 
 // RequestVars are the variables Kazoo merges into every Pivot request, GET or
@@ -157,9 +179,9 @@ func (r *Request) Lookup(name string) (Value, bool) { return r.Raw.Lookup(name) 
 // come first. It returns "" when there is no such parameter.
 func (r *Request) URLParam(name string) string {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
-		return r.Values.Get(name)
+		return FormValue(r.form, name)
 	}
-	return r.URLQuery.Get(name)
+	return FormValue(r.urlQuery, name)
 }
 
 // Digits holds the Digits parameter: either a plain string (the TwiML

@@ -29,7 +29,7 @@ func newServerRequest(method, target, contentType, body string) *http.Request {
 // the typed fields only.
 func typed(r *Request) Request {
 	c := *r
-	c.Raw, c.Values, c.URLQuery = nil, nil, nil
+	c.Raw, c.form, c.urlQuery = nil, "", ""
 	return c
 }
 
@@ -251,7 +251,7 @@ func TestParseRequestRawAccess(t *testing.T) {
 			t.Errorf("Get(%q) = %q, want %q", name, got, want)
 		}
 	}
-	if got := r.Values["User-ID[]"]; !reflect.DeepEqual(got, []string{"u1", "u2"}) {
+	if got := r.Values()["User-ID[]"]; !reflect.DeepEqual(got, []string{"u1", "u2"}) {
 		t.Errorf(`Values["User-ID[]"] = %q`, got)
 	}
 	if v, ok := r.Lookup("Custom-SIP-Headers"); !ok || v.Kind() != KindObject {
@@ -294,11 +294,11 @@ func TestParseRequestPOSTKeepsURLQuery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := r.URLQuery.Get("tenant"); got != "acme" {
+	if got := r.URLQuery().Get("tenant"); got != "acme" {
 		t.Errorf("URLQuery tenant = %q", got)
 	}
-	if r.Values != nil {
-		t.Errorf("Values = %v, want nil for JSON", r.Values)
+	if v := r.Values(); v != nil {
+		t.Errorf("Values = %v, want nil for JSON", v)
 	}
 	if got := r.Get("Extra[a][0]"); got != "1" {
 		t.Errorf("Get(Extra[a][0]) = %q", got)

@@ -125,7 +125,7 @@ func TestRoundTrip(t *testing.T) {
 				}
 				tenant := r.Get("tenant")
 				if c.method == "POST" {
-					tenant = r.URLQuery.Get("tenant")
+					tenant = r.URLQuery().Get("tenant")
 				}
 				if tenant != "acme" {
 					t.Errorf("voice_url's own parameter lost: %q", tenant)
