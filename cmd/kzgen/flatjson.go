@@ -3,15 +3,12 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/kzgen/kzgen/generator/load"
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
@@ -28,10 +25,11 @@ const maxNesting = kzrt.MaxDepth
 // columns of indentation nothing is readable anyway.
 const maxIndentLevel = 32
 
-// flatJSON is one JSON text as fmt and graph read it: Kazoo's reading
-// (the first copy of a duplicate key counts), number literals as
-// written, and every value in document order in one flat list, so that a
-// large input costs a few words per value.
+// flatJSON is one JSON text as fmt and graph read it, by kzrt's
+// Decoder: Kazoo's reading (the first copy of a duplicate key counts; the
+// later copies are left out), number literals as written, and every value
+// in document order in one flat list, so that a large input costs a few
+// words per value.
 type flatJSON struct {
 	vals []flatValue
 	// duplicates are the JSON pointers of the first maxWarnings keys
@@ -46,173 +44,98 @@ type flatJSON struct {
 // key, value…
 type flatValue struct {
 	// kind is '{' or '[' for a container, '"' for a string, 'k' for a
-	// member's key, 'd' for the key of a member that repeats an earlier
-	// key of its object, '0' for a number, true, false or null.
+	// member's key, '0' for a number, true, false or null.
 	kind byte
 	// text is a string's or a key's decoded text, or a literal as written.
 	text string
-	// end is, for a container, the index just past its last value.
-	end int
+	// end is, for a container, the index just past its last value (an
+	// input of maxInputBytes holds fewer values than int32 counts).
+	end int32
 }
 
 // errTooDeep is the message for JSON nested deeper than maxNesting.
 var errTooDeep = fmt.Errorf("nested more than %d arrays and objects deep (kzrt.MaxDepth; kzgen validate has the same bound)", maxNesting)
 
-// pathStep is one step of a JSON pointer while reading: an object's key
-// or an array's index.
-type pathStep struct {
-	key   string
-	index int // -1 for a key
-}
-
-// flatReader reads a flatJSON from encoding/json's token stream.
-type flatReader struct {
-	data []byte
-	dec  *json.Decoder
-	text *flatJSON
-	path []pathStep
-}
-
 // readFlatJSON reads exactly one JSON value. Malformed JSON is a
-// *load.DecodeError, with its line and column; nesting deeper than
-// maxNesting a *kzrt.DecodeError naming the pointer of the first value too
-// deep. The cost is linear in the size of data.
+// *kzrt.DecodeError saying "invalid JSON at line L, column C: …"; nesting
+// deeper than maxNesting is one naming the JSON pointer, line and column
+// of the first value too deep. The cost is linear in the size of data.
 func readFlatJSON(data []byte) (*flatJSON, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	r := flatReader{data: data, dec: dec, text: &flatJSON{}}
-	if err := r.value(0); err != nil {
+	text := &flatJSON{}
+	opts := kzrt.DecodeOptions{OnDuplicate: func(dup kzrt.Duplicate) {
+		if len(text.duplicates) < maxWarnings {
+			text.duplicates = append(text.duplicates, dup.Pointer)
+		} else {
+			text.moreDuplicates++
+		}
+	}}
+	err := kzrt.UnmarshalWith(data, opts, func(d *kzrt.Decoder) { text.read(d, data, 0) })
+	if se := (*kzrt.SyntaxError)(nil); errors.As(err, &se) {
+		line, column := position(data, se.Offset)
+		return nil, &kzrt.DecodeError{Code: kzrt.CodeJSON, Err: fmt.Errorf("invalid JSON at line %d, column %d: %s", line, column, se.Msg)}
+	}
+	if err != nil {
 		return nil, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, r.syntaxError()
-	}
-	return r.text, nil
+	return text, nil
 }
 
-// syntaxError locates the syntax error encoding/json met, by line and
-// column, as generator/load reports one.
-func (r *flatReader) syntaxError() error {
-	_, err := load.Decode(r.data)
-	if err == nil { // encoding/json's decoder and load.Decode agree on what is JSON
-		err = errors.New("invalid JSON")
-	}
-	return err
-}
-
-// line and column locate the token just read (1-based; columns count
-// bytes).
-func (r *flatReader) line() int {
-	return bytes.Count(r.data[:r.dec.InputOffset()], []byte("\n")) + 1
-}
-
-func (r *flatReader) column() int {
-	before := r.data[:r.dec.InputOffset()]
-	return len(before) - bytes.LastIndexByte(before, '\n') - 1
-}
-
-// pointer renders the JSON pointer of the value being read.
-func (r *flatReader) pointer() string {
-	var b strings.Builder
-	for _, s := range r.path {
-		b.WriteByte('/')
-		if s.index >= 0 {
-			b.WriteString(strconv.Itoa(s.index))
-		} else {
-			b.WriteString(kzrt.EscapeToken(s.key))
-		}
-	}
-	return b.String()
-}
-
-// value reads the next value; depth is the number of containers around
-// it.
-func (r *flatReader) value(depth int) error {
-	tok, err := r.dec.Token()
-	if err != nil {
-		return r.syntaxError()
-	}
-	t := r.text
-	switch tok := tok.(type) {
-	case json.Delim:
+// read appends the next value d reads from data; depth is the number of
+// containers around it. A problem stops d, which read then leaves.
+func (t *flatJSON) read(d *kzrt.Decoder, data []byte, depth int) {
+	switch kind := d.Kind(); kind {
+	case '{', '[':
 		if depth >= maxNesting {
-			return &kzrt.DecodeError{Pointer: r.pointer(), Err: fmt.Errorf("line %d, column %d: %w", r.line(), r.column(), errTooDeep)}
+			line, column := position(data, d.Offset())
+			d.Fail(fmt.Sprintf("line %d, column %d: %v", line, column, errTooDeep))
+			return
 		}
 		at := len(t.vals)
-		t.vals = append(t.vals, flatValue{kind: byte(tok)})
-		if tok == '{' {
-			err = r.members(depth + 1)
+		t.add(kind, "")
+		if kind == '{' {
+			for d.OpenObject(); d.NextMember(); {
+				t.add('k', string(d.Key()))
+				t.read(d, data, depth+1)
+			}
 		} else {
-			err = r.items(depth + 1)
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := r.dec.Token(); err != nil { // the closing delimiter
-			return r.syntaxError()
-		}
-		t.vals[at].end = len(t.vals)
-	case string:
-		t.vals = append(t.vals, flatValue{kind: '"', text: tok})
-	case json.Number:
-		t.vals = append(t.vals, flatValue{kind: '0', text: string(tok)})
-	case bool:
-		t.vals = append(t.vals, flatValue{kind: '0', text: strconv.FormatBool(tok)})
-	case nil:
-		t.vals = append(t.vals, flatValue{kind: '0', text: "null"})
-	}
-	return nil
-}
-
-// members reads an object's members; depth counts the object.
-func (r *flatReader) members(depth int) error {
-	t := r.text
-	var seen map[string]bool
-	for r.dec.More() {
-		tok, err := r.dec.Token()
-		if err != nil {
-			return r.syntaxError()
-		}
-		key, _ := tok.(string)
-		if seen == nil {
-			seen = map[string]bool{}
-		}
-		r.path = append(r.path, pathStep{key: key, index: -1})
-		kind := byte('k')
-		if seen[key] {
-			kind = 'd'
-			if len(t.duplicates) < maxWarnings {
-				t.duplicates = append(t.duplicates, r.pointer())
-			} else {
-				t.moreDuplicates++
+			for d.OpenArray(); d.NextElem(); {
+				t.read(d, data, depth+1)
 			}
 		}
-		seen[key] = true
-		t.vals = append(t.vals, flatValue{kind: kind, text: key})
-		if err := r.value(depth); err != nil {
-			return err
-		}
-		r.path = r.path[:len(r.path)-1]
+		t.vals[at].end = int32(len(t.vals))
+	case '"':
+		t.add('"', d.String())
+	case '0':
+		t.add('0', d.Number())
+	case 't', 'f':
+		t.add('0', strconv.FormatBool(d.Bool()))
+	default: // null, or the malformed JSON that d reports
+		d.Skip()
+		t.add('0', "null")
 	}
-	return nil
 }
 
-// items reads an array's items; depth counts the array.
-func (r *flatReader) items(depth int) error {
-	for i := 0; r.dec.More(); i++ {
-		r.path = append(r.path, pathStep{index: i})
-		if err := r.value(depth); err != nil {
-			return err
-		}
-		r.path = r.path[:len(r.path)-1]
+// add appends a value. The list doubles when full, rather than growing by
+// the quarter append grows large slices by: a large input has millions of
+// values, each copy of them costs.
+func (t *flatJSON) add(kind byte, text string) {
+	if len(t.vals) == cap(t.vals) {
+		t.vals = slices.Grow(t.vals, max(len(t.vals), 64))
 	}
-	return nil
+	t.vals = append(t.vals, flatValue{kind: kind, text: text})
+}
+
+// position gives the line and column (1-based; columns count bytes) of
+// the byte at offset in data.
+func position(data []byte, offset int) (line, column int) {
+	before := data[:min(offset, len(data))]
+	return bytes.Count(before, []byte("\n")) + 1, len(before) - bytes.LastIndexByte(before, '\n')
 }
 
 // next returns the index just past the value at i.
 func (t *flatJSON) next(i int) int {
 	if k := t.vals[i].kind; k == '{' || k == '[' {
-		return t.vals[i].end
+		return int(t.vals[i].end)
 	}
 	return i + 1
 }
@@ -220,8 +143,8 @@ func (t *flatJSON) next(i int) int {
 // member returns the index of the value of the first member key of the
 // object at i, or -1.
 func (t *flatJSON) member(i int, key string) int {
-	for k := i + 1; k < t.vals[i].end; k = t.next(k + 1) {
-		if t.vals[k].kind == 'k' && t.vals[k].text == key {
+	for k := i + 1; k < int(t.vals[i].end); k = t.next(k + 1) {
+		if t.vals[k].text == key {
 			return k + 1
 		}
 	}
@@ -277,7 +200,7 @@ func (w *flatWriter) write(i, level int, r role) {
 	case '[':
 		w.w.WriteByte('[')
 		n := 0
-		for k := i + 1; k < v.end; k = w.text.next(k) {
+		for k := i + 1; k < int(v.end); k = w.text.next(k) {
 			w.element(n, level)
 			w.write(k, level+1, rolePlain)
 			n++
@@ -339,14 +262,11 @@ func (w *flatWriter) string(s string) {
 }
 
 // keys lists the indexes of the keys of the object at i in the order they
-// are written: a node's own keys first when isNode, then sorted; the
-// repeated copies of a key are left out.
+// are written: a node's own keys first when isNode, then sorted.
 func (t *flatJSON) keys(i int, isNode bool) []int {
 	var keys []int
-	for k := i + 1; k < t.vals[i].end; k = t.next(k + 1) {
-		if t.vals[k].kind == 'k' {
-			keys = append(keys, k)
-		}
+	for k := i + 1; k < int(t.vals[i].end); k = t.next(k + 1) {
+		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b int) int {
 		ka, kb := t.vals[a].text, t.vals[b].text

@@ -3,16 +3,13 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"slices"
 	"strings"
 
-	"github.com/kzgen/kzgen/generator/load"
 	"github.com/kzgen/kzgen/generator/model"
 	"github.com/kzgen/kzgen/runtime/kzrt"
 	"github.com/kzgen/kzgen/schemas"
@@ -68,17 +65,13 @@ type callflowText struct {
 
 // readCallflow reads callflow JSON. Kazoo reads the first copy of a key
 // written twice, and so does readCallflow: the later copies are left out
-// of the tree and listed in text.duplicates. Problems that make the JSON
-// no callflow tree (malformed, nested deeper than maxNesting, a node or
-// its children not an object…) come back as problems with their JSON
-// pointer.
+// of the text and the tree and listed in text.duplicates. Problems that
+// make the JSON no callflow tree (malformed, nested deeper than
+// maxNesting, a node or its children not an object…) come back as
+// problems with their JSON pointer.
 func readCallflow(data []byte) (*callflowText, kzrt.Errors) {
 	text, err := readFlatJSON(data)
 	if err != nil {
-		var de *load.DecodeError
-		if errors.As(err, &de) {
-			return nil, kzrt.Errors{{Code: kzrt.CodeJSON, Message: fmt.Sprintf("invalid JSON at line %d, column %d: %v", de.Line, de.Column, de.Err)}}
-		}
 		es := kzrt.AsErrors(err)
 		for i := range es {
 			es[i].Code = kzrt.CodeJSON
@@ -86,25 +79,37 @@ func readCallflow(data []byte) (*callflowText, kzrt.Errors) {
 		return nil, es
 	}
 	cf := &callflowText{text: text}
-	root := 0
-	if text.vals[0].kind == '{' && text.member(0, "module") < 0 {
-		if flow := text.member(0, "flow"); flow >= 0 {
-			cf.document, cf.pointer, root = true, "/flow", flow
-		}
+	if text.vals[0].kind == '{' && text.member(0, "module") < 0 && text.member(0, "flow") >= 0 {
+		cf.document, cf.pointer = true, "/flow"
 	}
-	// The tree is read from the node's canonical compact JSON, which
-	// holds the first copy of every key only.
-	var compact bytes.Buffer
-	w := flatWriter{w: bufio.NewWriter(&compact), text: text}
-	w.write(root, 0, roleNode)
-	w.w.Flush()
-	cf.tree, err = kzrt.NewModules().ParseNode(compact.Bytes())
+	// The tree is read by kzrt's rules from the input itself, well formed
+	// and within maxNesting as readFlatJSON found it. Its nodes' data is
+	// kept as JSON (RawData), which keeps the later copies of a key:
+	// those inputs are read from their canonical compact JSON instead,
+	// which holds the first copy of every key only.
+	if len(text.duplicates) > 0 {
+		var compact bytes.Buffer
+		w := flatWriter{w: bufio.NewWriter(&compact), text: text}
+		w.write(0, 0, rolePlain)
+		w.w.Flush()
+		data = compact.Bytes()
+	}
+	modules := kzrt.NewModules()
+	if cf.document {
+		err = modules.Unmarshal(data, func(d *kzrt.Decoder) {
+			for d.OpenObject(); d.NextMember(); {
+				if string(d.Key()) == "flow" {
+					cf.tree = d.Node()
+				} else {
+					d.Skip()
+				}
+			}
+		})
+	} else {
+		cf.tree, err = modules.ParseNode(data)
+	}
 	if err != nil {
-		es := kzrt.AsErrors(err)
-		for i := range es {
-			es[i].Pointer = cf.pointer + es[i].Pointer
-		}
-		return nil, es
+		return nil, kzrt.AsErrors(err)
 	}
 	return cf, nil
 }
@@ -147,26 +152,44 @@ func (cf *callflowText) warnings(set *model.Set, setName string) *warnings {
 	for _, ptr := range cf.text.duplicates {
 		ws.list = append(ws.list, kzrt.Error{Pointer: ptr, Message: "duplicate key: Kazoo reads the first copy and ignores this one"})
 	}
-	modules := &warnings{}
 	hint := ""
 	if setName == embeddedSchemasName {
 		hint = "; -schemas DIR reads a Kazoo schema directory with custom modules"
 	}
+	// The nodes are listed in the order fmt writes them: by their branch
+	// keys, sorted. Only the nodes with a problem are sorted, not every
+	// node's children: a callflow of many nodes has few such nodes.
+	type problem struct {
+		keys []string // the branch keys from the root
+		msg  string
+	}
+	var problems []problem
+	messages := map[string]string{} // by module
 	var keys []string
 	var visit func(n *kzrt.Node)
 	visit = func(n *kzrt.Node) {
 		if !n.NoModuleKey {
-			if msg := moduleProblem(set, setName, n.Module); msg != "" {
-				modules.add(func() string { return cf.pointer + childrenPointer(keys) + "/module" }, msg+hint)
+			msg, seen := messages[n.Module]
+			if !seen {
+				msg = moduleProblem(set, setName, n.Module)
+				messages[n.Module] = msg
+			}
+			if msg != "" {
+				problems = append(problems, problem{slices.Clone(keys), msg + hint})
 			}
 		}
-		for _, k := range slices.Sorted(maps.Keys(n.Children)) {
+		for k, child := range n.Children {
 			keys = append(keys, k)
-			visit(n.Children[k])
+			visit(child)
 			keys = keys[:len(keys)-1]
 		}
 	}
 	visit(cf.tree)
+	slices.SortFunc(problems, func(a, b problem) int { return slices.Compare(a.keys, b.keys) })
+	modules := &warnings{}
+	for _, p := range problems {
+		modules.add(func() string { return cf.pointer + childrenPointer(p.keys) + "/module" }, p.msg)
+	}
 	ws.list = append(ws.list, modules.list...)
 	ws.more += modules.more
 	return ws

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -317,5 +318,32 @@ func TestFmtStandardInput(t *testing.T) {
 	if code != 0 || stdout.String() != "{\n    \"module\": \"hangup\",\n    \"data\": {}\n}\n" ||
 		!strings.Contains(stderr.String(), "<stdin>: warning: /data: duplicate key") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+}
+
+// TestFmtWarningsInOrder: warnings about modules come in the order fmt
+// writes the nodes (by branch key, depth first), the first maxWarnings of
+// them, then how many more there are.
+func TestFmtWarningsInOrder(t *testing.T) {
+	var children []string
+	for i := maxWarnings + 4; i >= 0; i-- { // written in reverse
+		children = append(children, fmt.Sprintf(`"%02d":{"module":"nope%d","children":{"_":{"module":"nope"}}}`, i, i))
+	}
+	in := `{"module":"menu","children":{` + strings.Join(children, ",") + `}}`
+	code, _, stderr := kzgen(t, "fmt", writeFile(t, "many.json", in))
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	var got []string
+	for _, l := range lines {
+		_, ptr, _ := strings.Cut(l, ": warning: ")
+		ptr, _, _ = strings.Cut(ptr, ": ")
+		got = append(got, ptr)
+	}
+	var want []string
+	for i := range maxWarnings / 2 {
+		want = append(want, fmt.Sprintf("/children/%02d/module", i), fmt.Sprintf("/children/%02d/children/_/module", i))
+	}
+	want = append(want, fmt.Sprintf("%d more like these", 2*(maxWarnings+5)-maxWarnings))
+	if code != 0 || !slices.Equal(got, want) {
+		t.Errorf("exit %d, warnings\n%s\nwant pointers %q", code, stderr, want)
 	}
 }

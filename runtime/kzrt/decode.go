@@ -18,7 +18,9 @@ type DecodeError struct {
 	// JSON, a union's code (CodeNoneOf, CodeNoneOfAny) for a value none of
 	// its alternatives can hold, "" for a tree deeper than MaxDepth.
 	Code string
-	Err  error
+	// Err is the problem; for malformed JSON, a *SyntaxError with its
+	// byte offset.
+	Err error
 }
 
 // Error describes the problem, with its location.
@@ -174,6 +176,13 @@ func Unmarshal(data []byte, decode func(*Decoder)) error {
 	return unmarshal(data, nil, DecodeOptions{}, decode)
 }
 
+// UnmarshalWith is Unmarshal with options: DecodeOptions.OnDuplicate
+// hears of every key written twice (in the objects decode reads; a
+// skipped value's keys are not looked at).
+func UnmarshalWith(data []byte, opts DecodeOptions, decode func(*Decoder)) error {
+	return unmarshal(data, nil, opts, decode)
+}
+
 // UnmarshalValue decodes data, one JSON value, into *dst with read, a
 // Decoder method reading a scalar ((*Decoder).Int, (*Decoder).String…).
 // It returns nil or a *DecodeError.
@@ -263,7 +272,7 @@ func (d *Decoder) failSyntax(i int, msg string) {
 	if d.err != nil && d.fatal {
 		return
 	}
-	d.err = &DecodeError{Pointer: d.pointer(0), Code: CodeJSON, Err: &syntaxError{offset: i, msg: msg}}
+	d.err = &DecodeError{Pointer: d.pointer(0), Code: CodeJSON, Err: &SyntaxError{Offset: i, Msg: msg}}
 	d.errDepth = len(d.frames)
 	d.fatal = true
 }
@@ -292,7 +301,7 @@ func (d *Decoder) unexpected(want, code string) {
 	_, stack, err := skipValue(d.data, i, d.stack, maxNesting-len(d.frames))
 	d.stack = stack
 	if err != nil {
-		d.failSyntax(err.offset, err.msg)
+		d.failSyntax(err.Offset, err.Msg)
 		return
 	}
 	got := kindName(k)
@@ -540,6 +549,16 @@ func (d *Decoder) IsInteger() bool {
 	return end > 0 && integer
 }
 
+// Offset returns the byte offset in the input where the next value
+// starts, past any whitespace: for a reader that refuses the value to say
+// where it is (its line and column); 0 when decoding has stopped.
+func (d *Decoder) Offset() int {
+	if d.err != nil {
+		return 0
+	}
+	return skipSpace(d.data, d.pos)
+}
+
 // Skip reads the next value, keeping nothing; it must be well-formed JSON.
 func (d *Decoder) Skip() {
 	d.span()
@@ -554,7 +573,7 @@ func (d *Decoder) span() (start, end int) {
 	end, stack, err := skipValue(d.data, start, d.stack, maxNesting-len(d.frames))
 	d.stack = stack
 	if err != nil {
-		d.failSyntax(err.offset, err.msg)
+		d.failSyntax(err.Offset, err.Msg)
 		return -1, -1
 	}
 	d.pos = end
@@ -638,6 +657,15 @@ func (d *Decoder) number(what string) (lit []byte, integer bool) {
 	}
 	d.pos = end
 	return d.data[i:end], integer
+}
+
+// Number reads a JSON number and returns its text as written ("1.50",
+// "1e3", an integer of any size), as json.Number keeps it: for tools that
+// copy numbers without giving them a Go type. It returns "" when the value
+// is not a number.
+func (d *Decoder) Number() string {
+	lit, _ := d.number("number")
+	return string(lit)
 }
 
 // Int reads an integer: a JSON number written without fraction or
@@ -963,7 +991,7 @@ func (d *Decoder) PeekString(key string) []byte {
 			d.strBuf = appendUnquoted(d.strBuf[:0], value)
 			return d.strBuf
 		}
-		var err *syntaxError
+		var err *SyntaxError
 		if j, d.stack, err = skipValue(d.data, j, d.stack, maxNesting-len(d.frames)); err != nil {
 			return nil
 		}

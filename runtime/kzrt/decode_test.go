@@ -564,3 +564,117 @@ func TestPickedByMember(t *testing.T) {
 		}
 	}
 }
+
+// readAny reads any JSON value through the Decoder's untyped methods
+// (Kind, OpenObject and NextMember, OpenArray and NextElem, String,
+// Number, Bool), as a tool copying JSON without Go types does: objects
+// as maps, numbers as json.Number, as written.
+func readAny(d *kzrt.Decoder) any {
+	switch d.Kind() {
+	case '{':
+		m := map[string]any{}
+		d.OpenObject()
+		for d.NextMember() {
+			key := string(d.Key())
+			m[key] = readAny(d)
+		}
+		return m
+	case '[':
+		list := []any{}
+		d.OpenArray()
+		for d.NextElem() {
+			list = append(list, readAny(d))
+		}
+		return list
+	case '"':
+		return d.String()
+	case '0':
+		return json.Number(d.Number())
+	case 't', 'f':
+		return d.Bool()
+	default:
+		d.Skip() // null, or the malformed JSON to report
+		return nil
+	}
+}
+
+// TestUntypedReading: the untyped methods read any JSON as encoding/json
+// reads it into any with UseNumber (numbers kept as written), but for
+// keys written twice, whose first copy counts and which UnmarshalWith
+// reports; a syntax error gives its byte offset as a *kzrt.SyntaxError.
+func TestUntypedReading(t *testing.T) {
+	for _, in := range []string{
+		`{"a":[1,2.50,-0,1e3,1E+2,123456789012345678901234567890],"b":{"c":null,"d":true,"e":false},"f":"\u00e9\n","g":[],"h":{}}`,
+		` [ "x" , { "y" : [ [ ] ] } ] `,
+		`3.25`,
+		`"s"`,
+		`null`,
+	} {
+		var got any
+		if err := kzrt.Unmarshal([]byte(in), func(d *kzrt.Decoder) { got = readAny(d) }); err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		dec := json.NewDecoder(strings.NewReader(in))
+		dec.UseNumber()
+		var want any
+		if err := dec.Decode(&want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\ngot  %#v\nwant %#v", in, got, want)
+		}
+	}
+
+	// Number keeps the text; anything else is no number.
+	var nums []string
+	err := kzrt.Unmarshal([]byte(`[20.0, 2e1, -0.5E-3]`), func(d *kzrt.Decoder) {
+		for d.OpenArray(); d.NextElem(); {
+			nums = append(nums, d.Number())
+		}
+	})
+	if err != nil || !slices.Equal(nums, []string{"20.0", "2e1", "-0.5E-3"}) {
+		t.Errorf("numbers %q, %v", nums, err)
+	}
+	err = kzrt.Unmarshal([]byte(`"1"`), func(d *kzrt.Decoder) { d.Number() })
+	if err == nil || !strings.Contains(err.Error(), "got string, want number") {
+		t.Errorf("a string as a number: %v", err)
+	}
+
+	// The first copy counts; each later one is reported with its pointer
+	// and offsets, in document order.
+	in := `{"a":{"x":1,"x":2},"a":3,"b":[{"y":1,"y":{"z":1,"z":2}}]}`
+	var got any
+	var dups []kzrt.Duplicate
+	err = kzrt.UnmarshalWith([]byte(in), kzrt.DecodeOptions{OnDuplicate: func(d kzrt.Duplicate) { dups = append(dups, d) }},
+		func(d *kzrt.Decoder) { got = readAny(d) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]any{"a": map[string]any{"x": json.Number("1")}, "b": []any{map[string]any{"y": json.Number("1")}}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %#v, want %#v", got, want)
+	}
+	var ptrs []string
+	for _, d := range dups {
+		ptrs = append(ptrs, d.Pointer)
+	}
+	// The keys of a skipped copy are not looked at: /b/0/y/z is not reported.
+	if want := []string{"/a/x", "/a", "/b/0/y"}; !slices.Equal(ptrs, want) || dups[0].Offset != strings.Index(in, `"x":2`) {
+		t.Errorf("duplicates %v (first at %d), want %v", ptrs, dups[0].Offset, want)
+	}
+
+	// Offset locates the next value, past whitespace; a syntax error
+	// carries its offset.
+	bad := "{\"a\":  \n [1,}"
+	var at int
+	err = kzrt.Unmarshal([]byte(bad), func(d *kzrt.Decoder) {
+		d.OpenObject()
+		d.NextMember()
+		at = d.Offset()
+		readAny(d)
+	})
+	var se *kzrt.SyntaxError
+	if at != strings.Index(bad, "[") || !errors.As(err, &se) || se.Offset != strings.Index(bad, "}") ||
+		!strings.Contains(se.Msg, "looking for the beginning of a value") {
+		t.Errorf("offset %d, error %v; want the offsets of [ and }", at, err)
+	}
+}

@@ -126,7 +126,7 @@ func (e *Encoder) Raw(v json.RawMessage) {
 	start := skipSpace(v, 0)
 	end, _, err := skipValue(v, start, scratch[:0], maxNesting)
 	if err == nil && skipSpace(v, end) < len(v) {
-		err = &syntaxError{offset: skipSpace(v, end), msg: describeByte(v, skipSpace(v, end)) + " after the value"}
+		err = &SyntaxError{Offset: skipSpace(v, end), Msg: describeByte(v, skipSpace(v, end)) + " after the value"}
 	}
 	if err != nil {
 		e.Fail(fmt.Errorf("kzrt: invalid raw JSON: %w", err))

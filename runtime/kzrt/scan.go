@@ -18,14 +18,22 @@ import (
 // of MaxDepth nodes nests about 2×MaxDepth deep, plus its data.
 const maxNesting = 4 * MaxDepth
 
-// syntaxError is malformed JSON at a byte offset.
-type syntaxError struct {
-	offset int
-	msg    string
+// SyntaxError is malformed JSON, or JSON nested deeper than a Decoder
+// reads, at a byte offset of the input: the Err of the *DecodeError a
+// reading function returns for it (errors.As finds it), so that a tool
+// can give the line and column.
+type SyntaxError struct {
+	// Offset is the byte offset of the offending byte, or the input's
+	// length when the input ends too early.
+	Offset int
+	// Msg says what is wrong: "unexpected character '}' looking for the
+	// beginning of a value".
+	Msg string
 }
 
-func (e *syntaxError) Error() string {
-	return fmt.Sprintf("invalid JSON at offset %d: %s", e.offset, e.msg)
+// Error describes the problem, with its offset.
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("invalid JSON at offset %d: %s", e.Offset, e.Msg)
 }
 
 // describeByte names the byte at i for a syntax error, or says that the
@@ -309,10 +317,10 @@ func kindName(k byte) string {
 // without keeping anything, and returns the offset just past it, or a
 // syntax error. stack is scratch space for the open arrays and objects,
 // returned for reuse; the value may nest at most limit levels.
-func skipValue(data []byte, i int, stack []byte, limit int) (int, []byte, *syntaxError) {
+func skipValue(data []byte, i int, stack []byte, limit int) (int, []byte, *SyntaxError) {
 	base := len(stack)
-	fail := func(at int, msg string) (int, []byte, *syntaxError) {
-		return 0, stack[:base], &syntaxError{offset: at, msg: msg}
+	fail := func(at int, msg string) (int, []byte, *SyntaxError) {
+		return 0, stack[:base], &SyntaxError{Offset: at, Msg: msg}
 	}
 	// A value is expected at i; then, until the outermost value is
 	// complete, a comma and the next member or element, or a closing
