@@ -64,12 +64,8 @@ type ParkData struct {
 	//
 	// Default: {}.
 	Slots map[string]json.RawMessage `json:"slots,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -179,8 +175,7 @@ func (x *ParkData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *ParkData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -233,18 +228,15 @@ func (x *ParkData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *ParkData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *ParkData) KzrtDecode(d *kzrt.Decoder) {
 	*x = ParkData{}
 	if !d.OpenObject() {
@@ -284,17 +276,14 @@ func (x *ParkData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ParkData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *ParkData) KzrtValidate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")
@@ -399,26 +388,11 @@ func (x ParkDefaultPresenceType) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"early\", \"terminated\", \"confirmed\"")
 }
 
-// ParkBuilder builds a "park" callflow node; start one with Park.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// ParkBuilder builds a "park" callflow node; start one with Park. Its methods
+// change it and return it; a child is stored as it is when given (see
+// Builder).
 type ParkBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *parkBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  parkBuilderState
-}
-
-// parkBuilderState is a "park" node and its data, allocated together.
-type parkBuilderState struct {
-	node Node
-	data ParkData
+	nodeBuilder[ParkData, *ParkData]
 }
 
 // Park starts a "park" node.
@@ -426,12 +400,8 @@ type parkBuilderState struct {
 // Data for the park module: places the call in a numbered parking slot, or
 // retrieves a call already parked there.
 func Park() *ParkBuilder {
-	b := &ParkBuilder{first: parkBuilderState{data: ParkData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "park",
-	}
-	b.s = &b.first
+	b := new(ParkBuilder)
+	b.start("park", ParkData{})
 	return b
 }
 
@@ -553,21 +523,15 @@ func (b *ParkBuilder) DefaultRingbackTimeoutDuration(d time.Duration) *ParkBuild
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *ParkBuilder) Then(next Builder) *ParkBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys park reads have their
-// own methods, OnSlot, OnMaxSlotExceeded; Branch reaches any other key (Kazoo
-// accepts any, Lint warns about those park never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// park reads have their own methods, OnSlot, OnMaxSlotExceeded; Branch reaches
+// any other key (Kazoo accepts any, Lint warns about those park never takes).
 func (b *ParkBuilder) Branch(key string, next Builder) *ParkBuilder {
 	b.setChild(key, next)
 	return b
@@ -587,9 +551,6 @@ func (b *ParkBuilder) Branch(key string, next Builder) *ParkBuilder {
 //
 // Kazoo accepts a child under any key, so a slot that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *ParkBuilder) OnSlot(slot int, next Builder) *ParkBuilder {
 	b.setChild(strconv.Itoa(slot), next)
 	return b
@@ -602,61 +563,7 @@ func (b *ParkBuilder) OnSlot(slot int, next Builder) *ParkBuilder {
 // max_slot_number. Only when action is "direct_park".
 //
 // When the node has no such child: Kazoo continues to "_".
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *ParkBuilder) OnMaxSlotExceeded(next Builder) *ParkBuilder {
 	b.setChild(MaxSlotExceeded, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *ParkBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *ParkBuilder) edit() *parkBuilderState {
-	if b.shared {
-		c := &parkBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *ParkBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *ParkBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *ParkBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -47,12 +47,8 @@ type Callflows struct {
 	// Media overrides for what the caller hears while waiting, before answer
 	// and during transfers.
 	Ringback *CallflowsRingback `json:"ringback,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -151,11 +147,10 @@ func (x *Callflows) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Callflows) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -208,8 +203,7 @@ func (x *Callflows) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Callflows) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -274,12 +268,8 @@ type CallflowsFeaturecode struct {
 	//
 	// Length 1 to 30 characters.
 	Number *string `json:"number,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -321,11 +311,10 @@ func (x *CallflowsFeaturecode) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *CallflowsFeaturecode) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -348,8 +337,7 @@ func (x *CallflowsFeaturecode) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CallflowsFeaturecode) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -381,12 +369,8 @@ type CallflowsRingback struct {
 	// Media ID played to the party waiting while the call is being
 	// transferred.
 	Transfer *string `json:"transfer,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -429,11 +413,10 @@ func (x *CallflowsRingback) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *CallflowsRingback) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -456,8 +439,7 @@ func (x *CallflowsRingback) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CallflowsRingback) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

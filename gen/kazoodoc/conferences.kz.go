@@ -101,12 +101,8 @@ type Conferences struct {
 	// If true, members who arrive before any moderator are held until one
 	// joins.
 	WaitForModerator *bool `json:"wait_for_moderator,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -404,11 +400,10 @@ func (x *Conferences) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Conferences) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -496,8 +491,7 @@ func (x *Conferences) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Conferences) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -589,12 +583,8 @@ type ConferencesMember struct {
 	PINs []string `json:"pins,omitempty"`
 	// If true, a prompt is played to a member as they enter the conference.
 	PlayEntryPrompt *bool `json:"play_entry_prompt,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -703,11 +693,10 @@ func (x *ConferencesMember) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *ConferencesMember) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -746,8 +735,7 @@ func (x *ConferencesMember) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferencesMember) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -804,12 +792,8 @@ type ConferencesModerator struct {
 	//
 	// Default: [].
 	PINs []string `json:"pins,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -905,11 +889,10 @@ func (x *ConferencesModerator) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *ConferencesModerator) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -946,8 +929,7 @@ func (x *ConferencesModerator) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferencesModerator) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1040,8 +1022,7 @@ func (x *ConferencesPlayEntryTone) decode(d *kzrt.Decoder) {
 	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferencesPlayEntryTone) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1128,8 +1109,7 @@ func (x *ConferencesPlayExitTone) decode(d *kzrt.Decoder) {
 	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferencesPlayExitTone) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

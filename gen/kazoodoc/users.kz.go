@@ -140,12 +140,8 @@ type Users struct {
 	VMToEmailEnabled *bool `json:"vm_to_email_enabled,omitempty"`
 	// Voicemail is the "voicemail" property.
 	Voicemail *UsersVoicemail `json:"voicemail,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -490,11 +486,10 @@ func (x *Users) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Users) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -616,8 +611,7 @@ func (x *Users) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Users) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -801,12 +795,8 @@ type UsersCallForward struct {
 	//
 	// Default: true.
 	Substitute *bool `json:"substitute,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -953,11 +943,10 @@ func (x *UsersCallForward) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersCallForward) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -992,8 +981,7 @@ func (x *UsersCallForward) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersCallForward) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1015,12 +1003,8 @@ type UsersCallRestrictionValue struct {
 	// restriction here, so a "deny" set on the account, the user or the device
 	// still applies.
 	Action *UsersCallRestrictionValueAction `json:"action,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1050,11 +1034,10 @@ func (x *UsersCallRestrictionValue) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersCallRestrictionValue) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1075,8 +1058,7 @@ func (x *UsersCallRestrictionValue) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersCallRestrictionValue) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1132,12 +1114,8 @@ type UsersCallerIDOptions struct {
 	// numbers: "full" hides name and number, "name" only the name, "number"
 	// only the number, "none" nothing.
 	OutboundPrivacy *UsersCallerIDOptionsOutboundPrivacy `json:"outbound_privacy,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1168,11 +1146,10 @@ func (x *UsersCallerIDOptions) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersCallerIDOptions) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1193,8 +1170,7 @@ func (x *UsersCallerIDOptions) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersCallerIDOptions) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1254,12 +1230,8 @@ type UsersContactList struct {
 	//
 	// Support level: supported.
 	Exclude *bool `json:"exclude,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1289,11 +1261,10 @@ func (x *UsersContactList) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersContactList) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1314,8 +1285,7 @@ func (x *UsersContactList) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersContactList) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1331,12 +1301,8 @@ func (x *UsersContactList) validate(v *kzrt.Validator) {}
 type UsersDoNotDisturb struct {
 	// If true, do-not-disturb is on for this user.
 	Enabled *bool `json:"enabled,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1366,11 +1332,10 @@ func (x *UsersDoNotDisturb) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersDoNotDisturb) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1391,8 +1356,7 @@ func (x *UsersDoNotDisturb) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersDoNotDisturb) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1430,12 +1394,8 @@ type UsersHotdesk struct {
 	//
 	// Default: false.
 	RequirePIN *bool `json:"require_pin,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1526,11 +1486,10 @@ func (x *UsersHotdesk) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersHotdesk) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1559,8 +1518,7 @@ func (x *UsersHotdesk) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersHotdesk) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1591,12 +1549,8 @@ type UsersMusicOnHold struct {
 	//
 	// At most 128 characters.
 	MediaID *string `json:"media_id,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1626,11 +1580,10 @@ func (x *UsersMusicOnHold) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersMusicOnHold) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1651,8 +1604,7 @@ func (x *UsersMusicOnHold) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersMusicOnHold) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1705,12 +1657,8 @@ type UsersPronouncedName struct {
 	//
 	// At most 128 characters.
 	MediaID *string `json:"media_id,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1740,11 +1688,10 @@ func (x *UsersPronouncedName) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersPronouncedName) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1765,8 +1712,7 @@ func (x *UsersPronouncedName) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersPronouncedName) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1801,12 +1747,8 @@ type UsersRingtones struct {
 	//
 	// At most 256 characters.
 	Internal *string `json:"internal,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1850,11 +1792,10 @@ func (x *UsersRingtones) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersRingtones) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1877,8 +1818,7 @@ func (x *UsersRingtones) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersRingtones) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1903,12 +1843,8 @@ func (x *UsersRingtones) validate(v *kzrt.Validator) {
 type UsersVoicemail struct {
 	// Notify is the "notify" property.
 	Notify *UsersVoicemailNotify `json:"notify,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1930,11 +1866,10 @@ func (x *UsersVoicemail) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersVoicemail) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1956,8 +1891,7 @@ func (x *UsersVoicemail) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersVoicemail) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1977,12 +1911,8 @@ func (x *UsersVoicemail) validate(v *kzrt.Validator) {
 type UsersVoicemailNotify struct {
 	// Callback is the "callback" property.
 	Callback *NotifyCallback `json:"callback,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -2004,11 +1934,10 @@ func (x *UsersVoicemailNotify) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersVoicemailNotify) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -2030,8 +1959,7 @@ func (x *UsersVoicemailNotify) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersVoicemailNotify) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

@@ -140,12 +140,8 @@ type Vmboxes struct {
 	//
 	// Default: false. Support level: alpha.
 	Transcribe *bool `json:"transcribe,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -555,11 +551,10 @@ func (x *Vmboxes) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Vmboxes) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -645,8 +640,7 @@ func (x *Vmboxes) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Vmboxes) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -744,12 +738,8 @@ type VmboxesMedia struct {
 	//
 	// Length 32 to 32 characters. Support level: supported.
 	Unavailable *string `json:"unavailable,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -780,11 +770,10 @@ func (x *VmboxesMedia) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *VmboxesMedia) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -805,8 +794,7 @@ func (x *VmboxesMedia) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *VmboxesMedia) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -857,12 +845,8 @@ func (x VmboxesMediaExtension) Validate() error {
 type VmboxesNotify struct {
 	// Callback is the "callback" property.
 	Callback *NotifyCallback `json:"callback,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -884,11 +868,10 @@ func (x *VmboxesNotify) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *VmboxesNotify) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -910,8 +893,7 @@ func (x *VmboxesNotify) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *VmboxesNotify) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -988,8 +970,7 @@ func (x *VmboxesOperatorNumber) decode(d *kzrt.Decoder) {
 	try.Fail("integer or string", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *VmboxesOperatorNumber) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

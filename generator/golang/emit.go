@@ -157,12 +157,8 @@ func (g *generator) emitStruct(name string, t *model.Type) {
 		for _, f := range fields {
 			g.fieldDecl(grp, f)
 		}
-		grp.Comment("Extra holds properties the schema does not name, kept verbatim so")
-		grp.Comment("that decoding and encoding again loses nothing. A number its field")
-		grp.Comment("cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which")
-		grp.Comment("Kazoo reads as a float; a number beyond float64) is kept here too,")
-		grp.Comment("under its property's name, with the field left nil; Validate checks")
-		grp.Comment("it against the property's schema.")
+		grp.Comment("Extra holds, verbatim, properties the schema does not name and numbers")
+		grp.Comment("their field cannot hold (see UnmarshalJSON).")
 		grp.Id("Extra").Map(jen.String()).Qual(jsonPkg, "RawMessage").Tag(map[string]string{"json": "-"})
 	})
 	g.emitDefaults(name, fields)
