@@ -62,7 +62,7 @@ func DefaultDocumentPatterns() []string {
 	return []string{}
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Document) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -70,7 +70,8 @@ func (x *Document) GetName() string {
 	return ""
 }
 
-// GetNumbers returns Numbers, or its default when it is unset or x is nil.
+// GetNumbers returns Numbers, or DefaultDocumentNumbers() when x or Numbers is
+// nil.
 func (x *Document) GetNumbers() []string {
 	if x != nil && x.Numbers != nil {
 		return x.Numbers
@@ -78,7 +79,8 @@ func (x *Document) GetNumbers() []string {
 	return DefaultDocumentNumbers()
 }
 
-// GetPatterns returns Patterns, or its default when it is unset or x is nil.
+// GetPatterns returns Patterns, or DefaultDocumentPatterns() when x or
+// Patterns is nil.
 func (x *Document) GetPatterns() []string {
 	if x != nil && x.Patterns != nil {
 		return x.Patterns
@@ -274,7 +276,7 @@ type CallflowsFeaturecode struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *CallflowsFeaturecode) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -282,7 +284,7 @@ func (x *CallflowsFeaturecode) GetName() string {
 	return ""
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *CallflowsFeaturecode) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -375,7 +377,7 @@ type CallflowsRingback struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetEarly returns Early, or the zero value when it is unset or x is nil.
+// GetEarly returns Early, or "" when x or Early is nil.
 func (x *CallflowsRingback) GetEarly() string {
 	if x != nil && x.Early != nil {
 		return *x.Early
@@ -383,8 +385,7 @@ func (x *CallflowsRingback) GetEarly() string {
 	return ""
 }
 
-// GetTransfer returns Transfer, or the zero value when it is unset or x is
-// nil.
+// GetTransfer returns Transfer, or "" when x or Transfer is nil.
 func (x *CallflowsRingback) GetTransfer() string {
 	if x != nil && x.Transfer != nil {
 		return *x.Transfer

@@ -37,7 +37,7 @@ type ACDCAgentData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAction returns Action, or the zero value when it is unset or x is nil.
+// GetAction returns Action, or "" when x or Action is nil.
 func (x *ACDCAgentData) GetAction() ACDCAgentAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -45,8 +45,7 @@ func (x *ACDCAgentData) GetAction() ACDCAgentAction {
 	return ""
 }
 
-// GetPresenceID returns PresenceID, or the zero value when it is unset or x is
-// nil.
+// GetPresenceID returns PresenceID, or "" when x or PresenceID is nil.
 func (x *ACDCAgentData) GetPresenceID() string {
 	if x != nil && x.PresenceID != nil {
 		return *x.PresenceID
@@ -54,8 +53,8 @@ func (x *ACDCAgentData) GetPresenceID() string {
 	return ""
 }
 
-// GetPresenceState returns PresenceState, or the zero value when it is unset
-// or x is nil.
+// GetPresenceState returns PresenceState, or "" when x or PresenceState is
+// nil.
 func (x *ACDCAgentData) GetPresenceState() ACDCAgentPresenceState {
 	if x != nil && x.PresenceState != nil {
 		return *x.PresenceState
@@ -63,8 +62,7 @@ func (x *ACDCAgentData) GetPresenceState() ACDCAgentPresenceState {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *ACDCAgentData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -72,7 +70,7 @@ func (x *ACDCAgentData) GetSkipModule() bool {
 	return false
 }
 
-// GetTimeout returns Timeout, or the zero value when it is unset or x is nil.
+// GetTimeout returns Timeout, or 0 when x or Timeout is nil.
 func (x *ACDCAgentData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout

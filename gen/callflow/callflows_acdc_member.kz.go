@@ -28,7 +28,7 @@ type ACDCMemberData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *ACDCMemberData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -36,8 +36,7 @@ func (x *ACDCMemberData) GetID() string {
 	return ""
 }
 
-// GetPriority returns Priority, or the zero value when it is unset or x is
-// nil.
+// GetPriority returns Priority, or 0 when x or Priority is nil.
 func (x *ACDCMemberData) GetPriority() int64 {
 	if x != nil && x.Priority != nil {
 		return *x.Priority
@@ -45,8 +44,7 @@ func (x *ACDCMemberData) GetPriority() int64 {
 	return 0
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *ACDCMemberData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

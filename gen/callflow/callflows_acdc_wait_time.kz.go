@@ -34,7 +34,7 @@ type ACDCWaitTimeData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *ACDCWaitTimeData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -42,8 +42,7 @@ func (x *ACDCWaitTimeData) GetID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *ACDCWaitTimeData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -51,7 +50,7 @@ func (x *ACDCWaitTimeData) GetSkipModule() bool {
 	return false
 }
 
-// GetWindow returns Window, or the zero value when it is unset or x is nil.
+// GetWindow returns Window, or 0 when x or Window is nil.
 func (x *ACDCWaitTimeData) GetWindow() int64 {
 	if x != nil && x.Window != nil {
 		return *x.Window

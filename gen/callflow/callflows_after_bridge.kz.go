@@ -31,7 +31,7 @@ type AfterBridgeData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAction returns Action, or the zero value when it is unset or x is nil.
+// GetAction returns Action, or "" when x or Action is nil.
 func (x *AfterBridgeData) GetAction() AfterBridgeAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -39,8 +39,7 @@ func (x *AfterBridgeData) GetAction() AfterBridgeAction {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *AfterBridgeData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

@@ -49,8 +49,7 @@ func DefaultAudioMacroDataTerminators() []string {
 	return []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"}
 }
 
-// GetLanguage returns Language, or the zero value when it is unset or x is
-// nil.
+// GetLanguage returns Language, or "" when x or Language is nil.
 func (x *AudioMacroData) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -58,7 +57,8 @@ func (x *AudioMacroData) GetLanguage() string {
 	return ""
 }
 
-// GetMacros returns Macros, or its default when it is unset or x is nil.
+// GetMacros returns Macros, or DefaultAudioMacroDataMacros() when x or Macros
+// is nil.
 func (x *AudioMacroData) GetMacros() []AudioMacroMacrosItem {
 	if x != nil && x.Macros != nil {
 		return x.Macros
@@ -66,8 +66,7 @@ func (x *AudioMacroData) GetMacros() []AudioMacroMacrosItem {
 	return DefaultAudioMacroDataMacros()
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *AudioMacroData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -75,8 +74,8 @@ func (x *AudioMacroData) GetSkipModule() bool {
 	return false
 }
 
-// GetTerminators returns Terminators, or its default when it is unset or x is
-// nil.
+// GetTerminators returns Terminators, or DefaultAudioMacroDataTerminators()
+// when x or Terminators is nil.
 func (x *AudioMacroData) GetTerminators() []string {
 	if x != nil && x.Terminators != nil {
 		return x.Terminators

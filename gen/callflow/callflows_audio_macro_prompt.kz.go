@@ -37,7 +37,7 @@ func DefaultAudioMacroPromptDataTerminators() []string {
 	return []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"}
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *AudioMacroPromptData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -45,8 +45,7 @@ func (x *AudioMacroPromptData) GetID() string {
 	return ""
 }
 
-// GetLanguage returns Language, or the zero value when it is unset or x is
-// nil.
+// GetLanguage returns Language, or "" when x or Language is nil.
 func (x *AudioMacroPromptData) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -54,8 +53,8 @@ func (x *AudioMacroPromptData) GetLanguage() string {
 	return ""
 }
 
-// GetTerminators returns Terminators, or its default when it is unset or x is
-// nil.
+// GetTerminators returns Terminators, or
+// DefaultAudioMacroPromptDataTerminators() when x or Terminators is nil.
 func (x *AudioMacroPromptData) GetTerminators() []string {
 	if x != nil && x.Terminators != nil {
 		return x.Terminators

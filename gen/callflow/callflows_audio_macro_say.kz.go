@@ -44,7 +44,7 @@ func DefaultAudioMacroSayDataTerminators() []string {
 	return []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"}
 }
 
-// GetGender returns Gender, or the zero value when it is unset or x is nil.
+// GetGender returns Gender, or "" when x or Gender is nil.
 func (x *AudioMacroSayData) GetGender() AudioMacroSayGender {
 	if x != nil && x.Gender != nil {
 		return *x.Gender
@@ -52,8 +52,7 @@ func (x *AudioMacroSayData) GetGender() AudioMacroSayGender {
 	return ""
 }
 
-// GetLanguage returns Language, or the zero value when it is unset or x is
-// nil.
+// GetLanguage returns Language, or "" when x or Language is nil.
 func (x *AudioMacroSayData) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -61,7 +60,7 @@ func (x *AudioMacroSayData) GetLanguage() string {
 	return ""
 }
 
-// GetMethod returns Method, or the zero value when it is unset or x is nil.
+// GetMethod returns Method, or "" when x or Method is nil.
 func (x *AudioMacroSayData) GetMethod() AudioMacroSayMethod {
 	if x != nil && x.Method != nil {
 		return *x.Method
@@ -69,8 +68,8 @@ func (x *AudioMacroSayData) GetMethod() AudioMacroSayMethod {
 	return ""
 }
 
-// GetTerminators returns Terminators, or its default when it is unset or x is
-// nil.
+// GetTerminators returns Terminators, or DefaultAudioMacroSayDataTerminators()
+// when x or Terminators is nil.
 func (x *AudioMacroSayData) GetTerminators() []string {
 	if x != nil && x.Terminators != nil {
 		return x.Terminators
@@ -78,7 +77,7 @@ func (x *AudioMacroSayData) GetTerminators() []string {
 	return DefaultAudioMacroSayDataTerminators()
 }
 
-// GetText returns Text, or the zero value when it is unset or x is nil.
+// GetText returns Text, or "" when x or Text is nil.
 func (x *AudioMacroSayData) GetText() string {
 	if x != nil && x.Text != nil {
 		return *x.Text
@@ -86,7 +85,7 @@ func (x *AudioMacroSayData) GetText() string {
 	return ""
 }
 
-// GetType returns Type, or the zero value when it is unset or x is nil.
+// GetType returns Type, or "" when x or Type is nil.
 func (x *AudioMacroSayData) GetType() AudioMacroSayType {
 	if x != nil && x.Type != nil {
 		return *x.Type

@@ -37,8 +37,7 @@ type AudioMacroToneData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetDurationOff returns DurationOff, or the zero value when it is unset or x
-// is nil.
+// GetDurationOff returns DurationOff, or 0 when x or DurationOff is nil.
 func (x *AudioMacroToneData) GetDurationOff() int64 {
 	if x != nil && x.DurationOff != nil {
 		return *x.DurationOff
@@ -46,8 +45,7 @@ func (x *AudioMacroToneData) GetDurationOff() int64 {
 	return 0
 }
 
-// GetDurationOn returns DurationOn, or the zero value when it is unset or x is
-// nil.
+// GetDurationOn returns DurationOn, or 0 when x or DurationOn is nil.
 func (x *AudioMacroToneData) GetDurationOn() int64 {
 	if x != nil && x.DurationOn != nil {
 		return *x.DurationOn
@@ -55,7 +53,7 @@ func (x *AudioMacroToneData) GetDurationOn() int64 {
 	return 0
 }
 
-// GetRepeat returns Repeat, or the zero value when it is unset or x is nil.
+// GetRepeat returns Repeat, or 0 when x or Repeat is nil.
 func (x *AudioMacroToneData) GetRepeat() int64 {
 	if x != nil && x.Repeat != nil {
 		return *x.Repeat
@@ -63,7 +61,7 @@ func (x *AudioMacroToneData) GetRepeat() int64 {
 	return 0
 }
 
-// GetVolume returns Volume, or the zero value when it is unset or x is nil.
+// GetVolume returns Volume, or 0 when x or Volume is nil.
 func (x *AudioMacroToneData) GetVolume() int64 {
 	if x != nil && x.Volume != nil {
 		return *x.Volume

@@ -39,7 +39,7 @@ type BranchBnumberData struct {
 // callflows.branch_bnumber.
 const DefaultBranchBnumberDataHunt = false
 
-// GetHunt returns Hunt, or its default when it is unset or x is nil.
+// GetHunt returns Hunt, or DefaultBranchBnumberDataHunt when x or Hunt is nil.
 func (x *BranchBnumberData) GetHunt() bool {
 	if x != nil && x.Hunt != nil {
 		return *x.Hunt
@@ -47,8 +47,7 @@ func (x *BranchBnumberData) GetHunt() bool {
 	return DefaultBranchBnumberDataHunt
 }
 
-// GetHuntAllow returns HuntAllow, or the zero value when it is unset or x is
-// nil.
+// GetHuntAllow returns HuntAllow, or "" when x or HuntAllow is nil.
 func (x *BranchBnumberData) GetHuntAllow() string {
 	if x != nil && x.HuntAllow != nil {
 		return *x.HuntAllow
@@ -56,8 +55,7 @@ func (x *BranchBnumberData) GetHuntAllow() string {
 	return ""
 }
 
-// GetHuntDeny returns HuntDeny, or the zero value when it is unset or x is
-// nil.
+// GetHuntDeny returns HuntDeny, or "" when x or HuntDeny is nil.
 func (x *BranchBnumberData) GetHuntDeny() string {
 	if x != nil && x.HuntDeny != nil {
 		return *x.HuntDeny
@@ -65,8 +63,7 @@ func (x *BranchBnumberData) GetHuntDeny() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *BranchBnumberData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

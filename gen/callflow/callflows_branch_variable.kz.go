@@ -43,7 +43,8 @@ const DefaultBranchVariableDataScope = BranchVariableScopeCustomChannelVars
 // callflows.branch_variable.
 const DefaultBranchVariableDataVariable = ""
 
-// GetScope returns Scope, or its default when it is unset or x is nil.
+// GetScope returns Scope, or DefaultBranchVariableDataScope when x or Scope is
+// nil.
 func (x *BranchVariableData) GetScope() BranchVariableScope {
 	if x != nil && x.Scope != nil {
 		return *x.Scope
@@ -51,8 +52,7 @@ func (x *BranchVariableData) GetScope() BranchVariableScope {
 	return DefaultBranchVariableDataScope
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *BranchVariableData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -60,7 +60,8 @@ func (x *BranchVariableData) GetSkipModule() bool {
 	return false
 }
 
-// GetVariable returns Variable, or its default when it is unset or x is nil.
+// GetVariable returns Variable, or DefaultBranchVariableDataVariable when x or
+// Variable is nil.
 func (x *BranchVariableData) GetVariable() string {
 	if x != nil && x.Variable != nil {
 		return *x.Variable

@@ -27,7 +27,7 @@ type CallForwardData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAction returns Action, or the zero value when it is unset or x is nil.
+// GetAction returns Action, or "" when x or Action is nil.
 func (x *CallForwardData) GetAction() CallForwardAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -35,8 +35,7 @@ func (x *CallForwardData) GetAction() CallForwardAction {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *CallForwardData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

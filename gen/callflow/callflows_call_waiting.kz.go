@@ -42,7 +42,8 @@ const DefaultCallWaitingDataAction = CallWaitingActionToggle
 // callflows.call_waiting.
 const DefaultCallWaitingDataScope = CallWaitingScopeDevice
 
-// GetAction returns Action, or its default when it is unset or x is nil.
+// GetAction returns Action, or DefaultCallWaitingDataAction when x or Action
+// is nil.
 func (x *CallWaitingData) GetAction() CallWaitingAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -50,7 +51,8 @@ func (x *CallWaitingData) GetAction() CallWaitingAction {
 	return DefaultCallWaitingDataAction
 }
 
-// GetScope returns Scope, or its default when it is unset or x is nil.
+// GetScope returns Scope, or DefaultCallWaitingDataScope when x or Scope is
+// nil.
 func (x *CallWaitingData) GetScope() CallWaitingScope {
 	if x != nil && x.Scope != nil {
 		return *x.Scope
@@ -58,8 +60,7 @@ func (x *CallWaitingData) GetScope() CallWaitingScope {
 	return DefaultCallWaitingDataScope
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *CallWaitingData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

@@ -24,8 +24,7 @@ type CampingFeatureData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *CampingFeatureData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

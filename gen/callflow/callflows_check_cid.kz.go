@@ -47,7 +47,7 @@ const DefaultCheckCIDDataRegex = ".*"
 // callflows.check_cid.
 const DefaultCheckCIDDataUseAbsoluteMode = false
 
-// GetRegex returns Regex, or its default when it is unset or x is nil.
+// GetRegex returns Regex, or DefaultCheckCIDDataRegex when x or Regex is nil.
 func (x *CheckCIDData) GetRegex() string {
 	if x != nil && x.Regex != nil {
 		return *x.Regex
@@ -55,8 +55,7 @@ func (x *CheckCIDData) GetRegex() string {
 	return DefaultCheckCIDDataRegex
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *CheckCIDData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -64,8 +63,8 @@ func (x *CheckCIDData) GetSkipModule() bool {
 	return false
 }
 
-// GetUseAbsoluteMode returns UseAbsoluteMode, or its default when it is unset
-// or x is nil.
+// GetUseAbsoluteMode returns UseAbsoluteMode, or
+// DefaultCheckCIDDataUseAbsoluteMode when x or UseAbsoluteMode is nil.
 func (x *CheckCIDData) GetUseAbsoluteMode() bool {
 	if x != nil && x.UseAbsoluteMode != nil {
 		return *x.UseAbsoluteMode
@@ -73,7 +72,7 @@ func (x *CheckCIDData) GetUseAbsoluteMode() bool {
 	return DefaultCheckCIDDataUseAbsoluteMode
 }
 
-// GetUserID returns UserID, or the zero value when it is unset or x is nil.
+// GetUserID returns UserID, or "" when x or UserID is nil.
 func (x *CheckCIDData) GetUserID() string {
 	if x != nil && x.UserID != nil {
 		return *x.UserID
@@ -249,7 +248,7 @@ type CheckCIDCallerIDExternal struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *CheckCIDCallerIDExternal) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -257,7 +256,7 @@ func (x *CheckCIDCallerIDExternal) GetName() string {
 	return ""
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *CheckCIDCallerIDExternal) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number

@@ -26,7 +26,7 @@ type CIDListMatchData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *CIDListMatchData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -34,8 +34,7 @@ func (x *CIDListMatchData) GetID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *CIDListMatchData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

@@ -63,8 +63,8 @@ const DefaultCollectDTMFDataTerminator = CollectDTMFTerminatorHash
 // callflows.collect_dtmf.
 const DefaultCollectDTMFDataTimeout = 5000
 
-// GetCollectionName returns CollectionName, or the zero value when it is unset
-// or x is nil.
+// GetCollectionName returns CollectionName, or "" when x or CollectionName is
+// nil.
 func (x *CollectDTMFData) GetCollectionName() string {
 	if x != nil && x.CollectionName != nil {
 		return *x.CollectionName
@@ -72,8 +72,8 @@ func (x *CollectDTMFData) GetCollectionName() string {
 	return ""
 }
 
-// GetInterdigitTimeout returns InterdigitTimeout, or the zero value when it is
-// unset or x is nil.
+// GetInterdigitTimeout returns InterdigitTimeout, or 0 when x or
+// InterdigitTimeout is nil.
 func (x *CollectDTMFData) GetInterdigitTimeout() int64 {
 	if x != nil && x.InterdigitTimeout != nil {
 		return *x.InterdigitTimeout
@@ -81,7 +81,8 @@ func (x *CollectDTMFData) GetInterdigitTimeout() int64 {
 	return 0
 }
 
-// GetMaxDigits returns MaxDigits, or its default when it is unset or x is nil.
+// GetMaxDigits returns MaxDigits, or DefaultCollectDTMFDataMaxDigits when x or
+// MaxDigits is nil.
 func (x *CollectDTMFData) GetMaxDigits() int64 {
 	if x != nil && x.MaxDigits != nil {
 		return *x.MaxDigits
@@ -89,8 +90,7 @@ func (x *CollectDTMFData) GetMaxDigits() int64 {
 	return DefaultCollectDTMFDataMaxDigits
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *CollectDTMFData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -98,8 +98,8 @@ func (x *CollectDTMFData) GetSkipModule() bool {
 	return false
 }
 
-// GetTerminator returns Terminator, or its default when it is unset or x is
-// nil.
+// GetTerminator returns Terminator, or DefaultCollectDTMFDataTerminator when x
+// or Terminator is nil.
 func (x *CollectDTMFData) GetTerminator() CollectDTMFTerminator {
 	if x != nil && x.Terminator != nil {
 		return *x.Terminator
@@ -107,7 +107,8 @@ func (x *CollectDTMFData) GetTerminator() CollectDTMFTerminator {
 	return DefaultCollectDTMFDataTerminator
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultCollectDTMFDataTimeout when x or
+// Timeout is nil.
 func (x *CollectDTMFData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout

@@ -43,7 +43,7 @@ type ConferenceData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *ConferenceData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -51,8 +51,7 @@ func (x *ConferenceData) GetID() string {
 	return ""
 }
 
-// GetModerator returns Moderator, or the zero value when it is unset or x is
-// nil.
+// GetModerator returns Moderator, or false when x or Moderator is nil.
 func (x *ConferenceData) GetModerator() bool {
 	if x != nil && x.Moderator != nil {
 		return *x.Moderator
@@ -60,8 +59,7 @@ func (x *ConferenceData) GetModerator() bool {
 	return false
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *ConferenceData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -382,7 +380,7 @@ type ConferenceWelcomePrompt struct {
 // in callflows.conference.
 const DefaultConferenceWelcomePromptPlay = true
 
-// GetMediaID returns MediaID, or the zero value when it is unset or x is nil.
+// GetMediaID returns MediaID, or "" when x or MediaID is nil.
 func (x *ConferenceWelcomePrompt) GetMediaID() string {
 	if x != nil && x.MediaID != nil {
 		return *x.MediaID
@@ -390,7 +388,8 @@ func (x *ConferenceWelcomePrompt) GetMediaID() string {
 	return ""
 }
 
-// GetPlay returns Play, or its default when it is unset or x is nil.
+// GetPlay returns Play, or DefaultConferenceWelcomePromptPlay when x or Play
+// is nil.
 func (x *ConferenceWelcomePrompt) GetPlay() bool {
 	if x != nil && x.Play != nil {
 		return *x.Play

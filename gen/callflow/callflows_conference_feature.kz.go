@@ -43,7 +43,7 @@ type ConferenceFeatureData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *ConferenceFeatureData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -51,8 +51,7 @@ func (x *ConferenceFeatureData) GetID() string {
 	return ""
 }
 
-// GetModerator returns Moderator, or the zero value when it is unset or x is
-// nil.
+// GetModerator returns Moderator, or false when x or Moderator is nil.
 func (x *ConferenceFeatureData) GetModerator() bool {
 	if x != nil && x.Moderator != nil {
 		return *x.Moderator
@@ -60,8 +59,7 @@ func (x *ConferenceFeatureData) GetModerator() bool {
 	return false
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *ConferenceFeatureData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -383,7 +381,7 @@ type ConferenceFeatureWelcomePrompt struct {
 // "welcome_prompt.play" in callflows.conference_feature.
 const DefaultConferenceFeatureWelcomePromptPlay = true
 
-// GetMediaID returns MediaID, or the zero value when it is unset or x is nil.
+// GetMediaID returns MediaID, or "" when x or MediaID is nil.
 func (x *ConferenceFeatureWelcomePrompt) GetMediaID() string {
 	if x != nil && x.MediaID != nil {
 		return *x.MediaID
@@ -391,7 +389,8 @@ func (x *ConferenceFeatureWelcomePrompt) GetMediaID() string {
 	return ""
 }
 
-// GetPlay returns Play, or its default when it is unset or x is nil.
+// GetPlay returns Play, or DefaultConferenceFeatureWelcomePromptPlay when x or
+// Play is nil.
 func (x *ConferenceFeatureWelcomePrompt) GetPlay() bool {
 	if x != nil && x.Play != nil {
 		return *x.Play

@@ -68,8 +68,7 @@ const DefaultDeviceDataDialStrategy = DeviceDialStrategySimultaneous
 // DefaultDeviceDataTimeout is the default of "timeout" in callflows.device.
 const DefaultDeviceDataTimeout = 0
 
-// GetCanCallSelf returns CanCallSelf, or the zero value when it is unset or x
-// is nil.
+// GetCanCallSelf returns CanCallSelf, or false when x or CanCallSelf is nil.
 func (x *DeviceData) GetCanCallSelf() bool {
 	if x != nil && x.CanCallSelf != nil {
 		return *x.CanCallSelf
@@ -77,8 +76,7 @@ func (x *DeviceData) GetCanCallSelf() bool {
 	return false
 }
 
-// GetCanTextSelf returns CanTextSelf, or the zero value when it is unset or x
-// is nil.
+// GetCanTextSelf returns CanTextSelf, or false when x or CanTextSelf is nil.
 func (x *DeviceData) GetCanTextSelf() bool {
 	if x != nil && x.CanTextSelf != nil {
 		return *x.CanTextSelf
@@ -86,7 +84,7 @@ func (x *DeviceData) GetCanTextSelf() bool {
 	return false
 }
 
-// GetDelay returns Delay, or its default when it is unset or x is nil.
+// GetDelay returns Delay, or DefaultDeviceDataDelay when x or Delay is nil.
 func (x *DeviceData) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
@@ -94,8 +92,8 @@ func (x *DeviceData) GetDelay() int64 {
 	return DefaultDeviceDataDelay
 }
 
-// GetDialStrategy returns DialStrategy, or its default when it is unset or x
-// is nil.
+// GetDialStrategy returns DialStrategy, or DefaultDeviceDataDialStrategy when
+// x or DialStrategy is nil.
 func (x *DeviceData) GetDialStrategy() DeviceDialStrategy {
 	if x != nil && x.DialStrategy != nil {
 		return *x.DialStrategy
@@ -103,7 +101,7 @@ func (x *DeviceData) GetDialStrategy() DeviceDialStrategy {
 	return DefaultDeviceDataDialStrategy
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *DeviceData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -111,8 +109,7 @@ func (x *DeviceData) GetID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *DeviceData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -120,8 +117,7 @@ func (x *DeviceData) GetSkipModule() bool {
 	return false
 }
 
-// GetStaticInvite returns StaticInvite, or the zero value when it is unset or
-// x is nil.
+// GetStaticInvite returns StaticInvite, or "" when x or StaticInvite is nil.
 func (x *DeviceData) GetStaticInvite() string {
 	if x != nil && x.StaticInvite != nil {
 		return *x.StaticInvite
@@ -129,8 +125,8 @@ func (x *DeviceData) GetStaticInvite() string {
 	return ""
 }
 
-// GetSuppressClid returns SuppressClid, or the zero value when it is unset or
-// x is nil.
+// GetSuppressClid returns SuppressClid, or false when x or SuppressClid is
+// nil.
 func (x *DeviceData) GetSuppressClid() bool {
 	if x != nil && x.SuppressClid != nil {
 		return *x.SuppressClid
@@ -138,7 +134,8 @@ func (x *DeviceData) GetSuppressClid() bool {
 	return false
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultDeviceDataTimeout when x or Timeout is
+// nil.
 func (x *DeviceData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout

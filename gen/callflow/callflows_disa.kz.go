@@ -84,8 +84,9 @@ const DefaultDisaDataRetries = 3
 // callflows.disa.
 const DefaultDisaDataRingRepeatCount = 1
 
-// GetEnforceCallRestriction returns EnforceCallRestriction, or its default
-// when it is unset or x is nil.
+// GetEnforceCallRestriction returns EnforceCallRestriction, or
+// DefaultDisaDataEnforceCallRestriction when x or EnforceCallRestriction is
+// nil.
 func (x *DisaData) GetEnforceCallRestriction() bool {
 	if x != nil && x.EnforceCallRestriction != nil {
 		return *x.EnforceCallRestriction
@@ -93,8 +94,7 @@ func (x *DisaData) GetEnforceCallRestriction() bool {
 	return DefaultDisaDataEnforceCallRestriction
 }
 
-// GetInterdigit returns Interdigit, or the zero value when it is unset or x is
-// nil.
+// GetInterdigit returns Interdigit, or 0 when x or Interdigit is nil.
 func (x *DisaData) GetInterdigit() int64 {
 	if x != nil && x.Interdigit != nil {
 		return *x.Interdigit
@@ -102,7 +102,8 @@ func (x *DisaData) GetInterdigit() int64 {
 	return 0
 }
 
-// GetMaxDigits returns MaxDigits, or its default when it is unset or x is nil.
+// GetMaxDigits returns MaxDigits, or DefaultDisaDataMaxDigits when x or
+// MaxDigits is nil.
 func (x *DisaData) GetMaxDigits() int64 {
 	if x != nil && x.MaxDigits != nil {
 		return *x.MaxDigits
@@ -110,7 +111,7 @@ func (x *DisaData) GetMaxDigits() int64 {
 	return DefaultDisaDataMaxDigits
 }
 
-// GetPIN returns PIN, or its default when it is unset or x is nil.
+// GetPIN returns PIN, or DefaultDisaDataPIN when x or PIN is nil.
 func (x *DisaData) GetPIN() string {
 	if x != nil && x.PIN != nil {
 		return *x.PIN
@@ -118,8 +119,8 @@ func (x *DisaData) GetPIN() string {
 	return DefaultDisaDataPIN
 }
 
-// GetPreconnectAudio returns PreconnectAudio, or its default when it is unset
-// or x is nil.
+// GetPreconnectAudio returns PreconnectAudio, or
+// DefaultDisaDataPreconnectAudio when x or PreconnectAudio is nil.
 func (x *DisaData) GetPreconnectAudio() DisaPreconnectAudio {
 	if x != nil && x.PreconnectAudio != nil {
 		return *x.PreconnectAudio
@@ -127,7 +128,8 @@ func (x *DisaData) GetPreconnectAudio() DisaPreconnectAudio {
 	return DefaultDisaDataPreconnectAudio
 }
 
-// GetRetries returns Retries, or its default when it is unset or x is nil.
+// GetRetries returns Retries, or DefaultDisaDataRetries when x or Retries is
+// nil.
 func (x *DisaData) GetRetries() int64 {
 	if x != nil && x.Retries != nil {
 		return *x.Retries
@@ -135,8 +137,8 @@ func (x *DisaData) GetRetries() int64 {
 	return DefaultDisaDataRetries
 }
 
-// GetRingRepeatCount returns RingRepeatCount, or its default when it is unset
-// or x is nil.
+// GetRingRepeatCount returns RingRepeatCount, or
+// DefaultDisaDataRingRepeatCount when x or RingRepeatCount is nil.
 func (x *DisaData) GetRingRepeatCount() int64 {
 	if x != nil && x.RingRepeatCount != nil {
 		return *x.RingRepeatCount
@@ -144,8 +146,7 @@ func (x *DisaData) GetRingRepeatCount() int64 {
 	return DefaultDisaDataRingRepeatCount
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *DisaData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -153,8 +154,8 @@ func (x *DisaData) GetSkipModule() bool {
 	return false
 }
 
-// GetUseAccountCallerID returns UseAccountCallerID, or the zero value when it
-// is unset or x is nil.
+// GetUseAccountCallerID returns UseAccountCallerID, or false when x or
+// UseAccountCallerID is nil.
 func (x *DisaData) GetUseAccountCallerID() bool {
 	if x != nil && x.UseAccountCallerID != nil {
 		return *x.UseAccountCallerID

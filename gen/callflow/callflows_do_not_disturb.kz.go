@@ -29,7 +29,7 @@ type DoNotDisturbData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAction returns Action, or the zero value when it is unset or x is nil.
+// GetAction returns Action, or "" when x or Action is nil.
 func (x *DoNotDisturbData) GetAction() DoNotDisturbAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -37,7 +37,7 @@ func (x *DoNotDisturbData) GetAction() DoNotDisturbAction {
 	return ""
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *DoNotDisturbData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -45,8 +45,7 @@ func (x *DoNotDisturbData) GetID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *DoNotDisturbData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

@@ -69,7 +69,7 @@ const DefaultDynamicCIDDataEnforceCallRestriction = true
 // "permit_custom_callflow" in callflows.dynamic_cid.
 const DefaultDynamicCIDDataPermitCustomCallflow = false
 
-// GetAction returns Action, or the zero value when it is unset or x is nil.
+// GetAction returns Action, or "" when x or Action is nil.
 func (x *DynamicCIDData) GetAction() DynamicCIDAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -77,8 +77,9 @@ func (x *DynamicCIDData) GetAction() DynamicCIDAction {
 	return ""
 }
 
-// GetEnforceCallRestriction returns EnforceCallRestriction, or its default
-// when it is unset or x is nil.
+// GetEnforceCallRestriction returns EnforceCallRestriction, or
+// DefaultDynamicCIDDataEnforceCallRestriction when x or EnforceCallRestriction
+// is nil.
 func (x *DynamicCIDData) GetEnforceCallRestriction() bool {
 	if x != nil && x.EnforceCallRestriction != nil {
 		return *x.EnforceCallRestriction
@@ -86,7 +87,7 @@ func (x *DynamicCIDData) GetEnforceCallRestriction() bool {
 	return DefaultDynamicCIDDataEnforceCallRestriction
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *DynamicCIDData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -94,7 +95,7 @@ func (x *DynamicCIDData) GetID() string {
 	return ""
 }
 
-// GetIdxName returns IdxName, or the zero value when it is unset or x is nil.
+// GetIdxName returns IdxName, or "" when x or IdxName is nil.
 func (x *DynamicCIDData) GetIdxName() string {
 	if x != nil && x.IdxName != nil {
 		return *x.IdxName
@@ -102,8 +103,8 @@ func (x *DynamicCIDData) GetIdxName() string {
 	return ""
 }
 
-// GetInterdigitTimeout returns InterdigitTimeout, or the zero value when it is
-// unset or x is nil.
+// GetInterdigitTimeout returns InterdigitTimeout, or 0 when x or
+// InterdigitTimeout is nil.
 func (x *DynamicCIDData) GetInterdigitTimeout() int64 {
 	if x != nil && x.InterdigitTimeout != nil {
 		return *x.InterdigitTimeout
@@ -111,8 +112,7 @@ func (x *DynamicCIDData) GetInterdigitTimeout() int64 {
 	return 0
 }
 
-// GetMaxDigits returns MaxDigits, or the zero value when it is unset or x is
-// nil.
+// GetMaxDigits returns MaxDigits, or 0 when x or MaxDigits is nil.
 func (x *DynamicCIDData) GetMaxDigits() int64 {
 	if x != nil && x.MaxDigits != nil {
 		return *x.MaxDigits
@@ -120,7 +120,7 @@ func (x *DynamicCIDData) GetMaxDigits() int64 {
 	return 0
 }
 
-// GetMediaID returns MediaID, or the zero value when it is unset or x is nil.
+// GetMediaID returns MediaID, or "" when x or MediaID is nil.
 func (x *DynamicCIDData) GetMediaID() string {
 	if x != nil && x.MediaID != nil {
 		return *x.MediaID
@@ -128,8 +128,7 @@ func (x *DynamicCIDData) GetMediaID() string {
 	return ""
 }
 
-// GetMinDigits returns MinDigits, or the zero value when it is unset or x is
-// nil.
+// GetMinDigits returns MinDigits, or 0 when x or MinDigits is nil.
 func (x *DynamicCIDData) GetMinDigits() int64 {
 	if x != nil && x.MinDigits != nil {
 		return *x.MinDigits
@@ -137,8 +136,9 @@ func (x *DynamicCIDData) GetMinDigits() int64 {
 	return 0
 }
 
-// GetPermitCustomCallflow returns PermitCustomCallflow, or its default when it
-// is unset or x is nil.
+// GetPermitCustomCallflow returns PermitCustomCallflow, or
+// DefaultDynamicCIDDataPermitCustomCallflow when x or PermitCustomCallflow is
+// nil.
 func (x *DynamicCIDData) GetPermitCustomCallflow() bool {
 	if x != nil && x.PermitCustomCallflow != nil {
 		return *x.PermitCustomCallflow
@@ -146,8 +146,7 @@ func (x *DynamicCIDData) GetPermitCustomCallflow() bool {
 	return DefaultDynamicCIDDataPermitCustomCallflow
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *DynamicCIDData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -155,8 +154,8 @@ func (x *DynamicCIDData) GetSkipModule() bool {
 	return false
 }
 
-// GetWhitelistRegex returns WhitelistRegex, or the zero value when it is unset
-// or x is nil.
+// GetWhitelistRegex returns WhitelistRegex, or "" when x or WhitelistRegex is
+// nil.
 func (x *DynamicCIDData) GetWhitelistRegex() string {
 	if x != nil && x.WhitelistRegex != nil {
 		return *x.WhitelistRegex
@@ -365,7 +364,7 @@ type DynamicCIDCallerID struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *DynamicCIDCallerID) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -373,7 +372,7 @@ func (x *DynamicCIDCallerID) GetName() string {
 	return ""
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *DynamicCIDCallerID) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number

@@ -34,8 +34,8 @@ type EavesdropData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetApprovedDeviceID returns ApprovedDeviceID, or the zero value when it is
-// unset or x is nil.
+// GetApprovedDeviceID returns ApprovedDeviceID, or "" when x or
+// ApprovedDeviceID is nil.
 func (x *EavesdropData) GetApprovedDeviceID() string {
 	if x != nil && x.ApprovedDeviceID != nil {
 		return *x.ApprovedDeviceID
@@ -43,8 +43,8 @@ func (x *EavesdropData) GetApprovedDeviceID() string {
 	return ""
 }
 
-// GetApprovedGroupID returns ApprovedGroupID, or the zero value when it is
-// unset or x is nil.
+// GetApprovedGroupID returns ApprovedGroupID, or "" when x or ApprovedGroupID
+// is nil.
 func (x *EavesdropData) GetApprovedGroupID() string {
 	if x != nil && x.ApprovedGroupID != nil {
 		return *x.ApprovedGroupID
@@ -52,8 +52,8 @@ func (x *EavesdropData) GetApprovedGroupID() string {
 	return ""
 }
 
-// GetApprovedUserID returns ApprovedUserID, or the zero value when it is unset
-// or x is nil.
+// GetApprovedUserID returns ApprovedUserID, or "" when x or ApprovedUserID is
+// nil.
 func (x *EavesdropData) GetApprovedUserID() string {
 	if x != nil && x.ApprovedUserID != nil {
 		return *x.ApprovedUserID
@@ -61,8 +61,7 @@ func (x *EavesdropData) GetApprovedUserID() string {
 	return ""
 }
 
-// GetDeviceID returns DeviceID, or the zero value when it is unset or x is
-// nil.
+// GetDeviceID returns DeviceID, or "" when x or DeviceID is nil.
 func (x *EavesdropData) GetDeviceID() string {
 	if x != nil && x.DeviceID != nil {
 		return *x.DeviceID
@@ -70,8 +69,7 @@ func (x *EavesdropData) GetDeviceID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *EavesdropData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -79,7 +77,7 @@ func (x *EavesdropData) GetSkipModule() bool {
 	return false
 }
 
-// GetUserID returns UserID, or the zero value when it is unset or x is nil.
+// GetUserID returns UserID, or "" when x or UserID is nil.
 func (x *EavesdropData) GetUserID() string {
 	if x != nil && x.UserID != nil {
 		return *x.UserID

@@ -32,8 +32,8 @@ type EavesdropFeatureData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetApprovedDeviceID returns ApprovedDeviceID, or the zero value when it is
-// unset or x is nil.
+// GetApprovedDeviceID returns ApprovedDeviceID, or "" when x or
+// ApprovedDeviceID is nil.
 func (x *EavesdropFeatureData) GetApprovedDeviceID() string {
 	if x != nil && x.ApprovedDeviceID != nil {
 		return *x.ApprovedDeviceID
@@ -41,8 +41,8 @@ func (x *EavesdropFeatureData) GetApprovedDeviceID() string {
 	return ""
 }
 
-// GetApprovedGroupID returns ApprovedGroupID, or the zero value when it is
-// unset or x is nil.
+// GetApprovedGroupID returns ApprovedGroupID, or "" when x or ApprovedGroupID
+// is nil.
 func (x *EavesdropFeatureData) GetApprovedGroupID() string {
 	if x != nil && x.ApprovedGroupID != nil {
 		return *x.ApprovedGroupID
@@ -50,8 +50,8 @@ func (x *EavesdropFeatureData) GetApprovedGroupID() string {
 	return ""
 }
 
-// GetApprovedUserID returns ApprovedUserID, or the zero value when it is unset
-// or x is nil.
+// GetApprovedUserID returns ApprovedUserID, or "" when x or ApprovedUserID is
+// nil.
 func (x *EavesdropFeatureData) GetApprovedUserID() string {
 	if x != nil && x.ApprovedUserID != nil {
 		return *x.ApprovedUserID
@@ -59,7 +59,7 @@ func (x *EavesdropFeatureData) GetApprovedUserID() string {
 	return ""
 }
 
-// GetGroupID returns GroupID, or the zero value when it is unset or x is nil.
+// GetGroupID returns GroupID, or "" when x or GroupID is nil.
 func (x *EavesdropFeatureData) GetGroupID() string {
 	if x != nil && x.GroupID != nil {
 		return *x.GroupID
@@ -67,8 +67,7 @@ func (x *EavesdropFeatureData) GetGroupID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *EavesdropFeatureData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

@@ -29,8 +29,7 @@ type FaxDetectData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetDuration returns Duration, or the zero value when it is unset or x is
-// nil.
+// GetDuration returns Duration, or 0 when x or Duration is nil.
 func (x *FaxDetectData) GetDuration() int64 {
 	if x != nil && x.Duration != nil {
 		return *x.Duration
@@ -38,8 +37,7 @@ func (x *FaxDetectData) GetDuration() int64 {
 	return 0
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *FaxDetectData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

@@ -31,8 +31,7 @@ type FaxboxData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetFaxboxID returns FaxboxID, or the zero value when it is unset or x is
-// nil.
+// GetFaxboxID returns FaxboxID, or "" when x or FaxboxID is nil.
 func (x *FaxboxData) GetFaxboxID() string {
 	if x != nil && x.FaxboxID != nil {
 		return *x.FaxboxID
@@ -40,7 +39,7 @@ func (x *FaxboxData) GetFaxboxID() string {
 	return ""
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *FaxboxData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -48,8 +47,7 @@ func (x *FaxboxData) GetID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *FaxboxData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

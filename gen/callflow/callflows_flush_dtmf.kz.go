@@ -33,8 +33,8 @@ type FlushDTMFData struct {
 // callflows.flush_dtmf.
 const DefaultFlushDTMFDataCollectionName = "default"
 
-// GetCollectionName returns CollectionName, or its default when it is unset or
-// x is nil.
+// GetCollectionName returns CollectionName, or
+// DefaultFlushDTMFDataCollectionName when x or CollectionName is nil.
 func (x *FlushDTMFData) GetCollectionName() string {
 	if x != nil && x.CollectionName != nil {
 		return *x.CollectionName
@@ -42,8 +42,7 @@ func (x *FlushDTMFData) GetCollectionName() string {
 	return DefaultFlushDTMFDataCollectionName
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *FlushDTMFData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

@@ -76,7 +76,8 @@ const DefaultGroupDataStrategy = GroupStrategySimultaneous
 // DefaultGroupDataTimeout is the default of "timeout" in callflows.group.
 const DefaultGroupDataTimeout = 20
 
-// GetEndpoints returns Endpoints, or its default when it is unset or x is nil.
+// GetEndpoints returns Endpoints, or DefaultGroupDataEndpoints() when x or
+// Endpoints is nil.
 func (x *GroupData) GetEndpoints() []string {
 	if x != nil && x.Endpoints != nil {
 		return x.Endpoints
@@ -84,8 +85,8 @@ func (x *GroupData) GetEndpoints() []string {
 	return DefaultGroupDataEndpoints()
 }
 
-// GetFailOnSingleReject returns FailOnSingleReject, or the zero value when it
-// is unset or x is nil.
+// GetFailOnSingleReject returns FailOnSingleReject, or false when x or
+// FailOnSingleReject is nil.
 func (x *GroupData) GetFailOnSingleReject() bool {
 	if x != nil && x.FailOnSingleReject != nil {
 		return *x.FailOnSingleReject
@@ -93,7 +94,7 @@ func (x *GroupData) GetFailOnSingleReject() bool {
 	return false
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *GroupData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -101,8 +102,8 @@ func (x *GroupData) GetID() string {
 	return ""
 }
 
-// GetIgnoreForward returns IgnoreForward, or its default when it is unset or x
-// is nil.
+// GetIgnoreForward returns IgnoreForward, or DefaultGroupDataIgnoreForward
+// when x or IgnoreForward is nil.
 func (x *GroupData) GetIgnoreForward() bool {
 	if x != nil && x.IgnoreForward != nil {
 		return *x.IgnoreForward
@@ -110,7 +111,8 @@ func (x *GroupData) GetIgnoreForward() bool {
 	return DefaultGroupDataIgnoreForward
 }
 
-// GetRepeats returns Repeats, or its default when it is unset or x is nil.
+// GetRepeats returns Repeats, or DefaultGroupDataRepeats when x or Repeats is
+// nil.
 func (x *GroupData) GetRepeats() int64 {
 	if x != nil && x.Repeats != nil {
 		return *x.Repeats
@@ -118,8 +120,7 @@ func (x *GroupData) GetRepeats() int64 {
 	return DefaultGroupDataRepeats
 }
 
-// GetRingback returns Ringback, or the zero value when it is unset or x is
-// nil.
+// GetRingback returns Ringback, or "" when x or Ringback is nil.
 func (x *GroupData) GetRingback() string {
 	if x != nil && x.Ringback != nil {
 		return *x.Ringback
@@ -127,8 +128,7 @@ func (x *GroupData) GetRingback() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *GroupData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -136,7 +136,8 @@ func (x *GroupData) GetSkipModule() bool {
 	return false
 }
 
-// GetStrategy returns Strategy, or its default when it is unset or x is nil.
+// GetStrategy returns Strategy, or DefaultGroupDataStrategy when x or Strategy
+// is nil.
 func (x *GroupData) GetStrategy() GroupStrategy {
 	if x != nil && x.Strategy != nil {
 		return *x.Strategy
@@ -144,7 +145,8 @@ func (x *GroupData) GetStrategy() GroupStrategy {
 	return DefaultGroupDataStrategy
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultGroupDataTimeout when x or Timeout is
+// nil.
 func (x *GroupData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -312,8 +314,7 @@ type GroupRingtones struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetExternal returns External, or the zero value when it is unset or x is
-// nil.
+// GetExternal returns External, or "" when x or External is nil.
 func (x *GroupRingtones) GetExternal() string {
 	if x != nil && x.External != nil {
 		return *x.External
@@ -321,8 +322,7 @@ func (x *GroupRingtones) GetExternal() string {
 	return ""
 }
 
-// GetInternal returns Internal, or the zero value when it is unset or x is
-// nil.
+// GetInternal returns Internal, or "" when x or Internal is nil.
 func (x *GroupRingtones) GetInternal() string {
 	if x != nil && x.Internal != nil {
 		return *x.Internal

@@ -36,8 +36,8 @@ type GroupPickupData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetApprovedDeviceID returns ApprovedDeviceID, or the zero value when it is
-// unset or x is nil.
+// GetApprovedDeviceID returns ApprovedDeviceID, or "" when x or
+// ApprovedDeviceID is nil.
 func (x *GroupPickupData) GetApprovedDeviceID() string {
 	if x != nil && x.ApprovedDeviceID != nil {
 		return *x.ApprovedDeviceID
@@ -45,8 +45,8 @@ func (x *GroupPickupData) GetApprovedDeviceID() string {
 	return ""
 }
 
-// GetApprovedGroupID returns ApprovedGroupID, or the zero value when it is
-// unset or x is nil.
+// GetApprovedGroupID returns ApprovedGroupID, or "" when x or ApprovedGroupID
+// is nil.
 func (x *GroupPickupData) GetApprovedGroupID() string {
 	if x != nil && x.ApprovedGroupID != nil {
 		return *x.ApprovedGroupID
@@ -54,8 +54,8 @@ func (x *GroupPickupData) GetApprovedGroupID() string {
 	return ""
 }
 
-// GetApprovedUserID returns ApprovedUserID, or the zero value when it is unset
-// or x is nil.
+// GetApprovedUserID returns ApprovedUserID, or "" when x or ApprovedUserID is
+// nil.
 func (x *GroupPickupData) GetApprovedUserID() string {
 	if x != nil && x.ApprovedUserID != nil {
 		return *x.ApprovedUserID
@@ -63,8 +63,7 @@ func (x *GroupPickupData) GetApprovedUserID() string {
 	return ""
 }
 
-// GetDeviceID returns DeviceID, or the zero value when it is unset or x is
-// nil.
+// GetDeviceID returns DeviceID, or "" when x or DeviceID is nil.
 func (x *GroupPickupData) GetDeviceID() string {
 	if x != nil && x.DeviceID != nil {
 		return *x.DeviceID
@@ -72,7 +71,7 @@ func (x *GroupPickupData) GetDeviceID() string {
 	return ""
 }
 
-// GetGroupID returns GroupID, or the zero value when it is unset or x is nil.
+// GetGroupID returns GroupID, or "" when x or GroupID is nil.
 func (x *GroupPickupData) GetGroupID() string {
 	if x != nil && x.GroupID != nil {
 		return *x.GroupID
@@ -80,8 +79,7 @@ func (x *GroupPickupData) GetGroupID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *GroupPickupData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -89,7 +87,7 @@ func (x *GroupPickupData) GetSkipModule() bool {
 	return false
 }
 
-// GetUserID returns UserID, or the zero value when it is unset or x is nil.
+// GetUserID returns UserID, or "" when x or UserID is nil.
 func (x *GroupPickupData) GetUserID() string {
 	if x != nil && x.UserID != nil {
 		return *x.UserID

@@ -46,8 +46,8 @@ type GroupPickupFeatureData struct {
 // callflows.group_pickup_feature.
 const DefaultGroupPickupFeatureDataType = GroupPickupFeatureTypeExtension
 
-// GetApprovedDeviceID returns ApprovedDeviceID, or the zero value when it is
-// unset or x is nil.
+// GetApprovedDeviceID returns ApprovedDeviceID, or "" when x or
+// ApprovedDeviceID is nil.
 func (x *GroupPickupFeatureData) GetApprovedDeviceID() string {
 	if x != nil && x.ApprovedDeviceID != nil {
 		return *x.ApprovedDeviceID
@@ -55,8 +55,8 @@ func (x *GroupPickupFeatureData) GetApprovedDeviceID() string {
 	return ""
 }
 
-// GetApprovedGroupID returns ApprovedGroupID, or the zero value when it is
-// unset or x is nil.
+// GetApprovedGroupID returns ApprovedGroupID, or "" when x or ApprovedGroupID
+// is nil.
 func (x *GroupPickupFeatureData) GetApprovedGroupID() string {
 	if x != nil && x.ApprovedGroupID != nil {
 		return *x.ApprovedGroupID
@@ -64,8 +64,8 @@ func (x *GroupPickupFeatureData) GetApprovedGroupID() string {
 	return ""
 }
 
-// GetApprovedUserID returns ApprovedUserID, or the zero value when it is unset
-// or x is nil.
+// GetApprovedUserID returns ApprovedUserID, or "" when x or ApprovedUserID is
+// nil.
 func (x *GroupPickupFeatureData) GetApprovedUserID() string {
 	if x != nil && x.ApprovedUserID != nil {
 		return *x.ApprovedUserID
@@ -73,8 +73,7 @@ func (x *GroupPickupFeatureData) GetApprovedUserID() string {
 	return ""
 }
 
-// GetDeviceID returns DeviceID, or the zero value when it is unset or x is
-// nil.
+// GetDeviceID returns DeviceID, or "" when x or DeviceID is nil.
 func (x *GroupPickupFeatureData) GetDeviceID() string {
 	if x != nil && x.DeviceID != nil {
 		return *x.DeviceID
@@ -82,7 +81,7 @@ func (x *GroupPickupFeatureData) GetDeviceID() string {
 	return ""
 }
 
-// GetGroupID returns GroupID, or the zero value when it is unset or x is nil.
+// GetGroupID returns GroupID, or "" when x or GroupID is nil.
 func (x *GroupPickupFeatureData) GetGroupID() string {
 	if x != nil && x.GroupID != nil {
 		return *x.GroupID
@@ -90,8 +89,7 @@ func (x *GroupPickupFeatureData) GetGroupID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *GroupPickupFeatureData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -99,7 +97,8 @@ func (x *GroupPickupFeatureData) GetSkipModule() bool {
 	return false
 }
 
-// GetType returns Type, or its default when it is unset or x is nil.
+// GetType returns Type, or DefaultGroupPickupFeatureDataType when x or Type is
+// nil.
 func (x *GroupPickupFeatureData) GetType() GroupPickupFeatureType {
 	if x != nil && x.Type != nil {
 		return *x.Type
@@ -107,7 +106,7 @@ func (x *GroupPickupFeatureData) GetType() GroupPickupFeatureType {
 	return DefaultGroupPickupFeatureDataType
 }
 
-// GetUserID returns UserID, or the zero value when it is unset or x is nil.
+// GetUserID returns UserID, or "" when x or UserID is nil.
 func (x *GroupPickupFeatureData) GetUserID() string {
 	if x != nil && x.UserID != nil {
 		return *x.UserID

@@ -36,7 +36,7 @@ type HotdeskData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAction returns Action, or the zero value when it is unset or x is nil.
+// GetAction returns Action, or "" when x or Action is nil.
 func (x *HotdeskData) GetAction() HotdeskAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -44,7 +44,7 @@ func (x *HotdeskData) GetAction() HotdeskAction {
 	return ""
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *HotdeskData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -52,8 +52,8 @@ func (x *HotdeskData) GetID() string {
 	return ""
 }
 
-// GetInterdigitTimeout returns InterdigitTimeout, or the zero value when it is
-// unset or x is nil.
+// GetInterdigitTimeout returns InterdigitTimeout, or 0 when x or
+// InterdigitTimeout is nil.
 func (x *HotdeskData) GetInterdigitTimeout() int64 {
 	if x != nil && x.InterdigitTimeout != nil {
 		return *x.InterdigitTimeout
@@ -61,8 +61,7 @@ func (x *HotdeskData) GetInterdigitTimeout() int64 {
 	return 0
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *HotdeskData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

@@ -37,8 +37,8 @@ type InterceptData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetApprovedDeviceID returns ApprovedDeviceID, or the zero value when it is
-// unset or x is nil.
+// GetApprovedDeviceID returns ApprovedDeviceID, or "" when x or
+// ApprovedDeviceID is nil.
 func (x *InterceptData) GetApprovedDeviceID() string {
 	if x != nil && x.ApprovedDeviceID != nil {
 		return *x.ApprovedDeviceID
@@ -46,8 +46,8 @@ func (x *InterceptData) GetApprovedDeviceID() string {
 	return ""
 }
 
-// GetApprovedGroupID returns ApprovedGroupID, or the zero value when it is
-// unset or x is nil.
+// GetApprovedGroupID returns ApprovedGroupID, or "" when x or ApprovedGroupID
+// is nil.
 func (x *InterceptData) GetApprovedGroupID() string {
 	if x != nil && x.ApprovedGroupID != nil {
 		return *x.ApprovedGroupID
@@ -55,8 +55,8 @@ func (x *InterceptData) GetApprovedGroupID() string {
 	return ""
 }
 
-// GetApprovedUserID returns ApprovedUserID, or the zero value when it is unset
-// or x is nil.
+// GetApprovedUserID returns ApprovedUserID, or "" when x or ApprovedUserID is
+// nil.
 func (x *InterceptData) GetApprovedUserID() string {
 	if x != nil && x.ApprovedUserID != nil {
 		return *x.ApprovedUserID
@@ -64,8 +64,7 @@ func (x *InterceptData) GetApprovedUserID() string {
 	return ""
 }
 
-// GetDeviceID returns DeviceID, or the zero value when it is unset or x is
-// nil.
+// GetDeviceID returns DeviceID, or "" when x or DeviceID is nil.
 func (x *InterceptData) GetDeviceID() string {
 	if x != nil && x.DeviceID != nil {
 		return *x.DeviceID
@@ -73,7 +72,7 @@ func (x *InterceptData) GetDeviceID() string {
 	return ""
 }
 
-// GetGroupID returns GroupID, or the zero value when it is unset or x is nil.
+// GetGroupID returns GroupID, or "" when x or GroupID is nil.
 func (x *InterceptData) GetGroupID() string {
 	if x != nil && x.GroupID != nil {
 		return *x.GroupID
@@ -81,8 +80,7 @@ func (x *InterceptData) GetGroupID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *InterceptData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -90,7 +88,7 @@ func (x *InterceptData) GetSkipModule() bool {
 	return false
 }
 
-// GetUserID returns UserID, or the zero value when it is unset or x is nil.
+// GetUserID returns UserID, or "" when x or UserID is nil.
 func (x *InterceptData) GetUserID() string {
 	if x != nil && x.UserID != nil {
 		return *x.UserID

@@ -27,8 +27,7 @@ type IntercomData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetBargeCalls returns BargeCalls, or the zero value when it is unset or x is
-// nil.
+// GetBargeCalls returns BargeCalls, or false when x or BargeCalls is nil.
 func (x *IntercomData) GetBargeCalls() bool {
 	if x != nil && x.BargeCalls != nil {
 		return *x.BargeCalls
@@ -36,8 +35,7 @@ func (x *IntercomData) GetBargeCalls() bool {
 	return false
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *IntercomData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

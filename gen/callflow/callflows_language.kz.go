@@ -30,8 +30,7 @@ type LanguageData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetLanguage returns Language, or the zero value when it is unset or x is
-// nil.
+// GetLanguage returns Language, or "" when x or Language is nil.
 func (x *LanguageData) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -39,8 +38,7 @@ func (x *LanguageData) GetLanguage() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *LanguageData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

@@ -35,7 +35,8 @@ func DefaultLookupCIDNameDataLists() []string {
 	return []string{}
 }
 
-// GetLists returns Lists, or its default when it is unset or x is nil.
+// GetLists returns Lists, or DefaultLookupCIDNameDataLists() when x or Lists
+// is nil.
 func (x *LookupCIDNameData) GetLists() []string {
 	if x != nil && x.Lists != nil {
 		return x.Lists
@@ -43,8 +44,7 @@ func (x *LookupCIDNameData) GetLists() []string {
 	return DefaultLookupCIDNameDataLists()
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *LookupCIDNameData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

@@ -36,8 +36,7 @@ type ManualPresenceData struct {
 // callflows.manual_presence.
 const DefaultManualPresenceDataStatus = ManualPresenceStatusIdle
 
-// GetPresenceID returns PresenceID, or the zero value when it is unset or x is
-// nil.
+// GetPresenceID returns PresenceID, or "" when x or PresenceID is nil.
 func (x *ManualPresenceData) GetPresenceID() string {
 	if x != nil && x.PresenceID != nil {
 		return *x.PresenceID
@@ -45,8 +44,7 @@ func (x *ManualPresenceData) GetPresenceID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *ManualPresenceData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -54,7 +52,8 @@ func (x *ManualPresenceData) GetSkipModule() bool {
 	return false
 }
 
-// GetStatus returns Status, or its default when it is unset or x is nil.
+// GetStatus returns Status, or DefaultManualPresenceDataStatus when x or
+// Status is nil.
 func (x *ManualPresenceData) GetStatus() ManualPresenceStatus {
 	if x != nil && x.Status != nil {
 		return *x.Status

@@ -30,8 +30,7 @@ type MissedCallAlertData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *MissedCallAlertData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -145,7 +144,7 @@ type MissedCallAlertRecipient struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetType returns Type, or the zero value when it is unset or x is nil.
+// GetType returns Type, or "" when x or Type is nil.
 func (x *MissedCallAlertRecipient) GetType() MissedCallAlertRecipientType {
 	if x != nil && x.Type != nil {
 		return *x.Type

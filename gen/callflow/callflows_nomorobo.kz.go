@@ -35,8 +35,7 @@ type NomoroboData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetPassword returns Password, or the zero value when it is unset or x is
-// nil.
+// GetPassword returns Password, or "" when x or Password is nil.
 func (x *NomoroboData) GetPassword() string {
 	if x != nil && x.Password != nil {
 		return *x.Password
@@ -44,8 +43,7 @@ func (x *NomoroboData) GetPassword() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *NomoroboData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -53,8 +51,7 @@ func (x *NomoroboData) GetSkipModule() bool {
 	return false
 }
 
-// GetUsername returns Username, or the zero value when it is unset or x is
-// nil.
+// GetUsername returns Username, or "" when x or Username is nil.
 func (x *NomoroboData) GetUsername() string {
 	if x != nil && x.Username != nil {
 		return *x.Username

@@ -51,8 +51,7 @@ func DefaultNotificationDataRecipients() []NotificationRecipient {
 // callflows.notification.
 const DefaultNotificationDataSendAt = NotificationSendAtChannelDestroy
 
-// GetComments returns Comments, or the zero value when it is unset or x is
-// nil.
+// GetComments returns Comments, or "" when x or Comments is nil.
 func (x *NotificationData) GetComments() string {
 	if x != nil && x.Comments != nil {
 		return *x.Comments
@@ -60,8 +59,8 @@ func (x *NotificationData) GetComments() string {
 	return ""
 }
 
-// GetRecipients returns Recipients, or its default when it is unset or x is
-// nil.
+// GetRecipients returns Recipients, or DefaultNotificationDataRecipients()
+// when x or Recipients is nil.
 func (x *NotificationData) GetRecipients() []NotificationRecipient {
 	if x != nil && x.Recipients != nil {
 		return x.Recipients
@@ -69,7 +68,8 @@ func (x *NotificationData) GetRecipients() []NotificationRecipient {
 	return DefaultNotificationDataRecipients()
 }
 
-// GetSendAt returns SendAt, or its default when it is unset or x is nil.
+// GetSendAt returns SendAt, or DefaultNotificationDataSendAt when x or SendAt
+// is nil.
 func (x *NotificationData) GetSendAt() NotificationSendAt {
 	if x != nil && x.SendAt != nil {
 		return *x.SendAt
@@ -77,8 +77,7 @@ func (x *NotificationData) GetSendAt() NotificationSendAt {
 	return DefaultNotificationDataSendAt
 }
 
-// GetTemplateID returns TemplateID, or the zero value when it is unset or x is
-// nil.
+// GetTemplateID returns TemplateID, or "" when x or TemplateID is nil.
 func (x *NotificationData) GetTemplateID() string {
 	if x != nil && x.TemplateID != nil {
 		return *x.TemplateID
@@ -262,7 +261,7 @@ type NotificationRecipient struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetType returns Type, or the zero value when it is unset or x is nil.
+// GetType returns Type, or "" when x or Type is nil.
 func (x *NotificationRecipient) GetType() NotificationRecipientType {
 	if x != nil && x.Type != nil {
 		return *x.Type

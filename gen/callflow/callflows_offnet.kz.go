@@ -102,8 +102,7 @@ func DefaultOffnetDataOutboundFlags() []string {
 // in callflows.offnet.
 const DefaultOffnetDataUseLocalResources = true
 
-// GetBypassE164 returns BypassE164, or the zero value when it is unset or x is
-// nil.
+// GetBypassE164 returns BypassE164, or false when x or BypassE164 is nil.
 func (x *OffnetData) GetBypassE164() bool {
 	if x != nil && x.BypassE164 != nil {
 		return *x.BypassE164
@@ -111,8 +110,8 @@ func (x *OffnetData) GetBypassE164() bool {
 	return false
 }
 
-// GetCallerIDType returns CallerIDType, or its default when it is unset or x
-// is nil.
+// GetCallerIDType returns CallerIDType, or DefaultOffnetDataCallerIDType when
+// x or CallerIDType is nil.
 func (x *OffnetData) GetCallerIDType() string {
 	if x != nil && x.CallerIDType != nil {
 		return *x.CallerIDType
@@ -120,8 +119,8 @@ func (x *OffnetData) GetCallerIDType() string {
 	return DefaultOffnetDataCallerIDType
 }
 
-// GetDoNotNormalize returns DoNotNormalize, or the zero value when it is unset
-// or x is nil.
+// GetDoNotNormalize returns DoNotNormalize, or false when x or DoNotNormalize
+// is nil.
 func (x *OffnetData) GetDoNotNormalize() bool {
 	if x != nil && x.DoNotNormalize != nil {
 		return *x.DoNotNormalize
@@ -129,8 +128,8 @@ func (x *OffnetData) GetDoNotNormalize() bool {
 	return false
 }
 
-// GetEmitAccountID returns EmitAccountID, or the zero value when it is unset
-// or x is nil.
+// GetEmitAccountID returns EmitAccountID, or false when x or EmitAccountID is
+// nil.
 func (x *OffnetData) GetEmitAccountID() bool {
 	if x != nil && x.EmitAccountID != nil {
 		return *x.EmitAccountID
@@ -138,8 +137,8 @@ func (x *OffnetData) GetEmitAccountID() bool {
 	return false
 }
 
-// GetFormatFromURI returns FormatFromURI, or the zero value when it is unset
-// or x is nil.
+// GetFormatFromURI returns FormatFromURI, or false when x or FormatFromURI is
+// nil.
 func (x *OffnetData) GetFormatFromURI() bool {
 	if x != nil && x.FormatFromURI != nil {
 		return *x.FormatFromURI
@@ -147,8 +146,7 @@ func (x *OffnetData) GetFormatFromURI() bool {
 	return false
 }
 
-// GetFromURIRealm returns FromURIRealm, or the zero value when it is unset or
-// x is nil.
+// GetFromURIRealm returns FromURIRealm, or "" when x or FromURIRealm is nil.
 func (x *OffnetData) GetFromURIRealm() string {
 	if x != nil && x.FromURIRealm != nil {
 		return *x.FromURIRealm
@@ -156,8 +154,8 @@ func (x *OffnetData) GetFromURIRealm() string {
 	return ""
 }
 
-// GetHuntAccountID returns HuntAccountID, or the zero value when it is unset
-// or x is nil.
+// GetHuntAccountID returns HuntAccountID, or "" when x or HuntAccountID is
+// nil.
 func (x *OffnetData) GetHuntAccountID() string {
 	if x != nil && x.HuntAccountID != nil {
 		return *x.HuntAccountID
@@ -165,8 +163,8 @@ func (x *OffnetData) GetHuntAccountID() string {
 	return ""
 }
 
-// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or its default when it is
-// unset or x is nil.
+// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or
+// DefaultOffnetDataIgnoreEarlyMedia when x or IgnoreEarlyMedia is nil.
 func (x *OffnetData) GetIgnoreEarlyMedia() bool {
 	if x != nil && x.IgnoreEarlyMedia != nil {
 		return *x.IgnoreEarlyMedia
@@ -174,8 +172,8 @@ func (x *OffnetData) GetIgnoreEarlyMedia() bool {
 	return DefaultOffnetDataIgnoreEarlyMedia
 }
 
-// GetOutboundFlags returns OutboundFlags, or its default when it is unset or x
-// is nil.
+// GetOutboundFlags returns OutboundFlags, or DefaultOffnetDataOutboundFlags()
+// when x or OutboundFlags is nil.
 func (x *OffnetData) GetOutboundFlags() []string {
 	if x != nil && x.OutboundFlags != nil {
 		return x.OutboundFlags
@@ -183,8 +181,7 @@ func (x *OffnetData) GetOutboundFlags() []string {
 	return DefaultOffnetDataOutboundFlags()
 }
 
-// GetResourceType returns ResourceType, or the zero value when it is unset or
-// x is nil.
+// GetResourceType returns ResourceType, or "" when x or ResourceType is nil.
 func (x *OffnetData) GetResourceType() string {
 	if x != nil && x.ResourceType != nil {
 		return *x.ResourceType
@@ -192,8 +189,7 @@ func (x *OffnetData) GetResourceType() string {
 	return ""
 }
 
-// GetRingback returns Ringback, or the zero value when it is unset or x is
-// nil.
+// GetRingback returns Ringback, or "" when x or Ringback is nil.
 func (x *OffnetData) GetRingback() string {
 	if x != nil && x.Ringback != nil {
 		return *x.Ringback
@@ -201,8 +197,7 @@ func (x *OffnetData) GetRingback() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *OffnetData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -210,7 +205,7 @@ func (x *OffnetData) GetSkipModule() bool {
 	return false
 }
 
-// GetTimeout returns Timeout, or the zero value when it is unset or x is nil.
+// GetTimeout returns Timeout, or 0 when x or Timeout is nil.
 func (x *OffnetData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -218,7 +213,7 @@ func (x *OffnetData) GetTimeout() int64 {
 	return 0
 }
 
-// GetToDID returns ToDID, or the zero value when it is unset or x is nil.
+// GetToDID returns ToDID, or "" when x or ToDID is nil.
 func (x *OffnetData) GetToDID() string {
 	if x != nil && x.ToDID != nil {
 		return *x.ToDID
@@ -226,8 +221,8 @@ func (x *OffnetData) GetToDID() string {
 	return ""
 }
 
-// GetUseLocalResources returns UseLocalResources, or its default when it is
-// unset or x is nil.
+// GetUseLocalResources returns UseLocalResources, or
+// DefaultOffnetDataUseLocalResources when x or UseLocalResources is nil.
 func (x *OffnetData) GetUseLocalResources() bool {
 	if x != nil && x.UseLocalResources != nil {
 		return *x.UseLocalResources

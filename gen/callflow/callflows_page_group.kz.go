@@ -50,7 +50,7 @@ const DefaultPageGroupDataAudio = PageGroupAudioOneWay
 // callflows.page_group.
 const DefaultPageGroupDataTimeout = 5
 
-// GetAudio returns Audio, or its default when it is unset or x is nil.
+// GetAudio returns Audio, or DefaultPageGroupDataAudio when x or Audio is nil.
 func (x *PageGroupData) GetAudio() PageGroupAudio {
 	if x != nil && x.Audio != nil {
 		return *x.Audio
@@ -58,8 +58,7 @@ func (x *PageGroupData) GetAudio() PageGroupAudio {
 	return DefaultPageGroupDataAudio
 }
 
-// GetBargeCalls returns BargeCalls, or the zero value when it is unset or x is
-// nil.
+// GetBargeCalls returns BargeCalls, or false when x or BargeCalls is nil.
 func (x *PageGroupData) GetBargeCalls() bool {
 	if x != nil && x.BargeCalls != nil {
 		return *x.BargeCalls
@@ -67,8 +66,7 @@ func (x *PageGroupData) GetBargeCalls() bool {
 	return false
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *PageGroupData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -76,7 +74,8 @@ func (x *PageGroupData) GetSkipModule() bool {
 	return false
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultPageGroupDataTimeout when x or Timeout
+// is nil.
 func (x *PageGroupData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -272,7 +271,8 @@ const DefaultPageGroupEndpointDelay = 0
 // in callflows.page_group.
 const DefaultPageGroupEndpointTimeout = 20
 
-// GetDelay returns Delay, or its default when it is unset or x is nil.
+// GetDelay returns Delay, or DefaultPageGroupEndpointDelay when x or Delay is
+// nil.
 func (x *PageGroupEndpoint) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
@@ -280,8 +280,7 @@ func (x *PageGroupEndpoint) GetDelay() int64 {
 	return DefaultPageGroupEndpointDelay
 }
 
-// GetEndpointType returns EndpointType, or the zero value when it is unset or
-// x is nil.
+// GetEndpointType returns EndpointType, or "" when x or EndpointType is nil.
 func (x *PageGroupEndpoint) GetEndpointType() PageGroupEndpointEndpointType {
 	if x != nil && x.EndpointType != nil {
 		return *x.EndpointType
@@ -289,7 +288,7 @@ func (x *PageGroupEndpoint) GetEndpointType() PageGroupEndpointEndpointType {
 	return ""
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *PageGroupEndpoint) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -297,7 +296,8 @@ func (x *PageGroupEndpoint) GetID() string {
 	return ""
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultPageGroupEndpointTimeout when x or
+// Timeout is nil.
 func (x *PageGroupEndpoint) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -305,7 +305,7 @@ func (x *PageGroupEndpoint) GetTimeout() int64 {
 	return DefaultPageGroupEndpointTimeout
 }
 
-// GetWeight returns Weight, or the zero value when it is unset or x is nil.
+// GetWeight returns Weight, or 0 when x or Weight is nil.
 func (x *PageGroupEndpoint) GetWeight() int64 {
 	if x != nil && x.Weight != nil {
 		return *x.Weight

@@ -81,7 +81,7 @@ func DefaultParkDataSlots() map[string]json.RawMessage {
 	return kzrt.DefaultValue[map[string]json.RawMessage]("{}")
 }
 
-// GetAction returns Action, or its default when it is unset or x is nil.
+// GetAction returns Action, or DefaultParkDataAction when x or Action is nil.
 func (x *ParkData) GetAction() ParkAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -89,8 +89,8 @@ func (x *ParkData) GetAction() ParkAction {
 	return DefaultParkDataAction
 }
 
-// GetCustomPresenceID returns CustomPresenceID, or its default when it is
-// unset or x is nil.
+// GetCustomPresenceID returns CustomPresenceID, or
+// DefaultParkDataCustomPresenceID when x or CustomPresenceID is nil.
 func (x *ParkData) GetCustomPresenceID() bool {
 	if x != nil && x.CustomPresenceID != nil {
 		return *x.CustomPresenceID
@@ -98,8 +98,8 @@ func (x *ParkData) GetCustomPresenceID() bool {
 	return DefaultParkDataCustomPresenceID
 }
 
-// GetDefaultCallbackTimeout returns DefaultCallbackTimeout, or the zero value
-// when it is unset or x is nil.
+// GetDefaultCallbackTimeout returns DefaultCallbackTimeout, or 0 when x or
+// DefaultCallbackTimeout is nil.
 func (x *ParkData) GetDefaultCallbackTimeout() int64 {
 	if x != nil && x.DefaultCallbackTimeout != nil {
 		return *x.DefaultCallbackTimeout
@@ -107,8 +107,8 @@ func (x *ParkData) GetDefaultCallbackTimeout() int64 {
 	return 0
 }
 
-// GetDefaultPresenceType returns DefaultPresenceType, or the zero value when
-// it is unset or x is nil.
+// GetDefaultPresenceType returns DefaultPresenceType, or "" when x or
+// DefaultPresenceType is nil.
 func (x *ParkData) GetDefaultPresenceType() ParkDefaultPresenceType {
 	if x != nil && x.DefaultPresenceType != nil {
 		return *x.DefaultPresenceType
@@ -116,8 +116,8 @@ func (x *ParkData) GetDefaultPresenceType() ParkDefaultPresenceType {
 	return ""
 }
 
-// GetDefaultRingbackTimeout returns DefaultRingbackTimeout, or the zero value
-// when it is unset or x is nil.
+// GetDefaultRingbackTimeout returns DefaultRingbackTimeout, or 0 when x or
+// DefaultRingbackTimeout is nil.
 func (x *ParkData) GetDefaultRingbackTimeout() int64 {
 	if x != nil && x.DefaultRingbackTimeout != nil {
 		return *x.DefaultRingbackTimeout
@@ -125,8 +125,7 @@ func (x *ParkData) GetDefaultRingbackTimeout() int64 {
 	return 0
 }
 
-// GetMaxSlotNumber returns MaxSlotNumber, or the zero value when it is unset
-// or x is nil.
+// GetMaxSlotNumber returns MaxSlotNumber, or 0 when x or MaxSlotNumber is nil.
 func (x *ParkData) GetMaxSlotNumber() int64 {
 	if x != nil && x.MaxSlotNumber != nil {
 		return *x.MaxSlotNumber
@@ -134,8 +133,7 @@ func (x *ParkData) GetMaxSlotNumber() int64 {
 	return 0
 }
 
-// GetPresenceID returns PresenceID, or the zero value when it is unset or x is
-// nil.
+// GetPresenceID returns PresenceID, or "" when x or PresenceID is nil.
 func (x *ParkData) GetPresenceID() string {
 	if x != nil && x.PresenceID != nil {
 		return *x.PresenceID
@@ -143,8 +141,7 @@ func (x *ParkData) GetPresenceID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *ParkData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -152,7 +149,7 @@ func (x *ParkData) GetSkipModule() bool {
 	return false
 }
 
-// GetSlot returns Slot, or the zero value when it is unset or x is nil.
+// GetSlot returns Slot, or "" when x or Slot is nil.
 func (x *ParkData) GetSlot() string {
 	if x != nil && x.Slot != nil {
 		return *x.Slot
@@ -160,7 +157,7 @@ func (x *ParkData) GetSlot() string {
 	return ""
 }
 
-// GetSlots returns Slots, or its default when it is unset or x is nil.
+// GetSlots returns Slots, or DefaultParkDataSlots() when x or Slots is nil.
 func (x *ParkData) GetSlots() map[string]json.RawMessage {
 	if x != nil && x.Slots != nil {
 		return x.Slots

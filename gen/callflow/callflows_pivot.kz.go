@@ -74,7 +74,7 @@ const DefaultPivotDataReqBodyFormat = PivotReqBodyFormatForm
 // DefaultPivotDataReqFormat is the default of "req_format" in callflows.pivot.
 const DefaultPivotDataReqFormat = PivotReqFormatKazoo
 
-// GetCDRURL returns CDRURL, or the zero value when it is unset or x is nil.
+// GetCDRURL returns CDRURL, or "" when x or CDRURL is nil.
 func (x *PivotData) GetCDRURL() string {
 	if x != nil && x.CDRURL != nil {
 		return *x.CDRURL
@@ -82,7 +82,7 @@ func (x *PivotData) GetCDRURL() string {
 	return ""
 }
 
-// GetDebug returns Debug, or its default when it is unset or x is nil.
+// GetDebug returns Debug, or DefaultPivotDataDebug when x or Debug is nil.
 func (x *PivotData) GetDebug() bool {
 	if x != nil && x.Debug != nil {
 		return *x.Debug
@@ -90,7 +90,7 @@ func (x *PivotData) GetDebug() bool {
 	return DefaultPivotDataDebug
 }
 
-// GetMethod returns Method, or its default when it is unset or x is nil.
+// GetMethod returns Method, or DefaultPivotDataMethod when x or Method is nil.
 func (x *PivotData) GetMethod() PivotMethod {
 	if x != nil && x.Method != nil {
 		return *x.Method
@@ -98,8 +98,8 @@ func (x *PivotData) GetMethod() PivotMethod {
 	return DefaultPivotDataMethod
 }
 
-// GetReqBodyFormat returns ReqBodyFormat, or its default when it is unset or x
-// is nil.
+// GetReqBodyFormat returns ReqBodyFormat, or DefaultPivotDataReqBodyFormat
+// when x or ReqBodyFormat is nil.
 func (x *PivotData) GetReqBodyFormat() PivotReqBodyFormat {
 	if x != nil && x.ReqBodyFormat != nil {
 		return *x.ReqBodyFormat
@@ -107,7 +107,8 @@ func (x *PivotData) GetReqBodyFormat() PivotReqBodyFormat {
 	return DefaultPivotDataReqBodyFormat
 }
 
-// GetReqFormat returns ReqFormat, or its default when it is unset or x is nil.
+// GetReqFormat returns ReqFormat, or DefaultPivotDataReqFormat when x or
+// ReqFormat is nil.
 func (x *PivotData) GetReqFormat() PivotReqFormat {
 	if x != nil && x.ReqFormat != nil {
 		return *x.ReqFormat
@@ -115,8 +116,7 @@ func (x *PivotData) GetReqFormat() PivotReqFormat {
 	return DefaultPivotDataReqFormat
 }
 
-// GetReqTimeoutMS returns ReqTimeoutMS, or the zero value when it is unset or
-// x is nil.
+// GetReqTimeoutMS returns ReqTimeoutMS, or 0 when x or ReqTimeoutMS is nil.
 func (x *PivotData) GetReqTimeoutMS() int64 {
 	if x != nil && x.ReqTimeoutMS != nil {
 		return *x.ReqTimeoutMS
@@ -124,8 +124,7 @@ func (x *PivotData) GetReqTimeoutMS() int64 {
 	return 0
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *PivotData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -133,8 +132,7 @@ func (x *PivotData) GetSkipModule() bool {
 	return false
 }
 
-// GetVoiceURL returns VoiceURL, or the zero value when it is unset or x is
-// nil.
+// GetVoiceURL returns VoiceURL, or "" when x or VoiceURL is nil.
 func (x *PivotData) GetVoiceURL() string {
 	if x != nil && x.VoiceURL != nil {
 		return *x.VoiceURL

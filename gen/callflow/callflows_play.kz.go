@@ -53,7 +53,7 @@ func DefaultPlayDataTerminators() []string {
 	return []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"}
 }
 
-// GetAnswer returns Answer, or the zero value when it is unset or x is nil.
+// GetAnswer returns Answer, or false when x or Answer is nil.
 func (x *PlayData) GetAnswer() bool {
 	if x != nil && x.Answer != nil {
 		return *x.Answer
@@ -61,8 +61,8 @@ func (x *PlayData) GetAnswer() bool {
 	return false
 }
 
-// GetEndlessPlayback returns EndlessPlayback, or its default when it is unset
-// or x is nil.
+// GetEndlessPlayback returns EndlessPlayback, or
+// DefaultPlayDataEndlessPlayback when x or EndlessPlayback is nil.
 func (x *PlayData) GetEndlessPlayback() bool {
 	if x != nil && x.EndlessPlayback != nil {
 		return *x.EndlessPlayback
@@ -70,7 +70,7 @@ func (x *PlayData) GetEndlessPlayback() bool {
 	return DefaultPlayDataEndlessPlayback
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *PlayData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -78,8 +78,7 @@ func (x *PlayData) GetID() string {
 	return ""
 }
 
-// GetLoopCount returns LoopCount, or the zero value when it is unset or x is
-// nil.
+// GetLoopCount returns LoopCount, or 0 when x or LoopCount is nil.
 func (x *PlayData) GetLoopCount() int64 {
 	if x != nil && x.LoopCount != nil {
 		return *x.LoopCount
@@ -87,8 +86,7 @@ func (x *PlayData) GetLoopCount() int64 {
 	return 0
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *PlayData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -96,8 +94,8 @@ func (x *PlayData) GetSkipModule() bool {
 	return false
 }
 
-// GetTerminators returns Terminators, or its default when it is unset or x is
-// nil.
+// GetTerminators returns Terminators, or DefaultPlayDataTerminators() when x
+// or Terminators is nil.
 func (x *PlayData) GetTerminators() []string {
 	if x != nil && x.Terminators != nil {
 		return x.Terminators

@@ -59,7 +59,8 @@ const DefaultPrependCIDDataCallerIDNamePrefix = ""
 // "caller_id_number_prefix" in callflows.prepend_cid.
 const DefaultPrependCIDDataCallerIDNumberPrefix = ""
 
-// GetAction returns Action, or its default when it is unset or x is nil.
+// GetAction returns Action, or DefaultPrependCIDDataAction when x or Action is
+// nil.
 func (x *PrependCIDData) GetAction() PrependCIDAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -67,7 +68,8 @@ func (x *PrependCIDData) GetAction() PrependCIDAction {
 	return DefaultPrependCIDDataAction
 }
 
-// GetApplyTo returns ApplyTo, or its default when it is unset or x is nil.
+// GetApplyTo returns ApplyTo, or DefaultPrependCIDDataApplyTo when x or
+// ApplyTo is nil.
 func (x *PrependCIDData) GetApplyTo() PrependCIDApplyTo {
 	if x != nil && x.ApplyTo != nil {
 		return *x.ApplyTo
@@ -75,8 +77,8 @@ func (x *PrependCIDData) GetApplyTo() PrependCIDApplyTo {
 	return DefaultPrependCIDDataApplyTo
 }
 
-// GetCallerIDNamePrefix returns CallerIDNamePrefix, or its default when it is
-// unset or x is nil.
+// GetCallerIDNamePrefix returns CallerIDNamePrefix, or
+// DefaultPrependCIDDataCallerIDNamePrefix when x or CallerIDNamePrefix is nil.
 func (x *PrependCIDData) GetCallerIDNamePrefix() string {
 	if x != nil && x.CallerIDNamePrefix != nil {
 		return *x.CallerIDNamePrefix
@@ -84,8 +86,9 @@ func (x *PrependCIDData) GetCallerIDNamePrefix() string {
 	return DefaultPrependCIDDataCallerIDNamePrefix
 }
 
-// GetCallerIDNumberPrefix returns CallerIDNumberPrefix, or its default when it
-// is unset or x is nil.
+// GetCallerIDNumberPrefix returns CallerIDNumberPrefix, or
+// DefaultPrependCIDDataCallerIDNumberPrefix when x or CallerIDNumberPrefix is
+// nil.
 func (x *PrependCIDData) GetCallerIDNumberPrefix() string {
 	if x != nil && x.CallerIDNumberPrefix != nil {
 		return *x.CallerIDNumberPrefix
@@ -93,8 +96,7 @@ func (x *PrependCIDData) GetCallerIDNumberPrefix() string {
 	return DefaultPrependCIDDataCallerIDNumberPrefix
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *PrependCIDData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

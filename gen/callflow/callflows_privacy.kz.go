@@ -41,8 +41,8 @@ const DefaultPrivacyDataEndpointStrategy = PrivacyEndpointStrategyOverwrite
 // DefaultPrivacyDataMode is the default of "mode" in callflows.privacy.
 const DefaultPrivacyDataMode = PrivacyModeFull
 
-// GetEndpointStrategy returns EndpointStrategy, or its default when it is
-// unset or x is nil.
+// GetEndpointStrategy returns EndpointStrategy, or
+// DefaultPrivacyDataEndpointStrategy when x or EndpointStrategy is nil.
 func (x *PrivacyData) GetEndpointStrategy() PrivacyEndpointStrategy {
 	if x != nil && x.EndpointStrategy != nil {
 		return *x.EndpointStrategy
@@ -50,7 +50,7 @@ func (x *PrivacyData) GetEndpointStrategy() PrivacyEndpointStrategy {
 	return DefaultPrivacyDataEndpointStrategy
 }
 
-// GetMode returns Mode, or its default when it is unset or x is nil.
+// GetMode returns Mode, or DefaultPrivacyDataMode when x or Mode is nil.
 func (x *PrivacyData) GetMode() PrivacyMode {
 	if x != nil && x.Mode != nil {
 		return *x.Mode
@@ -58,8 +58,7 @@ func (x *PrivacyData) GetMode() PrivacyMode {
 	return DefaultPrivacyDataMode
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *PrivacyData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

@@ -102,7 +102,8 @@ const DefaultRecordCallDataShouldFollowTransfer = true
 // callflows.record_call.
 const DefaultRecordCallDataTimeLimit = 3600
 
-// GetAction returns Action, or its default when it is unset or x is nil.
+// GetAction returns Action, or DefaultRecordCallDataAction when x or Action is
+// nil.
 func (x *RecordCallData) GetAction() RecordCallAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -110,7 +111,7 @@ func (x *RecordCallData) GetAction() RecordCallAction {
 	return DefaultRecordCallDataAction
 }
 
-// GetFormat returns Format, or the zero value when it is unset or x is nil.
+// GetFormat returns Format, or "" when x or Format is nil.
 func (x *RecordCallData) GetFormat() RecordCallFormat {
 	if x != nil && x.Format != nil {
 		return *x.Format
@@ -118,7 +119,7 @@ func (x *RecordCallData) GetFormat() RecordCallFormat {
 	return ""
 }
 
-// GetLabel returns Label, or the zero value when it is unset or x is nil.
+// GetLabel returns Label, or "" when x or Label is nil.
 func (x *RecordCallData) GetLabel() string {
 	if x != nil && x.Label != nil {
 		return *x.Label
@@ -126,8 +127,7 @@ func (x *RecordCallData) GetLabel() string {
 	return ""
 }
 
-// GetMediaName returns MediaName, or the zero value when it is unset or x is
-// nil.
+// GetMediaName returns MediaName, or "" when x or MediaName is nil.
 func (x *RecordCallData) GetMediaName() string {
 	if x != nil && x.MediaName != nil {
 		return *x.MediaName
@@ -135,7 +135,8 @@ func (x *RecordCallData) GetMediaName() string {
 	return ""
 }
 
-// GetMethod returns Method, or its default when it is unset or x is nil.
+// GetMethod returns Method, or DefaultRecordCallDataMethod when x or Method is
+// nil.
 func (x *RecordCallData) GetMethod() RecordCallMethod {
 	if x != nil && x.Method != nil {
 		return *x.Method
@@ -143,7 +144,7 @@ func (x *RecordCallData) GetMethod() RecordCallMethod {
 	return DefaultRecordCallDataMethod
 }
 
-// GetOrigin returns Origin, or the zero value when it is unset or x is nil.
+// GetOrigin returns Origin, or "" when x or Origin is nil.
 func (x *RecordCallData) GetOrigin() string {
 	if x != nil && x.Origin != nil {
 		return *x.Origin
@@ -151,8 +152,7 @@ func (x *RecordCallData) GetOrigin() string {
 	return ""
 }
 
-// GetRecordMinSec returns RecordMinSec, or the zero value when it is unset or
-// x is nil.
+// GetRecordMinSec returns RecordMinSec, or 0 when x or RecordMinSec is nil.
 func (x *RecordCallData) GetRecordMinSec() int64 {
 	if x != nil && x.RecordMinSec != nil {
 		return *x.RecordMinSec
@@ -160,8 +160,8 @@ func (x *RecordCallData) GetRecordMinSec() int64 {
 	return 0
 }
 
-// GetRecordOnAnswer returns RecordOnAnswer, or its default when it is unset or
-// x is nil.
+// GetRecordOnAnswer returns RecordOnAnswer, or
+// DefaultRecordCallDataRecordOnAnswer when x or RecordOnAnswer is nil.
 func (x *RecordCallData) GetRecordOnAnswer() bool {
 	if x != nil && x.RecordOnAnswer != nil {
 		return *x.RecordOnAnswer
@@ -169,8 +169,8 @@ func (x *RecordCallData) GetRecordOnAnswer() bool {
 	return DefaultRecordCallDataRecordOnAnswer
 }
 
-// GetRecordOnBridge returns RecordOnBridge, or its default when it is unset or
-// x is nil.
+// GetRecordOnBridge returns RecordOnBridge, or
+// DefaultRecordCallDataRecordOnBridge when x or RecordOnBridge is nil.
 func (x *RecordCallData) GetRecordOnBridge() bool {
 	if x != nil && x.RecordOnBridge != nil {
 		return *x.RecordOnBridge
@@ -178,8 +178,8 @@ func (x *RecordCallData) GetRecordOnBridge() bool {
 	return DefaultRecordCallDataRecordOnBridge
 }
 
-// GetRecordSampleRate returns RecordSampleRate, or the zero value when it is
-// unset or x is nil.
+// GetRecordSampleRate returns RecordSampleRate, or 0 when x or
+// RecordSampleRate is nil.
 func (x *RecordCallData) GetRecordSampleRate() int64 {
 	if x != nil && x.RecordSampleRate != nil {
 		return *x.RecordSampleRate
@@ -187,8 +187,9 @@ func (x *RecordCallData) GetRecordSampleRate() int64 {
 	return 0
 }
 
-// GetShouldFollowTransfer returns ShouldFollowTransfer, or its default when it
-// is unset or x is nil.
+// GetShouldFollowTransfer returns ShouldFollowTransfer, or
+// DefaultRecordCallDataShouldFollowTransfer when x or ShouldFollowTransfer is
+// nil.
 func (x *RecordCallData) GetShouldFollowTransfer() bool {
 	if x != nil && x.ShouldFollowTransfer != nil {
 		return *x.ShouldFollowTransfer
@@ -196,8 +197,7 @@ func (x *RecordCallData) GetShouldFollowTransfer() bool {
 	return DefaultRecordCallDataShouldFollowTransfer
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *RecordCallData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -205,7 +205,8 @@ func (x *RecordCallData) GetSkipModule() bool {
 	return false
 }
 
-// GetTimeLimit returns TimeLimit, or its default when it is unset or x is nil.
+// GetTimeLimit returns TimeLimit, or DefaultRecordCallDataTimeLimit when x or
+// TimeLimit is nil.
 func (x *RecordCallData) GetTimeLimit() int64 {
 	if x != nil && x.TimeLimit != nil {
 		return *x.TimeLimit
@@ -213,7 +214,7 @@ func (x *RecordCallData) GetTimeLimit() int64 {
 	return DefaultRecordCallDataTimeLimit
 }
 
-// GetURL returns URL, or the zero value when it is unset or x is nil.
+// GetURL returns URL, or "" when x or URL is nil.
 func (x *RecordCallData) GetURL() string {
 	if x != nil && x.URL != nil {
 		return *x.URL

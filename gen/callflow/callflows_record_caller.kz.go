@@ -49,7 +49,7 @@ const DefaultRecordCallerDataMethod = RecordCallerMethodPut
 // callflows.record_caller.
 const DefaultRecordCallerDataTimeLimit = 3600
 
-// GetFormat returns Format, or the zero value when it is unset or x is nil.
+// GetFormat returns Format, or "" when x or Format is nil.
 func (x *RecordCallerData) GetFormat() RecordCallerFormat {
 	if x != nil && x.Format != nil {
 		return *x.Format
@@ -57,7 +57,8 @@ func (x *RecordCallerData) GetFormat() RecordCallerFormat {
 	return ""
 }
 
-// GetMethod returns Method, or its default when it is unset or x is nil.
+// GetMethod returns Method, or DefaultRecordCallerDataMethod when x or Method
+// is nil.
 func (x *RecordCallerData) GetMethod() RecordCallerMethod {
 	if x != nil && x.Method != nil {
 		return *x.Method
@@ -65,8 +66,7 @@ func (x *RecordCallerData) GetMethod() RecordCallerMethod {
 	return DefaultRecordCallerDataMethod
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *RecordCallerData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -74,7 +74,8 @@ func (x *RecordCallerData) GetSkipModule() bool {
 	return false
 }
 
-// GetTimeLimit returns TimeLimit, or its default when it is unset or x is nil.
+// GetTimeLimit returns TimeLimit, or DefaultRecordCallerDataTimeLimit when x
+// or TimeLimit is nil.
 func (x *RecordCallerData) GetTimeLimit() int64 {
 	if x != nil && x.TimeLimit != nil {
 		return *x.TimeLimit
@@ -82,7 +83,7 @@ func (x *RecordCallerData) GetTimeLimit() int64 {
 	return DefaultRecordCallerDataTimeLimit
 }
 
-// GetURL returns URL, or the zero value when it is unset or x is nil.
+// GetURL returns URL, or "" when x or URL is nil.
 func (x *RecordCallerData) GetURL() string {
 	if x != nil && x.URL != nil {
 		return *x.URL

@@ -40,7 +40,7 @@ type ResponseData struct {
 // DefaultResponseDataCode is the default of "code" in callflows.response.
 const DefaultResponseDataCode = 486
 
-// GetCode returns Code, or its default when it is unset or x is nil.
+// GetCode returns Code, or DefaultResponseDataCode when x or Code is nil.
 func (x *ResponseData) GetCode() int64 {
 	if x != nil && x.Code != nil {
 		return *x.Code
@@ -48,7 +48,7 @@ func (x *ResponseData) GetCode() int64 {
 	return DefaultResponseDataCode
 }
 
-// GetMedia returns Media, or the zero value when it is unset or x is nil.
+// GetMedia returns Media, or "" when x or Media is nil.
 func (x *ResponseData) GetMedia() string {
 	if x != nil && x.Media != nil {
 		return *x.Media
@@ -56,7 +56,7 @@ func (x *ResponseData) GetMedia() string {
 	return ""
 }
 
-// GetMessage returns Message, or the zero value when it is unset or x is nil.
+// GetMessage returns Message, or "" when x or Message is nil.
 func (x *ResponseData) GetMessage() string {
 	if x != nil && x.Message != nil {
 		return *x.Message
@@ -64,8 +64,7 @@ func (x *ResponseData) GetMessage() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *ResponseData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

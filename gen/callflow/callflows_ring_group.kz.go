@@ -74,8 +74,8 @@ const DefaultRingGroupDataStrategy = RingGroupStrategySimultaneous
 // callflows.ring_group.
 const DefaultRingGroupDataTimeout = 20
 
-// GetFailOnSingleReject returns FailOnSingleReject, or the zero value when it
-// is unset or x is nil.
+// GetFailOnSingleReject returns FailOnSingleReject, or false when x or
+// FailOnSingleReject is nil.
 func (x *RingGroupData) GetFailOnSingleReject() bool {
 	if x != nil && x.FailOnSingleReject != nil {
 		return *x.FailOnSingleReject
@@ -83,8 +83,8 @@ func (x *RingGroupData) GetFailOnSingleReject() bool {
 	return false
 }
 
-// GetIgnoreForward returns IgnoreForward, or its default when it is unset or x
-// is nil.
+// GetIgnoreForward returns IgnoreForward, or DefaultRingGroupDataIgnoreForward
+// when x or IgnoreForward is nil.
 func (x *RingGroupData) GetIgnoreForward() bool {
 	if x != nil && x.IgnoreForward != nil {
 		return *x.IgnoreForward
@@ -92,7 +92,8 @@ func (x *RingGroupData) GetIgnoreForward() bool {
 	return DefaultRingGroupDataIgnoreForward
 }
 
-// GetRepeats returns Repeats, or its default when it is unset or x is nil.
+// GetRepeats returns Repeats, or DefaultRingGroupDataRepeats when x or Repeats
+// is nil.
 func (x *RingGroupData) GetRepeats() int64 {
 	if x != nil && x.Repeats != nil {
 		return *x.Repeats
@@ -100,8 +101,7 @@ func (x *RingGroupData) GetRepeats() int64 {
 	return DefaultRingGroupDataRepeats
 }
 
-// GetRingback returns Ringback, or the zero value when it is unset or x is
-// nil.
+// GetRingback returns Ringback, or "" when x or Ringback is nil.
 func (x *RingGroupData) GetRingback() string {
 	if x != nil && x.Ringback != nil {
 		return *x.Ringback
@@ -109,8 +109,7 @@ func (x *RingGroupData) GetRingback() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *RingGroupData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -118,7 +117,8 @@ func (x *RingGroupData) GetSkipModule() bool {
 	return false
 }
 
-// GetStrategy returns Strategy, or its default when it is unset or x is nil.
+// GetStrategy returns Strategy, or DefaultRingGroupDataStrategy when x or
+// Strategy is nil.
 func (x *RingGroupData) GetStrategy() RingGroupStrategy {
 	if x != nil && x.Strategy != nil {
 		return *x.Strategy
@@ -126,7 +126,8 @@ func (x *RingGroupData) GetStrategy() RingGroupStrategy {
 	return DefaultRingGroupDataStrategy
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultRingGroupDataTimeout when x or Timeout
+// is nil.
 func (x *RingGroupData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -340,7 +341,8 @@ const DefaultRingGroupEndpointDelay = 0
 // in callflows.ring_group.
 const DefaultRingGroupEndpointTimeout = 20
 
-// GetDelay returns Delay, or its default when it is unset or x is nil.
+// GetDelay returns Delay, or DefaultRingGroupEndpointDelay when x or Delay is
+// nil.
 func (x *RingGroupEndpoint) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
@@ -348,8 +350,7 @@ func (x *RingGroupEndpoint) GetDelay() int64 {
 	return DefaultRingGroupEndpointDelay
 }
 
-// GetEndpointType returns EndpointType, or the zero value when it is unset or
-// x is nil.
+// GetEndpointType returns EndpointType, or "" when x or EndpointType is nil.
 func (x *RingGroupEndpoint) GetEndpointType() RingGroupEndpointEndpointType {
 	if x != nil && x.EndpointType != nil {
 		return *x.EndpointType
@@ -357,7 +358,7 @@ func (x *RingGroupEndpoint) GetEndpointType() RingGroupEndpointEndpointType {
 	return ""
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *RingGroupEndpoint) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -365,7 +366,8 @@ func (x *RingGroupEndpoint) GetID() string {
 	return ""
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultRingGroupEndpointTimeout when x or
+// Timeout is nil.
 func (x *RingGroupEndpoint) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -373,7 +375,7 @@ func (x *RingGroupEndpoint) GetTimeout() int64 {
 	return DefaultRingGroupEndpointTimeout
 }
 
-// GetWeight returns Weight, or the zero value when it is unset or x is nil.
+// GetWeight returns Weight, or 0 when x or Weight is nil.
 func (x *RingGroupEndpoint) GetWeight() int64 {
 	if x != nil && x.Weight != nil {
 		return *x.Weight
@@ -551,8 +553,7 @@ type RingGroupRingtones struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetExternal returns External, or the zero value when it is unset or x is
-// nil.
+// GetExternal returns External, or "" when x or External is nil.
 func (x *RingGroupRingtones) GetExternal() string {
 	if x != nil && x.External != nil {
 		return *x.External
@@ -560,8 +561,7 @@ func (x *RingGroupRingtones) GetExternal() string {
 	return ""
 }
 
-// GetInternal returns Internal, or the zero value when it is unset or x is
-// nil.
+// GetInternal returns Internal, or "" when x or Internal is nil.
 func (x *RingGroupRingtones) GetInternal() string {
 	if x != nil && x.Internal != nil {
 		return *x.Internal

@@ -33,7 +33,7 @@ type RingGroupToggleData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAction returns Action, or the zero value when it is unset or x is nil.
+// GetAction returns Action, or "" when x or Action is nil.
 func (x *RingGroupToggleData) GetAction() RingGroupToggleAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -41,8 +41,7 @@ func (x *RingGroupToggleData) GetAction() RingGroupToggleAction {
 	return ""
 }
 
-// GetCallflowID returns CallflowID, or the zero value when it is unset or x is
-// nil.
+// GetCallflowID returns CallflowID, or "" when x or CallflowID is nil.
 func (x *RingGroupToggleData) GetCallflowID() string {
 	if x != nil && x.CallflowID != nil {
 		return *x.CallflowID
@@ -50,8 +49,7 @@ func (x *RingGroupToggleData) GetCallflowID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *RingGroupToggleData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

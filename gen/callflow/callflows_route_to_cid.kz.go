@@ -76,8 +76,7 @@ func DefaultRouteToCIDDataEndpointTypes() []string {
 // callflows.route_to_cid.
 const DefaultRouteToCIDDataTimeout = 0
 
-// GetCanCallSelf returns CanCallSelf, or the zero value when it is unset or x
-// is nil.
+// GetCanCallSelf returns CanCallSelf, or false when x or CanCallSelf is nil.
 func (x *RouteToCIDData) GetCanCallSelf() bool {
 	if x != nil && x.CanCallSelf != nil {
 		return *x.CanCallSelf
@@ -85,8 +84,7 @@ func (x *RouteToCIDData) GetCanCallSelf() bool {
 	return false
 }
 
-// GetCanTextSelf returns CanTextSelf, or the zero value when it is unset or x
-// is nil.
+// GetCanTextSelf returns CanTextSelf, or false when x or CanTextSelf is nil.
 func (x *RouteToCIDData) GetCanTextSelf() bool {
 	if x != nil && x.CanTextSelf != nil {
 		return *x.CanTextSelf
@@ -94,7 +92,8 @@ func (x *RouteToCIDData) GetCanTextSelf() bool {
 	return false
 }
 
-// GetCIDTypes returns CIDTypes, or its default when it is unset or x is nil.
+// GetCIDTypes returns CIDTypes, or DefaultRouteToCIDDataCIDTypes() when x or
+// CIDTypes is nil.
 func (x *RouteToCIDData) GetCIDTypes() []string {
 	if x != nil && x.CIDTypes != nil {
 		return x.CIDTypes
@@ -102,7 +101,8 @@ func (x *RouteToCIDData) GetCIDTypes() []string {
 	return DefaultRouteToCIDDataCIDTypes()
 }
 
-// GetDelay returns Delay, or its default when it is unset or x is nil.
+// GetDelay returns Delay, or DefaultRouteToCIDDataDelay when x or Delay is
+// nil.
 func (x *RouteToCIDData) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
@@ -110,8 +110,8 @@ func (x *RouteToCIDData) GetDelay() int64 {
 	return DefaultRouteToCIDDataDelay
 }
 
-// GetEndpointTypes returns EndpointTypes, or its default when it is unset or x
-// is nil.
+// GetEndpointTypes returns EndpointTypes, or
+// DefaultRouteToCIDDataEndpointTypes() when x or EndpointTypes is nil.
 func (x *RouteToCIDData) GetEndpointTypes() []string {
 	if x != nil && x.EndpointTypes != nil {
 		return x.EndpointTypes
@@ -119,8 +119,7 @@ func (x *RouteToCIDData) GetEndpointTypes() []string {
 	return DefaultRouteToCIDDataEndpointTypes()
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *RouteToCIDData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -128,8 +127,7 @@ func (x *RouteToCIDData) GetSkipModule() bool {
 	return false
 }
 
-// GetStaticInvite returns StaticInvite, or the zero value when it is unset or
-// x is nil.
+// GetStaticInvite returns StaticInvite, or "" when x or StaticInvite is nil.
 func (x *RouteToCIDData) GetStaticInvite() string {
 	if x != nil && x.StaticInvite != nil {
 		return *x.StaticInvite
@@ -137,8 +135,8 @@ func (x *RouteToCIDData) GetStaticInvite() string {
 	return ""
 }
 
-// GetSuppressClid returns SuppressClid, or the zero value when it is unset or
-// x is nil.
+// GetSuppressClid returns SuppressClid, or false when x or SuppressClid is
+// nil.
 func (x *RouteToCIDData) GetSuppressClid() bool {
 	if x != nil && x.SuppressClid != nil {
 		return *x.SuppressClid
@@ -146,7 +144,8 @@ func (x *RouteToCIDData) GetSuppressClid() bool {
 	return false
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultRouteToCIDDataTimeout when x or
+// Timeout is nil.
 func (x *RouteToCIDData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout

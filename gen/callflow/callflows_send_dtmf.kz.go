@@ -41,7 +41,7 @@ func DefaultSendDTMFDataDurationMS() SendDTMFDurationMS {
 	return kzrt.DefaultValue[SendDTMFDurationMS]("\"2000\"")
 }
 
-// GetDigits returns Digits, or the zero value when it is unset or x is nil.
+// GetDigits returns Digits, or "" when x or Digits is nil.
 func (x *SendDTMFData) GetDigits() string {
 	if x != nil && x.Digits != nil {
 		return *x.Digits
@@ -49,8 +49,7 @@ func (x *SendDTMFData) GetDigits() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *SendDTMFData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

@@ -29,8 +29,7 @@ type SetAlertInfoData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAlertInfo returns AlertInfo, or the zero value when it is unset or x is
-// nil.
+// GetAlertInfo returns AlertInfo, or "" when x or AlertInfo is nil.
 func (x *SetAlertInfoData) GetAlertInfo() string {
 	if x != nil && x.AlertInfo != nil {
 		return *x.AlertInfo
@@ -38,8 +37,7 @@ func (x *SetAlertInfoData) GetAlertInfo() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *SetAlertInfoData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

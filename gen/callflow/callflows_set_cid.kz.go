@@ -41,8 +41,8 @@ const DefaultSetCIDDataCallerIDName = ""
 // callflows.set_cid.
 const DefaultSetCIDDataCallerIDNumber = ""
 
-// GetCallerIDName returns CallerIDName, or its default when it is unset or x
-// is nil.
+// GetCallerIDName returns CallerIDName, or DefaultSetCIDDataCallerIDName when
+// x or CallerIDName is nil.
 func (x *SetCIDData) GetCallerIDName() string {
 	if x != nil && x.CallerIDName != nil {
 		return *x.CallerIDName
@@ -50,8 +50,8 @@ func (x *SetCIDData) GetCallerIDName() string {
 	return DefaultSetCIDDataCallerIDName
 }
 
-// GetCallerIDNumber returns CallerIDNumber, or its default when it is unset or
-// x is nil.
+// GetCallerIDNumber returns CallerIDNumber, or DefaultSetCIDDataCallerIDNumber
+// when x or CallerIDNumber is nil.
 func (x *SetCIDData) GetCallerIDNumber() string {
 	if x != nil && x.CallerIDNumber != nil {
 		return *x.CallerIDNumber
@@ -59,8 +59,7 @@ func (x *SetCIDData) GetCallerIDNumber() string {
 	return DefaultSetCIDDataCallerIDNumber
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *SetCIDData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

@@ -37,7 +37,8 @@ type SetVariableData struct {
 // callflows.set_variable.
 const DefaultSetVariableDataChannel = SetVariableChannelA
 
-// GetChannel returns Channel, or its default when it is unset or x is nil.
+// GetChannel returns Channel, or DefaultSetVariableDataChannel when x or
+// Channel is nil.
 func (x *SetVariableData) GetChannel() SetVariableChannel {
 	if x != nil && x.Channel != nil {
 		return *x.Channel
@@ -45,8 +46,7 @@ func (x *SetVariableData) GetChannel() SetVariableChannel {
 	return DefaultSetVariableDataChannel
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *SetVariableData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -54,7 +54,7 @@ func (x *SetVariableData) GetSkipModule() bool {
 	return false
 }
 
-// GetValue returns Value, or the zero value when it is unset or x is nil.
+// GetValue returns Value, or "" when x or Value is nil.
 func (x *SetVariableData) GetValue() string {
 	if x != nil && x.Value != nil {
 		return *x.Value
@@ -62,8 +62,7 @@ func (x *SetVariableData) GetValue() string {
 	return ""
 }
 
-// GetVariable returns Variable, or the zero value when it is unset or x is
-// nil.
+// GetVariable returns Variable, or "" when x or Variable is nil.
 func (x *SetVariableData) GetVariable() string {
 	if x != nil && x.Variable != nil {
 		return *x.Variable

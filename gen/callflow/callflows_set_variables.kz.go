@@ -41,8 +41,9 @@ func DefaultSetVariablesDataCustomApplicationVars() map[string]json.RawMessage {
 	return kzrt.DefaultValue[map[string]json.RawMessage]("{}")
 }
 
-// GetCustomApplicationVars returns CustomApplicationVars, or its default when
-// it is unset or x is nil.
+// GetCustomApplicationVars returns CustomApplicationVars, or
+// DefaultSetVariablesDataCustomApplicationVars() when x or
+// CustomApplicationVars is nil.
 func (x *SetVariablesData) GetCustomApplicationVars() map[string]json.RawMessage {
 	if x != nil && x.CustomApplicationVars != nil {
 		return x.CustomApplicationVars
@@ -50,7 +51,7 @@ func (x *SetVariablesData) GetCustomApplicationVars() map[string]json.RawMessage
 	return DefaultSetVariablesDataCustomApplicationVars()
 }
 
-// GetExport returns Export, or the zero value when it is unset or x is nil.
+// GetExport returns Export, or false when x or Export is nil.
 func (x *SetVariablesData) GetExport() bool {
 	if x != nil && x.Export != nil {
 		return *x.Export
@@ -58,8 +59,7 @@ func (x *SetVariablesData) GetExport() bool {
 	return false
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *SetVariablesData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

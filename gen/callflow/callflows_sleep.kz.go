@@ -38,7 +38,8 @@ const DefaultSleepDataDuration = 0
 // DefaultSleepDataUnit is the default of "unit" in callflows.sleep.
 const DefaultSleepDataUnit = SleepUnitS
 
-// GetDuration returns Duration, or its default when it is unset or x is nil.
+// GetDuration returns Duration, or DefaultSleepDataDuration when x or Duration
+// is nil.
 func (x *SleepData) GetDuration() int64 {
 	if x != nil && x.Duration != nil {
 		return *x.Duration
@@ -46,8 +47,7 @@ func (x *SleepData) GetDuration() int64 {
 	return DefaultSleepDataDuration
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *SleepData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -55,7 +55,7 @@ func (x *SleepData) GetSkipModule() bool {
 	return false
 }
 
-// GetUnit returns Unit, or its default when it is unset or x is nil.
+// GetUnit returns Unit, or DefaultSleepDataUnit when x or Unit is nil.
 func (x *SleepData) GetUnit() SleepUnit {
 	if x != nil && x.Unit != nil {
 		return *x.Unit

@@ -51,7 +51,7 @@ func DefaultTemporalRouteDataRules() []string {
 	return []string{}
 }
 
-// GetAction returns Action, or the zero value when it is unset or x is nil.
+// GetAction returns Action, or "" when x or Action is nil.
 func (x *TemporalRouteData) GetAction() TemporalRouteAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -59,8 +59,8 @@ func (x *TemporalRouteData) GetAction() TemporalRouteAction {
 	return ""
 }
 
-// GetInterdigitTimeout returns InterdigitTimeout, or the zero value when it is
-// unset or x is nil.
+// GetInterdigitTimeout returns InterdigitTimeout, or 0 when x or
+// InterdigitTimeout is nil.
 func (x *TemporalRouteData) GetInterdigitTimeout() int64 {
 	if x != nil && x.InterdigitTimeout != nil {
 		return *x.InterdigitTimeout
@@ -68,7 +68,7 @@ func (x *TemporalRouteData) GetInterdigitTimeout() int64 {
 	return 0
 }
 
-// GetRuleSet returns RuleSet, or the zero value when it is unset or x is nil.
+// GetRuleSet returns RuleSet, or "" when x or RuleSet is nil.
 func (x *TemporalRouteData) GetRuleSet() string {
 	if x != nil && x.RuleSet != nil {
 		return *x.RuleSet
@@ -76,7 +76,8 @@ func (x *TemporalRouteData) GetRuleSet() string {
 	return ""
 }
 
-// GetRules returns Rules, or its default when it is unset or x is nil.
+// GetRules returns Rules, or DefaultTemporalRouteDataRules() when x or Rules
+// is nil.
 func (x *TemporalRouteData) GetRules() []string {
 	if x != nil && x.Rules != nil {
 		return x.Rules
@@ -84,8 +85,7 @@ func (x *TemporalRouteData) GetRules() []string {
 	return DefaultTemporalRouteDataRules()
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *TemporalRouteData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -93,8 +93,7 @@ func (x *TemporalRouteData) GetSkipModule() bool {
 	return false
 }
 
-// GetTimezone returns Timezone, or the zero value when it is unset or x is
-// nil.
+// GetTimezone returns Timezone, or "" when x or Timezone is nil.
 func (x *TemporalRouteData) GetTimezone() string {
 	if x != nil && x.Timezone != nil {
 		return *x.Timezone

@@ -49,7 +49,8 @@ func DefaultTransferDataCaptures() []string {
 // callflows.transfer.
 const DefaultTransferDataTransferType = TransferTransferTypeBlind
 
-// GetCaptures returns Captures, or its default when it is unset or x is nil.
+// GetCaptures returns Captures, or DefaultTransferDataCaptures() when x or
+// Captures is nil.
 func (x *TransferData) GetCaptures() []string {
 	if x != nil && x.Captures != nil {
 		return x.Captures
@@ -57,7 +58,7 @@ func (x *TransferData) GetCaptures() []string {
 	return DefaultTransferDataCaptures()
 }
 
-// GetLeg returns Leg, or the zero value when it is unset or x is nil.
+// GetLeg returns Leg, or "" when x or Leg is nil.
 func (x *TransferData) GetLeg() TransferLeg {
 	if x != nil && x.Leg != nil {
 		return *x.Leg
@@ -65,8 +66,7 @@ func (x *TransferData) GetLeg() TransferLeg {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *TransferData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -74,7 +74,7 @@ func (x *TransferData) GetSkipModule() bool {
 	return false
 }
 
-// GetTarget returns Target, or the zero value when it is unset or x is nil.
+// GetTarget returns Target, or "" when x or Target is nil.
 func (x *TransferData) GetTarget() string {
 	if x != nil && x.Target != nil {
 		return *x.Target
@@ -82,8 +82,8 @@ func (x *TransferData) GetTarget() string {
 	return ""
 }
 
-// GetTransferType returns TransferType, or its default when it is unset or x
-// is nil.
+// GetTransferType returns TransferType, or DefaultTransferDataTransferType
+// when x or TransferType is nil.
 func (x *TransferData) GetTransferType() TransferTransferType {
 	if x != nil && x.TransferType != nil {
 		return *x.TransferType

@@ -56,8 +56,8 @@ func DefaultTTSDataTerminators() []string {
 // DefaultTTSDataVoice is the default of "voice" in callflows.tts.
 const DefaultTTSDataVoice = "female"
 
-// GetEndlessPlayback returns EndlessPlayback, or the zero value when it is
-// unset or x is nil.
+// GetEndlessPlayback returns EndlessPlayback, or false when x or
+// EndlessPlayback is nil.
 func (x *TTSData) GetEndlessPlayback() bool {
 	if x != nil && x.EndlessPlayback != nil {
 		return *x.EndlessPlayback
@@ -65,7 +65,7 @@ func (x *TTSData) GetEndlessPlayback() bool {
 	return false
 }
 
-// GetEngine returns Engine, or the zero value when it is unset or x is nil.
+// GetEngine returns Engine, or "" when x or Engine is nil.
 func (x *TTSData) GetEngine() TTSEngine {
 	if x != nil && x.Engine != nil {
 		return *x.Engine
@@ -73,8 +73,7 @@ func (x *TTSData) GetEngine() TTSEngine {
 	return ""
 }
 
-// GetLanguage returns Language, or the zero value when it is unset or x is
-// nil.
+// GetLanguage returns Language, or "" when x or Language is nil.
 func (x *TTSData) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -82,8 +81,7 @@ func (x *TTSData) GetLanguage() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *TTSData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -91,8 +89,8 @@ func (x *TTSData) GetSkipModule() bool {
 	return false
 }
 
-// GetTerminators returns Terminators, or its default when it is unset or x is
-// nil.
+// GetTerminators returns Terminators, or DefaultTTSDataTerminators() when x or
+// Terminators is nil.
 func (x *TTSData) GetTerminators() []string {
 	if x != nil && x.Terminators != nil {
 		return x.Terminators
@@ -100,7 +98,7 @@ func (x *TTSData) GetTerminators() []string {
 	return DefaultTTSDataTerminators()
 }
 
-// GetText returns Text, or the zero value when it is unset or x is nil.
+// GetText returns Text, or "" when x or Text is nil.
 func (x *TTSData) GetText() string {
 	if x != nil && x.Text != nil {
 		return *x.Text
@@ -108,7 +106,7 @@ func (x *TTSData) GetText() string {
 	return ""
 }
 
-// GetVoice returns Voice, or its default when it is unset or x is nil.
+// GetVoice returns Voice, or DefaultTTSDataVoice when x or Voice is nil.
 func (x *TTSData) GetVoice() string {
 	if x != nil && x.Voice != nil {
 		return *x.Voice

@@ -68,8 +68,7 @@ const DefaultUserDataStrategy = UserStrategySimultaneous
 // DefaultUserDataTimeout is the default of "timeout" in callflows.user.
 const DefaultUserDataTimeout = 20
 
-// GetCanCallSelf returns CanCallSelf, or the zero value when it is unset or x
-// is nil.
+// GetCanCallSelf returns CanCallSelf, or false when x or CanCallSelf is nil.
 func (x *UserData) GetCanCallSelf() bool {
 	if x != nil && x.CanCallSelf != nil {
 		return *x.CanCallSelf
@@ -77,8 +76,7 @@ func (x *UserData) GetCanCallSelf() bool {
 	return false
 }
 
-// GetCanTextSelf returns CanTextSelf, or the zero value when it is unset or x
-// is nil.
+// GetCanTextSelf returns CanTextSelf, or false when x or CanTextSelf is nil.
 func (x *UserData) GetCanTextSelf() bool {
 	if x != nil && x.CanTextSelf != nil {
 		return *x.CanTextSelf
@@ -86,7 +84,7 @@ func (x *UserData) GetCanTextSelf() bool {
 	return false
 }
 
-// GetDelay returns Delay, or its default when it is unset or x is nil.
+// GetDelay returns Delay, or DefaultUserDataDelay when x or Delay is nil.
 func (x *UserData) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
@@ -94,8 +92,8 @@ func (x *UserData) GetDelay() int64 {
 	return DefaultUserDataDelay
 }
 
-// GetFailOnSingleReject returns FailOnSingleReject, or the zero value when it
-// is unset or x is nil.
+// GetFailOnSingleReject returns FailOnSingleReject, or false when x or
+// FailOnSingleReject is nil.
 func (x *UserData) GetFailOnSingleReject() bool {
 	if x != nil && x.FailOnSingleReject != nil {
 		return *x.FailOnSingleReject
@@ -103,7 +101,7 @@ func (x *UserData) GetFailOnSingleReject() bool {
 	return false
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *UserData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -111,8 +109,7 @@ func (x *UserData) GetID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *UserData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -120,8 +117,7 @@ func (x *UserData) GetSkipModule() bool {
 	return false
 }
 
-// GetStaticInvite returns StaticInvite, or the zero value when it is unset or
-// x is nil.
+// GetStaticInvite returns StaticInvite, or "" when x or StaticInvite is nil.
 func (x *UserData) GetStaticInvite() string {
 	if x != nil && x.StaticInvite != nil {
 		return *x.StaticInvite
@@ -129,7 +125,8 @@ func (x *UserData) GetStaticInvite() string {
 	return ""
 }
 
-// GetStrategy returns Strategy, or its default when it is unset or x is nil.
+// GetStrategy returns Strategy, or DefaultUserDataStrategy when x or Strategy
+// is nil.
 func (x *UserData) GetStrategy() UserStrategy {
 	if x != nil && x.Strategy != nil {
 		return *x.Strategy
@@ -137,8 +134,8 @@ func (x *UserData) GetStrategy() UserStrategy {
 	return DefaultUserDataStrategy
 }
 
-// GetSuppressClid returns SuppressClid, or the zero value when it is unset or
-// x is nil.
+// GetSuppressClid returns SuppressClid, or false when x or SuppressClid is
+// nil.
 func (x *UserData) GetSuppressClid() bool {
 	if x != nil && x.SuppressClid != nil {
 		return *x.SuppressClid
@@ -146,7 +143,8 @@ func (x *UserData) GetSuppressClid() bool {
 	return false
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultUserDataTimeout when x or Timeout is
+// nil.
 func (x *UserData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout

@@ -74,7 +74,8 @@ const DefaultVoicemailDataMaxMessageLength = 500
 // "single_mailbox_login" in callflows.voicemail.
 const DefaultVoicemailDataSingleMailboxLogin = false
 
-// GetAction returns Action, or its default when it is unset or x is nil.
+// GetAction returns Action, or DefaultVoicemailDataAction when x or Action is
+// nil.
 func (x *VoicemailData) GetAction() VoicemailAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -82,8 +83,8 @@ func (x *VoicemailData) GetAction() VoicemailAction {
 	return DefaultVoicemailDataAction
 }
 
-// GetCalleridMatchLogin returns CalleridMatchLogin, or its default when it is
-// unset or x is nil.
+// GetCalleridMatchLogin returns CalleridMatchLogin, or
+// DefaultVoicemailDataCalleridMatchLogin when x or CalleridMatchLogin is nil.
 func (x *VoicemailData) GetCalleridMatchLogin() bool {
 	if x != nil && x.CalleridMatchLogin != nil {
 		return *x.CalleridMatchLogin
@@ -91,7 +92,7 @@ func (x *VoicemailData) GetCalleridMatchLogin() bool {
 	return DefaultVoicemailDataCalleridMatchLogin
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *VoicemailData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -99,8 +100,8 @@ func (x *VoicemailData) GetID() string {
 	return ""
 }
 
-// GetInterdigitTimeout returns InterdigitTimeout, or its default when it is
-// unset or x is nil.
+// GetInterdigitTimeout returns InterdigitTimeout, or
+// DefaultVoicemailDataInterdigitTimeout when x or InterdigitTimeout is nil.
 func (x *VoicemailData) GetInterdigitTimeout() int64 {
 	if x != nil && x.InterdigitTimeout != nil {
 		return *x.InterdigitTimeout
@@ -108,8 +109,8 @@ func (x *VoicemailData) GetInterdigitTimeout() int64 {
 	return DefaultVoicemailDataInterdigitTimeout
 }
 
-// GetMaxMessageLength returns MaxMessageLength, or its default when it is
-// unset or x is nil.
+// GetMaxMessageLength returns MaxMessageLength, or
+// DefaultVoicemailDataMaxMessageLength when x or MaxMessageLength is nil.
 func (x *VoicemailData) GetMaxMessageLength() int64 {
 	if x != nil && x.MaxMessageLength != nil {
 		return *x.MaxMessageLength
@@ -117,8 +118,8 @@ func (x *VoicemailData) GetMaxMessageLength() int64 {
 	return DefaultVoicemailDataMaxMessageLength
 }
 
-// GetSingleMailboxLogin returns SingleMailboxLogin, or its default when it is
-// unset or x is nil.
+// GetSingleMailboxLogin returns SingleMailboxLogin, or
+// DefaultVoicemailDataSingleMailboxLogin when x or SingleMailboxLogin is nil.
 func (x *VoicemailData) GetSingleMailboxLogin() bool {
 	if x != nil && x.SingleMailboxLogin != nil {
 		return *x.SingleMailboxLogin
@@ -126,8 +127,7 @@ func (x *VoicemailData) GetSingleMailboxLogin() bool {
 	return DefaultVoicemailDataSingleMailboxLogin
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *VoicemailData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule

@@ -35,8 +35,7 @@ type WebhookData struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetHTTPVerb returns HTTPVerb, or the zero value when it is unset or x is
-// nil.
+// GetHTTPVerb returns HTTPVerb, or "" when x or HTTPVerb is nil.
 func (x *WebhookData) GetHTTPVerb() WebhookHTTPVerb {
 	if x != nil && x.HTTPVerb != nil {
 		return *x.HTTPVerb
@@ -44,7 +43,7 @@ func (x *WebhookData) GetHTTPVerb() WebhookHTTPVerb {
 	return ""
 }
 
-// GetRetries returns Retries, or the zero value when it is unset or x is nil.
+// GetRetries returns Retries, or 0 when x or Retries is nil.
 func (x *WebhookData) GetRetries() int64 {
 	if x != nil && x.Retries != nil {
 		return *x.Retries
@@ -52,8 +51,7 @@ func (x *WebhookData) GetRetries() int64 {
 	return 0
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *WebhookData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -61,7 +59,7 @@ func (x *WebhookData) GetSkipModule() bool {
 	return false
 }
 
-// GetURI returns URI, or the zero value when it is unset or x is nil.
+// GetURI returns URI, or "" when x or URI is nil.
 func (x *WebhookData) GetURI() string {
 	if x != nil && x.URI != nil {
 		return *x.URI

@@ -40,7 +40,7 @@ func DefaultMetaflowData() map[string]json.RawMessage {
 	return kzrt.DefaultValue[map[string]json.RawMessage]("{}")
 }
 
-// GetData returns Data, or its default when it is unset or x is nil.
+// GetData returns Data, or DefaultMetaflowData() when x or Data is nil.
 func (x *Metaflow) GetData() map[string]json.RawMessage {
 	if x != nil && x.Data != nil {
 		return x.Data
@@ -48,7 +48,7 @@ func (x *Metaflow) GetData() map[string]json.RawMessage {
 	return DefaultMetaflowData()
 }
 
-// GetModule returns Module, or the zero value when it is unset or x is nil.
+// GetModule returns Module, or "" when x or Module is nil.
 func (x *Metaflow) GetModule() string {
 	if x != nil && x.Module != nil {
 		return *x.Module

@@ -45,8 +45,8 @@ type Metaflows struct {
 // DefaultMetaflowsBindingDigit is the default of "binding_digit" in metaflows.
 const DefaultMetaflowsBindingDigit = MetaflowsBindingDigitStar
 
-// GetBindingDigit returns BindingDigit, or its default when it is unset or x
-// is nil.
+// GetBindingDigit returns BindingDigit, or DefaultMetaflowsBindingDigit when x
+// or BindingDigit is nil.
 func (x *Metaflows) GetBindingDigit() MetaflowsBindingDigit {
 	if x != nil && x.BindingDigit != nil {
 		return *x.BindingDigit
@@ -54,8 +54,7 @@ func (x *Metaflows) GetBindingDigit() MetaflowsBindingDigit {
 	return DefaultMetaflowsBindingDigit
 }
 
-// GetDigitTimeout returns DigitTimeout, or the zero value when it is unset or
-// x is nil.
+// GetDigitTimeout returns DigitTimeout, or 0 when x or DigitTimeout is nil.
 func (x *Metaflows) GetDigitTimeout() int64 {
 	if x != nil && x.DigitTimeout != nil {
 		return *x.DigitTimeout
@@ -63,8 +62,7 @@ func (x *Metaflows) GetDigitTimeout() int64 {
 	return 0
 }
 
-// GetListenOn returns ListenOn, or the zero value when it is unset or x is
-// nil.
+// GetListenOn returns ListenOn, or "" when x or ListenOn is nil.
 func (x *Metaflows) GetListenOn() MetaflowsListenOn {
 	if x != nil && x.ListenOn != nil {
 		return *x.ListenOn

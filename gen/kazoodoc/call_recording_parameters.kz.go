@@ -40,7 +40,7 @@ type CallRecordingParameters struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetEnabled returns Enabled, or the zero value when it is unset or x is nil.
+// GetEnabled returns Enabled, or false when x or Enabled is nil.
 func (x *CallRecordingParameters) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -48,7 +48,7 @@ func (x *CallRecordingParameters) GetEnabled() bool {
 	return false
 }
 
-// GetFormat returns Format, or the zero value when it is unset or x is nil.
+// GetFormat returns Format, or "" when x or Format is nil.
 func (x *CallRecordingParameters) GetFormat() CallRecordingParametersFormat {
 	if x != nil && x.Format != nil {
 		return *x.Format
@@ -56,8 +56,7 @@ func (x *CallRecordingParameters) GetFormat() CallRecordingParametersFormat {
 	return ""
 }
 
-// GetRecordMinSec returns RecordMinSec, or the zero value when it is unset or
-// x is nil.
+// GetRecordMinSec returns RecordMinSec, or 0 when x or RecordMinSec is nil.
 func (x *CallRecordingParameters) GetRecordMinSec() int64 {
 	if x != nil && x.RecordMinSec != nil {
 		return *x.RecordMinSec
@@ -65,8 +64,8 @@ func (x *CallRecordingParameters) GetRecordMinSec() int64 {
 	return 0
 }
 
-// GetRecordOnAnswer returns RecordOnAnswer, or the zero value when it is unset
-// or x is nil.
+// GetRecordOnAnswer returns RecordOnAnswer, or false when x or RecordOnAnswer
+// is nil.
 func (x *CallRecordingParameters) GetRecordOnAnswer() bool {
 	if x != nil && x.RecordOnAnswer != nil {
 		return *x.RecordOnAnswer
@@ -74,8 +73,8 @@ func (x *CallRecordingParameters) GetRecordOnAnswer() bool {
 	return false
 }
 
-// GetRecordOnBridge returns RecordOnBridge, or the zero value when it is unset
-// or x is nil.
+// GetRecordOnBridge returns RecordOnBridge, or false when x or RecordOnBridge
+// is nil.
 func (x *CallRecordingParameters) GetRecordOnBridge() bool {
 	if x != nil && x.RecordOnBridge != nil {
 		return *x.RecordOnBridge
@@ -83,8 +82,8 @@ func (x *CallRecordingParameters) GetRecordOnBridge() bool {
 	return false
 }
 
-// GetRecordSampleRate returns RecordSampleRate, or the zero value when it is
-// unset or x is nil.
+// GetRecordSampleRate returns RecordSampleRate, or 0 when x or
+// RecordSampleRate is nil.
 func (x *CallRecordingParameters) GetRecordSampleRate() int64 {
 	if x != nil && x.RecordSampleRate != nil {
 		return *x.RecordSampleRate
@@ -92,8 +91,7 @@ func (x *CallRecordingParameters) GetRecordSampleRate() int64 {
 	return 0
 }
 
-// GetTimeLimit returns TimeLimit, or the zero value when it is unset or x is
-// nil.
+// GetTimeLimit returns TimeLimit, or 0 when x or TimeLimit is nil.
 func (x *CallRecordingParameters) GetTimeLimit() int64 {
 	if x != nil && x.TimeLimit != nil {
 		return *x.TimeLimit
@@ -101,7 +99,7 @@ func (x *CallRecordingParameters) GetTimeLimit() int64 {
 	return 0
 }
 
-// GetURL returns URL, or the zero value when it is unset or x is nil.
+// GetURL returns URL, or "" when x or URL is nil.
 func (x *CallRecordingParameters) GetURL() string {
 	if x != nil && x.URL != nil {
 		return *x.URL

@@ -23,7 +23,7 @@ type CallWaiting struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetEnabled returns Enabled, or the zero value when it is unset or x is nil.
+// GetEnabled returns Enabled, or false when x or Enabled is nil.
 func (x *CallWaiting) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled

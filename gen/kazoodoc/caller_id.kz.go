@@ -145,7 +145,7 @@ type CallerIDAsserted struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *CallerIDAsserted) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -153,7 +153,7 @@ func (x *CallerIDAsserted) GetName() string {
 	return ""
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *CallerIDAsserted) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -161,7 +161,7 @@ func (x *CallerIDAsserted) GetNumber() string {
 	return ""
 }
 
-// GetRealm returns Realm, or the zero value when it is unset or x is nil.
+// GetRealm returns Realm, or "" when x or Realm is nil.
 func (x *CallerIDAsserted) GetRealm() string {
 	if x != nil && x.Realm != nil {
 		return *x.Realm
@@ -262,7 +262,7 @@ type CallerIDEmergency struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *CallerIDEmergency) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -270,7 +270,7 @@ func (x *CallerIDEmergency) GetName() string {
 	return ""
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *CallerIDEmergency) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -364,7 +364,7 @@ type CallerIDExternal struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *CallerIDExternal) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -372,7 +372,7 @@ func (x *CallerIDExternal) GetName() string {
 	return ""
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *CallerIDExternal) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -466,7 +466,7 @@ type CallerIDInternal struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *CallerIDInternal) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -474,7 +474,7 @@ func (x *CallerIDInternal) GetName() string {
 	return ""
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *CallerIDInternal) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number

@@ -62,7 +62,7 @@ func DefaultCallflowsPatterns() []string {
 	return []string{}
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Callflows) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -70,7 +70,8 @@ func (x *Callflows) GetName() string {
 	return ""
 }
 
-// GetNumbers returns Numbers, or its default when it is unset or x is nil.
+// GetNumbers returns Numbers, or DefaultCallflowsNumbers() when x or Numbers
+// is nil.
 func (x *Callflows) GetNumbers() []string {
 	if x != nil && x.Numbers != nil {
 		return x.Numbers
@@ -78,7 +79,8 @@ func (x *Callflows) GetNumbers() []string {
 	return DefaultCallflowsNumbers()
 }
 
-// GetPatterns returns Patterns, or its default when it is unset or x is nil.
+// GetPatterns returns Patterns, or DefaultCallflowsPatterns() when x or
+// Patterns is nil.
 func (x *Callflows) GetPatterns() []string {
 	if x != nil && x.Patterns != nil {
 		return x.Patterns
@@ -273,7 +275,7 @@ type CallflowsFeaturecode struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *CallflowsFeaturecode) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -281,7 +283,7 @@ func (x *CallflowsFeaturecode) GetName() string {
 	return ""
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *CallflowsFeaturecode) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -374,7 +376,7 @@ type CallflowsRingback struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetEarly returns Early, or the zero value when it is unset or x is nil.
+// GetEarly returns Early, or "" when x or Early is nil.
 func (x *CallflowsRingback) GetEarly() string {
 	if x != nil && x.Early != nil {
 		return *x.Early
@@ -382,8 +384,7 @@ func (x *CallflowsRingback) GetEarly() string {
 	return ""
 }
 
-// GetTransfer returns Transfer, or the zero value when it is unset or x is
-// nil.
+// GetTransfer returns Transfer, or "" when x or Transfer is nil.
 func (x *CallflowsRingback) GetTransfer() string {
 	if x != nil && x.Transfer != nil {
 		return *x.Transfer

@@ -66,8 +66,7 @@ type ConferencesProfile struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAloneSound returns AloneSound, or the zero value when it is unset or x is
-// nil.
+// GetAloneSound returns AloneSound, or "" when x or AloneSound is nil.
 func (x *ConferencesProfile) GetAloneSound() string {
 	if x != nil && x.AloneSound != nil {
 		return *x.AloneSound
@@ -75,8 +74,7 @@ func (x *ConferencesProfile) GetAloneSound() string {
 	return ""
 }
 
-// GetAnnounceCount returns AnnounceCount, or the zero value when it is unset
-// or x is nil.
+// GetAnnounceCount returns AnnounceCount, or 0 when x or AnnounceCount is nil.
 func (x *ConferencesProfile) GetAnnounceCount() int64 {
 	if x != nil && x.AnnounceCount != nil {
 		return *x.AnnounceCount
@@ -84,8 +82,8 @@ func (x *ConferencesProfile) GetAnnounceCount() int64 {
 	return 0
 }
 
-// GetCallerControls returns CallerControls, or the zero value when it is unset
-// or x is nil.
+// GetCallerControls returns CallerControls, or "" when x or CallerControls is
+// nil.
 func (x *ConferencesProfile) GetCallerControls() string {
 	if x != nil && x.CallerControls != nil {
 		return *x.CallerControls
@@ -93,8 +91,7 @@ func (x *ConferencesProfile) GetCallerControls() string {
 	return ""
 }
 
-// GetComfortNoise returns ComfortNoise, or the zero value when it is unset or
-// x is nil.
+// GetComfortNoise returns ComfortNoise, or 0 when x or ComfortNoise is nil.
 func (x *ConferencesProfile) GetComfortNoise() int64 {
 	if x != nil && x.ComfortNoise != nil {
 		return *x.ComfortNoise
@@ -102,8 +99,7 @@ func (x *ConferencesProfile) GetComfortNoise() int64 {
 	return 0
 }
 
-// GetEnergyLevel returns EnergyLevel, or the zero value when it is unset or x
-// is nil.
+// GetEnergyLevel returns EnergyLevel, or 0 when x or EnergyLevel is nil.
 func (x *ConferencesProfile) GetEnergyLevel() int64 {
 	if x != nil && x.EnergyLevel != nil {
 		return *x.EnergyLevel
@@ -111,8 +107,7 @@ func (x *ConferencesProfile) GetEnergyLevel() int64 {
 	return 0
 }
 
-// GetEnterSound returns EnterSound, or the zero value when it is unset or x is
-// nil.
+// GetEnterSound returns EnterSound, or "" when x or EnterSound is nil.
 func (x *ConferencesProfile) GetEnterSound() string {
 	if x != nil && x.EnterSound != nil {
 		return *x.EnterSound
@@ -120,8 +115,7 @@ func (x *ConferencesProfile) GetEnterSound() string {
 	return ""
 }
 
-// GetExitSound returns ExitSound, or the zero value when it is unset or x is
-// nil.
+// GetExitSound returns ExitSound, or "" when x or ExitSound is nil.
 func (x *ConferencesProfile) GetExitSound() string {
 	if x != nil && x.ExitSound != nil {
 		return *x.ExitSound
@@ -129,8 +123,7 @@ func (x *ConferencesProfile) GetExitSound() string {
 	return ""
 }
 
-// GetInterval returns Interval, or the zero value when it is unset or x is
-// nil.
+// GetInterval returns Interval, or 0 when x or Interval is nil.
 func (x *ConferencesProfile) GetInterval() int64 {
 	if x != nil && x.Interval != nil {
 		return *x.Interval
@@ -138,8 +131,7 @@ func (x *ConferencesProfile) GetInterval() int64 {
 	return 0
 }
 
-// GetLockedSound returns LockedSound, or the zero value when it is unset or x
-// is nil.
+// GetLockedSound returns LockedSound, or "" when x or LockedSound is nil.
 func (x *ConferencesProfile) GetLockedSound() string {
 	if x != nil && x.LockedSound != nil {
 		return *x.LockedSound
@@ -147,8 +139,7 @@ func (x *ConferencesProfile) GetLockedSound() string {
 	return ""
 }
 
-// GetMaxMembers returns MaxMembers, or the zero value when it is unset or x is
-// nil.
+// GetMaxMembers returns MaxMembers, or 0 when x or MaxMembers is nil.
 func (x *ConferencesProfile) GetMaxMembers() int64 {
 	if x != nil && x.MaxMembers != nil {
 		return *x.MaxMembers
@@ -156,8 +147,8 @@ func (x *ConferencesProfile) GetMaxMembers() int64 {
 	return 0
 }
 
-// GetMaxMembersSound returns MaxMembersSound, or the zero value when it is
-// unset or x is nil.
+// GetMaxMembersSound returns MaxMembersSound, or "" when x or MaxMembersSound
+// is nil.
 func (x *ConferencesProfile) GetMaxMembersSound() string {
 	if x != nil && x.MaxMembersSound != nil {
 		return *x.MaxMembersSound
@@ -165,8 +156,8 @@ func (x *ConferencesProfile) GetMaxMembersSound() string {
 	return ""
 }
 
-// GetModeratorControls returns ModeratorControls, or the zero value when it is
-// unset or x is nil.
+// GetModeratorControls returns ModeratorControls, or "" when x or
+// ModeratorControls is nil.
 func (x *ConferencesProfile) GetModeratorControls() string {
 	if x != nil && x.ModeratorControls != nil {
 		return *x.ModeratorControls
@@ -174,8 +165,7 @@ func (x *ConferencesProfile) GetModeratorControls() string {
 	return ""
 }
 
-// GetMOHSound returns MOHSound, or the zero value when it is unset or x is
-// nil.
+// GetMOHSound returns MOHSound, or "" when x or MOHSound is nil.
 func (x *ConferencesProfile) GetMOHSound() string {
 	if x != nil && x.MOHSound != nil {
 		return *x.MOHSound
@@ -183,8 +173,7 @@ func (x *ConferencesProfile) GetMOHSound() string {
 	return ""
 }
 
-// GetMutedSound returns MutedSound, or the zero value when it is unset or x is
-// nil.
+// GetMutedSound returns MutedSound, or "" when x or MutedSound is nil.
 func (x *ConferencesProfile) GetMutedSound() string {
 	if x != nil && x.MutedSound != nil {
 		return *x.MutedSound
@@ -192,7 +181,7 @@ func (x *ConferencesProfile) GetMutedSound() string {
 	return ""
 }
 
-// GetRate returns Rate, or the zero value when it is unset or x is nil.
+// GetRate returns Rate, or 0 when x or Rate is nil.
 func (x *ConferencesProfile) GetRate() int64 {
 	if x != nil && x.Rate != nil {
 		return *x.Rate
@@ -200,8 +189,7 @@ func (x *ConferencesProfile) GetRate() int64 {
 	return 0
 }
 
-// GetUnmutedSound returns UnmutedSound, or the zero value when it is unset or
-// x is nil.
+// GetUnmutedSound returns UnmutedSound, or "" when x or UnmutedSound is nil.
 func (x *ConferencesProfile) GetUnmutedSound() string {
 	if x != nil && x.UnmutedSound != nil {
 		return *x.UnmutedSound

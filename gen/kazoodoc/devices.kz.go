@@ -189,8 +189,8 @@ func DefaultDevicesSIP() DevicesSIP {
 // "suppress_unregister_notifications" in devices.
 const DefaultDevicesSuppressUnregisterNotifications = false
 
-// GetCallRestriction returns CallRestriction, or its default when it is unset
-// or x is nil.
+// GetCallRestriction returns CallRestriction, or
+// DefaultDevicesCallRestriction() when x or CallRestriction is nil.
 func (x *Devices) GetCallRestriction() map[string]DevicesCallRestrictionValue {
 	if x != nil && x.CallRestriction != nil {
 		return x.CallRestriction
@@ -198,8 +198,7 @@ func (x *Devices) GetCallRestriction() map[string]DevicesCallRestrictionValue {
 	return DefaultDevicesCallRestriction()
 }
 
-// GetDeviceType returns DeviceType, or the zero value when it is unset or x is
-// nil.
+// GetDeviceType returns DeviceType, or "" when x or DeviceType is nil.
 func (x *Devices) GetDeviceType() string {
 	if x != nil && x.DeviceType != nil {
 		return *x.DeviceType
@@ -207,7 +206,8 @@ func (x *Devices) GetDeviceType() string {
 	return ""
 }
 
-// GetEnabled returns Enabled, or its default when it is unset or x is nil.
+// GetEnabled returns Enabled, or DefaultDevicesEnabled when x or Enabled is
+// nil.
 func (x *Devices) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -215,8 +215,8 @@ func (x *Devices) GetEnabled() bool {
 	return DefaultDevicesEnabled
 }
 
-// GetExcludeFromQueues returns ExcludeFromQueues, or its default when it is
-// unset or x is nil.
+// GetExcludeFromQueues returns ExcludeFromQueues, or
+// DefaultDevicesExcludeFromQueues when x or ExcludeFromQueues is nil.
 func (x *Devices) GetExcludeFromQueues() bool {
 	if x != nil && x.ExcludeFromQueues != nil {
 		return *x.ExcludeFromQueues
@@ -224,8 +224,7 @@ func (x *Devices) GetExcludeFromQueues() bool {
 	return DefaultDevicesExcludeFromQueues
 }
 
-// GetLanguage returns Language, or the zero value when it is unset or x is
-// nil.
+// GetLanguage returns Language, or "" when x or Language is nil.
 func (x *Devices) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -233,8 +232,7 @@ func (x *Devices) GetLanguage() string {
 	return ""
 }
 
-// GetMacAddress returns MacAddress, or the zero value when it is unset or x is
-// nil.
+// GetMacAddress returns MacAddress, or "" when x or MacAddress is nil.
 func (x *Devices) GetMacAddress() string {
 	if x != nil && x.MacAddress != nil {
 		return *x.MacAddress
@@ -242,8 +240,8 @@ func (x *Devices) GetMacAddress() string {
 	return ""
 }
 
-// GetMWIUnsolicitedUpdates returns MWIUnsolicitedUpdates, or its default when
-// it is unset or x is nil.
+// GetMWIUnsolicitedUpdates returns MWIUnsolicitedUpdates, or
+// DefaultDevicesMWIUnsolicitedUpdates when x or MWIUnsolicitedUpdates is nil.
 func (x *Devices) GetMWIUnsolicitedUpdates() bool {
 	if x != nil && x.MWIUnsolicitedUpdates != nil {
 		return *x.MWIUnsolicitedUpdates
@@ -251,7 +249,7 @@ func (x *Devices) GetMWIUnsolicitedUpdates() bool {
 	return DefaultDevicesMWIUnsolicitedUpdates
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Devices) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -259,7 +257,7 @@ func (x *Devices) GetName() string {
 	return ""
 }
 
-// GetOwnerID returns OwnerID, or the zero value when it is unset or x is nil.
+// GetOwnerID returns OwnerID, or "" when x or OwnerID is nil.
 func (x *Devices) GetOwnerID() string {
 	if x != nil && x.OwnerID != nil {
 		return *x.OwnerID
@@ -267,8 +265,7 @@ func (x *Devices) GetOwnerID() string {
 	return ""
 }
 
-// GetPresenceID returns PresenceID, or the zero value when it is unset or x is
-// nil.
+// GetPresenceID returns PresenceID, or "" when x or PresenceID is nil.
 func (x *Devices) GetPresenceID() string {
 	if x != nil && x.PresenceID != nil {
 		return *x.PresenceID
@@ -276,8 +273,9 @@ func (x *Devices) GetPresenceID() string {
 	return ""
 }
 
-// GetRegisterOverwriteNotify returns RegisterOverwriteNotify, or its default
-// when it is unset or x is nil.
+// GetRegisterOverwriteNotify returns RegisterOverwriteNotify, or
+// DefaultDevicesRegisterOverwriteNotify when x or RegisterOverwriteNotify is
+// nil.
 func (x *Devices) GetRegisterOverwriteNotify() bool {
 	if x != nil && x.RegisterOverwriteNotify != nil {
 		return *x.RegisterOverwriteNotify
@@ -286,7 +284,8 @@ func (x *Devices) GetRegisterOverwriteNotify() bool {
 }
 
 // GetSuppressUnregisterNotifications returns SuppressUnregisterNotifications,
-// or its default when it is unset or x is nil.
+// or DefaultDevicesSuppressUnregisterNotifications when x or
+// SuppressUnregisterNotifications is nil.
 func (x *Devices) GetSuppressUnregisterNotifications() bool {
 	if x != nil && x.SuppressUnregisterNotifications != nil {
 		return *x.SuppressUnregisterNotifications
@@ -294,8 +293,7 @@ func (x *Devices) GetSuppressUnregisterNotifications() bool {
 	return DefaultDevicesSuppressUnregisterNotifications
 }
 
-// GetTimezone returns Timezone, or the zero value when it is unset or x is
-// nil.
+// GetTimezone returns Timezone, or "" when x or Timezone is nil.
 func (x *Devices) GetTimezone() string {
 	if x != nil && x.Timezone != nil {
 		return *x.Timezone
@@ -761,8 +759,8 @@ const DefaultDevicesCallForwardRequireKeypress = true
 // "call_forward.substitute" in devices.
 const DefaultDevicesCallForwardSubstitute = true
 
-// GetDirectCallsOnly returns DirectCallsOnly, or its default when it is unset
-// or x is nil.
+// GetDirectCallsOnly returns DirectCallsOnly, or
+// DefaultDevicesCallForwardDirectCallsOnly when x or DirectCallsOnly is nil.
 func (x *DevicesCallForward) GetDirectCallsOnly() bool {
 	if x != nil && x.DirectCallsOnly != nil {
 		return *x.DirectCallsOnly
@@ -770,7 +768,8 @@ func (x *DevicesCallForward) GetDirectCallsOnly() bool {
 	return DefaultDevicesCallForwardDirectCallsOnly
 }
 
-// GetEnabled returns Enabled, or its default when it is unset or x is nil.
+// GetEnabled returns Enabled, or DefaultDevicesCallForwardEnabled when x or
+// Enabled is nil.
 func (x *DevicesCallForward) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -778,7 +777,8 @@ func (x *DevicesCallForward) GetEnabled() bool {
 	return DefaultDevicesCallForwardEnabled
 }
 
-// GetFailover returns Failover, or its default when it is unset or x is nil.
+// GetFailover returns Failover, or DefaultDevicesCallForwardFailover when x or
+// Failover is nil.
 func (x *DevicesCallForward) GetFailover() bool {
 	if x != nil && x.Failover != nil {
 		return *x.Failover
@@ -786,8 +786,8 @@ func (x *DevicesCallForward) GetFailover() bool {
 	return DefaultDevicesCallForwardFailover
 }
 
-// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or its default when it is
-// unset or x is nil.
+// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or
+// DefaultDevicesCallForwardIgnoreEarlyMedia when x or IgnoreEarlyMedia is nil.
 func (x *DevicesCallForward) GetIgnoreEarlyMedia() bool {
 	if x != nil && x.IgnoreEarlyMedia != nil {
 		return *x.IgnoreEarlyMedia
@@ -795,8 +795,8 @@ func (x *DevicesCallForward) GetIgnoreEarlyMedia() bool {
 	return DefaultDevicesCallForwardIgnoreEarlyMedia
 }
 
-// GetKeepCallerID returns KeepCallerID, or its default when it is unset or x
-// is nil.
+// GetKeepCallerID returns KeepCallerID, or
+// DefaultDevicesCallForwardKeepCallerID when x or KeepCallerID is nil.
 func (x *DevicesCallForward) GetKeepCallerID() bool {
 	if x != nil && x.KeepCallerID != nil {
 		return *x.KeepCallerID
@@ -804,7 +804,7 @@ func (x *DevicesCallForward) GetKeepCallerID() bool {
 	return DefaultDevicesCallForwardKeepCallerID
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *DevicesCallForward) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -812,8 +812,8 @@ func (x *DevicesCallForward) GetNumber() string {
 	return ""
 }
 
-// GetRequireKeypress returns RequireKeypress, or its default when it is unset
-// or x is nil.
+// GetRequireKeypress returns RequireKeypress, or
+// DefaultDevicesCallForwardRequireKeypress when x or RequireKeypress is nil.
 func (x *DevicesCallForward) GetRequireKeypress() bool {
 	if x != nil && x.RequireKeypress != nil {
 		return *x.RequireKeypress
@@ -821,8 +821,8 @@ func (x *DevicesCallForward) GetRequireKeypress() bool {
 	return DefaultDevicesCallForwardRequireKeypress
 }
 
-// GetSubstitute returns Substitute, or its default when it is unset or x is
-// nil.
+// GetSubstitute returns Substitute, or DefaultDevicesCallForwardSubstitute
+// when x or Substitute is nil.
 func (x *DevicesCallForward) GetSubstitute() bool {
 	if x != nil && x.Substitute != nil {
 		return *x.Substitute
@@ -942,7 +942,7 @@ type DevicesCallRestrictionValue struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAction returns Action, or the zero value when it is unset or x is nil.
+// GetAction returns Action, or "" when x or Action is nil.
 func (x *DevicesCallRestrictionValue) GetAction() DevicesCallRestrictionValueAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -1053,8 +1053,8 @@ type DevicesCallerIDOptions struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetOutboundPrivacy returns OutboundPrivacy, or the zero value when it is
-// unset or x is nil.
+// GetOutboundPrivacy returns OutboundPrivacy, or "" when x or OutboundPrivacy
+// is nil.
 func (x *DevicesCallerIDOptions) GetOutboundPrivacy() DevicesCallerIDOptionsOutboundPrivacy {
 	if x != nil && x.OutboundPrivacy != nil {
 		return *x.OutboundPrivacy
@@ -1169,7 +1169,7 @@ type DevicesContactList struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetExclude returns Exclude, or the zero value when it is unset or x is nil.
+// GetExclude returns Exclude, or false when x or Exclude is nil.
 func (x *DevicesContactList) GetExclude() bool {
 	if x != nil && x.Exclude != nil {
 		return *x.Exclude
@@ -1240,7 +1240,7 @@ type DevicesDoNotDisturb struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetEnabled returns Enabled, or the zero value when it is unset or x is nil.
+// GetEnabled returns Enabled, or false when x or Enabled is nil.
 func (x *DevicesDoNotDisturb) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -1405,7 +1405,7 @@ type DevicesMusicOnHold struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetMediaID returns MediaID, or the zero value when it is unset or x is nil.
+// GetMediaID returns MediaID, or "" when x or MediaID is nil.
 func (x *DevicesMusicOnHold) GetMediaID() string {
 	if x != nil && x.MediaID != nil {
 		return *x.MediaID
@@ -1687,8 +1687,8 @@ type DevicesProvision struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetEndpointBrand returns EndpointBrand, or the zero value when it is unset
-// or x is nil.
+// GetEndpointBrand returns EndpointBrand, or "" when x or EndpointBrand is
+// nil.
 func (x *DevicesProvision) GetEndpointBrand() string {
 	if x != nil && x.EndpointBrand != nil {
 		return *x.EndpointBrand
@@ -1696,8 +1696,8 @@ func (x *DevicesProvision) GetEndpointBrand() string {
 	return ""
 }
 
-// GetEndpointFamily returns EndpointFamily, or the zero value when it is unset
-// or x is nil.
+// GetEndpointFamily returns EndpointFamily, or "" when x or EndpointFamily is
+// nil.
 func (x *DevicesProvision) GetEndpointFamily() string {
 	if x != nil && x.EndpointFamily != nil {
 		return *x.EndpointFamily
@@ -1705,7 +1705,7 @@ func (x *DevicesProvision) GetEndpointFamily() string {
 	return ""
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *DevicesProvision) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -1968,8 +1968,7 @@ type DevicesRingtones struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetExternal returns External, or the zero value when it is unset or x is
-// nil.
+// GetExternal returns External, or "" when x or External is nil.
 func (x *DevicesRingtones) GetExternal() string {
 	if x != nil && x.External != nil {
 		return *x.External
@@ -1977,8 +1976,7 @@ func (x *DevicesRingtones) GetExternal() string {
 	return ""
 }
 
-// GetInternal returns Internal, or the zero value when it is unset or x is
-// nil.
+// GetInternal returns Internal, or "" when x or Internal is nil.
 func (x *DevicesRingtones) GetInternal() string {
 	if x != nil && x.Internal != nil {
 		return *x.Internal
@@ -2141,8 +2139,8 @@ const DefaultDevicesSIPInviteFormat = DevicesSIPInviteFormatContact
 // DefaultDevicesSIPMethod is the default of "sip.method" in devices.
 const DefaultDevicesSIPMethod = DevicesSIPMethodPassword
 
-// GetCustomSIPInterface returns CustomSIPInterface, or the zero value when it
-// is unset or x is nil.
+// GetCustomSIPInterface returns CustomSIPInterface, or "" when x or
+// CustomSIPInterface is nil.
 func (x *DevicesSIP) GetCustomSIPInterface() string {
 	if x != nil && x.CustomSIPInterface != nil {
 		return *x.CustomSIPInterface
@@ -2150,8 +2148,8 @@ func (x *DevicesSIP) GetCustomSIPInterface() string {
 	return ""
 }
 
-// GetExpireSeconds returns ExpireSeconds, or its default when it is unset or x
-// is nil.
+// GetExpireSeconds returns ExpireSeconds, or DefaultDevicesSIPExpireSeconds
+// when x or ExpireSeconds is nil.
 func (x *DevicesSIP) GetExpireSeconds() int64 {
 	if x != nil && x.ExpireSeconds != nil {
 		return *x.ExpireSeconds
@@ -2159,7 +2157,7 @@ func (x *DevicesSIP) GetExpireSeconds() int64 {
 	return DefaultDevicesSIPExpireSeconds
 }
 
-// GetForward returns Forward, or the zero value when it is unset or x is nil.
+// GetForward returns Forward, or "" when x or Forward is nil.
 func (x *DevicesSIP) GetForward() string {
 	if x != nil && x.Forward != nil {
 		return *x.Forward
@@ -2167,8 +2165,8 @@ func (x *DevicesSIP) GetForward() string {
 	return ""
 }
 
-// GetIgnoreCompletedElsewhere returns IgnoreCompletedElsewhere, or the zero
-// value when it is unset or x is nil.
+// GetIgnoreCompletedElsewhere returns IgnoreCompletedElsewhere, or false when
+// x or IgnoreCompletedElsewhere is nil.
 func (x *DevicesSIP) GetIgnoreCompletedElsewhere() bool {
 	if x != nil && x.IgnoreCompletedElsewhere != nil {
 		return *x.IgnoreCompletedElsewhere
@@ -2176,8 +2174,8 @@ func (x *DevicesSIP) GetIgnoreCompletedElsewhere() bool {
 	return false
 }
 
-// GetInviteFormat returns InviteFormat, or its default when it is unset or x
-// is nil.
+// GetInviteFormat returns InviteFormat, or DefaultDevicesSIPInviteFormat when
+// x or InviteFormat is nil.
 func (x *DevicesSIP) GetInviteFormat() DevicesSIPInviteFormat {
 	if x != nil && x.InviteFormat != nil {
 		return *x.InviteFormat
@@ -2185,7 +2183,7 @@ func (x *DevicesSIP) GetInviteFormat() DevicesSIPInviteFormat {
 	return DefaultDevicesSIPInviteFormat
 }
 
-// GetIP returns IP, or the zero value when it is unset or x is nil.
+// GetIP returns IP, or "" when x or IP is nil.
 func (x *DevicesSIP) GetIP() string {
 	if x != nil && x.IP != nil {
 		return *x.IP
@@ -2193,7 +2191,8 @@ func (x *DevicesSIP) GetIP() string {
 	return ""
 }
 
-// GetMethod returns Method, or its default when it is unset or x is nil.
+// GetMethod returns Method, or DefaultDevicesSIPMethod when x or Method is
+// nil.
 func (x *DevicesSIP) GetMethod() DevicesSIPMethod {
 	if x != nil && x.Method != nil {
 		return *x.Method
@@ -2201,7 +2200,7 @@ func (x *DevicesSIP) GetMethod() DevicesSIPMethod {
 	return DefaultDevicesSIPMethod
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *DevicesSIP) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -2209,8 +2208,7 @@ func (x *DevicesSIP) GetNumber() string {
 	return ""
 }
 
-// GetPassword returns Password, or the zero value when it is unset or x is
-// nil.
+// GetPassword returns Password, or "" when x or Password is nil.
 func (x *DevicesSIP) GetPassword() string {
 	if x != nil && x.Password != nil {
 		return *x.Password
@@ -2218,7 +2216,7 @@ func (x *DevicesSIP) GetPassword() string {
 	return ""
 }
 
-// GetProxy returns Proxy, or the zero value when it is unset or x is nil.
+// GetProxy returns Proxy, or "" when x or Proxy is nil.
 func (x *DevicesSIP) GetProxy() string {
 	if x != nil && x.Proxy != nil {
 		return *x.Proxy
@@ -2226,7 +2224,7 @@ func (x *DevicesSIP) GetProxy() string {
 	return ""
 }
 
-// GetRealm returns Realm, or the zero value when it is unset or x is nil.
+// GetRealm returns Realm, or "" when x or Realm is nil.
 func (x *DevicesSIP) GetRealm() string {
 	if x != nil && x.Realm != nil {
 		return *x.Realm
@@ -2234,7 +2232,7 @@ func (x *DevicesSIP) GetRealm() string {
 	return ""
 }
 
-// GetRoute returns Route, or the zero value when it is unset or x is nil.
+// GetRoute returns Route, or "" when x or Route is nil.
 func (x *DevicesSIP) GetRoute() string {
 	if x != nil && x.Route != nil {
 		return *x.Route
@@ -2242,8 +2240,7 @@ func (x *DevicesSIP) GetRoute() string {
 	return ""
 }
 
-// GetStaticInvite returns StaticInvite, or the zero value when it is unset or
-// x is nil.
+// GetStaticInvite returns StaticInvite, or "" when x or StaticInvite is nil.
 func (x *DevicesSIP) GetStaticInvite() string {
 	if x != nil && x.StaticInvite != nil {
 		return *x.StaticInvite
@@ -2251,8 +2248,7 @@ func (x *DevicesSIP) GetStaticInvite() string {
 	return ""
 }
 
-// GetStaticRoute returns StaticRoute, or the zero value when it is unset or x
-// is nil.
+// GetStaticRoute returns StaticRoute, or "" when x or StaticRoute is nil.
 func (x *DevicesSIP) GetStaticRoute() string {
 	if x != nil && x.StaticRoute != nil {
 		return *x.StaticRoute
@@ -2260,8 +2256,7 @@ func (x *DevicesSIP) GetStaticRoute() string {
 	return ""
 }
 
-// GetTransport returns Transport, or the zero value when it is unset or x is
-// nil.
+// GetTransport returns Transport, or "" when x or Transport is nil.
 func (x *DevicesSIP) GetTransport() string {
 	if x != nil && x.Transport != nil {
 		return *x.Transport
@@ -2269,8 +2264,7 @@ func (x *DevicesSIP) GetTransport() string {
 	return ""
 }
 
-// GetUsername returns Username, or the zero value when it is unset or x is
-// nil.
+// GetUsername returns Username, or "" when x or Username is nil.
 func (x *DevicesSIP) GetUsername() string {
 	if x != nil && x.Username != nil {
 		return *x.Username

@@ -184,7 +184,7 @@ type DevicesComboKeyObject1 struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetType returns Type, or the zero value when it is unset or x is nil.
+// GetType returns Type, or "" when x or Type is nil.
 func (x *DevicesComboKeyObject1) GetType() DevicesComboKeyObject1Type {
 	if x != nil && x.Type != nil {
 		return *x.Type
@@ -471,7 +471,7 @@ type DevicesComboKeyObject1ValueObject struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetLabel returns Label, or the zero value when it is unset or x is nil.
+// GetLabel returns Label, or "" when x or Label is nil.
 func (x *DevicesComboKeyObject1ValueObject) GetLabel() string {
 	if x != nil && x.Label != nil {
 		return *x.Label
@@ -479,7 +479,7 @@ func (x *DevicesComboKeyObject1ValueObject) GetLabel() string {
 	return ""
 }
 
-// GetValue returns Value, or the zero value when it is unset or x is nil.
+// GetValue returns Value, or 0 when x or Value is nil.
 func (x *DevicesComboKeyObject1ValueObject) GetValue() int64 {
 	if x != nil && x.Value != nil {
 		return *x.Value
@@ -585,7 +585,7 @@ type DevicesComboKeyObject2 struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetType returns Type, or the zero value when it is unset or x is nil.
+// GetType returns Type, or "" when x or Type is nil.
 func (x *DevicesComboKeyObject2) GetType() DevicesComboKeyObject2Type {
 	if x != nil && x.Type != nil {
 		return *x.Type
@@ -806,7 +806,7 @@ type DevicesComboKeyObject2ValueObject struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetLabel returns Label, or the zero value when it is unset or x is nil.
+// GetLabel returns Label, or "" when x or Label is nil.
 func (x *DevicesComboKeyObject2ValueObject) GetLabel() string {
 	if x != nil && x.Label != nil {
 		return *x.Label
@@ -814,7 +814,7 @@ func (x *DevicesComboKeyObject2ValueObject) GetLabel() string {
 	return ""
 }
 
-// GetValue returns Value, or the zero value when it is unset or x is nil.
+// GetValue returns Value, or "" when x or Value is nil.
 func (x *DevicesComboKeyObject2ValueObject) GetValue() string {
 	if x != nil && x.Value != nil {
 		return *x.Value

@@ -113,8 +113,7 @@ type DialplansValue struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetDescription returns Description, or the zero value when it is unset or x
-// is nil.
+// GetDescription returns Description, or "" when x or Description is nil.
 func (x *DialplansValue) GetDescription() string {
 	if x != nil && x.Description != nil {
 		return *x.Description
@@ -122,7 +121,7 @@ func (x *DialplansValue) GetDescription() string {
 	return ""
 }
 
-// GetPrefix returns Prefix, or the zero value when it is unset or x is nil.
+// GetPrefix returns Prefix, or "" when x or Prefix is nil.
 func (x *DialplansValue) GetPrefix() string {
 	if x != nil && x.Prefix != nil {
 		return *x.Prefix
@@ -130,7 +129,7 @@ func (x *DialplansValue) GetPrefix() string {
 	return ""
 }
 
-// GetSuffix returns Suffix, or the zero value when it is unset or x is nil.
+// GetSuffix returns Suffix, or "" when x or Suffix is nil.
 func (x *DialplansValue) GetSuffix() string {
 	if x != nil && x.Suffix != nil {
 		return *x.Suffix

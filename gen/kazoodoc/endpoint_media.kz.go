@@ -64,8 +64,7 @@ func DefaultEndpointMediaVideo() EndpointMediaVideo {
 	return kzrt.DefaultValue[EndpointMediaVideo]("{}")
 }
 
-// GetFaxOption returns FaxOption, or the zero value when it is unset or x is
-// nil.
+// GetFaxOption returns FaxOption, or false when x or FaxOption is nil.
 func (x *EndpointMedia) GetFaxOption() bool {
 	if x != nil && x.FaxOption != nil {
 		return *x.FaxOption
@@ -73,8 +72,8 @@ func (x *EndpointMedia) GetFaxOption() bool {
 	return false
 }
 
-// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or the zero value when it is
-// unset or x is nil.
+// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or false when x or
+// IgnoreEarlyMedia is nil.
 func (x *EndpointMedia) GetIgnoreEarlyMedia() bool {
 	if x != nil && x.IgnoreEarlyMedia != nil {
 		return *x.IgnoreEarlyMedia
@@ -82,8 +81,8 @@ func (x *EndpointMedia) GetIgnoreEarlyMedia() bool {
 	return false
 }
 
-// GetProgressTimeout returns ProgressTimeout, or the zero value when it is
-// unset or x is nil.
+// GetProgressTimeout returns ProgressTimeout, or 0 when x or ProgressTimeout
+// is nil.
 func (x *EndpointMedia) GetProgressTimeout() int64 {
 	if x != nil && x.ProgressTimeout != nil {
 		return *x.ProgressTimeout
@@ -499,8 +498,9 @@ func DefaultEndpointMediaEncryptionMethods() []EndpointMediaEncryptionMethod {
 	return []EndpointMediaEncryptionMethod{}
 }
 
-// GetEnforceSecurity returns EnforceSecurity, or its default when it is unset
-// or x is nil.
+// GetEnforceSecurity returns EnforceSecurity, or
+// DefaultEndpointMediaEncryptionEnforceSecurity when x or EnforceSecurity is
+// nil.
 func (x *EndpointMediaEncryption) GetEnforceSecurity() bool {
 	if x != nil && x.EnforceSecurity != nil {
 		return *x.EnforceSecurity
@@ -508,7 +508,8 @@ func (x *EndpointMediaEncryption) GetEnforceSecurity() bool {
 	return DefaultEndpointMediaEncryptionEnforceSecurity
 }
 
-// GetMethods returns Methods, or its default when it is unset or x is nil.
+// GetMethods returns Methods, or DefaultEndpointMediaEncryptionMethods() when
+// x or Methods is nil.
 func (x *EndpointMediaEncryption) GetMethods() []EndpointMediaEncryptionMethod {
 	if x != nil && x.Methods != nil {
 		return x.Methods
@@ -643,7 +644,8 @@ func DefaultEndpointMediaVideoCodecs() []EndpointMediaVideoCodec {
 	return []EndpointMediaVideoCodec{}
 }
 
-// GetCodecs returns Codecs, or its default when it is unset or x is nil.
+// GetCodecs returns Codecs, or DefaultEndpointMediaVideoCodecs() when x or
+// Codecs is nil.
 func (x *EndpointMediaVideo) GetCodecs() []EndpointMediaVideoCodec {
 	if x != nil && x.Codecs != nil {
 		return x.Codecs

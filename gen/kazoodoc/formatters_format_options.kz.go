@@ -39,8 +39,7 @@ type FormattersFormatOptions struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetDirection returns Direction, or the zero value when it is unset or x is
-// nil.
+// GetDirection returns Direction, or "" when x or Direction is nil.
 func (x *FormattersFormatOptions) GetDirection() FormattersFormatOptionsDirection {
 	if x != nil && x.Direction != nil {
 		return *x.Direction
@@ -48,8 +47,8 @@ func (x *FormattersFormatOptions) GetDirection() FormattersFormatOptionsDirectio
 	return ""
 }
 
-// GetMatchInviteFormat returns MatchInviteFormat, or the zero value when it is
-// unset or x is nil.
+// GetMatchInviteFormat returns MatchInviteFormat, or false when x or
+// MatchInviteFormat is nil.
 func (x *FormattersFormatOptions) GetMatchInviteFormat() bool {
 	if x != nil && x.MatchInviteFormat != nil {
 		return *x.MatchInviteFormat
@@ -57,7 +56,7 @@ func (x *FormattersFormatOptions) GetMatchInviteFormat() bool {
 	return false
 }
 
-// GetPrefix returns Prefix, or the zero value when it is unset or x is nil.
+// GetPrefix returns Prefix, or "" when x or Prefix is nil.
 func (x *FormattersFormatOptions) GetPrefix() string {
 	if x != nil && x.Prefix != nil {
 		return *x.Prefix
@@ -65,7 +64,7 @@ func (x *FormattersFormatOptions) GetPrefix() string {
 	return ""
 }
 
-// GetRegex returns Regex, or the zero value when it is unset or x is nil.
+// GetRegex returns Regex, or "" when x or Regex is nil.
 func (x *FormattersFormatOptions) GetRegex() string {
 	if x != nil && x.Regex != nil {
 		return *x.Regex
@@ -73,7 +72,7 @@ func (x *FormattersFormatOptions) GetRegex() string {
 	return ""
 }
 
-// GetStrip returns Strip, or the zero value when it is unset or x is nil.
+// GetStrip returns Strip, or false when x or Strip is nil.
 func (x *FormattersFormatOptions) GetStrip() bool {
 	if x != nil && x.Strip != nil {
 		return *x.Strip
@@ -81,7 +80,7 @@ func (x *FormattersFormatOptions) GetStrip() bool {
 	return false
 }
 
-// GetSuffix returns Suffix, or the zero value when it is unset or x is nil.
+// GetSuffix returns Suffix, or "" when x or Suffix is nil.
 func (x *FormattersFormatOptions) GetSuffix() string {
 	if x != nil && x.Suffix != nil {
 		return *x.Suffix
@@ -89,7 +88,7 @@ func (x *FormattersFormatOptions) GetSuffix() string {
 	return ""
 }
 
-// GetValue returns Value, or the zero value when it is unset or x is nil.
+// GetValue returns Value, or "" when x or Value is nil.
 func (x *FormattersFormatOptions) GetValue() string {
 	if x != nil && x.Value != nil {
 		return *x.Value

@@ -53,7 +53,8 @@ func DefaultGroupsMusicOnHold() GroupsMusicOnHold {
 	return kzrt.DefaultValue[GroupsMusicOnHold]("{}")
 }
 
-// GetEndpoints returns Endpoints, or its default when it is unset or x is nil.
+// GetEndpoints returns Endpoints, or DefaultGroupsEndpoints() when x or
+// Endpoints is nil.
 func (x *Groups) GetEndpoints() map[string]json.RawMessage {
 	if x != nil && x.Endpoints != nil {
 		return x.Endpoints
@@ -61,7 +62,7 @@ func (x *Groups) GetEndpoints() map[string]json.RawMessage {
 	return DefaultGroupsEndpoints()
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Groups) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -190,7 +191,7 @@ type GroupsMusicOnHold struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetMediaID returns MediaID, or the zero value when it is unset or x is nil.
+// GetMediaID returns MediaID, or "" when x or MediaID is nil.
 func (x *GroupsMusicOnHold) GetMediaID() string {
 	if x != nil && x.MediaID != nil {
 		return *x.MediaID

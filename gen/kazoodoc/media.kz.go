@@ -81,8 +81,7 @@ func DefaultMediaTTS() MediaTTS {
 	return kzrt.DefaultValue[MediaTTS]("{}")
 }
 
-// GetContentLength returns ContentLength, or the zero value when it is unset
-// or x is nil.
+// GetContentLength returns ContentLength, or 0 when x or ContentLength is nil.
 func (x *Media) GetContentLength() int64 {
 	if x != nil && x.ContentLength != nil {
 		return *x.ContentLength
@@ -90,8 +89,7 @@ func (x *Media) GetContentLength() int64 {
 	return 0
 }
 
-// GetContentType returns ContentType, or the zero value when it is unset or x
-// is nil.
+// GetContentType returns ContentType, or "" when x or ContentType is nil.
 func (x *Media) GetContentType() MediaContentType {
 	if x != nil && x.ContentType != nil {
 		return *x.ContentType
@@ -99,8 +97,7 @@ func (x *Media) GetContentType() MediaContentType {
 	return ""
 }
 
-// GetDescription returns Description, or the zero value when it is unset or x
-// is nil.
+// GetDescription returns Description, or "" when x or Description is nil.
 func (x *Media) GetDescription() string {
 	if x != nil && x.Description != nil {
 		return *x.Description
@@ -108,7 +105,8 @@ func (x *Media) GetDescription() string {
 	return ""
 }
 
-// GetLanguage returns Language, or its default when it is unset or x is nil.
+// GetLanguage returns Language, or DefaultMediaLanguage when x or Language is
+// nil.
 func (x *Media) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -116,8 +114,8 @@ func (x *Media) GetLanguage() string {
 	return DefaultMediaLanguage
 }
 
-// GetMediaSource returns MediaSource, or its default when it is unset or x is
-// nil.
+// GetMediaSource returns MediaSource, or DefaultMediaMediaSource when x or
+// MediaSource is nil.
 func (x *Media) GetMediaSource() MediaMediaSource {
 	if x != nil && x.MediaSource != nil {
 		return *x.MediaSource
@@ -125,7 +123,7 @@ func (x *Media) GetMediaSource() MediaMediaSource {
 	return DefaultMediaMediaSource
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Media) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -133,8 +131,7 @@ func (x *Media) GetName() string {
 	return ""
 }
 
-// GetPromptID returns PromptID, or the zero value when it is unset or x is
-// nil.
+// GetPromptID returns PromptID, or "" when x or PromptID is nil.
 func (x *Media) GetPromptID() string {
 	if x != nil && x.PromptID != nil {
 		return *x.PromptID
@@ -142,8 +139,7 @@ func (x *Media) GetPromptID() string {
 	return ""
 }
 
-// GetSourceID returns SourceID, or the zero value when it is unset or x is
-// nil.
+// GetSourceID returns SourceID, or "" when x or SourceID is nil.
 func (x *Media) GetSourceID() string {
 	if x != nil && x.SourceID != nil {
 		return *x.SourceID
@@ -151,8 +147,7 @@ func (x *Media) GetSourceID() string {
 	return ""
 }
 
-// GetSourceType returns SourceType, or the zero value when it is unset or x is
-// nil.
+// GetSourceType returns SourceType, or "" when x or SourceType is nil.
 func (x *Media) GetSourceType() string {
 	if x != nil && x.SourceType != nil {
 		return *x.SourceType
@@ -160,8 +155,8 @@ func (x *Media) GetSourceType() string {
 	return ""
 }
 
-// GetStreamable returns Streamable, or its default when it is unset or x is
-// nil.
+// GetStreamable returns Streamable, or DefaultMediaStreamable when x or
+// Streamable is nil.
 func (x *Media) GetStreamable() bool {
 	if x != nil && x.Streamable != nil {
 		return *x.Streamable
@@ -430,7 +425,7 @@ type MediaTTS struct {
 // DefaultMediaTTSVoice is the default of "tts.voice" in media.
 const DefaultMediaTTSVoice = MediaTTSVoiceFemaleEnUS
 
-// GetText returns Text, or the zero value when it is unset or x is nil.
+// GetText returns Text, or "" when x or Text is nil.
 func (x *MediaTTS) GetText() string {
 	if x != nil && x.Text != nil {
 		return *x.Text
@@ -438,7 +433,7 @@ func (x *MediaTTS) GetText() string {
 	return ""
 }
 
-// GetVoice returns Voice, or its default when it is unset or x is nil.
+// GetVoice returns Voice, or DefaultMediaTTSVoice when x or Voice is nil.
 func (x *MediaTTS) GetVoice() MediaTTSVoice {
 	if x != nil && x.Voice != nil {
 		return *x.Voice

@@ -106,8 +106,8 @@ const DefaultMenusRetries = 3
 // DefaultMenusSuppressMedia is the default of "suppress_media" in menus.
 const DefaultMenusSuppressMedia = false
 
-// GetAllowRecordFromOffnet returns AllowRecordFromOffnet, or its default when
-// it is unset or x is nil.
+// GetAllowRecordFromOffnet returns AllowRecordFromOffnet, or
+// DefaultMenusAllowRecordFromOffnet when x or AllowRecordFromOffnet is nil.
 func (x *Menus) GetAllowRecordFromOffnet() bool {
 	if x != nil && x.AllowRecordFromOffnet != nil {
 		return *x.AllowRecordFromOffnet
@@ -115,7 +115,7 @@ func (x *Menus) GetAllowRecordFromOffnet() bool {
 	return DefaultMenusAllowRecordFromOffnet
 }
 
-// GetHunt returns Hunt, or its default when it is unset or x is nil.
+// GetHunt returns Hunt, or DefaultMenusHunt when x or Hunt is nil.
 func (x *Menus) GetHunt() bool {
 	if x != nil && x.Hunt != nil {
 		return *x.Hunt
@@ -123,8 +123,7 @@ func (x *Menus) GetHunt() bool {
 	return DefaultMenusHunt
 }
 
-// GetHuntAllow returns HuntAllow, or the zero value when it is unset or x is
-// nil.
+// GetHuntAllow returns HuntAllow, or "" when x or HuntAllow is nil.
 func (x *Menus) GetHuntAllow() string {
 	if x != nil && x.HuntAllow != nil {
 		return *x.HuntAllow
@@ -132,8 +131,7 @@ func (x *Menus) GetHuntAllow() string {
 	return ""
 }
 
-// GetHuntDeny returns HuntDeny, or the zero value when it is unset or x is
-// nil.
+// GetHuntDeny returns HuntDeny, or "" when x or HuntDeny is nil.
 func (x *Menus) GetHuntDeny() string {
 	if x != nil && x.HuntDeny != nil {
 		return *x.HuntDeny
@@ -141,8 +139,8 @@ func (x *Menus) GetHuntDeny() string {
 	return ""
 }
 
-// GetInterdigitTimeout returns InterdigitTimeout, or the zero value when it is
-// unset or x is nil.
+// GetInterdigitTimeout returns InterdigitTimeout, or 0 when x or
+// InterdigitTimeout is nil.
 func (x *Menus) GetInterdigitTimeout() int64 {
 	if x != nil && x.InterdigitTimeout != nil {
 		return *x.InterdigitTimeout
@@ -150,8 +148,8 @@ func (x *Menus) GetInterdigitTimeout() int64 {
 	return 0
 }
 
-// GetMaxExtensionLength returns MaxExtensionLength, or its default when it is
-// unset or x is nil.
+// GetMaxExtensionLength returns MaxExtensionLength, or
+// DefaultMenusMaxExtensionLength when x or MaxExtensionLength is nil.
 func (x *Menus) GetMaxExtensionLength() int64 {
 	if x != nil && x.MaxExtensionLength != nil {
 		return *x.MaxExtensionLength
@@ -159,7 +157,7 @@ func (x *Menus) GetMaxExtensionLength() int64 {
 	return DefaultMenusMaxExtensionLength
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Menus) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -167,8 +165,7 @@ func (x *Menus) GetName() string {
 	return ""
 }
 
-// GetRecordPIN returns RecordPIN, or the zero value when it is unset or x is
-// nil.
+// GetRecordPIN returns RecordPIN, or "" when x or RecordPIN is nil.
 func (x *Menus) GetRecordPIN() string {
 	if x != nil && x.RecordPIN != nil {
 		return *x.RecordPIN
@@ -176,7 +173,7 @@ func (x *Menus) GetRecordPIN() string {
 	return ""
 }
 
-// GetRetries returns Retries, or its default when it is unset or x is nil.
+// GetRetries returns Retries, or DefaultMenusRetries when x or Retries is nil.
 func (x *Menus) GetRetries() int64 {
 	if x != nil && x.Retries != nil {
 		return *x.Retries
@@ -184,8 +181,8 @@ func (x *Menus) GetRetries() int64 {
 	return DefaultMenusRetries
 }
 
-// GetSuppressMedia returns SuppressMedia, or its default when it is unset or x
-// is nil.
+// GetSuppressMedia returns SuppressMedia, or DefaultMenusSuppressMedia when x
+// or SuppressMedia is nil.
 func (x *Menus) GetSuppressMedia() bool {
 	if x != nil && x.SuppressMedia != nil {
 		return *x.SuppressMedia
@@ -193,7 +190,7 @@ func (x *Menus) GetSuppressMedia() bool {
 	return DefaultMenusSuppressMedia
 }
 
-// GetTimeout returns Timeout, or the zero value when it is unset or x is nil.
+// GetTimeout returns Timeout, or 0 when x or Timeout is nil.
 func (x *Menus) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -476,8 +473,7 @@ type MenusMedia struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetGreeting returns Greeting, or the zero value when it is unset or x is
-// nil.
+// GetGreeting returns Greeting, or "" when x or Greeting is nil.
 func (x *MenusMedia) GetGreeting() string {
 	if x != nil && x.Greeting != nil {
 		return *x.Greeting

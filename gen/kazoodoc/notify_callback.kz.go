@@ -34,8 +34,7 @@ type NotifyCallback struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAttempts returns Attempts, or the zero value when it is unset or x is
-// nil.
+// GetAttempts returns Attempts, or 0 when x or Attempts is nil.
 func (x *NotifyCallback) GetAttempts() int64 {
 	if x != nil && x.Attempts != nil {
 		return *x.Attempts
@@ -43,8 +42,7 @@ func (x *NotifyCallback) GetAttempts() int64 {
 	return 0
 }
 
-// GetDisabled returns Disabled, or the zero value when it is unset or x is
-// nil.
+// GetDisabled returns Disabled, or false when x or Disabled is nil.
 func (x *NotifyCallback) GetDisabled() bool {
 	if x != nil && x.Disabled != nil {
 		return *x.Disabled
@@ -52,8 +50,7 @@ func (x *NotifyCallback) GetDisabled() bool {
 	return false
 }
 
-// GetIntervalS returns IntervalS, or the zero value when it is unset or x is
-// nil.
+// GetIntervalS returns IntervalS, or 0 when x or IntervalS is nil.
 func (x *NotifyCallback) GetIntervalS() int64 {
 	if x != nil && x.IntervalS != nil {
 		return *x.IntervalS
@@ -61,7 +58,7 @@ func (x *NotifyCallback) GetIntervalS() int64 {
 	return 0
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *NotifyCallback) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -69,8 +66,7 @@ func (x *NotifyCallback) GetNumber() string {
 	return ""
 }
 
-// GetTimeoutS returns TimeoutS, or the zero value when it is unset or x is
-// nil.
+// GetTimeoutS returns TimeoutS, or 0 when x or TimeoutS is nil.
 func (x *NotifyCallback) GetTimeoutS() int64 {
 	if x != nil && x.TimeoutS != nil {
 		return *x.TimeoutS

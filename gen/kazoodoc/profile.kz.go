@@ -37,8 +37,7 @@ type Profile struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAssistant returns Assistant, or the zero value when it is unset or x is
-// nil.
+// GetAssistant returns Assistant, or "" when x or Assistant is nil.
 func (x *Profile) GetAssistant() string {
 	if x != nil && x.Assistant != nil {
 		return *x.Assistant
@@ -46,8 +45,7 @@ func (x *Profile) GetAssistant() string {
 	return ""
 }
 
-// GetBirthday returns Birthday, or the zero value when it is unset or x is
-// nil.
+// GetBirthday returns Birthday, or "" when x or Birthday is nil.
 func (x *Profile) GetBirthday() string {
 	if x != nil && x.Birthday != nil {
 		return *x.Birthday
@@ -55,7 +53,7 @@ func (x *Profile) GetBirthday() string {
 	return ""
 }
 
-// GetNote returns Note, or the zero value when it is unset or x is nil.
+// GetNote returns Note, or "" when x or Note is nil.
 func (x *Profile) GetNote() string {
 	if x != nil && x.Note != nil {
 		return *x.Note
@@ -63,7 +61,7 @@ func (x *Profile) GetNote() string {
 	return ""
 }
 
-// GetRole returns Role, or the zero value when it is unset or x is nil.
+// GetRole returns Role, or "" when x or Role is nil.
 func (x *Profile) GetRole() string {
 	if x != nil && x.Role != nil {
 		return *x.Role
@@ -71,8 +69,7 @@ func (x *Profile) GetRole() string {
 	return ""
 }
 
-// GetSortString returns SortString, or the zero value when it is unset or x is
-// nil.
+// GetSortString returns SortString, or "" when x or SortString is nil.
 func (x *Profile) GetSortString() string {
 	if x != nil && x.SortString != nil {
 		return *x.SortString
@@ -80,7 +77,7 @@ func (x *Profile) GetSortString() string {
 	return ""
 }
 
-// GetTitle returns Title, or the zero value when it is unset or x is nil.
+// GetTitle returns Title, or "" when x or Title is nil.
 func (x *Profile) GetTitle() string {
 	if x != nil && x.Title != nil {
 		return *x.Title
@@ -226,7 +223,7 @@ type ProfileAddress struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAddress returns Address, or the zero value when it is unset or x is nil.
+// GetAddress returns Address, or "" when x or Address is nil.
 func (x *ProfileAddress) GetAddress() string {
 	if x != nil && x.Address != nil {
 		return *x.Address

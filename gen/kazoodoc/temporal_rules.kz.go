@@ -82,7 +82,7 @@ const DefaultTemporalRulesInterval = 1
 // temporal_rules.
 const DefaultTemporalRulesStartDate = 62586115200
 
-// GetCycle returns Cycle, or the zero value when it is unset or x is nil.
+// GetCycle returns Cycle, or "" when x or Cycle is nil.
 func (x *TemporalRules) GetCycle() TemporalRulesCycle {
 	if x != nil && x.Cycle != nil {
 		return *x.Cycle
@@ -90,7 +90,7 @@ func (x *TemporalRules) GetCycle() TemporalRulesCycle {
 	return ""
 }
 
-// GetEnabled returns Enabled, or the zero value when it is unset or x is nil.
+// GetEnabled returns Enabled, or false when x or Enabled is nil.
 func (x *TemporalRules) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -98,7 +98,8 @@ func (x *TemporalRules) GetEnabled() bool {
 	return false
 }
 
-// GetInterval returns Interval, or its default when it is unset or x is nil.
+// GetInterval returns Interval, or DefaultTemporalRulesInterval when x or
+// Interval is nil.
 func (x *TemporalRules) GetInterval() int64 {
 	if x != nil && x.Interval != nil {
 		return *x.Interval
@@ -106,7 +107,7 @@ func (x *TemporalRules) GetInterval() int64 {
 	return DefaultTemporalRulesInterval
 }
 
-// GetMonth returns Month, or the zero value when it is unset or x is nil.
+// GetMonth returns Month, or 0 when x or Month is nil.
 func (x *TemporalRules) GetMonth() int64 {
 	if x != nil && x.Month != nil {
 		return *x.Month
@@ -114,7 +115,7 @@ func (x *TemporalRules) GetMonth() int64 {
 	return 0
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *TemporalRules) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -122,7 +123,7 @@ func (x *TemporalRules) GetName() string {
 	return ""
 }
 
-// GetOrdinal returns Ordinal, or the zero value when it is unset or x is nil.
+// GetOrdinal returns Ordinal, or "" when x or Ordinal is nil.
 func (x *TemporalRules) GetOrdinal() TemporalRulesOrdinal {
 	if x != nil && x.Ordinal != nil {
 		return *x.Ordinal
@@ -130,7 +131,8 @@ func (x *TemporalRules) GetOrdinal() TemporalRulesOrdinal {
 	return ""
 }
 
-// GetStartDate returns StartDate, or its default when it is unset or x is nil.
+// GetStartDate returns StartDate, or DefaultTemporalRulesStartDate when x or
+// StartDate is nil.
 func (x *TemporalRules) GetStartDate() int64 {
 	if x != nil && x.StartDate != nil {
 		return *x.StartDate
@@ -138,8 +140,8 @@ func (x *TemporalRules) GetStartDate() int64 {
 	return DefaultTemporalRulesStartDate
 }
 
-// GetTimeWindowStart returns TimeWindowStart, or the zero value when it is
-// unset or x is nil.
+// GetTimeWindowStart returns TimeWindowStart, or 0 when x or TimeWindowStart
+// is nil.
 func (x *TemporalRules) GetTimeWindowStart() int64 {
 	if x != nil && x.TimeWindowStart != nil {
 		return *x.TimeWindowStart
@@ -147,8 +149,8 @@ func (x *TemporalRules) GetTimeWindowStart() int64 {
 	return 0
 }
 
-// GetTimeWindowStop returns TimeWindowStop, or the zero value when it is unset
-// or x is nil.
+// GetTimeWindowStop returns TimeWindowStop, or 0 when x or TimeWindowStop is
+// nil.
 func (x *TemporalRules) GetTimeWindowStop() int64 {
 	if x != nil && x.TimeWindowStop != nil {
 		return *x.TimeWindowStop

@@ -34,7 +34,7 @@ type TemporalRulesSets struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *TemporalRulesSets) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name

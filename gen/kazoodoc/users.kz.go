@@ -188,8 +188,8 @@ const DefaultUsersVerified = false
 // users.
 const DefaultUsersVMToEmailEnabled = true
 
-// GetCallRestriction returns CallRestriction, or its default when it is unset
-// or x is nil.
+// GetCallRestriction returns CallRestriction, or DefaultUsersCallRestriction()
+// when x or CallRestriction is nil.
 func (x *Users) GetCallRestriction() map[string]UsersCallRestrictionValue {
 	if x != nil && x.CallRestriction != nil {
 		return x.CallRestriction
@@ -197,7 +197,7 @@ func (x *Users) GetCallRestriction() map[string]UsersCallRestrictionValue {
 	return DefaultUsersCallRestriction()
 }
 
-// GetEmail returns Email, or the zero value when it is unset or x is nil.
+// GetEmail returns Email, or "" when x or Email is nil.
 func (x *Users) GetEmail() string {
 	if x != nil && x.Email != nil {
 		return *x.Email
@@ -205,7 +205,7 @@ func (x *Users) GetEmail() string {
 	return ""
 }
 
-// GetEnabled returns Enabled, or its default when it is unset or x is nil.
+// GetEnabled returns Enabled, or DefaultUsersEnabled when x or Enabled is nil.
 func (x *Users) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -213,8 +213,7 @@ func (x *Users) GetEnabled() bool {
 	return DefaultUsersEnabled
 }
 
-// GetFeatureLevel returns FeatureLevel, or the zero value when it is unset or
-// x is nil.
+// GetFeatureLevel returns FeatureLevel, or "" when x or FeatureLevel is nil.
 func (x *Users) GetFeatureLevel() string {
 	if x != nil && x.FeatureLevel != nil {
 		return *x.FeatureLevel
@@ -222,8 +221,7 @@ func (x *Users) GetFeatureLevel() string {
 	return ""
 }
 
-// GetFirstName returns FirstName, or the zero value when it is unset or x is
-// nil.
+// GetFirstName returns FirstName, or "" when x or FirstName is nil.
 func (x *Users) GetFirstName() string {
 	if x != nil && x.FirstName != nil {
 		return *x.FirstName
@@ -231,8 +229,7 @@ func (x *Users) GetFirstName() string {
 	return ""
 }
 
-// GetLanguage returns Language, or the zero value when it is unset or x is
-// nil.
+// GetLanguage returns Language, or "" when x or Language is nil.
 func (x *Users) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -240,8 +237,7 @@ func (x *Users) GetLanguage() string {
 	return ""
 }
 
-// GetLastName returns LastName, or the zero value when it is unset or x is
-// nil.
+// GetLastName returns LastName, or "" when x or LastName is nil.
 func (x *Users) GetLastName() string {
 	if x != nil && x.LastName != nil {
 		return *x.LastName
@@ -249,8 +245,7 @@ func (x *Users) GetLastName() string {
 	return ""
 }
 
-// GetPassword returns Password, or the zero value when it is unset or x is
-// nil.
+// GetPassword returns Password, or "" when x or Password is nil.
 func (x *Users) GetPassword() string {
 	if x != nil && x.Password != nil {
 		return *x.Password
@@ -258,8 +253,7 @@ func (x *Users) GetPassword() string {
 	return ""
 }
 
-// GetPresenceID returns PresenceID, or the zero value when it is unset or x is
-// nil.
+// GetPresenceID returns PresenceID, or "" when x or PresenceID is nil.
 func (x *Users) GetPresenceID() string {
 	if x != nil && x.PresenceID != nil {
 		return *x.PresenceID
@@ -267,7 +261,8 @@ func (x *Users) GetPresenceID() string {
 	return ""
 }
 
-// GetPrivLevel returns PrivLevel, or its default when it is unset or x is nil.
+// GetPrivLevel returns PrivLevel, or DefaultUsersPrivLevel when x or PrivLevel
+// is nil.
 func (x *Users) GetPrivLevel() UsersPrivLevel {
 	if x != nil && x.PrivLevel != nil {
 		return *x.PrivLevel
@@ -275,8 +270,8 @@ func (x *Users) GetPrivLevel() UsersPrivLevel {
 	return DefaultUsersPrivLevel
 }
 
-// GetRequirePasswordUpdate returns RequirePasswordUpdate, or its default when
-// it is unset or x is nil.
+// GetRequirePasswordUpdate returns RequirePasswordUpdate, or
+// DefaultUsersRequirePasswordUpdate when x or RequirePasswordUpdate is nil.
 func (x *Users) GetRequirePasswordUpdate() bool {
 	if x != nil && x.RequirePasswordUpdate != nil {
 		return *x.RequirePasswordUpdate
@@ -284,8 +279,7 @@ func (x *Users) GetRequirePasswordUpdate() bool {
 	return DefaultUsersRequirePasswordUpdate
 }
 
-// GetTimezone returns Timezone, or the zero value when it is unset or x is
-// nil.
+// GetTimezone returns Timezone, or "" when x or Timezone is nil.
 func (x *Users) GetTimezone() string {
 	if x != nil && x.Timezone != nil {
 		return *x.Timezone
@@ -293,8 +287,7 @@ func (x *Users) GetTimezone() string {
 	return ""
 }
 
-// GetUsername returns Username, or the zero value when it is unset or x is
-// nil.
+// GetUsername returns Username, or "" when x or Username is nil.
 func (x *Users) GetUsername() string {
 	if x != nil && x.Username != nil {
 		return *x.Username
@@ -302,7 +295,8 @@ func (x *Users) GetUsername() string {
 	return ""
 }
 
-// GetVerified returns Verified, or its default when it is unset or x is nil.
+// GetVerified returns Verified, or DefaultUsersVerified when x or Verified is
+// nil.
 func (x *Users) GetVerified() bool {
 	if x != nil && x.Verified != nil {
 		return *x.Verified
@@ -310,8 +304,8 @@ func (x *Users) GetVerified() bool {
 	return DefaultUsersVerified
 }
 
-// GetVMToEmailEnabled returns VMToEmailEnabled, or its default when it is
-// unset or x is nil.
+// GetVMToEmailEnabled returns VMToEmailEnabled, or
+// DefaultUsersVMToEmailEnabled when x or VMToEmailEnabled is nil.
 func (x *Users) GetVMToEmailEnabled() bool {
 	if x != nil && x.VMToEmailEnabled != nil {
 		return *x.VMToEmailEnabled
@@ -828,8 +822,8 @@ const DefaultUsersCallForwardRequireKeypress = true
 // "call_forward.substitute" in users.
 const DefaultUsersCallForwardSubstitute = true
 
-// GetDirectCallsOnly returns DirectCallsOnly, or its default when it is unset
-// or x is nil.
+// GetDirectCallsOnly returns DirectCallsOnly, or
+// DefaultUsersCallForwardDirectCallsOnly when x or DirectCallsOnly is nil.
 func (x *UsersCallForward) GetDirectCallsOnly() bool {
 	if x != nil && x.DirectCallsOnly != nil {
 		return *x.DirectCallsOnly
@@ -837,7 +831,8 @@ func (x *UsersCallForward) GetDirectCallsOnly() bool {
 	return DefaultUsersCallForwardDirectCallsOnly
 }
 
-// GetEnabled returns Enabled, or its default when it is unset or x is nil.
+// GetEnabled returns Enabled, or DefaultUsersCallForwardEnabled when x or
+// Enabled is nil.
 func (x *UsersCallForward) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -845,7 +840,8 @@ func (x *UsersCallForward) GetEnabled() bool {
 	return DefaultUsersCallForwardEnabled
 }
 
-// GetFailover returns Failover, or its default when it is unset or x is nil.
+// GetFailover returns Failover, or DefaultUsersCallForwardFailover when x or
+// Failover is nil.
 func (x *UsersCallForward) GetFailover() bool {
 	if x != nil && x.Failover != nil {
 		return *x.Failover
@@ -853,8 +849,8 @@ func (x *UsersCallForward) GetFailover() bool {
 	return DefaultUsersCallForwardFailover
 }
 
-// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or its default when it is
-// unset or x is nil.
+// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or
+// DefaultUsersCallForwardIgnoreEarlyMedia when x or IgnoreEarlyMedia is nil.
 func (x *UsersCallForward) GetIgnoreEarlyMedia() bool {
 	if x != nil && x.IgnoreEarlyMedia != nil {
 		return *x.IgnoreEarlyMedia
@@ -862,8 +858,8 @@ func (x *UsersCallForward) GetIgnoreEarlyMedia() bool {
 	return DefaultUsersCallForwardIgnoreEarlyMedia
 }
 
-// GetKeepCallerID returns KeepCallerID, or its default when it is unset or x
-// is nil.
+// GetKeepCallerID returns KeepCallerID, or DefaultUsersCallForwardKeepCallerID
+// when x or KeepCallerID is nil.
 func (x *UsersCallForward) GetKeepCallerID() bool {
 	if x != nil && x.KeepCallerID != nil {
 		return *x.KeepCallerID
@@ -871,7 +867,7 @@ func (x *UsersCallForward) GetKeepCallerID() bool {
 	return DefaultUsersCallForwardKeepCallerID
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *UsersCallForward) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -879,8 +875,8 @@ func (x *UsersCallForward) GetNumber() string {
 	return ""
 }
 
-// GetRequireKeypress returns RequireKeypress, or its default when it is unset
-// or x is nil.
+// GetRequireKeypress returns RequireKeypress, or
+// DefaultUsersCallForwardRequireKeypress when x or RequireKeypress is nil.
 func (x *UsersCallForward) GetRequireKeypress() bool {
 	if x != nil && x.RequireKeypress != nil {
 		return *x.RequireKeypress
@@ -888,8 +884,8 @@ func (x *UsersCallForward) GetRequireKeypress() bool {
 	return DefaultUsersCallForwardRequireKeypress
 }
 
-// GetSubstitute returns Substitute, or its default when it is unset or x is
-// nil.
+// GetSubstitute returns Substitute, or DefaultUsersCallForwardSubstitute when
+// x or Substitute is nil.
 func (x *UsersCallForward) GetSubstitute() bool {
 	if x != nil && x.Substitute != nil {
 		return *x.Substitute
@@ -1008,7 +1004,7 @@ type UsersCallRestrictionValue struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAction returns Action, or the zero value when it is unset or x is nil.
+// GetAction returns Action, or "" when x or Action is nil.
 func (x *UsersCallRestrictionValue) GetAction() UsersCallRestrictionValueAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -1119,8 +1115,8 @@ type UsersCallerIDOptions struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetOutboundPrivacy returns OutboundPrivacy, or the zero value when it is
-// unset or x is nil.
+// GetOutboundPrivacy returns OutboundPrivacy, or "" when x or OutboundPrivacy
+// is nil.
 func (x *UsersCallerIDOptions) GetOutboundPrivacy() UsersCallerIDOptionsOutboundPrivacy {
 	if x != nil && x.OutboundPrivacy != nil {
 		return *x.OutboundPrivacy
@@ -1235,7 +1231,7 @@ type UsersContactList struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetExclude returns Exclude, or the zero value when it is unset or x is nil.
+// GetExclude returns Exclude, or false when x or Exclude is nil.
 func (x *UsersContactList) GetExclude() bool {
 	if x != nil && x.Exclude != nil {
 		return *x.Exclude
@@ -1306,7 +1302,7 @@ type UsersDoNotDisturb struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetEnabled returns Enabled, or the zero value when it is unset or x is nil.
+// GetEnabled returns Enabled, or false when x or Enabled is nil.
 func (x *UsersDoNotDisturb) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -1410,7 +1406,8 @@ const DefaultUsersHotdeskKeepLoggedInElsewhere = false
 // users.
 const DefaultUsersHotdeskRequirePIN = false
 
-// GetEnabled returns Enabled, or its default when it is unset or x is nil.
+// GetEnabled returns Enabled, or DefaultUsersHotdeskEnabled when x or Enabled
+// is nil.
 func (x *UsersHotdesk) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -1418,7 +1415,7 @@ func (x *UsersHotdesk) GetEnabled() bool {
 	return DefaultUsersHotdeskEnabled
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *UsersHotdesk) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -1426,8 +1423,9 @@ func (x *UsersHotdesk) GetID() string {
 	return ""
 }
 
-// GetKeepLoggedInElsewhere returns KeepLoggedInElsewhere, or its default when
-// it is unset or x is nil.
+// GetKeepLoggedInElsewhere returns KeepLoggedInElsewhere, or
+// DefaultUsersHotdeskKeepLoggedInElsewhere when x or KeepLoggedInElsewhere is
+// nil.
 func (x *UsersHotdesk) GetKeepLoggedInElsewhere() bool {
 	if x != nil && x.KeepLoggedInElsewhere != nil {
 		return *x.KeepLoggedInElsewhere
@@ -1435,7 +1433,7 @@ func (x *UsersHotdesk) GetKeepLoggedInElsewhere() bool {
 	return DefaultUsersHotdeskKeepLoggedInElsewhere
 }
 
-// GetPIN returns PIN, or the zero value when it is unset or x is nil.
+// GetPIN returns PIN, or "" when x or PIN is nil.
 func (x *UsersHotdesk) GetPIN() string {
 	if x != nil && x.PIN != nil {
 		return *x.PIN
@@ -1443,8 +1441,8 @@ func (x *UsersHotdesk) GetPIN() string {
 	return ""
 }
 
-// GetRequirePIN returns RequirePIN, or its default when it is unset or x is
-// nil.
+// GetRequirePIN returns RequirePIN, or DefaultUsersHotdeskRequirePIN when x or
+// RequirePIN is nil.
 func (x *UsersHotdesk) GetRequirePIN() bool {
 	if x != nil && x.RequirePIN != nil {
 		return *x.RequirePIN
@@ -1554,7 +1552,7 @@ type UsersMusicOnHold struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetMediaID returns MediaID, or the zero value when it is unset or x is nil.
+// GetMediaID returns MediaID, or "" when x or MediaID is nil.
 func (x *UsersMusicOnHold) GetMediaID() string {
 	if x != nil && x.MediaID != nil {
 		return *x.MediaID
@@ -1662,7 +1660,7 @@ type UsersPronouncedName struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetMediaID returns MediaID, or the zero value when it is unset or x is nil.
+// GetMediaID returns MediaID, or "" when x or MediaID is nil.
 func (x *UsersPronouncedName) GetMediaID() string {
 	if x != nil && x.MediaID != nil {
 		return *x.MediaID
@@ -1752,8 +1750,7 @@ type UsersRingtones struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetExternal returns External, or the zero value when it is unset or x is
-// nil.
+// GetExternal returns External, or "" when x or External is nil.
 func (x *UsersRingtones) GetExternal() string {
 	if x != nil && x.External != nil {
 		return *x.External
@@ -1761,8 +1758,7 @@ func (x *UsersRingtones) GetExternal() string {
 	return ""
 }
 
-// GetInternal returns Internal, or the zero value when it is unset or x is
-// nil.
+// GetInternal returns Internal, or "" when x or Internal is nil.
 func (x *UsersRingtones) GetInternal() string {
 	if x != nil && x.Internal != nil {
 		return *x.Internal

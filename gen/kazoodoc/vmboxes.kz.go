@@ -217,8 +217,8 @@ const DefaultVmboxesSkipInstructions = false
 // DefaultVmboxesTranscribe is the default of "transcribe" in vmboxes.
 const DefaultVmboxesTranscribe = false
 
-// GetAnnouncementOnly returns AnnouncementOnly, or its default when it is
-// unset or x is nil.
+// GetAnnouncementOnly returns AnnouncementOnly, or
+// DefaultVmboxesAnnouncementOnly when x or AnnouncementOnly is nil.
 func (x *Vmboxes) GetAnnouncementOnly() bool {
 	if x != nil && x.AnnouncementOnly != nil {
 		return *x.AnnouncementOnly
@@ -226,8 +226,8 @@ func (x *Vmboxes) GetAnnouncementOnly() bool {
 	return DefaultVmboxesAnnouncementOnly
 }
 
-// GetCheckIfOwner returns CheckIfOwner, or its default when it is unset or x
-// is nil.
+// GetCheckIfOwner returns CheckIfOwner, or DefaultVmboxesCheckIfOwner when x
+// or CheckIfOwner is nil.
 func (x *Vmboxes) GetCheckIfOwner() bool {
 	if x != nil && x.CheckIfOwner != nil {
 		return *x.CheckIfOwner
@@ -235,8 +235,8 @@ func (x *Vmboxes) GetCheckIfOwner() bool {
 	return DefaultVmboxesCheckIfOwner
 }
 
-// GetDeleteAfterNotify returns DeleteAfterNotify, or its default when it is
-// unset or x is nil.
+// GetDeleteAfterNotify returns DeleteAfterNotify, or
+// DefaultVmboxesDeleteAfterNotify when x or DeleteAfterNotify is nil.
 func (x *Vmboxes) GetDeleteAfterNotify() bool {
 	if x != nil && x.DeleteAfterNotify != nil {
 		return *x.DeleteAfterNotify
@@ -244,8 +244,9 @@ func (x *Vmboxes) GetDeleteAfterNotify() bool {
 	return DefaultVmboxesDeleteAfterNotify
 }
 
-// GetIncludeMessageOnNotify returns IncludeMessageOnNotify, or its default
-// when it is unset or x is nil.
+// GetIncludeMessageOnNotify returns IncludeMessageOnNotify, or
+// DefaultVmboxesIncludeMessageOnNotify when x or IncludeMessageOnNotify is
+// nil.
 func (x *Vmboxes) GetIncludeMessageOnNotify() bool {
 	if x != nil && x.IncludeMessageOnNotify != nil {
 		return *x.IncludeMessageOnNotify
@@ -253,8 +254,9 @@ func (x *Vmboxes) GetIncludeMessageOnNotify() bool {
 	return DefaultVmboxesIncludeMessageOnNotify
 }
 
-// GetIncludeTranscriptionOnNotify returns IncludeTranscriptionOnNotify, or its
-// default when it is unset or x is nil.
+// GetIncludeTranscriptionOnNotify returns IncludeTranscriptionOnNotify, or
+// DefaultVmboxesIncludeTranscriptionOnNotify when x or
+// IncludeTranscriptionOnNotify is nil.
 func (x *Vmboxes) GetIncludeTranscriptionOnNotify() bool {
 	if x != nil && x.IncludeTranscriptionOnNotify != nil {
 		return *x.IncludeTranscriptionOnNotify
@@ -262,7 +264,8 @@ func (x *Vmboxes) GetIncludeTranscriptionOnNotify() bool {
 	return DefaultVmboxesIncludeTranscriptionOnNotify
 }
 
-// GetIsSetup returns IsSetup, or its default when it is unset or x is nil.
+// GetIsSetup returns IsSetup, or DefaultVmboxesIsSetup when x or IsSetup is
+// nil.
 func (x *Vmboxes) GetIsSetup() bool {
 	if x != nil && x.IsSetup != nil {
 		return *x.IsSetup
@@ -270,8 +273,9 @@ func (x *Vmboxes) GetIsSetup() bool {
 	return DefaultVmboxesIsSetup
 }
 
-// GetIsVoicemailFfRwEnabled returns IsVoicemailFfRwEnabled, or its default
-// when it is unset or x is nil.
+// GetIsVoicemailFfRwEnabled returns IsVoicemailFfRwEnabled, or
+// DefaultVmboxesIsVoicemailFfRwEnabled when x or IsVoicemailFfRwEnabled is
+// nil.
 func (x *Vmboxes) GetIsVoicemailFfRwEnabled() bool {
 	if x != nil && x.IsVoicemailFfRwEnabled != nil {
 		return *x.IsVoicemailFfRwEnabled
@@ -279,7 +283,7 @@ func (x *Vmboxes) GetIsVoicemailFfRwEnabled() bool {
 	return DefaultVmboxesIsVoicemailFfRwEnabled
 }
 
-// GetMailbox returns Mailbox, or the zero value when it is unset or x is nil.
+// GetMailbox returns Mailbox, or "" when x or Mailbox is nil.
 func (x *Vmboxes) GetMailbox() string {
 	if x != nil && x.Mailbox != nil {
 		return *x.Mailbox
@@ -287,8 +291,8 @@ func (x *Vmboxes) GetMailbox() string {
 	return ""
 }
 
-// GetMediaExtension returns MediaExtension, or its default when it is unset or
-// x is nil.
+// GetMediaExtension returns MediaExtension, or DefaultVmboxesMediaExtension
+// when x or MediaExtension is nil.
 func (x *Vmboxes) GetMediaExtension() VmboxesMediaExtension {
 	if x != nil && x.MediaExtension != nil {
 		return *x.MediaExtension
@@ -296,7 +300,7 @@ func (x *Vmboxes) GetMediaExtension() VmboxesMediaExtension {
 	return DefaultVmboxesMediaExtension
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Vmboxes) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -304,8 +308,8 @@ func (x *Vmboxes) GetName() string {
 	return ""
 }
 
-// GetNotConfigurable returns NotConfigurable, or its default when it is unset
-// or x is nil.
+// GetNotConfigurable returns NotConfigurable, or DefaultVmboxesNotConfigurable
+// when x or NotConfigurable is nil.
 func (x *Vmboxes) GetNotConfigurable() bool {
 	if x != nil && x.NotConfigurable != nil {
 		return *x.NotConfigurable
@@ -313,8 +317,8 @@ func (x *Vmboxes) GetNotConfigurable() bool {
 	return DefaultVmboxesNotConfigurable
 }
 
-// GetNotifyEmailAddresses returns NotifyEmailAddresses, or its default when it
-// is unset or x is nil.
+// GetNotifyEmailAddresses returns NotifyEmailAddresses, or
+// DefaultVmboxesNotifyEmailAddresses() when x or NotifyEmailAddresses is nil.
 func (x *Vmboxes) GetNotifyEmailAddresses() []string {
 	if x != nil && x.NotifyEmailAddresses != nil {
 		return x.NotifyEmailAddresses
@@ -322,8 +326,8 @@ func (x *Vmboxes) GetNotifyEmailAddresses() []string {
 	return DefaultVmboxesNotifyEmailAddresses()
 }
 
-// GetOldestMessageFirst returns OldestMessageFirst, or its default when it is
-// unset or x is nil.
+// GetOldestMessageFirst returns OldestMessageFirst, or
+// DefaultVmboxesOldestMessageFirst when x or OldestMessageFirst is nil.
 func (x *Vmboxes) GetOldestMessageFirst() bool {
 	if x != nil && x.OldestMessageFirst != nil {
 		return *x.OldestMessageFirst
@@ -331,7 +335,7 @@ func (x *Vmboxes) GetOldestMessageFirst() bool {
 	return DefaultVmboxesOldestMessageFirst
 }
 
-// GetOwnerID returns OwnerID, or the zero value when it is unset or x is nil.
+// GetOwnerID returns OwnerID, or "" when x or OwnerID is nil.
 func (x *Vmboxes) GetOwnerID() string {
 	if x != nil && x.OwnerID != nil {
 		return *x.OwnerID
@@ -339,7 +343,7 @@ func (x *Vmboxes) GetOwnerID() string {
 	return ""
 }
 
-// GetPIN returns PIN, or the zero value when it is unset or x is nil.
+// GetPIN returns PIN, or "" when x or PIN is nil.
 func (x *Vmboxes) GetPIN() string {
 	if x != nil && x.PIN != nil {
 		return *x.PIN
@@ -347,8 +351,8 @@ func (x *Vmboxes) GetPIN() string {
 	return ""
 }
 
-// GetRequirePIN returns RequirePIN, or its default when it is unset or x is
-// nil.
+// GetRequirePIN returns RequirePIN, or DefaultVmboxesRequirePIN when x or
+// RequirePIN is nil.
 func (x *Vmboxes) GetRequirePIN() bool {
 	if x != nil && x.RequirePIN != nil {
 		return *x.RequirePIN
@@ -356,8 +360,8 @@ func (x *Vmboxes) GetRequirePIN() bool {
 	return DefaultVmboxesRequirePIN
 }
 
-// GetSaveAfterNotify returns SaveAfterNotify, or its default when it is unset
-// or x is nil.
+// GetSaveAfterNotify returns SaveAfterNotify, or DefaultVmboxesSaveAfterNotify
+// when x or SaveAfterNotify is nil.
 func (x *Vmboxes) GetSaveAfterNotify() bool {
 	if x != nil && x.SaveAfterNotify != nil {
 		return *x.SaveAfterNotify
@@ -365,8 +369,8 @@ func (x *Vmboxes) GetSaveAfterNotify() bool {
 	return DefaultVmboxesSaveAfterNotify
 }
 
-// GetSeekDurationMS returns SeekDurationMS, or its default when it is unset or
-// x is nil.
+// GetSeekDurationMS returns SeekDurationMS, or DefaultVmboxesSeekDurationMS
+// when x or SeekDurationMS is nil.
 func (x *Vmboxes) GetSeekDurationMS() int64 {
 	if x != nil && x.SeekDurationMS != nil {
 		return *x.SeekDurationMS
@@ -374,8 +378,8 @@ func (x *Vmboxes) GetSeekDurationMS() int64 {
 	return DefaultVmboxesSeekDurationMS
 }
 
-// GetSkipEnvelope returns SkipEnvelope, or its default when it is unset or x
-// is nil.
+// GetSkipEnvelope returns SkipEnvelope, or DefaultVmboxesSkipEnvelope when x
+// or SkipEnvelope is nil.
 func (x *Vmboxes) GetSkipEnvelope() bool {
 	if x != nil && x.SkipEnvelope != nil {
 		return *x.SkipEnvelope
@@ -383,8 +387,8 @@ func (x *Vmboxes) GetSkipEnvelope() bool {
 	return DefaultVmboxesSkipEnvelope
 }
 
-// GetSkipGreeting returns SkipGreeting, or its default when it is unset or x
-// is nil.
+// GetSkipGreeting returns SkipGreeting, or DefaultVmboxesSkipGreeting when x
+// or SkipGreeting is nil.
 func (x *Vmboxes) GetSkipGreeting() bool {
 	if x != nil && x.SkipGreeting != nil {
 		return *x.SkipGreeting
@@ -392,8 +396,8 @@ func (x *Vmboxes) GetSkipGreeting() bool {
 	return DefaultVmboxesSkipGreeting
 }
 
-// GetSkipInstructions returns SkipInstructions, or its default when it is
-// unset or x is nil.
+// GetSkipInstructions returns SkipInstructions, or
+// DefaultVmboxesSkipInstructions when x or SkipInstructions is nil.
 func (x *Vmboxes) GetSkipInstructions() bool {
 	if x != nil && x.SkipInstructions != nil {
 		return *x.SkipInstructions
@@ -401,8 +405,7 @@ func (x *Vmboxes) GetSkipInstructions() bool {
 	return DefaultVmboxesSkipInstructions
 }
 
-// GetTimezone returns Timezone, or the zero value when it is unset or x is
-// nil.
+// GetTimezone returns Timezone, or "" when x or Timezone is nil.
 func (x *Vmboxes) GetTimezone() string {
 	if x != nil && x.Timezone != nil {
 		return *x.Timezone
@@ -410,8 +413,8 @@ func (x *Vmboxes) GetTimezone() string {
 	return ""
 }
 
-// GetTranscribe returns Transcribe, or its default when it is unset or x is
-// nil.
+// GetTranscribe returns Transcribe, or DefaultVmboxesTranscribe when x or
+// Transcribe is nil.
 func (x *Vmboxes) GetTranscribe() bool {
 	if x != nil && x.Transcribe != nil {
 		return *x.Transcribe
@@ -743,8 +746,7 @@ type VmboxesMedia struct {
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetUnavailable returns Unavailable, or the zero value when it is unset or x
-// is nil.
+// GetUnavailable returns Unavailable, or "" when x or Unavailable is nil.
 func (x *VmboxesMedia) GetUnavailable() string {
 	if x != nil && x.Unavailable != nil {
 		return *x.Unavailable

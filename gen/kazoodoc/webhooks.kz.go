@@ -90,7 +90,8 @@ const DefaultWebhooksIncludeInternalLegs = true
 // DefaultWebhooksRetries is the default of "retries" in webhooks.
 const DefaultWebhooksRetries = 2
 
-// GetEnabled returns Enabled, or its default when it is unset or x is nil.
+// GetEnabled returns Enabled, or DefaultWebhooksEnabled when x or Enabled is
+// nil.
 func (x *Webhooks) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -98,7 +99,7 @@ func (x *Webhooks) GetEnabled() bool {
 	return DefaultWebhooksEnabled
 }
 
-// GetFormat returns Format, or its default when it is unset or x is nil.
+// GetFormat returns Format, or DefaultWebhooksFormat when x or Format is nil.
 func (x *Webhooks) GetFormat() WebhooksFormat {
 	if x != nil && x.Format != nil {
 		return *x.Format
@@ -106,7 +107,7 @@ func (x *Webhooks) GetFormat() WebhooksFormat {
 	return DefaultWebhooksFormat
 }
 
-// GetHook returns Hook, or the zero value when it is unset or x is nil.
+// GetHook returns Hook, or "" when x or Hook is nil.
 func (x *Webhooks) GetHook() string {
 	if x != nil && x.Hook != nil {
 		return *x.Hook
@@ -114,7 +115,8 @@ func (x *Webhooks) GetHook() string {
 	return ""
 }
 
-// GetHTTPVerb returns HTTPVerb, or its default when it is unset or x is nil.
+// GetHTTPVerb returns HTTPVerb, or DefaultWebhooksHTTPVerb when x or HTTPVerb
+// is nil.
 func (x *Webhooks) GetHTTPVerb() WebhooksHTTPVerb {
 	if x != nil && x.HTTPVerb != nil {
 		return *x.HTTPVerb
@@ -122,8 +124,8 @@ func (x *Webhooks) GetHTTPVerb() WebhooksHTTPVerb {
 	return DefaultWebhooksHTTPVerb
 }
 
-// GetIncludeInternalLegs returns IncludeInternalLegs, or its default when it
-// is unset or x is nil.
+// GetIncludeInternalLegs returns IncludeInternalLegs, or
+// DefaultWebhooksIncludeInternalLegs when x or IncludeInternalLegs is nil.
 func (x *Webhooks) GetIncludeInternalLegs() bool {
 	if x != nil && x.IncludeInternalLegs != nil {
 		return *x.IncludeInternalLegs
@@ -131,8 +133,8 @@ func (x *Webhooks) GetIncludeInternalLegs() bool {
 	return DefaultWebhooksIncludeInternalLegs
 }
 
-// GetIncludeSubaccounts returns IncludeSubaccounts, or the zero value when it
-// is unset or x is nil.
+// GetIncludeSubaccounts returns IncludeSubaccounts, or false when x or
+// IncludeSubaccounts is nil.
 func (x *Webhooks) GetIncludeSubaccounts() bool {
 	if x != nil && x.IncludeSubaccounts != nil {
 		return *x.IncludeSubaccounts
@@ -140,7 +142,7 @@ func (x *Webhooks) GetIncludeSubaccounts() bool {
 	return false
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Webhooks) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -148,7 +150,8 @@ func (x *Webhooks) GetName() string {
 	return ""
 }
 
-// GetRetries returns Retries, or its default when it is unset or x is nil.
+// GetRetries returns Retries, or DefaultWebhooksRetries when x or Retries is
+// nil.
 func (x *Webhooks) GetRetries() int64 {
 	if x != nil && x.Retries != nil {
 		return *x.Retries
@@ -156,7 +159,7 @@ func (x *Webhooks) GetRetries() int64 {
 	return DefaultWebhooksRetries
 }
 
-// GetURI returns URI, or the zero value when it is unset or x is nil.
+// GetURI returns URI, or "" when x or URI is nil.
 func (x *Webhooks) GetURI() string {
 	if x != nil && x.URI != nil {
 		return *x.URI

@@ -377,12 +377,10 @@ func (g *generator) emitGetters(structName string, fields []field) {
 			continue
 		}
 		fallback := jen.Id(defaultName(structName, f))
-		what := "its default"
 		if !g.hasDefaultConst(f.Type) {
 			fallback = zeroValue(g.shapeOf(f.Type))
-			what = "the zero value"
 		}
-		g.comment(fmt.Sprintf("%s returns %s, or %s when it is unset or x is nil.", getter, f.goName, what))
+		g.comment(fmt.Sprintf("%s returns %s, or %s when x or %s is nil.", getter, f.goName, goSource(fallback), f.goName))
 		ref := jen.Id("x").Dot(f.goName)
 		g.file.Func().Params(jen.Id("x").Op("*").Id(structName)).Id(getter).Params().Add(g.goType(f.Type)).Block(
 			jen.If(jen.Id("x").Op("!=").Nil().Op("&&").Add(ref.Clone()).Op("!=").Nil()).Block(
@@ -403,7 +401,7 @@ func (g *generator) emitCollectionGetter(structName string, f field, taken map[s
 	if _, scalar := g.defaultLiteral(f.Type); scalar {
 		return // a constant: emitDefault wrote no function
 	}
-	g.comment(fmt.Sprintf("%s returns %s, or its default when it is unset or x is nil.", getter, f.goName))
+	g.comment(fmt.Sprintf("%s returns %s, or %s() when x or %s is nil.", getter, f.goName, defaultName(structName, f), f.goName))
 	ref := jen.Id("x").Dot(f.goName)
 	g.file.Func().Params(jen.Id("x").Op("*").Id(structName)).Id(getter).Params().Add(g.goType(f.Type)).Block(
 		jen.If(jen.Id("x").Op("!=").Nil().Op("&&").Add(ref.Clone()).Op("!=").Nil()).Block(jen.Return(ref.Clone())),
