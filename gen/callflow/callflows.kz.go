@@ -47,12 +47,8 @@ type Document struct {
 	// Media overrides for what the caller hears while waiting, before answer
 	// and during transfers.
 	Ringback *CallflowsRingback `json:"ringback,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -66,7 +62,7 @@ func DefaultDocumentPatterns() []string {
 	return []string{}
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Document) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -74,7 +70,8 @@ func (x *Document) GetName() string {
 	return ""
 }
 
-// GetNumbers returns Numbers, or its default when it is unset or x is nil.
+// GetNumbers returns Numbers, or DefaultDocumentNumbers() when x or Numbers is
+// nil.
 func (x *Document) GetNumbers() []string {
 	if x != nil && x.Numbers != nil {
 		return x.Numbers
@@ -82,7 +79,8 @@ func (x *Document) GetNumbers() []string {
 	return DefaultDocumentNumbers()
 }
 
-// GetPatterns returns Patterns, or its default when it is unset or x is nil.
+// GetPatterns returns Patterns, or DefaultDocumentPatterns() when x or
+// Patterns is nil.
 func (x *Document) GetPatterns() []string {
 	if x != nil && x.Patterns != nil {
 		return x.Patterns
@@ -97,8 +95,7 @@ func (x *Document) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *Document) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Featurecode != nil {
@@ -152,18 +149,15 @@ func (x *Document) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Document) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *Document) KzrtDecode(d *kzrt.Decoder) {
 	*x = Document{}
 	if !d.OpenObject() {
@@ -211,17 +205,14 @@ func (x *Document) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Document) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *Document) KzrtValidate(v *kzrt.Validator) {
 	v.NumbersOrPatterns(len(x.Numbers), len(x.Patterns))
 	if x.Featurecode != nil {
@@ -280,16 +271,12 @@ type CallflowsFeaturecode struct {
 	//
 	// Length 1 to 30 characters.
 	Number *string `json:"number,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *CallflowsFeaturecode) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -297,7 +284,7 @@ func (x *CallflowsFeaturecode) GetName() string {
 	return ""
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *CallflowsFeaturecode) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -327,11 +314,10 @@ func (x *CallflowsFeaturecode) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *CallflowsFeaturecode) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -354,8 +340,7 @@ func (x *CallflowsFeaturecode) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CallflowsFeaturecode) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -387,16 +372,12 @@ type CallflowsRingback struct {
 	// Media ID played to the party waiting while the call is being
 	// transferred.
 	Transfer *string `json:"transfer,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetEarly returns Early, or the zero value when it is unset or x is nil.
+// GetEarly returns Early, or "" when x or Early is nil.
 func (x *CallflowsRingback) GetEarly() string {
 	if x != nil && x.Early != nil {
 		return *x.Early
@@ -404,8 +385,7 @@ func (x *CallflowsRingback) GetEarly() string {
 	return ""
 }
 
-// GetTransfer returns Transfer, or the zero value when it is unset or x is
-// nil.
+// GetTransfer returns Transfer, or "" when x or Transfer is nil.
 func (x *CallflowsRingback) GetTransfer() string {
 	if x != nil && x.Transfer != nil {
 		return *x.Transfer
@@ -435,11 +415,10 @@ func (x *CallflowsRingback) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *CallflowsRingback) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -462,8 +441,7 @@ func (x *CallflowsRingback) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CallflowsRingback) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

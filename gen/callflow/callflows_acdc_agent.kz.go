@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -34,16 +32,12 @@ type ACDCAgentData struct {
 	//
 	// Kazoo counts it in seconds.
 	Timeout *int64 `json:"timeout,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAction returns Action, or the zero value when it is unset or x is nil.
+// GetAction returns Action, or "" when x or Action is nil.
 func (x *ACDCAgentData) GetAction() ACDCAgentAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -51,8 +45,7 @@ func (x *ACDCAgentData) GetAction() ACDCAgentAction {
 	return ""
 }
 
-// GetPresenceID returns PresenceID, or the zero value when it is unset or x is
-// nil.
+// GetPresenceID returns PresenceID, or "" when x or PresenceID is nil.
 func (x *ACDCAgentData) GetPresenceID() string {
 	if x != nil && x.PresenceID != nil {
 		return *x.PresenceID
@@ -60,8 +53,8 @@ func (x *ACDCAgentData) GetPresenceID() string {
 	return ""
 }
 
-// GetPresenceState returns PresenceState, or the zero value when it is unset
-// or x is nil.
+// GetPresenceState returns PresenceState, or "" when x or PresenceState is
+// nil.
 func (x *ACDCAgentData) GetPresenceState() ACDCAgentPresenceState {
 	if x != nil && x.PresenceState != nil {
 		return *x.PresenceState
@@ -69,8 +62,7 @@ func (x *ACDCAgentData) GetPresenceState() ACDCAgentPresenceState {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *ACDCAgentData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -78,7 +70,7 @@ func (x *ACDCAgentData) GetSkipModule() bool {
 	return false
 }
 
-// GetTimeout returns Timeout, or the zero value when it is unset or x is nil.
+// GetTimeout returns Timeout, or 0 when x or Timeout is nil.
 func (x *ACDCAgentData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -93,8 +85,7 @@ func (x *ACDCAgentData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *ACDCAgentData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -121,18 +112,15 @@ func (x *ACDCAgentData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *ACDCAgentData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *ACDCAgentData) KzrtDecode(d *kzrt.Decoder) {
 	*x = ACDCAgentData{}
 	if !d.OpenObject() {
@@ -156,17 +144,14 @@ func (x *ACDCAgentData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ACDCAgentData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *ACDCAgentData) KzrtValidate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")
@@ -257,27 +242,10 @@ func (x ACDCAgentPresenceState) Validate() error {
 }
 
 // ACDCAgentBuilder builds a "acdc_agent" callflow node; start one with
-// ACDCAgent.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// ACDCAgent. Its methods change it and return it; a child is stored as it is
+// when given (see Builder).
 type ACDCAgentBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *acdcAgentBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  acdcAgentBuilderState
-}
-
-// acdcAgentBuilderState is a "acdc_agent" node and its data, allocated
-// together.
-type acdcAgentBuilderState struct {
-	node Node
-	data ACDCAgentData
+	nodeBuilder[ACDCAgentData, *ACDCAgentData]
 }
 
 // ACDCAgent starts a "acdc_agent" node.
@@ -285,12 +253,8 @@ type acdcAgentBuilderState struct {
 // Data for the acdc_agent callflow action, which changes the calling ACDc
 // agent's status (log in, log out, pause or resume).
 func ACDCAgent() *ACDCAgentBuilder {
-	b := &ACDCAgentBuilder{first: acdcAgentBuilderState{data: ACDCAgentData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "acdc_agent",
-	}
-	b.s = &b.first
+	b := new(ACDCAgentBuilder)
+	b.start("acdc_agent", ACDCAgentData{})
 	return b
 }
 
@@ -345,72 +309,15 @@ func (b *ACDCAgentBuilder) TimeoutDuration(d time.Duration) *ACDCAgentBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *ACDCAgentBuilder) Then(next Builder) *ACDCAgentBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *ACDCAgentBuilder) Branch(key string, next Builder) *ACDCAgentBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *ACDCAgentBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *ACDCAgentBuilder) edit() *acdcAgentBuilderState {
-	if b.shared {
-		c := &acdcAgentBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *ACDCAgentBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *ACDCAgentBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *ACDCAgentBuilder) Validate() error {
-	return b.s.node.Validate()
 }

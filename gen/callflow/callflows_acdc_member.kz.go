@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -25,16 +23,12 @@ type ACDCMemberData struct {
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *ACDCMemberData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -42,8 +36,7 @@ func (x *ACDCMemberData) GetID() string {
 	return ""
 }
 
-// GetPriority returns Priority, or the zero value when it is unset or x is
-// nil.
+// GetPriority returns Priority, or 0 when x or Priority is nil.
 func (x *ACDCMemberData) GetPriority() int64 {
 	if x != nil && x.Priority != nil {
 		return *x.Priority
@@ -51,8 +44,7 @@ func (x *ACDCMemberData) GetPriority() int64 {
 	return 0
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *ACDCMemberData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -67,8 +59,7 @@ func (x *ACDCMemberData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *ACDCMemberData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
@@ -87,18 +78,15 @@ func (x *ACDCMemberData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *ACDCMemberData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *ACDCMemberData) KzrtDecode(d *kzrt.Decoder) {
 	*x = ACDCMemberData{}
 	if !d.OpenObject() {
@@ -118,17 +106,14 @@ func (x *ACDCMemberData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ACDCMemberData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *ACDCMemberData) KzrtValidate(v *kzrt.Validator) {
 	if x.Priority == nil {
 		if raw, kept := x.Extra["priority"]; kept {
@@ -145,27 +130,10 @@ func (x *ACDCMemberData) ModuleName() string {
 }
 
 // ACDCMemberBuilder builds a "acdc_member" callflow node; start one with
-// ACDCMember.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// ACDCMember. Its methods change it and return it; a child is stored as it is
+// when given (see Builder).
 type ACDCMemberBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *acdcMemberBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  acdcMemberBuilderState
-}
-
-// acdcMemberBuilderState is a "acdc_member" node and its data, allocated
-// together.
-type acdcMemberBuilderState struct {
-	node Node
-	data ACDCMemberData
+	nodeBuilder[ACDCMemberData, *ACDCMemberData]
 }
 
 // ACDCMember starts a "acdc_member" node.
@@ -173,12 +141,8 @@ type acdcMemberBuilderState struct {
 // Data for the acdc_member callflow action, which puts the caller into an ACDc
 // queue to wait for an agent.
 func ACDCMember() *ACDCMemberBuilder {
-	b := &ACDCMemberBuilder{first: acdcMemberBuilderState{data: ACDCMemberData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "acdc_member",
-	}
-	b.s = &b.first
+	b := new(ACDCMemberBuilder)
+	b.start("acdc_member", ACDCMemberData{})
 	return b
 }
 
@@ -202,72 +166,15 @@ func (b *ACDCMemberBuilder) SkipModule(v bool) *ACDCMemberBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *ACDCMemberBuilder) Then(next Builder) *ACDCMemberBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *ACDCMemberBuilder) Branch(key string, next Builder) *ACDCMemberBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *ACDCMemberBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *ACDCMemberBuilder) edit() *acdcMemberBuilderState {
-	if b.shared {
-		c := &acdcMemberBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *ACDCMemberBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *ACDCMemberBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *ACDCMemberBuilder) Validate() error {
-	return b.s.node.Validate()
 }

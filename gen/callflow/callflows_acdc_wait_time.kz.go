@@ -6,8 +6,6 @@ package callflow
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
 	"strconv"
 	"time"
 
@@ -31,16 +29,12 @@ type ACDCWaitTimeData struct {
 	//
 	// Kazoo counts it in seconds.
 	Window *int64 `json:"window,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *ACDCWaitTimeData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -48,8 +42,7 @@ func (x *ACDCWaitTimeData) GetID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *ACDCWaitTimeData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -57,7 +50,7 @@ func (x *ACDCWaitTimeData) GetSkipModule() bool {
 	return false
 }
 
-// GetWindow returns Window, or the zero value when it is unset or x is nil.
+// GetWindow returns Window, or 0 when x or Window is nil.
 func (x *ACDCWaitTimeData) GetWindow() int64 {
 	if x != nil && x.Window != nil {
 		return *x.Window
@@ -72,8 +65,7 @@ func (x *ACDCWaitTimeData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *ACDCWaitTimeData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
@@ -92,18 +84,15 @@ func (x *ACDCWaitTimeData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *ACDCWaitTimeData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *ACDCWaitTimeData) KzrtDecode(d *kzrt.Decoder) {
 	*x = ACDCWaitTimeData{}
 	if !d.OpenObject() {
@@ -123,17 +112,14 @@ func (x *ACDCWaitTimeData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ACDCWaitTimeData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *ACDCWaitTimeData) KzrtValidate(v *kzrt.Validator) {
 	if x.Window == nil {
 		if raw, kept := x.Extra["window"]; kept {
@@ -151,27 +137,10 @@ func (x *ACDCWaitTimeData) ModuleName() string {
 }
 
 // ACDCWaitTimeBuilder builds a "acdc_wait_time" callflow node; start one with
-// ACDCWaitTime.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// ACDCWaitTime. Its methods change it and return it; a child is stored as it
+// is when given (see Builder).
 type ACDCWaitTimeBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *acdcWaitTimeBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  acdcWaitTimeBuilderState
-}
-
-// acdcWaitTimeBuilderState is a "acdc_wait_time" node and its data, allocated
-// together.
-type acdcWaitTimeBuilderState struct {
-	node Node
-	data ACDCWaitTimeData
+	nodeBuilder[ACDCWaitTimeData, *ACDCWaitTimeData]
 }
 
 // ACDCWaitTime starts a "acdc_wait_time" node.
@@ -179,12 +148,8 @@ type acdcWaitTimeBuilderState struct {
 // Data for the acdc_wait_time callflow action, which picks the next branch
 // from the current average wait time of an ACDc queue.
 func ACDCWaitTime() *ACDCWaitTimeBuilder {
-	b := &ACDCWaitTimeBuilder{first: acdcWaitTimeBuilderState{data: ACDCWaitTimeData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "acdc_wait_time",
-	}
-	b.s = &b.first
+	b := new(ACDCWaitTimeBuilder)
+	b.start("acdc_wait_time", ACDCWaitTimeData{})
 	return b
 }
 
@@ -225,21 +190,16 @@ func (b *ACDCWaitTimeBuilder) WindowDuration(d time.Duration) *ACDCWaitTimeBuild
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *ACDCWaitTimeBuilder) Then(next Builder) *ACDCWaitTimeBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys acdc_wait_time reads
-// have their own methods, OnWaitAtLeast; Branch reaches any other key (Kazoo
-// accepts any, Lint warns about those acdc_wait_time never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// acdc_wait_time reads have their own methods, OnWaitAtLeast; Branch reaches
+// any other key (Kazoo accepts any, Lint warns about those acdc_wait_time
+// never takes).
 func (b *ACDCWaitTimeBuilder) Branch(key string, next Builder) *ACDCWaitTimeBuilder {
 	b.setChild(key, next)
 	return b
@@ -261,9 +221,6 @@ func (b *ACDCWaitTimeBuilder) Branch(key string, next Builder) *ACDCWaitTimeBuil
 //
 // Kazoo accepts a child under any key, so a wait that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *ACDCWaitTimeBuilder) OnWaitAtLeast(wait time.Duration, next Builder) *ACDCWaitTimeBuilder {
 	if wait%time.Second != 0 {
 		b.edit().node.Problems = append(b.edit().node.Problems, kzrt.Error{
@@ -274,55 +231,4 @@ func (b *ACDCWaitTimeBuilder) OnWaitAtLeast(wait time.Duration, next Builder) *A
 	}
 	b.setChild(strconv.FormatInt(int64(wait/time.Second), 10), next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *ACDCWaitTimeBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *ACDCWaitTimeBuilder) edit() *acdcWaitTimeBuilderState {
-	if b.shared {
-		c := &acdcWaitTimeBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *ACDCWaitTimeBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *ACDCWaitTimeBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *ACDCWaitTimeBuilder) Validate() error {
-	return b.s.node.Validate()
 }

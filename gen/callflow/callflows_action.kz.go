@@ -3,7 +3,12 @@
 
 package callflow
 
-import "github.com/kzgen/kzgen/runtime/kzrt"
+import (
+	"maps"
+	"slices"
+
+	"github.com/kzgen/kzgen/runtime/kzrt"
+)
 
 const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
@@ -19,6 +24,13 @@ type Data = kzrt.Data
 
 // Builder is anything that yields a node: every module builder, and *Node
 // itself.
+//
+// A module builder's methods change the builder and return it, so calls chain
+// and a chain allocates once. A child given to Then, Branch or an On… method
+// is stored as it is at that moment: changing the child's builder afterwards
+// does not change the parent (the builder goes on with a copy), so one builder
+// may be given in several places, even under itself, and trees never share
+// later changes or loop. A *Node given as a child is stored as it is.
 type Builder = kzrt.Builder
 
 // RawData is node data kept as JSON: the data of a module this package has no
@@ -32,3 +44,83 @@ type Tree = kzrt.Tree
 // DefaultChild is the key of the branch Kazoo takes when a module asks for no
 // particular one: "_".
 const DefaultChild = kzrt.DefaultChild
+
+// nodeBuilder is what every module builder embeds: the node being built and
+// its data, of type D (P is *D). Node gives the node out; the next change
+// works on a copy, made once.
+type nodeBuilder[D any, P interface {
+	*D
+	Data
+}] struct {
+	// s is the node being built: first, or the copy edit made of it.
+	s *nodeState[D]
+	// shared is set once Node has given s's node out; the next change copies it.
+	shared bool
+	first  nodeState[D]
+}
+
+// nodeState is a node and its data, allocated together.
+type nodeState[D any] struct {
+	node Node
+	data D
+}
+
+// start makes b's first node: a node of module holding data.
+func (b *nodeBuilder[D, P]) start(module string, data D) {
+	b.first.data = data
+	b.first.node = Node{
+		Data:   P(&b.first.data),
+		Module: module,
+	}
+	b.s = &b.first
+}
+
+// edit returns the node and data to change: b's own, or, once Node has given
+// them out, a copy that b uses from then on.
+func (b *nodeBuilder[D, P]) edit() *nodeState[D] {
+	if b.shared {
+		c := &nodeState[D]{
+			data: b.s.data,
+			node: b.s.node,
+		}
+		c.node.Data = P(&c.data)
+		c.node.Children = maps.Clone(c.node.Children)
+		c.node.Problems = slices.Clone(c.node.Problems)
+		b.s, b.shared = c, false
+	}
+	return b.s
+}
+
+// setChild stores next's node under key. It takes that node before b changes,
+// so a builder given to itself gets its node as it was, never a loop.
+func (b *nodeBuilder[D, P]) setChild(key string, next Builder) {
+	var child *Node
+	if next != nil {
+		child = next.Node()
+	}
+	b.edit().node.SetChild(key, child)
+}
+
+// Node returns the node built so far. b never changes it again: a later change
+// to b works on a copy. So Then, Branch and the On… methods, which store
+// their child's Node, keep the child as it was when given, and one builder can
+// be given in several places, even under itself, without the trees sharing
+// later changes or looping.
+//
+// The node is shared with every parent it was given to (and with b until b
+// changes): change trees through builders, not through this node.
+func (b *nodeBuilder[D, P]) Node() *Node {
+	b.shared = true
+	return &b.s.node
+}
+
+// MarshalJSON encodes the node built so far, with its children.
+func (b *nodeBuilder[D, P]) MarshalJSON() ([]byte, error) {
+	return b.s.node.MarshalJSON()
+}
+
+// Validate checks the node built so far, with its children, as Kazoo would,
+// and reports what a builder method was given that the node cannot hold.
+func (b *nodeBuilder[D, P]) Validate() error {
+	return b.s.node.Validate()
+}

@@ -6,8 +6,6 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -34,12 +32,8 @@ type AudioMacroData struct {
 	//
 	// Default: ["1","2","3","4","5","6","7","8","9","*","0","#"].
 	Terminators []string `json:"terminators,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -55,8 +49,7 @@ func DefaultAudioMacroDataTerminators() []string {
 	return []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"}
 }
 
-// GetLanguage returns Language, or the zero value when it is unset or x is
-// nil.
+// GetLanguage returns Language, or "" when x or Language is nil.
 func (x *AudioMacroData) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -64,7 +57,8 @@ func (x *AudioMacroData) GetLanguage() string {
 	return ""
 }
 
-// GetMacros returns Macros, or its default when it is unset or x is nil.
+// GetMacros returns Macros, or DefaultAudioMacroDataMacros() when x or Macros
+// is nil.
 func (x *AudioMacroData) GetMacros() []AudioMacroMacrosItem {
 	if x != nil && x.Macros != nil {
 		return x.Macros
@@ -72,8 +66,7 @@ func (x *AudioMacroData) GetMacros() []AudioMacroMacrosItem {
 	return DefaultAudioMacroDataMacros()
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *AudioMacroData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -81,8 +74,8 @@ func (x *AudioMacroData) GetSkipModule() bool {
 	return false
 }
 
-// GetTerminators returns Terminators, or its default when it is unset or x is
-// nil.
+// GetTerminators returns Terminators, or DefaultAudioMacroDataTerminators()
+// when x or Terminators is nil.
 func (x *AudioMacroData) GetTerminators() []string {
 	if x != nil && x.Terminators != nil {
 		return x.Terminators
@@ -97,8 +90,7 @@ func (x *AudioMacroData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *AudioMacroData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Language != nil {
@@ -131,18 +123,15 @@ func (x *AudioMacroData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *AudioMacroData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *AudioMacroData) KzrtDecode(d *kzrt.Decoder) {
 	*x = AudioMacroData{}
 	if !d.OpenObject() {
@@ -176,17 +165,14 @@ func (x *AudioMacroData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *AudioMacroData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *AudioMacroData) KzrtValidate(v *kzrt.Validator) {
 	if x.Macros == nil {
 		v.Push("macros")
@@ -382,8 +368,7 @@ func (x *AudioMacroMacrosItem) decode(d *kzrt.Decoder) {
 	try.Fail("JSON object", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *AudioMacroMacrosItem) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -913,27 +898,10 @@ func (x AudioMacroMacrosItemMacro) Validate() error {
 }
 
 // AudioMacroBuilder builds a "audio_macro" callflow node; start one with
-// AudioMacro.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// AudioMacro. Its methods change it and return it; a child is stored as it is
+// when given (see Builder).
 type AudioMacroBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *audioMacroBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  audioMacroBuilderState
-}
-
-// audioMacroBuilderState is a "audio_macro" node and its data, allocated
-// together.
-type audioMacroBuilderState struct {
-	node Node
-	data AudioMacroData
+	nodeBuilder[AudioMacroData, *AudioMacroData]
 }
 
 // AudioMacro starts a "audio_macro" node.
@@ -943,12 +911,8 @@ type audioMacroBuilderState struct {
 //
 // The arguments are "macros", which must be given.
 func AudioMacro(macros ...AudioMacroMacrosItemBuilder) *AudioMacroBuilder {
-	b := &AudioMacroBuilder{first: audioMacroBuilderState{data: AudioMacroData{Macros: audioMacroMacrosItems(macros)}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "audio_macro",
-	}
-	b.s = &b.first
+	b := new(AudioMacroBuilder)
+	b.start("audio_macro", AudioMacroData{Macros: audioMacroMacrosItems(macros)})
 	b.s.node.SetProblems("/data/macros", itemProblems(macros))
 	return b
 }
@@ -976,72 +940,15 @@ func (b *AudioMacroBuilder) Terminators(v ...string) *AudioMacroBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *AudioMacroBuilder) Then(next Builder) *AudioMacroBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *AudioMacroBuilder) Branch(key string, next Builder) *AudioMacroBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *AudioMacroBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *AudioMacroBuilder) edit() *audioMacroBuilderState {
-	if b.shared {
-		c := &audioMacroBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *AudioMacroBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *AudioMacroBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *AudioMacroBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -25,12 +25,8 @@ type AudioMacroPromptData struct {
 	//
 	// Default: ["1","2","3","4","5","6","7","8","9","*","0","#"].
 	Terminators []string `json:"terminators,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -41,7 +37,7 @@ func DefaultAudioMacroPromptDataTerminators() []string {
 	return []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"}
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *AudioMacroPromptData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -49,8 +45,7 @@ func (x *AudioMacroPromptData) GetID() string {
 	return ""
 }
 
-// GetLanguage returns Language, or the zero value when it is unset or x is
-// nil.
+// GetLanguage returns Language, or "" when x or Language is nil.
 func (x *AudioMacroPromptData) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -58,8 +53,8 @@ func (x *AudioMacroPromptData) GetLanguage() string {
 	return ""
 }
 
-// GetTerminators returns Terminators, or its default when it is unset or x is
-// nil.
+// GetTerminators returns Terminators, or
+// DefaultAudioMacroPromptDataTerminators() when x or Terminators is nil.
 func (x *AudioMacroPromptData) GetTerminators() []string {
 	if x != nil && x.Terminators != nil {
 		return x.Terminators
@@ -98,11 +93,10 @@ func (x *AudioMacroPromptData) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *AudioMacroPromptData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -132,8 +126,7 @@ func (x *AudioMacroPromptData) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *AudioMacroPromptData) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

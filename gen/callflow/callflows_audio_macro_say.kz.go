@@ -33,12 +33,8 @@ type AudioMacroSayData struct {
 	// Kind of value held in text (number, currency, date, URL and so on),
 	// which decides how it is pronounced.
 	Type *AudioMacroSayType `json:"type,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -48,7 +44,7 @@ func DefaultAudioMacroSayDataTerminators() []string {
 	return []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"}
 }
 
-// GetGender returns Gender, or the zero value when it is unset or x is nil.
+// GetGender returns Gender, or "" when x or Gender is nil.
 func (x *AudioMacroSayData) GetGender() AudioMacroSayGender {
 	if x != nil && x.Gender != nil {
 		return *x.Gender
@@ -56,8 +52,7 @@ func (x *AudioMacroSayData) GetGender() AudioMacroSayGender {
 	return ""
 }
 
-// GetLanguage returns Language, or the zero value when it is unset or x is
-// nil.
+// GetLanguage returns Language, or "" when x or Language is nil.
 func (x *AudioMacroSayData) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -65,7 +60,7 @@ func (x *AudioMacroSayData) GetLanguage() string {
 	return ""
 }
 
-// GetMethod returns Method, or the zero value when it is unset or x is nil.
+// GetMethod returns Method, or "" when x or Method is nil.
 func (x *AudioMacroSayData) GetMethod() AudioMacroSayMethod {
 	if x != nil && x.Method != nil {
 		return *x.Method
@@ -73,8 +68,8 @@ func (x *AudioMacroSayData) GetMethod() AudioMacroSayMethod {
 	return ""
 }
 
-// GetTerminators returns Terminators, or its default when it is unset or x is
-// nil.
+// GetTerminators returns Terminators, or DefaultAudioMacroSayDataTerminators()
+// when x or Terminators is nil.
 func (x *AudioMacroSayData) GetTerminators() []string {
 	if x != nil && x.Terminators != nil {
 		return x.Terminators
@@ -82,7 +77,7 @@ func (x *AudioMacroSayData) GetTerminators() []string {
 	return DefaultAudioMacroSayDataTerminators()
 }
 
-// GetText returns Text, or the zero value when it is unset or x is nil.
+// GetText returns Text, or "" when x or Text is nil.
 func (x *AudioMacroSayData) GetText() string {
 	if x != nil && x.Text != nil {
 		return *x.Text
@@ -90,7 +85,7 @@ func (x *AudioMacroSayData) GetText() string {
 	return ""
 }
 
-// GetType returns Type, or the zero value when it is unset or x is nil.
+// GetType returns Type, or "" when x or Type is nil.
 func (x *AudioMacroSayData) GetType() AudioMacroSayType {
 	if x != nil && x.Type != nil {
 		return *x.Type
@@ -141,11 +136,10 @@ func (x *AudioMacroSayData) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *AudioMacroSayData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -181,8 +175,7 @@ func (x *AudioMacroSayData) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *AudioMacroSayData) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

@@ -32,17 +32,12 @@ type AudioMacroToneData struct {
 	//
 	// At least 0. At most 100.
 	Volume *int64 `json:"volume,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetDurationOff returns DurationOff, or the zero value when it is unset or x
-// is nil.
+// GetDurationOff returns DurationOff, or 0 when x or DurationOff is nil.
 func (x *AudioMacroToneData) GetDurationOff() int64 {
 	if x != nil && x.DurationOff != nil {
 		return *x.DurationOff
@@ -50,8 +45,7 @@ func (x *AudioMacroToneData) GetDurationOff() int64 {
 	return 0
 }
 
-// GetDurationOn returns DurationOn, or the zero value when it is unset or x is
-// nil.
+// GetDurationOn returns DurationOn, or 0 when x or DurationOn is nil.
 func (x *AudioMacroToneData) GetDurationOn() int64 {
 	if x != nil && x.DurationOn != nil {
 		return *x.DurationOn
@@ -59,7 +53,7 @@ func (x *AudioMacroToneData) GetDurationOn() int64 {
 	return 0
 }
 
-// GetRepeat returns Repeat, or the zero value when it is unset or x is nil.
+// GetRepeat returns Repeat, or 0 when x or Repeat is nil.
 func (x *AudioMacroToneData) GetRepeat() int64 {
 	if x != nil && x.Repeat != nil {
 		return *x.Repeat
@@ -67,7 +61,7 @@ func (x *AudioMacroToneData) GetRepeat() int64 {
 	return 0
 }
 
-// GetVolume returns Volume, or the zero value when it is unset or x is nil.
+// GetVolume returns Volume, or 0 when x or Volume is nil.
 func (x *AudioMacroToneData) GetVolume() int64 {
 	if x != nil && x.Volume != nil {
 		return *x.Volume
@@ -114,11 +108,10 @@ func (x *AudioMacroToneData) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *AudioMacroToneData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -152,8 +145,7 @@ func (x *AudioMacroToneData) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *AudioMacroToneData) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

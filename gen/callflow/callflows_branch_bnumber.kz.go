@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -32,12 +30,8 @@ type BranchBnumberData struct {
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -45,7 +39,7 @@ type BranchBnumberData struct {
 // callflows.branch_bnumber.
 const DefaultBranchBnumberDataHunt = false
 
-// GetHunt returns Hunt, or its default when it is unset or x is nil.
+// GetHunt returns Hunt, or DefaultBranchBnumberDataHunt when x or Hunt is nil.
 func (x *BranchBnumberData) GetHunt() bool {
 	if x != nil && x.Hunt != nil {
 		return *x.Hunt
@@ -53,8 +47,7 @@ func (x *BranchBnumberData) GetHunt() bool {
 	return DefaultBranchBnumberDataHunt
 }
 
-// GetHuntAllow returns HuntAllow, or the zero value when it is unset or x is
-// nil.
+// GetHuntAllow returns HuntAllow, or "" when x or HuntAllow is nil.
 func (x *BranchBnumberData) GetHuntAllow() string {
 	if x != nil && x.HuntAllow != nil {
 		return *x.HuntAllow
@@ -62,8 +55,7 @@ func (x *BranchBnumberData) GetHuntAllow() string {
 	return ""
 }
 
-// GetHuntDeny returns HuntDeny, or the zero value when it is unset or x is
-// nil.
+// GetHuntDeny returns HuntDeny, or "" when x or HuntDeny is nil.
 func (x *BranchBnumberData) GetHuntDeny() string {
 	if x != nil && x.HuntDeny != nil {
 		return *x.HuntDeny
@@ -71,8 +63,7 @@ func (x *BranchBnumberData) GetHuntDeny() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *BranchBnumberData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -87,8 +78,7 @@ func (x *BranchBnumberData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *BranchBnumberData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Hunt != nil {
@@ -111,18 +101,15 @@ func (x *BranchBnumberData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *BranchBnumberData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *BranchBnumberData) KzrtDecode(d *kzrt.Decoder) {
 	*x = BranchBnumberData{}
 	if !d.OpenObject() {
@@ -144,17 +131,14 @@ func (x *BranchBnumberData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *BranchBnumberData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *BranchBnumberData) KzrtValidate(v *kzrt.Validator) {}
 
 // ModuleName returns "branch_bnumber", the module whose data BranchBnumberData
@@ -164,27 +148,10 @@ func (x *BranchBnumberData) ModuleName() string {
 }
 
 // BranchBnumberBuilder builds a "branch_bnumber" callflow node; start one with
-// BranchBnumber.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// BranchBnumber. Its methods change it and return it; a child is stored as it
+// is when given (see Builder).
 type BranchBnumberBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *branchBnumberBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  branchBnumberBuilderState
-}
-
-// branchBnumberBuilderState is a "branch_bnumber" node and its data, allocated
-// together.
-type branchBnumberBuilderState struct {
-	node Node
-	data BranchBnumberData
+	nodeBuilder[BranchBnumberData, *BranchBnumberData]
 }
 
 // BranchBnumber starts a "branch_bnumber" node.
@@ -192,12 +159,8 @@ type branchBnumberBuilderState struct {
 // Data for the branch_bnumber callflow action, which routes the call using the
 // number captured from the dialed feature code.
 func BranchBnumber() *BranchBnumberBuilder {
-	b := &BranchBnumberBuilder{first: branchBnumberBuilderState{data: BranchBnumberData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "branch_bnumber",
-	}
-	b.s = &b.first
+	b := new(BranchBnumberBuilder)
+	b.start("branch_bnumber", BranchBnumberData{})
 	return b
 }
 
@@ -231,21 +194,16 @@ func (b *BranchBnumberBuilder) SkipModule(v bool) *BranchBnumberBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *BranchBnumberBuilder) Then(next Builder) *BranchBnumberBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys branch_bnumber reads
-// have their own methods, OnNumber; Branch reaches any other key (Kazoo
-// accepts any, Lint warns about those branch_bnumber never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// branch_bnumber reads have their own methods, OnNumber; Branch reaches any
+// other key (Kazoo accepts any, Lint warns about those branch_bnumber never
+// takes).
 func (b *BranchBnumberBuilder) Branch(key string, next Builder) *BranchBnumberBuilder {
 	b.setChild(key, next)
 	return b
@@ -265,61 +223,7 @@ func (b *BranchBnumberBuilder) Branch(key string, next Builder) *BranchBnumberBu
 //
 // Kazoo accepts a child under any key, so a number that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *BranchBnumberBuilder) OnNumber(number string, next Builder) *BranchBnumberBuilder {
 	b.setChild(number, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *BranchBnumberBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *BranchBnumberBuilder) edit() *branchBnumberBuilderState {
-	if b.shared {
-		c := &branchBnumberBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *BranchBnumberBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *BranchBnumberBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *BranchBnumberBuilder) Validate() error {
-	return b.s.node.Validate()
 }

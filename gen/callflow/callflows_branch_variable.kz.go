@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -32,12 +30,8 @@ type BranchVariableData struct {
 	// Required, but may be left out: Kazoo fills in the default first.
 	// Default: "".
 	Variable *string `json:"variable,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -49,7 +43,8 @@ const DefaultBranchVariableDataScope = BranchVariableScopeCustomChannelVars
 // callflows.branch_variable.
 const DefaultBranchVariableDataVariable = ""
 
-// GetScope returns Scope, or its default when it is unset or x is nil.
+// GetScope returns Scope, or DefaultBranchVariableDataScope when x or Scope is
+// nil.
 func (x *BranchVariableData) GetScope() BranchVariableScope {
 	if x != nil && x.Scope != nil {
 		return *x.Scope
@@ -57,8 +52,7 @@ func (x *BranchVariableData) GetScope() BranchVariableScope {
 	return DefaultBranchVariableDataScope
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *BranchVariableData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -66,7 +60,8 @@ func (x *BranchVariableData) GetSkipModule() bool {
 	return false
 }
 
-// GetVariable returns Variable, or its default when it is unset or x is nil.
+// GetVariable returns Variable, or DefaultBranchVariableDataVariable when x or
+// Variable is nil.
 func (x *BranchVariableData) GetVariable() string {
 	if x != nil && x.Variable != nil {
 		return *x.Variable
@@ -81,8 +76,7 @@ func (x *BranchVariableData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *BranchVariableData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Scope != nil {
@@ -101,18 +95,15 @@ func (x *BranchVariableData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *BranchVariableData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *BranchVariableData) KzrtDecode(d *kzrt.Decoder) {
 	*x = BranchVariableData{}
 	if !d.OpenObject() {
@@ -132,17 +123,14 @@ func (x *BranchVariableData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *BranchVariableData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *BranchVariableData) KzrtValidate(v *kzrt.Validator) {
 	if x.Scope != nil {
 		v.Push("scope")
@@ -193,27 +181,10 @@ func (x BranchVariableScope) Validate() error {
 }
 
 // BranchVariableBuilder builds a "branch_variable" callflow node; start one
-// with BranchVariable.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// with BranchVariable. Its methods change it and return it; a child is stored
+// as it is when given (see Builder).
 type BranchVariableBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *branchVariableBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  branchVariableBuilderState
-}
-
-// branchVariableBuilderState is a "branch_variable" node and its data,
-// allocated together.
-type branchVariableBuilderState struct {
-	node Node
-	data BranchVariableData
+	nodeBuilder[BranchVariableData, *BranchVariableData]
 }
 
 // BranchVariable starts a "branch_variable" node.
@@ -221,12 +192,8 @@ type branchVariableBuilderState struct {
 // Data for the branch_variable callflow action, which picks the child branch
 // whose key equals the value of a variable.
 func BranchVariable() *BranchVariableBuilder {
-	b := &BranchVariableBuilder{first: branchVariableBuilderState{data: BranchVariableData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "branch_variable",
-	}
-	b.s = &b.first
+	b := new(BranchVariableBuilder)
+	b.start("branch_variable", BranchVariableData{})
 	return b
 }
 
@@ -256,21 +223,16 @@ func (b *BranchVariableBuilder) Variable(v string) *BranchVariableBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *BranchVariableBuilder) Then(next Builder) *BranchVariableBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys branch_variable reads
-// have their own methods, OnValue; Branch reaches any other key (Kazoo accepts
-// any, Lint warns about those branch_variable never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// branch_variable reads have their own methods, OnValue; Branch reaches any
+// other key (Kazoo accepts any, Lint warns about those branch_variable never
+// takes).
 func (b *BranchVariableBuilder) Branch(key string, next Builder) *BranchVariableBuilder {
 	b.setChild(key, next)
 	return b
@@ -291,61 +253,7 @@ func (b *BranchVariableBuilder) Branch(key string, next Builder) *BranchVariable
 //
 // Kazoo accepts a child under any key, so a value that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *BranchVariableBuilder) OnValue(value string, next Builder) *BranchVariableBuilder {
 	b.setChild(value, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *BranchVariableBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *BranchVariableBuilder) edit() *branchVariableBuilderState {
-	if b.shared {
-		c := &branchVariableBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *BranchVariableBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *BranchVariableBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *BranchVariableBuilder) Validate() error {
-	return b.s.node.Validate()
 }

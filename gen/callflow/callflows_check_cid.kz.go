@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -37,12 +35,8 @@ type CheckCIDData struct {
 	// ID of a Kazoo user to treat as the call's owner, replacing the owner
 	// found automatically.
 	UserID *string `json:"user_id,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -53,7 +47,7 @@ const DefaultCheckCIDDataRegex = ".*"
 // callflows.check_cid.
 const DefaultCheckCIDDataUseAbsoluteMode = false
 
-// GetRegex returns Regex, or its default when it is unset or x is nil.
+// GetRegex returns Regex, or DefaultCheckCIDDataRegex when x or Regex is nil.
 func (x *CheckCIDData) GetRegex() string {
 	if x != nil && x.Regex != nil {
 		return *x.Regex
@@ -61,8 +55,7 @@ func (x *CheckCIDData) GetRegex() string {
 	return DefaultCheckCIDDataRegex
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *CheckCIDData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -70,8 +63,8 @@ func (x *CheckCIDData) GetSkipModule() bool {
 	return false
 }
 
-// GetUseAbsoluteMode returns UseAbsoluteMode, or its default when it is unset
-// or x is nil.
+// GetUseAbsoluteMode returns UseAbsoluteMode, or
+// DefaultCheckCIDDataUseAbsoluteMode when x or UseAbsoluteMode is nil.
 func (x *CheckCIDData) GetUseAbsoluteMode() bool {
 	if x != nil && x.UseAbsoluteMode != nil {
 		return *x.UseAbsoluteMode
@@ -79,7 +72,7 @@ func (x *CheckCIDData) GetUseAbsoluteMode() bool {
 	return DefaultCheckCIDDataUseAbsoluteMode
 }
 
-// GetUserID returns UserID, or the zero value when it is unset or x is nil.
+// GetUserID returns UserID, or "" when x or UserID is nil.
 func (x *CheckCIDData) GetUserID() string {
 	if x != nil && x.UserID != nil {
 		return *x.UserID
@@ -94,8 +87,7 @@ func (x *CheckCIDData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *CheckCIDData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CallerID != nil {
@@ -122,18 +114,15 @@ func (x *CheckCIDData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *CheckCIDData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *CheckCIDData) KzrtDecode(d *kzrt.Decoder) {
 	*x = CheckCIDData{}
 	if !d.OpenObject() {
@@ -158,17 +147,14 @@ func (x *CheckCIDData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CheckCIDData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *CheckCIDData) KzrtValidate(v *kzrt.Validator) {
 	if x.CallerID != nil {
 		v.Push("caller_id")
@@ -186,12 +172,8 @@ func (x *CheckCIDData) ModuleName() string {
 type CheckCIDCallerID struct {
 	// External is the "external" property.
 	External *CheckCIDCallerIDExternal `json:"external,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -213,11 +195,10 @@ func (x *CheckCIDCallerID) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *CheckCIDCallerID) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -239,8 +220,7 @@ func (x *CheckCIDCallerID) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CheckCIDCallerID) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -263,16 +243,12 @@ type CheckCIDCallerIDExternal struct {
 	Name *string `json:"name,omitempty"`
 	// New external caller ID number to set on the call.
 	Number *string `json:"number,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *CheckCIDCallerIDExternal) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -280,7 +256,7 @@ func (x *CheckCIDCallerIDExternal) GetName() string {
 	return ""
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *CheckCIDCallerIDExternal) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -310,11 +286,10 @@ func (x *CheckCIDCallerIDExternal) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *CheckCIDCallerIDExternal) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -337,8 +312,7 @@ func (x *CheckCIDCallerIDExternal) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CheckCIDCallerIDExternal) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -349,25 +323,10 @@ func (x *CheckCIDCallerIDExternal) Validate() error {
 func (x *CheckCIDCallerIDExternal) validate(v *kzrt.Validator) {}
 
 // CheckCIDBuilder builds a "check_cid" callflow node; start one with CheckCID.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// Its methods change it and return it; a child is stored as it is when given
+// (see Builder).
 type CheckCIDBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *checkCIDBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  checkCIDBuilderState
-}
-
-// checkCIDBuilderState is a "check_cid" node and its data, allocated together.
-type checkCIDBuilderState struct {
-	node Node
-	data CheckCIDData
+	nodeBuilder[CheckCIDData, *CheckCIDData]
 }
 
 // CheckCID starts a "check_cid" node.
@@ -375,12 +334,8 @@ type checkCIDBuilderState struct {
 // Data for the check_cid callflow action, which inspects the caller ID and
 // sends the call down the matching child branch.
 func CheckCID() *CheckCIDBuilder {
-	b := &CheckCIDBuilder{first: checkCIDBuilderState{data: CheckCIDData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "check_cid",
-	}
-	b.s = &b.first
+	b := new(CheckCIDBuilder)
+	b.start("check_cid", CheckCIDData{})
 	return b
 }
 
@@ -424,21 +379,16 @@ func (b *CheckCIDBuilder) UserID(v string) *CheckCIDBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *CheckCIDBuilder) Then(next Builder) *CheckCIDBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys check_cid reads have
-// their own methods, OnMatch, OnNoMatch, OnCallerID; Branch reaches any other
-// key (Kazoo accepts any, Lint warns about those check_cid never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// check_cid reads have their own methods, OnMatch, OnNoMatch, OnCallerID;
+// Branch reaches any other key (Kazoo accepts any, Lint warns about those
+// check_cid never takes).
 func (b *CheckCIDBuilder) Branch(key string, next Builder) *CheckCIDBuilder {
 	b.setChild(key, next)
 	return b
@@ -452,9 +402,6 @@ func (b *CheckCIDBuilder) Branch(key string, next Builder) *CheckCIDBuilder {
 // default).
 //
 // When the node has no such child: Kazoo continues to "_".
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *CheckCIDBuilder) OnMatch(next Builder) *CheckCIDBuilder {
 	b.setChild(Match, next)
 	return b
@@ -467,9 +414,6 @@ func (b *CheckCIDBuilder) OnMatch(next Builder) *CheckCIDBuilder {
 // mode.
 //
 // When the node has no such child: Kazoo continues to "_".
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *CheckCIDBuilder) OnNoMatch(next Builder) *CheckCIDBuilder {
 	b.setChild(NoMatch, next)
 	return b
@@ -489,61 +433,7 @@ func (b *CheckCIDBuilder) OnNoMatch(next Builder) *CheckCIDBuilder {
 //
 // Kazoo accepts a child under any key, so a callerID that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *CheckCIDBuilder) OnCallerID(callerID string, next Builder) *CheckCIDBuilder {
 	b.setChild(callerID, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *CheckCIDBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *CheckCIDBuilder) edit() *checkCIDBuilderState {
-	if b.shared {
-		c := &checkCIDBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *CheckCIDBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *CheckCIDBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *CheckCIDBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -23,16 +21,12 @@ type CIDListMatchData struct {
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *CIDListMatchData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -40,8 +34,7 @@ func (x *CIDListMatchData) GetID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *CIDListMatchData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -56,8 +49,7 @@ func (x *CIDListMatchData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *CIDListMatchData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
@@ -72,18 +64,15 @@ func (x *CIDListMatchData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *CIDListMatchData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *CIDListMatchData) KzrtDecode(d *kzrt.Decoder) {
 	*x = CIDListMatchData{}
 	if !d.OpenObject() {
@@ -101,17 +90,14 @@ func (x *CIDListMatchData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CIDListMatchData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *CIDListMatchData) KzrtValidate(v *kzrt.Validator) {}
 
 // ModuleName returns "cidlistmatch", the module whose data CIDListMatchData
@@ -121,27 +107,10 @@ func (x *CIDListMatchData) ModuleName() string {
 }
 
 // CIDListMatchBuilder builds a "cidlistmatch" callflow node; start one with
-// CIDListMatch.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// CIDListMatch. Its methods change it and return it; a child is stored as it
+// is when given (see Builder).
 type CIDListMatchBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *cidListMatchBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  cidListMatchBuilderState
-}
-
-// cidListMatchBuilderState is a "cidlistmatch" node and its data, allocated
-// together.
-type cidListMatchBuilderState struct {
-	node Node
-	data CIDListMatchData
+	nodeBuilder[CIDListMatchData, *CIDListMatchData]
 }
 
 // CIDListMatch starts a "cidlistmatch" node.
@@ -149,12 +118,8 @@ type cidListMatchBuilderState struct {
 // Data for the cidlistmatch callflow action, which checks whether the caller's
 // number is in a caller ID list and branches on the result.
 func CIDListMatch() *CIDListMatchBuilder {
-	b := &CIDListMatchBuilder{first: cidListMatchBuilderState{data: CIDListMatchData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "cidlistmatch",
-	}
-	b.s = &b.first
+	b := new(CIDListMatchBuilder)
+	b.start("cidlistmatch", CIDListMatchData{})
 	return b
 }
 
@@ -171,21 +136,16 @@ func (b *CIDListMatchBuilder) SkipModule(v bool) *CIDListMatchBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *CIDListMatchBuilder) Then(next Builder) *CIDListMatchBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys cidlistmatch reads have
-// their own methods, OnMatch, OnNoMatch; Branch reaches any other key (Kazoo
-// accepts any, Lint warns about those cidlistmatch never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// cidlistmatch reads have their own methods, OnMatch, OnNoMatch; Branch
+// reaches any other key (Kazoo accepts any, Lint warns about those
+// cidlistmatch never takes).
 func (b *CIDListMatchBuilder) Branch(key string, next Builder) *CIDListMatchBuilder {
 	b.setChild(key, next)
 	return b
@@ -198,9 +158,6 @@ func (b *CIDListMatchBuilder) Branch(key string, next Builder) *CIDListMatchBuil
 // expression, of the list data.id.
 //
 // When the node has no such child: Kazoo continues to "_".
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *CIDListMatchBuilder) OnMatch(next Builder) *CIDListMatchBuilder {
 	b.setChild(Match, next)
 	return b
@@ -212,61 +169,7 @@ func (b *CIDListMatchBuilder) OnMatch(next Builder) *CIDListMatchBuilder {
 // Kazoo takes it when the caller ID fits no entry of the list.
 //
 // When the node has no such child: Kazoo continues to "_".
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *CIDListMatchBuilder) OnNoMatch(next Builder) *CIDListMatchBuilder {
 	b.setChild(NoMatch, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *CIDListMatchBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *CIDListMatchBuilder) edit() *cidListMatchBuilderState {
-	if b.shared {
-		c := &cidListMatchBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *CIDListMatchBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *CIDListMatchBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *CIDListMatchBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -48,12 +46,8 @@ type CollectDTMFData struct {
 	//
 	// Kazoo counts it in milliseconds. At least 1. Default: 5000.
 	Timeout *int64 `json:"timeout,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -69,8 +63,8 @@ const DefaultCollectDTMFDataTerminator = CollectDTMFTerminatorHash
 // callflows.collect_dtmf.
 const DefaultCollectDTMFDataTimeout = 5000
 
-// GetCollectionName returns CollectionName, or the zero value when it is unset
-// or x is nil.
+// GetCollectionName returns CollectionName, or "" when x or CollectionName is
+// nil.
 func (x *CollectDTMFData) GetCollectionName() string {
 	if x != nil && x.CollectionName != nil {
 		return *x.CollectionName
@@ -78,8 +72,8 @@ func (x *CollectDTMFData) GetCollectionName() string {
 	return ""
 }
 
-// GetInterdigitTimeout returns InterdigitTimeout, or the zero value when it is
-// unset or x is nil.
+// GetInterdigitTimeout returns InterdigitTimeout, or 0 when x or
+// InterdigitTimeout is nil.
 func (x *CollectDTMFData) GetInterdigitTimeout() int64 {
 	if x != nil && x.InterdigitTimeout != nil {
 		return *x.InterdigitTimeout
@@ -87,7 +81,8 @@ func (x *CollectDTMFData) GetInterdigitTimeout() int64 {
 	return 0
 }
 
-// GetMaxDigits returns MaxDigits, or its default when it is unset or x is nil.
+// GetMaxDigits returns MaxDigits, or DefaultCollectDTMFDataMaxDigits when x or
+// MaxDigits is nil.
 func (x *CollectDTMFData) GetMaxDigits() int64 {
 	if x != nil && x.MaxDigits != nil {
 		return *x.MaxDigits
@@ -95,8 +90,7 @@ func (x *CollectDTMFData) GetMaxDigits() int64 {
 	return DefaultCollectDTMFDataMaxDigits
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *CollectDTMFData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -104,8 +98,8 @@ func (x *CollectDTMFData) GetSkipModule() bool {
 	return false
 }
 
-// GetTerminator returns Terminator, or its default when it is unset or x is
-// nil.
+// GetTerminator returns Terminator, or DefaultCollectDTMFDataTerminator when x
+// or Terminator is nil.
 func (x *CollectDTMFData) GetTerminator() CollectDTMFTerminator {
 	if x != nil && x.Terminator != nil {
 		return *x.Terminator
@@ -113,7 +107,8 @@ func (x *CollectDTMFData) GetTerminator() CollectDTMFTerminator {
 	return DefaultCollectDTMFDataTerminator
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultCollectDTMFDataTimeout when x or
+// Timeout is nil.
 func (x *CollectDTMFData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -128,8 +123,7 @@ func (x *CollectDTMFData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *CollectDTMFData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CollectionName != nil {
@@ -169,18 +163,15 @@ func (x *CollectDTMFData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *CollectDTMFData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *CollectDTMFData) KzrtDecode(d *kzrt.Decoder) {
 	*x = CollectDTMFData{}
 	if !d.OpenObject() {
@@ -213,17 +204,14 @@ func (x *CollectDTMFData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CollectDTMFData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *CollectDTMFData) KzrtValidate(v *kzrt.Validator) {
 	if x.InterdigitTimeout == nil {
 		if raw, kept := x.Extra["interdigit_timeout"]; kept {
@@ -341,27 +329,10 @@ func (x CollectDTMFTerminator) Validate() error {
 }
 
 // CollectDTMFBuilder builds a "collect_dtmf" callflow node; start one with
-// CollectDTMF.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// CollectDTMF. Its methods change it and return it; a child is stored as it is
+// when given (see Builder).
 type CollectDTMFBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *collectDTMFBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  collectDTMFBuilderState
-}
-
-// collectDTMFBuilderState is a "collect_dtmf" node and its data, allocated
-// together.
-type collectDTMFBuilderState struct {
-	node Node
-	data CollectDTMFData
+	nodeBuilder[CollectDTMFData, *CollectDTMFData]
 }
 
 // CollectDTMF starts a "collect_dtmf" node.
@@ -369,12 +340,8 @@ type collectDTMFBuilderState struct {
 // Data for the collect_dtmf callflow action, which gathers keypad digits from
 // the caller and stores them for later actions.
 func CollectDTMF() *CollectDTMFBuilder {
-	b := &CollectDTMFBuilder{first: collectDTMFBuilderState{data: CollectDTMFData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "collect_dtmf",
-	}
-	b.s = &b.first
+	b := new(CollectDTMFBuilder)
+	b.start("collect_dtmf", CollectDTMFData{})
 	return b
 }
 
@@ -466,72 +433,15 @@ func (b *CollectDTMFBuilder) TimeoutDuration(d time.Duration) *CollectDTMFBuilde
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *CollectDTMFBuilder) Then(next Builder) *CollectDTMFBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *CollectDTMFBuilder) Branch(key string, next Builder) *CollectDTMFBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *CollectDTMFBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *CollectDTMFBuilder) edit() *collectDTMFBuilderState {
-	if b.shared {
-		c := &collectDTMFBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *CollectDTMFBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *CollectDTMFBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *CollectDTMFBuilder) Validate() error {
-	return b.s.node.Validate()
 }

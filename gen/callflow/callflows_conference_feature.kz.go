@@ -6,8 +6,6 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
-	"maps"
-	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -40,16 +38,12 @@ type ConferenceFeatureData struct {
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// Settings for the greeting the caller hears when joining the conference.
 	WelcomePrompt *ConferenceFeatureWelcomePrompt `json:"welcome_prompt,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *ConferenceFeatureData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -57,8 +51,7 @@ func (x *ConferenceFeatureData) GetID() string {
 	return ""
 }
 
-// GetModerator returns Moderator, or the zero value when it is unset or x is
-// nil.
+// GetModerator returns Moderator, or false when x or Moderator is nil.
 func (x *ConferenceFeatureData) GetModerator() bool {
 	if x != nil && x.Moderator != nil {
 		return *x.Moderator
@@ -66,8 +59,7 @@ func (x *ConferenceFeatureData) GetModerator() bool {
 	return false
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *ConferenceFeatureData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -82,8 +74,7 @@ func (x *ConferenceFeatureData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *ConferenceFeatureData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Config != nil {
@@ -118,18 +109,15 @@ func (x *ConferenceFeatureData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *ConferenceFeatureData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *ConferenceFeatureData) KzrtDecode(d *kzrt.Decoder) {
 	*x = ConferenceFeatureData{}
 	if !d.OpenObject() {
@@ -161,17 +149,14 @@ func (x *ConferenceFeatureData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferenceFeatureData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *ConferenceFeatureData) KzrtValidate(v *kzrt.Validator) {
 	if x.Config != nil {
 		v.Push("config")
@@ -265,8 +250,7 @@ func (x *ConferenceFeaturePlayEntryTone) decode(d *kzrt.Decoder) {
 	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferenceFeaturePlayEntryTone) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -351,8 +335,7 @@ func (x *ConferenceFeaturePlayExitTone) decode(d *kzrt.Decoder) {
 	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferenceFeaturePlayExitTone) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -389,12 +372,8 @@ type ConferenceFeatureWelcomePrompt struct {
 	//
 	// Default: true.
 	Play *bool `json:"play,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -402,7 +381,7 @@ type ConferenceFeatureWelcomePrompt struct {
 // "welcome_prompt.play" in callflows.conference_feature.
 const DefaultConferenceFeatureWelcomePromptPlay = true
 
-// GetMediaID returns MediaID, or the zero value when it is unset or x is nil.
+// GetMediaID returns MediaID, or "" when x or MediaID is nil.
 func (x *ConferenceFeatureWelcomePrompt) GetMediaID() string {
 	if x != nil && x.MediaID != nil {
 		return *x.MediaID
@@ -410,7 +389,8 @@ func (x *ConferenceFeatureWelcomePrompt) GetMediaID() string {
 	return ""
 }
 
-// GetPlay returns Play, or its default when it is unset or x is nil.
+// GetPlay returns Play, or DefaultConferenceFeatureWelcomePromptPlay when x or
+// Play is nil.
 func (x *ConferenceFeatureWelcomePrompt) GetPlay() bool {
 	if x != nil && x.Play != nil {
 		return *x.Play
@@ -440,11 +420,10 @@ func (x *ConferenceFeatureWelcomePrompt) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *ConferenceFeatureWelcomePrompt) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -467,8 +446,7 @@ func (x *ConferenceFeatureWelcomePrompt) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferenceFeatureWelcomePrompt) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -503,27 +481,10 @@ func ConferenceFeaturePlayExitToneFromString(v string) ConferenceFeaturePlayExit
 }
 
 // ConferenceFeatureBuilder builds a "conference_feature" callflow node; start
-// one with ConferenceFeature.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// one with ConferenceFeature. Its methods change it and return it; a child is
+// stored as it is when given (see Builder).
 type ConferenceFeatureBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *conferenceFeatureBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  conferenceFeatureBuilderState
-}
-
-// conferenceFeatureBuilderState is a "conference_feature" node and its data,
-// allocated together.
-type conferenceFeatureBuilderState struct {
-	node Node
-	data ConferenceFeatureData
+	nodeBuilder[ConferenceFeatureData, *ConferenceFeatureData]
 }
 
 // ConferenceFeature starts a "conference_feature" node.
@@ -531,12 +492,8 @@ type conferenceFeatureBuilderState struct {
 // Data for the conference feature code, which places the caller into a
 // conference.
 func ConferenceFeature() *ConferenceFeatureBuilder {
-	b := &ConferenceFeatureBuilder{first: conferenceFeatureBuilderState{data: ConferenceFeatureData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "conference_feature",
-	}
-	b.s = &b.first
+	b := new(ConferenceFeatureBuilder)
+	b.start("conference_feature", ConferenceFeatureData{})
 	return b
 }
 
@@ -594,72 +551,15 @@ func (b *ConferenceFeatureBuilder) WelcomePrompt(v ConferenceFeatureWelcomePromp
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *ConferenceFeatureBuilder) Then(next Builder) *ConferenceFeatureBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *ConferenceFeatureBuilder) Branch(key string, next Builder) *ConferenceFeatureBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *ConferenceFeatureBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *ConferenceFeatureBuilder) edit() *conferenceFeatureBuilderState {
-	if b.shared {
-		c := &conferenceFeatureBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *ConferenceFeatureBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *ConferenceFeatureBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *ConferenceFeatureBuilder) Validate() error {
-	return b.s.node.Validate()
 }

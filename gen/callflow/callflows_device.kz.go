@@ -53,12 +53,8 @@ type DeviceData struct {
 	//
 	// Kazoo counts it in seconds. Default: 0.
 	Timeout *int64 `json:"timeout,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -72,8 +68,7 @@ const DefaultDeviceDataDialStrategy = DeviceDialStrategySimultaneous
 // DefaultDeviceDataTimeout is the default of "timeout" in callflows.device.
 const DefaultDeviceDataTimeout = 0
 
-// GetCanCallSelf returns CanCallSelf, or the zero value when it is unset or x
-// is nil.
+// GetCanCallSelf returns CanCallSelf, or false when x or CanCallSelf is nil.
 func (x *DeviceData) GetCanCallSelf() bool {
 	if x != nil && x.CanCallSelf != nil {
 		return *x.CanCallSelf
@@ -81,8 +76,7 @@ func (x *DeviceData) GetCanCallSelf() bool {
 	return false
 }
 
-// GetCanTextSelf returns CanTextSelf, or the zero value when it is unset or x
-// is nil.
+// GetCanTextSelf returns CanTextSelf, or false when x or CanTextSelf is nil.
 func (x *DeviceData) GetCanTextSelf() bool {
 	if x != nil && x.CanTextSelf != nil {
 		return *x.CanTextSelf
@@ -90,7 +84,7 @@ func (x *DeviceData) GetCanTextSelf() bool {
 	return false
 }
 
-// GetDelay returns Delay, or its default when it is unset or x is nil.
+// GetDelay returns Delay, or DefaultDeviceDataDelay when x or Delay is nil.
 func (x *DeviceData) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
@@ -98,8 +92,8 @@ func (x *DeviceData) GetDelay() int64 {
 	return DefaultDeviceDataDelay
 }
 
-// GetDialStrategy returns DialStrategy, or its default when it is unset or x
-// is nil.
+// GetDialStrategy returns DialStrategy, or DefaultDeviceDataDialStrategy when
+// x or DialStrategy is nil.
 func (x *DeviceData) GetDialStrategy() DeviceDialStrategy {
 	if x != nil && x.DialStrategy != nil {
 		return *x.DialStrategy
@@ -107,7 +101,7 @@ func (x *DeviceData) GetDialStrategy() DeviceDialStrategy {
 	return DefaultDeviceDataDialStrategy
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *DeviceData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -115,8 +109,7 @@ func (x *DeviceData) GetID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *DeviceData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -124,8 +117,7 @@ func (x *DeviceData) GetSkipModule() bool {
 	return false
 }
 
-// GetStaticInvite returns StaticInvite, or the zero value when it is unset or
-// x is nil.
+// GetStaticInvite returns StaticInvite, or "" when x or StaticInvite is nil.
 func (x *DeviceData) GetStaticInvite() string {
 	if x != nil && x.StaticInvite != nil {
 		return *x.StaticInvite
@@ -133,8 +125,8 @@ func (x *DeviceData) GetStaticInvite() string {
 	return ""
 }
 
-// GetSuppressClid returns SuppressClid, or the zero value when it is unset or
-// x is nil.
+// GetSuppressClid returns SuppressClid, or false when x or SuppressClid is
+// nil.
 func (x *DeviceData) GetSuppressClid() bool {
 	if x != nil && x.SuppressClid != nil {
 		return *x.SuppressClid
@@ -142,7 +134,8 @@ func (x *DeviceData) GetSuppressClid() bool {
 	return false
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultDeviceDataTimeout when x or Timeout is
+// nil.
 func (x *DeviceData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -157,8 +150,7 @@ func (x *DeviceData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *DeviceData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CanCallSelf != nil {
@@ -211,18 +203,15 @@ func (x *DeviceData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DeviceData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *DeviceData) KzrtDecode(d *kzrt.Decoder) {
 	*x = DeviceData{}
 	if !d.OpenObject() {
@@ -262,17 +251,14 @@ func (x *DeviceData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DeviceData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *DeviceData) KzrtValidate(v *kzrt.Validator) {
 	if x.Delay == nil {
 		if raw, kept := x.Extra["delay"]; kept {
@@ -332,36 +318,17 @@ func (x DeviceDialStrategy) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"simultaneous\", \"single\"")
 }
 
-// DeviceBuilder builds a "device" callflow node; start one with Device.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// DeviceBuilder builds a "device" callflow node; start one with Device. Its
+// methods change it and return it; a child is stored as it is when given (see
+// Builder).
 type DeviceBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *deviceBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  deviceBuilderState
-}
-
-// deviceBuilderState is a "device" node and its data, allocated together.
-type deviceBuilderState struct {
-	node Node
-	data DeviceData
+	nodeBuilder[DeviceData, *DeviceData]
 }
 
 // Device starts a "device" node.
 func Device() *DeviceBuilder {
-	b := &DeviceBuilder{first: deviceBuilderState{data: DeviceData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "device",
-	}
-	b.s = &b.first
+	b := new(DeviceBuilder)
+	b.start("device", DeviceData{})
 	return b
 }
 
@@ -475,21 +442,15 @@ func (b *DeviceBuilder) TimeoutDuration(d time.Duration) *DeviceBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *DeviceBuilder) Then(next Builder) *DeviceBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys device reads have their
-// own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo accepts
-// any, Lint warns about those device never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// device reads have their own methods, OnCause, OnSIPCode; Branch reaches any
+// other key (Kazoo accepts any, Lint warns about those device never takes).
 func (b *DeviceBuilder) Branch(key string, next Builder) *DeviceBuilder {
 	b.setChild(key, next)
 	return b
@@ -508,9 +469,6 @@ func (b *DeviceBuilder) Branch(key string, next Builder) *DeviceBuilder {
 //
 // Kazoo accepts a child under any key, so a cause that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *DeviceBuilder) OnCause(cause Cause, next Builder) *DeviceBuilder {
 	b.setChild(string(cause), next)
 	return b
@@ -530,61 +488,7 @@ func (b *DeviceBuilder) OnCause(cause Cause, next Builder) *DeviceBuilder {
 //
 // Kazoo accepts a child under any key, so a sipCode that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *DeviceBuilder) OnSIPCode(sipCode int, next Builder) *DeviceBuilder {
 	b.setChild("sip:"+strconv.Itoa(sipCode), next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *DeviceBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *DeviceBuilder) edit() *deviceBuilderState {
-	if b.shared {
-		c := &deviceBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *DeviceBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *DeviceBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *DeviceBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -60,12 +58,8 @@ type DisaData struct {
 	// If true, calls placed through DISA show the account's external caller ID
 	// instead of the caller's own.
 	UseAccountCallerID *bool `json:"use_account_caller_id,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -90,8 +84,9 @@ const DefaultDisaDataRetries = 3
 // callflows.disa.
 const DefaultDisaDataRingRepeatCount = 1
 
-// GetEnforceCallRestriction returns EnforceCallRestriction, or its default
-// when it is unset or x is nil.
+// GetEnforceCallRestriction returns EnforceCallRestriction, or
+// DefaultDisaDataEnforceCallRestriction when x or EnforceCallRestriction is
+// nil.
 func (x *DisaData) GetEnforceCallRestriction() bool {
 	if x != nil && x.EnforceCallRestriction != nil {
 		return *x.EnforceCallRestriction
@@ -99,8 +94,7 @@ func (x *DisaData) GetEnforceCallRestriction() bool {
 	return DefaultDisaDataEnforceCallRestriction
 }
 
-// GetInterdigit returns Interdigit, or the zero value when it is unset or x is
-// nil.
+// GetInterdigit returns Interdigit, or 0 when x or Interdigit is nil.
 func (x *DisaData) GetInterdigit() int64 {
 	if x != nil && x.Interdigit != nil {
 		return *x.Interdigit
@@ -108,7 +102,8 @@ func (x *DisaData) GetInterdigit() int64 {
 	return 0
 }
 
-// GetMaxDigits returns MaxDigits, or its default when it is unset or x is nil.
+// GetMaxDigits returns MaxDigits, or DefaultDisaDataMaxDigits when x or
+// MaxDigits is nil.
 func (x *DisaData) GetMaxDigits() int64 {
 	if x != nil && x.MaxDigits != nil {
 		return *x.MaxDigits
@@ -116,7 +111,7 @@ func (x *DisaData) GetMaxDigits() int64 {
 	return DefaultDisaDataMaxDigits
 }
 
-// GetPIN returns PIN, or its default when it is unset or x is nil.
+// GetPIN returns PIN, or DefaultDisaDataPIN when x or PIN is nil.
 func (x *DisaData) GetPIN() string {
 	if x != nil && x.PIN != nil {
 		return *x.PIN
@@ -124,8 +119,8 @@ func (x *DisaData) GetPIN() string {
 	return DefaultDisaDataPIN
 }
 
-// GetPreconnectAudio returns PreconnectAudio, or its default when it is unset
-// or x is nil.
+// GetPreconnectAudio returns PreconnectAudio, or
+// DefaultDisaDataPreconnectAudio when x or PreconnectAudio is nil.
 func (x *DisaData) GetPreconnectAudio() DisaPreconnectAudio {
 	if x != nil && x.PreconnectAudio != nil {
 		return *x.PreconnectAudio
@@ -133,7 +128,8 @@ func (x *DisaData) GetPreconnectAudio() DisaPreconnectAudio {
 	return DefaultDisaDataPreconnectAudio
 }
 
-// GetRetries returns Retries, or its default when it is unset or x is nil.
+// GetRetries returns Retries, or DefaultDisaDataRetries when x or Retries is
+// nil.
 func (x *DisaData) GetRetries() int64 {
 	if x != nil && x.Retries != nil {
 		return *x.Retries
@@ -141,8 +137,8 @@ func (x *DisaData) GetRetries() int64 {
 	return DefaultDisaDataRetries
 }
 
-// GetRingRepeatCount returns RingRepeatCount, or its default when it is unset
-// or x is nil.
+// GetRingRepeatCount returns RingRepeatCount, or
+// DefaultDisaDataRingRepeatCount when x or RingRepeatCount is nil.
 func (x *DisaData) GetRingRepeatCount() int64 {
 	if x != nil && x.RingRepeatCount != nil {
 		return *x.RingRepeatCount
@@ -150,8 +146,7 @@ func (x *DisaData) GetRingRepeatCount() int64 {
 	return DefaultDisaDataRingRepeatCount
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *DisaData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -159,8 +154,8 @@ func (x *DisaData) GetSkipModule() bool {
 	return false
 }
 
-// GetUseAccountCallerID returns UseAccountCallerID, or the zero value when it
-// is unset or x is nil.
+// GetUseAccountCallerID returns UseAccountCallerID, or false when x or
+// UseAccountCallerID is nil.
 func (x *DisaData) GetUseAccountCallerID() bool {
 	if x != nil && x.UseAccountCallerID != nil {
 		return *x.UseAccountCallerID
@@ -175,8 +170,7 @@ func (x *DisaData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *DisaData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.EnforceCallRestriction != nil {
@@ -219,18 +213,15 @@ func (x *DisaData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DisaData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *DisaData) KzrtDecode(d *kzrt.Decoder) {
 	*x = DisaData{}
 	if !d.OpenObject() {
@@ -262,17 +253,14 @@ func (x *DisaData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DisaData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *DisaData) KzrtValidate(v *kzrt.Validator) {
 	if x.Interdigit == nil {
 		if raw, kept := x.Extra["interdigit"]; kept {
@@ -346,26 +334,11 @@ func (x DisaPreconnectAudio) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"dialtone\", \"ringing\"")
 }
 
-// DisaBuilder builds a "disa" callflow node; start one with Disa.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// DisaBuilder builds a "disa" callflow node; start one with Disa. Its methods
+// change it and return it; a child is stored as it is when given (see
+// Builder).
 type DisaBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *disaBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  disaBuilderState
-}
-
-// disaBuilderState is a "disa" node and its data, allocated together.
-type disaBuilderState struct {
-	node Node
-	data DisaData
+	nodeBuilder[DisaData, *DisaData]
 }
 
 // Disa starts a "disa" node.
@@ -373,12 +346,8 @@ type disaBuilderState struct {
 // Data for the DISA (direct inward system access) callflow action, which lets
 // an outside caller place calls through the account.
 func Disa() *DisaBuilder {
-	b := &DisaBuilder{first: disaBuilderState{data: DisaData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "disa",
-	}
-	b.s = &b.first
+	b := new(DisaBuilder)
+	b.start("disa", DisaData{})
 	return b
 }
 
@@ -477,72 +446,15 @@ func (b *DisaBuilder) InterdigitDuration(d time.Duration) *DisaBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *DisaBuilder) Then(next Builder) *DisaBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *DisaBuilder) Branch(key string, next Builder) *DisaBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *DisaBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *DisaBuilder) edit() *disaBuilderState {
-	if b.shared {
-		c := &disaBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *DisaBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *DisaBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *DisaBuilder) Validate() error {
-	return b.s.node.Validate()
 }

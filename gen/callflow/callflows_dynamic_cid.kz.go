@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -58,12 +56,8 @@ type DynamicCIDData struct {
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// Regular expression the typed caller ID number must match to be accepted.
 	WhitelistRegex *string `json:"whitelist_regex,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -75,7 +69,7 @@ const DefaultDynamicCIDDataEnforceCallRestriction = true
 // "permit_custom_callflow" in callflows.dynamic_cid.
 const DefaultDynamicCIDDataPermitCustomCallflow = false
 
-// GetAction returns Action, or the zero value when it is unset or x is nil.
+// GetAction returns Action, or "" when x or Action is nil.
 func (x *DynamicCIDData) GetAction() DynamicCIDAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -83,8 +77,9 @@ func (x *DynamicCIDData) GetAction() DynamicCIDAction {
 	return ""
 }
 
-// GetEnforceCallRestriction returns EnforceCallRestriction, or its default
-// when it is unset or x is nil.
+// GetEnforceCallRestriction returns EnforceCallRestriction, or
+// DefaultDynamicCIDDataEnforceCallRestriction when x or EnforceCallRestriction
+// is nil.
 func (x *DynamicCIDData) GetEnforceCallRestriction() bool {
 	if x != nil && x.EnforceCallRestriction != nil {
 		return *x.EnforceCallRestriction
@@ -92,7 +87,7 @@ func (x *DynamicCIDData) GetEnforceCallRestriction() bool {
 	return DefaultDynamicCIDDataEnforceCallRestriction
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *DynamicCIDData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -100,7 +95,7 @@ func (x *DynamicCIDData) GetID() string {
 	return ""
 }
 
-// GetIdxName returns IdxName, or the zero value when it is unset or x is nil.
+// GetIdxName returns IdxName, or "" when x or IdxName is nil.
 func (x *DynamicCIDData) GetIdxName() string {
 	if x != nil && x.IdxName != nil {
 		return *x.IdxName
@@ -108,8 +103,8 @@ func (x *DynamicCIDData) GetIdxName() string {
 	return ""
 }
 
-// GetInterdigitTimeout returns InterdigitTimeout, or the zero value when it is
-// unset or x is nil.
+// GetInterdigitTimeout returns InterdigitTimeout, or 0 when x or
+// InterdigitTimeout is nil.
 func (x *DynamicCIDData) GetInterdigitTimeout() int64 {
 	if x != nil && x.InterdigitTimeout != nil {
 		return *x.InterdigitTimeout
@@ -117,8 +112,7 @@ func (x *DynamicCIDData) GetInterdigitTimeout() int64 {
 	return 0
 }
 
-// GetMaxDigits returns MaxDigits, or the zero value when it is unset or x is
-// nil.
+// GetMaxDigits returns MaxDigits, or 0 when x or MaxDigits is nil.
 func (x *DynamicCIDData) GetMaxDigits() int64 {
 	if x != nil && x.MaxDigits != nil {
 		return *x.MaxDigits
@@ -126,7 +120,7 @@ func (x *DynamicCIDData) GetMaxDigits() int64 {
 	return 0
 }
 
-// GetMediaID returns MediaID, or the zero value when it is unset or x is nil.
+// GetMediaID returns MediaID, or "" when x or MediaID is nil.
 func (x *DynamicCIDData) GetMediaID() string {
 	if x != nil && x.MediaID != nil {
 		return *x.MediaID
@@ -134,8 +128,7 @@ func (x *DynamicCIDData) GetMediaID() string {
 	return ""
 }
 
-// GetMinDigits returns MinDigits, or the zero value when it is unset or x is
-// nil.
+// GetMinDigits returns MinDigits, or 0 when x or MinDigits is nil.
 func (x *DynamicCIDData) GetMinDigits() int64 {
 	if x != nil && x.MinDigits != nil {
 		return *x.MinDigits
@@ -143,8 +136,9 @@ func (x *DynamicCIDData) GetMinDigits() int64 {
 	return 0
 }
 
-// GetPermitCustomCallflow returns PermitCustomCallflow, or its default when it
-// is unset or x is nil.
+// GetPermitCustomCallflow returns PermitCustomCallflow, or
+// DefaultDynamicCIDDataPermitCustomCallflow when x or PermitCustomCallflow is
+// nil.
 func (x *DynamicCIDData) GetPermitCustomCallflow() bool {
 	if x != nil && x.PermitCustomCallflow != nil {
 		return *x.PermitCustomCallflow
@@ -152,8 +146,7 @@ func (x *DynamicCIDData) GetPermitCustomCallflow() bool {
 	return DefaultDynamicCIDDataPermitCustomCallflow
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *DynamicCIDData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -161,8 +154,8 @@ func (x *DynamicCIDData) GetSkipModule() bool {
 	return false
 }
 
-// GetWhitelistRegex returns WhitelistRegex, or the zero value when it is unset
-// or x is nil.
+// GetWhitelistRegex returns WhitelistRegex, or "" when x or WhitelistRegex is
+// nil.
 func (x *DynamicCIDData) GetWhitelistRegex() string {
 	if x != nil && x.WhitelistRegex != nil {
 		return *x.WhitelistRegex
@@ -177,8 +170,7 @@ func (x *DynamicCIDData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *DynamicCIDData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -233,18 +225,15 @@ func (x *DynamicCIDData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DynamicCIDData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *DynamicCIDData) KzrtDecode(d *kzrt.Decoder) {
 	*x = DynamicCIDData{}
 	if !d.OpenObject() {
@@ -283,17 +272,14 @@ func (x *DynamicCIDData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DynamicCIDData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *DynamicCIDData) KzrtValidate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")
@@ -373,16 +359,12 @@ type DynamicCIDCallerID struct {
 	Name *string `json:"name,omitempty"`
 	// Caller ID number to present on the call.
 	Number *string `json:"number,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *DynamicCIDCallerID) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -390,7 +372,7 @@ func (x *DynamicCIDCallerID) GetName() string {
 	return ""
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *DynamicCIDCallerID) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -420,11 +402,10 @@ func (x *DynamicCIDCallerID) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DynamicCIDCallerID) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -447,8 +428,7 @@ func (x *DynamicCIDCallerID) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DynamicCIDCallerID) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -459,27 +439,10 @@ func (x *DynamicCIDCallerID) Validate() error {
 func (x *DynamicCIDCallerID) validate(v *kzrt.Validator) {}
 
 // DynamicCIDBuilder builds a "dynamic_cid" callflow node; start one with
-// DynamicCID.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// DynamicCID. Its methods change it and return it; a child is stored as it is
+// when given (see Builder).
 type DynamicCIDBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *dynamicCIDBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  dynamicCIDBuilderState
-}
-
-// dynamicCIDBuilderState is a "dynamic_cid" node and its data, allocated
-// together.
-type dynamicCIDBuilderState struct {
-	node Node
-	data DynamicCIDData
+	nodeBuilder[DynamicCIDData, *DynamicCIDData]
 }
 
 // DynamicCID starts a "dynamic_cid" node.
@@ -487,12 +450,8 @@ type dynamicCIDBuilderState struct {
 // Data for the dynamic_cid callflow action, which sets the caller ID shown for
 // this one outgoing call.
 func DynamicCID() *DynamicCIDBuilder {
-	b := &DynamicCIDBuilder{first: dynamicCIDBuilderState{data: DynamicCIDData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "dynamic_cid",
-	}
-	b.s = &b.first
+	b := new(DynamicCIDBuilder)
+	b.start("dynamic_cid", DynamicCIDData{})
 	return b
 }
 
@@ -605,72 +564,15 @@ func (b *DynamicCIDBuilder) InterdigitTimeoutDuration(d time.Duration) *DynamicC
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *DynamicCIDBuilder) Then(next Builder) *DynamicCIDBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *DynamicCIDBuilder) Branch(key string, next Builder) *DynamicCIDBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *DynamicCIDBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *DynamicCIDBuilder) edit() *dynamicCIDBuilderState {
-	if b.shared {
-		c := &dynamicCIDBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *DynamicCIDBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *DynamicCIDBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *DynamicCIDBuilder) Validate() error {
-	return b.s.node.Validate()
 }

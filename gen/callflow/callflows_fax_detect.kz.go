@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -26,17 +24,12 @@ type FaxDetectData struct {
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetDuration returns Duration, or the zero value when it is unset or x is
-// nil.
+// GetDuration returns Duration, or 0 when x or Duration is nil.
 func (x *FaxDetectData) GetDuration() int64 {
 	if x != nil && x.Duration != nil {
 		return *x.Duration
@@ -44,8 +37,7 @@ func (x *FaxDetectData) GetDuration() int64 {
 	return 0
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *FaxDetectData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -60,8 +52,7 @@ func (x *FaxDetectData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *FaxDetectData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Duration != nil {
@@ -76,18 +67,15 @@ func (x *FaxDetectData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *FaxDetectData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *FaxDetectData) KzrtDecode(d *kzrt.Decoder) {
 	*x = FaxDetectData{}
 	if !d.OpenObject() {
@@ -105,17 +93,14 @@ func (x *FaxDetectData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *FaxDetectData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *FaxDetectData) KzrtValidate(v *kzrt.Validator) {
 	if x.Duration == nil {
 		if raw, kept := x.Extra["duration"]; kept {
@@ -132,27 +117,10 @@ func (x *FaxDetectData) ModuleName() string {
 }
 
 // FaxDetectBuilder builds a "fax_detect" callflow node; start one with
-// FaxDetect.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// FaxDetect. Its methods change it and return it; a child is stored as it is
+// when given (see Builder).
 type FaxDetectBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *faxDetectBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  faxDetectBuilderState
-}
-
-// faxDetectBuilderState is a "fax_detect" node and its data, allocated
-// together.
-type faxDetectBuilderState struct {
-	node Node
-	data FaxDetectData
+	nodeBuilder[FaxDetectData, *FaxDetectData]
 }
 
 // FaxDetect starts a "fax_detect" node.
@@ -160,12 +128,8 @@ type faxDetectBuilderState struct {
 // Data for the fax_detect callflow action, which listens for fax tones and
 // branches on whether the call is a fax.
 func FaxDetect() *FaxDetectBuilder {
-	b := &FaxDetectBuilder{first: faxDetectBuilderState{data: FaxDetectData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "fax_detect",
-	}
-	b.s = &b.first
+	b := new(FaxDetectBuilder)
+	b.start("fax_detect", FaxDetectData{})
 	return b
 }
 
@@ -198,21 +162,16 @@ func (b *FaxDetectBuilder) DurationDuration(d time.Duration) *FaxDetectBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *FaxDetectBuilder) Then(next Builder) *FaxDetectBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys fax_detect reads have
-// their own methods, OnFax, OnVoice; Branch reaches any other key (Kazoo
-// accepts any, Lint warns about those fax_detect never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// fax_detect reads have their own methods, OnFax, OnVoice; Branch reaches any
+// other key (Kazoo accepts any, Lint warns about those fax_detect never
+// takes).
 func (b *FaxDetectBuilder) Branch(key string, next Builder) *FaxDetectBuilder {
 	b.setChild(key, next)
 	return b
@@ -224,9 +183,6 @@ func (b *FaxDetectBuilder) Branch(key string, next Builder) *FaxDetectBuilder {
 // Kazoo takes it when fax tones are heard.
 //
 // When the node has no such child: Kazoo continues to "_".
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *FaxDetectBuilder) OnFax(next Builder) *FaxDetectBuilder {
 	b.setChild(Fax, next)
 	return b
@@ -238,61 +194,7 @@ func (b *FaxDetectBuilder) OnFax(next Builder) *FaxDetectBuilder {
 // Kazoo takes it when no fax tone is heard in time, or detection fails.
 //
 // When the node has no such child: Kazoo continues to "_".
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *FaxDetectBuilder) OnVoice(next Builder) *FaxDetectBuilder {
 	b.setChild(Voice, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *FaxDetectBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *FaxDetectBuilder) edit() *faxDetectBuilderState {
-	if b.shared {
-		c := &faxDetectBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *FaxDetectBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *FaxDetectBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *FaxDetectBuilder) Validate() error {
-	return b.s.node.Validate()
 }

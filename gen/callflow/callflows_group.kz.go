@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"strconv"
 	"time"
 
@@ -54,12 +52,8 @@ type GroupData struct {
 	//
 	// Kazoo counts it in seconds. Default: 20.
 	Timeout *int64 `json:"timeout,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -82,7 +76,8 @@ const DefaultGroupDataStrategy = GroupStrategySimultaneous
 // DefaultGroupDataTimeout is the default of "timeout" in callflows.group.
 const DefaultGroupDataTimeout = 20
 
-// GetEndpoints returns Endpoints, or its default when it is unset or x is nil.
+// GetEndpoints returns Endpoints, or DefaultGroupDataEndpoints() when x or
+// Endpoints is nil.
 func (x *GroupData) GetEndpoints() []string {
 	if x != nil && x.Endpoints != nil {
 		return x.Endpoints
@@ -90,8 +85,8 @@ func (x *GroupData) GetEndpoints() []string {
 	return DefaultGroupDataEndpoints()
 }
 
-// GetFailOnSingleReject returns FailOnSingleReject, or the zero value when it
-// is unset or x is nil.
+// GetFailOnSingleReject returns FailOnSingleReject, or false when x or
+// FailOnSingleReject is nil.
 func (x *GroupData) GetFailOnSingleReject() bool {
 	if x != nil && x.FailOnSingleReject != nil {
 		return *x.FailOnSingleReject
@@ -99,7 +94,7 @@ func (x *GroupData) GetFailOnSingleReject() bool {
 	return false
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *GroupData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -107,8 +102,8 @@ func (x *GroupData) GetID() string {
 	return ""
 }
 
-// GetIgnoreForward returns IgnoreForward, or its default when it is unset or x
-// is nil.
+// GetIgnoreForward returns IgnoreForward, or DefaultGroupDataIgnoreForward
+// when x or IgnoreForward is nil.
 func (x *GroupData) GetIgnoreForward() bool {
 	if x != nil && x.IgnoreForward != nil {
 		return *x.IgnoreForward
@@ -116,7 +111,8 @@ func (x *GroupData) GetIgnoreForward() bool {
 	return DefaultGroupDataIgnoreForward
 }
 
-// GetRepeats returns Repeats, or its default when it is unset or x is nil.
+// GetRepeats returns Repeats, or DefaultGroupDataRepeats when x or Repeats is
+// nil.
 func (x *GroupData) GetRepeats() int64 {
 	if x != nil && x.Repeats != nil {
 		return *x.Repeats
@@ -124,8 +120,7 @@ func (x *GroupData) GetRepeats() int64 {
 	return DefaultGroupDataRepeats
 }
 
-// GetRingback returns Ringback, or the zero value when it is unset or x is
-// nil.
+// GetRingback returns Ringback, or "" when x or Ringback is nil.
 func (x *GroupData) GetRingback() string {
 	if x != nil && x.Ringback != nil {
 		return *x.Ringback
@@ -133,8 +128,7 @@ func (x *GroupData) GetRingback() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *GroupData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -142,7 +136,8 @@ func (x *GroupData) GetSkipModule() bool {
 	return false
 }
 
-// GetStrategy returns Strategy, or its default when it is unset or x is nil.
+// GetStrategy returns Strategy, or DefaultGroupDataStrategy when x or Strategy
+// is nil.
 func (x *GroupData) GetStrategy() GroupStrategy {
 	if x != nil && x.Strategy != nil {
 		return *x.Strategy
@@ -150,7 +145,8 @@ func (x *GroupData) GetStrategy() GroupStrategy {
 	return DefaultGroupDataStrategy
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultGroupDataTimeout when x or Timeout is
+// nil.
 func (x *GroupData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -165,8 +161,7 @@ func (x *GroupData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *GroupData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Endpoints != nil {
@@ -218,18 +213,15 @@ func (x *GroupData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *GroupData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *GroupData) KzrtDecode(d *kzrt.Decoder) {
 	*x = GroupData{}
 	if !d.OpenObject() {
@@ -269,17 +261,14 @@ func (x *GroupData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *GroupData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *GroupData) KzrtValidate(v *kzrt.Validator) {
 	if x.Repeats == nil {
 		if raw, kept := x.Extra["repeats"]; kept {
@@ -320,17 +309,12 @@ type GroupRingtones struct {
 	External *string `json:"external,omitempty"`
 	// Ring tone members' phones use for calls coming from inside the account.
 	Internal *string `json:"internal,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetExternal returns External, or the zero value when it is unset or x is
-// nil.
+// GetExternal returns External, or "" when x or External is nil.
 func (x *GroupRingtones) GetExternal() string {
 	if x != nil && x.External != nil {
 		return *x.External
@@ -338,8 +322,7 @@ func (x *GroupRingtones) GetExternal() string {
 	return ""
 }
 
-// GetInternal returns Internal, or the zero value when it is unset or x is
-// nil.
+// GetInternal returns Internal, or "" when x or Internal is nil.
 func (x *GroupRingtones) GetInternal() string {
 	if x != nil && x.Internal != nil {
 		return *x.Internal
@@ -369,11 +352,10 @@ func (x *GroupRingtones) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *GroupRingtones) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -396,8 +378,7 @@ func (x *GroupRingtones) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *GroupRingtones) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -435,26 +416,11 @@ func (x GroupStrategy) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"single\", \"simultaneous\"")
 }
 
-// GroupBuilder builds a "group" callflow node; start one with Group.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// GroupBuilder builds a "group" callflow node; start one with Group. Its
+// methods change it and return it; a child is stored as it is when given (see
+// Builder).
 type GroupBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *groupBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  groupBuilderState
-}
-
-// groupBuilderState is a "group" node and its data, allocated together.
-type groupBuilderState struct {
-	node Node
-	data GroupData
+	nodeBuilder[GroupData, *GroupData]
 }
 
 // Group starts a "group" node.
@@ -462,12 +428,8 @@ type groupBuilderState struct {
 // Data for the group callflow action, which rings the members of a group or a
 // list of endpoints.
 func Group() *GroupBuilder {
-	b := &GroupBuilder{first: groupBuilderState{data: GroupData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "group",
-	}
-	b.s = &b.first
+	b := new(GroupBuilder)
+	b.start("group", GroupData{})
 	return b
 }
 
@@ -563,21 +525,15 @@ func (b *GroupBuilder) TimeoutDuration(d time.Duration) *GroupBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *GroupBuilder) Then(next Builder) *GroupBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys group reads have their
-// own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo accepts
-// any, Lint warns about those group never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// group reads have their own methods, OnCause, OnSIPCode; Branch reaches any
+// other key (Kazoo accepts any, Lint warns about those group never takes).
 func (b *GroupBuilder) Branch(key string, next Builder) *GroupBuilder {
 	b.setChild(key, next)
 	return b
@@ -596,9 +552,6 @@ func (b *GroupBuilder) Branch(key string, next Builder) *GroupBuilder {
 //
 // Kazoo accepts a child under any key, so a cause that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *GroupBuilder) OnCause(cause Cause, next Builder) *GroupBuilder {
 	b.setChild(string(cause), next)
 	return b
@@ -618,61 +571,7 @@ func (b *GroupBuilder) OnCause(cause Cause, next Builder) *GroupBuilder {
 //
 // Kazoo accepts a child under any key, so a sipCode that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *GroupBuilder) OnSIPCode(sipCode int, next Builder) *GroupBuilder {
 	b.setChild("sip:"+strconv.Itoa(sipCode), next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *GroupBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *GroupBuilder) edit() *groupBuilderState {
-	if b.shared {
-		c := &groupBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *GroupBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *GroupBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *GroupBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -33,17 +31,13 @@ type GroupPickupData struct {
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// ID of the user whose devices are searched for a ringing call to pick up.
 	UserID *string `json:"user_id,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetApprovedDeviceID returns ApprovedDeviceID, or the zero value when it is
-// unset or x is nil.
+// GetApprovedDeviceID returns ApprovedDeviceID, or "" when x or
+// ApprovedDeviceID is nil.
 func (x *GroupPickupData) GetApprovedDeviceID() string {
 	if x != nil && x.ApprovedDeviceID != nil {
 		return *x.ApprovedDeviceID
@@ -51,8 +45,8 @@ func (x *GroupPickupData) GetApprovedDeviceID() string {
 	return ""
 }
 
-// GetApprovedGroupID returns ApprovedGroupID, or the zero value when it is
-// unset or x is nil.
+// GetApprovedGroupID returns ApprovedGroupID, or "" when x or ApprovedGroupID
+// is nil.
 func (x *GroupPickupData) GetApprovedGroupID() string {
 	if x != nil && x.ApprovedGroupID != nil {
 		return *x.ApprovedGroupID
@@ -60,8 +54,8 @@ func (x *GroupPickupData) GetApprovedGroupID() string {
 	return ""
 }
 
-// GetApprovedUserID returns ApprovedUserID, or the zero value when it is unset
-// or x is nil.
+// GetApprovedUserID returns ApprovedUserID, or "" when x or ApprovedUserID is
+// nil.
 func (x *GroupPickupData) GetApprovedUserID() string {
 	if x != nil && x.ApprovedUserID != nil {
 		return *x.ApprovedUserID
@@ -69,8 +63,7 @@ func (x *GroupPickupData) GetApprovedUserID() string {
 	return ""
 }
 
-// GetDeviceID returns DeviceID, or the zero value when it is unset or x is
-// nil.
+// GetDeviceID returns DeviceID, or "" when x or DeviceID is nil.
 func (x *GroupPickupData) GetDeviceID() string {
 	if x != nil && x.DeviceID != nil {
 		return *x.DeviceID
@@ -78,7 +71,7 @@ func (x *GroupPickupData) GetDeviceID() string {
 	return ""
 }
 
-// GetGroupID returns GroupID, or the zero value when it is unset or x is nil.
+// GetGroupID returns GroupID, or "" when x or GroupID is nil.
 func (x *GroupPickupData) GetGroupID() string {
 	if x != nil && x.GroupID != nil {
 		return *x.GroupID
@@ -86,8 +79,7 @@ func (x *GroupPickupData) GetGroupID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *GroupPickupData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -95,7 +87,7 @@ func (x *GroupPickupData) GetSkipModule() bool {
 	return false
 }
 
-// GetUserID returns UserID, or the zero value when it is unset or x is nil.
+// GetUserID returns UserID, or "" when x or UserID is nil.
 func (x *GroupPickupData) GetUserID() string {
 	if x != nil && x.UserID != nil {
 		return *x.UserID
@@ -110,8 +102,7 @@ func (x *GroupPickupData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *GroupPickupData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ApprovedDeviceID != nil {
@@ -146,18 +137,15 @@ func (x *GroupPickupData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *GroupPickupData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *GroupPickupData) KzrtDecode(d *kzrt.Decoder) {
 	*x = GroupPickupData{}
 	if !d.OpenObject() {
@@ -185,17 +173,14 @@ func (x *GroupPickupData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *GroupPickupData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *GroupPickupData) KzrtValidate(v *kzrt.Validator) {}
 
 // ModuleName returns "group_pickup", the module whose data GroupPickupData is.
@@ -204,27 +189,10 @@ func (x *GroupPickupData) ModuleName() string {
 }
 
 // GroupPickupBuilder builds a "group_pickup" callflow node; start one with
-// GroupPickup.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// GroupPickup. Its methods change it and return it; a child is stored as it is
+// when given (see Builder).
 type GroupPickupBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *groupPickupBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  groupPickupBuilderState
-}
-
-// groupPickupBuilderState is a "group_pickup" node and its data, allocated
-// together.
-type groupPickupBuilderState struct {
-	node Node
-	data GroupPickupData
+	nodeBuilder[GroupPickupData, *GroupPickupData]
 }
 
 // GroupPickup starts a "group_pickup" node.
@@ -232,12 +200,8 @@ type groupPickupBuilderState struct {
 // Data for the group_pickup callflow action, which lets the caller answer a
 // call that is ringing elsewhere.
 func GroupPickup() *GroupPickupBuilder {
-	b := &GroupPickupBuilder{first: groupPickupBuilderState{data: GroupPickupData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "group_pickup",
-	}
-	b.s = &b.first
+	b := new(GroupPickupBuilder)
+	b.start("group_pickup", GroupPickupData{})
 	return b
 }
 
@@ -289,72 +253,15 @@ func (b *GroupPickupBuilder) UserID(v string) *GroupPickupBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *GroupPickupBuilder) Then(next Builder) *GroupPickupBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *GroupPickupBuilder) Branch(key string, next Builder) *GroupPickupBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *GroupPickupBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *GroupPickupBuilder) edit() *groupPickupBuilderState {
-	if b.shared {
-		c := &groupPickupBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *GroupPickupBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *GroupPickupBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *GroupPickupBuilder) Validate() error {
-	return b.s.node.Validate()
 }

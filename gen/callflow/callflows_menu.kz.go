@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -28,16 +26,12 @@ type MenuData struct {
 	// If true, Kazoo does not run this action and instead continues with the
 	// default "_" child branch, when one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *MenuData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -45,8 +39,8 @@ func (x *MenuData) GetID() string {
 	return ""
 }
 
-// GetInterdigitTimeout returns InterdigitTimeout, or the zero value when it is
-// unset or x is nil.
+// GetInterdigitTimeout returns InterdigitTimeout, or 0 when x or
+// InterdigitTimeout is nil.
 func (x *MenuData) GetInterdigitTimeout() int64 {
 	if x != nil && x.InterdigitTimeout != nil {
 		return *x.InterdigitTimeout
@@ -54,8 +48,7 @@ func (x *MenuData) GetInterdigitTimeout() int64 {
 	return 0
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *MenuData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -70,8 +63,7 @@ func (x *MenuData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *MenuData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
@@ -90,18 +82,15 @@ func (x *MenuData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *MenuData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *MenuData) KzrtDecode(d *kzrt.Decoder) {
 	*x = MenuData{}
 	if !d.OpenObject() {
@@ -121,17 +110,14 @@ func (x *MenuData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *MenuData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *MenuData) KzrtValidate(v *kzrt.Validator) {
 	if x.InterdigitTimeout == nil {
 		if raw, kept := x.Extra["interdigit_timeout"]; kept {
@@ -147,26 +133,11 @@ func (x *MenuData) ModuleName() string {
 	return "menu"
 }
 
-// MenuBuilder builds a "menu" callflow node; start one with Menu.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// MenuBuilder builds a "menu" callflow node; start one with Menu. Its methods
+// change it and return it; a child is stored as it is when given (see
+// Builder).
 type MenuBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *menuBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  menuBuilderState
-}
-
-// menuBuilderState is a "menu" node and its data, allocated together.
-type menuBuilderState struct {
-	node Node
-	data MenuData
+	nodeBuilder[MenuData, *MenuData]
 }
 
 // Menu starts a "menu" node.
@@ -174,12 +145,8 @@ type menuBuilderState struct {
 // Data for the menu callflow action, which plays an IVR menu and routes the
 // call by the key the caller presses.
 func Menu() *MenuBuilder {
-	b := &MenuBuilder{first: menuBuilderState{data: MenuData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "menu",
-	}
-	b.s = &b.first
+	b := new(MenuBuilder)
+	b.start("menu", MenuData{})
 	return b
 }
 
@@ -220,21 +187,16 @@ func (b *MenuBuilder) InterdigitTimeoutDuration(d time.Duration) *MenuBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *MenuBuilder) Then(next Builder) *MenuBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys menu reads have their
-// own methods, OnDigits, OnTimeout, OnMaxRetries; Branch reaches any other key
-// (Kazoo accepts any, Lint warns about those menu never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// menu reads have their own methods, OnDigits, OnTimeout, OnMaxRetries; Branch
+// reaches any other key (Kazoo accepts any, Lint warns about those menu never
+// takes).
 func (b *MenuBuilder) Branch(key string, next Builder) *MenuBuilder {
 	b.setChild(key, next)
 	return b
@@ -257,9 +219,6 @@ func (b *MenuBuilder) Branch(key string, next Builder) *MenuBuilder {
 //
 // Kazoo accepts a child under any key, so a digits that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *MenuBuilder) OnDigits(digits string, next Builder) *MenuBuilder {
 	b.setChild(digits, next)
 	return b
@@ -274,9 +233,6 @@ func (b *MenuBuilder) OnDigits(digits string, next Builder) *MenuBuilder {
 // When the node has no such child: with hunting on, Kazoo first looks for a
 // callflow numbered "timeout"; then one retry is used up and the menu plays
 // again.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *MenuBuilder) OnTimeout(next Builder) *MenuBuilder {
 	b.setChild(Timeout, next)
 	return b
@@ -290,61 +246,7 @@ func (b *MenuBuilder) OnTimeout(next Builder) *MenuBuilder {
 //
 // When the node has no such child: Kazoo plays a goodbye prompt (the transfer
 // prompt when "_" exists) and continues to "_".
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *MenuBuilder) OnMaxRetries(next Builder) *MenuBuilder {
 	b.setChild(MaxRetries, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *MenuBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *MenuBuilder) edit() *menuBuilderState {
-	if b.shared {
-		c := &menuBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *MenuBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *MenuBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *MenuBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -6,8 +6,6 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
-	"maps"
-	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -27,17 +25,12 @@ type MissedCallAlertData struct {
 	// If true, the callflow engine does not execute this node and moves
 	// straight on to its "_" (default) child, if one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *MissedCallAlertData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -52,8 +45,7 @@ func (x *MissedCallAlertData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *MissedCallAlertData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Recipients != nil {
@@ -73,18 +65,15 @@ func (x *MissedCallAlertData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *MissedCallAlertData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *MissedCallAlertData) KzrtDecode(d *kzrt.Decoder) {
 	*x = MissedCallAlertData{}
 	if !d.OpenObject() {
@@ -109,17 +98,14 @@ func (x *MissedCallAlertData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *MissedCallAlertData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *MissedCallAlertData) KzrtValidate(v *kzrt.Validator) {
 	if x.Recipients == nil {
 		v.Missing("recipients")
@@ -153,16 +139,12 @@ type MissedCallAlertRecipient struct {
 	//
 	// Required.
 	Type *MissedCallAlertRecipientType `json:"type,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetType returns Type, or the zero value when it is unset or x is nil.
+// GetType returns Type, or "" when x or Type is nil.
 func (x *MissedCallAlertRecipient) GetType() MissedCallAlertRecipientType {
 	if x != nil && x.Type != nil {
 		return *x.Type
@@ -192,11 +174,10 @@ func (x *MissedCallAlertRecipient) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *MissedCallAlertRecipient) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -220,8 +201,7 @@ func (x *MissedCallAlertRecipient) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *MissedCallAlertRecipient) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -319,8 +299,7 @@ func (x *MissedCallAlertRecipientID) decode(d *kzrt.Decoder) {
 	try.Fail("string or list", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *MissedCallAlertRecipientID) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -406,27 +385,10 @@ func MissedCallAlertRecipientIDFromList(v []string) MissedCallAlertRecipientID {
 }
 
 // MissedCallAlertBuilder builds a "missed_call_alert" callflow node; start one
-// with MissedCallAlert.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// with MissedCallAlert. Its methods change it and return it; a child is stored
+// as it is when given (see Builder).
 type MissedCallAlertBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *missedCallAlertBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  missedCallAlertBuilderState
-}
-
-// missedCallAlertBuilderState is a "missed_call_alert" node and its data,
-// allocated together.
-type missedCallAlertBuilderState struct {
-	node Node
-	data MissedCallAlertData
+	nodeBuilder[MissedCallAlertData, *MissedCallAlertData]
 }
 
 // MissedCallAlert starts a "missed_call_alert" node.
@@ -436,12 +398,8 @@ type missedCallAlertBuilderState struct {
 //
 // The arguments are "recipients", which must be given.
 func MissedCallAlert(recipients ...MissedCallAlertRecipient) *MissedCallAlertBuilder {
-	b := &MissedCallAlertBuilder{first: missedCallAlertBuilderState{data: MissedCallAlertData{Recipients: recipients}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "missed_call_alert",
-	}
-	b.s = &b.first
+	b := new(MissedCallAlertBuilder)
+	b.start("missed_call_alert", MissedCallAlertData{Recipients: recipients})
 	return b
 }
 
@@ -452,72 +410,15 @@ func (b *MissedCallAlertBuilder) SkipModule(v bool) *MissedCallAlertBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *MissedCallAlertBuilder) Then(next Builder) *MissedCallAlertBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *MissedCallAlertBuilder) Branch(key string, next Builder) *MissedCallAlertBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *MissedCallAlertBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *MissedCallAlertBuilder) edit() *missedCallAlertBuilderState {
-	if b.shared {
-		c := &missedCallAlertBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *MissedCallAlertBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *MissedCallAlertBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *MissedCallAlertBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"strconv"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -32,17 +30,12 @@ type NomoroboData struct {
 	//
 	// Required. Length 1 to 1000 characters.
 	Username *string `json:"username,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetPassword returns Password, or the zero value when it is unset or x is
-// nil.
+// GetPassword returns Password, or "" when x or Password is nil.
 func (x *NomoroboData) GetPassword() string {
 	if x != nil && x.Password != nil {
 		return *x.Password
@@ -50,8 +43,7 @@ func (x *NomoroboData) GetPassword() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *NomoroboData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -59,8 +51,7 @@ func (x *NomoroboData) GetSkipModule() bool {
 	return false
 }
 
-// GetUsername returns Username, or the zero value when it is unset or x is
-// nil.
+// GetUsername returns Username, or "" when x or Username is nil.
 func (x *NomoroboData) GetUsername() string {
 	if x != nil && x.Username != nil {
 		return *x.Username
@@ -75,8 +66,7 @@ func (x *NomoroboData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *NomoroboData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Password != nil {
@@ -95,18 +85,15 @@ func (x *NomoroboData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *NomoroboData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *NomoroboData) KzrtDecode(d *kzrt.Decoder) {
 	*x = NomoroboData{}
 	if !d.OpenObject() {
@@ -126,17 +113,14 @@ func (x *NomoroboData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *NomoroboData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *NomoroboData) KzrtValidate(v *kzrt.Validator) {
 	if x.Password != nil {
 		v.Push("password")
@@ -158,25 +142,10 @@ func (x *NomoroboData) ModuleName() string {
 }
 
 // NomoroboBuilder builds a "nomorobo" callflow node; start one with Nomorobo.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// Its methods change it and return it; a child is stored as it is when given
+// (see Builder).
 type NomoroboBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *nomoroboBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  nomoroboBuilderState
-}
-
-// nomoroboBuilderState is a "nomorobo" node and its data, allocated together.
-type nomoroboBuilderState struct {
-	node Node
-	data NomoroboData
+	nodeBuilder[NomoroboData, *NomoroboData]
 }
 
 // Nomorobo starts a "nomorobo" node.
@@ -186,12 +155,8 @@ type nomoroboBuilderState struct {
 //
 // The arguments are "username", which must be given.
 func Nomorobo(username string) *NomoroboBuilder {
-	b := &NomoroboBuilder{first: nomoroboBuilderState{data: NomoroboData{Username: &username}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "nomorobo",
-	}
-	b.s = &b.first
+	b := new(NomoroboBuilder)
+	b.start("nomorobo", NomoroboData{Username: &username})
 	return b
 }
 
@@ -211,21 +176,15 @@ func (b *NomoroboBuilder) SkipModule(v bool) *NomoroboBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *NomoroboBuilder) Then(next Builder) *NomoroboBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys nomorobo reads have
-// their own methods, OnScoreAtLeast; Branch reaches any other key (Kazoo
-// accepts any, Lint warns about those nomorobo never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// nomorobo reads have their own methods, OnScoreAtLeast; Branch reaches any
+// other key (Kazoo accepts any, Lint warns about those nomorobo never takes).
 func (b *NomoroboBuilder) Branch(key string, next Builder) *NomoroboBuilder {
 	b.setChild(key, next)
 	return b
@@ -249,61 +208,7 @@ func (b *NomoroboBuilder) Branch(key string, next Builder) *NomoroboBuilder {
 //
 // Kazoo accepts a child under any key, so a score that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *NomoroboBuilder) OnScoreAtLeast(score int, next Builder) *NomoroboBuilder {
 	b.setChild(strconv.Itoa(score), next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *NomoroboBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *NomoroboBuilder) edit() *nomoroboBuilderState {
-	if b.shared {
-		c := &nomoroboBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *NomoroboBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *NomoroboBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *NomoroboBuilder) Validate() error {
-	return b.s.node.Validate()
 }

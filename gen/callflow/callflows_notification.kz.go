@@ -6,8 +6,6 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
-	"maps"
-	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -38,12 +36,8 @@ type NotificationData struct {
 	SendAt *NotificationSendAt `json:"send_at,omitempty"`
 	// ID of the account's custom notification template to render and send.
 	TemplateID *string `json:"template_id,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -57,8 +51,7 @@ func DefaultNotificationDataRecipients() []NotificationRecipient {
 // callflows.notification.
 const DefaultNotificationDataSendAt = NotificationSendAtChannelDestroy
 
-// GetComments returns Comments, or the zero value when it is unset or x is
-// nil.
+// GetComments returns Comments, or "" when x or Comments is nil.
 func (x *NotificationData) GetComments() string {
 	if x != nil && x.Comments != nil {
 		return *x.Comments
@@ -66,8 +59,8 @@ func (x *NotificationData) GetComments() string {
 	return ""
 }
 
-// GetRecipients returns Recipients, or its default when it is unset or x is
-// nil.
+// GetRecipients returns Recipients, or DefaultNotificationDataRecipients()
+// when x or Recipients is nil.
 func (x *NotificationData) GetRecipients() []NotificationRecipient {
 	if x != nil && x.Recipients != nil {
 		return x.Recipients
@@ -75,7 +68,8 @@ func (x *NotificationData) GetRecipients() []NotificationRecipient {
 	return DefaultNotificationDataRecipients()
 }
 
-// GetSendAt returns SendAt, or its default when it is unset or x is nil.
+// GetSendAt returns SendAt, or DefaultNotificationDataSendAt when x or SendAt
+// is nil.
 func (x *NotificationData) GetSendAt() NotificationSendAt {
 	if x != nil && x.SendAt != nil {
 		return *x.SendAt
@@ -83,8 +77,7 @@ func (x *NotificationData) GetSendAt() NotificationSendAt {
 	return DefaultNotificationDataSendAt
 }
 
-// GetTemplateID returns TemplateID, or the zero value when it is unset or x is
-// nil.
+// GetTemplateID returns TemplateID, or "" when x or TemplateID is nil.
 func (x *NotificationData) GetTemplateID() string {
 	if x != nil && x.TemplateID != nil {
 		return *x.TemplateID
@@ -99,8 +92,7 @@ func (x *NotificationData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *NotificationData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Comments != nil {
@@ -137,18 +129,15 @@ func (x *NotificationData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *NotificationData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *NotificationData) KzrtDecode(d *kzrt.Decoder) {
 	*x = NotificationData{}
 	if !d.OpenObject() {
@@ -184,17 +173,14 @@ func (x *NotificationData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *NotificationData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *NotificationData) KzrtValidate(v *kzrt.Validator) {
 	if x.NotificationMedia != nil {
 		v.Push("notification_media")
@@ -270,16 +256,12 @@ type NotificationRecipient struct {
 	//
 	// Required.
 	Type *NotificationRecipientType `json:"type,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetType returns Type, or the zero value when it is unset or x is nil.
+// GetType returns Type, or "" when x or Type is nil.
 func (x *NotificationRecipient) GetType() NotificationRecipientType {
 	if x != nil && x.Type != nil {
 		return *x.Type
@@ -309,11 +291,10 @@ func (x *NotificationRecipient) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *NotificationRecipient) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -337,8 +318,7 @@ func (x *NotificationRecipient) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *NotificationRecipient) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -436,8 +416,7 @@ func (x *NotificationRecipientID) decode(d *kzrt.Decoder) {
 	try.Fail("string or list", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *NotificationRecipientID) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -553,27 +532,10 @@ func NotificationRecipientIDFromList(v []string) NotificationRecipientID {
 }
 
 // NotificationBuilder builds a "notification" callflow node; start one with
-// Notification.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// Notification. Its methods change it and return it; a child is stored as it
+// is when given (see Builder).
 type NotificationBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *notificationBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  notificationBuilderState
-}
-
-// notificationBuilderState is a "notification" node and its data, allocated
-// together.
-type notificationBuilderState struct {
-	node Node
-	data NotificationData
+	nodeBuilder[NotificationData, *NotificationData]
 }
 
 // Notification starts a "notification" node.
@@ -581,12 +543,8 @@ type notificationBuilderState struct {
 // Data for the notification module: sends an account-defined notification
 // template by email or SMS to chosen recipients.
 func Notification() *NotificationBuilder {
-	b := &NotificationBuilder{first: notificationBuilderState{data: NotificationData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "notification",
-	}
-	b.s = &b.first
+	b := new(NotificationBuilder)
+	b.start("notification", NotificationData{})
 	return b
 }
 
@@ -630,72 +588,15 @@ func (b *NotificationBuilder) TemplateID(v string) *NotificationBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *NotificationBuilder) Then(next Builder) *NotificationBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *NotificationBuilder) Branch(key string, next Builder) *NotificationBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *NotificationBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *NotificationBuilder) edit() *notificationBuilderState {
-	if b.shared {
-		c := &notificationBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *NotificationBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *NotificationBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *NotificationBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -40,12 +38,8 @@ type PageGroupData struct {
 	//
 	// Kazoo counts it in seconds. Default: 5.
 	Timeout *int64 `json:"timeout,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -56,7 +50,7 @@ const DefaultPageGroupDataAudio = PageGroupAudioOneWay
 // callflows.page_group.
 const DefaultPageGroupDataTimeout = 5
 
-// GetAudio returns Audio, or its default when it is unset or x is nil.
+// GetAudio returns Audio, or DefaultPageGroupDataAudio when x or Audio is nil.
 func (x *PageGroupData) GetAudio() PageGroupAudio {
 	if x != nil && x.Audio != nil {
 		return *x.Audio
@@ -64,8 +58,7 @@ func (x *PageGroupData) GetAudio() PageGroupAudio {
 	return DefaultPageGroupDataAudio
 }
 
-// GetBargeCalls returns BargeCalls, or the zero value when it is unset or x is
-// nil.
+// GetBargeCalls returns BargeCalls, or false when x or BargeCalls is nil.
 func (x *PageGroupData) GetBargeCalls() bool {
 	if x != nil && x.BargeCalls != nil {
 		return *x.BargeCalls
@@ -73,8 +66,7 @@ func (x *PageGroupData) GetBargeCalls() bool {
 	return false
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *PageGroupData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -82,7 +74,8 @@ func (x *PageGroupData) GetSkipModule() bool {
 	return false
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultPageGroupDataTimeout when x or Timeout
+// is nil.
 func (x *PageGroupData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -97,8 +90,7 @@ func (x *PageGroupData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *PageGroupData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Audio != nil {
@@ -130,18 +122,15 @@ func (x *PageGroupData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *PageGroupData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *PageGroupData) KzrtDecode(d *kzrt.Decoder) {
 	*x = PageGroupData{}
 	if !d.OpenObject() {
@@ -172,17 +161,14 @@ func (x *PageGroupData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *PageGroupData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *PageGroupData) KzrtValidate(v *kzrt.Validator) {
 	if x.Audio != nil {
 		v.Push("audio")
@@ -272,12 +258,8 @@ type PageGroupEndpoint struct {
 	//
 	// At least 1. At most 100.
 	Weight *int64 `json:"weight,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -289,7 +271,8 @@ const DefaultPageGroupEndpointDelay = 0
 // in callflows.page_group.
 const DefaultPageGroupEndpointTimeout = 20
 
-// GetDelay returns Delay, or its default when it is unset or x is nil.
+// GetDelay returns Delay, or DefaultPageGroupEndpointDelay when x or Delay is
+// nil.
 func (x *PageGroupEndpoint) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
@@ -297,8 +280,7 @@ func (x *PageGroupEndpoint) GetDelay() int64 {
 	return DefaultPageGroupEndpointDelay
 }
 
-// GetEndpointType returns EndpointType, or the zero value when it is unset or
-// x is nil.
+// GetEndpointType returns EndpointType, or "" when x or EndpointType is nil.
 func (x *PageGroupEndpoint) GetEndpointType() PageGroupEndpointEndpointType {
 	if x != nil && x.EndpointType != nil {
 		return *x.EndpointType
@@ -306,7 +288,7 @@ func (x *PageGroupEndpoint) GetEndpointType() PageGroupEndpointEndpointType {
 	return ""
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *PageGroupEndpoint) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -314,7 +296,8 @@ func (x *PageGroupEndpoint) GetID() string {
 	return ""
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultPageGroupEndpointTimeout when x or
+// Timeout is nil.
 func (x *PageGroupEndpoint) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -322,7 +305,7 @@ func (x *PageGroupEndpoint) GetTimeout() int64 {
 	return DefaultPageGroupEndpointTimeout
 }
 
-// GetWeight returns Weight, or the zero value when it is unset or x is nil.
+// GetWeight returns Weight, or 0 when x or Weight is nil.
 func (x *PageGroupEndpoint) GetWeight() int64 {
 	if x != nil && x.Weight != nil {
 		return *x.Weight
@@ -364,11 +347,10 @@ func (x *PageGroupEndpoint) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *PageGroupEndpoint) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -397,8 +379,7 @@ func (x *PageGroupEndpoint) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *PageGroupEndpoint) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -516,27 +497,10 @@ func pageGroupEndpoints(bs []PageGroupEndpointBuilder) []PageGroupEndpoint {
 }
 
 // PageGroupBuilder builds a "page_group" callflow node; start one with
-// PageGroup.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// PageGroup. Its methods change it and return it; a child is stored as it is
+// when given (see Builder).
 type PageGroupBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *pageGroupBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  pageGroupBuilderState
-}
-
-// pageGroupBuilderState is a "page_group" node and its data, allocated
-// together.
-type pageGroupBuilderState struct {
-	node Node
-	data PageGroupData
+	nodeBuilder[PageGroupData, *PageGroupData]
 }
 
 // PageGroup starts a "page_group" node.
@@ -546,12 +510,8 @@ type pageGroupBuilderState struct {
 //
 // The arguments are "endpoints", which must be given.
 func PageGroup(endpoints ...PageGroupEndpointBuilder) *PageGroupBuilder {
-	b := &PageGroupBuilder{first: pageGroupBuilderState{data: PageGroupData{Endpoints: pageGroupEndpoints(endpoints)}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "page_group",
-	}
-	b.s = &b.first
+	b := new(PageGroupBuilder)
+	b.start("page_group", PageGroupData{Endpoints: pageGroupEndpoints(endpoints)})
 	b.s.node.SetProblems("/data/endpoints", itemProblems(endpoints))
 	return b
 }
@@ -602,72 +562,15 @@ func (b *PageGroupBuilder) TimeoutDuration(d time.Duration) *PageGroupBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *PageGroupBuilder) Then(next Builder) *PageGroupBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *PageGroupBuilder) Branch(key string, next Builder) *PageGroupBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *PageGroupBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *PageGroupBuilder) edit() *pageGroupBuilderState {
-	if b.shared {
-		c := &pageGroupBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *PageGroupBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *PageGroupBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *PageGroupBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -64,12 +64,8 @@ type ParkData struct {
 	//
 	// Default: {}.
 	Slots map[string]json.RawMessage `json:"slots,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -85,7 +81,7 @@ func DefaultParkDataSlots() map[string]json.RawMessage {
 	return kzrt.DefaultValue[map[string]json.RawMessage]("{}")
 }
 
-// GetAction returns Action, or its default when it is unset or x is nil.
+// GetAction returns Action, or DefaultParkDataAction when x or Action is nil.
 func (x *ParkData) GetAction() ParkAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -93,8 +89,8 @@ func (x *ParkData) GetAction() ParkAction {
 	return DefaultParkDataAction
 }
 
-// GetCustomPresenceID returns CustomPresenceID, or its default when it is
-// unset or x is nil.
+// GetCustomPresenceID returns CustomPresenceID, or
+// DefaultParkDataCustomPresenceID when x or CustomPresenceID is nil.
 func (x *ParkData) GetCustomPresenceID() bool {
 	if x != nil && x.CustomPresenceID != nil {
 		return *x.CustomPresenceID
@@ -102,8 +98,8 @@ func (x *ParkData) GetCustomPresenceID() bool {
 	return DefaultParkDataCustomPresenceID
 }
 
-// GetDefaultCallbackTimeout returns DefaultCallbackTimeout, or the zero value
-// when it is unset or x is nil.
+// GetDefaultCallbackTimeout returns DefaultCallbackTimeout, or 0 when x or
+// DefaultCallbackTimeout is nil.
 func (x *ParkData) GetDefaultCallbackTimeout() int64 {
 	if x != nil && x.DefaultCallbackTimeout != nil {
 		return *x.DefaultCallbackTimeout
@@ -111,8 +107,8 @@ func (x *ParkData) GetDefaultCallbackTimeout() int64 {
 	return 0
 }
 
-// GetDefaultPresenceType returns DefaultPresenceType, or the zero value when
-// it is unset or x is nil.
+// GetDefaultPresenceType returns DefaultPresenceType, or "" when x or
+// DefaultPresenceType is nil.
 func (x *ParkData) GetDefaultPresenceType() ParkDefaultPresenceType {
 	if x != nil && x.DefaultPresenceType != nil {
 		return *x.DefaultPresenceType
@@ -120,8 +116,8 @@ func (x *ParkData) GetDefaultPresenceType() ParkDefaultPresenceType {
 	return ""
 }
 
-// GetDefaultRingbackTimeout returns DefaultRingbackTimeout, or the zero value
-// when it is unset or x is nil.
+// GetDefaultRingbackTimeout returns DefaultRingbackTimeout, or 0 when x or
+// DefaultRingbackTimeout is nil.
 func (x *ParkData) GetDefaultRingbackTimeout() int64 {
 	if x != nil && x.DefaultRingbackTimeout != nil {
 		return *x.DefaultRingbackTimeout
@@ -129,8 +125,7 @@ func (x *ParkData) GetDefaultRingbackTimeout() int64 {
 	return 0
 }
 
-// GetMaxSlotNumber returns MaxSlotNumber, or the zero value when it is unset
-// or x is nil.
+// GetMaxSlotNumber returns MaxSlotNumber, or 0 when x or MaxSlotNumber is nil.
 func (x *ParkData) GetMaxSlotNumber() int64 {
 	if x != nil && x.MaxSlotNumber != nil {
 		return *x.MaxSlotNumber
@@ -138,8 +133,7 @@ func (x *ParkData) GetMaxSlotNumber() int64 {
 	return 0
 }
 
-// GetPresenceID returns PresenceID, or the zero value when it is unset or x is
-// nil.
+// GetPresenceID returns PresenceID, or "" when x or PresenceID is nil.
 func (x *ParkData) GetPresenceID() string {
 	if x != nil && x.PresenceID != nil {
 		return *x.PresenceID
@@ -147,8 +141,7 @@ func (x *ParkData) GetPresenceID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *ParkData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -156,7 +149,7 @@ func (x *ParkData) GetSkipModule() bool {
 	return false
 }
 
-// GetSlot returns Slot, or the zero value when it is unset or x is nil.
+// GetSlot returns Slot, or "" when x or Slot is nil.
 func (x *ParkData) GetSlot() string {
 	if x != nil && x.Slot != nil {
 		return *x.Slot
@@ -164,7 +157,7 @@ func (x *ParkData) GetSlot() string {
 	return ""
 }
 
-// GetSlots returns Slots, or its default when it is unset or x is nil.
+// GetSlots returns Slots, or DefaultParkDataSlots() when x or Slots is nil.
 func (x *ParkData) GetSlots() map[string]json.RawMessage {
 	if x != nil && x.Slots != nil {
 		return x.Slots
@@ -179,8 +172,7 @@ func (x *ParkData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *ParkData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -233,18 +225,15 @@ func (x *ParkData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *ParkData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *ParkData) KzrtDecode(d *kzrt.Decoder) {
 	*x = ParkData{}
 	if !d.OpenObject() {
@@ -284,17 +273,14 @@ func (x *ParkData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ParkData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *ParkData) KzrtValidate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")
@@ -399,26 +385,11 @@ func (x ParkDefaultPresenceType) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"early\", \"terminated\", \"confirmed\"")
 }
 
-// ParkBuilder builds a "park" callflow node; start one with Park.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// ParkBuilder builds a "park" callflow node; start one with Park. Its methods
+// change it and return it; a child is stored as it is when given (see
+// Builder).
 type ParkBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *parkBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  parkBuilderState
-}
-
-// parkBuilderState is a "park" node and its data, allocated together.
-type parkBuilderState struct {
-	node Node
-	data ParkData
+	nodeBuilder[ParkData, *ParkData]
 }
 
 // Park starts a "park" node.
@@ -426,12 +397,8 @@ type parkBuilderState struct {
 // Data for the park module: places the call in a numbered parking slot, or
 // retrieves a call already parked there.
 func Park() *ParkBuilder {
-	b := &ParkBuilder{first: parkBuilderState{data: ParkData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "park",
-	}
-	b.s = &b.first
+	b := new(ParkBuilder)
+	b.start("park", ParkData{})
 	return b
 }
 
@@ -553,21 +520,15 @@ func (b *ParkBuilder) DefaultRingbackTimeoutDuration(d time.Duration) *ParkBuild
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *ParkBuilder) Then(next Builder) *ParkBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys park reads have their
-// own methods, OnSlot, OnMaxSlotExceeded; Branch reaches any other key (Kazoo
-// accepts any, Lint warns about those park never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// park reads have their own methods, OnSlot, OnMaxSlotExceeded; Branch reaches
+// any other key (Kazoo accepts any, Lint warns about those park never takes).
 func (b *ParkBuilder) Branch(key string, next Builder) *ParkBuilder {
 	b.setChild(key, next)
 	return b
@@ -587,9 +548,6 @@ func (b *ParkBuilder) Branch(key string, next Builder) *ParkBuilder {
 //
 // Kazoo accepts a child under any key, so a slot that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *ParkBuilder) OnSlot(slot int, next Builder) *ParkBuilder {
 	b.setChild(strconv.Itoa(slot), next)
 	return b
@@ -602,61 +560,7 @@ func (b *ParkBuilder) OnSlot(slot int, next Builder) *ParkBuilder {
 // max_slot_number. Only when action is "direct_park".
 //
 // When the node has no such child: Kazoo continues to "_".
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *ParkBuilder) OnMaxSlotExceeded(next Builder) *ParkBuilder {
 	b.setChild(MaxSlotExceeded, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *ParkBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *ParkBuilder) edit() *parkBuilderState {
-	if b.shared {
-		c := &parkBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *ParkBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *ParkBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *ParkBuilder) Validate() error {
-	return b.s.node.Validate()
 }

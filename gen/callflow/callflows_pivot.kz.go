@@ -5,9 +5,7 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
 	"regexp"
-	"slices"
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -58,12 +56,8 @@ type PivotData struct {
 	//
 	// Required. Must match "^https?://".
 	VoiceURL *string `json:"voice_url,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -80,7 +74,7 @@ const DefaultPivotDataReqBodyFormat = PivotReqBodyFormatForm
 // DefaultPivotDataReqFormat is the default of "req_format" in callflows.pivot.
 const DefaultPivotDataReqFormat = PivotReqFormatKazoo
 
-// GetCDRURL returns CDRURL, or the zero value when it is unset or x is nil.
+// GetCDRURL returns CDRURL, or "" when x or CDRURL is nil.
 func (x *PivotData) GetCDRURL() string {
 	if x != nil && x.CDRURL != nil {
 		return *x.CDRURL
@@ -88,7 +82,7 @@ func (x *PivotData) GetCDRURL() string {
 	return ""
 }
 
-// GetDebug returns Debug, or its default when it is unset or x is nil.
+// GetDebug returns Debug, or DefaultPivotDataDebug when x or Debug is nil.
 func (x *PivotData) GetDebug() bool {
 	if x != nil && x.Debug != nil {
 		return *x.Debug
@@ -96,7 +90,7 @@ func (x *PivotData) GetDebug() bool {
 	return DefaultPivotDataDebug
 }
 
-// GetMethod returns Method, or its default when it is unset or x is nil.
+// GetMethod returns Method, or DefaultPivotDataMethod when x or Method is nil.
 func (x *PivotData) GetMethod() PivotMethod {
 	if x != nil && x.Method != nil {
 		return *x.Method
@@ -104,8 +98,8 @@ func (x *PivotData) GetMethod() PivotMethod {
 	return DefaultPivotDataMethod
 }
 
-// GetReqBodyFormat returns ReqBodyFormat, or its default when it is unset or x
-// is nil.
+// GetReqBodyFormat returns ReqBodyFormat, or DefaultPivotDataReqBodyFormat
+// when x or ReqBodyFormat is nil.
 func (x *PivotData) GetReqBodyFormat() PivotReqBodyFormat {
 	if x != nil && x.ReqBodyFormat != nil {
 		return *x.ReqBodyFormat
@@ -113,7 +107,8 @@ func (x *PivotData) GetReqBodyFormat() PivotReqBodyFormat {
 	return DefaultPivotDataReqBodyFormat
 }
 
-// GetReqFormat returns ReqFormat, or its default when it is unset or x is nil.
+// GetReqFormat returns ReqFormat, or DefaultPivotDataReqFormat when x or
+// ReqFormat is nil.
 func (x *PivotData) GetReqFormat() PivotReqFormat {
 	if x != nil && x.ReqFormat != nil {
 		return *x.ReqFormat
@@ -121,8 +116,7 @@ func (x *PivotData) GetReqFormat() PivotReqFormat {
 	return DefaultPivotDataReqFormat
 }
 
-// GetReqTimeoutMS returns ReqTimeoutMS, or the zero value when it is unset or
-// x is nil.
+// GetReqTimeoutMS returns ReqTimeoutMS, or 0 when x or ReqTimeoutMS is nil.
 func (x *PivotData) GetReqTimeoutMS() int64 {
 	if x != nil && x.ReqTimeoutMS != nil {
 		return *x.ReqTimeoutMS
@@ -130,8 +124,7 @@ func (x *PivotData) GetReqTimeoutMS() int64 {
 	return 0
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *PivotData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -139,8 +132,7 @@ func (x *PivotData) GetSkipModule() bool {
 	return false
 }
 
-// GetVoiceURL returns VoiceURL, or the zero value when it is unset or x is
-// nil.
+// GetVoiceURL returns VoiceURL, or "" when x or VoiceURL is nil.
 func (x *PivotData) GetVoiceURL() string {
 	if x != nil && x.VoiceURL != nil {
 		return *x.VoiceURL
@@ -155,8 +147,7 @@ func (x *PivotData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *PivotData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CDRURL != nil {
@@ -195,18 +186,15 @@ func (x *PivotData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *PivotData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *PivotData) KzrtDecode(d *kzrt.Decoder) {
 	*x = PivotData{}
 	if !d.OpenObject() {
@@ -236,17 +224,14 @@ func (x *PivotData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *PivotData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *PivotData) KzrtValidate(v *kzrt.Validator) {
 	if x.CDRURL != nil {
 		v.Push("cdr_url")
@@ -393,26 +378,11 @@ func (x PivotReqFormat) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"kazoo\", \"twiml\"")
 }
 
-// PivotBuilder builds a "pivot" callflow node; start one with Pivot.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// PivotBuilder builds a "pivot" callflow node; start one with Pivot. Its
+// methods change it and return it; a child is stored as it is when given (see
+// Builder).
 type PivotBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *pivotBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  pivotBuilderState
-}
-
-// pivotBuilderState is a "pivot" node and its data, allocated together.
-type pivotBuilderState struct {
-	node Node
-	data PivotData
+	nodeBuilder[PivotData, *PivotData]
 }
 
 // Pivot starts a "pivot" node.
@@ -422,12 +392,8 @@ type pivotBuilderState struct {
 //
 // The arguments are "voice_url", which must be given.
 func Pivot(voiceURL string) *PivotBuilder {
-	b := &PivotBuilder{first: pivotBuilderState{data: PivotData{VoiceURL: &voiceURL}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "pivot",
-	}
-	b.s = &b.first
+	b := new(PivotBuilder)
+	b.start("pivot", PivotData{VoiceURL: &voiceURL})
 	return b
 }
 
@@ -507,74 +473,17 @@ func (b *PivotBuilder) ReqTimeoutDuration(d time.Duration) *PivotBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *PivotBuilder) Then(next Builder) *PivotBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *PivotBuilder) Branch(key string, next Builder) *PivotBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *PivotBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *PivotBuilder) edit() *pivotBuilderState {
-	if b.shared {
-		c := &pivotBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *PivotBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *PivotBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *PivotBuilder) Validate() error {
-	return b.s.node.Validate()
 }
 
 var pivotDataCDRURLPattern = regexp.MustCompile(`^https?://`)

@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -40,12 +38,8 @@ type PlayData struct {
 	//
 	// Default: ["1","2","3","4","5","6","7","8","9","*","0","#"].
 	Terminators []string `json:"terminators,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -59,7 +53,7 @@ func DefaultPlayDataTerminators() []string {
 	return []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"}
 }
 
-// GetAnswer returns Answer, or the zero value when it is unset or x is nil.
+// GetAnswer returns Answer, or false when x or Answer is nil.
 func (x *PlayData) GetAnswer() bool {
 	if x != nil && x.Answer != nil {
 		return *x.Answer
@@ -67,8 +61,8 @@ func (x *PlayData) GetAnswer() bool {
 	return false
 }
 
-// GetEndlessPlayback returns EndlessPlayback, or its default when it is unset
-// or x is nil.
+// GetEndlessPlayback returns EndlessPlayback, or
+// DefaultPlayDataEndlessPlayback when x or EndlessPlayback is nil.
 func (x *PlayData) GetEndlessPlayback() bool {
 	if x != nil && x.EndlessPlayback != nil {
 		return *x.EndlessPlayback
@@ -76,7 +70,7 @@ func (x *PlayData) GetEndlessPlayback() bool {
 	return DefaultPlayDataEndlessPlayback
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *PlayData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -84,8 +78,7 @@ func (x *PlayData) GetID() string {
 	return ""
 }
 
-// GetLoopCount returns LoopCount, or the zero value when it is unset or x is
-// nil.
+// GetLoopCount returns LoopCount, or 0 when x or LoopCount is nil.
 func (x *PlayData) GetLoopCount() int64 {
 	if x != nil && x.LoopCount != nil {
 		return *x.LoopCount
@@ -93,8 +86,7 @@ func (x *PlayData) GetLoopCount() int64 {
 	return 0
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *PlayData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -102,8 +94,8 @@ func (x *PlayData) GetSkipModule() bool {
 	return false
 }
 
-// GetTerminators returns Terminators, or its default when it is unset or x is
-// nil.
+// GetTerminators returns Terminators, or DefaultPlayDataTerminators() when x
+// or Terminators is nil.
 func (x *PlayData) GetTerminators() []string {
 	if x != nil && x.Terminators != nil {
 		return x.Terminators
@@ -118,8 +110,7 @@ func (x *PlayData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *PlayData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Answer != nil {
@@ -155,18 +146,15 @@ func (x *PlayData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *PlayData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *PlayData) KzrtDecode(d *kzrt.Decoder) {
 	*x = PlayData{}
 	if !d.OpenObject() {
@@ -197,17 +185,14 @@ func (x *PlayData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *PlayData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *PlayData) KzrtValidate(v *kzrt.Validator) {
 	if x.LoopCount == nil {
 		if raw, kept := x.Extra["loop_count"]; kept {
@@ -232,38 +217,19 @@ func (x *PlayData) ModuleName() string {
 	return "play"
 }
 
-// PlayBuilder builds a "play" callflow node; start one with Play.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// PlayBuilder builds a "play" callflow node; start one with Play. Its methods
+// change it and return it; a child is stored as it is when given (see
+// Builder).
 type PlayBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *playBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  playBuilderState
-}
-
-// playBuilderState is a "play" node and its data, allocated together.
-type playBuilderState struct {
-	node Node
-	data PlayData
+	nodeBuilder[PlayData, *PlayData]
 }
 
 // Play starts a "play" node.
 //
 // Data for the play module: plays a media file or URL to the caller.
 func Play() *PlayBuilder {
-	b := &PlayBuilder{first: playBuilderState{data: PlayData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "play",
-	}
-	b.s = &b.first
+	b := new(PlayBuilder)
+	b.start("play", PlayData{})
 	return b
 }
 
@@ -315,72 +281,15 @@ func (b *PlayBuilder) Terminators(v ...string) *PlayBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *PlayBuilder) Then(next Builder) *PlayBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *PlayBuilder) Branch(key string, next Builder) *PlayBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *PlayBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *PlayBuilder) edit() *playBuilderState {
-	if b.shared {
-		c := &playBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *PlayBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *PlayBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *PlayBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -31,12 +29,8 @@ type PrivacyData struct {
 	// If true, the callflow engine does not execute this node and moves
 	// straight on to its "_" (default) child, if one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -47,8 +41,8 @@ const DefaultPrivacyDataEndpointStrategy = PrivacyEndpointStrategyOverwrite
 // DefaultPrivacyDataMode is the default of "mode" in callflows.privacy.
 const DefaultPrivacyDataMode = PrivacyModeFull
 
-// GetEndpointStrategy returns EndpointStrategy, or its default when it is
-// unset or x is nil.
+// GetEndpointStrategy returns EndpointStrategy, or
+// DefaultPrivacyDataEndpointStrategy when x or EndpointStrategy is nil.
 func (x *PrivacyData) GetEndpointStrategy() PrivacyEndpointStrategy {
 	if x != nil && x.EndpointStrategy != nil {
 		return *x.EndpointStrategy
@@ -56,7 +50,7 @@ func (x *PrivacyData) GetEndpointStrategy() PrivacyEndpointStrategy {
 	return DefaultPrivacyDataEndpointStrategy
 }
 
-// GetMode returns Mode, or its default when it is unset or x is nil.
+// GetMode returns Mode, or DefaultPrivacyDataMode when x or Mode is nil.
 func (x *PrivacyData) GetMode() PrivacyMode {
 	if x != nil && x.Mode != nil {
 		return *x.Mode
@@ -64,8 +58,7 @@ func (x *PrivacyData) GetMode() PrivacyMode {
 	return DefaultPrivacyDataMode
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *PrivacyData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -80,8 +73,7 @@ func (x *PrivacyData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *PrivacyData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.EndpointStrategy != nil {
@@ -100,18 +92,15 @@ func (x *PrivacyData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *PrivacyData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *PrivacyData) KzrtDecode(d *kzrt.Decoder) {
 	*x = PrivacyData{}
 	if !d.OpenObject() {
@@ -131,17 +120,14 @@ func (x *PrivacyData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *PrivacyData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *PrivacyData) KzrtValidate(v *kzrt.Validator) {
 	if x.EndpointStrategy != nil {
 		v.Push("endpoint_strategy")
@@ -224,26 +210,11 @@ func (x PrivacyMode) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"full\", \"name\", \"number\", \"yes\"")
 }
 
-// PrivacyBuilder builds a "privacy" callflow node; start one with Privacy.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// PrivacyBuilder builds a "privacy" callflow node; start one with Privacy. Its
+// methods change it and return it; a child is stored as it is when given (see
+// Builder).
 type PrivacyBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *privacyBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  privacyBuilderState
-}
-
-// privacyBuilderState is a "privacy" node and its data, allocated together.
-type privacyBuilderState struct {
-	node Node
-	data PrivacyData
+	nodeBuilder[PrivacyData, *PrivacyData]
 }
 
 // Privacy starts a "privacy" node.
@@ -251,12 +222,8 @@ type privacyBuilderState struct {
 // Data for the privacy module, which hides all or part of the caller ID for
 // the rest of the call.
 func Privacy() *PrivacyBuilder {
-	b := &PrivacyBuilder{first: privacyBuilderState{data: PrivacyData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "privacy",
-	}
-	b.s = &b.first
+	b := new(PrivacyBuilder)
+	b.start("privacy", PrivacyData{})
 	return b
 }
 
@@ -286,72 +253,15 @@ func (b *PrivacyBuilder) SkipModule(v bool) *PrivacyBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *PrivacyBuilder) Then(next Builder) *PrivacyBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *PrivacyBuilder) Branch(key string, next Builder) *PrivacyBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *PrivacyBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *PrivacyBuilder) edit() *privacyBuilderState {
-	if b.shared {
-		c := &privacyBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *PrivacyBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *PrivacyBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *PrivacyBuilder) Validate() error {
-	return b.s.node.Validate()
 }

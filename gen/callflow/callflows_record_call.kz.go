@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -75,12 +73,8 @@ type RecordCallData struct {
 	//
 	// Format: uri.
 	URL *string `json:"url,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -108,7 +102,8 @@ const DefaultRecordCallDataShouldFollowTransfer = true
 // callflows.record_call.
 const DefaultRecordCallDataTimeLimit = 3600
 
-// GetAction returns Action, or its default when it is unset or x is nil.
+// GetAction returns Action, or DefaultRecordCallDataAction when x or Action is
+// nil.
 func (x *RecordCallData) GetAction() RecordCallAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -116,7 +111,7 @@ func (x *RecordCallData) GetAction() RecordCallAction {
 	return DefaultRecordCallDataAction
 }
 
-// GetFormat returns Format, or the zero value when it is unset or x is nil.
+// GetFormat returns Format, or "" when x or Format is nil.
 func (x *RecordCallData) GetFormat() RecordCallFormat {
 	if x != nil && x.Format != nil {
 		return *x.Format
@@ -124,7 +119,7 @@ func (x *RecordCallData) GetFormat() RecordCallFormat {
 	return ""
 }
 
-// GetLabel returns Label, or the zero value when it is unset or x is nil.
+// GetLabel returns Label, or "" when x or Label is nil.
 func (x *RecordCallData) GetLabel() string {
 	if x != nil && x.Label != nil {
 		return *x.Label
@@ -132,8 +127,7 @@ func (x *RecordCallData) GetLabel() string {
 	return ""
 }
 
-// GetMediaName returns MediaName, or the zero value when it is unset or x is
-// nil.
+// GetMediaName returns MediaName, or "" when x or MediaName is nil.
 func (x *RecordCallData) GetMediaName() string {
 	if x != nil && x.MediaName != nil {
 		return *x.MediaName
@@ -141,7 +135,8 @@ func (x *RecordCallData) GetMediaName() string {
 	return ""
 }
 
-// GetMethod returns Method, or its default when it is unset or x is nil.
+// GetMethod returns Method, or DefaultRecordCallDataMethod when x or Method is
+// nil.
 func (x *RecordCallData) GetMethod() RecordCallMethod {
 	if x != nil && x.Method != nil {
 		return *x.Method
@@ -149,7 +144,7 @@ func (x *RecordCallData) GetMethod() RecordCallMethod {
 	return DefaultRecordCallDataMethod
 }
 
-// GetOrigin returns Origin, or the zero value when it is unset or x is nil.
+// GetOrigin returns Origin, or "" when x or Origin is nil.
 func (x *RecordCallData) GetOrigin() string {
 	if x != nil && x.Origin != nil {
 		return *x.Origin
@@ -157,8 +152,7 @@ func (x *RecordCallData) GetOrigin() string {
 	return ""
 }
 
-// GetRecordMinSec returns RecordMinSec, or the zero value when it is unset or
-// x is nil.
+// GetRecordMinSec returns RecordMinSec, or 0 when x or RecordMinSec is nil.
 func (x *RecordCallData) GetRecordMinSec() int64 {
 	if x != nil && x.RecordMinSec != nil {
 		return *x.RecordMinSec
@@ -166,8 +160,8 @@ func (x *RecordCallData) GetRecordMinSec() int64 {
 	return 0
 }
 
-// GetRecordOnAnswer returns RecordOnAnswer, or its default when it is unset or
-// x is nil.
+// GetRecordOnAnswer returns RecordOnAnswer, or
+// DefaultRecordCallDataRecordOnAnswer when x or RecordOnAnswer is nil.
 func (x *RecordCallData) GetRecordOnAnswer() bool {
 	if x != nil && x.RecordOnAnswer != nil {
 		return *x.RecordOnAnswer
@@ -175,8 +169,8 @@ func (x *RecordCallData) GetRecordOnAnswer() bool {
 	return DefaultRecordCallDataRecordOnAnswer
 }
 
-// GetRecordOnBridge returns RecordOnBridge, or its default when it is unset or
-// x is nil.
+// GetRecordOnBridge returns RecordOnBridge, or
+// DefaultRecordCallDataRecordOnBridge when x or RecordOnBridge is nil.
 func (x *RecordCallData) GetRecordOnBridge() bool {
 	if x != nil && x.RecordOnBridge != nil {
 		return *x.RecordOnBridge
@@ -184,8 +178,8 @@ func (x *RecordCallData) GetRecordOnBridge() bool {
 	return DefaultRecordCallDataRecordOnBridge
 }
 
-// GetRecordSampleRate returns RecordSampleRate, or the zero value when it is
-// unset or x is nil.
+// GetRecordSampleRate returns RecordSampleRate, or 0 when x or
+// RecordSampleRate is nil.
 func (x *RecordCallData) GetRecordSampleRate() int64 {
 	if x != nil && x.RecordSampleRate != nil {
 		return *x.RecordSampleRate
@@ -193,8 +187,9 @@ func (x *RecordCallData) GetRecordSampleRate() int64 {
 	return 0
 }
 
-// GetShouldFollowTransfer returns ShouldFollowTransfer, or its default when it
-// is unset or x is nil.
+// GetShouldFollowTransfer returns ShouldFollowTransfer, or
+// DefaultRecordCallDataShouldFollowTransfer when x or ShouldFollowTransfer is
+// nil.
 func (x *RecordCallData) GetShouldFollowTransfer() bool {
 	if x != nil && x.ShouldFollowTransfer != nil {
 		return *x.ShouldFollowTransfer
@@ -202,8 +197,7 @@ func (x *RecordCallData) GetShouldFollowTransfer() bool {
 	return DefaultRecordCallDataShouldFollowTransfer
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *RecordCallData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -211,7 +205,8 @@ func (x *RecordCallData) GetSkipModule() bool {
 	return false
 }
 
-// GetTimeLimit returns TimeLimit, or its default when it is unset or x is nil.
+// GetTimeLimit returns TimeLimit, or DefaultRecordCallDataTimeLimit when x or
+// TimeLimit is nil.
 func (x *RecordCallData) GetTimeLimit() int64 {
 	if x != nil && x.TimeLimit != nil {
 		return *x.TimeLimit
@@ -219,7 +214,7 @@ func (x *RecordCallData) GetTimeLimit() int64 {
 	return DefaultRecordCallDataTimeLimit
 }
 
-// GetURL returns URL, or the zero value when it is unset or x is nil.
+// GetURL returns URL, or "" when x or URL is nil.
 func (x *RecordCallData) GetURL() string {
 	if x != nil && x.URL != nil {
 		return *x.URL
@@ -234,8 +229,7 @@ func (x *RecordCallData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *RecordCallData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -298,18 +292,15 @@ func (x *RecordCallData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *RecordCallData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *RecordCallData) KzrtDecode(d *kzrt.Decoder) {
 	*x = RecordCallData{}
 	if !d.OpenObject() {
@@ -351,17 +342,14 @@ func (x *RecordCallData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *RecordCallData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *RecordCallData) KzrtValidate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")
@@ -513,27 +501,10 @@ func (x RecordCallMethod) Validate() error {
 }
 
 // RecordCallBuilder builds a "record_call" callflow node; start one with
-// RecordCall.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// RecordCall. Its methods change it and return it; a child is stored as it is
+// when given (see Builder).
 type RecordCallBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *recordCallBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  recordCallBuilderState
-}
-
-// recordCallBuilderState is a "record_call" node and its data, allocated
-// together.
-type recordCallBuilderState struct {
-	node Node
-	data RecordCallData
+	nodeBuilder[RecordCallData, *RecordCallData]
 }
 
 // RecordCall starts a "record_call" node.
@@ -541,12 +512,8 @@ type recordCallBuilderState struct {
 // Data for the record_call module: starts or stops recording the whole call
 // (both parties).
 func RecordCall() *RecordCallBuilder {
-	b := &RecordCallBuilder{first: recordCallBuilderState{data: RecordCallData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "record_call",
-	}
-	b.s = &b.first
+	b := new(RecordCallBuilder)
+	b.start("record_call", RecordCallData{})
 	return b
 }
 
@@ -693,72 +660,15 @@ func (b *RecordCallBuilder) TimeLimitDuration(d time.Duration) *RecordCallBuilde
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *RecordCallBuilder) Then(next Builder) *RecordCallBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *RecordCallBuilder) Branch(key string, next Builder) *RecordCallBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *RecordCallBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *RecordCallBuilder) edit() *recordCallBuilderState {
-	if b.shared {
-		c := &recordCallBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *RecordCallBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *RecordCallBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *RecordCallBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -38,12 +36,8 @@ type RecordCallerData struct {
 	//
 	// Format: uri.
 	URL *string `json:"url,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -55,7 +49,7 @@ const DefaultRecordCallerDataMethod = RecordCallerMethodPut
 // callflows.record_caller.
 const DefaultRecordCallerDataTimeLimit = 3600
 
-// GetFormat returns Format, or the zero value when it is unset or x is nil.
+// GetFormat returns Format, or "" when x or Format is nil.
 func (x *RecordCallerData) GetFormat() RecordCallerFormat {
 	if x != nil && x.Format != nil {
 		return *x.Format
@@ -63,7 +57,8 @@ func (x *RecordCallerData) GetFormat() RecordCallerFormat {
 	return ""
 }
 
-// GetMethod returns Method, or its default when it is unset or x is nil.
+// GetMethod returns Method, or DefaultRecordCallerDataMethod when x or Method
+// is nil.
 func (x *RecordCallerData) GetMethod() RecordCallerMethod {
 	if x != nil && x.Method != nil {
 		return *x.Method
@@ -71,8 +66,7 @@ func (x *RecordCallerData) GetMethod() RecordCallerMethod {
 	return DefaultRecordCallerDataMethod
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *RecordCallerData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -80,7 +74,8 @@ func (x *RecordCallerData) GetSkipModule() bool {
 	return false
 }
 
-// GetTimeLimit returns TimeLimit, or its default when it is unset or x is nil.
+// GetTimeLimit returns TimeLimit, or DefaultRecordCallerDataTimeLimit when x
+// or TimeLimit is nil.
 func (x *RecordCallerData) GetTimeLimit() int64 {
 	if x != nil && x.TimeLimit != nil {
 		return *x.TimeLimit
@@ -88,7 +83,7 @@ func (x *RecordCallerData) GetTimeLimit() int64 {
 	return DefaultRecordCallerDataTimeLimit
 }
 
-// GetURL returns URL, or the zero value when it is unset or x is nil.
+// GetURL returns URL, or "" when x or URL is nil.
 func (x *RecordCallerData) GetURL() string {
 	if x != nil && x.URL != nil {
 		return *x.URL
@@ -103,8 +98,7 @@ func (x *RecordCallerData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *RecordCallerData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Format != nil {
@@ -131,18 +125,15 @@ func (x *RecordCallerData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *RecordCallerData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *RecordCallerData) KzrtDecode(d *kzrt.Decoder) {
 	*x = RecordCallerData{}
 	if !d.OpenObject() {
@@ -166,17 +157,14 @@ func (x *RecordCallerData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *RecordCallerData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *RecordCallerData) KzrtValidate(v *kzrt.Validator) {
 	if x.Format != nil {
 		v.Push("format")
@@ -282,27 +270,10 @@ func (x RecordCallerMethod) Validate() error {
 }
 
 // RecordCallerBuilder builds a "record_caller" callflow node; start one with
-// RecordCaller.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// RecordCaller. Its methods change it and return it; a child is stored as it
+// is when given (see Builder).
 type RecordCallerBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *recordCallerBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  recordCallerBuilderState
-}
-
-// recordCallerBuilderState is a "record_caller" node and its data, allocated
-// together.
-type recordCallerBuilderState struct {
-	node Node
-	data RecordCallerData
+	nodeBuilder[RecordCallerData, *RecordCallerData]
 }
 
 // RecordCaller starts a "record_caller" node.
@@ -310,12 +281,8 @@ type recordCallerBuilderState struct {
 // Data for the record_caller module, which records only the audio the caller
 // sends (their side of the call).
 func RecordCaller() *RecordCallerBuilder {
-	b := &RecordCallerBuilder{first: recordCallerBuilderState{data: RecordCallerData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "record_caller",
-	}
-	b.s = &b.first
+	b := new(RecordCallerBuilder)
+	b.start("record_caller", RecordCallerData{})
 	return b
 }
 
@@ -373,72 +340,15 @@ func (b *RecordCallerBuilder) TimeLimitDuration(d time.Duration) *RecordCallerBu
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *RecordCallerBuilder) Then(next Builder) *RecordCallerBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *RecordCallerBuilder) Branch(key string, next Builder) *RecordCallerBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *RecordCallerBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *RecordCallerBuilder) edit() *recordCallerBuilderState {
-	if b.shared {
-		c := &recordCallerBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *RecordCallerBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *RecordCallerBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *RecordCallerBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -6,8 +6,6 @@ package callflow
 import (
 	"encoding/json"
 	"errors"
-	"maps"
-	"slices"
 	"strconv"
 	"time"
 
@@ -81,12 +79,8 @@ type ResourcesData struct {
 	//
 	// Default: true.
 	UseLocalResources *bool `json:"use_local_resources,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -108,8 +102,7 @@ func DefaultResourcesDataOutboundFlags() []string {
 // "use_local_resources" in callflows.resources.
 const DefaultResourcesDataUseLocalResources = true
 
-// GetBypassE164 returns BypassE164, or the zero value when it is unset or x is
-// nil.
+// GetBypassE164 returns BypassE164, or false when x or BypassE164 is nil.
 func (x *ResourcesData) GetBypassE164() bool {
 	if x != nil && x.BypassE164 != nil {
 		return *x.BypassE164
@@ -117,8 +110,8 @@ func (x *ResourcesData) GetBypassE164() bool {
 	return false
 }
 
-// GetCallerIDType returns CallerIDType, or its default when it is unset or x
-// is nil.
+// GetCallerIDType returns CallerIDType, or DefaultResourcesDataCallerIDType
+// when x or CallerIDType is nil.
 func (x *ResourcesData) GetCallerIDType() string {
 	if x != nil && x.CallerIDType != nil {
 		return *x.CallerIDType
@@ -126,8 +119,8 @@ func (x *ResourcesData) GetCallerIDType() string {
 	return DefaultResourcesDataCallerIDType
 }
 
-// GetDoNotNormalize returns DoNotNormalize, or the zero value when it is unset
-// or x is nil.
+// GetDoNotNormalize returns DoNotNormalize, or false when x or DoNotNormalize
+// is nil.
 func (x *ResourcesData) GetDoNotNormalize() bool {
 	if x != nil && x.DoNotNormalize != nil {
 		return *x.DoNotNormalize
@@ -135,8 +128,8 @@ func (x *ResourcesData) GetDoNotNormalize() bool {
 	return false
 }
 
-// GetEmitAccountID returns EmitAccountID, or the zero value when it is unset
-// or x is nil.
+// GetEmitAccountID returns EmitAccountID, or false when x or EmitAccountID is
+// nil.
 func (x *ResourcesData) GetEmitAccountID() bool {
 	if x != nil && x.EmitAccountID != nil {
 		return *x.EmitAccountID
@@ -144,8 +137,8 @@ func (x *ResourcesData) GetEmitAccountID() bool {
 	return false
 }
 
-// GetFormatFromURI returns FormatFromURI, or the zero value when it is unset
-// or x is nil.
+// GetFormatFromURI returns FormatFromURI, or false when x or FormatFromURI is
+// nil.
 func (x *ResourcesData) GetFormatFromURI() bool {
 	if x != nil && x.FormatFromURI != nil {
 		return *x.FormatFromURI
@@ -153,8 +146,7 @@ func (x *ResourcesData) GetFormatFromURI() bool {
 	return false
 }
 
-// GetFromURIRealm returns FromURIRealm, or the zero value when it is unset or
-// x is nil.
+// GetFromURIRealm returns FromURIRealm, or "" when x or FromURIRealm is nil.
 func (x *ResourcesData) GetFromURIRealm() string {
 	if x != nil && x.FromURIRealm != nil {
 		return *x.FromURIRealm
@@ -162,8 +154,8 @@ func (x *ResourcesData) GetFromURIRealm() string {
 	return ""
 }
 
-// GetHuntAccountID returns HuntAccountID, or the zero value when it is unset
-// or x is nil.
+// GetHuntAccountID returns HuntAccountID, or "" when x or HuntAccountID is
+// nil.
 func (x *ResourcesData) GetHuntAccountID() string {
 	if x != nil && x.HuntAccountID != nil {
 		return *x.HuntAccountID
@@ -171,8 +163,8 @@ func (x *ResourcesData) GetHuntAccountID() string {
 	return ""
 }
 
-// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or its default when it is
-// unset or x is nil.
+// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or
+// DefaultResourcesDataIgnoreEarlyMedia when x or IgnoreEarlyMedia is nil.
 func (x *ResourcesData) GetIgnoreEarlyMedia() bool {
 	if x != nil && x.IgnoreEarlyMedia != nil {
 		return *x.IgnoreEarlyMedia
@@ -180,8 +172,8 @@ func (x *ResourcesData) GetIgnoreEarlyMedia() bool {
 	return DefaultResourcesDataIgnoreEarlyMedia
 }
 
-// GetOutboundFlags returns OutboundFlags, or its default when it is unset or x
-// is nil.
+// GetOutboundFlags returns OutboundFlags, or
+// DefaultResourcesDataOutboundFlags() when x or OutboundFlags is nil.
 func (x *ResourcesData) GetOutboundFlags() []string {
 	if x != nil && x.OutboundFlags != nil {
 		return x.OutboundFlags
@@ -189,8 +181,7 @@ func (x *ResourcesData) GetOutboundFlags() []string {
 	return DefaultResourcesDataOutboundFlags()
 }
 
-// GetResourceType returns ResourceType, or the zero value when it is unset or
-// x is nil.
+// GetResourceType returns ResourceType, or "" when x or ResourceType is nil.
 func (x *ResourcesData) GetResourceType() string {
 	if x != nil && x.ResourceType != nil {
 		return *x.ResourceType
@@ -198,8 +189,7 @@ func (x *ResourcesData) GetResourceType() string {
 	return ""
 }
 
-// GetRingback returns Ringback, or the zero value when it is unset or x is
-// nil.
+// GetRingback returns Ringback, or "" when x or Ringback is nil.
 func (x *ResourcesData) GetRingback() string {
 	if x != nil && x.Ringback != nil {
 		return *x.Ringback
@@ -207,8 +197,7 @@ func (x *ResourcesData) GetRingback() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *ResourcesData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -216,7 +205,7 @@ func (x *ResourcesData) GetSkipModule() bool {
 	return false
 }
 
-// GetTimeout returns Timeout, or the zero value when it is unset or x is nil.
+// GetTimeout returns Timeout, or 0 when x or Timeout is nil.
 func (x *ResourcesData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -224,7 +213,7 @@ func (x *ResourcesData) GetTimeout() int64 {
 	return 0
 }
 
-// GetToDID returns ToDID, or the zero value when it is unset or x is nil.
+// GetToDID returns ToDID, or "" when x or ToDID is nil.
 func (x *ResourcesData) GetToDID() string {
 	if x != nil && x.ToDID != nil {
 		return *x.ToDID
@@ -232,8 +221,8 @@ func (x *ResourcesData) GetToDID() string {
 	return ""
 }
 
-// GetUseLocalResources returns UseLocalResources, or its default when it is
-// unset or x is nil.
+// GetUseLocalResources returns UseLocalResources, or
+// DefaultResourcesDataUseLocalResources when x or UseLocalResources is nil.
 func (x *ResourcesData) GetUseLocalResources() bool {
 	if x != nil && x.UseLocalResources != nil {
 		return *x.UseLocalResources
@@ -248,8 +237,7 @@ func (x *ResourcesData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *ResourcesData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.BypassE164 != nil {
@@ -334,18 +322,15 @@ func (x *ResourcesData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *ResourcesData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *ResourcesData) KzrtDecode(d *kzrt.Decoder) {
 	*x = ResourcesData{}
 	if !d.OpenObject() {
@@ -404,17 +389,14 @@ func (x *ResourcesData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ResourcesData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *ResourcesData) KzrtValidate(v *kzrt.Validator) {
 	if x.CustomSIPHeaders != nil {
 		v.Push("custom_sip_headers")
@@ -527,8 +509,7 @@ func (x *ResourcesCustomSIPHeaders) decode(d *kzrt.Decoder) {
 	try.Fail("JSON object", kzrt.CodeNoneOfAny)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ResourcesCustomSIPHeaders) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -598,12 +579,8 @@ type ResourcesCustomSIPHeadersObject struct {
 	In CustomSIPHeaders `json:"in,omitempty"`
 	// Extra SIP headers added to the leg Kazoo sends out towards the endpoint.
 	Out CustomSIPHeaders `json:"out,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -629,11 +606,10 @@ func (x *ResourcesCustomSIPHeadersObject) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *ResourcesCustomSIPHeadersObject) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -656,8 +632,7 @@ func (x *ResourcesCustomSIPHeadersObject) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ResourcesCustomSIPHeadersObject) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -691,27 +666,10 @@ func ResourcesCustomSIPHeadersFromObject(v ResourcesCustomSIPHeadersObject) Reso
 }
 
 // ResourcesBuilder builds a "resources" callflow node; start one with
-// Resources.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// Resources. Its methods change it and return it; a child is stored as it is
+// when given (see Builder).
 type ResourcesBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *resourcesBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  resourcesBuilderState
-}
-
-// resourcesBuilderState is a "resources" node and its data, allocated
-// together.
-type resourcesBuilderState struct {
-	node Node
-	data ResourcesData
+	nodeBuilder[ResourcesData, *ResourcesData]
 }
 
 // Resources starts a "resources" node.
@@ -719,12 +677,8 @@ type resourcesBuilderState struct {
 // Data for the resources module, which sends the call out through carriers;
 // unlike offnet it defaults to the account's own carriers.
 func Resources() *ResourcesBuilder {
-	b := &ResourcesBuilder{first: resourcesBuilderState{data: ResourcesData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "resources",
-	}
-	b.s = &b.first
+	b := new(ResourcesBuilder)
+	b.start("resources", ResourcesData{})
 	return b
 }
 
@@ -892,21 +846,16 @@ func (b *ResourcesBuilder) TimeoutDuration(d time.Duration) *ResourcesBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *ResourcesBuilder) Then(next Builder) *ResourcesBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys resources reads have
-// their own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo
-// accepts any, Lint warns about those resources never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// resources reads have their own methods, OnCause, OnSIPCode; Branch reaches
+// any other key (Kazoo accepts any, Lint warns about those resources never
+// takes).
 func (b *ResourcesBuilder) Branch(key string, next Builder) *ResourcesBuilder {
 	b.setChild(key, next)
 	return b
@@ -929,9 +878,6 @@ func (b *ResourcesBuilder) Branch(key string, next Builder) *ResourcesBuilder {
 //
 // Kazoo accepts a child under any key, so a cause that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *ResourcesBuilder) OnCause(cause Cause, next Builder) *ResourcesBuilder {
 	b.setChild(string(cause), next)
 	return b
@@ -953,61 +899,7 @@ func (b *ResourcesBuilder) OnCause(cause Cause, next Builder) *ResourcesBuilder 
 //
 // Kazoo accepts a child under any key, so a sipCode that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *ResourcesBuilder) OnSIPCode(sipCode int, next Builder) *ResourcesBuilder {
 	b.setChild("sip:"+strconv.Itoa(sipCode), next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *ResourcesBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *ResourcesBuilder) edit() *resourcesBuilderState {
-	if b.shared {
-		c := &resourcesBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *ResourcesBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *ResourcesBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *ResourcesBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"strconv"
 	"time"
 
@@ -55,12 +53,8 @@ type RingGroupData struct {
 	//
 	// Kazoo counts it in seconds. Default: 20.
 	Timeout *int64 `json:"timeout,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -80,8 +74,8 @@ const DefaultRingGroupDataStrategy = RingGroupStrategySimultaneous
 // callflows.ring_group.
 const DefaultRingGroupDataTimeout = 20
 
-// GetFailOnSingleReject returns FailOnSingleReject, or the zero value when it
-// is unset or x is nil.
+// GetFailOnSingleReject returns FailOnSingleReject, or false when x or
+// FailOnSingleReject is nil.
 func (x *RingGroupData) GetFailOnSingleReject() bool {
 	if x != nil && x.FailOnSingleReject != nil {
 		return *x.FailOnSingleReject
@@ -89,8 +83,8 @@ func (x *RingGroupData) GetFailOnSingleReject() bool {
 	return false
 }
 
-// GetIgnoreForward returns IgnoreForward, or its default when it is unset or x
-// is nil.
+// GetIgnoreForward returns IgnoreForward, or DefaultRingGroupDataIgnoreForward
+// when x or IgnoreForward is nil.
 func (x *RingGroupData) GetIgnoreForward() bool {
 	if x != nil && x.IgnoreForward != nil {
 		return *x.IgnoreForward
@@ -98,7 +92,8 @@ func (x *RingGroupData) GetIgnoreForward() bool {
 	return DefaultRingGroupDataIgnoreForward
 }
 
-// GetRepeats returns Repeats, or its default when it is unset or x is nil.
+// GetRepeats returns Repeats, or DefaultRingGroupDataRepeats when x or Repeats
+// is nil.
 func (x *RingGroupData) GetRepeats() int64 {
 	if x != nil && x.Repeats != nil {
 		return *x.Repeats
@@ -106,8 +101,7 @@ func (x *RingGroupData) GetRepeats() int64 {
 	return DefaultRingGroupDataRepeats
 }
 
-// GetRingback returns Ringback, or the zero value when it is unset or x is
-// nil.
+// GetRingback returns Ringback, or "" when x or Ringback is nil.
 func (x *RingGroupData) GetRingback() string {
 	if x != nil && x.Ringback != nil {
 		return *x.Ringback
@@ -115,8 +109,7 @@ func (x *RingGroupData) GetRingback() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *RingGroupData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -124,7 +117,8 @@ func (x *RingGroupData) GetSkipModule() bool {
 	return false
 }
 
-// GetStrategy returns Strategy, or its default when it is unset or x is nil.
+// GetStrategy returns Strategy, or DefaultRingGroupDataStrategy when x or
+// Strategy is nil.
 func (x *RingGroupData) GetStrategy() RingGroupStrategy {
 	if x != nil && x.Strategy != nil {
 		return *x.Strategy
@@ -132,7 +126,8 @@ func (x *RingGroupData) GetStrategy() RingGroupStrategy {
 	return DefaultRingGroupDataStrategy
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultRingGroupDataTimeout when x or Timeout
+// is nil.
 func (x *RingGroupData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -147,8 +142,7 @@ func (x *RingGroupData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *RingGroupData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Endpoints != nil {
@@ -196,18 +190,15 @@ func (x *RingGroupData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *RingGroupData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *RingGroupData) KzrtDecode(d *kzrt.Decoder) {
 	*x = RingGroupData{}
 	if !d.OpenObject() {
@@ -247,17 +238,14 @@ func (x *RingGroupData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *RingGroupData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *RingGroupData) KzrtValidate(v *kzrt.Validator) {
 	if x.Endpoints == nil {
 		v.Missing("endpoints")
@@ -340,12 +328,8 @@ type RingGroupEndpoint struct {
 	//
 	// At least 1. At most 100.
 	Weight *int64 `json:"weight,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -357,7 +341,8 @@ const DefaultRingGroupEndpointDelay = 0
 // in callflows.ring_group.
 const DefaultRingGroupEndpointTimeout = 20
 
-// GetDelay returns Delay, or its default when it is unset or x is nil.
+// GetDelay returns Delay, or DefaultRingGroupEndpointDelay when x or Delay is
+// nil.
 func (x *RingGroupEndpoint) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
@@ -365,8 +350,7 @@ func (x *RingGroupEndpoint) GetDelay() int64 {
 	return DefaultRingGroupEndpointDelay
 }
 
-// GetEndpointType returns EndpointType, or the zero value when it is unset or
-// x is nil.
+// GetEndpointType returns EndpointType, or "" when x or EndpointType is nil.
 func (x *RingGroupEndpoint) GetEndpointType() RingGroupEndpointEndpointType {
 	if x != nil && x.EndpointType != nil {
 		return *x.EndpointType
@@ -374,7 +358,7 @@ func (x *RingGroupEndpoint) GetEndpointType() RingGroupEndpointEndpointType {
 	return ""
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *RingGroupEndpoint) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -382,7 +366,8 @@ func (x *RingGroupEndpoint) GetID() string {
 	return ""
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultRingGroupEndpointTimeout when x or
+// Timeout is nil.
 func (x *RingGroupEndpoint) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -390,7 +375,7 @@ func (x *RingGroupEndpoint) GetTimeout() int64 {
 	return DefaultRingGroupEndpointTimeout
 }
 
-// GetWeight returns Weight, or the zero value when it is unset or x is nil.
+// GetWeight returns Weight, or 0 when x or Weight is nil.
 func (x *RingGroupEndpoint) GetWeight() int64 {
 	if x != nil && x.Weight != nil {
 		return *x.Weight
@@ -432,11 +417,10 @@ func (x *RingGroupEndpoint) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *RingGroupEndpoint) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -465,8 +449,7 @@ func (x *RingGroupEndpoint) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *RingGroupEndpoint) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -565,17 +548,12 @@ type RingGroupRingtones struct {
 	// Distinctive ring (Alert-Info value) members' phones use for calls made
 	// within the account.
 	Internal *string `json:"internal,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetExternal returns External, or the zero value when it is unset or x is
-// nil.
+// GetExternal returns External, or "" when x or External is nil.
 func (x *RingGroupRingtones) GetExternal() string {
 	if x != nil && x.External != nil {
 		return *x.External
@@ -583,8 +561,7 @@ func (x *RingGroupRingtones) GetExternal() string {
 	return ""
 }
 
-// GetInternal returns Internal, or the zero value when it is unset or x is
-// nil.
+// GetInternal returns Internal, or "" when x or Internal is nil.
 func (x *RingGroupRingtones) GetInternal() string {
 	if x != nil && x.Internal != nil {
 		return *x.Internal
@@ -614,11 +591,10 @@ func (x *RingGroupRingtones) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *RingGroupRingtones) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -641,8 +617,7 @@ func (x *RingGroupRingtones) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *RingGroupRingtones) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -710,27 +685,10 @@ func ringGroupEndpoints(bs []RingGroupEndpointBuilder) []RingGroupEndpoint {
 }
 
 // RingGroupBuilder builds a "ring_group" callflow node; start one with
-// RingGroup.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// RingGroup. Its methods change it and return it; a child is stored as it is
+// when given (see Builder).
 type RingGroupBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *ringGroupBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  ringGroupBuilderState
-}
-
-// ringGroupBuilderState is a "ring_group" node and its data, allocated
-// together.
-type ringGroupBuilderState struct {
-	node Node
-	data RingGroupData
+	nodeBuilder[RingGroupData, *RingGroupData]
 }
 
 // RingGroup starts a "ring_group" node.
@@ -740,12 +698,8 @@ type ringGroupBuilderState struct {
 //
 // The arguments are "endpoints", which must be given.
 func RingGroup(endpoints ...RingGroupEndpointBuilder) *RingGroupBuilder {
-	b := &RingGroupBuilder{first: ringGroupBuilderState{data: RingGroupData{Endpoints: ringGroupEndpoints(endpoints)}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "ring_group",
-	}
-	b.s = &b.first
+	b := new(RingGroupBuilder)
+	b.start("ring_group", RingGroupData{Endpoints: ringGroupEndpoints(endpoints)})
 	b.s.node.SetProblems("/data/endpoints", itemProblems(endpoints))
 	return b
 }
@@ -828,21 +782,16 @@ func (b *RingGroupBuilder) TimeoutDuration(d time.Duration) *RingGroupBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *RingGroupBuilder) Then(next Builder) *RingGroupBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys ring_group reads have
-// their own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo
-// accepts any, Lint warns about those ring_group never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// ring_group reads have their own methods, OnCause, OnSIPCode; Branch reaches
+// any other key (Kazoo accepts any, Lint warns about those ring_group never
+// takes).
 func (b *RingGroupBuilder) Branch(key string, next Builder) *RingGroupBuilder {
 	b.setChild(key, next)
 	return b
@@ -861,9 +810,6 @@ func (b *RingGroupBuilder) Branch(key string, next Builder) *RingGroupBuilder {
 //
 // Kazoo accepts a child under any key, so a cause that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *RingGroupBuilder) OnCause(cause Cause, next Builder) *RingGroupBuilder {
 	b.setChild(string(cause), next)
 	return b
@@ -884,61 +830,7 @@ func (b *RingGroupBuilder) OnCause(cause Cause, next Builder) *RingGroupBuilder 
 //
 // Kazoo accepts a child under any key, so a sipCode that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *RingGroupBuilder) OnSIPCode(sipCode int, next Builder) *RingGroupBuilder {
 	b.setChild("sip:"+strconv.Itoa(sipCode), next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *RingGroupBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *RingGroupBuilder) edit() *ringGroupBuilderState {
-	if b.shared {
-		c := &ringGroupBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *RingGroupBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *RingGroupBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *RingGroupBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"strconv"
 	"time"
 
@@ -53,12 +51,8 @@ type RouteToCIDData struct {
 	//
 	// Kazoo counts it in seconds. Default: 0.
 	Timeout *int64 `json:"timeout,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -82,8 +76,7 @@ func DefaultRouteToCIDDataEndpointTypes() []string {
 // callflows.route_to_cid.
 const DefaultRouteToCIDDataTimeout = 0
 
-// GetCanCallSelf returns CanCallSelf, or the zero value when it is unset or x
-// is nil.
+// GetCanCallSelf returns CanCallSelf, or false when x or CanCallSelf is nil.
 func (x *RouteToCIDData) GetCanCallSelf() bool {
 	if x != nil && x.CanCallSelf != nil {
 		return *x.CanCallSelf
@@ -91,8 +84,7 @@ func (x *RouteToCIDData) GetCanCallSelf() bool {
 	return false
 }
 
-// GetCanTextSelf returns CanTextSelf, or the zero value when it is unset or x
-// is nil.
+// GetCanTextSelf returns CanTextSelf, or false when x or CanTextSelf is nil.
 func (x *RouteToCIDData) GetCanTextSelf() bool {
 	if x != nil && x.CanTextSelf != nil {
 		return *x.CanTextSelf
@@ -100,7 +92,8 @@ func (x *RouteToCIDData) GetCanTextSelf() bool {
 	return false
 }
 
-// GetCIDTypes returns CIDTypes, or its default when it is unset or x is nil.
+// GetCIDTypes returns CIDTypes, or DefaultRouteToCIDDataCIDTypes() when x or
+// CIDTypes is nil.
 func (x *RouteToCIDData) GetCIDTypes() []string {
 	if x != nil && x.CIDTypes != nil {
 		return x.CIDTypes
@@ -108,7 +101,8 @@ func (x *RouteToCIDData) GetCIDTypes() []string {
 	return DefaultRouteToCIDDataCIDTypes()
 }
 
-// GetDelay returns Delay, or its default when it is unset or x is nil.
+// GetDelay returns Delay, or DefaultRouteToCIDDataDelay when x or Delay is
+// nil.
 func (x *RouteToCIDData) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
@@ -116,8 +110,8 @@ func (x *RouteToCIDData) GetDelay() int64 {
 	return DefaultRouteToCIDDataDelay
 }
 
-// GetEndpointTypes returns EndpointTypes, or its default when it is unset or x
-// is nil.
+// GetEndpointTypes returns EndpointTypes, or
+// DefaultRouteToCIDDataEndpointTypes() when x or EndpointTypes is nil.
 func (x *RouteToCIDData) GetEndpointTypes() []string {
 	if x != nil && x.EndpointTypes != nil {
 		return x.EndpointTypes
@@ -125,8 +119,7 @@ func (x *RouteToCIDData) GetEndpointTypes() []string {
 	return DefaultRouteToCIDDataEndpointTypes()
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *RouteToCIDData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -134,8 +127,7 @@ func (x *RouteToCIDData) GetSkipModule() bool {
 	return false
 }
 
-// GetStaticInvite returns StaticInvite, or the zero value when it is unset or
-// x is nil.
+// GetStaticInvite returns StaticInvite, or "" when x or StaticInvite is nil.
 func (x *RouteToCIDData) GetStaticInvite() string {
 	if x != nil && x.StaticInvite != nil {
 		return *x.StaticInvite
@@ -143,8 +135,8 @@ func (x *RouteToCIDData) GetStaticInvite() string {
 	return ""
 }
 
-// GetSuppressClid returns SuppressClid, or the zero value when it is unset or
-// x is nil.
+// GetSuppressClid returns SuppressClid, or false when x or SuppressClid is
+// nil.
 func (x *RouteToCIDData) GetSuppressClid() bool {
 	if x != nil && x.SuppressClid != nil {
 		return *x.SuppressClid
@@ -152,7 +144,8 @@ func (x *RouteToCIDData) GetSuppressClid() bool {
 	return false
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultRouteToCIDDataTimeout when x or
+// Timeout is nil.
 func (x *RouteToCIDData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -167,8 +160,7 @@ func (x *RouteToCIDData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *RouteToCIDData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CanCallSelf != nil {
@@ -221,18 +213,15 @@ func (x *RouteToCIDData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *RouteToCIDData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *RouteToCIDData) KzrtDecode(d *kzrt.Decoder) {
 	*x = RouteToCIDData{}
 	if !d.OpenObject() {
@@ -274,17 +263,14 @@ func (x *RouteToCIDData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *RouteToCIDData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *RouteToCIDData) KzrtValidate(v *kzrt.Validator) {
 	if x.CIDTypes != nil {
 		v.Push("cid_types")
@@ -313,27 +299,10 @@ func (x *RouteToCIDData) ModuleName() string {
 }
 
 // RouteToCIDBuilder builds a "route_to_cid" callflow node; start one with
-// RouteToCID.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// RouteToCID. Its methods change it and return it; a child is stored as it is
+// when given (see Builder).
 type RouteToCIDBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *routeToCIDBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  routeToCIDBuilderState
-}
-
-// routeToCIDBuilderState is a "route_to_cid" node and its data, allocated
-// together.
-type routeToCIDBuilderState struct {
-	node Node
-	data RouteToCIDData
+	nodeBuilder[RouteToCIDData, *RouteToCIDData]
 }
 
 // RouteToCID starts a "route_to_cid" node.
@@ -342,12 +311,8 @@ type routeToCIDBuilderState struct {
 // number equals the dialled number and rings them, so no per-extension
 // callflow is needed.
 func RouteToCID() *RouteToCIDBuilder {
-	b := &RouteToCIDBuilder{first: routeToCIDBuilderState{data: RouteToCIDData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "route_to_cid",
-	}
-	b.s = &b.first
+	b := new(RouteToCIDBuilder)
+	b.start("route_to_cid", RouteToCIDData{})
 	return b
 }
 
@@ -451,21 +416,16 @@ func (b *RouteToCIDBuilder) TimeoutDuration(d time.Duration) *RouteToCIDBuilder 
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *RouteToCIDBuilder) Then(next Builder) *RouteToCIDBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys route_to_cid reads have
-// their own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo
-// accepts any, Lint warns about those route_to_cid never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// route_to_cid reads have their own methods, OnCause, OnSIPCode; Branch
+// reaches any other key (Kazoo accepts any, Lint warns about those
+// route_to_cid never takes).
 func (b *RouteToCIDBuilder) Branch(key string, next Builder) *RouteToCIDBuilder {
 	b.setChild(key, next)
 	return b
@@ -484,9 +444,6 @@ func (b *RouteToCIDBuilder) Branch(key string, next Builder) *RouteToCIDBuilder 
 //
 // Kazoo accepts a child under any key, so a cause that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *RouteToCIDBuilder) OnCause(cause Cause, next Builder) *RouteToCIDBuilder {
 	b.setChild(string(cause), next)
 	return b
@@ -507,61 +464,7 @@ func (b *RouteToCIDBuilder) OnCause(cause Cause, next Builder) *RouteToCIDBuilde
 //
 // Kazoo accepts a child under any key, so a sipCode that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *RouteToCIDBuilder) OnSIPCode(sipCode int, next Builder) *RouteToCIDBuilder {
 	b.setChild("sip:"+strconv.Itoa(sipCode), next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *RouteToCIDBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *RouteToCIDBuilder) edit() *routeToCIDBuilderState {
-	if b.shared {
-		c := &routeToCIDBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *RouteToCIDBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *RouteToCIDBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *RouteToCIDBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -30,12 +30,8 @@ type SetVariablesData struct {
 	// If true, the callflow engine does not execute this node and moves
 	// straight on to its "_" (default) child, if one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -45,8 +41,9 @@ func DefaultSetVariablesDataCustomApplicationVars() map[string]json.RawMessage {
 	return kzrt.DefaultValue[map[string]json.RawMessage]("{}")
 }
 
-// GetCustomApplicationVars returns CustomApplicationVars, or its default when
-// it is unset or x is nil.
+// GetCustomApplicationVars returns CustomApplicationVars, or
+// DefaultSetVariablesDataCustomApplicationVars() when x or
+// CustomApplicationVars is nil.
 func (x *SetVariablesData) GetCustomApplicationVars() map[string]json.RawMessage {
 	if x != nil && x.CustomApplicationVars != nil {
 		return x.CustomApplicationVars
@@ -54,7 +51,7 @@ func (x *SetVariablesData) GetCustomApplicationVars() map[string]json.RawMessage
 	return DefaultSetVariablesDataCustomApplicationVars()
 }
 
-// GetExport returns Export, or the zero value when it is unset or x is nil.
+// GetExport returns Export, or false when x or Export is nil.
 func (x *SetVariablesData) GetExport() bool {
 	if x != nil && x.Export != nil {
 		return *x.Export
@@ -62,8 +59,7 @@ func (x *SetVariablesData) GetExport() bool {
 	return false
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *SetVariablesData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -78,8 +74,7 @@ func (x *SetVariablesData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *SetVariablesData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CustomApplicationVars != nil {
@@ -104,18 +99,15 @@ func (x *SetVariablesData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *SetVariablesData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *SetVariablesData) KzrtDecode(d *kzrt.Decoder) {
 	*x = SetVariablesData{}
 	if !d.OpenObject() {
@@ -141,17 +133,14 @@ func (x *SetVariablesData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *SetVariablesData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *SetVariablesData) KzrtValidate(v *kzrt.Validator) {}
 
 // ModuleName returns "set_variables", the module whose data SetVariablesData
@@ -161,27 +150,10 @@ func (x *SetVariablesData) ModuleName() string {
 }
 
 // SetVariablesBuilder builds a "set_variables" callflow node; start one with
-// SetVariables.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// SetVariables. Its methods change it and return it; a child is stored as it
+// is when given (see Builder).
 type SetVariablesBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *setVariablesBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  setVariablesBuilderState
-}
-
-// setVariablesBuilderState is a "set_variables" node and its data, allocated
-// together.
-type setVariablesBuilderState struct {
-	node Node
-	data SetVariablesData
+	nodeBuilder[SetVariablesData, *SetVariablesData]
 }
 
 // SetVariables starts a "set_variables" node.
@@ -189,12 +161,8 @@ type setVariablesBuilderState struct {
 // Data for the set_variables module, which attaches several custom application
 // variables to the call at once.
 func SetVariables() *SetVariablesBuilder {
-	b := &SetVariablesBuilder{first: setVariablesBuilderState{data: SetVariablesData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "set_variables",
-	}
-	b.s = &b.first
+	b := new(SetVariablesBuilder)
+	b.start("set_variables", SetVariablesData{})
 	return b
 }
 
@@ -222,72 +190,15 @@ func (b *SetVariablesBuilder) SkipModule(v bool) *SetVariablesBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *SetVariablesBuilder) Then(next Builder) *SetVariablesBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *SetVariablesBuilder) Branch(key string, next Builder) *SetVariablesBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *SetVariablesBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *SetVariablesBuilder) edit() *setVariablesBuilderState {
-	if b.shared {
-		c := &setVariablesBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *SetVariablesBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *SetVariablesBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *SetVariablesBuilder) Validate() error {
-	return b.s.node.Validate()
 }

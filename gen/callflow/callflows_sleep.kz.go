@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -29,12 +27,8 @@ type SleepData struct {
 	//
 	// Default: "s".
 	Unit *SleepUnit `json:"unit,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -44,7 +38,8 @@ const DefaultSleepDataDuration = 0
 // DefaultSleepDataUnit is the default of "unit" in callflows.sleep.
 const DefaultSleepDataUnit = SleepUnitS
 
-// GetDuration returns Duration, or its default when it is unset or x is nil.
+// GetDuration returns Duration, or DefaultSleepDataDuration when x or Duration
+// is nil.
 func (x *SleepData) GetDuration() int64 {
 	if x != nil && x.Duration != nil {
 		return *x.Duration
@@ -52,8 +47,7 @@ func (x *SleepData) GetDuration() int64 {
 	return DefaultSleepDataDuration
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *SleepData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -61,7 +55,7 @@ func (x *SleepData) GetSkipModule() bool {
 	return false
 }
 
-// GetUnit returns Unit, or its default when it is unset or x is nil.
+// GetUnit returns Unit, or DefaultSleepDataUnit when x or Unit is nil.
 func (x *SleepData) GetUnit() SleepUnit {
 	if x != nil && x.Unit != nil {
 		return *x.Unit
@@ -76,8 +70,7 @@ func (x *SleepData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *SleepData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Duration != nil {
@@ -96,18 +89,15 @@ func (x *SleepData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *SleepData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *SleepData) KzrtDecode(d *kzrt.Decoder) {
 	*x = SleepData{}
 	if !d.OpenObject() {
@@ -127,17 +117,14 @@ func (x *SleepData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *SleepData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *SleepData) KzrtValidate(v *kzrt.Validator) {
 	if x.Duration == nil {
 		if raw, kept := x.Extra["duration"]; kept {
@@ -202,26 +189,11 @@ func (x SleepUnit) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"ms\", \"s\", \"m\", \"h\"")
 }
 
-// SleepBuilder builds a "sleep" callflow node; start one with Sleep.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// SleepBuilder builds a "sleep" callflow node; start one with Sleep. Its
+// methods change it and return it; a child is stored as it is when given (see
+// Builder).
 type SleepBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *sleepBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  sleepBuilderState
-}
-
-// sleepBuilderState is a "sleep" node and its data, allocated together.
-type sleepBuilderState struct {
-	node Node
-	data SleepData
+	nodeBuilder[SleepData, *SleepData]
 }
 
 // Sleep starts a "sleep" node.
@@ -229,12 +201,8 @@ type sleepBuilderState struct {
 // Data for the sleep module, which waits for a while before moving on to the
 // next node.
 func Sleep() *SleepBuilder {
-	b := &SleepBuilder{first: sleepBuilderState{data: SleepData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "sleep",
-	}
-	b.s = &b.first
+	b := new(SleepBuilder)
+	b.start("sleep", SleepData{})
 	return b
 }
 
@@ -262,72 +230,15 @@ func (b *SleepBuilder) Unit(v SleepUnit) *SleepBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *SleepBuilder) Then(next Builder) *SleepBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *SleepBuilder) Branch(key string, next Builder) *SleepBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *SleepBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *SleepBuilder) edit() *sleepBuilderState {
-	if b.shared {
-		c := &sleepBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *SleepBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *SleepBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *SleepBuilder) Validate() error {
-	return b.s.node.Validate()
 }

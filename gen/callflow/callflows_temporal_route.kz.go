@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -42,12 +40,8 @@ type TemporalRouteData struct {
 	// Time zone name (e.g. "America/New_York") in which the rules are
 	// evaluated; defaults to the account's.
 	Timezone *string `json:"timezone,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -57,7 +51,7 @@ func DefaultTemporalRouteDataRules() []string {
 	return []string{}
 }
 
-// GetAction returns Action, or the zero value when it is unset or x is nil.
+// GetAction returns Action, or "" when x or Action is nil.
 func (x *TemporalRouteData) GetAction() TemporalRouteAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -65,8 +59,8 @@ func (x *TemporalRouteData) GetAction() TemporalRouteAction {
 	return ""
 }
 
-// GetInterdigitTimeout returns InterdigitTimeout, or the zero value when it is
-// unset or x is nil.
+// GetInterdigitTimeout returns InterdigitTimeout, or 0 when x or
+// InterdigitTimeout is nil.
 func (x *TemporalRouteData) GetInterdigitTimeout() int64 {
 	if x != nil && x.InterdigitTimeout != nil {
 		return *x.InterdigitTimeout
@@ -74,7 +68,7 @@ func (x *TemporalRouteData) GetInterdigitTimeout() int64 {
 	return 0
 }
 
-// GetRuleSet returns RuleSet, or the zero value when it is unset or x is nil.
+// GetRuleSet returns RuleSet, or "" when x or RuleSet is nil.
 func (x *TemporalRouteData) GetRuleSet() string {
 	if x != nil && x.RuleSet != nil {
 		return *x.RuleSet
@@ -82,7 +76,8 @@ func (x *TemporalRouteData) GetRuleSet() string {
 	return ""
 }
 
-// GetRules returns Rules, or its default when it is unset or x is nil.
+// GetRules returns Rules, or DefaultTemporalRouteDataRules() when x or Rules
+// is nil.
 func (x *TemporalRouteData) GetRules() []string {
 	if x != nil && x.Rules != nil {
 		return x.Rules
@@ -90,8 +85,7 @@ func (x *TemporalRouteData) GetRules() []string {
 	return DefaultTemporalRouteDataRules()
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *TemporalRouteData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -99,8 +93,7 @@ func (x *TemporalRouteData) GetSkipModule() bool {
 	return false
 }
 
-// GetTimezone returns Timezone, or the zero value when it is unset or x is
-// nil.
+// GetTimezone returns Timezone, or "" when x or Timezone is nil.
 func (x *TemporalRouteData) GetTimezone() string {
 	if x != nil && x.Timezone != nil {
 		return *x.Timezone
@@ -115,8 +108,7 @@ func (x *TemporalRouteData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *TemporalRouteData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -152,18 +144,15 @@ func (x *TemporalRouteData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *TemporalRouteData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *TemporalRouteData) KzrtDecode(d *kzrt.Decoder) {
 	*x = TemporalRouteData{}
 	if !d.OpenObject() {
@@ -194,17 +183,14 @@ func (x *TemporalRouteData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *TemporalRouteData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *TemporalRouteData) KzrtValidate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")
@@ -260,27 +246,10 @@ func (x TemporalRouteAction) Validate() error {
 }
 
 // TemporalRouteBuilder builds a "temporal_route" callflow node; start one with
-// TemporalRoute.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// TemporalRoute. Its methods change it and return it; a child is stored as it
+// is when given (see Builder).
 type TemporalRouteBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *temporalRouteBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  temporalRouteBuilderState
-}
-
-// temporalRouteBuilderState is a "temporal_route" node and its data, allocated
-// together.
-type temporalRouteBuilderState struct {
-	node Node
-	data TemporalRouteData
+	nodeBuilder[TemporalRouteData, *TemporalRouteData]
 }
 
 // TemporalRoute starts a "temporal_route" node.
@@ -288,12 +257,8 @@ type temporalRouteBuilderState struct {
 // Data for the temporal_route module: branches by date and time rules, or lets
 // the caller switch the rules on and off.
 func TemporalRoute() *TemporalRouteBuilder {
-	b := &TemporalRouteBuilder{first: temporalRouteBuilderState{data: TemporalRouteData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "temporal_route",
-	}
-	b.s = &b.first
+	b := new(TemporalRouteBuilder)
+	b.start("temporal_route", TemporalRouteData{})
 	return b
 }
 
@@ -359,21 +324,16 @@ func (b *TemporalRouteBuilder) InterdigitTimeoutDuration(d time.Duration) *Tempo
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *TemporalRouteBuilder) Then(next Builder) *TemporalRouteBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys temporal_route reads
-// have their own methods, OnRule, OnRuleSet; Branch reaches any other key
-// (Kazoo accepts any, Lint warns about those temporal_route never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// temporal_route reads have their own methods, OnRule, OnRuleSet; Branch
+// reaches any other key (Kazoo accepts any, Lint warns about those
+// temporal_route never takes).
 func (b *TemporalRouteBuilder) Branch(key string, next Builder) *TemporalRouteBuilder {
 	b.setChild(key, next)
 	return b
@@ -398,9 +358,6 @@ func (b *TemporalRouteBuilder) Branch(key string, next Builder) *TemporalRouteBu
 //
 // Kazoo accepts a child under any key, so a rule that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *TemporalRouteBuilder) OnRule(rule string, next Builder) *TemporalRouteBuilder {
 	b.setChild(rule, next)
 	return b
@@ -413,61 +370,7 @@ func (b *TemporalRouteBuilder) OnRule(rule string, next Builder) *TemporalRouteB
 // named by data.rule_set. Only when rule_set is set and action is not set.
 //
 // When the node has no such child: Kazoo continues to "_".
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *TemporalRouteBuilder) OnRuleSet(next Builder) *TemporalRouteBuilder {
 	b.setChild(RuleSet, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *TemporalRouteBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *TemporalRouteBuilder) edit() *temporalRouteBuilderState {
-	if b.shared {
-		c := &temporalRouteBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *TemporalRouteBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *TemporalRouteBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *TemporalRouteBuilder) Validate() error {
-	return b.s.node.Validate()
 }

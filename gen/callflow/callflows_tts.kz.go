@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
@@ -44,12 +42,8 @@ type TTSData struct {
 	//
 	// Default: "female".
 	Voice *string `json:"voice,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -62,8 +56,8 @@ func DefaultTTSDataTerminators() []string {
 // DefaultTTSDataVoice is the default of "voice" in callflows.tts.
 const DefaultTTSDataVoice = "female"
 
-// GetEndlessPlayback returns EndlessPlayback, or the zero value when it is
-// unset or x is nil.
+// GetEndlessPlayback returns EndlessPlayback, or false when x or
+// EndlessPlayback is nil.
 func (x *TTSData) GetEndlessPlayback() bool {
 	if x != nil && x.EndlessPlayback != nil {
 		return *x.EndlessPlayback
@@ -71,7 +65,7 @@ func (x *TTSData) GetEndlessPlayback() bool {
 	return false
 }
 
-// GetEngine returns Engine, or the zero value when it is unset or x is nil.
+// GetEngine returns Engine, or "" when x or Engine is nil.
 func (x *TTSData) GetEngine() TTSEngine {
 	if x != nil && x.Engine != nil {
 		return *x.Engine
@@ -79,8 +73,7 @@ func (x *TTSData) GetEngine() TTSEngine {
 	return ""
 }
 
-// GetLanguage returns Language, or the zero value when it is unset or x is
-// nil.
+// GetLanguage returns Language, or "" when x or Language is nil.
 func (x *TTSData) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -88,8 +81,7 @@ func (x *TTSData) GetLanguage() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *TTSData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -97,8 +89,8 @@ func (x *TTSData) GetSkipModule() bool {
 	return false
 }
 
-// GetTerminators returns Terminators, or its default when it is unset or x is
-// nil.
+// GetTerminators returns Terminators, or DefaultTTSDataTerminators() when x or
+// Terminators is nil.
 func (x *TTSData) GetTerminators() []string {
 	if x != nil && x.Terminators != nil {
 		return x.Terminators
@@ -106,7 +98,7 @@ func (x *TTSData) GetTerminators() []string {
 	return DefaultTTSDataTerminators()
 }
 
-// GetText returns Text, or the zero value when it is unset or x is nil.
+// GetText returns Text, or "" when x or Text is nil.
 func (x *TTSData) GetText() string {
 	if x != nil && x.Text != nil {
 		return *x.Text
@@ -114,7 +106,7 @@ func (x *TTSData) GetText() string {
 	return ""
 }
 
-// GetVoice returns Voice, or its default when it is unset or x is nil.
+// GetVoice returns Voice, or DefaultTTSDataVoice when x or Voice is nil.
 func (x *TTSData) GetVoice() string {
 	if x != nil && x.Voice != nil {
 		return *x.Voice
@@ -129,8 +121,7 @@ func (x *TTSData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *TTSData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.EndlessPlayback != nil {
@@ -170,18 +161,15 @@ func (x *TTSData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *TTSData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *TTSData) KzrtDecode(d *kzrt.Decoder) {
 	*x = TTSData{}
 	if !d.OpenObject() {
@@ -214,17 +202,14 @@ func (x *TTSData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *TTSData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *TTSData) KzrtValidate(v *kzrt.Validator) {
 	if x.Engine != nil {
 		v.Push("engine")
@@ -275,26 +260,11 @@ func (x TTSEngine) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"flite\", \"google\", \"ispeech\", \"voicefabric\"")
 }
 
-// TTSBuilder builds a "tts" callflow node; start one with TTS.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// TTSBuilder builds a "tts" callflow node; start one with TTS. Its methods
+// change it and return it; a child is stored as it is when given (see
+// Builder).
 type TTSBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *ttsBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  ttsBuilderState
-}
-
-// ttsBuilderState is a "tts" node and its data, allocated together.
-type ttsBuilderState struct {
-	node Node
-	data TTSData
+	nodeBuilder[TTSData, *TTSData]
 }
 
 // TTS starts a "tts" node.
@@ -304,12 +274,8 @@ type ttsBuilderState struct {
 //
 // The arguments are "text", which must be given.
 func TTS(text string) *TTSBuilder {
-	b := &TTSBuilder{first: ttsBuilderState{data: TTSData{Text: &text}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "tts",
-	}
-	b.s = &b.first
+	b := new(TTSBuilder)
+	b.start("tts", TTSData{Text: &text})
 	return b
 }
 
@@ -359,72 +325,15 @@ func (b *TTSBuilder) Voice(v string) *TTSBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *TTSBuilder) Then(next Builder) *TTSBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *TTSBuilder) Branch(key string, next Builder) *TTSBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *TTSBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *TTSBuilder) edit() *ttsBuilderState {
-	if b.shared {
-		c := &ttsBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *TTSBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *TTSBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *TTSBuilder) Validate() error {
-	return b.s.node.Validate()
 }

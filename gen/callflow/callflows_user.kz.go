@@ -54,12 +54,8 @@ type UserData struct {
 	//
 	// Kazoo counts it in seconds. Default: 20.
 	Timeout *int64 `json:"timeout,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -72,8 +68,7 @@ const DefaultUserDataStrategy = UserStrategySimultaneous
 // DefaultUserDataTimeout is the default of "timeout" in callflows.user.
 const DefaultUserDataTimeout = 20
 
-// GetCanCallSelf returns CanCallSelf, or the zero value when it is unset or x
-// is nil.
+// GetCanCallSelf returns CanCallSelf, or false when x or CanCallSelf is nil.
 func (x *UserData) GetCanCallSelf() bool {
 	if x != nil && x.CanCallSelf != nil {
 		return *x.CanCallSelf
@@ -81,8 +76,7 @@ func (x *UserData) GetCanCallSelf() bool {
 	return false
 }
 
-// GetCanTextSelf returns CanTextSelf, or the zero value when it is unset or x
-// is nil.
+// GetCanTextSelf returns CanTextSelf, or false when x or CanTextSelf is nil.
 func (x *UserData) GetCanTextSelf() bool {
 	if x != nil && x.CanTextSelf != nil {
 		return *x.CanTextSelf
@@ -90,7 +84,7 @@ func (x *UserData) GetCanTextSelf() bool {
 	return false
 }
 
-// GetDelay returns Delay, or its default when it is unset or x is nil.
+// GetDelay returns Delay, or DefaultUserDataDelay when x or Delay is nil.
 func (x *UserData) GetDelay() int64 {
 	if x != nil && x.Delay != nil {
 		return *x.Delay
@@ -98,8 +92,8 @@ func (x *UserData) GetDelay() int64 {
 	return DefaultUserDataDelay
 }
 
-// GetFailOnSingleReject returns FailOnSingleReject, or the zero value when it
-// is unset or x is nil.
+// GetFailOnSingleReject returns FailOnSingleReject, or false when x or
+// FailOnSingleReject is nil.
 func (x *UserData) GetFailOnSingleReject() bool {
 	if x != nil && x.FailOnSingleReject != nil {
 		return *x.FailOnSingleReject
@@ -107,7 +101,7 @@ func (x *UserData) GetFailOnSingleReject() bool {
 	return false
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *UserData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -115,8 +109,7 @@ func (x *UserData) GetID() string {
 	return ""
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *UserData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -124,8 +117,7 @@ func (x *UserData) GetSkipModule() bool {
 	return false
 }
 
-// GetStaticInvite returns StaticInvite, or the zero value when it is unset or
-// x is nil.
+// GetStaticInvite returns StaticInvite, or "" when x or StaticInvite is nil.
 func (x *UserData) GetStaticInvite() string {
 	if x != nil && x.StaticInvite != nil {
 		return *x.StaticInvite
@@ -133,7 +125,8 @@ func (x *UserData) GetStaticInvite() string {
 	return ""
 }
 
-// GetStrategy returns Strategy, or its default when it is unset or x is nil.
+// GetStrategy returns Strategy, or DefaultUserDataStrategy when x or Strategy
+// is nil.
 func (x *UserData) GetStrategy() UserStrategy {
 	if x != nil && x.Strategy != nil {
 		return *x.Strategy
@@ -141,8 +134,8 @@ func (x *UserData) GetStrategy() UserStrategy {
 	return DefaultUserDataStrategy
 }
 
-// GetSuppressClid returns SuppressClid, or the zero value when it is unset or
-// x is nil.
+// GetSuppressClid returns SuppressClid, or false when x or SuppressClid is
+// nil.
 func (x *UserData) GetSuppressClid() bool {
 	if x != nil && x.SuppressClid != nil {
 		return *x.SuppressClid
@@ -150,7 +143,8 @@ func (x *UserData) GetSuppressClid() bool {
 	return false
 }
 
-// GetTimeout returns Timeout, or its default when it is unset or x is nil.
+// GetTimeout returns Timeout, or DefaultUserDataTimeout when x or Timeout is
+// nil.
 func (x *UserData) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -165,8 +159,7 @@ func (x *UserData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *UserData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CanCallSelf != nil {
@@ -223,18 +216,15 @@ func (x *UserData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UserData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *UserData) KzrtDecode(d *kzrt.Decoder) {
 	*x = UserData{}
 	if !d.OpenObject() {
@@ -276,17 +266,14 @@ func (x *UserData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UserData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *UserData) KzrtValidate(v *kzrt.Validator) {
 	if x.Delay == nil {
 		if raw, kept := x.Extra["delay"]; kept {
@@ -344,38 +331,19 @@ func (x UserStrategy) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"simultaneous\", \"single\"")
 }
 
-// UserBuilder builds a "user" callflow node; start one with User.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// UserBuilder builds a "user" callflow node; start one with User. Its methods
+// change it and return it; a child is stored as it is when given (see
+// Builder).
 type UserBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *userBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  userBuilderState
-}
-
-// userBuilderState is a "user" node and its data, allocated together.
-type userBuilderState struct {
-	node Node
-	data UserData
+	nodeBuilder[UserData, *UserData]
 }
 
 // User starts a "user" node.
 //
 // Data for the user module, which rings every device owned by a user.
 func User() *UserBuilder {
-	b := &UserBuilder{first: userBuilderState{data: UserData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "user",
-	}
-	b.s = &b.first
+	b := new(UserBuilder)
+	b.start("user", UserData{})
 	return b
 }
 
@@ -491,21 +459,15 @@ func (b *UserBuilder) TimeoutDuration(d time.Duration) *UserBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *UserBuilder) Then(next Builder) *UserBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs under key. The keys user reads have their
-// own methods, OnCause, OnSIPCode; Branch reaches any other key (Kazoo accepts
-// any, Lint warns about those user never takes).
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs under key; a nil next removes it. The keys
+// user reads have their own methods, OnCause, OnSIPCode; Branch reaches any
+// other key (Kazoo accepts any, Lint warns about those user never takes).
 func (b *UserBuilder) Branch(key string, next Builder) *UserBuilder {
 	b.setChild(key, next)
 	return b
@@ -524,9 +486,6 @@ func (b *UserBuilder) Branch(key string, next Builder) *UserBuilder {
 //
 // Kazoo accepts a child under any key, so a cause that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *UserBuilder) OnCause(cause Cause, next Builder) *UserBuilder {
 	b.setChild(string(cause), next)
 	return b
@@ -546,61 +505,7 @@ func (b *UserBuilder) OnCause(cause Cause, next Builder) *UserBuilder {
 //
 // Kazoo accepts a child under any key, so a sipCode that is no such key is no
 // error: Lint warns about it.
-//
-// Like every builder method, it changes b and returns it; the child is stored
-// as it is now.
 func (b *UserBuilder) OnSIPCode(sipCode int, next Builder) *UserBuilder {
 	b.setChild("sip:"+strconv.Itoa(sipCode), next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *UserBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *UserBuilder) edit() *userBuilderState {
-	if b.shared {
-		c := &userBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *UserBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *UserBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *UserBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -5,8 +5,6 @@ package callflow
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
@@ -51,12 +49,8 @@ type VoicemailData struct {
 	// If true, the callflow engine does not execute this node and moves
 	// straight on to its "_" (default) child, if one exists.
 	SkipModule *bool `json:"skip_module,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -80,7 +74,8 @@ const DefaultVoicemailDataMaxMessageLength = 500
 // "single_mailbox_login" in callflows.voicemail.
 const DefaultVoicemailDataSingleMailboxLogin = false
 
-// GetAction returns Action, or its default when it is unset or x is nil.
+// GetAction returns Action, or DefaultVoicemailDataAction when x or Action is
+// nil.
 func (x *VoicemailData) GetAction() VoicemailAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -88,8 +83,8 @@ func (x *VoicemailData) GetAction() VoicemailAction {
 	return DefaultVoicemailDataAction
 }
 
-// GetCalleridMatchLogin returns CalleridMatchLogin, or its default when it is
-// unset or x is nil.
+// GetCalleridMatchLogin returns CalleridMatchLogin, or
+// DefaultVoicemailDataCalleridMatchLogin when x or CalleridMatchLogin is nil.
 func (x *VoicemailData) GetCalleridMatchLogin() bool {
 	if x != nil && x.CalleridMatchLogin != nil {
 		return *x.CalleridMatchLogin
@@ -97,7 +92,7 @@ func (x *VoicemailData) GetCalleridMatchLogin() bool {
 	return DefaultVoicemailDataCalleridMatchLogin
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *VoicemailData) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -105,8 +100,8 @@ func (x *VoicemailData) GetID() string {
 	return ""
 }
 
-// GetInterdigitTimeout returns InterdigitTimeout, or its default when it is
-// unset or x is nil.
+// GetInterdigitTimeout returns InterdigitTimeout, or
+// DefaultVoicemailDataInterdigitTimeout when x or InterdigitTimeout is nil.
 func (x *VoicemailData) GetInterdigitTimeout() int64 {
 	if x != nil && x.InterdigitTimeout != nil {
 		return *x.InterdigitTimeout
@@ -114,8 +109,8 @@ func (x *VoicemailData) GetInterdigitTimeout() int64 {
 	return DefaultVoicemailDataInterdigitTimeout
 }
 
-// GetMaxMessageLength returns MaxMessageLength, or its default when it is
-// unset or x is nil.
+// GetMaxMessageLength returns MaxMessageLength, or
+// DefaultVoicemailDataMaxMessageLength when x or MaxMessageLength is nil.
 func (x *VoicemailData) GetMaxMessageLength() int64 {
 	if x != nil && x.MaxMessageLength != nil {
 		return *x.MaxMessageLength
@@ -123,8 +118,8 @@ func (x *VoicemailData) GetMaxMessageLength() int64 {
 	return DefaultVoicemailDataMaxMessageLength
 }
 
-// GetSingleMailboxLogin returns SingleMailboxLogin, or its default when it is
-// unset or x is nil.
+// GetSingleMailboxLogin returns SingleMailboxLogin, or
+// DefaultVoicemailDataSingleMailboxLogin when x or SingleMailboxLogin is nil.
 func (x *VoicemailData) GetSingleMailboxLogin() bool {
 	if x != nil && x.SingleMailboxLogin != nil {
 		return *x.SingleMailboxLogin
@@ -132,8 +127,7 @@ func (x *VoicemailData) GetSingleMailboxLogin() bool {
 	return DefaultVoicemailDataSingleMailboxLogin
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *VoicemailData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -148,8 +142,7 @@ func (x *VoicemailData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *VoicemailData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Action != nil {
@@ -184,18 +177,15 @@ func (x *VoicemailData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *VoicemailData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *VoicemailData) KzrtDecode(d *kzrt.Decoder) {
 	*x = VoicemailData{}
 	if !d.OpenObject() {
@@ -223,17 +213,14 @@ func (x *VoicemailData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *VoicemailData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *VoicemailData) KzrtValidate(v *kzrt.Validator) {
 	if x.Action != nil {
 		v.Push("action")
@@ -298,27 +285,10 @@ func (x VoicemailAction) Validate() error {
 }
 
 // VoicemailBuilder builds a "voicemail" callflow node; start one with
-// Voicemail.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// Voicemail. Its methods change it and return it; a child is stored as it is
+// when given (see Builder).
 type VoicemailBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *voicemailBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  voicemailBuilderState
-}
-
-// voicemailBuilderState is a "voicemail" node and its data, allocated
-// together.
-type voicemailBuilderState struct {
-	node Node
-	data VoicemailData
+	nodeBuilder[VoicemailData, *VoicemailData]
 }
 
 // Voicemail starts a "voicemail" node.
@@ -326,12 +296,8 @@ type voicemailBuilderState struct {
 // Data for the voicemail module, which lets a caller leave a message or lets
 // the owner listen to and manage the box.
 func Voicemail() *VoicemailBuilder {
-	b := &VoicemailBuilder{first: voicemailBuilderState{data: VoicemailData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "voicemail",
-	}
-	b.s = &b.first
+	b := new(VoicemailBuilder)
+	b.start("voicemail", VoicemailData{})
 	return b
 }
 
@@ -428,72 +394,15 @@ func (b *VoicemailBuilder) MaxMessageLengthDuration(d time.Duration) *VoicemailB
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *VoicemailBuilder) Then(next Builder) *VoicemailBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *VoicemailBuilder) Branch(key string, next Builder) *VoicemailBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *VoicemailBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *VoicemailBuilder) edit() *voicemailBuilderState {
-	if b.shared {
-		c := &voicemailBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *VoicemailBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *VoicemailBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *VoicemailBuilder) Validate() error {
-	return b.s.node.Validate()
 }

@@ -30,17 +30,12 @@ type WebhookData struct {
 	SkipModule *bool `json:"skip_module,omitempty"`
 	// Address the webhook request is sent to.
 	URI *string `json:"uri,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetHTTPVerb returns HTTPVerb, or the zero value when it is unset or x is
-// nil.
+// GetHTTPVerb returns HTTPVerb, or "" when x or HTTPVerb is nil.
 func (x *WebhookData) GetHTTPVerb() WebhookHTTPVerb {
 	if x != nil && x.HTTPVerb != nil {
 		return *x.HTTPVerb
@@ -48,7 +43,7 @@ func (x *WebhookData) GetHTTPVerb() WebhookHTTPVerb {
 	return ""
 }
 
-// GetRetries returns Retries, or the zero value when it is unset or x is nil.
+// GetRetries returns Retries, or 0 when x or Retries is nil.
 func (x *WebhookData) GetRetries() int64 {
 	if x != nil && x.Retries != nil {
 		return *x.Retries
@@ -56,8 +51,7 @@ func (x *WebhookData) GetRetries() int64 {
 	return 0
 }
 
-// GetSkipModule returns SkipModule, or the zero value when it is unset or x is
-// nil.
+// GetSkipModule returns SkipModule, or false when x or SkipModule is nil.
 func (x *WebhookData) GetSkipModule() bool {
 	if x != nil && x.SkipModule != nil {
 		return *x.SkipModule
@@ -65,7 +59,7 @@ func (x *WebhookData) GetSkipModule() bool {
 	return false
 }
 
-// GetURI returns URI, or the zero value when it is unset or x is nil.
+// GetURI returns URI, or "" when x or URI is nil.
 func (x *WebhookData) GetURI() string {
 	if x != nil && x.URI != nil {
 		return *x.URI
@@ -80,8 +74,7 @@ func (x *WebhookData) MarshalJSON() ([]byte, error) {
 	return e.Bytes()
 }
 
-// KzrtEncode is an implementation hook for kzrt, not meant to be called by
-// applications (use MarshalJSON): it appends x to e as JSON.
+// KzrtEncode is a hook for kzrt, not for applications (use MarshalJSON).
 func (x *WebhookData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.CustomData != nil {
@@ -114,18 +107,15 @@ func (x *WebhookData) KzrtEncode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *WebhookData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// KzrtDecode is an implementation hook for kzrt, not meant to be called by
-// applications (use the package's Parse, or UnmarshalJSON): it reads x from d,
-// replacing what it held.
+// KzrtDecode is a hook for kzrt, not for applications (use UnmarshalJSON).
 func (x *WebhookData) KzrtDecode(d *kzrt.Decoder) {
 	*x = WebhookData{}
 	if !d.OpenObject() {
@@ -155,17 +145,14 @@ func (x *WebhookData) KzrtDecode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *WebhookData) Validate() error {
 	var v kzrt.Validator
 	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// KzrtValidate is an implementation hook for kzrt, not meant to be called by
-// applications (use Validate): it records every problem of x in v, at v's
-// current location.
+// KzrtValidate is a hook for kzrt, not for applications (use Validate).
 func (x *WebhookData) KzrtValidate(v *kzrt.Validator) {
 	if x.HTTPVerb != nil {
 		v.Push("http_verb")
@@ -219,26 +206,11 @@ func (x WebhookHTTPVerb) Validate() error {
 	return kzrt.CheckEnum(x.Valid(), string(x), "\"post\", \"get\"")
 }
 
-// WebhookBuilder builds a "webhook" callflow node; start one with Webhook.
-//
-// Its methods change the builder and return it, so calls chain and a chain
-// allocates once. A child given to Then, Branch or an On… method is stored
-// as it is at that moment: changing the child's builder afterwards does not
-// change this node (the builder goes on with a copy), so one builder may be
-// given in several places, even under itself, and trees never share later
-// changes or loop. A *Node given as a child is stored as it is.
+// WebhookBuilder builds a "webhook" callflow node; start one with Webhook. Its
+// methods change it and return it; a child is stored as it is when given (see
+// Builder).
 type WebhookBuilder struct {
-	// s is the node being built: first, or the copy edit made of it.
-	s *webhookBuilderState
-	// shared is set once Node has given s's node out; the next change copies it.
-	shared bool
-	first  webhookBuilderState
-}
-
-// webhookBuilderState is a "webhook" node and its data, allocated together.
-type webhookBuilderState struct {
-	node Node
-	data WebhookData
+	nodeBuilder[WebhookData, *WebhookData]
 }
 
 // Webhook starts a "webhook" node.
@@ -246,12 +218,8 @@ type webhookBuilderState struct {
 // Data for the webhook module: fires an HTTP request carrying call details,
 // then continues the callflow without waiting for the result.
 func Webhook() *WebhookBuilder {
-	b := &WebhookBuilder{first: webhookBuilderState{data: WebhookData{}}}
-	b.first.node = Node{
-		Data:   &b.first.data,
-		Module: "webhook",
-	}
-	b.s = &b.first
+	b := new(WebhookBuilder)
+	b.start("webhook", WebhookData{})
 	return b
 }
 
@@ -288,72 +256,15 @@ func (b *WebhookBuilder) URI(v string) *WebhookBuilder {
 	return b
 }
 
-// Then sets the node Kazoo runs after this one: the default "_" child.
-//
-// It changes b and returns it; the child is stored as it is now (its Node), so
-// later changes to the child's builder do not reach b.
+// Then sets the node Kazoo runs after this one, the default "_" child.
 func (b *WebhookBuilder) Then(next Builder) *WebhookBuilder {
 	b.setChild(DefaultChild, next)
 	return b
 }
 
-// Branch sets the child Kazoo runs for a named outcome: a menu digit, "match",
-// "sip:486", a variable value…
-//
-// It changes b and returns it; the child is stored as it is now (its Node). A
-// nil next removes the child.
+// Branch sets the child Kazoo runs for a named outcome (a menu digit, "match",
+// "sip:486"…); a nil next removes it.
 func (b *WebhookBuilder) Branch(key string, next Builder) *WebhookBuilder {
 	b.setChild(key, next)
 	return b
-}
-
-// setChild stores next's node under key. It takes that node before b changes,
-// so a builder given to itself gets its node as it was, never a loop.
-func (b *WebhookBuilder) setChild(key string, next Builder) {
-	var child *Node
-	if next != nil {
-		child = next.Node()
-	}
-	b.edit().node.SetChild(key, child)
-}
-
-// edit returns the node and data to change: b's own, or, once Node has given
-// them out, a copy that b uses from then on, so a node given out never
-// changes.
-func (b *WebhookBuilder) edit() *webhookBuilderState {
-	if b.shared {
-		c := &webhookBuilderState{
-			data: b.s.data,
-			node: b.s.node,
-		}
-		c.node.Data = &c.data
-		c.node.Children = maps.Clone(c.node.Children)
-		c.node.Problems = slices.Clone(c.node.Problems)
-		b.s, b.shared = c, false
-	}
-	return b.s
-}
-
-// Node returns the node built so far. b never changes it again: a later change
-// to b works on a copy. So Then, Branch and the On… methods, which store
-// their child's Node, keep the child as it was when given, and one builder can
-// be given in several places, even under itself, without the trees sharing
-// later changes or looping.
-//
-// The node is shared with every parent it was given to (and with b until b
-// changes): change trees through builders, not through this node.
-func (b *WebhookBuilder) Node() *Node {
-	b.shared = true
-	return &b.s.node
-}
-
-// MarshalJSON encodes the node built so far, with its children.
-func (b *WebhookBuilder) MarshalJSON() ([]byte, error) {
-	return b.s.node.MarshalJSON()
-}
-
-// Validate checks the node built so far, with its children, as Kazoo would,
-// and reports what a builder method was given that the node cannot hold.
-func (b *WebhookBuilder) Validate() error {
-	return b.s.node.Validate()
 }

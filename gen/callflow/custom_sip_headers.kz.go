@@ -58,8 +58,7 @@ func (x *CustomSIPHeaders) decode(d *kzrt.Decoder) {
 	*x = CustomSIPHeaders(c)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x CustomSIPHeaders) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

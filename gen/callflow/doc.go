@@ -68,7 +68,15 @@
 //
 // Optional fields are pointers, nil when absent, so false and 0 survive a
 // round trip; GetX methods return a field's value or its schema default,
-// also on a nil receiver.
+// also on a nil receiver. Every data type reads JSON as Kazoo does: a
+// property written twice keeps its first value, and a value of the wrong
+// JSON type is an error naming its JSON pointer, while constraints are left
+// to Validate. What a type's fields cannot hold is kept verbatim in its
+// Extra, so a round trip loses nothing: the properties its schema does not
+// name, and a number its field cannot hold (an integer beyond int64, or one
+// written 20.0 or 2e1, which Kazoo reads as a float), under the property's
+// name with the field left nil, which Validate checks against the
+// property's schema.
 //
 // Node, Data, Builder, RawData and Tree are the types of
 // github.com/kzgen/kzgen/runtime/kzrt under this package's names, so trees

@@ -37,20 +37,16 @@ type Metaflows struct {
 	// Regular expressions matched against the typed digit sequence, each
 	// mapped to the metaflow it runs.
 	Patterns map[string]Metaflow `json:"patterns,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // DefaultMetaflowsBindingDigit is the default of "binding_digit" in metaflows.
 const DefaultMetaflowsBindingDigit = MetaflowsBindingDigitStar
 
-// GetBindingDigit returns BindingDigit, or its default when it is unset or x
-// is nil.
+// GetBindingDigit returns BindingDigit, or DefaultMetaflowsBindingDigit when x
+// or BindingDigit is nil.
 func (x *Metaflows) GetBindingDigit() MetaflowsBindingDigit {
 	if x != nil && x.BindingDigit != nil {
 		return *x.BindingDigit
@@ -58,8 +54,7 @@ func (x *Metaflows) GetBindingDigit() MetaflowsBindingDigit {
 	return DefaultMetaflowsBindingDigit
 }
 
-// GetDigitTimeout returns DigitTimeout, or the zero value when it is unset or
-// x is nil.
+// GetDigitTimeout returns DigitTimeout, or 0 when x or DigitTimeout is nil.
 func (x *Metaflows) GetDigitTimeout() int64 {
 	if x != nil && x.DigitTimeout != nil {
 		return *x.DigitTimeout
@@ -67,8 +62,7 @@ func (x *Metaflows) GetDigitTimeout() int64 {
 	return 0
 }
 
-// GetListenOn returns ListenOn, or the zero value when it is unset or x is
-// nil.
+// GetListenOn returns ListenOn, or "" when x or ListenOn is nil.
 func (x *Metaflows) GetListenOn() MetaflowsListenOn {
 	if x != nil && x.ListenOn != nil {
 		return *x.ListenOn
@@ -122,11 +116,10 @@ func (x *Metaflows) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Metaflows) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -171,8 +164,7 @@ func (x *Metaflows) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Metaflows) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

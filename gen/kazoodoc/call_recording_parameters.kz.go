@@ -35,16 +35,12 @@ type CallRecordingParameters struct {
 	//
 	// Format: uri.
 	URL *string `json:"url,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetEnabled returns Enabled, or the zero value when it is unset or x is nil.
+// GetEnabled returns Enabled, or false when x or Enabled is nil.
 func (x *CallRecordingParameters) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -52,7 +48,7 @@ func (x *CallRecordingParameters) GetEnabled() bool {
 	return false
 }
 
-// GetFormat returns Format, or the zero value when it is unset or x is nil.
+// GetFormat returns Format, or "" when x or Format is nil.
 func (x *CallRecordingParameters) GetFormat() CallRecordingParametersFormat {
 	if x != nil && x.Format != nil {
 		return *x.Format
@@ -60,8 +56,7 @@ func (x *CallRecordingParameters) GetFormat() CallRecordingParametersFormat {
 	return ""
 }
 
-// GetRecordMinSec returns RecordMinSec, or the zero value when it is unset or
-// x is nil.
+// GetRecordMinSec returns RecordMinSec, or 0 when x or RecordMinSec is nil.
 func (x *CallRecordingParameters) GetRecordMinSec() int64 {
 	if x != nil && x.RecordMinSec != nil {
 		return *x.RecordMinSec
@@ -69,8 +64,8 @@ func (x *CallRecordingParameters) GetRecordMinSec() int64 {
 	return 0
 }
 
-// GetRecordOnAnswer returns RecordOnAnswer, or the zero value when it is unset
-// or x is nil.
+// GetRecordOnAnswer returns RecordOnAnswer, or false when x or RecordOnAnswer
+// is nil.
 func (x *CallRecordingParameters) GetRecordOnAnswer() bool {
 	if x != nil && x.RecordOnAnswer != nil {
 		return *x.RecordOnAnswer
@@ -78,8 +73,8 @@ func (x *CallRecordingParameters) GetRecordOnAnswer() bool {
 	return false
 }
 
-// GetRecordOnBridge returns RecordOnBridge, or the zero value when it is unset
-// or x is nil.
+// GetRecordOnBridge returns RecordOnBridge, or false when x or RecordOnBridge
+// is nil.
 func (x *CallRecordingParameters) GetRecordOnBridge() bool {
 	if x != nil && x.RecordOnBridge != nil {
 		return *x.RecordOnBridge
@@ -87,8 +82,8 @@ func (x *CallRecordingParameters) GetRecordOnBridge() bool {
 	return false
 }
 
-// GetRecordSampleRate returns RecordSampleRate, or the zero value when it is
-// unset or x is nil.
+// GetRecordSampleRate returns RecordSampleRate, or 0 when x or
+// RecordSampleRate is nil.
 func (x *CallRecordingParameters) GetRecordSampleRate() int64 {
 	if x != nil && x.RecordSampleRate != nil {
 		return *x.RecordSampleRate
@@ -96,8 +91,7 @@ func (x *CallRecordingParameters) GetRecordSampleRate() int64 {
 	return 0
 }
 
-// GetTimeLimit returns TimeLimit, or the zero value when it is unset or x is
-// nil.
+// GetTimeLimit returns TimeLimit, or 0 when x or TimeLimit is nil.
 func (x *CallRecordingParameters) GetTimeLimit() int64 {
 	if x != nil && x.TimeLimit != nil {
 		return *x.TimeLimit
@@ -105,7 +99,7 @@ func (x *CallRecordingParameters) GetTimeLimit() int64 {
 	return 0
 }
 
-// GetURL returns URL, or the zero value when it is unset or x is nil.
+// GetURL returns URL, or "" when x or URL is nil.
 func (x *CallRecordingParameters) GetURL() string {
 	if x != nil && x.URL != nil {
 		return *x.URL
@@ -159,11 +153,10 @@ func (x *CallRecordingParameters) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *CallRecordingParameters) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -198,8 +191,7 @@ func (x *CallRecordingParameters) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CallRecordingParameters) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

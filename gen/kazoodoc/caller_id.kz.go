@@ -26,12 +26,8 @@ type CallerID struct {
 	External *CallerIDExternal `json:"external,omitempty"`
 	// Caller ID shown on calls to other extensions inside the account.
 	Internal *CallerIDInternal `json:"internal,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -65,11 +61,10 @@ func (x *CallerID) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *CallerID) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -100,8 +95,7 @@ func (x *CallerID) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CallerID) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -146,16 +140,12 @@ type CallerIDAsserted struct {
 	Number *string `json:"number,omitempty"`
 	// SIP realm (domain) of the asserted identity.
 	Realm *string `json:"realm,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *CallerIDAsserted) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -163,7 +153,7 @@ func (x *CallerIDAsserted) GetName() string {
 	return ""
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *CallerIDAsserted) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -171,7 +161,7 @@ func (x *CallerIDAsserted) GetNumber() string {
 	return ""
 }
 
-// GetRealm returns Realm, or the zero value when it is unset or x is nil.
+// GetRealm returns Realm, or "" when x or Realm is nil.
 func (x *CallerIDAsserted) GetRealm() string {
 	if x != nil && x.Realm != nil {
 		return *x.Realm
@@ -205,11 +195,10 @@ func (x *CallerIDAsserted) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *CallerIDAsserted) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -234,8 +223,7 @@ func (x *CallerIDAsserted) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CallerIDAsserted) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -269,16 +257,12 @@ type CallerIDEmergency struct {
 	//
 	// At most 35 characters.
 	Number *string `json:"number,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *CallerIDEmergency) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -286,7 +270,7 @@ func (x *CallerIDEmergency) GetName() string {
 	return ""
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *CallerIDEmergency) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -316,11 +300,10 @@ func (x *CallerIDEmergency) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *CallerIDEmergency) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -343,8 +326,7 @@ func (x *CallerIDEmergency) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CallerIDEmergency) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -377,16 +359,12 @@ type CallerIDExternal struct {
 	//
 	// At most 35 characters.
 	Number *string `json:"number,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *CallerIDExternal) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -394,7 +372,7 @@ func (x *CallerIDExternal) GetName() string {
 	return ""
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *CallerIDExternal) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -424,11 +402,10 @@ func (x *CallerIDExternal) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *CallerIDExternal) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -451,8 +428,7 @@ func (x *CallerIDExternal) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CallerIDExternal) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -485,16 +461,12 @@ type CallerIDInternal struct {
 	//
 	// At most 35 characters.
 	Number *string `json:"number,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *CallerIDInternal) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -502,7 +474,7 @@ func (x *CallerIDInternal) GetName() string {
 	return ""
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *CallerIDInternal) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -532,11 +504,10 @@ func (x *CallerIDInternal) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *CallerIDInternal) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -559,8 +530,7 @@ func (x *CallerIDInternal) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CallerIDInternal) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

@@ -101,12 +101,8 @@ type Conferences struct {
 	// If true, members who arrive before any moderator are held until one
 	// joins.
 	WaitForModerator *bool `json:"wait_for_moderator,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -130,8 +126,8 @@ func DefaultConferencesModerator() ConferencesModerator {
 // DefaultConferencesPlayName is the default of "play_name" in conferences.
 const DefaultConferencesPlayName = false
 
-// GetBridgePassword returns BridgePassword, or the zero value when it is unset
-// or x is nil.
+// GetBridgePassword returns BridgePassword, or "" when x or BridgePassword is
+// nil.
 func (x *Conferences) GetBridgePassword() string {
 	if x != nil && x.BridgePassword != nil {
 		return *x.BridgePassword
@@ -139,8 +135,8 @@ func (x *Conferences) GetBridgePassword() string {
 	return ""
 }
 
-// GetBridgeUsername returns BridgeUsername, or the zero value when it is unset
-// or x is nil.
+// GetBridgeUsername returns BridgeUsername, or "" when x or BridgeUsername is
+// nil.
 func (x *Conferences) GetBridgeUsername() string {
 	if x != nil && x.BridgeUsername != nil {
 		return *x.BridgeUsername
@@ -148,8 +144,8 @@ func (x *Conferences) GetBridgeUsername() string {
 	return ""
 }
 
-// GetCallerControls returns CallerControls, or the zero value when it is unset
-// or x is nil.
+// GetCallerControls returns CallerControls, or "" when x or CallerControls is
+// nil.
 func (x *Conferences) GetCallerControls() string {
 	if x != nil && x.CallerControls != nil {
 		return *x.CallerControls
@@ -157,8 +153,8 @@ func (x *Conferences) GetCallerControls() string {
 	return ""
 }
 
-// GetConferenceNumbers returns ConferenceNumbers, or its default when it is
-// unset or x is nil.
+// GetConferenceNumbers returns ConferenceNumbers, or
+// DefaultConferencesConferenceNumbers() when x or ConferenceNumbers is nil.
 func (x *Conferences) GetConferenceNumbers() []string {
 	if x != nil && x.ConferenceNumbers != nil {
 		return x.ConferenceNumbers
@@ -166,7 +162,7 @@ func (x *Conferences) GetConferenceNumbers() []string {
 	return DefaultConferencesConferenceNumbers()
 }
 
-// GetDomain returns Domain, or the zero value when it is unset or x is nil.
+// GetDomain returns Domain, or "" when x or Domain is nil.
 func (x *Conferences) GetDomain() string {
 	if x != nil && x.Domain != nil {
 		return *x.Domain
@@ -174,7 +170,7 @@ func (x *Conferences) GetDomain() string {
 	return ""
 }
 
-// GetFocus returns Focus, or the zero value when it is unset or x is nil.
+// GetFocus returns Focus, or "" when x or Focus is nil.
 func (x *Conferences) GetFocus() string {
 	if x != nil && x.Focus != nil {
 		return *x.Focus
@@ -182,8 +178,7 @@ func (x *Conferences) GetFocus() string {
 	return ""
 }
 
-// GetLanguage returns Language, or the zero value when it is unset or x is
-// nil.
+// GetLanguage returns Language, or "" when x or Language is nil.
 func (x *Conferences) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -191,8 +186,8 @@ func (x *Conferences) GetLanguage() string {
 	return ""
 }
 
-// GetMaxMembersMedia returns MaxMembersMedia, or the zero value when it is
-// unset or x is nil.
+// GetMaxMembersMedia returns MaxMembersMedia, or "" when x or MaxMembersMedia
+// is nil.
 func (x *Conferences) GetMaxMembersMedia() string {
 	if x != nil && x.MaxMembersMedia != nil {
 		return *x.MaxMembersMedia
@@ -200,8 +195,8 @@ func (x *Conferences) GetMaxMembersMedia() string {
 	return ""
 }
 
-// GetMaxParticipants returns MaxParticipants, or the zero value when it is
-// unset or x is nil.
+// GetMaxParticipants returns MaxParticipants, or 0 when x or MaxParticipants
+// is nil.
 func (x *Conferences) GetMaxParticipants() int64 {
 	if x != nil && x.MaxParticipants != nil {
 		return *x.MaxParticipants
@@ -209,8 +204,8 @@ func (x *Conferences) GetMaxParticipants() int64 {
 	return 0
 }
 
-// GetModeratorControls returns ModeratorControls, or the zero value when it is
-// unset or x is nil.
+// GetModeratorControls returns ModeratorControls, or "" when x or
+// ModeratorControls is nil.
 func (x *Conferences) GetModeratorControls() string {
 	if x != nil && x.ModeratorControls != nil {
 		return *x.ModeratorControls
@@ -218,7 +213,7 @@ func (x *Conferences) GetModeratorControls() string {
 	return ""
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Conferences) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -226,7 +221,7 @@ func (x *Conferences) GetName() string {
 	return ""
 }
 
-// GetOwnerID returns OwnerID, or the zero value when it is unset or x is nil.
+// GetOwnerID returns OwnerID, or "" when x or OwnerID is nil.
 func (x *Conferences) GetOwnerID() string {
 	if x != nil && x.OwnerID != nil {
 		return *x.OwnerID
@@ -234,7 +229,8 @@ func (x *Conferences) GetOwnerID() string {
 	return ""
 }
 
-// GetPlayName returns PlayName, or its default when it is unset or x is nil.
+// GetPlayName returns PlayName, or DefaultConferencesPlayName when x or
+// PlayName is nil.
 func (x *Conferences) GetPlayName() bool {
 	if x != nil && x.PlayName != nil {
 		return *x.PlayName
@@ -242,8 +238,7 @@ func (x *Conferences) GetPlayName() bool {
 	return DefaultConferencesPlayName
 }
 
-// GetPlayWelcome returns PlayWelcome, or the zero value when it is unset or x
-// is nil.
+// GetPlayWelcome returns PlayWelcome, or false when x or PlayWelcome is nil.
 func (x *Conferences) GetPlayWelcome() bool {
 	if x != nil && x.PlayWelcome != nil {
 		return *x.PlayWelcome
@@ -251,8 +246,7 @@ func (x *Conferences) GetPlayWelcome() bool {
 	return false
 }
 
-// GetProfileName returns ProfileName, or the zero value when it is unset or x
-// is nil.
+// GetProfileName returns ProfileName, or "" when x or ProfileName is nil.
 func (x *Conferences) GetProfileName() string {
 	if x != nil && x.ProfileName != nil {
 		return *x.ProfileName
@@ -260,8 +254,8 @@ func (x *Conferences) GetProfileName() string {
 	return ""
 }
 
-// GetRequireModerator returns RequireModerator, or the zero value when it is
-// unset or x is nil.
+// GetRequireModerator returns RequireModerator, or false when x or
+// RequireModerator is nil.
 func (x *Conferences) GetRequireModerator() bool {
 	if x != nil && x.RequireModerator != nil {
 		return *x.RequireModerator
@@ -269,8 +263,8 @@ func (x *Conferences) GetRequireModerator() bool {
 	return false
 }
 
-// GetWaitForModerator returns WaitForModerator, or the zero value when it is
-// unset or x is nil.
+// GetWaitForModerator returns WaitForModerator, or false when x or
+// WaitForModerator is nil.
 func (x *Conferences) GetWaitForModerator() bool {
 	if x != nil && x.WaitForModerator != nil {
 		return *x.WaitForModerator
@@ -404,11 +398,10 @@ func (x *Conferences) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Conferences) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -496,8 +489,7 @@ func (x *Conferences) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Conferences) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -589,12 +581,8 @@ type ConferencesMember struct {
 	PINs []string `json:"pins,omitempty"`
 	// If true, a prompt is played to a member as they enter the conference.
 	PlayEntryPrompt *bool `json:"play_entry_prompt,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -618,7 +606,8 @@ func DefaultConferencesMemberPINs() []string {
 	return []string{}
 }
 
-// GetJoinDeaf returns JoinDeaf, or its default when it is unset or x is nil.
+// GetJoinDeaf returns JoinDeaf, or DefaultConferencesMemberJoinDeaf when x or
+// JoinDeaf is nil.
 func (x *ConferencesMember) GetJoinDeaf() bool {
 	if x != nil && x.JoinDeaf != nil {
 		return *x.JoinDeaf
@@ -626,7 +615,8 @@ func (x *ConferencesMember) GetJoinDeaf() bool {
 	return DefaultConferencesMemberJoinDeaf
 }
 
-// GetJoinMuted returns JoinMuted, or its default when it is unset or x is nil.
+// GetJoinMuted returns JoinMuted, or DefaultConferencesMemberJoinMuted when x
+// or JoinMuted is nil.
 func (x *ConferencesMember) GetJoinMuted() bool {
 	if x != nil && x.JoinMuted != nil {
 		return *x.JoinMuted
@@ -634,7 +624,8 @@ func (x *ConferencesMember) GetJoinMuted() bool {
 	return DefaultConferencesMemberJoinMuted
 }
 
-// GetNumbers returns Numbers, or its default when it is unset or x is nil.
+// GetNumbers returns Numbers, or DefaultConferencesMemberNumbers() when x or
+// Numbers is nil.
 func (x *ConferencesMember) GetNumbers() []string {
 	if x != nil && x.Numbers != nil {
 		return x.Numbers
@@ -642,7 +633,8 @@ func (x *ConferencesMember) GetNumbers() []string {
 	return DefaultConferencesMemberNumbers()
 }
 
-// GetPINs returns PINs, or its default when it is unset or x is nil.
+// GetPINs returns PINs, or DefaultConferencesMemberPINs() when x or PINs is
+// nil.
 func (x *ConferencesMember) GetPINs() []string {
 	if x != nil && x.PINs != nil {
 		return x.PINs
@@ -650,8 +642,8 @@ func (x *ConferencesMember) GetPINs() []string {
 	return DefaultConferencesMemberPINs()
 }
 
-// GetPlayEntryPrompt returns PlayEntryPrompt, or the zero value when it is
-// unset or x is nil.
+// GetPlayEntryPrompt returns PlayEntryPrompt, or false when x or
+// PlayEntryPrompt is nil.
 func (x *ConferencesMember) GetPlayEntryPrompt() bool {
 	if x != nil && x.PlayEntryPrompt != nil {
 		return *x.PlayEntryPrompt
@@ -703,11 +695,10 @@ func (x *ConferencesMember) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *ConferencesMember) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -746,8 +737,7 @@ func (x *ConferencesMember) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferencesMember) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -804,12 +794,8 @@ type ConferencesModerator struct {
 	//
 	// Default: [].
 	PINs []string `json:"pins,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -833,7 +819,8 @@ func DefaultConferencesModeratorPINs() []string {
 	return []string{}
 }
 
-// GetJoinDeaf returns JoinDeaf, or its default when it is unset or x is nil.
+// GetJoinDeaf returns JoinDeaf, or DefaultConferencesModeratorJoinDeaf when x
+// or JoinDeaf is nil.
 func (x *ConferencesModerator) GetJoinDeaf() bool {
 	if x != nil && x.JoinDeaf != nil {
 		return *x.JoinDeaf
@@ -841,7 +828,8 @@ func (x *ConferencesModerator) GetJoinDeaf() bool {
 	return DefaultConferencesModeratorJoinDeaf
 }
 
-// GetJoinMuted returns JoinMuted, or its default when it is unset or x is nil.
+// GetJoinMuted returns JoinMuted, or DefaultConferencesModeratorJoinMuted when
+// x or JoinMuted is nil.
 func (x *ConferencesModerator) GetJoinMuted() bool {
 	if x != nil && x.JoinMuted != nil {
 		return *x.JoinMuted
@@ -849,7 +837,8 @@ func (x *ConferencesModerator) GetJoinMuted() bool {
 	return DefaultConferencesModeratorJoinMuted
 }
 
-// GetNumbers returns Numbers, or its default when it is unset or x is nil.
+// GetNumbers returns Numbers, or DefaultConferencesModeratorNumbers() when x
+// or Numbers is nil.
 func (x *ConferencesModerator) GetNumbers() []string {
 	if x != nil && x.Numbers != nil {
 		return x.Numbers
@@ -857,7 +846,8 @@ func (x *ConferencesModerator) GetNumbers() []string {
 	return DefaultConferencesModeratorNumbers()
 }
 
-// GetPINs returns PINs, or its default when it is unset or x is nil.
+// GetPINs returns PINs, or DefaultConferencesModeratorPINs() when x or PINs is
+// nil.
 func (x *ConferencesModerator) GetPINs() []string {
 	if x != nil && x.PINs != nil {
 		return x.PINs
@@ -905,11 +895,10 @@ func (x *ConferencesModerator) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *ConferencesModerator) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -946,8 +935,7 @@ func (x *ConferencesModerator) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferencesModerator) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1040,8 +1028,7 @@ func (x *ConferencesPlayEntryTone) decode(d *kzrt.Decoder) {
 	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferencesPlayEntryTone) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1128,8 +1115,7 @@ func (x *ConferencesPlayExitTone) decode(d *kzrt.Decoder) {
 	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferencesPlayExitTone) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

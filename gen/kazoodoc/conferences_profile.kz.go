@@ -61,17 +61,12 @@ type ConferencesProfile struct {
 	Rate *int64 `json:"rate,omitempty"`
 	// Media played to a participant when they are unmuted.
 	UnmutedSound *string `json:"unmuted-sound,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAloneSound returns AloneSound, or the zero value when it is unset or x is
-// nil.
+// GetAloneSound returns AloneSound, or "" when x or AloneSound is nil.
 func (x *ConferencesProfile) GetAloneSound() string {
 	if x != nil && x.AloneSound != nil {
 		return *x.AloneSound
@@ -79,8 +74,7 @@ func (x *ConferencesProfile) GetAloneSound() string {
 	return ""
 }
 
-// GetAnnounceCount returns AnnounceCount, or the zero value when it is unset
-// or x is nil.
+// GetAnnounceCount returns AnnounceCount, or 0 when x or AnnounceCount is nil.
 func (x *ConferencesProfile) GetAnnounceCount() int64 {
 	if x != nil && x.AnnounceCount != nil {
 		return *x.AnnounceCount
@@ -88,8 +82,8 @@ func (x *ConferencesProfile) GetAnnounceCount() int64 {
 	return 0
 }
 
-// GetCallerControls returns CallerControls, or the zero value when it is unset
-// or x is nil.
+// GetCallerControls returns CallerControls, or "" when x or CallerControls is
+// nil.
 func (x *ConferencesProfile) GetCallerControls() string {
 	if x != nil && x.CallerControls != nil {
 		return *x.CallerControls
@@ -97,8 +91,7 @@ func (x *ConferencesProfile) GetCallerControls() string {
 	return ""
 }
 
-// GetComfortNoise returns ComfortNoise, or the zero value when it is unset or
-// x is nil.
+// GetComfortNoise returns ComfortNoise, or 0 when x or ComfortNoise is nil.
 func (x *ConferencesProfile) GetComfortNoise() int64 {
 	if x != nil && x.ComfortNoise != nil {
 		return *x.ComfortNoise
@@ -106,8 +99,7 @@ func (x *ConferencesProfile) GetComfortNoise() int64 {
 	return 0
 }
 
-// GetEnergyLevel returns EnergyLevel, or the zero value when it is unset or x
-// is nil.
+// GetEnergyLevel returns EnergyLevel, or 0 when x or EnergyLevel is nil.
 func (x *ConferencesProfile) GetEnergyLevel() int64 {
 	if x != nil && x.EnergyLevel != nil {
 		return *x.EnergyLevel
@@ -115,8 +107,7 @@ func (x *ConferencesProfile) GetEnergyLevel() int64 {
 	return 0
 }
 
-// GetEnterSound returns EnterSound, or the zero value when it is unset or x is
-// nil.
+// GetEnterSound returns EnterSound, or "" when x or EnterSound is nil.
 func (x *ConferencesProfile) GetEnterSound() string {
 	if x != nil && x.EnterSound != nil {
 		return *x.EnterSound
@@ -124,8 +115,7 @@ func (x *ConferencesProfile) GetEnterSound() string {
 	return ""
 }
 
-// GetExitSound returns ExitSound, or the zero value when it is unset or x is
-// nil.
+// GetExitSound returns ExitSound, or "" when x or ExitSound is nil.
 func (x *ConferencesProfile) GetExitSound() string {
 	if x != nil && x.ExitSound != nil {
 		return *x.ExitSound
@@ -133,8 +123,7 @@ func (x *ConferencesProfile) GetExitSound() string {
 	return ""
 }
 
-// GetInterval returns Interval, or the zero value when it is unset or x is
-// nil.
+// GetInterval returns Interval, or 0 when x or Interval is nil.
 func (x *ConferencesProfile) GetInterval() int64 {
 	if x != nil && x.Interval != nil {
 		return *x.Interval
@@ -142,8 +131,7 @@ func (x *ConferencesProfile) GetInterval() int64 {
 	return 0
 }
 
-// GetLockedSound returns LockedSound, or the zero value when it is unset or x
-// is nil.
+// GetLockedSound returns LockedSound, or "" when x or LockedSound is nil.
 func (x *ConferencesProfile) GetLockedSound() string {
 	if x != nil && x.LockedSound != nil {
 		return *x.LockedSound
@@ -151,8 +139,7 @@ func (x *ConferencesProfile) GetLockedSound() string {
 	return ""
 }
 
-// GetMaxMembers returns MaxMembers, or the zero value when it is unset or x is
-// nil.
+// GetMaxMembers returns MaxMembers, or 0 when x or MaxMembers is nil.
 func (x *ConferencesProfile) GetMaxMembers() int64 {
 	if x != nil && x.MaxMembers != nil {
 		return *x.MaxMembers
@@ -160,8 +147,8 @@ func (x *ConferencesProfile) GetMaxMembers() int64 {
 	return 0
 }
 
-// GetMaxMembersSound returns MaxMembersSound, or the zero value when it is
-// unset or x is nil.
+// GetMaxMembersSound returns MaxMembersSound, or "" when x or MaxMembersSound
+// is nil.
 func (x *ConferencesProfile) GetMaxMembersSound() string {
 	if x != nil && x.MaxMembersSound != nil {
 		return *x.MaxMembersSound
@@ -169,8 +156,8 @@ func (x *ConferencesProfile) GetMaxMembersSound() string {
 	return ""
 }
 
-// GetModeratorControls returns ModeratorControls, or the zero value when it is
-// unset or x is nil.
+// GetModeratorControls returns ModeratorControls, or "" when x or
+// ModeratorControls is nil.
 func (x *ConferencesProfile) GetModeratorControls() string {
 	if x != nil && x.ModeratorControls != nil {
 		return *x.ModeratorControls
@@ -178,8 +165,7 @@ func (x *ConferencesProfile) GetModeratorControls() string {
 	return ""
 }
 
-// GetMOHSound returns MOHSound, or the zero value when it is unset or x is
-// nil.
+// GetMOHSound returns MOHSound, or "" when x or MOHSound is nil.
 func (x *ConferencesProfile) GetMOHSound() string {
 	if x != nil && x.MOHSound != nil {
 		return *x.MOHSound
@@ -187,8 +173,7 @@ func (x *ConferencesProfile) GetMOHSound() string {
 	return ""
 }
 
-// GetMutedSound returns MutedSound, or the zero value when it is unset or x is
-// nil.
+// GetMutedSound returns MutedSound, or "" when x or MutedSound is nil.
 func (x *ConferencesProfile) GetMutedSound() string {
 	if x != nil && x.MutedSound != nil {
 		return *x.MutedSound
@@ -196,7 +181,7 @@ func (x *ConferencesProfile) GetMutedSound() string {
 	return ""
 }
 
-// GetRate returns Rate, or the zero value when it is unset or x is nil.
+// GetRate returns Rate, or 0 when x or Rate is nil.
 func (x *ConferencesProfile) GetRate() int64 {
 	if x != nil && x.Rate != nil {
 		return *x.Rate
@@ -204,8 +189,7 @@ func (x *ConferencesProfile) GetRate() int64 {
 	return 0
 }
 
-// GetUnmutedSound returns UnmutedSound, or the zero value when it is unset or
-// x is nil.
+// GetUnmutedSound returns UnmutedSound, or "" when x or UnmutedSound is nil.
 func (x *ConferencesProfile) GetUnmutedSound() string {
 	if x != nil && x.UnmutedSound != nil {
 		return *x.UnmutedSound
@@ -291,11 +275,10 @@ func (x *ConferencesProfile) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *ConferencesProfile) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -346,8 +329,7 @@ func (x *ConferencesProfile) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferencesProfile) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

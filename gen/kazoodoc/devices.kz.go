@@ -137,12 +137,8 @@ type Devices struct {
 	//
 	// Support level: supported.
 	Timezone *string `json:"timezone,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -193,8 +189,8 @@ func DefaultDevicesSIP() DevicesSIP {
 // "suppress_unregister_notifications" in devices.
 const DefaultDevicesSuppressUnregisterNotifications = false
 
-// GetCallRestriction returns CallRestriction, or its default when it is unset
-// or x is nil.
+// GetCallRestriction returns CallRestriction, or
+// DefaultDevicesCallRestriction() when x or CallRestriction is nil.
 func (x *Devices) GetCallRestriction() map[string]DevicesCallRestrictionValue {
 	if x != nil && x.CallRestriction != nil {
 		return x.CallRestriction
@@ -202,8 +198,7 @@ func (x *Devices) GetCallRestriction() map[string]DevicesCallRestrictionValue {
 	return DefaultDevicesCallRestriction()
 }
 
-// GetDeviceType returns DeviceType, or the zero value when it is unset or x is
-// nil.
+// GetDeviceType returns DeviceType, or "" when x or DeviceType is nil.
 func (x *Devices) GetDeviceType() string {
 	if x != nil && x.DeviceType != nil {
 		return *x.DeviceType
@@ -211,7 +206,8 @@ func (x *Devices) GetDeviceType() string {
 	return ""
 }
 
-// GetEnabled returns Enabled, or its default when it is unset or x is nil.
+// GetEnabled returns Enabled, or DefaultDevicesEnabled when x or Enabled is
+// nil.
 func (x *Devices) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -219,8 +215,8 @@ func (x *Devices) GetEnabled() bool {
 	return DefaultDevicesEnabled
 }
 
-// GetExcludeFromQueues returns ExcludeFromQueues, or its default when it is
-// unset or x is nil.
+// GetExcludeFromQueues returns ExcludeFromQueues, or
+// DefaultDevicesExcludeFromQueues when x or ExcludeFromQueues is nil.
 func (x *Devices) GetExcludeFromQueues() bool {
 	if x != nil && x.ExcludeFromQueues != nil {
 		return *x.ExcludeFromQueues
@@ -228,8 +224,7 @@ func (x *Devices) GetExcludeFromQueues() bool {
 	return DefaultDevicesExcludeFromQueues
 }
 
-// GetLanguage returns Language, or the zero value when it is unset or x is
-// nil.
+// GetLanguage returns Language, or "" when x or Language is nil.
 func (x *Devices) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -237,8 +232,7 @@ func (x *Devices) GetLanguage() string {
 	return ""
 }
 
-// GetMacAddress returns MacAddress, or the zero value when it is unset or x is
-// nil.
+// GetMacAddress returns MacAddress, or "" when x or MacAddress is nil.
 func (x *Devices) GetMacAddress() string {
 	if x != nil && x.MacAddress != nil {
 		return *x.MacAddress
@@ -246,8 +240,8 @@ func (x *Devices) GetMacAddress() string {
 	return ""
 }
 
-// GetMWIUnsolicitedUpdates returns MWIUnsolicitedUpdates, or its default when
-// it is unset or x is nil.
+// GetMWIUnsolicitedUpdates returns MWIUnsolicitedUpdates, or
+// DefaultDevicesMWIUnsolicitedUpdates when x or MWIUnsolicitedUpdates is nil.
 func (x *Devices) GetMWIUnsolicitedUpdates() bool {
 	if x != nil && x.MWIUnsolicitedUpdates != nil {
 		return *x.MWIUnsolicitedUpdates
@@ -255,7 +249,7 @@ func (x *Devices) GetMWIUnsolicitedUpdates() bool {
 	return DefaultDevicesMWIUnsolicitedUpdates
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Devices) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -263,7 +257,7 @@ func (x *Devices) GetName() string {
 	return ""
 }
 
-// GetOwnerID returns OwnerID, or the zero value when it is unset or x is nil.
+// GetOwnerID returns OwnerID, or "" when x or OwnerID is nil.
 func (x *Devices) GetOwnerID() string {
 	if x != nil && x.OwnerID != nil {
 		return *x.OwnerID
@@ -271,8 +265,7 @@ func (x *Devices) GetOwnerID() string {
 	return ""
 }
 
-// GetPresenceID returns PresenceID, or the zero value when it is unset or x is
-// nil.
+// GetPresenceID returns PresenceID, or "" when x or PresenceID is nil.
 func (x *Devices) GetPresenceID() string {
 	if x != nil && x.PresenceID != nil {
 		return *x.PresenceID
@@ -280,8 +273,9 @@ func (x *Devices) GetPresenceID() string {
 	return ""
 }
 
-// GetRegisterOverwriteNotify returns RegisterOverwriteNotify, or its default
-// when it is unset or x is nil.
+// GetRegisterOverwriteNotify returns RegisterOverwriteNotify, or
+// DefaultDevicesRegisterOverwriteNotify when x or RegisterOverwriteNotify is
+// nil.
 func (x *Devices) GetRegisterOverwriteNotify() bool {
 	if x != nil && x.RegisterOverwriteNotify != nil {
 		return *x.RegisterOverwriteNotify
@@ -290,7 +284,8 @@ func (x *Devices) GetRegisterOverwriteNotify() bool {
 }
 
 // GetSuppressUnregisterNotifications returns SuppressUnregisterNotifications,
-// or its default when it is unset or x is nil.
+// or DefaultDevicesSuppressUnregisterNotifications when x or
+// SuppressUnregisterNotifications is nil.
 func (x *Devices) GetSuppressUnregisterNotifications() bool {
 	if x != nil && x.SuppressUnregisterNotifications != nil {
 		return *x.SuppressUnregisterNotifications
@@ -298,8 +293,7 @@ func (x *Devices) GetSuppressUnregisterNotifications() bool {
 	return DefaultDevicesSuppressUnregisterNotifications
 }
 
-// GetTimezone returns Timezone, or the zero value when it is unset or x is
-// nil.
+// GetTimezone returns Timezone, or "" when x or Timezone is nil.
 func (x *Devices) GetTimezone() string {
 	if x != nil && x.Timezone != nil {
 		return *x.Timezone
@@ -456,11 +450,10 @@ func (x *Devices) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Devices) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -570,8 +563,7 @@ func (x *Devices) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Devices) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -734,12 +726,8 @@ type DevicesCallForward struct {
 	//
 	// Default: true. Support level: supported.
 	Substitute *bool `json:"substitute,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -771,8 +759,8 @@ const DefaultDevicesCallForwardRequireKeypress = true
 // "call_forward.substitute" in devices.
 const DefaultDevicesCallForwardSubstitute = true
 
-// GetDirectCallsOnly returns DirectCallsOnly, or its default when it is unset
-// or x is nil.
+// GetDirectCallsOnly returns DirectCallsOnly, or
+// DefaultDevicesCallForwardDirectCallsOnly when x or DirectCallsOnly is nil.
 func (x *DevicesCallForward) GetDirectCallsOnly() bool {
 	if x != nil && x.DirectCallsOnly != nil {
 		return *x.DirectCallsOnly
@@ -780,7 +768,8 @@ func (x *DevicesCallForward) GetDirectCallsOnly() bool {
 	return DefaultDevicesCallForwardDirectCallsOnly
 }
 
-// GetEnabled returns Enabled, or its default when it is unset or x is nil.
+// GetEnabled returns Enabled, or DefaultDevicesCallForwardEnabled when x or
+// Enabled is nil.
 func (x *DevicesCallForward) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -788,7 +777,8 @@ func (x *DevicesCallForward) GetEnabled() bool {
 	return DefaultDevicesCallForwardEnabled
 }
 
-// GetFailover returns Failover, or its default when it is unset or x is nil.
+// GetFailover returns Failover, or DefaultDevicesCallForwardFailover when x or
+// Failover is nil.
 func (x *DevicesCallForward) GetFailover() bool {
 	if x != nil && x.Failover != nil {
 		return *x.Failover
@@ -796,8 +786,8 @@ func (x *DevicesCallForward) GetFailover() bool {
 	return DefaultDevicesCallForwardFailover
 }
 
-// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or its default when it is
-// unset or x is nil.
+// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or
+// DefaultDevicesCallForwardIgnoreEarlyMedia when x or IgnoreEarlyMedia is nil.
 func (x *DevicesCallForward) GetIgnoreEarlyMedia() bool {
 	if x != nil && x.IgnoreEarlyMedia != nil {
 		return *x.IgnoreEarlyMedia
@@ -805,8 +795,8 @@ func (x *DevicesCallForward) GetIgnoreEarlyMedia() bool {
 	return DefaultDevicesCallForwardIgnoreEarlyMedia
 }
 
-// GetKeepCallerID returns KeepCallerID, or its default when it is unset or x
-// is nil.
+// GetKeepCallerID returns KeepCallerID, or
+// DefaultDevicesCallForwardKeepCallerID when x or KeepCallerID is nil.
 func (x *DevicesCallForward) GetKeepCallerID() bool {
 	if x != nil && x.KeepCallerID != nil {
 		return *x.KeepCallerID
@@ -814,7 +804,7 @@ func (x *DevicesCallForward) GetKeepCallerID() bool {
 	return DefaultDevicesCallForwardKeepCallerID
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *DevicesCallForward) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -822,8 +812,8 @@ func (x *DevicesCallForward) GetNumber() string {
 	return ""
 }
 
-// GetRequireKeypress returns RequireKeypress, or its default when it is unset
-// or x is nil.
+// GetRequireKeypress returns RequireKeypress, or
+// DefaultDevicesCallForwardRequireKeypress when x or RequireKeypress is nil.
 func (x *DevicesCallForward) GetRequireKeypress() bool {
 	if x != nil && x.RequireKeypress != nil {
 		return *x.RequireKeypress
@@ -831,8 +821,8 @@ func (x *DevicesCallForward) GetRequireKeypress() bool {
 	return DefaultDevicesCallForwardRequireKeypress
 }
 
-// GetSubstitute returns Substitute, or its default when it is unset or x is
-// nil.
+// GetSubstitute returns Substitute, or DefaultDevicesCallForwardSubstitute
+// when x or Substitute is nil.
 func (x *DevicesCallForward) GetSubstitute() bool {
 	if x != nil && x.Substitute != nil {
 		return *x.Substitute
@@ -886,11 +876,10 @@ func (x *DevicesCallForward) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesCallForward) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -925,8 +914,7 @@ func (x *DevicesCallForward) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesCallForward) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -949,16 +937,12 @@ type DevicesCallRestrictionValue struct {
 	// restriction here, so a "deny" set on the account, the user or the device
 	// still applies.
 	Action *DevicesCallRestrictionValueAction `json:"action,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAction returns Action, or the zero value when it is unset or x is nil.
+// GetAction returns Action, or "" when x or Action is nil.
 func (x *DevicesCallRestrictionValue) GetAction() DevicesCallRestrictionValueAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -984,11 +968,10 @@ func (x *DevicesCallRestrictionValue) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesCallRestrictionValue) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1009,8 +992,7 @@ func (x *DevicesCallRestrictionValue) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesCallRestrictionValue) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1066,17 +1048,13 @@ type DevicesCallerIDOptions struct {
 	// numbers: "full" hides name and number, "name" only the name, "number"
 	// only the number, "none" nothing.
 	OutboundPrivacy *DevicesCallerIDOptionsOutboundPrivacy `json:"outbound_privacy,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetOutboundPrivacy returns OutboundPrivacy, or the zero value when it is
-// unset or x is nil.
+// GetOutboundPrivacy returns OutboundPrivacy, or "" when x or OutboundPrivacy
+// is nil.
 func (x *DevicesCallerIDOptions) GetOutboundPrivacy() DevicesCallerIDOptionsOutboundPrivacy {
 	if x != nil && x.OutboundPrivacy != nil {
 		return *x.OutboundPrivacy
@@ -1102,11 +1080,10 @@ func (x *DevicesCallerIDOptions) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesCallerIDOptions) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1127,8 +1104,7 @@ func (x *DevicesCallerIDOptions) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesCallerIDOptions) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1188,16 +1164,12 @@ type DevicesContactList struct {
 	//
 	// Support level: supported.
 	Exclude *bool `json:"exclude,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetExclude returns Exclude, or the zero value when it is unset or x is nil.
+// GetExclude returns Exclude, or false when x or Exclude is nil.
 func (x *DevicesContactList) GetExclude() bool {
 	if x != nil && x.Exclude != nil {
 		return *x.Exclude
@@ -1223,11 +1195,10 @@ func (x *DevicesContactList) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesContactList) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1248,8 +1219,7 @@ func (x *DevicesContactList) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesContactList) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1265,16 +1235,12 @@ func (x *DevicesContactList) validate(v *kzrt.Validator) {}
 type DevicesDoNotDisturb struct {
 	// If true, do-not-disturb is on for this device.
 	Enabled *bool `json:"enabled,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetEnabled returns Enabled, or the zero value when it is unset or x is nil.
+// GetEnabled returns Enabled, or false when x or Enabled is nil.
 func (x *DevicesDoNotDisturb) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -1300,11 +1266,10 @@ func (x *DevicesDoNotDisturb) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesDoNotDisturb) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1325,8 +1290,7 @@ func (x *DevicesDoNotDisturb) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesDoNotDisturb) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1343,12 +1307,8 @@ type DevicesHotdesk struct {
 	// Users logged in to this device through hotdesking, keyed by their
 	// 32-character user ID.
 	Users map[string]map[string]json.RawMessage `json:"users,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1382,11 +1342,10 @@ func (x *DevicesHotdesk) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesHotdesk) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1421,8 +1380,7 @@ func (x *DevicesHotdesk) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesHotdesk) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1442,16 +1400,12 @@ type DevicesMusicOnHold struct {
 	//
 	// At most 2048 characters.
 	MediaID *string `json:"media_id,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetMediaID returns MediaID, or the zero value when it is unset or x is nil.
+// GetMediaID returns MediaID, or "" when x or MediaID is nil.
 func (x *DevicesMusicOnHold) GetMediaID() string {
 	if x != nil && x.MediaID != nil {
 		return *x.MediaID
@@ -1477,11 +1431,10 @@ func (x *DevicesMusicOnHold) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesMusicOnHold) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1502,8 +1455,7 @@ func (x *DevicesMusicOnHold) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesMusicOnHold) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1590,8 +1542,7 @@ func (x *DevicesOutboundFlags) decode(d *kzrt.Decoder) {
 	try.Fail("list or JSON object", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesOutboundFlags) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1631,12 +1582,8 @@ type DevicesOutboundFlagsObject struct {
 	Dynamic []string `json:"dynamic,omitempty"`
 	// Flags that always apply, as fixed strings.
 	Static []string `json:"static,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1672,11 +1619,10 @@ func (x *DevicesOutboundFlagsObject) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesOutboundFlagsObject) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1709,8 +1655,7 @@ func (x *DevicesOutboundFlagsObject) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesOutboundFlagsObject) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1737,17 +1682,13 @@ type DevicesProvision struct {
 	FeatureKeys map[string]DevicesComboKey `json:"feature_keys,omitempty"`
 	// ID of the provisioner template for this phone.
 	ID *string `json:"id,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetEndpointBrand returns EndpointBrand, or the zero value when it is unset
-// or x is nil.
+// GetEndpointBrand returns EndpointBrand, or "" when x or EndpointBrand is
+// nil.
 func (x *DevicesProvision) GetEndpointBrand() string {
 	if x != nil && x.EndpointBrand != nil {
 		return *x.EndpointBrand
@@ -1755,8 +1696,8 @@ func (x *DevicesProvision) GetEndpointBrand() string {
 	return ""
 }
 
-// GetEndpointFamily returns EndpointFamily, or the zero value when it is unset
-// or x is nil.
+// GetEndpointFamily returns EndpointFamily, or "" when x or EndpointFamily is
+// nil.
 func (x *DevicesProvision) GetEndpointFamily() string {
 	if x != nil && x.EndpointFamily != nil {
 		return *x.EndpointFamily
@@ -1764,7 +1705,7 @@ func (x *DevicesProvision) GetEndpointFamily() string {
 	return ""
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *DevicesProvision) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -1822,11 +1763,10 @@ func (x *DevicesProvision) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesProvision) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1874,8 +1814,7 @@ func (x *DevicesProvision) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesProvision) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1979,8 +1918,7 @@ func (x *DevicesProvisionEndpointModel) decode(d *kzrt.Decoder) {
 	try.Fail("string or list", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesProvisionEndpointModel) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -2025,17 +1963,12 @@ type DevicesRingtones struct {
 	//
 	// At most 256 characters.
 	Internal *string `json:"internal,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetExternal returns External, or the zero value when it is unset or x is
-// nil.
+// GetExternal returns External, or "" when x or External is nil.
 func (x *DevicesRingtones) GetExternal() string {
 	if x != nil && x.External != nil {
 		return *x.External
@@ -2043,8 +1976,7 @@ func (x *DevicesRingtones) GetExternal() string {
 	return ""
 }
 
-// GetInternal returns Internal, or the zero value when it is unset or x is
-// nil.
+// GetInternal returns Internal, or "" when x or Internal is nil.
 func (x *DevicesRingtones) GetInternal() string {
 	if x != nil && x.Internal != nil {
 		return *x.Internal
@@ -2074,11 +2006,10 @@ func (x *DevicesRingtones) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesRingtones) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -2101,8 +2032,7 @@ func (x *DevicesRingtones) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesRingtones) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -2193,12 +2123,8 @@ type DevicesSIP struct {
 	//
 	// Length 2 to 32 characters. Support level: supported.
 	Username *string `json:"username,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -2213,8 +2139,8 @@ const DefaultDevicesSIPInviteFormat = DevicesSIPInviteFormatContact
 // DefaultDevicesSIPMethod is the default of "sip.method" in devices.
 const DefaultDevicesSIPMethod = DevicesSIPMethodPassword
 
-// GetCustomSIPInterface returns CustomSIPInterface, or the zero value when it
-// is unset or x is nil.
+// GetCustomSIPInterface returns CustomSIPInterface, or "" when x or
+// CustomSIPInterface is nil.
 func (x *DevicesSIP) GetCustomSIPInterface() string {
 	if x != nil && x.CustomSIPInterface != nil {
 		return *x.CustomSIPInterface
@@ -2222,8 +2148,8 @@ func (x *DevicesSIP) GetCustomSIPInterface() string {
 	return ""
 }
 
-// GetExpireSeconds returns ExpireSeconds, or its default when it is unset or x
-// is nil.
+// GetExpireSeconds returns ExpireSeconds, or DefaultDevicesSIPExpireSeconds
+// when x or ExpireSeconds is nil.
 func (x *DevicesSIP) GetExpireSeconds() int64 {
 	if x != nil && x.ExpireSeconds != nil {
 		return *x.ExpireSeconds
@@ -2231,7 +2157,7 @@ func (x *DevicesSIP) GetExpireSeconds() int64 {
 	return DefaultDevicesSIPExpireSeconds
 }
 
-// GetForward returns Forward, or the zero value when it is unset or x is nil.
+// GetForward returns Forward, or "" when x or Forward is nil.
 func (x *DevicesSIP) GetForward() string {
 	if x != nil && x.Forward != nil {
 		return *x.Forward
@@ -2239,8 +2165,8 @@ func (x *DevicesSIP) GetForward() string {
 	return ""
 }
 
-// GetIgnoreCompletedElsewhere returns IgnoreCompletedElsewhere, or the zero
-// value when it is unset or x is nil.
+// GetIgnoreCompletedElsewhere returns IgnoreCompletedElsewhere, or false when
+// x or IgnoreCompletedElsewhere is nil.
 func (x *DevicesSIP) GetIgnoreCompletedElsewhere() bool {
 	if x != nil && x.IgnoreCompletedElsewhere != nil {
 		return *x.IgnoreCompletedElsewhere
@@ -2248,8 +2174,8 @@ func (x *DevicesSIP) GetIgnoreCompletedElsewhere() bool {
 	return false
 }
 
-// GetInviteFormat returns InviteFormat, or its default when it is unset or x
-// is nil.
+// GetInviteFormat returns InviteFormat, or DefaultDevicesSIPInviteFormat when
+// x or InviteFormat is nil.
 func (x *DevicesSIP) GetInviteFormat() DevicesSIPInviteFormat {
 	if x != nil && x.InviteFormat != nil {
 		return *x.InviteFormat
@@ -2257,7 +2183,7 @@ func (x *DevicesSIP) GetInviteFormat() DevicesSIPInviteFormat {
 	return DefaultDevicesSIPInviteFormat
 }
 
-// GetIP returns IP, or the zero value when it is unset or x is nil.
+// GetIP returns IP, or "" when x or IP is nil.
 func (x *DevicesSIP) GetIP() string {
 	if x != nil && x.IP != nil {
 		return *x.IP
@@ -2265,7 +2191,8 @@ func (x *DevicesSIP) GetIP() string {
 	return ""
 }
 
-// GetMethod returns Method, or its default when it is unset or x is nil.
+// GetMethod returns Method, or DefaultDevicesSIPMethod when x or Method is
+// nil.
 func (x *DevicesSIP) GetMethod() DevicesSIPMethod {
 	if x != nil && x.Method != nil {
 		return *x.Method
@@ -2273,7 +2200,7 @@ func (x *DevicesSIP) GetMethod() DevicesSIPMethod {
 	return DefaultDevicesSIPMethod
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *DevicesSIP) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -2281,8 +2208,7 @@ func (x *DevicesSIP) GetNumber() string {
 	return ""
 }
 
-// GetPassword returns Password, or the zero value when it is unset or x is
-// nil.
+// GetPassword returns Password, or "" when x or Password is nil.
 func (x *DevicesSIP) GetPassword() string {
 	if x != nil && x.Password != nil {
 		return *x.Password
@@ -2290,7 +2216,7 @@ func (x *DevicesSIP) GetPassword() string {
 	return ""
 }
 
-// GetProxy returns Proxy, or the zero value when it is unset or x is nil.
+// GetProxy returns Proxy, or "" when x or Proxy is nil.
 func (x *DevicesSIP) GetProxy() string {
 	if x != nil && x.Proxy != nil {
 		return *x.Proxy
@@ -2298,7 +2224,7 @@ func (x *DevicesSIP) GetProxy() string {
 	return ""
 }
 
-// GetRealm returns Realm, or the zero value when it is unset or x is nil.
+// GetRealm returns Realm, or "" when x or Realm is nil.
 func (x *DevicesSIP) GetRealm() string {
 	if x != nil && x.Realm != nil {
 		return *x.Realm
@@ -2306,7 +2232,7 @@ func (x *DevicesSIP) GetRealm() string {
 	return ""
 }
 
-// GetRoute returns Route, or the zero value when it is unset or x is nil.
+// GetRoute returns Route, or "" when x or Route is nil.
 func (x *DevicesSIP) GetRoute() string {
 	if x != nil && x.Route != nil {
 		return *x.Route
@@ -2314,8 +2240,7 @@ func (x *DevicesSIP) GetRoute() string {
 	return ""
 }
 
-// GetStaticInvite returns StaticInvite, or the zero value when it is unset or
-// x is nil.
+// GetStaticInvite returns StaticInvite, or "" when x or StaticInvite is nil.
 func (x *DevicesSIP) GetStaticInvite() string {
 	if x != nil && x.StaticInvite != nil {
 		return *x.StaticInvite
@@ -2323,8 +2248,7 @@ func (x *DevicesSIP) GetStaticInvite() string {
 	return ""
 }
 
-// GetStaticRoute returns StaticRoute, or the zero value when it is unset or x
-// is nil.
+// GetStaticRoute returns StaticRoute, or "" when x or StaticRoute is nil.
 func (x *DevicesSIP) GetStaticRoute() string {
 	if x != nil && x.StaticRoute != nil {
 		return *x.StaticRoute
@@ -2332,8 +2256,7 @@ func (x *DevicesSIP) GetStaticRoute() string {
 	return ""
 }
 
-// GetTransport returns Transport, or the zero value when it is unset or x is
-// nil.
+// GetTransport returns Transport, or "" when x or Transport is nil.
 func (x *DevicesSIP) GetTransport() string {
 	if x != nil && x.Transport != nil {
 		return *x.Transport
@@ -2341,8 +2264,7 @@ func (x *DevicesSIP) GetTransport() string {
 	return ""
 }
 
-// GetUsername returns Username, or the zero value when it is unset or x is
-// nil.
+// GetUsername returns Username, or "" when x or Username is nil.
 func (x *DevicesSIP) GetUsername() string {
 	if x != nil && x.Username != nil {
 		return *x.Username
@@ -2432,11 +2354,10 @@ func (x *DevicesSIP) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesSIP) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -2490,8 +2411,7 @@ func (x *DevicesSIP) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesSIP) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -2636,8 +2556,7 @@ func (x *DevicesSIPCustomSIPHeaders) decode(d *kzrt.Decoder) {
 	try.Fail("JSON object", kzrt.CodeNoneOfAny)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesSIPCustomSIPHeaders) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -2711,12 +2630,8 @@ type DevicesSIPCustomSIPHeadersObject struct {
 	// description has the direction reversed; this is what its endpoint code
 	// does.
 	Out CustomSIPHeaders `json:"out,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -2742,11 +2657,10 @@ func (x *DevicesSIPCustomSIPHeadersObject) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesSIPCustomSIPHeadersObject) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -2769,8 +2683,7 @@ func (x *DevicesSIPCustomSIPHeadersObject) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesSIPCustomSIPHeadersObject) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

@@ -103,8 +103,7 @@ func (x *DevicesComboKey) decode(d *kzrt.Decoder) {
 	try.Fail("JSON object", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesComboKey) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -180,16 +179,12 @@ type DevicesComboKeyObject1 struct {
 	// Parking slot number, 1 to 10: an integer, the same as a string, or an
 	// object with a label.
 	Value *DevicesComboKeyObject1Value `json:"value,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetType returns Type, or the zero value when it is unset or x is nil.
+// GetType returns Type, or "" when x or Type is nil.
 func (x *DevicesComboKeyObject1) GetType() DevicesComboKeyObject1Type {
 	if x != nil && x.Type != nil {
 		return *x.Type
@@ -219,11 +214,10 @@ func (x *DevicesComboKeyObject1) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesComboKeyObject1) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -247,8 +241,7 @@ func (x *DevicesComboKeyObject1) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesComboKeyObject1) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -372,8 +365,7 @@ func (x *DevicesComboKeyObject1Value) decode(d *kzrt.Decoder) {
 	try.Fail("integer or string or JSON object", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesComboKeyObject1Value) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -474,16 +466,12 @@ type DevicesComboKeyObject1ValueObject struct {
 	//
 	// Required. At least 1. At most 10.
 	Value *int64 `json:"value,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetLabel returns Label, or the zero value when it is unset or x is nil.
+// GetLabel returns Label, or "" when x or Label is nil.
 func (x *DevicesComboKeyObject1ValueObject) GetLabel() string {
 	if x != nil && x.Label != nil {
 		return *x.Label
@@ -491,7 +479,7 @@ func (x *DevicesComboKeyObject1ValueObject) GetLabel() string {
 	return ""
 }
 
-// GetValue returns Value, or the zero value when it is unset or x is nil.
+// GetValue returns Value, or 0 when x or Value is nil.
 func (x *DevicesComboKeyObject1ValueObject) GetValue() int64 {
 	if x != nil && x.Value != nil {
 		return *x.Value
@@ -521,11 +509,10 @@ func (x *DevicesComboKeyObject1ValueObject) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesComboKeyObject1ValueObject) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -548,8 +535,7 @@ func (x *DevicesComboKeyObject1ValueObject) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesComboKeyObject1ValueObject) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -594,16 +580,12 @@ type DevicesComboKeyObject2 struct {
 	// What the key points at, as a string (for example the number to
 	// speed-dial), or an object with a label.
 	Value *DevicesComboKeyObject2Value `json:"value,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetType returns Type, or the zero value when it is unset or x is nil.
+// GetType returns Type, or "" when x or Type is nil.
 func (x *DevicesComboKeyObject2) GetType() DevicesComboKeyObject2Type {
 	if x != nil && x.Type != nil {
 		return *x.Type
@@ -633,11 +615,10 @@ func (x *DevicesComboKeyObject2) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesComboKeyObject2) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -661,8 +642,7 @@ func (x *DevicesComboKeyObject2) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesComboKeyObject2) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -776,8 +756,7 @@ func (x *DevicesComboKeyObject2Value) decode(d *kzrt.Decoder) {
 	try.Fail("string or JSON object", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesComboKeyObject2Value) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -822,16 +801,12 @@ type DevicesComboKeyObject2ValueObject struct {
 	//
 	// Required.
 	Value *string `json:"value,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetLabel returns Label, or the zero value when it is unset or x is nil.
+// GetLabel returns Label, or "" when x or Label is nil.
 func (x *DevicesComboKeyObject2ValueObject) GetLabel() string {
 	if x != nil && x.Label != nil {
 		return *x.Label
@@ -839,7 +814,7 @@ func (x *DevicesComboKeyObject2ValueObject) GetLabel() string {
 	return ""
 }
 
-// GetValue returns Value, or the zero value when it is unset or x is nil.
+// GetValue returns Value, or "" when x or Value is nil.
 func (x *DevicesComboKeyObject2ValueObject) GetValue() string {
 	if x != nil && x.Value != nil {
 		return *x.Value
@@ -869,11 +844,10 @@ func (x *DevicesComboKeyObject2ValueObject) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DevicesComboKeyObject2ValueObject) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -896,8 +870,7 @@ func (x *DevicesComboKeyObject2ValueObject) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DevicesComboKeyObject2ValueObject) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

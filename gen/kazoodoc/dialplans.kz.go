@@ -21,12 +21,8 @@ const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzge
 type Dialplans struct {
 	// Names of dial plans defined system-wide to apply as well.
 	System []string `json:"system,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -53,11 +49,10 @@ func (x *Dialplans) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Dialplans) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -83,8 +78,7 @@ func (x *Dialplans) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Dialplans) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -114,17 +108,12 @@ type DialplansValue struct {
 	Prefix *string `json:"prefix,omitempty"`
 	// Text added after the captured digits once the expression has matched.
 	Suffix *string `json:"suffix,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetDescription returns Description, or the zero value when it is unset or x
-// is nil.
+// GetDescription returns Description, or "" when x or Description is nil.
 func (x *DialplansValue) GetDescription() string {
 	if x != nil && x.Description != nil {
 		return *x.Description
@@ -132,7 +121,7 @@ func (x *DialplansValue) GetDescription() string {
 	return ""
 }
 
-// GetPrefix returns Prefix, or the zero value when it is unset or x is nil.
+// GetPrefix returns Prefix, or "" when x or Prefix is nil.
 func (x *DialplansValue) GetPrefix() string {
 	if x != nil && x.Prefix != nil {
 		return *x.Prefix
@@ -140,7 +129,7 @@ func (x *DialplansValue) GetPrefix() string {
 	return ""
 }
 
-// GetSuffix returns Suffix, or the zero value when it is unset or x is nil.
+// GetSuffix returns Suffix, or "" when x or Suffix is nil.
 func (x *DialplansValue) GetSuffix() string {
 	if x != nil && x.Suffix != nil {
 		return *x.Suffix
@@ -174,11 +163,10 @@ func (x *DialplansValue) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *DialplansValue) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -203,8 +191,7 @@ func (x *DialplansValue) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *DialplansValue) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

@@ -41,12 +41,8 @@ type EndpointMedia struct {
 	//
 	// Default: {}.
 	Video *EndpointMediaVideo `json:"video,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -68,8 +64,7 @@ func DefaultEndpointMediaVideo() EndpointMediaVideo {
 	return kzrt.DefaultValue[EndpointMediaVideo]("{}")
 }
 
-// GetFaxOption returns FaxOption, or the zero value when it is unset or x is
-// nil.
+// GetFaxOption returns FaxOption, or false when x or FaxOption is nil.
 func (x *EndpointMedia) GetFaxOption() bool {
 	if x != nil && x.FaxOption != nil {
 		return *x.FaxOption
@@ -77,8 +72,8 @@ func (x *EndpointMedia) GetFaxOption() bool {
 	return false
 }
 
-// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or the zero value when it is
-// unset or x is nil.
+// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or false when x or
+// IgnoreEarlyMedia is nil.
 func (x *EndpointMedia) GetIgnoreEarlyMedia() bool {
 	if x != nil && x.IgnoreEarlyMedia != nil {
 		return *x.IgnoreEarlyMedia
@@ -86,8 +81,8 @@ func (x *EndpointMedia) GetIgnoreEarlyMedia() bool {
 	return false
 }
 
-// GetProgressTimeout returns ProgressTimeout, or the zero value when it is
-// unset or x is nil.
+// GetProgressTimeout returns ProgressTimeout, or 0 when x or ProgressTimeout
+// is nil.
 func (x *EndpointMedia) GetProgressTimeout() int64 {
 	if x != nil && x.ProgressTimeout != nil {
 		return *x.ProgressTimeout
@@ -137,11 +132,10 @@ func (x *EndpointMedia) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *EndpointMedia) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -178,8 +172,7 @@ func (x *EndpointMedia) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *EndpointMedia) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -227,12 +220,8 @@ type EndpointMediaAudio struct {
 	//
 	// Items must be unique.
 	Codecs []EndpointMediaAudioCodec `json:"codecs,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -259,11 +248,10 @@ func (x *EndpointMediaAudio) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *EndpointMediaAudio) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -289,8 +277,7 @@ func (x *EndpointMediaAudio) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *EndpointMediaAudio) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -417,8 +404,7 @@ func (x *EndpointMediaBypassMedia) decode(d *kzrt.Decoder) {
 	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *EndpointMediaBypassMedia) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -497,12 +483,8 @@ type EndpointMediaEncryption struct {
 	//
 	// Default: [].
 	Methods []EndpointMediaEncryptionMethod `json:"methods,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -516,8 +498,9 @@ func DefaultEndpointMediaEncryptionMethods() []EndpointMediaEncryptionMethod {
 	return []EndpointMediaEncryptionMethod{}
 }
 
-// GetEnforceSecurity returns EnforceSecurity, or its default when it is unset
-// or x is nil.
+// GetEnforceSecurity returns EnforceSecurity, or
+// DefaultEndpointMediaEncryptionEnforceSecurity when x or EnforceSecurity is
+// nil.
 func (x *EndpointMediaEncryption) GetEnforceSecurity() bool {
 	if x != nil && x.EnforceSecurity != nil {
 		return *x.EnforceSecurity
@@ -525,7 +508,8 @@ func (x *EndpointMediaEncryption) GetEnforceSecurity() bool {
 	return DefaultEndpointMediaEncryptionEnforceSecurity
 }
 
-// GetMethods returns Methods, or its default when it is unset or x is nil.
+// GetMethods returns Methods, or DefaultEndpointMediaEncryptionMethods() when
+// x or Methods is nil.
 func (x *EndpointMediaEncryption) GetMethods() []EndpointMediaEncryptionMethod {
 	if x != nil && x.Methods != nil {
 		return x.Methods
@@ -560,11 +544,10 @@ func (x *EndpointMediaEncryption) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *EndpointMediaEncryption) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -592,8 +575,7 @@ func (x *EndpointMediaEncryption) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *EndpointMediaEncryption) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -651,12 +633,8 @@ type EndpointMediaVideo struct {
 	//
 	// Items must be unique. Default: [].
 	Codecs []EndpointMediaVideoCodec `json:"codecs,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -666,7 +644,8 @@ func DefaultEndpointMediaVideoCodecs() []EndpointMediaVideoCodec {
 	return []EndpointMediaVideoCodec{}
 }
 
-// GetCodecs returns Codecs, or its default when it is unset or x is nil.
+// GetCodecs returns Codecs, or DefaultEndpointMediaVideoCodecs() when x or
+// Codecs is nil.
 func (x *EndpointMediaVideo) GetCodecs() []EndpointMediaVideoCodec {
 	if x != nil && x.Codecs != nil {
 		return x.Codecs
@@ -697,11 +676,10 @@ func (x *EndpointMediaVideo) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *EndpointMediaVideo) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -727,8 +705,7 @@ func (x *EndpointMediaVideo) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *EndpointMediaVideo) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

@@ -59,8 +59,7 @@ func (x *Formatters) decode(d *kzrt.Decoder) {
 	*x = Formatters(c)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x Formatters) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -148,8 +147,7 @@ func (x *FormattersValue) decode(d *kzrt.Decoder) {
 	try.Fail("list or JSON object", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *FormattersValue) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

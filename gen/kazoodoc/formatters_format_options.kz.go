@@ -34,17 +34,12 @@ type FormattersFormatOptions struct {
 	Suffix *string `json:"suffix,omitempty"`
 	// Fixed text that replaces the field's value.
 	Value *string `json:"value,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetDirection returns Direction, or the zero value when it is unset or x is
-// nil.
+// GetDirection returns Direction, or "" when x or Direction is nil.
 func (x *FormattersFormatOptions) GetDirection() FormattersFormatOptionsDirection {
 	if x != nil && x.Direction != nil {
 		return *x.Direction
@@ -52,8 +47,8 @@ func (x *FormattersFormatOptions) GetDirection() FormattersFormatOptionsDirectio
 	return ""
 }
 
-// GetMatchInviteFormat returns MatchInviteFormat, or the zero value when it is
-// unset or x is nil.
+// GetMatchInviteFormat returns MatchInviteFormat, or false when x or
+// MatchInviteFormat is nil.
 func (x *FormattersFormatOptions) GetMatchInviteFormat() bool {
 	if x != nil && x.MatchInviteFormat != nil {
 		return *x.MatchInviteFormat
@@ -61,7 +56,7 @@ func (x *FormattersFormatOptions) GetMatchInviteFormat() bool {
 	return false
 }
 
-// GetPrefix returns Prefix, or the zero value when it is unset or x is nil.
+// GetPrefix returns Prefix, or "" when x or Prefix is nil.
 func (x *FormattersFormatOptions) GetPrefix() string {
 	if x != nil && x.Prefix != nil {
 		return *x.Prefix
@@ -69,7 +64,7 @@ func (x *FormattersFormatOptions) GetPrefix() string {
 	return ""
 }
 
-// GetRegex returns Regex, or the zero value when it is unset or x is nil.
+// GetRegex returns Regex, or "" when x or Regex is nil.
 func (x *FormattersFormatOptions) GetRegex() string {
 	if x != nil && x.Regex != nil {
 		return *x.Regex
@@ -77,7 +72,7 @@ func (x *FormattersFormatOptions) GetRegex() string {
 	return ""
 }
 
-// GetStrip returns Strip, or the zero value when it is unset or x is nil.
+// GetStrip returns Strip, or false when x or Strip is nil.
 func (x *FormattersFormatOptions) GetStrip() bool {
 	if x != nil && x.Strip != nil {
 		return *x.Strip
@@ -85,7 +80,7 @@ func (x *FormattersFormatOptions) GetStrip() bool {
 	return false
 }
 
-// GetSuffix returns Suffix, or the zero value when it is unset or x is nil.
+// GetSuffix returns Suffix, or "" when x or Suffix is nil.
 func (x *FormattersFormatOptions) GetSuffix() string {
 	if x != nil && x.Suffix != nil {
 		return *x.Suffix
@@ -93,7 +88,7 @@ func (x *FormattersFormatOptions) GetSuffix() string {
 	return ""
 }
 
-// GetValue returns Value, or the zero value when it is unset or x is nil.
+// GetValue returns Value, or "" when x or Value is nil.
 func (x *FormattersFormatOptions) GetValue() string {
 	if x != nil && x.Value != nil {
 		return *x.Value
@@ -143,11 +138,10 @@ func (x *FormattersFormatOptions) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *FormattersFormatOptions) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -180,8 +174,7 @@ func (x *FormattersFormatOptions) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *FormattersFormatOptions) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

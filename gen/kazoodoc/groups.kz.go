@@ -37,12 +37,8 @@ type Groups struct {
 	//
 	// Required. Length 1 to 128 characters. Support level: supported.
 	Name *string `json:"name,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -57,7 +53,8 @@ func DefaultGroupsMusicOnHold() GroupsMusicOnHold {
 	return kzrt.DefaultValue[GroupsMusicOnHold]("{}")
 }
 
-// GetEndpoints returns Endpoints, or its default when it is unset or x is nil.
+// GetEndpoints returns Endpoints, or DefaultGroupsEndpoints() when x or
+// Endpoints is nil.
 func (x *Groups) GetEndpoints() map[string]json.RawMessage {
 	if x != nil && x.Endpoints != nil {
 		return x.Endpoints
@@ -65,7 +62,7 @@ func (x *Groups) GetEndpoints() map[string]json.RawMessage {
 	return DefaultGroupsEndpoints()
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Groups) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -114,11 +111,10 @@ func (x *Groups) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Groups) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -157,8 +153,7 @@ func (x *Groups) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Groups) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -191,16 +186,12 @@ type GroupsMusicOnHold struct {
 	//
 	// At most 128 characters.
 	MediaID *string `json:"media_id,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetMediaID returns MediaID, or the zero value when it is unset or x is nil.
+// GetMediaID returns MediaID, or "" when x or MediaID is nil.
 func (x *GroupsMusicOnHold) GetMediaID() string {
 	if x != nil && x.MediaID != nil {
 		return *x.MediaID
@@ -226,11 +217,10 @@ func (x *GroupsMusicOnHold) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *GroupsMusicOnHold) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -251,8 +241,7 @@ func (x *GroupsMusicOnHold) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *GroupsMusicOnHold) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

@@ -62,12 +62,8 @@ type Media struct {
 	//
 	// Default: {}. Support level: supported.
 	TTS *MediaTTS `json:"tts,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -85,8 +81,7 @@ func DefaultMediaTTS() MediaTTS {
 	return kzrt.DefaultValue[MediaTTS]("{}")
 }
 
-// GetContentLength returns ContentLength, or the zero value when it is unset
-// or x is nil.
+// GetContentLength returns ContentLength, or 0 when x or ContentLength is nil.
 func (x *Media) GetContentLength() int64 {
 	if x != nil && x.ContentLength != nil {
 		return *x.ContentLength
@@ -94,8 +89,7 @@ func (x *Media) GetContentLength() int64 {
 	return 0
 }
 
-// GetContentType returns ContentType, or the zero value when it is unset or x
-// is nil.
+// GetContentType returns ContentType, or "" when x or ContentType is nil.
 func (x *Media) GetContentType() MediaContentType {
 	if x != nil && x.ContentType != nil {
 		return *x.ContentType
@@ -103,8 +97,7 @@ func (x *Media) GetContentType() MediaContentType {
 	return ""
 }
 
-// GetDescription returns Description, or the zero value when it is unset or x
-// is nil.
+// GetDescription returns Description, or "" when x or Description is nil.
 func (x *Media) GetDescription() string {
 	if x != nil && x.Description != nil {
 		return *x.Description
@@ -112,7 +105,8 @@ func (x *Media) GetDescription() string {
 	return ""
 }
 
-// GetLanguage returns Language, or its default when it is unset or x is nil.
+// GetLanguage returns Language, or DefaultMediaLanguage when x or Language is
+// nil.
 func (x *Media) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -120,8 +114,8 @@ func (x *Media) GetLanguage() string {
 	return DefaultMediaLanguage
 }
 
-// GetMediaSource returns MediaSource, or its default when it is unset or x is
-// nil.
+// GetMediaSource returns MediaSource, or DefaultMediaMediaSource when x or
+// MediaSource is nil.
 func (x *Media) GetMediaSource() MediaMediaSource {
 	if x != nil && x.MediaSource != nil {
 		return *x.MediaSource
@@ -129,7 +123,7 @@ func (x *Media) GetMediaSource() MediaMediaSource {
 	return DefaultMediaMediaSource
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Media) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -137,8 +131,7 @@ func (x *Media) GetName() string {
 	return ""
 }
 
-// GetPromptID returns PromptID, or the zero value when it is unset or x is
-// nil.
+// GetPromptID returns PromptID, or "" when x or PromptID is nil.
 func (x *Media) GetPromptID() string {
 	if x != nil && x.PromptID != nil {
 		return *x.PromptID
@@ -146,8 +139,7 @@ func (x *Media) GetPromptID() string {
 	return ""
 }
 
-// GetSourceID returns SourceID, or the zero value when it is unset or x is
-// nil.
+// GetSourceID returns SourceID, or "" when x or SourceID is nil.
 func (x *Media) GetSourceID() string {
 	if x != nil && x.SourceID != nil {
 		return *x.SourceID
@@ -155,8 +147,7 @@ func (x *Media) GetSourceID() string {
 	return ""
 }
 
-// GetSourceType returns SourceType, or the zero value when it is unset or x is
-// nil.
+// GetSourceType returns SourceType, or "" when x or SourceType is nil.
 func (x *Media) GetSourceType() string {
 	if x != nil && x.SourceType != nil {
 		return *x.SourceType
@@ -164,8 +155,8 @@ func (x *Media) GetSourceType() string {
 	return ""
 }
 
-// GetStreamable returns Streamable, or its default when it is unset or x is
-// nil.
+// GetStreamable returns Streamable, or DefaultMediaStreamable when x or
+// Streamable is nil.
 func (x *Media) GetStreamable() bool {
 	if x != nil && x.Streamable != nil {
 		return *x.Streamable
@@ -231,11 +222,10 @@ func (x *Media) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Media) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -277,8 +267,7 @@ func (x *Media) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Media) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -428,19 +417,15 @@ type MediaTTS struct {
 	//
 	// Default: "female/en-US". Support level: supported.
 	Voice *MediaTTSVoice `json:"voice,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
 // DefaultMediaTTSVoice is the default of "tts.voice" in media.
 const DefaultMediaTTSVoice = MediaTTSVoiceFemaleEnUS
 
-// GetText returns Text, or the zero value when it is unset or x is nil.
+// GetText returns Text, or "" when x or Text is nil.
 func (x *MediaTTS) GetText() string {
 	if x != nil && x.Text != nil {
 		return *x.Text
@@ -448,7 +433,7 @@ func (x *MediaTTS) GetText() string {
 	return ""
 }
 
-// GetVoice returns Voice, or its default when it is unset or x is nil.
+// GetVoice returns Voice, or DefaultMediaTTSVoice when x or Voice is nil.
 func (x *MediaTTS) GetVoice() MediaTTSVoice {
 	if x != nil && x.Voice != nil {
 		return *x.Voice
@@ -478,11 +463,10 @@ func (x *MediaTTS) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *MediaTTS) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -505,8 +489,7 @@ func (x *MediaTTS) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *MediaTTS) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

@@ -79,12 +79,8 @@ type Menus struct {
 	//
 	// At least 1. At most 60000. Support level: supported.
 	Timeout *int64 `json:"timeout,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -110,8 +106,8 @@ const DefaultMenusRetries = 3
 // DefaultMenusSuppressMedia is the default of "suppress_media" in menus.
 const DefaultMenusSuppressMedia = false
 
-// GetAllowRecordFromOffnet returns AllowRecordFromOffnet, or its default when
-// it is unset or x is nil.
+// GetAllowRecordFromOffnet returns AllowRecordFromOffnet, or
+// DefaultMenusAllowRecordFromOffnet when x or AllowRecordFromOffnet is nil.
 func (x *Menus) GetAllowRecordFromOffnet() bool {
 	if x != nil && x.AllowRecordFromOffnet != nil {
 		return *x.AllowRecordFromOffnet
@@ -119,7 +115,7 @@ func (x *Menus) GetAllowRecordFromOffnet() bool {
 	return DefaultMenusAllowRecordFromOffnet
 }
 
-// GetHunt returns Hunt, or its default when it is unset or x is nil.
+// GetHunt returns Hunt, or DefaultMenusHunt when x or Hunt is nil.
 func (x *Menus) GetHunt() bool {
 	if x != nil && x.Hunt != nil {
 		return *x.Hunt
@@ -127,8 +123,7 @@ func (x *Menus) GetHunt() bool {
 	return DefaultMenusHunt
 }
 
-// GetHuntAllow returns HuntAllow, or the zero value when it is unset or x is
-// nil.
+// GetHuntAllow returns HuntAllow, or "" when x or HuntAllow is nil.
 func (x *Menus) GetHuntAllow() string {
 	if x != nil && x.HuntAllow != nil {
 		return *x.HuntAllow
@@ -136,8 +131,7 @@ func (x *Menus) GetHuntAllow() string {
 	return ""
 }
 
-// GetHuntDeny returns HuntDeny, or the zero value when it is unset or x is
-// nil.
+// GetHuntDeny returns HuntDeny, or "" when x or HuntDeny is nil.
 func (x *Menus) GetHuntDeny() string {
 	if x != nil && x.HuntDeny != nil {
 		return *x.HuntDeny
@@ -145,8 +139,8 @@ func (x *Menus) GetHuntDeny() string {
 	return ""
 }
 
-// GetInterdigitTimeout returns InterdigitTimeout, or the zero value when it is
-// unset or x is nil.
+// GetInterdigitTimeout returns InterdigitTimeout, or 0 when x or
+// InterdigitTimeout is nil.
 func (x *Menus) GetInterdigitTimeout() int64 {
 	if x != nil && x.InterdigitTimeout != nil {
 		return *x.InterdigitTimeout
@@ -154,8 +148,8 @@ func (x *Menus) GetInterdigitTimeout() int64 {
 	return 0
 }
 
-// GetMaxExtensionLength returns MaxExtensionLength, or its default when it is
-// unset or x is nil.
+// GetMaxExtensionLength returns MaxExtensionLength, or
+// DefaultMenusMaxExtensionLength when x or MaxExtensionLength is nil.
 func (x *Menus) GetMaxExtensionLength() int64 {
 	if x != nil && x.MaxExtensionLength != nil {
 		return *x.MaxExtensionLength
@@ -163,7 +157,7 @@ func (x *Menus) GetMaxExtensionLength() int64 {
 	return DefaultMenusMaxExtensionLength
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Menus) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -171,8 +165,7 @@ func (x *Menus) GetName() string {
 	return ""
 }
 
-// GetRecordPIN returns RecordPIN, or the zero value when it is unset or x is
-// nil.
+// GetRecordPIN returns RecordPIN, or "" when x or RecordPIN is nil.
 func (x *Menus) GetRecordPIN() string {
 	if x != nil && x.RecordPIN != nil {
 		return *x.RecordPIN
@@ -180,7 +173,7 @@ func (x *Menus) GetRecordPIN() string {
 	return ""
 }
 
-// GetRetries returns Retries, or its default when it is unset or x is nil.
+// GetRetries returns Retries, or DefaultMenusRetries when x or Retries is nil.
 func (x *Menus) GetRetries() int64 {
 	if x != nil && x.Retries != nil {
 		return *x.Retries
@@ -188,8 +181,8 @@ func (x *Menus) GetRetries() int64 {
 	return DefaultMenusRetries
 }
 
-// GetSuppressMedia returns SuppressMedia, or its default when it is unset or x
-// is nil.
+// GetSuppressMedia returns SuppressMedia, or DefaultMenusSuppressMedia when x
+// or SuppressMedia is nil.
 func (x *Menus) GetSuppressMedia() bool {
 	if x != nil && x.SuppressMedia != nil {
 		return *x.SuppressMedia
@@ -197,7 +190,7 @@ func (x *Menus) GetSuppressMedia() bool {
 	return DefaultMenusSuppressMedia
 }
 
-// GetTimeout returns Timeout, or the zero value when it is unset or x is nil.
+// GetTimeout returns Timeout, or 0 when x or Timeout is nil.
 func (x *Menus) GetTimeout() int64 {
 	if x != nil && x.Timeout != nil {
 		return *x.Timeout
@@ -276,11 +269,10 @@ func (x *Menus) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Menus) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -331,8 +323,7 @@ func (x *Menus) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Menus) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -477,17 +468,12 @@ type MenusMedia struct {
 	//
 	// Support level: supported.
 	TransferMedia *MenusMediaTransferMedia `json:"transfer_media,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetGreeting returns Greeting, or the zero value when it is unset or x is
-// nil.
+// GetGreeting returns Greeting, or "" when x or Greeting is nil.
 func (x *MenusMedia) GetGreeting() string {
 	if x != nil && x.Greeting != nil {
 		return *x.Greeting
@@ -525,11 +511,10 @@ func (x *MenusMedia) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *MenusMedia) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -559,8 +544,7 @@ func (x *MenusMedia) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *MenusMedia) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -654,8 +638,7 @@ func (x *MenusMediaExitMedia) decode(d *kzrt.Decoder) {
 	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *MenusMediaExitMedia) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -752,8 +735,7 @@ func (x *MenusMediaInvalidMedia) decode(d *kzrt.Decoder) {
 	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *MenusMediaInvalidMedia) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -851,8 +833,7 @@ func (x *MenusMediaTransferMedia) decode(d *kzrt.Decoder) {
 	try.Fail("boolean or string", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *MenusMediaTransferMedia) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

@@ -29,17 +29,12 @@ type NotifyCallback struct {
 	Schedule []int64 `json:"schedule,omitempty"`
 	// Seconds a call-back may ring before it counts as unanswered.
 	TimeoutS *int64 `json:"timeout_s,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAttempts returns Attempts, or the zero value when it is unset or x is
-// nil.
+// GetAttempts returns Attempts, or 0 when x or Attempts is nil.
 func (x *NotifyCallback) GetAttempts() int64 {
 	if x != nil && x.Attempts != nil {
 		return *x.Attempts
@@ -47,8 +42,7 @@ func (x *NotifyCallback) GetAttempts() int64 {
 	return 0
 }
 
-// GetDisabled returns Disabled, or the zero value when it is unset or x is
-// nil.
+// GetDisabled returns Disabled, or false when x or Disabled is nil.
 func (x *NotifyCallback) GetDisabled() bool {
 	if x != nil && x.Disabled != nil {
 		return *x.Disabled
@@ -56,8 +50,7 @@ func (x *NotifyCallback) GetDisabled() bool {
 	return false
 }
 
-// GetIntervalS returns IntervalS, or the zero value when it is unset or x is
-// nil.
+// GetIntervalS returns IntervalS, or 0 when x or IntervalS is nil.
 func (x *NotifyCallback) GetIntervalS() int64 {
 	if x != nil && x.IntervalS != nil {
 		return *x.IntervalS
@@ -65,7 +58,7 @@ func (x *NotifyCallback) GetIntervalS() int64 {
 	return 0
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *NotifyCallback) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -73,8 +66,7 @@ func (x *NotifyCallback) GetNumber() string {
 	return ""
 }
 
-// GetTimeoutS returns TimeoutS, or the zero value when it is unset or x is
-// nil.
+// GetTimeoutS returns TimeoutS, or 0 when x or TimeoutS is nil.
 func (x *NotifyCallback) GetTimeoutS() int64 {
 	if x != nil && x.TimeoutS != nil {
 		return *x.TimeoutS
@@ -125,11 +117,10 @@ func (x *NotifyCallback) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *NotifyCallback) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -165,8 +156,7 @@ func (x *NotifyCallback) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *NotifyCallback) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

@@ -32,17 +32,12 @@ type Profile struct {
 	SortString *string `json:"sort-string,omitempty"`
 	// Job title or position of the user (vCard TITLE).
 	Title *string `json:"title,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAssistant returns Assistant, or the zero value when it is unset or x is
-// nil.
+// GetAssistant returns Assistant, or "" when x or Assistant is nil.
 func (x *Profile) GetAssistant() string {
 	if x != nil && x.Assistant != nil {
 		return *x.Assistant
@@ -50,8 +45,7 @@ func (x *Profile) GetAssistant() string {
 	return ""
 }
 
-// GetBirthday returns Birthday, or the zero value when it is unset or x is
-// nil.
+// GetBirthday returns Birthday, or "" when x or Birthday is nil.
 func (x *Profile) GetBirthday() string {
 	if x != nil && x.Birthday != nil {
 		return *x.Birthday
@@ -59,7 +53,7 @@ func (x *Profile) GetBirthday() string {
 	return ""
 }
 
-// GetNote returns Note, or the zero value when it is unset or x is nil.
+// GetNote returns Note, or "" when x or Note is nil.
 func (x *Profile) GetNote() string {
 	if x != nil && x.Note != nil {
 		return *x.Note
@@ -67,7 +61,7 @@ func (x *Profile) GetNote() string {
 	return ""
 }
 
-// GetRole returns Role, or the zero value when it is unset or x is nil.
+// GetRole returns Role, or "" when x or Role is nil.
 func (x *Profile) GetRole() string {
 	if x != nil && x.Role != nil {
 		return *x.Role
@@ -75,8 +69,7 @@ func (x *Profile) GetRole() string {
 	return ""
 }
 
-// GetSortString returns SortString, or the zero value when it is unset or x is
-// nil.
+// GetSortString returns SortString, or "" when x or SortString is nil.
 func (x *Profile) GetSortString() string {
 	if x != nil && x.SortString != nil {
 		return *x.SortString
@@ -84,7 +77,7 @@ func (x *Profile) GetSortString() string {
 	return ""
 }
 
-// GetTitle returns Title, or the zero value when it is unset or x is nil.
+// GetTitle returns Title, or "" when x or Title is nil.
 func (x *Profile) GetTitle() string {
 	if x != nil && x.Title != nil {
 		return *x.Title
@@ -148,11 +141,10 @@ func (x *Profile) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Profile) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -199,8 +191,7 @@ func (x *Profile) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Profile) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -227,16 +218,12 @@ type ProfileAddress struct {
 	// vCard address types: "dom", "postal", "intl", "parcel", "home", "work",
 	// "pref".
 	Types []ProfileAddressType `json:"types,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAddress returns Address, or the zero value when it is unset or x is nil.
+// GetAddress returns Address, or "" when x or Address is nil.
 func (x *ProfileAddress) GetAddress() string {
 	if x != nil && x.Address != nil {
 		return *x.Address
@@ -271,11 +258,10 @@ func (x *ProfileAddress) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *ProfileAddress) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -303,8 +289,7 @@ func (x *ProfileAddress) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ProfileAddress) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

@@ -70,12 +70,8 @@ type TemporalRules struct {
 	//
 	// Support level: supported.
 	Wdays []TemporalRulesWday `json:"wdays,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -86,7 +82,7 @@ const DefaultTemporalRulesInterval = 1
 // temporal_rules.
 const DefaultTemporalRulesStartDate = 62586115200
 
-// GetCycle returns Cycle, or the zero value when it is unset or x is nil.
+// GetCycle returns Cycle, or "" when x or Cycle is nil.
 func (x *TemporalRules) GetCycle() TemporalRulesCycle {
 	if x != nil && x.Cycle != nil {
 		return *x.Cycle
@@ -94,7 +90,7 @@ func (x *TemporalRules) GetCycle() TemporalRulesCycle {
 	return ""
 }
 
-// GetEnabled returns Enabled, or the zero value when it is unset or x is nil.
+// GetEnabled returns Enabled, or false when x or Enabled is nil.
 func (x *TemporalRules) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -102,7 +98,8 @@ func (x *TemporalRules) GetEnabled() bool {
 	return false
 }
 
-// GetInterval returns Interval, or its default when it is unset or x is nil.
+// GetInterval returns Interval, or DefaultTemporalRulesInterval when x or
+// Interval is nil.
 func (x *TemporalRules) GetInterval() int64 {
 	if x != nil && x.Interval != nil {
 		return *x.Interval
@@ -110,7 +107,7 @@ func (x *TemporalRules) GetInterval() int64 {
 	return DefaultTemporalRulesInterval
 }
 
-// GetMonth returns Month, or the zero value when it is unset or x is nil.
+// GetMonth returns Month, or 0 when x or Month is nil.
 func (x *TemporalRules) GetMonth() int64 {
 	if x != nil && x.Month != nil {
 		return *x.Month
@@ -118,7 +115,7 @@ func (x *TemporalRules) GetMonth() int64 {
 	return 0
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *TemporalRules) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -126,7 +123,7 @@ func (x *TemporalRules) GetName() string {
 	return ""
 }
 
-// GetOrdinal returns Ordinal, or the zero value when it is unset or x is nil.
+// GetOrdinal returns Ordinal, or "" when x or Ordinal is nil.
 func (x *TemporalRules) GetOrdinal() TemporalRulesOrdinal {
 	if x != nil && x.Ordinal != nil {
 		return *x.Ordinal
@@ -134,7 +131,8 @@ func (x *TemporalRules) GetOrdinal() TemporalRulesOrdinal {
 	return ""
 }
 
-// GetStartDate returns StartDate, or its default when it is unset or x is nil.
+// GetStartDate returns StartDate, or DefaultTemporalRulesStartDate when x or
+// StartDate is nil.
 func (x *TemporalRules) GetStartDate() int64 {
 	if x != nil && x.StartDate != nil {
 		return *x.StartDate
@@ -142,8 +140,8 @@ func (x *TemporalRules) GetStartDate() int64 {
 	return DefaultTemporalRulesStartDate
 }
 
-// GetTimeWindowStart returns TimeWindowStart, or the zero value when it is
-// unset or x is nil.
+// GetTimeWindowStart returns TimeWindowStart, or 0 when x or TimeWindowStart
+// is nil.
 func (x *TemporalRules) GetTimeWindowStart() int64 {
 	if x != nil && x.TimeWindowStart != nil {
 		return *x.TimeWindowStart
@@ -151,8 +149,8 @@ func (x *TemporalRules) GetTimeWindowStart() int64 {
 	return 0
 }
 
-// GetTimeWindowStop returns TimeWindowStop, or the zero value when it is unset
-// or x is nil.
+// GetTimeWindowStop returns TimeWindowStop, or 0 when x or TimeWindowStop is
+// nil.
 func (x *TemporalRules) GetTimeWindowStop() int64 {
 	if x != nil && x.TimeWindowStop != nil {
 		return *x.TimeWindowStop
@@ -237,11 +235,10 @@ func (x *TemporalRules) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *TemporalRules) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -299,8 +296,7 @@ func (x *TemporalRules) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *TemporalRules) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

@@ -140,12 +140,8 @@ type Users struct {
 	VMToEmailEnabled *bool `json:"vm_to_email_enabled,omitempty"`
 	// Voicemail is the "voicemail" property.
 	Voicemail *UsersVoicemail `json:"voicemail,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -192,8 +188,8 @@ const DefaultUsersVerified = false
 // users.
 const DefaultUsersVMToEmailEnabled = true
 
-// GetCallRestriction returns CallRestriction, or its default when it is unset
-// or x is nil.
+// GetCallRestriction returns CallRestriction, or DefaultUsersCallRestriction()
+// when x or CallRestriction is nil.
 func (x *Users) GetCallRestriction() map[string]UsersCallRestrictionValue {
 	if x != nil && x.CallRestriction != nil {
 		return x.CallRestriction
@@ -201,7 +197,7 @@ func (x *Users) GetCallRestriction() map[string]UsersCallRestrictionValue {
 	return DefaultUsersCallRestriction()
 }
 
-// GetEmail returns Email, or the zero value when it is unset or x is nil.
+// GetEmail returns Email, or "" when x or Email is nil.
 func (x *Users) GetEmail() string {
 	if x != nil && x.Email != nil {
 		return *x.Email
@@ -209,7 +205,7 @@ func (x *Users) GetEmail() string {
 	return ""
 }
 
-// GetEnabled returns Enabled, or its default when it is unset or x is nil.
+// GetEnabled returns Enabled, or DefaultUsersEnabled when x or Enabled is nil.
 func (x *Users) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -217,8 +213,7 @@ func (x *Users) GetEnabled() bool {
 	return DefaultUsersEnabled
 }
 
-// GetFeatureLevel returns FeatureLevel, or the zero value when it is unset or
-// x is nil.
+// GetFeatureLevel returns FeatureLevel, or "" when x or FeatureLevel is nil.
 func (x *Users) GetFeatureLevel() string {
 	if x != nil && x.FeatureLevel != nil {
 		return *x.FeatureLevel
@@ -226,8 +221,7 @@ func (x *Users) GetFeatureLevel() string {
 	return ""
 }
 
-// GetFirstName returns FirstName, or the zero value when it is unset or x is
-// nil.
+// GetFirstName returns FirstName, or "" when x or FirstName is nil.
 func (x *Users) GetFirstName() string {
 	if x != nil && x.FirstName != nil {
 		return *x.FirstName
@@ -235,8 +229,7 @@ func (x *Users) GetFirstName() string {
 	return ""
 }
 
-// GetLanguage returns Language, or the zero value when it is unset or x is
-// nil.
+// GetLanguage returns Language, or "" when x or Language is nil.
 func (x *Users) GetLanguage() string {
 	if x != nil && x.Language != nil {
 		return *x.Language
@@ -244,8 +237,7 @@ func (x *Users) GetLanguage() string {
 	return ""
 }
 
-// GetLastName returns LastName, or the zero value when it is unset or x is
-// nil.
+// GetLastName returns LastName, or "" when x or LastName is nil.
 func (x *Users) GetLastName() string {
 	if x != nil && x.LastName != nil {
 		return *x.LastName
@@ -253,8 +245,7 @@ func (x *Users) GetLastName() string {
 	return ""
 }
 
-// GetPassword returns Password, or the zero value when it is unset or x is
-// nil.
+// GetPassword returns Password, or "" when x or Password is nil.
 func (x *Users) GetPassword() string {
 	if x != nil && x.Password != nil {
 		return *x.Password
@@ -262,8 +253,7 @@ func (x *Users) GetPassword() string {
 	return ""
 }
 
-// GetPresenceID returns PresenceID, or the zero value when it is unset or x is
-// nil.
+// GetPresenceID returns PresenceID, or "" when x or PresenceID is nil.
 func (x *Users) GetPresenceID() string {
 	if x != nil && x.PresenceID != nil {
 		return *x.PresenceID
@@ -271,7 +261,8 @@ func (x *Users) GetPresenceID() string {
 	return ""
 }
 
-// GetPrivLevel returns PrivLevel, or its default when it is unset or x is nil.
+// GetPrivLevel returns PrivLevel, or DefaultUsersPrivLevel when x or PrivLevel
+// is nil.
 func (x *Users) GetPrivLevel() UsersPrivLevel {
 	if x != nil && x.PrivLevel != nil {
 		return *x.PrivLevel
@@ -279,8 +270,8 @@ func (x *Users) GetPrivLevel() UsersPrivLevel {
 	return DefaultUsersPrivLevel
 }
 
-// GetRequirePasswordUpdate returns RequirePasswordUpdate, or its default when
-// it is unset or x is nil.
+// GetRequirePasswordUpdate returns RequirePasswordUpdate, or
+// DefaultUsersRequirePasswordUpdate when x or RequirePasswordUpdate is nil.
 func (x *Users) GetRequirePasswordUpdate() bool {
 	if x != nil && x.RequirePasswordUpdate != nil {
 		return *x.RequirePasswordUpdate
@@ -288,8 +279,7 @@ func (x *Users) GetRequirePasswordUpdate() bool {
 	return DefaultUsersRequirePasswordUpdate
 }
 
-// GetTimezone returns Timezone, or the zero value when it is unset or x is
-// nil.
+// GetTimezone returns Timezone, or "" when x or Timezone is nil.
 func (x *Users) GetTimezone() string {
 	if x != nil && x.Timezone != nil {
 		return *x.Timezone
@@ -297,8 +287,7 @@ func (x *Users) GetTimezone() string {
 	return ""
 }
 
-// GetUsername returns Username, or the zero value when it is unset or x is
-// nil.
+// GetUsername returns Username, or "" when x or Username is nil.
 func (x *Users) GetUsername() string {
 	if x != nil && x.Username != nil {
 		return *x.Username
@@ -306,7 +295,8 @@ func (x *Users) GetUsername() string {
 	return ""
 }
 
-// GetVerified returns Verified, or its default when it is unset or x is nil.
+// GetVerified returns Verified, or DefaultUsersVerified when x or Verified is
+// nil.
 func (x *Users) GetVerified() bool {
 	if x != nil && x.Verified != nil {
 		return *x.Verified
@@ -314,8 +304,8 @@ func (x *Users) GetVerified() bool {
 	return DefaultUsersVerified
 }
 
-// GetVMToEmailEnabled returns VMToEmailEnabled, or its default when it is
-// unset or x is nil.
+// GetVMToEmailEnabled returns VMToEmailEnabled, or
+// DefaultUsersVMToEmailEnabled when x or VMToEmailEnabled is nil.
 func (x *Users) GetVMToEmailEnabled() bool {
 	if x != nil && x.VMToEmailEnabled != nil {
 		return *x.VMToEmailEnabled
@@ -490,11 +480,10 @@ func (x *Users) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Users) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -616,8 +605,7 @@ func (x *Users) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Users) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -801,12 +789,8 @@ type UsersCallForward struct {
 	//
 	// Default: true.
 	Substitute *bool `json:"substitute,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -838,8 +822,8 @@ const DefaultUsersCallForwardRequireKeypress = true
 // "call_forward.substitute" in users.
 const DefaultUsersCallForwardSubstitute = true
 
-// GetDirectCallsOnly returns DirectCallsOnly, or its default when it is unset
-// or x is nil.
+// GetDirectCallsOnly returns DirectCallsOnly, or
+// DefaultUsersCallForwardDirectCallsOnly when x or DirectCallsOnly is nil.
 func (x *UsersCallForward) GetDirectCallsOnly() bool {
 	if x != nil && x.DirectCallsOnly != nil {
 		return *x.DirectCallsOnly
@@ -847,7 +831,8 @@ func (x *UsersCallForward) GetDirectCallsOnly() bool {
 	return DefaultUsersCallForwardDirectCallsOnly
 }
 
-// GetEnabled returns Enabled, or its default when it is unset or x is nil.
+// GetEnabled returns Enabled, or DefaultUsersCallForwardEnabled when x or
+// Enabled is nil.
 func (x *UsersCallForward) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -855,7 +840,8 @@ func (x *UsersCallForward) GetEnabled() bool {
 	return DefaultUsersCallForwardEnabled
 }
 
-// GetFailover returns Failover, or its default when it is unset or x is nil.
+// GetFailover returns Failover, or DefaultUsersCallForwardFailover when x or
+// Failover is nil.
 func (x *UsersCallForward) GetFailover() bool {
 	if x != nil && x.Failover != nil {
 		return *x.Failover
@@ -863,8 +849,8 @@ func (x *UsersCallForward) GetFailover() bool {
 	return DefaultUsersCallForwardFailover
 }
 
-// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or its default when it is
-// unset or x is nil.
+// GetIgnoreEarlyMedia returns IgnoreEarlyMedia, or
+// DefaultUsersCallForwardIgnoreEarlyMedia when x or IgnoreEarlyMedia is nil.
 func (x *UsersCallForward) GetIgnoreEarlyMedia() bool {
 	if x != nil && x.IgnoreEarlyMedia != nil {
 		return *x.IgnoreEarlyMedia
@@ -872,8 +858,8 @@ func (x *UsersCallForward) GetIgnoreEarlyMedia() bool {
 	return DefaultUsersCallForwardIgnoreEarlyMedia
 }
 
-// GetKeepCallerID returns KeepCallerID, or its default when it is unset or x
-// is nil.
+// GetKeepCallerID returns KeepCallerID, or DefaultUsersCallForwardKeepCallerID
+// when x or KeepCallerID is nil.
 func (x *UsersCallForward) GetKeepCallerID() bool {
 	if x != nil && x.KeepCallerID != nil {
 		return *x.KeepCallerID
@@ -881,7 +867,7 @@ func (x *UsersCallForward) GetKeepCallerID() bool {
 	return DefaultUsersCallForwardKeepCallerID
 }
 
-// GetNumber returns Number, or the zero value when it is unset or x is nil.
+// GetNumber returns Number, or "" when x or Number is nil.
 func (x *UsersCallForward) GetNumber() string {
 	if x != nil && x.Number != nil {
 		return *x.Number
@@ -889,8 +875,8 @@ func (x *UsersCallForward) GetNumber() string {
 	return ""
 }
 
-// GetRequireKeypress returns RequireKeypress, or its default when it is unset
-// or x is nil.
+// GetRequireKeypress returns RequireKeypress, or
+// DefaultUsersCallForwardRequireKeypress when x or RequireKeypress is nil.
 func (x *UsersCallForward) GetRequireKeypress() bool {
 	if x != nil && x.RequireKeypress != nil {
 		return *x.RequireKeypress
@@ -898,8 +884,8 @@ func (x *UsersCallForward) GetRequireKeypress() bool {
 	return DefaultUsersCallForwardRequireKeypress
 }
 
-// GetSubstitute returns Substitute, or its default when it is unset or x is
-// nil.
+// GetSubstitute returns Substitute, or DefaultUsersCallForwardSubstitute when
+// x or Substitute is nil.
 func (x *UsersCallForward) GetSubstitute() bool {
 	if x != nil && x.Substitute != nil {
 		return *x.Substitute
@@ -953,11 +939,10 @@ func (x *UsersCallForward) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersCallForward) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -992,8 +977,7 @@ func (x *UsersCallForward) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersCallForward) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1015,16 +999,12 @@ type UsersCallRestrictionValue struct {
 	// restriction here, so a "deny" set on the account, the user or the device
 	// still applies.
 	Action *UsersCallRestrictionValueAction `json:"action,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetAction returns Action, or the zero value when it is unset or x is nil.
+// GetAction returns Action, or "" when x or Action is nil.
 func (x *UsersCallRestrictionValue) GetAction() UsersCallRestrictionValueAction {
 	if x != nil && x.Action != nil {
 		return *x.Action
@@ -1050,11 +1030,10 @@ func (x *UsersCallRestrictionValue) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersCallRestrictionValue) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1075,8 +1054,7 @@ func (x *UsersCallRestrictionValue) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersCallRestrictionValue) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1132,17 +1110,13 @@ type UsersCallerIDOptions struct {
 	// numbers: "full" hides name and number, "name" only the name, "number"
 	// only the number, "none" nothing.
 	OutboundPrivacy *UsersCallerIDOptionsOutboundPrivacy `json:"outbound_privacy,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetOutboundPrivacy returns OutboundPrivacy, or the zero value when it is
-// unset or x is nil.
+// GetOutboundPrivacy returns OutboundPrivacy, or "" when x or OutboundPrivacy
+// is nil.
 func (x *UsersCallerIDOptions) GetOutboundPrivacy() UsersCallerIDOptionsOutboundPrivacy {
 	if x != nil && x.OutboundPrivacy != nil {
 		return *x.OutboundPrivacy
@@ -1168,11 +1142,10 @@ func (x *UsersCallerIDOptions) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersCallerIDOptions) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1193,8 +1166,7 @@ func (x *UsersCallerIDOptions) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersCallerIDOptions) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1254,16 +1226,12 @@ type UsersContactList struct {
 	//
 	// Support level: supported.
 	Exclude *bool `json:"exclude,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetExclude returns Exclude, or the zero value when it is unset or x is nil.
+// GetExclude returns Exclude, or false when x or Exclude is nil.
 func (x *UsersContactList) GetExclude() bool {
 	if x != nil && x.Exclude != nil {
 		return *x.Exclude
@@ -1289,11 +1257,10 @@ func (x *UsersContactList) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersContactList) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1314,8 +1281,7 @@ func (x *UsersContactList) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersContactList) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1331,16 +1297,12 @@ func (x *UsersContactList) validate(v *kzrt.Validator) {}
 type UsersDoNotDisturb struct {
 	// If true, do-not-disturb is on for this user.
 	Enabled *bool `json:"enabled,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetEnabled returns Enabled, or the zero value when it is unset or x is nil.
+// GetEnabled returns Enabled, or false when x or Enabled is nil.
 func (x *UsersDoNotDisturb) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -1366,11 +1328,10 @@ func (x *UsersDoNotDisturb) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersDoNotDisturb) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1391,8 +1352,7 @@ func (x *UsersDoNotDisturb) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersDoNotDisturb) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1430,12 +1390,8 @@ type UsersHotdesk struct {
 	//
 	// Default: false.
 	RequirePIN *bool `json:"require_pin,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1450,7 +1406,8 @@ const DefaultUsersHotdeskKeepLoggedInElsewhere = false
 // users.
 const DefaultUsersHotdeskRequirePIN = false
 
-// GetEnabled returns Enabled, or its default when it is unset or x is nil.
+// GetEnabled returns Enabled, or DefaultUsersHotdeskEnabled when x or Enabled
+// is nil.
 func (x *UsersHotdesk) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -1458,7 +1415,7 @@ func (x *UsersHotdesk) GetEnabled() bool {
 	return DefaultUsersHotdeskEnabled
 }
 
-// GetID returns ID, or the zero value when it is unset or x is nil.
+// GetID returns ID, or "" when x or ID is nil.
 func (x *UsersHotdesk) GetID() string {
 	if x != nil && x.ID != nil {
 		return *x.ID
@@ -1466,8 +1423,9 @@ func (x *UsersHotdesk) GetID() string {
 	return ""
 }
 
-// GetKeepLoggedInElsewhere returns KeepLoggedInElsewhere, or its default when
-// it is unset or x is nil.
+// GetKeepLoggedInElsewhere returns KeepLoggedInElsewhere, or
+// DefaultUsersHotdeskKeepLoggedInElsewhere when x or KeepLoggedInElsewhere is
+// nil.
 func (x *UsersHotdesk) GetKeepLoggedInElsewhere() bool {
 	if x != nil && x.KeepLoggedInElsewhere != nil {
 		return *x.KeepLoggedInElsewhere
@@ -1475,7 +1433,7 @@ func (x *UsersHotdesk) GetKeepLoggedInElsewhere() bool {
 	return DefaultUsersHotdeskKeepLoggedInElsewhere
 }
 
-// GetPIN returns PIN, or the zero value when it is unset or x is nil.
+// GetPIN returns PIN, or "" when x or PIN is nil.
 func (x *UsersHotdesk) GetPIN() string {
 	if x != nil && x.PIN != nil {
 		return *x.PIN
@@ -1483,8 +1441,8 @@ func (x *UsersHotdesk) GetPIN() string {
 	return ""
 }
 
-// GetRequirePIN returns RequirePIN, or its default when it is unset or x is
-// nil.
+// GetRequirePIN returns RequirePIN, or DefaultUsersHotdeskRequirePIN when x or
+// RequirePIN is nil.
 func (x *UsersHotdesk) GetRequirePIN() bool {
 	if x != nil && x.RequirePIN != nil {
 		return *x.RequirePIN
@@ -1526,11 +1484,10 @@ func (x *UsersHotdesk) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersHotdesk) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1559,8 +1516,7 @@ func (x *UsersHotdesk) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersHotdesk) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1591,16 +1547,12 @@ type UsersMusicOnHold struct {
 	//
 	// At most 128 characters.
 	MediaID *string `json:"media_id,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetMediaID returns MediaID, or the zero value when it is unset or x is nil.
+// GetMediaID returns MediaID, or "" when x or MediaID is nil.
 func (x *UsersMusicOnHold) GetMediaID() string {
 	if x != nil && x.MediaID != nil {
 		return *x.MediaID
@@ -1626,11 +1578,10 @@ func (x *UsersMusicOnHold) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersMusicOnHold) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1651,8 +1602,7 @@ func (x *UsersMusicOnHold) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersMusicOnHold) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1705,16 +1655,12 @@ type UsersPronouncedName struct {
 	//
 	// At most 128 characters.
 	MediaID *string `json:"media_id,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetMediaID returns MediaID, or the zero value when it is unset or x is nil.
+// GetMediaID returns MediaID, or "" when x or MediaID is nil.
 func (x *UsersPronouncedName) GetMediaID() string {
 	if x != nil && x.MediaID != nil {
 		return *x.MediaID
@@ -1740,11 +1686,10 @@ func (x *UsersPronouncedName) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersPronouncedName) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1765,8 +1710,7 @@ func (x *UsersPronouncedName) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersPronouncedName) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1801,17 +1745,12 @@ type UsersRingtones struct {
 	//
 	// At most 256 characters.
 	Internal *string `json:"internal,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetExternal returns External, or the zero value when it is unset or x is
-// nil.
+// GetExternal returns External, or "" when x or External is nil.
 func (x *UsersRingtones) GetExternal() string {
 	if x != nil && x.External != nil {
 		return *x.External
@@ -1819,8 +1758,7 @@ func (x *UsersRingtones) GetExternal() string {
 	return ""
 }
 
-// GetInternal returns Internal, or the zero value when it is unset or x is
-// nil.
+// GetInternal returns Internal, or "" when x or Internal is nil.
 func (x *UsersRingtones) GetInternal() string {
 	if x != nil && x.Internal != nil {
 		return *x.Internal
@@ -1850,11 +1788,10 @@ func (x *UsersRingtones) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersRingtones) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1877,8 +1814,7 @@ func (x *UsersRingtones) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersRingtones) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1903,12 +1839,8 @@ func (x *UsersRingtones) validate(v *kzrt.Validator) {
 type UsersVoicemail struct {
 	// Notify is the "notify" property.
 	Notify *UsersVoicemailNotify `json:"notify,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -1930,11 +1862,10 @@ func (x *UsersVoicemail) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersVoicemail) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1956,8 +1887,7 @@ func (x *UsersVoicemail) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersVoicemail) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -1977,12 +1907,8 @@ func (x *UsersVoicemail) validate(v *kzrt.Validator) {
 type UsersVoicemailNotify struct {
 	// Callback is the "callback" property.
 	Callback *NotifyCallback `json:"callback,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -2004,11 +1930,10 @@ func (x *UsersVoicemailNotify) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *UsersVoicemailNotify) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -2030,8 +1955,7 @@ func (x *UsersVoicemailNotify) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *UsersVoicemailNotify) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

@@ -140,12 +140,8 @@ type Vmboxes struct {
 	//
 	// Default: false. Support level: alpha.
 	Transcribe *bool `json:"transcribe,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -221,8 +217,8 @@ const DefaultVmboxesSkipInstructions = false
 // DefaultVmboxesTranscribe is the default of "transcribe" in vmboxes.
 const DefaultVmboxesTranscribe = false
 
-// GetAnnouncementOnly returns AnnouncementOnly, or its default when it is
-// unset or x is nil.
+// GetAnnouncementOnly returns AnnouncementOnly, or
+// DefaultVmboxesAnnouncementOnly when x or AnnouncementOnly is nil.
 func (x *Vmboxes) GetAnnouncementOnly() bool {
 	if x != nil && x.AnnouncementOnly != nil {
 		return *x.AnnouncementOnly
@@ -230,8 +226,8 @@ func (x *Vmboxes) GetAnnouncementOnly() bool {
 	return DefaultVmboxesAnnouncementOnly
 }
 
-// GetCheckIfOwner returns CheckIfOwner, or its default when it is unset or x
-// is nil.
+// GetCheckIfOwner returns CheckIfOwner, or DefaultVmboxesCheckIfOwner when x
+// or CheckIfOwner is nil.
 func (x *Vmboxes) GetCheckIfOwner() bool {
 	if x != nil && x.CheckIfOwner != nil {
 		return *x.CheckIfOwner
@@ -239,8 +235,8 @@ func (x *Vmboxes) GetCheckIfOwner() bool {
 	return DefaultVmboxesCheckIfOwner
 }
 
-// GetDeleteAfterNotify returns DeleteAfterNotify, or its default when it is
-// unset or x is nil.
+// GetDeleteAfterNotify returns DeleteAfterNotify, or
+// DefaultVmboxesDeleteAfterNotify when x or DeleteAfterNotify is nil.
 func (x *Vmboxes) GetDeleteAfterNotify() bool {
 	if x != nil && x.DeleteAfterNotify != nil {
 		return *x.DeleteAfterNotify
@@ -248,8 +244,9 @@ func (x *Vmboxes) GetDeleteAfterNotify() bool {
 	return DefaultVmboxesDeleteAfterNotify
 }
 
-// GetIncludeMessageOnNotify returns IncludeMessageOnNotify, or its default
-// when it is unset or x is nil.
+// GetIncludeMessageOnNotify returns IncludeMessageOnNotify, or
+// DefaultVmboxesIncludeMessageOnNotify when x or IncludeMessageOnNotify is
+// nil.
 func (x *Vmboxes) GetIncludeMessageOnNotify() bool {
 	if x != nil && x.IncludeMessageOnNotify != nil {
 		return *x.IncludeMessageOnNotify
@@ -257,8 +254,9 @@ func (x *Vmboxes) GetIncludeMessageOnNotify() bool {
 	return DefaultVmboxesIncludeMessageOnNotify
 }
 
-// GetIncludeTranscriptionOnNotify returns IncludeTranscriptionOnNotify, or its
-// default when it is unset or x is nil.
+// GetIncludeTranscriptionOnNotify returns IncludeTranscriptionOnNotify, or
+// DefaultVmboxesIncludeTranscriptionOnNotify when x or
+// IncludeTranscriptionOnNotify is nil.
 func (x *Vmboxes) GetIncludeTranscriptionOnNotify() bool {
 	if x != nil && x.IncludeTranscriptionOnNotify != nil {
 		return *x.IncludeTranscriptionOnNotify
@@ -266,7 +264,8 @@ func (x *Vmboxes) GetIncludeTranscriptionOnNotify() bool {
 	return DefaultVmboxesIncludeTranscriptionOnNotify
 }
 
-// GetIsSetup returns IsSetup, or its default when it is unset or x is nil.
+// GetIsSetup returns IsSetup, or DefaultVmboxesIsSetup when x or IsSetup is
+// nil.
 func (x *Vmboxes) GetIsSetup() bool {
 	if x != nil && x.IsSetup != nil {
 		return *x.IsSetup
@@ -274,8 +273,9 @@ func (x *Vmboxes) GetIsSetup() bool {
 	return DefaultVmboxesIsSetup
 }
 
-// GetIsVoicemailFfRwEnabled returns IsVoicemailFfRwEnabled, or its default
-// when it is unset or x is nil.
+// GetIsVoicemailFfRwEnabled returns IsVoicemailFfRwEnabled, or
+// DefaultVmboxesIsVoicemailFfRwEnabled when x or IsVoicemailFfRwEnabled is
+// nil.
 func (x *Vmboxes) GetIsVoicemailFfRwEnabled() bool {
 	if x != nil && x.IsVoicemailFfRwEnabled != nil {
 		return *x.IsVoicemailFfRwEnabled
@@ -283,7 +283,7 @@ func (x *Vmboxes) GetIsVoicemailFfRwEnabled() bool {
 	return DefaultVmboxesIsVoicemailFfRwEnabled
 }
 
-// GetMailbox returns Mailbox, or the zero value when it is unset or x is nil.
+// GetMailbox returns Mailbox, or "" when x or Mailbox is nil.
 func (x *Vmboxes) GetMailbox() string {
 	if x != nil && x.Mailbox != nil {
 		return *x.Mailbox
@@ -291,8 +291,8 @@ func (x *Vmboxes) GetMailbox() string {
 	return ""
 }
 
-// GetMediaExtension returns MediaExtension, or its default when it is unset or
-// x is nil.
+// GetMediaExtension returns MediaExtension, or DefaultVmboxesMediaExtension
+// when x or MediaExtension is nil.
 func (x *Vmboxes) GetMediaExtension() VmboxesMediaExtension {
 	if x != nil && x.MediaExtension != nil {
 		return *x.MediaExtension
@@ -300,7 +300,7 @@ func (x *Vmboxes) GetMediaExtension() VmboxesMediaExtension {
 	return DefaultVmboxesMediaExtension
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Vmboxes) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -308,8 +308,8 @@ func (x *Vmboxes) GetName() string {
 	return ""
 }
 
-// GetNotConfigurable returns NotConfigurable, or its default when it is unset
-// or x is nil.
+// GetNotConfigurable returns NotConfigurable, or DefaultVmboxesNotConfigurable
+// when x or NotConfigurable is nil.
 func (x *Vmboxes) GetNotConfigurable() bool {
 	if x != nil && x.NotConfigurable != nil {
 		return *x.NotConfigurable
@@ -317,8 +317,8 @@ func (x *Vmboxes) GetNotConfigurable() bool {
 	return DefaultVmboxesNotConfigurable
 }
 
-// GetNotifyEmailAddresses returns NotifyEmailAddresses, or its default when it
-// is unset or x is nil.
+// GetNotifyEmailAddresses returns NotifyEmailAddresses, or
+// DefaultVmboxesNotifyEmailAddresses() when x or NotifyEmailAddresses is nil.
 func (x *Vmboxes) GetNotifyEmailAddresses() []string {
 	if x != nil && x.NotifyEmailAddresses != nil {
 		return x.NotifyEmailAddresses
@@ -326,8 +326,8 @@ func (x *Vmboxes) GetNotifyEmailAddresses() []string {
 	return DefaultVmboxesNotifyEmailAddresses()
 }
 
-// GetOldestMessageFirst returns OldestMessageFirst, or its default when it is
-// unset or x is nil.
+// GetOldestMessageFirst returns OldestMessageFirst, or
+// DefaultVmboxesOldestMessageFirst when x or OldestMessageFirst is nil.
 func (x *Vmboxes) GetOldestMessageFirst() bool {
 	if x != nil && x.OldestMessageFirst != nil {
 		return *x.OldestMessageFirst
@@ -335,7 +335,7 @@ func (x *Vmboxes) GetOldestMessageFirst() bool {
 	return DefaultVmboxesOldestMessageFirst
 }
 
-// GetOwnerID returns OwnerID, or the zero value when it is unset or x is nil.
+// GetOwnerID returns OwnerID, or "" when x or OwnerID is nil.
 func (x *Vmboxes) GetOwnerID() string {
 	if x != nil && x.OwnerID != nil {
 		return *x.OwnerID
@@ -343,7 +343,7 @@ func (x *Vmboxes) GetOwnerID() string {
 	return ""
 }
 
-// GetPIN returns PIN, or the zero value when it is unset or x is nil.
+// GetPIN returns PIN, or "" when x or PIN is nil.
 func (x *Vmboxes) GetPIN() string {
 	if x != nil && x.PIN != nil {
 		return *x.PIN
@@ -351,8 +351,8 @@ func (x *Vmboxes) GetPIN() string {
 	return ""
 }
 
-// GetRequirePIN returns RequirePIN, or its default when it is unset or x is
-// nil.
+// GetRequirePIN returns RequirePIN, or DefaultVmboxesRequirePIN when x or
+// RequirePIN is nil.
 func (x *Vmboxes) GetRequirePIN() bool {
 	if x != nil && x.RequirePIN != nil {
 		return *x.RequirePIN
@@ -360,8 +360,8 @@ func (x *Vmboxes) GetRequirePIN() bool {
 	return DefaultVmboxesRequirePIN
 }
 
-// GetSaveAfterNotify returns SaveAfterNotify, or its default when it is unset
-// or x is nil.
+// GetSaveAfterNotify returns SaveAfterNotify, or DefaultVmboxesSaveAfterNotify
+// when x or SaveAfterNotify is nil.
 func (x *Vmboxes) GetSaveAfterNotify() bool {
 	if x != nil && x.SaveAfterNotify != nil {
 		return *x.SaveAfterNotify
@@ -369,8 +369,8 @@ func (x *Vmboxes) GetSaveAfterNotify() bool {
 	return DefaultVmboxesSaveAfterNotify
 }
 
-// GetSeekDurationMS returns SeekDurationMS, or its default when it is unset or
-// x is nil.
+// GetSeekDurationMS returns SeekDurationMS, or DefaultVmboxesSeekDurationMS
+// when x or SeekDurationMS is nil.
 func (x *Vmboxes) GetSeekDurationMS() int64 {
 	if x != nil && x.SeekDurationMS != nil {
 		return *x.SeekDurationMS
@@ -378,8 +378,8 @@ func (x *Vmboxes) GetSeekDurationMS() int64 {
 	return DefaultVmboxesSeekDurationMS
 }
 
-// GetSkipEnvelope returns SkipEnvelope, or its default when it is unset or x
-// is nil.
+// GetSkipEnvelope returns SkipEnvelope, or DefaultVmboxesSkipEnvelope when x
+// or SkipEnvelope is nil.
 func (x *Vmboxes) GetSkipEnvelope() bool {
 	if x != nil && x.SkipEnvelope != nil {
 		return *x.SkipEnvelope
@@ -387,8 +387,8 @@ func (x *Vmboxes) GetSkipEnvelope() bool {
 	return DefaultVmboxesSkipEnvelope
 }
 
-// GetSkipGreeting returns SkipGreeting, or its default when it is unset or x
-// is nil.
+// GetSkipGreeting returns SkipGreeting, or DefaultVmboxesSkipGreeting when x
+// or SkipGreeting is nil.
 func (x *Vmboxes) GetSkipGreeting() bool {
 	if x != nil && x.SkipGreeting != nil {
 		return *x.SkipGreeting
@@ -396,8 +396,8 @@ func (x *Vmboxes) GetSkipGreeting() bool {
 	return DefaultVmboxesSkipGreeting
 }
 
-// GetSkipInstructions returns SkipInstructions, or its default when it is
-// unset or x is nil.
+// GetSkipInstructions returns SkipInstructions, or
+// DefaultVmboxesSkipInstructions when x or SkipInstructions is nil.
 func (x *Vmboxes) GetSkipInstructions() bool {
 	if x != nil && x.SkipInstructions != nil {
 		return *x.SkipInstructions
@@ -405,8 +405,7 @@ func (x *Vmboxes) GetSkipInstructions() bool {
 	return DefaultVmboxesSkipInstructions
 }
 
-// GetTimezone returns Timezone, or the zero value when it is unset or x is
-// nil.
+// GetTimezone returns Timezone, or "" when x or Timezone is nil.
 func (x *Vmboxes) GetTimezone() string {
 	if x != nil && x.Timezone != nil {
 		return *x.Timezone
@@ -414,8 +413,8 @@ func (x *Vmboxes) GetTimezone() string {
 	return ""
 }
 
-// GetTranscribe returns Transcribe, or its default when it is unset or x is
-// nil.
+// GetTranscribe returns Transcribe, or DefaultVmboxesTranscribe when x or
+// Transcribe is nil.
 func (x *Vmboxes) GetTranscribe() bool {
 	if x != nil && x.Transcribe != nil {
 		return *x.Transcribe
@@ -555,11 +554,10 @@ func (x *Vmboxes) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Vmboxes) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -645,8 +643,7 @@ func (x *Vmboxes) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Vmboxes) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -744,17 +741,12 @@ type VmboxesMedia struct {
 	//
 	// Length 32 to 32 characters. Support level: supported.
 	Unavailable *string `json:"unavailable,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
-// GetUnavailable returns Unavailable, or the zero value when it is unset or x
-// is nil.
+// GetUnavailable returns Unavailable, or "" when x or Unavailable is nil.
 func (x *VmboxesMedia) GetUnavailable() string {
 	if x != nil && x.Unavailable != nil {
 		return *x.Unavailable
@@ -780,11 +772,10 @@ func (x *VmboxesMedia) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *VmboxesMedia) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -805,8 +796,7 @@ func (x *VmboxesMedia) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *VmboxesMedia) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -857,12 +847,8 @@ func (x VmboxesMediaExtension) Validate() error {
 type VmboxesNotify struct {
 	// Callback is the "callback" property.
 	Callback *NotifyCallback `json:"callback,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -884,11 +870,10 @@ func (x *VmboxesNotify) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *VmboxesNotify) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -910,8 +895,7 @@ func (x *VmboxesNotify) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *VmboxesNotify) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)
@@ -988,8 +972,7 @@ func (x *VmboxesOperatorNumber) decode(d *kzrt.Decoder) {
 	try.Fail("integer or string", kzrt.CodeNoneOf)
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *VmboxesOperatorNumber) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

@@ -69,12 +69,8 @@ type Webhooks struct {
 	//
 	// Required. Format: uri. Support level: supported.
 	URI *string `json:"uri,omitempty"`
-	// Extra holds properties the schema does not name, kept verbatim so
-	// that decoding and encoding again loses nothing. A number its field
-	// cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which
-	// Kazoo reads as a float; a number beyond float64) is kept here too,
-	// under its property's name, with the field left nil; Validate checks
-	// it against the property's schema.
+	// Extra holds, verbatim, properties the schema does not name and numbers
+	// their field cannot hold (see UnmarshalJSON).
 	Extra map[string]json.RawMessage `json:"-"`
 }
 
@@ -94,7 +90,8 @@ const DefaultWebhooksIncludeInternalLegs = true
 // DefaultWebhooksRetries is the default of "retries" in webhooks.
 const DefaultWebhooksRetries = 2
 
-// GetEnabled returns Enabled, or its default when it is unset or x is nil.
+// GetEnabled returns Enabled, or DefaultWebhooksEnabled when x or Enabled is
+// nil.
 func (x *Webhooks) GetEnabled() bool {
 	if x != nil && x.Enabled != nil {
 		return *x.Enabled
@@ -102,7 +99,7 @@ func (x *Webhooks) GetEnabled() bool {
 	return DefaultWebhooksEnabled
 }
 
-// GetFormat returns Format, or its default when it is unset or x is nil.
+// GetFormat returns Format, or DefaultWebhooksFormat when x or Format is nil.
 func (x *Webhooks) GetFormat() WebhooksFormat {
 	if x != nil && x.Format != nil {
 		return *x.Format
@@ -110,7 +107,7 @@ func (x *Webhooks) GetFormat() WebhooksFormat {
 	return DefaultWebhooksFormat
 }
 
-// GetHook returns Hook, or the zero value when it is unset or x is nil.
+// GetHook returns Hook, or "" when x or Hook is nil.
 func (x *Webhooks) GetHook() string {
 	if x != nil && x.Hook != nil {
 		return *x.Hook
@@ -118,7 +115,8 @@ func (x *Webhooks) GetHook() string {
 	return ""
 }
 
-// GetHTTPVerb returns HTTPVerb, or its default when it is unset or x is nil.
+// GetHTTPVerb returns HTTPVerb, or DefaultWebhooksHTTPVerb when x or HTTPVerb
+// is nil.
 func (x *Webhooks) GetHTTPVerb() WebhooksHTTPVerb {
 	if x != nil && x.HTTPVerb != nil {
 		return *x.HTTPVerb
@@ -126,8 +124,8 @@ func (x *Webhooks) GetHTTPVerb() WebhooksHTTPVerb {
 	return DefaultWebhooksHTTPVerb
 }
 
-// GetIncludeInternalLegs returns IncludeInternalLegs, or its default when it
-// is unset or x is nil.
+// GetIncludeInternalLegs returns IncludeInternalLegs, or
+// DefaultWebhooksIncludeInternalLegs when x or IncludeInternalLegs is nil.
 func (x *Webhooks) GetIncludeInternalLegs() bool {
 	if x != nil && x.IncludeInternalLegs != nil {
 		return *x.IncludeInternalLegs
@@ -135,8 +133,8 @@ func (x *Webhooks) GetIncludeInternalLegs() bool {
 	return DefaultWebhooksIncludeInternalLegs
 }
 
-// GetIncludeSubaccounts returns IncludeSubaccounts, or the zero value when it
-// is unset or x is nil.
+// GetIncludeSubaccounts returns IncludeSubaccounts, or false when x or
+// IncludeSubaccounts is nil.
 func (x *Webhooks) GetIncludeSubaccounts() bool {
 	if x != nil && x.IncludeSubaccounts != nil {
 		return *x.IncludeSubaccounts
@@ -144,7 +142,7 @@ func (x *Webhooks) GetIncludeSubaccounts() bool {
 	return false
 }
 
-// GetName returns Name, or the zero value when it is unset or x is nil.
+// GetName returns Name, or "" when x or Name is nil.
 func (x *Webhooks) GetName() string {
 	if x != nil && x.Name != nil {
 		return *x.Name
@@ -152,7 +150,8 @@ func (x *Webhooks) GetName() string {
 	return ""
 }
 
-// GetRetries returns Retries, or its default when it is unset or x is nil.
+// GetRetries returns Retries, or DefaultWebhooksRetries when x or Retries is
+// nil.
 func (x *Webhooks) GetRetries() int64 {
 	if x != nil && x.Retries != nil {
 		return *x.Retries
@@ -160,7 +159,7 @@ func (x *Webhooks) GetRetries() int64 {
 	return DefaultWebhooksRetries
 }
 
-// GetURI returns URI, or the zero value when it is unset or x is nil.
+// GetURI returns URI, or "" when x or URI is nil.
 func (x *Webhooks) GetURI() string {
 	if x != nil && x.URI != nil {
 		return *x.URI
@@ -228,11 +227,10 @@ func (x *Webhooks) encode(e *kzrt.Encoder) {
 	e.CloseObject()
 }
 
-// UnmarshalJSON decodes a JSON object into x. Properties the schema does not
-// name are kept in Extra, and so is a number its field cannot hold (see
-// Extra). A value of the wrong JSON type is an error naming its JSON pointer;
-// constraints are checked by Validate. A property written twice keeps its
-// first value, as Kazoo reads it.
+// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
+// repeated property counts, and a number its field cannot hold (beyond int64,
+// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
+// checks the constraints.
 func (x *Webhooks) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -277,8 +275,7 @@ func (x *Webhooks) decode(d *kzrt.Decoder) {
 	}
 }
 
-// Validate checks x against its schema. It returns nil, or a kzrt.Errors
-// listing every problem with the JSON pointer of the offending value.
+// Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Webhooks) Validate() error {
 	var v kzrt.Validator
 	x.validate(&v)

@@ -197,7 +197,6 @@ func (g *generator) emitBranchMethod(m module, b branchMethod) {
 	if k.Family != nil {
 		doc = append(doc, fmt.Sprintf("Kazoo accepts a child under any key, so a %s that is no such key is no error: Lint warns about it.", b.param))
 	}
-	doc = append(doc, "Like every builder method, it changes b and returns it; the child is stored as it is now.")
 	g.comment(doc...)
 	params = append(params, jen.Id("next").Id("Builder"))
 	g.file.Func().Params(recv).Id(b.name).Params(params...).Op("*").Id(m.build).Block(append(body, jen.Return(jen.Id("b")))...)

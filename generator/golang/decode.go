@@ -52,8 +52,7 @@ func (g *generator) emitUnmarshalJSON(name string, t *model.Type, doc string) {
 func (g *generator) emitDecodeMethod(name string, t *model.Type, body func(*jen.Group)) {
 	method := g.decodeMethod(t)
 	if g.isHook(t) {
-		g.comment(method + " is an implementation hook for kzrt, not meant to be called by applications " +
-			"(use the package's Parse, or UnmarshalJSON): it reads x from d, replacing what it held.")
+		g.comment(method + " is a hook for kzrt, not for applications (use UnmarshalJSON).")
 	} else {
 		g.comment(method + " reads x from d, replacing what it held.")
 	}
@@ -63,10 +62,9 @@ func (g *generator) emitDecodeMethod(name string, t *model.Type, body func(*jen.
 // emitStructUnmarshal declares a struct's UnmarshalJSON and decode method:
 // one case per property, unknown properties kept in Extra.
 func (g *generator) emitStructUnmarshal(name string, t *model.Type, fields []field) {
-	g.emitUnmarshalJSON(name, t, "UnmarshalJSON decodes a JSON object into x. Properties the schema "+
-		"does not name are kept in Extra, and so is a number its field cannot hold (see Extra). A value "+
-		"of the wrong JSON type is an error naming its JSON pointer; constraints are checked by Validate. "+
-		"A property written twice keeps its first value, as Kazoo reads it.")
+	g.emitUnmarshalJSON(name, t, "UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a "+
+		"repeated property counts, and a number its field cannot hold (beyond int64, or 20.0 for an integer) "+
+		"goes to Extra, with the field left nil. Validate checks the constraints.")
 	g.emitDecodeMethod(name, t, func(grp *jen.Group) {
 		grp.Op("*").Id("x").Op("=").Id(name).Values()
 		grp.If(jen.Op("!").Add(dec).Dot("OpenObject").Call()).Block(jen.Return())

@@ -157,12 +157,8 @@ func (g *generator) emitStruct(name string, t *model.Type) {
 		for _, f := range fields {
 			g.fieldDecl(grp, f)
 		}
-		grp.Comment("Extra holds properties the schema does not name, kept verbatim so")
-		grp.Comment("that decoding and encoding again loses nothing. A number its field")
-		grp.Comment("cannot hold (an integer beyond int64, or written as 20.0 or 2e1, which")
-		grp.Comment("Kazoo reads as a float; a number beyond float64) is kept here too,")
-		grp.Comment("under its property's name, with the field left nil; Validate checks")
-		grp.Comment("it against the property's schema.")
+		grp.Comment("Extra holds, verbatim, properties the schema does not name and numbers")
+		grp.Comment("their field cannot hold (see UnmarshalJSON).")
 		grp.Id("Extra").Map(jen.String()).Qual(jsonPkg, "RawMessage").Tag(map[string]string{"json": "-"})
 	})
 	g.emitDefaults(name, fields)
@@ -381,12 +377,10 @@ func (g *generator) emitGetters(structName string, fields []field) {
 			continue
 		}
 		fallback := jen.Id(defaultName(structName, f))
-		what := "its default"
 		if !g.hasDefaultConst(f.Type) {
 			fallback = zeroValue(g.shapeOf(f.Type))
-			what = "the zero value"
 		}
-		g.comment(fmt.Sprintf("%s returns %s, or %s when it is unset or x is nil.", getter, f.goName, what))
+		g.comment(fmt.Sprintf("%s returns %s, or %s when x or %s is nil.", getter, f.goName, goSource(fallback), f.goName))
 		ref := jen.Id("x").Dot(f.goName)
 		g.file.Func().Params(jen.Id("x").Op("*").Id(structName)).Id(getter).Params().Add(g.goType(f.Type)).Block(
 			jen.If(jen.Id("x").Op("!=").Nil().Op("&&").Add(ref.Clone()).Op("!=").Nil()).Block(
@@ -407,7 +401,7 @@ func (g *generator) emitCollectionGetter(structName string, f field, taken map[s
 	if _, scalar := g.defaultLiteral(f.Type); scalar {
 		return // a constant: emitDefault wrote no function
 	}
-	g.comment(fmt.Sprintf("%s returns %s, or its default when it is unset or x is nil.", getter, f.goName))
+	g.comment(fmt.Sprintf("%s returns %s, or %s() when x or %s is nil.", getter, f.goName, defaultName(structName, f), f.goName))
 	ref := jen.Id("x").Dot(f.goName)
 	g.file.Func().Params(jen.Id("x").Op("*").Id(structName)).Id(getter).Params().Add(g.goType(f.Type)).Block(
 		jen.If(jen.Id("x").Op("!=").Nil().Op("&&").Add(ref.Clone()).Op("!=").Nil()).Block(jen.Return(ref.Clone())),

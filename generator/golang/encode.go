@@ -101,8 +101,7 @@ func (g *generator) emitMarshalJSON(name string, t *model.Type, ptrReceiver bool
 		jen.Return(jen.Id("e").Dot("Bytes").Call()),
 	)
 	if g.isHook(t) {
-		g.comment(method + " is an implementation hook for kzrt, not meant to be called by applications " +
-			"(use MarshalJSON): it appends x to e as JSON.")
+		g.comment(method + " is a hook for kzrt, not for applications (use MarshalJSON).")
 	} else {
 		g.comment(method + " appends x to e as JSON.")
 	}

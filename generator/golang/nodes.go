@@ -68,12 +68,16 @@ func (g *generator) emitTree() {
 		"(one of this package's module data types, or RawData), and the children Kazoo may continue with. "+
 		"It is kzrt.Node, shared by every package kzgen generates.", g.action.ID))
 	alias("Data", "Data is the typed data of a node: a pointer to one of this package's module data types, or RawData.")
-	alias("Builder", "Builder is anything that yields a node: every module builder, and *Node itself.")
+	g.comment("Builder is anything that yields a node: every module builder, and *Node itself.", builderSemantics)
+	f.Type().Id("Builder").Op("=").Qual(kzrt, "Builder")
 	alias("RawData", "RawData is node data kept as JSON: the data of a module this package has no schema for, "+
 		"or data that does not fit its module's type, as Parse found them.")
 	alias("Tree", "Tree is what Parse returns: a bare *Node, or a stored callflow document.")
 	g.comment(`DefaultChild is the key of the branch Kazoo takes when a module asks for no particular one: "_".`)
 	f.Const().Id("DefaultChild").Op("=").Qual(kzrt, "DefaultChild")
+	if len(g.mods) > 0 {
+		g.emitNodeBuilder()
+	}
 }
 
 // emitModuleName adds the method that, with the hooks every module data
@@ -345,26 +349,15 @@ func (g *generator) emitBuilder(m module) {
 	api := g.builderAPI(m)
 	b := jen.Id("b")
 	recv := jen.Id("b").Op("*").Id(m.build)
-	state := lowerFirst(m.build) + "State"
-	// edit is the node and data a method changes (see the edit method).
+	// edit is the node and data a method changes (see nodeBuilder.edit).
 	edit := b.Clone().Dot("edit").Call()
 
-	g.comment(fmt.Sprintf("%s builds a %q callflow node; start one with %s.", m.build, m.name, m.ctor), builderSemantics)
+	g.comment(fmt.Sprintf("%s builds a %q callflow node; start one with %s. Its methods change it and "+
+		"return it; a child is stored as it is when given (see Builder).", m.build, m.name, m.ctor))
 	f := g.file
 	// One allocation holds the builder, its node and the node's data; a
 	// change after Node has given the node out makes a copy (edit).
-	f.Type().Id(m.build).Struct(
-		jen.Comment("s is the node being built: first, or the copy edit made of it."),
-		jen.Id("s").Op("*").Id(state),
-		jen.Comment("shared is set once Node has given s's node out; the next change copies it."),
-		jen.Id("shared").Bool(),
-		jen.Id("first").Id(state),
-	)
-	g.comment(fmt.Sprintf("%s is a %q node and its data, allocated together.", state, m.name))
-	f.Type().Id(state).Struct(
-		jen.Id("node").Id("Node"),
-		jen.Id("data").Id(m.data),
-	)
+	f.Type().Id(m.build).Struct(jen.Id(nodeBuilder).Types(jen.Id(m.data), jen.Op("*").Id(m.data)))
 
 	// Constructor: the properties that must be given, in schema order.
 	args := make([]jen.Code, len(api.args))
@@ -384,9 +377,8 @@ func (g *generator) emitBuilder(m module) {
 	doc = append(doc, requiredArgs(api.args))
 	g.comment(doc...)
 	body := []jen.Code{
-		jen.Id("b").Op(":=").Op("&").Id(m.build).Values(jen.Dict{jen.Id("first"): jen.Id(state).Values(jen.Dict{jen.Id("data"): jen.Id(m.data).Values(assigns)})}),
-		jen.Id("b").Dot("first").Dot("node").Op("=").Id("Node").Values(jen.Dict{jen.Id("Module"): jen.Lit(m.name), jen.Id("Data"): jen.Op("&").Id("b").Dot("first").Dot("data")}),
-		jen.Id("b").Dot("s").Op("=").Op("&").Id("b").Dot("first"),
+		jen.Id("b").Op(":=").New(jen.Id(m.build)),
+		jen.Id("b").Dot("start").Call(jen.Lit(m.name), jen.Id(m.data).Values(assigns)),
 	}
 	body = append(body, after...)
 	f.Func().Id(m.ctor).Params(args...).Op("*").Id(m.build).Block(append(body, jen.Return(jen.Id("b")))...)
@@ -406,22 +398,21 @@ func (g *generator) emitBuilder(m module) {
 		g.emitDurationSetter(m.build, d, edit.Clone().Dot("data"), edit.Clone().Dot("node"))
 	}
 
-	g.comment(`Then sets the node Kazoo runs after this one: the default "_" child.`,
-		"It changes b and returns it; the child is stored as it is now (its Node), so later changes to the child's builder do not reach b.")
+	g.comment(`Then sets the node Kazoo runs after this one, the default "_" child.`)
 	f.Func().Params(recv.Clone()).Id("Then").Params(jen.Id("next").Id("Builder")).Op("*").Id(m.build).Block(
 		b.Clone().Dot("setChild").Call(jen.Id("DefaultChild"), jen.Id("next")),
 		jen.Return(b.Clone()),
 	)
-	branchDoc := `Branch sets the child Kazoo runs for a named outcome: a menu digit, "match", "sip:486", a variable value…`
+	branchDoc := `Branch sets the child Kazoo runs for a named outcome (a menu digit, "match", "sip:486"…); a nil next removes it.`
 	if len(api.branches) > 0 {
 		names := make([]string, len(api.branches))
 		for i, br := range api.branches {
 			names[i] = br.name
 		}
-		branchDoc = fmt.Sprintf("Branch sets the child Kazoo runs under key. The keys %s reads have their own methods, %s; "+
+		branchDoc = fmt.Sprintf("Branch sets the child Kazoo runs under key; a nil next removes it. The keys %s reads have their own methods, %s; "+
 			"Branch reaches any other key (Kazoo accepts any, Lint warns about those %s never takes).", m.name, strings.Join(names, ", "), m.name)
 	}
-	g.comment(branchDoc, "It changes b and returns it; the child is stored as it is now (its Node). A nil next removes the child.")
+	g.comment(branchDoc)
 	f.Func().Params(recv.Clone()).Id("Branch").Params(jen.Id("key").String(), jen.Id("next").Id("Builder")).Op("*").Id(m.build).Block(
 		b.Clone().Dot("setChild").Call(jen.Id("key"), jen.Id("next")),
 		jen.Return(b.Clone()),
@@ -429,46 +420,85 @@ func (g *generator) emitBuilder(m module) {
 	for _, br := range api.branches {
 		g.emitBranchMethod(m, br)
 	}
-	g.comment("setChild stores next's node under key. It takes that node before b changes, " +
-		"so a builder given to itself gets its node as it was, never a loop.")
-	f.Func().Params(recv.Clone()).Id("setChild").Params(jen.Id("key").String(), jen.Id("next").Id("Builder")).Block(
-		jen.Var().Id("child").Op("*").Id("Node"),
-		jen.If(jen.Id("next").Op("!=").Nil()).Block(jen.Id("child").Op("=").Id("next").Dot("Node").Call()),
-		edit.Clone().Dot("node").Dot("SetChild").Call(jen.Id("key"), jen.Id("child")),
+}
+
+// nodeBuilder is the generic type every module builder embeds, declared
+// once per package (emitNodeBuilder).
+const nodeBuilder = "nodeBuilder"
+
+// emitNodeBuilder declares nodeBuilder: the node a module builder builds
+// and its data, allocated with the builder and copied on the first change
+// after Node has given them out, with the methods every builder shares.
+// Then and Branch stay on each builder, since they return it.
+func (g *generator) emitNodeBuilder() {
+	f := g.file
+	b := jen.Id("b")
+	state := func() *jen.Statement { return jen.Id("nodeState").Types(jen.Id("D")) }
+	recv := func() *jen.Statement { return b.Clone().Op("*").Id(nodeBuilder).Types(jen.Id("D"), jen.Id("P")) }
+
+	g.comment(nodeBuilder + " is what every module builder embeds: the node being built and its data, " +
+		"of type D (P is *D). Node gives the node out; the next change works on a copy, made once.")
+	f.Type().Id(nodeBuilder).Types(jen.Id("D").Any(), jen.Id("P").Interface(jen.Op("*").Id("D"), jen.Id("Data"))).Struct(
+		jen.Comment("s is the node being built: first, or the copy edit made of it."),
+		jen.Id("s").Op("*").Add(state()),
+		jen.Comment("shared is set once Node has given s's node out; the next change copies it."),
+		jen.Id("shared").Bool(),
+		jen.Id("first").Add(state()),
 	)
-	g.comment("edit returns the node and data to change: b's own, or, once Node has given them out, a copy that b uses from then on, " +
-		"so a node given out never changes.")
-	f.Func().Params(recv.Clone()).Id("edit").Params().Op("*").Id(state).Block(
+	g.comment("nodeState is a node and its data, allocated together.")
+	f.Type().Id("nodeState").Types(jen.Id("D").Any()).Struct(
+		jen.Id("node").Id("Node"),
+		jen.Id("data").Id("D"),
+	)
+	g.comment("start makes b's first node: a node of module holding data.")
+	f.Func().Params(recv()).Id("start").Params(jen.Id("module").String(), jen.Id("data").Id("D")).Block(
+		b.Clone().Dot("first").Dot("data").Op("=").Id("data"),
+		b.Clone().Dot("first").Dot("node").Op("=").Id("Node").Values(jen.Dict{
+			jen.Id("Module"): jen.Id("module"),
+			jen.Id("Data"):   jen.Id("P").Call(jen.Op("&").Add(b.Clone()).Dot("first").Dot("data")),
+		}),
+		b.Clone().Dot("s").Op("=").Op("&").Add(b.Clone()).Dot("first"),
+	)
+	g.comment("edit returns the node and data to change: b's own, or, once Node has given them out, a copy that b uses from then on.")
+	f.Func().Params(recv()).Id("edit").Params().Op("*").Add(state()).Block(
 		jen.If(b.Clone().Dot("shared")).Block(
-			jen.Id("c").Op(":=").Op("&").Id(state).Values(jen.Dict{jen.Id("node"): b.Clone().Dot("s").Dot("node"), jen.Id("data"): b.Clone().Dot("s").Dot("data")}),
-			jen.Id("c").Dot("node").Dot("Data").Op("=").Op("&").Id("c").Dot("data"),
+			jen.Id("c").Op(":=").Op("&").Add(state()).Values(jen.Dict{jen.Id("node"): b.Clone().Dot("s").Dot("node"), jen.Id("data"): b.Clone().Dot("s").Dot("data")}),
+			jen.Id("c").Dot("node").Dot("Data").Op("=").Id("P").Call(jen.Op("&").Id("c").Dot("data")),
 			jen.Id("c").Dot("node").Dot("Children").Op("=").Qual("maps", "Clone").Call(jen.Id("c").Dot("node").Dot("Children")),
 			jen.Id("c").Dot("node").Dot("Problems").Op("=").Qual("slices", "Clone").Call(jen.Id("c").Dot("node").Dot("Problems")),
 			jen.List(b.Clone().Dot("s"), b.Clone().Dot("shared")).Op("=").List(jen.Id("c"), jen.False()),
 		),
 		jen.Return(b.Clone().Dot("s")),
 	)
+	g.comment("setChild stores next's node under key. It takes that node before b changes, " +
+		"so a builder given to itself gets its node as it was, never a loop.")
+	f.Func().Params(recv()).Id("setChild").Params(jen.Id("key").String(), jen.Id("next").Id("Builder")).Block(
+		jen.Var().Id("child").Op("*").Id("Node"),
+		jen.If(jen.Id("next").Op("!=").Nil()).Block(jen.Id("child").Op("=").Id("next").Dot("Node").Call()),
+		b.Clone().Dot("edit").Call().Dot("node").Dot("SetChild").Call(jen.Id("key"), jen.Id("child")),
+	)
 	g.comment("Node returns the node built so far. b never changes it again: a later change to b works on a copy. "+
 		"So Then, Branch and the On… methods, which store their child's Node, keep the child as it was when given, "+
 		"and one builder can be given in several places, even under itself, without the trees sharing later changes or looping.",
 		"The node is shared with every parent it was given to (and with b until b changes): change trees through builders, not through this node.")
-	f.Func().Params(recv.Clone()).Id("Node").Params().Op("*").Id("Node").Block(
+	f.Func().Params(recv()).Id("Node").Params().Op("*").Id("Node").Block(
 		b.Clone().Dot("shared").Op("=").True(),
 		jen.Return(jen.Op("&").Add(b.Clone()).Dot("s").Dot("node")),
 	)
 	g.comment("MarshalJSON encodes the node built so far, with its children.")
-	f.Func().Params(recv.Clone()).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+	f.Func().Params(recv()).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
 		jen.Return(b.Clone().Dot("s").Dot("node").Dot("MarshalJSON").Call()))
 	g.comment("Validate checks the node built so far, with its children, as Kazoo would, and reports what a builder method was given that the node cannot hold.")
-	f.Func().Params(recv.Clone()).Id("Validate").Params().Error().Block(
+	f.Func().Params(recv()).Id("Validate").Params().Error().Block(
 		jen.Return(b.Clone().Dot("s").Dot("node").Dot("Validate").Call()))
 }
 
-// builderSemantics is the paragraph every builder's doc comment ends with:
-// how its methods treat the builder and the children they are given.
-const builderSemantics = "Its methods change the builder and return it, so calls chain and a chain allocates once. " +
+// builderSemantics is what the Builder type's doc says of every module
+// builder: how its methods treat the builder and the children they are
+// given.
+const builderSemantics = "A module builder's methods change the builder and return it, so calls chain and a chain allocates once. " +
 	"A child given to Then, Branch or an On… method is stored as it is at that moment: " +
-	"changing the child's builder afterwards does not change this node (the builder goes on with a copy), " +
+	"changing the child's builder afterwards does not change the parent (the builder goes on with a copy), " +
 	"so one builder may be given in several places, even under itself, and trees never share later changes or loop. " +
 	"A *Node given as a child is stored as it is."
 

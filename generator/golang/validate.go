@@ -20,16 +20,14 @@ func (g *generator) emitValidate(name string, t *model.Type, ptrReceiver bool, b
 		recv = jen.Id("x").Op("*").Id(name)
 	}
 	method := g.validateMethod(t)
-	g.comment("Validate checks x against its schema. It returns nil, or a kzrt.Errors " +
-		"listing every problem with the JSON pointer of the offending value.")
+	g.comment("Validate checks x against its schema; it returns kzrt.Errors or nil.")
 	g.file.Func().Params(recv.Clone()).Id("Validate").Params().Error().Block(
 		jen.Var().Id("v").Qual(kzrt, "Validator"),
 		jen.Id("x").Dot(method).Call(jen.Op("&").Id("v")),
 		jen.Return(jen.Id("v").Dot("Err").Call()),
 	)
 	if g.isHook(t) {
-		g.comment(method + " is an implementation hook for kzrt, not meant to be called by applications " +
-			"(use Validate): it records every problem of x in v, at v's current location.")
+		g.comment(method + " is a hook for kzrt, not for applications (use Validate).")
 	} else {
 		g.comment(method + " records every problem of x in v, at v's current location.")
 	}
