@@ -168,15 +168,8 @@ func FormValue(s, name string) string {
 	for i := 0; i < len(s); {
 		var p rawPair
 		p, i = pairAt(s, i)
-		key := p.key
-		if p.escKey {
-			key = unescape(key)
-		}
-		if key != "" && key == name {
-			if p.escVal {
-				return unescape(p.val)
-			}
-			return p.val
+		if key := p.name(); key != "" && key == name {
+			return p.value()
 		}
 	}
 	return ""
@@ -190,18 +183,11 @@ func formPairs(s string) iter.Seq2[string, string] {
 		for i := 0; i < len(s); {
 			var p rawPair
 			p, i = pairAt(s, i)
-			key := p.key
-			if p.escKey {
-				key = unescape(key)
-			}
+			key := p.name()
 			if key == "" {
 				continue
 			}
-			val := p.val
-			if p.escVal {
-				val = unescape(val)
-			}
-			if !yield(key, val) {
+			if !yield(key, p.value()) {
 				return
 			}
 		}
@@ -213,6 +199,22 @@ func formPairs(s string) iter.Seq2[string, string] {
 type rawPair struct {
 	key, val       string
 	escKey, escVal bool
+}
+
+// name returns p's key, decoded.
+func (p rawPair) name() string {
+	if p.escKey {
+		return unescape(p.key)
+	}
+	return p.key
+}
+
+// value returns p's value, decoded.
+func (p rawPair) value() string {
+	if p.escVal {
+		return unescape(p.val)
+	}
+	return p.val
 }
 
 // pairAt reads the pair that starts at s[i] and returns it with the index
