@@ -8,9 +8,6 @@ import (
 	"fmt"
 	"go/token"
 	"io/fs"
-	"regexp"
-	"strconv"
-	"strings"
 
 	"github.com/kzgen/kzgen/generator/golang"
 	"github.com/kzgen/kzgen/generator/load"
@@ -74,35 +71,16 @@ func CheckPackageName(name string) error {
 	return nil
 }
 
-// formatFailure matches the first line of jennifer's error for source that
-// go/format cannot parse; the whole source follows on the next lines.
-var formatFailure = regexp.MustCompile(`^(.*)Error (\d+):(\d+): (.*) while formatting source:$`)
-
-// renderError shortens the error of rendering the files, which carries the
-// whole generated source of every file that failed: it keeps the first
-// failing file, the position and text of the line where formatting
-// stopped, and how many other files failed. Such an error is a bug in
-// kzgen or an option it did not check.
+// renderError keeps the first of the files' rendering errors (each names
+// its file and, for Go that does not parse, the line: golang.SourceError)
+// and counts the others.
 func renderError(err error) error {
-	errs := []error{err}
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = joined.Unwrap()
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok || len(joined.Unwrap()) < 2 {
+		return err
 	}
-	first, source, _ := strings.Cut(errs[0].Error(), "\n")
-	msg := first
-	if m := formatFailure.FindStringSubmatch(first); m != nil {
-		msg = fmt.Sprintf("%sthe generated Go does not parse: line %s:%s: %s", m[1], m[2], m[3], m[4])
-		lines := strings.Split(source, "\n")
-		if n, _ := strconv.Atoi(m[2]); n >= 1 && n <= len(lines) {
-			msg += fmt.Sprintf(", in %q", strings.TrimSpace(lines[n-1]))
-		}
-	} else if source != "" {
-		msg += " […]"
-	}
-	if len(errs) > 1 {
-		msg += fmt.Sprintf(" (and %d more files)", len(errs)-1)
-	}
-	return errors.New(msg)
+	errs := joined.Unwrap()
+	return fmt.Errorf("%w (and %d more files)", errs[0], len(errs)-1)
 }
 
 // WriteDir replaces the generated files in dir with files as one update

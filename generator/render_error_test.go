@@ -3,37 +3,30 @@ package generator
 import (
 	"errors"
 	"fmt"
-	"io"
-	"strings"
 	"testing"
 
-	"github.com/dave/jennifer/jen"
+	"github.com/kzgen/kzgen/generator/golang"
 )
 
-// TestRenderError: when generated source does not format, the error names
-// the file, the position and the line's text, never the whole source.
+// TestRenderError: of several files that fail to render, the error names
+// the first (its file, the position and the line's text) and counts the
+// others; one failing file's error is kept as it is.
 func TestRenderError(t *testing.T) {
-	render := func(name string) error {
-		f := jen.NewFile("p")
-		f.Type().Id("Fine").Struct()
-		f.Type().Id("Bad-Name").Struct()
-		for range 200 {
-			f.Comment("padding to make the source long")
-		}
-		if err := f.Render(io.Discard); err != nil {
-			return fmt.Errorf("rendering %s: %w", name, err)
-		}
-		return nil
+	bad := func(name string) error {
+		return fmt.Errorf("rendering %s: %w", name, &golang.SourceError{Line: 5, Column: 9, Msg: "expected type, found '-'", Text: "type Bad-Name struct{}"})
 	}
-	err := renderError(errors.Join(render("a.kz.go"), render("b.kz.go"), render("c.kz.go")))
+	err := renderError(errors.Join(bad("a.kz.go"), bad("b.kz.go"), bad("c.kz.go")))
 	want := `rendering a.kz.go: the generated Go does not parse: line 5:9: expected type, found '-', in "type Bad-Name struct{}" (and 2 more files)`
 	if err.Error() != want {
 		t.Errorf("error\n%s\nwant\n%s", err, want)
 	}
+	var se *golang.SourceError
+	if !errors.As(err, &se) || se.Line != 5 {
+		t.Errorf("errors.As(%v, *SourceError) = %v, %+v; want the first file's", err, se != nil, se)
+	}
 
-	// An error of another shape keeps its first line only.
-	err = renderError(fmt.Errorf("rendering x.kz.go: odd\n%s", strings.Repeat("source\n", 100)))
-	if want := "rendering x.kz.go: odd […]"; err.Error() != want {
-		t.Errorf("error %q, want %q", err, want)
+	one := bad("x.kz.go")
+	if err := renderError(errors.Join(one)); err.Error() != one.Error() {
+		t.Errorf("one file: %q, want %q", err, one)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"go/format"
+	"go/scanner"
 	"math"
 	"runtime"
 	"slices"
@@ -210,11 +211,38 @@ func render(f *jen.File) ([]byte, error) {
 	src := groupImports(buf.Bytes())
 	out, err := format.Source(src)
 	if err != nil {
-		// Worded as jennifer words it, which the generator's renderError
-		// shortens to the failing line.
-		return nil, fmt.Errorf("Error %s while formatting source:\n%s", err, src)
+		return nil, sourceError(err, src)
 	}
 	return out, nil
+}
+
+// A SourceError is generated Go that go/format cannot parse, which is a bug
+// in an emitter or an option kzgen did not check. It names the first
+// position that fails and the text of its line, not the whole source.
+type SourceError struct {
+	Line, Column int
+	Msg          string
+	// Text is the failing line, without its indentation.
+	Text string
+}
+
+// Error names the position, go/format's message and the line.
+func (e *SourceError) Error() string {
+	return fmt.Sprintf("the generated Go does not parse: line %d:%d: %s, in %q", e.Line, e.Column, e.Msg, e.Text)
+}
+
+// sourceError turns go/format's error on src into a SourceError.
+func sourceError(err error, src []byte) error {
+	var list scanner.ErrorList
+	if !errors.As(err, &list) || len(list) == 0 {
+		return fmt.Errorf("the generated Go does not format: %w", err)
+	}
+	pos := list[0].Pos
+	e := &SourceError{Line: pos.Line, Column: pos.Column, Msg: list[0].Msg}
+	if lines := bytes.Split(src, []byte("\n")); pos.Line >= 1 && pos.Line <= len(lines) {
+		e.Text = string(bytes.TrimSpace(lines[pos.Line-1]))
+	}
+	return e
 }
 
 // importBlock is how jennifer opens a block of several imports; the file's

@@ -2,6 +2,8 @@ package golang
 
 import (
 	"bytes"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/dave/jennifer/jen"
@@ -38,5 +40,27 @@ func TestRenderGroupsImportsAsGoimports(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Errorf("imports %q: render gives\n%s\ngoimports\n%s", paths, got, want)
 		}
+	}
+}
+
+// TestRenderSourceError: a file go/format cannot parse is a SourceError
+// naming the failing position and its line's text, not the whole source.
+func TestRenderSourceError(t *testing.T) {
+	f := jen.NewFile("p")
+	f.Type().Id("Fine").Struct()
+	f.Type().Id("Bad-Name").Struct()
+	for range 200 {
+		f.Comment("padding to make the source long")
+	}
+	_, err := render(f)
+	var se *SourceError
+	if !errors.As(err, &se) {
+		t.Fatalf("render: %v, want a *SourceError", err)
+	}
+	if se.Text != "type Bad-Name struct{}" || se.Line < 1 || se.Column != 9 || !strings.Contains(se.Msg, "expected type") {
+		t.Errorf("SourceError %+v, want line 'type Bad-Name struct{}', column 9, 'expected type'", se)
+	}
+	if len(err.Error()) > 200 {
+		t.Errorf("error carries the source: %d bytes", len(err.Error()))
 	}
 }
