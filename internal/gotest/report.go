@@ -27,10 +27,12 @@ const (
 // modeOf chooses the mode from go test's arguments: -json asks for the
 // events, -v for every test's output, and -bench and -list print results
 // that go test shows for passing packages too. Arguments after -args go to
-// the test binaries and are not looked at.
+// the test binaries and are not looked at, nor is the value of a flag that
+// takes one ("-run -v" runs tests matching "-v").
 func modeOf(args []string) mode {
 	m := modeQuiet
-	for _, a := range args {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
 		if a == "-args" || a == "--args" {
 			break
 		}
@@ -38,8 +40,12 @@ func modeOf(args []string) mode {
 			continue
 		}
 		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		name = strings.TrimPrefix(name, "test.")
+		if !hasValue && valueFlags[name] {
+			i++ // the next argument is this flag's value
+		}
 		on := !hasValue || value != "false"
-		switch strings.TrimPrefix(name, "test.") {
+		switch name {
 		case "json":
 			if on {
 				return modeJSON
@@ -53,6 +59,20 @@ func modeOf(args []string) mode {
 		}
 	}
 	return m
+}
+
+// valueFlags are the go test and build flags that take a value, which may
+// be the next argument (go help testflag, go help build).
+var valueFlags = map[string]bool{
+	"bench": true, "benchtime": true, "blockprofile": true, "blockprofilerate": true,
+	"count": true, "coverpkg": true, "covermode": true, "coverprofile": true, "cpu": true,
+	"cpuprofile": true, "exec": true, "fuzz": true, "fuzzminimizetime": true, "fuzztime": true,
+	"list": true, "memprofile": true, "memprofilerate": true, "mutexprofile": true,
+	"mutexprofilefraction": true, "o": true, "outputdir": true, "parallel": true, "run": true,
+	"shuffle": true, "skip": true, "timeout": true, "trace": true, "vet": true,
+	"C": true, "asmflags": true, "buildmode": true, "compiler": true, "gccgoflags": true,
+	"gcflags": true, "installsuffix": true, "ldflags": true, "mod": true, "modfile": true,
+	"overlay": true, "p": true, "pgo": true, "pkgdir": true, "tags": true, "toolexec": true,
 }
 
 // event is one line of go test -json: a test event (cmd/test2json) or a

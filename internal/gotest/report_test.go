@@ -188,6 +188,10 @@ func TestModeOf(t *testing.T) {
 		{[]string{"-list=.", "./..."}, modeStream},
 		{[]string{"-v", "-json", "./..."}, modeJSON},
 		{[]string{"./...", "-args", "-v"}, modeQuiet},
+		{[]string{"-run", "-v", "./..."}, modeQuiet},
+		{[]string{"-count", "1", "-v", "./..."}, modeStream},
+		{[]string{"-test.run", "-json", "./..."}, modeQuiet},
+		{[]string{"-run=-v", "./..."}, modeQuiet},
 	} {
 		if got := modeOf(tc.args); got != tc.want {
 			t.Errorf("modeOf(%q) = %v, want %v", tc.args, got, tc.want)
