@@ -47,8 +47,10 @@ type sharedKey struct{ schema, pointer string }
 // sharedTypes returns the declared types of g that the NodesFrom
 // package, generated from other, declares the same (see above).
 func (g *generator) sharedTypes(other *model.Set) (map[*model.Type]bool, error) {
+	// kzgen's defaults, with the embedded table, which only types the
+	// modules' builders and documents durations.
 	o, err := newGenerator(other, Options{Package: path.Base(g.nodesFrom), TrimPrefix: DefaultTrimPrefix,
-		TypeSuffix: DefaultTypeSuffix, Nodes: true, Table: g.opts.Table})
+		TypeSuffix: DefaultTypeSuffix, Nodes: true})
 	if err != nil {
 		return nil, fmt.Errorf("golang: naming the types of %s: %w", g.nodesFrom, err)
 	}
@@ -77,11 +79,15 @@ func (g *generator) sharedTypes(other *model.Set) (map[*model.Type]bool, error) 
 	}
 	shared := map[*model.Type]bool{}
 	for t, their := range mate {
-		if mine, err := g.declSource(t); err != nil {
+		mine, err := g.declSource(t)
+		if err != nil {
 			return nil, err
-		} else if theirs, err := o.declSource(their); err != nil {
+		}
+		source, err := o.declSource(their)
+		if err != nil {
 			return nil, err
-		} else if bytes.Equal(mine, theirs) {
+		}
+		if bytes.Equal(mine, source) {
 			shared[t] = true
 		}
 	}
