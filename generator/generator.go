@@ -13,6 +13,7 @@ import (
 	"github.com/kzgen/kzgen/generator/load"
 	"github.com/kzgen/kzgen/generator/model"
 	"github.com/kzgen/kzgen/internal/outdir"
+	"github.com/kzgen/kzgen/schemas"
 )
 
 // Config says what to generate.
@@ -50,11 +51,27 @@ func generate(cfg Config, rendered func(golang.File)) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, err := golang.GenerateEach(m, cfg.Go, rendered)
+	opts := cfg.Go
+	if opts.NodesFromSchemas == nil && (opts.NodesFrom == "" || opts.NodesFrom == golang.DefaultNodesFrom) {
+		opts.NodesFromSchemas = defaultNodesFromSchemas
+	}
+	files, err := golang.GenerateEach(m, opts, rendered)
 	if err != nil {
 		return nil, renderError(err)
 	}
 	return &Result{Files: files, Model: m, Warnings: set.Warnings}, nil
+}
+
+// defaultNodesFromSchemas is the schema set golang.DefaultNodesFrom is
+// generated from, with kzgen's default options: the embedded callflow
+// schemas. A package that takes its trees from it aliases the types it
+// shares with it (golang.Options.NodesFromSchemas).
+func defaultNodesFromSchemas() (*model.Set, error) {
+	set, err := load.Read(schemas.FS, load.Options{Match: schemas.CallflowMatch, Name: "kzgen's embedded schemas"})
+	if err != nil {
+		return nil, err
+	}
+	return model.Build(set)
 }
 
 // CheckPackageName reports whether name can be the package name of the

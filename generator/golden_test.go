@@ -19,6 +19,8 @@ import (
 	"github.com/kzgen/kzgen/generator"
 	"github.com/kzgen/kzgen/generator/golang"
 	"github.com/kzgen/kzgen/generator/kazoo"
+	"github.com/kzgen/kzgen/generator/load"
+	"github.com/kzgen/kzgen/generator/model"
 	"github.com/kzgen/kzgen/internal/tempmod"
 	"github.com/kzgen/kzgen/schemas"
 )
@@ -43,9 +45,25 @@ var goldenCases = []goldenCase{
 	{"callflow", golang.Options{Package: "flows", TrimPrefix: golang.DefaultTrimPrefix, TypeSuffix: golang.DefaultTypeSuffix, Nodes: true}},
 	// A made-up document referring to the node schema, with no module:
 	// its trees are the "callflow" case's (NodesFrom), typed by its
-	// modules.
+	// modules, and the types it declares as that case does (lobby, the
+	// stored callflow's ringback) are aliases of that case's; desk, which
+	// the two sets write differently, and the stored callflow's root,
+	// named otherwise there, are its own.
 	{"documents", golang.Options{Package: "rooms", TrimPrefix: golang.DefaultTrimPrefix, TypeSuffix: golang.DefaultTypeSuffix, Nodes: true,
-		NodesFrom: goldenModule + "/flows"}},
+		NodesFrom: goldenModule + "/flows", NodesFromSchemas: goldenSchemas("callflow")}},
+}
+
+// goldenSchemas returns the model of case name's schemas, as
+// golang.Options.NodesFromSchemas takes it.
+func goldenSchemas(name string) func() (*model.Set, error) {
+	return func() (*model.Set, error) {
+		dir := filepath.Join(goldenDir, name, "schemas")
+		set, err := load.Read(os.DirFS(dir), load.Options{Name: dir})
+		if err != nil {
+			return nil, err
+		}
+		return model.Build(set)
+	}
 }
 
 // goldenModule is the scratch module the golden packages are built in.

@@ -62,6 +62,12 @@ func TestNodesFromDefault(t *testing.T) {
 	if say := fileNamed(other, golang.FileName("callflows.say")); bytes.Contains(say, []byte("SayBuilder")) {
 		t.Error("a module of a package whose trees come from elsewhere got a builder")
 	}
+	// kzgen does not know the schemas of a NodesFrom package it was not
+	// given them for: it declares every type, and says so.
+	if !bytes.Contains(fileNamed(other, golang.NodesFile), []byte("declared anew here")) ||
+		!bytes.Contains(fileNamed(other, golang.FileName("callflows")), []byte("type Callflows struct")) {
+		t.Errorf("a NodesFrom package of unknown schemas does not declare its types, or does not say so:\n%s", fileNamed(other, golang.NodesFile))
+	}
 }
 
 // TestEmbeddedDocumentSet: the embedded Crossbar documents, with kzgen
@@ -78,5 +84,16 @@ func TestEmbeddedDocumentSet(t *testing.T) {
 	}
 	if !bytes.Contains(fileNamed(res, golang.FileName("callflows")), []byte("Flow *kzrt.Node `json:\"flow,omitempty\"`")) {
 		t.Error("Callflows.Flow is not a *kzrt.Node")
+	}
+	// The types gen/callflow declares the same are its own, by default.
+	for file, alias := range map[string]string{
+		"conferences":         "type Conferences = callflow.Conferences\n",
+		"conferences.profile": "type ConferencesProfile = callflow.ConferencesProfile\n",
+		"metaflows":           "type MetaflowsListenOn = callflow.MetaflowsListenOn\n",
+		"callflows":           "type CallflowsRingback = callflow.CallflowsRingback\n",
+	} {
+		if !bytes.Contains(fileNamed(res, golang.FileName(file)), []byte(alias)) {
+			t.Errorf("%s has no %q", golang.FileName(file), alias)
+		}
 	}
 }

@@ -100,7 +100,7 @@ func (x *Document) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Featurecode != nil {
 		e.Key("featurecode")
-		x.Featurecode.encode(e)
+		x.Featurecode.KzrtEncode(e)
 	}
 	if x.Flags != nil {
 		e.Key("flags")
@@ -117,7 +117,7 @@ func (x *Document) KzrtEncode(e *kzrt.Encoder) {
 	}
 	if x.Metaflow != nil {
 		e.Key("metaflow")
-		x.Metaflow.encode(e)
+		x.Metaflow.KzrtEncode(e)
 	}
 	if x.Name != nil {
 		e.Key("name")
@@ -143,7 +143,7 @@ func (x *Document) KzrtEncode(e *kzrt.Encoder) {
 	}
 	if x.Ringback != nil {
 		e.Key("ringback")
-		x.Ringback.encode(e)
+		x.Ringback.KzrtEncode(e)
 	}
 	e.Extra(x.Extra)
 	e.CloseObject()
@@ -167,7 +167,7 @@ func (x *Document) KzrtDecode(d *kzrt.Decoder) {
 		switch string(d.Key()) {
 		case "featurecode":
 			x.Featurecode = new(CallflowsFeaturecode)
-			x.Featurecode.decode(d)
+			x.Featurecode.KzrtDecode(d)
 		case "flags":
 			if d.OpenArray() {
 				x.Flags = []string{}
@@ -179,7 +179,7 @@ func (x *Document) KzrtDecode(d *kzrt.Decoder) {
 			x.Flow = d.Node()
 		case "metaflow":
 			x.Metaflow = new(Metaflows)
-			x.Metaflow.decode(d)
+			x.Metaflow.KzrtDecode(d)
 		case "name":
 			x.Name = new(d.String())
 		case "numbers":
@@ -198,7 +198,7 @@ func (x *Document) KzrtDecode(d *kzrt.Decoder) {
 			}
 		case "ringback":
 			x.Ringback = new(CallflowsRingback)
-			x.Ringback.decode(d)
+			x.Ringback.KzrtDecode(d)
 		default:
 			d.Extra(&x.Extra)
 		}
@@ -217,7 +217,7 @@ func (x *Document) KzrtValidate(v *kzrt.Validator) {
 	v.NumbersOrPatterns(len(x.Numbers), len(x.Patterns))
 	if x.Featurecode != nil {
 		v.Push("featurecode")
-		x.Featurecode.validate(v)
+		x.Featurecode.KzrtValidate(v)
 		v.Pop()
 	}
 	if x.Flow != nil {
@@ -227,7 +227,7 @@ func (x *Document) KzrtValidate(v *kzrt.Validator) {
 	}
 	if x.Metaflow != nil {
 		v.Push("metaflow")
-		x.Metaflow.validate(v)
+		x.Metaflow.KzrtValidate(v)
 		v.Pop()
 	}
 	if x.Numbers != nil {
@@ -253,7 +253,7 @@ func (x *Document) KzrtValidate(v *kzrt.Validator) {
 	}
 	if x.Ringback != nil {
 		v.Push("ringback")
-		x.Ringback.validate(v)
+		x.Ringback.KzrtValidate(v)
 		v.Pop()
 	}
 }
@@ -295,12 +295,13 @@ func (x *CallflowsFeaturecode) GetNumber() string {
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *CallflowsFeaturecode) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *CallflowsFeaturecode) encode(e *kzrt.Encoder) {
+// KzrtEncode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use MarshalJSON).
+func (x *CallflowsFeaturecode) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Name != nil {
 		e.Key("name")
@@ -319,11 +320,12 @@ func (x *CallflowsFeaturecode) encode(e *kzrt.Encoder) {
 // or 20.0 for an integer) goes to Extra, with the field left nil. Validate
 // checks the constraints.
 func (x *CallflowsFeaturecode) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
+	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// decode reads x from d, replacing what it held.
-func (x *CallflowsFeaturecode) decode(d *kzrt.Decoder) {
+// KzrtDecode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use UnmarshalJSON).
+func (x *CallflowsFeaturecode) KzrtDecode(d *kzrt.Decoder) {
 	*x = CallflowsFeaturecode{}
 	if !d.OpenObject() {
 		return
@@ -343,12 +345,13 @@ func (x *CallflowsFeaturecode) decode(d *kzrt.Decoder) {
 // Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CallflowsFeaturecode) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *CallflowsFeaturecode) validate(v *kzrt.Validator) {
+// KzrtValidate is a hook for kzrt and for the generated packages that share
+// this type, not for applications (use Validate).
+func (x *CallflowsFeaturecode) KzrtValidate(v *kzrt.Validator) {
 	if x.Name != nil {
 		v.Push("name")
 		v.Length(*x.Name, 1, 128)
@@ -396,12 +399,13 @@ func (x *CallflowsRingback) GetTransfer() string {
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *CallflowsRingback) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *CallflowsRingback) encode(e *kzrt.Encoder) {
+// KzrtEncode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use MarshalJSON).
+func (x *CallflowsRingback) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Early != nil {
 		e.Key("early")
@@ -420,11 +424,12 @@ func (x *CallflowsRingback) encode(e *kzrt.Encoder) {
 // or 20.0 for an integer) goes to Extra, with the field left nil. Validate
 // checks the constraints.
 func (x *CallflowsRingback) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
+	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// decode reads x from d, replacing what it held.
-func (x *CallflowsRingback) decode(d *kzrt.Decoder) {
+// KzrtDecode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use UnmarshalJSON).
+func (x *CallflowsRingback) KzrtDecode(d *kzrt.Decoder) {
 	*x = CallflowsRingback{}
 	if !d.OpenObject() {
 		return
@@ -444,12 +449,13 @@ func (x *CallflowsRingback) decode(d *kzrt.Decoder) {
 // Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *CallflowsRingback) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *CallflowsRingback) validate(v *kzrt.Validator) {}
+// KzrtValidate is a hook for kzrt and for the generated packages that share
+// this type, not for applications (use Validate).
+func (x *CallflowsRingback) KzrtValidate(v *kzrt.Validator) {}
 
 // Conversions lists the values of the flow's node data that Crossbar converts
 // to the type their schema wants before it stores a callflow ("2000" to 2000,

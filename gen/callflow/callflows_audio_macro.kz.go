@@ -272,21 +272,21 @@ func (x *AudioMacroMacrosItem) encode(e *kzrt.Encoder) {
 			e.CloseObject()
 		}
 	case x.Tone != nil:
-		x.Tone.encode(e)
+		x.Tone.KzrtEncode(e)
 		if e.ReopenObject() {
 			e.Key("macro")
 			e.String("tone")
 			e.CloseObject()
 		}
 	case x.Prompt != nil:
-		x.Prompt.encode(e)
+		x.Prompt.KzrtEncode(e)
 		if e.ReopenObject() {
 			e.Key("macro")
 			e.String("prompt")
 			e.CloseObject()
 		}
 	case x.Say != nil:
-		x.Say.encode(e)
+		x.Say.KzrtEncode(e)
 		if e.ReopenObject() {
 			e.Key("macro")
 			e.String("say")
@@ -330,7 +330,7 @@ func (x *AudioMacroMacrosItem) decode(d *kzrt.Decoder) {
 	case "tone":
 		var c AudioMacroToneData
 		d.Implied("macro")
-		c.decode(d)
+		c.KzrtDecode(d)
 		if try.Decoded() {
 			x.Tone = &c
 			return
@@ -338,7 +338,7 @@ func (x *AudioMacroMacrosItem) decode(d *kzrt.Decoder) {
 	case "prompt":
 		var c AudioMacroPromptData
 		d.Implied("macro")
-		c.decode(d)
+		c.KzrtDecode(d)
 		if try.Decoded() {
 			x.Prompt = &c
 			return
@@ -346,7 +346,7 @@ func (x *AudioMacroMacrosItem) decode(d *kzrt.Decoder) {
 	case "say":
 		var c AudioMacroSayData
 		d.Implied("macro")
-		c.decode(d)
+		c.KzrtDecode(d)
 		if try.Decoded() {
 			x.Say = &c
 			return
@@ -413,19 +413,19 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 		}
 	case x.Tone != nil:
 		if found := v.Try(func(v *kzrt.Validator) {
-			x.Tone.validate(v)
+			x.Tone.KzrtValidate(v)
 		}); len(found) > 0 {
 			v.NoneOf(false, "a \"tone\" macro (callflows.audio_macro.tone)", found)
 		}
 	case x.Prompt != nil:
 		if found := v.Try(func(v *kzrt.Validator) {
-			x.Prompt.validate(v)
+			x.Prompt.KzrtValidate(v)
 		}); len(found) > 0 {
 			v.NoneOf(false, "a \"prompt\" macro (callflows.audio_macro.prompt)", found)
 		}
 	case x.Say != nil:
 		if found := v.Try(func(v *kzrt.Validator) {
-			x.Say.validate(v)
+			x.Say.KzrtValidate(v)
 		}); len(found) > 0 {
 			v.NoneOf(false, "a \"say\" macro (callflows.audio_macro.say)", found)
 		}
@@ -471,24 +471,24 @@ func (x *AudioMacroMacrosItem) validate(v *kzrt.Validator) {
 		}
 		{
 			var c AudioMacroToneData
-			if modules.Unmarshal(x.Unknown, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
-				c.validate(v)
+			if modules.Unmarshal(x.Unknown, c.KzrtDecode) == nil && len(v.Try(func(v *kzrt.Validator) {
+				c.KzrtValidate(v)
 			})) == 0 {
 				matches++
 			}
 		}
 		{
 			var c AudioMacroPromptData
-			if modules.Unmarshal(x.Unknown, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
-				c.validate(v)
+			if modules.Unmarshal(x.Unknown, c.KzrtDecode) == nil && len(v.Try(func(v *kzrt.Validator) {
+				c.KzrtValidate(v)
 			})) == 0 {
 				matches++
 			}
 		}
 		{
 			var c AudioMacroSayData
-			if modules.Unmarshal(x.Unknown, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
-				c.validate(v)
+			if modules.Unmarshal(x.Unknown, c.KzrtDecode) == nil && len(v.Try(func(v *kzrt.Validator) {
+				c.KzrtValidate(v)
 			})) == 0 {
 				matches++
 			}

@@ -65,12 +65,13 @@ func (x *AudioMacroPromptData) GetTerminators() []string {
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *AudioMacroPromptData) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *AudioMacroPromptData) encode(e *kzrt.Encoder) {
+// KzrtEncode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use MarshalJSON).
+func (x *AudioMacroPromptData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.ID != nil {
 		e.Key("id")
@@ -98,11 +99,12 @@ func (x *AudioMacroPromptData) encode(e *kzrt.Encoder) {
 // or 20.0 for an integer) goes to Extra, with the field left nil. Validate
 // checks the constraints.
 func (x *AudioMacroPromptData) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
+	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// decode reads x from d, replacing what it held.
-func (x *AudioMacroPromptData) decode(d *kzrt.Decoder) {
+// KzrtDecode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use UnmarshalJSON).
+func (x *AudioMacroPromptData) KzrtDecode(d *kzrt.Decoder) {
 	*x = AudioMacroPromptData{}
 	if !d.OpenObject() {
 		return
@@ -129,9 +131,10 @@ func (x *AudioMacroPromptData) decode(d *kzrt.Decoder) {
 // Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *AudioMacroPromptData) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *AudioMacroPromptData) validate(v *kzrt.Validator) {}
+// KzrtValidate is a hook for kzrt and for the generated packages that share
+// this type, not for applications (use Validate).
+func (x *AudioMacroPromptData) KzrtValidate(v *kzrt.Validator) {}

@@ -96,12 +96,13 @@ func (x *AudioMacroSayData) GetType() AudioMacroSayType {
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *AudioMacroSayData) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *AudioMacroSayData) encode(e *kzrt.Encoder) {
+// KzrtEncode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use MarshalJSON).
+func (x *AudioMacroSayData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Gender != nil {
 		e.Key("gender")
@@ -141,11 +142,12 @@ func (x *AudioMacroSayData) encode(e *kzrt.Encoder) {
 // or 20.0 for an integer) goes to Extra, with the field left nil. Validate
 // checks the constraints.
 func (x *AudioMacroSayData) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
+	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// decode reads x from d, replacing what it held.
-func (x *AudioMacroSayData) decode(d *kzrt.Decoder) {
+// KzrtDecode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use UnmarshalJSON).
+func (x *AudioMacroSayData) KzrtDecode(d *kzrt.Decoder) {
 	*x = AudioMacroSayData{}
 	if !d.OpenObject() {
 		return
@@ -178,12 +180,13 @@ func (x *AudioMacroSayData) decode(d *kzrt.Decoder) {
 // Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *AudioMacroSayData) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *AudioMacroSayData) validate(v *kzrt.Validator) {
+// KzrtValidate is a hook for kzrt and for the generated packages that share
+// this type, not for applications (use Validate).
+func (x *AudioMacroSayData) KzrtValidate(v *kzrt.Validator) {
 	if x.Gender != nil {
 		v.Push("gender")
 		if !x.Gender.Valid() {

@@ -72,12 +72,13 @@ func (x *AudioMacroToneData) GetVolume() int64 {
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *AudioMacroToneData) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *AudioMacroToneData) encode(e *kzrt.Encoder) {
+// KzrtEncode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use MarshalJSON).
+func (x *AudioMacroToneData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.DurationOff != nil {
 		e.Key("duration_off")
@@ -113,11 +114,12 @@ func (x *AudioMacroToneData) encode(e *kzrt.Encoder) {
 // or 20.0 for an integer) goes to Extra, with the field left nil. Validate
 // checks the constraints.
 func (x *AudioMacroToneData) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
+	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// decode reads x from d, replacing what it held.
-func (x *AudioMacroToneData) decode(d *kzrt.Decoder) {
+// KzrtDecode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use UnmarshalJSON).
+func (x *AudioMacroToneData) KzrtDecode(d *kzrt.Decoder) {
 	*x = AudioMacroToneData{}
 	if !d.OpenObject() {
 		return
@@ -148,12 +150,13 @@ func (x *AudioMacroToneData) decode(d *kzrt.Decoder) {
 // Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *AudioMacroToneData) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *AudioMacroToneData) validate(v *kzrt.Validator) {
+// KzrtValidate is a hook for kzrt and for the generated packages that share
+// this type, not for applications (use Validate).
+func (x *AudioMacroToneData) KzrtValidate(v *kzrt.Validator) {
 	if x.DurationOff == nil {
 		if raw, kept := x.Extra["duration_off"]; kept {
 			v.Push("duration_off")

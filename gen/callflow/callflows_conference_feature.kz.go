@@ -79,7 +79,7 @@ func (x *ConferenceFeatureData) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Config != nil {
 		e.Key("config")
-		x.Config.encode(e)
+		x.Config.KzrtEncode(e)
 	}
 	if x.ID != nil {
 		e.Key("id")
@@ -127,7 +127,7 @@ func (x *ConferenceFeatureData) KzrtDecode(d *kzrt.Decoder) {
 		switch string(d.Key()) {
 		case "config":
 			x.Config = new(Conferences)
-			x.Config.decode(d)
+			x.Config.KzrtDecode(d)
 		case "id":
 			x.ID = new(d.String())
 		case "moderator":
@@ -160,7 +160,7 @@ func (x *ConferenceFeatureData) Validate() error {
 func (x *ConferenceFeatureData) KzrtValidate(v *kzrt.Validator) {
 	if x.Config != nil {
 		v.Push("config")
-		x.Config.validate(v)
+		x.Config.KzrtValidate(v)
 		v.Pop()
 	}
 	if x.ID != nil {

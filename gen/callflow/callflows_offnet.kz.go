@@ -441,7 +441,7 @@ func (x *OffnetCustomSIPHeaders) MarshalJSON() ([]byte, error) {
 func (x *OffnetCustomSIPHeaders) encode(e *kzrt.Encoder) {
 	switch {
 	case x.CustomSIPHeaders != nil:
-		x.CustomSIPHeaders.encode(e)
+		x.CustomSIPHeaders.KzrtEncode(e)
 	case x.Object != nil:
 		x.Object.encode(e)
 	default:
@@ -466,10 +466,10 @@ func (x *OffnetCustomSIPHeaders) decode(d *kzrt.Decoder) {
 	case '{':
 		{
 			var c CustomSIPHeaders
-			c.decode(d)
+			c.KzrtDecode(d)
 			if try.Decoded() {
 				if kzrt.Check(func(v *kzrt.Validator) {
-					c.validate(v)
+					c.KzrtValidate(v)
 				}) {
 					x.CustomSIPHeaders = c
 					return
@@ -539,8 +539,8 @@ func (x *OffnetCustomSIPHeaders) validate(v *kzrt.Validator) {
 	matches := 0
 	{
 		var c CustomSIPHeaders
-		if modules.Unmarshal(data, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
-			c.validate(v)
+		if modules.Unmarshal(data, c.KzrtDecode) == nil && len(v.Try(func(v *kzrt.Validator) {
+			c.KzrtValidate(v)
 		})) == 0 {
 			matches++
 		}
@@ -559,7 +559,7 @@ func (x *OffnetCustomSIPHeaders) validate(v *kzrt.Validator) {
 	switch {
 	case x.CustomSIPHeaders != nil:
 		if found := v.Try(func(v *kzrt.Validator) {
-			x.CustomSIPHeaders.validate(v)
+			x.CustomSIPHeaders.KzrtValidate(v)
 		}); len(found) > 0 {
 			v.NoneOf(true, "a JSON object (custom_sip_headers)", found)
 		}
@@ -596,11 +596,11 @@ func (x *OffnetCustomSIPHeadersObject) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.In != nil {
 		e.Key("in")
-		x.In.encode(e)
+		x.In.KzrtEncode(e)
 	}
 	if x.Out != nil {
 		e.Key("out")
-		x.Out.encode(e)
+		x.Out.KzrtEncode(e)
 	}
 	e.Extra(x.Extra)
 	e.CloseObject()
@@ -623,9 +623,9 @@ func (x *OffnetCustomSIPHeadersObject) decode(d *kzrt.Decoder) {
 	for d.NextMember() {
 		switch string(d.Key()) {
 		case "in":
-			x.In.decode(d)
+			x.In.KzrtDecode(d)
 		case "out":
-			x.Out.decode(d)
+			x.Out.KzrtDecode(d)
 		default:
 			d.Extra(&x.Extra)
 		}
@@ -643,12 +643,12 @@ func (x *OffnetCustomSIPHeadersObject) Validate() error {
 func (x *OffnetCustomSIPHeadersObject) validate(v *kzrt.Validator) {
 	if x.In != nil {
 		v.Push("in")
-		x.In.validate(v)
+		x.In.KzrtValidate(v)
 		v.Pop()
 	}
 	if x.Out != nil {
 		v.Push("out")
-		x.Out.validate(v)
+		x.Out.KzrtValidate(v)
 		v.Pop()
 	}
 }

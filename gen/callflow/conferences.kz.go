@@ -275,12 +275,13 @@ func (x *Conferences) GetWaitForModerator() bool {
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *Conferences) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *Conferences) encode(e *kzrt.Encoder) {
+// KzrtEncode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use MarshalJSON).
+func (x *Conferences) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.BridgePassword != nil {
 		e.Key("bridge_password")
@@ -344,11 +345,11 @@ func (x *Conferences) encode(e *kzrt.Encoder) {
 	}
 	if x.Member != nil {
 		e.Key("member")
-		x.Member.encode(e)
+		x.Member.KzrtEncode(e)
 	}
 	if x.Moderator != nil {
 		e.Key("moderator")
-		x.Moderator.encode(e)
+		x.Moderator.KzrtEncode(e)
 	}
 	if x.ModeratorControls != nil {
 		e.Key("moderator_controls")
@@ -364,11 +365,11 @@ func (x *Conferences) encode(e *kzrt.Encoder) {
 	}
 	if x.PlayEntryTone != nil {
 		e.Key("play_entry_tone")
-		x.PlayEntryTone.encode(e)
+		x.PlayEntryTone.KzrtEncode(e)
 	}
 	if x.PlayExitTone != nil {
 		e.Key("play_exit_tone")
-		x.PlayExitTone.encode(e)
+		x.PlayExitTone.KzrtEncode(e)
 	}
 	if x.PlayName != nil {
 		e.Key("play_name")
@@ -380,7 +381,7 @@ func (x *Conferences) encode(e *kzrt.Encoder) {
 	}
 	if x.Profile != nil {
 		e.Key("profile")
-		x.Profile.encode(e)
+		x.Profile.KzrtEncode(e)
 	}
 	if x.ProfileName != nil {
 		e.Key("profile_name")
@@ -403,11 +404,12 @@ func (x *Conferences) encode(e *kzrt.Encoder) {
 // or 20.0 for an integer) goes to Extra, with the field left nil. Validate
 // checks the constraints.
 func (x *Conferences) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
+	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// decode reads x from d, replacing what it held.
-func (x *Conferences) decode(d *kzrt.Decoder) {
+// KzrtDecode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use UnmarshalJSON).
+func (x *Conferences) KzrtDecode(d *kzrt.Decoder) {
 	*x = Conferences{}
 	if !d.OpenObject() {
 		return
@@ -454,10 +456,10 @@ func (x *Conferences) decode(d *kzrt.Decoder) {
 			x.MaxParticipants = d.IntOrKeep(&x.Extra)
 		case "member":
 			x.Member = new(ConferencesMember)
-			x.Member.decode(d)
+			x.Member.KzrtDecode(d)
 		case "moderator":
 			x.Moderator = new(ConferencesModerator)
-			x.Moderator.decode(d)
+			x.Moderator.KzrtDecode(d)
 		case "moderator_controls":
 			x.ModeratorControls = new(d.String())
 		case "name":
@@ -466,17 +468,17 @@ func (x *Conferences) decode(d *kzrt.Decoder) {
 			x.OwnerID = new(d.String())
 		case "play_entry_tone":
 			x.PlayEntryTone = new(ConferencesPlayEntryTone)
-			x.PlayEntryTone.decode(d)
+			x.PlayEntryTone.KzrtDecode(d)
 		case "play_exit_tone":
 			x.PlayExitTone = new(ConferencesPlayExitTone)
-			x.PlayExitTone.decode(d)
+			x.PlayExitTone.KzrtDecode(d)
 		case "play_name":
 			x.PlayName = new(d.Bool())
 		case "play_welcome":
 			x.PlayWelcome = new(d.Bool())
 		case "profile":
 			x.Profile = new(ConferencesProfile)
-			x.Profile.decode(d)
+			x.Profile.KzrtDecode(d)
 		case "profile_name":
 			x.ProfileName = new(d.String())
 		case "require_moderator":
@@ -492,12 +494,13 @@ func (x *Conferences) decode(d *kzrt.Decoder) {
 // Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Conferences) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *Conferences) validate(v *kzrt.Validator) {
+// KzrtValidate is a hook for kzrt and for the generated packages that share
+// this type, not for applications (use Validate).
+func (x *Conferences) KzrtValidate(v *kzrt.Validator) {
 	if x.ConferenceNumbers != nil {
 		v.Push("conference_numbers")
 		kzrt.Unique(v, x.ConferenceNumbers, func(e *kzrt.Encoder, item string) {
@@ -519,12 +522,12 @@ func (x *Conferences) validate(v *kzrt.Validator) {
 	}
 	if x.Member != nil {
 		v.Push("member")
-		x.Member.validate(v)
+		x.Member.KzrtValidate(v)
 		v.Pop()
 	}
 	if x.Moderator != nil {
 		v.Push("moderator")
-		x.Moderator.validate(v)
+		x.Moderator.KzrtValidate(v)
 		v.Pop()
 	}
 	if x.Name != nil {
@@ -539,17 +542,17 @@ func (x *Conferences) validate(v *kzrt.Validator) {
 	}
 	if x.PlayEntryTone != nil {
 		v.Push("play_entry_tone")
-		x.PlayEntryTone.validate(v)
+		x.PlayEntryTone.KzrtValidate(v)
 		v.Pop()
 	}
 	if x.PlayExitTone != nil {
 		v.Push("play_exit_tone")
-		x.PlayExitTone.validate(v)
+		x.PlayExitTone.KzrtValidate(v)
 		v.Pop()
 	}
 	if x.Profile != nil {
 		v.Push("profile")
-		x.Profile.validate(v)
+		x.Profile.KzrtValidate(v)
 		v.Pop()
 	}
 }
@@ -654,12 +657,13 @@ func (x *ConferencesMember) GetPlayEntryPrompt() bool {
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *ConferencesMember) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *ConferencesMember) encode(e *kzrt.Encoder) {
+// KzrtEncode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use MarshalJSON).
+func (x *ConferencesMember) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.JoinDeaf != nil {
 		e.Key("join_deaf")
@@ -700,11 +704,12 @@ func (x *ConferencesMember) encode(e *kzrt.Encoder) {
 // or 20.0 for an integer) goes to Extra, with the field left nil. Validate
 // checks the constraints.
 func (x *ConferencesMember) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
+	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// decode reads x from d, replacing what it held.
-func (x *ConferencesMember) decode(d *kzrt.Decoder) {
+// KzrtDecode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use UnmarshalJSON).
+func (x *ConferencesMember) KzrtDecode(d *kzrt.Decoder) {
 	*x = ConferencesMember{}
 	if !d.OpenObject() {
 		return
@@ -740,12 +745,13 @@ func (x *ConferencesMember) decode(d *kzrt.Decoder) {
 // Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferencesMember) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *ConferencesMember) validate(v *kzrt.Validator) {
+// KzrtValidate is a hook for kzrt and for the generated packages that share
+// this type, not for applications (use Validate).
+func (x *ConferencesMember) KzrtValidate(v *kzrt.Validator) {
 	if x.Numbers != nil {
 		v.Push("numbers")
 		v.Items(len(x.Numbers), 0, -1)
@@ -858,12 +864,13 @@ func (x *ConferencesModerator) GetPINs() []string {
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *ConferencesModerator) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *ConferencesModerator) encode(e *kzrt.Encoder) {
+// KzrtEncode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use MarshalJSON).
+func (x *ConferencesModerator) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.JoinDeaf != nil {
 		e.Key("join_deaf")
@@ -900,11 +907,12 @@ func (x *ConferencesModerator) encode(e *kzrt.Encoder) {
 // or 20.0 for an integer) goes to Extra, with the field left nil. Validate
 // checks the constraints.
 func (x *ConferencesModerator) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
+	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// decode reads x from d, replacing what it held.
-func (x *ConferencesModerator) decode(d *kzrt.Decoder) {
+// KzrtDecode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use UnmarshalJSON).
+func (x *ConferencesModerator) KzrtDecode(d *kzrt.Decoder) {
 	*x = ConferencesModerator{}
 	if !d.OpenObject() {
 		return
@@ -938,12 +946,13 @@ func (x *ConferencesModerator) decode(d *kzrt.Decoder) {
 // Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferencesModerator) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *ConferencesModerator) validate(v *kzrt.Validator) {
+// KzrtValidate is a hook for kzrt and for the generated packages that share
+// this type, not for applications (use Validate).
+func (x *ConferencesModerator) KzrtValidate(v *kzrt.Validator) {
 	if x.Numbers != nil {
 		v.Push("numbers")
 		kzrt.Unique(v, x.Numbers, func(e *kzrt.Encoder, item string) {
@@ -985,12 +994,13 @@ type ConferencesPlayEntryTone struct {
 // MarshalJSON encodes x as JSON: the alternative that is set.
 func (x *ConferencesPlayEntryTone) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *ConferencesPlayEntryTone) encode(e *kzrt.Encoder) {
+// KzrtEncode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use MarshalJSON).
+func (x *ConferencesPlayEntryTone) KzrtEncode(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
 		e.Bool(*x.Bool)
@@ -1005,11 +1015,12 @@ func (x *ConferencesPlayEntryTone) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *ConferencesPlayEntryTone) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
+	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// decode reads x from d, replacing what it held.
-func (x *ConferencesPlayEntryTone) decode(d *kzrt.Decoder) {
+// KzrtDecode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use UnmarshalJSON).
+func (x *ConferencesPlayEntryTone) KzrtDecode(d *kzrt.Decoder) {
 	*x = ConferencesPlayEntryTone{}
 	try := d.Alternatives()
 	defer try.End()
@@ -1031,12 +1042,13 @@ func (x *ConferencesPlayEntryTone) decode(d *kzrt.Decoder) {
 // Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferencesPlayEntryTone) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *ConferencesPlayEntryTone) validate(v *kzrt.Validator) {
+// KzrtValidate is a hook for kzrt and for the generated packages that share
+// this type, not for applications (use Validate).
+func (x *ConferencesPlayEntryTone) KzrtValidate(v *kzrt.Validator) {
 	set := 0
 	if x.Bool != nil {
 		set++
@@ -1072,12 +1084,13 @@ type ConferencesPlayExitTone struct {
 // MarshalJSON encodes x as JSON: the alternative that is set.
 func (x *ConferencesPlayExitTone) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *ConferencesPlayExitTone) encode(e *kzrt.Encoder) {
+// KzrtEncode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use MarshalJSON).
+func (x *ConferencesPlayExitTone) KzrtEncode(e *kzrt.Encoder) {
 	switch {
 	case x.Bool != nil:
 		e.Bool(*x.Bool)
@@ -1092,11 +1105,12 @@ func (x *ConferencesPlayExitTone) encode(e *kzrt.Encoder) {
 // UnmarshalJSON decodes the alternative that fits the JSON value. When several
 // could, the first one that is also valid is chosen.
 func (x *ConferencesPlayExitTone) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
+	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// decode reads x from d, replacing what it held.
-func (x *ConferencesPlayExitTone) decode(d *kzrt.Decoder) {
+// KzrtDecode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use UnmarshalJSON).
+func (x *ConferencesPlayExitTone) KzrtDecode(d *kzrt.Decoder) {
 	*x = ConferencesPlayExitTone{}
 	try := d.Alternatives()
 	defer try.End()
@@ -1118,12 +1132,13 @@ func (x *ConferencesPlayExitTone) decode(d *kzrt.Decoder) {
 // Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferencesPlayExitTone) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *ConferencesPlayExitTone) validate(v *kzrt.Validator) {
+// KzrtValidate is a hook for kzrt and for the generated packages that share
+// this type, not for applications (use Validate).
+func (x *ConferencesPlayExitTone) KzrtValidate(v *kzrt.Validator) {
 	set := 0
 	if x.Bool != nil {
 		set++

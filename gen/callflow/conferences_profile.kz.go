@@ -200,12 +200,13 @@ func (x *ConferencesProfile) GetUnmutedSound() string {
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *ConferencesProfile) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *ConferencesProfile) encode(e *kzrt.Encoder) {
+// KzrtEncode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use MarshalJSON).
+func (x *ConferencesProfile) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.AloneSound != nil {
 		e.Key("alone-sound")
@@ -280,11 +281,12 @@ func (x *ConferencesProfile) encode(e *kzrt.Encoder) {
 // or 20.0 for an integer) goes to Extra, with the field left nil. Validate
 // checks the constraints.
 func (x *ConferencesProfile) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
+	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// decode reads x from d, replacing what it held.
-func (x *ConferencesProfile) decode(d *kzrt.Decoder) {
+// KzrtDecode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use UnmarshalJSON).
+func (x *ConferencesProfile) KzrtDecode(d *kzrt.Decoder) {
 	*x = ConferencesProfile{}
 	if !d.OpenObject() {
 		return
@@ -332,12 +334,13 @@ func (x *ConferencesProfile) decode(d *kzrt.Decoder) {
 // Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *ConferencesProfile) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *ConferencesProfile) validate(v *kzrt.Validator) {
+// KzrtValidate is a hook for kzrt and for the generated packages that share
+// this type, not for applications (use Validate).
+func (x *ConferencesProfile) KzrtValidate(v *kzrt.Validator) {
 	if x.AnnounceCount == nil {
 		if raw, kept := x.Extra["announce-count"]; kept {
 			v.Push("announce-count")

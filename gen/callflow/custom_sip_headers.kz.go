@@ -23,12 +23,13 @@ type CustomSIPHeaders map[string]string
 // MarshalJSON encodes x as JSON.
 func (x CustomSIPHeaders) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x CustomSIPHeaders) encode(e *kzrt.Encoder) {
+// KzrtEncode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use MarshalJSON).
+func (x CustomSIPHeaders) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	for _, k := range slices.Sorted(maps.Keys(x)) {
 		e.Key(k)
@@ -42,11 +43,12 @@ func (x CustomSIPHeaders) encode(e *kzrt.Encoder) {
 // items included) is an error naming its JSON pointer; constraints are checked
 // by Validate.
 func (x *CustomSIPHeaders) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
+	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// decode reads x from d, replacing what it held.
-func (x *CustomSIPHeaders) decode(d *kzrt.Decoder) {
+// KzrtDecode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use UnmarshalJSON).
+func (x *CustomSIPHeaders) KzrtDecode(d *kzrt.Decoder) {
 	var c map[string]string
 	if d.OpenObject() {
 		c = map[string]string{}
@@ -61,12 +63,13 @@ func (x *CustomSIPHeaders) decode(d *kzrt.Decoder) {
 // Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x CustomSIPHeaders) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x CustomSIPHeaders) validate(v *kzrt.Validator) {
+// KzrtValidate is a hook for kzrt and for the generated packages that share
+// this type, not for applications (use Validate).
+func (x CustomSIPHeaders) KzrtValidate(v *kzrt.Validator) {
 	for _, k := range slices.Sorted(maps.Keys(x)) {
 		v.Push(k)
 		if !customSIPHeadersKeyPattern.MatchString(k) {

@@ -59,12 +59,13 @@ func (x *Metaflow) GetModule() string {
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *Metaflow) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *Metaflow) encode(e *kzrt.Encoder) {
+// KzrtEncode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use MarshalJSON).
+func (x *Metaflow) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Children != nil {
 		e.Key("children")
@@ -72,7 +73,7 @@ func (x *Metaflow) encode(e *kzrt.Encoder) {
 		for _, k := range slices.Sorted(maps.Keys(x.Children)) {
 			e.Key(k)
 			item := x.Children[k]
-			item.encode(e)
+			item.KzrtEncode(e)
 		}
 		e.CloseObject()
 	}
@@ -99,11 +100,12 @@ func (x *Metaflow) encode(e *kzrt.Encoder) {
 // or 20.0 for an integer) goes to Extra, with the field left nil. Validate
 // checks the constraints.
 func (x *Metaflow) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
+	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// decode reads x from d, replacing what it held.
-func (x *Metaflow) decode(d *kzrt.Decoder) {
+// KzrtDecode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use UnmarshalJSON).
+func (x *Metaflow) KzrtDecode(d *kzrt.Decoder) {
 	*x = Metaflow{}
 	if !d.OpenObject() {
 		return
@@ -116,7 +118,7 @@ func (x *Metaflow) decode(d *kzrt.Decoder) {
 				for d.NextMember() {
 					k := string(d.Key())
 					var item Metaflow
-					item.decode(d)
+					item.KzrtDecode(d)
 					x.Children[k] = item
 				}
 			}
@@ -139,18 +141,19 @@ func (x *Metaflow) decode(d *kzrt.Decoder) {
 // Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Metaflow) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *Metaflow) validate(v *kzrt.Validator) {
+// KzrtValidate is a hook for kzrt and for the generated packages that share
+// this type, not for applications (use Validate).
+func (x *Metaflow) KzrtValidate(v *kzrt.Validator) {
 	if x.Children != nil {
 		v.Push("children")
 		for _, k := range slices.Sorted(maps.Keys(x.Children)) {
 			v.Push(k)
 			item := x.Children[k]
-			item.validate(v)
+			item.KzrtValidate(v)
 			v.Pop()
 		}
 		v.Pop()

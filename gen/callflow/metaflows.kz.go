@@ -73,12 +73,13 @@ func (x *Metaflows) GetListenOn() MetaflowsListenOn {
 // MarshalJSON encodes x as JSON, with properties in name order.
 func (x *Metaflows) MarshalJSON() ([]byte, error) {
 	var e kzrt.Encoder
-	x.encode(&e)
+	x.KzrtEncode(&e)
 	return e.Bytes()
 }
 
-// encode appends x to e as JSON.
-func (x *Metaflows) encode(e *kzrt.Encoder) {
+// KzrtEncode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use MarshalJSON).
+func (x *Metaflows) KzrtEncode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.BindingDigit != nil {
 		e.Key("binding_digit")
@@ -98,7 +99,7 @@ func (x *Metaflows) encode(e *kzrt.Encoder) {
 		for _, k := range slices.Sorted(maps.Keys(x.Numbers)) {
 			e.Key(k)
 			item := x.Numbers[k]
-			item.encode(e)
+			item.KzrtEncode(e)
 		}
 		e.CloseObject()
 	}
@@ -108,7 +109,7 @@ func (x *Metaflows) encode(e *kzrt.Encoder) {
 		for _, k := range slices.Sorted(maps.Keys(x.Patterns)) {
 			e.Key(k)
 			item := x.Patterns[k]
-			item.encode(e)
+			item.KzrtEncode(e)
 		}
 		e.CloseObject()
 	}
@@ -121,11 +122,12 @@ func (x *Metaflows) encode(e *kzrt.Encoder) {
 // or 20.0 for an integer) goes to Extra, with the field left nil. Validate
 // checks the constraints.
 func (x *Metaflows) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
+	return modules.Unmarshal(data, x.KzrtDecode)
 }
 
-// decode reads x from d, replacing what it held.
-func (x *Metaflows) decode(d *kzrt.Decoder) {
+// KzrtDecode is a hook for kzrt and for the generated packages that share this
+// type, not for applications (use UnmarshalJSON).
+func (x *Metaflows) KzrtDecode(d *kzrt.Decoder) {
 	*x = Metaflows{}
 	if !d.OpenObject() {
 		return
@@ -144,7 +146,7 @@ func (x *Metaflows) decode(d *kzrt.Decoder) {
 				for d.NextMember() {
 					k := string(d.Key())
 					var item Metaflow
-					item.decode(d)
+					item.KzrtDecode(d)
 					x.Numbers[k] = item
 				}
 			}
@@ -154,7 +156,7 @@ func (x *Metaflows) decode(d *kzrt.Decoder) {
 				for d.NextMember() {
 					k := string(d.Key())
 					var item Metaflow
-					item.decode(d)
+					item.KzrtDecode(d)
 					x.Patterns[k] = item
 				}
 			}
@@ -167,12 +169,13 @@ func (x *Metaflows) decode(d *kzrt.Decoder) {
 // Validate checks x against its schema; it returns kzrt.Errors or nil.
 func (x *Metaflows) Validate() error {
 	var v kzrt.Validator
-	x.validate(&v)
+	x.KzrtValidate(&v)
 	return v.Err()
 }
 
-// validate records every problem of x in v, at v's current location.
-func (x *Metaflows) validate(v *kzrt.Validator) {
+// KzrtValidate is a hook for kzrt and for the generated packages that share
+// this type, not for applications (use Validate).
+func (x *Metaflows) KzrtValidate(v *kzrt.Validator) {
 	if x.BindingDigit != nil {
 		v.Push("binding_digit")
 		if !x.BindingDigit.Valid() {
@@ -211,7 +214,7 @@ func (x *Metaflows) validate(v *kzrt.Validator) {
 				v.Reportf(kzrt.CodeAdditional, "property name %q is not allowed", k)
 			}
 			item := x.Numbers[k]
-			item.validate(v)
+			item.KzrtValidate(v)
 			v.Pop()
 		}
 		v.Pop()
@@ -224,7 +227,7 @@ func (x *Metaflows) validate(v *kzrt.Validator) {
 				v.Reportf(kzrt.CodeAdditional, "property name %q is not allowed", k)
 			}
 			item := x.Patterns[k]
-			item.validate(v)
+			item.KzrtValidate(v)
 			v.Pop()
 		}
 		v.Pop()

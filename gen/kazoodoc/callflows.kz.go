@@ -6,6 +6,7 @@ package kazoodoc
 import (
 	"encoding/json"
 
+	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
@@ -100,7 +101,7 @@ func (x *Callflows) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.Featurecode != nil {
 		e.Key("featurecode")
-		x.Featurecode.encode(e)
+		x.Featurecode.KzrtEncode(e)
 	}
 	if x.Flags != nil {
 		e.Key("flags")
@@ -117,7 +118,7 @@ func (x *Callflows) encode(e *kzrt.Encoder) {
 	}
 	if x.Metaflow != nil {
 		e.Key("metaflow")
-		x.Metaflow.encode(e)
+		x.Metaflow.KzrtEncode(e)
 	}
 	if x.Name != nil {
 		e.Key("name")
@@ -143,7 +144,7 @@ func (x *Callflows) encode(e *kzrt.Encoder) {
 	}
 	if x.Ringback != nil {
 		e.Key("ringback")
-		x.Ringback.encode(e)
+		x.Ringback.KzrtEncode(e)
 	}
 	e.Extra(x.Extra)
 	e.CloseObject()
@@ -167,7 +168,7 @@ func (x *Callflows) decode(d *kzrt.Decoder) {
 		switch string(d.Key()) {
 		case "featurecode":
 			x.Featurecode = new(CallflowsFeaturecode)
-			x.Featurecode.decode(d)
+			x.Featurecode.KzrtDecode(d)
 		case "flags":
 			if d.OpenArray() {
 				x.Flags = []string{}
@@ -179,7 +180,7 @@ func (x *Callflows) decode(d *kzrt.Decoder) {
 			x.Flow = d.Node()
 		case "metaflow":
 			x.Metaflow = new(Metaflows)
-			x.Metaflow.decode(d)
+			x.Metaflow.KzrtDecode(d)
 		case "name":
 			x.Name = new(d.String())
 		case "numbers":
@@ -198,7 +199,7 @@ func (x *Callflows) decode(d *kzrt.Decoder) {
 			}
 		case "ringback":
 			x.Ringback = new(CallflowsRingback)
-			x.Ringback.decode(d)
+			x.Ringback.KzrtDecode(d)
 		default:
 			d.Extra(&x.Extra)
 		}
@@ -216,7 +217,7 @@ func (x *Callflows) Validate() error {
 func (x *Callflows) validate(v *kzrt.Validator) {
 	if x.Featurecode != nil {
 		v.Push("featurecode")
-		x.Featurecode.validate(v)
+		x.Featurecode.KzrtValidate(v)
 		v.Pop()
 	}
 	if x.Flow != nil {
@@ -226,7 +227,7 @@ func (x *Callflows) validate(v *kzrt.Validator) {
 	}
 	if x.Metaflow != nil {
 		v.Push("metaflow")
-		x.Metaflow.validate(v)
+		x.Metaflow.KzrtValidate(v)
 		v.Pop()
 	}
 	if x.Numbers != nil {
@@ -252,200 +253,15 @@ func (x *Callflows) validate(v *kzrt.Validator) {
 	}
 	if x.Ringback != nil {
 		v.Push("ringback")
-		x.Ringback.validate(v)
+		x.Ringback.KzrtValidate(v)
 		v.Pop()
 	}
 }
 
-// CallflowsFeaturecode is the object "featurecode" in callflows.
-//
-// Set when this callflow implements a star code: records the feature's name
-// and the dialled number it answers to.
-type CallflowsFeaturecode struct {
-	// Name is the "name" property.
-	//
-	// Length 1 to 128 characters.
-	Name *string `json:"name,omitempty"`
-	// Number is the "number" property.
-	//
-	// Length 1 to 30 characters.
-	Number *string `json:"number,omitempty"`
-	// Extra holds, verbatim, properties the schema does not name and numbers
-	// their field cannot hold (see UnmarshalJSON).
-	Extra map[string]json.RawMessage `json:"-"`
-}
+// CallflowsFeaturecode is callflow.CallflowsFeaturecode, the same type
+// ("featurecode" in callflows).
+type CallflowsFeaturecode = callflow.CallflowsFeaturecode
 
-// GetName returns Name, or "" when x or Name is nil.
-func (x *CallflowsFeaturecode) GetName() string {
-	if x != nil && x.Name != nil {
-		return *x.Name
-	}
-	return ""
-}
-
-// GetNumber returns Number, or "" when x or Number is nil.
-func (x *CallflowsFeaturecode) GetNumber() string {
-	if x != nil && x.Number != nil {
-		return *x.Number
-	}
-	return ""
-}
-
-// MarshalJSON encodes x as JSON, with properties in name order.
-func (x *CallflowsFeaturecode) MarshalJSON() ([]byte, error) {
-	var e kzrt.Encoder
-	x.encode(&e)
-	return e.Bytes()
-}
-
-// encode appends x to e as JSON.
-func (x *CallflowsFeaturecode) encode(e *kzrt.Encoder) {
-	e.OpenObject()
-	if x.Name != nil {
-		e.Key("name")
-		e.String(*x.Name)
-	}
-	if x.Number != nil {
-		e.Key("number")
-		e.String(*x.Number)
-	}
-	e.Extra(x.Extra)
-	e.CloseObject()
-}
-
-// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
-func (x *CallflowsFeaturecode) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
-}
-
-// decode reads x from d, replacing what it held.
-func (x *CallflowsFeaturecode) decode(d *kzrt.Decoder) {
-	*x = CallflowsFeaturecode{}
-	if !d.OpenObject() {
-		return
-	}
-	for d.NextMember() {
-		switch string(d.Key()) {
-		case "name":
-			x.Name = new(d.String())
-		case "number":
-			x.Number = new(d.String())
-		default:
-			d.Extra(&x.Extra)
-		}
-	}
-}
-
-// Validate checks x against its schema; it returns kzrt.Errors or nil.
-func (x *CallflowsFeaturecode) Validate() error {
-	var v kzrt.Validator
-	x.validate(&v)
-	return v.Err()
-}
-
-// validate records every problem of x in v, at v's current location.
-func (x *CallflowsFeaturecode) validate(v *kzrt.Validator) {
-	if x.Name != nil {
-		v.Push("name")
-		v.Length(*x.Name, 1, 128)
-		v.Pop()
-	}
-	if x.Number != nil {
-		v.Push("number")
-		v.Length(*x.Number, 1, 30)
-		v.Pop()
-	}
-}
-
-// CallflowsRingback is the object "ringback" in callflows.
-//
-// Media overrides for what the caller hears while waiting, before answer and
-// during transfers.
-type CallflowsRingback struct {
-	// Media ID played to the caller as ringback before the call is answered
-	// (early media).
-	Early *string `json:"early,omitempty"`
-	// Media ID played to the party waiting while the call is being
-	// transferred.
-	Transfer *string `json:"transfer,omitempty"`
-	// Extra holds, verbatim, properties the schema does not name and numbers
-	// their field cannot hold (see UnmarshalJSON).
-	Extra map[string]json.RawMessage `json:"-"`
-}
-
-// GetEarly returns Early, or "" when x or Early is nil.
-func (x *CallflowsRingback) GetEarly() string {
-	if x != nil && x.Early != nil {
-		return *x.Early
-	}
-	return ""
-}
-
-// GetTransfer returns Transfer, or "" when x or Transfer is nil.
-func (x *CallflowsRingback) GetTransfer() string {
-	if x != nil && x.Transfer != nil {
-		return *x.Transfer
-	}
-	return ""
-}
-
-// MarshalJSON encodes x as JSON, with properties in name order.
-func (x *CallflowsRingback) MarshalJSON() ([]byte, error) {
-	var e kzrt.Encoder
-	x.encode(&e)
-	return e.Bytes()
-}
-
-// encode appends x to e as JSON.
-func (x *CallflowsRingback) encode(e *kzrt.Encoder) {
-	e.OpenObject()
-	if x.Early != nil {
-		e.Key("early")
-		e.String(*x.Early)
-	}
-	if x.Transfer != nil {
-		e.Key("transfer")
-		e.String(*x.Transfer)
-	}
-	e.Extra(x.Extra)
-	e.CloseObject()
-}
-
-// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
-func (x *CallflowsRingback) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
-}
-
-// decode reads x from d, replacing what it held.
-func (x *CallflowsRingback) decode(d *kzrt.Decoder) {
-	*x = CallflowsRingback{}
-	if !d.OpenObject() {
-		return
-	}
-	for d.NextMember() {
-		switch string(d.Key()) {
-		case "early":
-			x.Early = new(d.String())
-		case "transfer":
-			x.Transfer = new(d.String())
-		default:
-			d.Extra(&x.Extra)
-		}
-	}
-}
-
-// Validate checks x against its schema; it returns kzrt.Errors or nil.
-func (x *CallflowsRingback) Validate() error {
-	var v kzrt.Validator
-	x.validate(&v)
-	return v.Err()
-}
-
-// validate records every problem of x in v, at v's current location.
-func (x *CallflowsRingback) validate(v *kzrt.Validator) {}
+// CallflowsRingback is callflow.CallflowsRingback, the same type ("ringback"
+// in callflows).
+type CallflowsRingback = callflow.CallflowsRingback

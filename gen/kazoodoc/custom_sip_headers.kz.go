@@ -4,76 +4,12 @@
 package kazoodoc
 
 import (
-	"maps"
-	"regexp"
-	"slices"
-
+	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
-// CustomSIPHeaders is the schema custom_sip_headers.
-//
-// Map of extra SIP header name to value added to the INVITE; names must match
-// the key pattern: letters, digits, underscore and hyphen (its A-z range also
-// admits [ \ ] ^ and backtick).
-type CustomSIPHeaders map[string]string
-
-// MarshalJSON encodes x as JSON.
-func (x CustomSIPHeaders) MarshalJSON() ([]byte, error) {
-	var e kzrt.Encoder
-	x.encode(&e)
-	return e.Bytes()
-}
-
-// encode appends x to e as JSON.
-func (x CustomSIPHeaders) encode(e *kzrt.Encoder) {
-	e.OpenObject()
-	for _, k := range slices.Sorted(maps.Keys(x)) {
-		e.Key(k)
-		item := x[k]
-		e.String(item)
-	}
-	e.CloseObject()
-}
-
-// UnmarshalJSON decodes JSON into x. A value of the wrong JSON type (null
-// items included) is an error naming its JSON pointer; constraints are checked
-// by Validate.
-func (x *CustomSIPHeaders) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
-}
-
-// decode reads x from d, replacing what it held.
-func (x *CustomSIPHeaders) decode(d *kzrt.Decoder) {
-	var c map[string]string
-	if d.OpenObject() {
-		c = map[string]string{}
-		for d.NextMember() {
-			k := string(d.Key())
-			c[k] = d.String()
-		}
-	}
-	*x = CustomSIPHeaders(c)
-}
-
-// Validate checks x against its schema; it returns kzrt.Errors or nil.
-func (x CustomSIPHeaders) Validate() error {
-	var v kzrt.Validator
-	x.validate(&v)
-	return v.Err()
-}
-
-// validate records every problem of x in v, at v's current location.
-func (x CustomSIPHeaders) validate(v *kzrt.Validator) {
-	for _, k := range slices.Sorted(maps.Keys(x)) {
-		v.Push(k)
-		if !customSIPHeadersKeyPattern.MatchString(k) {
-			v.Reportf(kzrt.CodeAdditional, "property name %q is not allowed", k)
-		}
-		v.Pop()
-	}
-}
-
-var customSIPHeadersKeyPattern = regexp.MustCompile(`^[a-zA-z0-9_\-]+(?:\n?\z)`)
+// CustomSIPHeaders is callflow.CustomSIPHeaders, the same type
+// (custom_sip_headers).
+type CustomSIPHeaders = callflow.CustomSIPHeaders

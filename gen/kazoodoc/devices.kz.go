@@ -396,7 +396,7 @@ func (x *Devices) encode(e *kzrt.Encoder) {
 	}
 	if x.Metaflows != nil {
 		e.Key("metaflows")
-		x.Metaflows.encode(e)
+		x.Metaflows.KzrtEncode(e)
 	}
 	if x.MusicOnHold != nil {
 		e.Key("music_on_hold")
@@ -527,7 +527,7 @@ func (x *Devices) decode(d *kzrt.Decoder) {
 			x.Media.decode(d)
 		case "metaflows":
 			x.Metaflows = new(Metaflows)
-			x.Metaflows.decode(d)
+			x.Metaflows.KzrtDecode(d)
 		case "music_on_hold":
 			x.MusicOnHold = new(DevicesMusicOnHold)
 			x.MusicOnHold.decode(d)
@@ -639,7 +639,7 @@ func (x *Devices) validate(v *kzrt.Validator) {
 	}
 	if x.Metaflows != nil {
 		v.Push("metaflows")
-		x.Metaflows.validate(v)
+		x.Metaflows.KzrtValidate(v)
 		v.Pop()
 	}
 	if x.MusicOnHold != nil {
@@ -2488,7 +2488,7 @@ func (x *DevicesSIPCustomSIPHeaders) MarshalJSON() ([]byte, error) {
 func (x *DevicesSIPCustomSIPHeaders) encode(e *kzrt.Encoder) {
 	switch {
 	case x.CustomSIPHeaders != nil:
-		x.CustomSIPHeaders.encode(e)
+		x.CustomSIPHeaders.KzrtEncode(e)
 	case x.Object != nil:
 		x.Object.encode(e)
 	default:
@@ -2513,10 +2513,10 @@ func (x *DevicesSIPCustomSIPHeaders) decode(d *kzrt.Decoder) {
 	case '{':
 		{
 			var c CustomSIPHeaders
-			c.decode(d)
+			c.KzrtDecode(d)
 			if try.Decoded() {
 				if kzrt.Check(func(v *kzrt.Validator) {
-					c.validate(v)
+					c.KzrtValidate(v)
 				}) {
 					x.CustomSIPHeaders = c
 					return
@@ -2586,8 +2586,8 @@ func (x *DevicesSIPCustomSIPHeaders) validate(v *kzrt.Validator) {
 	matches := 0
 	{
 		var c CustomSIPHeaders
-		if modules.Unmarshal(data, c.decode) == nil && len(v.Try(func(v *kzrt.Validator) {
-			c.validate(v)
+		if modules.Unmarshal(data, c.KzrtDecode) == nil && len(v.Try(func(v *kzrt.Validator) {
+			c.KzrtValidate(v)
 		})) == 0 {
 			matches++
 		}
@@ -2606,7 +2606,7 @@ func (x *DevicesSIPCustomSIPHeaders) validate(v *kzrt.Validator) {
 	switch {
 	case x.CustomSIPHeaders != nil:
 		if found := v.Try(func(v *kzrt.Validator) {
-			x.CustomSIPHeaders.validate(v)
+			x.CustomSIPHeaders.KzrtValidate(v)
 		}); len(found) > 0 {
 			v.NoneOf(true, "a JSON object (custom_sip_headers)", found)
 		}
@@ -2647,11 +2647,11 @@ func (x *DevicesSIPCustomSIPHeadersObject) encode(e *kzrt.Encoder) {
 	e.OpenObject()
 	if x.In != nil {
 		e.Key("in")
-		x.In.encode(e)
+		x.In.KzrtEncode(e)
 	}
 	if x.Out != nil {
 		e.Key("out")
-		x.Out.encode(e)
+		x.Out.KzrtEncode(e)
 	}
 	e.Extra(x.Extra)
 	e.CloseObject()
@@ -2674,9 +2674,9 @@ func (x *DevicesSIPCustomSIPHeadersObject) decode(d *kzrt.Decoder) {
 	for d.NextMember() {
 		switch string(d.Key()) {
 		case "in":
-			x.In.decode(d)
+			x.In.KzrtDecode(d)
 		case "out":
-			x.Out.decode(d)
+			x.Out.KzrtDecode(d)
 		default:
 			d.Extra(&x.Extra)
 		}
@@ -2694,12 +2694,12 @@ func (x *DevicesSIPCustomSIPHeadersObject) Validate() error {
 func (x *DevicesSIPCustomSIPHeadersObject) validate(v *kzrt.Validator) {
 	if x.In != nil {
 		v.Push("in")
-		x.In.validate(v)
+		x.In.KzrtValidate(v)
 		v.Pop()
 	}
 	if x.Out != nil {
 		v.Push("out")
-		x.Out.validate(v)
+		x.Out.KzrtValidate(v)
 		v.Pop()
 	}
 }

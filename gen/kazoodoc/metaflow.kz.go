@@ -5,161 +5,17 @@ package kazoodoc
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
 
+	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
-// Metaflow is the object metaflow.
-//
-// One node of a metaflow tree: a metaflow module to run when triggered
-// mid-call, its data, and optional children keyed by outcome.
-type Metaflow struct {
-	// Follow-up metaflow nodes, keyed by branch name, run after this one.
-	Children map[string]Metaflow `json:"children,omitempty"`
-	// Settings passed to the metaflow module; their shape depends on the
-	// module.
-	//
-	// Default: {}.
-	Data map[string]json.RawMessage `json:"data,omitempty"`
-	// Name of the metaflow module run at this node, e.g. "transfer" or
-	// "record_call"; required.
-	//
-	// Required. Length 1 to 64 characters.
-	Module *string `json:"module,omitempty"`
-	// Extra holds, verbatim, properties the schema does not name and numbers
-	// their field cannot hold (see UnmarshalJSON).
-	Extra map[string]json.RawMessage `json:"-"`
-}
+// Metaflow is callflow.Metaflow, the same type (metaflow).
+type Metaflow = callflow.Metaflow
 
 // DefaultMetaflowData returns the default of "data" in metaflow: {}.
 func DefaultMetaflowData() map[string]json.RawMessage {
 	return kzrt.DefaultValue[map[string]json.RawMessage]("{}")
-}
-
-// GetData returns Data, or DefaultMetaflowData() when x or Data is nil.
-func (x *Metaflow) GetData() map[string]json.RawMessage {
-	if x != nil && x.Data != nil {
-		return x.Data
-	}
-	return DefaultMetaflowData()
-}
-
-// GetModule returns Module, or "" when x or Module is nil.
-func (x *Metaflow) GetModule() string {
-	if x != nil && x.Module != nil {
-		return *x.Module
-	}
-	return ""
-}
-
-// MarshalJSON encodes x as JSON, with properties in name order.
-func (x *Metaflow) MarshalJSON() ([]byte, error) {
-	var e kzrt.Encoder
-	x.encode(&e)
-	return e.Bytes()
-}
-
-// encode appends x to e as JSON.
-func (x *Metaflow) encode(e *kzrt.Encoder) {
-	e.OpenObject()
-	if x.Children != nil {
-		e.Key("children")
-		e.OpenObject()
-		for _, k := range slices.Sorted(maps.Keys(x.Children)) {
-			e.Key(k)
-			item := x.Children[k]
-			item.encode(e)
-		}
-		e.CloseObject()
-	}
-	if x.Data != nil {
-		e.Key("data")
-		e.OpenObject()
-		for _, k := range slices.Sorted(maps.Keys(x.Data)) {
-			e.Key(k)
-			item := x.Data[k]
-			e.Raw(item)
-		}
-		e.CloseObject()
-	}
-	if x.Module != nil {
-		e.Key("module")
-		e.String(*x.Module)
-	}
-	e.Extra(x.Extra)
-	e.CloseObject()
-}
-
-// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
-func (x *Metaflow) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
-}
-
-// decode reads x from d, replacing what it held.
-func (x *Metaflow) decode(d *kzrt.Decoder) {
-	*x = Metaflow{}
-	if !d.OpenObject() {
-		return
-	}
-	for d.NextMember() {
-		switch string(d.Key()) {
-		case "children":
-			if d.OpenObject() {
-				x.Children = map[string]Metaflow{}
-				for d.NextMember() {
-					k := string(d.Key())
-					var item Metaflow
-					item.decode(d)
-					x.Children[k] = item
-				}
-			}
-		case "data":
-			if d.OpenObject() {
-				x.Data = map[string]json.RawMessage{}
-				for d.NextMember() {
-					k := string(d.Key())
-					x.Data[k] = d.Raw()
-				}
-			}
-		case "module":
-			x.Module = new(d.String())
-		default:
-			d.Extra(&x.Extra)
-		}
-	}
-}
-
-// Validate checks x against its schema; it returns kzrt.Errors or nil.
-func (x *Metaflow) Validate() error {
-	var v kzrt.Validator
-	x.validate(&v)
-	return v.Err()
-}
-
-// validate records every problem of x in v, at v's current location.
-func (x *Metaflow) validate(v *kzrt.Validator) {
-	if x.Children != nil {
-		v.Push("children")
-		for _, k := range slices.Sorted(maps.Keys(x.Children)) {
-			v.Push(k)
-			item := x.Children[k]
-			item.validate(v)
-			v.Pop()
-		}
-		v.Pop()
-	}
-	if x.Module == nil {
-		v.Missing("module")
-	} else {
-		v.Push("module")
-		v.Length(*x.Module, 1, 64)
-		v.Pop()
-	}
 }

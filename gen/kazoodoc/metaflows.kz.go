@@ -4,240 +4,21 @@
 package kazoodoc
 
 import (
-	"encoding/json"
-	"maps"
-	"regexp"
-	"slices"
-
+	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/kzrt"
 )
 
 const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen
 
-// Metaflows is the object metaflows.
-//
-// In-call feature codes: which DTMF sequences, pressed during a call, trigger
-// which metaflow actions.
-type Metaflows struct {
-	// Single key that starts capturing a feature sequence during the call
-	// (default "*").
-	//
-	// Length 1 to 1 characters. Default: "*".
-	BindingDigit *MetaflowsBindingDigit `json:"binding_digit,omitempty"`
-	// Milliseconds to wait for the next key after the binding digit before the
-	// collected digits are matched.
-	//
-	// At least 0.
-	DigitTimeout *int64 `json:"digit_timeout,omitempty"`
-	// Which side's keypresses are watched: "self", "peer" or "both".
-	ListenOn *MetaflowsListenOn `json:"listen_on,omitempty"`
-	// Exact digit sequences (typed after the binding digit), each mapped to
-	// the metaflow it runs.
-	Numbers map[string]Metaflow `json:"numbers,omitempty"`
-	// Regular expressions matched against the typed digit sequence, each
-	// mapped to the metaflow it runs.
-	Patterns map[string]Metaflow `json:"patterns,omitempty"`
-	// Extra holds, verbatim, properties the schema does not name and numbers
-	// their field cannot hold (see UnmarshalJSON).
-	Extra map[string]json.RawMessage `json:"-"`
-}
+// Metaflows is callflow.Metaflows, the same type (metaflows).
+type Metaflows = callflow.Metaflows
 
 // DefaultMetaflowsBindingDigit is the default of "binding_digit" in metaflows.
 const DefaultMetaflowsBindingDigit = MetaflowsBindingDigitStar
 
-// GetBindingDigit returns BindingDigit, or DefaultMetaflowsBindingDigit when x
-// or BindingDigit is nil.
-func (x *Metaflows) GetBindingDigit() MetaflowsBindingDigit {
-	if x != nil && x.BindingDigit != nil {
-		return *x.BindingDigit
-	}
-	return DefaultMetaflowsBindingDigit
-}
-
-// GetDigitTimeout returns DigitTimeout, or 0 when x or DigitTimeout is nil.
-func (x *Metaflows) GetDigitTimeout() int64 {
-	if x != nil && x.DigitTimeout != nil {
-		return *x.DigitTimeout
-	}
-	return 0
-}
-
-// GetListenOn returns ListenOn, or "" when x or ListenOn is nil.
-func (x *Metaflows) GetListenOn() MetaflowsListenOn {
-	if x != nil && x.ListenOn != nil {
-		return *x.ListenOn
-	}
-	return ""
-}
-
-// MarshalJSON encodes x as JSON, with properties in name order.
-func (x *Metaflows) MarshalJSON() ([]byte, error) {
-	var e kzrt.Encoder
-	x.encode(&e)
-	return e.Bytes()
-}
-
-// encode appends x to e as JSON.
-func (x *Metaflows) encode(e *kzrt.Encoder) {
-	e.OpenObject()
-	if x.BindingDigit != nil {
-		e.Key("binding_digit")
-		e.String(string(*x.BindingDigit))
-	}
-	if x.DigitTimeout != nil {
-		e.Key("digit_timeout")
-		e.Int(*x.DigitTimeout)
-	}
-	if x.ListenOn != nil {
-		e.Key("listen_on")
-		e.String(string(*x.ListenOn))
-	}
-	if x.Numbers != nil {
-		e.Key("numbers")
-		e.OpenObject()
-		for _, k := range slices.Sorted(maps.Keys(x.Numbers)) {
-			e.Key(k)
-			item := x.Numbers[k]
-			item.encode(e)
-		}
-		e.CloseObject()
-	}
-	if x.Patterns != nil {
-		e.Key("patterns")
-		e.OpenObject()
-		for _, k := range slices.Sorted(maps.Keys(x.Patterns)) {
-			e.Key(k)
-			item := x.Patterns[k]
-			item.encode(e)
-		}
-		e.CloseObject()
-	}
-	e.Extra(x.Extra)
-	e.CloseObject()
-}
-
-// UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
-func (x *Metaflows) UnmarshalJSON(data []byte) error {
-	return modules.Unmarshal(data, x.decode)
-}
-
-// decode reads x from d, replacing what it held.
-func (x *Metaflows) decode(d *kzrt.Decoder) {
-	*x = Metaflows{}
-	if !d.OpenObject() {
-		return
-	}
-	for d.NextMember() {
-		switch string(d.Key()) {
-		case "binding_digit":
-			x.BindingDigit = new(MetaflowsBindingDigit(d.String()))
-		case "digit_timeout":
-			x.DigitTimeout = d.IntOrKeep(&x.Extra)
-		case "listen_on":
-			x.ListenOn = new(MetaflowsListenOn(d.String()))
-		case "numbers":
-			if d.OpenObject() {
-				x.Numbers = map[string]Metaflow{}
-				for d.NextMember() {
-					k := string(d.Key())
-					var item Metaflow
-					item.decode(d)
-					x.Numbers[k] = item
-				}
-			}
-		case "patterns":
-			if d.OpenObject() {
-				x.Patterns = map[string]Metaflow{}
-				for d.NextMember() {
-					k := string(d.Key())
-					var item Metaflow
-					item.decode(d)
-					x.Patterns[k] = item
-				}
-			}
-		default:
-			d.Extra(&x.Extra)
-		}
-	}
-}
-
-// Validate checks x against its schema; it returns kzrt.Errors or nil.
-func (x *Metaflows) Validate() error {
-	var v kzrt.Validator
-	x.validate(&v)
-	return v.Err()
-}
-
-// validate records every problem of x in v, at v's current location.
-func (x *Metaflows) validate(v *kzrt.Validator) {
-	if x.BindingDigit != nil {
-		v.Push("binding_digit")
-		if !x.BindingDigit.Valid() {
-			v.Enum(string(*x.BindingDigit), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"0\", \"*\", \"#\"")
-		}
-		v.Pop()
-	}
-	if x.DigitTimeout == nil {
-		if raw, kept := x.Extra["digit_timeout"]; kept {
-			v.Push("digit_timeout")
-			v.KeptNumber(raw, kzrt.NumberRule{
-				Integer: true,
-				Min:     "0",
-			})
-			v.Pop()
-		}
-	} else {
-		v.Push("digit_timeout")
-		if *x.DigitTimeout < 0 {
-			v.Reportf(kzrt.CodeMinimum, "%v is less than the minimum 0", *x.DigitTimeout)
-		}
-		v.Pop()
-	}
-	if x.ListenOn != nil {
-		v.Push("listen_on")
-		if !x.ListenOn.Valid() {
-			v.Enum(string(*x.ListenOn), "\"both\", \"self\", \"peer\"")
-		}
-		v.Pop()
-	}
-	if x.Numbers != nil {
-		v.Push("numbers")
-		for _, k := range slices.Sorted(maps.Keys(x.Numbers)) {
-			v.Push(k)
-			if !metaflowsNumbersKeyPattern.MatchString(k) {
-				v.Reportf(kzrt.CodeAdditional, "property name %q is not allowed", k)
-			}
-			item := x.Numbers[k]
-			item.validate(v)
-			v.Pop()
-		}
-		v.Pop()
-	}
-	if x.Patterns != nil {
-		v.Push("patterns")
-		for _, k := range slices.Sorted(maps.Keys(x.Patterns)) {
-			v.Push(k)
-			if !metaflowsPatternsKeyPattern.MatchString(k) {
-				v.Reportf(kzrt.CodeAdditional, "property name %q is not allowed", k)
-			}
-			item := x.Patterns[k]
-			item.validate(v)
-			v.Pop()
-		}
-		v.Pop()
-	}
-}
-
-// MetaflowsBindingDigit is the set of values of "binding_digit" in metaflows.
-//
-// Single key that starts capturing a feature sequence during the call (default
-// "*").
-//
-// Length 1 to 1 characters. Default: "*".
-type MetaflowsBindingDigit string
+// MetaflowsBindingDigit is callflow.MetaflowsBindingDigit, the same type
+// ("binding_digit" in metaflows).
+type MetaflowsBindingDigit = callflow.MetaflowsBindingDigit
 
 // The values of MetaflowsBindingDigit.
 const (
@@ -255,25 +36,9 @@ const (
 	MetaflowsBindingDigitHash MetaflowsBindingDigit = "#"
 )
 
-// Valid reports whether x is one of the values of MetaflowsBindingDigit.
-func (x MetaflowsBindingDigit) Valid() bool {
-	switch x {
-	case MetaflowsBindingDigit1, MetaflowsBindingDigit2, MetaflowsBindingDigit3, MetaflowsBindingDigit4, MetaflowsBindingDigit5, MetaflowsBindingDigit6, MetaflowsBindingDigit7, MetaflowsBindingDigit8, MetaflowsBindingDigit9, MetaflowsBindingDigit0, MetaflowsBindingDigitStar, MetaflowsBindingDigitHash:
-		return true
-	}
-	return false
-}
-
-// Validate returns an error when x is not one of the values of
-// MetaflowsBindingDigit.
-func (x MetaflowsBindingDigit) Validate() error {
-	return kzrt.CheckEnum(x.Valid(), string(x), "\"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"0\", \"*\", \"#\"")
-}
-
-// MetaflowsListenOn is the set of values of "listen_on" in metaflows.
-//
-// Which side's keypresses are watched: "self", "peer" or "both".
-type MetaflowsListenOn string
+// MetaflowsListenOn is callflow.MetaflowsListenOn, the same type ("listen_on"
+// in metaflows).
+type MetaflowsListenOn = callflow.MetaflowsListenOn
 
 // The values of MetaflowsListenOn.
 const (
@@ -281,21 +46,3 @@ const (
 	MetaflowsListenOnSelf MetaflowsListenOn = "self"
 	MetaflowsListenOnPeer MetaflowsListenOn = "peer"
 )
-
-// Valid reports whether x is one of the values of MetaflowsListenOn.
-func (x MetaflowsListenOn) Valid() bool {
-	switch x {
-	case MetaflowsListenOnBoth, MetaflowsListenOnSelf, MetaflowsListenOnPeer:
-		return true
-	}
-	return false
-}
-
-// Validate returns an error when x is not one of the values of
-// MetaflowsListenOn.
-func (x MetaflowsListenOn) Validate() error {
-	return kzrt.CheckEnum(x.Valid(), string(x), "\"both\", \"self\", \"peer\"")
-}
-
-var metaflowsNumbersKeyPattern = regexp.MustCompile(`^[0-9]+(?:\n?\z)`)
-var metaflowsPatternsKeyPattern = regexp.MustCompile(`.+`)

@@ -12,4 +12,7 @@ const _ = kzrt.SupportsGeneratedCodeV3 // if undefined, regenerate with the kzge
 // modules types the callflow nodes this package decodes: the modules of
 // github.com/kzgen/kzgen/gen/callflow, so that each node's data is that
 // package's type for its module.
+//
+// Types this package would declare exactly as that package does are aliases of
+// that package's, so that one Kazoo object has one Go type.
 var modules = callflow.Modules()

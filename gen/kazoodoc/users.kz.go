@@ -422,7 +422,7 @@ func (x *Users) encode(e *kzrt.Encoder) {
 	}
 	if x.Metaflows != nil {
 		e.Key("metaflows")
-		x.Metaflows.encode(e)
+		x.Metaflows.KzrtEncode(e)
 	}
 	if x.MusicOnHold != nil {
 		e.Key("music_on_hold")
@@ -567,7 +567,7 @@ func (x *Users) decode(d *kzrt.Decoder) {
 			x.Media.decode(d)
 		case "metaflows":
 			x.Metaflows = new(Metaflows)
-			x.Metaflows.decode(d)
+			x.Metaflows.KzrtDecode(d)
 		case "music_on_hold":
 			x.MusicOnHold = new(UsersMusicOnHold)
 			x.MusicOnHold.decode(d)
@@ -701,7 +701,7 @@ func (x *Users) validate(v *kzrt.Validator) {
 	}
 	if x.Metaflows != nil {
 		v.Push("metaflows")
-		x.Metaflows.validate(v)
+		x.Metaflows.KzrtValidate(v)
 		v.Pop()
 	}
 	if x.MusicOnHold != nil {

@@ -52,7 +52,7 @@ func (g *generator) emitUnmarshalJSON(name string, t *model.Type, doc string) {
 func (g *generator) emitDecodeMethod(name string, t *model.Type, body func(*jen.Group)) {
 	method := g.decodeMethod(t)
 	if g.isHook(t) {
-		g.comment(method + " is a hook for kzrt, not for applications (use UnmarshalJSON).")
+		g.comment(g.hookDoc(method, t, "UnmarshalJSON"))
 	} else {
 		g.comment(method + " reads x from d, replacing what it held.")
 	}

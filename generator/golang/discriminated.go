@@ -201,7 +201,7 @@ func (g *generator) emitDiscriminated(name string, t *model.Type) {
 	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id(name).Params().Id(name).Block(jen.Return(jen.Op("*").Id("x")))
 
 	g.emitMarshalJSON(name, t, true, fmt.Sprintf(": the kind that is set, with its %s", prop))
-	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encode").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).Block(
+	g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id(g.encodeMethod(t)).Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).Block(
 		jen.Switch().BlockFunc(func(sw *jen.Group) {
 			for _, c := range u.cases {
 				ref := jen.Id("x").Dot(c.field)

@@ -35,21 +35,30 @@ func (g *generator) emitSchema(s *model.Schema) *jen.File {
 // emitType declares t (when it has a name) and then the types below it.
 func (g *generator) emitType(t *model.Type) {
 	if name, ok := g.typeName[t]; ok && g.sameEnum[t] == nil {
-		switch {
-		case t.Kind == model.Ref:
-			g.emitAlias(name, t)
-		case t.Kind == model.Object:
-			g.emitStruct(name, t)
-		case t.Kind == model.Union:
-			g.emitUnion(name, t)
-		case t.Kind == model.String && len(t.Enum) > 0:
-			g.emitEnum(name, t)
-		default:
-			g.emitNamed(name, t)
+		if g.shared[t] {
+			g.emitShared(name, t)
+		} else {
+			g.emitOne(name, t)
 		}
 	}
 	for _, child := range children(t) {
 		g.emitType(child)
+	}
+}
+
+// emitOne declares t, a named type, with its methods.
+func (g *generator) emitOne(name string, t *model.Type) {
+	switch {
+	case t.Kind == model.Ref:
+		g.emitAlias(name, t)
+	case t.Kind == model.Object:
+		g.emitStruct(name, t)
+	case t.Kind == model.Union:
+		g.emitUnion(name, t)
+	case t.Kind == model.String && len(t.Enum) > 0:
+		g.emitEnum(name, t)
+	default:
+		g.emitNamed(name, t)
 	}
 }
 
@@ -192,20 +201,9 @@ func (g *generator) fieldDecl(grp *jen.Group, f field) {
 // ---------------------------------------------------------------- enums
 
 func (g *generator) emitEnum(name string, t *model.Type) {
-	values := enumStrings(t)
 	g.typeComment(name, t, "the set of values of")
 	g.file.Type().Id(name).String()
-	values = dedupe(values)
-	consts := make([]string, len(values))
-	for i, v := range values {
-		consts[i] = g.enumConst[t][v]
-	}
-	g.comment(fmt.Sprintf("The values of %s.", name))
-	g.file.Const().DefsFunc(func(grp *jen.Group) {
-		for i, v := range values {
-			grp.Id(consts[i]).Id(name).Op("=").Lit(v)
-		}
-	})
+	consts := g.emitEnumConsts(name, t)
 	g.comment(fmt.Sprintf("Valid reports whether x is one of the values of %s.", name))
 	g.file.Func().Params(jen.Id("x").Id(name)).Id("Valid").Params().Bool().Block(
 		jen.Switch(jen.Id("x")).Block(
@@ -225,6 +223,23 @@ func (g *generator) emitEnum(name string, t *model.Type) {
 	g.file.Func().Params(jen.Id("x").Id(name)).Id("Validate").Params().Error().Block(
 		jen.Return(jen.Qual(kzrt, "CheckEnum").Call(jen.Id("x").Dot("Valid").Call(), jen.String().Call(jen.Id("x")), jen.Lit(enumList(t.Enum)))),
 	)
+}
+
+// emitEnumConsts declares the constants of the enum type name, one per
+// value, and returns their names.
+func (g *generator) emitEnumConsts(name string, t *model.Type) []string {
+	values := dedupe(enumStrings(t))
+	consts := make([]string, len(values))
+	for i, v := range values {
+		consts[i] = g.enumConst[t][v]
+	}
+	g.comment(fmt.Sprintf("The values of %s.", name))
+	g.file.Const().DefsFunc(func(grp *jen.Group) {
+		for i, v := range values {
+			grp.Id(consts[i]).Id(name).Op("=").Lit(v)
+		}
+	})
+	return consts
 }
 
 // emitEnumRoot gives an enum that is a whole schema MarshalJSON and

@@ -101,7 +101,7 @@ func (g *generator) emitMarshalJSON(name string, t *model.Type, ptrReceiver bool
 		jen.Return(jen.Id("e").Dot("Bytes").Call()),
 	)
 	if g.isHook(t) {
-		g.comment(method + " is a hook for kzrt, not for applications (use MarshalJSON).")
+		g.comment(g.hookDoc(method, t, "MarshalJSON"))
 	} else {
 		g.comment(method + " appends x to e as JSON.")
 	}

@@ -79,6 +79,14 @@ type Options struct {
 	// schema), and otherwise takes its trees from DefaultNodesFrom, the
 	// package generated from kzgen's embedded callflow schemas.
 	NodesFrom string
+	// NodesFromSchemas, when not nil, returns the schema set the NodesFrom
+	// package was generated from, with the default options
+	// (DefaultTrimPrefix, DefaultTypeSuffix): then every type this
+	// package would declare exactly as that package does, under the same
+	// name, is declared as an alias of that package's type (see
+	// shared.go), so that one Kazoo object has one Go type. Nil, or when
+	// the package types its own trees, every type is declared here.
+	NodesFromSchemas func() (*model.Set, error)
 	// Table is kzgen's table of what Kazoo's modules do at run time
 	// (generator/kazoo): the child keys each reads and the unit of each
 	// duration field. A callflow package gets from it typed branch
@@ -392,6 +400,9 @@ type generator struct {
 	// unionCtor names the constructors of each union's alternatives, by
 	// the alternative's field name (helpers.go).
 	unionCtor map[*model.Type]map[string]string
+	// shared holds the declared types that are aliases of the NodesFrom
+	// package's own (see shared.go).
+	shared map[*model.Type]bool
 	// sameEnum maps an enum type that shares the Go type of an identical
 	// enum of its schema to that enum (see claimNested); it declares
 	// nothing itself.
@@ -496,6 +507,15 @@ func newGenerator(set *model.Set, opts Options) (*generator, error) {
 		}
 		g.nameHelpers()
 	}
+	if g.nodesFrom != "" && opts.NodesFromSchemas != nil {
+		other, err := opts.NodesFromSchemas()
+		if err != nil {
+			return nil, fmt.Errorf("golang: the schemas of %s: %w", g.nodesFrom, err)
+		}
+		if g.shared, err = g.sharedTypes(other); err != nil {
+			return nil, err
+		}
+	}
 	return g, nil
 }
 
@@ -522,8 +542,14 @@ func hasModules(set *model.Set, prefix string) bool {
 // trees from the callflow package NodesFrom: the decoders of the types
 // holding nodes read them through it.
 func (g *generator) emitNodesFrom() *jen.File {
+	shared := "Types of the schemas that package generates too are declared anew here: kzgen does not know the schemas " +
+		"that package was generated from, so they are other Go types than that package's."
+	if g.shared != nil {
+		shared = "Types this package would declare exactly as that package does are aliases of that package's, " +
+			"so that one Kazoo object has one Go type."
+	}
 	g.comment(fmt.Sprintf("modules types the callflow nodes this package decodes: the modules of %s, "+
-		"so that each node's data is that package's type for its module.", g.nodesFrom))
+		"so that each node's data is that package's type for its module.", g.nodesFrom), shared)
 	if g.nodesFrom == DefaultNodesFrom {
 		g.file.ImportName(DefaultNodesFrom, "callflow") // known, so imported without an alias
 	}

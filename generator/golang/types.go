@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/dave/jennifer/jen"
@@ -146,16 +147,37 @@ func (g *generator) fieldType(t *model.Type) *jen.Statement {
 	return jen.Op("*").Add(g.goType(t))
 }
 
-// isHook reports whether d, a declared type, is one kzrt calls across
-// packages: a module's data (kzrt.Data), the node (kzrt.Node) or the
-// stored callflow document (a kzrt.Tree). Its encode and validate methods
-// are then kzrt's exported hooks.
+// isHook reports whether d, a declared type, is one kzrt or another
+// generated package calls across packages: a module's data (kzrt.Data),
+// the node (kzrt.Node), the stored callflow document (a kzrt.Tree), or, in
+// a callflow package, any type of a schema that is no module, which a
+// package taking its trees from this one (Options.NodesFrom) may share; in
+// that package, the types it shares (see shared.go). Its encode, decode
+// and validate methods are then exported hooks.
 func (g *generator) isHook(d *model.Type) bool {
 	if g.action == nil || d == nil {
 		return false
 	}
+	if d == g.action.Root {
+		return true
+	}
+	if !g.ownsTree() {
+		return g.shared[d]
+	}
+	if _, module := g.moduleOf[d.Schema]; module {
+		return d == d.Schema.Root
+	}
+	return true
+}
+
+// hookDoc is the doc comment of the hook method of the declared type d;
+// use is the method applications call instead.
+func (g *generator) hookDoc(method string, d *model.Type, use string) string {
 	_, module := g.moduleOf[d.Schema]
-	return d == g.action.Root || g.document != nil && d == g.document.Root || module && d == d.Schema.Root
+	if d == g.action.Root || g.document != nil && d == g.document.Root || module {
+		return fmt.Sprintf("%s is a hook for kzrt, not for applications (use %s).", method, use)
+	}
+	return fmt.Sprintf("%s is a hook for kzrt and for the generated packages that share this type, not for applications (use %s).", method, use)
 }
 
 // encodeMethod names the method that appends a value of the declared type

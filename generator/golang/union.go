@@ -82,10 +82,10 @@ func (g *generator) emitUnion(name string, t *model.Type) {
 	})
 	if len(shared) == 0 {
 		g.emitMarshalJSON(name, t, true, ": the alternative that is set")
-		g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encode").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).Block(alternative)
+		g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id(g.encodeMethod(t)).Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).Block(alternative)
 	} else {
 		g.emitMarshalJSON(name, t, true, ": the alternative that is set, with the shared properties")
-		g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id("encode").Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).BlockFunc(func(grp *jen.Group) {
+		g.file.Func().Params(jen.Id("x").Op("*").Id(name)).Id(g.encodeMethod(t)).Params(jen.Id("e").Op("*").Qual(kzrt, "Encoder")).BlockFunc(func(grp *jen.Group) {
 			grp.Id("x").Dot("encodeAlternative").Call(enc)
 			grp.If(enc.Clone().Dot("ReopenObject").Call()).BlockFunc(func(body *jen.Group) {
 				g.encodeFields(body, jen.Id("x"), shared)
@@ -227,7 +227,7 @@ func (g *generator) unionChecks(grp *jen.Group, name string, t *model.Type, shar
 		grp.Var().Id("e").Qual(kzrt, "Encoder")
 		encodeAlternative := "encodeAlternative"
 		if len(shared) == 0 {
-			encodeAlternative = "encode"
+			encodeAlternative = g.encodeMethod(t)
 		}
 		grp.Id("x").Dot(encodeAlternative).Call(jen.Op("&").Id("e"))
 		grp.List(jen.Id("data"), jen.Id("_")).Op(":=").Id("e").Dot("Bytes").Call()

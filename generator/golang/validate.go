@@ -27,7 +27,7 @@ func (g *generator) emitValidate(name string, t *model.Type, ptrReceiver bool, b
 		jen.Return(jen.Id("v").Dot("Err").Call()),
 	)
 	if g.isHook(t) {
-		g.comment(method + " is a hook for kzrt, not for applications (use Validate).")
+		g.comment(g.hookDoc(method, t, "Validate"))
 	} else {
 		g.comment(method + " records every problem of x in v, at v's current location.")
 	}

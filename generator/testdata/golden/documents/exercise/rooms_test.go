@@ -9,12 +9,23 @@ package rooms
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
 	"example.com/gen/flows"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
+)
+
+// The types the rooms package declares as the flows package does are the
+// flows package's: assignable both ways, without conversion.
+var (
+	_ flows.Lobby             = Lobby{}
+	_ Lobby                   = flows.Lobby{}
+	_ *flows.LobbySign        = new(LobbySign)
+	_ flows.LobbyMusic        = LobbyMusicJazz
+	_ flows.CallflowsRingback = CallflowsRingback{}
 )
 
 // Every tree is kzrt's, built with the flows package's builders.
@@ -124,5 +135,45 @@ func TestWhatTheModulesDoNotKnow(t *testing.T) {
 		if err := json.Unmarshal([]byte(in), &room); !errors.As(err, &de) || de.Pointer != pointer {
 			t.Errorf("%s: %v, want a decode error at %s", in, err, pointer)
 		}
+	}
+}
+
+func TestSharedTypesAreTheOtherPackages(t *testing.T) {
+	if reflect.TypeFor[Lobby]() != reflect.TypeFor[flows.Lobby]() {
+		t.Error("Lobby is not flows.Lobby")
+	}
+	// Desk is written differently by the two sets: two types, each
+	// checking its own schema.
+	if reflect.TypeFor[Desk]() == reflect.TypeFor[flows.Desk]() {
+		t.Error("Desk is flows.Desk, though their schemas differ")
+	}
+	label := strings.Repeat("x", 30)
+	if err := (&Desk{Label: &label}).Validate(); problemsOf(err)["/label"] == "" {
+		t.Errorf("a 30-character label passes rooms.Desk (maxLength 20): %v", err)
+	}
+	if err := (&flows.Desk{Label: &label}).Validate(); err != nil {
+		t.Errorf("a 30-character label fails flows.Desk (maxLength 40): %v", err)
+	}
+	// The stored callflow's root is named Document there: Callflows is
+	// this package's own, holding the shared ringback.
+	if reflect.TypeFor[Callflows]() == reflect.TypeFor[flows.Document]() {
+		t.Error("Callflows is flows.Document")
+	}
+
+	var room Rooms
+	if err := json.Unmarshal([]byte(`{"name":"Blue room","lobby":{"music":"jazz","seats":0,"sign":{"text":""}}}`), &room); err != nil {
+		t.Fatal(err)
+	}
+	var lobby *flows.Lobby = room.Lobby
+	if lobby.GetMusic() != flows.LobbyMusicJazz || DefaultLobbyMusic != flows.DefaultLobbyMusic {
+		t.Errorf("music %q, default %q", lobby.GetMusic(), DefaultLobbyMusic)
+	}
+	problems := problemsOf(room.Validate())
+	if len(problems) != 2 || problems["/lobby/seats"] == "" || problems["/lobby/sign/text"] == "" {
+		t.Errorf("the shared lobby is not checked at its place in the room: %v", problems)
+	}
+	out, err := json.Marshal(&room)
+	if err != nil || string(out) != `{"lobby":{"music":"jazz","seats":0,"sign":{"text":""}},"name":"Blue room"}` {
+		t.Errorf("encoded %s, %v", out, err)
 	}
 }
