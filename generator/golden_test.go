@@ -2,7 +2,6 @@ package generator_test
 
 import (
 	"bytes"
-	"flag"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kzgen/kzgen/internal/golden"
+
 	"golang.org/x/tools/imports"
 
 	"github.com/kzgen/kzgen/generator"
@@ -24,8 +25,6 @@ import (
 	"github.com/kzgen/kzgen/internal/tempmod"
 	"github.com/kzgen/kzgen/schemas"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files from the current output")
 
 const goldenDir = "testdata/golden"
 
@@ -118,7 +117,7 @@ func TestGolden(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			res := c.generate(t)
 			wantDir := c.dir("want")
-			if *update {
+			if golden.Updating() {
 				os.RemoveAll(wantDir)
 				os.MkdirAll(wantDir, 0o755)
 				for _, f := range res.Files {

@@ -2,17 +2,16 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/kzgen/kzgen/internal/golden"
+
 	"github.com/kzgen/kzgen/runtime/flowgraph"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata from the current output")
 
 // TestGraphGolden draws testdata/graph/nested.json, a callflow document
 // whose temporal route leads to a menu with digit branches, in both
@@ -29,16 +28,7 @@ func TestGraphGolden(t *testing.T) {
 			t.Fatalf("%s: exit %d: %s", tc.format, code, stderr.String())
 		}
 		path := filepath.Join("testdata", "graph", tc.golden)
-		if *update {
-			if err := os.WriteFile(path, stdout.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run with -update)", err)
-		}
-		if !bytes.Equal(stdout.Bytes(), want) {
+		if want := golden.Want(t, path, stdout.Bytes()); !bytes.Equal(stdout.Bytes(), want) {
 			t.Errorf("%s output differs from %s (go test ./cmd/kzgen -run TestGraphGolden -update, then review):\n%s", tc.format, path, stdout.String())
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kzgen/kzgen/internal/golden"
+
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/internal/kazootest"
 	"github.com/kzgen/kzgen/schemas"
@@ -108,28 +110,15 @@ func TestSimulateOutcomeFlags(t *testing.T) {
 			if tc.said != "" && !strings.Contains(out, `tts: says "`+tc.said+`"`) {
 				t.Errorf("the call does not reach %q:\n%s", tc.said, out)
 			}
-			golden(t, filepath.Join("testdata", "simulate", tc.golden+".golden"), serverAddress.ReplaceAllString(out, "http://SERVER"))
+			checkGolden(t, filepath.Join("testdata", "simulate", tc.golden+".golden"), serverAddress.ReplaceAllString(out, "http://SERVER"))
 		})
 	}
 }
 
-// golden compares got with the file at path; -update rewrites it.
-func golden(t *testing.T, path, got string) {
+// checkGolden compares got with the file at path; -update rewrites it.
+func checkGolden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if got != string(want) {
+	if want := golden.Want(t, path, []byte(got)); got != string(want) {
 		t.Errorf("output differs from %s (rerun with -update, then review)\n--- got ---\n%s--- want ---\n%s", path, got, want)
 	}
 }
@@ -210,7 +199,7 @@ func TestSimulateCustomModule(t *testing.T) {
 				}
 			}
 			if name == "embedded" {
-				golden(t, filepath.Join("testdata", "simulate", "custom-module.golden"), serverAddress.ReplaceAllString(out, "http://SERVER"))
+				checkGolden(t, filepath.Join("testdata", "simulate", "custom-module.golden"), serverAddress.ReplaceAllString(out, "http://SERVER"))
 			}
 
 			// The module's own schema is applied.

@@ -3,7 +3,6 @@ package docs_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"io/fs"
 	"maps"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/kzgen/kzgen/internal/golden"
+
 	"github.com/kzgen/kzgen/generator/docs"
 	"github.com/kzgen/kzgen/generator/golang"
 	"github.com/kzgen/kzgen/generator/kazoo"
@@ -25,8 +26,6 @@ import (
 	"github.com/kzgen/kzgen/internal/kazootest"
 	"github.com/kzgen/kzgen/schemas"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden pages in testdata from the current output")
 
 // refDir is the checked-in reference, relative to this package.
 const refDir = "../../docs/ref"
@@ -499,19 +498,7 @@ func TestGoldenPages(t *testing.T) {
 	files := generate(t)
 	for _, name := range []string{"tts.md", "menu.md", "offnet.md"} {
 		path := filepath.Join("testdata", "golden", name)
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, files[name], 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run with -update)", err)
-		}
-		if !bytes.Equal(files[name], want) {
+		if want := golden.Want(t, path, files[name]); !bytes.Equal(files[name], want) {
 			t.Errorf("%s differs from %s (run go test ./generator/docs -run TestGoldenPages -update and review the diff)", name, path)
 		}
 	}

@@ -1,8 +1,7 @@
 package golang
 
-import "flag"
-
 // The golden files of the generator are refreshed with
-// "go test ./generator/... -update"; this package has none, but accepts the
-// flag so that the command runs across all of them.
-var _ = flag.Bool("update", false, "rewrite golden files (none in this package)")
+// "go test ./generator/... -update"; this package has none, but its tests
+// accept the flag, which internal/golden registers, so that the command
+// runs across all of them.
+import _ "github.com/kzgen/kzgen/internal/golden"

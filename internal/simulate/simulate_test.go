@@ -3,9 +3,7 @@ package simulate
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -13,11 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kzgen/kzgen/internal/golden"
+
 	"github.com/kzgen/kzgen/gen/callflow"
 	"github.com/kzgen/kzgen/runtime/wire"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata")
 
 // Call attempt outcomes the tests use.
 var (
@@ -46,26 +44,13 @@ func simulate(t *testing.T, cfg Config) *Result {
 // localServer matches the address of an httptest server.
 var localServer = regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
 
-// golden compares the transcript, with test servers' addresses replaced by
+// checkGolden compares the transcript, with test servers' addresses replaced by
 // "http://SERVER", to testdata/<name>.golden; -update rewrites it.
-func golden(t *testing.T, name string, res *Result) {
+func checkGolden(t *testing.T, name string, res *Result) {
 	t.Helper()
 	got := localServer.ReplaceAllString(res.Text(), "http://SERVER")
 	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
+	if want := golden.Want(t, path, []byte(got)); got != string(want) {
 		t.Errorf("transcript differs from %s (go test -update rewrites it)\n--- got ---\n%s--- want ---\n%s", path, got, want)
 	}
 }
@@ -93,7 +78,7 @@ func TestIVRRunsEndToEnd(t *testing.T) {
 	srv, rec := ivrServer(t)
 	res := simulate(t, Config{URL: srv.URL + "/ivr", Digits: NewEntries("1", "1234#")})
 	wantOutcome(t, res, OutcomeBridged)
-	golden(t, "ivr-pin", res)
+	checkGolden(t, "ivr-pin", res)
 
 	want := []string{"tts", "menu", "tts", "collect_dtmf", "pivot", "tts", "resources"}
 	if got := modules(res); !slices.Equal(got, want) {
@@ -145,7 +130,7 @@ func TestIVRRunsEndToEnd(t *testing.T) {
 func TestModulesGiveTheSameWalk(t *testing.T) {
 	srv, _ := ivrServer(t)
 	res := simulate(t, Config{URL: srv.URL + "/ivr", Digits: NewEntries("1", "1234#"), Modules: callflow.Modules()})
-	golden(t, "ivr-pin", res)
+	checkGolden(t, "ivr-pin", res)
 	srv, _ = brokenServer(t, respond(200, "application/json", `{"module":"tts","data":{"text":""}}`))
 	res = simulate(t, Config{URL: srv.URL, Modules: callflow.Modules()})
 	wantOutcome(t, res, OutcomeFailed)
@@ -167,14 +152,14 @@ func TestIVRInvalidChoiceThenBusyUserGoesToVoicemail(t *testing.T) {
 	res := simulate(t, Config{URL: srv.URL + "/ivr", Digits: NewEntries("7", "2"), Bridges: []Bridge{busy}})
 	// voicemail continues with "_" once the message is left; it has none.
 	wantOutcome(t, res, OutcomeEnd)
-	golden(t, "ivr-busy", res)
+	checkGolden(t, "ivr-busy", res)
 }
 
 func TestIVRNoDigitsExhaustsMenu(t *testing.T) {
 	srv, rec := ivrServer(t)
 	res := simulate(t, Config{URL: srv.URL + "/ivr"})
 	wantOutcome(t, res, OutcomeHangup)
-	golden(t, "ivr-no-digits", res)
+	checkGolden(t, "ivr-no-digits", res)
 	if _, paths := rec.all(); len(paths) != 1 {
 		t.Errorf("%d requests, want 1", len(paths))
 	}
@@ -272,7 +257,7 @@ func TestSchemaErrorsReportPointers(t *testing.T) {
 	srv, _ := brokenServer(t, respond(200, "application/json", body))
 	res := simulate(t, Config{URL: srv.URL})
 	wantOutcome(t, res, OutcomeFailed)
-	golden(t, "schema-errors", res)
+	checkGolden(t, "schema-errors", res)
 	wantPointers(t, res, "/children/_/children/1/data/text", "/children/_/children/2/module")
 
 	// A value of the wrong type is located too.
@@ -351,7 +336,7 @@ func TestPivotWithoutReqFormatSendsTwiML(t *testing.T) {
 	})
 	res := simulate(t, Config{URL: first.URL + "/start?tenant=acme", Format: wire.FormatTwiML, Method: "post", Digits: NewEntries("5")})
 	wantOutcome(t, res, OutcomeHangup)
-	golden(t, "twiml-naming", res)
+	checkGolden(t, "twiml-naming", res)
 
 	firsts, _ := firstRec.all()
 	if r := firsts[0]; r.Format != wire.FormatTwiML || r.Method != http.MethodPost || r.BodyFormat != wire.BodyForm || r.URLQuery().Get("tenant") != "acme" {

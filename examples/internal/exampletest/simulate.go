@@ -2,22 +2,20 @@ package exampletest
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/kzgen/kzgen/internal/golden"
+
 	"github.com/kzgen/kzgen/internal/simulate"
 	"github.com/kzgen/kzgen/runtime/pivot"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/simulate.golden with the transcripts produced")
 
 // GoldenFile is where Simulate keeps an example's transcripts, relative to
 // the example's directory.
@@ -184,7 +182,7 @@ func Simulate(t *testing.T, srv *httptest.Server, scenarios []Scenario) {
 		t.Logf("some scenarios did not run: %s not compared", GoldenFile)
 		return
 	}
-	golden(t, b.String())
+	checkGolden(t, b.String())
 }
 
 // run simulates one scenario and checks its outcome and texts.
@@ -216,23 +214,10 @@ func run(t *testing.T, base string, sc Scenario) *simulate.Result {
 	return res
 }
 
-// golden compares got with GoldenFile, or rewrites it under -update.
-func golden(t *testing.T, got string) {
+// checkGolden compares got with GoldenFile, or rewrites it under -update.
+func checkGolden(t *testing.T, got string) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(GoldenFile), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(GoldenFile, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(GoldenFile)
-	if err != nil {
-		t.Fatalf("%v (go test -update creates it)", err)
-	}
-	if got != string(want) {
+	if want := golden.Want(t, GoldenFile, []byte(got)); got != string(want) {
 		t.Errorf("transcripts differ from %s (go test -update rewrites it)\n%s", GoldenFile, diff(string(want), got))
 	}
 }
