@@ -29,10 +29,10 @@ import (
 // callflow package declares a type at the same schema position, under the
 // same name, with the same Go source (its declaration, methods, defaults
 // and constants; doc comments aside), and every type that source names is
-// shared too. Its
-// source being the same, it encodes, decodes and validates the same. The
-// stored callflow's root, which a callflow package names Document and
-// gives a tree's methods, is not the same and stays declared here.
+// shared too. Its source being the same, it encodes, decodes and validates
+// the same. The stored callflow's root, which a callflow package names
+// Document and gives a tree's methods, is not the same and stays declared
+// here.
 //
 // The set, and not the callflow package's files on disk, is what is
 // compared, so generating stays a pure function of the schemas and flags
