@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/kzgen/kzgen/internal/kazootest"
 	"github.com/kzgen/kzgen/internal/tempmod"
+	"github.com/kzgen/kzgen/schemas"
 )
 
 // holdMusicSchema is a made-up, site-specific callflow module, as a Kazoo
@@ -170,10 +173,7 @@ func TestCustomModuleEndToEnd(t *testing.T) {
 	if !ok {
 		t.Fatal("cannot find the module root")
 	}
-	schemaDir := copyEmbeddedSchemas(t)
-	if err := os.WriteFile(filepath.Join(schemaDir, "callflows.hold_music.json"), []byte(holdMusicSchema), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	schemaDir := schemaCopy(t, schemas.FS, map[string]string{"callflows.hold_music.json": holdMusicSchema})
 
 	// The user's go generate line, run from their module's package.
 	mod := tempmod.NewModule(t, "example.com/site")
@@ -190,6 +190,9 @@ func TestCustomModuleEndToEnd(t *testing.T) {
 	// vet for both: each go command costs a few tenths of a second before
 	// it finds its work in the build cache), and the program's test runs.
 	answerFile := filepath.Join(mod, "answer.json") // go test runs the site's test in mod
+	if err := os.Remove(answerFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err) // the last run's answer, in the scratch module
+	}
 	tempmod.WriteFile(t, mod, "site_test.go", []byte(holdMusicSite))
 	tempmod.MustGo(t, mod, "vet", "./...")
 	out := tempmod.MustGo(t, mod, "test", "-count=1", "-v", ".")

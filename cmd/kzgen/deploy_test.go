@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -179,14 +177,8 @@ func TestDeployRefusesInvalidFlowLocally(t *testing.T) {
 // schemas passes the local check, and Crossbar has the last word.
 func TestDeployCustomModule(t *testing.T) {
 	srv, _ := kazooEnv(t, crossbartest.Options{})
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, schemas.FS); err != nil {
-		t.Fatal(err)
-	}
 	custom := `{"_id":"callflows.queue_callback","type":"object","required":["queue_id"],"properties":{"queue_id":{"type":"string"}}}`
-	if err := os.WriteFile(filepath.Join(dir, "callflows.queue_callback.json"), []byte(custom), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := schemaCopy(t, schemas.FS, map[string]string{"callflows.queue_callback.json": custom})
 	file := writeFile(t, "queue.json", `{"module": "queue_callback", "data": {"queue_id": "q1"}}`)
 	code, _, stderr := kzgen(t, "deploy", "-name", "queue", "-numbers", "2000", file)
 	if code != 1 || !strings.Contains(stderr, "nothing was sent") || srv.Requests() != 0 {

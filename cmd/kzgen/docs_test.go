@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,28 +59,8 @@ func TestDocsUsage(t *testing.T) {
 	}
 }
 
-// copyEmbeddedSchemas writes the embedded schemas into a new directory.
-func copyEmbeddedSchemas(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	err := fs.WalkDir(schemas.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(schemas.FS, p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, p), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 func TestDocsOfAUsersSchemaSet(t *testing.T) {
-	dir := copyEmbeddedSchemas(t)
+	dir := schemaCopy(t, schemas.FS, nil)
 	custom := `{
     "$schema": "http://json-schema.org/draft-04/schema#",
     "_id": "callflows.my_custom",

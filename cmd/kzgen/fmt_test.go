@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kzgen/kzgen/runtime/kzrt"
+	"github.com/kzgen/kzgen/schemas"
 )
 
 func TestFmtCanonical(t *testing.T) {
@@ -134,7 +135,7 @@ func TestFmtDuplicateKeys(t *testing.T) {
 // kept, with a warning naming the node; -schemas with the user's own set
 // (a custom module) silences it.
 func TestFmtWarnsOfModulesWithoutSchema(t *testing.T) {
-	dir := copyEmbeddedSchemas(t)
+	dir := schemaCopy(t, schemas.FS, nil)
 	custom := `{"_id": "callflows.hold_music", "type": "object", "properties": {"media_id": {"type": "string"}}}`
 	if err := os.WriteFile(filepath.Join(dir, "callflows.hold_music.json"), []byte(custom), 0o644); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kzgen/kzgen/internal/golden"
+	"github.com/kzgen/kzgen/schemas"
 
 	"github.com/kzgen/kzgen/runtime/flowgraph"
 )
@@ -107,7 +108,7 @@ func TestGraphErrors(t *testing.T) {
 // with a warning; a module without a schema is drawn, with a warning that
 // -schemas and the user's own schema set silence.
 func TestGraphReadsAsKazoo(t *testing.T) {
-	dir := copyEmbeddedSchemas(t)
+	dir := schemaCopy(t, schemas.FS, nil)
 	custom := `{"_id": "callflows.hold_music", "type": "object", "properties": {"media_id": {"type": "string"}}}`
 	if err := os.WriteFile(filepath.Join(dir, "callflows.hold_music.json"), []byte(custom), 0o644); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/kzgen/kzgen/generator/load"
 
 	"github.com/kzgen/kzgen/internal/kazootest"
+	"github.com/kzgen/kzgen/internal/tempmod"
 	"github.com/kzgen/kzgen/schemas"
 )
 
@@ -20,16 +21,6 @@ func runSchemasCmd(args ...string) (code int, stdout, stderr string) {
 	var out, errOut bytes.Buffer
 	code = runSchemas(args, &out, &errOut)
 	return code, out.String(), errOut.String()
-}
-
-// embeddedCopy writes the embedded schema set into a fresh temp dir.
-func embeddedCopy(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, schemas.FS); err != nil {
-		t.Fatal(err)
-	}
-	return dir
 }
 
 // rewrite decodes dir/name, applies edit and writes the result back.
@@ -49,9 +40,7 @@ func rewrite(t *testing.T, dir, name string, edit func(doc map[string]any)) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(file, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tempmod.WriteFile(t, dir, name, out)
 }
 
 func properties(doc map[string]any) map[string]any {
@@ -111,7 +100,7 @@ func TestSchemasUsage(t *testing.T) {
 }
 
 func TestSchemasDiffUnchangedCopy(t *testing.T) {
-	dir := embeddedCopy(t)
+	dir := schemaCopy(t, schemas.FS, nil)
 	code, out, errOut := runSchemasCmd("diff", "-against", dir)
 	if code != 0 {
 		t.Fatalf("exit %d, stdout: %s, stderr: %s", code, out, errOut)
@@ -122,7 +111,7 @@ func TestSchemasDiffUnchangedCopy(t *testing.T) {
 }
 
 func TestSchemasDiffModifiedCopy(t *testing.T) {
-	dir := embeddedCopy(t)
+	dir := schemaCopy(t, schemas.FS, nil)
 	rewrite(t, dir, "callflows.tts.json", func(doc map[string]any) {
 		engine := properties(doc)["engine"].(map[string]any)
 		engine["enum"] = append(engine["enum"].([]any), "polly")
@@ -137,9 +126,7 @@ func TestSchemasDiffModifiedCopy(t *testing.T) {
 		"unrelated.json":        `{"_id": "unrelated"}`,
 	}
 	for name, data := range newFiles {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		tempmod.WriteFile(t, dir, name, []byte(data))
 	}
 	if err := os.Remove(filepath.Join(dir, "callflows.webhook.json")); err != nil {
 		t.Fatal(err)
@@ -173,17 +160,15 @@ func TestSchemasDiffModifiedCopy(t *testing.T) {
 
 func TestSchemasDiffErrors(t *testing.T) {
 	t.Run("malformed", func(t *testing.T) {
-		dir := embeddedCopy(t)
-		if err := os.WriteFile(filepath.Join(dir, "callflows.play.json"), []byte(`{"type": `), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		dir := schemaCopy(t, schemas.FS, nil)
+		tempmod.WriteFile(t, dir, "callflows.play.json", []byte(`{"type": `))
 		code, _, errOut := runSchemasCmd("diff", "-against", dir)
 		if code != 2 || !strings.Contains(errOut, "callflows.play.json") {
 			t.Errorf("exit %d, stderr %q; want 2 and the file named", code, errOut)
 		}
 	})
 	t.Run("dangling ref", func(t *testing.T) {
-		dir := embeddedCopy(t)
+		dir := schemaCopy(t, schemas.FS, nil)
 		if err := os.Remove(filepath.Join(dir, "custom_sip_headers.json")); err != nil {
 			t.Fatal(err)
 		}

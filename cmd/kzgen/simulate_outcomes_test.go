@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -137,30 +136,6 @@ const surveySchema = `{
 }
 `
 
-// writeSchemaDir writes the schema files of fsys to a new directory, with
-// the made-up module added.
-func writeSchemaDir(t *testing.T, fsys fs.FS) string {
-	t.Helper()
-	dir := t.TempDir()
-	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") || strings.Contains(path, "/") {
-			return err
-		}
-		data, err := fs.ReadFile(fsys, path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, path), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "callflows.acme_survey.json"), []byte(surveySchema), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 // TestSimulateCustomModule runs kzgen simulate -schemas DIR against a
 // server answering with a module only DIR's schemas know: it is accepted,
 // checked against its own schema and walked, where the embedded schemas
@@ -177,8 +152,12 @@ func TestSimulateCustomModule(t *testing.T) {
 	defer srv.Close()
 
 	dirs := map[string]func(t *testing.T) string{
-		"embedded": func(t *testing.T) string { return writeSchemaDir(t, schemas.FS) },
-		"kazoo":    func(t *testing.T) string { return writeSchemaDir(t, os.DirFS(kazootest.SchemaDir(t))) },
+		"embedded": func(t *testing.T) string {
+			return schemaCopy(t, schemas.FS, map[string]string{"callflows.acme_survey.json": surveySchema})
+		},
+		"kazoo": func(t *testing.T) string {
+			return schemaCopy(t, os.DirFS(kazootest.SchemaDir(t)), map[string]string{"callflows.acme_survey.json": surveySchema})
+		},
 	}
 	for name, dir := range dirs {
 		t.Run(name, func(t *testing.T) {

@@ -139,15 +139,9 @@ func TestValidatePicksTheMode(t *testing.T) {
 // TestValidateSchemaDirectory: -schemas checks against a user's own Kazoo
 // schemas, custom modules included.
 func TestValidateSchemaDirectory(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, schemas.FS); err != nil {
-		t.Fatal(err)
-	}
 	custom := `{"_id":"callflows.queue_callback","type":"object","required":["queue_id"],
 		"properties":{"queue_id":{"type":"string","minLength":32,"maxLength":32}}}`
-	if err := os.WriteFile(filepath.Join(dir, "callflows.queue_callback.json"), []byte(custom), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := schemaCopy(t, schemas.FS, map[string]string{"callflows.queue_callback.json": custom})
 	flow := `{"module":"queue_callback","data":{"queue_id":"4b1a1f61ac2e35ab7d7ba9a8d3c10e4c"}}`
 	if _, code, stdout, _ := runValidateFile(t, flow, "-schemas", dir); code != 0 {
 		t.Errorf("custom module with -schemas: exit %d: %s", code, stdout)

@@ -3,24 +3,25 @@ package schemadiff_test
 import (
 	"encoding/json"
 	"errors"
-	"github.com/kzgen/kzgen/generator/load"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/kzgen/kzgen/generator/load"
+
 	"github.com/kzgen/kzgen/internal/schemadiff"
+	"github.com/kzgen/kzgen/internal/tempmod"
 	"github.com/kzgen/kzgen/schemas"
 )
 
-// copyEmbedded writes the embedded schema set into a fresh temp dir.
+// copyEmbedded writes the embedded schema set into the test's scratch
+// directory (tempmod.Dir); edit it with tempmod.WriteFile.
 func copyEmbedded(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, schemas.FS); err != nil {
-		t.Fatal(err)
-	}
+	dir := tempmod.Dir(t, "schemas")
+	tempmod.CopyFS(t, dir, schemas.FS, "*.json")
 	return dir
 }
 
@@ -41,9 +42,7 @@ func editJSON(t *testing.T, dir, name string, edit func(doc map[string]any)) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(file, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tempmod.WriteFile(t, dir, name, out)
 }
 
 func prop(doc map[string]any, name string) map[string]any {
@@ -132,9 +131,7 @@ func TestCompareAddedFileAndKinds(t *testing.T) {
 func TestCompareMalformedJSON(t *testing.T) {
 	dir := copyEmbedded(t)
 	bad := "{\n    \"type\": \"object\",\n    \"properties\": {\n"
-	if err := os.WriteFile(filepath.Join(dir, "callflows.play.json"), []byte(bad), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tempmod.WriteFile(t, dir, "callflows.play.json", []byte(bad))
 	_, err := schemadiff.Compare(schemas.FS, os.DirFS(dir))
 	if err == nil {
 		t.Fatal("Compare accepted malformed JSON")

@@ -4,11 +4,11 @@ package tempmod
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -25,14 +25,12 @@ var goDirective = regexp.MustCompile(`(?m)^go\s+(\S+)\s*$`)
 // repository's go.sum, so nothing is downloaded beyond what the repository
 // itself needs.
 //
-// The module lives in a directory that is the same every time the same
-// test of the same checkout runs (below os.TempDir, named by a hash of the
-// repository's root, the test's name and path), emptied first and removed
-// when the test ends. As builds run without -trimpath, like the go test
-// that runs the test, file paths are part of the build cache's keys: a
-// stable directory lets a warm run reuse what the last run compiled and
-// vetted, and the standard library is shared with the parent build instead
-// of being compiled again.
+// The module lives in a scratch directory (see Dir) that is the same every
+// time the same test of the same checkout runs. As builds run without
+// -trimpath, like the go test that runs the test, file paths are part of
+// the build cache's keys: a stable directory lets a warm run reuse what
+// the last run compiled and vetted, and the standard library is shared
+// with the parent build instead of being compiled again.
 func NewModule(tb testing.TB, path string) string {
 	tb.Helper()
 	root, ok := kazootest.ModuleRoot()
@@ -47,7 +45,7 @@ func NewModule(tb testing.TB, path string) string {
 	if m := goDirective.FindSubmatch(gomod); m != nil {
 		version = string(m[1])
 	}
-	dir := stableDir(tb, root, path)
+	dir := Dir(tb, path)
 	mod := fmt.Sprintf("module %s\n\ngo %s\n\nrequire github.com/kzgen/kzgen v0.0.0\n\nreplace github.com/kzgen/kzgen => %s\n",
 		path, version, root)
 	WriteFile(tb, dir, "go.mod", []byte(mod))
@@ -59,30 +57,44 @@ func NewModule(tb testing.TB, path string) string {
 	return dir
 }
 
-// stableDir returns the scratch directory for path in test tb of the
-// checkout at root, empty, and removes it when the test ends.
-func stableDir(tb testing.TB, root, path string) string {
-	tb.Helper()
-	sum := sha256.Sum256([]byte(root + "\x00" + tb.Name() + "\x00" + path))
-	dir := filepath.Join(os.TempDir(), "kzgen-tempmod", hex.EncodeToString(sum[:8]))
-	if err := os.RemoveAll(dir); err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
-
-// WriteFile writes a file below dir, creating folders as needed.
+// WriteFile writes a file below dir, creating folders as needed, unless
+// it already holds content: a file left as it was keeps its modification
+// time and costs no new inode. In a scratch directory (Dir), the file is
+// kept for the test's next run.
 func WriteFile(tb testing.TB, dir, name string, content []byte) {
 	tb.Helper()
 	path := filepath.Join(dir, filepath.FromSlash(name))
+	written(path)
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, content) {
+		return
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		tb.Fatal(err)
 	}
 	if err := os.WriteFile(path, content, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// CopyFS writes every regular file of fsys whose path matches the glob
+// pattern (path.Match, "*" for all) below dir with WriteFile.
+func CopyFS(tb testing.TB, dir string, fsys fs.FS, pattern string) {
+	tb.Helper()
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		if ok, err := path.Match(pattern, name); err != nil || !ok {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		WriteFile(tb, dir, name, data)
+		return nil
+	})
+	if err != nil {
 		tb.Fatal(err)
 	}
 }

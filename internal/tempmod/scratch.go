@@ -1,0 +1,161 @@
+package tempmod
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kzgen/kzgen/internal/kazootest"
+)
+
+// manifestName is the file, in a scratch directory, that lists the files
+// the last run wrote there through WriteFile.
+const manifestName = ".tempmod-files"
+
+// pruneAge is how long a scratch directory may go unused before a test of
+// any checkout removes it.
+const pruneAge = 7 * 24 * time.Hour
+
+// scratch is the state of a scratch directory while its test runs.
+type scratch struct {
+	written map[string]bool // slash-separated paths WriteFile wrote this run
+}
+
+var (
+	scratchMu sync.Mutex
+	scratches = map[string]*scratch{} // by directory
+)
+
+// Dir returns a scratch directory for name in test tb, the same one every
+// time the same test of the same checkout runs: it lives below the user's
+// cache directory (os.TempDir where there is none) and outlasts the test.
+// Files written there with WriteFile are left as they are when their
+// content has not changed, and files an earlier run wrote but this one
+// did not are removed when the test ends; files other programs create
+// there stay. So a warm run creates and deletes almost no files (which
+// costs more than writing them on some filesystems), and tools keyed on
+// file contents or modification times (the go command's caches, kzgen's
+// stamp) find their earlier work. Another process running the same test
+// of the same checkout waits for this one to end.
+func Dir(tb testing.TB, name string) string {
+	tb.Helper()
+	return scratchDir(tb, tb.Name()+"\x00"+name)
+}
+
+// scratchDir is Dir for the key naming a directory within the checkout.
+func scratchDir(tb testing.TB, key string) string {
+	tb.Helper()
+	root, ok := kazootest.ModuleRoot()
+	if !ok {
+		tb.Fatal("cannot find the module root (no go.mod above the working directory)")
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	base = filepath.Join(base, "kzgen-tempmod")
+	sum := sha256.Sum256([]byte(root + "\x00" + key))
+	dir := filepath.Join(base, hex.EncodeToString(sum[:8]))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	unlock, err := lockWait(dir)
+	if err != nil {
+		tb.Fatalf("scratch directory %s: %v", dir, err)
+	}
+	scratchMu.Lock()
+	if _, taken := scratches[dir]; taken {
+		scratchMu.Unlock()
+		unlock()
+		tb.Fatalf("scratch directory %s asked for twice at once (test %s)", dir, tb.Name())
+	}
+	s := &scratch{written: map[string]bool{}}
+	scratches[dir] = s
+	scratchMu.Unlock()
+	tb.Cleanup(func() {
+		scratchMu.Lock()
+		delete(scratches, dir)
+		scratchMu.Unlock()
+		defer unlock()
+		if err := s.finish(dir); err != nil {
+			tb.Errorf("scratch directory %s: %v", dir, err)
+		}
+	})
+	pruneUnused(base, dir)
+	return dir
+}
+
+// finish removes the files the last run wrote and this one did not, and
+// records this run's files.
+func (s *scratch) finish(dir string) error {
+	old, err := os.ReadFile(filepath.Join(dir, manifestName))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	for _, name := range strings.Split(string(old), "\n") {
+		if name != "" && !s.written[name] {
+			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	names := slices.Sorted(func(yield func(string) bool) {
+		for name := range s.written {
+			if !yield(name) {
+				return
+			}
+		}
+	})
+	manifest := []byte(strings.Join(names, "\n") + "\n")
+	if bytes.Equal(manifest, old) {
+		// Mark the directory used, for pruneUnused.
+		now := time.Now()
+		return os.Chtimes(filepath.Join(dir, manifestName), now, now)
+	}
+	return os.WriteFile(filepath.Join(dir, manifestName), manifest, 0o644)
+}
+
+// pruneUnused removes the scratch directories below base, other than
+// keep, that no test has used for pruneAge, unless one is in use.
+func pruneUnused(base, keep string) {
+	entries, err := os.ReadDir(base)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		dir := filepath.Join(base, e.Name())
+		if dir == keep || !e.IsDir() {
+			continue
+		}
+		info, err := os.Stat(filepath.Join(dir, manifestName))
+		if err != nil || time.Since(info.ModTime()) < pruneAge {
+			continue
+		}
+		if unlock, err := lockNoWait(dir); err == nil {
+			os.RemoveAll(dir)
+			unlock()
+		}
+	}
+}
+
+// written records that WriteFile wrote path, when path lies in a scratch
+// directory of a running test.
+func written(path string) {
+	scratchMu.Lock()
+	defer scratchMu.Unlock()
+	for dir, s := range scratches {
+		if rel, err := filepath.Rel(dir, path); err == nil && filepath.IsLocal(rel) {
+			s.written[filepath.ToSlash(rel)] = true
+			return
+		}
+	}
+}
