@@ -19,6 +19,7 @@ import (
 
 	"github.com/kzgen/kzgen/generator"
 	"github.com/kzgen/kzgen/internal/outdir"
+	"github.com/kzgen/kzgen/internal/tempmod"
 )
 
 func TestGenEmbeddedSchemas(t *testing.T) {
@@ -145,23 +146,28 @@ func TestGenSurvivesKill(t *testing.T) {
 	t.Logf("seed %d, %d iterations (KZGEN_CRASH_SEED, KZGEN_CRASH_ITERATIONS)", seed, iterations)
 	rng := rand.New(rand.NewPCG(uint64(seed), 0))
 
-	tmp := t.TempDir()
+	// The directories are the test's scratch directories (tempmod.Dir),
+	// reset with tempmod.Mirror: a warm run finds want and start current
+	// and creates only the files a kill left missing, so that the time
+	// goes to the kills, not to this filesystem's cost of new inodes.
 	genArgs := []string{"gen", "-pkg", "kzcallflow", "-nodes"}
 	// want: a clean generation plus the user's files.
-	want := filepath.Join(tmp, "want", "kzcallflow")
+	want := filepath.Join(tempmod.Dir(t, "want"), "kzcallflow")
 	mustGen(t, append(genArgs, "-out", want)...)
 	writeFiles(t, want, userFiles)
 	// start: an older generation (another package name, two more files)
 	// plus the user's files.
-	start := filepath.Join(tmp, "start", "kzcallflow")
+	start := filepath.Join(tempmod.Dir(t, "start"), "kzcallflow")
 	mustGen(t, "gen", "-pkg", "old", "-out", start)
 	writeFiles(t, start, map[string]string{"removed_a.kz.go": "package old\n", "removed_b.kz.go": "package old\n"})
 	writeFiles(t, start, userFiles)
 	wantFiles, startFiles := readTree(t, want), readTree(t, start)
 
 	// How long an uninterrupted run takes.
-	probe := filepath.Join(tmp, "probe", "kzcallflow")
-	must(t, os.CopyFS(probe, os.DirFS(start)))
+	probe := tempmod.Dir(t, "probe")
+	tempmod.Mirror(t, probe, map[string]string{"kzcallflow/": ""})
+	probe = filepath.Join(probe, "kzcallflow")
+	tempmod.Mirror(t, probe, startFiles)
 	began := time.Now()
 	if out, err := kzgenCommand(append(genArgs, "-out", probe)...).CombinedOutput(); err != nil {
 		t.Fatalf("kzgen gen: %v\n%s", err, out)
@@ -170,9 +176,10 @@ func TestGenSurvivesKill(t *testing.T) {
 
 	var killedBefore, killedStaging, killedCommitted, finished int
 	for i := range iterations {
-		parent := filepath.Join(tmp, fmt.Sprintf("run%d", i))
+		parent := tempmod.Dir(t, fmt.Sprintf("run%d", i))
+		tempmod.Mirror(t, parent, map[string]string{"kzcallflow/": ""})
 		dir := filepath.Join(parent, "kzcallflow")
-		must(t, os.CopyFS(dir, os.DirFS(start)))
+		tempmod.Mirror(t, dir, startFiles)
 		cmd := kzgenCommand(append(genArgs, "-out", dir)...)
 		must(t, cmd.Start())
 		exited := make(chan struct{})
@@ -222,7 +229,6 @@ func TestGenSurvivesKill(t *testing.T) {
 		if siblings, _ := os.ReadDir(parent); len(siblings) != 1 {
 			t.Fatalf("iteration %d: left beside the output: %v", i, siblings)
 		}
-		os.RemoveAll(parent)
 	}
 	t.Logf("killed before writing %d, while staging %d, after committing %d; finished %d",
 		killedBefore, killedStaging, killedCommitted, finished)

@@ -159,3 +159,47 @@ func written(path string) {
 		}
 	}
 }
+
+// Mirror makes dir hold exactly files (slash-separated path → content; a
+// path ending in "/" is a directory, its content ignored): every other
+// file and directory below dir is removed, and each file is written with
+// WriteFile, so one already in place is left alone. Resetting a scratch
+// directory with Mirror costs a new inode only for what is missing.
+func Mirror(tb testing.TB, dir string, files map[string]string) {
+	tb.Helper()
+	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || path == dir {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if e.IsDir() {
+			if _, ok := files[rel+"/"]; ok {
+				return nil
+			}
+			if err := os.RemoveAll(path); err != nil {
+				return err
+			}
+			return filepath.SkipDir
+		}
+		if _, ok := files[rel]; ok && e.Type().IsRegular() {
+			return nil
+		}
+		return os.Remove(path)
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		tb.Fatal(err)
+	}
+	for name, content := range files {
+		if strings.HasSuffix(name, "/") {
+			if err := os.MkdirAll(filepath.Join(dir, filepath.FromSlash(name)), 0o755); err != nil {
+				tb.Fatal(err)
+			}
+			continue
+		}
+		WriteFile(tb, dir, name, []byte(content))
+	}
+}

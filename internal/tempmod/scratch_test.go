@@ -1,6 +1,7 @@
 package tempmod
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -98,4 +99,46 @@ func stat(t *testing.T, path string) os.FileInfo {
 		t.Fatal(err)
 	}
 	return info
+}
+
+// TestMirror resets a directory to a tree: extra files and directories go,
+// missing ones come, and files already right are not rewritten.
+func TestMirror(t *testing.T) {
+	dir := t.TempDir()
+	Mirror(t, dir, map[string]string{"a.txt": "a", "d/b.txt": "b", "empty/": ""})
+	same := stat(t, filepath.Join(dir, "a.txt"))
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "a.txt"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range map[string]string{"extra.txt": "x", "d/b.txt": "changed", "d/e/f.txt": "deep"} {
+		WriteFile(t, dir, name, []byte(content))
+	}
+	if err := os.Remove(filepath.Join(dir, "empty")); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"a.txt": "a", "d/b.txt": "b", "empty/": ""}
+	Mirror(t, dir, want)
+	got := map[string]string{}
+	filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
+		if err != nil || path == dir {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		rel = filepath.ToSlash(rel)
+		if e.IsDir() {
+			got[rel+"/"] = ""
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		got[rel] = string(data)
+		return err
+	})
+	want["d/"] = ""
+	if !maps.Equal(got, want) {
+		t.Errorf("after Mirror: %v, want %v", got, want)
+	}
+	if info := stat(t, filepath.Join(dir, "a.txt")); !os.SameFile(info, same) || !info.ModTime().Equal(old) {
+		t.Errorf("a.txt, already right, was rewritten")
+	}
 }
