@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Wall time of the whole test suite (go test -count=1 ./...), warm build
 # cache, against a baseline revision, alternating (baseline, this tree,
-# baseline, ...) so that drift in the machine's speed hits both.
+# baseline, ...) so that drift in the machine's speed hits both. Then, in
+# this tree, a plain go test ./... run twice: the second run, with nothing
+# changed, is what the go command's test cache makes of a warm run.
 #
 # Usage: bench/tests.sh BASELINE_REV [ROUNDS]   (default 3 rounds)
 # Prints each round's wall and CPU (user + system, the go command and
@@ -23,6 +25,12 @@ seconds() { # dir: "wall cpu" seconds of one go test run there
   set -- $t
   echo "$1 $(echo "$2 + $3" | bc -l)"
 }
+seconds_cached() { # dir: "wall cpu" of go test ./... there, the test cache allowed; output in $work/cached.out
+  local TIMEFORMAT='%R %U %S' t
+  t=$( { time (cd "$1" && go test ./... >"$work/cached.out" 2>&1); } 2>&1 ) || echo "go test failed in $1" >&2
+  set -- $t
+  echo "$1 $(echo "$2 + $3" | bc -l)"
+}
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # Warm-up: build both trees' test binaries once.
 seconds "$work" >/dev/null
@@ -38,3 +46,9 @@ for ((i = 1; i <= rounds; i++)); do
 done
 printf 'median ratio (this tree / %s): %.3f wall, %.3f CPU\n' "$base" \
   "$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)"
+go test ./... >/dev/null 2>&1 || true
+read -r cw cc < <(seconds_cached .)
+cached=$(grep -c '(cached)' "$work/cached.out" || true)
+tested=$(grep -cE '^(ok|FAIL)' "$work/cached.out" || true)
+printf 'this tree, go test ./... again with nothing changed (test cache): %.1f s wall %.1f s CPU, %s of %s packages cached\n' \
+  "$cw" "$cc" "$cached" "$tested"
