@@ -161,7 +161,7 @@ func TestGenSurvivesKill(t *testing.T) {
 	mustGen(t, "gen", "-pkg", "old", "-out", start)
 	writeFiles(t, start, map[string]string{"removed_a.kz.go": "package old\n", "removed_b.kz.go": "package old\n"})
 	writeFiles(t, start, userFiles)
-	wantFiles, startFiles := readTree(t, want), readTree(t, start)
+	wantFiles, startFiles := tempmod.Tree(t, want), tempmod.Tree(t, start)
 
 	// How long an uninterrupted run takes.
 	probe := tempmod.Dir(t, "probe")
@@ -215,7 +215,7 @@ func TestGenSurvivesKill(t *testing.T) {
 			t.Fatalf("iteration %d: %v", i, err)
 		}
 		d.Close()
-		if got := readTree(t, dir); !maps.Equal(got, startFiles) && !maps.Equal(got, wantFiles) {
+		if got := tempmod.Tree(t, dir); !maps.Equal(got, startFiles) && !maps.Equal(got, wantFiles) {
 			t.Fatalf("iteration %d: after recovery the directory is neither the old generation nor the new one:\nagainst the old:\n%s\nagainst the new:\n%s",
 				i, treeDiff(got, startFiles), treeDiff(got, wantFiles))
 		}
@@ -223,7 +223,7 @@ func TestGenSurvivesKill(t *testing.T) {
 		if code := run(append(genArgs, "-out", dir), &stdout, &stderr); code != 0 {
 			t.Fatalf("iteration %d: the run after the kill failed: %s", i, stderr.String())
 		}
-		if got := readTree(t, dir); !maps.Equal(got, wantFiles) {
+		if got := tempmod.Tree(t, dir); !maps.Equal(got, wantFiles) {
 			t.Fatalf("iteration %d: the directory differs from a clean generation:\n%s", i, treeDiff(got, wantFiles))
 		}
 		if siblings, _ := os.ReadDir(parent); len(siblings) != 1 {
@@ -267,7 +267,7 @@ cp -a "$mnt/." "$copied/"`
 	}
 	want := filepath.Join(tmp, "want", "kzcallflow")
 	mustGen(t, "gen", "-out", want, "-pkg", "kzcallflow", "-nodes")
-	if got, w := readTree(t, copied), readTree(t, want); !maps.Equal(got, w) {
+	if got, w := tempmod.Tree(t, copied), tempmod.Tree(t, want); !maps.Equal(got, w) {
 		t.Fatalf("the mount point holds something else than a clean generation:\n%s", treeDiff(got, w))
 	}
 }
@@ -278,29 +278,6 @@ func mustGen(t *testing.T, args ...string) {
 	if code := run(args, &stdout, &stderr); code != 0 {
 		t.Fatalf("kzgen %v: exit %d: %s", args, code, stderr.String())
 	}
-}
-
-// readTree returns every file under dir, by slash-separated path, with its
-// content; directories appear as "path/" with no content.
-func readTree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	files := map[string]string{}
-	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
-		if err != nil || path == dir {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		rel = filepath.ToSlash(rel)
-		if e.IsDir() {
-			files[rel+"/"] = ""
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		files[rel] = string(data)
-		return err
-	})
-	must(t, err)
-	return files
 }
 
 // treeDiff names the files that are missing, extra or different.
@@ -439,7 +416,7 @@ func TestGenSkipsWhenUpToDate(t *testing.T) {
 	if !strings.Contains(firstWarnings, "lookaround") {
 		t.Fatalf("want a warning about the pattern, got %q", firstWarnings)
 	}
-	first := readTree(t, out)
+	first := tempmod.Tree(t, out)
 	old := time.Now().Add(-time.Hour)
 	for name := range first {
 		os.Chtimes(filepath.Join(out, name), old, old)
@@ -453,7 +430,7 @@ func TestGenSkipsWhenUpToDate(t *testing.T) {
 			t.Errorf("%s was rewritten by an up-to-date run", name)
 		}
 	}
-	if got := readTree(t, out); !maps.Equal(got, first) {
+	if got := tempmod.Tree(t, out); !maps.Equal(got, first) {
 		t.Fatalf("an up-to-date run changed the directory:\n%s", treeDiff(got, first))
 	}
 

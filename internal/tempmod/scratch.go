@@ -160,6 +160,35 @@ func written(path string) {
 	}
 }
 
+// Tree returns every file below dir, by slash-separated path, with its
+// content; a directory appears as its path and "/", with no content. It is
+// the form Mirror takes.
+func Tree(tb testing.TB, dir string) map[string]string {
+	tb.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || path == dir {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if e.IsDir() {
+			files[rel+"/"] = ""
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		files[rel] = string(data)
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return files
+}
+
 // Mirror makes dir hold exactly files (slash-separated path → content; a
 // path ending in "/" is a directory, its content ignored): every other
 // file and directory below dir is removed, and each file is written with

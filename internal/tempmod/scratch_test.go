@@ -119,21 +119,7 @@ func TestMirror(t *testing.T) {
 	}
 	want := map[string]string{"a.txt": "a", "d/b.txt": "b", "empty/": ""}
 	Mirror(t, dir, want)
-	got := map[string]string{}
-	filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
-		if err != nil || path == dir {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, path)
-		rel = filepath.ToSlash(rel)
-		if e.IsDir() {
-			got[rel+"/"] = ""
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		got[rel] = string(data)
-		return err
-	})
+	got := Tree(t, dir)
 	want["d/"] = ""
 	if !maps.Equal(got, want) {
 		t.Errorf("after Mirror: %v, want %v", got, want)
