@@ -166,21 +166,13 @@ func written(path string) {
 func Tree(tb testing.TB, dir string) map[string]string {
 	tb.Helper()
 	files := map[string]string{}
-	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
-		if err != nil || path == dir {
-			return err
-		}
-		rel, err := filepath.Rel(dir, path)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
+	err := walkTree(dir, func(key, path string, e fs.DirEntry) error {
 		if e.IsDir() {
-			files[rel+"/"] = ""
+			files[key] = ""
 			return nil
 		}
 		data, err := os.ReadFile(path)
-		files[rel] = string(data)
+		files[key] = string(data)
 		return err
 	})
 	if err != nil {
@@ -196,25 +188,17 @@ func Tree(tb testing.TB, dir string) map[string]string {
 // directory with Mirror costs a new inode only for what is missing.
 func Mirror(tb testing.TB, dir string, files map[string]string) {
 	tb.Helper()
-	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
-		if err != nil || path == dir {
-			return err
-		}
-		rel, err := filepath.Rel(dir, path)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		if e.IsDir() {
-			if _, ok := files[rel+"/"]; ok {
-				return nil
-			}
+	err := walkTree(dir, func(key, path string, e fs.DirEntry) error {
+		_, keep := files[key]
+		switch {
+		case e.IsDir() && keep:
+			return nil
+		case e.IsDir():
 			if err := os.RemoveAll(path); err != nil {
 				return err
 			}
 			return filepath.SkipDir
-		}
-		if _, ok := files[rel]; ok && e.Type().IsRegular() {
+		case keep && e.Type().IsRegular():
 			return nil
 		}
 		return os.Remove(path)
@@ -231,4 +215,23 @@ func Mirror(tb testing.TB, dir string, files map[string]string) {
 		}
 		WriteFile(tb, dir, name, []byte(content))
 	}
+}
+
+// walkTree calls fn for every file and directory below dir, with its key
+// in Tree's form: its slash-separated path, and "/" after a directory's.
+func walkTree(dir string, fn func(key, path string, e fs.DirEntry) error) error {
+	return filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil || path == dir {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		key := filepath.ToSlash(rel)
+		if e.IsDir() {
+			key += "/"
+		}
+		return fn(key, path, e)
+	})
 }
