@@ -539,3 +539,31 @@ func TestParseRequestLinearInSize(t *testing.T) {
 		}
 	}
 }
+
+// TestParseRequestKeepsNoBodyBytes: bodies are read into pooled buffers,
+// so a request must keep copies of what it decoded: parsing other bodies,
+// in every format, leaves an earlier request as it was.
+func TestParseRequestKeepsNoBodyBytes(t *testing.T) {
+	bodies := []struct{ contentType, body string }{
+		{ContentTypeForm, "Call-ID=aaaa&Digits[x]=1111&From=%2Bbbbb"},
+		{ContentTypeJSON, `{"Call-ID":"aaaa","Digits":{"x":"1111"},"From":"+bbbb"}`},
+		{"", `{"Call-ID":"aaaa","Digits":{"x":"1111"},"From":"+bbbb"}`},
+		{"", "Call-ID=aaaa&Digits[x]=1111&From=%2Bbbbb"},
+	}
+	for _, first := range bodies {
+		req, err := ParseRequest(newServerRequest("POST", "/pivot?kzc=t", first.contentType, first.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := fmt.Sprint(content(req), req.Values())
+		for _, other := range bodies {
+			zs := strings.NewReplacer("a", "z", "b", "z", "1", "9", "+", "-")
+			if _, err := ParseRequest(newServerRequest("POST", "/pivot", other.contentType, zs.Replace(other.body))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if after := fmt.Sprint(content(req), req.Values()); after != before || req.CallID != "aaaa" {
+			t.Errorf("%q body: the request changed after other bodies were parsed:\n%s\nwas\n%s", first.contentType, after, before)
+		}
+	}
+}
