@@ -425,6 +425,32 @@ func TestDigits(t *testing.T) {
 	if c := DigitCollections(map[string]string{"x": "1"}); c.String() != "" {
 		t.Errorf("String without a default collection = %q", c.String())
 	}
+
+	// Received collections, in any order, a name repeated (the last wins)
+	// and a null (left out), equal the same collections built from a map.
+	want := DigitCollections(map[string]string{"a": "1", "b": "3", "default": "9"})
+	for _, body := range []string{
+		`{"Digits":{"b":"2","default":"9","a":"1","b":"3","c":null}}`,
+		`{"Digits":{"default":9,"b":"3","a":"1"}}`,
+	} {
+		req, err := ParseRequest(newServerRequest("POST", "/", ContentTypeJSON, body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(req.Digits, want) || req.Digits.String() != "9" {
+			t.Errorf("%s: Digits %+v, want %+v", body, req.Digits, want)
+		}
+	}
+	req, err := ParseRequest(newServerRequest("GET", "/?Digits[b]=2&Digits[default]=9&Digits[a]=1&Digits[b]=3", "", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(req.Digits, want) {
+		t.Errorf("form: Digits %+v, want %+v", req.Digits, want)
+	}
+	if req, _ := ParseRequest(newServerRequest("POST", "/", ContentTypeJSON, `{"Digits":{"c":null}}`)); req.Digits.IsCollections() || !req.Digits.IsZero() {
+		t.Errorf("an object of nulls gives Digits %+v, want zero", req.Digits)
+	}
 }
 
 // fullRequest sets every typed field, as a simulator would.
