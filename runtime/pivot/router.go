@@ -390,13 +390,14 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	answer := func(ctx context.Context, hr *http.Request, req *Request) (callflow.Builder, error) {
-		token := continuationOf(req)
-		state := State{}
-		if token != "" || !rte.entry {
+		var state State
+		if token := continuationOf(req); token != "" || !rte.entry {
 			var err error
 			if state, err = rt.verify(token, name, req.CallID); err != nil {
 				return nil, &refusal{msg: "pivot: continuation refused", err: err}
 			}
+		} else {
+			state = State{} // empty, not nil, as Step.State says
 		}
 		step := &Step{Request: req, Name: name, State: state, router: rt}
 		b, err := rte.fn(ctx, step)
