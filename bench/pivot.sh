@@ -20,7 +20,10 @@
 #                  round robin;
 #        "entry" - the first request only.
 # With BASELINE_REV set (a git revision, e.g. main), the ivr-menu example as
-# of that revision runs too, in the same alternation (ivr, baseline, bare).
+# of that revision runs too, in the same alternation (ivr, baseline, bare),
+# and the ratios of ivr-menu to it are printed as well.
+# The servers and the load generator run with the caller's environment, so
+# e.g. GOGC=400 bench/pivot.sh applies the same runtime setting to all.
 # Needs Linux and the Go toolchain (and git for BASELINE_REV); everything
 # runs on 127.0.0.1 and stops at exit.
 set -euo pipefail
@@ -89,6 +92,7 @@ load() { "$work/pivotload" load -addr "127.0.0.1:${ports[$1]}" -pid "${spids[$1]
 echo "$(nproc) cores, mix $mix, $conns connections, $rounds alternating rounds of ${seconds}s (1s warm-up each)"
 echo "per server: requests/s, then CPU µs per request (server + load generator)"
 declare -A rps cpu rps_ratio cpu_ratio
+base_rps_ratio="" base_cpu_ratio=""
 n=${#servers[@]}
 last=$((n - 1))
 for ((i = 1; i <= rounds; i++)); do
@@ -106,6 +110,10 @@ for ((i = 1; i <= rounds; i++)); do
     rps_ratio[$s]+="$(echo "${r[s]} / ${r[last]}" | bc -l) "
     cpu_ratio[$s]+="$(echo "${c[last]} / ${c[s]}" | bc -l) "
   done
+  if [ -n "${BASELINE_REV:-}" ]; then # servers are ivr-menu, the baseline, bare
+    base_rps_ratio+="$(echo "${r[0]} / ${r[1]}" | bc -l) "
+    base_cpu_ratio+="$(echo "${c[1]} / ${c[0]}" | bc -l) "
+  fi
   echo "$line"
 done
 echo "medians:"
@@ -116,3 +124,7 @@ for ((s = 0; s < last; s++)); do
   printf '  %s / bare: requests/s %.3f, requests per CPU-second %.3f (medians of the per-round ratios)\n' \
     "${servers[s]}" "$(median ${rps_ratio[$s]})" "$(median ${cpu_ratio[$s]})"
 done
+if [ -n "${BASELINE_REV:-}" ]; then
+  printf '  ivr-menu / %s: requests/s %.3f, requests per CPU-second %.3f (medians of the per-round ratios)\n' \
+    "$BASELINE_REV" "$(median ${base_rps_ratio})" "$(median ${base_cpu_ratio})"
+fi

@@ -400,93 +400,135 @@ func encodeValidate(e *Encoder, v *Validator, n *Node, t trail) {
 		cv = nil
 	}
 	if ce != nil || cv != nil {
-		if ce != nil {
-			ce.Key("children")
-			ce.OpenObject()
-		}
-		if cv != nil {
-			cv.Push("children")
-		}
-		var buf [16]string // room for a menu's keys
-		var keys []string
-		if ce != nil {
-			keys = childKeys(buf[:0], n)
-		} else {
-			keys = sortedKeys(buf[:0], n.Children)
-		}
-		for _, k := range keys {
-			c, typed := n.Children[k]
-			if ce != nil {
-				ce.Key(k)
-				if !typed {
-					ce.Raw(n.RawChildren[k])
-					continue
-				}
-			}
-			down := t
-			down.keys = append(down.keys, k)
-			check := cv
-			if !ChildKeyChecked(k) {
-				check = nil // Kazoo never checks this child
-			}
-			if check != nil {
-				check.Push(k)
-			}
-			switch d := t.loop(c); {
-			case c == nil:
-				if check != nil {
-					check.Report(CodeType, "a child must be a node, not null")
-				}
-				if ce != nil {
-					ce.Null()
-				}
-			case d >= 0:
-				if check != nil {
-					check.Report("", loopMessage(check.pointerTo(t.marks[d])))
-				}
-				if ce != nil {
-					ce.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), loopMessage(t.pointer(d))))
-					ce.Null()
-				}
-			case t.tooDeep():
-				if check != nil {
-					check.Report("", depthMessage)
-				}
-				if ce != nil {
-					ce.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), depthMessage))
-					ce.Null()
-				}
-			case t.full():
-				// Reported once, at the first node beyond the limit.
-				if *t.count == MaxNodes {
-					*t.count++
-					if check != nil {
-						check.Report("", sizeMessage)
-					}
-					if ce != nil {
-						ce.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), sizeMessage))
-					}
-				}
-				if ce != nil {
-					ce.Null()
-				}
-			case ce != nil || check != nil:
-				encodeValidate(ce, check, c, down)
-			}
-			if check != nil {
-				check.Pop()
-			}
-		}
-		if cv != nil {
-			cv.Pop()
-		}
-		if ce != nil {
-			ce.CloseObject()
-		}
+		encodeValidateChildren(ce, cv, n, t)
 	}
 	if e != nil {
 		e.Extra(n.Extra)
 		e.CloseObject()
+	}
+}
+
+// encodeValidateChildren is encodeValidate's walk of n's children, under
+// "children", for the encoder and validator that have work there. Most
+// nodes have one child, "_", which needs no sorting; the keys of the others
+// are sorted in a buffer of their own frame (encodeValidateSorted), so that
+// the frames of a deep walk stay small: a goroutine whose stack outgrows
+// its size, at every level of a tree, copies it to a larger one.
+func encodeValidateChildren(e *Encoder, v *Validator, n *Node, t trail) {
+	if e != nil {
+		e.Key("children")
+		e.OpenObject()
+	}
+	if v != nil {
+		v.Push("children")
+	}
+	if c, ok := n.Children[DefaultChild]; ok && len(n.Children) == 1 && len(n.RawChildren) == 0 {
+		encodeValidateChild(e, v, DefaultChild, c, t)
+	} else {
+		encodeValidateSorted(e, v, n, t)
+	}
+	if v != nil {
+		v.Pop()
+	}
+	if e != nil {
+		e.CloseObject()
+	}
+}
+
+// encodeValidateSorted walks n's children in key order: the typed and raw
+// ones when encoding, the typed ones when only validating.
+func encodeValidateSorted(e *Encoder, v *Validator, n *Node, t trail) {
+	var buf [16]string // room for a menu's keys
+	var keys []string
+	if e != nil {
+		keys = childKeys(buf[:0], n)
+	} else {
+		keys = sortedKeys(buf[:0], n.Children)
+	}
+	for _, k := range keys {
+		c, typed := n.Children[k]
+		if !typed { // only when encoding: keys holds raw ones then
+			e.Key(k)
+			e.Raw(n.RawChildren[k])
+			continue
+		}
+		encodeValidateChild(e, v, k, c, t)
+	}
+}
+
+// encodeValidateChild writes the typed child c under key k and validates
+// it, unless Kazoo never checks that key; t is the parent's trail. A nil
+// child, a loop, excess depth or size is reported here, and the walk does
+// not descend.
+func encodeValidateChild(e *Encoder, v *Validator, k string, c *Node, t trail) {
+	if e != nil {
+		e.Key(k)
+	}
+	if v != nil && !ChildKeyChecked(k) {
+		v = nil // Kazoo never checks this child
+	}
+	if e == nil && v == nil {
+		return
+	}
+	if v != nil {
+		v.Push(k)
+	}
+	if c != nil && !t.tooDeep() && !t.full() && t.loop(c) < 0 {
+		down := t
+		down.keys = append(down.keys, k)
+		encodeValidate(e, v, c, down)
+	} else {
+		badChild(e, v, k, c, &t)
+	}
+	if v != nil {
+		v.Pop()
+	}
+}
+
+// badChild reports the child c under key k that the walk does not descend
+// into: nil, closing a loop, deeper than MaxDepth or beyond MaxNodes. t is
+// the parent's trail.
+func badChild(e *Encoder, v *Validator, k string, c *Node, t *trail) {
+	down := *t
+	down.keys = append(down.keys, k)
+	switch d := t.loop(c); {
+	case c == nil:
+		if v != nil {
+			v.Report(CodeType, "a child must be a node, not null")
+		}
+		if e != nil {
+			e.Null()
+		}
+	case d >= 0:
+		if v != nil {
+			v.Report("", loopMessage(v.pointerTo(t.marks[d])))
+		}
+		if e != nil {
+			e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), loopMessage(t.pointer(d))))
+			e.Null()
+		}
+	case t.tooDeep():
+		if v != nil {
+			v.Report("", depthMessage)
+		}
+		if e != nil {
+			e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), depthMessage))
+			e.Null()
+		}
+	default: // t.full()
+		// Reported once, at the first node beyond the limit.
+		if *t.count == MaxNodes {
+			*t.count++
+			if v != nil {
+				v.Report("", sizeMessage)
+			}
+			if e != nil {
+				e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), sizeMessage))
+			}
+		}
+		if e != nil {
+			e.Null()
+		}
 	}
 }
 

@@ -227,7 +227,7 @@ func TestRouterRoundAllocations(t *testing.T) {
 		name string
 		rr   routerRequest
 		max  float64
-	}{{"entry", entry, 33}, {"followup", followUp, 36}} {
+	}{{"entry", entry, 33}, {"followup", followUp, 33}} {
 		got := testing.AllocsPerRun(100, func() {
 			clear(w.h)
 			tc.rr.send(rt, w)

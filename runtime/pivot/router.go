@@ -10,12 +10,14 @@ import (
 	"fmt"
 	"hash"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kzgen/kzgen/gen/callflow"
@@ -180,8 +182,13 @@ type Router struct {
 	keys   []*macKey // keys[0] signs
 	byID   map[string]*macKey
 
-	mu    sync.RWMutex
-	steps map[string]*route
+	// steps maps step names to their routes. Registering copies the map
+	// and swaps it in (under mu, which only registration takes), so that
+	// a request reads it without a lock: every request looks a step up,
+	// and an RWMutex's reader count, shared by every core, cost more than
+	// the lookup.
+	mu    sync.Mutex
+	steps atomic.Pointer[map[string]*route]
 }
 
 type route struct {
@@ -219,8 +226,8 @@ func NewRouter(baseURL string, keys []Key, opts ...Option) (*Router, error) {
 		prefix: u.String(),
 		query:  query,
 		byID:   make(map[string]*macKey, len(keys)),
-		steps:  map[string]*route{},
 	}
+	rt.steps.Store(&map[string]*route{})
 	for _, k := range keys {
 		if !validName(k.ID, 16) {
 			return nil, fmt.Errorf("pivot: NewRouter: key ID %q: want 1 to 16 letters, digits, '-' or '_'", k.ID)
@@ -301,10 +308,13 @@ func (rt *Router) register(name string, fn StepFunc, entry bool) {
 	}
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
-	if _, dup := rt.steps[name]; dup {
+	steps := *rt.steps.Load()
+	if _, dup := steps[name]; dup {
 		panic(fmt.Sprintf("pivot: Router: step %q registered twice", name))
 	}
-	rt.steps[name] = &route{fn: fn, entry: entry}
+	steps = maps.Clone(steps)
+	steps[name] = &route{fn: fn, entry: entry}
+	rt.steps.Store(&steps)
 }
 
 // URL returns the URL of a step, with baseURL's credentials and query: for
@@ -329,9 +339,7 @@ func (rt *Router) Next(r *Request, step string, state State) (*callflow.PivotBui
 	if r == nil {
 		return nil, errors.New("pivot: Router.Next: nil *Request")
 	}
-	rt.mu.RLock()
-	_, ok := rt.steps[step]
-	rt.mu.RUnlock()
+	_, ok := (*rt.steps.Load())[step]
 	if !ok {
 		return nil, fmt.Errorf("pivot: Router.Next: %w: %q", ErrUnknownStep, step)
 	}
@@ -375,22 +383,21 @@ func (rt *Router) Gather(r *Request, collection, step string, state State) (*cal
 // tells the observer (WithStepObserver) what happened.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
-	rt.mu.RLock()
-	rte := rt.steps[name]
-	rt.mu.RUnlock()
+	rte := (*rt.steps.Load())[name]
 	if rte == nil {
 		rt.cfg.log(r, nil, slog.LevelWarn, "pivot: no such step", nil, clippedString("step", name))
 		http.NotFound(w, r)
 		return
 	}
 	answer := func(ctx context.Context, hr *http.Request, req *Request) (callflow.Builder, error) {
-		token := continuationOf(req)
-		state := State{}
-		if token != "" || !rte.entry {
+		var state State
+		if token := continuationOf(req); token != "" || !rte.entry {
 			var err error
 			if state, err = rt.verify(token, name, req.CallID); err != nil {
 				return nil, &refusal{msg: "pivot: continuation refused", err: err}
 			}
+		} else {
+			state = State{} // empty, not nil, as Step.State says
 		}
 		step := &Step{Request: req, Name: name, State: state, router: rt}
 		b, err := rte.fn(ctx, step)

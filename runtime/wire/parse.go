@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // ParseRequest reads a Pivot request as Kazoo sends it:
@@ -44,13 +46,8 @@ func ParseRequest(r *http.Request) (*Request, error) {
 		req.Raw = decodeForm(rawQuery, nil)
 	case http.MethodPost:
 		req.urlQuery = rawQuery
-		body, err := readBody(r.Body, r.ContentLength)
-		if err != nil {
-			return nil, fmt.Errorf("pivot: reading POST body: %w", err)
-		}
-		req.Raw, req.form, req.BodyFormat, err = decodeBody(r.Header.Get("Content-Type"), body, parseForm)
-		if err != nil {
-			return nil, fmt.Errorf("pivot: %w", err)
+		if err := req.readPOST(r); err != nil {
+			return nil, err
 		}
 	default:
 		return nil, fmt.Errorf("pivot: method %q: %w", r.Method, ErrUnsupportedMethod)
@@ -61,22 +58,54 @@ func ParseRequest(r *http.Request) (*Request, error) {
 	return req, nil
 }
 
+// readPOST reads the parameters of a POST from its body, which it reads
+// into a pooled buffer: decodeBody keeps copies of what it decodes, never
+// the buffer's bytes.
+func (req *Request) readPOST(r *http.Request) error {
+	buf := bodyBuffers.Get().(*[]byte)
+	body, err := readBody((*buf)[:0], r.Body, r.ContentLength)
+	defer func() {
+		if cap(body) <= maxPooledBody {
+			*buf = body[:0]
+			bodyBuffers.Put(buf)
+		}
+	}()
+	if err != nil {
+		return fmt.Errorf("pivot: reading POST body: %w", err)
+	}
+	req.Raw, req.form, req.BodyFormat, err = decodeBody(r.Header.Get("Content-Type"), body, parseForm)
+	if err != nil {
+		return fmt.Errorf("pivot: %w", err)
+	}
+	return nil
+}
+
 // parseForm decodes a form body into its parameters only: Request.Values
 // decodes the pairs as sent when asked.
 func parseForm(s string) Params { return decodeForm(s, nil) }
 
-// readBody reads the whole body; a nil body is empty. It sizes its buffer
-// from the Content-Length, which it trusts up to maxBodyPrealloc only: the
-// body's reader, not the header, bounds what is read.
-func readBody(body io.Reader, contentLength int64) ([]byte, error) {
+// bodyBuffers holds the arrays POST bodies are read into, between
+// requests: what a request keeps of its body is decoded into strings of
+// its own.
+var bodyBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledBody is the largest array bodyBuffers keeps, so that one huge
+// body does not stay in memory.
+const maxPooledBody = 64 << 10
+
+// readBody reads the whole body, appending it to b; a nil body is empty.
+// It makes room from the Content-Length, which it trusts up to
+// maxBodyPrealloc only: the body's reader, not the header, bounds what is
+// read.
+func readBody(b []byte, body io.Reader, contentLength int64) ([]byte, error) {
 	if body == nil || body == http.NoBody {
-		return nil, nil
+		return b, nil
 	}
 	size := 512 // io.ReadAll's first guess
 	if contentLength > 0 && contentLength < maxBodyPrealloc {
 		size = int(contentLength) + 1 // room for the read that meets the end
 	}
-	b := make([]byte, 0, size)
+	b = slices.Grow(b, size)
 	for {
 		n, err := body.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]

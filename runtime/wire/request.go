@@ -2,10 +2,10 @@ package wire
 
 import (
 	"errors"
-	"maps"
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 )
 
 // Format names the parameter naming of a Pivot request, chosen by the pivot
@@ -189,9 +189,15 @@ func (r *Request) URLParam(name string) string {
 // sent as Digits[name]=1234 or {"name":"1234"}; the unnamed collection is
 // "default"). The zero Digits means no digits.
 type Digits struct {
-	plain       string
-	collections map[string]string
+	plain string
+	// collections are sorted by name, each name once; nil when there are
+	// none. A request carries one or a few, which a sorted list holds in
+	// one small allocation where a map takes two of some 300 bytes.
+	collections []collection
 }
+
+// collection is one named DTMF collection.
+type collection struct{ name, digits string }
 
 // PlainDigits returns Digits holding the plain string s.
 func PlainDigits(s string) Digits { return Digits{plain: s} }
@@ -202,13 +208,19 @@ func DigitCollections(c map[string]string) Digits {
 	if len(c) == 0 {
 		return Digits{}
 	}
-	return Digits{collections: maps.Clone(c)}
+	list := make([]collection, 0, len(c))
+	for name, digits := range c {
+		list = append(list, collection{name, digits})
+	}
+	slices.SortFunc(list, func(a, b collection) int { return strings.Compare(a.name, b.name) })
+	return Digits{collections: list}
 }
 
 // String returns the plain digits, or the "default" collection.
 func (d Digits) String() string {
 	if d.collections != nil {
-		return d.collections["default"]
+		s, _ := d.Collection("default")
+		return s
 	}
 	return d.plain
 }
@@ -216,13 +228,25 @@ func (d Digits) String() string {
 // Collection returns the named collection and whether it exists. Plain
 // digits have no collections.
 func (d Digits) Collection(name string) (string, bool) {
-	s, ok := d.collections[name]
-	return s, ok
+	i, ok := slices.BinarySearchFunc(d.collections, name, func(c collection, name string) int {
+		return strings.Compare(c.name, name)
+	})
+	if !ok {
+		return "", false
+	}
+	return d.collections[i].digits, true
 }
 
 // Names returns the collection names, sorted.
 func (d Digits) Names() []string {
-	return slices.Sorted(maps.Keys(d.collections))
+	if d.collections == nil {
+		return nil
+	}
+	names := make([]string, len(d.collections))
+	for i, c := range d.collections {
+		names[i] = c.name
+	}
+	return names
 }
 
 // IsCollections reports whether d holds named collections.
@@ -236,7 +260,11 @@ func (d Digits) IsZero() bool { return d.plain == "" && d.collections == nil }
 func (d Digits) Value() Value {
 	switch {
 	case d.collections != nil:
-		return Object(sortedObject(d.collections))
+		p := make(Params, len(d.collections))
+		for i, c := range d.collections {
+			p[i] = Param{Key: c.name, Value: String(c.digits)}
+		}
+		return Object(p)
 	case d.plain != "":
 		return String(d.plain)
 	}
@@ -244,10 +272,30 @@ func (d Digits) Value() Value {
 }
 
 // digitsFrom reads a received Digits value: an object is a set of
-// collections, anything else plain text.
+// collections (as memberTexts reads it: nulls left out, the last of a
+// repeated name kept), anything else plain text.
 func digitsFrom(v Value) Digits {
-	if v.kind == KindObject {
-		return Digits{collections: memberTexts(v)}
+	if v.kind != KindObject {
+		return Digits{plain: v.Text()}
 	}
-	return Digits{plain: v.Text()}
+	var list []collection
+	for _, kv := range v.Members() {
+		if kv.Value.kind == KindNull {
+			continue
+		}
+		if list == nil {
+			list = make([]collection, 0, len(v.Members()))
+		}
+		list = append(list, collection{kv.Key, kv.Value.Text()})
+	}
+	// A stable sort keeps repeated names in arrival order; the last wins.
+	slices.SortStableFunc(list, func(a, b collection) int { return strings.Compare(a.name, b.name) })
+	kept := list[:0]
+	for i, c := range list {
+		if i+1 < len(list) && list[i+1].name == c.name {
+			continue // a later value of this name follows
+		}
+		kept = append(kept, c)
+	}
+	return Digits{collections: kept}
 }

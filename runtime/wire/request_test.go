@@ -425,6 +425,32 @@ func TestDigits(t *testing.T) {
 	if c := DigitCollections(map[string]string{"x": "1"}); c.String() != "" {
 		t.Errorf("String without a default collection = %q", c.String())
 	}
+
+	// Received collections, in any order, a name repeated (the last wins)
+	// and a null (left out), equal the same collections built from a map.
+	want := DigitCollections(map[string]string{"a": "1", "b": "3", "default": "9"})
+	for _, body := range []string{
+		`{"Digits":{"b":"2","default":"9","a":"1","b":"3","c":null}}`,
+		`{"Digits":{"default":9,"b":"3","a":"1"}}`,
+	} {
+		req, err := ParseRequest(newServerRequest("POST", "/", ContentTypeJSON, body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(req.Digits, want) || req.Digits.String() != "9" {
+			t.Errorf("%s: Digits %+v, want %+v", body, req.Digits, want)
+		}
+	}
+	req, err := ParseRequest(newServerRequest("GET", "/?Digits[b]=2&Digits[default]=9&Digits[a]=1&Digits[b]=3", "", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(req.Digits, want) {
+		t.Errorf("form: Digits %+v, want %+v", req.Digits, want)
+	}
+	if req, _ := ParseRequest(newServerRequest("POST", "/", ContentTypeJSON, `{"Digits":{"c":null}}`)); req.Digits.IsCollections() || !req.Digits.IsZero() {
+		t.Errorf("an object of nulls gives Digits %+v, want zero", req.Digits)
+	}
 }
 
 // fullRequest sets every typed field, as a simulator would.
@@ -536,6 +562,34 @@ func TestParseRequestLinearInSize(t *testing.T) {
 		}
 		if d := time.Since(start); d > 20*time.Second {
 			t.Errorf("%.40s…: %v for %d pairs", b.body, d, n)
+		}
+	}
+}
+
+// TestParseRequestKeepsNoBodyBytes: bodies are read into pooled buffers,
+// so a request must keep copies of what it decoded: parsing other bodies,
+// in every format, leaves an earlier request as it was.
+func TestParseRequestKeepsNoBodyBytes(t *testing.T) {
+	bodies := []struct{ contentType, body string }{
+		{ContentTypeForm, "Call-ID=aaaa&Digits[x]=1111&From=%2Bbbbb"},
+		{ContentTypeJSON, `{"Call-ID":"aaaa","Digits":{"x":"1111"},"From":"+bbbb"}`},
+		{"", `{"Call-ID":"aaaa","Digits":{"x":"1111"},"From":"+bbbb"}`},
+		{"", "Call-ID=aaaa&Digits[x]=1111&From=%2Bbbbb"},
+	}
+	for _, first := range bodies {
+		req, err := ParseRequest(newServerRequest("POST", "/pivot?kzc=t", first.contentType, first.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := fmt.Sprint(content(req), req.Values())
+		for _, other := range bodies {
+			zs := strings.NewReplacer("a", "z", "b", "z", "1", "9", "+", "-")
+			if _, err := ParseRequest(newServerRequest("POST", "/pivot", other.contentType, zs.Replace(other.body))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if after := fmt.Sprint(content(req), req.Values()); after != before || req.CallID != "aaaa" {
+			t.Errorf("%q body: the request changed after other bodies were parsed:\n%s\nwas\n%s", first.contentType, after, before)
 		}
 	}
 }
