@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -33,6 +34,8 @@ type scratch struct {
 var (
 	scratchMu sync.Mutex
 	scratches = map[string]*scratch{} // by directory
+
+	pruneOnce sync.Once // pruneUnused, once a test process
 )
 
 // Dir returns a scratch directory for name in test tb, the same one every
@@ -90,7 +93,7 @@ func scratchDir(tb testing.TB, key string) string {
 			tb.Errorf("scratch directory %s: %v", dir, err)
 		}
 	})
-	pruneUnused(base, dir)
+	pruneOnce.Do(func() { pruneUnused(base, dir) })
 	return dir
 }
 
@@ -108,13 +111,7 @@ func (s *scratch) finish(dir string) error {
 			}
 		}
 	}
-	names := slices.Sorted(func(yield func(string) bool) {
-		for name := range s.written {
-			if !yield(name) {
-				return
-			}
-		}
-	})
+	names := slices.Sorted(maps.Keys(s.written))
 	manifest := []byte(strings.Join(names, "\n") + "\n")
 	if bytes.Equal(manifest, old) {
 		// Mark the directory used, for pruneUnused.
