@@ -14,8 +14,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/kzgen/kzgen/internal/kazootest"
 )
 
 // manifestName is the file, in a scratch directory, that lists the files
@@ -39,7 +37,7 @@ var (
 )
 
 // Dir returns a scratch directory for name in test tb, the same one every
-// time the same test of the same checkout runs: it lives below the user's
+// time the same test of the same package of the same checkout runs: it lives below the user's
 // cache directory (os.TempDir where there is none) and outlasts the test.
 // Files written there with WriteFile are left as they are when their
 // content has not changed, and files an earlier run wrote but this one
@@ -54,19 +52,22 @@ func Dir(tb testing.TB, name string) string {
 	return scratchDir(tb, tb.Name()+"\x00"+name)
 }
 
-// scratchDir is Dir for the key naming a directory within the checkout.
+// scratchDir is Dir for the key naming a directory within the package
+// under test, whose directory (go test's working directory) is part of
+// the directory's name: tests of the same name in two packages do not
+// share one.
 func scratchDir(tb testing.TB, key string) string {
 	tb.Helper()
-	root, ok := kazootest.ModuleRoot()
-	if !ok {
-		tb.Fatal("cannot find the module root (no go.mod above the working directory)")
+	pkg, err := os.Getwd()
+	if err != nil {
+		tb.Fatalf("scratch directory: %v", err)
 	}
 	base, err := os.UserCacheDir()
 	if err != nil {
 		base = os.TempDir()
 	}
 	base = filepath.Join(base, "kzgen-tempmod")
-	sum := sha256.Sum256([]byte(root + "\x00" + key))
+	sum := sha256.Sum256([]byte(pkg + "\x00" + key))
 	dir := filepath.Join(base, hex.EncodeToString(sum[:8]))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		tb.Fatal(err)

@@ -50,8 +50,8 @@ func TestDirKeepsWhatTheLastRunWrote(t *testing.T) {
 	}
 }
 
-// TestDirIsPerTestAndName: other names and other tests get other
-// directories.
+// TestDirIsPerTestAndName: other names, other tests and other packages
+// get other directories.
 func TestDirIsPerTestAndName(t *testing.T) {
 	dirs := map[string]bool{}
 	for _, name := range []string{"a", "b"} {
@@ -63,6 +63,19 @@ func TestDirIsPerTestAndName(t *testing.T) {
 	}
 	if len(dirs) != 4 {
 		t.Errorf("%d directories for 2 tests × 2 names", len(dirs))
+	}
+	// The same test and name in another package (go test runs a
+	// package's tests in its directory).
+	key := t.Name() + "\x00x"
+	var here, again, there string
+	t.Run("here", func(t *testing.T) { here = scratchDir(t, key) })
+	t.Run("again", func(t *testing.T) { again = scratchDir(t, key) })
+	t.Run("there", func(t *testing.T) {
+		t.Chdir(t.TempDir())
+		there = scratchDir(t, key)
+	})
+	if here != again || here == there {
+		t.Errorf("one key: %s here, %s again, %s in another package's directory; want the first two equal, the third apart", here, again, there)
 	}
 }
 
