@@ -22,6 +22,10 @@
 # With BASELINE_REV set (a git revision, e.g. main), the ivr-menu example as
 # of that revision runs too, in the same alternation (ivr, baseline, bare),
 # and the ratios of ivr-menu to it are printed as well.
+# With VARIANT_ENV set (assignments, e.g. "GOGC=400"), the same ivr-menu
+# binary runs once more with those variables added to its environment, in
+# the same alternation, and the ratios of the variant to ivr-menu are
+# printed as well: a runtime setting measured against the default.
 # The servers and the load generator run with the caller's environment, so
 # e.g. GOGC=400 bench/pivot.sh applies the same runtime setting to all.
 # Needs Linux and the Go toolchain (and git for BASELINE_REV); everything
@@ -81,7 +85,14 @@ export PIVOT_KEYS="bench:$secret" PIVOT_SECRET="$secret" PIVOT_KEY_ID=bench
 
 start ivr-menu "$work/ivr-menu"
 "$work/pivotload" record -url "http://127.0.0.1:${ports[0]}/ivr/start" -out "$work/mix.json"
+variant=-1 baseline=-1 # their indexes in servers, when they run
+if [ -n "${VARIANT_ENV:-}" ]; then
+  variant=${#servers[@]}
+  read -ra assignments <<<"$VARIANT_ENV"
+  start "+${VARIANT_ENV// /,}" env "${assignments[@]}" "$work/ivr-menu"
+fi
 if [ -n "${BASELINE_REV:-}" ]; then
+  baseline=${#servers[@]}
   start "$BASELINE_REV" "$work/ivr-menu-baseline"
 fi
 start bare "$work/pivotload" bare -mix "$work/mix.json"
@@ -92,7 +103,7 @@ load() { "$work/pivotload" load -addr "127.0.0.1:${ports[$1]}" -pid "${spids[$1]
 echo "$(nproc) cores, mix $mix, $conns connections, $rounds alternating rounds of ${seconds}s (1s warm-up each)"
 echo "per server: requests/s, then CPU µs per request (server + load generator)"
 declare -A rps cpu rps_ratio cpu_ratio
-base_rps_ratio="" base_cpu_ratio=""
+base_rps_ratio="" base_cpu_ratio="" var_rps_ratio="" var_cpu_ratio=""
 n=${#servers[@]}
 last=$((n - 1))
 for ((i = 1; i <= rounds; i++)); do
@@ -110,9 +121,13 @@ for ((i = 1; i <= rounds; i++)); do
     rps_ratio[$s]+="$(echo "${r[s]} / ${r[last]}" | bc -l) "
     cpu_ratio[$s]+="$(echo "${c[last]} / ${c[s]}" | bc -l) "
   done
-  if [ -n "${BASELINE_REV:-}" ]; then # servers are ivr-menu, the baseline, bare
-    base_rps_ratio+="$(echo "${r[0]} / ${r[1]}" | bc -l) "
-    base_cpu_ratio+="$(echo "${c[1]} / ${c[0]}" | bc -l) "
+  if ((baseline >= 0)); then
+    base_rps_ratio+="$(echo "${r[0]} / ${r[baseline]}" | bc -l) "
+    base_cpu_ratio+="$(echo "${c[baseline]} / ${c[0]}" | bc -l) "
+  fi
+  if ((variant >= 0)); then
+    var_rps_ratio+="$(echo "${r[variant]} / ${r[0]}" | bc -l) "
+    var_cpu_ratio+="$(echo "${c[0]} / ${c[variant]}" | bc -l) "
   fi
   echo "$line"
 done
@@ -124,7 +139,11 @@ for ((s = 0; s < last; s++)); do
   printf '  %s / bare: requests/s %.3f, requests per CPU-second %.3f (medians of the per-round ratios)\n' \
     "${servers[s]}" "$(median ${rps_ratio[$s]})" "$(median ${cpu_ratio[$s]})"
 done
-if [ -n "${BASELINE_REV:-}" ]; then
+if ((variant >= 0)); then
+  printf '  %s / ivr-menu: requests/s %.3f, requests per CPU-second %.3f (medians of the per-round ratios)\n' \
+    "${servers[variant]}" "$(median ${var_rps_ratio})" "$(median ${var_cpu_ratio})"
+fi
+if ((baseline >= 0)); then
   printf '  ivr-menu / %s: requests/s %.3f, requests per CPU-second %.3f (medians of the per-round ratios)\n' \
     "$BASELINE_REV" "$(median ${base_rps_ratio})" "$(median ${base_cpu_ratio})"
 fi
