@@ -39,6 +39,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/kzgen/kzgen/internal/dirlock"
 )
 
 // UpdateDir, inside the output directory, holds an update in progress.
@@ -97,7 +99,10 @@ func (d *Dir) Close() error {
 }
 
 func (d *Dir) lock() error {
-	unlock, err := lockDir(d.path)
+	unlock, err := dirlock.TryLock(d.path)
+	if errors.Is(err, dirlock.ErrHeld) {
+		err = ErrBusy
+	}
 	if err != nil {
 		return fmt.Errorf("output directory %s: %w", d.path, err)
 	}

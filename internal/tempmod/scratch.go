@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kzgen/kzgen/internal/dirlock"
 )
 
 // manifestName is the file, in a scratch directory, that lists the files
@@ -24,21 +26,19 @@ const manifestName = ".tempmod-files"
 // any checkout removes it.
 const pruneAge = 7 * 24 * time.Hour
 
-// scratch is the state of a scratch directory while its test runs.
-type scratch struct {
-	written map[string]bool // slash-separated paths WriteFile wrote this run
-}
-
 var (
 	scratchMu sync.Mutex
-	scratches = map[string]*scratch{} // by directory
+	// scratches holds, for each scratch directory whose test is running,
+	// the slash-separated paths WriteFile wrote there in this run.
+	scratches = map[string]map[string]bool{}
 
 	pruneOnce sync.Once // pruneUnused, once a test process
 )
 
 // Dir returns a scratch directory for name in test tb, the same one every
-// time the same test of the same package of the same checkout runs: it lives below the user's
-// cache directory (os.TempDir where there is none) and outlasts the test.
+// time the same test of the same package of the same checkout runs: it
+// lives below the user's cache directory (os.TempDir where there is none)
+// and outlasts the test.
 // Files written there with WriteFile are left as they are when their
 // content has not changed, and files an earlier run wrote but this one
 // did not are removed when the test ends; files other programs create
@@ -46,7 +46,7 @@ var (
 // costs more than writing them on some filesystems), and tools keyed on
 // file contents or modification times (the go command's caches, kzgen's
 // stamp) find their earlier work. Another process running the same test
-// of the same checkout waits for this one to end.
+// of the same package waits for this one to end.
 func Dir(tb testing.TB, name string) string {
 	tb.Helper()
 	return scratchDir(tb, tb.Name()+"\x00"+name)
@@ -72,7 +72,7 @@ func scratchDir(tb testing.TB, key string) string {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		tb.Fatal(err)
 	}
-	unlock, err := lockWait(dir)
+	unlock, err := dirlock.Lock(dir)
 	if err != nil {
 		tb.Fatalf("scratch directory %s: %v", dir, err)
 	}
@@ -82,15 +82,15 @@ func scratchDir(tb testing.TB, key string) string {
 		unlock()
 		tb.Fatalf("scratch directory %s asked for twice at once (test %s)", dir, tb.Name())
 	}
-	s := &scratch{written: map[string]bool{}}
-	scratches[dir] = s
+	written := map[string]bool{}
+	scratches[dir] = written
 	scratchMu.Unlock()
 	tb.Cleanup(func() {
 		scratchMu.Lock()
 		delete(scratches, dir)
 		scratchMu.Unlock()
 		defer unlock()
-		if err := s.finish(dir); err != nil {
+		if err := finish(dir, written); err != nil {
 			tb.Errorf("scratch directory %s: %v", dir, err)
 		}
 	})
@@ -98,21 +98,21 @@ func scratchDir(tb testing.TB, key string) string {
 	return dir
 }
 
-// finish removes the files the last run wrote and this one did not, and
-// records this run's files.
-func (s *scratch) finish(dir string) error {
+// finish removes the files the last run wrote in dir and this one did not
+// (written), and records this run's files.
+func finish(dir string, written map[string]bool) error {
 	old, err := os.ReadFile(filepath.Join(dir, manifestName))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	for _, name := range strings.Split(string(old), "\n") {
-		if name != "" && !s.written[name] {
+		if name != "" && !written[name] {
 			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 		}
 	}
-	names := slices.Sorted(maps.Keys(s.written))
+	names := slices.Sorted(maps.Keys(written))
 	manifest := []byte(strings.Join(names, "\n") + "\n")
 	if bytes.Equal(manifest, old) {
 		// Mark the directory used, for pruneUnused.
@@ -138,21 +138,21 @@ func pruneUnused(base, keep string) {
 		if err != nil || time.Since(info.ModTime()) < pruneAge {
 			continue
 		}
-		if unlock, err := lockNoWait(dir); err == nil {
+		if unlock, err := dirlock.TryLock(dir); err == nil {
 			os.RemoveAll(dir)
 			unlock()
 		}
 	}
 }
 
-// written records that WriteFile wrote path, when path lies in a scratch
-// directory of a running test.
-func written(path string) {
+// recordWritten records that WriteFile wrote path, when path lies in a
+// scratch directory of a running test.
+func recordWritten(path string) {
 	scratchMu.Lock()
 	defer scratchMu.Unlock()
-	for dir, s := range scratches {
+	for dir, written := range scratches {
 		if rel, err := filepath.Rel(dir, path); err == nil && filepath.IsLocal(rel) {
-			s.written[filepath.ToSlash(rel)] = true
+			written[filepath.ToSlash(rel)] = true
 			return
 		}
 	}

@@ -26,7 +26,7 @@ var goDirective = regexp.MustCompile(`(?m)^go\s+(\S+)\s*$`)
 // itself needs.
 //
 // The module lives in a scratch directory (see Dir) that is the same every
-// time the same test of the same checkout runs. As builds run without
+// time the same test of the same package runs. As builds run without
 // -trimpath, like the go test that runs the test, file paths are part of
 // the build cache's keys: a stable directory lets a warm run reuse what
 // the last run compiled and vetted, and the standard library is shared
@@ -64,7 +64,7 @@ func NewModule(tb testing.TB, path string) string {
 func WriteFile(tb testing.TB, dir, name string, content []byte) {
 	tb.Helper()
 	path := filepath.Join(dir, filepath.FromSlash(name))
-	written(path)
+	recordWritten(path)
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, content) {
 		return
 	}
