@@ -164,10 +164,13 @@ func TestGenSurvivesKill(t *testing.T) {
 	wantFiles, startFiles := tempmod.Tree(t, want), tempmod.Tree(t, start)
 
 	// How long an uninterrupted run takes.
+	startTree := map[string]string{"kzcallflow/": ""} // parent/kzcallflow holding startFiles
+	for name, content := range startFiles {
+		startTree["kzcallflow/"+name] = content
+	}
 	probe := tempmod.Dir(t, "probe")
-	tempmod.Mirror(t, probe, map[string]string{"kzcallflow/": ""})
+	tempmod.Mirror(t, probe, startTree)
 	probe = filepath.Join(probe, "kzcallflow")
-	tempmod.Mirror(t, probe, startFiles)
 	began := time.Now()
 	if out, err := kzgenCommand(append(genArgs, "-out", probe)...).CombinedOutput(); err != nil {
 		t.Fatalf("kzgen gen: %v\n%s", err, out)
@@ -177,9 +180,8 @@ func TestGenSurvivesKill(t *testing.T) {
 	var killedBefore, killedStaging, killedCommitted, finished int
 	for i := range iterations {
 		parent := tempmod.Dir(t, fmt.Sprintf("run%d", i))
-		tempmod.Mirror(t, parent, map[string]string{"kzcallflow/": ""})
+		tempmod.Mirror(t, parent, startTree)
 		dir := filepath.Join(parent, "kzcallflow")
-		tempmod.Mirror(t, dir, startFiles)
 		cmd := kzgenCommand(append(genArgs, "-out", dir)...)
 		must(t, cmd.Start())
 		exited := make(chan struct{})

@@ -18,9 +18,10 @@ import (
 	"github.com/kzgen/kzgen/internal/dirlock"
 )
 
-// manifestName is the file, in a scratch directory, that lists the files
-// the last run wrote there through WriteFile.
-const manifestName = ".tempmod-files"
+// manifest is the file, beside scratch directory dir, that lists the
+// files the last run wrote there through WriteFile. It stands outside the
+// directory, which so holds only the test's files.
+func manifest(dir string) string { return dir + ".files" }
 
 // pruneAge is how long a scratch directory may go unused before a test of
 // any checkout removes it.
@@ -101,7 +102,7 @@ func scratchDir(tb testing.TB, key string) string {
 // finish removes the files the last run wrote in dir and this one did not
 // (written), and records this run's files.
 func finish(dir string, written map[string]bool) error {
-	old, err := os.ReadFile(filepath.Join(dir, manifestName))
+	old, err := os.ReadFile(manifest(dir))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
@@ -113,13 +114,13 @@ func finish(dir string, written map[string]bool) error {
 		}
 	}
 	names := slices.Sorted(maps.Keys(written))
-	manifest := []byte(strings.Join(names, "\n") + "\n")
-	if bytes.Equal(manifest, old) {
+	list := []byte(strings.Join(names, "\n") + "\n")
+	if bytes.Equal(list, old) {
 		// Mark the directory used, for pruneUnused.
 		now := time.Now()
-		return os.Chtimes(filepath.Join(dir, manifestName), now, now)
+		return os.Chtimes(manifest(dir), now, now)
 	}
-	return os.WriteFile(filepath.Join(dir, manifestName), manifest, 0o644)
+	return os.WriteFile(manifest(dir), list, 0o644)
 }
 
 // pruneUnused removes the scratch directories below base, other than
@@ -134,12 +135,13 @@ func pruneUnused(base, keep string) {
 		if dir == keep || !e.IsDir() {
 			continue
 		}
-		info, err := os.Stat(filepath.Join(dir, manifestName))
+		info, err := os.Stat(manifest(dir))
 		if err != nil || time.Since(info.ModTime()) < pruneAge {
 			continue
 		}
 		if unlock, err := dirlock.TryLock(dir); err == nil {
 			os.RemoveAll(dir)
+			os.Remove(manifest(dir))
 			unlock()
 		}
 	}

@@ -87,13 +87,13 @@ func TestPruneUnused(t *testing.T) {
 		if err := os.MkdirAll(filepath.Join(base, name), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(base, name, manifestName), nil, 0o644); err != nil {
+		if err := os.WriteFile(manifest(filepath.Join(base, name)), nil, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	long := time.Now().Add(-pruneAge - time.Hour)
 	for _, name := range []string{"stale", "keep"} {
-		if err := os.Chtimes(filepath.Join(base, name, manifestName), long, long); err != nil {
+		if err := os.Chtimes(manifest(filepath.Join(base, name)), long, long); err != nil {
 			t.Fatal(err)
 		}
 	}
