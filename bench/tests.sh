@@ -19,26 +19,21 @@ work=$(mktemp -d "$(cd .. && pwd)/kzgen-bench-tests.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 git archive "$base" | tar -x -C "$work"
 
-seconds() { # dir: "wall cpu" seconds of one go test run there
-  local TIMEFORMAT='%R %U %S' t
-  t=$( { time (cd "$1" && go test -count=1 ./... >/dev/null 2>&1); } 2>&1 ) || echo "go test failed in $1" >&2
-  set -- $t
-  echo "$1 $(echo "$2 + $3" | bc -l)"
-}
-seconds_cached() { # dir: "wall cpu" of go test ./... there, the test cache allowed; output in $work/cached.out
-  local TIMEFORMAT='%R %U %S' t
-  t=$( { time (cd "$1" && go test ./... >"$work/cached.out" 2>&1); } 2>&1 ) || echo "go test failed in $1" >&2
+seconds() { # dir [go test flags]: "wall cpu" seconds of one go test ./... there, its output in $work/last.out
+  local TIMEFORMAT='%R %U %S' t dir=$1
+  shift
+  t=$( { time (cd "$dir" && go test "$@" ./... >"$work/last.out" 2>&1); } 2>&1 ) || echo "go test failed in $dir" >&2
   set -- $t
   echo "$1 $(echo "$2 + $3" | bc -l)"
 }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # Warm-up: build both trees' test binaries once.
-seconds "$work" >/dev/null
-seconds . >/dev/null
+seconds "$work" -count=1 >/dev/null
+seconds . -count=1 >/dev/null
 walls=() cpus=()
 for ((i = 1; i <= rounds; i++)); do
-  read -r bw bc < <(seconds "$work")
-  read -r aw ac < <(seconds .)
+  read -r bw bc < <(seconds "$work" -count=1)
+  read -r aw ac < <(seconds . -count=1)
   walls+=("$(echo "$aw / $bw" | bc -l)")
   cpus+=("$(echo "$ac / $bc" | bc -l)")
   printf 'round %d: baseline %.1f s wall %.1f s CPU, this tree %.1f s wall %.1f s CPU, ratios %.3f wall %.3f CPU\n' \
@@ -47,8 +42,8 @@ done
 printf 'median ratio (this tree / %s): %.3f wall, %.3f CPU\n' "$base" \
   "$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)"
 go test ./... >/dev/null 2>&1 || true
-read -r cw cc < <(seconds_cached .)
-cached=$(grep -c '(cached)' "$work/cached.out" || true)
-tested=$(grep -cE '^(ok|FAIL)' "$work/cached.out" || true)
+read -r cw cc < <(seconds .)
+cached=$(grep -c '(cached)' "$work/last.out" || true)
+tested=$(grep -cE '^(ok|FAIL)' "$work/last.out" || true)
 printf 'this tree, go test ./... again with nothing changed (test cache): %.1f s wall %.1f s CPU, %s of %s packages cached\n' \
   "$cw" "$cc" "$cached" "$tested"

@@ -37,7 +37,7 @@ func decodeAny(d *kzrt.Decoder) any {
 	case '"':
 		return d.String()
 	case '0':
-		return json.Number(d.Raw())
+		return json.Number(d.Number())
 	case 't', 'f':
 		return d.Bool()
 	case 'n':

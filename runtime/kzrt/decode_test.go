@@ -565,39 +565,6 @@ func TestPickedByMember(t *testing.T) {
 	}
 }
 
-// readAny reads any JSON value through the Decoder's untyped methods
-// (Kind, OpenObject and NextMember, OpenArray and NextElem, String,
-// Number, Bool), as a tool copying JSON without Go types does: objects
-// as maps, numbers as json.Number, as written.
-func readAny(d *kzrt.Decoder) any {
-	switch d.Kind() {
-	case '{':
-		m := map[string]any{}
-		d.OpenObject()
-		for d.NextMember() {
-			key := string(d.Key())
-			m[key] = readAny(d)
-		}
-		return m
-	case '[':
-		list := []any{}
-		d.OpenArray()
-		for d.NextElem() {
-			list = append(list, readAny(d))
-		}
-		return list
-	case '"':
-		return d.String()
-	case '0':
-		return json.Number(d.Number())
-	case 't', 'f':
-		return d.Bool()
-	default:
-		d.Skip() // null, or the malformed JSON to report
-		return nil
-	}
-}
-
 // TestUntypedReading: the untyped methods read any JSON as encoding/json
 // reads it into any with UseNumber (numbers kept as written), but for
 // keys written twice, whose first copy counts and which UnmarshalWith
@@ -611,7 +578,7 @@ func TestUntypedReading(t *testing.T) {
 		`null`,
 	} {
 		var got any
-		if err := kzrt.Unmarshal([]byte(in), func(d *kzrt.Decoder) { got = readAny(d) }); err != nil {
+		if err := kzrt.Unmarshal([]byte(in), func(d *kzrt.Decoder) { got = decodeAny(d) }); err != nil {
 			t.Fatalf("%s: %v", in, err)
 		}
 		dec := json.NewDecoder(strings.NewReader(in))
@@ -646,7 +613,7 @@ func TestUntypedReading(t *testing.T) {
 	var got any
 	var dups []kzrt.Duplicate
 	err = kzrt.UnmarshalWith([]byte(in), kzrt.DecodeOptions{OnDuplicate: func(d kzrt.Duplicate) { dups = append(dups, d) }},
-		func(d *kzrt.Decoder) { got = readAny(d) })
+		func(d *kzrt.Decoder) { got = decodeAny(d) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -670,7 +637,7 @@ func TestUntypedReading(t *testing.T) {
 		d.OpenObject()
 		d.NextMember()
 		at = d.Offset()
-		readAny(d)
+		decodeAny(d)
 	})
 	var se *kzrt.SyntaxError
 	if at != strings.Index(bad, "[") || !errors.As(err, &se) || se.Offset != strings.Index(bad, "}") ||

@@ -391,7 +391,9 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	answer := func(ctx context.Context, hr *http.Request, req *Request) (callflow.Builder, error) {
 		var state State
-		if token := continuationOf(req); token != "" || !rte.entry {
+		// The continuation is the first ContinuationParam of the URL's own
+		// query, which for GET comes before Kazoo's parameters.
+		if token := req.URLParam(ContinuationParam); token != "" || !rte.entry {
 			var err error
 			if state, err = rt.verify(token, name, req.CallID); err != nil {
 				return nil, &refusal{msg: "pivot: continuation refused", err: err}
@@ -460,14 +462,6 @@ func (rt *Router) stepURL(step, callID string, expires time.Time, state State) (
 	b.WriteByte('.')
 	b.Write(mac[:])
 	return b.String(), b.Len() - tokenStart
-}
-
-// continuationOf returns the continuation of a parsed request: the first
-// value of ContinuationParam in the URL's query, which for GET is among the
-// parameters (the voice_url's own query comes first, Kazoo's parameters
-// after it).
-func continuationOf(r *Request) string {
-	return r.URLParam(ContinuationParam)
 }
 
 // verify checks a continuation for step and callID and returns its state.

@@ -24,27 +24,19 @@ import (
 // JSON) and the body format found. Only a body sent as JSON can fail, with
 // a *BodyError naming the byte offset and the field.
 func DecodeBody(contentType string, body []byte) (Params, url.Values, BodyFormat, error) {
-	var values *valuesBuilder
-	form := func(s string) Params {
-		v := newValues(pairsHint(s))
-		values = &v
-		return decodeForm(s, values)
-	}
-	p, _, format, err := decodeBody(contentType, body, form)
-	if values != nil {
-		return p, values.m, format, err
-	}
-	return p, nil, format, err
+	var values url.Values
+	p, _, format, err := decodeBody(contentType, body, &values)
+	return p, values, format, err
 }
 
-// decodeBody is DecodeBody with the form decoding left to decodeForm: it
-// returns the parameters, the form body as a string ("" for JSON) and the
-// body format found.
-func decodeBody(contentType string, body []byte, decodeForm func(string) Params) (Params, string, BodyFormat, error) {
+// decodeBody is DecodeBody, setting *values to a form body's pairs as sent
+// unless values is nil: it returns the parameters, the form body as a
+// string ("" for JSON) and the body format found.
+func decodeBody(contentType string, body []byte, values *url.Values) (Params, string, BodyFormat, error) {
 	switch mediaType := mediaTypeOf(contentType); {
 	case mediaType == ContentTypeForm:
 		s := string(body)
-		return decodeForm(s), s, BodyForm, nil
+		return decodeForm(s, values), s, BodyForm, nil
 	case mediaType == ContentTypeJSON || strings.HasSuffix(mediaType, "+json"):
 		if len(bytes.TrimSpace(body)) == 0 {
 			return nil, "", BodyJSON, nil // lenient: an empty body has no parameters
@@ -58,7 +50,7 @@ func decodeBody(contentType string, body []byte, decodeForm func(string) Params)
 		}
 	}
 	s := string(body)
-	return decodeForm(s), s, BodyForm, nil
+	return decodeForm(s, values), s, BodyForm, nil
 }
 
 // mediaTypeOf returns the media type of a Content-Type header, lower-case

@@ -50,8 +50,8 @@
 // # Speed
 //
 // A server parses every request, so ParseRequest does the least work that
-// gives every field: one pass over the query or body building Raw and
-// Values together, Kazoo's exact Content-Types compared before any media
+// gives every field: one pass over the query or body building Raw (Values
+// and URLQuery are decoded only when asked), Kazoo's exact Content-Types compared before any media
 // type parsing, the JSON Kazoo writes read without encoding/json's token
 // machinery (anything else still goes to encoding/json), and parameter
 // names matched against the field tables without hashing. Its results are

@@ -113,19 +113,26 @@ func EscapeValue(s string) string {
 //     pair wins and the parameter keeps its first position. With GET this
 //     lets Kazoo's parameters, which follow the voice_url's own, win.
 func DecodeForm(s string) (Params, url.Values) {
-	values := newValues(pairsHint(s))
-	return decodeForm(s, &values), values.m
+	var values url.Values
+	return decodeForm(s, &values), values
 }
 
 // pairsHint is the number of pairs to preallocate room for when decoding
 // s: bounded, since s comes from the client.
 func pairsHint(s string) int { return min(strings.Count(s, "&")+1, 64) }
 
-// decodeForm is DecodeForm, adding the pairs as sent to values unless it is
-// nil: ParseRequest builds only the tree, and Request.Values the pairs when
-// asked.
-func decodeForm(s string, values *valuesBuilder) Params {
-	root := formObject{members: make(Params, 0, pairsHint(s))}
+// decodeForm is DecodeForm, setting *values to the pairs as sent unless
+// values is nil: ParseRequest builds only the tree, and Request.Values the
+// pairs when asked.
+func decodeForm(s string, pairs *url.Values) Params {
+	hint := pairsHint(s)
+	var values *valuesBuilder
+	if pairs != nil {
+		b := newValues(hint)
+		values = &b
+		defer func() { *pairs = b.m }()
+	}
+	root := formObject{members: make(Params, 0, hint)}
 	var buf [8]string // room for the segments of a bracketed key
 	for key, val := range formPairs(s) {
 		if strings.IndexByte(key, '[') < 0 {

@@ -73,16 +73,12 @@ func (req *Request) readPOST(r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("pivot: reading POST body: %w", err)
 	}
-	req.Raw, req.form, req.BodyFormat, err = decodeBody(r.Header.Get("Content-Type"), body, parseForm)
+	req.Raw, req.form, req.BodyFormat, err = decodeBody(r.Header.Get("Content-Type"), body, nil)
 	if err != nil {
 		return fmt.Errorf("pivot: %w", err)
 	}
 	return nil
 }
-
-// parseForm decodes a form body into its parameters only: Request.Values
-// decodes the pairs as sent when asked.
-func parseForm(s string) Params { return decodeForm(s, nil) }
 
 // bodyBuffers holds the arrays POST bodies are read into, between
 // requests: what a request keeps of its body is decoded into strings of

@@ -199,6 +199,9 @@ type Digits struct {
 // collection is one named DTMF collection.
 type collection struct{ name, digits string }
 
+// byName orders collections by name, as Digits keeps them.
+func byName(a, b collection) int { return strings.Compare(a.name, b.name) }
+
 // PlainDigits returns Digits holding the plain string s.
 func PlainDigits(s string) Digits { return Digits{plain: s} }
 
@@ -212,7 +215,7 @@ func DigitCollections(c map[string]string) Digits {
 	for name, digits := range c {
 		list = append(list, collection{name, digits})
 	}
-	slices.SortFunc(list, func(a, b collection) int { return strings.Compare(a.name, b.name) })
+	slices.SortFunc(list, byName)
 	return Digits{collections: list}
 }
 
@@ -289,7 +292,7 @@ func digitsFrom(v Value) Digits {
 		list = append(list, collection{kv.Key, kv.Value.Text()})
 	}
 	// A stable sort keeps repeated names in arrival order; the last wins.
-	slices.SortStableFunc(list, func(a, b collection) int { return strings.Compare(a.name, b.name) })
+	slices.SortStableFunc(list, byName)
 	kept := list[:0]
 	for i, c := range list {
 		if i+1 < len(list) && list[i+1].name == c.name {
