@@ -86,13 +86,14 @@ type event struct {
 
 // pkgRun is what the report keeps of a package until its result comes.
 type pkgRun struct {
-	// outputs are the package's output events, in order.
+	// outputs are the package's output events, in order, and results
+	// maps each finished test to its final action (pass, fail, skip or
+	// bench): kept in quiet mode only, which prints a package when it ends.
 	outputs []event
-	// results maps each finished test to its final action: pass, fail,
-	// skip or bench.
 	results map[string]string
-	// testOutput is each test's output so far.
-	testOutput map[string]*strings.Builder
+	// schemaSkip holds the tests whose output gave kazootest.SkipReason
+	// (test2json sends output a line an event; the reason is one line).
+	schemaSkip map[string]bool
 }
 
 // report turns go test -json's events into go test's text output and
@@ -179,7 +180,7 @@ func (r *report) line(line []byte) {
 
 	p := r.packages[e.Package]
 	if p == nil {
-		p = &pkgRun{results: map[string]string{}, testOutput: map[string]*strings.Builder{}}
+		p = &pkgRun{results: map[string]string{}, schemaSkip: map[string]bool{}}
 		r.packages[e.Package] = p
 	}
 	switch e.Action {
@@ -187,20 +188,18 @@ func (r *report) line(line []byte) {
 		if r.mode == modeStream {
 			io.WriteString(r.out, e.Output)
 		}
-		p.outputs = append(p.outputs, e)
-		if e.Test != "" {
-			b := p.testOutput[e.Test]
-			if b == nil {
-				b = &strings.Builder{}
-				p.testOutput[e.Test] = b
-			}
-			b.WriteString(e.Output)
+		if r.mode == modeQuiet {
+			p.outputs = append(p.outputs, e)
+		}
+		if e.Test != "" && strings.Contains(e.Output, kazootest.SkipReason) {
+			p.schemaSkip[e.Test] = true
 		}
 	case "pass", "fail", "skip", "bench":
 		if e.Test != "" {
-			p.results[e.Test] = e.Action
-			if e.Action == "skip" && p.testOutput[e.Test] != nil &&
-				strings.Contains(p.testOutput[e.Test].String(), kazootest.SkipReason) {
+			if r.mode == modeQuiet {
+				p.results[e.Test] = e.Action
+			}
+			if e.Action == "skip" && p.schemaSkip[e.Test] {
 				r.schemaSkips++
 			}
 			return
