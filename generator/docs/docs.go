@@ -408,9 +408,9 @@ func (p *page) itemBuilders(items []golang.ItemBuilder) bool {
 	}
 	p.printf("\nThe items of %s are built with ", code(first.Property))
 	if len(items) == 1 {
-		p.printf("%s, started by %s", builders[0], orList(ctors))
+		p.printf("%s, started by %s", builders[0], model.OrList(ctors))
 	} else {
-		p.printf("one builder per kind, started by %s", orList(ctors))
+		p.printf("one builder per kind, started by %s", model.OrList(ctors))
 	}
 	setters := "its setters return it"
 	if len(items) > 1 {
@@ -439,14 +439,6 @@ func (p *page) itemBuilders(items []golang.ItemBuilder) bool {
 	}
 	p.printf("```\n")
 	return hasDurations
-}
-
-// orList joins items as "a, b or c".
-func orList(items []string) string {
-	if n := len(items); n > 1 {
-		return strings.Join(items[:n-1], ", ") + " or " + items[n-1]
-	}
-	return strings.Join(items, "")
 }
 
 // examples writes the sample node and, for a module with named keys, the

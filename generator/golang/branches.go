@@ -367,7 +367,7 @@ func (g *generator) emitCauses() {
 	g.comment(fmt.Sprintf("%s is why a call attempt failed, as Kazoo names it: a FreeSWITCH hangup cause in upper case. "+
 		"When %s fails, it takes the child named after the cause (OnCause), and without one, "+
 		"the child named after the SIP code (OnSIPCode, \"sip:486\"). "+
-		"The constants are the common causes; any other is %s(\"NAME\").", h.cause, orList(readers), h.cause))
+		"The constants are the common causes; any other is %s(\"NAME\").", h.cause, model.OrList(readers), h.cause))
 	g.file.Type().Id(h.cause).String()
 	g.comment("The common hangup causes, with the SIP codes that usually come with them.")
 	g.file.Const().DefsFunc(func(grp *jen.Group) {

@@ -256,7 +256,7 @@ func (g *generator) emitEndpoints() *jen.File {
 	g.comment(fmt.Sprintf("%s builds one member of a group Kazoo rings or pages (%s): a device, a user (all of the user's devices) "+
 		"or a group (all of its members), by document ID, with its own settings. Start one with %s; the group builders take it. "+
 		"Like every builder, its setters change it and return it, and the group stores the member as it is when given.",
-		e.builder, strings.Join(lists, ", "), orList(e.ctorNames())))
+		e.builder, strings.Join(lists, ", "), model.OrList(e.ctorNames())))
 	g.file.Type().Id(e.builder).Struct(
 		jen.Id("item").Id(firstName),
 		jen.Comment("problems are what a setter could not store, relative to the member."),
@@ -529,14 +529,6 @@ func (e *endpointHelpers) ctorNames() []string {
 		out[i] = c.name
 	}
 	return out
-}
-
-// orList joins names as "a, b or c".
-func orList(names []string) string {
-	if len(names) < 2 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // isMember reports whether d, a declared type, is a group member built by

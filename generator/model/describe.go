@@ -205,3 +205,11 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// OrList joins items as "a, b or c", as both emitters word a choice.
+func OrList(items []string) string {
+	if n := len(items); n > 1 {
+		return strings.Join(items[:n-1], ", ") + " or " + items[n-1]
+	}
+	return strings.Join(items, "")
+}

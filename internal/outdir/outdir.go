@@ -38,6 +38,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/kzgen/kzgen/internal/dirlock"
@@ -56,8 +57,9 @@ type File struct {
 	Content []byte
 }
 
-// Dir is an output directory held for one update. Open it, Replace its
-// files, Close it.
+// Dir is an output directory held for one update. Open it, then Replace
+// its files (or stage them as they come with Update, Put and Commit), and
+// Close it.
 type Dir struct {
 	path   string
 	unlock func() error // nil while the directory does not exist
@@ -187,7 +189,7 @@ func (u *Update) stage() {
 }
 
 func (u *Update) stageFile(f File) error {
-	if err := checkNames([]File{f}); err != nil {
+	if err := checkName(f.Name); err != nil {
 		return err
 	}
 	if err := u.open(); err != nil {
@@ -355,7 +357,7 @@ func (d *Dir) apply(c commit) error {
 func (d *Dir) recover() error {
 	data, err := os.ReadFile(filepath.Join(d.update(), "commit"))
 	var c commit
-	if err == nil && json.Unmarshal(data, &c) == nil && checkNames(names(c)) == nil {
+	if err == nil && json.Unmarshal(data, &c) == nil && c.namesOK() {
 		return d.apply(c)
 	}
 	if err := os.RemoveAll(d.update()); err != nil {
@@ -364,22 +366,21 @@ func (d *Dir) recover() error {
 	return nil
 }
 
-// names turns the names of a commit into Files for checkNames.
-func names(c commit) []File {
-	var files []File
-	for _, n := range append(append([]string(nil), c.Put...), c.Remove...) {
-		files = append(files, File{Name: n})
+// namesOK reports whether every name of the commit passes checkName.
+func (c commit) namesOK() bool {
+	for _, name := range slices.Concat(c.Put, c.Remove) {
+		if checkName(name) != nil {
+			return false
+		}
 	}
-	return files
+	return true
 }
 
-// checkNames refuses file names that are empty, hold a path separator,
-// name no file of their own ("." and "..") or the update directory.
-func checkNames(files []File) error {
-	for _, f := range files {
-		if f.Name == "" || f.Name == "." || f.Name == ".." || f.Name == UpdateDir || strings.ContainsAny(f.Name, `/\`) {
-			return fmt.Errorf("bad output file name %q", f.Name)
-		}
+// checkName refuses a file name that is empty, holds a path separator,
+// names no file of its own ("." and "..") or the update directory.
+func checkName(name string) error {
+	if name == "" || name == "." || name == ".." || name == UpdateDir || strings.ContainsAny(name, `/\`) {
+		return fmt.Errorf("bad output file name %q", name)
 	}
 	return nil
 }
