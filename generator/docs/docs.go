@@ -35,6 +35,7 @@ package docs
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -319,12 +320,7 @@ func (p *page) goAPI() {
 	}
 	p.printf(" Run `go doc %s.%s` for the details.\n\n", pkg, m.Constructor)
 	p.printf("```go\n%s\n\n", m.Signature())
-	for _, s := range m.Setters {
-		p.printf("%s // %s\n", m.SetterSignature(s), s.Property)
-	}
-	for _, d := range m.Durations {
-		p.printf("%s // %s, in %s\n", m.MethodSignature(d.Name, "d time.Duration"), d.Property, kazoo.Unit(d.Unit).Word())
-	}
+	p.setters(m.Setters, m.Durations, m.SetterSignature, m.MethodSignature)
 	p.printf("func (b *%s) Then(next Builder) *%s // the \"_\" child\n", m.Builder, m.Builder)
 	p.printf("func (b *%s) Branch(key string, next Builder) *%s\n", m.Builder, m.Builder)
 	for _, br := range m.Branches {
@@ -341,11 +337,10 @@ func (p *page) goAPI() {
 		p.printf("\nThe On… methods attach a child under a key %s reads (see Branches above); `Branch` attaches one under any other key, "+
 			"which Kazoo accepts and `Lint` warns about.\n", m.Name)
 	}
-	hasDurations := len(m.Durations) > 0
 	for _, items := range p.itemLists() {
-		hasDurations = p.itemBuilders(items) || hasDurations
+		p.itemBuilders(items)
 	}
-	if hasDurations {
+	if len(m.Durations) > 0 || slices.ContainsFunc(m.Items, func(b golang.ItemBuilder) bool { return len(b.Durations) > 0 }) {
 		p.printf("\nThe …Duration setters take a `time.Duration` and refuse, with a problem `Validate` reports, a value that is negative " +
 			"or no whole number of the field's unit.\n")
 	}
@@ -394,10 +389,22 @@ func (p *page) itemLists() [][]golang.ItemBuilder {
 	return out
 }
 
+// setters writes a builder's setters and Duration setters, one line each
+// with the property they set, given how the builder writes their
+// signatures.
+func (p *page) setters(setters []golang.Param, durations []golang.DurationSetter,
+	setterSignature func(golang.Param) string, methodSignature func(name, params string) string) {
+	for _, s := range setters {
+		p.printf("%s // %s\n", setterSignature(s), s.Property)
+	}
+	for _, d := range durations {
+		p.printf("%s // %s, in %s\n", methodSignature(d.Name, "d time.Duration"), d.Property, kazoo.Unit(d.Unit).Word())
+	}
+}
+
 // itemBuilders writes the builders of one list's items: which they are
 // and, as the module's builder is shown, their constructors and setters.
-// It reports whether they have Duration setters.
-func (p *page) itemBuilders(items []golang.ItemBuilder) bool {
+func (p *page) itemBuilders(items []golang.ItemBuilder) {
 	first := items[0]
 	var ctors, builders []string
 	for _, b := range items {
@@ -418,7 +425,6 @@ func (p *page) itemBuilders(items []golang.ItemBuilder) bool {
 	}
 	p.printf("; `%s` takes them as %s values, and %s so calls chain.\n\n", p.mod.Builder, code(first.Interface), setters)
 	p.printf("```go\n")
-	hasDurations := false
 	for i, b := range items {
 		if i > 0 {
 			p.printf("\n")
@@ -429,16 +435,9 @@ func (p *page) itemBuilders(items []golang.ItemBuilder) bool {
 		if len(items) == 1 && len(b.Setters) > 0 {
 			p.printf("\n") // as the module's block: constructors, then setters
 		}
-		for _, s := range b.Setters {
-			p.printf("%s // %s\n", b.SetterSignature(s), s.Property)
-		}
-		for _, d := range b.Durations {
-			p.printf("%s // %s, in %s\n", b.MethodSignature(d.Name, "d time.Duration"), d.Property, kazoo.Unit(d.Unit).Word())
-			hasDurations = true
-		}
+		p.setters(b.Setters, b.Durations, b.SetterSignature, b.MethodSignature)
 	}
 	p.printf("```\n")
-	return hasDurations
 }
 
 // examples writes the sample node and, for a module with named keys, the
