@@ -136,46 +136,43 @@ func GenerateEach(set *model.Set, opts Options, rendered func(File)) ([]File, er
 	if err != nil {
 		return nil, err
 	}
-	var jobs []func() *jen.File
-	var files []File
+	// The package's own files have the largest size, so they go first (the
+	// branches file is among the largest), then the schemas' files from
+	// the largest down, so that no core is left waiting while another
+	// renders a big file last.
+	var jobs []renderJob
 	switch {
 	case g.ownsTree():
-		files = append(files, File{Name: NodesFile})
-		jobs = append(jobs, func() *jen.File { return g.forFile("").emitNodes() })
+		jobs = append(jobs, renderJob{File{Name: NodesFile}, func() *jen.File { return g.forFile("").emitNodes() }, math.MaxInt})
 	case g.action != nil:
-		files = append(files, File{Name: NodesFile})
-		jobs = append(jobs, func() *jen.File { return g.forFile("").emitNodesFrom() })
+		jobs = append(jobs, renderJob{File{Name: NodesFile}, func() *jen.File { return g.forFile("").emitNodesFrom() }, math.MaxInt})
 	}
 	for _, h := range g.helperFiles() {
-		files = append(files, File{Name: h.name})
-		jobs = append(jobs, func() *jen.File { return h.emit(g.forFile("")) })
+		jobs = append(jobs, renderJob{File{Name: h.name}, func() *jen.File { return h.emit(g.forFile("")) }, math.MaxInt})
 	}
 	for _, s := range set.Schemas {
 		if s == g.action && !g.ownsTree() {
 			continue // kzrt.Node, through the callflow package of NodesFrom
 		}
-		files = append(files, File{Name: FileName(s.ID), SchemaID: s.ID, RootType: g.typeName[s.Root]})
-		jobs = append(jobs, func() *jen.File { return g.forFile(s.File).emitSchema(s) })
+		jobs = append(jobs, renderJob{File{Name: FileName(s.ID), SchemaID: s.ID, RootType: g.typeName[s.Root]},
+			func() *jen.File { return g.forFile(s.File).emitSchema(s) }, countTypes(s.Root)})
 	}
-	// The package's own files first (the branches file is among the
-	// largest), then the schemas' files from the largest down, so that no
-	// core is left waiting while another renders a big file last.
-	order := make([]int, len(files))
-	size := make([]int, len(files))
-	for i, f := range files {
-		order[i] = i
-		if s := set.Schema(f.SchemaID); s != nil {
-			size[i] = countTypes(s.Root)
-		} else {
-			size[i] = math.MaxInt
-		}
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(size[b], size[a]) })
-	if err := renderAll(files, jobs, order, rendered); err != nil {
+	if err := renderAll(jobs, rendered); err != nil {
 		return nil, err
+	}
+	files := make([]File, len(jobs))
+	for i, j := range jobs {
+		files[i] = j.file
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return files, nil
+}
+
+// renderJob is a file to render: emit builds it; size orders the work.
+type renderJob struct {
+	file File
+	emit func() *jen.File
+	size int
 }
 
 // forFile returns a copy of g that emits into a new file, generated from
@@ -315,11 +312,17 @@ func countTypes(t *model.Type) int {
 	return n
 }
 
-// renderAll runs jobs[i] and prints and formats the file it builds into
-// files[i].Content, in parallel, taking the jobs in the given order, hands
-// each file to rendered (when not nil) and returns every rendering error.
-func renderAll(files []File, jobs []func() *jen.File, order []int, rendered func(File)) error {
-	errs := make([]error, len(files))
+// renderAll runs each job's emit and prints and formats the file it
+// builds into the job's file.Content, in parallel, the largest jobs first,
+// hands each file to rendered (when not nil) and returns every rendering
+// error, in the jobs' order.
+func renderAll(jobs []renderJob, rendered func(File)) error {
+	order := make([]int, len(jobs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(jobs[b].size, jobs[a].size) })
+	errs := make([]error, len(jobs))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
@@ -327,14 +330,15 @@ func renderAll(files []File, jobs []func() *jen.File, order []int, rendered func
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				content, err := render(jobs[i]())
+				f := &jobs[i].file
+				content, err := render(jobs[i].emit())
 				if err != nil {
-					errs[i] = fmt.Errorf("rendering %s: %w", files[i].Name, err)
+					errs[i] = fmt.Errorf("rendering %s: %w", f.Name, err)
 					continue
 				}
-				files[i].Content = content
+				f.Content = content
 				if rendered != nil {
-					rendered(files[i])
+					rendered(*f)
 				}
 			}
 		}()
