@@ -124,9 +124,9 @@ func (x *AudioMacroData) KzrtEncode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *AudioMacroData) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.KzrtDecode)
 }

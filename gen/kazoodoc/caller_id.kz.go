@@ -62,9 +62,9 @@ func (x *CallerID) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *CallerID) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -196,9 +196,9 @@ func (x *CallerIDAsserted) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *CallerIDAsserted) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -301,9 +301,9 @@ func (x *CallerIDEmergency) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *CallerIDEmergency) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -403,9 +403,9 @@ func (x *CallerIDExternal) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *CallerIDExternal) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -505,9 +505,9 @@ func (x *CallerIDInternal) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *CallerIDInternal) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }

@@ -451,9 +451,9 @@ func (x *Devices) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *Devices) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -877,9 +877,9 @@ func (x *DevicesCallForward) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesCallForward) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -969,9 +969,9 @@ func (x *DevicesCallRestrictionValue) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesCallRestrictionValue) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1081,9 +1081,9 @@ func (x *DevicesCallerIDOptions) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesCallerIDOptions) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1196,9 +1196,9 @@ func (x *DevicesContactList) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesContactList) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1267,9 +1267,9 @@ func (x *DevicesDoNotDisturb) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesDoNotDisturb) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1343,9 +1343,9 @@ func (x *DevicesHotdesk) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesHotdesk) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1432,9 +1432,9 @@ func (x *DevicesMusicOnHold) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesMusicOnHold) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1620,9 +1620,9 @@ func (x *DevicesOutboundFlagsObject) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesOutboundFlagsObject) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1764,9 +1764,9 @@ func (x *DevicesProvision) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesProvision) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -2007,9 +2007,9 @@ func (x *DevicesRingtones) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesRingtones) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -2355,9 +2355,9 @@ func (x *DevicesSIP) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesSIP) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -2658,9 +2658,9 @@ func (x *DevicesSIPCustomSIPHeadersObject) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesSIPCustomSIPHeadersObject) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }

@@ -215,9 +215,9 @@ func (x *DevicesComboKeyObject1) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesComboKeyObject1) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -510,9 +510,9 @@ func (x *DevicesComboKeyObject1ValueObject) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesComboKeyObject1ValueObject) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -616,9 +616,9 @@ func (x *DevicesComboKeyObject2) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesComboKeyObject2) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -845,9 +845,9 @@ func (x *DevicesComboKeyObject2ValueObject) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *DevicesComboKeyObject2ValueObject) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }

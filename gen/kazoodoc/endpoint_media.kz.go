@@ -133,9 +133,9 @@ func (x *EndpointMedia) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *EndpointMedia) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -249,9 +249,9 @@ func (x *EndpointMediaAudio) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *EndpointMediaAudio) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -545,9 +545,9 @@ func (x *EndpointMediaEncryption) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *EndpointMediaEncryption) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -677,9 +677,9 @@ func (x *EndpointMediaVideo) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *EndpointMediaVideo) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }

@@ -481,9 +481,9 @@ func (x *Users) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *Users) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -940,9 +940,9 @@ func (x *UsersCallForward) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *UsersCallForward) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1031,9 +1031,9 @@ func (x *UsersCallRestrictionValue) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *UsersCallRestrictionValue) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1143,9 +1143,9 @@ func (x *UsersCallerIDOptions) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *UsersCallerIDOptions) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1258,9 +1258,9 @@ func (x *UsersContactList) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *UsersContactList) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1329,9 +1329,9 @@ func (x *UsersDoNotDisturb) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *UsersDoNotDisturb) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1485,9 +1485,9 @@ func (x *UsersHotdesk) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *UsersHotdesk) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1579,9 +1579,9 @@ func (x *UsersMusicOnHold) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *UsersMusicOnHold) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1687,9 +1687,9 @@ func (x *UsersPronouncedName) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *UsersPronouncedName) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1789,9 +1789,9 @@ func (x *UsersRingtones) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *UsersRingtones) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1863,9 +1863,9 @@ func (x *UsersVoicemail) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *UsersVoicemail) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }
@@ -1931,9 +1931,9 @@ func (x *UsersVoicemailNotify) encode(e *kzrt.Encoder) {
 }
 
 // UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a
-// repeated property counts, and a number its field cannot hold (beyond int64,
-// or 20.0 for an integer) goes to Extra, with the field left nil. Validate
-// checks the constraints.
+// repeated property counts, and a number its field cannot hold (beyond int64
+// or float64, or 20.0 or 2e1 for an integer) goes to Extra, with the field
+// left nil. Validate checks the constraints.
 func (x *UsersVoicemailNotify) UnmarshalJSON(data []byte) error {
 	return modules.Unmarshal(data, x.decode)
 }

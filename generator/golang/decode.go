@@ -63,7 +63,8 @@ func (g *generator) emitDecodeMethod(name string, t *model.Type, body func(*jen.
 // one case per property, unknown properties kept in Extra.
 func (g *generator) emitStructUnmarshal(name string, t *model.Type, fields []field) {
 	g.emitUnmarshalJSON(name, t, "UnmarshalJSON decodes a JSON object as Kazoo reads it: the first copy of a "+
-		"repeated property counts, and a number its field cannot hold (beyond int64, or 20.0 for an integer) "+
+		"repeated property counts, and a number its field cannot hold (beyond int64 or float64, or 20.0 or 2e1 "+
+		"for an integer) "+
 		"goes to Extra, with the field left nil. Validate checks the constraints.")
 	g.emitDecodeMethod(name, t, func(grp *jen.Group) {
 		grp.Op("*").Id("x").Op("=").Id(name).Values()
