@@ -243,10 +243,10 @@ func (g *generator) itemBuilders(p builderParam) []ItemBuilder {
 		if c.root == nil {
 			continue
 		}
-		args, setters := g.itemParams(u, c)
+		args, setters, durations := g.itemParams(u, c)
 		out = append(out, ItemBuilder{Property: p.Name, Interface: iface, Builder: c.build,
 			Constructors: []ItemConstructor{{Name: c.ctor, Args: g.apiParams(args)}},
-			Setters:      g.apiParams(setters), Durations: apiDurations(g.itemDurations(u, c)),
+			Setters:      g.apiParams(setters), Durations: apiDurations(durations),
 			SchemaID: c.root.Schema.ID, Pointer: c.root.Pointer})
 	}
 	return out

@@ -405,8 +405,7 @@ func (g *generator) emitDiscBuilderInterface(name string, u *discUnion) {
 // method that yields the union's value.
 func (g *generator) emitItemBuilder(name string, t *model.Type, u *discUnion, c discCase) {
 	data := g.goType(c.Variant)
-	args, setters := g.itemParams(u, c)
-	durations := g.itemDurations(u, c)
+	args, setters, durations := g.itemParams(u, c)
 	recv := jen.Id("b").Op("*").Id(c.build)
 	g.comment(fmt.Sprintf("%s builds %s whose %q is %q; start one with %s. Setters return the builder, so calls chain.",
 		c.build, article(name), u.Property, c.Value, c.ctor))

@@ -149,7 +149,7 @@ func (g *generator) itemsHaveProblems(t *model.Type) bool {
 	}
 	if u := g.disc[d]; u != nil {
 		for _, c := range u.cases {
-			if len(g.itemDurations(u, c)) > 0 {
+			if _, _, durations := g.itemParams(u, c); len(durations) > 0 {
 				return true
 			}
 		}
@@ -157,24 +157,25 @@ func (g *generator) itemsHaveProblems(t *model.Type) bool {
 	return false
 }
 
-// itemDurations lists the Duration setters of the item builder of case c
-// of the discriminated union u.
-func (g *generator) itemDurations(u *discUnion, c discCase) []durationSetter {
+// itemParams are the constructor's arguments, the setters and the
+// Duration setters of the item builder of case c of the discriminated
+// union u; none for a case without a root.
+func (g *generator) itemParams(u *discUnion, c discCase) (args, setters []builderParam, durations []durationSetter) {
 	if c.root == nil {
-		return nil
+		return nil, nil, nil
 	}
-	_, setters := g.itemParams(u, c)
+	args, setters = g.params(structFields(c.root.Fields), u.name)
+	return args, setters, g.durationSetters(setters, setterNames(setters))
+}
+
+// setterNames is the set of the setters' method names, which Duration
+// setters must not take.
+func setterNames(setters []builderParam) nameSet {
 	taken := nameSet{}
 	for _, s := range setters {
 		taken[s.name] = true
 	}
-	return g.durationSetters(setters, taken)
-}
-
-// itemParams are the constructor's arguments and the setters of the item
-// builder of case c of the discriminated union u.
-func (g *generator) itemParams(u *discUnion, c discCase) (args, setters []builderParam) {
-	return g.params(structFields(c.root.Fields), u.name)
+	return taken
 }
 
 // needsItemProblems reports whether the package needs the itemProblems
@@ -188,7 +189,7 @@ func (g *generator) needsItemProblems() bool {
 	}
 	for _, u := range g.disc {
 		for _, c := range u.cases {
-			if len(g.itemDurations(u, c)) > 0 {
+			if _, _, durations := g.itemParams(u, c); len(durations) > 0 {
 				return true
 			}
 		}
@@ -303,11 +304,7 @@ func (g *generator) memberSetters() (setters []builderParam, durations []duratio
 		}
 	}
 	_, setters = g.params(optional, e.builder)
-	taken := nameSet{}
-	for _, s := range setters {
-		taken[s.name] = true
-	}
-	return setters, g.durationSetters(setters, taken)
+	return setters, g.durationSetters(setters, setterNames(setters))
 }
 
 // emitMemberConversion declares the method of the member builder that
@@ -485,12 +482,9 @@ type builderAPI struct {
 
 func (g *generator) builderAPI(m module) builderAPI {
 	args, setters := g.builderParams(m)
-	taken := nameSet{}
+	taken := setterNames(setters)
 	for _, n := range builderMembers {
 		taken[n] = true
-	}
-	for _, s := range setters {
-		taken[s.name] = true
 	}
 	api := builderAPI{args: args, setters: setters}
 	api.branches = g.branchMethods(m, taken)
