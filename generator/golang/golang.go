@@ -179,19 +179,26 @@ type renderJob struct {
 // the schema file source ("" for a file of the whole package). The naming
 // maps it shares are only read from here on.
 func (g *generator) forFile(source string) *generator {
-	fg := *g
-	fg.file = jen.NewFile(g.opts.Package)
+	fg := g.newFile(g.opts.Package)
 	fg.file.HeaderComment(Header)
 	if source != "" {
 		fg.file.HeaderComment("source: " + source)
 	}
 	fg.file.ImportName(kzrt, "kzrt")
-	fg.usedPatterns = map[string]string{}
 	// The version guard: code generated for a kzrt that does not support
 	// it does not compile, and the error names this constant.
 	fg.file.Const().Id("_").Op("=").Qual(kzrt, VersionGuard).Comment(
 		"if undefined, regenerate with the kzgen of your kzrt version or update github.com/kzgen/kzgen")
 	fg.file.Line()
+	return fg
+}
+
+// newFile returns a copy of g that emits into a new, empty file of
+// package pkg, with its own record of the patterns it uses.
+func (g *generator) newFile(pkg string) *generator {
+	fg := *g
+	fg.file = jen.NewFile(pkg)
+	fg.usedPatterns = map[string]string{}
 	return &fg
 }
 

@@ -60,16 +60,15 @@ func (g *generator) nonModules() []string {
 // kzrt's, so that trees of every generated package compose.
 func (g *generator) emitTree() {
 	f := g.file
-	alias := func(name, doc string) {
-		g.comment(doc)
+	alias := func(name string, doc ...string) {
+		g.comment(doc...)
 		f.Type().Id(name).Op("=").Qual(kzrt, name)
 	}
 	alias("Node", fmt.Sprintf("Node is one step of a callflow, the Go form of %s: a module, its data "+
 		"(one of this package's module data types, or RawData), and the children Kazoo may continue with. "+
 		"It is kzrt.Node, shared by every package kzgen generates.", g.action.ID))
 	alias("Data", "Data is the typed data of a node: a pointer to one of this package's module data types, or RawData.")
-	g.comment("Builder is anything that yields a node: every module builder, and *Node itself.", builderSemantics)
-	f.Type().Id("Builder").Op("=").Qual(kzrt, "Builder")
+	alias("Builder", "Builder is anything that yields a node: every module builder, and *Node itself.", builderSemantics)
 	alias("RawData", "RawData is node data kept as JSON: the data of a module this package has no schema for, "+
 		"or data that does not fit its module's type, as Parse found them.")
 	alias("Tree", "Tree is what Parse returns: a bare *Node, or a stored callflow document.")

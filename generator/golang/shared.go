@@ -8,8 +8,6 @@ import (
 	"go/token"
 	"path"
 
-	"github.com/dave/jennifer/jen"
-
 	"github.com/kzgen/kzgen/generator/model"
 )
 
@@ -122,10 +120,8 @@ func (g *generator) declaresOwn(t *model.Type) bool {
 // comments may differ (a callflow package notes the units of durations
 // from its table); the code may not.
 func (g *generator) declSource(t *model.Type) ([]byte, error) {
-	fg := *g
-	fg.file = jen.NewFile("p")
+	fg := g.newFile("p")
 	fg.file.NoFormat = true
-	fg.usedPatterns = map[string]string{}
 	fg.emitOne(g.typeName[t], t)
 	fg.declarePatterns()
 	var buf bytes.Buffer
