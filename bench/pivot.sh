@@ -2,10 +2,11 @@
 # Load test of a Pivot server against a bare net/http server, on loopback.
 #
 # Runs the ivr-menu example (runtime/pivot's Router behind the examples'
-# server: access log, timeouts, graceful shutdown) and a bare net/http server
+# server: access log, timeouts, graceful shutdown), a bare net/http server
 # that answers the same requests with the same bytes, recorded from the
-# example. Both are loaded with the same requests on the same number of
-# keep-alive connections, alternately (ivr, bare, ivr, bare, ...) so that
+# example, and "stack": those bytes served behind the examples' server
+# without the Router, the ceiling of what any Router could reach. Both are loaded with the same requests on the same number of
+# keep-alive connections, alternately (ivr, stack, bare, ivr, ...) so that
 # drift in the machine's speed hits both. Prints, for each round and server,
 # the requests/s and the CPU time per request (the server's, from /proc,
 # plus the load generator's), then the medians and the medians of the
@@ -20,7 +21,7 @@
 #                  round robin;
 #        "entry" - the first request only.
 # With BASELINE_REV set (a git revision, e.g. main), the ivr-menu example as
-# of that revision runs too, in the same alternation (ivr, baseline, bare),
+# of that revision runs too, in the same alternation (ivr, baseline, stack, bare),
 # and the ratios of ivr-menu to it are printed as well.
 # With VARIANT_ENV set (assignments, e.g. "GOGC=400"), the same ivr-menu
 # binary runs once more with those variables added to its environment, in
@@ -95,6 +96,10 @@ if [ -n "${BASELINE_REV:-}" ]; then
   baseline=${#servers[@]}
   start "$BASELINE_REV" "$work/ivr-menu-baseline"
 fi
+# The examples' serving stack (access log, pivot.Serve's timeouts) with the
+# recorded bytes and no Router: stack / bare is as close to bare as any
+# Router could bring ivr-menu.
+start stack "$work/pivotload" bare -stack -mix "$work/mix.json"
 start bare "$work/pivotload" bare -mix "$work/mix.json"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

@@ -16,7 +16,12 @@
 //
 // bare serves, for each request path of the mix, the recorded answer's
 // bytes and Content-Type: the least a net/http server can do for the same
-// exchange, which is the baseline.
+// exchange, which is the baseline. With -stack it serves the same bytes
+// behind the examples' serving stack (pivot.AccessLog and pivot.Serve's
+// timeouts) but without the Router: the part of the gap between ivr-menu
+// and bare that no Router change can close. Its access log is formatted
+// but discarded, where the examples buffer it and write it out every
+// 100 ms, so its cost is a little below the examples'.
 //
 // load sends the mix round robin on -c connections for -d after a warm-up,
 // each connection waiting for its answer before the next request (like
@@ -41,10 +46,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -186,21 +193,35 @@ func bare(args []string) error {
 	fs := flag.NewFlagSet("bare", flag.ExitOnError)
 	addr := fs.String("addr", "127.0.0.1:8081", "listen address")
 	mixFile := fs.String("mix", "mix.json", "mix file written by record")
+	stack := fs.Bool("stack", false, "serve behind pivot.AccessLog and pivot.Serve, as the examples do")
 	fs.Parse(args)
 	mix, err := readMix(*mixFile)
 	if err != nil {
 		return err
 	}
+	if !*stack {
+		return http.ListenAndServe(*addr, bareHandler(mix))
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	return pivot.Serve(context.Background(), ln, stackHandler(mix), pivot.WithLogger(discardLog))
+}
+
+// bareHandler answers each request path of mix with the recorded answer's
+// bytes and Content-Type.
+func bareHandler(mix []exchange) http.Handler {
 	type answer struct {
 		contentType []string
 		body        []byte
 	}
 	byPath := map[string]answer{}
 	for _, x := range mix {
-		path, _, _ := bytes.Cut([]byte(x.Target), []byte("?"))
-		byPath[string(path)] = answer{[]string{x.AnswerType}, []byte(x.AnswerBody)}
+		path, _, _ := strings.Cut(x.Target, "?")
+		byPath[path] = answer{[]string{x.AnswerType}, []byte(x.AnswerBody)}
 	}
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		a, ok := byPath[r.URL.Path]
 		if !ok {
@@ -210,7 +231,14 @@ func bare(args []string) error {
 		w.Header()["Content-Type"] = a.contentType
 		w.Write(a.body)
 	})
-	return http.ListenAndServe(*addr, h)
+}
+
+// discardLog formats records like the examples' logger and drops them.
+var discardLog = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// stackHandler is bareHandler behind the examples' access log.
+func stackHandler(mix []exchange) http.Handler {
+	return pivot.AccessLog(discardLog)(bareHandler(mix))
 }
 
 // ---------------------------------------------------------------------------
