@@ -8,7 +8,11 @@
 #     stamp and stops)             vs  go-jsonschema regenerating its file
 #   kzgen gen -force into a new directory
 #                                  vs  go-jsonschema writing a new file
+#   gofmt -l on that new directory vs  (the same go-jsonschema run)
 #
+# The last is a floor, not a rival: jennifer runs go/format on every file
+# it renders, so formatting kzgen's output is part of any kzgen gen -force,
+# and gofmt (parse and print, files in parallel) does that work alone.
 # so drift in machine speed hits both sides of each pair. It prints the
 # median wall and CPU (user + system) time of each command and the median
 # of the per-round ratios. On a busy machine, trust the CPU ratio more:
@@ -47,17 +51,19 @@ kzgen_unchanged | grep -q 'is up to date' || { echo "peer.sh: kzgen gen did not 
 kzgen_fresh warmup >/dev/null
 peer "$work/out-peer/callflow.go"
 
-declare -a kuw kuc puw puc kfw kfc pfw pfc
+declare -a kuw kuc puw puc kfw kfc pfw pfc gfw gfc
 for ((i = 0; i < rounds; i++)); do
   timed kuw kuc kzgen_unchanged
   timed puw puc peer "$work/out-peer/callflow.go"
   timed kfw kfc kzgen_fresh "$i"
   timed pfw pfc peer "$work/out-peer/fresh-$i.go"
+  timed gfw gfc gofmt -l "$work/fresh-$i/callflow"
 done
 
 echo "${#files[@]} callflow schema files, $rounds alternating rounds, $(machine)"
 echo "medians, ms (wall / cpu)    kzgen gen         go-jsonschema     kzgen/peer wall   cpu"
 echo "unchanged inputs            $(ms "${kuw[@]}") / $(ms "${kuc[@]}")   $(ms "${puw[@]}") / $(ms "${puc[@]}")   $(ratio kuw puw)              $(ratio kuc puc)"
 echo "-force, new directory       $(ms "${kfw[@]}") / $(ms "${kfc[@]}")   $(ms "${pfw[@]}") / $(ms "${pfc[@]}")   $(ratio kfw pfw)              $(ratio kfc pfc)"
+echo "gofmt -l of that output     $(ms "${gfw[@]}") / $(ms "${gfc[@]}")   $(ms "${pfw[@]}") / $(ms "${pfc[@]}")   $(ratio gfw pfw)              $(ratio gfc pfc)"
 printf 'output: kzgen %s files, %s bytes; go-jsonschema 1 file, %s bytes\n' \
   "$(ls "$work"/out-kzgen/*.kz.go | wc -l)" "$(cat "$work"/out-kzgen/*.kz.go | wc -c)" "$(wc -c < "$work/out-peer/callflow.go")"
