@@ -391,11 +391,12 @@ func (g *generator) emitGetters(structName string, fields []field) {
 		if taken[getter] {
 			continue
 		}
-		fallback := jen.Id(defaultName(structName, f))
+		name := defaultName(structName, f)
+		fallback, fallbackText := jen.Id(name), name
 		if !g.hasDefaultConst(f.Type) {
-			fallback = zeroValue(g.shapeOf(f.Type))
+			fallback, fallbackText = zeroValue(g.shapeOf(f.Type))
 		}
-		g.comment(fmt.Sprintf("%s returns %s, or %s when x or %s is nil.", getter, f.goName, goSource(fallback), f.goName))
+		g.comment(fmt.Sprintf("%s returns %s, or %s when x or %s is nil.", getter, f.goName, fallbackText, f.goName))
 		ref := jen.Id("x").Dot(f.goName)
 		g.file.Func().Params(jen.Id("x").Op("*").Id(structName)).Id(getter).Params().Add(g.goType(f.Type)).Block(
 			jen.If(jen.Id("x").Op("!=").Nil().Op("&&").Add(ref.Clone()).Op("!=").Nil()).Block(
@@ -424,13 +425,14 @@ func (g *generator) emitCollectionGetter(structName string, f field, taken map[s
 	)
 }
 
-// zeroValue is the zero value of a scalar, as an untyped constant.
-func zeroValue(s shape) *jen.Statement {
+// zeroValue is the zero value of a scalar, as an untyped constant: as code
+// and as the Go source it renders to.
+func zeroValue(s shape) (code *jen.Statement, source string) {
 	switch s {
 	case shapeBool:
-		return jen.False()
+		return jen.False(), "false"
 	case shapeInt, shapeFloat:
-		return jen.Lit(0)
+		return jen.Lit(0), "0"
 	}
-	return jen.Lit("")
+	return jen.Lit(""), `""`
 }
