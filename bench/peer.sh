@@ -10,9 +10,10 @@
 #                                  vs  go-jsonschema writing a new file
 #   gofmt -l on that new directory vs  (the same go-jsonschema run)
 #
-# The last is a floor, not a rival: jennifer runs go/format on every file
-# it renders, so formatting kzgen's output is part of any kzgen gen -force,
-# and gofmt (parse and print, files in parallel) does that work alone.
+# The last is a floor, not a rival: generated code must be gofmt-clean and
+# jennifer's unformatted output is not, so kzgen has jennifer run go/format
+# on every file it renders; gofmt (parse and print, files in parallel) does
+# that work alone, on the same bytes.
 # so drift in machine speed hits both sides of each pair. It prints the
 # median wall and CPU (user + system) time of each command and the median
 # of the per-round ratios. On a busy machine, trust the CPU ratio more:
