@@ -10,9 +10,10 @@
 # drift in the machine's speed hits both. Prints, for each round and server,
 # the requests/s and the CPU time per request (the server's, from /proc,
 # plus the load generator's), then the medians and the medians of the
-# per-round ratios to bare: requests/s, and requests per CPU-second. The
-# second ratio is the one to read on a machine shared with other work: it
-# does not depend on how much of the machine the run got.
+# per-round ratios to bare, and of ivr-menu to stack (what the Router
+# keeps of what the stack could serve): requests/s, and requests per
+# CPU-second. The second ratio is the one to read on a machine shared with
+# other work: it does not depend on how much of the machine the run got.
 #
 # Usage: bench/pivot.sh [ROUNDS] [SECONDS] [CONNECTIONS] [MIX]
 #   defaults 5 5 64 call
@@ -99,6 +100,7 @@ fi
 # The examples' serving stack (access log, pivot.Serve's timeouts) with the
 # recorded bytes and no Router: stack / bare is as close to bare as any
 # Router could bring ivr-menu.
+stack=${#servers[@]}
 start stack "$work/pivotload" bare -stack -mix "$work/mix.json"
 start bare "$work/pivotload" bare -mix "$work/mix.json"
 
@@ -108,7 +110,7 @@ load() { "$work/pivotload" load -addr "127.0.0.1:${ports[$1]}" -pid "${spids[$1]
 echo "$(nproc) cores, mix $mix, $conns connections, $rounds alternating rounds of ${seconds}s (1s warm-up each)"
 echo "per server: requests/s, then CPU µs per request (server + load generator)"
 declare -A rps cpu rps_ratio cpu_ratio
-base_rps_ratio="" base_cpu_ratio="" var_rps_ratio="" var_cpu_ratio=""
+base_rps_ratio="" base_cpu_ratio="" var_rps_ratio="" var_cpu_ratio="" stack_rps_ratio="" stack_cpu_ratio=""
 n=${#servers[@]}
 last=$((n - 1))
 for ((i = 1; i <= rounds; i++)); do
@@ -126,6 +128,8 @@ for ((i = 1; i <= rounds; i++)); do
     rps_ratio[$s]+="$(echo "${r[s]} / ${r[last]}" | bc -l) "
     cpu_ratio[$s]+="$(echo "${c[last]} / ${c[s]}" | bc -l) "
   done
+  stack_rps_ratio+="$(echo "${r[0]} / ${r[stack]}" | bc -l) "
+  stack_cpu_ratio+="$(echo "${c[stack]} / ${c[0]}" | bc -l) "
   if ((baseline >= 0)); then
     base_rps_ratio+="$(echo "${r[0]} / ${r[baseline]}" | bc -l) "
     base_cpu_ratio+="$(echo "${c[baseline]} / ${c[0]}" | bc -l) "
@@ -144,6 +148,8 @@ for ((s = 0; s < last; s++)); do
   printf '  %s / bare: requests/s %.3f, requests per CPU-second %.3f (medians of the per-round ratios)\n' \
     "${servers[s]}" "$(median ${rps_ratio[$s]})" "$(median ${cpu_ratio[$s]})"
 done
+printf '  ivr-menu / stack: requests/s %.3f, requests per CPU-second %.3f (medians of the per-round ratios: what the Router keeps of the stack)\n' \
+  "$(median ${stack_rps_ratio})" "$(median ${stack_cpu_ratio})"
 if ((variant >= 0)); then
   printf '  %s / ivr-menu: requests/s %.3f, requests per CPU-second %.3f (medians of the per-round ratios)\n' \
     "${servers[variant]}" "$(median ${var_rps_ratio})" "$(median ${var_cpu_ratio})"
