@@ -489,46 +489,39 @@ func encodeValidateChild(e *Encoder, v *Validator, k string, c *Node, t trail) {
 // into: nil, closing a loop, deeper than MaxDepth or beyond MaxNodes. t is
 // the parent's trail.
 func badChild(e *Encoder, v *Validator, k string, c *Node, t *trail) {
-	down := *t
-	down.keys = append(down.keys, k)
-	switch d := t.loop(c); {
-	case c == nil:
+	if c == nil {
 		if v != nil {
 			v.Report(CodeType, "a child must be a node, not null")
 		}
 		if e != nil {
 			e.Null()
 		}
+		return
+	}
+	// What the validator reports, and what encoding fails with.
+	var report, fail string
+	switch d := t.loop(c); {
 	case d >= 0:
 		if v != nil {
-			v.Report("", loopMessage(v.pointerTo(t.marks[d])))
+			report = loopMessage(v.pointerTo(t.marks[d]))
 		}
-		if e != nil {
-			e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), loopMessage(t.pointer(d))))
-			e.Null()
-		}
+		fail = loopMessage(t.pointer(d))
 	case t.tooDeep():
-		if v != nil {
-			v.Report("", depthMessage)
+		report, fail = depthMessage, depthMessage
+	case *t.count == MaxNodes: // beyond MaxNodes: reported once, at the first node
+		*t.count++
+		report, fail = sizeMessage, sizeMessage
+	}
+	if v != nil && report != "" {
+		v.Report("", report)
+	}
+	if e != nil {
+		if fail != "" {
+			down := *t
+			down.keys = append(down.keys, k)
+			e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), fail))
 		}
-		if e != nil {
-			e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), depthMessage))
-			e.Null()
-		}
-	default: // t.full()
-		// Reported once, at the first node beyond the limit.
-		if *t.count == MaxNodes {
-			*t.count++
-			if v != nil {
-				v.Report("", sizeMessage)
-			}
-			if e != nil {
-				e.Fail(fmt.Errorf("kzrt: encoding callflow: %s: %s", down.pointer(len(down.keys)), sizeMessage))
-			}
-		}
-		if e != nil {
-			e.Null()
-		}
+		e.Null()
 	}
 }
 
