@@ -5,9 +5,10 @@
 # server: access log, timeouts, graceful shutdown), a bare net/http server
 # that answers the same requests with the same bytes, recorded from the
 # example, and "stack": those bytes served behind the examples' server
-# without the Router, the ceiling of what any Router could reach. Both are loaded with the same requests on the same number of
-# keep-alive connections, alternately (ivr, stack, bare, ivr, ...) so that
-# drift in the machine's speed hits both. Prints, for each round and server,
+# without the Router, the ceiling of what any Router could reach. All are
+# loaded with the same requests on the same number of keep-alive
+# connections, alternately (ivr, stack, bare, ivr, ...) so that drift in
+# the machine's speed hits them alike. Prints, for each round and server,
 # the requests/s and the CPU time per request (the server's, from /proc,
 # plus the load generator's), then the medians and the medians of the
 # per-round ratios to bare, and of ivr-menu to stack (what the Router
@@ -22,8 +23,8 @@
 #                  round robin;
 #        "entry" - the first request only.
 # With BASELINE_REV set (a git revision, e.g. main), the ivr-menu example as
-# of that revision runs too, in the same alternation (ivr, baseline, stack, bare),
-# and the ratios of ivr-menu to it are printed as well.
+# of that revision runs too, in the same alternation (ivr, baseline,
+# stack, bare), and the ratios of ivr-menu to it are printed as well.
 # With VARIANT_ENV set (assignments, e.g. "GOGC=400"), the same ivr-menu
 # binary runs once more with those variables added to its environment, in
 # the same alternation, and the ratios of the variant to ivr-menu are
